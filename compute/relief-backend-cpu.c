@@ -1,0 +1,416 @@
+/* relief-backend-cpu.c: the reference backend, host memory and OpenBLAS.
+ *
+ * Elementwise kernels are plain loops the compiler vectorizes; reductions run in a fixed
+ * order on one thread so results are bit-for-bit reproducible. */
+#include "relief-backend.h"
+#include "relief-mlp.h"
+#include "relief-rng.h"
+
+#include <cblas.h>
+#include <gio/gio.h>
+#include <math.h>
+#include <string.h>
+
+static void
+cpu_destroy (ReliefBackend *self)
+{
+  g_free (self);
+}
+
+static gpointer
+cpu_alloc (ReliefBackend *self, gsize bytes, GError **error)
+{
+  /* g_try_malloc0 (0) returns NULL, which callers would read as a failure. */
+  gpointer buf = g_try_malloc0 (MAX (bytes, 1));
+
+  if (buf == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                 "Out of memory allocating %" G_GSIZE_FORMAT " bytes", bytes);
+  return buf;
+}
+
+static void
+cpu_free (ReliefBackend *self, gpointer buf)
+{
+  g_free (buf);
+}
+
+static gboolean
+cpu_memcpy (ReliefBackend *self, gpointer dst, gconstpointer src, gsize bytes, GError **error)
+{
+  if (bytes > 0)
+    memmove (dst, src, bytes);
+  return TRUE;
+}
+
+static gboolean
+cpu_sync (ReliefBackend *self, GError **error)
+{
+  return TRUE;
+}
+
+static gboolean
+cpu_gemm (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k, float alpha,
+          const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc, GError **error)
+{
+  if (m < 0 || n < 0 || k < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "gemm with negative dimensions (%d, %d, %d)", m, n, k);
+      return FALSE;
+    }
+  if (m == 0 || n == 0)
+    return TRUE;
+  cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+               m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  return TRUE;
+}
+
+static gboolean
+cpu_fill (ReliefBackend *self, float *x, gsize n, float value, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] = value;
+  return TRUE;
+}
+
+static gboolean
+cpu_scale (ReliefBackend *self, float *x, gsize n, float alpha, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] *= alpha;
+  return TRUE;
+}
+
+static gboolean
+cpu_axpy (ReliefBackend *self, gsize n, float alpha, const float *x, float *y, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    y[i] += alpha * x[i];
+  return TRUE;
+}
+
+static gboolean
+cpu_axpby_add (ReliefBackend *self, gsize n, const float *a, float alpha, const float *x,
+               float beta, const float *y, float *out, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] = a[i] + alpha * x[i] + beta * y[i];
+  return TRUE;
+}
+
+static gboolean
+cpu_add_bias (ReliefBackend *self, float *x, const float *bias, int rows, int cols, GError **error)
+{
+  for (int r = 0; r < rows; r++)
+    {
+      float *row = x + (gsize) r * cols;
+
+      for (int c = 0; c < cols; c++)
+        row[c] += bias[c];
+    }
+  return TRUE;
+}
+
+static gboolean
+unknown_activation (ReliefActivation act, GError **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown activation %d", (int) act);
+  return FALSE;
+}
+
+static gboolean
+cpu_act_forward (ReliefBackend *self, ReliefActivation act, const float *x, float *y, gsize n, GError **error)
+{
+  switch (act)
+    {
+    case RELIEF_ACT_RELU:
+      for (gsize i = 0; i < n; i++)
+        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+      return TRUE;
+    case RELIEF_ACT_LEAKY_RELU:
+      for (gsize i = 0; i < n; i++)
+        y[i] = x[i] > 0.0f ? x[i] : RELIEF_LEAKY_RELU_SLOPE * x[i];
+      return TRUE;
+    case RELIEF_ACT_TANH:
+      for (gsize i = 0; i < n; i++)
+        y[i] = tanhf (x[i]);
+      return TRUE;
+    case RELIEF_ACT_GELU:
+      for (gsize i = 0; i < n; i++)
+        y[i] = 0.5f * x[i] * (1.0f + erff (x[i] * (float) M_SQRT1_2));
+      return TRUE;
+    default:
+      return unknown_activation (act, error);
+    }
+}
+
+static gboolean
+cpu_act_backward (ReliefBackend *self, ReliefActivation act, const float *x, const float *dy, float *dx,
+                  gsize n, GError **error)
+{
+  /* 1 / sqrt(2 pi), for the standard normal density in GELU's derivative. */
+  const float inv_sqrt_2pi = 0.3989422804014327f;
+
+  switch (act)
+    {
+    case RELIEF_ACT_RELU:
+      for (gsize i = 0; i < n; i++)
+        dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+      return TRUE;
+    case RELIEF_ACT_LEAKY_RELU:
+      for (gsize i = 0; i < n; i++)
+        dx[i] = x[i] > 0.0f ? dy[i] : RELIEF_LEAKY_RELU_SLOPE * dy[i];
+      return TRUE;
+    case RELIEF_ACT_TANH:
+      for (gsize i = 0; i < n; i++)
+        {
+          float t = tanhf (x[i]);
+
+          dx[i] = dy[i] * (1.0f - t * t);
+        }
+      return TRUE;
+    case RELIEF_ACT_GELU:
+      for (gsize i = 0; i < n; i++)
+        {
+          float cdf = 0.5f * (1.0f + erff (x[i] * (float) M_SQRT1_2));
+          float pdf = inv_sqrt_2pi * expf (-0.5f * x[i] * x[i]);
+
+          dx[i] = dy[i] * (cdf + x[i] * pdf);
+        }
+      return TRUE;
+    default:
+      return unknown_activation (act, error);
+    }
+}
+
+static gboolean
+cpu_col_sum (ReliefBackend *self, const float *x, int rows, int cols, float *out, GError **error)
+{
+  for (int c = 0; c < cols; c++)
+    out[c] = 0.0f;
+  for (int r = 0; r < rows; r++)
+    {
+      const float *row = x + (gsize) r * cols;
+
+      for (int c = 0; c < cols; c++)
+        out[c] += row[c];
+    }
+  return TRUE;
+}
+
+static gboolean
+cpu_dot (ReliefBackend *self, gsize n, const float *x, const float *y, double *out, GError **error)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    sum += (double) x[i] * y[i];
+  *out = sum;
+  return TRUE;
+}
+
+static gboolean
+cpu_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_t *labels,
+          int rows, int cols, int grad_scale_rows, float *dlogits,
+          double *loss_sum, int *correct, GError **error)
+{
+  double total = 0.0;
+  int n_correct = 0;
+
+  if (loss_kind != RELIEF_LOSS_CROSS_ENTROPY && loss_kind != RELIEF_LOSS_MSE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown loss %d", loss_kind);
+      return FALSE;
+    }
+  if (cols < 1 || (dlogits != NULL && grad_scale_rows < 1))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Loss over %d outputs scaled by %d rows", cols, grad_scale_rows);
+      return FALSE;
+    }
+
+  for (int r = 0; r < rows; r++)
+    {
+      const float *z = logits + (gsize) r * cols;
+      float *dz = dlogits != NULL ? dlogits + (gsize) r * cols : NULL;
+      int label = labels[r];
+      int best = 0;
+
+      if (label < 0 || label >= cols)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "Label %d of row %d is outside 0..%d", label, r, cols - 1);
+          return FALSE;
+        }
+      /* Strict comparison: ties go to the lowest index. */
+      for (int c = 1; c < cols; c++)
+        if (z[c] > z[best])
+          best = c;
+      n_correct += best == label;
+
+      if (loss_kind == RELIEF_LOSS_CROSS_ENTROPY)
+        {
+          /* log-softmax shifted by the row maximum so exp() cannot overflow. */
+          double max = z[best], sum = 0.0, log_sum;
+
+          for (int c = 0; c < cols; c++)
+            sum += exp ((double) z[c] - max);
+          log_sum = log (sum);
+          total += log_sum - ((double) z[label] - max);
+          if (dz != NULL)
+            for (int c = 0; c < cols; c++)
+              {
+                double p = exp ((double) z[c] - max - log_sum);
+
+                dz[c] = (float) ((p - (c == label)) / grad_scale_rows);
+              }
+        }
+      else
+        {
+          double row_sum = 0.0;
+
+          for (int c = 0; c < cols; c++)
+            {
+              double diff = (double) z[c] - (c == label);
+
+              row_sum += diff * diff;
+              if (dz != NULL)
+                dz[c] = (float) (2.0 * diff / ((double) cols * grad_scale_rows));
+            }
+          total += row_sum / cols;
+        }
+    }
+  *loss_sum = total;
+  *correct = n_correct;
+  return TRUE;
+}
+
+static gboolean
+cpu_gather_rows (ReliefBackend *self, const float *src, int cols, const int *idx_host, int n,
+                 float *dst, GError **error)
+{
+  for (int i = 0; i < n; i++)
+    memcpy (dst + (gsize) i * cols, src + (gsize) idx_host[i] * cols, sizeof (float) * cols);
+  return TRUE;
+}
+
+static gboolean
+cpu_gather_labels (ReliefBackend *self, const int32_t *src, const int *idx_host, int n,
+                   int32_t *dst, GError **error)
+{
+  for (int i = 0; i < n; i++)
+    dst[i] = src[idx_host[i]];
+  return TRUE;
+}
+
+/* Each update follows torch.optim's float32 arithmetic, so trajectories can be compared
+ * with a PyTorch run step by step. */
+static gboolean
+cpu_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint64 step,
+                    float *params, const float *grad, float *state, gsize n, GError **error)
+{
+  const float lr = cfg->lr, wd = cfg->weight_decay, mu = cfg->momentum;
+
+  if (step < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Optimizer steps count from 1 (got %" G_GINT64_FORMAT ")", step);
+      return FALSE;
+    }
+
+  switch (cfg->kind)
+    {
+    case RELIEF_OPT_SGD:
+      for (gsize i = 0; i < n; i++)
+        params[i] -= lr * (grad[i] + wd * params[i]);
+      return TRUE;
+
+    case RELIEF_OPT_MOMENTUM:
+    case RELIEF_OPT_NESTEROV:
+      {
+        gboolean nesterov = cfg->kind == RELIEF_OPT_NESTEROV;
+
+        for (gsize i = 0; i < n; i++)
+          {
+            float g = grad[i] + wd * params[i];
+            float v = mu * state[i] + g;
+
+            state[i] = v;
+            params[i] -= lr * (nesterov ? g + mu * v : v);
+          }
+        return TRUE;
+      }
+
+    case RELIEF_OPT_ADAM:
+    case RELIEF_OPT_ADAMW:
+      {
+        const float b1 = cfg->beta1, b2 = cfg->beta2;
+        /* Bias corrections in double, as torch computes them on the host. */
+        const double bc1 = 1.0 - pow (b1, (double) step);
+        const double bc2_sqrt = sqrt (1.0 - pow (b2, (double) step));
+        const float step_size = (float) (lr / bc1);
+        const float bc2_sqrt_f = (float) bc2_sqrt;
+        gboolean decoupled = cfg->kind == RELIEF_OPT_ADAMW;
+        float *m = state, *v = state + n;
+
+        for (gsize i = 0; i < n; i++)
+          {
+            float g = grad[i];
+            float denom;
+
+            if (decoupled)
+              params[i] *= 1.0f - lr * wd;
+            else
+              g += wd * params[i];
+            m[i] = b1 * m[i] + (1.0f - b1) * g;
+            v[i] = b2 * v[i] + (1.0f - b2) * g * g;
+            denom = sqrtf (v[i]) / bc2_sqrt_f + cfg->eps;
+            params[i] -= step_size * (m[i] / denom);
+          }
+        return TRUE;
+      }
+
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown optimizer %d", (int) cfg->kind);
+      return FALSE;
+    }
+}
+
+static gboolean
+cpu_random_normal (ReliefBackend *self, float *x, gsize n, guint64 seed, guint64 offset, GError **error)
+{
+  relief_rng_normal_fill (seed, offset, x, n);
+  return TRUE;
+}
+
+ReliefBackend *
+relief_backend_cpu_new (void)
+{
+  ReliefBackend *self = g_new0 (ReliefBackend, 1);
+
+  self->name = "cpu";
+  self->destroy = cpu_destroy;
+  self->alloc = cpu_alloc;
+  self->free = cpu_free;
+  self->upload = cpu_memcpy;
+  self->download = cpu_memcpy;
+  self->copy = cpu_memcpy;
+  self->sync = cpu_sync;
+  self->gemm = cpu_gemm;
+  self->fill = cpu_fill;
+  self->scale = cpu_scale;
+  self->axpy = cpu_axpy;
+  self->axpby_add = cpu_axpby_add;
+  self->add_bias = cpu_add_bias;
+  self->act_forward = cpu_act_forward;
+  self->act_backward = cpu_act_backward;
+  self->col_sum = cpu_col_sum;
+  self->dot = cpu_dot;
+  self->loss = cpu_loss;
+  self->gather_rows = cpu_gather_rows;
+  self->gather_labels = cpu_gather_labels;
+  self->optimizer_step = cpu_optimizer_step;
+  self->random_normal = cpu_random_normal;
+  return self;
+}

@@ -1,0 +1,47 @@
+/* relief-backend.c: backend lookup and the pieces shared by every backend. */
+#include "relief-backend.h"
+
+#include <gio/gio.h>
+
+ReliefBackend *
+relief_backend_new (const char *name, GError **error)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (g_str_equal (name, "cpu") || g_str_equal (name, "auto"))
+    return relief_backend_cpu_new ();
+  if (g_str_equal (name, "cuda"))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "This build of Relief has no CUDA backend");
+      return NULL;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "Unknown backend \"%s\" (valid: cpu, cuda, auto)", name);
+  return NULL;
+}
+
+void
+relief_backend_free (ReliefBackend *backend)
+{
+  if (backend != NULL)
+    backend->destroy (backend);
+}
+
+int
+relief_optimizer_state_size (ReliefOptimizerKind kind)
+{
+  switch (kind)
+    {
+    case RELIEF_OPT_SGD:
+      return 0;
+    case RELIEF_OPT_MOMENTUM:
+    case RELIEF_OPT_NESTEROV:
+      return 1;
+    case RELIEF_OPT_ADAM:
+    case RELIEF_OPT_ADAMW:
+      return 2;
+    default:
+      g_return_val_if_reached (0);
+    }
+}

@@ -1,0 +1,121 @@
+/* relief-backend.h: the compute backend interface.
+ *
+ * Every model and algorithm in compute/ is written once against this table of function
+ * pointers; the CPU backend (OpenBLAS) is the reference, a CUDA backend fills the same
+ * table later.  Buffers returned by alloc() live on the backend's device: on the CPU they
+ * are ordinary host memory, elsewhere they must only be passed back to the backend.
+ * All matrices are row-major.  Every operation that can fail returns FALSE and sets error;
+ * nothing here ever calls exit().
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+typedef struct _ReliefBackend ReliefBackend;
+
+typedef enum {
+  RELIEF_ACT_RELU,
+  RELIEF_ACT_LEAKY_RELU,   /* slope 0.01 below zero, as torch.nn.LeakyReLU */
+  RELIEF_ACT_TANH,
+  RELIEF_ACT_GELU,         /* exact erf form, as torch.nn.GELU() */
+} ReliefActivation;
+
+#define RELIEF_LEAKY_RELU_SLOPE 0.01f
+
+typedef enum {
+  RELIEF_OPT_SGD,
+  RELIEF_OPT_MOMENTUM,
+  RELIEF_OPT_NESTEROV,
+  RELIEF_OPT_ADAM,
+  RELIEF_OPT_ADAMW,
+} ReliefOptimizerKind;
+
+typedef struct {
+  ReliefOptimizerKind kind;
+  float lr;
+  float momentum;      /* momentum, nesterov */
+  float weight_decay;  /* L2 added to the gradient for sgd/momentum/nesterov/adam, decoupled for adamw */
+  float beta1, beta2, eps;  /* adam, adamw */
+} ReliefOptimizerConfig;
+
+struct _ReliefBackend {
+  const char *name;                      /* "cpu", "cuda" */
+
+  void      (*destroy)   (ReliefBackend *self);
+
+  /* memory */
+  gpointer  (*alloc)     (ReliefBackend *self, gsize bytes, GError **error);   /* zero-filled */
+  void      (*free)      (ReliefBackend *self, gpointer buf);
+  gboolean  (*upload)    (ReliefBackend *self, gpointer dst, gconstpointer host_src, gsize bytes, GError **error);
+  gboolean  (*download)  (ReliefBackend *self, gpointer host_dst, gconstpointer src, gsize bytes, GError **error);
+  gboolean  (*copy)      (ReliefBackend *self, gpointer dst, gconstpointer src, gsize bytes, GError **error);
+  gboolean  (*sync)      (ReliefBackend *self, GError **error);
+
+  /* C[m,n] = alpha * op(A) op(B) + beta * C, row-major, op(A) is [m,k], op(B) is [k,n] */
+  gboolean  (*gemm)      (ReliefBackend *self, gboolean trans_a, gboolean trans_b,
+                          int m, int n, int k, float alpha,
+                          const float *a, int lda, const float *b, int ldb,
+                          float beta, float *c, int ldc, GError **error);
+
+  /* elementwise */
+  gboolean  (*fill)      (ReliefBackend *self, float *x, gsize n, float value, GError **error);
+  gboolean  (*scale)     (ReliefBackend *self, float *x, gsize n, float alpha, GError **error);
+  /* y += alpha * x */
+  gboolean  (*axpy)      (ReliefBackend *self, gsize n, float alpha, const float *x, float *y, GError **error);
+  /* out = a + alpha * x + beta * y (out may alias a) */
+  gboolean  (*axpby_add) (ReliefBackend *self, gsize n, const float *a, float alpha, const float *x,
+                          float beta, const float *y, float *out, GError **error);
+  /* x[r, c] += bias[c] for an [rows, cols] matrix */
+  gboolean  (*add_bias)  (ReliefBackend *self, float *x, const float *bias, int rows, int cols, GError **error);
+  /* y = act(x) (y may alias x only for relu-like; callers keep pre-activations separately) */
+  gboolean  (*act_forward)  (ReliefBackend *self, ReliefActivation act, const float *x, float *y, gsize n, GError **error);
+  /* dx = dy * act'(x), x the pre-activation */
+  gboolean  (*act_backward) (ReliefBackend *self, ReliefActivation act, const float *x, const float *dy, float *dx, gsize n, GError **error);
+
+  /* reductions */
+  /* out[c] = sum over rows of x[r, c] (bias gradients) */
+  gboolean  (*col_sum)   (ReliefBackend *self, const float *x, int rows, int cols, float *out, GError **error);
+  /* *out (host) = sum_i x[i] * y[i], accumulated in double */
+  gboolean  (*dot)       (ReliefBackend *self, gsize n, const float *x, const float *y, double *out, GError **error);
+
+  /* Losses over logits [rows, cols] and labels [rows] (int32, on the device).
+   * cross-entropy: mean over rows of -log softmax(logits)[label];
+   * mse: mean over rows and cols of (logits - onehot(label))^2.
+   * *loss_sum (host) = the loss summed over rows (not yet divided by rows; the mse sum is
+   * already divided by cols), *correct (host) = rows whose argmax equals the label.
+   * When dlogits is not NULL it receives d(loss_sum / grad_scale_rows)/dlogits. */
+  gboolean  (*loss)      (ReliefBackend *self, int loss_kind, const float *logits, const int32_t *labels,
+                          int rows, int cols, int grad_scale_rows, float *dlogits,
+                          double *loss_sum, int *correct, GError **error);
+
+  /* rows gathered: dst[i, :] = src[idx[i], :]; idx is a host array */
+  gboolean  (*gather_rows)    (ReliefBackend *self, const float *src, int cols, const int *idx_host, int n,
+                               float *dst, GError **error);
+  gboolean  (*gather_labels)  (ReliefBackend *self, const int32_t *src, const int *idx_host, int n,
+                               int32_t *dst, GError **error);
+
+  /* One fused optimizer step over a flat buffer.  state holds what the optimizer needs
+   * (momentum: n floats, adam/adamw: 2n floats); step counts from 1. */
+  gboolean  (*optimizer_step) (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint64 step,
+                               float *params, const float *grad, float *state, gsize n, GError **error);
+
+  /* Standard normal fill, counter-based: element i is relief_rng_normal(seed, offset + i),
+   * so every backend produces the same numbers (see relief-rng.h). */
+  gboolean  (*random_normal)  (ReliefBackend *self, float *x, gsize n, guint64 seed, guint64 offset, GError **error);
+
+  gpointer priv;
+};
+
+/* Backend lookup: "cpu", "cuda" or "auto" (CUDA when usable, otherwise CPU). */
+ReliefBackend *relief_backend_new       (const char *name, GError **error);
+ReliefBackend *relief_backend_cpu_new   (void);
+void           relief_backend_free      (ReliefBackend *backend);
+/* The number of optimizer state floats per parameter. */
+int            relief_optimizer_state_size (ReliefOptimizerKind kind);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefBackend, relief_backend_free)
+
+G_END_DECLS

@@ -1,0 +1,87 @@
+/* relief-dataset.c: the host-side data set container. */
+#include "relief-dataset.h"
+
+#include <gio/gio.h>
+#include <math.h>
+
+ReliefDataset *
+relief_dataset_new (const char *name, int n_features, int n_classes, int n_train, int n_test)
+{
+  ReliefDataset *ds;
+
+  g_return_val_if_fail (n_features > 0 && n_classes > 0 && n_train >= 0 && n_test >= 0, NULL);
+
+  ds = g_new0 (ReliefDataset, 1);
+  ds->name = g_strdup (name != NULL ? name : "");
+  ds->n_features = n_features;
+  ds->n_classes = n_classes;
+  ds->n_train = n_train;
+  ds->n_test = n_test;
+  ds->x_train = g_new0 (float, (gsize) n_train * n_features);
+  ds->y_train = g_new0 (int32_t, n_train);
+  if (n_test > 0)
+    {
+      ds->x_test = g_new0 (float, (gsize) n_test * n_features);
+      ds->y_test = g_new0 (int32_t, n_test);
+    }
+  ds->mean = 0.0;
+  ds->std = 1.0;
+  return ds;
+}
+
+void
+relief_dataset_free (ReliefDataset *ds)
+{
+  if (ds == NULL)
+    return;
+  g_free (ds->name);
+  g_free (ds->x_train);
+  g_free (ds->y_train);
+  g_free (ds->x_test);
+  g_free (ds->y_test);
+  g_strfreev (ds->source_paths);
+  g_strfreev (ds->source_sha256);
+  g_free (ds);
+}
+
+static gboolean
+validate_split (const char *split, const float *x, const int32_t *y, int n, int n_features, int n_classes,
+                GError **error)
+{
+  if (n > 0 && (x == NULL || y == NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The %s split has no samples allocated", split);
+      return FALSE;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      if (y[i] < 0 || y[i] >= n_classes)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "%s sample %d has label %d, outside 0..%d", split, i, (int) y[i], n_classes - 1);
+          return FALSE;
+        }
+      for (int f = 0; f < n_features; f++)
+        if (!isfinite (x[(gsize) i * n_features + f]))
+          {
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         "%s sample %d has a non-finite feature %d", split, i, f);
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+gboolean
+relief_dataset_validate (const ReliefDataset *ds, GError **error)
+{
+  if (ds->n_features < 1 || ds->n_classes < 1 || ds->n_train < 1 || ds->n_test < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Data set \"%s\" needs at least one feature, one class and one training sample "
+                   "(has %d, %d, %d)", ds->name, ds->n_features, ds->n_classes, ds->n_train);
+      return FALSE;
+    }
+  return validate_split ("Training", ds->x_train, ds->y_train, ds->n_train, ds->n_features, ds->n_classes, error) &&
+         validate_split ("Test", ds->x_test, ds->y_test, ds->n_test, ds->n_features, ds->n_classes, error);
+}

@@ -1,0 +1,413 @@
+/* relief-mlp.c: MLP forward and backward passes written against the backend table.
+ *
+ * Device buffers are only ever handed to backend functions, never dereferenced here, so
+ * the same code runs on every backend. */
+#include "relief-mlp.h"
+#include "relief-rng.h"
+
+#include <gio/gio.h>
+#include <math.h>
+
+ReliefMlpSpec *
+relief_mlp_spec_new (const int *sizes, int n_sizes, ReliefActivation act, ReliefLoss loss)
+{
+  ReliefMlpSpec *spec;
+
+  g_return_val_if_fail (sizes != NULL && n_sizes >= 2, NULL);
+
+  spec = g_new0 (ReliefMlpSpec, 1);
+  spec->n_layers = n_sizes - 1;
+  spec->sizes = g_memdup2 (sizes, sizeof (int) * n_sizes);
+  spec->activation = act;
+  spec->loss = loss;
+  return spec;
+}
+
+ReliefMlpSpec *
+relief_mlp_spec_copy (const ReliefMlpSpec *spec)
+{
+  return relief_mlp_spec_new (spec->sizes, spec->n_layers + 1, spec->activation, spec->loss);
+}
+
+void
+relief_mlp_spec_free (ReliefMlpSpec *spec)
+{
+  if (spec == NULL)
+    return;
+  g_free (spec->sizes);
+  g_free (spec);
+}
+
+gsize
+relief_mlp_spec_weight_offset (const ReliefMlpSpec *spec, int layer)
+{
+  gsize offset = 0;
+
+  for (int l = 0; l < layer; l++)
+    offset += (gsize) spec->sizes[l + 1] * (spec->sizes[l] + 1);
+  return offset;
+}
+
+gsize
+relief_mlp_spec_bias_offset (const ReliefMlpSpec *spec, int layer)
+{
+  return relief_mlp_spec_weight_offset (spec, layer) + (gsize) spec->sizes[layer + 1] * spec->sizes[layer];
+}
+
+gsize
+relief_mlp_spec_n_params (const ReliefMlpSpec *spec)
+{
+  return relief_mlp_spec_weight_offset (spec, spec->n_layers);
+}
+
+int
+relief_mlp_spec_n_tensors (const ReliefMlpSpec *spec)
+{
+  return 2 * spec->n_layers;
+}
+
+void
+relief_mlp_spec_tensor_shape (const ReliefMlpSpec *spec, int t, int *rank, gsize dims[2], gsize *offset)
+{
+  int layer = t / 2;
+
+  g_return_if_fail (t >= 0 && t < relief_mlp_spec_n_tensors (spec));
+
+  if (t % 2 == 0)
+    {
+      *rank = 2;
+      dims[0] = spec->sizes[layer + 1];
+      dims[1] = spec->sizes[layer];
+      *offset = relief_mlp_spec_weight_offset (spec, layer);
+    }
+  else
+    {
+      *rank = 1;
+      dims[0] = spec->sizes[layer + 1];
+      dims[1] = 0;
+      *offset = relief_mlp_spec_bias_offset (spec, layer);
+    }
+}
+
+static const char *const activation_names[] = {
+  [RELIEF_ACT_RELU] = "relu",
+  [RELIEF_ACT_LEAKY_RELU] = "leaky_relu",
+  [RELIEF_ACT_TANH] = "tanh",
+  [RELIEF_ACT_GELU] = "gelu",
+};
+
+static const char *const loss_names[] = {
+  [RELIEF_LOSS_CROSS_ENTROPY] = "cross_entropy",
+  [RELIEF_LOSS_MSE] = "mse",
+};
+
+/* Looks s up in names; the error lists every valid name. */
+static gboolean
+name_lookup (const char *what, const char *const *names, int n_names, const char *s, int *out, GError **error)
+{
+  g_autoptr(GString) valid = g_string_new (NULL);
+
+  for (int i = 0; i < n_names; i++)
+    if (s != NULL && g_str_equal (s, names[i]))
+      {
+        *out = i;
+        return TRUE;
+      }
+  for (int i = 0; i < n_names; i++)
+    g_string_append_printf (valid, "%s%s", i > 0 ? ", " : "", names[i]);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown %s \"%s\" (valid: %s)",
+               what, s != NULL ? s : "", valid->str);
+  return FALSE;
+}
+
+const char *
+relief_activation_to_string (ReliefActivation act)
+{
+  g_return_val_if_fail ((guint) act < G_N_ELEMENTS (activation_names), NULL);
+  return activation_names[act];
+}
+
+gboolean
+relief_activation_from_string (const char *s, ReliefActivation *out, GError **error)
+{
+  int value;
+
+  if (!name_lookup ("activation", activation_names, G_N_ELEMENTS (activation_names), s, &value, error))
+    return FALSE;
+  *out = (ReliefActivation) value;
+  return TRUE;
+}
+
+const char *
+relief_loss_to_string (ReliefLoss loss)
+{
+  g_return_val_if_fail ((guint) loss < G_N_ELEMENTS (loss_names), NULL);
+  return loss_names[loss];
+}
+
+gboolean
+relief_loss_from_string (const char *s, ReliefLoss *out, GError **error)
+{
+  int value;
+
+  if (!name_lookup ("loss", loss_names, G_N_ELEMENTS (loss_names), s, &value, error))
+    return FALSE;
+  *out = (ReliefLoss) value;
+  return TRUE;
+}
+
+void
+relief_mlp_init_params (const ReliefMlpSpec *spec, guint64 seed, float *params_host)
+{
+  guint64 init_seed = relief_rng_derive (seed, "init");
+
+  /* Element i of the flat vector always uses draw i, whatever the layer. */
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      gsize w_off = relief_mlp_spec_weight_offset (spec, l);
+      gsize count = (gsize) spec->sizes[l + 1] * (spec->sizes[l] + 1);
+      float bound = (float) (1.0 / sqrt ((double) spec->sizes[l]));
+
+      relief_rng_uniform_fill (init_seed, w_off, -bound, bound, params_host + w_off, count);
+    }
+}
+
+struct _ReliefMlp {
+  ReliefBackend *backend;   /* borrowed */
+  ReliefMlpSpec *spec;
+  int            max_batch;
+
+  /* device buffers, max_batch rows each */
+  float        **pre;       /* per layer, [batch, out]: the last one holds the logits */
+  float        **post;      /* per hidden layer, [batch, out] */
+  float         *grad_a;    /* backward ping-pong pair, [batch, widest layer] */
+  float         *grad_b;
+  float         *x_stage;   /* evaluate()'s host chunks */
+  int32_t       *y_stage;
+};
+
+void
+relief_mlp_free (ReliefMlp *mlp)
+{
+  ReliefBackend *be;
+
+  if (mlp == NULL)
+    return;
+  be = mlp->backend;
+  for (int l = 0; l < mlp->spec->n_layers; l++)
+    {
+      be->free (be, mlp->pre[l]);
+      be->free (be, mlp->post[l]);
+    }
+  g_free (mlp->pre);
+  g_free (mlp->post);
+  be->free (be, mlp->grad_a);
+  be->free (be, mlp->grad_b);
+  be->free (be, mlp->x_stage);
+  be->free (be, mlp->y_stage);
+  relief_mlp_spec_free (mlp->spec);
+  g_free (mlp);
+}
+
+ReliefMlp *
+relief_mlp_new (ReliefBackend *backend, const ReliefMlpSpec *spec, int max_batch, GError **error)
+{
+  g_autoptr(ReliefMlp) mlp = NULL;
+  ReliefBackend *be = backend;
+  int widest = 0;
+  gsize rows;
+
+  if (spec->n_layers < 1 || max_batch < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "An MLP needs at least one layer and a batch of one (got %d layers, batch %d)",
+                   spec->n_layers, max_batch);
+      return NULL;
+    }
+  for (int l = 0; l <= spec->n_layers; l++)
+    {
+      if (spec->sizes[l] < 1)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "Layer width %d is %d; every width must be at least 1", l, spec->sizes[l]);
+          return NULL;
+        }
+      widest = MAX (widest, spec->sizes[l]);
+    }
+  if ((guint) spec->activation > RELIEF_ACT_GELU || (guint) spec->loss > RELIEF_LOSS_MSE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown activation or loss in the MLP spec");
+      return NULL;
+    }
+
+  mlp = g_new0 (ReliefMlp, 1);
+  mlp->backend = backend;
+  mlp->spec = relief_mlp_spec_copy (spec);
+  mlp->max_batch = max_batch;
+  mlp->pre = g_new0 (float *, spec->n_layers);
+  mlp->post = g_new0 (float *, spec->n_layers);
+  rows = (gsize) max_batch;
+
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      gsize bytes = sizeof (float) * rows * spec->sizes[l + 1];
+
+      if ((mlp->pre[l] = be->alloc (be, bytes, error)) == NULL)
+        return NULL;
+      if (l < spec->n_layers - 1 && (mlp->post[l] = be->alloc (be, bytes, error)) == NULL)
+        return NULL;
+    }
+  if ((mlp->grad_a = be->alloc (be, sizeof (float) * rows * widest, error)) == NULL ||
+      (mlp->grad_b = be->alloc (be, sizeof (float) * rows * widest, error)) == NULL ||
+      (mlp->x_stage = be->alloc (be, sizeof (float) * rows * spec->sizes[0], error)) == NULL ||
+      (mlp->y_stage = be->alloc (be, sizeof (int32_t) * rows, error)) == NULL)
+    return NULL;
+
+  return g_steal_pointer (&mlp);
+}
+
+const ReliefMlpSpec *
+relief_mlp_get_spec (ReliefMlp *mlp)
+{
+  return mlp->spec;
+}
+
+const float *
+relief_mlp_get_logits (ReliefMlp *mlp)
+{
+  return mlp->pre[mlp->spec->n_layers - 1];
+}
+
+static gboolean
+check_batch (ReliefMlp *mlp, int batch, GError **error)
+{
+  if (batch < 1 || batch > mlp->max_batch)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Batch of %d rows; this workspace takes 1 to %d", batch, mlp->max_batch);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The input of layer l: the data for the first layer, the previous activation otherwise. */
+static const float *
+layer_input (ReliefMlp *mlp, const float *x, int l)
+{
+  return l == 0 ? x : mlp->post[l - 1];
+}
+
+static gboolean
+forward_pass (ReliefMlp *mlp, const float *params, const float *x, int batch, GError **error)
+{
+  ReliefBackend *be = mlp->backend;
+  const ReliefMlpSpec *spec = mlp->spec;
+
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      int in = spec->sizes[l], out = spec->sizes[l + 1];
+      const float *w = params + relief_mlp_spec_weight_offset (spec, l);
+      const float *b = params + relief_mlp_spec_bias_offset (spec, l);
+
+      /* Z = X W^T + b, with W stored [out, in] */
+      if (!be->gemm (be, FALSE, TRUE, batch, out, in, 1.0f, layer_input (mlp, x, l), in, w, in,
+                     0.0f, mlp->pre[l], out, error) ||
+          !be->add_bias (be, mlp->pre[l], b, batch, out, error))
+        return FALSE;
+      if (l < spec->n_layers - 1 &&
+          !be->act_forward (be, spec->activation, mlp->pre[l], mlp->post[l], (gsize) batch * out, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+relief_mlp_forward (ReliefMlp *mlp, const float *params, const float *x, const int32_t *y,
+                    int batch, double *mean_loss, int *correct, GError **error)
+{
+  ReliefBackend *be = mlp->backend;
+  const ReliefMlpSpec *spec = mlp->spec;
+  double loss_sum;
+
+  if (!check_batch (mlp, batch, error) ||
+      !forward_pass (mlp, params, x, batch, error) ||
+      !be->loss (be, spec->loss, relief_mlp_get_logits (mlp), y, batch, spec->sizes[spec->n_layers],
+                 batch, NULL, &loss_sum, correct, error))
+    return FALSE;
+  *mean_loss = loss_sum / batch;
+  return TRUE;
+}
+
+gboolean
+relief_mlp_forward_backward (ReliefMlp *mlp, const float *params, const float *x, const int32_t *y,
+                             int batch, float *grad, double *mean_loss, int *correct, GError **error)
+{
+  ReliefBackend *be = mlp->backend;
+  const ReliefMlpSpec *spec = mlp->spec;
+  float *dz = mlp->grad_a, *da = mlp->grad_b;
+  double loss_sum;
+
+  if (!check_batch (mlp, batch, error) ||
+      !forward_pass (mlp, params, x, batch, error) ||
+      !be->loss (be, spec->loss, relief_mlp_get_logits (mlp), y, batch, spec->sizes[spec->n_layers],
+                 batch, dz, &loss_sum, correct, error))
+    return FALSE;
+
+  for (int l = spec->n_layers - 1; l >= 0; l--)
+    {
+      int in = spec->sizes[l], out = spec->sizes[l + 1];
+      gsize w_off = relief_mlp_spec_weight_offset (spec, l);
+      gsize b_off = relief_mlp_spec_bias_offset (spec, l);
+
+      /* dW = dZ^T X [out, in], db = column sums of dZ */
+      if (!be->gemm (be, TRUE, FALSE, out, in, batch, 1.0f, dz, out, layer_input (mlp, x, l), in,
+                     0.0f, grad + w_off, in, error) ||
+          !be->col_sum (be, dz, batch, out, grad + b_off, error))
+        return FALSE;
+      if (l == 0)
+        break;
+      /* dX = dZ W [batch, in], then through the previous layer's activation; dZ of this
+       * layer is no longer needed, so the previous layer's dZ overwrites it */
+      if (!be->gemm (be, FALSE, FALSE, batch, in, out, 1.0f, dz, out, params + w_off, in,
+                     0.0f, da, in, error) ||
+          !be->act_backward (be, spec->activation, mlp->pre[l - 1], da, dz, (gsize) batch * in, error))
+        return FALSE;
+    }
+  *mean_loss = loss_sum / batch;
+  return TRUE;
+}
+
+gboolean
+relief_mlp_evaluate (ReliefMlp *mlp, const float *params, const float *x_host, const int32_t *y_host,
+                     int n, double *mean_loss, double *accuracy, GError **error)
+{
+  ReliefBackend *be = mlp->backend;
+  const ReliefMlpSpec *spec = mlp->spec;
+  int in = spec->sizes[0];
+  double total = 0.0;
+  gint64 n_correct = 0;
+
+  if (n < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Nothing to evaluate (%d samples)", n);
+      return FALSE;
+    }
+  for (int start = 0; start < n; start += mlp->max_batch)
+    {
+      int rows = MIN (mlp->max_batch, n - start);
+      double chunk_sum;
+      int chunk_correct;
+
+      if (!be->upload (be, mlp->x_stage, x_host + (gsize) start * in, sizeof (float) * rows * in, error) ||
+          !be->upload (be, mlp->y_stage, y_host + start, sizeof (int32_t) * rows, error) ||
+          !forward_pass (mlp, params, mlp->x_stage, rows, error) ||
+          !be->loss (be, spec->loss, relief_mlp_get_logits (mlp), mlp->y_stage, rows,
+                     spec->sizes[spec->n_layers], rows, NULL, &chunk_sum, &chunk_correct, error))
+        return FALSE;
+      total += chunk_sum;
+      n_correct += chunk_correct;
+    }
+  *mean_loss = total / n;
+  *accuracy = (double) n_correct / n;
+  return TRUE;
+}

@@ -1,0 +1,71 @@
+/* relief-mlp.h: multilayer perceptrons over one flat parameter buffer.
+ *
+ * Parameters are laid out W0, b0, W1, b1, ... with each W row-major [out, in]
+ * (PyTorch's nn.Linear layout).  The activation follows every layer but the last;
+ * the last layer's outputs are logits for the loss.
+ */
+#pragma once
+
+#include <glib.h>
+#include "relief-backend.h"
+#include "relief-dataset.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  RELIEF_LOSS_CROSS_ENTROPY,  /* softmax, natural log, mean over samples */
+  RELIEF_LOSS_MSE,            /* mean over samples and outputs, one-hot targets */
+} ReliefLoss;
+
+typedef struct {
+  int              n_layers;    /* linear layers */
+  int             *sizes;       /* n_layers + 1: inputs, hidden..., outputs */
+  ReliefActivation activation;
+  ReliefLoss       loss;
+} ReliefMlpSpec;
+
+ReliefMlpSpec *relief_mlp_spec_new   (const int *sizes, int n_sizes, ReliefActivation act, ReliefLoss loss);
+ReliefMlpSpec *relief_mlp_spec_copy  (const ReliefMlpSpec *spec);
+void           relief_mlp_spec_free  (ReliefMlpSpec *spec);
+gsize          relief_mlp_spec_n_params     (const ReliefMlpSpec *spec);
+gsize          relief_mlp_spec_weight_offset (const ReliefMlpSpec *spec, int layer);
+gsize          relief_mlp_spec_bias_offset   (const ReliefMlpSpec *spec, int layer);
+/* Tensors in file order (W0, b0, W1, ...): 2*n_layers of them; shape of tensor t. */
+int            relief_mlp_spec_n_tensors     (const ReliefMlpSpec *spec);
+void           relief_mlp_spec_tensor_shape  (const ReliefMlpSpec *spec, int t, int *rank, gsize dims[2], gsize *offset);
+
+const char    *relief_activation_to_string   (ReliefActivation act);
+gboolean       relief_activation_from_string (const char *s, ReliefActivation *out, GError **error);
+const char    *relief_loss_to_string         (ReliefLoss loss);
+gboolean       relief_loss_from_string       (const char *s, ReliefLoss *out, GError **error);
+
+/* PyTorch's default nn.Linear initialization (uniform in +-1/sqrt(fan_in) for W and b),
+ * drawn from relief-rng so it is the same on every backend. */
+void           relief_mlp_init_params (const ReliefMlpSpec *spec, guint64 seed, float *params_host);
+
+/* Workspace for forward and backward passes of up to max_batch rows on a backend. */
+typedef struct _ReliefMlp ReliefMlp;
+
+ReliefMlp     *relief_mlp_new  (ReliefBackend *backend, const ReliefMlpSpec *spec, int max_batch, GError **error);
+void           relief_mlp_free (ReliefMlp *mlp);
+const ReliefMlpSpec *relief_mlp_get_spec (ReliefMlp *mlp);
+
+/* Forward over a batch already on the device: x [batch, in], y [batch].
+ * Returns the mean loss and the number of correct argmax predictions. */
+gboolean       relief_mlp_forward  (ReliefMlp *mlp, const float *params, const float *x, const int32_t *y,
+                                    int batch, double *mean_loss, int *correct, GError **error);
+/* Forward and backward: grad (device, n_params floats) receives d(mean loss)/d(params). */
+gboolean       relief_mlp_forward_backward (ReliefMlp *mlp, const float *params, const float *x, const int32_t *y,
+                                            int batch, float *grad, double *mean_loss, int *correct, GError **error);
+/* The logits of the last forward pass [batch, outputs], on the device. */
+const float   *relief_mlp_get_logits (ReliefMlp *mlp);
+
+/* Mean loss and accuracy (fraction) over host data, evaluated in chunks of max_batch;
+ * params are on the device.  n may exceed max_batch. */
+gboolean       relief_mlp_evaluate (ReliefMlp *mlp, const float *params, const float *x_host, const int32_t *y_host,
+                                    int n, double *mean_loss, double *accuracy, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefMlpSpec, relief_mlp_spec_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefMlp, relief_mlp_free)
+
+G_END_DECLS

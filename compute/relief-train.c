@@ -1,0 +1,317 @@
+/* relief-train.c: mini-batch training on a backend.
+ *
+ * The data set is uploaded once; each step gathers its rows on the device.  Every random
+ * choice comes from relief-rng and every reduction runs in a fixed order, so a seed
+ * reproduces a run bit for bit. */
+#include "relief-train.h"
+#include "relief-rng.h"
+
+#include <math.h>
+
+void
+relief_train_config_init_defaults (ReliefTrainConfig *config)
+{
+  *config = (ReliefTrainConfig) {
+    .optimizer = {
+      .kind = RELIEF_OPT_ADAM,
+      .lr = 0.01f,
+      .momentum = 0.9f,
+      .weight_decay = 0.0f,
+      .beta1 = 0.9f,
+      .beta2 = 0.999f,
+      .eps = 1e-8f,
+    },
+    .batch_size = 32,
+    .epochs = 20,
+    .snapshot_every = 0,
+    .eval_every = 0,
+    .seed = 0,
+  };
+}
+
+static const char *const optimizer_names[] = {
+  [RELIEF_OPT_SGD] = "sgd",
+  [RELIEF_OPT_MOMENTUM] = "momentum",
+  [RELIEF_OPT_NESTEROV] = "nesterov",
+  [RELIEF_OPT_ADAM] = "adam",
+  [RELIEF_OPT_ADAMW] = "adamw",
+};
+
+static const char *const status_names[] = {
+  [RELIEF_TRAIN_COMPLETED] = "completed",
+  [RELIEF_TRAIN_CANCELLED] = "cancelled",
+  [RELIEF_TRAIN_DIVERGED] = "diverged",
+  [RELIEF_TRAIN_FAILED] = "failed",
+};
+
+const char *
+relief_optimizer_to_string (ReliefOptimizerKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (optimizer_names), NULL);
+  return optimizer_names[kind];
+}
+
+gboolean
+relief_optimizer_from_string (const char *s, ReliefOptimizerKind *out, GError **error)
+{
+  g_autoptr(GString) valid = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (optimizer_names); i++)
+    if (s != NULL && g_str_equal (s, optimizer_names[i]))
+      {
+        *out = (ReliefOptimizerKind) i;
+        return TRUE;
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (optimizer_names); i++)
+    g_string_append_printf (valid, "%s%s", i > 0 ? ", " : "", optimizer_names[i]);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown optimizer \"%s\" (valid: %s)",
+               s != NULL ? s : "", valid->str);
+  return FALSE;
+}
+
+const char *
+relief_train_status_to_string (ReliefTrainStatus status)
+{
+  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (status_names), NULL);
+  return status_names[status];
+}
+
+/* Everything one run holds on the device, freed in one place. */
+typedef struct {
+  ReliefBackend *backend;
+  ReliefMlp     *mlp;
+  float         *x_train;
+  int32_t       *y_train;
+  float         *x_batch;
+  int32_t       *y_batch;
+  float         *params;
+  float         *params_before;   /* the parameters before the last update, for divergence */
+  float         *grad;
+  float         *state;
+  float         *params_host;     /* host copy handed to snapshot callbacks */
+  int           *perm;
+} TrainRun;
+
+static void
+train_run_clear (TrainRun *run)
+{
+  ReliefBackend *be = run->backend;
+  float **device_floats[] = { &run->x_train, &run->x_batch, &run->params, &run->params_before,
+                              &run->grad, &run->state };
+
+  for (guint i = 0; i < G_N_ELEMENTS (device_floats); i++)
+    if (*device_floats[i] != NULL)
+      be->free (be, *device_floats[i]);
+  if (run->y_train != NULL)
+    be->free (be, run->y_train);
+  if (run->y_batch != NULL)
+    be->free (be, run->y_batch);
+  g_clear_pointer (&run->mlp, relief_mlp_free);
+  g_free (run->params_host);
+  g_free (run->perm);
+}
+
+static gboolean
+check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
+              GError **error)
+{
+  if (!relief_dataset_validate (ds, error))
+    return FALSE;
+  if (spec->sizes[0] != ds->n_features || spec->sizes[spec->n_layers] != ds->n_classes)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The model maps %d inputs to %d outputs but the data set has %d features and %d classes",
+                   spec->sizes[0], spec->sizes[spec->n_layers], ds->n_features, ds->n_classes);
+      return FALSE;
+    }
+  if (config->batch_size < 1 || config->epochs < 1 || config->snapshot_every < 0 || config->eval_every < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Batch size and epochs must be at least 1, snapshot and evaluation intervals at least 0 "
+                   "(got %d, %d, %d, %d)", config->batch_size, config->epochs,
+                   config->snapshot_every, config->eval_every);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+alloc_floats (ReliefBackend *be, float **out, gsize n, GError **error)
+{
+  *out = be->alloc (be, sizeof (float) * n, error);
+  return *out != NULL;
+}
+
+static gboolean
+emit_metrics (TrainRun *run, const ReliefDataset *ds, const ReliefTrainCallbacks *cb, gint64 step,
+              gint64 total_steps, int steps_per_epoch, double batch_loss, GError **error)
+{
+  ReliefTrainMetrics m = {
+    .step = step,
+    .total_steps = total_steps,
+    .epoch = (double) step / steps_per_epoch,
+    .test_loss = NAN,
+    .test_acc = NAN,
+    .batch_loss = batch_loss,
+  };
+
+  if (cb == NULL || cb->metrics == NULL)
+    return TRUE;
+  if (!relief_mlp_evaluate (run->mlp, run->params, ds->x_train, ds->y_train, ds->n_train,
+                            &m.train_loss, &m.train_acc, error))
+    return FALSE;
+  if (ds->n_test > 0 &&
+      !relief_mlp_evaluate (run->mlp, run->params, ds->x_test, ds->y_test, ds->n_test,
+                            &m.test_loss, &m.test_acc, error))
+    return FALSE;
+  return cb->metrics (&m, cb->user_data, error);
+}
+
+static gboolean
+emit_snapshot (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, int steps_per_epoch, gsize n_params,
+               GError **error)
+{
+  ReliefBackend *be = run->backend;
+
+  if (cb == NULL || cb->snapshot == NULL)
+    return TRUE;
+  return be->download (be, run->params_host, run->params, sizeof (float) * n_params, error) &&
+         cb->snapshot (step, (double) step / steps_per_epoch, run->params_host, n_params, cb->user_data, error);
+}
+
+static gboolean
+params_finite (ReliefBackend *be, const float *params, gsize n, gboolean *finite, GError **error)
+{
+  double sum_sq;
+
+  /* Squares of floats cannot overflow a double, so only inf/NaN make the sum non-finite. */
+  if (!be->dot (be, n, params, params, &sum_sq, error))
+    return FALSE;
+  *finite = isfinite (sum_sq);
+  return TRUE;
+}
+
+ReliefTrainStatus
+relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
+              const ReliefTrainConfig *config, float *params_host,
+              const ReliefTrainCallbacks *callbacks, GCancellable *cancellable,
+              GError **error)
+{
+  ReliefBackend *be = backend;
+  TrainRun run = { .backend = backend };
+  ReliefTrainStatus status = RELIEF_TRAIN_COMPLETED;
+  gsize n_params = relief_mlp_spec_n_params (spec);
+  int n_features = ds->n_features, batch_size, steps_per_epoch, eval_every, state_size;
+  gint64 total_steps, step = 0, last_metrics = -1, last_snapshot = -1;
+  guint64 shuffle_seed = relief_rng_derive (config->seed, "shuffle");
+  double batch_loss = NAN;
+  gboolean ok = FALSE;
+
+  if (!check_inputs (spec, ds, config, error))
+    return RELIEF_TRAIN_FAILED;
+
+  batch_size = MIN (config->batch_size, ds->n_train);
+  steps_per_epoch = (ds->n_train + batch_size - 1) / batch_size;
+  total_steps = (gint64) steps_per_epoch * config->epochs;
+  eval_every = config->eval_every > 0 ? config->eval_every : (int) MAX (1, total_steps / 100);
+  state_size = relief_optimizer_state_size (config->optimizer.kind);
+
+  /* One workspace serves both the steps and the full-set evaluations, which run in
+   * chunks of up to 1024 rows. */
+  run.mlp = relief_mlp_new (be, spec, MAX (batch_size, MIN (1024, MAX (ds->n_train, ds->n_test))), error);
+  if (run.mlp == NULL ||
+      !alloc_floats (be, &run.x_train, (gsize) ds->n_train * n_features, error) ||
+      (run.y_train = be->alloc (be, sizeof (int32_t) * ds->n_train, error)) == NULL ||
+      !alloc_floats (be, &run.x_batch, (gsize) batch_size * n_features, error) ||
+      (run.y_batch = be->alloc (be, sizeof (int32_t) * batch_size, error)) == NULL ||
+      !alloc_floats (be, &run.params, n_params, error) ||
+      !alloc_floats (be, &run.params_before, n_params, error) ||
+      !alloc_floats (be, &run.grad, n_params, error) ||
+      !alloc_floats (be, &run.state, MAX (1, (gsize) state_size * n_params), error) ||
+      !be->upload (be, run.x_train, ds->x_train, sizeof (float) * ds->n_train * n_features, error) ||
+      !be->upload (be, run.y_train, ds->y_train, sizeof (int32_t) * ds->n_train, error) ||
+      !be->upload (be, run.params, params_host, sizeof (float) * n_params, error))
+    goto out;
+  run.params_host = g_new (float, n_params);
+  run.perm = g_new (int, ds->n_train);
+
+  if (!emit_metrics (&run, ds, callbacks, 0, total_steps, steps_per_epoch, batch_loss, error) ||
+      !emit_snapshot (&run, callbacks, 0, steps_per_epoch, n_params, error))
+    goto out;
+  last_metrics = last_snapshot = 0;
+
+  for (int epoch = 0; epoch < config->epochs && status == RELIEF_TRAIN_COMPLETED; epoch++)
+    {
+      relief_rng_permutation (shuffle_seed, (guint64) epoch, run.perm, ds->n_train);
+
+      for (int start = 0; start < ds->n_train; start += batch_size)
+        {
+          int rows = MIN (batch_size, ds->n_train - start);
+          gboolean epoch_end = start + rows >= ds->n_train;
+          gboolean finite = TRUE;
+          int correct;
+
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              status = RELIEF_TRAIN_CANCELLED;
+              break;
+            }
+          if (!be->gather_rows (be, run.x_train, n_features, run.perm + start, rows, run.x_batch, error) ||
+              !be->gather_labels (be, run.y_train, run.perm + start, rows, run.y_batch, error) ||
+              !relief_mlp_forward_backward (run.mlp, run.params, run.x_batch, run.y_batch, rows, run.grad,
+                                            &batch_loss, &correct, error))
+            goto out;
+          /* A non-finite loss means the current parameters already overflowed the model:
+           * take no step from them. */
+          if (!isfinite (batch_loss))
+            {
+              status = RELIEF_TRAIN_DIVERGED;
+              break;
+            }
+          if (!be->copy (be, run.params_before, run.params, sizeof (float) * n_params, error) ||
+              !be->optimizer_step (be, &config->optimizer, step + 1, run.params, run.grad, run.state,
+                                   n_params, error) ||
+              !params_finite (be, run.params, n_params, &finite, error))
+            goto out;
+          if (!finite)
+            {
+              /* Keep the last finite parameters, as the snapshot callback promises. */
+              if (!be->copy (be, run.params, run.params_before, sizeof (float) * n_params, error))
+                goto out;
+              status = RELIEF_TRAIN_DIVERGED;
+              break;
+            }
+          step++;
+
+          if (callbacks != NULL && callbacks->progress != NULL)
+            callbacks->progress (step, total_steps, batch_loss, callbacks->user_data);
+          if (step % eval_every == 0 || epoch_end)
+            {
+              if (!emit_metrics (&run, ds, callbacks, step, total_steps, steps_per_epoch, batch_loss, error))
+                goto out;
+              last_metrics = step;
+            }
+          if (config->snapshot_every > 0 ? step % config->snapshot_every == 0 : epoch_end)
+            {
+              if (!emit_snapshot (&run, callbacks, step, steps_per_epoch, n_params, error))
+                goto out;
+              last_snapshot = step;
+            }
+        }
+    }
+
+  /* The end of the run, whatever ended it: final metrics and parameters, once. */
+  if (last_metrics != step &&
+      !emit_metrics (&run, ds, callbacks, step, total_steps, steps_per_epoch, batch_loss, error))
+    goto out;
+  if (last_snapshot != step &&
+      !emit_snapshot (&run, callbacks, step, steps_per_epoch, n_params, error))
+    goto out;
+  if (!be->download (be, params_host, run.params, sizeof (float) * n_params, error))
+    goto out;
+  ok = TRUE;
+
+out:
+  train_run_clear (&run);
+  return ok ? status : RELIEF_TRAIN_FAILED;
+}

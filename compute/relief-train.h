@@ -1,0 +1,62 @@
+/* relief-train.h: mini-batch training with progress, snapshots, cancel and divergence. */
+#pragma once
+
+#include <gio/gio.h>
+#include "relief-mlp.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  ReliefOptimizerConfig optimizer;
+  int      batch_size;
+  int      epochs;
+  int      snapshot_every;   /* steps between trajectory snapshots; 0: once per epoch */
+  int      eval_every;       /* steps between full metrics; 0: about 100 points over the run, at least once per epoch */
+  guint64  seed;             /* initialization and mini-batch order */
+} ReliefTrainConfig;
+
+void        relief_train_config_init_defaults (ReliefTrainConfig *config);
+const char *relief_optimizer_to_string   (ReliefOptimizerKind kind);
+gboolean    relief_optimizer_from_string (const char *s, ReliefOptimizerKind *out, GError **error);
+
+typedef struct {
+  gint64  step;          /* optimizer steps taken */
+  gint64  total_steps;
+  double  epoch;         /* step / steps_per_epoch */
+  double  train_loss;    /* over the whole training set */
+  double  train_acc;     /* fraction */
+  double  test_loss;     /* NaN without a test split */
+  double  test_acc;
+  double  batch_loss;    /* the last mini-batch's loss */
+} ReliefTrainMetrics;
+
+typedef enum {
+  RELIEF_TRAIN_COMPLETED,
+  RELIEF_TRAIN_CANCELLED,
+  RELIEF_TRAIN_DIVERGED,   /* the loss became NaN or infinite; the run is kept up to there */
+  RELIEF_TRAIN_FAILED,     /* error is set */
+} ReliefTrainStatus;
+
+const char *relief_train_status_to_string (ReliefTrainStatus status);
+
+typedef struct {
+  /* Called at step 0 (before training) and every eval_every steps, and at the end. */
+  gboolean (*metrics)  (const ReliefTrainMetrics *m, gpointer user_data, GError **error);
+  /* Called with host parameters at step 0, every snapshot_every steps and at the end
+   * (the final parameters; also after cancel or divergence, with the last finite ones). */
+  gboolean (*snapshot) (gint64 step, double epoch, const float *params, gsize n_params,
+                        gpointer user_data, GError **error);
+  /* Called after every step with the fraction done, cheap; may be NULL. */
+  void     (*progress) (gint64 step, gint64 total_steps, double batch_loss, gpointer user_data);
+  gpointer user_data;
+} ReliefTrainCallbacks;
+
+/* Train spec on ds.  params_host holds the initialization on entry (see
+ * relief_mlp_init_params) and the final parameters on return.  A callback returning FALSE
+ * stops training with RELIEF_TRAIN_FAILED and its error. */
+ReliefTrainStatus relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
+                                const ReliefTrainConfig *config, float *params_host,
+                                const ReliefTrainCallbacks *callbacks, GCancellable *cancellable,
+                                GError **error);
+
+G_END_DECLS
