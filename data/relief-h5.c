@@ -1,0 +1,615 @@
+/* relief-h5.c: HDF5 attribute, dataset and temp-file helpers. */
+#include "relief-h5.h"
+#include "relief-files.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+G_DEFINE_QUARK (relief-file-error-quark, relief_file_error)
+
+void
+relief_h5_quiet_begin (ReliefH5Quiet *quiet)
+{
+  H5Eget_auto2 (H5E_DEFAULT, &quiet->func, &quiet->data);
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+}
+
+void
+relief_h5_quiet_end (const ReliefH5Quiet *quiet)
+{
+  H5Eclear2 (H5E_DEFAULT);
+  H5Eset_auto2 (H5E_DEFAULT, quiet->func, quiet->data);
+}
+
+static herr_t
+first_error_desc (unsigned n, const H5E_error2_t *err, void *user_data)
+{
+  char **desc = user_data;
+
+  if (*desc == NULL && err->desc != NULL && err->desc[0] != '\0')
+    *desc = g_strdup (err->desc);
+  return 0;
+}
+
+void
+relief_h5_set_error (GError **error, int code, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *desc = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* Walking upward starts at the function that detected the error: the most specific. */
+  H5Ewalk2 (H5E_DEFAULT, H5E_WALK_UPWARD, first_error_desc, &desc);
+  H5Eclear2 (H5E_DEFAULT);
+
+  if (desc != NULL)
+    g_set_error (error, RELIEF_FILE_ERROR, code, "%s (%s)", message, desc);
+  else
+    g_set_error_literal (error, RELIEF_FILE_ERROR, code, message);
+}
+
+gboolean
+relief_h5_has_attr (hid_t loc, const char *name)
+{
+  return H5Aexists (loc, name) > 0;
+}
+
+gboolean
+relief_h5_has_link (hid_t loc, const char *name)
+{
+  return H5Lexists (loc, name, H5P_DEFAULT) > 0;
+}
+
+static hid_t
+utf8_string_type (void)
+{
+  hid_t type = H5Tcopy (H5T_C_S1);
+
+  H5Tset_size (type, H5T_VARIABLE);
+  H5Tset_cset (type, H5T_CSET_UTF8);
+  return type;
+}
+
+static gboolean
+write_attr (hid_t loc, const char *name, hid_t file_type, hid_t mem_type, hid_t space, const void *value,
+            GError **error)
+{
+  hid_t attr;
+  herr_t status;
+
+  if (H5Aexists (loc, name) > 0)
+    H5Adelete (loc, name);
+  attr = H5Acreate2 (loc, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+  if (attr < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create attribute “%s”", name);
+      return FALSE;
+    }
+  status = H5Awrite (attr, mem_type, value);
+  H5Aclose (attr);
+  if (status < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot write attribute “%s”", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_scalar_attr (hid_t loc, const char *name, hid_t file_type, hid_t mem_type, const void *value, GError **error)
+{
+  hid_t space = H5Screate (H5S_SCALAR);
+  gboolean ok = write_attr (loc, name, file_type, mem_type, space, value, error);
+
+  H5Sclose (space);
+  return ok;
+}
+
+gboolean
+relief_h5_write_string_attr (hid_t loc, const char *name, const char *value, GError **error)
+{
+  hid_t type = utf8_string_type ();
+  const char *v = value != NULL ? value : "";
+  gboolean ok = write_scalar_attr (loc, name, type, type, &v, error);
+
+  H5Tclose (type);
+  return ok;
+}
+
+gboolean
+relief_h5_write_int_attr (hid_t loc, const char *name, gint64 value, GError **error)
+{
+  return write_scalar_attr (loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value, error);
+}
+
+gboolean
+relief_h5_write_uint_attr (hid_t loc, const char *name, guint64 value, GError **error)
+{
+  return write_scalar_attr (loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value, error);
+}
+
+gboolean
+relief_h5_write_double_attr (hid_t loc, const char *name, double value, GError **error)
+{
+  return write_scalar_attr (loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, error);
+}
+
+gboolean
+relief_h5_write_int_array_attr (hid_t loc, const char *name, const gint64 *values, gsize n, GError **error)
+{
+  hsize_t dims[1] = { n };
+  hid_t space = H5Screate_simple (1, dims, NULL);
+  gboolean ok = write_attr (loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, space, values, error);
+
+  H5Sclose (space);
+  return ok;
+}
+
+static hid_t
+open_attr (hid_t loc, const char *name, GError **error)
+{
+  hid_t attr;
+
+  if (H5Aexists (loc, name) <= 0)
+    {
+      H5Eclear2 (H5E_DEFAULT);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Missing attribute “%s”", name);
+      return H5I_INVALID_HID;
+    }
+  attr = H5Aopen (loc, name, H5P_DEFAULT);
+  if (attr < 0)
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot open attribute “%s”", name);
+  return attr;
+}
+
+char *
+relief_h5_read_string_attr (hid_t loc, const char *name, GError **error)
+{
+  hid_t attr, file_type, mem_type;
+  char *result = NULL;
+
+  attr = open_attr (loc, name, error);
+  if (attr < 0)
+    return NULL;
+  file_type = H5Aget_type (attr);
+  if (H5Tget_class (file_type) != H5T_STRING)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Attribute “%s” is not a string", name);
+    }
+  else if (H5Tis_variable_str (file_type) > 0)
+    {
+      char *value = NULL;
+
+      mem_type = utf8_string_type ();
+      H5Tset_cset (mem_type, H5Tget_cset (file_type));
+      if (H5Aread (attr, mem_type, &value) < 0)
+        relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read attribute “%s”", name);
+      else
+        result = g_strdup (value != NULL ? value : "");
+      if (value != NULL)
+        H5free_memory (value);
+      H5Tclose (mem_type);
+    }
+  else
+    {
+      gsize size = H5Tget_size (file_type);
+      char *buf = g_malloc0 (size + 1);
+
+      mem_type = H5Tcopy (file_type);
+      if (H5Aread (attr, mem_type, buf) < 0)
+        {
+          relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read attribute “%s”", name);
+          g_free (buf);
+        }
+      else
+        result = buf;
+      H5Tclose (mem_type);
+    }
+  H5Tclose (file_type);
+  H5Aclose (attr);
+  return result;
+}
+
+static gboolean
+read_scalar_attr (hid_t loc, const char *name, hid_t mem_type, void *out, GError **error)
+{
+  hid_t attr, space;
+  gboolean ok = FALSE;
+
+  attr = open_attr (loc, name, error);
+  if (attr < 0)
+    return FALSE;
+  space = H5Aget_space (attr);
+  if (H5Sget_simple_extent_npoints (space) != 1)
+    g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Attribute “%s” is not a single value", name);
+  else if (H5Aread (attr, mem_type, out) < 0)
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read attribute “%s” as a number", name);
+  else
+    ok = TRUE;
+  H5Sclose (space);
+  H5Aclose (attr);
+  return ok;
+}
+
+gboolean
+relief_h5_read_int_attr (hid_t loc, const char *name, gint64 *out, GError **error)
+{
+  return read_scalar_attr (loc, name, H5T_NATIVE_INT64, out, error);
+}
+
+gboolean
+relief_h5_read_uint_attr (hid_t loc, const char *name, guint64 *out, GError **error)
+{
+  return read_scalar_attr (loc, name, H5T_NATIVE_UINT64, out, error);
+}
+
+gboolean
+relief_h5_read_double_attr (hid_t loc, const char *name, double *out, GError **error)
+{
+  return read_scalar_attr (loc, name, H5T_NATIVE_DOUBLE, out, error);
+}
+
+gint64 *
+relief_h5_read_int_array_attr (hid_t loc, const char *name, gsize *n, GError **error)
+{
+  hid_t attr, space;
+  hssize_t count;
+  gint64 *values = NULL;
+
+  attr = open_attr (loc, name, error);
+  if (attr < 0)
+    return NULL;
+  space = H5Aget_space (attr);
+  count = H5Sget_simple_extent_npoints (space);
+  if (count < 0)
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read attribute “%s”", name);
+  else
+    {
+      values = g_new0 (gint64, MAX (count, 1));
+      if (H5Aread (attr, H5T_NATIVE_INT64, values) < 0)
+        {
+          relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read attribute “%s” as integers", name);
+          g_clear_pointer (&values, g_free);
+        }
+      else
+        *n = (gsize) count;
+    }
+  H5Sclose (space);
+  H5Aclose (attr);
+  return values;
+}
+
+gboolean
+relief_h5_write_dataset (hid_t loc, const char *name, hid_t mem_type, hid_t file_type, int rank,
+                         const hsize_t *dims, const void *data, GError **error)
+{
+  hid_t space, dset;
+  herr_t status;
+
+  space = H5Screate_simple (rank, dims, NULL);
+  dset = H5Dcreate2 (loc, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Sclose (space);
+  if (dset < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create dataset “%s”", name);
+      return FALSE;
+    }
+  status = H5Dwrite (dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+  H5Dclose (dset);
+  if (status < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot write dataset “%s”", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static hid_t
+open_dataset (hid_t loc, const char *name, GError **error)
+{
+  hid_t dset;
+
+  if (H5Lexists (loc, name, H5P_DEFAULT) <= 0)
+    {
+      H5Eclear2 (H5E_DEFAULT);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Missing dataset “%s”", name);
+      return H5I_INVALID_HID;
+    }
+  dset = H5Dopen2 (loc, name, H5P_DEFAULT);
+  if (dset < 0)
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot open dataset “%s”", name);
+  return dset;
+}
+
+gpointer
+relief_h5_read_dataset (hid_t loc, const char *name, hid_t mem_type, gsize elem_size, int *rank,
+                        hsize_t dims[RELIEF_H5_MAX_RANK], GError **error)
+{
+  hid_t dset, space;
+  int r;
+  gsize count = 1;
+  gpointer data = NULL;
+
+  dset = open_dataset (loc, name, error);
+  if (dset < 0)
+    return NULL;
+  space = H5Dget_space (dset);
+  r = H5Sget_simple_extent_ndims (space);
+  if (r < 0 || r > RELIEF_H5_MAX_RANK)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Dataset “%s” has an unsupported rank", name);
+      goto out;
+    }
+  H5Sget_simple_extent_dims (space, dims, NULL);
+  for (int i = 0; i < r; i++)
+    count *= dims[i];
+  data = g_malloc0 (MAX (count, 1) * elem_size);
+  if (count > 0 && H5Dread (dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read dataset “%s”", name);
+      g_clear_pointer (&data, g_free);
+      goto out;
+    }
+  *rank = r;
+
+out:
+  H5Sclose (space);
+  H5Dclose (dset);
+  return data;
+}
+
+gboolean
+relief_h5_write_strings (hid_t loc, const char *name, const char * const *strv, GError **error)
+{
+  hsize_t dims[1] = { strv != NULL ? g_strv_length ((char **) strv) : 0 };
+  g_autofree const char **values = g_new0 (const char *, dims[0] + 1);
+  hid_t type = utf8_string_type ();
+  gboolean ok;
+
+  for (hsize_t i = 0; i < dims[0]; i++)
+    values[i] = strv[i];
+  ok = relief_h5_write_dataset (loc, name, type, type, 1, dims, values, error);
+  H5Tclose (type);
+  return ok;
+}
+
+char **
+relief_h5_read_strings (hid_t loc, const char *name, GError **error)
+{
+  hid_t dset, space, file_type, mem_type;
+  hssize_t count;
+  char **result = NULL;
+
+  dset = open_dataset (loc, name, error);
+  if (dset < 0)
+    return NULL;
+  space = H5Dget_space (dset);
+  file_type = H5Dget_type (dset);
+  count = H5Sget_simple_extent_npoints (space);
+  if (H5Tget_class (file_type) != H5T_STRING || H5Tis_variable_str (file_type) <= 0 || count < 0)
+    g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                 "Dataset “%s” does not hold variable-length strings", name);
+  else
+    {
+      g_autofree char **values = g_new0 (char *, count + 1);
+
+      mem_type = utf8_string_type ();
+      if (count > 0 && H5Dread (dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
+        relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read dataset “%s”", name);
+      else
+        {
+          result = g_new0 (char *, count + 1);
+          for (hssize_t i = 0; i < count; i++)
+            result[i] = g_strdup (values[i] != NULL ? values[i] : "");
+          if (count > 0)
+            H5Dvlen_reclaim (mem_type, space, H5P_DEFAULT, values);
+        }
+      H5Tclose (mem_type);
+    }
+  H5Tclose (file_type);
+  H5Sclose (space);
+  H5Dclose (dset);
+  return result;
+}
+
+char *
+relief_h5_temp_path (const char *path, GError **error)
+{
+  g_autofree char *tmpl = g_strconcat (path, ".tmp-XXXXXX", NULL);
+  int fd = g_mkstemp (tmpl);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, "Cannot create a temporary file beside “%s”: %s",
+                   path, g_strerror (saved));
+      return NULL;
+    }
+  g_close (fd, NULL);
+  return g_steal_pointer (&tmpl);
+}
+
+gboolean
+relief_h5_commit (const char *tmp_path, const char *path, GError **error)
+{
+  if (g_rename (tmp_path, path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, "Cannot rename “%s” to “%s”: %s",
+                   tmp_path, path, g_strerror (saved));
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+hid_t
+relief_h5_open_kind (const char *path, char **kind, GError **error)
+{
+  g_autofree char *format = NULL;
+  hid_t file;
+  gint64 version = 0;
+  int max_version;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, "No file “%s”", path);
+      return H5I_INVALID_HID;
+    }
+  if (H5Fis_hdf5 (path) <= 0)
+    {
+      H5Eclear2 (H5E_DEFAULT);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_NOT_HDF5, "“%s” is not an HDF5 file", path);
+      return H5I_INVALID_HID;
+    }
+  file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot open “%s”", path);
+      return H5I_INVALID_HID;
+    }
+
+  if (relief_h5_has_attr (file, "relief_format"))
+    {
+      format = relief_h5_read_string_attr (file, "relief_format", error);
+      if (format == NULL)
+        goto fail;
+      if (strcmp (format, "run") != 0 && strcmp (format, "surface") != 0)
+        {
+          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND,
+                       "“%s” is a Relief %s file, not a run or a surface", path, format);
+          goto fail;
+        }
+      if (!relief_h5_read_int_attr (file, "relief_format_version", &version, error))
+        goto fail;
+      max_version = strcmp (format, "run") == 0 ? RELIEF_RUN_FORMAT_VERSION : RELIEF_SURFACE_FORMAT_VERSION;
+      if (version > max_version)
+        {
+          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_VERSION,
+                       "“%s” uses %s format version %" G_GINT64_FORMAT "; this Relief reads up to %d", path, format,
+                       version, max_version);
+          goto fail;
+        }
+    }
+  else if (relief_h5_has_link (file, "xcoordinates") && relief_h5_has_link (file, "train_loss"))
+    format = g_strdup ("surface");
+  else
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND,
+                   "“%s” is an HDF5 file but neither a Relief file nor a loss-landscape surface", path);
+      goto fail;
+    }
+  *kind = g_steal_pointer (&format);
+  return file;
+
+fail:
+  H5Fclose (file);
+  return H5I_INVALID_HID;
+}
+
+/* Kept beside the opener it wraps: both the run and the surface loaders build on it. */
+char *
+relief_file_detect_kind (const char *path, GError **error)
+{
+  ReliefH5Quiet quiet;
+  char *kind = NULL;
+  hid_t file;
+
+  relief_h5_quiet_begin (&quiet);
+  file = relief_h5_open_kind (path, &kind, error);
+  if (file >= 0)
+    H5Fclose (file);
+  relief_h5_quiet_end (&quiet);
+  return kind;
+}
+
+hid_t
+relief_h5_open_group (hid_t file, const char *name, GError **error)
+{
+  hid_t group;
+
+  if (!relief_h5_has_link (file, name))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Missing group “%s”", name);
+      return H5I_INVALID_HID;
+    }
+  group = H5Gopen2 (file, name, H5P_DEFAULT);
+  if (group < 0)
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot open group “%s”", name);
+  return group;
+}
+
+gboolean
+relief_h5_write_model (hid_t file, const ReliefMlpSpec *spec, GError **error)
+{
+  g_autofree gint64 *sizes = g_new (gint64, spec->n_layers + 1);
+  hid_t group = H5Gcreate2 (file, "model", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  gboolean ok;
+
+  if (group < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create group “model”");
+      return FALSE;
+    }
+  for (int i = 0; i <= spec->n_layers; i++)
+    sizes[i] = spec->sizes[i];
+  ok = relief_h5_write_string_attr (group, "kind", "mlp", error) &&
+       relief_h5_write_int_array_attr (group, "layer_sizes", sizes, spec->n_layers + 1, error) &&
+       relief_h5_write_string_attr (group, "activation", relief_activation_to_string (spec->activation), error) &&
+       relief_h5_write_string_attr (group, "loss", relief_loss_to_string (spec->loss), error) &&
+       relief_h5_write_int_attr (group, "n_params", (gint64) relief_mlp_spec_n_params (spec), error);
+  H5Gclose (group);
+  return ok;
+}
+
+ReliefMlpSpec *
+relief_h5_read_model (hid_t file, GError **error)
+{
+  g_autofree gint64 *sizes64 = NULL;
+  g_autofree int *sizes = NULL;
+  g_autofree char *kind = NULL, *activation = NULL, *loss = NULL;
+  ReliefActivation act;
+  ReliefLoss loss_kind;
+  gsize n = 0;
+  hid_t group;
+
+  group = relief_h5_open_group (file, "model", error);
+  if (group < 0)
+    return NULL;
+  kind = relief_h5_read_string_attr (group, "kind", error);
+  if (kind != NULL)
+    sizes64 = relief_h5_read_int_array_attr (group, "layer_sizes", &n, error);
+  if (sizes64 != NULL)
+    activation = relief_h5_read_string_attr (group, "activation", error);
+  if (activation != NULL)
+    loss = relief_h5_read_string_attr (group, "loss", error);
+  H5Gclose (group);
+  if (loss == NULL)
+    return NULL;
+
+  if (strcmp (kind, "mlp") != 0 || n < 2)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Unsupported model “%s” with %" G_GSIZE_FORMAT
+                   " layer sizes", kind, n);
+      return NULL;
+    }
+  sizes = g_new (int, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (sizes64[i] < 1 || sizes64[i] > G_MAXINT)
+        {
+          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Bad layer size %" G_GINT64_FORMAT,
+                       sizes64[i]);
+          return NULL;
+        }
+      sizes[i] = (int) sizes64[i];
+    }
+  if (!relief_activation_from_string (activation, &act, error) || !relief_loss_from_string (loss, &loss_kind, error))
+    return NULL;
+  return relief_mlp_spec_new (sizes, (int) n, act, loss_kind);
+}

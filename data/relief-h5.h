@@ -1,0 +1,73 @@
+/* relief-h5.h: small HDF5 helpers shared by the run and surface files (data/ only).
+ *
+ * Every helper reports failure as a RELIEF_FILE_ERROR carrying HDF5's own innermost
+ * message.  Callers silence HDF5's automatic error printing around their work with
+ * relief_h5_quiet_begin/end so that nothing reaches stderr.
+ */
+#pragma once
+
+#include <glib.h>
+#include <hdf5.h>
+#include "relief-mlp.h"
+
+G_BEGIN_DECLS
+
+#define RELIEF_H5_MAX_RANK 4
+
+typedef struct {
+  H5E_auto2_t func;
+  void       *data;
+} ReliefH5Quiet;
+
+void     relief_h5_quiet_begin (ReliefH5Quiet *quiet);
+void     relief_h5_quiet_end   (const ReliefH5Quiet *quiet);
+
+/* Sets a RELIEF_FILE_ERROR with the message, followed by HDF5's innermost error if any,
+ * and clears HDF5's error stack. */
+void     relief_h5_set_error (GError **error, int code, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+gboolean relief_h5_has_attr (hid_t loc, const char *name);
+gboolean relief_h5_has_link (hid_t loc, const char *name);
+
+gboolean relief_h5_write_string_attr    (hid_t loc, const char *name, const char *value, GError **error);
+gboolean relief_h5_write_int_attr       (hid_t loc, const char *name, gint64 value, GError **error);
+gboolean relief_h5_write_uint_attr      (hid_t loc, const char *name, guint64 value, GError **error);
+gboolean relief_h5_write_double_attr    (hid_t loc, const char *name, double value, GError **error);
+gboolean relief_h5_write_int_array_attr (hid_t loc, const char *name, const gint64 *values, gsize n, GError **error);
+
+/* Readers convert from whatever integer, float or string type the file holds. */
+char    *relief_h5_read_string_attr    (hid_t loc, const char *name, GError **error);
+gboolean relief_h5_read_int_attr       (hid_t loc, const char *name, gint64 *out, GError **error);
+gboolean relief_h5_read_uint_attr      (hid_t loc, const char *name, guint64 *out, GError **error);
+gboolean relief_h5_read_double_attr    (hid_t loc, const char *name, double *out, GError **error);
+gint64  *relief_h5_read_int_array_attr (hid_t loc, const char *name, gsize *n, GError **error);
+
+/* A contiguous dataset of rank 1..RELIEF_H5_MAX_RANK written from memory of mem_type. */
+gboolean relief_h5_write_dataset (hid_t loc, const char *name, hid_t mem_type, hid_t file_type,
+                                  int rank, const hsize_t *dims, const void *data, GError **error);
+/* The whole dataset converted to mem_type (elem_size bytes each); its shape in rank/dims.
+ * Returns a g_malloc'ed buffer (never NULL on success, even for 0 elements). */
+gpointer relief_h5_read_dataset  (hid_t loc, const char *name, hid_t mem_type, gsize elem_size,
+                                  int *rank, hsize_t dims[RELIEF_H5_MAX_RANK], GError **error);
+
+/* 1D datasets of variable-length UTF-8 strings. */
+gboolean relief_h5_write_strings (hid_t loc, const char *name, const char * const *strv, GError **error);
+char   **relief_h5_read_strings  (hid_t loc, const char *name, GError **error);
+
+/* Creates an empty "<path>.tmp-XXXXXX" beside path for an atomic write. */
+char    *relief_h5_temp_path (const char *path, GError **error);
+/* Renames tmp_path onto path; removes tmp_path on failure. */
+gboolean relief_h5_commit    (const char *tmp_path, const char *path, GError **error);
+
+/* A group that must exist (CORRUPT otherwise). */
+hid_t    relief_h5_open_group (hid_t file, const char *name, GError **error);
+
+/* The /model group: kind "mlp", layer_sizes, activation, loss, n_params. */
+gboolean       relief_h5_write_model (hid_t file, const ReliefMlpSpec *spec, GError **error);
+ReliefMlpSpec *relief_h5_read_model  (hid_t file, GError **error);
+
+/* Opens path read-only and tells its kind ("run" or "surface", the latter also for a
+ * loss-landscape file without Relief attributes); rejects newer schema versions. */
+hid_t    relief_h5_open_kind (const char *path, char **kind, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,737 @@
+/* relief-run-file.c: run files (schema in docs/file-formats.md), streamed while training. */
+#include "relief-files.h"
+#include "relief-datasets.h"
+#include "relief-h5.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+struct _ReliefRunWriter {
+  char    *path, *tmp_path;
+  hid_t    file;
+  gsize    n_params;
+  gboolean has_test;
+  hsize_t  n_snapshots, n_metrics;
+  hid_t    snap_params, snap_step, snap_epoch;
+  hid_t    metric_step, train_loss, train_acc, test_loss, test_acc;
+};
+
+/* ---- writing ---- */
+
+/* An empty [0] or [0, cols] dataset that grows along its first axis. */
+static hid_t
+create_growing (hid_t loc, const char *name, hid_t file_type, gsize cols, GError **error)
+{
+  int rank = cols > 0 ? 2 : 1;
+  hsize_t dims[2] = { 0, cols }, max_dims[2] = { H5S_UNLIMITED, cols }, chunk[2];
+  hid_t space, dcpl, dset;
+
+  /* About 256 KiB per chunk, and never less than one row. */
+  chunk[0] = cols > 0 ? CLAMP ((hsize_t) 65536 / cols, 1, 64) : 1024;
+  chunk[1] = cols;
+  space = H5Screate_simple (rank, dims, max_dims);
+  dcpl = H5Pcreate (H5P_DATASET_CREATE);
+  H5Pset_chunk (dcpl, rank, chunk);
+  dset = H5Dcreate2 (loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  H5Pclose (dcpl);
+  H5Sclose (space);
+  if (dset < 0)
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create dataset “%s”", name);
+  return dset;
+}
+
+/* Writes one row (cols values, or one value when cols is 0) at index row, growing the dataset. */
+static gboolean
+append_row (hid_t dset, hid_t mem_type, hsize_t row, gsize cols, const void *data, GError **error)
+{
+  int rank = cols > 0 ? 2 : 1;
+  hsize_t dims[2] = { row + 1, cols }, start[2] = { row, 0 }, count[2] = { 1, cols };
+  hid_t file_space, mem_space;
+  herr_t status;
+
+  if (H5Dset_extent (dset, dims) < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot grow a dataset");
+      return FALSE;
+    }
+  file_space = H5Dget_space (dset);
+  H5Sselect_hyperslab (file_space, H5S_SELECT_SET, start, NULL, count, NULL);
+  mem_space = H5Screate_simple (rank, count, NULL);
+  status = H5Dwrite (dset, mem_type, mem_space, file_space, H5P_DEFAULT, data);
+  H5Sclose (mem_space);
+  H5Sclose (file_space);
+  if (status < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot append to a dataset");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_config (hid_t file, const ReliefTrainConfig *c, const char *backend_name, GError **error)
+{
+  hid_t group = H5Gcreate2 (file, "config", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  gboolean ok;
+
+  if (group < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create group “config”");
+      return FALSE;
+    }
+  ok = relief_h5_write_string_attr (group, "optimizer", relief_optimizer_to_string (c->optimizer.kind), error) &&
+       relief_h5_write_double_attr (group, "lr", c->optimizer.lr, error) &&
+       relief_h5_write_double_attr (group, "momentum", c->optimizer.momentum, error) &&
+       relief_h5_write_double_attr (group, "weight_decay", c->optimizer.weight_decay, error) &&
+       relief_h5_write_int_attr (group, "batch_size", c->batch_size, error) &&
+       relief_h5_write_int_attr (group, "epochs", c->epochs, error) &&
+       relief_h5_write_uint_attr (group, "seed", c->seed, error) &&
+       relief_h5_write_string_attr (group, "backend", backend_name, error) &&
+       relief_h5_write_int_attr (group, "snapshot_every", c->snapshot_every, error) &&
+       relief_h5_write_int_attr (group, "eval_every", c->eval_every, error) &&
+       relief_h5_write_double_attr (group, "beta1", c->optimizer.beta1, error) &&
+       relief_h5_write_double_attr (group, "beta2", c->optimizer.beta2, error) &&
+       relief_h5_write_double_attr (group, "eps", c->optimizer.eps, error);
+  H5Gclose (group);
+  return ok;
+}
+
+/* The path the user gave: the CSV file itself, or the IDX files' directory. */
+static char *
+dataset_source (const ReliefDataset *ds)
+{
+  const char *first = ds->source_paths[0];
+
+  if (g_str_has_suffix (first, ".csv") || g_str_has_suffix (first, ".CSV"))
+    return g_strdup (first);
+  return g_path_get_dirname (first);
+}
+
+/* A fingerprint of the samples as loaded: reloading file data must give them back bit for
+ * bit, whatever split or standardization settings were used to open it. */
+static char *
+samples_sha256 (const ReliefDataset *ds)
+{
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (checksum, (const guchar *) ds->x_train, (gsize) ds->n_train * ds->n_features * sizeof (float));
+  g_checksum_update (checksum, (const guchar *) ds->y_train, (gsize) ds->n_train * sizeof (int32_t));
+  if (ds->n_test > 0)
+    {
+      g_checksum_update (checksum, (const guchar *) ds->x_test, (gsize) ds->n_test * ds->n_features * sizeof (float));
+      g_checksum_update (checksum, (const guchar *) ds->y_test, (gsize) ds->n_test * sizeof (int32_t));
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static gboolean
+write_dataset (hid_t file, const ReliefDataset *ds, guint64 seed, GError **error)
+{
+  hid_t group = H5Gcreate2 (file, "dataset", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  gboolean ok;
+
+  if (group < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create group “dataset”");
+      return FALSE;
+    }
+  ok = relief_h5_write_string_attr (group, "name", ds->name, error) &&
+       relief_h5_write_int_attr (group, "n_features", ds->n_features, error) &&
+       relief_h5_write_int_attr (group, "n_classes", ds->n_classes, error) &&
+       relief_h5_write_int_attr (group, "n_train", ds->n_train, error) &&
+       relief_h5_write_int_attr (group, "n_test", ds->n_test, error) &&
+       relief_h5_write_double_attr (group, "mean", ds->mean, error) &&
+       relief_h5_write_double_attr (group, "std", ds->std, error) &&
+       relief_h5_write_int_attr (group, "generated", ds->generated ? 1 : 0, error);
+
+  if (ok && ds->generated)
+    {
+      hsize_t x_train_dims[2] = { ds->n_train, ds->n_features }, y_train_dims[1] = { ds->n_train };
+      hsize_t x_test_dims[2] = { ds->n_test, ds->n_features }, y_test_dims[1] = { ds->n_test };
+
+      ok = relief_h5_write_dataset (group, "x_train", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, 2, x_train_dims,
+                                    ds->x_train, error) &&
+           relief_h5_write_dataset (group, "y_train", H5T_NATIVE_INT32, H5T_STD_I32LE, 1, y_train_dims,
+                                    ds->y_train, error);
+      if (ok && ds->n_test > 0)
+        ok = relief_h5_write_dataset (group, "x_test", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, 2, x_test_dims,
+                                      ds->x_test, error) &&
+             relief_h5_write_dataset (group, "y_test", H5T_NATIVE_INT32, H5T_STD_I32LE, 1, y_test_dims,
+                                      ds->y_test, error);
+    }
+  else if (ok)
+    {
+      g_autofree char *source = NULL;
+      g_autofree char *samples = samples_sha256 (ds);
+      int n_total = ds->n_train + ds->n_test;
+
+      if (ds->source_paths == NULL || ds->source_paths[0] == NULL || ds->source_sha256 == NULL)
+        {
+          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO,
+                       "The data set “%s” is neither generated nor read from files", ds->name);
+          H5Gclose (group);
+          return FALSE;
+        }
+      source = dataset_source (ds);
+      /* The fraction that reproduces the split's size exactly when the CSV is reloaded. */
+      ok = relief_h5_write_string_attr (group, "source", source, error) &&
+           relief_h5_write_double_attr (group, "test_fraction", n_total > 0 ? (double) ds->n_test / n_total : 0.0,
+                                        error) &&
+           relief_h5_write_uint_attr (group, "seed", seed, error) &&
+           relief_h5_write_string_attr (group, "samples_sha256", samples, error) &&
+           relief_h5_write_strings (group, "source_files", (const char * const *) ds->source_paths, error) &&
+           relief_h5_write_strings (group, "source_sha256", (const char * const *) ds->source_sha256, error);
+    }
+  H5Gclose (group);
+  return ok;
+}
+
+static void
+writer_close (ReliefRunWriter *w)
+{
+  hid_t *dsets[] = { &w->snap_params, &w->snap_step, &w->snap_epoch, &w->metric_step,
+                     &w->train_loss, &w->train_acc, &w->test_loss, &w->test_acc };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (dsets); i++)
+    if (*dsets[i] >= 0)
+      {
+        H5Dclose (*dsets[i]);
+        *dsets[i] = H5I_INVALID_HID;
+      }
+}
+
+static void
+writer_free (ReliefRunWriter *w)
+{
+  g_free (w->path);
+  g_free (w->tmp_path);
+  g_free (w);
+}
+
+static void
+writer_discard (ReliefRunWriter *w)
+{
+  writer_close (w);
+  if (w->file >= 0)
+    H5Fclose (w->file);
+  if (w->tmp_path != NULL)
+    g_unlink (w->tmp_path);
+  writer_free (w);
+}
+
+static gboolean
+writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainConfig *config,
+               const char *backend_name, const ReliefDataset *ds, GError **error)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *created = g_date_time_format_iso8601 (now);
+  hid_t traj, metrics;
+
+  w->tmp_path = relief_h5_temp_path (w->path, error);
+  if (w->tmp_path == NULL)
+    return FALSE;
+  w->file = H5Fcreate (w->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (w->file < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create “%s”", w->tmp_path);
+      return FALSE;
+    }
+  if (!relief_h5_write_string_attr (w->file, "relief_format", "run", error) ||
+      !relief_h5_write_int_attr (w->file, "relief_format_version", RELIEF_RUN_FORMAT_VERSION, error) ||
+      !relief_h5_write_string_attr (w->file, "status", "running", error) ||
+      !relief_h5_write_string_attr (w->file, "created", created, error) ||
+      !relief_h5_write_model (w->file, spec, error) ||
+      !write_config (w->file, config, backend_name, error) ||
+      !write_dataset (w->file, ds, config->seed, error))
+    return FALSE;
+
+  traj = H5Gcreate2 (w->file, "trajectory", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  metrics = H5Gcreate2 (w->file, "metrics", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (traj >= 0)
+    {
+      w->snap_params = create_growing (traj, "params", H5T_IEEE_F32LE, w->n_params, error);
+      if (w->snap_params >= 0)
+        w->snap_step = create_growing (traj, "step", H5T_STD_I64LE, 0, error);
+      if (w->snap_step >= 0)
+        w->snap_epoch = create_growing (traj, "epoch", H5T_IEEE_F64LE, 0, error);
+      H5Gclose (traj);
+    }
+  if (metrics >= 0)
+    {
+      if (w->snap_epoch >= 0)
+        w->metric_step = create_growing (metrics, "step", H5T_STD_I64LE, 0, error);
+      if (w->metric_step >= 0)
+        w->train_loss = create_growing (metrics, "train_loss", H5T_IEEE_F64LE, 0, error);
+      if (w->train_loss >= 0)
+        w->train_acc = create_growing (metrics, "train_acc", H5T_IEEE_F64LE, 0, error);
+      if (w->train_acc >= 0 && w->has_test)
+        {
+          w->test_loss = create_growing (metrics, "test_loss", H5T_IEEE_F64LE, 0, error);
+          if (w->test_loss >= 0)
+            w->test_acc = create_growing (metrics, "test_acc", H5T_IEEE_F64LE, 0, error);
+        }
+      H5Gclose (metrics);
+    }
+  if (traj < 0 || metrics < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create the groups of “%s”", w->tmp_path);
+      return FALSE;
+    }
+  if (w->train_acc < 0 || (w->has_test && w->test_acc < 0))
+    return FALSE;
+  return TRUE;
+}
+
+ReliefRunWriter *
+relief_run_writer_new (const char *path, const ReliefMlpSpec *spec, const ReliefTrainConfig *config,
+                       const char *backend_name, const ReliefDataset *ds, GError **error)
+{
+  ReliefRunWriter *w;
+  ReliefH5Quiet quiet;
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL && spec != NULL && config != NULL && ds != NULL, NULL);
+
+  w = g_new0 (ReliefRunWriter, 1);
+  w->path = g_strdup (path);
+  w->file = w->snap_params = w->snap_step = w->snap_epoch = H5I_INVALID_HID;
+  w->metric_step = w->train_loss = w->train_acc = w->test_loss = w->test_acc = H5I_INVALID_HID;
+  w->n_params = relief_mlp_spec_n_params (spec);
+  w->has_test = ds->n_test > 0;
+
+  relief_h5_quiet_begin (&quiet);
+  ok = writer_create (w, spec, config, backend_name != NULL ? backend_name : "", ds, error);
+  if (!ok)
+    writer_discard (w);
+  relief_h5_quiet_end (&quiet);
+  return ok ? w : NULL;
+}
+
+gboolean
+relief_run_writer_add_snapshot (ReliefRunWriter *w, gint64 step, double epoch, const float *params, GError **error)
+{
+  ReliefH5Quiet quiet;
+  gboolean ok;
+
+  relief_h5_quiet_begin (&quiet);
+  ok = append_row (w->snap_params, H5T_NATIVE_FLOAT, w->n_snapshots, w->n_params, params, error) &&
+       append_row (w->snap_step, H5T_NATIVE_INT64, w->n_snapshots, 0, &step, error) &&
+       append_row (w->snap_epoch, H5T_NATIVE_DOUBLE, w->n_snapshots, 0, &epoch, error);
+  relief_h5_quiet_end (&quiet);
+  if (ok)
+    w->n_snapshots++;
+  return ok;
+}
+
+gboolean
+relief_run_writer_add_metrics (ReliefRunWriter *w, const ReliefTrainMetrics *m, GError **error)
+{
+  ReliefH5Quiet quiet;
+  gboolean ok;
+
+  relief_h5_quiet_begin (&quiet);
+  ok = append_row (w->metric_step, H5T_NATIVE_INT64, w->n_metrics, 0, &m->step, error) &&
+       append_row (w->train_loss, H5T_NATIVE_DOUBLE, w->n_metrics, 0, &m->train_loss, error) &&
+       append_row (w->train_acc, H5T_NATIVE_DOUBLE, w->n_metrics, 0, &m->train_acc, error);
+  if (ok && w->has_test)
+    ok = append_row (w->test_loss, H5T_NATIVE_DOUBLE, w->n_metrics, 0, &m->test_loss, error) &&
+         append_row (w->test_acc, H5T_NATIVE_DOUBLE, w->n_metrics, 0, &m->test_acc, error);
+  relief_h5_quiet_end (&quiet);
+  if (ok)
+    w->n_metrics++;
+  return ok;
+}
+
+gboolean
+relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error)
+{
+  ReliefH5Quiet quiet;
+  gboolean ok;
+  herr_t closed;
+
+  relief_h5_quiet_begin (&quiet);
+  ok = relief_h5_write_string_attr (w->file, "status", status, error);
+  writer_close (w);
+  closed = H5Fclose (w->file);
+  w->file = H5I_INVALID_HID;
+  if (ok && closed < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot close “%s”", w->tmp_path);
+      ok = FALSE;
+    }
+  relief_h5_quiet_end (&quiet);
+
+  if (ok)
+    ok = relief_h5_commit (w->tmp_path, w->path, error);
+  else
+    g_unlink (w->tmp_path);
+  writer_free (w);
+  return ok;
+}
+
+void
+relief_run_writer_abort (ReliefRunWriter *w)
+{
+  ReliefH5Quiet quiet;
+
+  relief_h5_quiet_begin (&quiet);
+  writer_discard (w);
+  relief_h5_quiet_end (&quiet);
+}
+
+/* ---- reading ---- */
+
+void
+relief_run_free (ReliefRun *run)
+{
+  if (run == NULL)
+    return;
+  g_clear_pointer (&run->spec, relief_mlp_spec_free);
+  g_free (run->backend);
+  g_free (run->status);
+  g_free (run->params);
+  g_free (run->snapshot_step);
+  g_free (run->snapshot_epoch);
+  g_free (run->metric_step);
+  g_free (run->train_loss);
+  g_free (run->train_acc);
+  g_free (run->test_loss);
+  g_free (run->test_acc);
+  g_clear_pointer (&run->dataset, relief_dataset_free);
+  g_free (run);
+}
+
+/* Reads a 1D dataset of exactly n elements (n < 0: any length, stored in *n_out). */
+static gpointer
+read_vector (hid_t loc, const char *name, hid_t mem_type, gsize elem_size, gint64 n, gint64 *n_out, GError **error)
+{
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank = 0;
+  gpointer data = relief_h5_read_dataset (loc, name, mem_type, elem_size, &rank, dims, error);
+
+  if (data == NULL)
+    return NULL;
+  if (rank != 1 || (n >= 0 && dims[0] != (hsize_t) n))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Dataset “%s” has the wrong shape", name);
+      g_free (data);
+      return NULL;
+    }
+  if (n_out != NULL)
+    *n_out = (gint64) dims[0];
+  return data;
+}
+
+static gboolean
+read_config (hid_t file, ReliefRun *run, GError **error)
+{
+  ReliefTrainConfig *c = &run->config;
+  g_autofree char *optimizer = NULL;
+  double lr, momentum, weight_decay, beta1, beta2, eps;
+  gint64 batch_size, epochs, snapshot_every, eval_every = 0;
+  hid_t group = relief_h5_open_group (file, "config", error);
+  gboolean ok;
+
+  if (group < 0)
+    return FALSE;
+  relief_train_config_init_defaults (c);
+  ok = (optimizer = relief_h5_read_string_attr (group, "optimizer", error)) != NULL &&
+       relief_h5_read_double_attr (group, "lr", &lr, error) &&
+       relief_h5_read_double_attr (group, "momentum", &momentum, error) &&
+       relief_h5_read_double_attr (group, "weight_decay", &weight_decay, error) &&
+       relief_h5_read_int_attr (group, "batch_size", &batch_size, error) &&
+       relief_h5_read_int_attr (group, "epochs", &epochs, error) &&
+       relief_h5_read_uint_attr (group, "seed", &c->seed, error) &&
+       (run->backend = relief_h5_read_string_attr (group, "backend", error)) != NULL &&
+       relief_h5_read_int_attr (group, "snapshot_every", &snapshot_every, error) &&
+       relief_h5_read_double_attr (group, "beta1", &beta1, error) &&
+       relief_h5_read_double_attr (group, "beta2", &beta2, error) &&
+       relief_h5_read_double_attr (group, "eps", &eps, error);
+  /* eval_every is optional: files from other writers may omit it. */
+  if (ok && relief_h5_has_attr (group, "eval_every"))
+    ok = relief_h5_read_int_attr (group, "eval_every", &eval_every, error);
+  H5Gclose (group);
+  if (!ok || !relief_optimizer_from_string (optimizer, &c->optimizer.kind, error))
+    return FALSE;
+  c->optimizer.lr = (float) lr;
+  c->optimizer.momentum = (float) momentum;
+  c->optimizer.weight_decay = (float) weight_decay;
+  c->optimizer.beta1 = (float) beta1;
+  c->optimizer.beta2 = (float) beta2;
+  c->optimizer.eps = (float) eps;
+  c->batch_size = (int) batch_size;
+  c->epochs = (int) epochs;
+  c->snapshot_every = (int) snapshot_every;
+  c->eval_every = (int) eval_every;
+  return TRUE;
+}
+
+static gboolean
+read_trajectory (hid_t file, ReliefRun *run, GError **error)
+{
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank = 0;
+  gint64 t;
+  hid_t group = relief_h5_open_group (file, "trajectory", error);
+  gboolean ok = FALSE;
+
+  if (group < 0)
+    return FALSE;
+  run->params = relief_h5_read_dataset (group, "params", H5T_NATIVE_FLOAT, sizeof (float), &rank, dims, error);
+  if (run->params == NULL)
+    goto out;
+  if (rank != 2 || dims[1] != run->n_params)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   "Trajectory parameters do not match the model's %" G_GSIZE_FORMAT " parameters", run->n_params);
+      goto out;
+    }
+  t = (gint64) dims[0];
+  run->n_snapshots = (int) t;
+  run->snapshot_step = read_vector (group, "step", H5T_NATIVE_INT64, sizeof (gint64), t, NULL, error);
+  if (run->snapshot_step == NULL)
+    goto out;
+  run->snapshot_epoch = read_vector (group, "epoch", H5T_NATIVE_DOUBLE, sizeof (double), t, NULL, error);
+  ok = run->snapshot_epoch != NULL;
+
+out:
+  H5Gclose (group);
+  return ok;
+}
+
+static gboolean
+read_metrics (hid_t file, ReliefRun *run, GError **error)
+{
+  gint64 s = 0;
+  hid_t group = relief_h5_open_group (file, "metrics", error);
+  gboolean ok;
+
+  if (group < 0)
+    return FALSE;
+  ok = (run->metric_step = read_vector (group, "step", H5T_NATIVE_INT64, sizeof (gint64), -1, &s, error)) != NULL &&
+       (run->train_loss = read_vector (group, "train_loss", H5T_NATIVE_DOUBLE, sizeof (double), s, NULL, error)) &&
+       (run->train_acc = read_vector (group, "train_acc", H5T_NATIVE_DOUBLE, sizeof (double), s, NULL, error));
+  if (ok && relief_h5_has_link (group, "test_loss"))
+    ok = (run->test_loss = read_vector (group, "test_loss", H5T_NATIVE_DOUBLE, sizeof (double), s, NULL, error)) &&
+         (run->test_acc = read_vector (group, "test_acc", H5T_NATIVE_DOUBLE, sizeof (double), s, NULL, error));
+  run->n_metrics = (int) s;
+  H5Gclose (group);
+  return ok;
+}
+
+static gboolean
+read_samples (hid_t group, const char *x_name, const char *y_name, int n, int n_features, float *x, int32_t *y,
+              GError **error)
+{
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank = 0;
+  g_autofree float *xs = NULL;
+  g_autofree int32_t *ys = NULL;
+
+  xs = relief_h5_read_dataset (group, x_name, H5T_NATIVE_FLOAT, sizeof (float), &rank, dims, error);
+  if (xs == NULL)
+    return FALSE;
+  if (rank != 2 || dims[0] != (hsize_t) n || dims[1] != (hsize_t) n_features)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Dataset “%s” has the wrong shape", x_name);
+      return FALSE;
+    }
+  ys = read_vector (group, y_name, H5T_NATIVE_INT32, sizeof (int32_t), n, NULL, error);
+  if (ys == NULL)
+    return FALSE;
+  memcpy (x, xs, (gsize) n * n_features * sizeof (float));
+  memcpy (y, ys, (gsize) n * sizeof (int32_t));
+  return TRUE;
+}
+
+/* File data: reload from the recorded source and insist on the recorded bytes. */
+static ReliefDataset *
+reload_dataset (hid_t group, gint64 n_train, gint64 n_test, GError **error)
+{
+  g_autofree char *source = NULL;
+  g_auto (GStrv) files = NULL, sha256 = NULL;
+  g_autoptr (ReliefDataset) ds = NULL;
+  g_autoptr (GError) local_error = NULL;
+  double test_fraction;
+  guint64 seed;
+
+  if ((source = relief_h5_read_string_attr (group, "source", error)) == NULL ||
+      !relief_h5_read_double_attr (group, "test_fraction", &test_fraction, error) ||
+      !relief_h5_read_uint_attr (group, "seed", &seed, error) ||
+      (files = relief_h5_read_strings (group, "source_files", error)) == NULL ||
+      (sha256 = relief_h5_read_strings (group, "source_sha256", error)) == NULL)
+    return NULL;
+
+  if (g_file_test (source, G_FILE_TEST_IS_DIR))
+    ds = relief_dataset_load_idx_dir (source, (int) n_train, (int) n_test, &local_error);
+  else
+    ds = relief_dataset_load_csv (source, NULL, test_fraction, seed, &local_error);
+  if (ds == NULL)
+    {
+      g_set_error (error, local_error->domain, local_error->code, "Cannot reload the run's data set: %s",
+                   local_error->message);
+      return NULL;
+    }
+
+  if (g_strv_length (files) != g_strv_length (ds->source_paths) || g_strv_length (sha256) != g_strv_length (files))
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED,
+                   "The data set at “%s” no longer has the files the run was trained on", source);
+      return NULL;
+    }
+  for (guint i = 0; files[i] != NULL; i++)
+    if (strcmp (files[i], ds->source_paths[i]) != 0 || strcmp (sha256[i], ds->source_sha256[i]) != 0)
+      {
+        g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED,
+                     "“%s” has changed since the run was trained on it (SHA-256 %s, recorded %s)", files[i],
+                     ds->source_sha256[i], sha256[i]);
+        return NULL;
+      }
+  if (ds->n_train != n_train || ds->n_test != n_test)
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED,
+                   "The data set at “%s” now splits into %d + %d samples, the run had %" G_GINT64_FORMAT " + %"
+                   G_GINT64_FORMAT, source, ds->n_train, ds->n_test, n_train, n_test);
+      return NULL;
+    }
+  if (relief_h5_has_attr (group, "samples_sha256"))
+    {
+      g_autofree char *recorded = relief_h5_read_string_attr (group, "samples_sha256", error);
+      g_autofree char *found = NULL;
+
+      if (recorded == NULL)
+        return NULL;
+      found = samples_sha256 (ds);
+      if (strcmp (recorded, found) != 0)
+        {
+          g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED,
+                       "The data set at “%s” reloads with other samples than the run was trained on "
+                       "(a different split seed or test fraction?)", source);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&ds);
+}
+
+static ReliefDataset *
+read_dataset (hid_t file, GError **error)
+{
+  g_autofree char *name = NULL;
+  g_autoptr (ReliefDataset) ds = NULL;
+  gint64 n_features, n_classes, n_train, n_test, generated;
+  double mean, std;
+  hid_t group = relief_h5_open_group (file, "dataset", error);
+  gboolean ok;
+
+  if (group < 0)
+    return NULL;
+  ok = (name = relief_h5_read_string_attr (group, "name", error)) != NULL &&
+       relief_h5_read_int_attr (group, "n_features", &n_features, error) &&
+       relief_h5_read_int_attr (group, "n_classes", &n_classes, error) &&
+       relief_h5_read_int_attr (group, "n_train", &n_train, error) &&
+       relief_h5_read_int_attr (group, "n_test", &n_test, error) &&
+       relief_h5_read_double_attr (group, "mean", &mean, error) &&
+       relief_h5_read_double_attr (group, "std", &std, error) &&
+       relief_h5_read_int_attr (group, "generated", &generated, error);
+  if (ok && (n_features < 1 || n_classes < 1 || n_train < 1 || n_test < 0 || n_features > G_MAXINT ||
+             n_train > G_MAXINT || n_test > G_MAXINT || n_classes > G_MAXINT))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "The data set's sizes are invalid");
+      ok = FALSE;
+    }
+  if (ok && generated)
+    {
+      ds = relief_dataset_new (name, (int) n_features, (int) n_classes, (int) n_train, (int) n_test);
+      ok = read_samples (group, "x_train", "y_train", ds->n_train, ds->n_features, ds->x_train, ds->y_train, error) &&
+           (n_test == 0 ||
+            read_samples (group, "x_test", "y_test", ds->n_test, ds->n_features, ds->x_test, ds->y_test, error));
+      ds->mean = mean;
+      ds->std = std;
+      ds->generated = TRUE;
+    }
+  else if (ok)
+    ok = (ds = reload_dataset (group, n_train, n_test, error)) != NULL;
+  H5Gclose (group);
+  return ok ? g_steal_pointer (&ds) : NULL;
+}
+
+static ReliefRun *
+run_load (const char *path, gboolean load_dataset, GError **error)
+{
+  g_autoptr (ReliefRun) run = g_new0 (ReliefRun, 1);
+  g_autofree char *kind = NULL;
+  gint64 n_params = 0;
+  hid_t file, model;
+  gboolean ok;
+
+  file = relief_h5_open_kind (path, &kind, error);
+  if (file < 0)
+    return NULL;
+  if (strcmp (kind, "run") != 0)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND, "“%s” is a %s file, not a run", path, kind);
+      H5Fclose (file);
+      return NULL;
+    }
+
+  ok = (run->status = relief_h5_read_string_attr (file, "status", error)) != NULL &&
+       (run->spec = relief_h5_read_model (file, error)) != NULL;
+  if (ok)
+    {
+      run->n_params = relief_mlp_spec_n_params (run->spec);
+      model = H5Gopen2 (file, "model", H5P_DEFAULT);
+      ok = relief_h5_read_int_attr (model, "n_params", &n_params, error);
+      H5Gclose (model);
+      if (ok && (gsize) n_params != run->n_params)
+        {
+          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                       "The model records %" G_GINT64_FORMAT " parameters but its layers make %" G_GSIZE_FORMAT,
+                       n_params, run->n_params);
+          ok = FALSE;
+        }
+    }
+  ok = ok && read_config (file, run, error) && read_trajectory (file, run, error) && read_metrics (file, run, error);
+  if (ok && load_dataset)
+    ok = (run->dataset = read_dataset (file, error)) != NULL;
+  H5Fclose (file);
+  return ok ? g_steal_pointer (&run) : NULL;
+}
+
+ReliefRun *
+relief_run_load (const char *path, gboolean load_dataset, GError **error)
+{
+  ReliefH5Quiet quiet;
+  ReliefRun *run;
+
+  relief_h5_quiet_begin (&quiet);
+  run = run_load (path, load_dataset, error);
+  relief_h5_quiet_end (&quiet);
+  return run;
+}
+
+gboolean
+relief_run_resolve_checkpoint (const ReliefRun *run, const char *text, int *index, GError **error)
+{
+  gint64 value;
+  int t = run->n_snapshots;
+
+  if (t < 1)
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID, "The run has no snapshots");
+      return FALSE;
+    }
+  if (g_strcmp0 (text, "last") == 0)
+    {
+      *index = t - 1;
+      return TRUE;
+    }
+  if (text == NULL || !g_ascii_string_to_signed (text, 10, -t, t - 1, &value, NULL))
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
+                   "Checkpoint “%s” is neither “last” nor a snapshot index from %d to %d", text != NULL ? text : "",
+                   -t, t - 1);
+      return FALSE;
+    }
+  *index = value < 0 ? (int) (t + value) : (int) value;
+  return TRUE;
+}

@@ -1,0 +1,347 @@
+/* relief-surface-file.c: loss surfaces in the loss-landscape layout (docs/file-formats.md). */
+#include "relief-files.h"
+#include "relief-h5.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+ReliefSurface *
+relief_surface_new (int nx, int ny)
+{
+  ReliefSurface *s;
+  gsize cells;
+
+  g_return_val_if_fail (nx >= 1 && ny >= 1, NULL);
+
+  s = g_new0 (ReliefSurface, 1);
+  cells = (gsize) nx * ny;
+  s->nx = nx;
+  s->ny = ny;
+  s->xcoords = g_new0 (double, nx);
+  s->ycoords = ny > 1 ? g_new0 (double, ny) : NULL;
+  s->train_loss = g_new (double, cells);
+  s->train_acc = g_new (double, cells);
+  for (gsize i = 0; i < cells; i++)
+    s->train_loss[i] = s->train_acc[i] = NAN;
+  s->checkpoint = -1;
+  return s;
+}
+
+void
+relief_surface_free (ReliefSurface *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->xcoords);
+  g_free (s->ycoords);
+  g_free (s->train_loss);
+  g_free (s->train_acc);
+  g_free (s->test_loss);
+  g_free (s->test_acc);
+  g_free (s->run_file);
+  g_free (s->normalization);
+  g_free (s->direction_kind);
+  g_clear_pointer (&s->spec, relief_mlp_spec_free);
+  g_free (s->xdir);
+  g_free (s->ydir);
+  g_free (s);
+}
+
+/* ---- saving ---- */
+
+/* One float32 dataset per parameter tensor, in its own shape; without a spec the whole
+ * direction as a single flat dataset "0". */
+static gboolean
+write_direction (hid_t file, const char *group_name, const ReliefMlpSpec *spec, const float *dir, gsize n_params,
+                 GError **error)
+{
+  hid_t group = H5Gcreate2 (file, group_name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  int n_tensors = spec != NULL ? relief_mlp_spec_n_tensors (spec) : 1;
+  gboolean ok = TRUE;
+
+  if (group < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create group “%s”", group_name);
+      return FALSE;
+    }
+  for (int t = 0; ok && t < n_tensors; t++)
+    {
+      char name[16];
+      hsize_t dims[2] = { n_params, 0 };
+      gsize shape[2], offset = 0;
+      int rank = 1;
+
+      if (spec != NULL)
+        {
+          relief_mlp_spec_tensor_shape (spec, t, &rank, shape, &offset);
+          dims[0] = shape[0];
+          dims[1] = shape[1];
+        }
+      g_snprintf (name, sizeof name, "%d", t);
+      ok = relief_h5_write_dataset (group, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, rank, dims, dir + offset, error);
+    }
+  H5Gclose (group);
+  return ok;
+}
+
+static gboolean
+write_surface (hid_t file, const ReliefSurface *s, GError **error)
+{
+  gboolean two_d = s->ycoords != NULL;
+  hsize_t grid[2] = { two_d ? s->ny : s->nx, s->nx };
+  int rank = two_d ? 2 : 1;
+  hsize_t nx[1] = { s->nx }, ny[1] = { s->ny };
+  gboolean ok;
+
+  ok = relief_h5_write_string_attr (file, "relief_format", "surface", error) &&
+       relief_h5_write_int_attr (file, "relief_format_version", RELIEF_SURFACE_FORMAT_VERSION, error) &&
+       relief_h5_write_string_attr (file, "run_file", s->run_file, error) &&
+       relief_h5_write_int_attr (file, "checkpoint", s->checkpoint, error) &&
+       relief_h5_write_string_attr (file, "normalization", s->normalization, error) &&
+       relief_h5_write_string_attr (file, "direction_kind", s->direction_kind, error) &&
+       relief_h5_write_uint_attr (file, "seed", s->seed, error) &&
+       relief_h5_write_dataset (file, "xcoordinates", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, nx, s->xcoords, error) &&
+       (!two_d ||
+        relief_h5_write_dataset (file, "ycoordinates", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, ny, s->ycoords, error)) &&
+       relief_h5_write_dataset (file, "train_loss", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, rank, grid, s->train_loss,
+                                error) &&
+       relief_h5_write_dataset (file, "train_acc", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, rank, grid, s->train_acc, error);
+  if (ok && s->test_loss != NULL)
+    ok = relief_h5_write_dataset (file, "test_loss", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, rank, grid, s->test_loss,
+                                  error);
+  if (ok && s->test_acc != NULL)
+    ok = relief_h5_write_dataset (file, "test_acc", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, rank, grid, s->test_acc,
+                                  error);
+  if (ok && s->spec != NULL)
+    ok = relief_h5_write_model (file, s->spec, error);
+  if (ok && s->xdir != NULL)
+    ok = write_direction (file, "xdirection", s->spec, s->xdir, s->n_params, error);
+  if (ok && s->ydir != NULL)
+    ok = write_direction (file, "ydirection", s->spec, s->ydir, s->n_params, error);
+  return ok;
+}
+
+static gboolean
+surface_save (const ReliefSurface *s, const char *path, GError **error)
+{
+  g_autofree char *tmp_path = NULL;
+  hid_t file;
+  gboolean ok;
+
+  if (s->nx < 1 || s->ny < 1 || (s->ycoords == NULL && s->ny != 1))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   "A %d × %d surface needs y coordinates (only a single row may go without)", s->ny, s->nx);
+      return FALSE;
+    }
+  if (s->spec != NULL && (s->xdir != NULL || s->ydir != NULL) && relief_mlp_spec_n_params (s->spec) != s->n_params)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   "The directions hold %" G_GSIZE_FORMAT " values but the model has %" G_GSIZE_FORMAT " parameters",
+                   s->n_params, relief_mlp_spec_n_params (s->spec));
+      return FALSE;
+    }
+  tmp_path = relief_h5_temp_path (path, error);
+  if (tmp_path == NULL)
+    return FALSE;
+  file = H5Fcreate (tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create “%s”", tmp_path);
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  ok = write_surface (file, s, error);
+  if (H5Fclose (file) < 0 && ok)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot close “%s”", tmp_path);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  return relief_h5_commit (tmp_path, path, error);
+}
+
+gboolean
+relief_surface_save (const ReliefSurface *s, const char *path, GError **error)
+{
+  ReliefH5Quiet quiet;
+  gboolean ok;
+
+  relief_h5_quiet_begin (&quiet);
+  ok = surface_save (s, path, error);
+  relief_h5_quiet_end (&quiet);
+  return ok;
+}
+
+/* ---- loading ---- */
+
+/* A grid of nx * ny values: [ny, nx], or [nx] for 1D.  loss-landscape sometimes declares
+ * its 2D arrays [nx, ny] but fills them y-major, so any shape of the right size is read
+ * as y-major. */
+static double *
+read_grid (hid_t file, const char *name, int nx, int ny, GError **error)
+{
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank = 0;
+  gsize count = 1;
+  double *data = relief_h5_read_dataset (file, name, H5T_NATIVE_DOUBLE, sizeof (double), &rank, dims, error);
+
+  if (data == NULL)
+    return NULL;
+  for (int i = 0; i < rank; i++)
+    count *= dims[i];
+  if (rank < 1 || rank > 2 || count != (gsize) nx * ny)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   "“%s” does not hold %d × %d values", name, ny, nx);
+      g_free (data);
+      return NULL;
+    }
+  return data;
+}
+
+static double *
+read_coords (hid_t file, const char *name, int *n, GError **error)
+{
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank = 0;
+  double *data = relief_h5_read_dataset (file, name, H5T_NATIVE_DOUBLE, sizeof (double), &rank, dims, error);
+
+  if (data == NULL)
+    return NULL;
+  if (rank != 1 || dims[0] < 1 || dims[0] > G_MAXINT)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "“%s” is not a list of coordinates", name);
+      g_free (data);
+      return NULL;
+    }
+  *n = (int) dims[0];
+  return data;
+}
+
+/* Concatenates the datasets "0", "1", ... of a direction group in order. */
+static float *
+read_direction (hid_t file, const char *group_name, gsize expected, gsize *n_params, GError **error)
+{
+  g_autoptr (GArray) flat = g_array_new (FALSE, FALSE, sizeof (float));
+  hid_t group = H5Gopen2 (file, group_name, H5P_DEFAULT);
+  gboolean ok = TRUE;
+
+  if (group < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot open group “%s”", group_name);
+      return NULL;
+    }
+  for (int t = 0; ok; t++)
+    {
+      char name[16];
+      hsize_t dims[RELIEF_H5_MAX_RANK];
+      int rank = 0;
+      gsize count = 1;
+      g_autofree float *data = NULL;
+
+      g_snprintf (name, sizeof name, "%d", t);
+      if (!relief_h5_has_link (group, name))
+        break;
+      data = relief_h5_read_dataset (group, name, H5T_NATIVE_FLOAT, sizeof (float), &rank, dims, error);
+      if (data == NULL)
+        ok = FALSE;
+      else
+        {
+          for (int i = 0; i < rank; i++)
+            count *= dims[i];
+          g_array_append_vals (flat, data, count);
+        }
+    }
+  H5Gclose (group);
+  if (!ok)
+    return NULL;
+  if (expected > 0 && flat->len != expected)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   "“%s” holds %u values but the model has %" G_GSIZE_FORMAT " parameters", group_name, flat->len,
+                   expected);
+      return NULL;
+    }
+  *n_params = flat->len;
+  return (float *) g_array_free (g_steal_pointer (&flat), FALSE);
+}
+
+static gboolean
+read_relief_attrs (hid_t file, ReliefSurface *s, GError **error)
+{
+  return (s->run_file = relief_h5_read_string_attr (file, "run_file", error)) != NULL &&
+         relief_h5_read_int_attr (file, "checkpoint", &s->checkpoint, error) &&
+         (s->normalization = relief_h5_read_string_attr (file, "normalization", error)) != NULL &&
+         (s->direction_kind = relief_h5_read_string_attr (file, "direction_kind", error)) != NULL &&
+         relief_h5_read_uint_attr (file, "seed", &s->seed, error);
+}
+
+static ReliefSurface *
+surface_load (const char *path, GError **error)
+{
+  g_autoptr (ReliefSurface) s = g_new0 (ReliefSurface, 1);
+  g_autofree char *kind = NULL;
+  hid_t file;
+  gboolean ok;
+
+  file = relief_h5_open_kind (path, &kind, error);
+  if (file < 0)
+    return NULL;
+  if (strcmp (kind, "surface") != 0)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND, "“%s” is a %s file, not a surface", path,
+                   kind);
+      H5Fclose (file);
+      return NULL;
+    }
+
+  s->foreign = !relief_h5_has_attr (file, "relief_format");
+  s->checkpoint = -1;
+  s->ny = 1;
+  ok = (s->xcoords = read_coords (file, "xcoordinates", &s->nx, error)) != NULL;
+  if (ok && relief_h5_has_link (file, "ycoordinates"))
+    ok = (s->ycoords = read_coords (file, "ycoordinates", &s->ny, error)) != NULL;
+  ok = ok && (s->train_loss = read_grid (file, "train_loss", s->nx, s->ny, error)) != NULL;
+  if (ok && relief_h5_has_link (file, "train_acc"))
+    ok = (s->train_acc = read_grid (file, "train_acc", s->nx, s->ny, error)) != NULL;
+  else if (ok)
+    {
+      /* Some loss-landscape runs skip accuracy: keep the "not computed" convention. */
+      s->train_acc = g_new (double, (gsize) s->nx * s->ny);
+      for (gsize i = 0; i < (gsize) s->nx * s->ny; i++)
+        s->train_acc[i] = NAN;
+    }
+  if (ok && relief_h5_has_link (file, "test_loss"))
+    ok = (s->test_loss = read_grid (file, "test_loss", s->nx, s->ny, error)) != NULL;
+  if (ok && relief_h5_has_link (file, "test_acc"))
+    ok = (s->test_acc = read_grid (file, "test_acc", s->nx, s->ny, error)) != NULL;
+  if (ok && !s->foreign)
+    ok = read_relief_attrs (file, s, error);
+  if (ok && relief_h5_has_link (file, "model"))
+    ok = (s->spec = relief_h5_read_model (file, error)) != NULL;
+  if (ok && relief_h5_has_link (file, "xdirection"))
+    ok = (s->xdir = read_direction (file, "xdirection", s->spec != NULL ? relief_mlp_spec_n_params (s->spec) : 0,
+                                    &s->n_params, error)) != NULL;
+  if (ok && relief_h5_has_link (file, "ydirection"))
+    ok = (s->ydir = read_direction (file, "ydirection", s->n_params, &s->n_params, error)) != NULL;
+  H5Fclose (file);
+  return ok ? g_steal_pointer (&s) : NULL;
+}
+
+ReliefSurface *
+relief_surface_load (const char *path, GError **error)
+{
+  ReliefH5Quiet quiet;
+  ReliefSurface *s;
+
+  relief_h5_quiet_begin (&quiet);
+  s = surface_load (path, error);
+  relief_h5_quiet_end (&quiet);
+  return s;
+}

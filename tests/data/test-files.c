@@ -1,0 +1,617 @@
+/* test-files.c: run and surface files round-trip, are written atomically, and foreign or
+ * wrong files are recognised. */
+#include "relief-files.h"
+#include "relief-datasets.h"
+
+#include <hdf5.h>
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+typedef struct {
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("relief-files-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
+  g_free (f->dir);
+}
+
+static int
+count_files (const char *dir_path)
+{
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  int n = 0;
+
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static ReliefMlpSpec *
+small_spec (void)
+{
+  const int sizes[] = { 2, 3, 2 };
+  return relief_mlp_spec_new (sizes, 3, RELIEF_ACT_TANH, RELIEF_LOSS_CROSS_ENTROPY);
+}
+
+static ReliefDataset *
+small_moons (double test_fraction)
+{
+  ReliefGeneratorParams params;
+  g_autoptr (GError) error = NULL;
+  ReliefDataset *ds;
+
+  relief_generator_defaults ("moons", &params);
+  params.n_samples = 40;
+  params.test_fraction = test_fraction;
+  ds = relief_dataset_generate ("moons", &params, &error);
+  g_assert_no_error (error);
+  return ds;
+}
+
+static void
+fill_params (float *params, gsize n, int snapshot)
+{
+  for (gsize i = 0; i < n; i++)
+    params[i] = (float) (snapshot * 100 + i) * 0.25f;
+}
+
+static void
+write_run (const char *path, const ReliefMlpSpec *spec, const ReliefTrainConfig *config, const ReliefDataset *ds)
+{
+  gsize n = relief_mlp_spec_n_params (spec);
+  g_autofree float *params = g_new (float, n);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  int files_before = count_files (dir);
+  ReliefRunWriter *w = relief_run_writer_new (path, spec, config, "cpu", ds, &error);
+
+  g_assert_no_error (error);
+  for (int t = 0; t < 3; t++)
+    {
+      fill_params (params, n, t);
+      g_assert_true (relief_run_writer_add_snapshot (w, t * 10, t * 0.5, params, &error));
+      g_assert_no_error (error);
+    }
+  for (int s = 0; s < 4; s++)
+    {
+      ReliefTrainMetrics m = { .step = s * 5, .train_loss = 1.0 / (s + 1), .train_acc = 0.2 * s,
+                               .test_loss = 2.0 / (s + 1), .test_acc = 0.1 * s };
+      g_assert_true (relief_run_writer_add_metrics (w, &m, &error));
+      g_assert_no_error (error);
+    }
+  /* Until finish only the temporary file exists, beside the destination. */
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (count_files (dir), ==, files_before + 1);
+  g_assert_true (relief_run_writer_finish (w, "completed", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (count_files (dir), ==, files_before + 1);
+}
+
+static void
+assert_dims (const char *path, const char *name, int rank, hsize_t d0, hsize_t d1)
+{
+  hid_t file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t dset = H5Dopen2 (file, name, H5P_DEFAULT);
+  hid_t space = H5Dget_space (dset);
+  hsize_t dims[2] = { 0, 0 };
+
+  g_assert_cmpint (H5Sget_simple_extent_ndims (space), ==, rank);
+  H5Sget_simple_extent_dims (space, dims, NULL);
+  g_assert_cmpuint (dims[0], ==, d0);
+  if (rank == 2)
+    g_assert_cmpuint (dims[1], ==, d1);
+  H5Sclose (space);
+  H5Dclose (dset);
+  H5Fclose (file);
+}
+
+/* What h5py users rely on: strings as variable-length UTF-8, growing trajectory datasets. */
+static void
+assert_run_schema (const char *path, gsize n_params, int n_train)
+{
+  hid_t file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t attr = H5Aopen (file, "relief_format", H5P_DEFAULT);
+  hid_t type = H5Aget_type (attr);
+  hid_t dset = H5Dopen2 (file, "trajectory/params", H5P_DEFAULT);
+  hid_t space = H5Dget_space (dset);
+  hsize_t dims[2], max_dims[2];
+
+  g_assert_cmpint (H5Tget_class (type), ==, H5T_STRING);
+  g_assert_cmpint (H5Tis_variable_str (type), >, 0);
+  g_assert_cmpint (H5Tget_cset (type), ==, H5T_CSET_UTF8);
+  H5Sget_simple_extent_dims (space, dims, max_dims);
+  g_assert_cmpuint (dims[0], ==, 3);
+  g_assert_cmpuint (dims[1], ==, n_params);
+  g_assert_true (max_dims[0] == H5S_UNLIMITED);
+  g_assert_cmpint (H5Lexists (file, "metrics/test_acc", H5P_DEFAULT), >, 0);
+  H5Sclose (space);
+  H5Dclose (dset);
+  H5Tclose (type);
+  H5Aclose (attr);
+  H5Fclose (file);
+  assert_dims (path, "dataset/x_train", 2, n_train, 2);
+  assert_dims (path, "dataset/y_train", 1, n_train, 0);
+}
+
+static void
+test_run_round_trip (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "run.h5", NULL);
+  g_autoptr (ReliefMlpSpec) spec = small_spec ();
+  g_autoptr (ReliefDataset) ds = small_moons (0.2);
+  g_autoptr (ReliefRun) run = NULL;
+  g_autoptr (ReliefRun) light = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kind = NULL;
+  ReliefTrainConfig config;
+  gsize n = relief_mlp_spec_n_params (spec);
+  g_autofree float *expected = g_new (float, n);
+
+  relief_train_config_init_defaults (&config);
+  config.optimizer.kind = RELIEF_OPT_ADAM;
+  config.optimizer.lr = 0.125f;
+  config.batch_size = 17;
+  config.epochs = 3;
+  config.seed = G_GUINT64_CONSTANT (0xfedcba9876543210);
+  write_run (path, spec, &config, ds);
+
+  kind = relief_file_detect_kind (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kind, ==, "run");
+  assert_run_schema (path, n, ds->n_train);
+
+  run = relief_run_load (path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (run->status, ==, "completed");
+  g_assert_cmpstr (run->backend, ==, "cpu");
+  g_assert_cmpint (run->spec->n_layers, ==, 2);
+  g_assert_cmpmem (run->spec->sizes, 3 * sizeof (int), spec->sizes, 3 * sizeof (int));
+  g_assert_cmpint (run->spec->activation, ==, RELIEF_ACT_TANH);
+  g_assert_cmpint (run->spec->loss, ==, RELIEF_LOSS_CROSS_ENTROPY);
+  g_assert_cmpuint (run->n_params, ==, n);
+  g_assert_cmpint (run->config.optimizer.kind, ==, RELIEF_OPT_ADAM);
+  g_assert_cmpfloat (run->config.optimizer.lr, ==, 0.125f);
+  g_assert_cmpfloat (run->config.optimizer.beta2, ==, config.optimizer.beta2);
+  g_assert_cmpint (run->config.batch_size, ==, 17);
+  g_assert_cmpint (run->config.epochs, ==, 3);
+  g_assert_cmpuint (run->config.seed, ==, config.seed);
+
+  g_assert_cmpint (run->n_snapshots, ==, 3);
+  for (int t = 0; t < 3; t++)
+    {
+      fill_params (expected, n, t);
+      g_assert_cmpmem (run->params + t * n, n * sizeof (float), expected, n * sizeof (float));
+      g_assert_cmpint (run->snapshot_step[t], ==, t * 10);
+      g_assert_cmpfloat (run->snapshot_epoch[t], ==, t * 0.5);
+    }
+  g_assert_cmpint (run->n_metrics, ==, 4);
+  for (int s = 0; s < 4; s++)
+    {
+      g_assert_cmpint (run->metric_step[s], ==, s * 5);
+      g_assert_cmpfloat (run->train_loss[s], ==, 1.0 / (s + 1));
+      g_assert_cmpfloat (run->train_acc[s], ==, 0.2 * s);
+      g_assert_cmpfloat (run->test_loss[s], ==, 2.0 / (s + 1));
+      g_assert_cmpfloat (run->test_acc[s], ==, 0.1 * s);
+    }
+
+  g_assert_true (run->dataset->generated);
+  g_assert_cmpstr (run->dataset->name, ==, "moons");
+  g_assert_cmpint (run->dataset->n_train, ==, ds->n_train);
+  g_assert_cmpint (run->dataset->n_test, ==, ds->n_test);
+  g_assert_cmpmem (run->dataset->x_train, ds->n_train * 2 * sizeof (float), ds->x_train,
+                   ds->n_train * 2 * sizeof (float));
+  g_assert_cmpmem (run->dataset->y_test, ds->n_test * sizeof (int32_t), ds->y_test, ds->n_test * sizeof (int32_t));
+
+  light = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (light->dataset);
+}
+
+static void
+test_run_checkpoints (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "run.h5", NULL);
+  g_autoptr (ReliefMlpSpec) spec = small_spec ();
+  g_autoptr (ReliefDataset) ds = small_moons (0.0);
+  g_autoptr (ReliefRun) run = NULL;
+  g_autoptr (GError) error = NULL;
+  ReliefTrainConfig config;
+  const char *good[] = { "last", "0", "1", "2", "-1", "-3" };
+  const int want[] = { 2, 0, 1, 2, 2, 0 };
+  const char *bad[] = { "3", "-4", "first", "", "1.5" };
+
+  relief_train_config_init_defaults (&config);
+  write_run (path, spec, &config, ds);
+  run = relief_run_load (path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_null (run->test_loss);
+  g_assert_null (run->test_acc);
+  g_assert_cmpint (run->dataset->n_test, ==, 0);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      int index = -1;
+      g_assert_true (relief_run_resolve_checkpoint (run, good[i], &index, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (index, ==, want[i]);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      int index = -1;
+      g_assert_false (relief_run_resolve_checkpoint (run, bad[i], &index, &error));
+      g_assert_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+}
+
+static void
+test_run_abort (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "aborted.h5", NULL);
+  g_autoptr (ReliefMlpSpec) spec = small_spec ();
+  g_autoptr (ReliefDataset) ds = small_moons (0.2);
+  g_autoptr (GError) error = NULL;
+  g_autofree float *params = g_new0 (float, relief_mlp_spec_n_params (spec));
+  ReliefTrainConfig config;
+  ReliefRunWriter *w;
+
+  relief_train_config_init_defaults (&config);
+  w = relief_run_writer_new (path, spec, &config, "cpu", ds, &error);
+  g_assert_no_error (error);
+  g_assert_true (relief_run_writer_add_snapshot (w, 0, 0.0, params, &error));
+  g_assert_cmpint (count_files (f->dir), ==, 1);
+  relief_run_writer_abort (w);
+  g_assert_cmpint (count_files (f->dir), ==, 0);
+
+  /* A destination in a missing directory fails cleanly. */
+  {
+    g_autofree char *nowhere = g_build_filename (f->dir, "missing", "run.h5", NULL);
+    w = relief_run_writer_new (nowhere, spec, &config, "cpu", ds, &error);
+    g_assert_null (w);
+    g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO);
+  }
+}
+
+/* File data is not copied into the run: it is reloaded and must be byte-identical. */
+static void
+test_run_file_data (Fixture *f, gconstpointer data)
+{
+  g_autofree char *csv = g_build_filename (f->dir, "data.csv", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "run.h5", NULL);
+  g_autofree char *other_path = g_build_filename (f->dir, "other.h5", NULL);
+  g_autoptr (ReliefMlpSpec) spec = small_spec ();
+  g_autoptr (ReliefDataset) ds = NULL;
+  g_autoptr (ReliefDataset) other_split = NULL;
+  g_autoptr (ReliefRun) run = NULL;
+  g_autoptr (ReliefRun) resplit = NULL;
+  g_autoptr (ReliefRun) changed = NULL;
+  g_autoptr (GError) error = NULL;
+  ReliefTrainConfig config;
+
+  g_assert_true (g_file_set_contents (csv, "u,v,label\n" "0,1,0\n1,0,1\n2,2,0\n3,1,1\n4,4,0\n"
+                                           "5,0,1\n6,1,0\n7,3,1\n8,2,0\n9,9,1\n", -1, NULL));
+  relief_train_config_init_defaults (&config);
+  config.seed = 5;
+  ds = relief_dataset_load_csv (csv, NULL, 0.4, config.seed, &error);
+  g_assert_no_error (error);
+  write_run (path, spec, &config, ds);
+
+  run = relief_run_load (path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_false (run->dataset->generated);
+  g_assert_cmpint (run->dataset->n_train, ==, ds->n_train);
+  g_assert_cmpint (run->dataset->n_test, ==, ds->n_test);
+  g_assert_cmpmem (run->dataset->x_train, ds->n_train * 2 * sizeof (float), ds->x_train,
+                   ds->n_train * 2 * sizeof (float));
+  g_assert_cmpstr (run->dataset->source_sha256[0], ==, ds->source_sha256[0]);
+
+  /* Opened with another split seed than the run records: caught, not silently re-split. */
+  other_split = relief_dataset_load_csv (csv, NULL, 0.4, 6, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (memcmp (other_split->y_train, ds->y_train, ds->n_train * sizeof (int32_t)), !=, 0);
+  write_run (other_path, spec, &config, other_split);
+  resplit = relief_run_load (other_path, TRUE, &error);
+  g_assert_null (resplit);
+  g_assert_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED);
+  g_assert_nonnull (strstr (error->message, "split"));
+  g_clear_error (&error);
+
+  /* One cell edited: 4,4 becomes 4,5. */
+  g_assert_true (g_file_set_contents (csv, "u,v,label\n" "0,1,0\n1,0,1\n2,2,0\n3,1,1\n4,5,0\n"
+                                           "5,0,1\n6,1,0\n7,3,1\n8,2,0\n9,9,1\n", -1, NULL));
+  changed = relief_run_load (path, TRUE, &error);
+  g_assert_null (changed);
+  g_assert_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED);
+  g_assert_nonnull (strstr (error->message, "data.csv"));
+}
+
+static void
+assert_same_grid (const double *a, const double *b, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (isnan (b[i]))
+      g_assert_true (isnan (a[i]));
+    else
+      g_assert_cmpfloat (a[i], ==, b[i]);
+}
+
+
+static void
+test_surface_round_trip (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "surface.h5", NULL);
+  g_autoptr (ReliefSurface) s = relief_surface_new (3, 2);
+  g_autoptr (ReliefSurface) back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kind = NULL;
+
+  s->spec = small_spec ();
+  s->n_params = relief_mlp_spec_n_params (s->spec);  /* 3*2 + 3 + 2*3 + 2 = 17 */
+  s->xdir = g_new (float, s->n_params);
+  s->ydir = g_new (float, s->n_params);
+  for (gsize i = 0; i < s->n_params; i++)
+    {
+      s->xdir[i] = i + 0.5f;
+      s->ydir[i] = -(float) i;
+    }
+  for (int i = 0; i < 3; i++)
+    s->xcoords[i] = -1.0 + i;
+  s->ycoords[0] = -0.5;
+  s->ycoords[1] = 0.5;
+  /* Row 0 computed, row 1 only its first cell: the rest stays NaN. */
+  for (int i = 0; i < 4; i++)
+    {
+      s->train_loss[i] = 1.0 + i;
+      s->train_acc[i] = 50.0 + i;
+    }
+  s->run_file = g_strdup ("run.h5");
+  s->checkpoint = 2;
+  s->normalization = g_strdup ("filter");
+  s->direction_kind = g_strdup ("random");
+  s->seed = 99;
+
+  g_assert_true (relief_surface_save (s, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_files (f->dir), ==, 1);
+  kind = relief_file_detect_kind (path, &error);
+  g_assert_cmpstr (kind, ==, "surface");
+
+  assert_dims (path, "train_loss", 2, 2, 3);
+  assert_dims (path, "xdirection/0", 2, 3, 2);
+  assert_dims (path, "xdirection/1", 1, 3, 0);
+  assert_dims (path, "ydirection/2", 2, 2, 3);
+  assert_dims (path, "ydirection/3", 1, 2, 0);
+
+  back = relief_surface_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (back->foreign);
+  g_assert_cmpint (back->nx, ==, 3);
+  g_assert_cmpint (back->ny, ==, 2);
+  assert_same_grid (back->xcoords, s->xcoords, 3);
+  assert_same_grid (back->ycoords, s->ycoords, 2);
+  assert_same_grid (back->train_loss, s->train_loss, 6);
+  assert_same_grid (back->train_acc, s->train_acc, 6);
+  g_assert_true (isnan (back->train_loss[5]));
+  g_assert_null (back->test_loss);
+  g_assert_cmpstr (back->run_file, ==, "run.h5");
+  g_assert_cmpint (back->checkpoint, ==, 2);
+  g_assert_cmpstr (back->normalization, ==, "filter");
+  g_assert_cmpstr (back->direction_kind, ==, "random");
+  g_assert_cmpuint (back->seed, ==, 99);
+  g_assert_cmpmem (back->spec->sizes, 3 * sizeof (int), s->spec->sizes, 3 * sizeof (int));
+  g_assert_cmpuint (back->n_params, ==, s->n_params);
+  g_assert_cmpmem (back->xdir, s->n_params * sizeof (float), s->xdir, s->n_params * sizeof (float));
+  g_assert_cmpmem (back->ydir, s->n_params * sizeof (float), s->ydir, s->n_params * sizeof (float));
+}
+
+static void
+test_surface_1d (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "line.h5", NULL);
+  g_autoptr (ReliefSurface) s = relief_surface_new (5, 1);
+  g_autoptr (ReliefSurface) back = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (s->ycoords);
+  for (int i = 0; i < 5; i++)
+    {
+      s->xcoords[i] = i * 0.25;
+      s->train_loss[i] = i * i;
+    }
+  s->test_loss = g_new (double, 5);
+  for (int i = 0; i < 5; i++)
+    s->test_loss[i] = -i;
+  g_assert_true (relief_surface_save (s, path, &error));
+  g_assert_no_error (error);
+  assert_dims (path, "train_loss", 1, 5, 0);
+
+  back = relief_surface_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->nx, ==, 5);
+  g_assert_cmpint (back->ny, ==, 1);
+  g_assert_null (back->ycoords);
+  g_assert_null (back->xdir);
+  assert_same_grid (back->train_loss, s->train_loss, 5);
+  assert_same_grid (back->train_acc, s->train_acc, 5);
+  assert_same_grid (back->test_loss, s->test_loss, 5);
+  g_assert_null (back->test_acc);
+}
+
+static void
+write_doubles (hid_t file, const char *name, int rank, const hsize_t *dims, const double *values)
+{
+  hid_t space = H5Screate_simple (rank, dims, NULL);
+  hid_t dset = H5Dcreate2 (file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+
+  g_assert_cmpint (H5Dwrite (dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), >=, 0);
+  H5Dclose (dset);
+  H5Sclose (space);
+}
+
+/* As loss-landscape's plot_surface.py writes them: coordinates and -1 for cells not computed. */
+static void
+test_surface_foreign (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "landscape.h5", NULL);
+  g_autofree char *line = g_build_filename (f->dir, "landscape-1d.h5", NULL);
+  const double x[3] = { -1, 0, 1 }, y[2] = { -1, 1 };
+  const double loss[6] = { 1, 2, 3, 4, 5, -1 }, acc[6] = { 10, 20, 30, 40, 50, -1 };
+  hsize_t nx[1] = { 3 }, ny[1] = { 2 }, grid[2] = { 2, 3 };
+  g_autoptr (ReliefSurface) s = NULL;
+  g_autoptr (ReliefSurface) s1 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kind = NULL;
+  hid_t file;
+
+  file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  write_doubles (file, "xcoordinates", 1, nx, x);
+  write_doubles (file, "ycoordinates", 1, ny, y);
+  write_doubles (file, "train_loss", 2, grid, loss);
+  write_doubles (file, "train_acc", 2, grid, acc);
+  H5Fclose (file);
+
+  kind = relief_file_detect_kind (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kind, ==, "surface");
+  s = relief_surface_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (s->foreign);
+  g_assert_cmpint (s->nx, ==, 3);
+  g_assert_cmpint (s->ny, ==, 2);
+  assert_same_grid (s->train_loss, loss, 6);
+  assert_same_grid (s->train_acc, acc, 6);
+  g_assert_null (s->run_file);
+  g_assert_cmpint (s->checkpoint, ==, -1);
+  g_assert_null (s->spec);
+  g_assert_null (s->xdir);
+
+  file = H5Fcreate (line, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  write_doubles (file, "xcoordinates", 1, nx, x);
+  write_doubles (file, "train_loss", 1, nx, loss);
+  write_doubles (file, "train_acc", 1, nx, acc);
+  H5Fclose (file);
+  s1 = relief_surface_load (line, &error);
+  g_assert_no_error (error);
+  g_assert_true (s1->foreign);
+  g_assert_cmpint (s1->ny, ==, 1);
+  g_assert_null (s1->ycoords);
+  assert_same_grid (s1->train_loss, loss, 3);
+}
+
+static void
+write_string_attr (hid_t loc, const char *name, const char *value)
+{
+  hid_t type = H5Tcopy (H5T_C_S1);
+  hid_t space = H5Screate (H5S_SCALAR);
+  hid_t attr;
+
+  H5Tset_size (type, H5T_VARIABLE);
+  attr = H5Acreate2 (loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  g_assert_cmpint (H5Awrite (attr, type, &value), >=, 0);
+  H5Aclose (attr);
+  H5Sclose (space);
+  H5Tclose (type);
+}
+
+static void
+expect_kind_error (const char *path, int code)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kind = relief_file_detect_kind (path, &error);
+  g_autoptr (ReliefSurface) s = NULL;
+  g_autoptr (ReliefRun) run = NULL;
+
+  g_assert_null (kind);
+  g_assert_error (error, RELIEF_FILE_ERROR, code);
+  g_clear_error (&error);
+  s = relief_surface_load (path, &error);
+  g_assert_null (s);
+  g_assert_error (error, RELIEF_FILE_ERROR, code);
+  g_clear_error (&error);
+  run = relief_run_load (path, TRUE, &error);
+  g_assert_null (run);
+  g_assert_error (error, RELIEF_FILE_ERROR, code);
+}
+
+static void
+test_detect_kind (Fixture *f, gconstpointer data)
+{
+  g_autofree char *text = g_build_filename (f->dir, "notes.txt", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "missing.h5", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "spectrum.h5", NULL);
+  g_autofree char *plain = g_build_filename (f->dir, "plain.h5", NULL);
+  g_autofree char *future = g_build_filename (f->dir, "future.h5", NULL);
+  g_autofree char *surface = g_build_filename (f->dir, "surface.h5", NULL);
+  g_autoptr (ReliefSurface) s = relief_surface_new (2, 2);
+  g_autoptr (ReliefRun) run = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 version = 2;
+  hid_t file, space, attr;
+
+  g_assert_true (g_file_set_contents (text, "not hdf5 at all\n", -1, NULL));
+  expect_kind_error (text, RELIEF_FILE_ERROR_NOT_HDF5);
+  expect_kind_error (missing, RELIEF_FILE_ERROR_IO);
+  expect_kind_error (f->dir, RELIEF_FILE_ERROR_IO);
+
+  file = H5Fcreate (other, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  write_string_attr (file, "relief_format", "spectrum");
+  H5Fclose (file);
+  expect_kind_error (other, RELIEF_FILE_ERROR_WRONG_KIND);
+
+  file = H5Fcreate (plain, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  H5Fclose (file);
+  expect_kind_error (plain, RELIEF_FILE_ERROR_WRONG_KIND);
+
+  file = H5Fcreate (future, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  write_string_attr (file, "relief_format", "run");
+  space = H5Screate (H5S_SCALAR);
+  attr = H5Acreate2 (file, "relief_format_version", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite (attr, H5T_NATIVE_INT64, &version);
+  H5Aclose (attr);
+  H5Sclose (space);
+  H5Fclose (file);
+  expect_kind_error (future, RELIEF_FILE_ERROR_VERSION);
+
+  /* A surface is not a run. */
+  g_assert_true (relief_surface_save (s, surface, &error));
+  run = relief_run_load (surface, FALSE, &error);
+  g_assert_null (run);
+  g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/files/run/round-trip", Fixture, NULL, fixture_setup, test_run_round_trip, fixture_teardown);
+  g_test_add ("/files/run/checkpoints", Fixture, NULL, fixture_setup, test_run_checkpoints, fixture_teardown);
+  g_test_add ("/files/run/abort", Fixture, NULL, fixture_setup, test_run_abort, fixture_teardown);
+  g_test_add ("/files/run/file-data", Fixture, NULL, fixture_setup, test_run_file_data, fixture_teardown);
+  g_test_add ("/files/surface/round-trip", Fixture, NULL, fixture_setup, test_surface_round_trip, fixture_teardown);
+  g_test_add ("/files/surface/1d", Fixture, NULL, fixture_setup, test_surface_1d, fixture_teardown);
+  g_test_add ("/files/surface/foreign", Fixture, NULL, fixture_setup, test_surface_foreign, fixture_teardown);
+  g_test_add ("/files/detect-kind", Fixture, NULL, fixture_setup, test_detect_kind, fixture_teardown);
+  return g_test_run ();
+}
