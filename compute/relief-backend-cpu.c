@@ -66,6 +66,27 @@ cpu_gemm (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n,
   return TRUE;
 }
 
+/* OpenBLAS 0.3.21 has no batched sgemm in its CBLAS; the batch is a loop, each product
+ * already multithreaded inside. */
+static gboolean
+cpu_gemm_strided_batched (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k,
+                          float alpha, const float *a, int lda, gint64 stride_a,
+                          const float *b, int ldb, gint64 stride_b,
+                          float beta, float *c, int ldc, gint64 stride_c, int batch_count, GError **error)
+{
+  if (batch_count < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "gemm with a negative batch count (%d)", batch_count);
+      return FALSE;
+    }
+  for (int i = 0; i < batch_count; i++)
+    if (!cpu_gemm (self, trans_a, trans_b, m, n, k, alpha, a + i * stride_a, lda, b + i * stride_b, ldb,
+                   beta, c + i * stride_c, ldc, error))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 cpu_fill (ReliefBackend *self, float *x, gsize n, float value, GError **error)
 {
@@ -398,6 +419,7 @@ relief_backend_cpu_new (void)
   self->copy = cpu_memcpy;
   self->sync = cpu_sync;
   self->gemm = cpu_gemm;
+  self->gemm_strided_batched = cpu_gemm_strided_batched;
   self->fill = cpu_fill;
   self->scale = cpu_scale;
   self->axpy = cpu_axpy;

@@ -60,6 +60,14 @@ struct _ReliefBackend {
                           const float *a, int lda, const float *b, int ldb,
                           float beta, float *c, int ldc, GError **error);
 
+  /* batch_count independent gemms; matrix i of A starts at a + i * stride_a, and so on. */
+  gboolean  (*gemm_strided_batched) (ReliefBackend *self, gboolean trans_a, gboolean trans_b,
+                                     int m, int n, int k, float alpha,
+                                     const float *a, int lda, gint64 stride_a,
+                                     const float *b, int ldb, gint64 stride_b,
+                                     float beta, float *c, int ldc, gint64 stride_c,
+                                     int batch_count, GError **error);
+
   /* elementwise */
   gboolean  (*fill)      (ReliefBackend *self, float *x, gsize n, float value, GError **error);
   gboolean  (*scale)     (ReliefBackend *self, float *x, gsize n, float alpha, GError **error);

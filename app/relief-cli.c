@@ -1,0 +1,490 @@
+#include "relief-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "relief-cli.h"
+#include "relief-figures.h"
+#include "relief-jobs.h"
+#include "relief-plot.h"
+
+#define EXIT_USAGE 2
+#define EXIT_INTERRUPTED 130
+
+static const char *subcommands[] = { "train", "surface", "plot", NULL };
+
+/* SIGINT only raises a flag; the work checks it from its progress callback and cancels
+ * cleanly, so a Ctrl-C still leaves a complete file with what was done. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint (int signum)
+{
+  interrupted = 1;
+}
+
+typedef struct {
+  GCancellable *cancellable;
+  gboolean      tty;
+  gint64        last_draw_us;
+  const char   *label;
+} CliProgress;
+
+static void
+progress_draw (CliProgress *p, double fraction, gboolean force)
+{
+  gint64 now = g_get_monotonic_time ();
+  int width = 30, filled;
+
+  if (interrupted && !g_cancellable_is_cancelled (p->cancellable))
+    g_cancellable_cancel (p->cancellable);
+  if (!p->tty || (!force && now - p->last_draw_us < 100000))
+    return;
+  p->last_draw_us = now;
+  fraction = CLAMP (fraction, 0.0, 1.0);
+  filled = (int) (fraction * width + 0.5);
+  fprintf (stderr, "\r%-8s [", p->label);
+  for (int i = 0; i < width; i++)
+    fputc (i < filled ? '#' : ' ', stderr);
+  fprintf (stderr, "] %3d%%", (int) (fraction * 100 + 0.5));
+  fflush (stderr);
+}
+
+static void
+progress_end (CliProgress *p)
+{
+  if (p->tty)
+    fputc ('\n', stderr);
+}
+
+static void
+on_progress (double fraction, gpointer user_data)
+{
+  progress_draw (user_data, fraction, FALSE);
+}
+
+static int
+usage_error (const char *command, const char *message)
+{
+  g_printerr ("relief %s: %s\n", command, message);
+  return EXIT_USAGE;
+}
+
+static gboolean
+parse_options (GOptionContext *ctx, const char *command, int *argc, char ***argv, int *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      *status = usage_error (command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GOptionContext *
+command_context (const char *parameter, const char *summary)
+{
+  GOptionContext *ctx = g_option_context_new (parameter);
+
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  return ctx;
+}
+
+static gboolean
+require_output (const char *command, const char *output, int *status)
+{
+  if (output == NULL)
+    {
+      *status = usage_error (command, _("an output file is required (-o FILE)"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Errors about the input itself (missing file, wrong kind, bad values) are usage
+ * errors (2); failures while working are 1. */
+static int
+error_status (const GError *error)
+{
+  if (error->domain == RELIEF_FILE_ERROR && error->code != RELIEF_FILE_ERROR_IO)
+    return EXIT_USAGE;
+  if (error->domain == RELIEF_DATA_ERROR)
+    return EXIT_USAGE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    return EXIT_USAGE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return EXIT_INTERRUPTED;
+  return 1;
+}
+
+/* A missing input, or one of the wrong kind, is a usage error caught before any work. */
+static gboolean
+check_input_kind (const char *command, const char *path, const char *kind, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = relief_file_detect_kind (path, &error);
+
+  if (found == NULL)
+    {
+      *status = usage_error (command, error->message);
+      return FALSE;
+    }
+  if (kind && !g_str_equal (found, kind))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s is a %s file, not a %s file"), path, found, kind);
+      *status = usage_error (command, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cmd_train (int argc, char **argv)
+{
+  ReliefTrainJob job;
+  g_autofree char *dataset = NULL, *hidden = NULL, *activation = NULL, *loss = NULL;
+  g_autofree char *optimizer = NULL, *output = NULL, *backend = NULL;
+  int samples = -1, batch = -1, epochs = -1, snapshot_every = -1, classes = -1;
+  double noise = -1, lr = -1, momentum = -1, weight_decay = -1, test_fraction = -1;
+  gint64 seed = -1;
+  int status = 0;
+  ReliefTrainStatus train_status = RELIEF_TRAIN_COMPLETED;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CliProgress progress = { cancellable, isatty (2), 0, "train" };
+  ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress };
+  GOptionEntry entries[] = {
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Generator (spiral, moons, circles, xor, gaussians), IDX directory or CSV file"), N_("NAME|DIR|FILE.csv") },
+    { "samples", 0, 0, G_OPTION_ARG_INT, &samples, N_("Samples to generate (generators)"), "N" },
+    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &noise, N_("Noise of the generator"), "X" },
+    { "classes", 0, 0, G_OPTION_ARG_INT, &classes, N_("Classes (spiral, gaussians)"), "N" },
+    { "test-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &test_fraction, N_("Fraction held out for testing (generators, CSV)"), "X" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, N_("Hidden layer widths (default 16,16)"), "32,32" },
+    { "activation", 0, 0, G_OPTION_ARG_STRING, &activation, N_("relu, leaky_relu, tanh or gelu"), "A" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &loss, N_("cross_entropy or mse"), "L" },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer, N_("sgd, momentum, nesterov, adam or adamw"), "O" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_("Learning rate"), "X" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &momentum, N_("Momentum (momentum, nesterov)"), "X" },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, N_("Weight decay"), "X" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch, N_("Mini-batch size"), "N" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs"), "N" },
+    { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &snapshot_every, N_("Steps between trajectory snapshots (0: each epoch)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed"), "N" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, N_("cpu, cuda or auto"), N_("NAME") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The run file to write"), N_("RUN.h5") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = command_context (NULL, _("Train a model and write its run file (HDF5)."));
+
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!parse_options (ctx, "train", &argc, &argv, &status))
+    return status;
+  if (argc > 1)
+    return usage_error ("train", _("unexpected argument; see relief train --help"));
+  if (!require_output ("train", output, &status))
+    return status;
+
+  relief_train_job_init_defaults (&job);
+  if (dataset)
+    {
+      g_free (job.dataset);
+      job.dataset = g_strdup (dataset);
+      if (relief_generator_exists (dataset))
+        relief_generator_defaults (dataset, &job.gen);
+    }
+  if (samples != -1) job.gen.n_samples = samples;
+  if (noise != -1) job.gen.noise = noise;
+  if (classes != -1) job.gen.n_classes = classes;
+  if (test_fraction != -1) job.gen.test_fraction = test_fraction;
+  if (seed != -1)
+    {
+      if (seed < 0)
+        status = usage_error ("train", _("the seed must be a non-negative integer"));
+      job.gen.seed = job.train.seed = (guint64) seed;
+    }
+  if (status == 0 && hidden && !relief_parse_int_list (hidden, &job.hidden, &job.n_hidden, &error))
+    status = usage_error ("train", error->message);
+  if (status == 0 && activation && !relief_activation_from_string (activation, &job.activation, &error))
+    status = usage_error ("train", error->message);
+  if (status == 0 && loss && !relief_loss_from_string (loss, &job.loss, &error))
+    status = usage_error ("train", error->message);
+  if (status == 0 && optimizer && !relief_optimizer_from_string (optimizer, &job.train.optimizer.kind, &error))
+    status = usage_error ("train", error->message);
+  if (lr != -1) job.train.optimizer.lr = lr;
+  if (momentum != -1) job.train.optimizer.momentum = momentum;
+  if (weight_decay != -1) job.train.optimizer.weight_decay = weight_decay;
+  if (batch != -1) job.train.batch_size = batch;
+  if (epochs != -1) job.train.epochs = epochs;
+  if (snapshot_every != -1) job.train.snapshot_every = snapshot_every;
+  if (status == 0 && (job.train.snapshot_every < 0 || !(job.train.optimizer.momentum >= 0 && job.train.optimizer.momentum < 1)
+                      || !(job.train.optimizer.weight_decay >= 0)))
+    status = usage_error ("train", _("--snapshot-every and --weight-decay must be >= 0, --momentum in [0, 1)"));
+  if (backend)
+    {
+      g_free (job.backend);
+      job.backend = g_strdup (backend);
+    }
+  job.output = g_strdup (output);
+
+  if (status == 0)
+    {
+      signal (SIGINT, on_sigint);
+      if (!relief_train_job_run (&job, &cb, cancellable, &train_status, &error))
+        {
+          progress_end (&progress);
+          g_printerr ("relief train: %s\n", error->message);
+          status = error_status (error);
+        }
+      else
+        {
+          progress_draw (&progress, 1.0, TRUE);
+          progress_end (&progress);
+          switch (train_status)
+            {
+            case RELIEF_TRAIN_DIVERGED:
+              g_printerr (_("relief train: the loss diverged (NaN or infinite); the run up to there is in %s\n"), output);
+              status = 1;
+              break;
+            case RELIEF_TRAIN_CANCELLED:
+              g_printerr (_("relief train: interrupted; the run up to there is in %s\n"), output);
+              status = EXIT_INTERRUPTED;
+              break;
+            default:
+              break;
+            }
+        }
+      signal (SIGINT, SIG_DFL);
+    }
+  relief_train_job_clear (&job);
+  return status;
+}
+
+static int
+cmd_surface (int argc, char **argv)
+{
+  ReliefSurfaceJob job;
+  g_autofree char *checkpoint = NULL, *xspec = NULL, *yspec = NULL, *output = NULL, *backend = NULL;
+  gint64 seed = 0;
+  int max_samples = 0, status = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CliProgress progress = { cancellable, isatty (2), 0, "surface" };
+  ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress };
+  GOptionEntry entries[] = {
+    { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("Snapshot at the centre: an index or “last” (default)"), N_("N|last") },
+    { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x range and resolution (default -1:1:51)"), N_("MIN:MAX:COUNT") },
+    { "y", 0, 0, G_OPTION_ARG_STRING, &yspec, N_("y range and resolution (default -1:1:51)"), N_("MIN:MAX:COUNT") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the random directions"), "N" },
+    { "max-samples", 0, 0, G_OPTION_ARG_INT, &max_samples, N_("Evaluate on the first N training samples only"), "N" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, N_("cpu, cuda or auto"), N_("NAME") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The surface file to write"), N_("SURFACE.h5") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = command_context (N_("RUN.h5"), _("Compute the loss surface around a checkpoint of a run (filter-normalized random directions)."));
+
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!parse_options (ctx, "surface", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("surface", _("expected one run file; see relief surface --help"));
+  if (!require_output ("surface", output, &status))
+    return status;
+  if (seed < 0 || max_samples < 0)
+    return usage_error ("surface", _("--seed and --max-samples must be non-negative"));
+  if (!check_input_kind ("surface", argv[1], "run", &status))
+    return status;
+
+  relief_surface_job_init_defaults (&job);
+  job.run_file = g_strdup (argv[1]);
+  job.output = g_strdup (output);
+  job.seed = (guint64) seed;
+  job.max_samples = max_samples;
+  if (checkpoint)
+    {
+      g_free (job.checkpoint);
+      job.checkpoint = g_strdup (checkpoint);
+    }
+  if (backend)
+    {
+      g_free (job.backend);
+      job.backend = g_strdup (backend);
+    }
+  if ((xspec && !relief_grid_axis_parse (xspec, &job.x, &error)) ||
+      (yspec && !relief_grid_axis_parse (yspec, &job.y, &error)))
+    status = usage_error ("surface", error->message);
+
+  if (status == 0)
+    {
+      signal (SIGINT, on_sigint);
+      if (!relief_surface_job_run (&job, &cb, cancellable, &error))
+        {
+          progress_end (&progress);
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_printerr (_("relief surface: interrupted; the cells computed so far are in %s\n"), output);
+          else
+            g_printerr ("relief surface: %s\n", error->message);
+          status = error_status (error);
+        }
+      else
+        {
+          progress_draw (&progress, 1.0, TRUE);
+          progress_end (&progress);
+        }
+      signal (SIGINT, SIG_DFL);
+    }
+  relief_surface_job_clear (&job);
+  return status;
+}
+
+typedef struct {
+  ReliefSurface       *surface;
+  ReliefRun           *run;
+  ReliefFigureOptions *options;
+} PlotData;
+
+static void
+draw_plot (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  PlotData *d = user_data;
+
+  if (d->surface)
+    relief_figure_surface (cr, width, height, d->surface, d->options);
+  else
+    relief_figure_run (cr, width, height, d->run, d->options);
+}
+
+static int
+cmd_plot (int argc, char **argv)
+{
+  g_autofree char *output = NULL, *colormap = NULL, *title = NULL, *kind = NULL;
+  double dpi = 150;
+  int levels = -1, status = 0;
+  gboolean log_scale = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefSurface) surface = NULL;
+  g_autoptr(ReliefRun) run = NULL;
+  ReliefFigureOptions options;
+  PlotData data = { NULL, NULL, &options };
+  double width, height;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The figure to write (.pdf, .svg or .png)"), N_("FIGURE") },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, N_("Resolution of PNG figures (default 150)"), "N" },
+    { "colormap", 0, 0, G_OPTION_ARG_STRING, &colormap, N_("viridis or magma"), N_("NAME") },
+    { "levels", 0, 0, G_OPTION_ARG_INT, &levels, N_("Contour levels (default 12)"), "N" },
+    { "log", 0, 0, G_OPTION_ARG_NONE, &log_scale, N_("Logarithmic color scale"), NULL },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Figure title"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = command_context (N_("FILE.h5"), _("Draw a run or surface file as a figure (PDF, SVG or PNG)."));
+
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!parse_options (ctx, "plot", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("plot", _("expected one run or surface file; see relief plot --help"));
+  if (!require_output ("plot", output, &status))
+    return status;
+  if (!relief_plot_export_supported (output))
+    return usage_error ("plot", _("the figure must end in .pdf, .svg or .png"));
+  if (!(dpi >= 10 && dpi <= 2400))
+    return usage_error ("plot", _("--dpi must be between 10 and 2400"));
+  if (levels != -1 && (levels < 0 || levels > 200))
+    return usage_error ("plot", _("--levels must be between 0 and 200"));
+
+  relief_figure_options_init (&options);
+  if (levels != -1)
+    options.n_levels = levels;
+  options.log_scale = log_scale;
+  options.title = title;
+  if (colormap)
+    {
+      if (g_str_equal (colormap, "viridis"))
+        options.colormap = RELIEF_COLORMAP_VIRIDIS;
+      else if (g_str_equal (colormap, "magma"))
+        options.colormap = RELIEF_COLORMAP_MAGMA;
+      else
+        return usage_error ("plot", _("unknown colormap (viridis, magma)"));
+    }
+
+  if (!check_input_kind ("plot", argv[1], NULL, &status))
+    return status;
+  kind = relief_file_detect_kind (argv[1], NULL);
+  if (g_str_equal (kind, "surface"))
+    {
+      data.surface = surface = relief_surface_load (argv[1], &error);
+      width = 432, height = 324;
+    }
+  else if (g_str_equal (kind, "run"))
+    {
+      data.run = run = relief_run_load (argv[1], FALSE, &error);
+      width = 648, height = 252;
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run and surface files"), argv[1], kind);
+      return usage_error ("plot", message);
+    }
+  if (surface == NULL && run == NULL)
+    return usage_error ("plot", error->message);
+
+  if (!relief_plot_export (output, width, height, dpi, draw_plot, &data, &error))
+    {
+      g_printerr ("relief plot: %s\n", error->message);
+      return error_status (error);
+    }
+  return 0;
+}
+
+gboolean
+relief_cli_wants (int argc, char **argv)
+{
+  if (argc < 2)
+    return FALSE;
+  return g_strv_contains (subcommands, argv[1]) ||
+         g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+         g_str_equal (argv[1], "help") || g_str_equal (argv[1], "--version");
+}
+
+static void
+print_help (void)
+{
+  g_print ("%s\n\n", _("Usage: relief [COMMAND] [OPTIONS]"));
+  g_print ("%s\n\n", _("Relief: a workbench for the loss landscapes of neural networks. With no command it opens the window."));
+  g_print ("%s\n", _("Commands:"));
+  g_print ("  train     %s\n", _("Train a model and write its run file"));
+  g_print ("  surface   %s\n", _("Compute the loss surface around a checkpoint of a run"));
+  g_print ("  plot      %s\n", _("Draw a run or surface file as a PDF, SVG or PNG figure"));
+  g_print ("\n%s\n", _("Run “relief COMMAND --help” for a command’s options."));
+}
+
+int
+relief_cli_main (int argc, char **argv)
+{
+  const char *command = argv[1];
+
+  if (g_str_equal (command, "--version"))
+    {
+      g_print ("relief %s\n", RELIEF_VERSION);
+      return 0;
+    }
+  if (g_str_equal (command, "--help") || g_str_equal (command, "-h") || g_str_equal (command, "help"))
+    {
+      print_help ();
+      return 0;
+    }
+  g_set_prgname (g_strdup_printf ("relief %s", command));
+  if (g_str_equal (command, "train"))
+    return cmd_train (argc - 1, argv + 1);
+  if (g_str_equal (command, "surface"))
+    return cmd_surface (argc - 1, argv + 1);
+  return cmd_plot (argc - 1, argv + 1);
+}

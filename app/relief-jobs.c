@@ -1,0 +1,274 @@
+#include "relief-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "relief-jobs.h"
+#include "relief-rng.h"
+
+void
+relief_train_job_init_defaults (ReliefTrainJob *job)
+{
+  static const int default_hidden[] = { 16, 16 };
+
+  memset (job, 0, sizeof *job);
+  job->dataset = g_strdup ("spiral");
+  relief_generator_defaults ("spiral", &job->gen);
+  job->n_hidden = G_N_ELEMENTS (default_hidden);
+  job->hidden = g_memdup2 (default_hidden, sizeof default_hidden);
+  job->activation = RELIEF_ACT_RELU;
+  job->loss = RELIEF_LOSS_CROSS_ENTROPY;
+  relief_train_config_init_defaults (&job->train);
+  job->backend = g_strdup ("auto");
+}
+
+void
+relief_train_job_clear (ReliefTrainJob *job)
+{
+  g_clear_pointer (&job->dataset, g_free);
+  g_clear_pointer (&job->hidden, g_free);
+  g_clear_pointer (&job->backend, g_free);
+  g_clear_pointer (&job->output, g_free);
+}
+
+gboolean
+relief_parse_int_list (const char   *text,
+                       int         **values,
+                       int          *n,
+                       GError      **error)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree int *out = NULL;
+  int count = 0;
+
+  if (text == NULL || *text == '\0')
+    {
+      *values = NULL;
+      *n = 0;
+      return TRUE;
+    }
+  parts = g_strsplit (text, ",", -1);
+  out = g_new0 (int, g_strv_length (parts));
+  for (int i = 0; parts[i] != NULL; i++)
+    {
+      gint64 v;
+      g_autofree char *item = g_strstrip (g_strdup (parts[i]));
+
+      if (!g_ascii_string_to_signed (item, 10, 1, 100000, &v, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not a list of layer widths like 32,32 (each 1 to 100000)"), text);
+          return FALSE;
+        }
+      out[count++] = (int) v;
+    }
+  *values = g_steal_pointer (&out);
+  *n = count;
+  return TRUE;
+}
+
+typedef struct {
+  const ReliefJobCallbacks *cb;
+  ReliefRunWriter          *writer;
+} TrainContext;
+
+static gboolean
+on_train_metrics (const ReliefTrainMetrics *m, gpointer user_data, GError **error)
+{
+  TrainContext *ctx = user_data;
+
+  if (!relief_run_writer_add_metrics (ctx->writer, m, error))
+    return FALSE;
+  if (ctx->cb && ctx->cb->metrics)
+    ctx->cb->metrics (m, ctx->cb->user_data);
+  return TRUE;
+}
+
+static gboolean
+on_train_snapshot (gint64 step, double epoch, const float *params, gsize n_params,
+                   gpointer user_data, GError **error)
+{
+  TrainContext *ctx = user_data;
+
+  return relief_run_writer_add_snapshot (ctx->writer, step, epoch, params, error);
+}
+
+static void
+on_train_progress (gint64 step, gint64 total_steps, double batch_loss, gpointer user_data)
+{
+  TrainContext *ctx = user_data;
+
+  if (ctx->cb && ctx->cb->progress && total_steps > 0)
+    ctx->cb->progress ((double) step / (double) total_steps, ctx->cb->user_data);
+}
+
+gboolean
+relief_train_job_run (const ReliefTrainJob     *job,
+                      const ReliefJobCallbacks *cb,
+                      GCancellable             *cancellable,
+                      ReliefTrainStatus        *status,
+                      GError                  **error)
+{
+  g_autoptr(ReliefDataset) ds = NULL;
+  g_autoptr(ReliefMlpSpec) spec = NULL;
+  g_autoptr(ReliefBackend) backend = NULL;
+  g_autofree int *sizes = NULL;
+  g_autofree float *params = NULL;
+  TrainContext ctx = { cb, NULL };
+  ReliefTrainCallbacks tcb = { on_train_metrics, on_train_snapshot, on_train_progress, &ctx };
+  ReliefTrainStatus st;
+
+  g_return_val_if_fail (job->output != NULL, FALSE);
+
+  ds = relief_dataset_open (job->dataset, &job->gen, error);
+  if (ds == NULL || !relief_dataset_validate (ds, error))
+    return FALSE;
+  if (job->train.batch_size < 1 || job->train.epochs < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The batch size and the number of epochs must be at least 1"));
+      return FALSE;
+    }
+  if (!(job->train.optimizer.lr > 0) || !isfinite (job->train.optimizer.lr))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The learning rate must be a positive number"));
+      return FALSE;
+    }
+
+  sizes = g_new (int, job->n_hidden + 2);
+  sizes[0] = ds->n_features;
+  for (int i = 0; i < job->n_hidden; i++)
+    sizes[i + 1] = job->hidden[i];
+  sizes[job->n_hidden + 1] = ds->n_classes;
+  spec = relief_mlp_spec_new (sizes, job->n_hidden + 2, job->activation, job->loss);
+
+  backend = relief_backend_new (job->backend, error);
+  if (backend == NULL)
+    return FALSE;
+
+  params = g_try_new (float, relief_mlp_spec_n_params (spec));
+  if (params == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   _("Not enough memory for a model with %" G_GSIZE_FORMAT " parameters"),
+                   relief_mlp_spec_n_params (spec));
+      return FALSE;
+    }
+  relief_mlp_init_params (spec, job->train.seed, params);
+
+  ctx.writer = relief_run_writer_new (job->output, spec, &job->train, backend->name, ds, error);
+  if (ctx.writer == NULL)
+    return FALSE;
+
+  st = relief_train (backend, spec, ds, &job->train, params, &tcb, cancellable, error);
+  if (status)
+    *status = st;
+  if (st == RELIEF_TRAIN_FAILED)
+    {
+      relief_run_writer_abort (ctx.writer);
+      return FALSE;
+    }
+  return relief_run_writer_finish (ctx.writer, relief_train_status_to_string (st), error);
+}
+
+void
+relief_surface_job_init_defaults (ReliefSurfaceJob *job)
+{
+  memset (job, 0, sizeof *job);
+  job->checkpoint = g_strdup ("last");
+  job->x = (ReliefGridAxis) { -1, 1, 51 };
+  job->y = (ReliefGridAxis) { -1, 1, 51 };
+  job->backend = g_strdup ("auto");
+}
+
+void
+relief_surface_job_clear (ReliefSurfaceJob *job)
+{
+  g_clear_pointer (&job->run_file, g_free);
+  g_clear_pointer (&job->checkpoint, g_free);
+  g_clear_pointer (&job->backend, g_free);
+  g_clear_pointer (&job->output, g_free);
+}
+
+typedef struct {
+  const ReliefJobCallbacks *cb;
+  int                       total;
+  int                       done;
+} SurfaceContext;
+
+static void
+on_surface_cell (int ix, int iy, double loss, double acc, gpointer user_data)
+{
+  SurfaceContext *ctx = user_data;
+
+  ctx->done++;
+  if (ctx->cb == NULL)
+    return;
+  if (ctx->cb->cell)
+    ctx->cb->cell (ix, iy, loss, acc, ctx->cb->user_data);
+  if (ctx->cb->progress)
+    ctx->cb->progress ((double) ctx->done / ctx->total, ctx->cb->user_data);
+}
+
+gboolean
+relief_surface_job_run (const ReliefSurfaceJob   *job,
+                        const ReliefJobCallbacks *cb,
+                        GCancellable             *cancellable,
+                        GError                  **error)
+{
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(ReliefSurface) surface = NULL;
+  g_autoptr(ReliefBackend) backend = NULL;
+  g_autoptr(GError) compute_error = NULL;
+  SurfaceContext ctx = { cb, job->x.count * job->y.count, 0 };
+  const float *center;
+  int index, n;
+
+  run = relief_run_load (job->run_file, TRUE, error);
+  if (run == NULL)
+    return FALSE;
+  if (!relief_run_resolve_checkpoint (run, job->checkpoint, &index, error))
+    return FALSE;
+  backend = relief_backend_new (job->backend, error);
+  if (backend == NULL)
+    return FALSE;
+
+  center = run->params + (gsize) index * run->n_params;
+  surface = relief_surface_new (job->x.count, job->y.count);
+  relief_grid_axis_values (&job->x, surface->xcoords);
+  relief_grid_axis_values (&job->y, surface->ycoords);
+  surface->run_file = g_strdup (job->run_file);
+  surface->checkpoint = index;
+  surface->normalization = g_strdup ("filter");
+  surface->direction_kind = g_strdup ("random");
+  surface->seed = job->seed;
+  surface->spec = relief_mlp_spec_copy (run->spec);
+  surface->n_params = run->n_params;
+  surface->xdir = g_new (float, run->n_params);
+  surface->ydir = g_new (float, run->n_params);
+  relief_direction_random_filter (run->spec, center, relief_rng_derive (job->seed, "xdir"), surface->xdir);
+  relief_direction_random_filter (run->spec, center, relief_rng_derive (job->seed, "ydir"), surface->ydir);
+  if (cb && cb->surface_ready)
+    cb->surface_ready (surface, cb->user_data);
+
+  n = run->dataset->n_train;
+  if (job->max_samples > 0 && job->max_samples < n)
+    n = job->max_samples;
+
+  if (!relief_surface_compute (backend, run->spec, center, surface->xdir, surface->ydir,
+                               surface->xcoords, surface->nx, surface->ycoords, surface->ny,
+                               run->dataset->x_train, run->dataset->y_train, n,
+                               surface->train_loss, surface->train_acc,
+                               on_surface_cell, &ctx, cancellable, &compute_error))
+    {
+      /* A cancelled surface is still worth keeping: the cells done so far are real. */
+      if (g_error_matches (compute_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && ctx.done > 0 &&
+          !relief_surface_save (surface, job->output, error))
+        return FALSE;
+      g_propagate_error (error, g_steal_pointer (&compute_error));
+      return FALSE;
+    }
+  return relief_surface_save (surface, job->output, error);
+}

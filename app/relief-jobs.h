@@ -1,0 +1,62 @@
+/* relief-jobs.h: the work behind `relief train` and `relief surface`, shared by the CLI
+ * and the window so both produce the same files. Runs on the calling thread; the window
+ * calls it from a worker thread and marshals the callbacks back to the main loop. */
+#pragma once
+
+#include <gio/gio.h>
+#include "relief-datasets.h"
+#include "relief-files.h"
+#include "relief-landscape.h"
+#include "relief-train.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char                 *dataset;      /* generator name, IDX directory or CSV file */
+  ReliefGeneratorParams gen;
+  int                  *hidden;       /* hidden layer widths */
+  int                   n_hidden;
+  ReliefActivation      activation;
+  ReliefLoss            loss;
+  ReliefTrainConfig     train;
+  char                 *backend;      /* "cpu", "cuda", "auto" */
+  char                 *output;       /* the run file */
+} ReliefTrainJob;
+
+typedef struct {
+  char          *run_file;
+  char          *checkpoint;          /* "last" or an index */
+  ReliefGridAxis x, y;
+  guint64        seed;
+  int            max_samples;         /* 0: the whole training set */
+  char          *backend;
+  char          *output;              /* the surface file */
+} ReliefSurfaceJob;
+
+typedef struct {
+  /* Called from the computing thread. */
+  void (*progress) (double fraction, gpointer user_data);
+  void (*metrics)  (const ReliefTrainMetrics *m, gpointer user_data);
+  void (*cell)     (int ix, int iy, double loss, double acc_percent, gpointer user_data);
+  /* Called once the surface's grid and directions are known, before any cell. */
+  void (*surface_ready) (const ReliefSurface *s, gpointer user_data);
+  gpointer user_data;
+} ReliefJobCallbacks;
+
+void     relief_train_job_init_defaults (ReliefTrainJob *job);
+void     relief_train_job_clear         (ReliefTrainJob *job);
+gboolean relief_parse_int_list          (const char *text, int **values, int *n, GError **error);
+
+/* Trains and writes the run file.  A cancelled or diverged run is still written, up to
+ * where it stopped; *status tells which.  FALSE only on a real failure (no file left). */
+gboolean relief_train_job_run (const ReliefTrainJob *job, const ReliefJobCallbacks *cb,
+                               GCancellable *cancellable, ReliefTrainStatus *status, GError **error);
+
+void     relief_surface_job_init_defaults (ReliefSurfaceJob *job);
+void     relief_surface_job_clear         (ReliefSurfaceJob *job);
+/* Computes the surface and writes it.  On cancel the cells computed so far are written
+ * (the rest NaN) and the function returns FALSE with G_IO_ERROR_CANCELLED. */
+gboolean relief_surface_job_run (const ReliefSurfaceJob *job, const ReliefJobCallbacks *cb,
+                                 GCancellable *cancellable, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,481 @@
+#include "relief-config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "relief-figures.h"
+#include "relief-job.h"
+#include "relief-jobs.h"
+#include "relief-landscape-page.h"
+#include "relief-plot-view.h"
+#include "relief-plot.h"
+#include "relief-window.h"
+
+struct _ReliefLandscapePage {
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkWidget      *paned;          /* the root child, unparented in dispose */
+  GtkSpinButton  *range_spin;
+  GtkSpinButton  *resolution_spin;
+  GtkSpinButton  *seed_spin;
+  GtkSpinButton  *samples_spin;
+  AdwComboRow    *colormap_row;
+  GtkSpinButton  *levels_spin;
+  GtkSwitch      *log_switch;
+  GtkLabel       *status_label;
+  GtkLabel       *readout_label;
+  GtkProgressBar *progress_bar;
+  ReliefPlotView *surface_view;
+
+  /* owned */
+  char             *run_path;
+  ReliefJob        *job;
+  struct SurfaceWork *work;        /* the running job's data, valid while job is */
+  ReliefSurface    *surface;       /* what the map shows: grows cell by cell */
+  int               n_done;
+};
+
+enum { SURFACE_FINISHED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ReliefLandscapePage, relief_landscape_page, GTK_TYPE_WIDGET)
+
+/* Written by the worker thread, read by the page's tick. */
+typedef struct SurfaceWork {
+  ReliefSurfaceJob job;
+  GMutex           lock;
+  int              nx, ny;
+  double          *loss, *acc;     /* [ny, nx] once the grid is known */
+  int              done;
+  gboolean         dirty;
+} SurfaceWork;
+
+static void
+surface_work_free (gpointer data)
+{
+  SurfaceWork *w = data;
+
+  relief_surface_job_clear (&w->job);
+  g_free (w->loss);
+  g_free (w->acc);
+  g_mutex_clear (&w->lock);
+  g_free (w);
+}
+
+static void
+work_surface_ready (const ReliefSurface *s, gpointer user_data)
+{
+  SurfaceWork *w = user_data;
+  gsize n = (gsize) s->nx * s->ny;
+
+  g_mutex_lock (&w->lock);
+  w->nx = s->nx;
+  w->ny = s->ny;
+  w->loss = g_new (double, n);
+  w->acc = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    w->loss[i] = w->acc[i] = NAN;
+  g_mutex_unlock (&w->lock);
+}
+
+static void
+work_cell (int ix, int iy, double loss, double acc, gpointer user_data)
+{
+  SurfaceWork *w = user_data;
+
+  g_mutex_lock (&w->lock);
+  w->loss[(gsize) iy * w->nx + ix] = loss;
+  w->acc[(gsize) iy * w->nx + ix] = acc;
+  w->done++;
+  w->dirty = TRUE;
+  g_mutex_unlock (&w->lock);
+}
+
+static gboolean
+surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
+{
+  SurfaceWork *w = data;
+  ReliefJobCallbacks cb = { NULL, NULL, work_cell, work_surface_ready, w };
+
+  return relief_surface_job_run (&w->job, &cb, cancellable, error);
+}
+
+static ReliefWindow *
+page_window (ReliefLandscapePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return RELIEF_IS_WINDOW (root) ? RELIEF_WINDOW (root) : NULL;
+}
+
+static void
+report_error (ReliefLandscapePage *self, const char *heading, const char *message)
+{
+  ReliefWindow *window = page_window (self);
+
+  gtk_label_set_text (self->status_label, message);
+  if (window)
+    relief_window_report_error (window, heading, message);
+  else
+    g_warning ("%s: %s", heading, message);
+}
+
+static void
+set_running (ReliefLandscapePage *self, gboolean running)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.compute", !running && self->run_path != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", running);
+}
+
+static void
+update_view (ReliefLandscapePage *self)
+{
+  ReliefHeatmapSpec spec = { 0 };
+  ReliefSurface *s = self->surface;
+
+  if (s == NULL)
+    return;
+  spec.xlabel = _("x direction");
+  spec.ylabel = _("y direction");
+  spec.zlabel = _("train loss");
+  spec.nx = s->nx;
+  spec.ny = s->ny;
+  spec.xs = s->xcoords;
+  spec.ys = s->ycoords;
+  spec.z = s->train_loss;
+  spec.colormap = adw_combo_row_get_selected (self->colormap_row) == 1 ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS;
+  spec.filled = TRUE;
+  spec.n_levels = gtk_spin_button_get_value_as_int (self->levels_spin);
+  spec.log_scale = gtk_switch_get_active (self->log_switch);
+  spec.show_colorbar = TRUE;
+  spec.has_marker = TRUE;   /* the checkpoint itself sits at the origin */
+  relief_plot_view_set_heatmap (self->surface_view, &spec);
+}
+
+static void
+surface_tick (gpointer owner)
+{
+  ReliefLandscapePage *self = owner;
+  SurfaceWork *w = self->work;
+  int total;
+
+  g_mutex_lock (&w->lock);
+  if (w->dirty && self->surface && w->nx == self->surface->nx && w->ny == self->surface->ny)
+    {
+      gsize n = (gsize) w->nx * w->ny;
+      memcpy (self->surface->train_loss, w->loss, n * sizeof (double));
+      memcpy (self->surface->train_acc, w->acc, n * sizeof (double));
+      self->n_done = w->done;
+      w->dirty = FALSE;
+      total = w->nx * w->ny;
+      g_mutex_unlock (&w->lock);
+      gtk_progress_bar_set_fraction (self->progress_bar, (double) self->n_done / total);
+      update_view (self);
+      return;
+    }
+  g_mutex_unlock (&w->lock);
+}
+
+static void
+surface_done (gpointer owner, const GError *error)
+{
+  ReliefLandscapePage *self = owner;
+  g_autofree char *basename = g_path_get_basename (self->work->job.output);
+  g_autofree char *message = NULL;
+
+  self->job = NULL;
+  self->work = NULL;
+  set_running (self, FALSE);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      message = g_strdup_printf (_("Cancelled after %d cells"), self->n_done);
+      gtk_label_set_text (self->status_label, message);
+      return;
+    }
+  if (error)
+    {
+      report_error (self, _("The landscape could not be computed"), error->message);
+      return;
+    }
+  message = g_strdup_printf (_("Landscape saved as %s"), basename);
+  gtk_label_set_text (self->status_label, message);
+  gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+  g_signal_emit (self, signals[SURFACE_FINISHED], 0);
+}
+
+void
+relief_landscape_page_set_run (ReliefLandscapePage *self, const char *run_path)
+{
+  g_return_if_fail (RELIEF_IS_LANDSCAPE_PAGE (self));
+
+  relief_landscape_page_cancel (self);
+  g_free (self->run_path);
+  self->run_path = g_strdup (run_path);
+  set_running (self, self->job != NULL);
+}
+
+void
+relief_landscape_page_compute (ReliefLandscapePage *self)
+{
+  g_autoptr(GError) error = NULL;
+  SurfaceWork *w;
+  double range = gtk_spin_button_get_value (self->range_spin);
+  int resolution = gtk_spin_button_get_value_as_int (self->resolution_spin);
+
+  g_return_if_fail (RELIEF_IS_LANDSCAPE_PAGE (self));
+  if (self->run_path == NULL)
+    return;
+  if (self->job)
+    {
+      /* A new request replaces the running one; its data is dropped with it. */
+      relief_job_drop (self->job);
+      self->job = NULL;
+      self->work = NULL;
+    }
+
+  w = g_new0 (SurfaceWork, 1);
+  g_mutex_init (&w->lock);
+  relief_surface_job_init_defaults (&w->job);
+  w->job.run_file = g_strdup (self->run_path);
+  w->job.x = (ReliefGridAxis) { -range, range, resolution };
+  w->job.y = (ReliefGridAxis) { -range, range, resolution };
+  w->job.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  w->job.max_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
+  w->job.output = relief_window_new_work_path ("surfaces", ".h5", &error);
+  if (w->job.output == NULL)
+    {
+      surface_work_free (w);
+      report_error (self, _("Cannot compute the landscape"), error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->surface, relief_surface_free);
+  self->surface = relief_surface_new (resolution, resolution);
+  relief_grid_axis_values (&w->job.x, self->surface->xcoords);
+  relief_grid_axis_values (&w->job.y, self->surface->ycoords);
+  self->n_done = 0;
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_label_set_text (self->status_label, _("Computing the landscape around the last checkpoint…"));
+  update_view (self);
+
+  self->work = w;
+  self->job = relief_job_start (surface_work_run, w, surface_work_free, surface_tick, surface_done, self);
+  set_running (self, TRUE);
+}
+
+void
+relief_landscape_page_cancel (ReliefLandscapePage *self)
+{
+  if (self->job)
+    relief_job_cancel (self->job);
+}
+
+gboolean
+relief_landscape_page_is_running (ReliefLandscapePage *self)
+{
+  return self->job != NULL;
+}
+
+int
+relief_landscape_page_get_n_done (ReliefLandscapePage *self, int *n_total)
+{
+  if (n_total)
+    *n_total = self->surface ? self->surface->nx * self->surface->ny : 0;
+  return self->n_done;
+}
+
+static int
+nearest_index (const double *values, int n, double v)
+{
+  int best = 0;
+
+  for (int i = 1; i < n; i++)
+    if (fabs (values[i] - v) < fabs (values[best] - v))
+      best = i;
+  return best;
+}
+
+gboolean
+relief_landscape_page_value_at (ReliefLandscapePage *self, double x, double y, double *loss, double *acc_percent)
+{
+  ReliefSurface *s = self->surface;
+  gsize cell;
+
+  if (s == NULL || x < s->xcoords[0] || x > s->xcoords[s->nx - 1] ||
+      y < s->ycoords[0] || y > s->ycoords[s->ny - 1])
+    return FALSE;
+  cell = (gsize) nearest_index (s->ycoords, s->ny, y) * s->nx + nearest_index (s->xcoords, s->nx, x);
+  if (isnan (s->train_loss[cell]))
+    return FALSE;
+  *loss = s->train_loss[cell];
+  *acc_percent = s->train_acc[cell];
+  return TRUE;
+}
+
+static void
+on_hover (ReliefPlotView *view, double x, double y, ReliefLandscapePage *self)
+{
+  double loss, acc;
+  g_autofree char *text = NULL;
+
+  if (relief_landscape_page_value_at (self, x, y, &loss, &acc))
+    text = g_strdup_printf (_("x %+.3f   y %+.3f   loss %.4f   accuracy %.1f%%"), x, y, loss, acc);
+  else
+    text = g_strdup_printf (_("x %+.3f   y %+.3f   not computed yet"), x, y);
+  gtk_label_set_text (self->readout_label, text);
+}
+
+static void
+on_hover_end (ReliefPlotView *view, ReliefLandscapePage *self)
+{
+  gtk_label_set_text (self->readout_label, "");
+}
+
+static void
+on_view_setting_changed (ReliefLandscapePage *self)
+{
+  update_view (self);
+}
+
+typedef struct {
+  ReliefSurface       *surface;
+  ReliefFigureOptions  options;
+} ExportData;
+
+static void
+draw_surface_figure (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  ExportData *d = user_data;
+
+  relief_figure_surface (cr, width, height, d->surface, &d->options);
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog, int response, ReliefLandscapePage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  ExportData data = { self->surface };
+
+  if (response == GTK_RESPONSE_ACCEPT && self->surface)
+    {
+      relief_figure_options_init (&data.options);
+      data.options.colormap = adw_combo_row_get_selected (self->colormap_row) == 1 ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS;
+      data.options.n_levels = gtk_spin_button_get_value_as_int (self->levels_spin);
+      data.options.log_scale = gtk_switch_get_active (self->log_switch);
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      path = g_file_get_path (file);
+      if (!relief_plot_export_supported (path))
+        report_error (self, _("Cannot export"), _("Choose a file name ending in .pdf, .svg or .png"));
+      else if (!relief_plot_export (path, 432, 324, 300, draw_surface_figure, &data, &error))
+        report_error (self, _("Cannot export"), error->message);
+      else if (page_window (self))
+        {
+          g_autofree char *basename = g_file_get_basename (file);
+          g_autofree char *message = g_strdup_printf (_("Exported %s"), basename);
+          relief_window_toast (page_window (self), message);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+void
+relief_landscape_page_export (ReliefLandscapePage *self)
+{
+  GtkFileChooserNative *chooser;
+
+  if (self->surface == NULL || self->n_done == 0)
+    {
+      report_error (self, _("Nothing to export yet"), _("Compute a landscape first."));
+      return;
+    }
+  chooser = relief_figure_chooser_new (GTK_WIDGET (self), _("Export Landscape"), "landscape.pdf");
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+action_compute (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  relief_landscape_page_compute (RELIEF_LANDSCAPE_PAGE (widget));
+}
+
+static void
+action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  relief_landscape_page_cancel (RELIEF_LANDSCAPE_PAGE (widget));
+}
+
+static void
+relief_landscape_page_dispose (GObject *object)
+{
+  ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (object);
+
+  if (self->job)
+    {
+      relief_job_drop (self->job);
+      self->job = NULL;
+      self->work = NULL;
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_LANDSCAPE_PAGE);
+  G_OBJECT_CLASS (relief_landscape_page_parent_class)->dispose (object);
+}
+
+static void
+relief_landscape_page_finalize (GObject *object)
+{
+  ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (object);
+
+  g_free (self->run_path);
+  g_clear_pointer (&self->surface, relief_surface_free);
+  G_OBJECT_CLASS (relief_landscape_page_parent_class)->finalize (object);
+}
+
+static void
+relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = relief_landscape_page_dispose;
+  object_class->finalize = relief_landscape_page_finalize;
+
+  signals[SURFACE_FINISHED] = g_signal_new ("surface-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-landscape-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, paned);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, range_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, resolution_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, samples_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, colormap_row);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, levels_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, log_switch);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, readout_label);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, surface_view);
+
+  gtk_widget_class_install_action (widget_class, "page.compute", NULL, action_compute);
+  gtk_widget_class_install_action (widget_class, "page.cancel", NULL, action_cancel);
+}
+
+static void
+relief_landscape_page_init (ReliefLandscapePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->surface_view, "hover", G_CALLBACK (on_hover), self);
+  g_signal_connect (self->surface_view, "hover-end", G_CALLBACK (on_hover_end), self);
+  g_signal_connect_swapped (self->colormap_row, "notify::selected", G_CALLBACK (on_view_setting_changed), self);
+  g_signal_connect_swapped (self->levels_spin, "value-changed", G_CALLBACK (on_view_setting_changed), self);
+  g_signal_connect_swapped (self->log_switch, "notify::active", G_CALLBACK (on_view_setting_changed), self);
+  set_running (self, FALSE);
+}

@@ -1,0 +1,519 @@
+#include "relief-config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "relief-figures.h"
+#include "relief-job.h"
+#include "relief-jobs.h"
+#include "relief-plot-view.h"
+#include "relief-plot.h"
+#include "relief-train-page.h"
+#include "relief-window.h"
+
+struct _ReliefTrainPage {
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkWidget      *paned;          /* the root child, unparented in dispose */
+  AdwComboRow    *dataset_row;
+  GtkSpinButton  *samples_spin;
+  GtkSpinButton  *noise_spin;
+  GtkSpinButton  *classes_spin;
+  AdwEntryRow    *hidden_row;
+  AdwComboRow    *activation_row;
+  AdwComboRow    *loss_row;
+  AdwComboRow    *optimizer_row;
+  GtkSpinButton  *lr_spin;
+  GtkSpinButton  *momentum_spin;
+  GtkSpinButton  *weight_decay_spin;
+  GtkSpinButton  *batch_spin;
+  GtkSpinButton  *epochs_spin;
+  GtkSpinButton  *seed_spin;
+  GtkLabel       *status_label;
+  GtkLabel       *readout_label;
+  GtkProgressBar *progress_bar;
+  ReliefPlotView *loss_view;
+  ReliefPlotView *acc_view;
+
+  /* owned */
+  ReliefJob      *job;             /* while training */
+  struct TrainWork *work;          /* the running job's data, valid while job is */
+  char           *run_path;        /* the run being written or last written */
+  GArray         *steps, *train_loss, *test_loss, *train_acc, *test_acc;
+};
+
+enum { RUN_FINISHED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, GTK_TYPE_WIDGET)
+
+/* Shared between the worker thread (writes) and the page's tick (reads). */
+typedef struct TrainWork {
+  ReliefTrainJob    job;
+  GMutex            lock;
+  double            fraction;
+  GArray           *pending;       /* ReliefTrainMetrics not yet shown */
+  ReliefTrainStatus status;
+} TrainWork;
+
+static void
+train_work_free (gpointer data)
+{
+  TrainWork *w = data;
+
+  relief_train_job_clear (&w->job);
+  g_array_unref (w->pending);
+  g_mutex_clear (&w->lock);
+  g_free (w);
+}
+
+static void
+work_progress (double fraction, gpointer user_data)
+{
+  TrainWork *w = user_data;
+
+  g_mutex_lock (&w->lock);
+  w->fraction = fraction;
+  g_mutex_unlock (&w->lock);
+}
+
+static void
+work_metrics (const ReliefTrainMetrics *m, gpointer user_data)
+{
+  TrainWork *w = user_data;
+
+  g_mutex_lock (&w->lock);
+  g_array_append_val (w->pending, *m);
+  g_mutex_unlock (&w->lock);
+}
+
+static gboolean
+train_work_run (gpointer data, GCancellable *cancellable, GError **error)
+{
+  TrainWork *w = data;
+  ReliefJobCallbacks cb = { work_progress, work_metrics, NULL, NULL, w };
+
+  return relief_train_job_run (&w->job, &cb, cancellable, &w->status, error);
+}
+
+static const char *
+combo_string (AdwComboRow *row)
+{
+  GtkStringObject *item = adw_combo_row_get_selected_item (row);
+
+  return item ? gtk_string_object_get_string (item) : "";
+}
+
+static void
+update_plots (ReliefTrainPage *self)
+{
+  ReliefLineSeries loss_series[2], acc_series[2];
+  ReliefLinePlotSpec loss_spec = { 0 }, acc_spec = { 0 };
+  guint n = self->steps->len;
+  gboolean has_test = n > 0 && !isnan (g_array_index (self->test_loss, double, 0));
+  int n_series = has_test ? 2 : 1;
+  const double *x = (const double *) self->steps->data;
+
+  if (n == 0)
+    return;
+  loss_series[0] = (ReliefLineSeries) { _("train"), n, x, (const double *) self->train_loss->data, { 0 }, FALSE };
+  loss_series[1] = (ReliefLineSeries) { _("test"), n, x, (const double *) self->test_loss->data, { 0 }, TRUE };
+  acc_series[0] = (ReliefLineSeries) { _("train"), n, x, (const double *) self->train_acc->data, { 0 }, FALSE };
+  acc_series[1] = (ReliefLineSeries) { _("test"), n, x, (const double *) self->test_acc->data, { 0 }, TRUE };
+  for (int i = 0; i < 2; i++)
+    {
+      relief_plot_palette (i, loss_series[i].rgb);
+      relief_plot_palette (i, acc_series[i].rgb);
+    }
+
+  loss_spec.title = _("Loss");
+  loss_spec.xlabel = _("step");
+  loss_spec.ylabel = _("loss");
+  loss_spec.n_series = n_series;
+  loss_spec.series = loss_series;
+  loss_spec.legend = TRUE;
+  relief_plot_view_set_lines (self->loss_view, &loss_spec);
+
+  acc_spec.title = _("Accuracy");
+  acc_spec.xlabel = _("step");
+  acc_spec.ylabel = _("accuracy (%)");
+  acc_spec.n_series = n_series;
+  acc_spec.series = acc_series;
+  acc_spec.legend = TRUE;
+  acc_spec.ymin = 0;
+  acc_spec.ymax = 100;
+  relief_plot_view_set_lines (self->acc_view, &acc_spec);
+}
+
+static void
+append_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m)
+{
+  double step = m->step, train_acc = 100 * m->train_acc, test_acc = 100 * m->test_acc;
+
+  g_array_append_val (self->steps, step);
+  g_array_append_val (self->train_loss, m->train_loss);
+  g_array_append_val (self->test_loss, m->test_loss);
+  g_array_append_val (self->train_acc, train_acc);
+  g_array_append_val (self->test_acc, test_acc);
+}
+
+static void
+train_tick (gpointer owner)
+{
+  ReliefTrainPage *self = owner;
+  TrainWork *w = self->work;
+  g_autoptr(GArray) fresh = NULL;
+  double fraction;
+
+  g_mutex_lock (&w->lock);
+  fraction = w->fraction;
+  if (w->pending->len > 0)
+    {
+      fresh = w->pending;
+      w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
+    }
+  g_mutex_unlock (&w->lock);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  if (fresh == NULL)
+    return;
+  for (guint i = 0; i < fresh->len; i++)
+    append_metrics (self, &g_array_index (fresh, ReliefTrainMetrics, i));
+  {
+    const ReliefTrainMetrics *m = &g_array_index (fresh, ReliefTrainMetrics, fresh->len - 1);
+    g_autofree char *text = NULL;
+
+    if (isnan (m->test_loss))
+      text = g_strdup_printf (_("epoch %.1f   train loss %.4f   train acc %.1f%%"),
+                              m->epoch, m->train_loss, 100 * m->train_acc);
+    else
+      text = g_strdup_printf (_("epoch %.1f   loss %.4f / %.4f   acc %.1f%% / %.1f%% (train / test)"),
+                              m->epoch, m->train_loss, m->test_loss, 100 * m->train_acc, 100 * m->test_acc);
+    gtk_label_set_text (self->readout_label, text);
+  }
+  update_plots (self);
+}
+
+static void
+set_running (ReliefTrainPage *self, gboolean running)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.train", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", running);
+}
+
+static ReliefWindow *
+page_window (ReliefTrainPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return RELIEF_IS_WINDOW (root) ? RELIEF_WINDOW (root) : NULL;
+}
+
+static void
+report_error (ReliefTrainPage *self, const char *heading, const char *message)
+{
+  ReliefWindow *window = page_window (self);
+
+  gtk_label_set_text (self->status_label, message);
+  if (window)
+    relief_window_report_error (window, heading, message);
+  else
+    g_warning ("%s: %s", heading, message);
+}
+
+static void
+train_done (gpointer owner, const GError *error)
+{
+  ReliefTrainPage *self = owner;
+  ReliefTrainStatus status = self->work->status;
+  g_autofree char *basename = g_path_get_basename (self->run_path);
+  g_autofree char *message = NULL;
+
+  self->job = NULL;
+  self->work = NULL;
+  set_running (self, FALSE);
+
+  if (error)
+    {
+      report_error (self, _("Training failed"), error->message);
+      return;
+    }
+  switch (status)
+    {
+    case RELIEF_TRAIN_DIVERGED:
+      message = g_strdup_printf (_("The loss diverged (NaN or infinite): the run up to there is saved as %s. Try a smaller learning rate."), basename);
+      report_error (self, _("Training diverged"), message);
+      break;
+    case RELIEF_TRAIN_CANCELLED:
+      message = g_strdup_printf (_("Cancelled: the run up to there is saved as %s"), basename);
+      gtk_label_set_text (self->status_label, message);
+      break;
+    default:
+      message = g_strdup_printf (_("Trained: %s"), basename);
+      gtk_label_set_text (self->status_label, message);
+      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      break;
+    }
+  g_signal_emit (self, signals[RUN_FINISHED], 0, self->run_path, relief_train_status_to_string (status));
+}
+
+static gboolean
+read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
+{
+  const char *dataset = combo_string (self->dataset_row);
+
+  relief_train_job_init_defaults (job);
+  g_free (job->dataset);
+  job->dataset = g_strdup (dataset);
+  relief_generator_defaults (dataset, &job->gen);
+  job->gen.n_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
+  job->gen.noise = gtk_spin_button_get_value (self->noise_spin);
+  if (g_str_equal (dataset, "spiral") || g_str_equal (dataset, "gaussians"))
+    job->gen.n_classes = gtk_spin_button_get_value_as_int (self->classes_spin);
+  job->gen.seed = job->train.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+
+  g_clear_pointer (&job->hidden, g_free);
+  if (!relief_parse_int_list (gtk_editable_get_text (GTK_EDITABLE (self->hidden_row)), &job->hidden, &job->n_hidden, error) ||
+      !relief_activation_from_string (combo_string (self->activation_row), &job->activation, error) ||
+      !relief_loss_from_string (combo_string (self->loss_row), &job->loss, error) ||
+      !relief_optimizer_from_string (combo_string (self->optimizer_row), &job->train.optimizer.kind, error))
+    return FALSE;
+  job->train.optimizer.lr = gtk_spin_button_get_value (self->lr_spin);
+  job->train.optimizer.momentum = gtk_spin_button_get_value (self->momentum_spin);
+  job->train.optimizer.weight_decay = gtk_spin_button_get_value (self->weight_decay_spin);
+  job->train.batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
+  job->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  return TRUE;
+}
+
+void
+relief_train_page_start (ReliefTrainPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  TrainWork *w;
+
+  g_return_if_fail (RELIEF_IS_TRAIN_PAGE (self));
+  if (self->job)
+    return;
+
+  w = g_new0 (TrainWork, 1);
+  g_mutex_init (&w->lock);
+  w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
+  if (!read_job (self, &w->job, &error) ||
+      (w->job.output = relief_window_new_work_path ("runs", ".h5", &error)) == NULL)
+    {
+      train_work_free (w);
+      report_error (self, _("Cannot start training"), error->message);
+      return;
+    }
+
+  g_free (self->run_path);
+  self->run_path = g_strdup (w->job.output);
+  for (GArray **a = &self->steps; a <= &self->test_acc; a++)
+    g_array_set_size (*a, 0);
+  relief_plot_view_clear (self->loss_view, _("Training…"));
+  relief_plot_view_clear (self->acc_view, NULL);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_label_set_text (self->readout_label, "");
+  {
+    g_autofree char *text = g_strdup_printf (_("Training a %s MLP on %s…"),
+                                             gtk_editable_get_text (GTK_EDITABLE (self->hidden_row)), w->job.dataset);
+    gtk_label_set_text (self->status_label, text);
+  }
+  self->work = w;
+  self->job = relief_job_start (train_work_run, w, train_work_free, train_tick, train_done, self);
+  set_running (self, TRUE);
+}
+
+void
+relief_train_page_cancel (ReliefTrainPage *self)
+{
+  if (self->job)
+    relief_job_cancel (self->job);
+}
+
+gboolean
+relief_train_page_is_running (ReliefTrainPage *self)
+{
+  return self->job != NULL;
+}
+
+const char *
+relief_train_page_get_run_path (ReliefTrainPage *self)
+{
+  return self->run_path;
+}
+
+guint
+relief_train_page_get_n_points (ReliefTrainPage *self)
+{
+  return self->steps->len;
+}
+
+static void
+draw_run_figure (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  ReliefFigureOptions options;
+
+  relief_figure_options_init (&options);
+  relief_figure_run (cr, width, height, user_data, &options);
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog, int response, ReliefTrainPage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      path = g_file_get_path (file);
+      if (!relief_plot_export_supported (path))
+        report_error (self, _("Cannot export"), _("Choose a file name ending in .pdf, .svg or .png"));
+      else if ((run = relief_run_load (self->run_path, FALSE, &error)) == NULL ||
+               !relief_plot_export (path, 648, 252, 300, draw_run_figure, run, &error))
+        report_error (self, _("Cannot export"), error->message);
+      else if (page_window (self))
+        {
+          g_autofree char *basename = g_file_get_basename (file);
+          g_autofree char *message = g_strdup_printf (_("Exported %s"), basename);
+          relief_window_toast (page_window (self), message);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+void
+relief_train_page_export (ReliefTrainPage *self)
+{
+  GtkFileChooserNative *chooser;
+
+  if (self->run_path == NULL || self->job != NULL)
+    {
+      report_error (self, _("Nothing to export yet"), _("Train a model first; the figure shows its finished run."));
+      return;
+    }
+  chooser = relief_figure_chooser_new (GTK_WIDGET (self), _("Export Training Curves"), "training.pdf");
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+action_train (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  relief_train_page_start (RELIEF_TRAIN_PAGE (widget));
+}
+
+static void
+action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  relief_train_page_cancel (RELIEF_TRAIN_PAGE (widget));
+}
+
+static void
+on_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
+{
+  g_autofree char *text = g_strdup_printf (_("step %.0f   %.4g"), x, y);
+
+  gtk_label_set_text (self->readout_label, text);
+}
+
+/* Each generator has its own sensible noise and class count. */
+static void
+on_dataset_changed (AdwComboRow *row, GParamSpec *pspec, ReliefTrainPage *self)
+{
+  const char *name = combo_string (row);
+  ReliefGeneratorParams params;
+  gboolean has_classes = g_str_equal (name, "spiral") || g_str_equal (name, "gaussians");
+
+  relief_generator_defaults (name, &params);
+  gtk_spin_button_set_value (self->noise_spin, params.noise);
+  gtk_spin_button_set_value (self->classes_spin, params.n_classes);
+  gtk_widget_set_sensitive (gtk_widget_get_ancestor (GTK_WIDGET (self->classes_spin), ADW_TYPE_ACTION_ROW), has_classes);
+}
+
+static void
+relief_train_page_dispose (GObject *object)
+{
+  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
+
+  if (self->job)
+    {
+      relief_job_drop (self->job);
+      self->job = NULL;
+      self->work = NULL;
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_TRAIN_PAGE);
+  G_OBJECT_CLASS (relief_train_page_parent_class)->dispose (object);
+}
+
+static void
+relief_train_page_finalize (GObject *object)
+{
+  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
+
+  g_free (self->run_path);
+  for (GArray **a = &self->steps; a <= &self->test_acc; a++)
+    g_array_unref (*a);
+  G_OBJECT_CLASS (relief_train_page_parent_class)->finalize (object);
+}
+
+static void
+relief_train_page_class_init (ReliefTrainPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = relief_train_page_dispose;
+  object_class->finalize = relief_train_page_finalize;
+
+  signals[RUN_FINISHED] = g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+
+  g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-train-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, paned);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, dataset_row);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, samples_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, noise_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, classes_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, hidden_row);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, activation_row);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, loss_row);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, optimizer_row);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, lr_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, momentum_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, weight_decay_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, batch_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, epochs_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, readout_label);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, loss_view);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, acc_view);
+
+  gtk_widget_class_install_action (widget_class, "page.train", NULL, action_train);
+  gtk_widget_class_install_action (widget_class, "page.cancel", NULL, action_cancel);
+}
+
+static void
+relief_train_page_init (ReliefTrainPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  for (GArray **a = &self->steps; a <= &self->test_acc; a++)
+    *a = g_array_new (FALSE, FALSE, sizeof (double));
+  /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
+  adw_combo_row_set_selected (self->optimizer_row, 3);
+  g_signal_connect (self->dataset_row, "notify::selected", G_CALLBACK (on_dataset_changed), self);
+  on_dataset_changed (self->dataset_row, NULL, self);
+  g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);
+  g_signal_connect (self->acc_view, "hover", G_CALLBACK (on_hover), self);
+  set_running (self, FALSE);
+}

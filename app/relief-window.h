@@ -1,0 +1,25 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "relief-application.h"
+
+G_BEGIN_DECLS
+
+#define RELIEF_TYPE_WINDOW (relief_window_get_type ())
+G_DECLARE_FINAL_TYPE (ReliefWindow, relief_window, RELIEF, WINDOW, AdwApplicationWindow)
+
+ReliefWindow *relief_window_new            (ReliefApplication *app);
+/* Trains the built-in default and, when it is done, computes its landscape. */
+void          relief_window_start_default  (ReliefWindow *self);
+void          relief_window_toast          (ReliefWindow *self, const char *message);
+void          relief_window_report_error   (ReliefWindow *self, const char *heading, const char *message);
+GtkWidget    *relief_window_get_train_page     (ReliefWindow *self);
+GtkWidget    *relief_window_get_landscape_page (ReliefWindow *self);
+/* Where the window keeps the runs and surfaces it makes (created on demand). */
+char         *relief_window_new_work_path  (const char *kind, const char *suffix, GError **error);
+
+/* A save dialog for figures, with PDF, SVG and PNG filters. */
+GtkFileChooserNative *relief_figure_chooser_new (GtkWidget *parent, const char *title, const char *default_name);
+
+G_END_DECLS

@@ -1,0 +1,204 @@
+/* The CLI end to end: train, surface, plot, and the errors users will meet. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "relief-files.h"
+#include "relief-mlp.h"
+
+static char *tmpdir;
+
+static int
+run_relief (const char *args, char **out_stderr)
+{
+  g_autofree char *command = g_strdup_printf ("%s %s", g_getenv ("RELIEF_BIN"), args);
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int wait_status = 0;
+
+  g_assert_true (g_shell_parse_argv (command, NULL, &argv, &error));
+  g_assert_true (g_spawn_sync (tmpdir, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &wait_status, &error));
+  g_test_message ("relief %s -> %d: %s", args, WEXITSTATUS (wait_status), err);
+  if (out_stderr)
+    *out_stderr = g_steal_pointer (&err);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static gboolean
+file_starts_with (const char *path, const char *magic, gsize len)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  return length >= len && memcmp (contents, magic, len) == 0;
+}
+
+static void
+test_train_surface_plot (void)
+{
+  g_autofree char *run_path = tmp_path ("run.h5");
+  g_autofree char *surface_path = tmp_path ("surface.h5");
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(ReliefSurface) surface = NULL;
+  g_autoptr(ReliefBackend) backend = NULL;
+  g_autoptr(ReliefMlp) mlp = NULL;
+  double loss, acc;
+  float *params;
+  const char *figures[][2] = { { "surface.pdf", "%PDF" }, { "surface.png", "\x89PNG" }, { "surface.svg", "<?xml" } };
+
+  g_assert_cmpint (run_relief ("train --dataset moons --samples 300 --hidden 8,8 --activation tanh "
+                               "--optimizer momentum --lr 0.1 --epochs 5 --batch-size 16 --seed 3 -o run.h5", NULL), ==, 0);
+  run = relief_run_load (run_path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (run->status, ==, "completed");
+  g_assert_cmpint (run->spec->n_layers, ==, 3);
+  g_assert_cmpint (run->spec->sizes[1], ==, 8);
+  g_assert_cmpint (run->n_snapshots, ==, 6);    /* the initialization and each of 5 epochs */
+  g_assert_cmpint (run->dataset->n_train + run->dataset->n_test, ==, 300);
+  g_assert_nonnull (run->test_loss);
+  g_assert_cmpfloat (run->train_loss[run->n_metrics - 1], <, run->train_loss[0]);
+
+  g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 --y=-0.5:0.5:3 --seed 2 -o surface.h5", NULL), ==, 0);
+  surface = relief_surface_load (surface_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (surface->nx, ==, 5);
+  g_assert_cmpint (surface->ny, ==, 3);
+  g_assert_cmpint (surface->checkpoint, ==, run->n_snapshots - 1);
+  for (int i = 0; i < surface->nx * surface->ny; i++)
+    g_assert_true (isfinite (surface->train_loss[i]));
+
+  /* The centre of the surface is the checkpoint itself. */
+  backend = relief_backend_new ("cpu", &error);
+  g_assert_no_error (error);
+  mlp = relief_mlp_new (backend, run->spec, 256, &error);
+  g_assert_no_error (error);
+  params = backend->alloc (backend, run->n_params * sizeof (float), &error);
+  g_assert_no_error (error);
+  g_assert_true (backend->upload (backend, params, run->params + (gsize) (run->n_snapshots - 1) * run->n_params,
+                                  run->n_params * sizeof (float), &error));
+  g_assert_true (relief_mlp_evaluate (mlp, params, run->dataset->x_train, run->dataset->y_train,
+                                      run->dataset->n_train, &loss, &acc, &error));
+  g_assert_cmpfloat_with_epsilon (surface->train_loss[1 * 5 + 2], loss, 1e-6 * fmax (1, loss));
+  g_assert_cmpfloat_with_epsilon (surface->train_acc[1 * 5 + 2], 100 * acc, 1e-9);
+  backend->free (backend, params);
+
+  for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
+    {
+      g_autofree char *args = g_strdup_printf ("plot surface.h5 --dpi 72 -o %s", figures[i][0]);
+      g_autofree char *path = tmp_path (figures[i][0]);
+      g_assert_cmpint (run_relief (args, NULL), ==, 0);
+      g_assert_true (file_starts_with (path, figures[i][1], strlen (figures[i][1])));
+    }
+  g_assert_cmpint (run_relief ("plot run.h5 -o curves.pdf", NULL), ==, 0);
+  {
+    g_autofree char *path = tmp_path ("curves.pdf");
+    g_assert_true (file_starts_with (path, "%PDF", 4));
+  }
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *text_path = tmp_path ("notes.txt");
+  struct { const char *args; const char *message; int status; } cases[] = {
+    { "train --no-such-flag -o x.h5", "no-such-flag", 2 },
+    { "train --dataset spiral", "-o", 2 },
+    { "train --dataset no-such-data -o x.h5", "no-such-data", 2 },
+    { "train --activation sigmoid -o x.h5", "sigmoid", 2 },
+    { "train --hidden 8,zero -o x.h5", "8,zero", 2 },
+    { "train --optimizer lbfgs -o x.h5", "lbfgs", 2 },
+    { "surface missing.h5 -o s.h5", "missing.h5", 2 },
+    { "surface notes.txt -o s.h5", "notes.txt", 2 },
+    { "surface run.h5 --x=1:0:5 -o s.h5", "1:0:5", 2 },
+    { "surface run.h5 --checkpoint 99 -o s.h5", "99", 2 },
+    { "plot missing.h5 -o f.pdf", "missing.h5", 2 },
+    { "plot run.h5 -o figure.bmp", ".png", 2 },
+    { "frobnicate", "frobnicate", 2 },
+  };
+
+  g_assert_true (g_file_set_contents (text_path, "not hdf5\n", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_assert_cmpint (run_relief (cases[i].args, &err), ==, cases[i].status);
+      g_assert_nonnull (strstr (err, cases[i].message));
+      /* One line, no crash report or HDF5 diagnostic dump. */
+      lines = g_strsplit (g_strstrip (err), "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 1);
+    }
+  {
+    g_autofree char *x = tmp_path ("x.h5");
+    g_assert_false (g_file_test (x, G_FILE_TEST_EXISTS));
+  }
+}
+
+static void
+test_divergence_keeps_run (void)
+{
+  g_autofree char *run_path = tmp_path ("diverged.h5");
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_relief ("train --dataset xor --samples 200 --optimizer sgd --lr 1e30 --epochs 3 -o diverged.h5", NULL), ==, 1);
+  run = relief_run_load (run_path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (run->status, ==, "diverged");
+  g_assert_cmpint (run->n_snapshots, >=, 1);
+  for (gsize i = 0; i < run->n_params * run->n_snapshots; i++)
+    g_assert_true (isfinite (run->params[i]));
+}
+
+static void
+test_help (void)
+{
+  const char *commands[] = { "--help", "train --help", "surface --help", "plot --help" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_assert_cmpint (run_relief (commands[i], NULL), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("RELIEF_BIN") == NULL)
+    {
+      g_printerr ("RELIEF_BIN is not set\n");
+      return 77;
+    }
+  tmpdir = g_dir_make_tmp ("relief-cli-XXXXXX", NULL);
+  g_test_add_func ("/cli/train-surface-plot", test_train_surface_plot);
+  g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/divergence", test_divergence_keeps_run);
+  g_test_add_func ("/cli/help", test_help);
+  status = g_test_run ();
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = tmp_path (name);
+        g_remove (path);
+      }
+    g_rmdir (tmpdir);
+  }
+  return status;
+}

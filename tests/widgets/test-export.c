@@ -1,0 +1,189 @@
+/* Tests of figure export: formats, sizes, errors, and no files left behind. */
+#include "relief-plot.h"
+
+#include <cairo.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+draw_lines (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  static const double x[3] = { 0, 1, 2 }, y[3] = { 2, 1, 1.5 };
+  ReliefLineSeries series = { "train", 3, x, y, { 0.1, 0.4, 0.7 }, FALSE };
+  ReliefLinePlotSpec spec = { .title = "Loss", .xlabel = "step", .ylabel = "loss", .n_series = 1,
+                              .series = &series, .legend = TRUE };
+  int *calls = user_data;
+
+  (*calls)++;
+  relief_plot_lines (cr, width, height, &spec, NULL);
+}
+
+static char *
+make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("relief-export-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* The number of entries in dir, to see that no temporary file stayed behind. */
+static guint
+count_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (d))
+    n++;
+  return n;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+assert_starts_with (const char *path, const char *magic, gsize len)
+{
+  g_autofree char *contents = NULL;
+  gsize size;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, &size, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (size, >=, len);
+  g_assert_cmpmem (contents, len, magic, len);
+}
+
+static void
+test_export_formats (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *png = g_build_filename (dir, "figure.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "figure.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "figure.PDF", NULL);
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *image;
+  int calls = 0;
+
+  g_assert_true (relief_plot_export (png, 324, 216, 150, draw_lines, &calls, &error));
+  g_assert_no_error (error);
+  assert_starts_with (png, "\x89PNG", 4);
+  image = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, 324 * 150 / 72);
+  g_assert_cmpint (cairo_image_surface_get_height (image), ==, 216 * 150 / 72);
+  cairo_surface_destroy (image);
+
+  g_assert_true (relief_plot_export (svg, 324, 216, 150, draw_lines, &calls, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+    g_assert_true (g_str_has_prefix (contents, "<?xml") || g_str_has_prefix (contents, "<svg"));
+    g_assert_nonnull (strstr (contents, "<svg"));
+  }
+
+  g_assert_true (relief_plot_export (pdf, 324, 216, 72, draw_lines, &calls, &error));
+  g_assert_no_error (error);
+  assert_starts_with (pdf, "%PDF", 4);
+
+  g_assert_cmpint (calls, ==, 3);
+  /* Only the three figures: the temporary files were renamed. */
+  g_assert_cmpuint (count_entries (dir), ==, 3);
+
+  /* Overwriting an existing figure works and still leaves nothing else. */
+  g_assert_true (relief_plot_export (png, 100, 100, 72, draw_lines, &calls, &error));
+  g_assert_no_error (error);
+  image = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, 100);
+  cairo_surface_destroy (image);
+  g_assert_cmpuint (count_entries (dir), ==, 3);
+  remove_tree (dir);
+}
+
+static void
+test_export_supported (void)
+{
+  g_assert_true (relief_plot_export_supported ("a.png"));
+  g_assert_true (relief_plot_export_supported ("dir.x/a.Svg"));
+  g_assert_true (relief_plot_export_supported ("/tmp/a.pdf"));
+  g_assert_false (relief_plot_export_supported ("a.jpg"));
+  g_assert_false (relief_plot_export_supported ("dir.png/a"));
+  g_assert_false (relief_plot_export_supported ("png"));
+  g_assert_false (relief_plot_export_supported (NULL));
+}
+
+static void
+test_export_errors (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *jpg = g_build_filename (dir, "figure.jpg", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-dir", "figure.png", NULL);
+  g_autofree char *locked = g_build_filename (dir, "locked", NULL);
+  g_autofree char *in_locked = g_build_filename (locked, "figure.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  int calls = 0;
+
+  g_assert_false (relief_plot_export (jpg, 100, 100, 72, draw_lines, &calls, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "figure.jpg"));
+  g_clear_error (&error);
+
+  g_assert_false (relief_plot_export (missing, 100, 100, 72, draw_lines, &calls, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_false (relief_plot_export (jpg, 0, 100, 72, draw_lines, &calls, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* A "directory" that is a file: no one can write into it, not even root. */
+  g_assert_true (g_file_set_contents (locked, "", 0, NULL));
+  g_assert_false (relief_plot_export (in_locked, 100, 100, 72, draw_lines, &calls, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  g_clear_error (&error);
+  g_assert_cmpint (g_unlink (locked), ==, 0);
+
+  /* A directory without write permission (root may write anyway: then nothing to check). */
+  g_assert_cmpint (g_mkdir (locked, 0555), ==, 0);
+  if (access (locked, W_OK) != 0)
+    {
+      g_assert_false (relief_plot_export (in_locked, 100, 100, 72, draw_lines, &calls, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_clear_error (&error);
+      g_assert_cmpuint (count_entries (locked), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (locked), ==, 0);
+
+  /* Nothing drawn, nothing written. */
+  g_assert_cmpint (calls, ==, 0);
+  g_assert_cmpuint (count_entries (dir), ==, 0);
+  remove_tree (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/export/formats", test_export_formats);
+  g_test_add_func ("/export/supported", test_export_supported);
+  g_test_add_func ("/export/errors", test_export_errors);
+  return g_test_run ();
+}

@@ -1,0 +1,157 @@
+/* relief-figures.c: surface and run figures from panels of the plot core. */
+#include "relief-figures.h"
+
+#include <glib/gi18n-lib.h>
+
+#define TITLE_SIZE 11.0
+#define TITLE_BAND 24.0
+
+void
+relief_figure_options_init (ReliefFigureOptions *opt)
+{
+  *opt = (ReliefFigureOptions) {
+    .colormap = RELIEF_COLORMAP_VIRIDIS,
+    .n_levels = 12,
+  };
+}
+
+/* A figure-wide title above side-by-side or stacked panels; returns the height it took. */
+static double
+draw_figure_title (cairo_t *cr, double width, const char *title)
+{
+  cairo_text_extents_t e;
+
+  if (title == NULL || *title == '\0')
+    return 0;
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, width, TITLE_BAND);
+  cairo_fill (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, TITLE_SIZE);
+  cairo_text_extents (cr, title, &e);
+  cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+  cairo_move_to (cr, (width - e.x_advance) / 2, TITLE_BAND / 2 + 4);
+  cairo_show_text (cr, title);
+  cairo_restore (cr);
+  return TITLE_BAND;
+}
+
+static void
+draw_panel (cairo_t *cr, double x, double y, double width, double height, const ReliefLinePlotSpec *spec)
+{
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  relief_plot_lines (cr, width, height, spec, NULL);
+  cairo_restore (cr);
+}
+
+/* A train series and, when present, its test series (dashed, the second color). */
+static int
+train_test_series (ReliefLineSeries series[2], int n, const double *x, const double *train, const double *test)
+{
+  series[0] = (ReliefLineSeries) { _("train"), n, x, train, { 0 }, FALSE };
+  relief_plot_palette (0, series[0].rgb);
+  if (test == NULL)
+    return 1;
+  series[1] = (ReliefLineSeries) { _("test"), n, x, test, { 0 }, TRUE };
+  relief_plot_palette (1, series[1].rgb);
+  return 2;
+}
+
+static void
+figure_surface_1d (cairo_t *cr, double width, double height, const ReliefSurface *s,
+                   const ReliefFigureOptions *opt)
+{
+  ReliefLineSeries loss[2], acc[2];
+  ReliefLinePlotSpec loss_spec = { 0 }, acc_spec = { 0 };
+  double top = height / 2;
+
+  loss_spec.title = opt->title;
+  loss_spec.ylabel = _("loss");
+  loss_spec.n_series = train_test_series (loss, s->nx, s->xcoords, s->train_loss, s->test_loss);
+  loss_spec.series = loss;
+  loss_spec.log_y = opt->log_scale;
+  loss_spec.legend = loss_spec.n_series > 1;
+
+  acc_spec.xlabel = opt->xlabel ? opt->xlabel : _("x direction");
+  acc_spec.ylabel = _("accuracy (%)");
+  acc_spec.n_series = train_test_series (acc, s->nx, s->xcoords, s->train_acc, s->test_acc);
+  acc_spec.series = acc;
+  acc_spec.legend = acc_spec.n_series > 1;
+
+  draw_panel (cr, 0, 0, width, top, &loss_spec);
+  draw_panel (cr, 0, top, width, height - top, &acc_spec);
+}
+
+void
+relief_figure_surface (cairo_t *cr, double width, double height, const ReliefSurface *s,
+                       const ReliefFigureOptions *opt)
+{
+  ReliefHeatmapSpec spec = { 0 };
+
+  if (s->ny <= 1 || s->ycoords == NULL)
+    {
+      figure_surface_1d (cr, width, height, s, opt);
+      return;
+    }
+  spec.title = opt->title;
+  spec.xlabel = opt->xlabel ? opt->xlabel : _("x direction");
+  spec.ylabel = opt->ylabel ? opt->ylabel : _("y direction");
+  spec.zlabel = _("train loss");
+  spec.nx = s->nx;
+  spec.ny = s->ny;
+  spec.xs = s->xcoords;
+  spec.ys = s->ycoords;
+  spec.z = s->train_loss;
+  spec.colormap = opt->colormap;
+  spec.filled = TRUE;
+  spec.n_levels = opt->n_levels;
+  spec.log_scale = opt->log_scale;
+  spec.show_colorbar = TRUE;
+  spec.has_marker = opt->has_marker;
+  spec.marker_x = opt->marker_x;
+  spec.marker_y = opt->marker_y;
+  relief_plot_heatmap (cr, width, height, &spec, NULL);
+}
+
+void
+relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *run,
+                   const ReliefFigureOptions *opt)
+{
+  int n = run->n_metrics;
+  g_autofree double *steps = g_new (double, MAX (n, 1));
+  g_autofree double *train_acc = g_new (double, MAX (n, 1));
+  g_autofree double *test_acc = run->test_acc ? g_new (double, MAX (n, 1)) : NULL;
+  ReliefLineSeries loss[2], acc[2];
+  ReliefLinePlotSpec loss_spec = { 0 }, acc_spec = { 0 };
+  double top, half = width / 2;
+
+  /* Runs store accuracy as a fraction; the figure shows percent. */
+  for (int i = 0; i < n; i++)
+    {
+      steps[i] = (double) run->metric_step[i];
+      train_acc[i] = 100 * run->train_acc[i];
+      if (test_acc)
+        test_acc[i] = 100 * run->test_acc[i];
+    }
+
+  loss_spec.title = _("Loss");
+  loss_spec.xlabel = _("step");
+  loss_spec.ylabel = _("loss");
+  loss_spec.n_series = train_test_series (loss, n, steps, run->train_loss, run->test_loss);
+  loss_spec.series = loss;
+  loss_spec.log_y = opt->log_scale;
+  loss_spec.legend = TRUE;
+
+  acc_spec.title = _("Accuracy");
+  acc_spec.xlabel = _("step");
+  acc_spec.ylabel = _("accuracy (%)");
+  acc_spec.n_series = train_test_series (acc, n, steps, train_acc, test_acc);
+  acc_spec.series = acc;
+  acc_spec.legend = TRUE;
+
+  top = draw_figure_title (cr, width, opt->title);
+  draw_panel (cr, 0, top, half, height - top, &loss_spec);
+  draw_panel (cr, half, top, width - half, height - top, &acc_spec);
+}

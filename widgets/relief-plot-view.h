@@ -1,0 +1,27 @@
+/* relief-plot-view.h: a plot of the plot core on screen, with hover and click. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "relief-plot.h"
+
+G_BEGIN_DECLS
+
+#define RELIEF_TYPE_PLOT_VIEW (relief_plot_view_get_type ())
+G_DECLARE_FINAL_TYPE (ReliefPlotView, relief_plot_view, RELIEF, PLOT_VIEW, GtkWidget)
+
+GtkWidget  *relief_plot_view_new (void);
+/* Both deep-copy the arrays and strings of spec. */
+void        relief_plot_view_set_heatmap (ReliefPlotView *self, const ReliefHeatmapSpec *spec);
+void        relief_plot_view_set_lines   (ReliefPlotView *self, const ReliefLinePlotSpec *spec);
+/* Drops the data; shows placeholder_text (may be NULL) instead. */
+void        relief_plot_view_clear (ReliefPlotView *self, const char *placeholder_text);
+/* Where the data area is now; FALSE when nothing is drawn (no data, or not yet sized). */
+gboolean    relief_plot_view_get_frame (ReliefPlotView *self, ReliefPlotFrame *frame);
+/* The heatmap value at data coords (nearest cell), FALSE outside or NaN. */
+gboolean    relief_plot_view_heatmap_value_at (ReliefPlotView *self, double x, double y, double *z);
+
+const char *relief_plot_view_get_placeholder_text (ReliefPlotView *self);
+void        relief_plot_view_set_placeholder_text (ReliefPlotView *self, const char *text);
+
+G_END_DECLS
