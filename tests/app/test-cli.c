@@ -10,21 +10,30 @@
 static char *tmpdir;
 
 static int
-run_relief (const char *args, char **out_stderr)
+run_relief_full (const char *args, char **out_stdout, char **out_stderr)
 {
   g_autofree char *command = g_strdup_printf ("%s %s", g_getenv ("RELIEF_BIN"), args);
   g_auto(GStrv) argv = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
   int wait_status = 0;
 
   g_assert_true (g_shell_parse_argv (command, NULL, &argv, &error));
-  g_assert_true (g_spawn_sync (tmpdir, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &wait_status, &error));
+  g_assert_true (g_spawn_sync (tmpdir, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait_status, &error));
+  if (out_stdout)
+    *out_stdout = g_steal_pointer (&out);
   g_test_message ("relief %s -> %d: %s", args, WEXITSTATUS (wait_status), err);
   if (out_stderr)
     *out_stderr = g_steal_pointer (&err);
   g_assert_true (WIFEXITED (wait_status));
   return WEXITSTATUS (wait_status);
+}
+
+static int
+run_relief (const char *args, char **out_stderr)
+{
+  return run_relief_full (args, NULL, out_stderr);
 }
 
 static char *
@@ -169,7 +178,12 @@ test_help (void)
   const char *commands[] = { "--help", "train --help", "surface --help", "plot --help" };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_assert_cmpint (run_relief (commands[i], NULL), ==, 0);
+    {
+      g_autofree char *out = NULL;
+
+      g_assert_cmpint (run_relief_full (commands[i], &out, NULL), ==, 0);
+      g_assert_nonnull (strstr (out, "Usage"));
+    }
 }
 
 int
