@@ -152,8 +152,8 @@ relief_train_job_run (const ReliefTrainJob     *job,
   if (params == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                   _("Not enough memory for a model with %" G_GSIZE_FORMAT " parameters"),
-                   relief_mlp_spec_n_params (spec));
+                   _("Not enough memory for a model with %llu parameters"),
+                   (unsigned long long) relief_mlp_spec_n_params (spec));
       return FALSE;
     }
   relief_mlp_init_params (spec, job->train.seed, params);

@@ -1,5 +1,6 @@
 /* relief-dataset.c: the host-side data set container. */
 #include "relief-dataset.h"
+#include <glib/gi18n-lib.h>
 
 #include <gio/gio.h>
 #include <math.h>
@@ -50,7 +51,7 @@ validate_split (const char *split, const float *x, const int32_t *y, int n, int 
 {
   if (n > 0 && (x == NULL || y == NULL))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The %s split has no samples allocated", split);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The %s split has no samples allocated"), split);
       return FALSE;
     }
   for (int i = 0; i < n; i++)
@@ -58,14 +59,14 @@ validate_split (const char *split, const float *x, const int32_t *y, int n, int 
       if (y[i] < 0 || y[i] >= n_classes)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "%s sample %d has label %d, outside 0..%d", split, i, (int) y[i], n_classes - 1);
+                       _("%s sample %d has label %d, outside 0..%d"), split, i, (int) y[i], n_classes - 1);
           return FALSE;
         }
       for (int f = 0; f < n_features; f++)
         if (!isfinite (x[(gsize) i * n_features + f]))
           {
             g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         "%s sample %d has a non-finite feature %d", split, i, f);
+                         _("%s sample %d has a non-finite feature %d"), split, i, f);
             return FALSE;
           }
     }
@@ -78,8 +79,8 @@ relief_dataset_validate (const ReliefDataset *ds, GError **error)
   if (ds->n_features < 1 || ds->n_classes < 1 || ds->n_train < 1 || ds->n_test < 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "Data set \"%s\" needs at least one feature, one class and one training sample "
-                   "(has %d, %d, %d)", ds->name, ds->n_features, ds->n_classes, ds->n_train);
+                   _("Data set \"%s\" needs at least one feature, one class and one training sample "
+                   "(has %d, %d, %d)"), ds->name, ds->n_features, ds->n_classes, ds->n_train);
       return FALSE;
     }
   return validate_split ("Training", ds->x_train, ds->y_train, ds->n_train, ds->n_features, ds->n_classes, error) &&

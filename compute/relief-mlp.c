@@ -3,6 +3,7 @@
  * Device buffers are only ever handed to backend functions, never dereferenced here, so
  * the same code runs on every backend. */
 #include "relief-mlp.h"
+#include <glib/gi18n-lib.h>
 #include "relief-rng.h"
 
 #include <gio/gio.h>
@@ -115,7 +116,7 @@ name_lookup (const char *what, const char *const *names, int n_names, const char
       }
   for (int i = 0; i < n_names; i++)
     g_string_append_printf (valid, "%s%s", i > 0 ? ", " : "", names[i]);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown %s \"%s\" (valid: %s)",
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown %s \"%s\" (valid: %s)"),
                what, s != NULL ? s : "", valid->str);
   return FALSE;
 }
@@ -220,7 +221,7 @@ relief_mlp_new (ReliefBackend *backend, const ReliefMlpSpec *spec, int max_batch
   if (spec->n_layers < 1 || max_batch < 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "An MLP needs at least one layer and a batch of one (got %d layers, batch %d)",
+                   _("An MLP needs at least one layer and a batch of one (got %d layers, batch %d)"),
                    spec->n_layers, max_batch);
       return NULL;
     }
@@ -229,14 +230,14 @@ relief_mlp_new (ReliefBackend *backend, const ReliefMlpSpec *spec, int max_batch
       if (spec->sizes[l] < 1)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "Layer width %d is %d; every width must be at least 1", l, spec->sizes[l]);
+                       _("Layer width %d is %d; every width must be at least 1"), l, spec->sizes[l]);
           return NULL;
         }
       widest = MAX (widest, spec->sizes[l]);
     }
   if ((guint) spec->activation > RELIEF_ACT_GELU || (guint) spec->loss > RELIEF_LOSS_MSE)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown activation or loss in the MLP spec");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown activation or loss in the MLP spec"));
       return NULL;
     }
 
@@ -284,7 +285,7 @@ check_batch (ReliefMlp *mlp, int batch, GError **error)
   if (batch < 1 || batch > mlp->max_batch)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Batch of %d rows; this workspace takes 1 to %d", batch, mlp->max_batch);
+                   _("Batch of %d rows; this workspace takes 1 to %d"), batch, mlp->max_batch);
       return FALSE;
     }
   return TRUE;
@@ -389,7 +390,7 @@ relief_mlp_evaluate (ReliefMlp *mlp, const float *params, const float *x_host, c
 
   if (n < 1)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Nothing to evaluate (%d samples)", n);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Nothing to evaluate (%d samples)"), n);
       return FALSE;
     }
   for (int start = 0; start < n; start += mlp->max_batch)

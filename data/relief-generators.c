@@ -4,6 +4,7 @@
  * on every machine; each generator draws from its own derived stream.
  */
 #include "relief-datasets.h"
+#include <glib/gi18n-lib.h>
 #include "relief-rng.h"
 
 #include <math.h>
@@ -172,37 +173,37 @@ check_params (const Generator *gen, const ReliefGeneratorParams *p, GError **err
   if (p->n_samples < 2 || p->n_samples > MAX_SAMPLES)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
-                   "The number of samples must be between 2 and %d, not %d", MAX_SAMPLES, p->n_samples);
+                   _("The number of samples must be between 2 and %d, not %d"), MAX_SAMPLES, p->n_samples);
       return FALSE;
     }
   if (gen->fixed_classes && p->n_classes != 2)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
-                   "The %s data set has 2 classes, not %d", gen->name, p->n_classes);
+                   _("The %s data set has 2 classes, not %d"), gen->name, p->n_classes);
       return FALSE;
     }
   if (!gen->fixed_classes && (p->n_classes < 2 || p->n_classes > 10))
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
-                   "The %s data set takes 2 to 10 classes, not %d", gen->name, p->n_classes);
+                   _("The %s data set takes 2 to 10 classes, not %d"), gen->name, p->n_classes);
       return FALSE;
     }
   if (p->n_samples < p->n_classes)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
-                   "%d samples cannot cover %d classes", p->n_samples, p->n_classes);
+                   _("%d samples cannot cover %d classes"), p->n_samples, p->n_classes);
       return FALSE;
     }
   if (!(p->noise >= 0.0) || !isfinite (p->noise))
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
-                   "The noise must be a finite number >= 0, not %g", p->noise);
+                   _("The noise must be a finite number >= 0, not %g"), p->noise);
       return FALSE;
     }
   if (!(p->test_fraction >= 0.0 && p->test_fraction <= 0.9))
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
-                   "The test fraction must be between 0 and 0.9, not %g", p->test_fraction);
+                   _("The test fraction must be between 0 and 0.9, not %g"), p->test_fraction);
       return FALSE;
     }
   return TRUE;
@@ -222,7 +223,7 @@ relief_dataset_generate (const char *name, const ReliefGeneratorParams *params, 
     {
       g_autofree char *valid = g_strjoinv (", ", (char **) generator_names);
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND,
-                   "No generator named “%s” (valid: %s)", name != NULL ? name : "", valid);
+                   _("No generator named “%s” (valid: %s)"), name != NULL ? name : "", valid);
       return NULL;
     }
   if (!check_params (gen, params, error))

@@ -1,5 +1,6 @@
 /* relief-h5.c: HDF5 attribute, dataset and temp-file helpers. */
 #include "relief-h5.h"
+#include <glib/gi18n-lib.h>
 #include "relief-files.h"
 
 #include <errno.h>
@@ -48,7 +49,7 @@ relief_h5_set_error (GError **error, int code, const char *format, ...)
   H5Eclear2 (H5E_DEFAULT);
 
   if (desc != NULL)
-    g_set_error (error, RELIEF_FILE_ERROR, code, "%s (%s)", message, desc);
+    g_set_error (error, RELIEF_FILE_ERROR, code, _("%s (%s)"), message, desc);
   else
     g_set_error_literal (error, RELIEF_FILE_ERROR, code, message);
 }
@@ -87,14 +88,14 @@ write_attr (hid_t loc, const char *name, hid_t file_type, hid_t mem_type, hid_t 
   attr = H5Acreate2 (loc, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
   if (attr < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create attribute “%s”", name);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create attribute “%s”"), name);
       return FALSE;
     }
   status = H5Awrite (attr, mem_type, value);
   H5Aclose (attr);
   if (status < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot write attribute “%s”", name);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot write attribute “%s”"), name);
       return FALSE;
     }
   return TRUE;
@@ -158,12 +159,12 @@ open_attr (hid_t loc, const char *name, GError **error)
   if (H5Aexists (loc, name) <= 0)
     {
       H5Eclear2 (H5E_DEFAULT);
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Missing attribute “%s”", name);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Missing attribute “%s”"), name);
       return H5I_INVALID_HID;
     }
   attr = H5Aopen (loc, name, H5P_DEFAULT);
   if (attr < 0)
-    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot open attribute “%s”", name);
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot open attribute “%s”"), name);
   return attr;
 }
 
@@ -179,7 +180,7 @@ relief_h5_read_string_attr (hid_t loc, const char *name, GError **error)
   file_type = H5Aget_type (attr);
   if (H5Tget_class (file_type) != H5T_STRING)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Attribute “%s” is not a string", name);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Attribute “%s” is not a string"), name);
     }
   else if (H5Tis_variable_str (file_type) > 0)
     {
@@ -188,7 +189,7 @@ relief_h5_read_string_attr (hid_t loc, const char *name, GError **error)
       mem_type = utf8_string_type ();
       H5Tset_cset (mem_type, H5Tget_cset (file_type));
       if (H5Aread (attr, mem_type, &value) < 0)
-        relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read attribute “%s”", name);
+        relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read attribute “%s”"), name);
       else
         result = g_strdup (value != NULL ? value : "");
       if (value != NULL)
@@ -203,7 +204,7 @@ relief_h5_read_string_attr (hid_t loc, const char *name, GError **error)
       mem_type = H5Tcopy (file_type);
       if (H5Aread (attr, mem_type, buf) < 0)
         {
-          relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read attribute “%s”", name);
+          relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read attribute “%s”"), name);
           g_free (buf);
         }
       else
@@ -226,9 +227,9 @@ read_scalar_attr (hid_t loc, const char *name, hid_t mem_type, void *out, GError
     return FALSE;
   space = H5Aget_space (attr);
   if (H5Sget_simple_extent_npoints (space) != 1)
-    g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Attribute “%s” is not a single value", name);
+    g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Attribute “%s” is not a single value"), name);
   else if (H5Aread (attr, mem_type, out) < 0)
-    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read attribute “%s” as a number", name);
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read attribute “%s” as a number"), name);
   else
     ok = TRUE;
   H5Sclose (space);
@@ -267,13 +268,13 @@ relief_h5_read_int_array_attr (hid_t loc, const char *name, gsize *n, GError **e
   space = H5Aget_space (attr);
   count = H5Sget_simple_extent_npoints (space);
   if (count < 0)
-    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read attribute “%s”", name);
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read attribute “%s”"), name);
   else
     {
       values = g_new0 (gint64, MAX (count, 1));
       if (H5Aread (attr, H5T_NATIVE_INT64, values) < 0)
         {
-          relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read attribute “%s” as integers", name);
+          relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read attribute “%s” as integers"), name);
           g_clear_pointer (&values, g_free);
         }
       else
@@ -296,14 +297,14 @@ relief_h5_write_dataset (hid_t loc, const char *name, hid_t mem_type, hid_t file
   H5Sclose (space);
   if (dset < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create dataset “%s”", name);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create dataset “%s”"), name);
       return FALSE;
     }
   status = H5Dwrite (dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
   H5Dclose (dset);
   if (status < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot write dataset “%s”", name);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot write dataset “%s”"), name);
       return FALSE;
     }
   return TRUE;
@@ -317,12 +318,12 @@ open_dataset (hid_t loc, const char *name, GError **error)
   if (H5Lexists (loc, name, H5P_DEFAULT) <= 0)
     {
       H5Eclear2 (H5E_DEFAULT);
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Missing dataset “%s”", name);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Missing dataset “%s”"), name);
       return H5I_INVALID_HID;
     }
   dset = H5Dopen2 (loc, name, H5P_DEFAULT);
   if (dset < 0)
-    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot open dataset “%s”", name);
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot open dataset “%s”"), name);
   return dset;
 }
 
@@ -342,7 +343,7 @@ relief_h5_read_dataset (hid_t loc, const char *name, hid_t mem_type, gsize elem_
   r = H5Sget_simple_extent_ndims (space);
   if (r < 0 || r > RELIEF_H5_MAX_RANK)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Dataset “%s” has an unsupported rank", name);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Dataset “%s” has an unsupported rank"), name);
       goto out;
     }
   H5Sget_simple_extent_dims (space, dims, NULL);
@@ -351,7 +352,7 @@ relief_h5_read_dataset (hid_t loc, const char *name, hid_t mem_type, gsize elem_
   data = g_malloc0 (MAX (count, 1) * elem_size);
   if (count > 0 && H5Dread (dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read dataset “%s”", name);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read dataset “%s”"), name);
       g_clear_pointer (&data, g_free);
       goto out;
     }
@@ -393,14 +394,14 @@ relief_h5_read_strings (hid_t loc, const char *name, GError **error)
   count = H5Sget_simple_extent_npoints (space);
   if (H5Tget_class (file_type) != H5T_STRING || H5Tis_variable_str (file_type) <= 0 || count < 0)
     g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                 "Dataset “%s” does not hold variable-length strings", name);
+                 _("Dataset “%s” does not hold variable-length strings"), name);
   else
     {
       g_autofree char **values = g_new0 (char *, count + 1);
 
       mem_type = utf8_string_type ();
       if (count > 0 && H5Dread (dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
-        relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot read dataset “%s”", name);
+        relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read dataset “%s”"), name);
       else
         {
           result = g_new0 (char *, count + 1);
@@ -426,7 +427,7 @@ relief_h5_temp_path (const char *path, GError **error)
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, "Cannot create a temporary file beside “%s”: %s",
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, _("Cannot create a temporary file beside “%s”: %s"),
                    path, g_strerror (saved));
       return NULL;
     }
@@ -440,7 +441,7 @@ relief_h5_commit (const char *tmp_path, const char *path, GError **error)
   if (g_rename (tmp_path, path) != 0)
     {
       int saved = errno;
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, "Cannot rename “%s” to “%s”: %s",
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, _("Cannot rename “%s” to “%s”: %s"),
                    tmp_path, path, g_strerror (saved));
       g_unlink (tmp_path);
       return FALSE;
@@ -458,19 +459,19 @@ relief_h5_open_kind (const char *path, char **kind, GError **error)
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, "No file “%s”", path);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, _("No file “%s”"), path);
       return H5I_INVALID_HID;
     }
   if (H5Fis_hdf5 (path) <= 0)
     {
       H5Eclear2 (H5E_DEFAULT);
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_NOT_HDF5, "“%s” is not an HDF5 file", path);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_NOT_HDF5, _("“%s” is not an HDF5 file"), path);
       return H5I_INVALID_HID;
     }
   file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot open “%s”", path);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot open “%s”"), path);
       return H5I_INVALID_HID;
     }
 
@@ -482,7 +483,7 @@ relief_h5_open_kind (const char *path, char **kind, GError **error)
       if (strcmp (format, "run") != 0 && strcmp (format, "surface") != 0)
         {
           g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND,
-                       "“%s” is a Relief %s file, not a run or a surface", path, format);
+                       _("“%s” is a Relief %s file, not a run or a surface"), path, format);
           goto fail;
         }
       if (!relief_h5_read_int_attr (file, "relief_format_version", &version, error))
@@ -491,8 +492,8 @@ relief_h5_open_kind (const char *path, char **kind, GError **error)
       if (version > max_version)
         {
           g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_VERSION,
-                       "“%s” uses %s format version %" G_GINT64_FORMAT "; this Relief reads up to %d", path, format,
-                       version, max_version);
+                       _("“%s” uses %s format version %lld; this Relief reads up to %d"), path, format,
+                       (long long) version, max_version);
           goto fail;
         }
     }
@@ -501,7 +502,7 @@ relief_h5_open_kind (const char *path, char **kind, GError **error)
   else
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND,
-                   "“%s” is an HDF5 file but neither a Relief file nor a loss-landscape surface", path);
+                   _("“%s” is an HDF5 file but neither a Relief file nor a loss-landscape surface"), path);
       goto fail;
     }
   *kind = g_steal_pointer (&format);
@@ -535,12 +536,12 @@ relief_h5_open_group (hid_t file, const char *name, GError **error)
 
   if (!relief_h5_has_link (file, name))
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Missing group “%s”", name);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Missing group “%s”"), name);
       return H5I_INVALID_HID;
     }
   group = H5Gopen2 (file, name, H5P_DEFAULT);
   if (group < 0)
-    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot open group “%s”", name);
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot open group “%s”"), name);
   return group;
 }
 
@@ -553,7 +554,7 @@ relief_h5_write_model (hid_t file, const ReliefMlpSpec *spec, GError **error)
 
   if (group < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create group “model”");
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create group “model”"));
       return FALSE;
     }
   for (int i = 0; i <= spec->n_layers; i++)
@@ -594,8 +595,8 @@ relief_h5_read_model (hid_t file, GError **error)
 
   if (strcmp (kind, "mlp") != 0 || n < 2)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Unsupported model “%s” with %" G_GSIZE_FORMAT
-                   " layer sizes", kind, n);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Unsupported model “%s” with %llu layer sizes"),
+                   kind, (unsigned long long) n);
       return NULL;
     }
   sizes = g_new (int, n);
@@ -603,8 +604,8 @@ relief_h5_read_model (hid_t file, GError **error)
     {
       if (sizes64[i] < 1 || sizes64[i] > G_MAXINT)
         {
-          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Bad layer size %" G_GINT64_FORMAT,
-                       sizes64[i]);
+          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Bad layer size %lld"),
+                       (long long) sizes64[i]);
           return NULL;
         }
       sizes[i] = (int) sizes64[i];

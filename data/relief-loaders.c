@@ -1,6 +1,7 @@
 /* relief-loaders.c: IDX (MNIST layout) and CSV data sets, and the dispatch between them
  * and the generators. */
 #include "relief-datasets.h"
+#include <glib/gi18n-lib.h>
 #include "relief-rng.h"
 
 #include <errno.h>
@@ -27,7 +28,7 @@ relief_file_sha256 (const char *path, GError **error)
   if (f == NULL)
     {
       int saved = errno;
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, "Cannot open “%s”: %s", path,
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, _("Cannot open “%s”: %s"), path,
                    g_strerror (saved));
       return NULL;
     }
@@ -37,7 +38,7 @@ relief_file_sha256 (const char *path, GError **error)
   fclose (f);
   if (failed)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, "Cannot read “%s”", path);
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, _("Cannot read “%s”"), path);
       return NULL;
     }
   return g_strdup (g_checksum_get_string (checksum));
@@ -101,7 +102,7 @@ read_maybe_gzip (const char *path, GError **error)
 
   if (gz == NULL)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, "Cannot open “%s”", path);
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, _("Cannot open “%s”"), path);
       return NULL;
     }
   while ((n = gzread (gz, buf, sizeof buf)) > 0)
@@ -112,7 +113,7 @@ read_maybe_gzip (const char *path, GError **error)
       /* Z_BUF_ERROR is zlib's "unexpected end of file": a cut-off download. */
       g_set_error (error, RELIEF_DATA_ERROR,
                    errnum == Z_BUF_ERROR ? RELIEF_DATA_ERROR_TRUNCATED : RELIEF_DATA_ERROR_BAD_FORMAT,
-                   "Cannot read “%s”: %s", path, message);
+                   _("Cannot read “%s”: %s"), path, message);
       gzclose (gz);
       return NULL;
     }
@@ -156,14 +157,14 @@ idx_parse (const char *path, guint32 magic, IdxFile *idx, GError **error)
   data = g_bytes_get_data (idx->bytes, &len);
   if (len < 4)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, "“%s” ends before its IDX header", path);
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, _("“%s” ends before its IDX header"), path);
       return FALSE;
     }
   found = read_be32 (data);
   if (found != magic)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
-                   "“%s” is not an IDX %s file (magic 0x%08x, expected 0x%08x)", path,
+                   _("“%s” is not an IDX %s file (magic 0x%08x, expected 0x%08x)"), path,
                    magic == IDX_IMAGES_MAGIC ? "image" : "label", found, magic);
       return FALSE;
     }
@@ -171,7 +172,7 @@ idx_parse (const char *path, guint32 magic, IdxFile *idx, GError **error)
   header = 4 + 4 * (gsize) n_dims;
   if (len < header)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, "“%s” ends inside its IDX header", path);
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, _("“%s” ends inside its IDX header"), path);
       return FALSE;
     }
   idx->count = read_be32 (data + 4);
@@ -179,15 +180,15 @@ idx_parse (const char *path, guint32 magic, IdxFile *idx, GError **error)
     item_size *= read_be32 (data + 4 + 4 * d);
   if (idx->count > G_MAXINT || item_size == 0 || item_size > G_MAXINT)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT, "“%s” has implausible dimensions", path);
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT, _("“%s” has implausible dimensions"), path);
       return FALSE;
     }
   if ((guint64) idx->count * item_size > len - header)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED,
-                   "“%s” is truncated: %u items of %" G_GUINT64_FORMAT " bytes need %" G_GUINT64_FORMAT
-                   " bytes, found %" G_GSIZE_FORMAT, path, idx->count, item_size,
-                   (guint64) idx->count * item_size, len - header);
+                   _("“%s” is truncated: %u items of %llu bytes need %llu bytes, found %llu"),
+                   path, idx->count, (unsigned long long) item_size,
+                   (unsigned long long) idx->count * item_size, (unsigned long long) (len - header));
       return FALSE;
     }
   idx->items = data + header;
@@ -218,7 +219,7 @@ idx_load_pair (const char *images_path, const char *labels_path, IdxFile *images
     return FALSE;
   if (images->count != labels->count)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_MISMATCH, "“%s” holds %u images but “%s” %u labels",
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_MISMATCH, _("“%s” holds %u images but “%s” %u labels"),
                    images_path, images->count, labels_path, labels->count);
       return FALSE;
     }
@@ -236,7 +237,7 @@ idx_copy (const IdxFile *images, const IdxFile *labels, const char *labels_path,
       if (labels->items[i] >= IDX_MAX_CLASSES)
         {
           g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
-                       "“%s”: label %u of item %d is not a digit 0-9", labels_path, labels->items[i], i);
+                       _("“%s”: label %u of item %d is not a digit 0-9"), labels_path, labels->items[i], i);
           return FALSE;
         }
       y[i] = labels->items[i];
@@ -259,7 +260,7 @@ relief_dataset_load_idx_dir (const char *dir, int max_train, int max_test, GErro
 
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, "No directory “%s”", dir);
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, _("No directory “%s”"), dir);
       return NULL;
     }
   train_images_path = find_idx_file (dir, "train-images-idx3-ubyte");
@@ -268,7 +269,7 @@ relief_dataset_load_idx_dir (const char *dir, int max_train, int max_test, GErro
     {
       g_autofree char *missing = g_build_filename (dir, train_images_path == NULL ? "train-images-idx3-ubyte"
                                                                                   : "train-labels-idx1-ubyte", NULL);
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, "Missing “%s” (or “%s.gz”)", missing,
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, _("Missing “%s” (or “%s.gz”)"), missing,
                    missing);
       return NULL;
     }
@@ -287,7 +288,7 @@ relief_dataset_load_idx_dir (const char *dir, int max_train, int max_test, GErro
           g_autofree char *missing = g_build_filename (dir, test_images_path == NULL ? "t10k-images-idx3-ubyte"
                                                                                      : "t10k-labels-idx1-ubyte", NULL);
           g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND,
-                       "Missing “%s” (or “%s.gz”) beside the other test file", missing, missing);
+                       _("Missing “%s” (or “%s.gz”) beside the other test file"), missing, missing);
           return NULL;
         }
       if (!idx_load_pair (test_images_path, test_labels_path, &test_images, &test_labels, error))
@@ -295,8 +296,8 @@ relief_dataset_load_idx_dir (const char *dir, int max_train, int max_test, GErro
       if (test_images.item_size != train_images.item_size)
         {
           g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_MISMATCH,
-                       "Test images have %" G_GSIZE_FORMAT " pixels, training images %" G_GSIZE_FORMAT,
-                       test_images.item_size, train_images.item_size);
+                       _("Test images have %llu pixels, training images %llu"),
+                       (unsigned long long) test_images.item_size, (unsigned long long) train_images.item_size);
           return NULL;
         }
       g_ptr_array_add (paths, test_images_path);
@@ -306,7 +307,7 @@ relief_dataset_load_idx_dir (const char *dir, int max_train, int max_test, GErro
   n_train = max_train > 0 ? MIN ((int) train_images.count, max_train) : (int) train_images.count;
   if (n_train < 1)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID, "“%s” holds no images", train_images_path);
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID, _("“%s” holds no images"), train_images_path);
       return NULL;
     }
 
@@ -373,7 +374,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
   if (!(test_fraction >= 0.0 && test_fraction <= 0.9))
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
-                   "The test fraction must be between 0 and 0.9, not %g", test_fraction);
+                   _("The test fraction must be between 0 and 0.9, not %g"), test_fraction);
       return NULL;
     }
   if (!g_file_get_contents (path, &contents, NULL, &local_error))
@@ -381,7 +382,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
       g_set_error (error, RELIEF_DATA_ERROR,
                    g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? RELIEF_DATA_ERROR_NOT_FOUND
                                                                                    : RELIEF_DATA_ERROR_BAD_FORMAT,
-                   "%s", local_error->message);
+                   _("%s"), local_error->message);
       return NULL;
     }
   lines = g_strsplit (contents, "\n", -1);
@@ -391,7 +392,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
     header_line++;
   if (lines[header_line] == NULL)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT, "%s: empty file, expected a header row",
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT, _("%s: empty file, expected a header row"),
                    path);
       return NULL;
     }
@@ -407,7 +408,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
     }
   if (label_column != NULL && label_index < 0)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, "%s: no column named “%s” in the header",
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, _("%s: no column named “%s” in the header"),
                    path, label_column);
       return NULL;
     }
@@ -417,7 +418,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
   if (n_features < 1)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
-                   "%s:%d: the header needs a label column and at least one feature column", path, header_line + 1);
+                   _("%s:%d: the header needs a label column and at least one feature column"), path, header_line + 1);
       return NULL;
     }
 
@@ -433,7 +434,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
       if (n_cells != n_columns)
         {
           g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
-                       "%s:%d: expected %d columns as in the header, found %d", path, l + 1, n_columns, n_cells);
+                       _("%s:%d: expected %d columns as in the header, found %d"), path, l + 1, n_columns, n_cells);
           return NULL;
         }
       for (int c = 0; c < n_cells; c++)
@@ -444,7 +445,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
           if (!parse_number (cell, &value))
             {
               g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
-                           "%s:%d:%d: “%s” is not a number", path, l + 1, c + 1, cell);
+                           _("%s:%d:%d: “%s” is not a number"), path, l + 1, c + 1, cell);
               return NULL;
             }
           if (c == label_index)
@@ -454,7 +455,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
               if (value != floor (value) || value < 0 || value >= CSV_MAX_CLASSES)
                 {
                   g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
-                               "%s:%d:%d: label “%s” is not a class index 0..%d", path, l + 1, c + 1, cell,
+                               _("%s:%d:%d: label “%s” is not a class index 0..%d"), path, l + 1, c + 1, cell,
                                CSV_MAX_CLASSES - 1);
                   return NULL;
                 }
@@ -471,7 +472,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
   n_rows = y->len;
   if (n_rows < 1)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT, "%s: no data rows after the header", path);
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT, _("%s: no data rows after the header"), path);
       return NULL;
     }
 
@@ -525,6 +526,6 @@ relief_dataset_open (const char *spec, const ReliefGeneratorParams *params, GErr
 
   valid = g_strjoinv (", ", (char **) relief_generator_names ());
   g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND,
-               "No generator, directory or CSV file named “%s” (generators: %s)", spec, valid);
+               _("No generator, directory or CSV file named “%s” (generators: %s)"), spec, valid);
   return NULL;
 }

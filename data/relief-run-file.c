@@ -1,5 +1,6 @@
 /* relief-run-file.c: run files (schema in docs/file-formats.md), streamed while training. */
 #include "relief-files.h"
+#include <glib/gi18n-lib.h>
 #include "relief-datasets.h"
 #include "relief-h5.h"
 
@@ -36,7 +37,7 @@ create_growing (hid_t loc, const char *name, hid_t file_type, gsize cols, GError
   H5Pclose (dcpl);
   H5Sclose (space);
   if (dset < 0)
-    relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create dataset “%s”", name);
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create dataset “%s”"), name);
   return dset;
 }
 
@@ -51,7 +52,7 @@ append_row (hid_t dset, hid_t mem_type, hsize_t row, gsize cols, const void *dat
 
   if (H5Dset_extent (dset, dims) < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot grow a dataset");
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot grow a dataset"));
       return FALSE;
     }
   file_space = H5Dget_space (dset);
@@ -62,7 +63,7 @@ append_row (hid_t dset, hid_t mem_type, hsize_t row, gsize cols, const void *dat
   H5Sclose (file_space);
   if (status < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot append to a dataset");
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot append to a dataset"));
       return FALSE;
     }
   return TRUE;
@@ -76,7 +77,7 @@ write_config (hid_t file, const ReliefTrainConfig *c, const char *backend_name, 
 
   if (group < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create group “config”");
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create group “config”"));
       return FALSE;
     }
   ok = relief_h5_write_string_attr (group, "optimizer", relief_optimizer_to_string (c->optimizer.kind), error) &&
@@ -132,7 +133,7 @@ write_dataset (hid_t file, const ReliefDataset *ds, guint64 seed, GError **error
 
   if (group < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create group “dataset”");
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create group “dataset”"));
       return FALSE;
     }
   ok = relief_h5_write_string_attr (group, "name", ds->name, error) &&
@@ -168,7 +169,7 @@ write_dataset (hid_t file, const ReliefDataset *ds, guint64 seed, GError **error
       if (ds->source_paths == NULL || ds->source_paths[0] == NULL || ds->source_sha256 == NULL)
         {
           g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO,
-                       "The data set “%s” is neither generated nor read from files", ds->name);
+                       _("The data set “%s” is neither generated nor read from files"), ds->name);
           H5Gclose (group);
           return FALSE;
         }
@@ -233,7 +234,7 @@ writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainC
   w->file = H5Fcreate (w->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (w->file < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create “%s”", w->tmp_path);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create “%s”"), w->tmp_path);
       return FALSE;
     }
   if (!relief_h5_write_string_attr (w->file, "relief_format", "run", error) ||
@@ -274,7 +275,7 @@ writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainC
     }
   if (traj < 0 || metrics < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create the groups of “%s”", w->tmp_path);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create the groups of “%s”"), w->tmp_path);
       return FALSE;
     }
   if (w->train_acc < 0 || (w->has_test && w->test_acc < 0))
@@ -356,7 +357,7 @@ relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error
   w->file = H5I_INVALID_HID;
   if (ok && closed < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot close “%s”", w->tmp_path);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot close “%s”"), w->tmp_path);
       ok = FALSE;
     }
   relief_h5_quiet_end (&quiet);
@@ -413,7 +414,7 @@ read_vector (hid_t loc, const char *name, hid_t mem_type, gsize elem_size, gint6
     return NULL;
   if (rank != 1 || (n >= 0 && dims[0] != (hsize_t) n))
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Dataset “%s” has the wrong shape", name);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Dataset “%s” has the wrong shape"), name);
       g_free (data);
       return NULL;
     }
@@ -483,7 +484,8 @@ read_trajectory (hid_t file, ReliefRun *run, GError **error)
   if (rank != 2 || dims[1] != run->n_params)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                   "Trajectory parameters do not match the model's %" G_GSIZE_FORMAT " parameters", run->n_params);
+                   _("Trajectory parameters do not match the model's %llu parameters"),
+                   (unsigned long long) run->n_params);
       goto out;
     }
   t = (gint64) dims[0];
@@ -533,7 +535,7 @@ read_samples (hid_t group, const char *x_name, const char *y_name, int n, int n_
     return FALSE;
   if (rank != 2 || dims[0] != (hsize_t) n || dims[1] != (hsize_t) n_features)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "Dataset “%s” has the wrong shape", x_name);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Dataset “%s” has the wrong shape"), x_name);
       return FALSE;
     }
   ys = read_vector (group, y_name, H5T_NATIVE_INT32, sizeof (int32_t), n, NULL, error);
@@ -568,7 +570,7 @@ reload_dataset (hid_t group, gint64 n_train, gint64 n_test, GError **error)
     ds = relief_dataset_load_csv (source, NULL, test_fraction, seed, &local_error);
   if (ds == NULL)
     {
-      g_set_error (error, local_error->domain, local_error->code, "Cannot reload the run's data set: %s",
+      g_set_error (error, local_error->domain, local_error->code, _("Cannot reload the run's data set: %s"),
                    local_error->message);
       return NULL;
     }
@@ -576,22 +578,22 @@ reload_dataset (hid_t group, gint64 n_train, gint64 n_test, GError **error)
   if (g_strv_length (files) != g_strv_length (ds->source_paths) || g_strv_length (sha256) != g_strv_length (files))
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED,
-                   "The data set at “%s” no longer has the files the run was trained on", source);
+                   _("The data set at “%s” no longer has the files the run was trained on"), source);
       return NULL;
     }
   for (guint i = 0; files[i] != NULL; i++)
     if (strcmp (files[i], ds->source_paths[i]) != 0 || strcmp (sha256[i], ds->source_sha256[i]) != 0)
       {
         g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED,
-                     "“%s” has changed since the run was trained on it (SHA-256 %s, recorded %s)", files[i],
+                     _("“%s” has changed since the run was trained on it (SHA-256 %s, recorded %s)"), files[i],
                      ds->source_sha256[i], sha256[i]);
         return NULL;
       }
   if (ds->n_train != n_train || ds->n_test != n_test)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED,
-                   "The data set at “%s” now splits into %d + %d samples, the run had %" G_GINT64_FORMAT " + %"
-                   G_GINT64_FORMAT, source, ds->n_train, ds->n_test, n_train, n_test);
+                   _("The data set at “%s” now splits into %d + %d samples, the run had %lld + %lld"),
+                   source, ds->n_train, ds->n_test, (long long) n_train, (long long) n_test);
       return NULL;
     }
   if (relief_h5_has_attr (group, "samples_sha256"))
@@ -605,8 +607,8 @@ reload_dataset (hid_t group, gint64 n_train, gint64 n_test, GError **error)
       if (strcmp (recorded, found) != 0)
         {
           g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED,
-                       "The data set at “%s” reloads with other samples than the run was trained on "
-                       "(a different split seed or test fraction?)", source);
+                       _("The data set at “%s” reloads with other samples than the run was trained on "
+                       "(a different split seed or test fraction?)"), source);
           return NULL;
         }
     }
@@ -636,7 +638,7 @@ read_dataset (hid_t file, GError **error)
   if (ok && (n_features < 1 || n_classes < 1 || n_train < 1 || n_test < 0 || n_features > G_MAXINT ||
              n_train > G_MAXINT || n_test > G_MAXINT || n_classes > G_MAXINT))
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "The data set's sizes are invalid");
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("The data set's sizes are invalid"));
       ok = FALSE;
     }
   if (ok && generated)
@@ -669,7 +671,7 @@ run_load (const char *path, gboolean load_dataset, GError **error)
     return NULL;
   if (strcmp (kind, "run") != 0)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND, "“%s” is a %s file, not a run", path, kind);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND, _("“%s” is a %s file, not a run"), path, kind);
       H5Fclose (file);
       return NULL;
     }
@@ -685,8 +687,8 @@ run_load (const char *path, gboolean load_dataset, GError **error)
       if (ok && (gsize) n_params != run->n_params)
         {
           g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                       "The model records %" G_GINT64_FORMAT " parameters but its layers make %" G_GSIZE_FORMAT,
-                       n_params, run->n_params);
+                       _("The model records %lld parameters but its layers make %llu"),
+                       (long long) n_params, (unsigned long long) run->n_params);
           ok = FALSE;
         }
     }
@@ -717,7 +719,7 @@ relief_run_resolve_checkpoint (const ReliefRun *run, const char *text, int *inde
 
   if (t < 1)
     {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID, "The run has no snapshots");
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID, _("The run has no snapshots"));
       return FALSE;
     }
   if (g_strcmp0 (text, "last") == 0)
@@ -728,7 +730,7 @@ relief_run_resolve_checkpoint (const ReliefRun *run, const char *text, int *inde
   if (text == NULL || !g_ascii_string_to_signed (text, 10, -t, t - 1, &value, NULL))
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
-                   "Checkpoint “%s” is neither “last” nor a snapshot index from %d to %d", text != NULL ? text : "",
+                   _("Checkpoint “%s” is neither “last” nor a snapshot index from %d to %d"), text != NULL ? text : "",
                    -t, t - 1);
       return FALSE;
     }
