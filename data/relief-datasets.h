@@ -47,7 +47,13 @@ ReliefDataset *relief_dataset_load_idx_dir (const char *dir, int max_train, int 
 ReliefDataset *relief_dataset_load_csv (const char *path, const char *label_column, double test_fraction,
                                         guint64 seed, GError **error);
 
-/* What `relief train --dataset` takes: a generator name, an IDX directory or a .csv file.
+/* The folder of an installed data set ("mnist", "fashion-mnist"): $RELIEF_DATA_DIR/NAME,
+ * the user's data folder relief/datasets/NAME (where build-aux/relief-setup.sh puts them),
+ * or a system data folder's datasets/NAME (Debian's dataset-* packages). NULL if none. */
+char          *relief_dataset_find_installed (const char *name);
+
+/* What `relief train --dataset` takes: a generator name, an installed data set's name, an
+ * IDX directory or a .csv file.
  * params applies to generators (NULL: defaults); test_fraction and seed also to CSV. */
 ReliefDataset *relief_dataset_open (const char *spec, const ReliefGeneratorParams *params, GError **error);
 

@@ -4,6 +4,7 @@
 #include "relief-files.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -422,7 +423,8 @@ char *
 relief_h5_temp_path (const char *path, GError **error)
 {
   g_autofree char *tmpl = g_strconcat (path, ".tmp-XXXXXX", NULL);
-  int fd = g_mkstemp (tmpl);
+  /* 0666 less the umask, like any file the user creates (g_mkstemp alone gives 0600). */
+  int fd = g_mkstemp_full (tmpl, O_RDWR, 0666);
 
   if (fd < 0)
     {

@@ -502,6 +502,26 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
 
 /* ---- dispatch ---- */
 
+static const char * const installed_names[] = { "mnist", "fashion-mnist", NULL };
+
+char *
+relief_dataset_find_installed (const char *name)
+{
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  const char * const *system_dirs = g_get_system_data_dirs ();
+
+  if (g_getenv ("RELIEF_DATA_DIR"))
+    g_ptr_array_add (dirs, g_build_filename (g_getenv ("RELIEF_DATA_DIR"), name, NULL));
+  g_ptr_array_add (dirs, g_build_filename (g_get_user_data_dir (), "relief", "datasets", name, NULL));
+  for (int i = 0; system_dirs[i] != NULL; i++)
+    g_ptr_array_add (dirs, g_build_filename (system_dirs[i], "datasets", name, NULL));
+
+  for (guint i = 0; i < dirs->len; i++)
+    if (g_file_test (dirs->pdata[i], G_FILE_TEST_IS_DIR))
+      return g_strdup (dirs->pdata[i]);
+  return NULL;
+}
+
 ReliefDataset *
 relief_dataset_open (const char *spec, const ReliefGeneratorParams *params, GError **error)
 {
@@ -520,6 +540,26 @@ relief_dataset_open (const char *spec, const ReliefGeneratorParams *params, GErr
     }
   if (g_file_test (spec, G_FILE_TEST_IS_DIR))
     return relief_dataset_load_idx_dir (spec, 0, 0, error);
+  if (g_strv_contains (installed_names, spec))
+    {
+      g_autofree char *dir = relief_dataset_find_installed (spec);
+      ReliefDataset *ds;
+
+      if (dir == NULL)
+        {
+          g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND,
+                       _("The data set “%s” is not installed; install it with "
+                         "RELIEF_DATASETS=%s build-aux/relief-setup.sh deps"), spec, spec);
+          return NULL;
+        }
+      ds = relief_dataset_load_idx_dir (dir, 0, 0, error);
+      if (ds)
+        {
+          g_free (ds->name);
+          ds->name = g_strdup (spec);
+        }
+      return ds;
+    }
   if (g_str_has_suffix (spec, ".csv") || g_str_has_suffix (spec, ".CSV"))
     return relief_dataset_load_csv (spec, NULL, params != NULL ? params->test_fraction : 0.2,
                                     params != NULL ? params->seed : 0, error);

@@ -226,6 +226,45 @@ expect_idx_error (const char *dir, int code, const char *fragment)
     g_assert_nonnull (strstr (error->message, fragment));
 }
 
+/* `--dataset mnist` finds an installed copy through RELIEF_DATA_DIR (where the set-up
+ * script puts it), and says how to install it when there is none. */
+static void
+test_installed_by_name (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReliefDataset) ds = NULL;
+  g_autofree char *mnist = g_build_filename (f->dir, "mnist", NULL);
+  g_autofree char *found = NULL;
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  g_setenv ("RELIEF_DATA_DIR", f->dir, TRUE);
+  g_setenv ("XDG_DATA_HOME", f->dir, TRUE);
+  g_setenv ("XDG_DATA_DIRS", f->dir, TRUE);
+  ds = relief_dataset_open ("fashion-mnist", NULL, &error);
+  g_assert_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "RELIEF_DATASETS=fashion-mnist"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_mkdir (mnist, 0755), ==, 0);
+  write_mnist (mnist, FALSE, TRUE);
+  found = relief_dataset_find_installed ("mnist");
+  g_assert_cmpstr (found, ==, mnist);
+  ds = relief_dataset_open ("mnist", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ds->name, ==, "mnist");
+  check_mnist (ds, 12, 4);
+
+  dir = g_dir_open (mnist, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (mnist, name, NULL);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (mnist), ==, 0);
+  g_unsetenv ("RELIEF_DATA_DIR");
+}
+
 static void
 test_idx_errors (Fixture *f, gconstpointer data)
 {
@@ -429,6 +468,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/loaders/idx/gzip", Fixture, NULL, fixture_setup, test_idx_plain_and_gzip, fixture_teardown);
   g_test_add ("/loaders/idx/plain-no-test", Fixture, NULL, fixture_setup, test_idx_plain_no_test, fixture_teardown);
+  g_test_add ("/loaders/idx/installed", Fixture, NULL, fixture_setup, test_installed_by_name, fixture_teardown);
   g_test_add ("/loaders/idx/errors", Fixture, NULL, fixture_setup, test_idx_errors, fixture_teardown);
   g_test_add ("/loaders/csv/good", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
   g_test_add ("/loaders/csv/errors", Fixture, NULL, fixture_setup, test_csv_errors, fixture_teardown);
