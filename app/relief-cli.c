@@ -470,6 +470,7 @@ int
 relief_cli_main (int argc, char **argv)
 {
   const char *command = argv[1];
+  g_autofree char *prgname = NULL;
 
   if (g_str_equal (command, "--version"))
     {
@@ -481,7 +482,8 @@ relief_cli_main (int argc, char **argv)
       print_help ();
       return 0;
     }
-  g_set_prgname (g_strdup_printf ("relief %s", command));
+  prgname = g_strdup_printf ("relief %s", command);
+  g_set_prgname (prgname);
   if (g_str_equal (command, "train"))
     return cmd_train (argc - 1, argv + 1);
   if (g_str_equal (command, "surface"))

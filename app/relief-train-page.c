@@ -12,6 +12,8 @@
 #include "relief-train-page.h"
 #include "relief-window.h"
 
+enum { STEPS, TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_SERIES };
+
 struct _ReliefTrainPage {
   GtkWidget parent_instance;
 
@@ -41,7 +43,7 @@ struct _ReliefTrainPage {
   ReliefJob      *job;             /* while training */
   struct TrainWork *work;          /* the running job's data, valid while job is */
   char           *run_path;        /* the run being written or last written */
-  GArray         *steps, *train_loss, *test_loss, *train_acc, *test_acc;
+  GArray         *series[N_SERIES];   /* doubles: the curves' points so far */
 };
 
 enum { RUN_FINISHED, N_SIGNALS };
@@ -111,17 +113,17 @@ update_plots (ReliefTrainPage *self)
 {
   ReliefLineSeries loss_series[2], acc_series[2];
   ReliefLinePlotSpec loss_spec = { 0 }, acc_spec = { 0 };
-  guint n = self->steps->len;
-  gboolean has_test = n > 0 && !isnan (g_array_index (self->test_loss, double, 0));
+  guint n = self->series[STEPS]->len;
+  gboolean has_test = n > 0 && !isnan (g_array_index (self->series[TEST_LOSS], double, 0));
   int n_series = has_test ? 2 : 1;
-  const double *x = (const double *) self->steps->data;
+  const double *x = (const double *) self->series[STEPS]->data;
 
   if (n == 0)
     return;
-  loss_series[0] = (ReliefLineSeries) { _("train"), n, x, (const double *) self->train_loss->data, { 0 }, FALSE };
-  loss_series[1] = (ReliefLineSeries) { _("test"), n, x, (const double *) self->test_loss->data, { 0 }, TRUE };
-  acc_series[0] = (ReliefLineSeries) { _("train"), n, x, (const double *) self->train_acc->data, { 0 }, FALSE };
-  acc_series[1] = (ReliefLineSeries) { _("test"), n, x, (const double *) self->test_acc->data, { 0 }, TRUE };
+  loss_series[0] = (ReliefLineSeries) { _("train"), n, x, (const double *) self->series[TRAIN_LOSS]->data, { 0 }, FALSE };
+  loss_series[1] = (ReliefLineSeries) { _("test"), n, x, (const double *) self->series[TEST_LOSS]->data, { 0 }, TRUE };
+  acc_series[0] = (ReliefLineSeries) { _("train"), n, x, (const double *) self->series[TRAIN_ACC]->data, { 0 }, FALSE };
+  acc_series[1] = (ReliefLineSeries) { _("test"), n, x, (const double *) self->series[TEST_ACC]->data, { 0 }, TRUE };
   for (int i = 0; i < 2; i++)
     {
       relief_plot_palette (i, loss_series[i].rgb);
@@ -152,11 +154,11 @@ append_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m)
 {
   double step = m->step, train_acc = 100 * m->train_acc, test_acc = 100 * m->test_acc;
 
-  g_array_append_val (self->steps, step);
-  g_array_append_val (self->train_loss, m->train_loss);
-  g_array_append_val (self->test_loss, m->test_loss);
-  g_array_append_val (self->train_acc, train_acc);
-  g_array_append_val (self->test_acc, test_acc);
+  g_array_append_val (self->series[STEPS], step);
+  g_array_append_val (self->series[TRAIN_LOSS], m->train_loss);
+  g_array_append_val (self->series[TEST_LOSS], m->test_loss);
+  g_array_append_val (self->series[TRAIN_ACC], train_acc);
+  g_array_append_val (self->series[TEST_ACC], test_acc);
 }
 
 static void
@@ -311,8 +313,8 @@ relief_train_page_start (ReliefTrainPage *self)
 
   g_free (self->run_path);
   self->run_path = g_strdup (w->job.output);
-  for (GArray **a = &self->steps; a <= &self->test_acc; a++)
-    g_array_set_size (*a, 0);
+  for (int i = 0; i < N_SERIES; i++)
+    g_array_set_size (self->series[i], 0);
   relief_plot_view_clear (self->loss_view, _("Training…"));
   relief_plot_view_clear (self->acc_view, NULL);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
@@ -349,7 +351,7 @@ relief_train_page_get_run_path (ReliefTrainPage *self)
 guint
 relief_train_page_get_n_points (ReliefTrainPage *self)
 {
-  return self->steps->len;
+  return self->series[STEPS]->len;
 }
 
 static void
@@ -458,8 +460,8 @@ relief_train_page_finalize (GObject *object)
   ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
 
   g_free (self->run_path);
-  for (GArray **a = &self->steps; a <= &self->test_acc; a++)
-    g_array_unref (*a);
+  for (int i = 0; i < N_SERIES; i++)
+    g_array_unref (self->series[i]);
   G_OBJECT_CLASS (relief_train_page_parent_class)->finalize (object);
 }
 
@@ -507,8 +509,8 @@ static void
 relief_train_page_init (ReliefTrainPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  for (GArray **a = &self->steps; a <= &self->test_acc; a++)
-    *a = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int i = 0; i < N_SERIES; i++)
+    self->series[i] = g_array_new (FALSE, FALSE, sizeof (double));
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   adw_combo_row_set_selected (self->optimizer_row, 3);
   g_signal_connect (self->dataset_row, "notify::selected", G_CALLBACK (on_dataset_changed), self);
