@@ -1,5 +1,9 @@
 /* relief-backend.c: backend lookup and the pieces shared by every backend. */
 #include "relief-backend.h"
+#include "relief-config.h"
+#if RELIEF_HAVE_CUDA
+#include "cuda/relief-backend-cuda.h"
+#endif
 
 #include <gio/gio.h>
 
@@ -8,7 +12,20 @@ relief_backend_new (const char *name, GError **error)
 {
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (g_str_equal (name, "cpu") || g_str_equal (name, "auto"))
+  if (g_str_equal (name, "cpu"))
+    return relief_backend_cpu_new ();
+#if RELIEF_HAVE_CUDA
+  if (g_str_equal (name, "cuda"))
+    return relief_backend_cuda_new (error);
+  if (g_str_equal (name, "auto"))
+    {
+      /* Why CUDA is unusable only matters to someone who asked for it by name. */
+      ReliefBackend *cuda = relief_backend_cuda_new (NULL);
+
+      return cuda != NULL ? cuda : relief_backend_cpu_new ();
+    }
+#else
+  if (g_str_equal (name, "auto"))
     return relief_backend_cpu_new ();
   if (g_str_equal (name, "cuda"))
     {
@@ -16,6 +33,7 @@ relief_backend_new (const char *name, GError **error)
                            "This build of Relief has no CUDA backend");
       return NULL;
     }
+#endif
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                "Unknown backend \"%s\" (valid: cpu, cuda, auto)", name);
   return NULL;

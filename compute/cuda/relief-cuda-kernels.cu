@@ -1,0 +1,612 @@
+/* relief-cuda-kernels.cu: the CUDA backend's own kernels.
+ *
+ * Each kernel mirrors a loop of relief-backend-cpu.c with the same float/double
+ * arithmetic in the same order; the build turns off fused multiply-add contraction
+ * (--fmad=false) so elementwise results match the CPU's rounding.  Reductions use a
+ * fixed launch shape and a fixed tree, so they are reproducible from run to run. */
+#include "relief-cuda-kernels.h"
+
+#include <math.h>
+
+namespace {
+
+constexpr int kThreads = 256;
+/* Grid-stride loops cover anything beyond this many blocks. */
+constexpr size_t kMaxBlocks = 65535;
+
+unsigned
+blocks_for (size_t n)
+{
+  size_t blocks = (n + kThreads - 1) / kThreads;
+
+  return (unsigned) (blocks < kMaxBlocks ? blocks : kMaxBlocks);
+}
+
+__device__ inline size_t
+first_index ()
+{
+  return (size_t) blockIdx.x * blockDim.x + threadIdx.x;
+}
+
+__device__ inline size_t
+grid_stride ()
+{
+  return (size_t) gridDim.x * blockDim.x;
+}
+
+/* ---- element functions, shared by the kernels and the host entry points ---- */
+
+/* The same Philox-4x32-10 as relief_philox4x32 (relief-rng.c), word for word. */
+__host__ __device__ inline void
+philox4x32 (uint64_t seed, uint64_t counter, uint32_t out[4])
+{
+  uint32_t c0 = (uint32_t) counter, c1 = (uint32_t) (counter >> 32), c2 = 0, c3 = 0;
+  uint32_t k0 = (uint32_t) seed, k1 = (uint32_t) (seed >> 32);
+
+  for (int round = 0; round < 10; round++)
+    {
+      uint64_t p0 = (uint64_t) 0xD2511F53u * c0;
+      uint64_t p1 = (uint64_t) 0xCD9E8D57u * c2;
+      uint32_t n0 = (uint32_t) (p1 >> 32) ^ c1 ^ k0;
+      uint32_t n2 = (uint32_t) (p0 >> 32) ^ c3 ^ k1;
+
+      c1 = (uint32_t) p1;
+      c3 = (uint32_t) p0;
+      c0 = n0;
+      c2 = n2;
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+  out[0] = c0;
+  out[1] = c1;
+  out[2] = c2;
+  out[3] = c3;
+}
+
+__host__ __device__ inline double
+word_to_uniform (uint32_t u)
+{
+  return ((double) u + 0.5) / 4294967296.0;
+}
+
+/* relief_rng_normal: Box-Muller in double on the first two words of block index. */
+__host__ __device__ inline float
+rng_normal (uint64_t seed, uint64_t index)
+{
+  const double pi = 3.14159265358979323846264338327950288;
+  uint32_t block[4];
+  double radius, angle;
+
+  philox4x32 (seed, index, block);
+  radius = sqrt (-2.0 * log (word_to_uniform (block[0])));
+  angle = 2.0 * pi * word_to_uniform (block[1]);
+  return (float) (radius * cos (angle));
+}
+
+__host__ __device__ inline float
+act_forward (ReliefCudaActivation act, float x)
+{
+  switch (act)
+    {
+    case RELIEF_CUDA_ACT_RELU:
+      return x > 0.0f ? x : 0.0f;
+    case RELIEF_CUDA_ACT_LEAKY_RELU:
+      return x > 0.0f ? x : 0.01f * x;
+    case RELIEF_CUDA_ACT_TANH:
+      return tanhf (x);
+    case RELIEF_CUDA_ACT_GELU:
+    default:
+      return 0.5f * x * (1.0f + erff (x * 0.70710678118654752440f));
+    }
+}
+
+__host__ __device__ inline float
+act_backward (ReliefCudaActivation act, float x, float dy)
+{
+  /* 1 / sqrt(2 pi), for the standard normal density in GELU's derivative. */
+  const float inv_sqrt_2pi = 0.3989422804014327f;
+
+  switch (act)
+    {
+    case RELIEF_CUDA_ACT_RELU:
+      return x > 0.0f ? dy : 0.0f;
+    case RELIEF_CUDA_ACT_LEAKY_RELU:
+      return x > 0.0f ? dy : 0.01f * dy;
+    case RELIEF_CUDA_ACT_TANH:
+      {
+        float t = tanhf (x);
+
+        return dy * (1.0f - t * t);
+      }
+    case RELIEF_CUDA_ACT_GELU:
+    default:
+      {
+        float cdf = 0.5f * (1.0f + erff (x * 0.70710678118654752440f));
+        float pdf = inv_sqrt_2pi * expf (-0.5f * x * x);
+
+        return dy * (cdf + x * pdf);
+      }
+    }
+}
+
+__host__ __device__ inline void
+optimizer_element (const ReliefCudaOptimizerArgs &a, size_t i, size_t n, float *params, const float *grad,
+                   float *state)
+{
+  switch (a.kind)
+    {
+    case RELIEF_CUDA_OPT_SGD:
+      params[i] -= a.lr * (grad[i] + a.weight_decay * params[i]);
+      break;
+
+    case RELIEF_CUDA_OPT_MOMENTUM:
+    case RELIEF_CUDA_OPT_NESTEROV:
+      {
+        float g = grad[i] + a.weight_decay * params[i];
+        float v = a.momentum * state[i] + g;
+
+        state[i] = v;
+        params[i] -= a.lr * (a.kind == RELIEF_CUDA_OPT_NESTEROV ? g + a.momentum * v : v);
+        break;
+      }
+
+    case RELIEF_CUDA_OPT_ADAM:
+    case RELIEF_CUDA_OPT_ADAMW:
+    default:
+      {
+        float *m = state, *v = state + n;
+        float g = grad[i];
+        float denom;
+
+        if (a.kind == RELIEF_CUDA_OPT_ADAMW)
+          params[i] *= 1.0f - a.lr * a.weight_decay;
+        else
+          g += a.weight_decay * params[i];
+        m[i] = a.beta1 * m[i] + (1.0f - a.beta1) * g;
+        v[i] = a.beta2 * v[i] + (1.0f - a.beta2) * g * g;
+        denom = sqrtf (v[i]) / a.bc2_sqrt + a.eps;
+        params[i] -= a.step_size * (m[i] / denom);
+        break;
+      }
+    }
+}
+
+/* One row of cpu_loss: argmax with ties to the lowest index, then the loss in double. */
+__host__ __device__ inline double
+loss_row (ReliefCudaLoss loss, const float *z, int32_t label, int cols, int grad_scale_rows, float *dz,
+          int *correct, int *label_ok)
+{
+  double total;
+  int best = 0;
+
+  *correct = 0;
+  *label_ok = label >= 0 && label < cols;
+  if (!*label_ok)
+    return 0.0;
+  for (int c = 1; c < cols; c++)
+    if (z[c] > z[best])
+      best = c;
+  *correct = best == label;
+
+  if (loss == RELIEF_CUDA_LOSS_CROSS_ENTROPY)
+    {
+      double max = z[best], sum = 0.0, log_sum;
+
+      for (int c = 0; c < cols; c++)
+        sum += exp ((double) z[c] - max);
+      log_sum = log (sum);
+      total = log_sum - ((double) z[label] - max);
+      if (dz != nullptr)
+        for (int c = 0; c < cols; c++)
+          {
+            double p = exp ((double) z[c] - max - log_sum);
+
+            dz[c] = (float) ((p - (c == label)) / grad_scale_rows);
+          }
+    }
+  else
+    {
+      double row_sum = 0.0;
+
+      for (int c = 0; c < cols; c++)
+        {
+          double diff = (double) z[c] - (c == label);
+
+          row_sum += diff * diff;
+          if (dz != nullptr)
+            dz[c] = (float) (2.0 * diff / ((double) cols * grad_scale_rows));
+        }
+      total = row_sum / cols;
+    }
+  return total;
+}
+
+/* ---- kernels ---- */
+
+__global__ void
+fill_kernel (float *x, size_t n, float value)
+{
+  for (size_t i = first_index (); i < n; i += grid_stride ())
+    x[i] = value;
+}
+
+__global__ void
+scale_kernel (float *x, size_t n, float alpha)
+{
+  for (size_t i = first_index (); i < n; i += grid_stride ())
+    x[i] *= alpha;
+}
+
+__global__ void
+axpy_kernel (size_t n, float alpha, const float *x, float *y)
+{
+  for (size_t i = first_index (); i < n; i += grid_stride ())
+    y[i] += alpha * x[i];
+}
+
+__global__ void
+axpby_add_kernel (size_t n, const float *a, float alpha, const float *x, float beta, const float *y, float *out)
+{
+  for (size_t i = first_index (); i < n; i += grid_stride ())
+    out[i] = a[i] + alpha * x[i] + beta * y[i];
+}
+
+__global__ void
+add_bias_kernel (float *x, const float *bias, size_t total, int cols)
+{
+  for (size_t i = first_index (); i < total; i += grid_stride ())
+    x[i] += bias[i % (size_t) cols];
+}
+
+__global__ void
+act_forward_kernel (ReliefCudaActivation act, const float *x, float *y, size_t n)
+{
+  for (size_t i = first_index (); i < n; i += grid_stride ())
+    y[i] = act_forward (act, x[i]);
+}
+
+__global__ void
+act_backward_kernel (ReliefCudaActivation act, const float *x, const float *dy, float *dx, size_t n)
+{
+  for (size_t i = first_index (); i < n; i += grid_stride ())
+    dx[i] = act_backward (act, x[i], dy[i]);
+}
+
+/* One thread per column, rows in order: the CPU's summation order exactly. */
+__global__ void
+col_sum_kernel (const float *x, int rows, int cols, float *out)
+{
+  for (size_t c = first_index (); c < (size_t) cols; c += grid_stride ())
+    {
+      float sum = 0.0f;
+
+      for (int r = 0; r < rows; r++)
+        sum += x[(size_t) r * cols + c];
+      out[c] = sum;
+    }
+}
+
+/* A fixed-shape tree over one block's kThreads values in shared memory. */
+template <typename T>
+__device__ T
+block_sum (T *shared, T value)
+{
+  shared[threadIdx.x] = value;
+  __syncthreads ();
+  for (int half = kThreads / 2; half > 0; half /= 2)
+    {
+      if ((int) threadIdx.x < half)
+        shared[threadIdx.x] += shared[threadIdx.x + half];
+      __syncthreads ();
+    }
+  return shared[0];
+}
+
+__global__ void
+dot_partial_kernel (size_t n, const float *x, const float *y, double *partials)
+{
+  __shared__ double shared[kThreads];
+  double sum = 0.0;
+  double total;
+
+  for (size_t i = first_index (); i < n; i += grid_stride ())
+    sum += (double) x[i] * y[i];
+  total = block_sum (shared, sum);
+  if (threadIdx.x == 0)
+    partials[blockIdx.x] = total;
+}
+
+__global__ void
+dot_final_kernel (const double *partials, unsigned n_partials, ReliefCudaResults *results)
+{
+  __shared__ double shared[kThreads];
+  double sum = 0.0;
+  double total;
+
+  for (unsigned i = threadIdx.x; i < n_partials; i += kThreads)
+    sum += partials[i];
+  total = block_sum (shared, sum);
+  if (threadIdx.x == 0)
+    results->dot = total;
+}
+
+enum : int32_t {
+  ROW_CORRECT = 1,
+  ROW_BAD_LABEL = 2,
+};
+
+__global__ void
+loss_rows_kernel (ReliefCudaLoss loss, const float *logits, const int32_t *labels, int rows, int cols,
+                  int grad_scale_rows, float *dlogits, double *row_loss, int32_t *row_flags)
+{
+  for (size_t r = first_index (); r < (size_t) rows; r += grid_stride ())
+    {
+      int correct, label_ok;
+      float *dz = dlogits != nullptr ? dlogits + r * cols : nullptr;
+
+      row_loss[r] = loss_row (loss, logits + r * cols, labels[r], cols, grad_scale_rows, dz, &correct, &label_ok);
+      row_flags[r] = (correct ? ROW_CORRECT : 0) | (label_ok ? 0 : ROW_BAD_LABEL);
+    }
+}
+
+__global__ void
+loss_reduce_kernel (const double *row_loss, const int32_t *row_flags, int rows, ReliefCudaResults *results)
+{
+  __shared__ double shared_loss[kThreads];
+  __shared__ int32_t shared_int[kThreads];
+  double loss = 0.0;
+  int32_t correct = 0, bad_row = rows;
+  double loss_total;
+  int32_t correct_total;
+
+  for (int r = threadIdx.x; r < rows; r += kThreads)
+    {
+      loss += row_loss[r];
+      correct += row_flags[r] & ROW_CORRECT;
+      if ((row_flags[r] & ROW_BAD_LABEL) && r < bad_row)
+        bad_row = r;
+    }
+  loss_total = block_sum (shared_loss, loss);
+  correct_total = block_sum (shared_int, correct);
+  __syncthreads ();
+  /* The first bad row: a min tree over the same shared array. */
+  shared_int[threadIdx.x] = bad_row;
+  __syncthreads ();
+  for (int half = kThreads / 2; half > 0; half /= 2)
+    {
+      if ((int) threadIdx.x < half && shared_int[threadIdx.x + half] < shared_int[threadIdx.x])
+        shared_int[threadIdx.x] = shared_int[threadIdx.x + half];
+      __syncthreads ();
+    }
+  if (threadIdx.x == 0)
+    {
+      results->loss_sum = loss_total;
+      results->correct = correct_total;
+      results->bad_row = shared_int[0];
+    }
+}
+
+__global__ void
+gather_rows_kernel (const float *src, int cols, const int *idx, size_t total, float *dst)
+{
+  for (size_t i = first_index (); i < total; i += grid_stride ())
+    {
+      size_t row = i / (size_t) cols, col = i % (size_t) cols;
+
+      dst[i] = src[(size_t) idx[row] * cols + col];
+    }
+}
+
+__global__ void
+gather_labels_kernel (const int32_t *src, const int *idx, int n, int32_t *dst)
+{
+  for (size_t i = first_index (); i < (size_t) n; i += grid_stride ())
+    dst[i] = src[idx[i]];
+}
+
+__global__ void
+optimizer_kernel (ReliefCudaOptimizerArgs args, float *params, const float *grad, float *state, size_t n)
+{
+  for (size_t i = first_index (); i < n; i += grid_stride ())
+    optimizer_element (args, i, n, params, grad, state);
+}
+
+__global__ void
+random_normal_kernel (float *x, size_t n, uint64_t seed, uint64_t offset)
+{
+  for (size_t i = first_index (); i < n; i += grid_stride ())
+    x[i] = rng_normal (seed, offset + i);
+}
+
+} /* namespace */
+
+/* ---- launchers ---- */
+
+extern "C" cudaError_t
+relief_cuda_fill (float *x, size_t n, float value, cudaStream_t stream)
+{
+  if (n == 0)
+    return cudaSuccess;
+  fill_kernel<<<blocks_for (n), kThreads, 0, stream>>> (x, n, value);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_scale (float *x, size_t n, float alpha, cudaStream_t stream)
+{
+  if (n == 0)
+    return cudaSuccess;
+  scale_kernel<<<blocks_for (n), kThreads, 0, stream>>> (x, n, alpha);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_axpy (size_t n, float alpha, const float *x, float *y, cudaStream_t stream)
+{
+  if (n == 0)
+    return cudaSuccess;
+  axpy_kernel<<<blocks_for (n), kThreads, 0, stream>>> (n, alpha, x, y);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_axpby_add (size_t n, const float *a, float alpha, const float *x, float beta, const float *y,
+                       float *out, cudaStream_t stream)
+{
+  if (n == 0)
+    return cudaSuccess;
+  axpby_add_kernel<<<blocks_for (n), kThreads, 0, stream>>> (n, a, alpha, x, beta, y, out);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_add_bias (float *x, const float *bias, int rows, int cols, cudaStream_t stream)
+{
+  size_t total = rows > 0 && cols > 0 ? (size_t) rows * cols : 0;
+
+  if (total == 0)
+    return cudaSuccess;
+  add_bias_kernel<<<blocks_for (total), kThreads, 0, stream>>> (x, bias, total, cols);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_act_forward (ReliefCudaActivation act, const float *x, float *y, size_t n, cudaStream_t stream)
+{
+  if (n == 0)
+    return cudaSuccess;
+  act_forward_kernel<<<blocks_for (n), kThreads, 0, stream>>> (act, x, y, n);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_act_backward (ReliefCudaActivation act, const float *x, const float *dy, float *dx, size_t n,
+                          cudaStream_t stream)
+{
+  if (n == 0)
+    return cudaSuccess;
+  act_backward_kernel<<<blocks_for (n), kThreads, 0, stream>>> (act, x, dy, dx, n);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_col_sum (const float *x, int rows, int cols, float *out, cudaStream_t stream)
+{
+  if (cols <= 0)
+    return cudaSuccess;
+  col_sum_kernel<<<blocks_for ((size_t) cols), kThreads, 0, stream>>> (x, rows, cols, out);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_dot (size_t n, const float *x, const float *y, double *partials, ReliefCudaResults *results,
+                 cudaStream_t stream)
+{
+  unsigned blocks = blocks_for (n);
+  cudaError_t status;
+
+  if (blocks > RELIEF_CUDA_DOT_MAX_BLOCKS)
+    blocks = RELIEF_CUDA_DOT_MAX_BLOCKS;
+  if (blocks == 0)
+    blocks = 1;
+  dot_partial_kernel<<<blocks, kThreads, 0, stream>>> (n, x, y, partials);
+  if ((status = cudaGetLastError ()) != cudaSuccess)
+    return status;
+  dot_final_kernel<<<1, kThreads, 0, stream>>> (partials, blocks, results);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_loss (ReliefCudaLoss loss, const float *logits, const int32_t *labels, int rows, int cols,
+                  int grad_scale_rows, float *dlogits, double *row_loss, int32_t *row_flags,
+                  ReliefCudaResults *results, cudaStream_t stream)
+{
+  cudaError_t status;
+
+  if (rows <= 0)
+    return cudaSuccess;
+  loss_rows_kernel<<<blocks_for ((size_t) rows), kThreads, 0, stream>>> (loss, logits, labels, rows, cols,
+                                                                         grad_scale_rows, dlogits, row_loss,
+                                                                         row_flags);
+  if ((status = cudaGetLastError ()) != cudaSuccess)
+    return status;
+  loss_reduce_kernel<<<1, kThreads, 0, stream>>> (row_loss, row_flags, rows, results);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_gather_rows (const float *src, int cols, const int *idx, int n, float *dst, cudaStream_t stream)
+{
+  size_t total = n > 0 && cols > 0 ? (size_t) n * cols : 0;
+
+  if (total == 0)
+    return cudaSuccess;
+  gather_rows_kernel<<<blocks_for (total), kThreads, 0, stream>>> (src, cols, idx, total, dst);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_gather_labels (const int32_t *src, const int *idx, int n, int32_t *dst, cudaStream_t stream)
+{
+  if (n <= 0)
+    return cudaSuccess;
+  gather_labels_kernel<<<blocks_for ((size_t) n), kThreads, 0, stream>>> (src, idx, n, dst);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_optimizer_step (const ReliefCudaOptimizerArgs *args, float *params, const float *grad, float *state,
+                            size_t n, cudaStream_t stream)
+{
+  if (n == 0)
+    return cudaSuccess;
+  optimizer_kernel<<<blocks_for (n), kThreads, 0, stream>>> (*args, params, grad, state, n);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_random_normal (float *x, size_t n, uint64_t seed, uint64_t offset, cudaStream_t stream)
+{
+  if (n == 0)
+    return cudaSuccess;
+  random_normal_kernel<<<blocks_for (n), kThreads, 0, stream>>> (x, n, seed, offset);
+  return cudaGetLastError ();
+}
+
+/* ---- the same element functions on the host ---- */
+
+extern "C" void
+relief_cuda_host_random_normal (float *x, size_t n, uint64_t seed, uint64_t offset)
+{
+  for (size_t i = 0; i < n; i++)
+    x[i] = rng_normal (seed, offset + i);
+}
+
+extern "C" void
+relief_cuda_host_act_forward (ReliefCudaActivation act, const float *x, float *y, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    y[i] = act_forward (act, x[i]);
+}
+
+extern "C" void
+relief_cuda_host_act_backward (ReliefCudaActivation act, const float *x, const float *dy, float *dx, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    dx[i] = act_backward (act, x[i], dy[i]);
+}
+
+extern "C" void
+relief_cuda_host_optimizer_step (const ReliefCudaOptimizerArgs *args, float *params, const float *grad,
+                                 float *state, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    optimizer_element (*args, i, n, params, grad, state);
+}
+
+extern "C" double
+relief_cuda_host_loss_row (ReliefCudaLoss loss, const float *logits, int32_t label, int cols, int grad_scale_rows,
+                           float *dlogits, int *correct, int *label_ok)
+{
+  return loss_row (loss, logits, label, cols, grad_scale_rows, dlogits, correct, label_ok);
+}

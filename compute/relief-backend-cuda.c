@@ -1,0 +1,537 @@
+/* relief-backend-cuda.c: the backend table on an NVIDIA GPU.
+ *
+ * gemm goes through cuBLAS, everything else through the kernels of
+ * cuda/relief-cuda-kernels.cu.  All work is queued on one stream; the host waits only
+ * where a result comes back to it (download, dot, loss, sync), so a training step runs
+ * ahead of the host until its loss is read.  Every CUDA and cuBLAS status is checked and
+ * becomes a GError naming the operation; nothing here exits or aborts. */
+#include "cuda/relief-backend-cuda.h"
+#include "cuda/relief-cuda-kernels.h"
+#include "relief-mlp.h"
+
+#include <cublas_v2.h>
+#include <cuda_runtime_api.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+/* Device scratch that grows to the largest request seen. */
+typedef struct {
+  gpointer buf;
+  gsize    bytes;
+} Scratch;
+
+typedef struct {
+  cudaStream_t       stream;
+  cublasHandle_t     blas;
+  ReliefCudaResults *results;    /* device: the scalars reductions leave behind */
+  double            *partials;   /* device: RELIEF_CUDA_DOT_MAX_BLOCKS doubles for dot */
+  Scratch            idx;        /* gather indices */
+  Scratch            loss_rows;  /* per-row loss (double) and flags (int32) */
+} CudaPriv;
+
+static CudaPriv *
+priv_of (ReliefBackend *self)
+{
+  return self->priv;
+}
+
+static gboolean
+cuda_check (cudaError_t status, const char *what, GError **error)
+{
+  if (status == cudaSuccess)
+    return TRUE;
+  /* Reset the runtime's last error, or a failed allocation would be reported again by
+   * the next launch's cudaGetLastError (sticky errors persist regardless). */
+  cudaGetLastError ();
+  g_set_error (error, G_IO_ERROR,
+               status == cudaErrorMemoryAllocation ? G_IO_ERROR_NO_SPACE : G_IO_ERROR_FAILED,
+               _("CUDA %s failed: %s"), what, cudaGetErrorString (status));
+  return FALSE;
+}
+
+static gboolean
+blas_check (cublasStatus_t status, const char *what, GError **error)
+{
+  if (status == CUBLAS_STATUS_SUCCESS)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR,
+               status == CUBLAS_STATUS_ALLOC_FAILED ? G_IO_ERROR_NO_SPACE : G_IO_ERROR_FAILED,
+               _("cuBLAS %s failed: %s"), what, cublasGetStatusString (status));
+  return FALSE;
+}
+
+static gboolean
+scratch_reserve (Scratch *scratch, gsize bytes, const char *what, GError **error)
+{
+  gpointer buf = NULL;
+
+  if (bytes <= scratch->bytes)
+    return TRUE;
+  /* cudaFree waits for the device, so no queued kernel still reads the old buffer. */
+  cudaFree (scratch->buf);
+  scratch->buf = NULL;
+  scratch->bytes = 0;
+  if (!cuda_check (cudaMalloc (&buf, bytes), what, error))
+    return FALSE;
+  scratch->buf = buf;
+  scratch->bytes = bytes;
+  return TRUE;
+}
+
+static void
+cuda_destroy (ReliefBackend *self)
+{
+  CudaPriv *priv = priv_of (self);
+
+  /* Teardown cannot report failures; a broken context fails these calls harmlessly. */
+  if (priv->stream != NULL)
+    cudaStreamSynchronize (priv->stream);
+  cudaFree (priv->idx.buf);
+  cudaFree (priv->loss_rows.buf);
+  cudaFree (priv->partials);
+  cudaFree (priv->results);
+  if (priv->blas != NULL)
+    cublasDestroy (priv->blas);
+  if (priv->stream != NULL)
+    cudaStreamDestroy (priv->stream);
+  g_free (priv);
+  g_free (self);
+}
+
+static gpointer
+cuda_alloc (ReliefBackend *self, gsize bytes, GError **error)
+{
+  gpointer buf = NULL;
+  /* cudaMalloc (0) succeeds with NULL, which callers would read as a failure. */
+  gsize size = MAX (bytes, 1);
+
+  if (!cuda_check (cudaMalloc (&buf, size), "allocation", error))
+    return NULL;
+  if (!cuda_check (cudaMemsetAsync (buf, 0, size, priv_of (self)->stream), "memset", error))
+    {
+      cudaFree (buf);
+      return NULL;
+    }
+  return buf;
+}
+
+static void
+cuda_free (ReliefBackend *self, gpointer buf)
+{
+  /* A failure here is sticky and resurfaces at the next checked call. */
+  if (buf != NULL)
+    cudaFree (buf);
+}
+
+/* From pageable host memory the copy is staged before cudaMemcpyAsync returns, so the
+ * caller may reuse its buffer at once without waiting for the device. */
+static gboolean
+cuda_upload (ReliefBackend *self, gpointer dst, gconstpointer host_src, gsize bytes, GError **error)
+{
+  if (bytes == 0)
+    return TRUE;
+  return cuda_check (cudaMemcpyAsync (dst, host_src, bytes, cudaMemcpyHostToDevice, priv_of (self)->stream),
+                     "upload", error);
+}
+
+static gboolean
+cuda_download (ReliefBackend *self, gpointer host_dst, gconstpointer src, gsize bytes, GError **error)
+{
+  cudaStream_t stream = priv_of (self)->stream;
+
+  if (bytes == 0)
+    return TRUE;
+  return cuda_check (cudaMemcpyAsync (host_dst, src, bytes, cudaMemcpyDeviceToHost, stream), "download", error) &&
+         cuda_check (cudaStreamSynchronize (stream), "download", error);
+}
+
+static gboolean
+cuda_copy (ReliefBackend *self, gpointer dst, gconstpointer src, gsize bytes, GError **error)
+{
+  if (bytes == 0 || dst == src)
+    return TRUE;
+  return cuda_check (cudaMemcpyAsync (dst, src, bytes, cudaMemcpyDeviceToDevice, priv_of (self)->stream),
+                     "device copy", error);
+}
+
+static gboolean
+cuda_sync (ReliefBackend *self, GError **error)
+{
+  return cuda_check (cudaStreamSynchronize (priv_of (self)->stream), "synchronize", error);
+}
+
+static gboolean
+check_gemm_sizes (int m, int n, int k, int batch_count, GError **error)
+{
+  if (m < 0 || n < 0 || k < 0 || batch_count < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("gemm with negative dimensions (%d, %d, %d) or batch count (%d)"), m, n, k, batch_count);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* cuBLAS is column-major: a row-major C = op(A) op(B) is the column-major
+ * C^T = op(B)^T op(A)^T, so the operands swap and keep their own transposes. */
+static gboolean
+cuda_gemm (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k, float alpha,
+           const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc, GError **error)
+{
+  if (!check_gemm_sizes (m, n, k, 0, error))
+    return FALSE;
+  if (m == 0 || n == 0)
+    return TRUE;
+  return blas_check (cublasSgemm (priv_of (self)->blas, trans_b ? CUBLAS_OP_T : CUBLAS_OP_N,
+                                  trans_a ? CUBLAS_OP_T : CUBLAS_OP_N, n, m, k, &alpha, b, ldb, a, lda,
+                                  &beta, c, ldc),
+                     "sgemm", error);
+}
+
+static gboolean
+cuda_gemm_strided_batched (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k,
+                           float alpha, const float *a, int lda, gint64 stride_a,
+                           const float *b, int ldb, gint64 stride_b,
+                           float beta, float *c, int ldc, gint64 stride_c, int batch_count, GError **error)
+{
+  if (!check_gemm_sizes (m, n, k, batch_count, error))
+    return FALSE;
+  if (m == 0 || n == 0 || batch_count == 0)
+    return TRUE;
+  return blas_check (cublasSgemmStridedBatched (priv_of (self)->blas, trans_b ? CUBLAS_OP_T : CUBLAS_OP_N,
+                                                trans_a ? CUBLAS_OP_T : CUBLAS_OP_N, n, m, k, &alpha,
+                                                b, ldb, stride_b, a, lda, stride_a,
+                                                &beta, c, ldc, stride_c, batch_count),
+                     "strided batched sgemm", error);
+}
+
+static gboolean
+cuda_fill (ReliefBackend *self, float *x, gsize n, float value, GError **error)
+{
+  return cuda_check (relief_cuda_fill (x, n, value, priv_of (self)->stream), "fill", error);
+}
+
+static gboolean
+cuda_scale (ReliefBackend *self, float *x, gsize n, float alpha, GError **error)
+{
+  return cuda_check (relief_cuda_scale (x, n, alpha, priv_of (self)->stream), "scale", error);
+}
+
+static gboolean
+cuda_axpy (ReliefBackend *self, gsize n, float alpha, const float *x, float *y, GError **error)
+{
+  return cuda_check (relief_cuda_axpy (n, alpha, x, y, priv_of (self)->stream), "axpy", error);
+}
+
+static gboolean
+cuda_axpby_add (ReliefBackend *self, gsize n, const float *a, float alpha, const float *x,
+                float beta, const float *y, float *out, GError **error)
+{
+  return cuda_check (relief_cuda_axpby_add (n, a, alpha, x, beta, y, out, priv_of (self)->stream),
+                     "axpby", error);
+}
+
+static gboolean
+cuda_add_bias (ReliefBackend *self, float *x, const float *bias, int rows, int cols, GError **error)
+{
+  return cuda_check (relief_cuda_add_bias (x, bias, rows, cols, priv_of (self)->stream), "add_bias", error);
+}
+
+static gboolean
+map_activation (ReliefActivation act, ReliefCudaActivation *out, GError **error)
+{
+  switch (act)
+    {
+    case RELIEF_ACT_RELU:
+      *out = RELIEF_CUDA_ACT_RELU;
+      return TRUE;
+    case RELIEF_ACT_LEAKY_RELU:
+      *out = RELIEF_CUDA_ACT_LEAKY_RELU;
+      return TRUE;
+    case RELIEF_ACT_TANH:
+      *out = RELIEF_CUDA_ACT_TANH;
+      return TRUE;
+    case RELIEF_ACT_GELU:
+      *out = RELIEF_CUDA_ACT_GELU;
+      return TRUE;
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown activation %d"), (int) act);
+      return FALSE;
+    }
+}
+
+static gboolean
+cuda_act_forward (ReliefBackend *self, ReliefActivation act, const float *x, float *y, gsize n, GError **error)
+{
+  ReliefCudaActivation cuda_act;
+
+  return map_activation (act, &cuda_act, error) &&
+         cuda_check (relief_cuda_act_forward (cuda_act, x, y, n, priv_of (self)->stream), "activation", error);
+}
+
+static gboolean
+cuda_act_backward (ReliefBackend *self, ReliefActivation act, const float *x, const float *dy, float *dx,
+                   gsize n, GError **error)
+{
+  ReliefCudaActivation cuda_act;
+
+  return map_activation (act, &cuda_act, error) &&
+         cuda_check (relief_cuda_act_backward (cuda_act, x, dy, dx, n, priv_of (self)->stream),
+                     "activation derivative", error);
+}
+
+static gboolean
+cuda_col_sum (ReliefBackend *self, const float *x, int rows, int cols, float *out, GError **error)
+{
+  return cuda_check (relief_cuda_col_sum (x, rows, cols, out, priv_of (self)->stream), "column sum", error);
+}
+
+static gboolean
+read_results (CudaPriv *priv, ReliefCudaResults *host, const char *what, GError **error)
+{
+  return cuda_check (cudaMemcpyAsync (host, priv->results, sizeof *host, cudaMemcpyDeviceToHost, priv->stream),
+                     what, error) &&
+         cuda_check (cudaStreamSynchronize (priv->stream), what, error);
+}
+
+static gboolean
+cuda_dot (ReliefBackend *self, gsize n, const float *x, const float *y, double *out, GError **error)
+{
+  CudaPriv *priv = priv_of (self);
+  ReliefCudaResults results;
+
+  if (n == 0)
+    {
+      *out = 0.0;
+      return TRUE;
+    }
+  if (!cuda_check (relief_cuda_dot (n, x, y, priv->partials, priv->results, priv->stream), "dot", error) ||
+      !read_results (priv, &results, "dot", error))
+    return FALSE;
+  *out = results.dot;
+  return TRUE;
+}
+
+static gboolean
+cuda_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_t *labels,
+           int rows, int cols, int grad_scale_rows, float *dlogits,
+           double *loss_sum, int *correct, GError **error)
+{
+  CudaPriv *priv = priv_of (self);
+  ReliefCudaLoss kind = loss_kind == RELIEF_LOSS_MSE ? RELIEF_CUDA_LOSS_MSE : RELIEF_CUDA_LOSS_CROSS_ENTROPY;
+  ReliefCudaResults results;
+  double *row_loss;
+  int32_t *row_flags;
+
+  if (loss_kind != RELIEF_LOSS_CROSS_ENTROPY && loss_kind != RELIEF_LOSS_MSE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown loss %d"), loss_kind);
+      return FALSE;
+    }
+  if (cols < 1 || (dlogits != NULL && grad_scale_rows < 1))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Loss over %d outputs scaled by %d rows"), cols, grad_scale_rows);
+      return FALSE;
+    }
+  if (rows <= 0)
+    {
+      *loss_sum = 0.0;
+      *correct = 0;
+      return TRUE;
+    }
+  if (!scratch_reserve (&priv->loss_rows, (sizeof (double) + sizeof (int32_t)) * (gsize) rows,
+                        "loss scratch allocation", error))
+    return FALSE;
+  row_loss = priv->loss_rows.buf;
+  row_flags = (int32_t *) (row_loss + rows);
+  if (!cuda_check (relief_cuda_loss (kind, logits, labels, rows, cols, grad_scale_rows, dlogits,
+                                     row_loss, row_flags, priv->results, priv->stream), "loss", error) ||
+      !read_results (priv, &results, "loss", error))
+    return FALSE;
+
+  if (results.bad_row < rows)
+    {
+      int32_t label;
+
+      if (!cuda_download (self, &label, labels + results.bad_row, sizeof label, error))
+        return FALSE;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("Label %d of row %d is outside 0..%d"), label, results.bad_row, cols - 1);
+      return FALSE;
+    }
+  *loss_sum = results.loss_sum;
+  *correct = results.correct;
+  return TRUE;
+}
+
+static gboolean
+upload_indices (CudaPriv *priv, const int *idx_host, int n, GError **error)
+{
+  gsize bytes = sizeof (int) * (gsize) n;
+
+  return scratch_reserve (&priv->idx, bytes, "index scratch allocation", error) &&
+         cuda_check (cudaMemcpyAsync (priv->idx.buf, idx_host, bytes, cudaMemcpyHostToDevice, priv->stream),
+                     "index upload", error);
+}
+
+static gboolean
+cuda_gather_rows (ReliefBackend *self, const float *src, int cols, const int *idx_host, int n,
+                  float *dst, GError **error)
+{
+  CudaPriv *priv = priv_of (self);
+
+  if (n <= 0 || cols <= 0)
+    return TRUE;
+  return upload_indices (priv, idx_host, n, error) &&
+         cuda_check (relief_cuda_gather_rows (src, cols, priv->idx.buf, n, dst, priv->stream), "gather", error);
+}
+
+static gboolean
+cuda_gather_labels (ReliefBackend *self, const int32_t *src, const int *idx_host, int n,
+                    int32_t *dst, GError **error)
+{
+  CudaPriv *priv = priv_of (self);
+
+  if (n <= 0)
+    return TRUE;
+  return upload_indices (priv, idx_host, n, error) &&
+         cuda_check (relief_cuda_gather_labels (src, priv->idx.buf, n, dst, priv->stream), "label gather", error);
+}
+
+static gboolean
+cuda_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint64 step,
+                     float *params, const float *grad, float *state, gsize n, GError **error)
+{
+  ReliefCudaOptimizerArgs args = {
+    .lr = cfg->lr,
+    .weight_decay = cfg->weight_decay,
+    .momentum = cfg->momentum,
+    .beta1 = cfg->beta1,
+    .beta2 = cfg->beta2,
+    .eps = cfg->eps,
+  };
+
+  if (step < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Optimizer steps count from 1 (got %" G_GINT64_FORMAT ")"), step);
+      return FALSE;
+    }
+  switch (cfg->kind)
+    {
+    case RELIEF_OPT_SGD:
+      args.kind = RELIEF_CUDA_OPT_SGD;
+      break;
+    case RELIEF_OPT_MOMENTUM:
+      args.kind = RELIEF_CUDA_OPT_MOMENTUM;
+      break;
+    case RELIEF_OPT_NESTEROV:
+      args.kind = RELIEF_CUDA_OPT_NESTEROV;
+      break;
+    case RELIEF_OPT_ADAM:
+    case RELIEF_OPT_ADAMW:
+      args.kind = cfg->kind == RELIEF_OPT_ADAM ? RELIEF_CUDA_OPT_ADAM : RELIEF_CUDA_OPT_ADAMW;
+      /* Bias corrections in double on the host, as cpu_optimizer_step computes them. */
+      args.step_size = (float) (cfg->lr / (1.0 - pow (cfg->beta1, (double) step)));
+      args.bc2_sqrt = (float) sqrt (1.0 - pow (cfg->beta2, (double) step));
+      break;
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown optimizer %d"), (int) cfg->kind);
+      return FALSE;
+    }
+  return cuda_check (relief_cuda_optimizer_step (&args, params, grad, state, n, priv_of (self)->stream),
+                     "optimizer step", error);
+}
+
+static gboolean
+cuda_random_normal (ReliefBackend *self, float *x, gsize n, guint64 seed, guint64 offset, GError **error)
+{
+  return cuda_check (relief_cuda_random_normal (x, n, seed, offset, priv_of (self)->stream),
+                     "random normal fill", error);
+}
+
+static gboolean
+usable_device (GError **error)
+{
+  struct cudaDeviceProp prop;
+  int count = 0, device = 0;
+  cudaError_t status = cudaGetDeviceCount (&count);
+
+  if (status == cudaSuccess && count == 0)
+    status = cudaErrorNoDevice;
+  if (status == cudaSuccess)
+    status = cudaGetDevice (&device);
+  if (status == cudaSuccess)
+    status = cudaGetDeviceProperties (&prop, device);
+  /* NOT_SUPPORTED, as for a build without CUDA: this machine cannot run it. */
+  if (status != cudaSuccess)
+    {
+      /* Clear the error so it does not resurface in a later, unrelated check. */
+      cudaGetLastError ();
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("No usable CUDA device: %s"),
+                   cudaGetErrorString (status));
+      return FALSE;
+    }
+  /* The kernels are built for sm_75 and newer (and PTX for later ones). */
+  if (prop.major * 10 + prop.minor < 75)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("No usable CUDA device: %s has compute capability %d.%d, Relief needs 7.5 or newer"),
+                   prop.name, prop.major, prop.minor);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+ReliefBackend *
+relief_backend_cuda_new (GError **error)
+{
+  g_autoptr(ReliefBackend) self = NULL;
+  CudaPriv *priv;
+  gpointer results = NULL, partials = NULL;
+
+  if (!usable_device (error))
+    return NULL;
+
+  self = g_new0 (ReliefBackend, 1);
+  self->name = "cuda";
+  self->destroy = cuda_destroy;
+  self->priv = priv = g_new0 (CudaPriv, 1);
+  /* Non-blocking: the legacy default stream that other libraries may use never
+   * serializes against ours. */
+  if (!cuda_check (cudaStreamCreateWithFlags (&priv->stream, cudaStreamNonBlocking), "stream creation", error) ||
+      !blas_check (cublasCreate (&priv->blas), "handle creation", error) ||
+      !blas_check (cublasSetStream (priv->blas, priv->stream), "stream binding", error) ||
+      !cuda_check (cudaMalloc (&results, sizeof (ReliefCudaResults)), "allocation", error))
+    return NULL;
+  priv->results = results;
+  if (!cuda_check (cudaMalloc (&partials, sizeof (double) * RELIEF_CUDA_DOT_MAX_BLOCKS), "allocation", error))
+    return NULL;
+  priv->partials = partials;
+
+  self->alloc = cuda_alloc;
+  self->free = cuda_free;
+  self->upload = cuda_upload;
+  self->download = cuda_download;
+  self->copy = cuda_copy;
+  self->sync = cuda_sync;
+  self->gemm = cuda_gemm;
+  self->gemm_strided_batched = cuda_gemm_strided_batched;
+  self->fill = cuda_fill;
+  self->scale = cuda_scale;
+  self->axpy = cuda_axpy;
+  self->axpby_add = cuda_axpby_add;
+  self->add_bias = cuda_add_bias;
+  self->act_forward = cuda_act_forward;
+  self->act_backward = cuda_act_backward;
+  self->col_sum = cuda_col_sum;
+  self->dot = cuda_dot;
+  self->loss = cuda_loss;
+  self->gather_rows = cuda_gather_rows;
+  self->gather_labels = cuda_gather_labels;
+  self->optimizer_step = cuda_optimizer_step;
+  self->random_normal = cuda_random_normal;
+  return g_steal_pointer (&self);
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# One-go check of the CUDA backend on a machine with an NVIDIA GPU, run from the
+# repository root:  tests/bench/device-check.sh
+# Configures a GUI-less build (build-device), builds, runs the cuda and compute test
+# suites and the MNIST benchmark, and writes every log to $OUT (default ./device-check-out).
+#
+# HDF5's development files may be missing there: unpacked Debian packages (libhdf5-dev
+# and its libraries, `dpkg-deb -x`) in hdf5-root/ at the repository root are used instead.
+# MNIST is read from $RELIEF_MNIST_DIR (default data-cache/mnist).
+set -x
+root=$(pwd)
+out=${OUT:-$root/device-check-out}
+mkdir -p "$out"
+build=build-device
+mnist=${RELIEF_MNIST_DIR:-data-cache/mnist}
+
+hdf5=$root/hdf5-root
+if [ -d "$hdf5" ]; then
+  # Debian's .pc files name /usr/... literally: point copies of them into hdf5-root.
+  pcdir=$out/hdf5-pkgconfig
+  mkdir -p "$pcdir"
+  for pc in $(find "$hdf5" -name '*hdf5*.pc'); do
+    sed "s|/usr/|$hdf5/usr/|g" "$pc" > "$pcdir/$(basename "$pc")"
+  done
+  [ -f "$pcdir/hdf5.pc" ] || cp "$pcdir/hdf5-serial.pc" "$pcdir/hdf5.pc"
+  libdirs=$hdf5/usr/lib/x86_64-linux-gnu:$hdf5/usr/lib/x86_64-linux-gnu/hdf5/serial
+  export PKG_CONFIG_PATH=$pcdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+  export CPATH=$hdf5/usr/include/hdf5/serial:$hdf5/usr/include${CPATH:+:$CPATH}
+  export LIBRARY_PATH=$libdirs${LIBRARY_PATH:+:$LIBRARY_PATH}
+  export LD_LIBRARY_PATH=$libdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+fi
+
+{ nvidia-smi; nvcc --version || /usr/local/cuda/bin/nvcc --version; } > "$out/device.txt" 2>&1
+
+timeout 300 meson setup "$build" -Dgui=false -Dcuda=enabled > "$out/setup.log" 2>&1 ||
+  timeout 300 meson setup --reconfigure "$build" -Dgui=false -Dcuda=enabled >> "$out/setup.log" 2>&1 ||
+  { echo "setup failed"; exit 1; }
+timeout 600 meson compile -C "$build" > "$out/compile.log" 2>&1 || { echo "build failed"; exit 1; }
+ldd "$build/app/relief" > "$out/ldd.txt" 2>&1
+
+timeout 300 meson test -C "$build" --suite cuda --print-errorlogs --verbose > "$out/test-cuda.log" 2>&1
+echo "cuda suite exit $?" >> "$out/summary.txt"
+# A skip (exit 77: no usable device, e.g. a driver older than the CUDA 13 runtime) is not a pass.
+grep -E '^ *[0-9]+/[0-9]+ ' "$out/test-cuda.log" >> "$out/summary.txt"
+cp "$build/meson-logs/testlog.txt" "$out/testlog-cuda.txt" 2>/dev/null
+timeout 300 meson test -C "$build" --suite compute --print-errorlogs > "$out/test-compute.log" 2>&1
+echo "compute suite exit $?" >> "$out/summary.txt"
+cp "$build/meson-logs/testlog.txt" "$out/testlog-compute.txt" 2>/dev/null
+
+timeout 300 "$build/tests/bench/bench-train-mlp" "$mnist" > "$out/bench.log" 2>&1
+echo "bench exit $?" >> "$out/summary.txt"
+cat "$out/summary.txt" "$out/bench.log"

@@ -1,0 +1,229 @@
+/* test-cuda-host.c: the CUDA kernels' element functions, run on the host, against the CPU
+ * backend.  These are the very functions the kernels call, so this checks the arithmetic
+ * of the CUDA backend (Philox, Box-Muller, activations, optimizers, loss rows) on machines
+ * without a GPU; test-cuda.c checks the kernels themselves where a device exists. */
+#include "relief-backend.h"
+#include "relief-mlp.h"
+#include "relief-rng.h"
+#include "relief-train.h"
+#include "cuda/relief-cuda-kernels.h"
+
+#include <gio/gio.h>
+#include <math.h>
+#include <string.h>
+
+static const gsize sizes[] = { 1, 37, 1000, 4099 };
+
+static ReliefBackend *
+cpu_backend (void)
+{
+  g_autoptr(GError) error = NULL;
+  ReliefBackend *be = relief_backend_new ("cpu", &error);
+
+  g_assert_no_error (error);
+  return be;
+}
+
+static double
+max_abs_diff (const float *a, const float *b, gsize n)
+{
+  double worst = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs ((double) a[i] - b[i]));
+  return worst;
+}
+
+/* The same (seed, offset + i) gives the same float on both sides, bit for bit. */
+static void
+test_random_normal (void)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      gsize n = sizes[s];
+      guint64 seed = G_GUINT64_CONSTANT (0x123456789ABCDEF) + s, offset = G_GUINT64_CONSTANT (1) << 33;
+      g_autofree float *cpu = g_new (float, n);
+      g_autofree float *cuda = g_new (float, n);
+
+      relief_rng_normal_fill (seed, offset, cpu, n);
+      relief_cuda_host_random_normal (cuda, n, seed, offset);
+      g_test_message ("random_normal n=%" G_GSIZE_FORMAT ": max diff %g", n, max_abs_diff (cpu, cuda, n));
+      g_assert_cmpmem (cpu, sizeof (float) * n, cuda, sizeof (float) * n);
+    }
+}
+
+static void
+test_activations (void)
+{
+  static const ReliefActivation acts[] = { RELIEF_ACT_RELU, RELIEF_ACT_LEAKY_RELU, RELIEF_ACT_TANH, RELIEF_ACT_GELU };
+  static const ReliefCudaActivation cuda_acts[] = { RELIEF_CUDA_ACT_RELU, RELIEF_CUDA_ACT_LEAKY_RELU,
+                                                    RELIEF_CUDA_ACT_TANH, RELIEF_CUDA_ACT_GELU };
+  g_autoptr(ReliefBackend) cpu = cpu_backend ();
+  gsize n = 4099;
+  g_autofree float *x = g_new (float, n);
+  g_autofree float *dy = g_new (float, n);
+  g_autofree float *ref = g_new (float, n);
+  g_autofree float *got = g_new (float, n);
+
+  relief_rng_uniform_fill (1, 0, -6.0f, 6.0f, x, n);
+  relief_rng_uniform_fill (2, 0, -1.0f, 1.0f, dy, n);
+  x[0] = 0.0f;
+  for (guint a = 0; a < G_N_ELEMENTS (acts); a++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (cpu->act_forward (cpu, acts[a], x, ref, n, &error));
+      g_assert_no_error (error);
+      relief_cuda_host_act_forward (cuda_acts[a], x, got, n);
+      g_test_message ("%s forward: max diff %g", relief_activation_to_string (acts[a]), max_abs_diff (ref, got, n));
+      g_assert_cmpmem (ref, sizeof (float) * n, got, sizeof (float) * n);
+
+      g_assert_true (cpu->act_backward (cpu, acts[a], x, dy, ref, n, &error));
+      g_assert_no_error (error);
+      relief_cuda_host_act_backward (cuda_acts[a], x, dy, got, n);
+      g_test_message ("%s backward: max diff %g", relief_activation_to_string (acts[a]), max_abs_diff (ref, got, n));
+      g_assert_cmpmem (ref, sizeof (float) * n, got, sizeof (float) * n);
+    }
+}
+
+/* Five steps of each optimizer with weight decay; the CUDA side gets the bias
+ * corrections the way relief-backend-cuda.c computes them. */
+static void
+test_optimizers (void)
+{
+  static const ReliefOptimizerKind kinds[] = { RELIEF_OPT_SGD, RELIEF_OPT_MOMENTUM, RELIEF_OPT_NESTEROV,
+                                               RELIEF_OPT_ADAM, RELIEF_OPT_ADAMW };
+  static const ReliefCudaOptimizer cuda_kinds[] = { RELIEF_CUDA_OPT_SGD, RELIEF_CUDA_OPT_MOMENTUM,
+                                                    RELIEF_CUDA_OPT_NESTEROV, RELIEF_CUDA_OPT_ADAM,
+                                                    RELIEF_CUDA_OPT_ADAMW };
+  g_autoptr(ReliefBackend) cpu = cpu_backend ();
+  gsize n = 1000;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      ReliefOptimizerConfig cfg = { kinds[k], 0.01f, 0.9f, 0.05f, 0.9f, 0.999f, 1e-8f };
+      g_autofree float *params_cpu = g_new (float, n);
+      g_autofree float *params_cuda = g_new (float, n);
+      g_autofree float *grad = g_new (float, n);
+      g_autofree float *state_cpu = g_new0 (float, 2 * n);
+      g_autofree float *state_cuda = g_new0 (float, 2 * n);
+
+      relief_rng_normal_fill (3, 0, params_cpu, n);
+      memcpy (params_cuda, params_cpu, sizeof (float) * n);
+      for (gint64 step = 1; step <= 5; step++)
+        {
+          g_autoptr(GError) error = NULL;
+          ReliefCudaOptimizerArgs args = {
+            .kind = cuda_kinds[k], .lr = cfg.lr, .weight_decay = cfg.weight_decay, .momentum = cfg.momentum,
+            .beta1 = cfg.beta1, .beta2 = cfg.beta2, .eps = cfg.eps,
+            .step_size = (float) (cfg.lr / (1.0 - pow (cfg.beta1, (double) step))),
+            .bc2_sqrt = (float) sqrt (1.0 - pow (cfg.beta2, (double) step)),
+          };
+
+          relief_rng_normal_fill (4, (guint64) step * n, grad, n);
+          g_assert_true (cpu->optimizer_step (cpu, &cfg, step, params_cpu, grad, state_cpu, n, &error));
+          g_assert_no_error (error);
+          relief_cuda_host_optimizer_step (&args, params_cuda, grad, state_cuda, n);
+        }
+      g_test_message ("%s: max diff %g", relief_optimizer_to_string (kinds[k]),
+                      max_abs_diff (params_cpu, params_cuda, n));
+      g_assert_cmpmem (params_cpu, sizeof (float) * n, params_cuda, sizeof (float) * n);
+      g_assert_cmpmem (state_cpu, sizeof (float) * 2 * n, state_cuda, sizeof (float) * 2 * n);
+    }
+}
+
+/* Row by row, the loss, correctness and gradient of both losses equal the CPU's. */
+static void
+test_loss_rows (void)
+{
+  static const int widths[] = { 1, 3, 10, 37 };
+  g_autoptr(ReliefBackend) cpu = cpu_backend ();
+  int rows = 41;
+
+  for (int kind = RELIEF_LOSS_CROSS_ENTROPY; kind <= RELIEF_LOSS_MSE; kind++)
+    for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+      {
+        int cols = widths[w], cpu_correct, cuda_correct = 0;
+        g_autoptr(GError) error = NULL;
+        g_autofree float *logits = g_new (float, rows * cols);
+        g_autofree float *dcpu = g_new (float, rows * cols);
+        g_autofree float *dcuda = g_new (float, rows * cols);
+        g_autofree int32_t *labels = g_new (int32_t, rows);
+        double cpu_sum, cuda_sum = 0.0;
+
+        relief_rng_normal_fill (5 + w, 0, logits, (gsize) rows * cols);
+        for (int r = 0; r < rows; r++)
+          labels[r] = (r * 7) % cols;
+        /* A tie: the lowest index wins on both sides. */
+        logits[0] = logits[cols - 1];
+        g_assert_true (cpu->loss (cpu, kind, logits, labels, rows, cols, 64, dcpu, &cpu_sum, &cpu_correct, &error));
+        g_assert_no_error (error);
+        for (int r = 0; r < rows; r++)
+          {
+            int correct, label_ok;
+
+            cuda_sum += relief_cuda_host_loss_row (kind == RELIEF_LOSS_MSE ? RELIEF_CUDA_LOSS_MSE
+                                                                             : RELIEF_CUDA_LOSS_CROSS_ENTROPY,
+                                                   logits + r * cols, labels[r], cols, 64, dcuda + r * cols,
+                                                   &correct, &label_ok);
+            g_assert_true (label_ok);
+            cuda_correct += correct;
+          }
+        g_test_message ("%s, %d columns: loss %g vs %g, gradient max diff %g", relief_loss_to_string (kind), cols,
+                        cpu_sum, cuda_sum, max_abs_diff (dcpu, dcuda, (gsize) rows * cols));
+        g_assert_cmpfloat (cpu_sum, ==, cuda_sum);
+        g_assert_cmpint (cpu_correct, ==, cuda_correct);
+        g_assert_cmpmem (dcpu, sizeof (float) * rows * cols, dcuda, sizeof (float) * rows * cols);
+      }
+}
+
+static void
+test_bad_label (void)
+{
+  float logits[3] = { 0.0f, 1.0f, 2.0f };
+  int correct = 1, label_ok = 1;
+
+  g_assert_cmpfloat (relief_cuda_host_loss_row (RELIEF_CUDA_LOSS_CROSS_ENTROPY, logits, 3, 3, 1, NULL,
+                                                &correct, &label_ok), ==, 0.0);
+  g_assert_false (label_ok);
+  g_assert_false (correct);
+  relief_cuda_host_loss_row (RELIEF_CUDA_LOSS_MSE, logits, -1, 3, 1, NULL, &correct, &label_ok);
+  g_assert_false (label_ok);
+}
+
+/* Without a device, asking for CUDA is an error that says why, and auto falls back. */
+static void
+test_lookup (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefBackend) cuda = relief_backend_new ("cuda", &error);
+  g_autoptr(ReliefBackend) autopicked = relief_backend_new ("auto", NULL);
+
+  g_assert_nonnull (autopicked);
+  if (cuda != NULL)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpstr (cuda->name, ==, "cuda");
+      g_assert_cmpstr (autopicked->name, ==, "cuda");
+    }
+  else
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+      g_assert_true (g_str_has_prefix (error->message, "No usable CUDA device: "));
+      g_test_message ("%s", error->message);
+      g_assert_cmpstr (autopicked->name, ==, "cpu");
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cuda/host/random-normal", test_random_normal);
+  g_test_add_func ("/cuda/host/activations", test_activations);
+  g_test_add_func ("/cuda/host/optimizers", test_optimizers);
+  g_test_add_func ("/cuda/host/loss-rows", test_loss_rows);
+  g_test_add_func ("/cuda/host/bad-label", test_bad_label);
+  g_test_add_func ("/cuda/host/lookup", test_lookup);
+  return g_test_run ();
+}

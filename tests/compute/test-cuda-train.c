@@ -1,0 +1,179 @@
+/* test-cuda-train.c: whole computations on the CUDA and CPU backends side by side: 200
+ * training steps of a [2,32,32,3] MLP with each optimizer, and a point-by-point landscape.
+ * Exits 77 (skipped) when no CUDA device is usable. */
+#include "relief-landscape.h"
+#include "relief-rng.h"
+#include "relief-train.h"
+
+#include <gio/gio.h>
+#include <math.h>
+
+static const int sizes[] = { 2, 32, 32, 3 };
+
+/* 20 steps per epoch at batch 32, 10 epochs: 200 steps. */
+#define N_TRAIN 640
+#define BATCH 32
+#define EPOCHS 10
+#define N_STEPS (N_TRAIN / BATCH * EPOCHS)
+
+/* Final parameters may drift apart by float rounding amplified over 200 steps: allowed
+ * up to this fraction of the largest parameter magnitude. */
+#define PARAM_TOLERANCE 1e-4
+
+static ReliefBackend *cpu, *gpu;
+
+/* Three overlapping Gaussian blobs, so the loss stays well above zero and relative
+ * differences of the curves stay meaningful. */
+static ReliefDataset *
+make_blobs (void)
+{
+  ReliefDataset *ds = relief_dataset_new ("blobs", 2, 3, N_TRAIN, 0);
+
+  for (int i = 0; i < N_TRAIN; i++)
+    {
+      int label = i % 3;
+      double angle = 2.0 * G_PI * label / 3.0;
+
+      ds->x_train[2 * i] = (float) (1.2 * cos (angle) + 0.8 * relief_rng_normal (7, 2 * i));
+      ds->x_train[2 * i + 1] = (float) (1.2 * sin (angle) + 0.8 * relief_rng_normal (7, 2 * i + 1));
+      ds->y_train[i] = label;
+    }
+  ds->generated = TRUE;
+  return ds;
+}
+
+static void
+record_loss (gint64 step, gint64 total_steps, double batch_loss, gpointer user_data)
+{
+  double *curve = user_data;
+
+  g_assert_cmpint (step, >=, 1);
+  g_assert_cmpint (step, <=, N_STEPS);
+  curve[step - 1] = batch_loss;
+}
+
+static void
+train_on (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
+          float *params, double *curve)
+{
+  g_autoptr(GError) error = NULL;
+  ReliefTrainCallbacks callbacks = { .progress = record_loss, .user_data = curve };
+
+  relief_mlp_init_params (spec, config->seed, params);
+  g_assert_cmpint (relief_train (be, spec, ds, config, params, &callbacks, NULL, &error), ==,
+                   RELIEF_TRAIN_COMPLETED);
+  g_assert_no_error (error);
+}
+
+static void
+test_training (gconstpointer data)
+{
+  ReliefOptimizerKind kind = GPOINTER_TO_INT (data);
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_TANH,
+                                                       RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr(ReliefDataset) ds = make_blobs ();
+  gsize n_params = relief_mlp_spec_n_params (spec);
+  g_autofree float *params_cpu = g_new (float, n_params);
+  g_autofree float *params_gpu = g_new (float, n_params);
+  double curve_cpu[N_STEPS], curve_gpu[N_STEPS];
+  double worst_curve = 0.0, worst_param = 0.0, largest = 0.0;
+  ReliefTrainConfig config;
+
+  relief_train_config_init_defaults (&config);
+  config.optimizer.kind = kind;
+  config.optimizer.lr = kind >= RELIEF_OPT_ADAM ? 0.003f : 0.05f;
+  config.optimizer.weight_decay = kind == RELIEF_OPT_ADAMW ? 0.01f : 0.0f;
+  config.batch_size = BATCH;
+  config.epochs = EPOCHS;
+  config.eval_every = N_STEPS;
+  config.seed = 42;
+
+  train_on (cpu, spec, ds, &config, params_cpu, curve_cpu);
+  train_on (gpu, spec, ds, &config, params_gpu, curve_gpu);
+
+  for (int s = 0; s < N_STEPS; s++)
+    worst_curve = MAX (worst_curve, fabs (curve_cpu[s] - curve_gpu[s]) / fabs (curve_cpu[s]));
+  for (gsize i = 0; i < n_params; i++)
+    {
+      worst_param = MAX (worst_param, fabs ((double) params_cpu[i] - params_gpu[i]));
+      largest = MAX (largest, fabs (params_cpu[i]));
+    }
+  g_test_message ("%s: loss %.4f -> %.4f; curves differ by at most %.3g (relative), parameters by %.3g "
+                  "(largest parameter %.3g)", relief_optimizer_to_string (kind), curve_cpu[0],
+                  curve_cpu[N_STEPS - 1], worst_curve, worst_param, largest);
+  /* It learned something, so the comparison is not between two flat lines. */
+  g_assert_cmpfloat (curve_cpu[N_STEPS - 1], <, curve_cpu[0]);
+  g_assert_cmpfloat (worst_curve, <=, 1e-3);
+  g_assert_cmpfloat (worst_param, <=, PARAM_TOLERANCE * largest);
+}
+
+/* A 7x7 surface around trained-looking weights, every cell on both backends. */
+static void
+test_landscape (void)
+{
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU,
+                                                       RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr(ReliefDataset) ds = make_blobs ();
+  g_autoptr(GError) error = NULL;
+  gsize n_params = relief_mlp_spec_n_params (spec);
+  g_autofree float *center = g_new (float, n_params);
+  g_autofree float *xdir = g_new (float, n_params);
+  g_autofree float *ydir = g_new (float, n_params);
+  ReliefGridAxis axis = { -1.0, 1.0, 7 };
+  double grid[7], loss_cpu[49], loss_gpu[49], acc_cpu[49], acc_gpu[49];
+  double worst_loss = 0.0, worst_acc = 0.0;
+
+  relief_mlp_init_params (spec, 3, center);
+  relief_direction_random_filter (spec, center, 1, xdir);
+  relief_direction_random_filter (spec, center, 2, ydir);
+  relief_grid_axis_values (&axis, grid);
+  for (int i = 0; i < 49; i++)
+    loss_cpu[i] = loss_gpu[i] = acc_cpu[i] = acc_gpu[i] = NAN;
+
+  g_assert_true (relief_surface_compute (cpu, spec, center, xdir, ydir, grid, 7, grid, 7, ds->x_train, ds->y_train,
+                                         N_TRAIN, loss_cpu, acc_cpu, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (relief_surface_compute (gpu, spec, center, xdir, ydir, grid, 7, grid, 7, ds->x_train, ds->y_train,
+                                         N_TRAIN, loss_gpu, acc_gpu, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 49; i++)
+    {
+      g_assert_true (isfinite (loss_cpu[i]) && isfinite (loss_gpu[i]));
+      worst_loss = MAX (worst_loss, fabs (loss_cpu[i] - loss_gpu[i]) / loss_cpu[i]);
+      worst_acc = MAX (worst_acc, fabs (acc_cpu[i] - acc_gpu[i]));
+    }
+  g_test_message ("landscape: loss differs by at most %.3g (relative), accuracy by %.3g points",
+                  worst_loss, worst_acc);
+  g_assert_cmpfloat (worst_loss, <=, 1e-5);
+  /* A sample whose two top logits are within rounding may flip: at most one of them. */
+  g_assert_cmpfloat (worst_acc, <=, 100.0 / N_TRAIN + 1e-9);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gpu = relief_backend_new ("cuda", &error);
+  if (gpu == NULL)
+    {
+      g_printerr ("Skipping: %s\n", error->message);
+      return 77;
+    }
+  cpu = relief_backend_new ("cpu", &error);
+  g_assert_no_error (error);
+
+  g_test_init (&argc, &argv, NULL);
+  for (ReliefOptimizerKind kind = RELIEF_OPT_SGD; kind <= RELIEF_OPT_ADAMW; kind++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cuda/train/%s", relief_optimizer_to_string (kind));
+
+      g_test_add_data_func (path, GINT_TO_POINTER (kind), test_training);
+    }
+  g_test_add_func ("/cuda/landscape", test_landscape);
+  status = g_test_run ();
+  relief_backend_free (gpu);
+  relief_backend_free (cpu);
+  return status;
+}
