@@ -2,6 +2,7 @@
 #include "relief-figures.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #define TITLE_SIZE 11.0
 #define TITLE_BAND 24.0
@@ -12,7 +13,35 @@ relief_figure_options_init (ReliefFigureOptions *opt)
   *opt = (ReliefFigureOptions) {
     .colormap = RELIEF_COLORMAP_VIRIDIS,
     .n_levels = 12,
+    .kind = RELIEF_FIGURE_CONTOUR,
+    .path_marker = -1,
+    .azimuth = RELIEF_SURFACE3D_AZIMUTH,
+    .elevation = RELIEF_SURFACE3D_ELEVATION,
   };
+}
+
+static const char *const kind_names[] = { "contour", "heatmap", "3d", "1d" };
+
+const char *
+relief_figure_kind_to_string (ReliefFigureKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+
+  return kind_names[kind];
+}
+
+gboolean
+relief_figure_kind_from_string (const char *s, ReliefFigureKind *kind, GError **error)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (kind_names); k++)
+    if (g_strcmp0 (s, kind_names[k]) == 0)
+      {
+        *kind = (ReliefFigureKind) k;
+        return TRUE;
+      }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("unknown figure kind “%s” (contour, heatmap, 3d, 1d)"), s ? s : "");
+  return FALSE;
 }
 
 /* A figure-wide title above side-by-side or stacked panels; returns the height it took. */
@@ -59,24 +88,27 @@ train_test_series (ReliefLineSeries series[2], int n, const double *x, const dou
   return 2;
 }
 
+/* Loss above accuracy along x, for row `row` of the surface. */
 static void
-figure_surface_1d (cairo_t *cr, double width, double height, const ReliefSurface *s,
+figure_surface_1d (cairo_t *cr, double width, double height, const ReliefSurface *s, int row,
                    const ReliefFigureOptions *opt)
 {
   ReliefLineSeries loss[2], acc[2];
   ReliefLinePlotSpec loss_spec = { 0 }, acc_spec = { 0 };
   double top = height / 2;
+  gsize at = (gsize) row * s->nx;
+  const double *test_loss = s->test_loss ? s->test_loss + at : NULL, *test_acc = s->test_acc ? s->test_acc + at : NULL;
 
   loss_spec.title = opt->title;
   loss_spec.ylabel = _("loss");
-  loss_spec.n_series = train_test_series (loss, s->nx, s->xcoords, s->train_loss, s->test_loss);
+  loss_spec.n_series = train_test_series (loss, s->nx, s->xcoords, s->train_loss + at, test_loss);
   loss_spec.series = loss;
   loss_spec.log_y = opt->log_scale;
   loss_spec.legend = loss_spec.n_series > 1;
 
   acc_spec.xlabel = opt->xlabel ? opt->xlabel : _("x direction");
   acc_spec.ylabel = _("accuracy (%)");
-  acc_spec.n_series = train_test_series (acc, s->nx, s->xcoords, s->train_acc, s->test_acc);
+  acc_spec.n_series = train_test_series (acc, s->nx, s->xcoords, s->train_acc + at, test_acc);
   acc_spec.series = acc;
   acc_spec.legend = acc_spec.n_series > 1;
 
@@ -92,7 +124,33 @@ relief_figure_surface (cairo_t *cr, double width, double height, const ReliefSur
 
   if (s->ny <= 1 || s->ycoords == NULL)
     {
-      figure_surface_1d (cr, width, height, s, opt);
+      figure_surface_1d (cr, width, height, s, 0, opt);
+      return;
+    }
+  if (opt->kind == RELIEF_FIGURE_1D)
+    {
+      int row = 0;
+
+      for (int j = 1; j < s->ny; j++)
+        if (fabs (s->ycoords[j] - opt->slice_y) < fabs (s->ycoords[row] - opt->slice_y))
+          row = j;
+      figure_surface_1d (cr, width, height, s, row, opt);
+      return;
+    }
+  if (opt->kind == RELIEF_FIGURE_3D)
+    {
+      ReliefSurface3DSpec spec3 = {
+        .title = opt->title,
+        .xlabel = opt->xlabel ? opt->xlabel : _("x direction"),
+        .ylabel = opt->ylabel ? opt->ylabel : _("y direction"),
+        .zlabel = _("train loss"),
+        .nx = s->nx, .ny = s->ny, .xs = s->xcoords, .ys = s->ycoords, .z = s->train_loss,
+        .colormap = opt->colormap, .log_scale = opt->log_scale, .show_colorbar = TRUE,
+        .azimuth = opt->azimuth, .elevation = opt->elevation, .zoom = 1,
+        .n_path = opt->n_path, .path_x = opt->path_x, .path_y = opt->path_y, .path_marker = opt->path_marker,
+      };
+
+      relief_plot_surface3d (cr, width, height, &spec3);
       return;
     }
   spec.title = opt->title;
@@ -105,13 +163,17 @@ relief_figure_surface (cairo_t *cr, double width, double height, const ReliefSur
   spec.ys = s->ycoords;
   spec.z = s->train_loss;
   spec.colormap = opt->colormap;
-  spec.filled = TRUE;
+  spec.filled = opt->kind != RELIEF_FIGURE_HEATMAP;
   spec.n_levels = opt->n_levels;
   spec.log_scale = opt->log_scale;
   spec.show_colorbar = TRUE;
   spec.has_marker = opt->has_marker;
   spec.marker_x = opt->marker_x;
   spec.marker_y = opt->marker_y;
+  spec.n_path = opt->n_path;
+  spec.path_x = opt->path_x;
+  spec.path_y = opt->path_y;
+  spec.path_marker = opt->path_marker;
   relief_plot_heatmap (cr, width, height, &spec, NULL);
 }
 

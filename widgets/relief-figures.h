@@ -10,6 +10,17 @@
 
 G_BEGIN_DECLS
 
+typedef enum {
+  RELIEF_FIGURE_CONTOUR,    /* filled contours with contour lines */
+  RELIEF_FIGURE_HEATMAP,    /* a smooth image with contour lines */
+  RELIEF_FIGURE_3D,         /* the surface in 3D */
+  RELIEF_FIGURE_1D,         /* loss and accuracy along x: a 1D slice, or a row of a 2D one */
+} ReliefFigureKind;
+
+/* "contour", "heatmap", "3d", "1d". */
+const char *relief_figure_kind_to_string   (ReliefFigureKind kind);
+gboolean    relief_figure_kind_from_string (const char *s, ReliefFigureKind *kind, GError **error);
+
 typedef struct {
   ReliefColormap colormap;
   int            n_levels;           /* contour levels of a 2D surface (default 12) */
@@ -18,11 +29,19 @@ typedef struct {
   const char    *xlabel, *ylabel;    /* NULL: "x direction", "y direction" */
   gboolean       has_marker;         /* a marker at (marker_x, marker_y) on a 2D surface */
   double         marker_x, marker_y;
+  ReliefFigureKind kind;             /* of a 2D surface; 1D slices are always drawn as 1D */
+  double         slice_y;            /* RELIEF_FIGURE_1D of a 2D surface: the row nearest it */
+  /* A path over a 2D surface (the training trajectory on a PCA plane), n_path == 0: none;
+   * on the map, or on the surface in 3D. */
+  int            n_path;
+  const double  *path_x, *path_y;
+  int            path_marker;        /* the highlighted point, -1 none */
+  double         azimuth, elevation; /* RELIEF_FIGURE_3D: the view, in degrees */
 } ReliefFigureOptions;
 
 void relief_figure_options_init (ReliefFigureOptions *opt);
 
-/* 2D: filled contours of the training loss with contour lines and a colorbar; 1D (ny == 1):
+/* 2D: the training loss as opt->kind says, with a colorbar; 1D (ny == 1) or kind 1D:
  * loss above accuracy along the direction. */
 void relief_figure_surface (cairo_t *cr, double width, double height, const ReliefSurface *s,
                             const ReliefFigureOptions *opt);

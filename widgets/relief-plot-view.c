@@ -3,6 +3,10 @@
  *
  * The plot is rendered once into an image surface and reused until the data or the size
  * changes, so that hovering only repaints the image and the crosshair on top.
+ *
+ * Heatmaps zoom (scroll) and pan (drag) without resampling anything here: the view keeps
+ * a data window, shows the rendered image scaled and moved into it at once, and reports
+ * the window ("view-changed") for the owner to recompute and set the new grid.
  */
 #include "relief-plot-view.h"
 
@@ -12,6 +16,11 @@
 /* The plot core sizes text and lines in points; on screen a point is about 1.25 pixels
  * (as matplotlib shows figures at 100 dpi or so), which keeps tick labels readable. */
 #define SCREEN_ZOOM 1.25
+/* Scroll steps arrive in bursts; the owner hears of the window once the burst is over. */
+#define SCROLL_SETTLE_MS 150
+#define ZOOM_STEP 1.2
+/* Pixels a press must move before it pans: below that it is a click. */
+#define PAN_THRESHOLD 4.0
 
 typedef enum {
   MODE_EMPTY,
@@ -36,6 +45,15 @@ struct _ReliefPlotView {
   /* pointer, in widget coordinates */
   gboolean           hovering;
   double             hover_x, hover_y;
+  gboolean           has_pointer;
+  double             pointer_x, pointer_y;
+
+  /* zoom and pan: the data window shown, when it differs from the rendered one */
+  gboolean           has_window;
+  double             window[4];          /* xmin, xmax, ymin, ymax */
+  double             drag_start[4];
+  gboolean           dragging, panned;
+  guint              settle_id;
 };
 
 G_DEFINE_FINAL_TYPE (ReliefPlotView, relief_plot_view, GTK_TYPE_WIDGET)
@@ -50,6 +68,8 @@ enum {
   HOVER,
   HOVER_END,
   CLICKED,
+  VIEW_CHANGED,
+  VIEW_RESET,
   N_SIGNALS
 };
 
@@ -78,6 +98,8 @@ clear_data (ReliefPlotView *self)
       g_free ((double *) h->xs);
       g_free ((double *) h->ys);
       g_free ((double *) h->z);
+      g_free ((double *) h->path_x);
+      g_free ((double *) h->path_y);
     }
   else if (self->mode == MODE_LINES)
     {
@@ -145,6 +167,51 @@ ensure_cache (ReliefPlotView *self)
   return TRUE;
 }
 
+/* The frame with the limits of the data window shown (they differ while zooming or
+ * panning ahead of new data). */
+static ReliefPlotFrame
+view_frame (ReliefPlotView *self)
+{
+  ReliefPlotFrame f = self->frame;
+
+  if (self->has_window)
+    {
+      f.xmin = self->window[0];
+      f.xmax = self->window[1];
+      f.ymin = self->window[2];
+      f.ymax = self->window[3];
+    }
+  return f;
+}
+
+static void
+get_window (ReliefPlotView *self, double w[4])
+{
+  ReliefPlotFrame f = view_frame (self);
+
+  w[0] = f.xmin;
+  w[1] = f.xmax;
+  w[2] = f.ymin;
+  w[3] = f.ymax;
+}
+
+static void
+set_window (ReliefPlotView *self, const double w[4])
+{
+  memcpy (self->window, w, sizeof self->window);
+  self->has_window = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+emit_view_changed (ReliefPlotView *self)
+{
+  double w[4];
+
+  get_window (self, w);
+  g_signal_emit (self, signals[VIEW_CHANGED], 0, w[0], w[1], w[2], w[3]);
+}
+
 /* The grid index nearest to v, or -1 when v is outside the grid's extent (half a unit
  * around a single point, as the plot core draws it). */
 static int
@@ -168,6 +235,33 @@ nearest_index (const double *c, int n, double v)
   return v - c[lo] <= c[hi] - v ? lo : hi;
 }
 
+/* The data limits the plot core gives a grid axis. */
+static void
+grid_extent (const double *c, int n, double *lo, double *hi)
+{
+  double centre = c && n == 1 ? c[0] : 0;
+
+  *lo = c && n >= 2 ? c[0] : centre - 0.5;
+  *hi = c && n >= 2 ? c[n - 1] : centre + 0.5;
+}
+
+/* New data for the window being shown ends the zoom or pan; data for another window (a
+ * coarse pass for an older window, while the user goes on zooming) are shown in it. */
+static void
+drop_window_if_reached (ReliefPlotView *self)
+{
+  double lo[2], hi[2];
+  const double *w = self->window;
+
+  if (!self->has_window || self->dragging || self->settle_id)
+    return;
+  grid_extent (self->heatmap.xs, self->heatmap.nx, &lo[0], &hi[0]);
+  grid_extent (self->heatmap.ys, self->heatmap.ny, &lo[1], &hi[1]);
+  if (fabs (lo[0] - w[0]) <= 1e-6 * (w[1] - w[0]) && fabs (hi[0] - w[1]) <= 1e-6 * (w[1] - w[0])
+      && fabs (lo[1] - w[2]) <= 1e-6 * (w[3] - w[2]) && fabs (hi[1] - w[3]) <= 1e-6 * (w[3] - w[2]))
+    self->has_window = FALSE;
+}
+
 /* ---- pointer ---- */
 
 static void
@@ -183,9 +277,19 @@ end_hover (ReliefPlotView *self)
 static void
 on_motion (GtkEventControllerMotion *controller, double px, double py, ReliefPlotView *self)
 {
+  ReliefPlotFrame f;
   double x, y;
 
-  if (!ensure_cache (self) || !relief_plot_frame_to_data (&self->frame, px, py, &x, &y))
+  self->has_pointer = TRUE;
+  self->pointer_x = px;
+  self->pointer_y = py;
+  if (!ensure_cache (self))
+    {
+      end_hover (self);
+      return;
+    }
+  f = view_frame (self);
+  if (!relief_plot_frame_to_data (&f, px, py, &x, &y))
     {
       end_hover (self);
       return;
@@ -200,16 +304,104 @@ on_motion (GtkEventControllerMotion *controller, double px, double py, ReliefPlo
 static void
 on_leave (GtkEventControllerMotion *controller, ReliefPlotView *self)
 {
+  self->has_pointer = FALSE;
   end_hover (self);
 }
 
+/* A double click asks for the home window; the owner knows what that is. */
 static void
 on_pressed (GtkGestureClick *gesture, int n_press, double px, double py, ReliefPlotView *self)
 {
+  if (n_press == 2 && self->mode == MODE_HEATMAP)
+    g_signal_emit (self, signals[VIEW_RESET], 0);
+}
+
+/* Clicks count on release: a press that turns into a drag (a pan) is no click, and the
+ * click gesture gives up by itself once the pointer moves past the drag threshold. */
+static void
+on_released (GtkGestureClick *gesture, int n_press, double px, double py, ReliefPlotView *self)
+{
+  ReliefPlotFrame f;
   double x, y;
 
-  if (ensure_cache (self) && relief_plot_frame_to_data (&self->frame, px, py, &x, &y))
+  if (n_press != 1 || !ensure_cache (self))
+    return;
+  f = view_frame (self);
+  if (relief_plot_frame_to_data (&f, px, py, &x, &y))
     g_signal_emit (self, signals[CLICKED], 0, x, y);
+}
+
+static gboolean
+settle_scroll (gpointer user_data)
+{
+  ReliefPlotView *self = user_data;
+
+  self->settle_id = 0;
+  emit_view_changed (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Zooms about the data point under the pointer (the centre when the pointer is not over
+ * the data area), so that the point stays where it is on screen. */
+static gboolean
+on_scroll (GtkEventControllerScroll *controller, double dx, double dy, ReliefPlotView *self)
+{
+  ReliefPlotFrame f;
+  double factor, cx, cy, w[4];
+
+  if (self->mode != MODE_HEATMAP || dy == 0 || !ensure_cache (self))
+    return FALSE;
+  f = view_frame (self);
+  if (!self->has_pointer || !relief_plot_frame_to_data (&f, self->pointer_x, self->pointer_y, &cx, &cy))
+    {
+      cx = (f.xmin + f.xmax) / 2;
+      cy = (f.ymin + f.ymax) / 2;
+    }
+  factor = pow (ZOOM_STEP, CLAMP (dy, -5, 5));
+  w[0] = cx - (cx - f.xmin) * factor;
+  w[1] = cx + (f.xmax - cx) * factor;
+  w[2] = cy - (cy - f.ymin) * factor;
+  w[3] = cy + (f.ymax - cy) * factor;
+  set_window (self, w);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->settle_id = g_timeout_add (SCROLL_SETTLE_MS, settle_scroll, self);
+  return TRUE;
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture, double px, double py, ReliefPlotView *self)
+{
+  self->dragging = self->mode == MODE_HEATMAP && ensure_cache (self);
+  self->panned = FALSE;
+  if (self->dragging)
+    get_window (self, self->drag_start);
+}
+
+/* Moves the window against the pointer, so that the data follow it. */
+static void
+on_drag_update (GtkGestureDrag *gesture, double ox, double oy, ReliefPlotView *self)
+{
+  const ReliefPlotFrame *f = &self->frame;
+  const double *s = self->drag_start;
+  double dx, dy;
+
+  if (!self->dragging || (!self->panned && hypot (ox, oy) < PAN_THRESHOLD))
+    return;
+  self->panned = TRUE;
+  dx = -ox / f->pw * (s[1] - s[0]);
+  dy = oy / f->ph * (s[3] - s[2]);
+  set_window (self, (const double[4]) { s[0] + dx, s[1] + dx, s[2] + dy, s[3] + dy });
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture, double ox, double oy, ReliefPlotView *self)
+{
+  if (!self->dragging)
+    return;
+  on_drag_update (gesture, ox, oy, self);
+  self->dragging = FALSE;
+  if (self->panned)
+    emit_view_changed (self);
 }
 
 /* ---- drawing ---- */
@@ -222,7 +414,11 @@ draw_hover (ReliefPlotView *self, cairo_t *cr, int width, int height)
   g_autofree char *text = NULL;
   cairo_text_extents_t e;
 
-  relief_plot_frame_to_data (f, self->hover_x, self->hover_y, &x, &y);
+  {
+    ReliefPlotFrame vf = view_frame (self);
+
+    relief_plot_frame_to_data (&vf, self->hover_x, self->hover_y, &x, &y);
+  }
   if (self->mode == MODE_HEATMAP && relief_plot_view_heatmap_value_at (self, x, y, &z))
     text = g_strdup_printf ("%.4g, %.4g: %.4g", x, y, z);
   else
@@ -271,6 +467,33 @@ draw_hover (ReliefPlotView *self, cairo_t *cr, int width, int height)
   cairo_restore (cr);
 }
 
+/* The rendered data area moved and scaled into the data window now shown (the axes keep
+ * their old ticks until the owner sets the new data). */
+static void
+draw_in_window (ReliefPlotView *self, cairo_t *cr)
+{
+  const ReliefPlotFrame *f = &self->frame;
+  const double *w = self->window;
+  double sx = (f->xmax - f->xmin) / (w[1] - w[0]), sy = (f->ymax - f->ymin) / (w[3] - w[2]);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, f->px, f->py, f->pw, f->ph);
+  cairo_clip (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  /* Device x of data x is px + (x - xmin) / (xmax - xmin) pw in either window; y runs
+   * downwards from py + ph. */
+  cairo_translate (cr, f->px + (f->xmin - w[0]) / (w[1] - w[0]) * f->pw,
+                   f->py + f->ph - (f->ymin - w[2]) / (w[3] - w[2]) * f->ph);
+  cairo_scale (cr, sx, sy);
+  cairo_translate (cr, -f->px, -(f->py + f->ph));
+  cairo_rectangle (cr, f->px, f->py, f->pw, f->ph);
+  cairo_clip (cr);
+  cairo_set_source_surface (cr, self->cache, 0, 0);
+  cairo_paint (cr);
+  cairo_restore (cr);
+}
+
 static void
 draw_placeholder (ReliefPlotView *self, GtkSnapshot *snapshot, int width, int height)
 {
@@ -307,6 +530,8 @@ relief_plot_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cairo_set_source_surface (cr, self->cache, 0, 0);
   cairo_paint (cr);
+  if (self->has_window)
+    draw_in_window (self, cr);
   if (self->hovering)
     draw_hover (self, cr, width, height);
   cairo_destroy (cr);
@@ -330,6 +555,7 @@ relief_plot_view_finalize (GObject *object)
   ReliefPlotView *self = RELIEF_PLOT_VIEW (object);
 
   clear_data (self);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
   g_clear_pointer (&self->placeholder_text, g_free);
   G_OBJECT_CLASS (relief_plot_view_parent_class)->finalize (object);
@@ -390,6 +616,14 @@ relief_plot_view_class_init (ReliefPlotViewClass *klass)
   /* A primary click inside the data area, in data coordinates. */
   signals[CLICKED] = g_signal_new ("clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  /* A heatmap zoomed or panned to a new data window (xmin, xmax, ymin, ymax): once per
+   * drag and per burst of scroll steps.  The owner computes the grid for it and sets it. */
+  signals[VIEW_CHANGED] = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                        NULL, NULL, G_TYPE_NONE, 4, G_TYPE_DOUBLE, G_TYPE_DOUBLE,
+                                        G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  /* A double click on a heatmap: back to the home window, whatever the owner calls home. */
+  signals[VIEW_RESET] = g_signal_new ("view-reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                      NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "reliefplotview");
 }
@@ -398,7 +632,9 @@ static void
 relief_plot_view_init (ReliefPlotView *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *drag = gtk_gesture_drag_new ();
 
   g_signal_connect (motion, "enter", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
@@ -407,7 +643,17 @@ relief_plot_view_init (ReliefPlotView *self)
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  g_signal_connect (click, "released", G_CALLBACK (on_released), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 }
 
 /* ---- API ---- */
@@ -436,8 +682,23 @@ relief_plot_view_set_heatmap (ReliefPlotView *self, const ReliefHeatmapSpec *spe
   h->xs = copy_doubles (spec->xs, nx);
   h->ys = copy_doubles (spec->ys, ny);
   h->z = copy_doubles (spec->z, nx * ny);
+  h->n_path = h->path_x && h->path_y ? MAX (spec->n_path, 0) : 0;
+  h->path_x = copy_doubles (spec->path_x, h->n_path);
+  h->path_y = copy_doubles (spec->path_y, h->n_path);
   self->mode = MODE_HEATMAP;
+  drop_window_if_reached (self);
   invalidate (self);
+}
+
+void
+relief_plot_view_reset_view (ReliefPlotView *self)
+{
+  g_return_if_fail (RELIEF_IS_PLOT_VIEW (self));
+
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->dragging = FALSE;
+  self->has_window = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -465,6 +726,7 @@ relief_plot_view_set_lines (ReliefPlotView *self, const ReliefLinePlotSpec *spec
     }
   l->series = series;
   self->mode = MODE_LINES;
+  self->has_window = FALSE;
   invalidate (self);
 }
 
@@ -475,6 +737,7 @@ relief_plot_view_clear (ReliefPlotView *self, const char *placeholder_text)
 
   clear_data (self);
   end_hover (self);
+  relief_plot_view_reset_view (self);
   invalidate (self);
   relief_plot_view_set_placeholder_text (self, placeholder_text);
 }
@@ -486,7 +749,7 @@ relief_plot_view_get_frame (ReliefPlotView *self, ReliefPlotFrame *frame)
 
   if (!ensure_cache (self))
     return FALSE;
-  *frame = self->frame;
+  *frame = view_frame (self);
   return TRUE;
 }
 

@@ -11,9 +11,16 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ReliefPlotView, relief_plot_view, RELIEF, PLOT_VIEW, GtkWidget)
 
 GtkWidget  *relief_plot_view_new (void);
-/* Both deep-copy the arrays and strings of spec. */
+/* Both deep-copy the arrays and strings of spec (the heatmap's path too).
+ *
+ * A heatmap zooms on scroll and pans on drag: the view shows its image moved into the new
+ * data window at once and emits "view-changed" (xmin, xmax, ymin, ymax) when the gesture
+ * ends; a heatmap set afterwards whose grid spans that window ends the zoom or pan.  A
+ * double click emits "view-reset". */
 void        relief_plot_view_set_heatmap (ReliefPlotView *self, const ReliefHeatmapSpec *spec);
 void        relief_plot_view_set_lines   (ReliefPlotView *self, const ReliefLinePlotSpec *spec);
+/* Forgets a zoom or pan in progress: the data set last are shown over their own extent. */
+void        relief_plot_view_reset_view (ReliefPlotView *self);
 /* Drops the data; shows placeholder_text (may be NULL) instead. */
 void        relief_plot_view_clear (ReliefPlotView *self, const char *placeholder_text);
 /* Where the data area is now; FALSE when nothing is drawn (no data, or not yet sized). */

@@ -1,31 +1,24 @@
 /* relief-plot.c: axes, heatmaps with contours and a colorbar, line plots, in a light
  * "paper" style close to matplotlib's defaults. */
 #include "relief-plot.h"
+#include "relief-plot-private.h"
 
 #include <math.h>
 #include <string.h>
 
-#define FONT_TICK   9.0
-#define FONT_LABEL 10.0
-#define FONT_TITLE 11.0
-#define TICK_LEN    3.5
-#define PAD         4.0
-#define LINE_WIDTH  0.8
-#define MAX_TICKS  10
-
-static const double ink[3] = { 0.15, 0.15, 0.15 };
+const double relief_plot_ink[3] = { 0.15, 0.15, 0.15 };
 
 /* ---- text ---- */
 
-static void
-set_font (cairo_t *cr, double size)
+void
+relief_plot_set_font (cairo_t *cr, double size)
 {
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, size);
 }
 
-static double
-text_width (cairo_t *cr, const char *text)
+double
+relief_plot_text_width (cairo_t *cr, const char *text)
 {
   cairo_text_extents_t e;
 
@@ -34,8 +27,8 @@ text_width (cairo_t *cr, const char *text)
 }
 
 /* Height of digits and capitals: what labels are aligned on. */
-static double
-cap_height (cairo_t *cr)
+double
+relief_plot_cap_height (cairo_t *cr)
 {
   cairo_text_extents_t e;
 
@@ -43,8 +36,8 @@ cap_height (cairo_t *cr)
   return -e.y_bearing;
 }
 
-static double
-descent (cairo_t *cr)
+double
+relief_plot_descent (cairo_t *cr)
 {
   cairo_font_extents_t e;
 
@@ -54,35 +47,27 @@ descent (cairo_t *cr)
 
 /* halign: 0 left, 0.5 centre, 1 right of x; valign: 0 caps hang from y, 0.5 centred on y,
  * 1 baseline on y. */
-static void
-show_text (cairo_t *cr, double x, double y, const char *text, double halign, double valign)
+void
+relief_plot_show_text (cairo_t *cr, double x, double y, const char *text, double halign, double valign)
 {
-  cairo_move_to (cr, x - halign * text_width (cr, text), y + (1 - valign) * cap_height (cr));
+  cairo_move_to (cr, x - halign * relief_plot_text_width (cr, text), y + (1 - valign) * relief_plot_cap_height (cr));
   cairo_show_text (cr, text);
 }
 
-static void
-show_text_vertical (cairo_t *cr, double x, double y, const char *text)
+void
+relief_plot_show_text_vertical (cairo_t *cr, double x, double y, const char *text)
 {
   cairo_save (cr);
   cairo_translate (cr, x, y);
   cairo_rotate (cr, -G_PI / 2);
-  show_text (cr, 0, 0, text, 0.5, 0);
+  relief_plot_show_text (cr, 0, 0, text, 0.5, 0);
   cairo_restore (cr);
 }
 
 /* ---- axes ---- */
 
-typedef struct {
-  double lo, hi;                  /* limits in axis units (log10 of data when log) */
-  gboolean log;
-  int n;
-  double pos[MAX_TICKS + 2];      /* tick positions in axis units, inside [lo, hi] */
-  char *label[MAX_TICKS + 2];
-} Axis;
-
-static void
-axis_clear (Axis *a)
+void
+relief_plot_axis_clear (ReliefPlotAxis *a)
 {
   for (int i = 0; i < a->n; i++)
     g_clear_pointer (&a->label[i], g_free);
@@ -90,7 +75,7 @@ axis_clear (Axis *a)
 }
 
 static void
-axis_add (Axis *a, double pos, char *label)
+axis_add (ReliefPlotAxis *a, double pos, char *label)
 {
   double eps = 1e-9 * (a->hi - a->lo);
 
@@ -126,13 +111,13 @@ nice_inside (double lo, double hi, int target, double *t)
 }
 
 /* `target` is about how many ticks fit along the axis. */
-static void
-axis_build (Axis *a, double lo, double hi, gboolean log, int target)
+void
+relief_plot_axis_build (ReliefPlotAxis *a, double lo, double hi, gboolean log, int target)
 {
   double t[MAX_TICKS + 4];
   int n;
 
-  axis_clear (a);
+  relief_plot_axis_clear (a);
   a->lo = lo;
   a->hi = hi;
   a->log = log;
@@ -182,26 +167,26 @@ axis_build (Axis *a, double lo, double hi, gboolean log, int target)
     axis_add (a, t[i], relief_tick_format (t[i], n > 1 ? t[1] - t[0] : 1));
 }
 
-static double
-axis_max_label_width (cairo_t *cr, const Axis *a)
+double
+relief_plot_axis_max_label_width (cairo_t *cr, const ReliefPlotAxis *a)
 {
   double w = 0;
 
   for (int i = 0; i < a->n; i++)
-    w = MAX (w, text_width (cr, a->label[i]));
+    w = MAX (w, relief_plot_text_width (cr, a->label[i]));
   return w;
 }
 
 /* Fraction along the axis, 0 at lo. */
-static double
-axis_frac (const Axis *a, double v)
+double
+relief_plot_axis_frac (const ReliefPlotAxis *a, double v)
 {
   return (v - a->lo) / (a->hi - a->lo);
 }
 
 /* Limits that are never empty. */
-static void
-widen_if_empty (double *lo, double *hi)
+void
+relief_plot_widen_if_empty (double *lo, double *hi)
 {
   if (!(*lo < *hi))
     {
@@ -212,39 +197,35 @@ widen_if_empty (double *lo, double *hi)
     }
 }
 
-typedef struct {
-  double px, py, pw, ph;
-  Axis x, y;
-} Axes;
-
 /* Lays out the data area in a w x h box: tick labels, axis labels and the title around
  * it, `right` reserved at the right (the colorbar), chosen so that no labels overlap. */
-static void
-axes_layout (cairo_t *cr, Axes *ax, double w, double h, const char *title, const char *xlabel,
-             const char *ylabel, double xlo, double xhi, double ylo, double yhi, gboolean log_y,
-             double (*right_for) (cairo_t *, const Axes *, gpointer), gpointer right_data)
+void
+relief_plot_axes_layout (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, const char *title,
+                         const char *xlabel, const char *ylabel, double xlo, double xhi, double ylo, double yhi,
+                         gboolean log_y, double (*right_for) (cairo_t *, const ReliefPlotAxes *, gpointer),
+                         gpointer right_data)
 {
   double ch_tick, desc_tick, ch_label, desc_label, ch_title;
   double top, bottom, left, right;
 
-  set_font (cr, FONT_TITLE);
-  ch_title = cap_height (cr);
-  set_font (cr, FONT_LABEL);
-  ch_label = cap_height (cr);
-  desc_label = descent (cr);
-  set_font (cr, FONT_TICK);
-  ch_tick = cap_height (cr);
-  desc_tick = descent (cr);
+  relief_plot_set_font (cr, FONT_TITLE);
+  ch_title = relief_plot_cap_height (cr);
+  relief_plot_set_font (cr, FONT_LABEL);
+  ch_label = relief_plot_cap_height (cr);
+  desc_label = relief_plot_descent (cr);
+  relief_plot_set_font (cr, FONT_TICK);
+  ch_tick = relief_plot_cap_height (cr);
+  desc_tick = relief_plot_descent (cr);
 
   top = title && *title ? 2 * PAD + ch_title + 2.5 * PAD : PAD + ch_tick;
   bottom = TICK_LEN + PAD + ch_tick + PAD
            + (xlabel && *xlabel ? PAD + ch_label + desc_label : desc_tick);
   ax->py = top;
   ax->ph = MAX (h - top - bottom, 1);
-  axis_build (&ax->y, ylo, yhi, log_y, (int) (ax->ph / 28) + 1);
+  relief_plot_axis_build (&ax->y, ylo, yhi, log_y, (int) (ax->ph / 28) + 1);
 
   left = PAD + (ylabel && *ylabel ? ch_label + desc_label + 1.5 * PAD : 0)
-         + axis_max_label_width (cr, &ax->y) + PAD + TICK_LEN;
+         + relief_plot_axis_max_label_width (cr, &ax->y) + PAD + TICK_LEN;
   right = right_for ? right_for (cr, ax, right_data) : 3 * PAD;
   ax->px = left;
 
@@ -254,19 +235,21 @@ axes_layout (cairo_t *cr, Axes *ax, double w, double h, const char *title, const
       gboolean fits = TRUE;
 
       ax->pw = MAX (w - left - right, 1);
-      axis_build (&ax->x, xlo, xhi, FALSE, target);
+      relief_plot_axis_build (&ax->x, xlo, xhi, FALSE, target);
       for (int i = 0; i + 1 < ax->x.n; i++)
         {
-          double gap = (axis_frac (&ax->x, ax->x.pos[i + 1]) - axis_frac (&ax->x, ax->x.pos[i])) * ax->pw;
+          double gap = (relief_plot_axis_frac (&ax->x, ax->x.pos[i + 1])
+                        - relief_plot_axis_frac (&ax->x, ax->x.pos[i])) * ax->pw;
 
-          if (gap < (text_width (cr, ax->x.label[i]) + text_width (cr, ax->x.label[i + 1])) / 2 + 2 * PAD)
+          if (gap < (relief_plot_text_width (cr, ax->x.label[i]) + relief_plot_text_width (cr, ax->x.label[i + 1])) / 2
+                    + 2 * PAD)
             fits = FALSE;
         }
       /* The last label may stick out past the data area: keep it inside the box. */
       if (ax->x.n > 0 && right_for == NULL)
         {
-          double end = left + axis_frac (&ax->x, ax->x.pos[ax->x.n - 1]) * ax->pw
-                       + text_width (cr, ax->x.label[ax->x.n - 1]) / 2 + PAD;
+          double end = left + relief_plot_axis_frac (&ax->x, ax->x.pos[ax->x.n - 1]) * ax->pw
+                       + relief_plot_text_width (cr, ax->x.label[ax->x.n - 1]) / 2 + PAD;
           double overhang = end - w;
 
           if (overhang > 0)
@@ -280,25 +263,26 @@ axes_layout (cairo_t *cr, Axes *ax, double w, double h, const char *title, const
     }
 }
 
-static double
-axes_x_dev (const Axes *ax, double v)
+double
+relief_plot_axes_x_dev (const ReliefPlotAxes *ax, double v)
 {
-  return ax->px + axis_frac (&ax->x, v) * ax->pw;
+  return ax->px + relief_plot_axis_frac (&ax->x, v) * ax->pw;
 }
 
-static double
-axes_y_dev (const Axes *ax, double v)
+double
+relief_plot_axes_y_dev (const ReliefPlotAxes *ax, double v)
 {
-  return ax->py + ax->ph - axis_frac (&ax->y, v) * ax->ph;
+  return ax->py + ax->ph - relief_plot_axis_frac (&ax->y, v) * ax->ph;
 }
 
-static void
-axes_draw (cairo_t *cr, const Axes *ax, const char *title, const char *xlabel, const char *ylabel)
+void
+relief_plot_axes_draw (cairo_t *cr, const ReliefPlotAxes *ax, const char *title, const char *xlabel,
+                       const char *ylabel)
 {
   double ch_tick;
 
   cairo_save (cr);
-  cairo_set_source_rgb (cr, ink[0], ink[1], ink[2]);
+  cairo_set_source_rgb (cr, relief_plot_ink[0], relief_plot_ink[1], relief_plot_ink[2]);
   cairo_set_line_width (cr, LINE_WIDTH);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
   cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
@@ -307,50 +291,55 @@ axes_draw (cairo_t *cr, const Axes *ax, const char *title, const char *xlabel, c
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
   for (int i = 0; i < ax->x.n; i++)
     {
-      double x = axes_x_dev (ax, ax->x.pos[i]);
+      double x = relief_plot_axes_x_dev (ax, ax->x.pos[i]);
 
       cairo_move_to (cr, x, ax->py + ax->ph);
       cairo_line_to (cr, x, ax->py + ax->ph + TICK_LEN);
     }
   for (int i = 0; i < ax->y.n; i++)
     {
-      double y = axes_y_dev (ax, ax->y.pos[i]);
+      double y = relief_plot_axes_y_dev (ax, ax->y.pos[i]);
 
       cairo_move_to (cr, ax->px, y);
       cairo_line_to (cr, ax->px - TICK_LEN, y);
     }
   cairo_stroke (cr);
 
-  set_font (cr, FONT_TICK);
-  ch_tick = cap_height (cr);
+  relief_plot_set_font (cr, FONT_TICK);
+  ch_tick = relief_plot_cap_height (cr);
   for (int i = 0; i < ax->x.n; i++)
-    show_text (cr, axes_x_dev (ax, ax->x.pos[i]), ax->py + ax->ph + TICK_LEN + PAD, ax->x.label[i], 0.5, 0);
+    relief_plot_show_text (cr, relief_plot_axes_x_dev (ax, ax->x.pos[i]), ax->py + ax->ph + TICK_LEN + PAD,
+                           ax->x.label[i], 0.5, 0);
   for (int i = 0; i < ax->y.n; i++)
-    show_text (cr, ax->px - TICK_LEN - PAD, axes_y_dev (ax, ax->y.pos[i]), ax->y.label[i], 1, 0.5);
+    relief_plot_show_text (cr, ax->px - TICK_LEN - PAD, relief_plot_axes_y_dev (ax, ax->y.pos[i]), ax->y.label[i],
+                           1, 0.5);
 
   if (ylabel && *ylabel)
     {
-      double left_of_labels = ax->px - TICK_LEN - PAD - axis_max_label_width (cr, &ax->y);
+      double left_of_labels = ax->px - TICK_LEN - PAD - relief_plot_axis_max_label_width (cr, &ax->y);
 
-      set_font (cr, FONT_LABEL);
-      show_text_vertical (cr, left_of_labels - 1.5 * PAD - cap_height (cr) - descent (cr),
+      relief_plot_set_font (cr, FONT_LABEL);
+      relief_plot_show_text_vertical (cr,
+                                      left_of_labels - 1.5 * PAD - relief_plot_cap_height (cr)
+                                      - relief_plot_descent (cr),
                           ax->py + ax->ph / 2, ylabel);
     }
   if (xlabel && *xlabel)
     {
-      set_font (cr, FONT_LABEL);
-      show_text (cr, ax->px + ax->pw / 2, ax->py + ax->ph + TICK_LEN + PAD + ch_tick + 2 * PAD, xlabel, 0.5, 0);
+      relief_plot_set_font (cr, FONT_LABEL);
+      relief_plot_show_text (cr, ax->px + ax->pw / 2, ax->py + ax->ph + TICK_LEN + PAD + ch_tick + 2 * PAD, xlabel,
+                             0.5, 0);
     }
   if (title && *title)
     {
-      set_font (cr, FONT_TITLE);
-      show_text (cr, ax->px + ax->pw / 2, 2 * PAD, title, 0.5, 0);
+      relief_plot_set_font (cr, FONT_TITLE);
+      relief_plot_show_text (cr, ax->px + ax->pw / 2, 2 * PAD, title, 0.5, 0);
     }
   cairo_restore (cr);
 }
 
-static void
-paint_background (cairo_t *cr, double w, double h)
+void
+relief_plot_paint_background (cairo_t *cr, double w, double h)
 {
   cairo_save (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
@@ -359,8 +348,8 @@ paint_background (cairo_t *cr, double w, double h)
   cairo_restore (cr);
 }
 
-static void
-fill_frame (const Axes *ax, ReliefPlotFrame *f)
+void
+relief_plot_fill_frame (const ReliefPlotAxes *ax, ReliefPlotFrame *f)
 {
   memset (f, 0, sizeof *f);
   f->px = ax->px;
@@ -407,7 +396,7 @@ typedef struct {
   double zmin, zmax;              /* finite range of tz; zmin > zmax when no data */
   int n_levels;
   double *levels;                 /* in color units */
-  Axis cbar;
+  ReliefPlotAxis cbar;
   double cb_gap, cb_width;
 } Heatmap;
 
@@ -457,7 +446,7 @@ grid_limits (const double *c, int n, double *lo, double *hi)
       *lo = centre - 0.5;
       *hi = centre + 0.5;
     }
-  widen_if_empty (lo, hi);
+  relief_plot_widen_if_empty (lo, hi);
 }
 
 /* Image pixel coordinate (0 at the image's first edge) of grid coordinate v, with pixel
@@ -545,7 +534,7 @@ heatmap_image (const Heatmap *hm)
 }
 
 static void
-draw_heatmap_image (cairo_t *cr, const Heatmap *hm, const Axes *ax)
+draw_heatmap_image (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax)
 {
   const ReliefHeatmapSpec *s = hm->spec;
   cairo_surface_t *img = heatmap_image (hm);
@@ -583,7 +572,7 @@ draw_heatmap_image (cairo_t *cr, const Heatmap *hm, const Axes *ax)
 
 typedef struct {
   cairo_t *cr;
-  const Axes *ax;
+  const ReliefPlotAxes *ax;
 } SegmentTarget;
 
 static void
@@ -591,12 +580,12 @@ add_segment (double x0, double y0, double x1, double y1, gpointer user_data)
 {
   SegmentTarget *t = user_data;
 
-  cairo_move_to (t->cr, axes_x_dev (t->ax, x0), axes_y_dev (t->ax, y0));
-  cairo_line_to (t->cr, axes_x_dev (t->ax, x1), axes_y_dev (t->ax, y1));
+  cairo_move_to (t->cr, relief_plot_axes_x_dev (t->ax, x0), relief_plot_axes_y_dev (t->ax, y0));
+  cairo_line_to (t->cr, relief_plot_axes_x_dev (t->ax, x1), relief_plot_axes_y_dev (t->ax, y1));
 }
 
 static void
-draw_contours (cairo_t *cr, const Heatmap *hm, const Axes *ax)
+draw_contours (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax)
 {
   const ReliefHeatmapSpec *s = hm->spec;
   SegmentTarget target = { cr, ax };
@@ -616,9 +605,9 @@ draw_contours (cairo_t *cr, const Heatmap *hm, const Axes *ax)
 }
 
 static void
-draw_marker (cairo_t *cr, const Axes *ax, double x, double y)
+draw_marker (cairo_t *cr, const ReliefPlotAxes *ax, double x, double y)
 {
-  double cx = axes_x_dev (ax, x), cy = axes_y_dev (ax, y);
+  double cx = relief_plot_axes_x_dev (ax, x), cy = relief_plot_axes_y_dev (ax, y);
 
   if (cx < ax->px || cx > ax->px + ax->pw || cy < ax->py || cy > ax->py + ax->ph)
     return;
@@ -633,30 +622,82 @@ draw_marker (cairo_t *cr, const Axes *ax, double x, double y)
   cairo_restore (cr);
 }
 
+/* The path as a white-haloed dark red line so that it reads on every colormap, with a dot
+ * at each point (where the snapshots were taken) and a larger ring on the marked one. */
+static void
+draw_path (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
+{
+  double dot = s->n_path > 200 ? 0 : 1.8;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
+  cairo_clip (cr);
+  cairo_new_path (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (int i = 0; i < s->n_path; i++)
+    {
+      double x = s->path_x[i], y = s->path_y[i];
+
+      if (!isfinite (x) || !isfinite (y))
+        {
+          cairo_new_sub_path (cr);
+          continue;
+        }
+      cairo_line_to (cr, relief_plot_axes_x_dev (ax, x), relief_plot_axes_y_dev (ax, y));
+    }
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
+  cairo_set_line_width (cr, 3.2);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 0.70, 0.09, 0.10);
+  cairo_set_line_width (cr, 1.4);
+  cairo_stroke (cr);
+  for (int i = 0; dot > 0 && i < s->n_path; i++)
+    if (isfinite (s->path_x[i]) && isfinite (s->path_y[i]))
+      {
+        cairo_new_sub_path (cr);
+        cairo_arc (cr, relief_plot_axes_x_dev (ax, s->path_x[i]), relief_plot_axes_y_dev (ax, s->path_y[i]), dot,
+                   0, 2 * G_PI);
+      }
+  cairo_fill (cr);
+  if (s->path_marker >= 0 && s->path_marker < s->n_path && isfinite (s->path_x[s->path_marker])
+      && isfinite (s->path_y[s->path_marker]))
+    {
+      cairo_arc (cr, relief_plot_axes_x_dev (ax, s->path_x[s->path_marker]),
+                 relief_plot_axes_y_dev (ax, s->path_y[s->path_marker]), 4.5, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 1, 0.6, 0.1);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      cairo_set_line_width (cr, 1.2);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
 /* Width the colorbar takes right of the data area; builds its axis for the data area's
  * height. */
 static double
-colorbar_width (cairo_t *cr, const Axes *ax, gpointer user_data)
+colorbar_width (cairo_t *cr, const ReliefPlotAxes *ax, gpointer user_data)
 {
   Heatmap *hm = user_data;
   const char *zlabel = hm->spec->zlabel;
   double width;
 
-  axis_build (&hm->cbar, hm->zmin, hm->zmax, hm->spec->log_scale, (int) (ax->ph / 28) + 1);
+  relief_plot_axis_build (&hm->cbar, hm->zmin, hm->zmax, hm->spec->log_scale, (int) (ax->ph / 28) + 1);
   hm->cb_gap = 12;
   hm->cb_width = 12;
-  set_font (cr, FONT_TICK);
-  width = hm->cb_gap + hm->cb_width + TICK_LEN + PAD + axis_max_label_width (cr, &hm->cbar) + PAD;
+  relief_plot_set_font (cr, FONT_TICK);
+  width = hm->cb_gap + hm->cb_width + TICK_LEN + PAD + relief_plot_axis_max_label_width (cr, &hm->cbar) + PAD;
   if (zlabel && *zlabel)
     {
-      set_font (cr, FONT_LABEL);
-      width += PAD + cap_height (cr) + descent (cr);
+      relief_plot_set_font (cr, FONT_LABEL);
+      width += PAD + relief_plot_cap_height (cr) + relief_plot_descent (cr);
     }
   return width;
 }
 
 static void
-draw_colorbar (cairo_t *cr, const Heatmap *hm, const Axes *ax, ReliefPlotFrame *frame)
+draw_colorbar (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax, ReliefPlotFrame *frame)
 {
   double x = ax->px + ax->pw + hm->cb_gap, y = ax->py, w = hm->cb_width, h = ax->ph;
   double span = hm->zmax - hm->zmin;
@@ -708,30 +749,30 @@ draw_colorbar (cairo_t *cr, const Heatmap *hm, const Axes *ax, ReliefPlotFrame *
       cairo_stroke (cr);
     }
 
-  cairo_set_source_rgb (cr, ink[0], ink[1], ink[2]);
+  cairo_set_source_rgb (cr, relief_plot_ink[0], relief_plot_ink[1], relief_plot_ink[2]);
   cairo_set_line_width (cr, LINE_WIDTH);
   cairo_rectangle (cr, x, y, w, h);
   for (int i = 0; i < hm->cbar.n; i++)
     {
-      double ty = y + h - axis_frac (&hm->cbar, hm->cbar.pos[i]) * h;
+      double ty = y + h - relief_plot_axis_frac (&hm->cbar, hm->cbar.pos[i]) * h;
 
       cairo_move_to (cr, x + w, ty);
       cairo_line_to (cr, x + w + TICK_LEN, ty);
     }
   cairo_stroke (cr);
-  set_font (cr, FONT_TICK);
+  relief_plot_set_font (cr, FONT_TICK);
   for (int i = 0; i < hm->cbar.n; i++)
-    show_text (cr, x + w + TICK_LEN + PAD, y + h - axis_frac (&hm->cbar, hm->cbar.pos[i]) * h,
+    relief_plot_show_text (cr, x + w + TICK_LEN + PAD, y + h - relief_plot_axis_frac (&hm->cbar, hm->cbar.pos[i]) * h,
                hm->cbar.label[i], 0, 0.5);
   if (zlabel && *zlabel)
     {
-      double lx = x + w + TICK_LEN + PAD + axis_max_label_width (cr, &hm->cbar) + PAD;
+      double lx = x + w + TICK_LEN + PAD + relief_plot_axis_max_label_width (cr, &hm->cbar) + PAD;
 
-      set_font (cr, FONT_LABEL);
+      relief_plot_set_font (cr, FONT_LABEL);
       cairo_save (cr);
-      cairo_translate (cr, lx + cap_height (cr), y + h / 2);
+      cairo_translate (cr, lx + relief_plot_cap_height (cr), y + h / 2);
       cairo_rotate (cr, G_PI / 2);
-      show_text (cr, 0, 0, zlabel, 0.5, 1);
+      relief_plot_show_text (cr, 0, 0, zlabel, 0.5, 1);
       cairo_restore (cr);
     }
   cairo_restore (cr);
@@ -747,7 +788,7 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
                      ReliefPlotFrame *frame_out)
 {
   Heatmap hm = { spec };
-  Axes ax = { 0 };
+  ReliefPlotAxes ax = { 0 };
   ReliefPlotFrame frame;
   gsize n = spec->z ? (gsize) MAX (spec->nx, 0) * MAX (spec->ny, 0) : 0;
   double min_positive = INFINITY, xlo, xhi, ylo, yhi;
@@ -776,7 +817,7 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
   has_data = hm.zmin <= hm.zmax;
   if (has_data)
     {
-      widen_if_empty (&hm.zmin, &hm.zmax);
+      relief_plot_widen_if_empty (&hm.zmin, &hm.zmax);
       hm.n_levels = MAX (spec->n_levels, 0);
       hm.levels = g_new (double, MAX (hm.n_levels, 1));
       relief_contour_levels (hm.zmin, hm.zmax, hm.n_levels, FALSE, hm.levels);
@@ -786,10 +827,10 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
   grid_limits (spec->ys, spec->ny, &ylo, &yhi);
 
   cairo_save (cr);
-  paint_background (cr, width, height);
-  axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi, FALSE,
+  relief_plot_paint_background (cr, width, height);
+  relief_plot_axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi, FALSE,
                has_data && spec->show_colorbar ? colorbar_width : NULL, &hm);
-  fill_frame (&ax, &frame);
+  relief_plot_fill_frame (&ax, &frame);
   if (has_data)
     {
       draw_heatmap_image (cr, &hm, &ax);
@@ -797,14 +838,16 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
       if (spec->show_colorbar)
         draw_colorbar (cr, &hm, &ax, &frame);
     }
+  if (spec->n_path > 0 && spec->path_x && spec->path_y)
+    draw_path (cr, spec, &ax);
   if (spec->has_marker)
     draw_marker (cr, &ax, spec->marker_x, spec->marker_y);
-  axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);
+  relief_plot_axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);
   cairo_restore (cr);
 
-  axis_clear (&ax.x);
-  axis_clear (&ax.y);
-  axis_clear (&hm.cbar);
+  relief_plot_axis_clear (&ax.x);
+  relief_plot_axis_clear (&ax.y);
+  relief_plot_axis_clear (&hm.cbar);
   g_free (hm.levels);
   g_free (hm.tz);
   if (frame_out)
@@ -860,7 +903,7 @@ data_limits (const ReliefLinePlotSpec *spec, double *xlo, double *xhi, double *y
     }
   else if (x0 <= x1)
     {
-      widen_if_empty (&x0, &x1);
+      relief_plot_widen_if_empty (&x0, &x1);
       *xlo = x0 - 0.05 * (x1 - x0);
       *xhi = x1 + 0.05 * (x1 - x0);
     }
@@ -877,7 +920,7 @@ data_limits (const ReliefLinePlotSpec *spec, double *xlo, double *xhi, double *y
     }
   else if (y0 <= y1)
     {
-      widen_if_empty (&y0, &y1);
+      relief_plot_widen_if_empty (&y0, &y1);
       *ylo = y0 - 0.05 * (y1 - y0);
       *yhi = y1 + 0.05 * (y1 - y0);
     }
@@ -889,7 +932,7 @@ data_limits (const ReliefLinePlotSpec *spec, double *xlo, double *xhi, double *y
 }
 
 static void
-draw_series (cairo_t *cr, const Axes *ax, const ReliefLineSeries *s, gboolean log_y)
+draw_series (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLineSeries *s, gboolean log_y)
 {
   gboolean pen_down = FALSE;
 
@@ -909,8 +952,8 @@ draw_series (cairo_t *cr, const Axes *ax, const ReliefLineSeries *s, gboolean lo
           pen_down = FALSE;
           continue;
         }
-      x = axes_x_dev (ax, x);
-      y = axes_y_dev (ax, log_y ? log10 (y) : y);
+      x = relief_plot_axes_x_dev (ax, x);
+      y = relief_plot_axes_y_dev (ax, log_y ? log10 (y) : y);
       if (pen_down)
         cairo_line_to (cr, x, y);
       else
@@ -930,17 +973,17 @@ draw_series (cairo_t *cr, const Axes *ax, const ReliefLineSeries *s, gboolean lo
 
 /* Legend in the corner of the data area that covers the fewest data points. */
 static void
-draw_legend (cairo_t *cr, const Axes *ax, const ReliefLinePlotSpec *spec)
+draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLinePlotSpec *spec)
 {
   double row, sample = 18, label_w = 0, bw, bh, best_x = 0, best_y = 0;
   int best_count = G_MAXINT, n_labels = 0;
 
-  set_font (cr, FONT_TICK);
-  row = cap_height (cr) * 2;
+  relief_plot_set_font (cr, FONT_TICK);
+  row = relief_plot_cap_height (cr) * 2;
   for (int s = 0; s < spec->n_series; s++)
     if (spec->series[s].label && *spec->series[s].label)
       {
-        label_w = MAX (label_w, text_width (cr, spec->series[s].label));
+        label_w = MAX (label_w, relief_plot_text_width (cr, spec->series[s].label));
         n_labels++;
       }
   if (n_labels == 0)
@@ -963,8 +1006,8 @@ draw_legend (cairo_t *cr, const Axes *ax, const ReliefLinePlotSpec *spec)
 
             if (!isfinite (spec->series[s].x[i]) || !usable_y (dy, spec->log_y))
               continue;
-            dx = axes_x_dev (ax, spec->series[s].x[i]);
-            dy = axes_y_dev (ax, spec->log_y ? log10 (dy) : dy);
+            dx = relief_plot_axes_x_dev (ax, spec->series[s].x[i]);
+            dy = relief_plot_axes_y_dev (ax, spec->log_y ? log10 (dy) : dy);
             if (dx >= x && dx <= x + bw && dy >= y && dy <= y + bh)
               count++;
           }
@@ -999,8 +1042,8 @@ draw_legend (cairo_t *cr, const Axes *ax, const ReliefLinePlotSpec *spec)
       cairo_line_to (cr, best_x + PAD + sample, cy);
       cairo_stroke (cr);
       cairo_restore (cr);
-      cairo_set_source_rgb (cr, ink[0], ink[1], ink[2]);
-      show_text (cr, best_x + 2 * PAD + sample, cy, ser->label, 0, 0.5);
+      cairo_set_source_rgb (cr, relief_plot_ink[0], relief_plot_ink[1], relief_plot_ink[2]);
+      relief_plot_show_text (cr, best_x + 2 * PAD + sample, cy, ser->label, 0, 0.5);
       k++;
     }
   cairo_restore (cr);
@@ -1010,13 +1053,13 @@ void
 relief_plot_lines (cairo_t *cr, double width, double height, const ReliefLinePlotSpec *spec,
                    ReliefPlotFrame *frame_out)
 {
-  Axes ax = { 0 };
+  ReliefPlotAxes ax = { 0 };
   double xlo, xhi, ylo, yhi;
 
   data_limits (spec, &xlo, &xhi, &ylo, &yhi);
   cairo_save (cr);
-  paint_background (cr, width, height);
-  axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi,
+  relief_plot_paint_background (cr, width, height);
+  relief_plot_axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi,
                spec->log_y, NULL, NULL);
 
   cairo_save (cr);
@@ -1026,13 +1069,13 @@ relief_plot_lines (cairo_t *cr, double width, double height, const ReliefLinePlo
     draw_series (cr, &ax, &spec->series[s], spec->log_y);
   cairo_restore (cr);
 
-  axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);
+  relief_plot_axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);
   if (spec->legend)
     draw_legend (cr, &ax, spec);
   cairo_restore (cr);
 
   if (frame_out)
-    fill_frame (&ax, frame_out);
-  axis_clear (&ax.x);
-  axis_clear (&ax.y);
+    relief_plot_fill_frame (&ax, frame_out);
+  relief_plot_axis_clear (&ax.x);
+  relief_plot_axis_clear (&ax.y);
 }

@@ -61,10 +61,45 @@ typedef struct {
   /* optional marker at (marker_x, marker_y) when has_marker */
   gboolean      has_marker;
   double        marker_x, marker_y;
+  /* optional polyline with a dot at each point (e.g. the training trajectory projected on
+   * a PCA plane); n_path == 0: none.  NaN points break the line. */
+  int           n_path;
+  const double *path_x, *path_y;
+  int           path_marker;   /* the highlighted point (the scrubber's), -1 none */
 } ReliefHeatmapSpec;
 
 void     relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatmapSpec *spec,
                               ReliefPlotFrame *frame_out);
+
+/* A surface in 3D, as matplotlib's plot_surface draws it: quads filled by the colormap
+ * and sorted back to front, a thin mesh, the axes box with ticks on x, y and z. */
+#define RELIEF_SURFACE3D_AZIMUTH   (-60.0)   /* matplotlib's default view, in degrees */
+#define RELIEF_SURFACE3D_ELEVATION  30.0
+
+typedef struct {
+  const char   *title;         /* may be NULL */
+  const char   *xlabel, *ylabel, *zlabel;
+  int           nx, ny;
+  const double *xs, *ys;       /* grid coordinates, increasing */
+  const double *z;             /* [ny, nx] row = y; quads touching NaN are left out */
+  ReliefColormap colormap;
+  gboolean      log_scale;     /* z axis and color in log10 (values <= 0 clamped) */
+  gboolean      show_colorbar;
+  double        azimuth, elevation;   /* degrees: the view from (cos az, sin az) in the x-y
+                                         plane, raised by elevation */
+  double        zoom;          /* 1: the box fills the figure; <= 0 taken as 1 */
+  /* optional polyline on the surface (the trajectory); z looked up bilinearly in the grid
+   * when path_z is NULL.  n_path == 0: none. */
+  int           n_path;
+  const double *path_x, *path_y, *path_z;
+  int           path_marker;   /* the highlighted point, -1 none */
+} ReliefSurface3DSpec;
+
+void     relief_plot_surface3d (cairo_t *cr, double width, double height, const ReliefSurface3DSpec *spec);
+
+/* z at (x, y) interpolated bilinearly on the grid; NaN outside it or next to NaN. */
+double   relief_grid_interpolate (const double *z, int nx, int ny, const double *xs, const double *ys,
+                                  double x, double y);
 
 typedef struct {
   const char   *label;
@@ -90,6 +125,25 @@ void     relief_plot_lines (cairo_t *cr, double width, double height, const Reli
 
 /* A default palette color for series i. */
 void     relief_plot_palette (int i, double rgb[3]);
+
+/* A classifier's decisions over its 2D input plane, with the samples on top. */
+typedef struct {
+  const char   *title;
+  const char   *xlabel, *ylabel;
+  int           nx, ny;                    /* the grid spans the limits, points on the edges */
+  double        xmin, xmax, ymin, ymax;
+  const int    *classes;                   /* [ny, nx] row = y: the predicted class */
+  const float  *confidence;                /* [ny, nx]: its probability, or NULL */
+  int           n_classes;
+  int           n_samples;
+  const float  *samples;                   /* [n_samples, 2] */
+  const gint32 *labels;                    /* [n_samples] */
+} ReliefDecisionSpec;
+
+/* Regions in the light tints of relief_plot_palette (paler where the model is less sure);
+ * samples as dots of their class's full color with dark edges. */
+void     relief_plot_decision (cairo_t *cr, double width, double height, const ReliefDecisionSpec *spec,
+                               ReliefPlotFrame *frame_out);
 
 /* Export: the file type follows the extension (.png, .svg, .pdf).  width and height in
  * points (1/72 in); PNG is rasterized at dpi.  draw() is called once with a cairo_t

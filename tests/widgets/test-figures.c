@@ -2,6 +2,7 @@
 #include "relief-figures.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #define W 480
 #define H 360
@@ -169,6 +170,131 @@ test_surface_1d (void)
   g_assert_cmpint (ink.bottom_half, >, 1000);
 }
 
+static cairo_surface_t *
+render_pixels (const ReliefSurface *surface, const ReliefFigureOptions *opt)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (s);
+
+  relief_figure_surface (cr, W, H, surface, opt);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
+/* The fraction of pixels in the middle of the figure equal to their right neighbour: high
+ * in flat bands, low in a smooth shading. */
+static double
+flatness (cairo_surface_t *s)
+{
+  int same = 0, total = 0;
+
+  for (int y = H / 4; y < 3 * H / 4; y++)
+    {
+      const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (s)
+                                              + (gsize) y * cairo_image_surface_get_stride (s));
+
+      for (int x = W / 4; x < W / 2; x++, total++)
+        same += (row[x] & 0xffffff) == (row[x + 1] & 0xffffff);
+    }
+  return (double) same / total;
+}
+
+/* Distinct colors, and pixels of the path's dark red. */
+static void
+census (cairo_surface_t *s, guint *n_colors, int *n_path)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  *n_path = 0;
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        const guchar *row = cairo_image_surface_get_data (s) + (gsize) y * cairo_image_surface_get_stride (s);
+        guint32 p = ((const guint32 *) row)[x] & 0xffffff;
+        int r = p >> 16, g = (p >> 8) & 0xff, b = p & 0xff;
+
+        g_hash_table_add (seen, GUINT_TO_POINTER (p));
+        *n_path += abs (r - 0xb3) < 20 && g < 40 && b < 40;
+      }
+  *n_colors = g_hash_table_size (seen);
+}
+
+static void
+test_surface_kinds (void)
+{
+  SurfaceFixture f, line;
+  ReliefFigureOptions opt;
+  ReliefFigureKind kind;
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *contour, *heatmap, *three_d, *row, *slice;
+  guint colors;
+  int path_pixels;
+  double px[4] = { -0.8, -0.3, 0.1, 0.2 }, py[4] = { 0.7, 0.4, 0.1, 0.0 };
+
+  for (int k = 0; k <= RELIEF_FIGURE_1D; k++)
+    {
+      g_assert_true (relief_figure_kind_from_string (relief_figure_kind_to_string (k), &kind, NULL));
+      g_assert_cmpint (kind, ==, k);
+    }
+  g_assert_false (relief_figure_kind_from_string ("surface", &kind, &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+
+  surface_fixture_init (&f, NY);
+  relief_figure_options_init (&opt);
+  g_assert_cmpint (opt.kind, ==, RELIEF_FIGURE_CONTOUR);
+  g_assert_cmpint (opt.path_marker, ==, -1);
+
+  /* Contours fill bands of a few colors; the heatmap shades smoothly. */
+  contour = render_pixels (&f.surface, &opt);
+  census (contour, &colors, &path_pixels);
+  g_assert_cmpint (path_pixels, <, 5);
+  opt.kind = RELIEF_FIGURE_HEATMAP;
+  heatmap = render_pixels (&f.surface, &opt);
+  g_test_message ("flatness: contour %.3f, heatmap %.3f", flatness (contour), flatness (heatmap));
+  g_assert_cmpfloat (flatness (contour), >, 0.8);
+  g_assert_cmpfloat (flatness (heatmap), <, 0.7);
+
+  /* 3D: shaded quads, many colors, and the white around the box. */
+  opt.kind = RELIEF_FIGURE_3D;
+  three_d = render_pixels (&f.surface, &opt);
+  census (three_d, &colors, &path_pixels);
+  g_assert_cmpuint (colors, >, 500);
+  g_assert_cmpint (render (draw_surface, &f.surface, &opt).non_white, >, W * H / 4);
+
+  /* The path shows on every 2D kind. */
+  opt.n_path = 4;
+  opt.path_x = px;
+  opt.path_y = py;
+  opt.path_marker = 3;
+  for (int k = RELIEF_FIGURE_CONTOUR; k <= RELIEF_FIGURE_3D; k++)
+    {
+      cairo_surface_t *s;
+
+      opt.kind = k;
+      s = render_pixels (&f.surface, &opt);
+      census (s, &colors, &path_pixels);
+      g_assert_cmpint (path_pixels, >, 60);
+      cairo_surface_destroy (s);
+    }
+
+  /* 1D of a 2D surface: the row at y = 0 is drawn exactly as the 1D slice through it. */
+  opt.kind = RELIEF_FIGURE_1D;
+  opt.slice_y = 0.01;
+  row = render_pixels (&f.surface, &opt);
+  surface_fixture_init (&line, 1);
+  slice = render_pixels (&line.surface, &opt);
+  g_assert_cmpmem (cairo_image_surface_get_data (row), cairo_image_surface_get_stride (row) * H,
+                   cairo_image_surface_get_data (slice), cairo_image_surface_get_stride (slice) * H);
+
+  cairo_surface_destroy (contour);
+  cairo_surface_destroy (heatmap);
+  cairo_surface_destroy (three_d);
+  cairo_surface_destroy (row);
+  cairo_surface_destroy (slice);
+}
+
 enum { S = 50 };
 
 typedef struct {
@@ -232,6 +358,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/surface-2d", test_surface_2d);
   g_test_add_func ("/figures/surface-2d-nan", test_surface_2d_nan);
   g_test_add_func ("/figures/surface-1d", test_surface_1d);
+  g_test_add_func ("/figures/surface-kinds", test_surface_kinds);
   g_test_add_func ("/figures/run", test_run);
   return g_test_run ();
 }

@@ -447,6 +447,50 @@ test_render_heatmap (void)
   g_assert_false (relief_plot_frame_to_data (&frame, px, frame.py + frame.ph + 1, &x, &y));
 }
 
+/* The path: dark red on the segments, its dots at the points, the marked point orange,
+ * and the map untouched away from it; zero-initialized fields draw no path. */
+static void
+test_render_heatmap_path (void)
+{
+  HeatmapFixture fx;
+  ReliefPlotFrame frame;
+  cairo_surface_t *plain, *s;
+  double path_x[3] = { -0.8, 0.0, 0.6 }, path_y[3] = { -0.3, 0.2, 0.2 };
+  double rgb[3], plain_rgb[3], px, py;
+
+  heatmap_fixture_init (&fx);
+  plain = render_heatmap (&fx.spec, &frame);
+  fx.spec.n_path = 3;
+  fx.spec.path_x = path_x;
+  fx.spec.path_y = path_y;
+  fx.spec.path_marker = -1;
+  s = render_heatmap (&fx.spec, &frame);
+
+  /* Halfway along the second segment. */
+  relief_plot_frame_from_data (&frame, 0.3, 0.2, &px, &py);
+  pixel_rgb (s, (int) px, (int) floor (py), rgb);
+  assert_color_near (rgb, 0xb3171a, 0.12);
+  /* A point's dot. */
+  relief_plot_frame_from_data (&frame, -0.8, -0.3, &px, &py);
+  pixel_rgb (s, (int) px, (int) py, rgb);
+  assert_color_near (rgb, 0xb3171a, 0.12);
+  /* Away from the path nothing changed. */
+  relief_plot_frame_from_data (&frame, 0.5, -0.4, &px, &py);
+  pixel_rgb (s, (int) px, (int) py, rgb);
+  pixel_rgb (plain, (int) px, (int) py, plain_rgb);
+  assert_color_near (rgb, (guint32) lround (plain_rgb[0] * 255) << 16 | (guint32) lround (plain_rgb[1] * 255) << 8
+                     | (guint32) lround (plain_rgb[2] * 255), 1e-9);
+  cairo_surface_destroy (s);
+
+  fx.spec.path_marker = 2;
+  s = render_heatmap (&fx.spec, &frame);
+  relief_plot_frame_from_data (&frame, 0.6, 0.2, &px, &py);
+  pixel_rgb (s, (int) px, (int) py, rgb);
+  assert_color_near (rgb, 0xff991a, 0.05);
+  cairo_surface_destroy (s);
+  cairo_surface_destroy (plain);
+}
+
 static void
 test_render_heatmap_nan_log (void)
 {
@@ -593,6 +637,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/contour/levels", test_contour_levels);
   g_test_add_func ("/plot/render/heatmap", test_render_heatmap);
   g_test_add_func ("/plot/render/heatmap-nan-log", test_render_heatmap_nan_log);
+  g_test_add_func ("/plot/render/heatmap-path", test_render_heatmap_path);
   g_test_add_func ("/plot/render/lines", test_render_lines);
   g_test_add_func ("/plot/palette", test_palette);
   return g_test_run ();

@@ -2,6 +2,7 @@
 #include "relief-plot-view.h"
 
 #include <math.h>
+#include <string.h>
 
 enum { NX = 11, NY = 9 };
 
@@ -167,10 +168,12 @@ test_plot_view (void)
   g_assert_nonnull (click);
   relief_plot_frame_from_data (&frame, -0.25, -1.5, &px, &py);
   g_signal_emit_by_name (click, "pressed", 1, px, py);
+  g_assert_cmpint (events.clicks, ==, 0);   /* it may still become a drag */
+  g_signal_emit_by_name (click, "released", 1, px, py);
   g_assert_cmpint (events.clicks, ==, 1);
   g_assert_cmpfloat_with_epsilon (events.x, -0.25, 1e-9);
   g_assert_cmpfloat_with_epsilon (events.y, -1.5, 1e-9);
-  g_signal_emit_by_name (click, "pressed", 1, 1.0, 1.0);
+  g_signal_emit_by_name (click, "released", 1, 1.0, 1.0);
   g_assert_cmpint (events.clicks, ==, 1);
 
   /* Lines: a frame, no heatmap values. */
@@ -199,6 +202,190 @@ test_plot_view (void)
   g_assert_finalize_object (view);
 }
 
+typedef struct {
+  int    changes, resets;
+  double w[4];
+} Windows;
+
+static void
+on_view_changed (ReliefPlotView *view, double xmin, double xmax, double ymin, double ymax, Windows *w)
+{
+  w->changes++;
+  w->w[0] = xmin;
+  w->w[1] = xmax;
+  w->w[2] = ymin;
+  w->w[3] = ymax;
+}
+
+static void
+on_view_reset (ReliefPlotView *view, Windows *w)
+{
+  w->resets++;
+}
+
+/* Runs the main context for ms milliseconds. */
+static void
+spin_for (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+grid (double *c, int n, double lo, double hi)
+{
+  for (int i = 0; i < n; i++)
+    c[i] = lo + (hi - lo) * i / (n - 1);
+}
+
+static void
+test_zoom_pan (void)
+{
+  double xs[NX], ys[NY], z[NX * NY], px, py, value;
+  double *path_x = g_new (double, 3), *path_y = g_new (double, 3);
+  ReliefHeatmapSpec spec = {
+    .nx = NX, .ny = NY, .xs = xs, .ys = ys, .z = z, .n_levels = 5, .show_colorbar = TRUE,
+    .n_path = 3, .path_x = path_x, .path_y = path_y, .path_marker = 1,
+  };
+  GtkWidget *window = gtk_window_new ();
+  ReliefPlotView *view = RELIEF_PLOT_VIEW (relief_plot_view_new ());
+  ReliefPlotFrame frame, f;
+  Windows w = { 0 };
+  Events events = { 0 };
+  GtkEventController *motion, *scroll;
+  GtkGesture *drag, *click;
+  double zoomed[4];
+
+  grid (xs, NX, -1, 1);
+  grid (ys, NY, -2, 2);
+  for (int k = 0; k < NX * NY; k++)
+    z[k] = k;
+  for (int k = 0; k < 3; k++)
+    {
+      path_x[k] = -0.5 + 0.4 * k;
+      path_y[k] = 1 - k;
+    }
+
+  g_object_ref (view);
+  g_signal_connect (view, "view-changed", G_CALLBACK (on_view_changed), &w);
+  g_signal_connect (view, "view-reset", G_CALLBACK (on_view_reset), &w);
+  g_signal_connect (view, "clicked", G_CALLBACK (on_clicked), &events);
+  relief_plot_view_set_heatmap (view, &spec);
+  /* The view keeps its own copy of the path: it still draws after ours is gone. */
+  g_free (path_x);
+  g_free (path_y);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, 360);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for_frame (view, &frame));
+  motion = find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  scroll = find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+  drag = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_DRAG);
+  click = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_CLICK);
+  g_assert_nonnull (scroll);
+  g_assert_nonnull (drag);
+
+  /* Two scroll steps in about the point under the pointer: it stays under the pointer,
+   * the window shrinks by 1.2 twice at once, and the owner hears once, after the burst. */
+  relief_plot_frame_from_data (&frame, 0.5, 1, &px, &py);
+  g_signal_emit_by_name (motion, "motion", px, py);
+  {
+    gboolean handled = FALSE;
+
+    g_signal_emit_by_name (scroll, "scroll", 0.0, -1.0, &handled);
+    g_assert_true (handled);
+    g_signal_emit_by_name (scroll, "scroll", 0.0, -1.0, &handled);
+  }
+  g_assert_true (relief_plot_view_get_frame (view, &f));
+  g_assert_cmpfloat_with_epsilon (f.xmax - f.xmin, 2 / 1.44, 1e-9);
+  g_assert_cmpfloat_with_epsilon (f.ymax - f.ymin, 4 / 1.44, 1e-9);
+  g_assert_cmpfloat_with_epsilon (f.xmin, 0.5 - 1.5 / 1.44, 1e-9);
+  g_assert_cmpfloat_with_epsilon (f.ymax, 1 + 1 / 1.44, 1e-9);
+  g_assert_cmpint (w.changes, ==, 0);
+  spin (20);   /* draws the scaled image */
+  spin_for (400);
+  g_assert_cmpint (w.changes, ==, 1);
+  g_assert_cmpfloat_with_epsilon (w.w[0], f.xmin, 1e-12);
+  g_assert_cmpfloat_with_epsilon (w.w[1], f.xmax, 1e-12);
+  g_assert_cmpfloat_with_epsilon (w.w[2], f.ymin, 1e-12);
+  g_assert_cmpfloat_with_epsilon (w.w[3], f.ymax, 1e-12);
+  memcpy (zoomed, w.w, sizeof zoomed);
+
+  /* The owner answers with the grid of that window: the frame now is the data's. */
+  grid (xs, NX, zoomed[0], zoomed[1]);
+  grid (ys, NY, zoomed[2], zoomed[3]);
+  spec.n_path = 0;
+  relief_plot_view_set_heatmap (view, &spec);
+  g_assert_true (wait_for_frame (view, &frame));
+  g_assert_cmpfloat_with_epsilon (frame.xmin, zoomed[0], 1e-12);
+  g_assert_cmpfloat_with_epsilon (frame.ymax, zoomed[3], 1e-12);
+
+  /* Dragging right and down by a quarter of the data area moves the window left and up
+   * by a quarter of its size; one report, at the end, and no click. */
+  g_signal_emit_by_name (drag, "drag-begin", frame.px + 10, frame.py + 10);
+  g_signal_emit_by_name (drag, "drag-end", 2.0, 1.0);   /* a shaky click, no pan */
+  g_assert_cmpint (w.changes, ==, 1);
+  g_assert_true (relief_plot_view_get_frame (view, &f));
+  g_assert_cmpfloat (f.xmin, ==, frame.xmin);
+  g_signal_emit_by_name (drag, "drag-begin", frame.px + 10, frame.py + 10);
+  g_signal_emit_by_name (drag, "drag-update", frame.pw / 8, frame.ph / 8);
+  g_signal_emit_by_name (drag, "drag-update", frame.pw / 4, frame.ph / 4);
+  g_assert_cmpint (w.changes, ==, 1);
+  g_signal_emit_by_name (drag, "drag-end", frame.pw / 4, frame.ph / 4);
+  g_assert_cmpint (w.changes, ==, 2);
+  g_assert_cmpint (events.clicks, ==, 0);
+  g_assert_cmpfloat_with_epsilon (w.w[0], zoomed[0] - (zoomed[1] - zoomed[0]) / 4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (w.w[1], zoomed[1] - (zoomed[1] - zoomed[0]) / 4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (w.w[2], zoomed[2] + (zoomed[3] - zoomed[2]) / 4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (w.w[3], zoomed[3] + (zoomed[3] - zoomed[2]) / 4, 1e-9);
+  spin (20);
+
+  /* Hover reads the window shown: the point at the pointer moved with the data. */
+  g_assert_true (relief_plot_view_get_frame (view, &f));
+  g_assert_cmpfloat_with_epsilon (f.xmin, w.w[0], 1e-12);
+  relief_plot_frame_from_data (&f, zoomed[0], zoomed[3], &px, &py);
+  g_assert_cmpfloat_with_epsilon (px, frame.px + frame.pw / 4, 1e-6);
+  g_assert_cmpfloat_with_epsilon (py, frame.py + frame.ph / 4, 1e-6);
+
+  /* A double click asks for home; reset_view forgets the pan, showing the data as set. */
+  g_signal_emit_by_name (click, "pressed", 2, px, py);
+  g_assert_cmpint (w.resets, ==, 1);
+  relief_plot_view_reset_view (view);
+  g_assert_true (relief_plot_view_get_frame (view, &f));
+  g_assert_cmpfloat_with_epsilon (f.xmin, zoomed[0], 1e-12);
+  g_assert_true (relief_plot_view_heatmap_value_at (view, zoomed[0], zoomed[2], &value));
+  g_assert_cmpfloat (value, ==, 0);
+
+  /* Line plots neither zoom nor pan. */
+  {
+    double lx[2] = { 0, 1 }, ly[2] = { 1, 2 };
+    ReliefLineSeries series = { "a", 2, lx, ly, { 0, 0, 0 }, FALSE };
+    ReliefLinePlotSpec lines = { .n_series = 1, .series = &series };
+    gboolean handled = TRUE;
+
+    relief_plot_view_set_lines (view, &lines);
+    g_assert_true (wait_for_frame (view, &frame));
+    g_signal_emit_by_name (scroll, "scroll", 0.0, -1.0, &handled);
+    g_assert_false (handled);
+    g_signal_emit_by_name (drag, "drag-begin", frame.px + 10, frame.py + 10);
+    g_signal_emit_by_name (drag, "drag-end", 30.0, 30.0);
+    spin_for (300);
+    g_assert_cmpint (w.changes, ==, 2);
+    g_assert_true (relief_plot_view_get_frame (view, &f));
+    g_assert_cmpfloat (f.xmin, ==, frame.xmin);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+  g_assert_finalize_object (view);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -209,5 +396,6 @@ main (int argc, char **argv)
       return 77;
     }
   g_test_add_func ("/plot-view/heatmap-lines-clear", test_plot_view);
+  g_test_add_func ("/plot-view/zoom-pan", test_zoom_pan);
   return g_test_run ();
 }

@@ -1,0 +1,66 @@
+/* relief-plot-private.h: the text and axes helpers the plot core's renderers share
+ * (relief-plot.c, relief-plot-3d.c, relief-plot-decision.c).  Not installed, not for
+ * the widgets. */
+#pragma once
+
+#include "relief-plot.h"
+
+G_BEGIN_DECLS
+
+#define FONT_TICK   9.0
+#define FONT_LABEL 10.0
+#define FONT_TITLE 11.0
+#define TICK_LEN    3.5
+#define PAD         4.0
+#define LINE_WIDTH  0.8
+#define MAX_TICKS  10
+
+extern const double relief_plot_ink[3];
+
+void   relief_plot_set_font   (cairo_t *cr, double size);
+double relief_plot_text_width (cairo_t *cr, const char *text);
+/* Height of digits and capitals: what labels are aligned on. */
+double relief_plot_cap_height (cairo_t *cr);
+double relief_plot_descent    (cairo_t *cr);
+/* halign: 0 left, 0.5 centre, 1 right of x; valign: 0 caps hang from y, 0.5 centred on y,
+ * 1 baseline on y. */
+void   relief_plot_show_text  (cairo_t *cr, double x, double y, const char *text, double halign, double valign);
+void   relief_plot_show_text_vertical (cairo_t *cr, double x, double y, const char *text);
+
+typedef struct {
+  double lo, hi;                  /* limits in axis units (log10 of data when log) */
+  gboolean log;
+  int n;
+  double pos[MAX_TICKS + 2];      /* tick positions in axis units, inside [lo, hi] */
+  char *label[MAX_TICKS + 2];
+} ReliefPlotAxis;
+
+/* `target` is about how many ticks fit along the axis. */
+void   relief_plot_axis_build (ReliefPlotAxis *a, double lo, double hi, gboolean log, int target);
+void   relief_plot_axis_clear (ReliefPlotAxis *a);
+double relief_plot_axis_max_label_width (cairo_t *cr, const ReliefPlotAxis *a);
+/* Fraction along the axis, 0 at lo. */
+double relief_plot_axis_frac  (const ReliefPlotAxis *a, double v);
+/* Limits that are never empty. */
+void   relief_plot_widen_if_empty (double *lo, double *hi);
+
+typedef struct {
+  double px, py, pw, ph;
+  ReliefPlotAxis x, y;
+} ReliefPlotAxes;
+
+/* Lays out the data area in a w x h box with tick labels, axis labels and the title
+ * around it; right_for (may be NULL) returns the width to keep free at the right. */
+void   relief_plot_axes_layout (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, const char *title,
+                                const char *xlabel, const char *ylabel, double xlo, double xhi, double ylo,
+                                double yhi, gboolean log_y,
+                                double (*right_for) (cairo_t *, const ReliefPlotAxes *, gpointer),
+                                gpointer right_data);
+double relief_plot_axes_x_dev (const ReliefPlotAxes *ax, double v);
+double relief_plot_axes_y_dev (const ReliefPlotAxes *ax, double v);
+void   relief_plot_axes_draw  (cairo_t *cr, const ReliefPlotAxes *ax, const char *title, const char *xlabel,
+                               const char *ylabel);
+void   relief_plot_paint_background (cairo_t *cr, double w, double h);
+void   relief_plot_fill_frame (const ReliefPlotAxes *ax, ReliefPlotFrame *f);
+
+G_END_DECLS
