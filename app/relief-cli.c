@@ -273,23 +273,30 @@ cmd_surface (int argc, char **argv)
 {
   ReliefSurfaceJob job;
   g_autofree char *checkpoint = NULL, *xspec = NULL, *yspec = NULL, *output = NULL, *backend = NULL;
+  g_autofree char *directions = NULL, *normalization = NULL, *bias = NULL, *to = NULL;
   gint64 seed = 0;
   int max_samples = 0, status = 0;
+  gboolean resume = FALSE;
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   CliProgress progress = { cancellable, isatty (2), 0, "surface" };
   ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress };
   GOptionEntry entries[] = {
     { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("Snapshot at the centre: an index or “last” (default)"), N_("N|last") },
-    { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x range and resolution (default -1:1:51)"), N_("MIN:MAX:COUNT") },
+    { "directions", 0, 0, G_OPTION_ARG_STRING, &directions, N_("random (default), pca (of the trajectory) or line (to --to)"), N_("KIND") },
+    { "normalization", 0, 0, G_OPTION_ARG_STRING, &normalization, N_("Random directions: filter (default), layer or none"), N_("NAME") },
+    { "bias", 0, 0, G_OPTION_ARG_STRING, &bias, N_("Random directions: biases zero (default) or copy"), N_("MODE") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Line: the checkpoint at alpha 1"), N_("N|last") },
+    { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x range and resolution (default -1:1:51; a line -0.5:1.5:41); alone, a 1D slice"), N_("MIN:MAX:COUNT") },
     { "y", 0, 0, G_OPTION_ARG_STRING, &yspec, N_("y range and resolution (default -1:1:51)"), N_("MIN:MAX:COUNT") },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, N_("Continue an interrupted surface already in the output file"), NULL },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the random directions"), "N" },
     { "max-samples", 0, 0, G_OPTION_ARG_INT, &max_samples, N_("Evaluate on the first N training samples only"), "N" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, N_("cpu, cuda or auto"), N_("NAME") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The surface file to write"), N_("SURFACE.h5") },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = command_context (N_("RUN.h5"), _("Compute the loss surface around a checkpoint of a run (filter-normalized random directions)."));
+  g_autoptr(GOptionContext) ctx = command_context (N_("RUN.h5"), _("Compute the loss surface around a checkpoint of a run: along random directions, the PCA plane of the trajectory, or the line to another checkpoint."));
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!parse_options (ctx, "surface", &argc, &argv, &status))
@@ -318,8 +325,30 @@ cmd_surface (int argc, char **argv)
       g_free (job.backend);
       job.backend = g_strdup (backend);
     }
-  if ((xspec && !relief_grid_axis_parse (xspec, &job.x, &error)) ||
-      (yspec && !relief_grid_axis_parse (yspec, &job.y, &error)))
+  job.resume = resume;
+  job.to_checkpoint = g_strdup (to);
+  if (directions)
+    {
+      g_free (job.directions);
+      job.directions = g_strdup (directions);
+    }
+  if (g_str_equal (job.directions, "line"))
+    job.x = (ReliefGridAxis) { -0.5, 1.5, 41 };
+  /* --x alone asks for a 1D slice; PCA planes are always 2D. */
+  job.one_d = xspec != NULL && yspec == NULL && !g_str_equal (job.directions, "pca");
+  if (!g_str_equal (job.directions, "random") && !g_str_equal (job.directions, "pca") &&
+      !g_str_equal (job.directions, "line"))
+    status = usage_error ("surface", _("--directions takes random, pca or line"));
+  else if (to != NULL && !g_str_equal (job.directions, "line"))
+    status = usage_error ("surface", _("--to only applies to --directions line"));
+  else if (g_str_equal (job.directions, "line") && to == NULL)
+    status = usage_error ("surface", _("--directions line needs --to CHECKPOINT"));
+  else if ((normalization || bias) && !g_str_equal (job.directions, "random"))
+    status = usage_error ("surface", _("--normalization and --bias only apply to --directions random"));
+  else if ((normalization && !relief_normalization_from_string (normalization, &job.normalization, &error)) ||
+           (bias && !relief_bias_mode_from_string (bias, &job.bias, &error)) ||
+           (xspec && !relief_grid_axis_parse (xspec, &job.x, &error)) ||
+           (yspec && !relief_grid_axis_parse (yspec, &job.y, &error)))
     status = usage_error ("surface", error->message);
 
   if (status == 0)
@@ -365,7 +394,7 @@ draw_plot (cairo_t *cr, double width, double height, gpointer user_data)
 static int
 cmd_plot (int argc, char **argv)
 {
-  g_autofree char *output = NULL, *colormap = NULL, *title = NULL, *kind = NULL;
+  g_autofree char *output = NULL, *colormap = NULL, *title = NULL, *kind = NULL, *figure_kind = NULL;
   double dpi = 150;
   int levels = -1, status = 0;
   gboolean log_scale = FALSE;
@@ -382,6 +411,7 @@ cmd_plot (int argc, char **argv)
     { "levels", 0, 0, G_OPTION_ARG_INT, &levels, N_("Contour levels (default 12)"), "N" },
     { "log", 0, 0, G_OPTION_ARG_NONE, &log_scale, N_("Logarithmic color scale"), NULL },
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Figure title"), N_("TEXT") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind, N_("Surface figure: contour, heatmap, 3d or 1d (default contour)"), N_("KIND") },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = command_context (N_("FILE.h5"), _("Draw a run or surface file as a figure (PDF, SVG or PNG)."));
@@ -413,6 +443,13 @@ cmd_plot (int argc, char **argv)
         options.colormap = RELIEF_COLORMAP_MAGMA;
       else
         return usage_error ("plot", _("unknown colormap (viridis, magma)"));
+    }
+  if (figure_kind)
+    {
+      g_autoptr(GError) kind_error = NULL;
+
+      if (!relief_figure_kind_from_string (figure_kind, &options.kind, &kind_error))
+        return usage_error ("plot", kind_error->message);
     }
 
   if (!check_input_kind ("plot", argv[1], NULL, &status))

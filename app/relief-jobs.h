@@ -7,6 +7,7 @@
 #include "relief-datasets.h"
 #include "relief-files.h"
 #include "relief-landscape.h"
+#include "relief-directions.h"
 #include "relief-train.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,12 @@ typedef struct {
   int            max_samples;         /* 0: the whole training set */
   char          *backend;
   char          *output;              /* the surface file */
+  char          *directions;          /* "random" (default), "pca" or "line" */
+  ReliefNormalization normalization;  /* random directions (default filter) */
+  ReliefBiasMode bias;                /* random directions (default zero) */
+  char          *to_checkpoint;       /* line: the snapshot at alpha 1 (the centre is alpha 0) */
+  gboolean       one_d;               /* x only: a 1D slice (always so for "line") */
+  gboolean       resume;              /* continue the surface already in output, when it matches */
 } ReliefSurfaceJob;
 
 typedef struct {

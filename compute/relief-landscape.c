@@ -1,7 +1,7 @@
 /* relief-landscape.c: random filter-normalized directions, grids and point-by-point
  * surfaces (Li et al. 2018, "Visualizing the Loss Landscape of Neural Nets"). */
 #include "relief-landscape.h"
-#include "relief-rng.h"
+#include "relief-directions.h"
 
 #include <math.h>
 
@@ -12,34 +12,7 @@
 void
 relief_direction_random_filter (const ReliefMlpSpec *spec, const float *weights, guint64 seed, float *dir_out)
 {
-  relief_rng_normal_fill (seed, 0, dir_out, relief_mlp_spec_n_params (spec));
-
-  for (int l = 0; l < spec->n_layers; l++)
-    {
-      int in = spec->sizes[l], out = spec->sizes[l + 1];
-      gsize w_off = relief_mlp_spec_weight_offset (spec, l);
-      gsize b_off = relief_mlp_spec_bias_offset (spec, l);
-
-      for (int r = 0; r < out; r++)
-        {
-          const float *w = weights + w_off + (gsize) r * in;
-          float *d = dir_out + w_off + (gsize) r * in;
-          double w_sq = 0.0, d_sq = 0.0, factor;
-
-          for (int c = 0; c < in; c++)
-            {
-              w_sq += (double) w[c] * w[c];
-              d_sq += (double) d[c] * d[c];
-            }
-          /* The 1e-10 follows the reference tool and guards an all-zero draw. */
-          factor = sqrt (w_sq) / (sqrt (d_sq) + 1e-10);
-          for (int c = 0; c < in; c++)
-            d[c] = (float) (d[c] * factor);
-        }
-      /* "ignore biases" mode: a bias direction of zero keeps biases at the center. */
-      for (int r = 0; r < out; r++)
-        dir_out[b_off + r] = 0.0f;
-    }
+  relief_direction_random (spec, weights, seed, RELIEF_NORM_FILTER, RELIEF_BIAS_ZERO, dir_out);
 }
 
 static gboolean

@@ -91,6 +91,14 @@ typedef struct {
   gsize    n_params;
   float   *xdir, *ydir;
   gboolean foreign;            /* read from a file without Relief attributes */
+  /* Direction parameters (optional root attributes: NULL / -1 when not recorded) */
+  char    *bias_mode;          /* "zero", "copy" (random directions) */
+  gint64   to_checkpoint;      /* "line": the snapshot at alpha 1 (the center is alpha 0) */
+  gint64   max_samples;        /* samples per cell: the first N of each split; -1 all */
+  /* PCA directions (root datasets): NaN and 0 / NULL otherwise */
+  double   explained_variance_ratio[2];
+  int      n_proj;             /* T: snapshots of the trajectory */
+  double  *proj_xcoord, *proj_ycoord;   /* [T], float64, offsets from the center projected */
 } ReliefSurface;
 
 ReliefSurface *relief_surface_new  (int nx, int ny);   /* losses and accuracies NaN-filled */

@@ -25,6 +25,9 @@ relief_surface_new (int nx, int ny)
   for (gsize i = 0; i < cells; i++)
     s->train_loss[i] = s->train_acc[i] = NAN;
   s->checkpoint = -1;
+  s->to_checkpoint = -1;
+  s->max_samples = -1;
+  s->explained_variance_ratio[0] = s->explained_variance_ratio[1] = NAN;
   return s;
 }
 
@@ -42,6 +45,9 @@ relief_surface_free (ReliefSurface *s)
   g_free (s->run_file);
   g_free (s->normalization);
   g_free (s->direction_kind);
+  g_free (s->bias_mode);
+  g_free (s->proj_xcoord);
+  g_free (s->proj_ycoord);
   g_clear_pointer (&s->spec, relief_mlp_spec_free);
   g_free (s->xdir);
   g_free (s->ydir);
@@ -113,6 +119,28 @@ write_surface (hid_t file, const ReliefSurface *s, GError **error)
   if (ok && s->test_acc != NULL)
     ok = relief_h5_write_dataset (file, "test_acc", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, rank, grid, s->test_acc,
                                   error);
+  if (ok && s->bias_mode != NULL)
+    ok = relief_h5_write_string_attr (file, "bias", s->bias_mode, error);
+  if (ok && s->to_checkpoint >= 0)
+    ok = relief_h5_write_int_attr (file, "to_checkpoint", s->to_checkpoint, error);
+  if (ok && s->max_samples >= 0)
+    ok = relief_h5_write_int_attr (file, "max_samples", s->max_samples, error);
+  if (ok && !isnan (s->explained_variance_ratio[0]))
+    {
+      hsize_t two[1] = { 2 };
+
+      ok = relief_h5_write_dataset (file, "explained_variance_ratio", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, two,
+                                    s->explained_variance_ratio, error);
+    }
+  if (ok && s->n_proj > 0)
+    {
+      hsize_t t[1] = { s->n_proj };
+
+      ok = relief_h5_write_dataset (file, "proj_xcoord", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, t, s->proj_xcoord,
+                                    error) &&
+           relief_h5_write_dataset (file, "proj_ycoord", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, t, s->proj_ycoord,
+                                    error);
+    }
   if (ok && s->spec != NULL)
     ok = relief_h5_write_model (file, s->spec, error);
   if (ok && s->xdir != NULL)
@@ -272,14 +300,60 @@ read_direction (hid_t file, const char *group_name, gsize expected, gsize *n_par
   return (float *) g_array_free (g_steal_pointer (&flat), FALSE);
 }
 
+/* The projected trajectory: two float64 [T] datasets of the same length. */
+static gboolean
+read_projection (hid_t file, ReliefSurface *s, GError **error)
+{
+  int nx = 0, ny = 0;
+
+  if ((s->proj_xcoord = read_coords (file, "proj_xcoord", &nx, error)) == NULL ||
+      (s->proj_ycoord = read_coords (file, "proj_ycoord", &ny, error)) == NULL)
+    return FALSE;
+  if (nx != ny)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   "“proj_xcoord” and “proj_ycoord” differ in length (%d and %d)", nx, ny);
+      return FALSE;
+    }
+  s->n_proj = nx;
+  return TRUE;
+}
+
+static gboolean
+read_explained_variance (hid_t file, ReliefSurface *s, GError **error)
+{
+  int n = 0;
+  g_autofree double *ratio = read_coords (file, "explained_variance_ratio", &n, error);
+
+  if (ratio == NULL)
+    return FALSE;
+  if (n != 2)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   "“explained_variance_ratio” holds %d values, not 2", n);
+      return FALSE;
+    }
+  memcpy (s->explained_variance_ratio, ratio, sizeof s->explained_variance_ratio);
+  return TRUE;
+}
+
 static gboolean
 read_relief_attrs (hid_t file, ReliefSurface *s, GError **error)
 {
-  return (s->run_file = relief_h5_read_string_attr (file, "run_file", error)) != NULL &&
-         relief_h5_read_int_attr (file, "checkpoint", &s->checkpoint, error) &&
-         (s->normalization = relief_h5_read_string_attr (file, "normalization", error)) != NULL &&
-         (s->direction_kind = relief_h5_read_string_attr (file, "direction_kind", error)) != NULL &&
-         relief_h5_read_uint_attr (file, "seed", &s->seed, error);
+  if ((s->run_file = relief_h5_read_string_attr (file, "run_file", error)) == NULL ||
+      !relief_h5_read_int_attr (file, "checkpoint", &s->checkpoint, error) ||
+      (s->normalization = relief_h5_read_string_attr (file, "normalization", error)) == NULL ||
+      (s->direction_kind = relief_h5_read_string_attr (file, "direction_kind", error)) == NULL ||
+      !relief_h5_read_uint_attr (file, "seed", &s->seed, error))
+    return FALSE;
+  /* Attributes added with the landscape engine: absent from earlier files. */
+  if (relief_h5_has_attr (file, "bias") && (s->bias_mode = relief_h5_read_string_attr (file, "bias", error)) == NULL)
+    return FALSE;
+  if (relief_h5_has_attr (file, "to_checkpoint") && !relief_h5_read_int_attr (file, "to_checkpoint",
+                                                                               &s->to_checkpoint, error))
+    return FALSE;
+  return !relief_h5_has_attr (file, "max_samples") ||
+         relief_h5_read_int_attr (file, "max_samples", &s->max_samples, error);
 }
 
 static ReliefSurface *
@@ -303,6 +377,9 @@ surface_load (const char *path, GError **error)
 
   s->foreign = !relief_h5_has_attr (file, "relief_format");
   s->checkpoint = -1;
+  s->to_checkpoint = -1;
+  s->max_samples = -1;
+  s->explained_variance_ratio[0] = s->explained_variance_ratio[1] = NAN;
   s->ny = 1;
   ok = (s->xcoords = read_coords (file, "xcoordinates", &s->nx, error)) != NULL;
   if (ok && relief_h5_has_link (file, "ycoordinates"))
@@ -323,6 +400,10 @@ surface_load (const char *path, GError **error)
     ok = (s->test_acc = read_grid (file, "test_acc", s->nx, s->ny, error)) != NULL;
   if (ok && !s->foreign)
     ok = read_relief_attrs (file, s, error);
+  if (ok && relief_h5_has_link (file, "explained_variance_ratio"))
+    ok = read_explained_variance (file, s, error);
+  if (ok && relief_h5_has_link (file, "proj_xcoord"))
+    ok = read_projection (file, s, error);
   if (ok && relief_h5_has_link (file, "model"))
     ok = (s->spec = relief_h5_read_model (file, error)) != NULL;
   if (ok && relief_h5_has_link (file, "xdirection"))

@@ -118,6 +118,70 @@ test_train_surface_plot (void)
   }
 }
 
+/* The direction kinds, 1D slices and resume, on the run of the test above. */
+static void
+test_surface_directions (void)
+{
+  g_autofree char *pca_path = tmp_path ("pca.h5"), *line_path = tmp_path ("line.h5");
+  g_autofree char *slice_path = tmp_path ("slice.h5"), *partial_path = tmp_path ("partial.h5");
+  g_autofree char *surface_path = tmp_path ("surface.h5");
+  g_autoptr(ReliefSurface) pca = NULL, line = NULL, slice = NULL, full = NULL, partial = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_relief ("surface run.h5 --directions pca --x=-1:1:3 --y=-1:1:3 -o pca.h5", NULL), ==, 0);
+  pca = relief_surface_load (pca_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pca->direction_kind, ==, "pca");
+  g_assert_cmpint (pca->n_proj, ==, 6);
+  /* The centre is the last snapshot: the trajectory ends at the origin. */
+  g_assert_cmpfloat (fabs (pca->proj_xcoord[5]) + fabs (pca->proj_ycoord[5]), <, 1e-6);
+  g_assert_cmpfloat (pca->explained_variance_ratio[0], >=, pca->explained_variance_ratio[1]);
+  g_assert_cmpfloat (pca->explained_variance_ratio[0] + pca->explained_variance_ratio[1], <=, 1.0 + 1e-9);
+  g_assert_nonnull (pca->test_loss);
+  for (int i = 0; i < 9; i++)
+    g_assert_true (isfinite (pca->train_loss[i]) && isfinite (pca->test_acc[i]));
+
+  /* The line from the first snapshot reaches the last at alpha 1: the centre of the
+   * random surface of the test above. */
+  g_assert_cmpint (run_relief ("surface run.h5 --directions line --checkpoint 0 --to last --x=0:1:3 -o line.h5", NULL),
+                   ==, 0);
+  line = relief_surface_load (line_path, &error);
+  full = relief_surface_load (surface_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (line->ny, ==, 1);
+  g_assert_null (line->ycoords);
+  g_assert_cmpint (line->to_checkpoint, ==, 5);
+  g_assert_cmpfloat_with_epsilon (line->train_loss[2], full->train_loss[1 * 5 + 2], 1e-5 * full->train_loss[7]);
+
+  g_assert_cmpint (run_relief ("surface run.h5 --x=-1:1:4 --normalization layer --bias copy -o slice.h5", NULL), ==, 0);
+  slice = relief_surface_load (slice_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (slice->nx, ==, 4);
+  g_assert_cmpint (slice->ny, ==, 1);
+  g_assert_null (slice->ydir);
+  g_assert_cmpstr (slice->normalization, ==, "layer");
+  g_assert_cmpstr (slice->bias_mode, ==, "copy");
+
+  /* An interrupted file (NaN cells) resumed: the same cells as the uninterrupted run. */
+  for (int i = 0; i < 15; i += 2)
+    full->train_loss[i] = NAN;
+  g_assert_true (relief_surface_save (full, partial_path, &error));
+  g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 --y=-0.5:0.5:3 --seed 2 --resume -o partial.h5", NULL),
+                   ==, 0);
+  g_clear_pointer (&full, relief_surface_free);
+  full = relief_surface_load (surface_path, &error);
+  partial = relief_surface_load (partial_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (partial->train_loss, 15 * sizeof (double), full->train_loss, 15 * sizeof (double));
+  g_assert_cmpmem (partial->test_acc, 15 * sizeof (double), full->test_acc, 15 * sizeof (double));
+
+  /* Resuming onto a different surface is refused, and the file is left alone. */
+  g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 --y=-0.5:0.5:3 --seed 3 --resume -o partial.h5", &err),
+                   ==, 1);
+  g_assert_nonnull (strstr (err, "different surface"));
+}
+
 static void
 test_errors (void)
 {
@@ -133,6 +197,12 @@ test_errors (void)
     { "surface notes.txt -o s.h5", "notes.txt", 2 },
     { "surface run.h5 --x=1:0:5 -o s.h5", "1:0:5", 2 },
     { "surface run.h5 --checkpoint 99 -o s.h5", "99", 2 },
+    { "surface run.h5 --directions line -o s.h5", "--to", 2 },
+    { "surface run.h5 --directions spiral -o s.h5", "random, pca or line", 2 },
+    { "surface run.h5 --normalization filtr -o s.h5", "filtr", 2 },
+    { "surface run.h5 --bias keep -o s.h5", "keep", 2 },
+    { "surface run.h5 --directions pca --normalization layer -o s.h5", "--normalization", 2 },
+    { "surface run.h5 --directions line --to 0 --checkpoint 0 -o s.h5", "same snapshot", 2 },
     { "plot missing.h5 -o f.pdf", "missing.h5", 2 },
     { "plot run.h5 -o figure.bmp", ".png", 2 },
     { "frobnicate", "frobnicate", 2 },
@@ -199,6 +269,7 @@ main (int argc, char **argv)
     }
   tmpdir = g_dir_make_tmp ("relief-cli-XXXXXX", NULL);
   g_test_add_func ("/cli/train-surface-plot", test_train_surface_plot);
+  g_test_add_func ("/cli/surface-directions", test_surface_directions);
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/divergence", test_divergence_keeps_run);
   g_test_add_func ("/cli/help", test_help);

@@ -1,0 +1,49 @@
+/* relief-blas-tune.c: see relief-blas-tune.h. */
+#include "relief-blas-tune.h"
+
+#include <dlfcn.h>
+
+/* Cores whose OpenBLAS kernels use AVX-512, and those that use at least AVX2. */
+static const char *const avx512_cores[] = { "SkylakeX", "Cooperlake", "SapphireRapids", NULL };
+static const char *const avx2_cores[] = { "Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids", NULL };
+
+static gboolean
+in_list (const char *name, const char *const *list)
+{
+  for (int i = 0; list[i] != NULL; i++)
+    if (g_ascii_strcasecmp (name, list[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+relief_blas_choose_coretype (const char *detected, gboolean avx512, gboolean avx2)
+{
+  if (detected == NULL || *detected == '\0')
+    return NULL;
+  if (avx512 && !in_list (detected, avx512_cores))
+    return "SkylakeX";
+  if (!avx512 && avx2 && !in_list (detected, avx2_cores))
+    return "Haswell";
+  return NULL;
+}
+
+const char *
+relief_blas_better_coretype (void)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  /* Looked up at run time: the build may use another CBLAS, which has no such call. */
+  const char *(*corename) (void) = (const char *(*) (void)) dlsym (RTLD_DEFAULT, "openblas_get_corename");
+  /* SkylakeX kernels need the F, CD, BW, DQ and VL subsets. */
+  gboolean avx512 = __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512cd") &&
+                    __builtin_cpu_supports ("avx512bw") && __builtin_cpu_supports ("avx512dq") &&
+                    __builtin_cpu_supports ("avx512vl");
+  gboolean avx2 = __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
+
+  if (corename == NULL)
+    return NULL;
+  return relief_blas_choose_coretype (corename (), avx512, avx2);
+#else
+  return NULL;
+#endif
+}

@@ -1,0 +1,23 @@
+/* relief-blas-tune.h: choosing OpenBLAS's kernels when its own CPU detection falls short.
+ *
+ * Debian 12's OpenBLAS 0.3.21 takes some AVX-512 Xeons for a 'Prescott' and multiplies
+ * float32 matrices several times slower than the same library forced to its SkylakeX
+ * kernels (OPENBLAS_CORETYPE), which it reads only when it loads: so the choice is made
+ * before, by re-executing the program with the variable set (app/main.c).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The kernels to ask for, given the core OpenBLAS detected and what the CPU supports:
+ * "SkylakeX" for an AVX-512 CPU, "Haswell" for an AVX2 one, when the detected core is
+ * older; NULL when the detection is already right (or unknown: never guess). */
+const char *relief_blas_choose_coretype (const char *detected, gboolean avx512, gboolean avx2);
+
+/* The same for this process: the loaded BLAS's core name (OpenBLAS only) and this CPU.
+ * NULL when there is nothing to gain. */
+const char *relief_blas_better_coretype (void);
+
+G_END_DECLS

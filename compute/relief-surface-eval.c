@@ -1,0 +1,462 @@
+/* relief-surface-eval.c: batched, factorized loss-surface evaluation.
+ *
+ * Loop order: samples in chunks of `rows` outside, so the three first-layer products of
+ * a chunk serve every grid point; points in sub-batches of `points` inside, each point
+ * carrying its own copy of the deeper layers' parameters (cheap: their size, against
+ * rows times their size in flops).
+ *
+ * Biases ride inside the products: every layer input gets a constant extra column and
+ * every weight matrix the bias as an extra column, [out, in + 1], so no pass over the
+ * activations adds them.  The constant is 1 for the data and act(1) for hidden layers
+ * (the pre-activations carry a column of ones), so those biases are stored divided by
+ * act(1).  The output layer has no extra column: the loss reads its logits as they are. */
+#include "relief-surface-eval.h"
+#include <glib/gi18n-lib.h>
+
+#include <math.h>
+#include <string.h>
+
+#define DEFAULT_BUDGET ((gsize) 256 << 20)
+#define MAX_ROWS 2048
+#define MIN_ROWS 32
+/* On the CPU the activations of a sub-batch should stay in the last-level cache: the
+ * elementwise passes between the products are memory-bound otherwise. */
+#define CPU_SUB_BATCH_BYTES ((gsize) 8 << 20)
+/* Points per wave of a progressive surface: the first-layer products are recomputed
+ * once per wave, so waves are large, yet small enough that cells keep streaming in. */
+#define WAVE_POINTS 512
+
+struct _ReliefSurfaceEval {
+  ReliefBackend *backend;   /* borrowed */
+  ReliefMlpSpec *spec;
+  int            rows;      /* samples per chunk */
+  int            points;    /* grid points per sub-batch */
+  gsize          tail_off;  /* where the layers after the first start in the flat vector */
+  gsize          n_tail;
+  int           *width;     /* per layer: out + 1 for hidden layers, out for the last */
+  gsize         *pre_stride;           /* per layer, floats per point */
+  gsize          post_stride;
+  float         *x_host;    /* [rows, in + 1], the staged chunk with its column of ones */
+
+  /* device buffers; the parameter vectors in the [out, in + 1] layout */
+  float   *center, *xdir, *ydir;   /* n_params each; ydir NULL for 1D */
+  float   *x_stage;                /* [rows, in + 1] */
+  int32_t *y_stage;                /* [rows] */
+  float   *xw, *xu, *xv;           /* [rows, width[0]]; xw's extra column is 1, xu's and xv's 0 */
+  float   *tail;                   /* [points, n_tail] */
+  float  **pre;                    /* per layer [points, rows * width[l]] */
+  float   *post;                   /* [points, rows * widest hidden width] */
+};
+
+void
+relief_surface_eval_free (ReliefSurfaceEval *ev)
+{
+  if (ev == NULL)
+    return;
+
+  gpointer owned[] = { ev->center, ev->xdir, ev->ydir, ev->x_stage, ev->y_stage, ev->xw, ev->xu, ev->xv,
+                       ev->tail, ev->post };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (owned); i++)
+    if (owned[i] != NULL)
+      ev->backend->free (ev->backend, owned[i]);
+  for (int l = 0; ev->pre != NULL && l < ev->spec->n_layers; l++)
+    if (ev->pre[l] != NULL)
+      ev->backend->free (ev->backend, ev->pre[l]);
+  g_free (ev->pre);
+  g_free (ev->width);
+  g_free (ev->pre_stride);
+  g_free (ev->x_host);
+  relief_mlp_spec_free (ev->spec);
+  g_free (ev);
+}
+
+static gboolean
+alloc_floats (ReliefBackend *be, float **out, gsize n, GError **error)
+{
+  *out = be->alloc (be, sizeof (float) * MAX (n, 1), error);
+  return *out != NULL;
+}
+
+/* A device buffer of count blocks of [rows, width] whose last column is value. */
+static gboolean
+alloc_with_column (ReliefBackend *be, float **out, gsize count, int rows, int width, float value, GError **error)
+{
+  gsize n = count * rows * width;
+  g_autofree float *host = g_try_new0 (float, n);
+
+  if (host == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("Not enough memory for the surface workspace"));
+      return FALSE;
+    }
+  for (gsize i = width - 1; i < n; i += width)
+    host[i] = value;
+  return alloc_floats (be, out, n, error) && be->upload (be, *out, host, sizeof (float) * n, error);
+}
+
+/* v in the [out, in + 1] layout, with the bias of layer l divided by the constant its
+ * input column carries. */
+static gboolean
+upload_folded (ReliefSurfaceEval *ev, const float *v, float act_one, float **out, GError **error)
+{
+  ReliefBackend *be = ev->backend;
+  const ReliefMlpSpec *spec = ev->spec;
+  gsize n_params = relief_mlp_spec_n_params (spec);
+  g_autofree float *folded = g_new (float, n_params);
+
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      int in = spec->sizes[l], out_width = spec->sizes[l + 1];
+      const float *w = v + relief_mlp_spec_weight_offset (spec, l), *b = v + relief_mlp_spec_bias_offset (spec, l);
+      float *dst = folded + relief_mlp_spec_weight_offset (spec, l);
+      float scale = l == 0 ? 1.0f : act_one;
+
+      for (int r = 0; r < out_width; r++)
+        {
+          memcpy (dst + (gsize) r * (in + 1), w + (gsize) r * in, sizeof (float) * in);
+          dst[(gsize) r * (in + 1) + in] = b[r] / scale;
+        }
+    }
+  return alloc_floats (be, out, n_params, error) && be->upload (be, *out, folded, sizeof (float) * n_params, error);
+}
+
+/* The backend's own act(1): the constant a hidden layer's extra column carries. */
+static gboolean
+activation_of_one (ReliefBackend *be, ReliefActivation act, float *out, GError **error)
+{
+  const float one = 1.0f;
+  float *buf = be->alloc (be, 2 * sizeof (float), error);
+  gboolean ok;
+
+  if (buf == NULL)
+    return FALSE;
+  ok = be->upload (be, buf, &one, sizeof one, error) &&
+       be->act_forward (be, act, buf, buf + 1, 1, error) &&
+       be->download (be, out, buf + 1, sizeof (float), error);
+  be->free (be, buf);
+  if (ok && !(fabsf (*out) > 1e-3f && isfinite (*out)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("The %s activation maps 1 to %g; the batched surface cannot carry biases through it"),
+                   relief_activation_to_string (act), *out);
+      return FALSE;
+    }
+  return ok;
+}
+
+ReliefSurfaceEval *
+relief_surface_eval_new (ReliefBackend *backend, const ReliefMlpSpec *spec,
+                         const float *center, const float *xdir, const float *ydir,
+                         int max_points, gsize memory_budget, GError **error)
+{
+  g_autoptr(ReliefSurfaceEval) ev = NULL;
+  ReliefBackend *be = backend;
+  gsize n_params = relief_mlp_spec_n_params (spec);
+  int in = spec->sizes[0], n_layers = spec->n_layers, widest_post = 0;
+  gsize budget = (memory_budget > 0 ? memory_budget : DEFAULT_BUDGET) / sizeof (float), widths_sum = 0;
+  float act_one = 1.0f;
+
+  if (n_layers < 1 || max_points < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("A surface evaluation needs a model with a layer and at least one point"));
+      return NULL;
+    }
+
+  ev = g_new0 (ReliefSurfaceEval, 1);
+  ev->backend = backend;
+  ev->spec = relief_mlp_spec_copy (spec);
+  ev->tail_off = n_layers > 1 ? relief_mlp_spec_weight_offset (spec, 1) : n_params;
+  ev->n_tail = n_params - ev->tail_off;
+  ev->width = g_new (int, n_layers);
+  ev->pre_stride = g_new (gsize, n_layers);
+  ev->pre = g_new0 (float *, n_layers);
+  for (int l = 0; l < n_layers; l++)
+    {
+      ev->width[l] = spec->sizes[l + 1] + (l < n_layers - 1 ? 1 : 0);
+      widths_sum += ev->width[l];
+      if (l < n_layers - 1)
+        widest_post = MAX (widest_post, ev->width[l]);
+    }
+
+  /* Fit the workspace to the budget: as many points as asked if possible, then fewer
+   * samples per chunk, down to one point of MIN_ROWS rows. */
+  for (ev->rows = MAX_ROWS;; ev->rows /= 2)
+    {
+      gsize fixed = (gsize) ev->rows * (in + 1 + 3 * ev->width[0] + 1);
+      gsize per_point = (gsize) ev->rows * (widths_sum + widest_post) + ev->n_tail;
+
+      ev->points = budget > fixed ? (int) MIN ((budget - fixed) / per_point, (gsize) max_points) : 0;
+      if (ev->points >= MIN (max_points, 16) || ev->rows <= MIN_ROWS)
+        break;
+    }
+  ev->points = MAX (ev->points, 1);
+  if (g_strcmp0 (backend->name, "cpu") == 0)
+    {
+      gsize per_point = sizeof (float) * ev->rows * (widths_sum + widest_post);
+
+      ev->points = (int) CLAMP (CPU_SUB_BATCH_BYTES / per_point, 1, (gsize) ev->points);
+    }
+  for (int l = 0; l < n_layers; l++)
+    ev->pre_stride[l] = (gsize) ev->rows * ev->width[l];
+  ev->post_stride = (gsize) ev->rows * widest_post;
+  ev->x_host = g_new (float, (gsize) ev->rows * (in + 1));
+
+  if ((n_layers > 1 && !activation_of_one (be, spec->activation, &act_one, error)) ||
+      !upload_folded (ev, center, act_one, &ev->center, error) ||
+      !upload_folded (ev, xdir, act_one, &ev->xdir, error) ||
+      (ydir != NULL && !upload_folded (ev, ydir, act_one, &ev->ydir, error)) ||
+      (ydir != NULL && !alloc_floats (be, &ev->xv, (gsize) ev->rows * ev->width[0], error)) ||
+      !alloc_floats (be, &ev->x_stage, (gsize) ev->rows * (in + 1), error) ||
+      (ev->y_stage = be->alloc (be, sizeof (int32_t) * ev->rows, error)) == NULL ||
+      !(n_layers > 1 ? alloc_with_column (be, &ev->xw, 1, ev->rows, ev->width[0], 1.0f, error)
+                     : alloc_floats (be, &ev->xw, (gsize) ev->rows * ev->width[0], error)) ||
+      !alloc_floats (be, &ev->xu, (gsize) ev->rows * ev->width[0], error) ||
+      !alloc_floats (be, &ev->tail, (gsize) ev->points * ev->n_tail, error) ||
+      (widest_post > 0 && !alloc_floats (be, &ev->post, (gsize) ev->points * ev->post_stride, error)))
+    return NULL;
+  /* Layer 0's pre-activations come whole from xw, xu and xv; the products of the hidden
+   * layers after it leave their column of ones alone. */
+  for (int l = 0; l < n_layers; l++)
+    if (!(l > 0 && l < n_layers - 1
+          ? alloc_with_column (be, &ev->pre[l], ev->points, ev->rows, ev->width[l], 1.0f, error)
+          : alloc_floats (be, &ev->pre[l], (gsize) ev->points * ev->pre_stride[l], error)))
+      return NULL;
+  return g_steal_pointer (&ev);
+}
+
+/* out = center + a * xdir + b * ydir over [offset, offset + n) of the flat vectors. */
+static gboolean
+combine (ReliefBackend *be, const float *center, const float *xdir, const float *ydir, gsize n, double a, double b,
+         float *out, GError **error)
+{
+  if (ydir == NULL)
+    return be->axpby_add (be, n, center, (float) a, xdir, 0.0f, xdir, out, error);
+  return be->axpby_add (be, n, center, (float) a, xdir, (float) b, ydir, out, error);
+}
+
+/* One sub-batch of count points over the chunk already staged: the forward pass and the
+ * loss of each point, added to loss_sum and correct. */
+static gboolean
+eval_sub_batch (ReliefSurfaceEval *ev, const double *a, const double *b, int count, int rows,
+                double *loss_sum, gint64 *correct, GError **error)
+{
+  ReliefBackend *be = ev->backend;
+  const ReliefMlpSpec *spec = ev->spec;
+  int n_layers = spec->n_layers, n_out = spec->sizes[n_layers];
+
+  for (int i = 0; i < count; i++)
+    {
+      double bi = b != NULL ? b[i] : 0.0;
+
+      /* First layer, bias included: XW + a XU + b XV. */
+      if ((ev->n_tail > 0 &&
+           !combine (be, ev->center + ev->tail_off, ev->xdir + ev->tail_off,
+                     ev->ydir != NULL ? ev->ydir + ev->tail_off : NULL, ev->n_tail, a[i], bi,
+                     ev->tail + i * ev->n_tail, error)) ||
+          !combine (be, ev->xw, ev->xu, ev->xv, (gsize) rows * ev->width[0], a[i], bi,
+                    ev->pre[0] + i * ev->pre_stride[0], error))
+        return FALSE;
+    }
+
+  for (int l = 0; l < n_layers; l++)
+    {
+      int in = spec->sizes[l], out = spec->sizes[l + 1];
+
+      if (l > 0 &&
+          !be->gemm_strided_batched (be, FALSE, TRUE, rows, out, in + 1, 1.0f,
+                                     ev->post, in + 1, ev->post_stride,
+                                     ev->tail + relief_mlp_spec_weight_offset (spec, l) - ev->tail_off, in + 1,
+                                     ev->n_tail, 0.0f, ev->pre[l], ev->width[l], ev->pre_stride[l], count, error))
+        return FALSE;
+      if (l < n_layers - 1)
+        for (int i = 0; i < count; i++)
+          if (!be->act_forward (be, spec->activation, ev->pre[l] + i * ev->pre_stride[l],
+                                ev->post + i * ev->post_stride, (gsize) rows * ev->width[l], error))
+            return FALSE;
+    }
+
+  for (int i = 0; i < count; i++)
+    {
+      double sum;
+      int right;
+
+      if (!be->loss (be, spec->loss, ev->pre[n_layers - 1] + i * ev->pre_stride[n_layers - 1], ev->y_stage, rows,
+                     n_out, rows, NULL, &sum, &right, error))
+        return FALSE;
+      loss_sum[i] += sum;
+      correct[i] += right;
+    }
+  return TRUE;
+}
+
+gboolean
+relief_surface_eval_points (ReliefSurfaceEval *ev, const double *a, const double *b, int n_points,
+                            const float *x_host, const int32_t *y_host, int n,
+                            double *mean_loss, double *accuracy,
+                            GCancellable *cancellable, GError **error)
+{
+  ReliefBackend *be = ev->backend;
+  const ReliefMlpSpec *spec = ev->spec;
+  int in = spec->sizes[0], h1 = spec->sizes[1], w0 = ev->width[0];
+  g_autofree double *loss_sum = NULL;
+  g_autofree gint64 *correct = NULL;
+
+  if (n < 1 || n_points < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Nothing to evaluate (%d samples)"), n);
+      return FALSE;
+    }
+  loss_sum = g_new0 (double, MAX (n_points, 1));
+  correct = g_new0 (gint64, MAX (n_points, 1));
+
+  for (int start = 0; start < n; start += ev->rows)
+    {
+      int rows = MIN (ev->rows, n - start);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      for (int r = 0; r < rows; r++)
+        {
+          memcpy (ev->x_host + (gsize) r * (in + 1), x_host + (gsize) (start + r) * in, sizeof (float) * in);
+          ev->x_host[(gsize) r * (in + 1) + in] = 1.0f;
+        }
+      /* [W0 | b0] is the first block of each folded vector: [h1, in + 1] at offset 0. */
+      if (!be->upload (be, ev->x_stage, ev->x_host, sizeof (float) * rows * (in + 1), error) ||
+          !be->upload (be, ev->y_stage, y_host + start, sizeof (int32_t) * rows, error) ||
+          !be->gemm (be, FALSE, TRUE, rows, h1, in + 1, 1.0f, ev->x_stage, in + 1, ev->center, in + 1, 0.0f,
+                     ev->xw, w0, error) ||
+          !be->gemm (be, FALSE, TRUE, rows, h1, in + 1, 1.0f, ev->x_stage, in + 1, ev->xdir, in + 1, 0.0f,
+                     ev->xu, w0, error) ||
+          (ev->ydir != NULL &&
+           !be->gemm (be, FALSE, TRUE, rows, h1, in + 1, 1.0f, ev->x_stage, in + 1, ev->ydir, in + 1, 0.0f,
+                      ev->xv, w0, error)))
+        return FALSE;
+      for (int p = 0; p < n_points; p += ev->points)
+        if (!eval_sub_batch (ev, a + p, b != NULL ? b + p : NULL, MIN (ev->points, n_points - p), rows,
+                             loss_sum + p, correct + p, error))
+          return FALSE;
+    }
+  for (int p = 0; p < n_points; p++)
+    {
+      mean_loss[p] = loss_sum[p] / n;
+      accuracy[p] = (double) correct[p] / n;
+    }
+  return TRUE;
+}
+
+void
+relief_surface_progressive_order (int nx, int ny, int *order, int level_end[3])
+{
+  static const int steps[] = { 4, 2, 1 };
+  int filled = 0;
+
+  for (int level = 0; level < 3; level++)
+    {
+      int step = steps[level];
+
+      for (int iy = 0; iy < ny; iy++)
+        for (int ix = 0; ix < nx; ix++)
+          {
+            gboolean on_level = ix % step == 0 && iy % step == 0;
+            gboolean coarser = level > 0 && ix % steps[level - 1] == 0 && iy % steps[level - 1] == 0;
+
+            if (on_level && !coarser)
+              order[filled++] = iy * nx + ix;
+          }
+      level_end[level] = filled;
+    }
+}
+
+static gboolean
+cell_done (gsize cell, const double *train_loss, const double *test_loss)
+{
+  return !isnan (train_loss[cell]) && (test_loss == NULL || !isnan (test_loss[cell]));
+}
+
+gboolean
+relief_surface_compute_progressive (ReliefBackend *backend, const ReliefMlpSpec *spec,
+                                    const float *center, const float *xdir, const float *ydir,
+                                    const double *xs, int nx, const double *ys, int ny,
+                                    const ReliefSamples *train, const ReliefSamples *test,
+                                    double *train_loss, double *train_acc,
+                                    double *test_loss, double *test_acc,
+                                    ReliefSurfaceCellFunc cell_func, gpointer user_data,
+                                    GCancellable *cancellable, GError **error)
+{
+  g_autoptr(ReliefSurfaceEval) ev = NULL;
+  g_autofree int *order = NULL, *wave = NULL;
+  g_autofree double *a = NULL, *b = NULL, *loss = NULL, *acc = NULL, *tloss = NULL, *tacc = NULL;
+  gboolean with_test = test != NULL && test->n > 0 && test_loss != NULL && test_acc != NULL;
+  gsize cells = (gsize) nx * ny;
+  int level_end[3], pending = 0, cursor = 0, level = 0;
+
+  if (nx < 1 || ny < 1 || train == NULL || train->n < 1 || (ny > 1 && (ys == NULL || ydir == NULL)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("A surface needs at least one cell and one sample, and a y direction for several rows"));
+      return FALSE;
+    }
+  order = g_new (int, cells);
+  relief_surface_progressive_order (nx, ny, order, level_end);
+  for (gsize c = 0; c < cells; c++)
+    if (!cell_done (c, train_loss, with_test ? test_loss : NULL))
+      pending++;
+  if (pending == 0)
+    return TRUE;
+
+  ev = relief_surface_eval_new (backend, spec, center, xdir, ys != NULL ? ydir : NULL,
+                                MIN (pending, WAVE_POINTS), 0, error);
+  if (ev == NULL)
+    return FALSE;
+  wave = g_new (int, WAVE_POINTS);
+  a = g_new (double, WAVE_POINTS);
+  b = g_new (double, WAVE_POINTS);
+  loss = g_new (double, WAVE_POINTS);
+  acc = g_new (double, WAVE_POINTS);
+  tloss = g_new (double, WAVE_POINTS);
+  tacc = g_new (double, WAVE_POINTS);
+
+  while (cursor < (int) cells)
+    {
+      int count = 0;
+
+      /* A wave never crosses a level, so the coarse grid is complete before any
+       * finer cell arrives. */
+      while (cursor >= level_end[level])
+        level++;
+      for (; cursor < level_end[level] && count < WAVE_POINTS; cursor++)
+        {
+          int cell = order[cursor];
+
+          if (cell_done (cell, train_loss, with_test ? test_loss : NULL))
+            continue;
+          wave[count] = cell;
+          a[count] = xs[cell % nx];
+          b[count] = ys != NULL ? ys[cell / nx] : 0.0;
+          count++;
+        }
+      if (count == 0)
+        continue;
+      if (!relief_surface_eval_points (ev, a, b, count, train->x, train->y, train->n, loss, acc, cancellable, error) ||
+          (with_test &&
+           !relief_surface_eval_points (ev, a, b, count, test->x, test->y, test->n, tloss, tacc, cancellable, error)))
+        return FALSE;
+      for (int i = 0; i < count; i++)
+        {
+          int cell = wave[i];
+
+          train_loss[cell] = loss[i];
+          train_acc[cell] = 100.0 * acc[i];
+          if (with_test)
+            {
+              test_loss[cell] = tloss[i];
+              test_acc[cell] = 100.0 * tacc[i];
+            }
+          if (cell_func != NULL)
+            cell_func (cell % nx, cell / nx, loss[i], 100.0 * acc[i], user_data);
+        }
+    }
+  return TRUE;
+}

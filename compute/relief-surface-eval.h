@@ -1,0 +1,62 @@
+/* relief-surface-eval.h: batched, factorized evaluation of loss-surface grids.
+ *
+ * Every grid point is params = center + a * xdir + b * ydir.  The first layer is linear
+ * in (a, b): X (W + aU + bV)^T = XW^T + a XU^T + b XV^T, so it costs three products per
+ * chunk of samples for all points together; the deeper layers run for many points at
+ * once with strided-batched GEMM.  Results equal the point-by-point
+ * relief_surface_compute() up to float rounding.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "relief-landscape.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ReliefSurfaceEval ReliefSurfaceEval;
+
+/* center, xdir and ydir are host vectors of the spec's n_params; ydir NULL for a 1D slice
+ * (b is then ignored).  max_points is the most points one call will pass; memory_budget
+ * caps the device workspace in bytes (0: 256 MiB) and sets how many points and samples go
+ * through together. */
+ReliefSurfaceEval *relief_surface_eval_new  (ReliefBackend *backend, const ReliefMlpSpec *spec,
+                                             const float *center, const float *xdir, const float *ydir,
+                                             int max_points, gsize memory_budget, GError **error);
+void               relief_surface_eval_free (ReliefSurfaceEval *ev);
+
+/* Mean loss and accuracy (fraction) of n_points points (a[i], b[i]) over the n host
+ * samples; b may be NULL for a 1D slice. */
+gboolean relief_surface_eval_points (ReliefSurfaceEval *ev, const double *a, const double *b, int n_points,
+                                     const float *x_host, const int32_t *y_host, int n,
+                                     double *mean_loss, double *accuracy,
+                                     GCancellable *cancellable, GError **error);
+
+/* The order in which a progressive surface fills in: every 4th point of both axes, then
+ * every 2nd, then the rest; order receives the nx * ny cell indices (iy * nx + ix) and
+ * level_end[3] where each level ends in it. */
+void relief_surface_progressive_order (int nx, int ny, int *order, int level_end[3]);
+
+typedef struct {
+  const float   *x;
+  const int32_t *y;
+  int            n;   /* 0: no such split */
+} ReliefSamples;
+
+/* The whole surface, progressively: cells in relief_surface_progressive_order(), a batch
+ * of them at a time, each reported to cell_func (train loss and accuracy) as soon as its
+ * batch is done.  loss/acc arrays are [ny, nx] (ys NULL and ny 1 for a 1D slice); test_*
+ * may be NULL when test has no samples.  A cell whose train loss (and test loss, when
+ * asked) is not NaN on entry is kept: an interrupted job resumes.  On cancel the cells
+ * done so far are filled, the rest stay NaN, and G_IO_ERROR_CANCELLED is returned. */
+gboolean relief_surface_compute_progressive (ReliefBackend *backend, const ReliefMlpSpec *spec,
+                                             const float *center, const float *xdir, const float *ydir,
+                                             const double *xs, int nx, const double *ys, int ny,
+                                             const ReliefSamples *train, const ReliefSamples *test,
+                                             double *train_loss, double *train_acc,
+                                             double *test_loss, double *test_acc,
+                                             ReliefSurfaceCellFunc cell_func, gpointer user_data,
+                                             GCancellable *cancellable, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefSurfaceEval, relief_surface_eval_free)
+
+G_END_DECLS

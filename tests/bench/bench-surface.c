@@ -1,0 +1,229 @@
+/* bench-surface.c: the landscape engine's speed on MNIST against a NumPy point-by-point
+ * evaluation of the same grid on the same BLAS with the same OPENBLAS_CORETYPE.
+ *
+ *   bench-surface --baseline tests/bench/numpy_surface_baseline.py [--grid 21] [--samples 10000]
+ *
+ * The model is a random-initialized 784-200-200-10 ReLU MLP (seeded); the directions are
+ * filter-normalized.  Prints both times, their ratio, the achieved flop rate and the
+ * largest difference between the two surfaces.  Not a test: it takes tens of seconds. */
+#include "relief-blas-tune.h"
+#include "relief-datasets.h"
+#include "relief-directions.h"
+#include "relief-rng.h"
+#include "relief-surface-eval.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const int sizes[] = { 784, 200, 200, 10 };
+
+/* The same kernel choice as the relief binary makes (app/main.c), so both sides of the
+ * comparison run on the BLAS users get. */
+static void
+reexec_for_blas (char **argv)
+{
+  const char *core;
+
+  if (g_getenv ("OPENBLAS_CORETYPE") != NULL || g_getenv ("RELIEF_NO_REEXEC") != NULL)
+    return;
+  core = relief_blas_better_coretype ();
+  if (core == NULL)
+    return;
+  g_setenv ("OPENBLAS_CORETYPE", core, TRUE);
+  g_setenv ("RELIEF_NO_REEXEC", "1", TRUE);
+  execv ("/proc/self/exe", argv);
+  g_unsetenv ("OPENBLAS_CORETYPE");
+}
+
+static gboolean
+write_raw (const char *dir, const char *name, gconstpointer data, gsize bytes, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_set_contents (path, data, bytes, error);
+}
+
+static void
+append_values (GString *s, const char *key, const double *v, int n)
+{
+  g_string_append_printf (s, "\"%s\": [", key);
+  for (int i = 0; i < n; i++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", g_ascii_dtostr (buf, sizeof buf, v[i]));
+    }
+  g_string_append (s, "]");
+}
+
+/* The numbers after "key": in the baseline's one JSON line: a list or a single value. */
+static gboolean
+parse_numbers (const char *json, const char *key, double *out, int n)
+{
+  g_autofree char *needle = g_strdup_printf ("\"%s\":", key);
+  const char *p = strstr (json, needle);
+
+  if (p == NULL)
+    return FALSE;
+  p += strlen (needle);
+  for (int i = 0; i < n; i++)
+    {
+      char *end;
+
+      while (*p == ' ' || *p == '[' || *p == ',')
+        p++;
+      out[i] = g_ascii_strtod (p, &end);
+      if (end == p)
+        return FALSE;
+      p = end;
+    }
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *baseline = NULL, *python = NULL;
+  int grid = 21, samples = 10000;
+  GOptionEntry entries[] = {
+    { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &baseline, "numpy_surface_baseline.py (none: Relief alone)", "SCRIPT" },
+    { "python", 0, 0, G_OPTION_ARG_FILENAME, &python, "Python interpreter (default python3)", "PATH" },
+    { "grid", 0, 0, G_OPTION_ARG_INT, &grid, "Points per axis (default 21)", "N" },
+    { "samples", 0, 0, G_OPTION_ARG_INT, &samples, "Training images (default 10000)", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("- loss-surface benchmark");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefDataset) ds = NULL;
+  g_autoptr(ReliefMlpSpec) spec = NULL;
+  g_autoptr(ReliefBackend) be = NULL;
+  g_autofree float *center = NULL, *xdir = NULL, *ydir = NULL;
+  g_autofree double *coords = NULL, *loss = NULL, *acc = NULL, *np_loss = NULL, *np_acc = NULL;
+  g_autofree char *dir = NULL, *out = NULL, *err = NULL;
+  ReliefGeneratorParams gen;
+  ReliefSamples train;
+  gsize n_params, cells;
+  gint64 t0;
+  double seconds, np_seconds = 0, flops_naive, max_rel = 0.0;
+  int acc_mismatch = 0, wait_status = 0;
+
+  reexec_for_blas (argv);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error) || grid < 1 || samples < 1)
+    {
+      g_printerr ("bench-surface: %s\n", error != NULL ? error->message : "--grid and --samples must be positive");
+      return 2;
+    }
+
+  relief_generator_defaults ("mnist", &gen);
+  ds = relief_dataset_open ("mnist", &gen, &error);
+  if (ds == NULL)
+    {
+      g_printerr ("bench-surface: %s (install it with RELIEF_DATASETS=mnist build-aux/relief-setup.sh deps)\n",
+                  error->message);
+      return 77;
+    }
+  samples = MIN (samples, ds->n_train);
+  spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  n_params = relief_mlp_spec_n_params (spec);
+  center = g_new (float, n_params);
+  xdir = g_new (float, n_params);
+  ydir = g_new (float, n_params);
+  relief_mlp_init_params (spec, 1, center);
+  relief_direction_random (spec, center, relief_rng_derive (7, "xdir"), RELIEF_NORM_FILTER, RELIEF_BIAS_ZERO, xdir);
+  relief_direction_random (spec, center, relief_rng_derive (7, "ydir"), RELIEF_NORM_FILTER, RELIEF_BIAS_ZERO, ydir);
+  coords = g_new (double, grid);
+  for (int i = 0; i < grid; i++)
+    coords[i] = grid > 1 ? -1.0 + 2.0 * i / (grid - 1) : 0.0;
+  cells = (gsize) grid * grid;
+  loss = g_new (double, cells);
+  acc = g_new (double, cells);
+  for (gsize i = 0; i < cells; i++)
+    loss[i] = acc[i] = NAN;
+
+  be = relief_backend_cpu_new ();
+  train = (ReliefSamples) { ds->x_train, ds->y_train, samples };
+  t0 = g_get_monotonic_time ();
+  if (!relief_surface_compute_progressive (be, spec, center, xdir, ydir, coords, grid, coords, grid, &train, NULL,
+                                           loss, acc, NULL, NULL, NULL, NULL, NULL, &error))
+    {
+      g_printerr ("bench-surface: %s\n", error->message);
+      return 1;
+    }
+  seconds = (g_get_monotonic_time () - t0) / 1e6;
+  flops_naive = 2.0 * samples * (784.0 * 200 + 200.0 * 200 + 200.0 * 10) * cells;
+
+  g_print ("MNIST 784-200-200-10 ReLU, %dx%d grid, %d training images, CPU, OPENBLAS_CORETYPE=%s\n",
+           grid, grid, samples, g_getenv ("OPENBLAS_CORETYPE") != NULL ? g_getenv ("OPENBLAS_CORETYPE") : "(detected)");
+  g_print ("relief: %.3f s (%.1f naive-equivalent GFLOP/s)\n", seconds, flops_naive / seconds / 1e9);
+  if (baseline == NULL)
+    return 0;
+
+  /* The same center, directions and (standardized) images for the baseline. */
+  dir = g_dir_make_tmp ("relief-bench-XXXXXX", &error);
+  {
+    g_autoptr(GString) meta = g_string_new ("{\"sizes\": [784, 200, 200, 10], ");
+
+    g_string_append_printf (meta, "\"samples\": %d, ", samples);
+    append_values (meta, "xs", coords, grid);
+    g_string_append (meta, ", ");
+    append_values (meta, "ys", coords, grid);
+    g_string_append (meta, "}");
+    if (dir == NULL ||
+        !write_raw (dir, "meta.json", meta->str, meta->len, &error) ||
+        !write_raw (dir, "center.f32", center, n_params * sizeof (float), &error) ||
+        !write_raw (dir, "xdir.f32", xdir, n_params * sizeof (float), &error) ||
+        !write_raw (dir, "ydir.f32", ydir, n_params * sizeof (float), &error) ||
+        !write_raw (dir, "x.f32", ds->x_train, (gsize) samples * 784 * sizeof (float), &error) ||
+        !write_raw (dir, "y.i32", ds->y_train, (gsize) samples * sizeof (int32_t), &error))
+      {
+        g_printerr ("bench-surface: %s\n", error->message);
+        return 1;
+      }
+  }
+  {
+    const char *child[] = { python != NULL ? python : "python3", baseline, dir, NULL };
+
+    if (!g_spawn_sync (NULL, (char **) child, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &wait_status,
+                       &error) ||
+        !g_spawn_check_wait_status (wait_status, &error))
+      {
+        g_printerr ("bench-surface: the NumPy baseline failed: %s\n%s", error->message, err != NULL ? err : "");
+        return 1;
+      }
+  }
+  {
+    const char *names[] = { "meta.json", "center.f32", "xdir.f32", "ydir.f32", "x.f32", "y.i32" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *path = g_build_filename (dir, names[i], NULL);
+
+        g_unlink (path);
+      }
+    g_rmdir (dir);
+  }
+  np_loss = g_new (double, cells);
+  np_acc = g_new (double, cells);
+  if (!parse_numbers (out, "seconds", &np_seconds, 1) || !parse_numbers (out, "loss", np_loss, (int) cells) ||
+      !parse_numbers (out, "acc", np_acc, (int) cells))
+    {
+      g_printerr ("bench-surface: cannot read the baseline's output: %.200s\n", out);
+      return 1;
+    }
+  for (gsize i = 0; i < cells; i++)
+    {
+      max_rel = MAX (max_rel, fabs (loss[i] - np_loss[i]) / fabs (np_loss[i]));
+      acc_mismatch += fabs (acc[i] - np_acc[i]) > 1e-9;
+    }
+  g_print ("numpy:  %.3f s (%.1f GFLOP/s)\n", np_seconds, flops_naive / np_seconds / 1e9);
+  g_print ("ratio:  %.2fx (target at least 4x)\n", np_seconds / seconds);
+  g_print ("agreement: max relative loss difference %.2e, %d of %" G_GSIZE_FORMAT " cells differ in accuracy\n",
+           max_rel, acc_mismatch, cells);
+  return 0;
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Point-by-point loss surface in NumPy: the baseline of bench-surface.
+
+For each grid point the parameters are set to center + a * xdir + b * ydir and the whole
+network is evaluated, as loss-landscape does (with one batch instead of a loop).  Reads
+what bench-surface wrote into DIR (raw little-endian arrays, described in meta.json) and
+prints one JSON line: the seconds taken and the loss and accuracy of every cell.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def main(directory):
+    with open(f"{directory}/meta.json") as f:
+        meta = json.load(f)
+    sizes, n = meta["sizes"], meta["samples"]
+    load = lambda name, dtype: np.fromfile(f"{directory}/{name}", dtype=dtype)
+    center, xdir, ydir = load("center.f32", "<f4"), load("xdir.f32", "<f4"), load("ydir.f32", "<f4")
+    x = load("x.f32", "<f4").reshape(n, sizes[0])
+    y = load("y.i32", "<i4")
+    xs, ys = np.array(meta["xs"]), np.array(meta["ys"])
+
+    def unflatten(p):
+        layers, off = [], 0
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+            w = p[off:off + fan_out * fan_in].reshape(fan_out, fan_in)
+            off += fan_out * fan_in
+            layers.append((w, p[off:off + fan_out]))
+            off += fan_out
+        return layers
+
+    loss = np.empty((len(ys), len(xs)))
+    acc = np.empty((len(ys), len(xs)))
+    start = time.perf_counter()
+    for iy, b in enumerate(ys):
+        for ix, a in enumerate(xs):
+            params = center + np.float32(a) * xdir + np.float32(b) * ydir
+            h = x
+            layers = unflatten(params)
+            for i, (w, bias) in enumerate(layers):
+                h = h @ w.T + bias
+                if i < len(layers) - 1:
+                    np.maximum(h, 0, out=h)
+            top = h.max(axis=1, keepdims=True)
+            logsumexp = top[:, 0] + np.log(np.exp(h - top).sum(axis=1))
+            loss[iy, ix] = float(np.mean(logsumexp - h[np.arange(n), y]))
+            acc[iy, ix] = 100.0 * float(np.mean(h.argmax(axis=1) == y))
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "loss": loss.ravel().tolist(), "acc": acc.ravel().tolist()}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
