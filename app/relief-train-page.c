@@ -33,6 +33,7 @@ struct _ReliefTrainPage {
   GtkSpinButton  *batch_spin;
   GtkSpinButton  *epochs_spin;
   GtkSpinButton  *seed_spin;
+  AdwComboRow    *backend_row;
   GtkLabel       *status_label;
   GtkLabel       *readout_label;
   GtkProgressBar *progress_bar;
@@ -287,6 +288,8 @@ read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
   job->train.optimizer.weight_decay = gtk_spin_button_get_value (self->weight_decay_spin);
   job->train.batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
   job->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  g_free (job->backend);
+  job->backend = g_strdup (combo_string (self->backend_row));
   return TRUE;
 }
 
@@ -495,6 +498,7 @@ relief_train_page_class_init (ReliefTrainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, epochs_spin);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, backend_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, readout_label);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, progress_bar);
