@@ -459,6 +459,14 @@ cmd_plot (int argc, char **argv)
     {
       data.surface = surface = relief_surface_load (argv[1], &error);
       width = 432, height = 324;
+      /* A PCA plane carries its own trajectory: draw it, ending at the final point. */
+      if (surface && surface->n_proj > 0 && surface->proj_xcoord && surface->proj_ycoord)
+        {
+          options.n_path = surface->n_proj;
+          options.path_x = surface->proj_xcoord;
+          options.path_y = surface->proj_ycoord;
+          options.path_marker = surface->n_proj - 1;
+        }
     }
   else if (g_str_equal (kind, "run"))
     {
