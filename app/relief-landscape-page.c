@@ -11,6 +11,7 @@
 #include "relief-landscape-page.h"
 #include "relief-plot-view.h"
 #include "relief-plot.h"
+#include "relief-surface-view.h"
 #include "relief-window.h"
 
 struct _ReliefLandscapePage {
@@ -18,17 +19,23 @@ struct _ReliefLandscapePage {
 
   /* template widgets */
   GtkWidget      *paned;          /* the root child, unparented in dispose */
+  AdwComboRow    *directions_row;
   GtkSpinButton  *range_spin;
   GtkSpinButton  *resolution_spin;
   GtkSpinButton  *seed_spin;
   GtkSpinButton  *samples_spin;
+  AdwComboRow    *plot_row;
+  GtkWidget      *trajectory_row;
+  GtkRange       *trajectory_scale;
   AdwComboRow    *colormap_row;
   GtkSpinButton  *levels_spin;
   GtkSwitch      *log_switch;
   GtkLabel       *status_label;
   GtkLabel       *readout_label;
   GtkProgressBar *progress_bar;
+  GtkStack       *plot_stack;
   ReliefPlotView *surface_view;
+  ReliefSurfaceView *surface3d_view;
 
   /* owned */
   char             *run_path;
@@ -51,6 +58,8 @@ typedef struct SurfaceWork {
   double          *loss, *acc;     /* [ny, nx] once the grid is known */
   int              done;
   gboolean         dirty;
+  int              n_proj;          /* PCA: the trajectory on the plane */
+  double          *proj_x, *proj_y;
 } SurfaceWork;
 
 static void
@@ -61,6 +70,8 @@ surface_work_free (gpointer data)
   relief_surface_job_clear (&w->job);
   g_free (w->loss);
   g_free (w->acc);
+  g_free (w->proj_x);
+  g_free (w->proj_y);
   g_mutex_clear (&w->lock);
   g_free (w);
 }
@@ -78,6 +89,13 @@ work_surface_ready (const ReliefSurface *s, gpointer user_data)
   w->acc = g_new (double, n);
   for (gsize i = 0; i < n; i++)
     w->loss[i] = w->acc[i] = NAN;
+  if (s->n_proj > 0 && s->proj_xcoord && s->proj_ycoord)
+    {
+      w->n_proj = s->n_proj;
+      w->proj_x = g_memdup2 (s->proj_xcoord, s->n_proj * sizeof (double));
+      w->proj_y = g_memdup2 (s->proj_ycoord, s->n_proj * sizeof (double));
+    }
+  w->dirty = TRUE;
   g_mutex_unlock (&w->lock);
 }
 
@@ -152,7 +170,36 @@ update_view (ReliefLandscapePage *self)
   spec.log_scale = gtk_switch_get_active (self->log_switch);
   spec.show_colorbar = TRUE;
   spec.has_marker = TRUE;   /* the checkpoint itself sits at the origin */
+  spec.path_marker = -1;
+  if (s->n_proj > 0)
+    {
+      spec.n_path = s->n_proj;
+      spec.path_x = s->proj_xcoord;
+      spec.path_y = s->proj_ycoord;
+      spec.path_marker = (int) gtk_range_get_value (self->trajectory_scale);
+    }
   relief_plot_view_set_heatmap (self->surface_view, &spec);
+
+  {
+    ReliefSurface3DSpec spec3d = { 0 };
+
+    spec3d.xlabel = spec.xlabel;
+    spec3d.ylabel = spec.ylabel;
+    spec3d.zlabel = spec.zlabel;
+    spec3d.nx = s->nx;
+    spec3d.ny = s->ny;
+    spec3d.xs = s->xcoords;
+    spec3d.ys = s->ycoords;
+    spec3d.z = s->train_loss;
+    spec3d.colormap = spec.colormap;
+    spec3d.log_scale = spec.log_scale;
+    spec3d.show_colorbar = TRUE;
+    spec3d.n_path = spec.n_path;
+    spec3d.path_x = spec.path_x;
+    spec3d.path_y = spec.path_y;
+    spec3d.path_marker = spec.path_marker;
+    relief_surface_view_set_data (self->surface3d_view, &spec3d);
+  }
 }
 
 static void
@@ -168,6 +215,15 @@ surface_tick (gpointer owner)
       gsize n = (gsize) w->nx * w->ny;
       memcpy (self->surface->train_loss, w->loss, n * sizeof (double));
       memcpy (self->surface->train_acc, w->acc, n * sizeof (double));
+      if (w->n_proj > 0 && self->surface->n_proj == 0)
+        {
+          self->surface->n_proj = w->n_proj;
+          self->surface->proj_xcoord = g_memdup2 (w->proj_x, w->n_proj * sizeof (double));
+          self->surface->proj_ycoord = g_memdup2 (w->proj_y, w->n_proj * sizeof (double));
+          gtk_range_set_range (self->trajectory_scale, 0, w->n_proj - 1);
+          gtk_range_set_value (self->trajectory_scale, w->n_proj - 1);
+          gtk_widget_set_sensitive (self->trajectory_row, TRUE);
+        }
       self->n_done = w->done;
       w->dirty = FALSE;
       total = w->nx * w->ny;
@@ -218,15 +274,16 @@ relief_landscape_page_set_run (ReliefLandscapePage *self, const char *run_path)
   set_running (self, self->job != NULL);
 }
 
-void
-relief_landscape_page_compute (ReliefLandscapePage *self)
+/* The map's window in direction coordinates; zooming and panning recompute it at the
+ * same resolution. */
+static void
+compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin, double ymax)
 {
   g_autoptr(GError) error = NULL;
   SurfaceWork *w;
-  double range = gtk_spin_button_get_value (self->range_spin);
   int resolution = gtk_spin_button_get_value_as_int (self->resolution_spin);
+  GtkStringObject *directions = adw_combo_row_get_selected_item (self->directions_row);
 
-  g_return_if_fail (RELIEF_IS_LANDSCAPE_PAGE (self));
   if (self->run_path == NULL)
     return;
   if (self->job)
@@ -241,8 +298,10 @@ relief_landscape_page_compute (ReliefLandscapePage *self)
   g_mutex_init (&w->lock);
   relief_surface_job_init_defaults (&w->job);
   w->job.run_file = g_strdup (self->run_path);
-  w->job.x = (ReliefGridAxis) { -range, range, resolution };
-  w->job.y = (ReliefGridAxis) { -range, range, resolution };
+  w->job.x = (ReliefGridAxis) { xmin, xmax, resolution };
+  w->job.y = (ReliefGridAxis) { ymin, ymax, resolution };
+  g_free (w->job.directions);
+  w->job.directions = g_strdup (gtk_string_object_get_string (directions));
   w->job.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   w->job.max_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
   w->job.output = relief_window_new_work_path ("surfaces", ".h5", &error);
@@ -263,8 +322,39 @@ relief_landscape_page_compute (ReliefLandscapePage *self)
   update_view (self);
 
   self->work = w;
+  gtk_widget_set_sensitive (self->trajectory_row, FALSE);
   self->job = relief_job_start (surface_work_run, w, surface_work_free, surface_tick, surface_done, self);
   set_running (self, TRUE);
+}
+
+void
+relief_landscape_page_compute (ReliefLandscapePage *self)
+{
+  double range = gtk_spin_button_get_value (self->range_spin);
+
+  g_return_if_fail (RELIEF_IS_LANDSCAPE_PAGE (self));
+  relief_plot_view_reset_view (self->surface_view);
+  compute_window (self, -range, range, -range, range);
+}
+
+static void
+on_view_changed (ReliefPlotView *view, double xmin, double xmax, double ymin, double ymax,
+                 ReliefLandscapePage *self)
+{
+  compute_window (self, xmin, xmax, ymin, ymax);
+}
+
+static void
+on_view_reset (ReliefPlotView *view, ReliefLandscapePage *self)
+{
+  relief_landscape_page_compute (self);
+}
+
+static void
+on_plot_kind_changed (ReliefLandscapePage *self)
+{
+  gtk_stack_set_visible_child_name (self->plot_stack,
+                                    adw_combo_row_get_selected (self->plot_row) == 1 ? "3d" : "map");
 }
 
 void
@@ -368,6 +458,14 @@ on_export_response (GtkNativeDialog *dialog, int response, ReliefLandscapePage *
       data.options.colormap = adw_combo_row_get_selected (self->colormap_row) == 1 ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS;
       data.options.n_levels = gtk_spin_button_get_value_as_int (self->levels_spin);
       data.options.log_scale = gtk_switch_get_active (self->log_switch);
+      data.options.kind = adw_combo_row_get_selected (self->plot_row) == 1 ? RELIEF_FIGURE_3D : RELIEF_FIGURE_CONTOUR;
+      if (self->surface->n_proj > 0)
+        {
+          data.options.n_path = self->surface->n_proj;
+          data.options.path_x = self->surface->proj_xcoord;
+          data.options.path_y = self->surface->proj_ycoord;
+          data.options.path_marker = (int) gtk_range_get_value (self->trajectory_scale);
+        }
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       path = g_file_get_path (file);
       if (!relief_plot_export_supported (path))
@@ -449,20 +547,27 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
                                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
+  g_type_ensure (RELIEF_TYPE_SURFACE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-landscape-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, paned);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, directions_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, range_spin);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, resolution_spin);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, samples_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, plot_row);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, trajectory_row);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, trajectory_scale);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, colormap_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, levels_spin);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, log_switch);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, readout_label);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, plot_stack);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, surface_view);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, surface3d_view);
 
   gtk_widget_class_install_action (widget_class, "page.compute", NULL, action_compute);
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, action_cancel);
@@ -474,6 +579,10 @@ relief_landscape_page_init (ReliefLandscapePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->surface_view, "hover", G_CALLBACK (on_hover), self);
   g_signal_connect (self->surface_view, "hover-end", G_CALLBACK (on_hover_end), self);
+  g_signal_connect (self->surface_view, "view-changed", G_CALLBACK (on_view_changed), self);
+  g_signal_connect (self->surface_view, "view-reset", G_CALLBACK (on_view_reset), self);
+  g_signal_connect_swapped (self->plot_row, "notify::selected", G_CALLBACK (on_plot_kind_changed), self);
+  g_signal_connect_swapped (self->trajectory_scale, "value-changed", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->colormap_row, "notify::selected", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->levels_spin, "value-changed", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->log_switch, "notify::active", G_CALLBACK (on_view_setting_changed), self);
