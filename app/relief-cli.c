@@ -67,6 +67,14 @@ on_progress (double fraction, gpointer user_data)
   progress_draw (user_data, fraction, FALSE);
 }
 
+static void
+on_backend_chosen (const char *name, gpointer user_data)
+{
+  CliProgress *p = user_data;
+
+  g_printerr (_("relief %s: computing on the %s backend\n"), p->label, name);
+}
+
 static int
 usage_error (const char *command, const char *message)
 {
@@ -161,7 +169,7 @@ cmd_train (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   CliProgress progress = { cancellable, isatty (2), 0, "train" };
-  ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress };
+  ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress, on_backend_chosen };
   GOptionEntry entries[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Generator (spiral, moons, circles, xor, gaussians), IDX directory or CSV file"), N_("NAME|DIR|FILE.csv") },
     { "samples", 0, 0, G_OPTION_ARG_INT, &samples, N_("Samples to generate (generators)"), "N" },
@@ -280,7 +288,7 @@ cmd_surface (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   CliProgress progress = { cancellable, isatty (2), 0, "surface" };
-  ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress };
+  ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress, on_backend_chosen };
   GOptionEntry entries[] = {
     { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("Snapshot at the centre: an index or “last” (default)"), N_("N|last") },
     { "directions", 0, 0, G_OPTION_ARG_STRING, &directions, N_("random (default), pca (of the trajectory) or line (to --to)"), N_("KIND") },

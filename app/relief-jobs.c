@@ -95,6 +95,17 @@ on_train_snapshot (gint64 step, double epoch, const float *params, gsize n_param
   return relief_run_writer_add_snapshot (ctx->writer, step, epoch, params, error);
 }
 
+/* A backend named outright needs no report; "auto" says what it found. */
+static ReliefBackend *
+open_backend (const char *name, const ReliefJobCallbacks *cb, GError **error)
+{
+  ReliefBackend *backend = relief_backend_new (name, error);
+
+  if (backend && cb && cb->backend_chosen && g_str_equal (name, "auto"))
+    cb->backend_chosen (backend->name, cb->user_data);
+  return backend;
+}
+
 static void
 on_train_progress (gint64 step, gint64 total_steps, double batch_loss, gpointer user_data)
 {
@@ -145,7 +156,7 @@ relief_train_job_run (const ReliefTrainJob     *job,
   sizes[job->n_hidden + 1] = ds->n_classes;
   spec = relief_mlp_spec_new (sizes, job->n_hidden + 2, job->activation, job->loss);
 
-  backend = relief_backend_new (job->backend, error);
+  backend = open_backend (job->backend, cb, error);
   if (backend == NULL)
     return FALSE;
 
@@ -358,7 +369,7 @@ relief_surface_job_run (const ReliefSurfaceJob   *job,
     return FALSE;
   if (!relief_run_resolve_checkpoint (run, job->checkpoint, &index, error))
     return FALSE;
-  backend = relief_backend_new (job->backend, error);
+  backend = open_backend (job->backend, cb, error);
   if (backend == NULL)
     return FALSE;
 

@@ -48,6 +48,8 @@ typedef struct {
   /* Called once the surface's grid and directions are known, before any cell. */
   void (*surface_ready) (const ReliefSurface *s, gpointer user_data);
   gpointer user_data;
+  /* Which backend "auto" picked; may be NULL. */
+  void (*backend_chosen) (const char *name, gpointer user_data);
 } ReliefJobCallbacks;
 
 void     relief_train_job_init_defaults (ReliefTrainJob *job);
