@@ -32,6 +32,7 @@ typedef struct {
   gboolean      tty;
   gint64        last_draw_us;
   const char   *label;
+  const char   *backend;        /* what "auto" picked, reported once the work is done */
 } CliProgress;
 
 static void
@@ -62,6 +63,13 @@ progress_end (CliProgress *p)
 }
 
 static void
+report_backend (CliProgress *p)
+{
+  if (p->backend)
+    g_printerr (_("relief %s: computed on the %s backend (auto)\n"), p->label, p->backend);
+}
+
+static void
 on_progress (double fraction, gpointer user_data)
 {
   progress_draw (user_data, fraction, FALSE);
@@ -72,7 +80,7 @@ on_backend_chosen (const char *name, gpointer user_data)
 {
   CliProgress *p = user_data;
 
-  g_printerr (_("relief %s: computing on the %s backend\n"), p->label, name);
+  p->backend = g_intern_string (name);
 }
 
 static int
@@ -168,7 +176,7 @@ cmd_train (int argc, char **argv)
   ReliefTrainStatus train_status = RELIEF_TRAIN_COMPLETED;
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  CliProgress progress = { cancellable, isatty (2), 0, "train" };
+  CliProgress progress = { cancellable, isatty (2), 0, "train", NULL };
   ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress, on_backend_chosen };
   GOptionEntry entries[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Generator (spiral, moons, circles, xor, gaussians), IDX directory or CSV file"), N_("NAME|DIR|FILE.csv") },
@@ -256,6 +264,7 @@ cmd_train (int argc, char **argv)
         {
           progress_draw (&progress, 1.0, TRUE);
           progress_end (&progress);
+          report_backend (&progress);
           switch (train_status)
             {
             case RELIEF_TRAIN_DIVERGED:
@@ -287,7 +296,7 @@ cmd_surface (int argc, char **argv)
   gboolean resume = FALSE;
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  CliProgress progress = { cancellable, isatty (2), 0, "surface" };
+  CliProgress progress = { cancellable, isatty (2), 0, "surface", NULL };
   ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress, on_backend_chosen };
   GOptionEntry entries[] = {
     { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("Snapshot at the centre: an index or “last” (default)"), N_("N|last") },
@@ -375,6 +384,7 @@ cmd_surface (int argc, char **argv)
         {
           progress_draw (&progress, 1.0, TRUE);
           progress_end (&progress);
+          report_backend (&progress);
         }
       signal (SIGINT, SIG_DFL);
     }
