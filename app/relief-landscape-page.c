@@ -11,6 +11,7 @@
 #include "relief-landscape-page.h"
 #include "relief-plot-view.h"
 #include "relief-plot.h"
+#include "relief-decision.h"
 #include "relief-surface-view.h"
 #include "relief-window.h"
 
@@ -36,6 +37,7 @@ struct _ReliefLandscapePage {
   GtkStack       *plot_stack;
   ReliefPlotView *surface_view;
   ReliefSurfaceView *surface3d_view;
+  GtkDrawingArea *decision_area;
 
   /* owned */
   char             *run_path;
@@ -43,6 +45,10 @@ struct _ReliefLandscapePage {
   struct SurfaceWork *work;        /* the running job's data, valid while job is */
   ReliefSurface    *surface;       /* what the map shows: grows cell by cell */
   int               n_done;
+  char             *surface_path;  /* the last surface file written */
+  ReliefJob        *decision_job;
+  struct DecisionWork *decision_work; /* the running decision job's data */
+  struct DecisionWork *decision;      /* what decision_area shows */
 };
 
 enum { SURFACE_FINISHED, N_SIGNALS };
@@ -235,11 +241,187 @@ surface_tick (gpointer owner)
   g_mutex_unlock (&w->lock);
 }
 
+/* The model at one point of the landscape, over its 2D input plane. */
+typedef struct DecisionWork {
+  char    *run_path, *surface_path, *backend;
+  double   x, y;                     /* the point of the landscape */
+  int      nx, ny;
+  double   xmin, xmax, ymin, ymax;   /* the input plane */
+  int     *classes;
+  float   *confidence;
+  int      n_classes, n_samples;
+  float   *samples;
+  gint32  *labels;
+} DecisionWork;
+
+#define DECISION_RESOLUTION 120
+
+static void
+decision_work_free (gpointer data)
+{
+  DecisionWork *w = data;
+
+  if (w == NULL)
+    return;
+  g_free (w->run_path);
+  g_free (w->surface_path);
+  g_free (w->backend);
+  g_free (w->classes);
+  g_free (w->confidence);
+  g_free (w->samples);
+  g_free (w->labels);
+  g_free (w);
+}
+
+static gboolean
+decision_work_run (gpointer data, GCancellable *cancellable, GError **error)
+{
+  DecisionWork *w = data;
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(ReliefSurface) surface = NULL;
+  g_autoptr(ReliefBackend) backend = NULL;
+  g_autofree float *params = NULL;
+  const ReliefDataset *ds;
+  const float *center;
+  double margin;
+
+  if ((run = relief_run_load (w->run_path, TRUE, error)) == NULL ||
+      (surface = relief_surface_load (w->surface_path, error)) == NULL)
+    return FALSE;
+  ds = run->dataset;
+  if (ds->n_features != 2)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Decision regions need a data set with two inputs; this one has %d"), ds->n_features);
+      return FALSE;
+    }
+  if (surface->xdir == NULL || surface->checkpoint < 0 || surface->checkpoint >= run->n_snapshots)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The surface file has no directions to follow"));
+      return FALSE;
+    }
+
+  /* params = center + x xdir + y ydir, the point the user clicked */
+  center = run->params + (gsize) surface->checkpoint * run->n_params;
+  params = g_new (float, run->n_params);
+  for (gsize i = 0; i < run->n_params; i++)
+    params[i] = center[i] + (float) w->x * surface->xdir[i] + (surface->ydir ? (float) w->y * surface->ydir[i] : 0.0f);
+
+  w->xmin = w->ymin = G_MAXDOUBLE;
+  w->xmax = w->ymax = -G_MAXDOUBLE;
+  for (int i = 0; i < ds->n_train; i++)
+    {
+      w->xmin = MIN (w->xmin, ds->x_train[2 * i]);
+      w->xmax = MAX (w->xmax, ds->x_train[2 * i]);
+      w->ymin = MIN (w->ymin, ds->x_train[2 * i + 1]);
+      w->ymax = MAX (w->ymax, ds->x_train[2 * i + 1]);
+    }
+  margin = 0.05 * MAX (w->xmax - w->xmin, w->ymax - w->ymin);
+  w->xmin -= margin, w->xmax += margin, w->ymin -= margin, w->ymax += margin;
+
+  backend = relief_backend_new (w->backend, error);
+  if (backend == NULL)
+    return FALSE;
+  w->nx = w->ny = DECISION_RESOLUTION;
+  w->classes = g_new (int, w->nx * w->ny);
+  w->confidence = g_new (float, w->nx * w->ny);
+  if (!relief_mlp_predict_grid (backend, run->spec, params, w->xmin, w->xmax, w->ymin, w->ymax,
+                                w->nx, w->ny, w->classes, w->confidence, error))
+    return FALSE;
+  w->n_classes = ds->n_classes;
+  w->n_samples = ds->n_train;
+  w->samples = g_memdup2 (ds->x_train, (gsize) ds->n_train * 2 * sizeof (float));
+  w->labels = g_memdup2 (ds->y_train, (gsize) ds->n_train * sizeof (gint32));
+  return TRUE;
+}
+
+static void
+decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  ReliefLandscapePage *self = user_data;
+  DecisionWork *d = self->decision;
+  ReliefDecisionSpec spec = { 0 };
+  g_autofree char *title = NULL;
+
+  if (d == NULL)
+    return;
+  title = g_strdup_printf (_("Decisions at (%.2f, %.2f)"), d->x, d->y);
+  spec.title = title;
+  spec.xlabel = "x₁";
+  spec.ylabel = "x₂";
+  spec.nx = d->nx;
+  spec.ny = d->ny;
+  spec.xmin = d->xmin, spec.xmax = d->xmax, spec.ymin = d->ymin, spec.ymax = d->ymax;
+  spec.classes = d->classes;
+  spec.confidence = d->confidence;
+  spec.n_classes = d->n_classes;
+  spec.n_samples = d->n_samples;
+  spec.samples = d->samples;
+  spec.labels = d->labels;
+  relief_plot_decision (cr, width, height, &spec, NULL);
+}
+
+static void
+decision_done (gpointer owner, const GError *error)
+{
+  ReliefLandscapePage *self = owner;
+  DecisionWork *w = self->decision_work;
+
+  self->decision_job = NULL;
+  self->decision_work = NULL;
+  if (error)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  /* The job frees its data when this returns: the page keeps a copy of what it shows. */
+  decision_work_free (self->decision);
+  self->decision = g_memdup2 (w, sizeof *w);
+  memset (w, 0, sizeof *w);
+  gtk_widget_set_visible (GTK_WIDGET (self->decision_area), TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
+}
+
+static void
+on_clicked (ReliefPlotView *view, double x, double y, ReliefLandscapePage *self)
+{
+  relief_landscape_page_show_decision (self, x, y);
+}
+
+gboolean
+relief_landscape_page_has_decision (ReliefLandscapePage *self, gboolean *running)
+{
+  if (running)
+    *running = self->decision_job != NULL;
+  return self->decision != NULL;
+}
+
+void
+relief_landscape_page_show_decision (ReliefLandscapePage *self, double x, double y)
+{
+  DecisionWork *w;
+
+  if (self->run_path == NULL || self->surface_path == NULL)
+    return;
+  if (self->decision_job)
+    relief_job_drop (self->decision_job);
+  w = g_new0 (DecisionWork, 1);
+  w->run_path = g_strdup (self->run_path);
+  w->surface_path = g_strdup (self->surface_path);
+  w->backend = g_strdup ("auto");
+  w->x = x;
+  w->y = y;
+  self->decision_work = w;
+  self->decision_job = relief_job_start (decision_work_run, w, decision_work_free, NULL, decision_done, self);
+}
+
 static void
 surface_done (gpointer owner, const GError *error)
 {
   ReliefLandscapePage *self = owner;
-  g_autofree char *basename = g_path_get_basename (self->work->job.output);
+  g_autofree char *output = g_strdup (self->work->job.output);
+  g_autofree char *basename = g_path_get_basename (output);
   g_autofree char *message = NULL;
 
   self->job = NULL;
@@ -257,7 +439,9 @@ surface_done (gpointer owner, const GError *error)
       report_error (self, _("The landscape could not be computed"), error->message);
       return;
     }
-  message = g_strdup_printf (_("Landscape saved as %s"), basename);
+  g_free (self->surface_path);
+  self->surface_path = g_steal_pointer (&output);
+  message = g_strdup_printf (_("Landscape saved as %s; click the map to see the model there"), basename);
   gtk_label_set_text (self->status_label, message);
   gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
   g_signal_emit (self, signals[SURFACE_FINISHED], 0);
@@ -520,6 +704,12 @@ relief_landscape_page_dispose (GObject *object)
       self->job = NULL;
       self->work = NULL;
     }
+  if (self->decision_job)
+    {
+      relief_job_drop (self->decision_job);
+      self->decision_job = NULL;
+      self->decision_work = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_LANDSCAPE_PAGE);
   G_OBJECT_CLASS (relief_landscape_page_parent_class)->dispose (object);
 }
@@ -531,6 +721,8 @@ relief_landscape_page_finalize (GObject *object)
 
   g_free (self->run_path);
   g_clear_pointer (&self->surface, relief_surface_free);
+  g_free (self->surface_path);
+  decision_work_free (self->decision);
   G_OBJECT_CLASS (relief_landscape_page_parent_class)->finalize (object);
 }
 
@@ -568,6 +760,7 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, plot_stack);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, surface_view);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, surface3d_view);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, decision_area);
 
   gtk_widget_class_install_action (widget_class, "page.compute", NULL, action_compute);
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, action_cancel);
@@ -581,6 +774,8 @@ relief_landscape_page_init (ReliefLandscapePage *self)
   g_signal_connect (self->surface_view, "hover-end", G_CALLBACK (on_hover_end), self);
   g_signal_connect (self->surface_view, "view-changed", G_CALLBACK (on_view_changed), self);
   g_signal_connect (self->surface_view, "view-reset", G_CALLBACK (on_view_reset), self);
+  g_signal_connect (self->surface_view, "clicked", G_CALLBACK (on_clicked), self);
+  gtk_drawing_area_set_draw_func (self->decision_area, decision_draw, self, NULL);
   g_signal_connect_swapped (self->plot_row, "notify::selected", G_CALLBACK (on_plot_kind_changed), self);
   g_signal_connect_swapped (self->trajectory_scale, "value-changed", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->colormap_row, "notify::selected", G_CALLBACK (on_view_setting_changed), self);

@@ -19,5 +19,9 @@ int         relief_landscape_page_get_n_done (ReliefLandscapePage *self, int *n_
 gboolean    relief_landscape_page_value_at   (ReliefLandscapePage *self, double x, double y,
                                               double *loss, double *acc_percent);
 void        relief_landscape_page_export     (ReliefLandscapePage *self);
+/* The model's decision regions at point (x, y) of the last surface, beside the map, for
+ * data sets with two inputs; computed in the background. */
+void        relief_landscape_page_show_decision (ReliefLandscapePage *self, double x, double y);
+gboolean    relief_landscape_page_has_decision  (ReliefLandscapePage *self, gboolean *running);
 
 G_END_DECLS

@@ -66,6 +66,14 @@ landscape_done (gpointer data)
 }
 
 static gboolean
+decision_shown (gpointer data)
+{
+  gboolean running;
+
+  return relief_landscape_page_has_decision (data, &running) && !running;
+}
+
+static gboolean
 landscape_idle (gpointer data)
 {
   return !relief_landscape_page_is_running (data);
@@ -112,6 +120,10 @@ test_default_session (void)
   g_assert_true (relief_landscape_page_value_at (landscape, 0, 0, &loss, &acc));
   g_assert_true (isfinite (loss));
   g_assert_cmpfloat (acc, >, 50);
+
+  /* Clicking the map shows the model's decisions at that point. */
+  relief_landscape_page_show_decision (landscape, 0.1, -0.1);
+  g_assert_true (iterate_until (decision_shown, landscape));
 
   /* A new computation can be cancelled, and the window goes on. */
   relief_landscape_page_compute (landscape);
