@@ -162,6 +162,22 @@ update_view (ReliefLandscapePage *self)
 
   if (s == NULL)
     return;
+  if (s->ny == 1)
+    {
+      ReliefLineSeries series = { _("train loss"), s->nx, s->xcoords, s->train_loss, { 0 }, FALSE };
+      ReliefLinePlotSpec lines = { 0 };
+
+      relief_plot_palette (0, series.rgb);
+      lines.title = _("From the initialization (0) to the final model (1)");
+      lines.xlabel = _("alpha");
+      lines.ylabel = _("train loss");
+      lines.n_series = 1;
+      lines.series = &series;
+      lines.log_y = gtk_switch_get_active (self->log_switch);
+      relief_plot_view_set_lines (self->surface_view, &lines);
+      relief_surface_view_clear (self->surface3d_view);
+      return;
+    }
   spec.xlabel = _("x direction");
   spec.ylabel = _("y direction");
   spec.zlabel = _("train loss");
@@ -488,6 +504,17 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   w->job.directions = g_strdup (gtk_string_object_get_string (directions));
   w->job.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   w->job.max_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
+  if (g_str_equal (w->job.directions, "line"))
+    {
+      /* Goodfellow et al.'s interpolation: alpha 0 is the initialization, 1 the final
+       * model, and a little beyond both ends. */
+      g_free (w->job.checkpoint);
+      w->job.checkpoint = g_strdup ("0");
+      w->job.to_checkpoint = g_strdup ("last");
+      w->job.one_d = TRUE;
+      w->job.x = (ReliefGridAxis) { -0.5, 1.5, resolution };
+      w->job.y = (ReliefGridAxis) { 0, 0, 1 };
+    }
   w->job.output = relief_window_new_work_path ("surfaces", ".h5", &error);
   if (w->job.output == NULL)
     {
@@ -497,9 +524,10 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
     }
 
   g_clear_pointer (&self->surface, relief_surface_free);
-  self->surface = relief_surface_new (resolution, resolution);
+  self->surface = relief_surface_new (w->job.x.count, w->job.y.count);
   relief_grid_axis_values (&w->job.x, self->surface->xcoords);
-  relief_grid_axis_values (&w->job.y, self->surface->ycoords);
+  if (self->surface->ycoords)
+    relief_grid_axis_values (&w->job.y, self->surface->ycoords);
   self->n_done = 0;
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_label_set_text (self->status_label, _("Computing the landscape around the last checkpoint…"));
@@ -579,10 +607,14 @@ relief_landscape_page_value_at (ReliefLandscapePage *self, double x, double y, d
   ReliefSurface *s = self->surface;
   gsize cell;
 
-  if (s == NULL || x < s->xcoords[0] || x > s->xcoords[s->nx - 1] ||
-      y < s->ycoords[0] || y > s->ycoords[s->ny - 1])
+  if (s == NULL || x < s->xcoords[0] || x > s->xcoords[s->nx - 1])
     return FALSE;
-  cell = (gsize) nearest_index (s->ycoords, s->ny, y) * s->nx + nearest_index (s->xcoords, s->nx, x);
+  if (s->ny == 1)
+    cell = nearest_index (s->xcoords, s->nx, x);
+  else if (y < s->ycoords[0] || y > s->ycoords[s->ny - 1])
+    return FALSE;
+  else
+    cell = (gsize) nearest_index (s->ycoords, s->ny, y) * s->nx + nearest_index (s->xcoords, s->nx, x);
   if (isnan (s->train_loss[cell]))
     return FALSE;
   *loss = s->train_loss[cell];
