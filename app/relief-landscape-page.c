@@ -127,24 +127,10 @@ surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
   return relief_surface_job_run (&w->job, &cb, cancellable, error);
 }
 
-static ReliefWindow *
-page_window (ReliefLandscapePage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return RELIEF_IS_WINDOW (root) ? RELIEF_WINDOW (root) : NULL;
-}
-
 static void
 report_error (ReliefLandscapePage *self, const char *heading, const char *message)
 {
-  ReliefWindow *window = page_window (self);
-
-  gtk_label_set_text (self->status_label, message);
-  if (window)
-    relief_window_report_error (window, heading, message);
-  else
-    g_warning ("%s: %s", heading, message);
+  relief_page_report_error (GTK_WIDGET (self), self->status_label, heading, message);
 }
 
 static void
@@ -688,11 +674,11 @@ on_export_response (GtkNativeDialog *dialog, int response, ReliefLandscapePage *
         report_error (self, _("Cannot export"), _("Choose a file name ending in .pdf, .svg or .png"));
       else if (!relief_plot_export (path, 432, 324, 300, draw_surface_figure, &data, &error))
         report_error (self, _("Cannot export"), error->message);
-      else if (page_window (self))
+      else
         {
           g_autofree char *basename = g_file_get_basename (file);
           g_autofree char *message = g_strdup_printf (_("Exported %s"), basename);
-          relief_window_toast (page_window (self), message);
+          relief_page_toast (GTK_WIDGET (self), message);
         }
     }
   g_object_unref (dialog);

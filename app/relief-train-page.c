@@ -206,24 +206,10 @@ set_running (ReliefTrainPage *self, gboolean running)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", running);
 }
 
-static ReliefWindow *
-page_window (ReliefTrainPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return RELIEF_IS_WINDOW (root) ? RELIEF_WINDOW (root) : NULL;
-}
-
 static void
 report_error (ReliefTrainPage *self, const char *heading, const char *message)
 {
-  ReliefWindow *window = page_window (self);
-
-  gtk_label_set_text (self->status_label, message);
-  if (window)
-    relief_window_report_error (window, heading, message);
-  else
-    g_warning ("%s: %s", heading, message);
+  relief_page_report_error (GTK_WIDGET (self), self->status_label, heading, message);
 }
 
 static void
@@ -383,11 +369,11 @@ on_export_response (GtkNativeDialog *dialog, int response, ReliefTrainPage *self
       else if ((run = relief_run_load (self->run_path, FALSE, &error)) == NULL ||
                !relief_plot_export (path, 648, 252, 300, draw_run_figure, run, &error))
         report_error (self, _("Cannot export"), error->message);
-      else if (page_window (self))
+      else
         {
           g_autofree char *basename = g_file_get_basename (file);
           g_autofree char *message = g_strdup_printf (_("Exported %s"), basename);
-          relief_window_toast (page_window (self), message);
+          relief_page_toast (GTK_WIDGET (self), message);
         }
     }
   g_object_unref (dialog);

@@ -181,3 +181,32 @@ relief_figure_chooser_new (GtkWidget *parent, const char *title, const char *def
     }
   return chooser;
 }
+
+static ReliefWindow *
+page_window (GtkWidget *page)
+{
+  GtkRoot *root = gtk_widget_get_root (page);
+
+  return RELIEF_IS_WINDOW (root) ? RELIEF_WINDOW (root) : NULL;
+}
+
+void
+relief_page_report_error (GtkWidget *page, GtkLabel *status, const char *heading, const char *message)
+{
+  ReliefWindow *window = page_window (page);
+
+  gtk_label_set_text (status, message);
+  if (window)
+    relief_window_report_error (window, heading, message);
+  else
+    g_warning ("%s: %s", heading, message);
+}
+
+void
+relief_page_toast (GtkWidget *page, const char *message)
+{
+  ReliefWindow *window = page_window (page);
+
+  if (window)
+    relief_window_toast (window, message);
+}

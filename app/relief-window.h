@@ -19,6 +19,11 @@ GtkWidget    *relief_window_get_landscape_page (ReliefWindow *self);
 /* Where the window keeps the runs and surfaces it makes (created on demand). */
 char         *relief_window_new_work_path  (const char *kind, const char *suffix, GError **error);
 
+/* For the window's pages: an error in the page's status label and in a dialog of the
+ * window the page is in; a toast there. */
+void          relief_page_report_error (GtkWidget *page, GtkLabel *status, const char *heading, const char *message);
+void          relief_page_toast        (GtkWidget *page, const char *message);
+
 /* A save dialog for figures, with PDF, SVG and PNG filters. */
 GtkFileChooserNative *relief_figure_chooser_new (GtkWidget *parent, const char *title, const char *default_name);
 
