@@ -416,7 +416,7 @@ cuda_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint
   if (step < 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Optimizer steps count from 1 (got %" G_GINT64_FORMAT ")"), step);
+                   _("Optimizer steps count from 1 (got %lld)"), (long long) step);
       return FALSE;
     }
   switch (cfg->kind)
