@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "relief-application.h"
+#include "relief-files.h"
 #include "relief-landscape-page.h"
 #include "relief-train-page.h"
 #include "relief-window.h"
@@ -44,6 +45,12 @@ static gboolean
 first_frames_painted (gpointer data)
 {
   return frames_painted >= 3;
+}
+
+static gboolean
+training_idle (gpointer data)
+{
+  return !relief_train_page_is_running (data);
 }
 
 static gboolean
@@ -131,6 +138,19 @@ test_default_session (void)
   relief_landscape_page_cancel (landscape);
   g_assert_true (iterate_until (landscape_idle, landscape));
   g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), <, total);
+
+  /* Training can be cancelled too, and keeps the run up to there. */
+  relief_train_page_start (train);
+  g_assert_true (relief_train_page_is_running (train));
+  relief_train_page_cancel (train);
+  g_assert_true (iterate_until (training_idle, train));
+  {
+    g_autoptr(ReliefRun) run = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (run->status, ==, "cancelled");
+    g_assert_cmpint (run->n_snapshots, >=, 1);
+  }
 
   /* The work never held the main loop for long. */
   g_test_message ("longest main-loop iteration: %.1f ms", longest_iteration_us / 1000.0);
