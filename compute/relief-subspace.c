@@ -1,0 +1,741 @@
+/* relief-subspace.c: random projections, subspace training and d_int90.
+ *
+ * Dense and sparse P are generated on the host in row blocks from the counter-based
+ * generator (twice: once for the column norms, once to scale and upload), so host memory
+ * stays O(block * d) however large D x d is.  Fastfood runs on the host for now, through
+ * download and upload: correctness first. */
+#include "relief-subspace.h"
+#include "relief-rng.h"
+
+#include <math.h>
+#include <string.h>
+
+#define ROW_BLOCK 4096
+/* Floats in one regenerated block of an implicit P on the device (16 MiB). */
+#define IMPLICIT_BLOCK_FLOATS ((gsize) 1 << 22)
+
+struct _ReliefProjection {
+  ReliefBackend        *backend;
+  ReliefProjectionKind  kind;
+  gsize                 D, d;
+  guint64               seed;
+  /* dense, sparse, identity: [D, d] on the device */
+  float                *matrix;
+  /* fastfood: n = 2^k >= D, one block of n columns per n values of z */
+  gsize                 n;
+  gsize                 n_blocks;
+  float                *ff_b;       /* [n_blocks, n] random signs */
+  float                *ff_g;       /* [n_blocks, n] Gaussian diagonal */
+  int                  *ff_pi;      /* [n_blocks, n] permutation */
+  double               *ff_scale;   /* [n_blocks] */
+  double               *work;       /* [n] */
+  double               *work2;      /* [n] */
+  double               *acc;        /* [D] */
+  float                *host_in;    /* [MAX (D, d)] */
+  float                *host_out;   /* [MAX (D, d)] */
+  float                *dev_tmp;    /* [D] on the device */
+  /* implicit: column scales of the dense P, a block of its rows and a scaled z */
+  double               *col_scale;  /* [d] */
+  gsize                 block_rows;
+  float                *dev_block;  /* [block_rows, d] on the device */
+  float                *dev_vec;    /* [d] on the device */
+};
+
+static const char *const kind_names[] = {
+  [RELIEF_PROJECTION_DENSE] = "dense",
+  [RELIEF_PROJECTION_SPARSE] = "sparse",
+  [RELIEF_PROJECTION_FASTFOOD] = "fastfood",
+  [RELIEF_PROJECTION_IMPLICIT] = "implicit",
+  [RELIEF_PROJECTION_IDENTITY] = "identity",
+};
+
+const char *
+relief_projection_kind_to_string (ReliefProjectionKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+  return kind_names[kind];
+}
+
+gboolean
+relief_projection_kind_from_string (const char *s, ReliefProjectionKind *out, GError **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    if (s != NULL && g_str_equal (s, kind_names[i]))
+      {
+        *out = (ReliefProjectionKind) i;
+        return TRUE;
+      }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "Unknown projection \"%s\" (valid: dense, sparse, fastfood, implicit, identity)", s != NULL ? s : "");
+  return FALSE;
+}
+
+/* Unscaled entries of rows [row0, row0 + rows) of a dense, implicit or sparse P. */
+static void
+raw_rows (const ReliefProjection *proj, gsize row0, gsize rows, float *out)
+{
+  gsize first = row0 * proj->d, count = rows * proj->d;
+
+  if (proj->kind != RELIEF_PROJECTION_SPARSE)
+    {
+      relief_rng_normal_fill (relief_rng_derive (proj->seed, "proj-dense"), first, out, count);
+    }
+  else
+    {
+      guint64 nz_seed = relief_rng_derive (proj->seed, "proj-nonzero");
+      guint64 sign_seed = relief_rng_derive (proj->seed, "proj-sign");
+      double density = 1.0 / sqrt ((double) proj->D);
+
+      for (gsize i = 0; i < count; i++)
+        out[i] = relief_rng_uniform (nz_seed, first + i) >= density ? 0.0f
+                 : relief_rng_uniform (sign_seed, first + i) < 0.5 ? -1.0f : 1.0f;
+    }
+}
+
+/* Column scales of a dense or sparse P: 1/norm, and for an empty sparse column (likely
+ * only for tiny D) a 1 placed at row j % D, so that every column still has unit norm. */
+static double *
+column_scales (const ReliefProjection *proj, float *block)
+{
+  double *sum_sq = g_new0 (double, proj->d);
+
+  for (gsize r0 = 0; r0 < proj->D; r0 += ROW_BLOCK)
+    {
+      gsize rows = MIN (ROW_BLOCK, proj->D - r0);
+
+      raw_rows (proj, r0, rows, block);
+      for (gsize r = 0; r < rows; r++)
+        for (gsize j = 0; j < proj->d; j++)
+          sum_sq[j] += (double) block[r * proj->d + j] * block[r * proj->d + j];
+    }
+  for (gsize j = 0; j < proj->d; j++)
+    sum_sq[j] = sum_sq[j] > 0.0 ? 1.0 / sqrt (sum_sq[j]) : 0.0;
+  return sum_sq;
+}
+
+static void
+scaled_rows (const ReliefProjection *proj, const double *scales, gsize row0, gsize rows, float *out)
+{
+  raw_rows (proj, row0, rows, out);
+  for (gsize r = 0; r < rows; r++)
+    for (gsize j = 0; j < proj->d; j++)
+      {
+        float *p = &out[r * proj->d + j];
+
+        if (scales[j] == 0.0)
+          *p = (row0 + r) == j % proj->D ? 1.0f : 0.0f;
+        else
+          *p = (float) (*p * scales[j]);
+      }
+}
+
+static gboolean
+build_matrix (ReliefProjection *proj, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+  g_autofree float *block = g_new (float, MIN (ROW_BLOCK, proj->D) * proj->d);
+  g_autofree double *scales = NULL;
+
+  proj->matrix = be->alloc (be, sizeof (float) * proj->D * proj->d, error);
+  if (proj->matrix == NULL)
+    return FALSE;
+  if (proj->kind == RELIEF_PROJECTION_IDENTITY)
+    {
+      /* The buffer is zero-filled: write the diagonal one row block at a time. */
+      for (gsize r0 = 0; r0 < proj->D; r0 += ROW_BLOCK)
+        {
+          gsize rows = MIN (ROW_BLOCK, proj->D - r0);
+
+          memset (block, 0, sizeof (float) * rows * proj->d);
+          for (gsize r = 0; r < rows; r++)
+            block[r * proj->d + r0 + r] = 1.0f;
+          if (!be->upload (be, proj->matrix + r0 * proj->d, block, sizeof (float) * rows * proj->d, error))
+            return FALSE;
+        }
+      return TRUE;
+    }
+  scales = column_scales (proj, block);
+  for (gsize r0 = 0; r0 < proj->D; r0 += ROW_BLOCK)
+    {
+      gsize rows = MIN (ROW_BLOCK, proj->D - r0);
+
+      scaled_rows (proj, scales, r0, rows, block);
+      if (!be->upload (be, proj->matrix + r0 * proj->d, block, sizeof (float) * rows * proj->d, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+build_implicit (ReliefProjection *proj, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+  g_autofree float *block = g_new (float, MIN (ROW_BLOCK, proj->D) * proj->d);
+
+  proj->col_scale = column_scales (proj, block);
+  proj->block_rows = MAX (1, MIN (proj->D, IMPLICIT_BLOCK_FLOATS / proj->d));
+  proj->host_in = g_new (float, proj->d);
+  proj->dev_block = be->alloc (be, sizeof (float) * proj->block_rows * proj->d, error);
+  proj->dev_vec = proj->dev_block != NULL ? be->alloc (be, sizeof (float) * proj->d, error) : NULL;
+  return proj->dev_vec != NULL;
+}
+
+static gboolean
+build_fastfood (ReliefProjection *proj, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+  guint64 b_seed = relief_rng_derive (proj->seed, "fastfood-b");
+  guint64 g_seed = relief_rng_derive (proj->seed, "fastfood-g");
+  guint64 pi_seed = relief_rng_derive (proj->seed, "fastfood-pi");
+  gsize n = 1;
+
+  while (n < proj->D)
+    n *= 2;
+  if (n > G_MAXINT)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "A fastfood projection of %" G_GSIZE_FORMAT " parameters is too large", proj->D);
+      return FALSE;
+    }
+  proj->n = n;
+  proj->n_blocks = (proj->d + n - 1) / n;
+  proj->ff_b = g_new (float, proj->n_blocks * n);
+  proj->ff_g = g_new (float, proj->n_blocks * n);
+  proj->ff_pi = g_new (int, proj->n_blocks * n);
+  proj->ff_scale = g_new (double, proj->n_blocks);
+  proj->work = g_new (double, n);
+  proj->work2 = g_new (double, n);
+  proj->acc = g_new (double, proj->D);
+  proj->host_in = g_new (float, MAX (proj->D, proj->d));
+  proj->host_out = g_new (float, MAX (proj->D, proj->d));
+
+  for (gsize blk = 0; blk < proj->n_blocks; blk++)
+    {
+      float *g = proj->ff_g + blk * n;
+      double g_sq = 0.0;
+
+      for (gsize i = 0; i < n; i++)
+        proj->ff_b[blk * n + i] = relief_rng_uniform (b_seed, blk * n + i) < 0.5 ? -1.0f : 1.0f;
+      relief_rng_normal_fill (g_seed, blk * n, g, n);
+      relief_rng_permutation (pi_seed, blk, proj->ff_pi + blk * n, (int) n);
+      for (gsize i = 0; i < n; i++)
+        g_sq += (double) g[i] * g[i];
+      /* Row k of H G Pi H B e_j is sum_i H_ki g_i (+-1), whose square has expectation
+       * sum_i g_i^2 over B and Pi: D kept rows make E|column|^2 = D |g|^2. */
+      proj->ff_scale[blk] = 1.0 / sqrt ((double) proj->D * g_sq);
+    }
+  proj->dev_tmp = be->alloc (be, sizeof (float) * proj->D, error);
+  return proj->dev_tmp != NULL;
+}
+
+ReliefProjection *
+relief_projection_new (ReliefBackend *backend, ReliefProjectionKind kind, gsize D, gsize d, guint64 seed,
+                       GError **error)
+{
+  g_autoptr(ReliefProjection) proj = NULL;
+
+  if ((guint) kind >= G_N_ELEMENTS (kind_names))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown projection kind %d", (int) kind);
+      return NULL;
+    }
+  if (D < 1 || d < 1 || D > G_MAXINT || d > G_MAXINT || (kind == RELIEF_PROJECTION_IDENTITY && d != D))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "A %s projection cannot map %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " dimensions",
+                   kind_names[kind], d, D);
+      return NULL;
+    }
+  proj = g_new0 (ReliefProjection, 1);
+  proj->backend = backend;
+  proj->kind = kind;
+  proj->D = D;
+  proj->d = d;
+  proj->seed = seed;
+  if (!(kind == RELIEF_PROJECTION_FASTFOOD ? build_fastfood (proj, error)
+         : kind == RELIEF_PROJECTION_IMPLICIT ? build_implicit (proj, error)
+         : build_matrix (proj, error)))
+    return NULL;
+  return g_steal_pointer (&proj);
+}
+
+void
+relief_projection_free (ReliefProjection *proj)
+{
+  ReliefBackend *be;
+
+  if (proj == NULL)
+    return;
+  be = proj->backend;
+  if (proj->matrix != NULL)
+    be->free (be, proj->matrix);
+  if (proj->dev_tmp != NULL)
+    be->free (be, proj->dev_tmp);
+  if (proj->dev_block != NULL)
+    be->free (be, proj->dev_block);
+  if (proj->dev_vec != NULL)
+    be->free (be, proj->dev_vec);
+  g_free (proj->col_scale);
+  g_free (proj->ff_b);
+  g_free (proj->ff_g);
+  g_free (proj->ff_pi);
+  g_free (proj->ff_scale);
+  g_free (proj->work);
+  g_free (proj->work2);
+  g_free (proj->acc);
+  g_free (proj->host_in);
+  g_free (proj->host_out);
+  g_free (proj);
+}
+
+ReliefProjectionKind
+relief_projection_get_kind (const ReliefProjection *proj)
+{
+  return proj->kind;
+}
+
+gsize
+relief_projection_get_D (const ReliefProjection *proj)
+{
+  return proj->D;
+}
+
+gsize
+relief_projection_get_d (const ReliefProjection *proj)
+{
+  return proj->d;
+}
+
+/* In-place unnormalized Walsh-Hadamard transform of n = 2^k values. */
+static void
+fwht (double *x, gsize n)
+{
+  for (gsize h = 1; h < n; h *= 2)
+    for (gsize i = 0; i < n; i += 2 * h)
+      for (gsize j = i; j < i + h; j++)
+        {
+          double a = x[j], b = x[j + h];
+
+          x[j] = a + b;
+          x[j + h] = a - b;
+        }
+}
+
+/* out[D] = P z on the host, block by block: s H G Pi H B z_blk, first D rows. */
+static void
+fastfood_forward_host (ReliefProjection *proj, const float *z, float *out)
+{
+  gsize n = proj->n;
+  double *w = proj->work, *tmp = proj->work2, *acc = proj->acc;
+
+  memset (acc, 0, sizeof (double) * proj->D);
+  for (gsize blk = 0; blk < proj->n_blocks; blk++)
+    {
+      gsize c0 = blk * n, cols = MIN (n, proj->d - c0);
+      const float *b = proj->ff_b + blk * n, *g = proj->ff_g + blk * n;
+      const int *pi = proj->ff_pi + blk * n;
+
+      for (gsize i = 0; i < n; i++)
+        tmp[i] = i < cols ? (double) b[i] * z[c0 + i] : 0.0;
+      fwht (tmp, n);
+      for (gsize i = 0; i < n; i++)
+        w[i] = g[i] * tmp[pi[i]];
+      fwht (w, n);
+      for (gsize k = 0; k < proj->D; k++)
+        acc[k] += proj->ff_scale[blk] * w[k];
+    }
+  for (gsize k = 0; k < proj->D; k++)
+    out[k] = (float) acc[k];
+}
+
+/* g_z = P^T g on the host: per block s B H Pi^T G H g, g padded to n. */
+static void
+fastfood_transpose_host (ReliefProjection *proj, const float *g_theta, float *g_z)
+{
+  gsize n = proj->n;
+  double *w = proj->work, *tmp = proj->work2;
+
+  for (gsize blk = 0; blk < proj->n_blocks; blk++)
+    {
+      gsize c0 = blk * n, cols = MIN (n, proj->d - c0);
+      const float *b = proj->ff_b + blk * n, *g = proj->ff_g + blk * n;
+      const int *pi = proj->ff_pi + blk * n;
+
+      for (gsize i = 0; i < n; i++)
+        w[i] = i < proj->D ? g_theta[i] : 0.0;
+      fwht (w, n);
+      for (gsize i = 0; i < n; i++)
+        tmp[pi[i]] = g[i] * w[i];
+      fwht (tmp, n);
+      for (gsize i = 0; i < cols; i++)
+        g_z[c0 + i] = (float) (proj->ff_scale[blk] * b[i] * tmp[i]);
+    }
+}
+
+/* The unscaled rows [row0, row0 + rows) of an implicit P, regenerated on the device: the same
+ * numbers raw_rows draws on the host. */
+static gboolean
+implicit_block (ReliefProjection *proj, gsize row0, gsize rows, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+
+  return be->random_normal (be, proj->dev_block, rows * proj->d, relief_rng_derive (proj->seed, "proj-dense"),
+                            row0 * proj->d, error);
+}
+
+/* Implicit P z = R (S z), S the column scales, R the raw Gaussian rows. */
+static gboolean
+implicit_forward (ReliefProjection *proj, const float *z, float *theta, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+
+  if (!be->download (be, proj->host_in, z, sizeof (float) * proj->d, error))
+    return FALSE;
+  for (gsize j = 0; j < proj->d; j++)
+    proj->host_in[j] = (float) (proj->host_in[j] * proj->col_scale[j]);
+  if (!be->upload (be, proj->dev_vec, proj->host_in, sizeof (float) * proj->d, error))
+    return FALSE;
+  for (gsize r0 = 0; r0 < proj->D; r0 += proj->block_rows)
+    {
+      gsize rows = MIN (proj->block_rows, proj->D - r0);
+
+      if (!implicit_block (proj, r0, rows, error) ||
+          !be->gemm (be, FALSE, FALSE, (int) rows, 1, (int) proj->d, 1.0f, proj->dev_block, (int) proj->d,
+                     proj->dev_vec, 1, 1.0f, theta + r0, 1, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Implicit P^T g = S (R^T g), R^T g accumulated over the row blocks. */
+static gboolean
+implicit_transpose (ReliefProjection *proj, const float *g_theta, float *g_z, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+
+  for (gsize r0 = 0; r0 < proj->D; r0 += proj->block_rows)
+    {
+      gsize rows = MIN (proj->block_rows, proj->D - r0);
+
+      if (!implicit_block (proj, r0, rows, error) ||
+          !be->gemm (be, TRUE, FALSE, (int) proj->d, 1, (int) rows, 1.0f, proj->dev_block, (int) proj->d,
+                     g_theta + r0, 1, r0 == 0 ? 0.0f : 1.0f, g_z, 1, error))
+        return FALSE;
+    }
+  if (!be->download (be, proj->host_in, g_z, sizeof (float) * proj->d, error))
+    return FALSE;
+  for (gsize j = 0; j < proj->d; j++)
+    proj->host_in[j] = (float) (proj->host_in[j] * proj->col_scale[j]);
+  return be->upload (be, g_z, proj->host_in, sizeof (float) * proj->d, error);
+}
+
+gboolean
+relief_projection_forward (ReliefProjection *proj, const float *theta0, const float *z, float *theta,
+                           GError **error)
+{
+  ReliefBackend *be = proj->backend;
+
+  if (!be->copy (be, theta, theta0, sizeof (float) * proj->D, error))
+    return FALSE;
+  if (proj->kind == RELIEF_PROJECTION_IMPLICIT)
+    return implicit_forward (proj, z, theta, error);
+  if (proj->kind != RELIEF_PROJECTION_FASTFOOD)
+    return be->gemm (be, FALSE, FALSE, (int) proj->D, 1, (int) proj->d, 1.0f, proj->matrix, (int) proj->d,
+                     z, 1, 1.0f, theta, 1, error);
+  if (!be->download (be, proj->host_in, z, sizeof (float) * proj->d, error))
+    return FALSE;
+  fastfood_forward_host (proj, proj->host_in, proj->host_out);
+  return be->upload (be, proj->dev_tmp, proj->host_out, sizeof (float) * proj->D, error) &&
+         be->axpy (be, proj->D, 1.0f, proj->dev_tmp, theta, error);
+}
+
+gboolean
+relief_projection_transpose (ReliefProjection *proj, const float *g_theta, float *g_z, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+
+  if (proj->kind == RELIEF_PROJECTION_IMPLICIT)
+    return implicit_transpose (proj, g_theta, g_z, error);
+  if (proj->kind != RELIEF_PROJECTION_FASTFOOD)
+    return be->gemm (be, TRUE, FALSE, (int) proj->d, 1, (int) proj->D, 1.0f, proj->matrix, (int) proj->d,
+                     g_theta, 1, 0.0f, g_z, 1, error);
+  if (!be->download (be, proj->host_in, g_theta, sizeof (float) * proj->D, error))
+    return FALSE;
+  fastfood_transpose_host (proj, proj->host_in, proj->host_out);
+  return be->upload (be, g_z, proj->host_out, sizeof (float) * proj->d, error);
+}
+
+/* Hadamard entry H_ab = (-1)^popcount(a & b). */
+static double
+hadamard (gsize a, gsize b)
+{
+  return (__builtin_popcountll ((unsigned long long) (a & b)) & 1) ? -1.0 : 1.0;
+}
+
+gboolean
+relief_projection_explicit (ReliefProjection *proj, float *p_host, GError **error)
+{
+  gsize n = proj->n, D = proj->D, d = proj->d;
+
+  switch (proj->kind)
+    {
+    case RELIEF_PROJECTION_IDENTITY:
+      memset (p_host, 0, sizeof (float) * D * d);
+      for (gsize i = 0; i < D; i++)
+        p_host[i * d + i] = 1.0f;
+      return TRUE;
+    case RELIEF_PROJECTION_DENSE:
+    case RELIEF_PROJECTION_SPARSE:
+    case RELIEF_PROJECTION_IMPLICIT:
+      {
+        g_autofree double *scales = column_scales (proj, p_host);
+
+        scaled_rows (proj, scales, 0, D, p_host);
+        return TRUE;
+      }
+    case RELIEF_PROJECTION_FASTFOOD:
+      /* The matrix formula entry by entry, O(D d n): independent of the fast transforms. */
+      for (gsize j = 0; j < d; j++)
+        {
+          gsize blk = j / n, c = j % n;
+          const float *b = proj->ff_b + blk * n, *g = proj->ff_g + blk * n;
+          const int *pi = proj->ff_pi + blk * n;
+
+          for (gsize k = 0; k < D; k++)
+            {
+              double sum = 0.0;
+
+              for (gsize i = 0; i < n; i++)
+                sum += hadamard (k, i) * g[i] * hadamard ((gsize) pi[i], c);
+              p_host[k * d + j] = (float) (proj->ff_scale[blk] * b[c] * sum);
+            }
+        }
+      return TRUE;
+    default:
+      break;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown projection kind %d", (int) proj->kind);
+  return FALSE;
+}
+
+/* Everything one subspace run holds on the device, freed in one place. */
+typedef struct {
+  ReliefBackend *backend;
+  ReliefMlp     *mlp;
+  float         *x_train;
+  int32_t       *y_train;
+  float         *x_batch;
+  int32_t       *y_batch;
+  float         *theta0;
+  float         *theta;
+  float         *grad;
+  float         *z;
+  float         *z_before;   /* z before the last update, kept on divergence */
+  float         *g_z;
+  float         *state;
+  int           *perm;
+} SubspaceRun;
+
+static void
+subspace_run_clear (SubspaceRun *run)
+{
+  ReliefBackend *be = run->backend;
+  gpointer buffers[] = { run->x_train, run->y_train, run->x_batch, run->y_batch, run->theta0, run->theta,
+                         run->grad, run->z, run->z_before, run->g_z, run->state };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buffers); i++)
+    if (buffers[i] != NULL)
+      be->free (be, buffers[i]);
+  g_clear_pointer (&run->mlp, relief_mlp_free);
+  g_free (run->perm);
+}
+
+static gboolean
+alloc_floats (ReliefBackend *be, float **out, gsize n, GError **error)
+{
+  *out = be->alloc (be, sizeof (float) * n, error);
+  return *out != NULL;
+}
+
+static gboolean
+check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
+              const ReliefProjection *proj, GError **error)
+{
+  if (!relief_dataset_validate (ds, error))
+    return FALSE;
+  if (spec->sizes[0] != ds->n_features || spec->sizes[spec->n_layers] != ds->n_classes)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The model maps %d inputs to %d outputs but the data set has %d features and %d classes",
+                   spec->sizes[0], spec->sizes[spec->n_layers], ds->n_features, ds->n_classes);
+      return FALSE;
+    }
+  if (proj->D != relief_mlp_spec_n_params (spec))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The projection maps into %" G_GSIZE_FORMAT " parameters but the model has %" G_GSIZE_FORMAT,
+                   proj->D, relief_mlp_spec_n_params (spec));
+      return FALSE;
+    }
+  if (config->batch_size < 1 || config->epochs < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Batch size and epochs must be at least 1 (got %d, %d)", config->batch_size, config->epochs);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+evaluate (SubspaceRun *run, ReliefProjection *proj, const ReliefDataset *ds, ReliefSubspaceResult *result,
+          GError **error)
+{
+  result->test_loss = result->test_acc = NAN;
+  if (!relief_projection_forward (proj, run->theta0, run->z, run->theta, error) ||
+      !relief_mlp_evaluate (run->mlp, run->theta, ds->x_train, ds->y_train, ds->n_train,
+                            &result->train_loss, &result->train_acc, error))
+    return FALSE;
+  return ds->n_test == 0 ||
+         relief_mlp_evaluate (run->mlp, run->theta, ds->x_test, ds->y_test, ds->n_test,
+                              &result->test_loss, &result->test_acc, error);
+}
+
+ReliefTrainStatus
+relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
+                       const ReliefTrainConfig *config, ReliefProjection *proj, const float *theta0_host,
+                       float *z_out_host, const ReliefTrainCallbacks *callbacks,
+                       ReliefSubspaceResult *result, GCancellable *cancellable, GError **error)
+{
+  ReliefBackend *be = backend;
+  SubspaceRun run = { .backend = backend };
+  ReliefTrainStatus status = RELIEF_TRAIN_COMPLETED;
+  ReliefSubspaceResult res = { 0 };
+  gsize D = proj->D, d = proj->d;
+  int n_features = ds->n_features, batch_size, state_size;
+  gint64 total_steps, step = 0;
+  guint64 shuffle_seed = relief_rng_derive (config->seed, "shuffle");
+  gboolean ok = FALSE;
+
+  if (!check_inputs (spec, ds, config, proj, error))
+    return RELIEF_TRAIN_FAILED;
+  if (proj->backend != backend)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The projection lives on the %s backend, not on %s", proj->backend->name, backend->name);
+      return RELIEF_TRAIN_FAILED;
+    }
+
+  batch_size = MIN (config->batch_size, ds->n_train);
+  total_steps = (gint64) ((ds->n_train + batch_size - 1) / batch_size) * config->epochs;
+  state_size = relief_optimizer_state_size (config->optimizer.kind);
+
+  run.mlp = relief_mlp_new (be, spec, MAX (batch_size, MIN (1024, MAX (ds->n_train, ds->n_test))), error);
+  if (run.mlp == NULL ||
+      !alloc_floats (be, &run.x_train, (gsize) ds->n_train * n_features, error) ||
+      (run.y_train = be->alloc (be, sizeof (int32_t) * ds->n_train, error)) == NULL ||
+      !alloc_floats (be, &run.x_batch, (gsize) batch_size * n_features, error) ||
+      (run.y_batch = be->alloc (be, sizeof (int32_t) * batch_size, error)) == NULL ||
+      !alloc_floats (be, &run.theta0, D, error) ||
+      !alloc_floats (be, &run.theta, D, error) ||
+      !alloc_floats (be, &run.grad, D, error) ||
+      !alloc_floats (be, &run.z, d, error) ||
+      !alloc_floats (be, &run.z_before, d, error) ||
+      !alloc_floats (be, &run.g_z, d, error) ||
+      !alloc_floats (be, &run.state, MAX (1, (gsize) state_size * d), error) ||
+      !be->upload (be, run.x_train, ds->x_train, sizeof (float) * ds->n_train * n_features, error) ||
+      !be->upload (be, run.y_train, ds->y_train, sizeof (int32_t) * ds->n_train, error) ||
+      !be->upload (be, run.theta0, theta0_host, sizeof (float) * D, error))
+    goto out;
+  run.perm = g_new (int, ds->n_train);
+
+  for (int epoch = 0; epoch < config->epochs && status == RELIEF_TRAIN_COMPLETED; epoch++)
+    {
+      relief_rng_permutation (shuffle_seed, (guint64) epoch, run.perm, ds->n_train);
+
+      for (int start = 0; start < ds->n_train; start += batch_size)
+        {
+          int rows = MIN (batch_size, ds->n_train - start);
+          double batch_loss, z_sq;
+          int correct;
+
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              status = RELIEF_TRAIN_CANCELLED;
+              break;
+            }
+          if (!be->gather_rows (be, run.x_train, n_features, run.perm + start, rows, run.x_batch, error) ||
+              !be->gather_labels (be, run.y_train, run.perm + start, rows, run.y_batch, error) ||
+              !relief_projection_forward (proj, run.theta0, run.z, run.theta, error) ||
+              !relief_mlp_forward_backward (run.mlp, run.theta, run.x_batch, run.y_batch, rows, run.grad,
+                                            &batch_loss, &correct, error))
+            goto out;
+          if (!isfinite (batch_loss))
+            {
+              status = RELIEF_TRAIN_DIVERGED;
+              break;
+            }
+          if (!relief_projection_transpose (proj, run.grad, run.g_z, error) ||
+              !be->copy (be, run.z_before, run.z, sizeof (float) * d, error) ||
+              !be->optimizer_step (be, &config->optimizer, step + 1, run.z, run.g_z, run.state, d, error) ||
+              !be->dot (be, d, run.z, run.z, &z_sq, error))
+            goto out;
+          if (!isfinite (z_sq))
+            {
+              if (!be->copy (be, run.z, run.z_before, sizeof (float) * d, error))
+                goto out;
+              status = RELIEF_TRAIN_DIVERGED;
+              break;
+            }
+          step++;
+          if (callbacks != NULL && callbacks->progress != NULL)
+            callbacks->progress (step, total_steps, batch_loss, callbacks->user_data);
+        }
+    }
+
+  if (!evaluate (&run, proj, ds, &res, error) ||
+      (z_out_host != NULL && !be->download (be, z_out_host, run.z, sizeof (float) * d, error)))
+    goto out;
+  res.steps = step;
+  if (result != NULL)
+    *result = res;
+  ok = TRUE;
+
+out:
+  subspace_run_clear (&run);
+  return ok ? status : RELIEF_TRAIN_FAILED;
+}
+
+int
+relief_dint90 (const gint64 *dims, const double *acc, int K, int seeds, double baseline,
+               double *dint_mean, double *dint_std)
+{
+  double target = 0.9 * baseline, sum = 0.0, sum_sq = 0.0;
+  int reached = 0;
+
+  for (int s = 0; s < seeds; s++)
+    {
+      double prev_d = NAN, prev_a = NAN, found = NAN;
+
+      for (int k = 0; k < K && isnan (found); k++)
+        {
+          double a = acc[(gsize) k * seeds + s];
+
+          if (isnan (a))
+            continue;
+          if (a >= target)
+            found = isnan (prev_d) ? (double) dims[k]
+                    : prev_d + (target - prev_a) / (a - prev_a) * ((double) dims[k] - prev_d);
+          prev_d = (double) dims[k];
+          prev_a = a;
+        }
+      if (isnan (found))
+        continue;
+      reached++;
+      sum += found;
+      sum_sq += found * found;
+    }
+  *dint_mean = reached > 0 ? sum / reached : NAN;
+  *dint_std = reached > 1 ? sqrt (MAX (0.0, (sum_sq - sum * sum / reached) / (reached - 1)))
+              : reached == 1 ? 0.0 : NAN;
+  return reached;
+}
