@@ -5,6 +5,7 @@
  * stays O(block * d) however large D x d is.  Fastfood runs on the host for now, through
  * download and upload: correctness first. */
 #include "relief-subspace.h"
+#include <glib/gi18n-lib.h>
 #include "relief-rng.h"
 
 #include <math.h>
@@ -66,7 +67,7 @@ relief_projection_kind_from_string (const char *s, ReliefProjectionKind *out, GE
         return TRUE;
       }
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "Unknown projection \"%s\" (valid: dense, sparse, fastfood, implicit, identity)", s != NULL ? s : "");
+               _("Unknown projection \"%s\" (valid: dense, sparse, fastfood, implicit, identity)"), s != NULL ? s : "");
   return FALSE;
 }
 
@@ -194,7 +195,7 @@ build_fastfood (ReliefProjection *proj, GError **error)
   if (n > G_MAXINT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "A fastfood projection of %" G_GSIZE_FORMAT " parameters is too large", proj->D);
+                   _("A fastfood projection of %" G_GSIZE_FORMAT " parameters is too large"), proj->D);
       return FALSE;
     }
   proj->n = n;
@@ -236,13 +237,13 @@ relief_projection_new (ReliefBackend *backend, ReliefProjectionKind kind, gsize 
 
   if ((guint) kind >= G_N_ELEMENTS (kind_names))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown projection kind %d", (int) kind);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown projection kind %d"), (int) kind);
       return NULL;
     }
   if (D < 1 || d < 1 || D > G_MAXINT || d > G_MAXINT || (kind == RELIEF_PROJECTION_IDENTITY && d != D))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "A %s projection cannot map %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " dimensions",
+                   _("A %s projection cannot map %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " dimensions"),
                    kind_names[kind], d, D);
       return NULL;
     }
@@ -514,7 +515,7 @@ relief_projection_explicit (ReliefProjection *proj, float *p_host, GError **erro
     default:
       break;
     }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown projection kind %d", (int) proj->kind);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown projection kind %d"), (int) proj->kind);
   return FALSE;
 }
 
@@ -566,21 +567,21 @@ check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTr
   if (spec->sizes[0] != ds->n_features || spec->sizes[spec->n_layers] != ds->n_classes)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The model maps %d inputs to %d outputs but the data set has %d features and %d classes",
+                   _("The model maps %d inputs to %d outputs but the data set has %d features and %d classes"),
                    spec->sizes[0], spec->sizes[spec->n_layers], ds->n_features, ds->n_classes);
       return FALSE;
     }
   if (proj->D != relief_mlp_spec_n_params (spec))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The projection maps into %" G_GSIZE_FORMAT " parameters but the model has %" G_GSIZE_FORMAT,
+                   _("The projection maps into %" G_GSIZE_FORMAT " parameters but the model has %" G_GSIZE_FORMAT),
                    proj->D, relief_mlp_spec_n_params (spec));
       return FALSE;
     }
   if (config->batch_size < 1 || config->epochs < 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Batch size and epochs must be at least 1 (got %d, %d)", config->batch_size, config->epochs);
+                   _("Batch size and epochs must be at least 1 (got %d, %d)"), config->batch_size, config->epochs);
       return FALSE;
     }
   return TRUE;
@@ -621,7 +622,7 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
   if (proj->backend != backend)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The projection lives on the %s backend, not on %s", proj->backend->name, backend->name);
+                   _("The projection lives on the %s backend, not on %s"), proj->backend->name, backend->name);
       return RELIEF_TRAIN_FAILED;
     }
 
