@@ -195,7 +195,8 @@ build_fastfood (ReliefProjection *proj, GError **error)
   if (n > G_MAXINT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("A fastfood projection of %" G_GSIZE_FORMAT " parameters is too large"), proj->D);
+                   _("A fastfood projection of %llu parameters is too large"),
+                   (unsigned long long) proj->D);
       return FALSE;
     }
   proj->n = n;
@@ -243,8 +244,8 @@ relief_projection_new (ReliefBackend *backend, ReliefProjectionKind kind, gsize 
   if (D < 1 || d < 1 || D > G_MAXINT || d > G_MAXINT || (kind == RELIEF_PROJECTION_IDENTITY && d != D))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("A %s projection cannot map %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " dimensions"),
-                   kind_names[kind], d, D);
+                   _("A %s projection cannot map %llu to %llu dimensions"),
+                   kind_names[kind], (unsigned long long) d, (unsigned long long) D);
       return NULL;
     }
   proj = g_new0 (ReliefProjection, 1);
@@ -574,8 +575,8 @@ check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTr
   if (proj->D != relief_mlp_spec_n_params (spec))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("The projection maps into %" G_GSIZE_FORMAT " parameters but the model has %" G_GSIZE_FORMAT),
-                   proj->D, relief_mlp_spec_n_params (spec));
+                   _("The projection maps into %llu parameters but the model has %llu"),
+                   (unsigned long long) proj->D, (unsigned long long) relief_mlp_spec_n_params (spec));
       return FALSE;
     }
   if (config->batch_size < 1 || config->epochs < 1)
