@@ -15,7 +15,7 @@
 #define EXIT_USAGE 2
 #define EXIT_INTERRUPTED 130
 
-static const char *subcommands[] = { "train", "surface", "plot", NULL };
+static const char *subcommands[] = { "train", "surface", "intdim", "plot", NULL };
 
 /* SIGINT only raises a flag; the work checks it from its progress callback and cancels
  * cleanly, so a Ctrl-C still leaves a complete file with what was done. */
@@ -285,6 +285,124 @@ cmd_train (int argc, char **argv)
   return status;
 }
 
+static void
+print_dint90 (const char *label, double mean, double std)
+{
+  if (isnan (mean))
+    g_print (_("d_int90 %s: not reached\n"), label);
+  else
+    g_print (_("d_int90 %s: %.1f ± %.1f\n"), label, mean, std);
+}
+
+static int
+cmd_intdim (int argc, char **argv)
+{
+  ReliefIntdimJob job;
+  ReliefTrainJob *base = &job.base;
+  g_autofree char *dataset = NULL, *hidden = NULL, *projection = NULL, *dims = NULL;
+  g_autofree char *optimizer = NULL, *output = NULL, *backend = NULL;
+  int samples = -1, batch = -1, epochs = -1, seeds = 1, cells_run = 0;
+  double lr = -1, global_baseline = 1.0;
+  gint64 seed = -1;
+  int status = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefIntdim) result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CliProgress progress = { cancellable, isatty (2), 0, "intdim", NULL };
+  ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress, on_backend_chosen };
+  GOptionEntry entries[] = {
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Generator (spiral, moons, circles, xor, gaussians), IDX directory or CSV file"), N_("NAME|DIR|FILE.csv") },
+    { "samples", 0, 0, G_OPTION_ARG_INT, &samples, N_("Samples to generate (generators)"), "N" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, N_("Hidden layer widths (default 16,16)"), "200,200" },
+    { "projection", 0, 0, G_OPTION_ARG_STRING, &projection, N_("dense, sparse, fastfood or implicit (default dense)"), "P" },
+    { "dims", 0, 0, G_OPTION_ARG_STRING, &dims, N_("Subspace dimensions to sweep"), "100,200|A:B:STEP" },
+    { "seeds", 0, 0, G_OPTION_ARG_INT, &seeds, N_("Seeds per dimension (default 1)"), "K" },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer, N_("sgd, momentum, nesterov, adam or adamw"), "O" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_("Learning rate"), "X" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch, N_("Mini-batch size"), "N" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs"), "N" },
+    { "global-baseline", 0, 0, G_OPTION_ARG_DOUBLE, &global_baseline, N_("Accuracy for the global d_int90 (default 1.0)"), "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (seed s of the sweep uses N + s)"), "N" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, N_("cpu, cuda or auto"), N_("NAME") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The sweep file to write or resume"), N_("INTDIM.h5") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = command_context (NULL, _("Measure the intrinsic dimension: train in random subspaces of growing dimension (HDF5)."));
+
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!parse_options (ctx, "intdim", &argc, &argv, &status))
+    return status;
+  if (argc > 1)
+    return usage_error ("intdim", _("unexpected argument; see relief intdim --help"));
+  if (!require_output ("intdim", output, &status))
+    return status;
+  if (dims == NULL)
+    return usage_error ("intdim", _("the dimensions to sweep are required (--dims 100,200 or A:B:STEP)"));
+  if (seeds < 1 || seeds > 1000)
+    return usage_error ("intdim", _("--seeds must be between 1 and 1000"));
+  if (!(global_baseline > 0 && global_baseline <= 1))
+    return usage_error ("intdim", _("--global-baseline must be in (0, 1]"));
+  if (seed < -1)
+    return usage_error ("intdim", _("the seed must be a non-negative integer"));
+
+  memset (&job, 0, sizeof job);
+  relief_train_job_init_defaults (base);
+  job.n_seeds = seeds;
+  job.global_baseline = global_baseline;
+  job.projection = RELIEF_PROJECTION_DENSE;
+  if (dataset)
+    {
+      g_free (base->dataset);
+      base->dataset = g_strdup (dataset);
+      if (relief_generator_exists (dataset))
+        relief_generator_defaults (dataset, &base->gen);
+    }
+  if (samples != -1) base->gen.n_samples = samples;
+  if (seed != -1) base->gen.seed = base->train.seed = (guint64) seed;
+  if (!relief_parse_dims (dims, &job.dims, &job.K, &error))
+    status = usage_error ("intdim", error->message);
+  else if (projection && (!relief_projection_kind_from_string (projection, &job.projection, &error) ||
+                          job.projection == RELIEF_PROJECTION_IDENTITY))
+    status = usage_error ("intdim", error ? error->message : _("--projection takes dense, sparse, fastfood or implicit"));
+  else if (hidden && !relief_parse_int_list (hidden, &base->hidden, &base->n_hidden, &error))
+    status = usage_error ("intdim", error->message);
+  else if (optimizer && !relief_optimizer_from_string (optimizer, &base->train.optimizer.kind, &error))
+    status = usage_error ("intdim", error->message);
+  if (lr != -1) base->train.optimizer.lr = lr;
+  if (batch != -1) base->train.batch_size = batch;
+  if (epochs != -1) base->train.epochs = epochs;
+  if (backend)
+    {
+      g_free (base->backend);
+      base->backend = g_strdup (backend);
+    }
+  base->output = g_strdup (output);
+
+  if (status == 0)
+    {
+      signal (SIGINT, on_sigint);
+      if (!relief_intdim_job_run (&job, &cb, cancellable, &cells_run, &result, &error))
+        {
+          progress_end (&progress);
+          g_printerr ("relief intdim: %s\n", error->message);
+          status = error_status (error);
+        }
+      else
+        {
+          progress_draw (&progress, 1.0, TRUE);
+          progress_end (&progress);
+          report_backend (&progress);
+          g_print (_("trainings run: %d\n"), cells_run);
+          print_dint90 (_("individual"), result->dint90_individual_mean, result->dint90_individual_std);
+          print_dint90 (_("global"), result->dint90_global_mean, result->dint90_global_std);
+        }
+      signal (SIGINT, SIG_DFL);
+    }
+  g_free (job.dims);
+  relief_train_job_clear (base);
+  return status;
+}
+
 static int
 cmd_surface (int argc, char **argv)
 {
@@ -395,6 +513,7 @@ cmd_surface (int argc, char **argv)
 typedef struct {
   ReliefSurface       *surface;
   ReliefRun           *run;
+  ReliefIntdim        *intdim;
   ReliefFigureOptions *options;
 } PlotData;
 
@@ -405,6 +524,8 @@ draw_plot (cairo_t *cr, double width, double height, gpointer user_data)
 
   if (d->surface)
     relief_figure_surface (cr, width, height, d->surface, d->options);
+  else if (d->intdim)
+    relief_figure_intdim (cr, width, height, d->intdim, d->options);
   else
     relief_figure_run (cr, width, height, d->run, d->options);
 }
@@ -419,8 +540,9 @@ cmd_plot (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefSurface) surface = NULL;
   g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(ReliefIntdim) intdim = NULL;
   ReliefFigureOptions options;
-  PlotData data = { NULL, NULL, &options };
+  PlotData data = { NULL, NULL, NULL, &options };
   double width, height;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The figure to write (.pdf, .svg or .png)"), N_("FIGURE") },
@@ -491,12 +613,17 @@ cmd_plot (int argc, char **argv)
       data.run = run = relief_run_load (argv[1], FALSE, &error);
       width = 648, height = 252;
     }
+  else if (g_str_equal (kind, "intdim"))
+    {
+      data.intdim = intdim = relief_intdim_load (argv[1], &error);
+      width = 432, height = 324;
+    }
   else
     {
-      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run and surface files"), argv[1], kind);
+      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface and intdim files"), argv[1], kind);
       return usage_error ("plot", message);
     }
-  if (surface == NULL && run == NULL)
+  if (surface == NULL && run == NULL && intdim == NULL)
     return usage_error ("plot", error->message);
 
   if (!relief_plot_export (output, width, height, dpi, draw_plot, &data, &error))
@@ -525,6 +652,7 @@ print_help (void)
   g_print ("%s\n", _("Commands:"));
   g_print ("  train     %s\n", _("Train a model and write its run file"));
   g_print ("  surface   %s\n", _("Compute the loss surface around a checkpoint of a run"));
+  g_print ("  intdim    %s\n", _("Sweep random subspaces to measure the intrinsic dimension"));
   g_print ("  plot      %s\n", _("Draw a run or surface file as a PDF, SVG or PNG figure"));
   g_print ("\n%s\n", _("Run “relief COMMAND --help” for a command’s options."));
 }
@@ -551,5 +679,7 @@ relief_cli_main (int argc, char **argv)
     return cmd_train (argc - 1, argv + 1);
   if (g_str_equal (command, "surface"))
     return cmd_surface (argc - 1, argv + 1);
+  if (g_str_equal (command, "intdim"))
+    return cmd_intdim (argc - 1, argv + 1);
   return cmd_plot (argc - 1, argv + 1);
 }

@@ -9,6 +9,7 @@
 #include "relief-landscape.h"
 #include "relief-directions.h"
 #include "relief-train.h"
+#include "relief-subspace.h"
 
 G_BEGIN_DECLS
 
@@ -67,5 +68,24 @@ void     relief_surface_job_clear         (ReliefSurfaceJob *job);
  * (the rest NaN) and the function returns FALSE with G_IO_ERROR_CANCELLED. */
 gboolean relief_surface_job_run (const ReliefSurfaceJob *job, const ReliefJobCallbacks *cb,
                                  GCancellable *cancellable, GError **error);
+
+typedef struct {
+  ReliefTrainJob       base;          /* dataset, model, training settings, backend, output */
+  ReliefProjectionKind projection;
+  gint64              *dims;          /* ascending */
+  int                  K;
+  int                  n_seeds;
+  double               global_baseline;
+} ReliefIntdimJob;
+
+/* "100,200,400" or "A:B:STEP" (A, A+STEP, ... up to B), each >= 1, strictly ascending. */
+gboolean relief_parse_dims (const char *text, gint64 **dims, int *K, GError **error);
+
+/* Trains the baseline, then every (d, seed) cell not already in the output, saving the
+ * sweep after each; an output with other settings is an error.  *cells_run counts the
+ * trainings done by this call (baseline included).  On success *result holds the sweep. */
+gboolean relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefJobCallbacks *cb,
+                                GCancellable *cancellable, int *cells_run, ReliefIntdim **result,
+                                GError **error);
 
 G_END_DECLS

@@ -26,7 +26,7 @@ typedef enum {
 #define RELIEF_RUN_FORMAT_VERSION 1
 #define RELIEF_SURFACE_FORMAT_VERSION 1
 
-/* "run", "surface" (also a loss-landscape surface file without Relief attributes),
+/* "run", "surface", "intdim" (surface also a loss-landscape surface file without Relief attributes),
  * or NULL with an error. */
 char *relief_file_detect_kind (const char *path, GError **error);
 
@@ -106,7 +106,36 @@ void           relief_surface_free (ReliefSurface *s);
 gboolean       relief_surface_save (const ReliefSurface *s, const char *path, GError **error);
 ReliefSurface *relief_surface_load (const char *path, GError **error);
 
+/* ---- Intrinsic-dimension sweeps ---- */
+
+#define RELIEF_INTDIM_FORMAT_VERSION 1
+
+/* A sweep of subspace trainings: every (d, seed) cell, the baseline and d_int90. */
+typedef struct {
+  int            K;                 /* dimensions swept */
+  int            n_seeds;
+  gint64        *dims;              /* [K], ascending */
+  double        *train_acc, *test_acc;   /* [K, n_seeds], fractions, NaN where not run */
+  double        *final_loss;        /* [K, n_seeds], training loss at the end, NaN where not run */
+  double         baseline_train_acc, baseline_test_acc;   /* NaN until the baseline ran */
+  double         dint90_individual_mean, dint90_individual_std;  /* against 0.9 * baseline test acc */
+  double         dint90_global_mean, dint90_global_std;          /* against 0.9 * global_baseline */
+  double         global_baseline;
+  char          *projection;        /* "dense", "sparse", "fastfood", "implicit" */
+  char          *dataset;           /* as given to --dataset */
+  char          *backend;
+  ReliefMlpSpec *spec;
+  ReliefTrainConfig config;         /* seed: the baseline's; cell s uses seed + s */
+} ReliefIntdim;
+
+/* Accuracies, losses and d_int90 NaN-filled; strings and spec NULL. */
+ReliefIntdim *relief_intdim_new  (int K, int n_seeds);
+void          relief_intdim_free (ReliefIntdim *id);
+gboolean      relief_intdim_save (const ReliefIntdim *id, const char *path, GError **error);
+ReliefIntdim *relief_intdim_load (const char *path, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRun, relief_run_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefSurface, relief_surface_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefIntdim, relief_intdim_free)
 
 G_END_DECLS

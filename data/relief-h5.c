@@ -482,15 +482,17 @@ relief_h5_open_kind (const char *path, char **kind, GError **error)
       format = relief_h5_read_string_attr (file, "relief_format", error);
       if (format == NULL)
         goto fail;
-      if (strcmp (format, "run") != 0 && strcmp (format, "surface") != 0)
+      if (strcmp (format, "run") != 0 && strcmp (format, "surface") != 0 && strcmp (format, "intdim") != 0)
         {
           g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND,
-                       _("“%s” is a Relief %s file, not a run or a surface"), path, format);
+                       _("“%s” is a Relief %s file, not a run, a surface or a sweep"), path, format);
           goto fail;
         }
       if (!relief_h5_read_int_attr (file, "relief_format_version", &version, error))
         goto fail;
-      max_version = strcmp (format, "run") == 0 ? RELIEF_RUN_FORMAT_VERSION : RELIEF_SURFACE_FORMAT_VERSION;
+      max_version = strcmp (format, "run") == 0       ? RELIEF_RUN_FORMAT_VERSION
+                    : strcmp (format, "intdim") == 0  ? RELIEF_INTDIM_FORMAT_VERSION
+                                                      : RELIEF_SURFACE_FORMAT_VERSION;
       if (version > max_version)
         {
           g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_VERSION,

@@ -66,7 +66,7 @@ hid_t    relief_h5_open_group (hid_t file, const char *name, GError **error);
 gboolean       relief_h5_write_model (hid_t file, const ReliefMlpSpec *spec, GError **error);
 ReliefMlpSpec *relief_h5_read_model  (hid_t file, GError **error);
 
-/* Opens path read-only and tells its kind ("run" or "surface", the latter also for a
+/* Opens path read-only and tells its kind ("run", "intdim" or "surface", the latter also for a
  * loss-landscape file without Relief attributes); rejects newer schema versions. */
 hid_t    relief_h5_open_kind (const char *path, char **kind, GError **error);
 

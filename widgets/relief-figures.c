@@ -217,3 +217,89 @@ relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *ru
   draw_panel (cr, 0, top, half, height - top, &loss_spec);
   draw_panel (cr, half, top, width - half, height - top, &acc_spec);
 }
+
+void
+relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntdim *id,
+                      const ReliefFigureOptions *opt)
+{
+  gboolean test = !isnan (id->baseline_test_acc);
+  const double *acc = test ? id->test_acc : id->train_acc;
+  double baseline = 100 * (test ? id->baseline_test_acc : id->baseline_train_acc);
+  gboolean log_x = id->dims[id->K - 1] > 20 * id->dims[0];
+  g_autofree double *x = g_new (double, id->K);
+  g_autofree double *mean = g_new (double, id->K);
+  double ends[2], base_y[2], ninety_y[2];
+  ReliefLineSeries series[3];
+  ReliefLinePlotSpec spec = { 0 };
+  ReliefPlotFrame frame;
+  double top;
+
+  for (int k = 0; k < id->K; k++)
+    {
+      double sum = 0;
+      int n = 0;
+
+      x[k] = log_x ? log10 ((double) id->dims[k]) : (double) id->dims[k];
+      for (int s = 0; s < id->n_seeds; s++)
+        if (!isnan (acc[k * id->n_seeds + s]))
+          sum += 100 * acc[k * id->n_seeds + s], n++;
+      mean[k] = n > 0 ? sum / n : NAN;
+    }
+  ends[0] = x[0];
+  ends[1] = x[id->K - 1];
+  base_y[0] = base_y[1] = baseline;
+  ninety_y[0] = ninety_y[1] = 0.9 * baseline;
+
+  series[0] = (ReliefLineSeries) { _("mean over seeds"), id->K, x, mean, { 0 }, FALSE };
+  relief_plot_palette (0, series[0].rgb);
+  series[1] = (ReliefLineSeries) { _("baseline"), 2, ends, base_y, { 0.3, 0.3, 0.3 }, TRUE };
+  series[2] = (ReliefLineSeries) { _("90% of baseline"), 2, ends, ninety_y, { 0.8, 0.2, 0.2 }, TRUE };
+  spec.title = _("Intrinsic dimension");
+  spec.xlabel = log_x ? _("subspace dimension d (log10)") : _("subspace dimension d");
+  spec.ylabel = test ? _("test accuracy (%)") : _("train accuracy (%)");
+  spec.n_series = isnan (baseline) ? 1 : 3;
+  spec.series = series;
+  spec.legend = TRUE;
+
+  top = draw_figure_title (cr, width, opt->title);
+  cairo_save (cr);
+  cairo_translate (cr, 0, top);
+  relief_plot_lines (cr, width, height - top, &spec, &frame);
+
+  /* Each seed's cell as a dot, so the spread shows beside the mean. */
+  cairo_set_source_rgb (cr, series[0].rgb[0], series[0].rgb[1], series[0].rgb[2]);
+  for (int k = 0; k < id->K; k++)
+    for (int s = 0; s < id->n_seeds; s++)
+      {
+        double v = acc[k * id->n_seeds + s], px, py;
+
+        if (isnan (v))
+          continue;
+        relief_plot_frame_from_data (&frame, x[k], 100 * v, &px, &py);
+        cairo_new_sub_path (cr);
+        cairo_arc (cr, px, py, 2.5, 0, 2 * G_PI);
+      }
+  cairo_fill (cr);
+
+  if (!isnan (id->dint90_individual_mean) && id->dint90_individual_mean > 0)
+    {
+      double dx = log_x ? log10 (id->dint90_individual_mean) : id->dint90_individual_mean, px, py;
+
+      relief_plot_frame_from_data (&frame, dx, 0.9 * baseline, &px, &py);
+      cairo_set_source_rgb (cr, 0.8, 0.2, 0.2);
+      cairo_arc (cr, px, py, 5, 0, 2 * G_PI);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+      cairo_set_font_size (cr, 11);
+      {
+        g_autofree char *label = g_strdup_printf (_("d_int90 = %.0f"), id->dint90_individual_mean);
+        cairo_text_extents_t e;
+
+        /* Left of the marker when the label would leave the data area on the right. */
+        cairo_text_extents (cr, label, &e);
+        cairo_move_to (cr, px + 7 + e.x_advance > frame.px + frame.pw ? px - 7 - e.x_advance : px + 7, py + 16);
+        cairo_show_text (cr, label);
+      }
+    }
+  cairo_restore (cr);
+}

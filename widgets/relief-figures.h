@@ -50,4 +50,10 @@ void relief_figure_surface (cairo_t *cr, double width, double height, const Reli
 void relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *run,
                         const ReliefFigureOptions *opt);
 
+/* Test accuracy (%) against the subspace dimension d (train accuracy when the dataset had
+ * no test split): the mean over seeds as a line, each seed as dots, the baseline and its
+ * 90% dashed, the individual d_int90 marked; d on a log10 axis when the dims span > 20x. */
+void relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntdim *id,
+                           const ReliefFigureOptions *opt);
+
 G_END_DECLS

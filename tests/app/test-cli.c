@@ -205,6 +205,11 @@ test_errors (void)
     { "surface run.h5 --directions line --to 0 --checkpoint 0 -o s.h5", "same snapshot", 2 },
     { "plot missing.h5 -o f.pdf", "missing.h5", 2 },
     { "plot run.h5 -o figure.bmp", ".png", 2 },
+    { "intdim --dims 3,2 -o x.h5", "3,2", 2 },
+    { "intdim --dims 2:8 -o x.h5", "2:8", 2 },
+    { "intdim --dims 2 --projection foo -o x.h5", "foo", 2 },
+    { "intdim --dims 2 --seeds 0 -o x.h5", "--seeds", 2 },
+    { "intdim --dims 2", "-o", 2 },
     { "frobnicate", "frobnicate", 2 },
   };
 
@@ -243,9 +248,52 @@ test_divergence_keeps_run (void)
 }
 
 static void
+test_intdim (void)
+{
+  const char *sweep = "intdim --dataset gaussians --samples 300 --hidden 8 --projection dense --dims 2,8,32 "
+                      "--seeds 2 --epochs 3 -o id.h5";
+  g_autofree char *id_path = tmp_path ("id.h5");
+  g_autofree char *pdf_path = tmp_path ("id.pdf");
+  g_autofree char *out = NULL, *again = NULL, *err = NULL;
+  g_autoptr(ReliefIntdim) id = NULL;
+  g_autoptr(GError) error = NULL;
+  double low = 0, high = 0;
+
+  g_assert_cmpint (run_relief_full (sweep, &out, NULL), ==, 0);
+  /* The baseline and all 3 x 2 cells. */
+  g_assert_nonnull (strstr (out, "trainings run: 7"));
+  g_assert_nonnull (strstr (out, "d_int90 individual"));
+  id = relief_intdim_load (id_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id->K, ==, 3);
+  g_assert_cmpint (id->n_seeds, ==, 2);
+  for (int i = 0; i < 6; i++)
+    g_assert_true (isfinite (id->test_acc[i]) && isfinite (id->final_loss[i]));
+  for (int s = 0; s < 2; s++)
+    {
+      low += id->test_acc[s];
+      high += id->test_acc[2 * 2 + s];
+    }
+  g_assert_cmpfloat (high, >, low);
+  g_assert_true (isfinite (id->baseline_test_acc));
+
+  g_assert_cmpint (run_relief ("plot id.h5 -o id.pdf", NULL), ==, 0);
+  g_assert_true (file_starts_with (pdf_path, "%PDF", 4));
+
+  /* Resumed: every cell is already in the file, so nothing trains again. */
+  g_assert_cmpint (run_relief_full (sweep, &again, NULL), ==, 0);
+  g_assert_nonnull (strstr (again, "trainings run: 0"));
+
+  /* Other settings on the same output are refused rather than mixed in. */
+  g_assert_cmpint (run_relief ("intdim --dataset gaussians --samples 300 --hidden 8 --dims 2,8 --seeds 2 "
+                               "--epochs 3 -o id.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "other settings"));
+}
+
+static void
 test_help (void)
 {
-  const char *commands[] = { "--help", "train --help", "surface --help", "plot --help" };
+  const char *commands[] = { "--help", "train --help", "surface --help", "intdim --help", "plot --help" };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -272,6 +320,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/surface-directions", test_surface_directions);
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/divergence", test_divergence_keeps_run);
+  g_test_add_func ("/cli/intdim", test_intdim);
   g_test_add_func ("/cli/help", test_help);
   status = g_test_run ();
   {

@@ -1,0 +1,273 @@
+/* relief-intdim-file.c: intrinsic-dimension sweeps (docs/file-formats.md). */
+#include "relief-files.h"
+#include "relief-h5.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+ReliefIntdim *
+relief_intdim_new (int K, int n_seeds)
+{
+  ReliefIntdim *id;
+  gsize cells;
+
+  g_return_val_if_fail (K >= 1 && n_seeds >= 1, NULL);
+
+  id = g_new0 (ReliefIntdim, 1);
+  cells = (gsize) K * n_seeds;
+  id->K = K;
+  id->n_seeds = n_seeds;
+  id->dims = g_new0 (gint64, K);
+  id->train_acc = g_new (double, cells);
+  id->test_acc = g_new (double, cells);
+  id->final_loss = g_new (double, cells);
+  for (gsize i = 0; i < cells; i++)
+    id->train_acc[i] = id->test_acc[i] = id->final_loss[i] = NAN;
+  id->baseline_train_acc = id->baseline_test_acc = NAN;
+  id->dint90_individual_mean = id->dint90_individual_std = NAN;
+  id->dint90_global_mean = id->dint90_global_std = NAN;
+  id->global_baseline = 1.0;
+  relief_train_config_init_defaults (&id->config);
+  return id;
+}
+
+void
+relief_intdim_free (ReliefIntdim *id)
+{
+  if (id == NULL)
+    return;
+  g_free (id->dims);
+  g_free (id->train_acc);
+  g_free (id->test_acc);
+  g_free (id->final_loss);
+  g_free (id->projection);
+  g_free (id->dataset);
+  g_free (id->backend);
+  g_clear_pointer (&id->spec, relief_mlp_spec_free);
+  g_free (id);
+}
+
+/* Scalars are one-element datasets so that NaN ("not yet known") is stored as data. */
+static gboolean
+write_scalar (hid_t file, const char *name, double value, GError **error)
+{
+  hsize_t one[1] = { 1 };
+
+  return relief_h5_write_dataset (file, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, one, &value, error);
+}
+
+static gboolean
+write_intdim (hid_t file, const ReliefIntdim *id, GError **error)
+{
+  const ReliefTrainConfig *c = &id->config;
+  hsize_t k[1] = { id->K }, grid[2] = { id->K, id->n_seeds };
+
+  return relief_h5_write_string_attr (file, "relief_format", "intdim", error) &&
+         relief_h5_write_int_attr (file, "relief_format_version", RELIEF_INTDIM_FORMAT_VERSION, error) &&
+         relief_h5_write_string_attr (file, "projection", id->projection, error) &&
+         relief_h5_write_string_attr (file, "dataset", id->dataset, error) &&
+         relief_h5_write_string_attr (file, "backend", id->backend, error) &&
+         relief_h5_write_string_attr (file, "optimizer", relief_optimizer_to_string (c->optimizer.kind), error) &&
+         relief_h5_write_double_attr (file, "lr", c->optimizer.lr, error) &&
+         relief_h5_write_int_attr (file, "batch_size", c->batch_size, error) &&
+         relief_h5_write_int_attr (file, "epochs", c->epochs, error) &&
+         relief_h5_write_uint_attr (file, "seed", c->seed, error) &&
+         relief_h5_write_int_attr (file, "n_seeds", id->n_seeds, error) &&
+         relief_h5_write_double_attr (file, "global_baseline", id->global_baseline, error) &&
+         relief_h5_write_model (file, id->spec, error) &&
+         relief_h5_write_dataset (file, "dims", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, k, id->dims, error) &&
+         relief_h5_write_dataset (file, "train_acc", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, grid, id->train_acc,
+                                  error) &&
+         relief_h5_write_dataset (file, "test_acc", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, grid, id->test_acc, error) &&
+         relief_h5_write_dataset (file, "final_loss", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, grid, id->final_loss,
+                                  error) &&
+         write_scalar (file, "baseline_train_acc", id->baseline_train_acc, error) &&
+         write_scalar (file, "baseline_test_acc", id->baseline_test_acc, error) &&
+         write_scalar (file, "dint90_individual", id->dint90_individual_mean, error) &&
+         write_scalar (file, "dint90_individual_std", id->dint90_individual_std, error) &&
+         write_scalar (file, "dint90_global", id->dint90_global_mean, error) &&
+         write_scalar (file, "dint90_global_std", id->dint90_global_std, error);
+}
+
+static gboolean
+intdim_save (const ReliefIntdim *id, const char *path, GError **error)
+{
+  g_autofree char *tmp_path = NULL;
+  hid_t file;
+  gboolean ok;
+
+  if (id->spec == NULL || id->projection == NULL || id->dataset == NULL || id->backend == NULL)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("A sweep needs its model, projection, dataset and backend to be saved"));
+      return FALSE;
+    }
+  tmp_path = relief_h5_temp_path (path, error);
+  if (tmp_path == NULL)
+    return FALSE;
+  file = H5Fcreate (tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create “%s”"), tmp_path);
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  ok = write_intdim (file, id, error);
+  if (H5Fclose (file) < 0 && ok)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot close “%s”"), tmp_path);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  return relief_h5_commit (tmp_path, path, error);
+}
+
+gboolean
+relief_intdim_save (const ReliefIntdim *id, const char *path, GError **error)
+{
+  ReliefH5Quiet quiet;
+  gboolean ok;
+
+  relief_h5_quiet_begin (&quiet);
+  ok = intdim_save (id, path, error);
+  relief_h5_quiet_end (&quiet);
+  return ok;
+}
+
+/* A dataset of exactly count elements (any shape), converted to mem_type. */
+static gpointer
+read_exact (hid_t file, const char *name, hid_t mem_type, gsize elem_size, gsize count, GError **error)
+{
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank = 0;
+  gsize n = 1;
+  gpointer data = relief_h5_read_dataset (file, name, mem_type, elem_size, &rank, dims, error);
+
+  if (data == NULL)
+    return NULL;
+  for (int i = 0; i < rank; i++)
+    n *= dims[i];
+  if (n != count)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("“%s” holds %llu values, not %llu"), name,
+                   (unsigned long long) n, (unsigned long long) count);
+      g_free (data);
+      return NULL;
+    }
+  return data;
+}
+
+static gboolean
+read_scalar (hid_t file, const char *name, double *out, GError **error)
+{
+  g_autofree double *v = read_exact (file, name, H5T_NATIVE_DOUBLE, sizeof (double), 1, error);
+
+  if (v == NULL)
+    return FALSE;
+  *out = v[0];
+  return TRUE;
+}
+
+static gboolean
+read_settings (hid_t file, ReliefIntdim *id, GError **error)
+{
+  ReliefTrainConfig *c = &id->config;
+  g_autofree char *optimizer = NULL;
+  double lr;
+  gint64 batch_size, epochs;
+
+  if ((id->projection = relief_h5_read_string_attr (file, "projection", error)) == NULL ||
+      (id->dataset = relief_h5_read_string_attr (file, "dataset", error)) == NULL ||
+      (id->backend = relief_h5_read_string_attr (file, "backend", error)) == NULL ||
+      (optimizer = relief_h5_read_string_attr (file, "optimizer", error)) == NULL ||
+      !relief_optimizer_from_string (optimizer, &c->optimizer.kind, error) ||
+      !relief_h5_read_double_attr (file, "lr", &lr, error) ||
+      !relief_h5_read_int_attr (file, "batch_size", &batch_size, error) ||
+      !relief_h5_read_int_attr (file, "epochs", &epochs, error) ||
+      !relief_h5_read_uint_attr (file, "seed", &c->seed, error) ||
+      !relief_h5_read_double_attr (file, "global_baseline", &id->global_baseline, error))
+    return FALSE;
+  if (batch_size < 1 || batch_size > G_MAXINT || epochs < 1 || epochs > G_MAXINT)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Malformed batch size or epochs"));
+      return FALSE;
+    }
+  c->optimizer.lr = (float) lr;
+  c->batch_size = (int) batch_size;
+  c->epochs = (int) epochs;
+  return (id->spec = relief_h5_read_model (file, error)) != NULL;
+}
+
+static ReliefIntdim *
+intdim_load (const char *path, GError **error)
+{
+  g_autoptr (ReliefIntdim) id = NULL;
+  g_autofree char *kind = NULL;
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank = 0;
+  gint64 n_seeds = 0;
+  gsize cells;
+  g_autofree gint64 *d = NULL;
+  hid_t file;
+  gboolean ok;
+
+  file = relief_h5_open_kind (path, &kind, error);
+  if (file < 0)
+    return NULL;
+  if (strcmp (kind, "intdim") != 0)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND,
+                   _("“%s” is a %s file, not an intrinsic-dimension sweep"), path, kind);
+      H5Fclose (file);
+      return NULL;
+    }
+  ok = relief_h5_read_int_attr (file, "n_seeds", &n_seeds, error) &&
+       (d = relief_h5_read_dataset (file, "dims", H5T_NATIVE_INT64, sizeof (gint64), &rank, dims, error)) != NULL;
+  if (ok && (rank != 1 || dims[0] < 1 || dims[0] > G_MAXINT || n_seeds < 1 || n_seeds > G_MAXINT))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Malformed “dims” or “n_seeds” in “%s”"),
+                   path);
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      id = relief_intdim_new ((int) dims[0], (int) n_seeds);
+      memcpy (id->dims, d, sizeof (gint64) * id->K);
+      cells = (gsize) id->K * id->n_seeds;
+      g_free (id->train_acc);
+      g_free (id->test_acc);
+      g_free (id->final_loss);
+      id->test_acc = id->final_loss = NULL;
+      ok = (id->train_acc = read_exact (file, "train_acc", H5T_NATIVE_DOUBLE, sizeof (double), cells, error)) &&
+           (id->test_acc = read_exact (file, "test_acc", H5T_NATIVE_DOUBLE, sizeof (double), cells, error)) &&
+           (id->final_loss = read_exact (file, "final_loss", H5T_NATIVE_DOUBLE, sizeof (double), cells, error)) &&
+           read_scalar (file, "baseline_train_acc", &id->baseline_train_acc, error) &&
+           read_scalar (file, "baseline_test_acc", &id->baseline_test_acc, error) &&
+           read_scalar (file, "dint90_individual", &id->dint90_individual_mean, error) &&
+           read_scalar (file, "dint90_individual_std", &id->dint90_individual_std, error) &&
+           read_scalar (file, "dint90_global", &id->dint90_global_mean, error) &&
+           read_scalar (file, "dint90_global_std", &id->dint90_global_std, error) &&
+           read_settings (file, id, error);
+    }
+  H5Fclose (file);
+  return ok ? g_steal_pointer (&id) : NULL;
+}
+
+ReliefIntdim *
+relief_intdim_load (const char *path, GError **error)
+{
+  ReliefH5Quiet quiet;
+  ReliefIntdim *id;
+
+  relief_h5_quiet_begin (&quiet);
+  id = intdim_load (path, error);
+  relief_h5_quiet_end (&quiet);
+  return id;
+}
