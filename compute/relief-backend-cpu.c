@@ -8,8 +8,10 @@
 
 #include <cblas.h>
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 cpu_destroy (ReliefBackend *self)
@@ -25,7 +27,7 @@ cpu_alloc (ReliefBackend *self, gsize bytes, GError **error)
 
   if (buf == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                 "Out of memory allocating %" G_GSIZE_FORMAT " bytes", bytes);
+                 _("Out of memory allocating %llu bytes"), (unsigned long long) bytes);
   return buf;
 }
 
@@ -405,6 +407,118 @@ cpu_random_normal (ReliefBackend *self, float *x, gsize n, guint64 seed, guint64
   return TRUE;
 }
 
+static gboolean
+cpu_memory_info (ReliefBackend *self, gsize *free_bytes, gsize *total_bytes, GError **error)
+{
+  long pages = sysconf (_SC_PHYS_PAGES), avail = sysconf (_SC_AVPHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+
+  if (pages <= 0 || avail < 0 || page <= 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Cannot read the size of the memory"));
+      return FALSE;
+    }
+  *free_bytes = (gsize) avail * (gsize) page;
+  *total_bytes = (gsize) pages * (gsize) page;
+  return TRUE;
+}
+
+static gboolean
+cpu_csr_matvec (ReliefBackend *self, int rows, const gint64 *row_ptr, const int32_t *col_idx, const float *vals,
+                const float *x, float beta, float *y, GError **error)
+{
+  for (int r = 0; r < rows; r++)
+    {
+      float sum = 0.0f;
+
+      for (gint64 k = row_ptr[r]; k < row_ptr[r + 1]; k++)
+        sum += vals[k] * x[col_idx[k]];
+      y[r] = beta == 0.0f ? sum : sum + beta * y[r];
+    }
+  return TRUE;
+}
+
+/* The Walsh-Hadamard transform, cache-blocked: every level below FWHT_CHUNK runs inside one
+ * chunk at a time (the chunk stays in L1), the rest as whole-array passes whose inner loops
+ * run over contiguous halves and vectorize.  The three lowest levels are one 8-point
+ * butterfly per group of 8. */
+#define FWHT_CHUNK 4096
+
+static void
+fwht_levels (float *restrict x, gsize n, gsize h_from, gsize h_to)
+{
+  for (gsize h = h_from; h < h_to; h *= 2)
+    for (gsize i = 0; i < n; i += 2 * h)
+      {
+        float *restrict a = x + i, *restrict b = x + i + h;
+
+        for (gsize j = 0; j < h; j++)
+          {
+            float u = a[j], v = b[j];
+
+            a[j] = u + v;
+            b[j] = u - v;
+          }
+      }
+}
+
+static void
+fwht_small (float *x, gsize n)
+{
+  gsize h = 1;
+
+  if (n >= 8)
+    {
+      for (gsize i = 0; i < n; i += 8)
+        {
+          float *v = x + i;
+          float a0 = v[0] + v[1], a1 = v[0] - v[1], a2 = v[2] + v[3], a3 = v[2] - v[3];
+          float a4 = v[4] + v[5], a5 = v[4] - v[5], a6 = v[6] + v[7], a7 = v[6] - v[7];
+          float b0 = a0 + a2, b1 = a1 + a3, b2 = a0 - a2, b3 = a1 - a3;
+          float b4 = a4 + a6, b5 = a5 + a7, b6 = a4 - a6, b7 = a5 - a7;
+
+          v[0] = b0 + b4; v[1] = b1 + b5; v[2] = b2 + b6; v[3] = b3 + b7;
+          v[4] = b0 - b4; v[5] = b1 - b5; v[6] = b2 - b6; v[7] = b3 - b7;
+        }
+      h = 8;
+    }
+  fwht_levels (x, n, h, n);
+}
+
+static gboolean
+cpu_fwht (ReliefBackend *self, float *x, gsize n, gsize count, GError **error)
+{
+  gsize chunk = MIN (n, FWHT_CHUNK);
+
+  if (n == 0 || (n & (n - 1)) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("A Walsh-Hadamard transform needs a power of two, not %llu"), (unsigned long long) n);
+      return FALSE;
+    }
+  for (gsize c = 0; c < count; c++)
+    {
+      float *v = x + c * n;
+
+      for (gsize i = 0; i < n; i += chunk)
+        fwht_small (v + i, chunk);
+      fwht_levels (v, n, chunk, n);
+    }
+  return TRUE;
+}
+
+static gboolean
+cpu_gather_scale (ReliefBackend *self, gsize n, const float *in, const int32_t *idx, const float *scale,
+                  float alpha, float *out, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = in[idx != NULL ? (gsize) idx[i] : i];
+
+      out[i] = scale != NULL ? alpha * scale[i] * v : alpha * v;
+    }
+  return TRUE;
+}
+
 ReliefBackend *
 relief_backend_cpu_new (void)
 {
@@ -434,5 +548,9 @@ relief_backend_cpu_new (void)
   self->gather_labels = cpu_gather_labels;
   self->optimizer_step = cpu_optimizer_step;
   self->random_normal = cpu_random_normal;
+  self->memory_info = cpu_memory_info;
+  self->csr_matvec = cpu_csr_matvec;
+  self->fwht = cpu_fwht;
+  self->gather_scale = cpu_gather_scale;
   return self;
 }

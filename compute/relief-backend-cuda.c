@@ -453,6 +453,48 @@ cuda_random_normal (ReliefBackend *self, float *x, gsize n, guint64 seed, guint6
 }
 
 static gboolean
+cuda_memory_info (ReliefBackend *self, gsize *free_bytes, gsize *total_bytes, GError **error)
+{
+  size_t free_b = 0, total_b = 0;
+
+  if (!cuda_check (cudaMemGetInfo (&free_b, &total_b), "memory query", error))
+    return FALSE;
+  *free_bytes = free_b;
+  *total_bytes = total_b;
+  return TRUE;
+}
+
+static gboolean
+cuda_csr_matvec (ReliefBackend *self, int rows, const gint64 *row_ptr, const int32_t *col_idx, const float *vals,
+                 const float *x, float beta, float *y, GError **error)
+{
+  G_STATIC_ASSERT (sizeof (gint64) == sizeof (long long));
+  return cuda_check (relief_cuda_csr_matvec (rows, (const long long *) row_ptr, col_idx, vals, x, beta, y,
+                                             priv_of (self)->stream),
+                     "sparse product", error);
+}
+
+static gboolean
+cuda_fwht (ReliefBackend *self, float *x, gsize n, gsize count, GError **error)
+{
+  if (n == 0 || (n & (n - 1)) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("A Walsh-Hadamard transform needs a power of two, not %llu"), (unsigned long long) n);
+      return FALSE;
+    }
+  return cuda_check (relief_cuda_fwht (x, n, count, priv_of (self)->stream), "Walsh-Hadamard transform", error);
+}
+
+static gboolean
+cuda_gather_scale (ReliefBackend *self, gsize n, const float *in, const int32_t *idx, const float *scale,
+                   float alpha, float *out, GError **error)
+{
+  return cuda_check (relief_cuda_gather_scale (n, in, idx, scale, alpha, out, priv_of (self)->stream),
+                     "gather", error);
+}
+
+static gboolean
 usable_device (GError **error)
 {
   struct cudaDeviceProp prop;
@@ -533,5 +575,9 @@ relief_backend_cuda_new (GError **error)
   self->gather_labels = cuda_gather_labels;
   self->optimizer_step = cuda_optimizer_step;
   self->random_normal = cuda_random_normal;
+  self->memory_info = cuda_memory_info;
+  self->csr_matvec = cuda_csr_matvec;
+  self->fwht = cuda_fwht;
+  self->gather_scale = cuda_gather_scale;
   return g_steal_pointer (&self);
 }

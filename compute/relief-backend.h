@@ -114,6 +114,23 @@ struct _ReliefBackend {
    * so every backend produces the same numbers (see relief-rng.h). */
   gboolean  (*random_normal)  (ReliefBackend *self, float *x, gsize n, guint64 seed, guint64 offset, GError **error);
 
+  /* Free and total bytes of the backend's memory (host RAM for the CPU). */
+  gboolean  (*memory_info)    (ReliefBackend *self, gsize *free_bytes, gsize *total_bytes, GError **error);
+
+  /* y = A x + beta * y for a CSR matrix A [rows, *]: row r holds the entries
+   * row_ptr[r] .. row_ptr[r + 1] - 1 of col_idx and vals; all on the device. */
+  gboolean  (*csr_matvec)     (ReliefBackend *self, int rows, const gint64 *row_ptr, const int32_t *col_idx,
+                               const float *vals, const float *x, float beta, float *y, GError **error);
+
+  /* In-place unnormalized Walsh-Hadamard transform of count vectors of n = 2^k floats each,
+   * stored one after the other: x <- H x with H_ab = (-1)^popcount(a & b). */
+  gboolean  (*fwht)           (ReliefBackend *self, float *x, gsize n, gsize count, GError **error);
+
+  /* out[i] = alpha * scale[i] * in[idx[i]] for i < n; idx NULL reads in[i], scale NULL is 1.
+   * idx (int32) and scale are on the device; out may not alias in. */
+  gboolean  (*gather_scale)   (ReliefBackend *self, gsize n, const float *in, const int32_t *idx,
+                               const float *scale, float alpha, float *out, GError **error);
+
   gpointer priv;
 };
 

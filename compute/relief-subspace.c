@@ -1,9 +1,11 @@
 /* relief-subspace.c: random projections, subspace training and d_int90.
  *
- * Dense and sparse P are generated on the host in row blocks from the counter-based
- * generator (twice: once for the column norms, once to scale and upload), so host memory
- * stays O(block * d) however large D x d is.  Fastfood runs on the host for now, through
- * download and upload: correctness first. */
+ * Dense P is generated on the host in row blocks from the counter-based generator (twice:
+ * once for the column norms, once to scale and upload), so host memory stays
+ * O(block * d) however large D x d is.  Sparse P is drawn column by column by geometric
+ * skips, O(nonzeros), and kept on the device twice in CSR form (P for P z, P^T for P^T g).
+ * Fastfood keeps its diagonals and permutations on the device and runs as Walsh-Hadamard
+ * transforms and gathers of the backend.  Every product stays on the device. */
 #include "relief-subspace.h"
 #include <glib/gi18n-lib.h>
 #include "relief-rng.h"
@@ -20,26 +22,29 @@ struct _ReliefProjection {
   ReliefProjectionKind  kind;
   gsize                 D, d;
   guint64               seed;
-  /* dense, sparse, identity: [D, d] on the device */
+  /* dense, identity: [D, d] on the device */
   float                *matrix;
-  /* fastfood: n = 2^k >= D, one block of n columns per n values of z */
+  /* sparse: P in CSR form (D rows) and P^T in CSR form (d rows), on the device */
+  gint64               *csr_ptr, *csrt_ptr;
+  int32_t              *csr_idx, *csrt_idx;
+  float                *csr_val, *csrt_val;
+  /* fastfood: n = 2^k >= D, one block of n columns per n values of z; the host copies
+   * (for relief_projection_explicit) and the same on the device */
   gsize                 n;
   gsize                 n_blocks;
   float                *ff_b;       /* [n_blocks, n] random signs */
   float                *ff_g;       /* [n_blocks, n] Gaussian diagonal */
-  int                  *ff_pi;      /* [n_blocks, n] permutation */
+  int32_t              *ff_pi;      /* [n_blocks, n] permutation */
   double               *ff_scale;   /* [n_blocks] */
-  double               *work;       /* [n] */
-  double               *work2;      /* [n] */
-  double               *acc;        /* [D] */
-  float                *host_in;    /* [MAX (D, d)] */
-  float                *host_out;   /* [MAX (D, d)] */
-  float                *dev_tmp;    /* [D] on the device */
+  float                *dev_b, *dev_g, *dev_g_inv;   /* g_inv[j] = g[pi_inv[j]] */
+  int32_t              *dev_pi, *dev_pi_inv;
+  float                *dev_w, *dev_tmp, *dev_hg;     /* [n] work vectors */
   /* implicit: column scales of the dense P, a block of its rows and a scaled z */
   double               *col_scale;  /* [d] */
   gsize                 block_rows;
   float                *dev_block;  /* [block_rows, d] on the device */
   float                *dev_vec;    /* [d] on the device */
+  float                *dev_scale;  /* [d] the column scales, on the device */
 };
 
 static const char *const kind_names[] = {
@@ -71,30 +76,15 @@ relief_projection_kind_from_string (const char *s, ReliefProjectionKind *out, GE
   return FALSE;
 }
 
-/* Unscaled entries of rows [row0, row0 + rows) of a dense, implicit or sparse P. */
+/* Unscaled entries of rows [row0, row0 + rows) of a dense or implicit P. */
 static void
 raw_rows (const ReliefProjection *proj, gsize row0, gsize rows, float *out)
 {
-  gsize first = row0 * proj->d, count = rows * proj->d;
-
-  if (proj->kind != RELIEF_PROJECTION_SPARSE)
-    {
-      relief_rng_normal_fill (relief_rng_derive (proj->seed, "proj-dense"), first, out, count);
-    }
-  else
-    {
-      guint64 nz_seed = relief_rng_derive (proj->seed, "proj-nonzero");
-      guint64 sign_seed = relief_rng_derive (proj->seed, "proj-sign");
-      double density = 1.0 / sqrt ((double) proj->D);
-
-      for (gsize i = 0; i < count; i++)
-        out[i] = relief_rng_uniform (nz_seed, first + i) >= density ? 0.0f
-                 : relief_rng_uniform (sign_seed, first + i) < 0.5 ? -1.0f : 1.0f;
-    }
+  relief_rng_normal_fill (relief_rng_derive (proj->seed, "proj-dense"), row0 * proj->d, out, rows * proj->d);
 }
 
-/* Column scales of a dense or sparse P: 1/norm, and for an empty sparse column (likely
- * only for tiny D) a 1 placed at row j % D, so that every column still has unit norm. */
+/* Column scales of a dense P: 1/norm (a zero column, which float Gaussians never give,
+ * would become e_(j % D)). */
 static double *
 column_scales (const ReliefProjection *proj, float *block)
 {
@@ -167,6 +157,100 @@ build_matrix (ReliefProjection *proj, GError **error)
   return TRUE;
 }
 
+/* Column j of a sparse P: each row is nonzero with probability p = 1/sqrt(D), drawn as
+ * geometric gaps between nonzero rows (O(nonzeros), not O(D)), with random signs; the
+ * column is scaled to unit norm.  An empty column (likely only for tiny D) becomes
+ * e_(j % D).  Rows ascend.  Returns the count written to rows and values (capacity D). */
+static gsize
+sparse_column (const ReliefProjection *proj, gsize j, int32_t *rows, float *values)
+{
+  guint64 gap_seed = relief_rng_derive (proj->seed, "proj-sparse-gap");
+  guint64 sign_seed = relief_rng_derive (proj->seed, "proj-sparse-sign");
+  guint64 counter = (guint64) j << 32;
+  double log_q = log1p (-1.0 / sqrt ((double) proj->D));
+  gsize count = 0;
+  gint64 row = -1;
+
+  for (;;)
+    {
+      double u = relief_rng_uniform (gap_seed, counter + count);
+      double skip = log_q < 0.0 && isfinite (log_q) ? floor (log (u) / log_q) : 0.0;
+
+      if (skip >= (double) proj->D || (row += 1 + (gint64) skip) >= (gint64) proj->D)
+        break;
+      rows[count] = (int32_t) row;
+      values[count] = relief_rng_uniform (sign_seed, counter + count) < 0.5 ? -1.0f : 1.0f;
+      count++;
+    }
+  if (count == 0)
+    {
+      rows[0] = (int32_t) (j % proj->D);
+      values[0] = 1.0f;
+      return 1;
+    }
+  for (gsize k = 0; k < count; k++)
+    values[k] = (float) (values[k] / sqrt ((double) count));
+  return count;
+}
+
+/* Uploads n_bytes from host to a new device buffer *dst. */
+static gboolean
+upload_new (ReliefBackend *be, gpointer *dst, gconstpointer src, gsize n_bytes, GError **error)
+{
+  *dst = be->alloc (be, MAX (n_bytes, 1), error);
+  return *dst != NULL && be->upload (be, *dst, src, n_bytes, error);
+}
+
+static gboolean
+build_sparse (ReliefProjection *proj, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+  gsize D = proj->D, d = proj->d, nnz;
+  g_autofree int32_t *col_rows = g_new (int32_t, D);
+  g_autofree float *col_vals = g_new (float, D);
+  g_autoptr(GArray) t_idx = g_array_new (FALSE, FALSE, sizeof (int32_t));
+  g_autoptr(GArray) t_val = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autofree gint64 *t_ptr = g_new (gint64, d + 1);
+  g_autofree gint64 *ptr = g_new0 (gint64, D + 1);
+  g_autofree gint64 *fill = NULL;
+  g_autofree int32_t *idx = NULL;
+  g_autofree float *val = NULL;
+
+  /* P^T in CSR form is P column by column. */
+  t_ptr[0] = 0;
+  for (gsize j = 0; j < d; j++)
+    {
+      gsize count = sparse_column (proj, j, col_rows, col_vals);
+
+      g_array_append_vals (t_idx, col_rows, (guint) count);
+      g_array_append_vals (t_val, col_vals, (guint) count);
+      t_ptr[j + 1] = t_ptr[j] + (gint64) count;
+    }
+  nnz = t_idx->len;
+  /* P in CSR form: a counting sort of the entries by row; columns ascend within a row. */
+  for (gsize k = 0; k < nnz; k++)
+    ptr[g_array_index (t_idx, int32_t, k) + 1]++;
+  for (gsize r = 0; r < D; r++)
+    ptr[r + 1] += ptr[r];
+  fill = g_memdup2 (ptr, sizeof (gint64) * D);
+  idx = g_new (int32_t, MAX (nnz, 1));
+  val = g_new (float, MAX (nnz, 1));
+  for (gsize j = 0; j < d; j++)
+    for (gint64 k = t_ptr[j]; k < t_ptr[j + 1]; k++)
+      {
+        gint64 at = fill[g_array_index (t_idx, int32_t, k)]++;
+
+        idx[at] = (int32_t) j;
+        val[at] = g_array_index (t_val, float, k);
+      }
+  return upload_new (be, (gpointer *) &proj->csrt_ptr, t_ptr, sizeof (gint64) * (d + 1), error) &&
+         upload_new (be, (gpointer *) &proj->csrt_idx, t_idx->data, sizeof (int32_t) * nnz, error) &&
+         upload_new (be, (gpointer *) &proj->csrt_val, t_val->data, sizeof (float) * nnz, error) &&
+         upload_new (be, (gpointer *) &proj->csr_ptr, ptr, sizeof (gint64) * (D + 1), error) &&
+         upload_new (be, (gpointer *) &proj->csr_idx, idx, sizeof (int32_t) * nnz, error) &&
+         upload_new (be, (gpointer *) &proj->csr_val, val, sizeof (float) * nnz, error);
+}
+
 static gboolean
 build_implicit (ReliefProjection *proj, GError **error)
 {
@@ -175,16 +259,44 @@ build_implicit (ReliefProjection *proj, GError **error)
 
   proj->col_scale = column_scales (proj, block);
   proj->block_rows = MAX (1, MIN (proj->D, IMPLICIT_BLOCK_FLOATS / proj->d));
-  proj->host_in = g_new (float, proj->d);
-  proj->dev_block = be->alloc (be, sizeof (float) * proj->block_rows * proj->d, error);
-  proj->dev_vec = proj->dev_block != NULL ? be->alloc (be, sizeof (float) * proj->d, error) : NULL;
-  return proj->dev_vec != NULL;
+  for (gsize j = 0; j < proj->d; j++)
+    block[j] = (float) proj->col_scale[j];
+  return upload_new (be, (gpointer *) &proj->dev_scale, block, sizeof (float) * proj->d, error) &&
+         (proj->dev_block = be->alloc (be, sizeof (float) * proj->block_rows * proj->d, error)) != NULL &&
+         (proj->dev_vec = be->alloc (be, sizeof (float) * proj->d, error)) != NULL;
+}
+
+/* The diagonals and permutations on the device, with the inverse permutation and the
+ * diagonal it reorders for the transpose, and three work vectors. */
+static gboolean
+upload_fastfood (ReliefProjection *proj, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+  gsize n = proj->n, total = proj->n_blocks * n;
+  g_autofree int32_t *pi_inv = g_new (int32_t, total);
+  g_autofree float *g_inv = g_new (float, total);
+
+  for (gsize blk = 0; blk < proj->n_blocks; blk++)
+    for (gsize i = 0; i < n; i++)
+      {
+        gsize j = (gsize) proj->ff_pi[blk * n + i];
+
+        pi_inv[blk * n + j] = (int32_t) i;
+        g_inv[blk * n + j] = proj->ff_g[blk * n + i];
+      }
+  return upload_new (be, (gpointer *) &proj->dev_b, proj->ff_b, sizeof (float) * total, error) &&
+         upload_new (be, (gpointer *) &proj->dev_g, proj->ff_g, sizeof (float) * total, error) &&
+         upload_new (be, (gpointer *) &proj->dev_pi, proj->ff_pi, sizeof (int32_t) * total, error) &&
+         upload_new (be, (gpointer *) &proj->dev_pi_inv, pi_inv, sizeof (int32_t) * total, error) &&
+         upload_new (be, (gpointer *) &proj->dev_g_inv, g_inv, sizeof (float) * total, error) &&
+         (proj->dev_w = be->alloc (be, sizeof (float) * n, error)) != NULL &&
+         (proj->dev_tmp = be->alloc (be, sizeof (float) * n, error)) != NULL &&
+         (proj->dev_hg = be->alloc (be, sizeof (float) * n, error)) != NULL;
 }
 
 static gboolean
 build_fastfood (ReliefProjection *proj, GError **error)
 {
-  ReliefBackend *be = proj->backend;
   guint64 b_seed = relief_rng_derive (proj->seed, "fastfood-b");
   guint64 g_seed = relief_rng_derive (proj->seed, "fastfood-g");
   guint64 pi_seed = relief_rng_derive (proj->seed, "fastfood-pi");
@@ -203,13 +315,8 @@ build_fastfood (ReliefProjection *proj, GError **error)
   proj->n_blocks = (proj->d + n - 1) / n;
   proj->ff_b = g_new (float, proj->n_blocks * n);
   proj->ff_g = g_new (float, proj->n_blocks * n);
-  proj->ff_pi = g_new (int, proj->n_blocks * n);
+  proj->ff_pi = g_new (int32_t, proj->n_blocks * n);
   proj->ff_scale = g_new (double, proj->n_blocks);
-  proj->work = g_new (double, n);
-  proj->work2 = g_new (double, n);
-  proj->acc = g_new (double, proj->D);
-  proj->host_in = g_new (float, MAX (proj->D, proj->d));
-  proj->host_out = g_new (float, MAX (proj->D, proj->d));
 
   for (gsize blk = 0; blk < proj->n_blocks; blk++)
     {
@@ -219,15 +326,14 @@ build_fastfood (ReliefProjection *proj, GError **error)
       for (gsize i = 0; i < n; i++)
         proj->ff_b[blk * n + i] = relief_rng_uniform (b_seed, blk * n + i) < 0.5 ? -1.0f : 1.0f;
       relief_rng_normal_fill (g_seed, blk * n, g, n);
-      relief_rng_permutation (pi_seed, blk, proj->ff_pi + blk * n, (int) n);
+      relief_rng_permutation (pi_seed, blk, (int *) proj->ff_pi + blk * n, (int) n);
       for (gsize i = 0; i < n; i++)
         g_sq += (double) g[i] * g[i];
       /* Row k of H G Pi H B e_j is sum_i H_ki g_i (+-1), whose square has expectation
        * sum_i g_i^2 over B and Pi: D kept rows make E|column|^2 = D |g|^2. */
       proj->ff_scale[blk] = 1.0 / sqrt ((double) proj->D * g_sq);
     }
-  proj->dev_tmp = be->alloc (be, sizeof (float) * proj->D, error);
-  return proj->dev_tmp != NULL;
+  return upload_fastfood (proj, error);
 }
 
 ReliefProjection *
@@ -256,6 +362,7 @@ relief_projection_new (ReliefBackend *backend, ReliefProjectionKind kind, gsize 
   proj->seed = seed;
   if (!(kind == RELIEF_PROJECTION_FASTFOOD ? build_fastfood (proj, error)
          : kind == RELIEF_PROJECTION_IMPLICIT ? build_implicit (proj, error)
+         : kind == RELIEF_PROJECTION_SPARSE ? build_sparse (proj, error)
          : build_matrix (proj, error)))
     return NULL;
   return g_steal_pointer (&proj);
@@ -269,24 +376,21 @@ relief_projection_free (ReliefProjection *proj)
   if (proj == NULL)
     return;
   be = proj->backend;
-  if (proj->matrix != NULL)
-    be->free (be, proj->matrix);
-  if (proj->dev_tmp != NULL)
-    be->free (be, proj->dev_tmp);
-  if (proj->dev_block != NULL)
-    be->free (be, proj->dev_block);
-  if (proj->dev_vec != NULL)
-    be->free (be, proj->dev_vec);
+  {
+    gpointer device[] = { proj->matrix, proj->csr_ptr, proj->csr_idx, proj->csr_val, proj->csrt_ptr,
+                          proj->csrt_idx, proj->csrt_val, proj->dev_b, proj->dev_g, proj->dev_g_inv,
+                          proj->dev_pi, proj->dev_pi_inv, proj->dev_w, proj->dev_tmp, proj->dev_hg,
+                          proj->dev_block, proj->dev_vec, proj->dev_scale };
+
+    for (guint i = 0; i < G_N_ELEMENTS (device); i++)
+      if (device[i] != NULL)
+        be->free (be, device[i]);
+  }
   g_free (proj->col_scale);
   g_free (proj->ff_b);
   g_free (proj->ff_g);
   g_free (proj->ff_pi);
   g_free (proj->ff_scale);
-  g_free (proj->work);
-  g_free (proj->work2);
-  g_free (proj->acc);
-  g_free (proj->host_in);
-  g_free (proj->host_out);
   g_free (proj);
 }
 
@@ -308,70 +412,51 @@ relief_projection_get_d (const ReliefProjection *proj)
   return proj->d;
 }
 
-/* In-place unnormalized Walsh-Hadamard transform of n = 2^k values. */
-static void
-fwht (double *x, gsize n)
+/* theta += P z, block by block: theta[0:D] += s (H G Pi H B z_blk)[0:D]. */
+static gboolean
+fastfood_forward (ReliefProjection *proj, const float *z, float *theta, GError **error)
 {
-  for (gsize h = 1; h < n; h *= 2)
-    for (gsize i = 0; i < n; i += 2 * h)
-      for (gsize j = i; j < i + h; j++)
-        {
-          double a = x[j], b = x[j + h];
-
-          x[j] = a + b;
-          x[j + h] = a - b;
-        }
-}
-
-/* out[D] = P z on the host, block by block: s H G Pi H B z_blk, first D rows. */
-static void
-fastfood_forward_host (ReliefProjection *proj, const float *z, float *out)
-{
+  ReliefBackend *be = proj->backend;
   gsize n = proj->n;
-  double *w = proj->work, *tmp = proj->work2, *acc = proj->acc;
-
-  memset (acc, 0, sizeof (double) * proj->D);
-  for (gsize blk = 0; blk < proj->n_blocks; blk++)
-    {
-      gsize c0 = blk * n, cols = MIN (n, proj->d - c0);
-      const float *b = proj->ff_b + blk * n, *g = proj->ff_g + blk * n;
-      const int *pi = proj->ff_pi + blk * n;
-
-      for (gsize i = 0; i < n; i++)
-        tmp[i] = i < cols ? (double) b[i] * z[c0 + i] : 0.0;
-      fwht (tmp, n);
-      for (gsize i = 0; i < n; i++)
-        w[i] = g[i] * tmp[pi[i]];
-      fwht (w, n);
-      for (gsize k = 0; k < proj->D; k++)
-        acc[k] += proj->ff_scale[blk] * w[k];
-    }
-  for (gsize k = 0; k < proj->D; k++)
-    out[k] = (float) acc[k];
-}
-
-/* g_z = P^T g on the host: per block s B H Pi^T G H g, g padded to n. */
-static void
-fastfood_transpose_host (ReliefProjection *proj, const float *g_theta, float *g_z)
-{
-  gsize n = proj->n;
-  double *w = proj->work, *tmp = proj->work2;
 
   for (gsize blk = 0; blk < proj->n_blocks; blk++)
     {
       gsize c0 = blk * n, cols = MIN (n, proj->d - c0);
-      const float *b = proj->ff_b + blk * n, *g = proj->ff_g + blk * n;
-      const int *pi = proj->ff_pi + blk * n;
 
-      for (gsize i = 0; i < n; i++)
-        w[i] = i < proj->D ? g_theta[i] : 0.0;
-      fwht (w, n);
-      for (gsize i = 0; i < n; i++)
-        tmp[pi[i]] = g[i] * w[i];
-      fwht (tmp, n);
-      for (gsize i = 0; i < cols; i++)
-        g_z[c0 + i] = (float) (proj->ff_scale[blk] * b[i] * tmp[i]);
+      if (!be->fill (be, proj->dev_tmp, n, 0.0f, error) ||
+          !be->gather_scale (be, cols, z + c0, NULL, proj->dev_b + c0, 1.0f, proj->dev_tmp, error) ||
+          !be->fwht (be, proj->dev_tmp, n, 1, error) ||
+          !be->gather_scale (be, n, proj->dev_tmp, proj->dev_pi + c0, proj->dev_g + c0, 1.0f, proj->dev_w, error) ||
+          !be->fwht (be, proj->dev_w, n, 1, error) ||
+          !be->axpy (be, proj->D, (float) proj->ff_scale[blk], proj->dev_w, theta, error))
+        return FALSE;
     }
+  return TRUE;
+}
+
+/* g_z = P^T g: H g_padded once, then per block s B H Pi^T G (H g). */
+static gboolean
+fastfood_transpose (ReliefProjection *proj, const float *g_theta, float *g_z, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+  gsize n = proj->n;
+
+  if (!be->copy (be, proj->dev_hg, g_theta, sizeof (float) * proj->D, error) ||
+      (n > proj->D && !be->fill (be, proj->dev_hg + proj->D, n - proj->D, 0.0f, error)) ||
+      !be->fwht (be, proj->dev_hg, n, 1, error))
+    return FALSE;
+  for (gsize blk = 0; blk < proj->n_blocks; blk++)
+    {
+      gsize c0 = blk * n, cols = MIN (n, proj->d - c0);
+
+      if (!be->gather_scale (be, n, proj->dev_hg, proj->dev_pi_inv + c0, proj->dev_g_inv + c0, 1.0f,
+                             proj->dev_tmp, error) ||
+          !be->fwht (be, proj->dev_tmp, n, 1, error) ||
+          !be->gather_scale (be, cols, proj->dev_tmp, NULL, proj->dev_b + c0, (float) proj->ff_scale[blk],
+                             g_z + c0, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* The unscaled rows [row0, row0 + rows) of an implicit P, regenerated on the device: the same
@@ -391,11 +476,7 @@ implicit_forward (ReliefProjection *proj, const float *z, float *theta, GError *
 {
   ReliefBackend *be = proj->backend;
 
-  if (!be->download (be, proj->host_in, z, sizeof (float) * proj->d, error))
-    return FALSE;
-  for (gsize j = 0; j < proj->d; j++)
-    proj->host_in[j] = (float) (proj->host_in[j] * proj->col_scale[j]);
-  if (!be->upload (be, proj->dev_vec, proj->host_in, sizeof (float) * proj->d, error))
+  if (!be->gather_scale (be, proj->d, z, NULL, proj->dev_scale, 1.0f, proj->dev_vec, error))
     return FALSE;
   for (gsize r0 = 0; r0 < proj->D; r0 += proj->block_rows)
     {
@@ -421,14 +502,10 @@ implicit_transpose (ReliefProjection *proj, const float *g_theta, float *g_z, GE
 
       if (!implicit_block (proj, r0, rows, error) ||
           !be->gemm (be, TRUE, FALSE, (int) proj->d, 1, (int) rows, 1.0f, proj->dev_block, (int) proj->d,
-                     g_theta + r0, 1, r0 == 0 ? 0.0f : 1.0f, g_z, 1, error))
+                     g_theta + r0, 1, r0 == 0 ? 0.0f : 1.0f, proj->dev_vec, 1, error))
         return FALSE;
     }
-  if (!be->download (be, proj->host_in, g_z, sizeof (float) * proj->d, error))
-    return FALSE;
-  for (gsize j = 0; j < proj->d; j++)
-    proj->host_in[j] = (float) (proj->host_in[j] * proj->col_scale[j]);
-  return be->upload (be, g_z, proj->host_in, sizeof (float) * proj->d, error);
+  return be->gather_scale (be, proj->d, proj->dev_vec, NULL, proj->dev_scale, 1.0f, g_z, error);
 }
 
 gboolean
@@ -439,16 +516,18 @@ relief_projection_forward (ReliefProjection *proj, const float *theta0, const fl
 
   if (!be->copy (be, theta, theta0, sizeof (float) * proj->D, error))
     return FALSE;
-  if (proj->kind == RELIEF_PROJECTION_IMPLICIT)
-    return implicit_forward (proj, z, theta, error);
-  if (proj->kind != RELIEF_PROJECTION_FASTFOOD)
-    return be->gemm (be, FALSE, FALSE, (int) proj->D, 1, (int) proj->d, 1.0f, proj->matrix, (int) proj->d,
-                     z, 1, 1.0f, theta, 1, error);
-  if (!be->download (be, proj->host_in, z, sizeof (float) * proj->d, error))
-    return FALSE;
-  fastfood_forward_host (proj, proj->host_in, proj->host_out);
-  return be->upload (be, proj->dev_tmp, proj->host_out, sizeof (float) * proj->D, error) &&
-         be->axpy (be, proj->D, 1.0f, proj->dev_tmp, theta, error);
+  switch (proj->kind)
+    {
+    case RELIEF_PROJECTION_IMPLICIT:
+      return implicit_forward (proj, z, theta, error);
+    case RELIEF_PROJECTION_FASTFOOD:
+      return fastfood_forward (proj, z, theta, error);
+    case RELIEF_PROJECTION_SPARSE:
+      return be->csr_matvec (be, (int) proj->D, proj->csr_ptr, proj->csr_idx, proj->csr_val, z, 1.0f, theta, error);
+    default:
+      return be->gemm (be, FALSE, FALSE, (int) proj->D, 1, (int) proj->d, 1.0f, proj->matrix, (int) proj->d,
+                       z, 1, 1.0f, theta, 1, error);
+    }
 }
 
 gboolean
@@ -456,15 +535,19 @@ relief_projection_transpose (ReliefProjection *proj, const float *g_theta, float
 {
   ReliefBackend *be = proj->backend;
 
-  if (proj->kind == RELIEF_PROJECTION_IMPLICIT)
-    return implicit_transpose (proj, g_theta, g_z, error);
-  if (proj->kind != RELIEF_PROJECTION_FASTFOOD)
-    return be->gemm (be, TRUE, FALSE, (int) proj->d, 1, (int) proj->D, 1.0f, proj->matrix, (int) proj->d,
-                     g_theta, 1, 0.0f, g_z, 1, error);
-  if (!be->download (be, proj->host_in, g_theta, sizeof (float) * proj->D, error))
-    return FALSE;
-  fastfood_transpose_host (proj, proj->host_in, proj->host_out);
-  return be->upload (be, g_z, proj->host_out, sizeof (float) * proj->d, error);
+  switch (proj->kind)
+    {
+    case RELIEF_PROJECTION_IMPLICIT:
+      return implicit_transpose (proj, g_theta, g_z, error);
+    case RELIEF_PROJECTION_FASTFOOD:
+      return fastfood_transpose (proj, g_theta, g_z, error);
+    case RELIEF_PROJECTION_SPARSE:
+      return be->csr_matvec (be, (int) proj->d, proj->csrt_ptr, proj->csrt_idx, proj->csrt_val, g_theta, 0.0f, g_z,
+                             error);
+    default:
+      return be->gemm (be, TRUE, FALSE, (int) proj->d, 1, (int) proj->D, 1.0f, proj->matrix, (int) proj->d,
+                       g_theta, 1, 0.0f, g_z, 1, error);
+    }
 }
 
 /* Hadamard entry H_ab = (-1)^popcount(a & b). */
@@ -486,8 +569,22 @@ relief_projection_explicit (ReliefProjection *proj, float *p_host, GError **erro
       for (gsize i = 0; i < D; i++)
         p_host[i * d + i] = 1.0f;
       return TRUE;
-    case RELIEF_PROJECTION_DENSE:
     case RELIEF_PROJECTION_SPARSE:
+      {
+        g_autofree int32_t *rows = g_new (int32_t, D);
+        g_autofree float *values = g_new (float, D);
+
+        memset (p_host, 0, sizeof (float) * D * d);
+        for (gsize j = 0; j < d; j++)
+          {
+            gsize count = sparse_column (proj, j, rows, values);
+
+            for (gsize k = 0; k < count; k++)
+              p_host[(gsize) rows[k] * d + j] = values[k];
+          }
+        return TRUE;
+      }
+    case RELIEF_PROJECTION_DENSE:
     case RELIEF_PROJECTION_IMPLICIT:
       {
         g_autofree double *scales = column_scales (proj, p_host);
@@ -501,7 +598,7 @@ relief_projection_explicit (ReliefProjection *proj, float *p_host, GError **erro
         {
           gsize blk = j / n, c = j % n;
           const float *b = proj->ff_b + blk * n, *g = proj->ff_g + blk * n;
-          const int *pi = proj->ff_pi + blk * n;
+          const int32_t *pi = proj->ff_pi + blk * n;
 
           for (gsize k = 0; k < D; k++)
             {

@@ -26,9 +26,10 @@ gboolean    relief_projection_kind_from_string (const char *s, ReliefProjectionK
 
 typedef struct _ReliefProjection ReliefProjection;
 
-/* dense, sparse and identity keep P [D, d] on the device (sparse too, for now);
- * fastfood keeps only its O(D) diagonals and permutations on the host; implicit keeps the
- * d column scales and one block of rows, and equals dense with the same seed. */
+/* dense and identity keep P [D, d] on the device; sparse keeps its nonzeros (about
+ * d sqrt(D)) twice, as P and P^T in CSR form; fastfood keeps its O(D) diagonals and
+ * permutations and runs as Walsh-Hadamard transforms; implicit keeps the d column scales
+ * and one block of rows, and equals dense with the same seed.  All on the backend. */
 ReliefProjection *relief_projection_new  (ReliefBackend *backend, ReliefProjectionKind kind,
                                           gsize D, gsize d, guint64 seed, GError **error);
 void              relief_projection_free (ReliefProjection *proj);

@@ -221,6 +221,45 @@ loss_row (ReliefCudaLoss loss, const float *z, int32_t label, int cols, int grad
   return total;
 }
 
+/* y[r] = sum of row r of a CSR matrix times x, plus beta y[r] (beta 0 ignores y). */
+__host__ __device__ inline void
+csr_row (int r, const long long *row_ptr, const int32_t *col_idx, const float *vals, const float *x, float beta,
+         float *y)
+{
+  float sum = 0.0f;
+
+  for (long long k = row_ptr[r]; k < row_ptr[r + 1]; k++)
+    sum += vals[k] * x[col_idx[k]];
+  y[r] = beta == 0.0f ? sum : sum + beta * y[r];
+}
+
+/* Butterfly t of a Walsh-Hadamard level of half-width h: the pair (i, i + h). */
+__host__ __device__ inline size_t
+butterfly_first (size_t t, size_t h)
+{
+  return (t / h) * 2 * h + t % h;
+}
+
+__host__ __device__ inline void
+butterfly (float *x, size_t i, size_t h)
+{
+  float u = x[i], v = x[i + h];
+
+  x[i] = u + v;
+  x[i + h] = u - v;
+}
+
+__host__ __device__ inline float
+gather_scale_element (size_t i, const float *in, const int32_t *idx, const float *scale, float alpha)
+{
+  float v = in[idx != nullptr ? (size_t) idx[i] : i];
+
+  return scale != nullptr ? alpha * scale[i] * v : alpha * v;
+}
+
+/* The levels below kFwhtChunk run in shared memory, one chunk per block. */
+constexpr size_t kFwhtChunk = 4096;
+
 /* ---- kernels ---- */
 
 __global__ void
@@ -418,9 +457,96 @@ random_normal_kernel (float *x, size_t n, uint64_t seed, uint64_t offset)
     x[i] = rng_normal (seed, offset + i);
 }
 
+__global__ void
+csr_matvec_kernel (int rows, const long long *row_ptr, const int32_t *col_idx, const float *vals, const float *x,
+                   float beta, float *y)
+{
+  for (size_t r = first_index (); r < (size_t) rows; r += grid_stride ())
+    csr_row ((int) r, row_ptr, col_idx, vals, x, beta, y);
+}
+
+/* Every level h < chunk of the chunk this block owns, in shared memory. */
+__global__ void
+fwht_chunk_kernel (float *x, size_t total, size_t chunk)
+{
+  extern __shared__ float tile[];
+
+  for (size_t base = (size_t) blockIdx.x * chunk; base < total; base += (size_t) gridDim.x * chunk)
+    {
+      for (size_t i = threadIdx.x; i < chunk; i += blockDim.x)
+        tile[i] = x[base + i];
+      __syncthreads ();
+      for (size_t h = 1; h < chunk; h *= 2)
+        {
+          for (size_t t = threadIdx.x; t < chunk / 2; t += blockDim.x)
+            butterfly (tile, butterfly_first (t, h), h);
+          __syncthreads ();
+        }
+      for (size_t i = threadIdx.x; i < chunk; i += blockDim.x)
+        x[base + i] = tile[i];
+      __syncthreads ();
+    }
+}
+
+/* One level of half-width h over the whole array. */
+__global__ void
+fwht_level_kernel (float *x, size_t total, size_t h)
+{
+  for (size_t t = first_index (); t < total / 2; t += grid_stride ())
+    butterfly (x, butterfly_first (t, h), h);
+}
+
+__global__ void
+gather_scale_kernel (size_t n, const float *in, const int32_t *idx, const float *scale, float alpha, float *out)
+{
+  for (size_t i = first_index (); i < n; i += grid_stride ())
+    out[i] = gather_scale_element (i, in, idx, scale, alpha);
+}
+
 } /* namespace */
 
 /* ---- launchers ---- */
+
+extern "C" cudaError_t
+relief_cuda_csr_matvec (int rows, const long long *row_ptr, const int32_t *col_idx, const float *vals,
+                        const float *x, float beta, float *y, cudaStream_t stream)
+{
+  if (rows <= 0)
+    return cudaSuccess;
+  csr_matvec_kernel<<<blocks_for ((size_t) rows), kThreads, 0, stream>>> (rows, row_ptr, col_idx, vals, x, beta, y);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_fwht (float *x, size_t n, size_t count, cudaStream_t stream)
+{
+  size_t total = n * count, chunk = n < kFwhtChunk ? n : kFwhtChunk;
+  cudaError_t status;
+
+  if (total == 0 || n == 1)
+    return cudaSuccess;
+  fwht_chunk_kernel<<<(unsigned) (total / chunk < kMaxBlocks ? total / chunk : kMaxBlocks), kThreads,
+                      chunk * sizeof (float), stream>>> (x, total, chunk);
+  if ((status = cudaGetLastError ()) != cudaSuccess)
+    return status;
+  for (size_t h = chunk; h < n; h *= 2)
+    {
+      fwht_level_kernel<<<blocks_for (total / 2), kThreads, 0, stream>>> (x, total, h);
+      if ((status = cudaGetLastError ()) != cudaSuccess)
+        return status;
+    }
+  return cudaSuccess;
+}
+
+extern "C" cudaError_t
+relief_cuda_gather_scale (size_t n, const float *in, const int32_t *idx, const float *scale, float alpha,
+                          float *out, cudaStream_t stream)
+{
+  if (n == 0)
+    return cudaSuccess;
+  gather_scale_kernel<<<blocks_for (n), kThreads, 0, stream>>> (n, in, idx, scale, alpha, out);
+  return cudaGetLastError ();
+}
 
 extern "C" cudaError_t
 relief_cuda_fill (float *x, size_t n, float value, cudaStream_t stream)
@@ -609,4 +735,35 @@ relief_cuda_host_loss_row (ReliefCudaLoss loss, const float *logits, int32_t lab
                            float *dlogits, int *correct, int *label_ok)
 {
   return loss_row (loss, logits, label, cols, grad_scale_rows, dlogits, correct, label_ok);
+}
+
+extern "C" void
+relief_cuda_host_csr_matvec (int rows, const long long *row_ptr, const int32_t *col_idx, const float *vals,
+                             const float *x, float beta, float *y)
+{
+  for (int r = 0; r < rows; r++)
+    csr_row (r, row_ptr, col_idx, vals, x, beta, y);
+}
+
+/* The launcher's two phases in the same order: chunk levels, then whole-array levels. */
+extern "C" void
+relief_cuda_host_fwht (float *x, size_t n, size_t count)
+{
+  size_t total = n * count, chunk = n < kFwhtChunk ? n : kFwhtChunk;
+
+  for (size_t base = 0; base < total; base += chunk)
+    for (size_t h = 1; h < chunk; h *= 2)
+      for (size_t t = 0; t < chunk / 2; t++)
+        butterfly (x + base, butterfly_first (t, h), h);
+  for (size_t h = chunk; h < n; h *= 2)
+    for (size_t t = 0; t < total / 2; t++)
+      butterfly (x, butterfly_first (t, h), h);
+}
+
+extern "C" void
+relief_cuda_host_gather_scale (size_t n, const float *in, const int32_t *idx, const float *scale, float alpha,
+                               float *out)
+{
+  for (size_t i = 0; i < n; i++)
+    out[i] = gather_scale_element (i, in, idx, scale, alpha);
 }

@@ -192,6 +192,62 @@ test_bad_label (void)
 }
 
 /* Without a device, asking for CUDA is an error that says why, and auto falls back. */
+/* The device transform's two phases (shared-memory chunks, then whole-array levels) in
+ * the launcher's order, against the CPU backend's blocked transform: the same sums in the
+ * same order, so the same bits; n = 16384 needs both phases. */
+static void
+test_fwht (void)
+{
+  g_autoptr(ReliefBackend) be = cpu_backend ();
+  const gsize ns[] = { 1, 2, 64, 4096, 16384 };
+
+  for (guint t = 0; t < G_N_ELEMENTS (ns); t++)
+    {
+      gsize n = ns[t], count = 2;
+      g_autofree float *cpu = g_new (float, n * count), *cuda = g_new (float, n * count);
+
+      relief_rng_uniform_fill (40 + t, 0, -1.0f, 1.0f, cpu, n * count);
+      memcpy (cuda, cpu, sizeof (float) * n * count);
+      g_assert_true (be->fwht (be, cpu, n, count, NULL));
+      relief_cuda_host_fwht (cuda, n, count);
+      g_test_message ("fwht n=%" G_GSIZE_FORMAT ": max diff %g", n, max_abs_diff (cpu, cuda, n * count));
+      g_assert_cmpfloat (max_abs_diff (cpu, cuda, n * count), <=, 1e-5 * sqrt ((double) n));
+    }
+}
+
+static void
+test_csr_and_gather (void)
+{
+  g_autoptr(ReliefBackend) be = cpu_backend ();
+  const int rows = 37, cols = 1000;
+  g_autofree gint64 *ptr = g_new (gint64, rows + 1);
+  g_autofree int32_t *idx = g_new (int32_t, rows * 8);
+  g_autofree float *val = g_new (float, rows * 8), *x = g_new (float, cols);
+  g_autofree float *y_cpu = g_new (float, rows), *y_cuda = g_new (float, rows);
+  g_autofree float *scale = g_new (float, cols), *g_cpu = g_new (float, cols), *g_cuda = g_new (float, cols);
+  g_autofree int32_t *perm = g_new (int32_t, cols);
+
+  for (int r = 0; r <= rows; r++)
+    ptr[r] = (gint64) r * 8;
+  for (int k = 0; k < rows * 8; k++)
+    {
+      idx[k] = (int32_t) (relief_rng_uniform (50, k) * cols);
+      val[k] = relief_rng_normal (51, k);
+    }
+  relief_rng_uniform_fill (52, 0, -1.0f, 1.0f, x, cols);
+  relief_rng_uniform_fill (53, 0, -1.0f, 1.0f, y_cpu, rows);
+  memcpy (y_cuda, y_cpu, sizeof (float) * rows);
+  g_assert_true (be->csr_matvec (be, rows, ptr, idx, val, x, 1.0f, y_cpu, NULL));
+  relief_cuda_host_csr_matvec (rows, (const long long *) ptr, idx, val, x, 1.0f, y_cuda);
+  g_assert_cmpmem (y_cpu, sizeof (float) * rows, y_cuda, sizeof (float) * rows);
+
+  relief_rng_permutation (54, 0, (int *) perm, cols);
+  relief_rng_uniform_fill (55, 0, -2.0f, 2.0f, scale, cols);
+  g_assert_true (be->gather_scale (be, cols, x, perm, scale, 0.5f, g_cpu, NULL));
+  relief_cuda_host_gather_scale (cols, x, perm, scale, 0.5f, g_cuda);
+  g_assert_cmpmem (g_cpu, sizeof (float) * cols, g_cuda, sizeof (float) * cols);
+}
+
 static void
 test_lookup (void)
 {
@@ -224,6 +280,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/host/optimizers", test_optimizers);
   g_test_add_func ("/cuda/host/loss-rows", test_loss_rows);
   g_test_add_func ("/cuda/host/bad-label", test_bad_label);
+  g_test_add_func ("/cuda/host/fwht", test_fwht);
+  g_test_add_func ("/cuda/host/csr-and-gather", test_csr_and_gather);
   g_test_add_func ("/cuda/host/lookup", test_lookup);
   return g_test_run ();
 }

@@ -2,6 +2,8 @@
  * training steps of a [2,32,32,3] MLP with each optimizer, and a point-by-point landscape.
  * Exits 77 (skipped) when no CUDA device is usable. */
 #include "relief-landscape.h"
+#include "relief-subspace.h"
+#include "relief-surface-eval.h"
 #include "relief-rng.h"
 #include "relief-train.h"
 
@@ -149,6 +151,119 @@ test_landscape (void)
   g_assert_cmpfloat (worst_acc, <=, 100.0 / N_TRAIN + 1e-9);
 }
 
+/* The batched, factorized evaluator of surfaces (the path the CLI and the window use) on
+ * both backends: a 9x9 grid in one call, every point compared. */
+static void
+test_batched_landscape (void)
+{
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU,
+                                                       RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr(ReliefDataset) ds = make_blobs ();
+  g_autoptr(GError) error = NULL;
+  gsize n_params = relief_mlp_spec_n_params (spec);
+  g_autofree float *center = g_new (float, n_params);
+  g_autofree float *xdir = g_new (float, n_params);
+  g_autofree float *ydir = g_new (float, n_params);
+  g_autoptr(ReliefSurfaceEval) ev_cpu = NULL;
+  g_autoptr(ReliefSurfaceEval) ev_gpu = NULL;
+  double a[81], b[81], loss_cpu[81], loss_gpu[81], acc_cpu[81], acc_gpu[81], worst = 0.0, worst_acc = 0.0;
+
+  relief_mlp_init_params (spec, 4, center);
+  relief_direction_random_filter (spec, center, 5, xdir);
+  relief_direction_random_filter (spec, center, 6, ydir);
+  for (int i = 0; i < 81; i++)
+    {
+      a[i] = -1.0 + 0.25 * (i % 9);
+      b[i] = -1.0 + 0.25 * (i / 9);
+    }
+  ev_cpu = relief_surface_eval_new (cpu, spec, center, xdir, ydir, 81, 0, &error);
+  g_assert_no_error (error);
+  ev_gpu = relief_surface_eval_new (gpu, spec, center, xdir, ydir, 81, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (relief_surface_eval_points (ev_cpu, a, b, 81, ds->x_train, ds->y_train, N_TRAIN, loss_cpu, acc_cpu,
+                                             NULL, &error));
+  g_assert_true (relief_surface_eval_points (ev_gpu, a, b, 81, ds->x_train, ds->y_train, N_TRAIN, loss_gpu, acc_gpu,
+                                             NULL, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 81; i++)
+    {
+      worst = MAX (worst, fabs (loss_cpu[i] - loss_gpu[i]) / loss_cpu[i]);
+      worst_acc = MAX (worst_acc, fabs (acc_cpu[i] - acc_gpu[i]));
+    }
+  g_test_message ("batched landscape: loss differs by at most %.3g (relative), accuracy by %.3g",
+                  worst, worst_acc);
+  g_assert_cmpfloat (worst, <=, 1e-5);
+  g_assert_cmpfloat (worst_acc, <=, 1.0 / N_TRAIN + 1e-12);
+}
+
+/* Every projection: its products on both backends, then 50 subspace steps on both. */
+static void
+test_subspace (gconstpointer data)
+{
+  ReliefProjectionKind kind = GPOINTER_TO_INT (data);
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU,
+                                                       RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr(ReliefDataset) ds = make_blobs ();
+  g_autoptr(GError) error = NULL;
+  gsize D = relief_mlp_spec_n_params (spec), d = 37;
+  g_autoptr(ReliefProjection) p_cpu = relief_projection_new (cpu, kind, D, d, 9, &error);
+  g_autoptr(ReliefProjection) p_gpu = relief_projection_new (gpu, kind, D, d, 9, &error);
+  g_autofree float *theta0 = g_new (float, D), *z = g_new (float, d), *g = g_new (float, D);
+  g_autofree float *theta_cpu = g_new (float, D), *theta_gpu = g_new (float, D);
+  g_autofree float *gz_cpu = g_new (float, d), *gz_gpu = g_new (float, d);
+  float *d_theta0, *d_z, *d_g, *d_theta, *d_gz;
+  ReliefSubspaceResult r_cpu, r_gpu;
+  ReliefTrainConfig config;
+  double worst = 0.0;
+
+  g_assert_no_error (error);
+  relief_mlp_init_params (spec, 8, theta0);
+  relief_rng_normal_fill (10, 0, z, d);
+  relief_rng_normal_fill (11, 0, g, D);
+  d_theta0 = gpu->alloc (gpu, sizeof (float) * D, &error);
+  d_g = gpu->alloc (gpu, sizeof (float) * D, &error);
+  d_theta = gpu->alloc (gpu, sizeof (float) * D, &error);
+  d_z = gpu->alloc (gpu, sizeof (float) * d, &error);
+  d_gz = gpu->alloc (gpu, sizeof (float) * d, &error);
+  g_assert_no_error (error);
+  g_assert_true (gpu->upload (gpu, d_theta0, theta0, sizeof (float) * D, &error) &&
+                 gpu->upload (gpu, d_g, g, sizeof (float) * D, &error) &&
+                 gpu->upload (gpu, d_z, z, sizeof (float) * d, &error));
+  g_assert_true (relief_projection_forward (p_cpu, theta0, z, theta_cpu, &error) &&
+                 relief_projection_transpose (p_cpu, g, gz_cpu, &error) &&
+                 relief_projection_forward (p_gpu, d_theta0, d_z, d_theta, &error) &&
+                 relief_projection_transpose (p_gpu, d_g, d_gz, &error) &&
+                 gpu->download (gpu, theta_gpu, d_theta, sizeof (float) * D, &error) &&
+                 gpu->download (gpu, gz_gpu, d_gz, sizeof (float) * d, &error));
+  g_assert_no_error (error);
+  for (gsize i = 0; i < D; i++)
+    worst = MAX (worst, fabs ((double) theta_cpu[i] - theta_gpu[i]));
+  for (gsize j = 0; j < d; j++)
+    worst = MAX (worst, fabs ((double) gz_cpu[j] - gz_gpu[j]) / (1.0 + fabs (gz_cpu[j])));
+  g_test_message ("%s products: largest difference %.3g", relief_projection_kind_to_string (kind), worst);
+  g_assert_cmpfloat (worst, <, 1e-4);
+  gpu->free (gpu, d_theta0);
+  gpu->free (gpu, d_g);
+  gpu->free (gpu, d_theta);
+  gpu->free (gpu, d_z);
+  gpu->free (gpu, d_gz);
+
+  relief_train_config_init_defaults (&config);
+  config.optimizer.kind = RELIEF_OPT_ADAM;
+  config.optimizer.lr = 0.01f;
+  config.batch_size = BATCH;
+  config.epochs = 5;
+  g_assert_cmpint (relief_subspace_train (cpu, spec, ds, &config, p_cpu, theta0, NULL, NULL, &r_cpu, NULL, &error),
+                   ==, RELIEF_TRAIN_COMPLETED);
+  g_assert_cmpint (relief_subspace_train (gpu, spec, ds, &config, p_gpu, theta0, NULL, NULL, &r_gpu, NULL, &error),
+                   ==, RELIEF_TRAIN_COMPLETED);
+  g_assert_no_error (error);
+  g_test_message ("%s training: loss %.6f (cpu) %.6f (cuda), accuracy %.4f %.4f",
+                  relief_projection_kind_to_string (kind), r_cpu.train_loss, r_gpu.train_loss, r_cpu.train_acc,
+                  r_gpu.train_acc);
+  g_assert_cmpfloat (fabs (r_cpu.train_loss - r_gpu.train_loss), <=, 1e-3 * r_cpu.train_loss);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -172,6 +287,13 @@ main (int argc, char **argv)
       g_test_add_data_func (path, GINT_TO_POINTER (kind), test_training);
     }
   g_test_add_func ("/cuda/landscape", test_landscape);
+  g_test_add_func ("/cuda/landscape-batched", test_batched_landscape);
+  for (ReliefProjectionKind kind = RELIEF_PROJECTION_DENSE; kind <= RELIEF_PROJECTION_IMPLICIT; kind++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cuda/subspace/%s", relief_projection_kind_to_string (kind));
+
+      g_test_add_data_func (path, GINT_TO_POINTER (kind), test_subspace);
+    }
   status = g_test_run ();
   relief_backend_free (gpu);
   relief_backend_free (cpu);

@@ -479,6 +479,102 @@ test_random_normal (void)
     }
 }
 
+/* ---- the projection operations: transforms, sparse products, scaled gathers ---- */
+
+static void
+test_fwht (void)
+{
+  const gsize ns[] = { 1, 2, 64, 4096, 8192, 262144 };
+
+  for (guint t = 0; t < G_N_ELEMENTS (ns); t++)
+    {
+      gsize n = ns[t], count = n > 8192 ? 1 : 3;
+      g_autofree float *x = random_floats (150 + t, n * count);
+      g_autofree char *label = g_strdup_printf ("fwht n=%" G_GSIZE_FORMAT " x%" G_GSIZE_FORMAT, n, count);
+      float *dev = gpu_from (x, sizeof (float) * n * count);
+
+      OK (cpu->fwht (cpu, x, n, count, E));
+      OK (gpu->fwht (gpu, dev, n, count, E));
+      g_assert_cmpfloat (compare (label, x, dev, n * count), <, 1e-6);
+      gpu->free (gpu, dev);
+    }
+}
+
+static void
+test_csr_matvec (void)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      int rows = sizes[s], cols = 1000, per_row = 1 + s * 3;
+      g_autofree gint64 *ptr = g_new (gint64, rows + 1);
+      g_autofree int32_t *idx = g_new (int32_t, (gsize) rows * per_row);
+      g_autofree float *val = random_floats (160 + s, (gsize) rows * per_row);
+      g_autofree float *x = random_floats (170 + s, cols), *y = random_floats (180 + s, rows);
+      g_autofree char *label = g_strdup_printf ("csr_matvec rows=%d", rows);
+      gint64 *d_ptr;
+      int32_t *d_idx;
+      float *d_val, *d_x, *d_y;
+
+      for (int r = 0; r <= rows; r++)   /* every third row empty */
+        ptr[r] = r == 0 ? 0 : ptr[r - 1] + ((r - 1) % 3 == 2 ? 0 : per_row);
+      for (gint64 k = 0; k < ptr[rows]; k++)
+        idx[k] = (int32_t) (relief_rng_uniform (190 + s, k) * cols);
+      d_ptr = gpu_from (ptr, sizeof (gint64) * (rows + 1));
+      d_idx = gpu_from (idx, sizeof (int32_t) * MAX (ptr[rows], 1));
+      d_val = gpu_from (val, sizeof (float) * rows * per_row);
+      d_x = gpu_from (x, sizeof (float) * cols);
+      d_y = gpu_from (y, sizeof (float) * rows);
+      OK (cpu->csr_matvec (cpu, rows, ptr, idx, val, x, 1.0f, y, E));
+      OK (gpu->csr_matvec (gpu, rows, d_ptr, d_idx, d_val, d_x, 1.0f, d_y, E));
+      g_assert_cmpfloat (compare (label, y, d_y, rows), <, 1e-6);
+      gpu->free (gpu, d_ptr);
+      gpu->free (gpu, d_idx);
+      gpu->free (gpu, d_val);
+      gpu->free (gpu, d_x);
+      gpu->free (gpu, d_y);
+    }
+}
+
+static void
+test_gather_scale (void)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      gsize n = sizes[s];
+      g_autofree float *in = random_floats (200 + s, n), *scale = random_floats (210 + s, n);
+      g_autofree float *out = g_new (float, n);
+      g_autofree int32_t *perm = g_new (int32_t, n);
+      g_autofree char *label = g_strdup_printf ("gather_scale n=%" G_GSIZE_FORMAT, n);
+      float *d_in = gpu_from (in, sizeof (float) * n), *d_scale = gpu_from (scale, sizeof (float) * n);
+      float *d_out = gpu_from (out, sizeof (float) * n);
+      int32_t *d_perm;
+
+      relief_rng_permutation (220 + s, 0, (int *) perm, (int) n);
+      d_perm = gpu_from (perm, sizeof (int32_t) * n);
+      OK (cpu->gather_scale (cpu, n, in, perm, scale, 0.75f, out, E));
+      OK (gpu->gather_scale (gpu, n, d_in, d_perm, d_scale, 0.75f, d_out, E));
+      g_assert_cmpfloat (compare (label, out, d_out, n), ==, 0.0);
+      OK (cpu->gather_scale (cpu, n, in, NULL, NULL, -2.0f, out, E));
+      OK (gpu->gather_scale (gpu, n, d_in, NULL, NULL, -2.0f, d_out, E));
+      g_assert_cmpfloat (compare (label, out, d_out, n), ==, 0.0);
+      gpu->free (gpu, d_in);
+      gpu->free (gpu, d_scale);
+      gpu->free (gpu, d_out);
+      gpu->free (gpu, d_perm);
+    }
+}
+
+static void
+test_memory_info (void)
+{
+  gsize free_bytes = 0, total_bytes = 0;
+
+  OK (gpu->memory_info (gpu, &free_bytes, &total_bytes, E));
+  g_test_message ("device memory: %.2f GB free of %.2f GB", free_bytes / 1e9, total_bytes / 1e9);
+  g_assert_cmpuint (free_bytes, >, 0);
+  g_assert_cmpuint (free_bytes, <=, total_bytes);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -506,6 +602,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/ops/gather", test_gather);
   g_test_add_func ("/cuda/ops/optimizers", test_optimizers);
   g_test_add_func ("/cuda/ops/random-normal", test_random_normal);
+  g_test_add_func ("/cuda/ops/fwht", test_fwht);
+  g_test_add_func ("/cuda/ops/csr-matvec", test_csr_matvec);
+  g_test_add_func ("/cuda/ops/gather-scale", test_gather_scale);
+  g_test_add_func ("/cuda/ops/memory-info", test_memory_info);
   status = g_test_run ();
   relief_backend_free (gpu);
   relief_backend_free (cpu);

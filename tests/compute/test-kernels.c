@@ -336,10 +336,117 @@ test_gather_and_random (void)
     g_assert_cmpfloat (normals[i], ==, relief_rng_normal (77, 100 + i));
 }
 
+/* The transform against the Hadamard matrix itself, H_ab = (-1)^popcount(a & b), for
+ * sizes below, at and above the blocked code's chunk, several vectors at once. */
+static void
+test_fwht (void)
+{
+  g_autoptr(ReliefBackend) be = cpu_backend ();
+  const gsize ns[] = { 1, 2, 4, 8, 64, 4096, 16384 };
+
+  for (guint t = 0; t < G_N_ELEMENTS (ns); t++)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize n = ns[t], count = 3;
+      g_autofree float *x = g_new (float, n * count), *orig = g_new (float, n * count);
+      double worst = 0.0;
+
+      relief_rng_uniform_fill (t + 1, 0, -1.0f, 1.0f, x, n * count);
+      memcpy (orig, x, sizeof (float) * n * count);
+      g_assert_true (be->fwht (be, x, n, count, &error));
+      g_assert_no_error (error);
+      for (gsize c = 0; c < count; c++)
+        for (gsize a = 0; a < n; a += MAX (1, n / 97))   /* a sample of rows for the large sizes */
+          {
+            double ref = 0.0;
+
+            for (gsize b = 0; b < n; b++)
+              ref += ((__builtin_popcountll (a & b) & 1) ? -1.0 : 1.0) * orig[c * n + b];
+            worst = MAX (worst, fabs (x[c * n + a] - ref) / sqrt ((double) n));
+          }
+      g_test_message ("fwht n=%zu: largest difference %.3g (relative to sqrt(n))", n, worst);
+      g_assert_cmpfloat (worst, <, 1e-5);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    float x[6] = { 0 };
+
+    g_assert_false (be->fwht (be, x, 6, 1, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  }
+}
+
+/* A CSR product against the same matrix stored dense, with beta 0 and 1 and empty rows. */
+static void
+test_csr_matvec (void)
+{
+  g_autoptr(ReliefBackend) be = cpu_backend ();
+  g_autoptr(GError) error = NULL;
+  const int rows = 57, cols = 31;
+  g_autofree float *dense = g_new0 (float, rows * cols), *x = g_new (float, cols);
+  g_autofree float *y = g_new (float, rows), *y0 = g_new (float, rows);
+  g_autofree gint64 *ptr = g_new (gint64, rows + 1);
+  g_autofree int32_t *idx = g_new (int32_t, rows * cols);
+  g_autofree float *val = g_new (float, rows * cols);
+  gint64 nnz = 0;
+
+  for (int r = 0; r < rows; r++)
+    {
+      ptr[r] = nnz;
+      for (int c = 0; c < cols; c++)
+        if (r % 7 != 3 && relief_rng_uniform (5, r * cols + c) < 0.2)
+          {
+            dense[r * cols + c] = (float) relief_rng_normal (6, r * cols + c);
+            idx[nnz] = c;
+            val[nnz++] = dense[r * cols + c];
+          }
+    }
+  ptr[rows] = nnz;
+  relief_rng_uniform_fill (7, 0, -1.0f, 1.0f, x, cols);
+  relief_rng_uniform_fill (8, 0, -1.0f, 1.0f, y0, rows);
+  for (int beta = 0; beta <= 1; beta++)
+    {
+      memcpy (y, y0, sizeof (float) * rows);
+      g_assert_true (be->csr_matvec (be, rows, ptr, idx, val, x, (float) beta, y, &error));
+      g_assert_no_error (error);
+      for (int r = 0; r < rows; r++)
+        {
+          double ref = beta * (double) y0[r];
+
+          for (int c = 0; c < cols; c++)
+            ref += (double) dense[r * cols + c] * x[c];
+          g_assert_cmpfloat (fabs (y[r] - ref), <, 1e-5);
+        }
+    }
+}
+
+static void
+test_gather_scale (void)
+{
+  g_autoptr(ReliefBackend) be = cpu_backend ();
+  g_autoptr(GError) error = NULL;
+  const float in[5] = { 1, 2, 3, 4, 5 }, scale[4] = { 1, -1, 0.5f, 2 };
+  const int32_t idx[4] = { 4, 0, 2, 2 };
+  float out[4];
+
+  g_assert_true (be->gather_scale (be, 4, in, idx, scale, 2.0f, out, &error));
+  g_assert_cmpfloat (out[0], ==, 10.0f);
+  g_assert_cmpfloat (out[1], ==, -2.0f);
+  g_assert_cmpfloat (out[2], ==, 3.0f);
+  g_assert_cmpfloat (out[3], ==, 12.0f);
+  g_assert_true (be->gather_scale (be, 4, in, NULL, NULL, -1.0f, out, &error));
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (out[i], ==, -in[i]);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/compute/kernels/fwht", test_fwht);
+  g_test_add_func ("/compute/kernels/csr-matvec", test_csr_matvec);
+  g_test_add_func ("/compute/kernels/gather-scale", test_gather_scale);
   g_test_add_func ("/compute/kernels/backend-lookup", test_backend_lookup);
   g_test_add_func ("/compute/kernels/memory", test_memory);
   g_test_add_func ("/compute/kernels/gemm", test_gemm);
