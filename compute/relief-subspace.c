@@ -1,8 +1,8 @@
 /* relief-subspace.c: random projections, subspace training and d_int90.
  *
- * Dense P is generated on the host in row blocks from the counter-based generator (twice:
- * once for the column norms, once to scale and upload), so host memory stays
- * O(block * d) however large D x d is.  Sparse P is drawn column by column by geometric
+ * Dense P = R S is generated on the host in row blocks from the counter-based generator,
+ * so host memory stays O(block * d) however large D x d is; the raw Gaussian rows R are
+ * stored and the column scales S applied to the d-vectors, so one pass draws them all.  Sparse P is drawn column by column by geometric
  * skips, O(nonzeros), and kept on the device twice in CSR form (P for P z, P^T for P^T g).
  * Fastfood keeps its diagonals and permutations on the device and runs as Walsh-Hadamard
  * transforms and gathers of the backend.  Every product stays on the device. */
@@ -84,7 +84,7 @@ raw_rows (const ReliefProjection *proj, gsize row0, gsize rows, float *out)
 }
 
 /* Column scales of a dense P: 1/norm (a zero column, which float Gaussians never give,
- * would become e_(j % D)). */
+ * would become e_(j % D) in the explicit matrix; build_matrix sums the same norms). */
 static double *
 column_scales (const ReliefProjection *proj, float *block)
 {
@@ -120,6 +120,27 @@ scaled_rows (const ReliefProjection *proj, const double *scales, gsize row0, gsi
       }
 }
 
+/* Uploads n_bytes from host to a new device buffer *dst. */
+static gboolean
+upload_new (ReliefBackend *be, gpointer *dst, gconstpointer src, gsize n_bytes, GError **error)
+{
+  *dst = be->alloc (be, MAX (n_bytes, 1), error);
+  return *dst != NULL && be->upload (be, *dst, src, n_bytes, error);
+}
+
+/* The column scales as floats on the device, and a d-vector to apply them in; work holds
+ * at least d floats. */
+static gboolean
+upload_scales (ReliefProjection *proj, float *work, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+
+  for (gsize j = 0; j < proj->d; j++)
+    work[j] = (float) proj->col_scale[j];
+  return upload_new (be, (gpointer *) &proj->dev_scale, work, sizeof (float) * proj->d, error) &&
+         (proj->dev_vec = be->alloc (be, sizeof (float) * proj->d, error)) != NULL;
+}
+
 static gboolean
 build_matrix (ReliefProjection *proj, GError **error)
 {
@@ -145,16 +166,24 @@ build_matrix (ReliefProjection *proj, GError **error)
         }
       return TRUE;
     }
-  scales = column_scales (proj, block);
+  /* Dense: the raw Gaussian rows R, generated once, with the column norms summed on the
+   * way; the scales S are applied to the d-vectors (P z = R (S z), P^T g = S (R^T g)). */
+  scales = g_new0 (double, proj->d);
   for (gsize r0 = 0; r0 < proj->D; r0 += ROW_BLOCK)
     {
       gsize rows = MIN (ROW_BLOCK, proj->D - r0);
 
-      scaled_rows (proj, scales, r0, rows, block);
+      raw_rows (proj, r0, rows, block);
+      for (gsize r = 0; r < rows; r++)
+        for (gsize j = 0; j < proj->d; j++)
+          scales[j] += (double) block[r * proj->d + j] * block[r * proj->d + j];
       if (!be->upload (be, proj->matrix + r0 * proj->d, block, sizeof (float) * rows * proj->d, error))
         return FALSE;
     }
-  return TRUE;
+  for (gsize j = 0; j < proj->d; j++)
+    scales[j] = scales[j] > 0.0 ? 1.0 / sqrt (scales[j]) : 0.0;
+  proj->col_scale = g_steal_pointer (&scales);
+  return upload_scales (proj, block, error);
 }
 
 /* Column j of a sparse P: each row is nonzero with probability p = 1/sqrt(D), drawn as
@@ -191,14 +220,6 @@ sparse_column (const ReliefProjection *proj, gsize j, int32_t *rows, float *valu
   for (gsize k = 0; k < count; k++)
     values[k] = (float) (values[k] / sqrt ((double) count));
   return count;
-}
-
-/* Uploads n_bytes from host to a new device buffer *dst. */
-static gboolean
-upload_new (ReliefBackend *be, gpointer *dst, gconstpointer src, gsize n_bytes, GError **error)
-{
-  *dst = be->alloc (be, MAX (n_bytes, 1), error);
-  return *dst != NULL && be->upload (be, *dst, src, n_bytes, error);
 }
 
 static gboolean
@@ -259,11 +280,8 @@ build_implicit (ReliefProjection *proj, GError **error)
 
   proj->col_scale = column_scales (proj, block);
   proj->block_rows = MAX (1, MIN (proj->D, IMPLICIT_BLOCK_FLOATS / proj->d));
-  for (gsize j = 0; j < proj->d; j++)
-    block[j] = (float) proj->col_scale[j];
-  return upload_new (be, (gpointer *) &proj->dev_scale, block, sizeof (float) * proj->d, error) &&
-         (proj->dev_block = be->alloc (be, sizeof (float) * proj->block_rows * proj->d, error)) != NULL &&
-         (proj->dev_vec = be->alloc (be, sizeof (float) * proj->d, error)) != NULL;
+  return upload_scales (proj, block, error) &&
+         (proj->dev_block = be->alloc (be, sizeof (float) * proj->block_rows * proj->d, error)) != NULL;
 }
 
 /* The diagonals and permutations on the device, with the inverse permutation and the
@@ -524,6 +542,10 @@ relief_projection_forward (ReliefProjection *proj, const float *theta0, const fl
       return fastfood_forward (proj, z, theta, error);
     case RELIEF_PROJECTION_SPARSE:
       return be->csr_matvec (be, (int) proj->D, proj->csr_ptr, proj->csr_idx, proj->csr_val, z, 1.0f, theta, error);
+    case RELIEF_PROJECTION_DENSE:
+      return be->gather_scale (be, proj->d, z, NULL, proj->dev_scale, 1.0f, proj->dev_vec, error) &&
+             be->gemm (be, FALSE, FALSE, (int) proj->D, 1, (int) proj->d, 1.0f, proj->matrix, (int) proj->d,
+                       proj->dev_vec, 1, 1.0f, theta, 1, error);
     default:
       return be->gemm (be, FALSE, FALSE, (int) proj->D, 1, (int) proj->d, 1.0f, proj->matrix, (int) proj->d,
                        z, 1, 1.0f, theta, 1, error);
@@ -544,6 +566,10 @@ relief_projection_transpose (ReliefProjection *proj, const float *g_theta, float
     case RELIEF_PROJECTION_SPARSE:
       return be->csr_matvec (be, (int) proj->d, proj->csrt_ptr, proj->csrt_idx, proj->csrt_val, g_theta, 0.0f, g_z,
                              error);
+    case RELIEF_PROJECTION_DENSE:
+      return be->gemm (be, TRUE, FALSE, (int) proj->d, 1, (int) proj->D, 1.0f, proj->matrix, (int) proj->d,
+                       g_theta, 1, 0.0f, proj->dev_vec, 1, error) &&
+             be->gather_scale (be, proj->d, proj->dev_vec, NULL, proj->dev_scale, 1.0f, g_z, error);
     default:
       return be->gemm (be, TRUE, FALSE, (int) proj->d, 1, (int) proj->D, 1.0f, proj->matrix, (int) proj->d,
                        g_theta, 1, 0.0f, g_z, 1, error);

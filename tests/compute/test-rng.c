@@ -121,6 +121,20 @@ test_permutation (void)
     }
 }
 
+/* A fill large enough to be split across threads gives element i = relief_rng_normal (i),
+ * whatever the split. */
+static void
+test_parallel_fill (void)
+{
+  const gsize n = ((gsize) 1 << 18) + 12345;
+  g_autofree float *x = g_new (float, n);
+
+  relief_rng_normal_fill (99, 7, x, n);
+  for (gsize i = 0; i < n; i++)
+    if (x[i] != relief_rng_normal (99, 7 + i))
+      g_error ("element %zu differs", i);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -130,5 +144,6 @@ main (int argc, char **argv)
   g_test_add_func ("/compute/rng/uniform-range", test_uniform_range);
   g_test_add_func ("/compute/rng/normal-moments", test_normal_moments);
   g_test_add_func ("/compute/rng/permutation", test_permutation);
+  g_test_add_func ("/compute/rng/parallel-fill", test_parallel_fill);
   return g_test_run ();
 }
