@@ -2,7 +2,8 @@
 # One-go check of the CUDA backend on a machine with an NVIDIA GPU, run from the
 # repository root:  tests/bench/device-check.sh
 # Configures a GUI-less build (build-device), builds, runs the cuda and compute test
-# suites and the MNIST benchmark, and writes every log to $OUT (default ./device-check-out).
+# suites and the MNIST benchmarks (training epoch, 51x51 surface against batched PyTorch,
+# subspace steps), and writes every log to $OUT (default ./device-check-out).
 #
 # HDF5's development files may be missing there: unpacked Debian packages (libhdf5-dev
 # and its libraries, `dpkg-deb -x`) in hdf5-root/ at the repository root are used instead.
@@ -47,6 +48,13 @@ timeout 300 meson test -C "$build" --suite compute --print-errorlogs > "$out/tes
 echo "compute suite exit $?" >> "$out/summary.txt"
 cp "$build/meson-logs/testlog.txt" "$out/testlog-compute.txt" 2>/dev/null
 
-timeout 300 "$build/tests/bench/bench-train-mlp" "$mnist" > "$out/bench.log" 2>&1
-echo "bench exit $?" >> "$out/summary.txt"
-cat "$out/summary.txt" "$out/bench.log"
+timeout 120 "$build/tests/bench/bench-train-mlp" "$mnist" > "$out/bench.log" 2>&1
+echo "bench-train-mlp exit $?" >> "$out/summary.txt"
+export RELIEF_DATA_DIR=$(dirname "$(readlink -f "$mnist")")
+timeout 180 "$build/tests/bench/bench-surface" --backend cuda --baseline tests/bench/torch_surface_baseline.py \
+  > "$out/bench-surface.log" 2>&1
+echo "bench-surface exit $?" >> "$out/summary.txt"
+timeout 150 "$build/tests/bench/bench-subspace" --mnist "$mnist" --backend cuda --seconds 1 \
+  > "$out/bench-subspace.log" 2>&1
+echo "bench-subspace exit $?" >> "$out/summary.txt"
+cat "$out/summary.txt" "$out/bench.log" "$out/bench-surface.log" "$out/bench-subspace.log"
