@@ -6,6 +6,7 @@
  * fixed launch shape and a fixed tree, so they are reproducible from run to run. */
 #include "relief-cuda-kernels.h"
 
+#include <curand_philox4x32_x.h>
 #include <math.h>
 
 namespace {
@@ -36,10 +37,22 @@ grid_stride ()
 
 /* ---- element functions, shared by the kernels and the host entry points ---- */
 
-/* The same Philox-4x32-10 as relief_philox4x32 (relief-rng.c), word for word. */
+/* The same Philox-4x32-10 as relief_philox4x32 (relief-rng.c), word for word: on the
+ * device it is cuRAND's own (curand_Philox4x32_10 of the device API, the Random123
+ * generator with the same constants and word order); on the host, for the host entry
+ * points, the same rounds written out. */
 __host__ __device__ inline void
 philox4x32 (uint64_t seed, uint64_t counter, uint32_t out[4])
 {
+#ifdef __CUDA_ARCH__
+  uint4 r = curand_Philox4x32_10 (make_uint4 ((uint32_t) counter, (uint32_t) (counter >> 32), 0u, 0u),
+                                  make_uint2 ((uint32_t) seed, (uint32_t) (seed >> 32)));
+
+  out[0] = r.x;
+  out[1] = r.y;
+  out[2] = r.z;
+  out[3] = r.w;
+#else
   uint32_t c0 = (uint32_t) counter, c1 = (uint32_t) (counter >> 32), c2 = 0, c3 = 0;
   uint32_t k0 = (uint32_t) seed, k1 = (uint32_t) (seed >> 32);
 
@@ -61,6 +74,7 @@ philox4x32 (uint64_t seed, uint64_t counter, uint32_t out[4])
   out[1] = c1;
   out[2] = c2;
   out[3] = c3;
+#endif
 }
 
 __host__ __device__ inline double
