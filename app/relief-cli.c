@@ -33,6 +33,9 @@ typedef struct {
   gint64        last_draw_us;
   const char   *label;
   const char   *backend;        /* what "auto" picked, reported once the work is done */
+  int           n_cells;        /* intdim: the trainings of the whole sweep, baseline included */
+  int           n_seeds;        /* intdim: seeds per dimension */
+  int           cell;           /* intdim: the one running, in sweep order */
 } CliProgress;
 
 static void
@@ -72,7 +75,20 @@ report_backend (CliProgress *p)
 static void
 on_progress (double fraction, gpointer user_data)
 {
-  progress_draw (user_data, fraction, FALSE);
+  CliProgress *p = user_data;
+
+  /* An intdim sweep reports each training's own fraction: one bar spans the whole sweep. */
+  if (p->n_cells > 0)
+    fraction = (p->cell + fraction) / p->n_cells;
+  progress_draw (p, fraction, FALSE);
+}
+
+static void
+on_intdim_cell (int k, int seed, gpointer user_data)
+{
+  CliProgress *p = user_data;
+
+  p->cell = k < 0 ? 0 : 1 + k * p->n_seeds + seed;
 }
 
 static void
@@ -308,8 +324,8 @@ cmd_intdim (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefIntdim) result = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  CliProgress progress = { cancellable, isatty (2), 0, "intdim", NULL };
-  ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress, on_backend_chosen };
+  CliProgress progress = { cancellable, isatty (2), 0, "intdim", NULL, 0, 0, 0 };
+  ReliefJobCallbacks cb = { on_progress, NULL, NULL, NULL, &progress, on_backend_chosen, on_intdim_cell, NULL };
   GOptionEntry entries[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Generator (spiral, moons, circles, xor, gaussians), IDX directory or CSV file"), N_("NAME|DIR|FILE.csv") },
     { "samples", 0, 0, G_OPTION_ARG_INT, &samples, N_("Samples to generate (generators)"), "N" },
@@ -380,6 +396,8 @@ cmd_intdim (int argc, char **argv)
 
   if (status == 0)
     {
+      progress.n_seeds = job.n_seeds;
+      progress.n_cells = job.K * job.n_seeds + 1;
       signal (SIGINT, on_sigint);
       if (!relief_intdim_job_run (&job, &cb, cancellable, &cells_run, &result, &error))
         {
@@ -525,7 +543,7 @@ draw_plot (cairo_t *cr, double width, double height, gpointer user_data)
   if (d->surface)
     relief_figure_surface (cr, width, height, d->surface, d->options);
   else if (d->intdim)
-    relief_figure_intdim (cr, width, height, d->intdim, d->options);
+    relief_figure_intdim (cr, width, height, d->intdim, d->options, NULL);
   else
     relief_figure_run (cr, width, height, d->run, d->options);
 }

@@ -472,6 +472,7 @@ static gboolean
 intdim_matches (const ReliefIntdim *a, const ReliefIntdim *b)
 {
   if (a->K != b->K || a->n_seeds != b->n_seeds || a->spec->n_layers != b->spec->n_layers ||
+      a->spec->activation != b->spec->activation || a->spec->loss != b->spec->loss ||
       g_strcmp0 (a->projection, b->projection) != 0 || g_strcmp0 (a->dataset, b->dataset) != 0 ||
       a->config.optimizer.kind != b->config.optimizer.kind || a->config.optimizer.lr != b->config.optimizer.lr ||
       a->config.batch_size != b->config.batch_size || a->config.epochs != b->config.epochs ||
@@ -481,6 +482,50 @@ intdim_matches (const ReliefIntdim *a, const ReliefIntdim *b)
     if (a->spec->sizes[i] != b->spec->sizes[i])
       return FALSE;
   return memcmp (a->dims, b->dims, sizeof (gint64) * a->K) == 0;
+}
+
+/* The generator settings that shape the data: all of them for a generator, the split for
+ * a CSV file, none for IDX data.  A file that predates them cannot be checked. */
+static gboolean
+intdim_same_data (const ReliefIntdim *old, const ReliefIntdim *id)
+{
+  const ReliefGeneratorParams *a = &old->gen, *b = &id->gen;
+  gboolean same_split = a->seed == b->seed && a->test_fraction == b->test_fraction;
+
+  if (!old->has_gen)
+    return TRUE;
+  if (relief_generator_exists (id->dataset))
+    return same_split && a->n_samples == b->n_samples && a->noise == b->noise && a->n_classes == b->n_classes;
+  return same_split || !(g_str_has_suffix (id->dataset, ".csv") || g_str_has_suffix (id->dataset, ".CSV"));
+}
+
+/* Takes the cells of the sweep already at the output, when it is the same sweep. */
+static gboolean
+intdim_resume (const char *path, double global_baseline, ReliefIntdim **id, GError **error)
+{
+  g_autoptr(ReliefIntdim) old = relief_intdim_load (path, error);
+
+  if (old == NULL)
+    return FALSE;
+  if (!intdim_matches (old, *id))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s holds a sweep with other settings; choose another output"), path);
+      return FALSE;
+    }
+  if (!intdim_same_data (old, *id))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s holds a sweep on other data (samples, noise, classes, data seed or test fraction); "
+                     "choose another output"), path);
+      return FALSE;
+    }
+  old->gen = (*id)->gen;
+  old->has_gen = TRUE;
+  old->global_baseline = global_baseline;
+  relief_intdim_free (*id);
+  *id = g_steal_pointer (&old);
+  return TRUE;
 }
 
 /* d_int90 both ways, over test accuracy when the dataset has a test split. */
@@ -499,7 +544,6 @@ intdim_update_dint90 (ReliefIntdim *id)
 
 typedef struct {
   const ReliefJobCallbacks *cb;
-  double                    base, span;   /* this training's share of the whole sweep */
   ReliefTrainMetrics        last;
 } IntdimContext;
 
@@ -518,7 +562,28 @@ on_intdim_progress (gint64 step, gint64 total_steps, double batch_loss, gpointer
   IntdimContext *ctx = user_data;
 
   if (ctx->cb && ctx->cb->progress && total_steps > 0)
-    ctx->cb->progress (ctx->base + ctx->span * step / total_steps, ctx->cb->user_data);
+    ctx->cb->progress ((double) step / total_steps, ctx->cb->user_data);
+}
+
+static void
+intdim_announce (const ReliefJobCallbacks *cb, int k, int seed)
+{
+  if (cb && cb->intdim_cell)
+    cb->intdim_cell (k, seed, cb->user_data);
+  if (cb && cb->progress)
+    cb->progress (0, cb->user_data);
+}
+
+/* Saves the sweep and shows it. */
+static gboolean
+intdim_commit (const ReliefIntdim *id, const char *path, const ReliefJobCallbacks *cb, ReliefTrainStatus status,
+               GError **error)
+{
+  if (!relief_intdim_save (id, path, error))
+    return FALSE;
+  if (cb && cb->intdim_sweep)
+    cb->intdim_sweep (id, status, cb->user_data);
+  return TRUE;
 }
 
 gboolean
@@ -531,9 +596,8 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefJobCallbacks *cb,
   g_autoptr(ReliefIntdim) id = NULL;
   g_autofree int *sizes = NULL;
   g_autofree float *params = NULL;
-  IntdimContext ctx = { cb, 0, 0, { 0 } };
+  IntdimContext ctx = { cb, { 0 } };
   ReliefTrainCallbacks tcb = { on_intdim_metrics, NULL, on_intdim_progress, &ctx };
-  int total = job->K * job->n_seeds + 1;
   gsize D;
 
   *cells_run = 0;
@@ -559,6 +623,8 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefJobCallbacks *cb,
   id->projection = g_strdup (relief_projection_kind_to_string (job->projection));
   id->dataset = g_strdup (base->dataset);
   id->config = base->train;
+  id->gen = base->gen;
+  id->has_gen = TRUE;
   id->global_baseline = job->global_baseline;
   D = relief_mlp_spec_n_params (id->spec);
   if (job->dims[job->K - 1] > (gint64) D)
@@ -569,23 +635,9 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefJobCallbacks *cb,
       return FALSE;
     }
 
-  if (g_file_test (base->output, G_FILE_TEST_EXISTS))
-    {
-      g_autoptr(ReliefIntdim) old = relief_intdim_load (base->output, error);
-
-      if (old == NULL)
-        return FALSE;
-      if (!intdim_matches (old, id))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("%s holds a sweep with other settings; choose another output"), base->output);
-          return FALSE;
-        }
-      g_clear_pointer (&old->backend, g_free);
-      relief_intdim_free (g_steal_pointer (&id));
-      id = g_steal_pointer (&old);
-      id->global_baseline = job->global_baseline;
-    }
+  if (g_file_test (base->output, G_FILE_TEST_EXISTS) &&
+      !intdim_resume (base->output, job->global_baseline, &id, error))
+    return FALSE;
 
   backend = open_backend (base->backend, cb, error);
   if (backend == NULL)
@@ -593,12 +645,14 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefJobCallbacks *cb,
   g_free (id->backend);
   id->backend = g_strdup (backend->name);
   params = g_new (float, D);
+  if (cb && cb->intdim_sweep)
+    cb->intdim_sweep (id, RELIEF_TRAIN_COMPLETED, cb->user_data);
 
   if (isnan (id->baseline_train_acc))
     {
       ReliefTrainStatus st;
 
-      ctx.span = 1.0 / total;
+      intdim_announce (cb, -1, 0);
       relief_mlp_init_params (id->spec, id->config.seed, params);
       st = relief_train (backend, id->spec, ds, &id->config, params, &tcb, cancellable, error);
       if (st == RELIEF_TRAIN_FAILED)
@@ -608,7 +662,7 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefJobCallbacks *cb,
       id->baseline_train_acc = ctx.last.train_acc;
       id->baseline_test_acc = ctx.last.test_acc;
       (*cells_run)++;
-      if (!relief_intdim_save (id, base->output, error))
+      if (!intdim_commit (id, base->output, cb, st, error))
         return FALSE;
     }
 
@@ -624,7 +678,7 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefJobCallbacks *cb,
         if (!isnan (id->train_acc[cell]))
           continue;
         config.seed = id->config.seed + (guint64) s;
-        ctx.base = (double) (cell + 1) / total;
+        intdim_announce (cb, k, s);
         proj = relief_projection_new (backend, job->projection, D, (gsize) id->dims[k], config.seed, error);
         if (proj == NULL)
           return FALSE;
@@ -640,7 +694,7 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefJobCallbacks *cb,
         id->final_loss[cell] = res.train_loss;
         (*cells_run)++;
         intdim_update_dint90 (id);
-        if (!relief_intdim_save (id, base->output, error))
+        if (!intdim_commit (id, base->output, cb, st, error))
           return FALSE;
       }
   intdim_update_dint90 (id);

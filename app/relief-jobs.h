@@ -51,6 +51,13 @@ typedef struct {
   gpointer user_data;
   /* Which backend "auto" picked; may be NULL. */
   void (*backend_chosen) (const char *name, gpointer user_data);
+  /* An intdim sweep announces each training before it starts: k indexes the dims and seed
+   * counts from 0; k == -1 is the baseline.  progress then reports that training's fraction. */
+  void (*intdim_cell)  (int k, int seed, gpointer user_data);
+  /* The sweep so far: once set up (with the cells of a resumed file), then after the
+   * baseline and after each cell, with the status of the training that just ended
+   * (RELIEF_TRAIN_COMPLETED for the first call). */
+  void (*intdim_sweep) (const ReliefIntdim *sweep, ReliefTrainStatus status, gpointer user_data);
 } ReliefJobCallbacks;
 
 void     relief_train_job_init_defaults (ReliefTrainJob *job);
@@ -82,7 +89,8 @@ typedef struct {
 gboolean relief_parse_dims (const char *text, gint64 **dims, int *K, GError **error);
 
 /* Trains the baseline, then every (d, seed) cell not already in the output, saving the
- * sweep after each; an output with other settings is an error.  *cells_run counts the
+ * sweep after each; an output with other settings (model, training, projection, dims or
+ * the data set's generator settings) is an error.  *cells_run counts the
  * trainings done by this call (baseline included).  On success *result holds the sweep. */
 gboolean relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefJobCallbacks *cb,
                                 GCancellable *cancellable, int *cells_run, ReliefIntdim **result,

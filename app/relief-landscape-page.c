@@ -650,8 +650,6 @@ static void
 on_export_response (GtkNativeDialog *dialog, int response, ReliefLandscapePage *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
   ExportData data = { self->surface };
 
   if (response == GTK_RESPONSE_ACCEPT && self->surface)
@@ -669,17 +667,7 @@ on_export_response (GtkNativeDialog *dialog, int response, ReliefLandscapePage *
           data.options.path_marker = (int) gtk_range_get_value (self->trajectory_scale);
         }
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      path = g_file_get_path (file);
-      if (!relief_plot_export_supported (path))
-        report_error (self, _("Cannot export"), _("Choose a file name ending in .pdf, .svg or .png"));
-      else if (!relief_plot_export (path, 432, 324, 300, draw_surface_figure, &data, &error))
-        report_error (self, _("Cannot export"), error->message);
-      else
-        {
-          g_autofree char *basename = g_file_get_basename (file);
-          g_autofree char *message = g_strdup_printf (_("Exported %s"), basename);
-          relief_page_toast (GTK_WIDGET (self), message);
-        }
+      relief_page_export_figure (GTK_WIDGET (self), self->status_label, file, 432, 324, draw_surface_figure, &data);
     }
   g_object_unref (dialog);
 }

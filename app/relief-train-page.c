@@ -356,25 +356,16 @@ static void
 on_export_response (GtkNativeDialog *dialog, int response, ReliefTrainPage *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(ReliefRun) run = NULL;
   g_autoptr(GError) error = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      path = g_file_get_path (file);
-      if (!relief_plot_export_supported (path))
-        report_error (self, _("Cannot export"), _("Choose a file name ending in .pdf, .svg or .png"));
-      else if ((run = relief_run_load (self->run_path, FALSE, &error)) == NULL ||
-               !relief_plot_export (path, 648, 252, 300, draw_run_figure, run, &error))
+      if ((run = relief_run_load (self->run_path, FALSE, &error)) == NULL)
         report_error (self, _("Cannot export"), error->message);
       else
-        {
-          g_autofree char *basename = g_file_get_basename (file);
-          g_autofree char *message = g_strdup_printf (_("Exported %s"), basename);
-          relief_page_toast (GTK_WIDGET (self), message);
-        }
+        relief_page_export_figure (GTK_WIDGET (self), self->status_label, file, 648, 252, draw_run_figure, run);
     }
   g_object_unref (dialog);
 }
@@ -414,18 +405,27 @@ on_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
   gtk_label_set_text (self->readout_label, text);
 }
 
-/* Each generator has its own sensible noise and class count. */
+static void
+set_row_sensitive (GtkWidget *row_child, gboolean sensitive)
+{
+  gtk_widget_set_sensitive (gtk_widget_get_ancestor (row_child, ADW_TYPE_ACTION_ROW), sensitive);
+}
+
+/* Each generator has its own sensible noise and class count; installed data sets have neither. */
 static void
 on_dataset_changed (AdwComboRow *row, GParamSpec *pspec, ReliefTrainPage *self)
 {
   const char *name = combo_string (row);
   ReliefGeneratorParams params;
+  gboolean generated = relief_generator_exists (name);
   gboolean has_classes = g_str_equal (name, "spiral") || g_str_equal (name, "gaussians");
 
   relief_generator_defaults (name, &params);
   gtk_spin_button_set_value (self->noise_spin, params.noise);
   gtk_spin_button_set_value (self->classes_spin, params.n_classes);
-  gtk_widget_set_sensitive (gtk_widget_get_ancestor (GTK_WIDGET (self->classes_spin), ADW_TYPE_ACTION_ROW), has_classes);
+  set_row_sensitive (GTK_WIDGET (self->samples_spin), generated);
+  set_row_sensitive (GTK_WIDGET (self->noise_spin), generated);
+  set_row_sensitive (GTK_WIDGET (self->classes_spin), has_classes);
 }
 
 static void
@@ -502,6 +502,11 @@ relief_train_page_init (ReliefTrainPage *self)
   for (int i = 0; i < N_SERIES; i++)
     self->series[i] = g_array_new (FALSE, FALSE, sizeof (double));
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
+  {
+    g_autoptr(GtkStringList) datasets = relief_dataset_list_new ();
+
+    adw_combo_row_set_model (self->dataset_row, G_LIST_MODEL (datasets));
+  }
   adw_combo_row_set_selected (self->optimizer_row, 3);
   g_signal_connect (self->dataset_row, "notify::selected", G_CALLBACK (on_dataset_changed), self);
   on_dataset_changed (self->dataset_row, NULL, self);

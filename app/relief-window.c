@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 
+#include "relief-datasets.h"
+#include "relief-dimension-page.h"
 #include "relief-landscape-page.h"
 #include "relief-train-page.h"
 #include "relief-window.h"
@@ -15,6 +17,7 @@ struct _ReliefWindow {
   AdwViewStack        *stack;
   ReliefTrainPage     *train_page;
   ReliefLandscapePage *landscape_page;
+  ReliefDimensionPage *dimension_page;
 };
 
 G_DEFINE_FINAL_TYPE (ReliefWindow, relief_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -27,19 +30,16 @@ on_run_finished (ReliefTrainPage *page, const char *path, const char *status, Re
   adw_view_stack_set_visible_child_name (self->stack, "landscape");
 }
 
-static gboolean
-on_landscape_visible (ReliefWindow *self)
-{
-  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "landscape") == 0;
-}
-
 static void
 action_export (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReliefWindow *self = RELIEF_WINDOW (widget);
+  const char *visible = adw_view_stack_get_visible_child_name (self->stack);
 
-  if (on_landscape_visible (self))
+  if (g_strcmp0 (visible, "landscape") == 0)
     relief_landscape_page_export (self->landscape_page);
+  else if (g_strcmp0 (visible, "dimension") == 0)
+    relief_dimension_page_export (self->dimension_page);
   else
     relief_train_page_export (self->train_page);
 }
@@ -60,6 +60,7 @@ action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   relief_train_page_cancel (self->train_page);
   relief_landscape_page_cancel (self->landscape_page);
+  relief_dimension_page_cancel (self->dimension_page);
 }
 
 static void
@@ -69,12 +70,14 @@ relief_window_class_init (ReliefWindowClass *klass)
 
   g_type_ensure (RELIEF_TYPE_TRAIN_PAGE);
   g_type_ensure (RELIEF_TYPE_LANDSCAPE_PAGE);
+  g_type_ensure (RELIEF_TYPE_DIMENSION_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ReliefWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ReliefWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ReliefWindow, train_page);
   gtk_widget_class_bind_template_child (widget_class, ReliefWindow, landscape_page);
+  gtk_widget_class_bind_template_child (widget_class, ReliefWindow, dimension_page);
 
   gtk_widget_class_install_action (widget_class, "win.export", NULL, action_export);
   gtk_widget_class_install_action (widget_class, "win.train", NULL, action_train);
@@ -133,6 +136,12 @@ GtkWidget *
 relief_window_get_landscape_page (ReliefWindow *self)
 {
   return GTK_WIDGET (self->landscape_page);
+}
+
+GtkWidget *
+relief_window_get_dimension_page (ReliefWindow *self)
+{
+  return GTK_WIDGET (self->dimension_page);
 }
 
 char *
@@ -209,4 +218,40 @@ relief_page_toast (GtkWidget *page, const char *message)
 
   if (window)
     relief_window_toast (window, message);
+}
+
+void
+relief_page_export_figure (GtkWidget *page, GtkLabel *status, GFile *file, double width, double height,
+                           ReliefDrawFunc draw, gpointer data)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL || !relief_plot_export_supported (path))
+    relief_page_report_error (page, status, _("Cannot export"), _("Choose a file name ending in .pdf, .svg or .png"));
+  else if (!relief_plot_export (path, width, height, 300, draw, data, &error))
+    relief_page_report_error (page, status, _("Cannot export"), error->message);
+  else
+    {
+      message = g_strdup_printf (_("Exported %s"), basename);
+      relief_page_toast (page, message);
+    }
+}
+
+GtkStringList *
+relief_dataset_list_new (void)
+{
+  GtkStringList *list = gtk_string_list_new ((const char * const *) relief_generator_names ());
+  const char * const *installed = relief_dataset_installed_names ();
+
+  for (int i = 0; installed[i] != NULL; i++)
+    {
+      g_autofree char *dir = relief_dataset_find_installed (installed[i]);
+
+      if (dir != NULL)
+        gtk_string_list_append (list, installed[i]);
+    }
+  return list;
 }

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "relief-application.h"
+#include "relief-plot.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,7 @@ void          relief_window_toast          (ReliefWindow *self, const char *mess
 void          relief_window_report_error   (ReliefWindow *self, const char *heading, const char *message);
 GtkWidget    *relief_window_get_train_page     (ReliefWindow *self);
 GtkWidget    *relief_window_get_landscape_page (ReliefWindow *self);
+GtkWidget    *relief_window_get_dimension_page (ReliefWindow *self);
 /* Where the window keeps the runs and surfaces it makes (created on demand). */
 char         *relief_window_new_work_path  (const char *kind, const char *suffix, GError **error);
 
@@ -26,5 +28,12 @@ void          relief_page_toast        (GtkWidget *page, const char *message);
 
 /* A save dialog for figures, with PDF, SVG and PNG filters. */
 GtkFileChooserNative *relief_figure_chooser_new (GtkWidget *parent, const char *title, const char *default_name);
+/* Writes the figure drawn by draw to file (PDF, SVG or PNG by its extension; width x height
+ * points, PNG at 300 dpi): a toast when done, else the error as relief_page_report_error. */
+void          relief_page_export_figure (GtkWidget *page, GtkLabel *status, GFile *file, double width, double height,
+                                         ReliefDrawFunc draw, gpointer data);
+
+/* The data sets the pages offer: the generators, then the installed ones (mnist, ...). */
+GtkStringList *relief_dataset_list_new (void);
 
 G_END_DECLS

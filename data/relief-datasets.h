@@ -51,6 +51,8 @@ ReliefDataset *relief_dataset_load_csv (const char *path, const char *label_colu
  * the user's data folder relief/datasets/NAME (where build-aux/relief-setup.sh puts them),
  * or a system data folder's datasets/NAME (Debian's dataset-* packages). NULL if none. */
 char          *relief_dataset_find_installed (const char *name);
+/* The names relief_dataset_find_installed knows, NULL-terminated: mnist, fashion-mnist. */
+const char * const *relief_dataset_installed_names (void);
 
 /* What `relief train --dataset` takes: a generator name, an installed data set's name, an
  * IDX directory or a .csv file.

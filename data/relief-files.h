@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include "relief-dataset.h"
+#include "relief-datasets.h"
 #include "relief-mlp.h"
 #include "relief-train.h"
 
@@ -126,11 +127,14 @@ typedef struct {
   char          *backend;
   ReliefMlpSpec *spec;
   ReliefTrainConfig config;         /* seed: the baseline's; cell s uses seed + s */
+  ReliefGeneratorParams gen;        /* the data set's generator settings, when has_gen */
+  gboolean       has_gen;           /* FALSE for files written before they were recorded */
 } ReliefIntdim;
 
 /* Accuracies, losses and d_int90 NaN-filled; strings and spec NULL. */
 ReliefIntdim *relief_intdim_new  (int K, int n_seeds);
 void          relief_intdim_free (ReliefIntdim *id);
+ReliefIntdim *relief_intdim_copy (const ReliefIntdim *id);
 gboolean      relief_intdim_save (const ReliefIntdim *id, const char *path, GError **error);
 ReliefIntdim *relief_intdim_load (const char *path, GError **error);
 

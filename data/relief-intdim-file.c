@@ -49,6 +49,23 @@ relief_intdim_free (ReliefIntdim *id)
   g_free (id);
 }
 
+ReliefIntdim *
+relief_intdim_copy (const ReliefIntdim *id)
+{
+  ReliefIntdim *copy = g_memdup2 (id, sizeof *id);
+  gsize cells = (gsize) id->K * id->n_seeds * sizeof (double);
+
+  copy->dims = g_memdup2 (id->dims, id->K * sizeof (gint64));
+  copy->train_acc = g_memdup2 (id->train_acc, cells);
+  copy->test_acc = g_memdup2 (id->test_acc, cells);
+  copy->final_loss = g_memdup2 (id->final_loss, cells);
+  copy->projection = g_strdup (id->projection);
+  copy->dataset = g_strdup (id->dataset);
+  copy->backend = g_strdup (id->backend);
+  copy->spec = id->spec ? relief_mlp_spec_copy (id->spec) : NULL;
+  return copy;
+}
+
 /* Scalars are one-element datasets so that NaN ("not yet known") is stored as data. */
 static gboolean
 write_scalar (hid_t file, const char *name, double value, GError **error)
@@ -56,6 +73,16 @@ write_scalar (hid_t file, const char *name, double value, GError **error)
   hsize_t one[1] = { 1 };
 
   return relief_h5_write_dataset (file, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, one, &value, error);
+}
+
+static gboolean
+write_generator (hid_t file, const ReliefGeneratorParams *gen, GError **error)
+{
+  return relief_h5_write_int_attr (file, "samples", gen->n_samples, error) &&
+         relief_h5_write_double_attr (file, "noise", gen->noise, error) &&
+         relief_h5_write_int_attr (file, "classes", gen->n_classes, error) &&
+         relief_h5_write_uint_attr (file, "data_seed", gen->seed, error) &&
+         relief_h5_write_double_attr (file, "test_fraction", gen->test_fraction, error);
 }
 
 static gboolean
@@ -76,6 +103,7 @@ write_intdim (hid_t file, const ReliefIntdim *id, GError **error)
          relief_h5_write_uint_attr (file, "seed", c->seed, error) &&
          relief_h5_write_int_attr (file, "n_seeds", id->n_seeds, error) &&
          relief_h5_write_double_attr (file, "global_baseline", id->global_baseline, error) &&
+         (!id->has_gen || write_generator (file, &id->gen, error)) &&
          relief_h5_write_model (file, id->spec, error) &&
          relief_h5_write_dataset (file, "dims", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, k, id->dims, error) &&
          relief_h5_write_dataset (file, "train_acc", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, grid, id->train_acc,
@@ -175,6 +203,32 @@ read_scalar (hid_t file, const char *name, double *out, GError **error)
   return TRUE;
 }
 
+/* Optional: files written before the generator settings were recorded lack them. */
+static gboolean
+read_generator (hid_t file, ReliefIntdim *id, GError **error)
+{
+  ReliefGeneratorParams *gen = &id->gen;
+  gint64 samples, classes;
+
+  if (!relief_h5_has_attr (file, "samples"))
+    return TRUE;
+  if (!relief_h5_read_int_attr (file, "samples", &samples, error) ||
+      !relief_h5_read_double_attr (file, "noise", &gen->noise, error) ||
+      !relief_h5_read_int_attr (file, "classes", &classes, error) ||
+      !relief_h5_read_uint_attr (file, "data_seed", &gen->seed, error) ||
+      !relief_h5_read_double_attr (file, "test_fraction", &gen->test_fraction, error))
+    return FALSE;
+  if (samples < 0 || samples > G_MAXINT || classes < 0 || classes > G_MAXINT)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Malformed samples or classes"));
+      return FALSE;
+    }
+  gen->n_samples = (int) samples;
+  gen->n_classes = (int) classes;
+  id->has_gen = TRUE;
+  return TRUE;
+}
+
 static gboolean
 read_settings (hid_t file, ReliefIntdim *id, GError **error)
 {
@@ -192,7 +246,8 @@ read_settings (hid_t file, ReliefIntdim *id, GError **error)
       !relief_h5_read_int_attr (file, "batch_size", &batch_size, error) ||
       !relief_h5_read_int_attr (file, "epochs", &epochs, error) ||
       !relief_h5_read_uint_attr (file, "seed", &c->seed, error) ||
-      !relief_h5_read_double_attr (file, "global_baseline", &id->global_baseline, error))
+      !relief_h5_read_double_attr (file, "global_baseline", &id->global_baseline, error) ||
+      !read_generator (file, id, error))
     return FALSE;
   if (batch_size < 1 || batch_size > G_MAXINT || epochs < 1 || epochs > G_MAXINT)
     {

@@ -504,6 +504,12 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
 
 static const char * const installed_names[] = { "mnist", "fashion-mnist", NULL };
 
+const char * const *
+relief_dataset_installed_names (void)
+{
+  return installed_names;
+}
+
 char *
 relief_dataset_find_installed (const char *name)
 {

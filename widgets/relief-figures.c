@@ -218,14 +218,80 @@ relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *ru
   draw_panel (cr, half, top, width - half, height - top, &acc_spec);
 }
 
+/* The accuracies the figure shows: test accuracy when the dataset had a test split. */
+static const double *
+intdim_shown_acc (const ReliefIntdim *id)
+{
+  return isnan (id->baseline_test_acc) ? id->train_acc : id->test_acc;
+}
+
+static gboolean
+intdim_log_x (const ReliefIntdim *id)
+{
+  return id->dims[id->K - 1] > 20 * id->dims[0];
+}
+
+static double
+intdim_x (const ReliefIntdim *id, double d)
+{
+  return intdim_log_x (id) ? log10 (d) : d;
+}
+
+gboolean
+relief_figure_intdim_hit (const ReliefIntdim *id, const ReliefPlotFrame *frame, double px, double py,
+                          double radius, int *k, int *seed)
+{
+  const double *acc = intdim_shown_acc (id);
+  double best = radius * radius;
+  gboolean found = FALSE;
+
+  for (int i = 0; i < id->K; i++)
+    for (int s = 0; s < id->n_seeds; s++)
+      {
+        double v = acc[i * id->n_seeds + s], cx, cy, d2;
+
+        if (isnan (v))
+          continue;
+        relief_plot_frame_from_data (frame, intdim_x (id, (double) id->dims[i]), 100 * v, &cx, &cy);
+        d2 = (cx - px) * (cx - px) + (cy - py) * (cy - py);
+        if (d2 <= best)
+          {
+            best = d2;
+            *k = i;
+            *seed = s;
+            found = TRUE;
+          }
+      }
+  return found;
+}
+
+/* Every seed's dot inside the axes, not only the mean: matplotlib's 5% margins around all. */
+static void
+intdim_y_limits (const ReliefIntdim *id, const double *acc, double baseline, double *ymin, double *ymax)
+{
+  double lo = isnan (baseline) ? INFINITY : 0.9 * baseline, hi = isnan (baseline) ? -INFINITY : baseline;
+
+  for (int i = 0; i < id->K * id->n_seeds; i++)
+    if (!isnan (acc[i]))
+      {
+        lo = MIN (lo, 100 * acc[i]);
+        hi = MAX (hi, 100 * acc[i]);
+      }
+  if (lo < hi)
+    {
+      *ymin = lo - 0.05 * (hi - lo);
+      *ymax = hi + 0.05 * (hi - lo);
+    }
+}
+
 void
 relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntdim *id,
-                      const ReliefFigureOptions *opt)
+                      const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out)
 {
   gboolean test = !isnan (id->baseline_test_acc);
-  const double *acc = test ? id->test_acc : id->train_acc;
+  const double *acc = intdim_shown_acc (id);
   double baseline = 100 * (test ? id->baseline_test_acc : id->baseline_train_acc);
-  gboolean log_x = id->dims[id->K - 1] > 20 * id->dims[0];
+  gboolean log_x = intdim_log_x (id);
   g_autofree double *x = g_new (double, id->K);
   g_autofree double *mean = g_new (double, id->K);
   double ends[2], base_y[2], ninety_y[2];
@@ -239,7 +305,7 @@ relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntd
       double sum = 0;
       int n = 0;
 
-      x[k] = log_x ? log10 ((double) id->dims[k]) : (double) id->dims[k];
+      x[k] = intdim_x (id, (double) id->dims[k]);
       for (int s = 0; s < id->n_seeds; s++)
         if (!isnan (acc[k * id->n_seeds + s]))
           sum += 100 * acc[k * id->n_seeds + s], n++;
@@ -260,6 +326,7 @@ relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntd
   spec.n_series = isnan (baseline) ? 1 : 3;
   spec.series = series;
   spec.legend = TRUE;
+  intdim_y_limits (id, acc, baseline, &spec.ymin, &spec.ymax);
 
   top = draw_figure_title (cr, width, opt->title);
   cairo_save (cr);
@@ -283,7 +350,7 @@ relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntd
 
   if (!isnan (id->dint90_individual_mean) && id->dint90_individual_mean > 0)
     {
-      double dx = log_x ? log10 (id->dint90_individual_mean) : id->dint90_individual_mean, px, py;
+      double dx = intdim_x (id, id->dint90_individual_mean), px, py;
 
       relief_plot_frame_from_data (&frame, dx, 0.9 * baseline, &px, &py);
       cairo_set_source_rgb (cr, 0.8, 0.2, 0.2);
@@ -302,4 +369,10 @@ relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntd
       }
     }
   cairo_restore (cr);
+  if (frame_out)
+    {
+      *frame_out = frame;
+      frame_out->py += top;
+      frame_out->cby += top;
+    }
 }

@@ -52,8 +52,13 @@ void relief_figure_run (cairo_t *cr, double width, double height, const ReliefRu
 
 /* Test accuracy (%) against the subspace dimension d (train accuracy when the dataset had
  * no test split): the mean over seeds as a line, each seed as dots, the baseline and its
- * 90% dashed, the individual d_int90 marked; d on a log10 axis when the dims span > 20x. */
+ * 90% dashed, the individual d_int90 marked; d on a log10 axis when the dims span > 20x.
+ * frame_out (may be NULL) receives where the data area ended up. */
 void relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntdim *id,
-                           const ReliefFigureOptions *opt);
+                           const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out);
+/* The run cell whose dot is nearest (px, py) in the figure's frame, within radius device
+ * units: its dimension index k and seed.  FALSE when none is that near. */
+gboolean relief_figure_intdim_hit (const ReliefIntdim *id, const ReliefPlotFrame *frame, double px, double py,
+                                   double radius, int *k, int *seed);
 
 G_END_DECLS

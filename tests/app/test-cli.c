@@ -288,6 +288,17 @@ test_intdim (void)
   g_assert_cmpint (run_relief ("intdim --dataset gaussians --samples 300 --hidden 8 --dims 2,8 --seeds 2 "
                                "--epochs 3 -o id.h5", &err), ==, 2);
   g_assert_nonnull (strstr (err, "other settings"));
+
+  /* So is the same sweep on other generated data, which would mix two data sets. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("intdim --dataset gaussians --samples 400 --hidden 8 --projection dense "
+                               "--dims 2,8,32 --seeds 2 --epochs 3 -o id.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "other data"));
+  g_clear_pointer (&id, relief_intdim_free);
+  id = relief_intdim_load (id_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (id->has_gen);
+  g_assert_cmpint (id->gen.n_samples, ==, 300);
 }
 
 static void

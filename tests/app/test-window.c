@@ -1,9 +1,11 @@
 /* The window under a display: it opens on the built-in default, trains it, and shows its
- * landscape, without the main loop ever waiting on the work. */
-#include <gtk/gtk.h>
+ * landscape; it sweeps subspaces for the intrinsic dimension; all without the main loop
+ * ever waiting on the work. */
+#include <adwaita.h>
 #include <math.h>
 
 #include "relief-application.h"
+#include "relief-dimension-page.h"
 #include "relief-files.h"
 #include "relief-landscape-page.h"
 #include "relief-train-page.h"
@@ -92,6 +94,128 @@ landscape_started (gpointer data)
   return relief_landscape_page_is_running (data);
 }
 
+static gboolean
+sweep_idle (gpointer data)
+{
+  return !relief_dimension_page_is_running (data);
+}
+
+static int
+cells_done (const ReliefIntdim *id)
+{
+  int done = 0;
+
+  for (int i = 0; i < id->K * id->n_seeds; i++)
+    done += !isnan (id->train_acc[i]);
+  return done;
+}
+
+/* The baseline and one cell are in, so a cancel leaves something to keep. */
+static gboolean
+sweep_started (gpointer data)
+{
+  const ReliefIntdim *id = relief_dimension_page_get_sweep (data);
+
+  return !relief_dimension_page_is_running (data) || (id != NULL && cells_done (id) >= 1);
+}
+
+static gboolean
+figure_drawn (gpointer data)
+{
+  ReliefPlotFrame frame;
+
+  return relief_dimension_page_get_plot_frame (data, &frame) && frame.pw > 0 && frame.ph > 0;
+}
+
+/* The sweep's settings, as a user types them. */
+static void
+set_sweep (ReliefDimensionPage *page, const char *dims, int samples, int epochs)
+{
+  GObject *dims_row = gtk_widget_get_template_child (GTK_WIDGET (page), RELIEF_TYPE_DIMENSION_PAGE, "dims_row");
+  const char *spins[] = { "samples_spin", "epochs_spin", "seeds_spin" };
+  const int values[] = { samples, epochs, 1 };
+
+  gtk_editable_set_text (GTK_EDITABLE (dims_row), dims);
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                                               RELIEF_TYPE_DIMENSION_PAGE, spins[i])),
+                               values[i]);
+}
+
+static void
+check_complete (const ReliefIntdim *id, int K)
+{
+  g_assert_nonnull (id);
+  g_assert_cmpint (id->K, ==, K);
+  g_assert_true (isfinite (id->baseline_test_acc));
+  g_assert_cmpint (cells_done (id), ==, K * id->n_seeds);
+}
+
+/* A tiny sweep runs to the end and draws; bad dims are refused; a file of another kind is
+ * refused and the sweep's own file opens. */
+static void
+check_dimension_sweep (ReliefDimensionPage *page, const char *run_path)
+{
+  GtkWidget *dims_row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), RELIEF_TYPE_DIMENSION_PAGE,
+                                                                   "dims_row"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  set_sweep (page, "8,4", 300, 3);
+  g_assert_true (gtk_widget_has_css_class (dims_row, "error"));
+  relief_dimension_page_run (page);
+  g_assert_false (relief_dimension_page_is_running (page));
+
+  set_sweep (page, "2,8,32", 300, 3);
+  g_assert_false (gtk_widget_has_css_class (dims_row, "error"));
+  relief_dimension_page_run (page);
+  g_assert_true (relief_dimension_page_is_running (page));
+  g_assert_true (iterate_until (sweep_idle, page));
+  check_complete (relief_dimension_page_get_sweep (page), 3);
+  g_assert_true (iterate_until (figure_drawn, page));
+  path = g_strdup (relief_dimension_page_get_sweep_path (page));
+  {
+    g_autoptr(ReliefIntdim) saved = relief_intdim_load (path, &error);
+
+    g_assert_no_error (error);
+    check_complete (saved, 3);
+  }
+
+  g_assert_false (relief_dimension_page_open (page, run_path));
+  g_assert_true (relief_dimension_page_open (page, path));
+  check_complete (relief_dimension_page_get_sweep (page), 3);
+}
+
+/* A cancelled sweep keeps what ran, and Run continues it in the same file. */
+static void
+check_dimension_cancel (ReliefDimensionPage *page)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  double baseline;
+
+  set_sweep (page, "2:60:2", 1000, 50);
+  relief_dimension_page_run (page);
+  g_assert_true (iterate_until (sweep_started, page));
+  relief_dimension_page_cancel (page);
+  g_assert_true (iterate_until (sweep_idle, page));
+  path = g_strdup (relief_dimension_page_get_sweep_path (page));
+  {
+    g_autoptr(ReliefIntdim) saved = relief_intdim_load (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (cells_done (saved), >=, 1);
+    g_assert_cmpint (cells_done (saved), <, saved->K);
+    baseline = saved->baseline_test_acc;
+  }
+
+  relief_dimension_page_run (page);
+  g_assert_cmpstr (relief_dimension_page_get_sweep_path (page), ==, path);
+  g_assert_true (iterate_until (sweep_idle, page));
+  check_complete (relief_dimension_page_get_sweep (page), 30);
+  g_assert_cmpfloat (relief_dimension_page_get_sweep (page)->baseline_test_acc, ==, baseline);
+}
+
 static void
 test_default_session (void)
 {
@@ -100,6 +224,7 @@ test_default_session (void)
   ReliefWindow *window;
   ReliefTrainPage *train;
   ReliefLandscapePage *landscape;
+  ReliefDimensionPage *dimension;
   double loss, acc;
   int total = 0;
 
@@ -151,6 +276,14 @@ test_default_session (void)
     g_assert_cmpstr (run->status, ==, "cancelled");
     g_assert_cmpint (run->n_snapshots, >=, 1);
   }
+
+  /* The Dimension view sweeps subspaces in the background. */
+  dimension = RELIEF_DIMENSION_PAGE (relief_window_get_dimension_page (window));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_ancestor (GTK_WIDGET (dimension),
+                                                                                  ADW_TYPE_VIEW_STACK)),
+                                         "dimension");
+  check_dimension_sweep (dimension, relief_train_page_get_run_path (train));
+  check_dimension_cancel (dimension);
 
   /* The work never held the main loop for long. */
   g_test_message ("longest main-loop iteration: %.1f ms", longest_iteration_us / 1000.0);

@@ -36,6 +36,10 @@ test_round_trip (void)
   id->config.batch_size = 16;
   id->config.optimizer.lr = 0.25f;
   id->config.seed = 42;
+  relief_generator_defaults ("gaussians", &id->gen);
+  id->gen.n_samples = 300;
+  id->gen.seed = 7;
+  id->has_gen = TRUE;
 
   g_assert_true (relief_intdim_save (id, path, &error));
   g_assert_no_error (error);
@@ -76,6 +80,31 @@ test_round_trip (void)
   g_assert_cmpint (back->config.batch_size, ==, 16);
   g_assert_cmpfloat (back->config.optimizer.lr, ==, 0.25f);
   g_assert_cmpuint (back->config.seed, ==, 42);
+  g_assert_true (back->has_gen);
+  g_assert_cmpint (back->gen.n_samples, ==, 300);
+  g_assert_cmpfloat (back->gen.noise, ==, id->gen.noise);
+  g_assert_cmpint (back->gen.n_classes, ==, id->gen.n_classes);
+  g_assert_cmpuint (back->gen.seed, ==, 7);
+  g_assert_cmpfloat (back->gen.test_fraction, ==, id->gen.test_fraction);
+
+  /* A copy is deep: it outlives its original. */
+  {
+    g_autoptr (ReliefIntdim) copy = relief_intdim_copy (back);
+
+    g_clear_pointer (&back, relief_intdim_free);
+    g_assert_cmpint (copy->dims[2], ==, 32);
+    g_assert_cmpfloat (copy->test_acc[4], ==, 0.8);
+    g_assert_cmpstr (copy->dataset, ==, "gaussians");
+    g_assert_cmpint (copy->spec->sizes[1], ==, 8);
+  }
+
+  /* Files written before the generator settings were recorded still load, without them. */
+  id->has_gen = FALSE;
+  g_clear_pointer (&back, relief_intdim_free);
+  g_assert_true (relief_intdim_save (id, path, &error));
+  back = relief_intdim_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (back->has_gen);
 
   g_assert_cmpint (g_unlink (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);

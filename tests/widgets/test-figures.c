@@ -1,4 +1,4 @@
-/* Tests of the surface and run figures on hand-built surfaces and runs. */
+/* Tests of the surface, run and sweep figures on hand-built surfaces, runs and sweeps. */
 #include "relief-figures.h"
 
 #include <math.h>
@@ -351,6 +351,47 @@ test_run (void)
   g_assert_cmpint (titled.non_white, >, 0);
 }
 
+/* The figure of a half-run sweep reports its frame, holds every dot, and a dot there is found
+ * under the pointer. */
+static void
+test_intdim_hit (void)
+{
+  g_autoptr(ReliefIntdim) id = relief_intdim_new (4, 2);
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  cairo_t *cr = cairo_create (s);
+  ReliefFigureOptions opt;
+  ReliefPlotFrame frame;
+  double px, py;
+  int k = -1, seed = -1;
+
+  for (int i = 0; i < 4; i++)
+    id->dims[i] = 4 << (2 * i);     /* 4 .. 256: a log axis */
+  id->test_acc[0] = 0.4, id->test_acc[1] = 0.1;
+  id->test_acc[2] = 0.8, id->test_acc[3] = 0.9;
+  id->test_acc[4] = 0.95;
+  id->baseline_test_acc = 0.97;
+  relief_figure_options_init (&opt);
+  opt.title = "Sweep";
+  relief_figure_intdim (cr, W, H, id, &opt, &frame);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpfloat (frame.py, >, 20);
+  g_assert_cmpfloat (frame.xmin, <, log10 (4));
+  g_assert_cmpfloat (frame.xmax, >, log10 (64));
+  /* Every seed's dot is inside, not only the mean's line. */
+  g_assert_cmpfloat (frame.ymin, <, 10);
+
+  relief_plot_frame_from_data (&frame, log10 (16), 90, &px, &py);
+  g_assert_true (relief_figure_intdim_hit (id, &frame, px + 2, py - 2, 8, &k, &seed));
+  g_assert_cmpint (k, ==, 1);
+  g_assert_cmpint (seed, ==, 1);
+  /* Cells not run have no dot. */
+  relief_plot_frame_from_data (&frame, log10 (256), 90, &px, &py);
+  g_assert_false (relief_figure_intdim_hit (id, &frame, px, py, 8, &k, &seed));
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -360,5 +401,6 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/surface-1d", test_surface_1d);
   g_test_add_func ("/figures/surface-kinds", test_surface_kinds);
   g_test_add_func ("/figures/run", test_run);
+  g_test_add_func ("/figures/intdim-hit", test_intdim_hit);
   return g_test_run ();
 }
