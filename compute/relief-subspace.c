@@ -647,10 +647,7 @@ relief_projection_explicit (ReliefProjection *proj, float *p_host, GError **erro
 typedef struct {
   ReliefBackend *backend;
   ReliefMlp     *mlp;
-  float         *x_train;
-  int32_t       *y_train;
-  float         *x_batch;
-  int32_t       *y_batch;
+  ReliefBatcher *batcher;
   float         *theta0;
   float         *theta;
   float         *grad;
@@ -658,21 +655,19 @@ typedef struct {
   float         *z_before;   /* z before the last update, kept on divergence */
   float         *g_z;
   float         *state;
-  int           *perm;
 } SubspaceRun;
 
 static void
 subspace_run_clear (SubspaceRun *run)
 {
   ReliefBackend *be = run->backend;
-  gpointer buffers[] = { run->x_train, run->y_train, run->x_batch, run->y_batch, run->theta0, run->theta,
-                         run->grad, run->z, run->z_before, run->g_z, run->state };
+  gpointer buffers[] = { run->theta0, run->theta, run->grad, run->z, run->z_before, run->g_z, run->state };
 
   for (guint i = 0; i < G_N_ELEMENTS (buffers); i++)
     if (buffers[i] != NULL)
       be->free (be, buffers[i]);
+  g_clear_pointer (&run->batcher, relief_batcher_free);
   g_clear_pointer (&run->mlp, relief_mlp_free);
-  g_free (run->perm);
 }
 
 static gboolean
@@ -686,26 +681,13 @@ static gboolean
 check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
               const ReliefProjection *proj, GError **error)
 {
-  if (!relief_dataset_validate (ds, error))
+  if (!relief_train_check_inputs (spec, ds, config, error))
     return FALSE;
-  if (spec->sizes[0] != ds->n_features || spec->sizes[spec->n_layers] != ds->n_classes)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("The model maps %d inputs to %d outputs but the data set has %d features and %d classes"),
-                   spec->sizes[0], spec->sizes[spec->n_layers], ds->n_features, ds->n_classes);
-      return FALSE;
-    }
   if (proj->D != relief_mlp_spec_n_params (spec))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("The projection maps into %llu parameters but the model has %llu"),
                    (unsigned long long) proj->D, (unsigned long long) relief_mlp_spec_n_params (spec));
-      return FALSE;
-    }
-  if (config->batch_size < 1 || config->epochs < 1)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Batch size and epochs must be at least 1 (got %d, %d)"), config->batch_size, config->epochs);
       return FALSE;
     }
   return TRUE;
@@ -736,9 +718,8 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
   ReliefTrainStatus status = RELIEF_TRAIN_COMPLETED;
   ReliefSubspaceResult res = { 0 };
   gsize D = proj->D, d = proj->d;
-  int n_features = ds->n_features, batch_size, state_size;
+  int steps_per_epoch, state_size;
   gint64 total_steps, step = 0;
-  guint64 shuffle_seed = relief_rng_derive (config->seed, "shuffle");
   gboolean ok = FALSE;
 
   if (!check_inputs (spec, ds, config, proj, error))
@@ -750,16 +731,15 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
       return RELIEF_TRAIN_FAILED;
     }
 
-  batch_size = MIN (config->batch_size, ds->n_train);
-  total_steps = (gint64) ((ds->n_train + batch_size - 1) / batch_size) * config->epochs;
   state_size = relief_optimizer_state_size (config->optimizer.kind);
+  run.batcher = relief_batcher_new (be, ds, config->batch_size, config->seed, error);
+  if (run.batcher == NULL)
+    goto out;
+  steps_per_epoch = relief_batcher_steps_per_epoch (run.batcher);
+  total_steps = (gint64) steps_per_epoch * config->epochs;
 
-  run.mlp = relief_mlp_new (be, spec, MAX (batch_size, MIN (1024, MAX (ds->n_train, ds->n_test))), error);
+  run.mlp = relief_mlp_new (be, spec, relief_train_workspace_rows (ds, config->batch_size), error);
   if (run.mlp == NULL ||
-      !alloc_floats (be, &run.x_train, (gsize) ds->n_train * n_features, error) ||
-      (run.y_train = be->alloc (be, sizeof (int32_t) * ds->n_train, error)) == NULL ||
-      !alloc_floats (be, &run.x_batch, (gsize) batch_size * n_features, error) ||
-      (run.y_batch = be->alloc (be, sizeof (int32_t) * batch_size, error)) == NULL ||
       !alloc_floats (be, &run.theta0, D, error) ||
       !alloc_floats (be, &run.theta, D, error) ||
       !alloc_floats (be, &run.grad, D, error) ||
@@ -767,31 +747,26 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
       !alloc_floats (be, &run.z_before, d, error) ||
       !alloc_floats (be, &run.g_z, d, error) ||
       !alloc_floats (be, &run.state, MAX (1, (gsize) state_size * d), error) ||
-      !be->upload (be, run.x_train, ds->x_train, sizeof (float) * ds->n_train * n_features, error) ||
-      !be->upload (be, run.y_train, ds->y_train, sizeof (int32_t) * ds->n_train, error) ||
       !be->upload (be, run.theta0, theta0_host, sizeof (float) * D, error))
     goto out;
-  run.perm = g_new (int, ds->n_train);
 
   for (int epoch = 0; epoch < config->epochs && status == RELIEF_TRAIN_COMPLETED; epoch++)
     {
-      relief_rng_permutation (shuffle_seed, (guint64) epoch, run.perm, ds->n_train);
-
-      for (int start = 0; start < ds->n_train; start += batch_size)
+      for (int index = 0; index < steps_per_epoch; index++)
         {
-          int rows = MIN (batch_size, ds->n_train - start);
+          const float *x_batch;
+          const int32_t *y_batch;
           double batch_loss, z_sq;
-          int correct;
+          int rows, correct;
 
           if (g_cancellable_is_cancelled (cancellable))
             {
               status = RELIEF_TRAIN_CANCELLED;
               break;
             }
-          if (!be->gather_rows (be, run.x_train, n_features, run.perm + start, rows, run.x_batch, error) ||
-              !be->gather_labels (be, run.y_train, run.perm + start, rows, run.y_batch, error) ||
+          if (!relief_batcher_gather (run.batcher, epoch, index, &x_batch, &y_batch, &rows, error) ||
               !relief_projection_forward (proj, run.theta0, run.z, run.theta, error) ||
-              !relief_mlp_forward_backward (run.mlp, run.theta, run.x_batch, run.y_batch, rows, run.grad,
+              !relief_mlp_forward_backward (run.mlp, run.theta, x_batch, y_batch, rows, run.grad,
                                             &batch_loss, &correct, error))
             goto out;
           if (!isfinite (batch_loss))

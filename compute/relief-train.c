@@ -6,6 +6,7 @@
 #include "relief-train.h"
 #include "relief-rng.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 void
@@ -64,7 +65,7 @@ relief_optimizer_from_string (const char *s, ReliefOptimizerKind *out, GError **
       }
   for (guint i = 0; i < G_N_ELEMENTS (optimizer_names); i++)
     g_string_append_printf (valid, "%s%s", i > 0 ? ", " : "", optimizer_names[i]);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown optimizer \"%s\" (valid: %s)",
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown optimizer \"%s\" (valid: %s)"),
                s != NULL ? s : "", valid->str);
   return FALSE;
 }
@@ -76,59 +77,155 @@ relief_train_status_to_string (ReliefTrainStatus status)
   return status_names[status];
 }
 
+struct _ReliefBatcher {
+  ReliefBackend *backend;
+  const ReliefDataset *ds;
+  int            batch_size;
+  int            steps_per_epoch;
+  guint64        shuffle_seed;
+  int            epoch;         /* the epoch perm holds, -1 before the first */
+  int           *perm;
+  float         *x_train, *x_batch;
+  int32_t       *y_train, *y_batch;
+};
+
+ReliefBatcher *
+relief_batcher_new (ReliefBackend *backend, const ReliefDataset *ds, int batch_size, guint64 seed, GError **error)
+{
+  g_autoptr(ReliefBatcher) b = g_new0 (ReliefBatcher, 1);
+  gsize n = (gsize) ds->n_train, f = (gsize) ds->n_features;
+
+  b->backend = backend;
+  b->ds = ds;
+  b->batch_size = MAX (1, MIN (batch_size, ds->n_train));
+  b->steps_per_epoch = (ds->n_train + b->batch_size - 1) / b->batch_size;
+  b->shuffle_seed = relief_rng_derive (seed, "shuffle");
+  b->epoch = -1;
+  b->perm = g_new (int, MAX (n, 1));
+  if ((b->x_train = backend->alloc (backend, sizeof (float) * n * f, error)) == NULL ||
+      (b->y_train = backend->alloc (backend, sizeof (int32_t) * n, error)) == NULL ||
+      (b->x_batch = backend->alloc (backend, sizeof (float) * b->batch_size * f, error)) == NULL ||
+      (b->y_batch = backend->alloc (backend, sizeof (int32_t) * b->batch_size, error)) == NULL ||
+      !backend->upload (backend, b->x_train, ds->x_train, sizeof (float) * n * f, error) ||
+      !backend->upload (backend, b->y_train, ds->y_train, sizeof (int32_t) * n, error))
+    return NULL;
+  return g_steal_pointer (&b);
+}
+
+void
+relief_batcher_free (ReliefBatcher *b)
+{
+  gpointer device[4];
+
+  if (b == NULL)
+    return;
+  device[0] = b->x_train;
+  device[1] = b->y_train;
+  device[2] = b->x_batch;
+  device[3] = b->y_batch;
+  for (guint i = 0; i < G_N_ELEMENTS (device); i++)
+    if (device[i] != NULL)
+      b->backend->free (b->backend, device[i]);
+  g_free (b->perm);
+  g_free (b);
+}
+
+int
+relief_batcher_steps_per_epoch (const ReliefBatcher *b)
+{
+  return b->steps_per_epoch;
+}
+
+int
+relief_batcher_batch_size (const ReliefBatcher *b)
+{
+  return b->batch_size;
+}
+
+gboolean
+relief_batcher_gather (ReliefBatcher *b, int epoch, int index, const float **x, const int32_t **y, int *rows,
+                       GError **error)
+{
+  ReliefBackend *be = b->backend;
+  int start = index * b->batch_size;
+
+  g_return_val_if_fail (index >= 0 && index < b->steps_per_epoch, FALSE);
+  if (epoch != b->epoch)
+    {
+      relief_rng_permutation (b->shuffle_seed, (guint64) epoch, b->perm, b->ds->n_train);
+      b->epoch = epoch;
+    }
+  *rows = MIN (b->batch_size, b->ds->n_train - start);
+  *x = b->x_batch;
+  *y = b->y_batch;
+  return be->gather_rows (be, b->x_train, b->ds->n_features, b->perm + start, *rows, b->x_batch, error) &&
+         be->gather_labels (be, b->y_train, b->perm + start, *rows, b->y_batch, error);
+}
+
 /* Everything one run holds on the device, freed in one place. */
 typedef struct {
   ReliefBackend *backend;
   ReliefMlp     *mlp;
-  float         *x_train;
-  int32_t       *y_train;
-  float         *x_batch;
-  int32_t       *y_batch;
+  ReliefBatcher *batcher;
   float         *params;
   float         *params_before;   /* the parameters before the last update, for divergence */
   float         *grad;
   float         *state;
   float         *params_host;     /* host copy handed to snapshot callbacks */
-  int           *perm;
 } TrainRun;
 
 static void
 train_run_clear (TrainRun *run)
 {
   ReliefBackend *be = run->backend;
-  float **device_floats[] = { &run->x_train, &run->x_batch, &run->params, &run->params_before,
-                              &run->grad, &run->state };
+  float **device_floats[] = { &run->params, &run->params_before, &run->grad, &run->state };
 
   for (guint i = 0; i < G_N_ELEMENTS (device_floats); i++)
     if (*device_floats[i] != NULL)
       be->free (be, *device_floats[i]);
-  if (run->y_train != NULL)
-    be->free (be, run->y_train);
-  if (run->y_batch != NULL)
-    be->free (be, run->y_batch);
+  g_clear_pointer (&run->batcher, relief_batcher_free);
   g_clear_pointer (&run->mlp, relief_mlp_free);
   g_free (run->params_host);
-  g_free (run->perm);
 }
 
-static gboolean
-check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
-              GError **error)
+gboolean
+relief_train_check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
+                           GError **error)
 {
   if (!relief_dataset_validate (ds, error))
     return FALSE;
   if (spec->sizes[0] != ds->n_features || spec->sizes[spec->n_layers] != ds->n_classes)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The model maps %d inputs to %d outputs but the data set has %d features and %d classes",
+                   _("The model maps %d inputs to %d outputs but the data set has %d features and %d classes"),
                    spec->sizes[0], spec->sizes[spec->n_layers], ds->n_features, ds->n_classes);
       return FALSE;
     }
-  if (config->batch_size < 1 || config->epochs < 1 || config->snapshot_every < 0 || config->eval_every < 0)
+  if (config->batch_size < 1 || config->epochs < 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Batch size and epochs must be at least 1, snapshot and evaluation intervals at least 0 "
-                   "(got %d, %d, %d, %d)", config->batch_size, config->epochs,
+                   _("Batch size and epochs must be at least 1 (got %d, %d)"), config->batch_size, config->epochs);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+relief_train_workspace_rows (const ReliefDataset *ds, int batch_size)
+{
+  return MAX (MIN (batch_size, ds->n_train), MIN (1024, MAX (ds->n_train, ds->n_test)));
+}
+
+static gboolean
+check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
+              GError **error)
+{
+  if (!relief_train_check_inputs (spec, ds, config, error))
+    return FALSE;
+  if (config->snapshot_every < 0 || config->eval_every < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Snapshot and evaluation intervals must be at least 0 (got %d, %d)"),
                    config->snapshot_every, config->eval_every);
       return FALSE;
     }
@@ -201,39 +298,33 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
   TrainRun run = { .backend = backend };
   ReliefTrainStatus status = RELIEF_TRAIN_COMPLETED;
   gsize n_params = relief_mlp_spec_n_params (spec);
-  int n_features = ds->n_features, batch_size, steps_per_epoch, eval_every, state_size;
+  int steps_per_epoch, eval_every, state_size;
   gint64 total_steps, step = 0, last_metrics = -1, last_snapshot = -1;
-  guint64 shuffle_seed = relief_rng_derive (config->seed, "shuffle");
   double batch_loss = NAN;
   gboolean ok = FALSE;
 
   if (!check_inputs (spec, ds, config, error))
     return RELIEF_TRAIN_FAILED;
 
-  batch_size = MIN (config->batch_size, ds->n_train);
-  steps_per_epoch = (ds->n_train + batch_size - 1) / batch_size;
+  run.batcher = relief_batcher_new (be, ds, config->batch_size, config->seed, error);
+  if (run.batcher == NULL)
+    goto out;
+  steps_per_epoch = relief_batcher_steps_per_epoch (run.batcher);
   total_steps = (gint64) steps_per_epoch * config->epochs;
   eval_every = config->eval_every > 0 ? config->eval_every : (int) MAX (1, total_steps / 100);
   state_size = relief_optimizer_state_size (config->optimizer.kind);
 
   /* One workspace serves both the steps and the full-set evaluations, which run in
    * chunks of up to 1024 rows. */
-  run.mlp = relief_mlp_new (be, spec, MAX (batch_size, MIN (1024, MAX (ds->n_train, ds->n_test))), error);
+  run.mlp = relief_mlp_new (be, spec, relief_train_workspace_rows (ds, config->batch_size), error);
   if (run.mlp == NULL ||
-      !alloc_floats (be, &run.x_train, (gsize) ds->n_train * n_features, error) ||
-      (run.y_train = be->alloc (be, sizeof (int32_t) * ds->n_train, error)) == NULL ||
-      !alloc_floats (be, &run.x_batch, (gsize) batch_size * n_features, error) ||
-      (run.y_batch = be->alloc (be, sizeof (int32_t) * batch_size, error)) == NULL ||
       !alloc_floats (be, &run.params, n_params, error) ||
       !alloc_floats (be, &run.params_before, n_params, error) ||
       !alloc_floats (be, &run.grad, n_params, error) ||
       !alloc_floats (be, &run.state, MAX (1, (gsize) state_size * n_params), error) ||
-      !be->upload (be, run.x_train, ds->x_train, sizeof (float) * ds->n_train * n_features, error) ||
-      !be->upload (be, run.y_train, ds->y_train, sizeof (int32_t) * ds->n_train, error) ||
       !be->upload (be, run.params, params_host, sizeof (float) * n_params, error))
     goto out;
   run.params_host = g_new (float, n_params);
-  run.perm = g_new (int, ds->n_train);
 
   if (!emit_metrics (&run, ds, callbacks, 0, total_steps, steps_per_epoch, batch_loss, error) ||
       !emit_snapshot (&run, callbacks, 0, steps_per_epoch, n_params, error))
@@ -242,23 +333,21 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
 
   for (int epoch = 0; epoch < config->epochs && status == RELIEF_TRAIN_COMPLETED; epoch++)
     {
-      relief_rng_permutation (shuffle_seed, (guint64) epoch, run.perm, ds->n_train);
-
-      for (int start = 0; start < ds->n_train; start += batch_size)
+      for (int index = 0; index < steps_per_epoch; index++)
         {
-          int rows = MIN (batch_size, ds->n_train - start);
-          gboolean epoch_end = start + rows >= ds->n_train;
+          gboolean epoch_end = index == steps_per_epoch - 1;
           gboolean finite = TRUE;
-          int correct;
+          const float *x_batch;
+          const int32_t *y_batch;
+          int rows, correct;
 
           if (g_cancellable_is_cancelled (cancellable))
             {
               status = RELIEF_TRAIN_CANCELLED;
               break;
             }
-          if (!be->gather_rows (be, run.x_train, n_features, run.perm + start, rows, run.x_batch, error) ||
-              !be->gather_labels (be, run.y_train, run.perm + start, rows, run.y_batch, error) ||
-              !relief_mlp_forward_backward (run.mlp, run.params, run.x_batch, run.y_batch, rows, run.grad,
+          if (!relief_batcher_gather (run.batcher, epoch, index, &x_batch, &y_batch, &rows, error) ||
+              !relief_mlp_forward_backward (run.mlp, run.params, x_batch, y_batch, rows, run.grad,
                                             &batch_loss, &correct, error))
             goto out;
           /* A non-finite loss means the current parameters already overflowed the model:

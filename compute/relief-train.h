@@ -51,6 +51,31 @@ typedef struct {
   gpointer user_data;
 } ReliefTrainCallbacks;
 
+/* The training set on the device and its shuffled mini-batches: epoch e visits the rows
+ * in the order relief_rng_permutation (relief_rng_derive (seed, "shuffle"), e), batch_size
+ * (capped at the set's size) at a time, the last batch of an epoch possibly shorter.
+ * relief_train and relief_subspace_train draw their batches from it. */
+typedef struct _ReliefBatcher ReliefBatcher;
+
+ReliefBatcher *relief_batcher_new  (ReliefBackend *backend, const ReliefDataset *ds, int batch_size, guint64 seed,
+                                    GError **error);
+void           relief_batcher_free (ReliefBatcher *batcher);
+int            relief_batcher_steps_per_epoch (const ReliefBatcher *batcher);
+int            relief_batcher_batch_size      (const ReliefBatcher *batcher);
+/* Gathers batch `index` (0 .. steps_per_epoch - 1) of `epoch` into device buffers owned by
+ * the batcher, valid until the next call. */
+gboolean       relief_batcher_gather (ReliefBatcher *batcher, int epoch, int index, const float **x,
+                                      const int32_t **y, int *rows, GError **error);
+
+/* The checks every trainer makes: a valid data set whose features and classes match the
+ * model, and a batch size and epoch count of at least 1. */
+gboolean relief_train_check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds,
+                                    const ReliefTrainConfig *config, GError **error);
+/* Rows for a trainer's workspace: the batch, or up to 1024 for full-set evaluations. */
+int      relief_train_workspace_rows (const ReliefDataset *ds, int batch_size);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefBatcher, relief_batcher_free)
+
 /* Train spec on ds.  params_host holds the initialization on entry (see
  * relief_mlp_init_params) and the final parameters on return.  A callback returning FALSE
  * stops training with RELIEF_TRAIN_FAILED and its error. */
