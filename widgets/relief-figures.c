@@ -231,12 +231,6 @@ intdim_log_x (const ReliefIntdim *id)
   return id->dims[id->K - 1] > 20 * id->dims[0];
 }
 
-static double
-intdim_x (const ReliefIntdim *id, double d)
-{
-  return intdim_log_x (id) ? log10 (d) : d;
-}
-
 gboolean
 relief_figure_intdim_hit (const ReliefIntdim *id, const ReliefPlotFrame *frame, double px, double py,
                           double radius, int *k, int *seed)
@@ -252,7 +246,7 @@ relief_figure_intdim_hit (const ReliefIntdim *id, const ReliefPlotFrame *frame, 
 
         if (isnan (v))
           continue;
-        relief_plot_frame_from_data (frame, intdim_x (id, (double) id->dims[i]), 100 * v, &cx, &cy);
+        relief_plot_frame_from_data (frame, (double) id->dims[i], 100 * v, &cx, &cy);
         d2 = (cx - px) * (cx - px) + (cy - py) * (cy - py);
         if (d2 <= best)
           {
@@ -305,7 +299,7 @@ relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntd
       double sum = 0;
       int n = 0;
 
-      x[k] = intdim_x (id, (double) id->dims[k]);
+      x[k] = (double) id->dims[k];
       for (int s = 0; s < id->n_seeds; s++)
         if (!isnan (acc[k * id->n_seeds + s]))
           sum += 100 * acc[k * id->n_seeds + s], n++;
@@ -321,7 +315,8 @@ relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntd
   series[1] = (ReliefLineSeries) { _("baseline"), 2, ends, base_y, { 0.3, 0.3, 0.3 }, TRUE };
   series[2] = (ReliefLineSeries) { _("90% of baseline"), 2, ends, ninety_y, { 0.8, 0.2, 0.2 }, TRUE };
   spec.title = _("Intrinsic dimension");
-  spec.xlabel = log_x ? _("subspace dimension d (log10)") : _("subspace dimension d");
+  spec.xlabel = _("subspace dimension d");
+  spec.log_x = log_x;
   spec.ylabel = test ? _("test accuracy (%)") : _("train accuracy (%)");
   spec.n_series = isnan (baseline) ? 1 : 3;
   spec.series = series;
@@ -350,7 +345,7 @@ relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntd
 
   if (!isnan (id->dint90_individual_mean) && id->dint90_individual_mean > 0)
     {
-      double dx = intdim_x (id, id->dint90_individual_mean), px, py;
+      double dx = id->dint90_individual_mean, px, py;
 
       relief_plot_frame_from_data (&frame, dx, 0.9 * baseline, &px, &py);
       cairo_set_source_rgb (cr, 0.8, 0.2, 0.2);

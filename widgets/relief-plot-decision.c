@@ -106,7 +106,7 @@ relief_plot_decision (cairo_t *cr, double width, double height, const ReliefDeci
   cairo_save (cr);
   relief_plot_paint_background (cr, width, height);
   relief_plot_axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi,
-                           FALSE, NULL, NULL);
+                           FALSE, FALSE, NULL, NULL);
   if (spec->classes && spec->nx > 0 && spec->ny > 0)
     draw_regions (cr, spec, &ax);
   if (spec->samples && spec->labels)

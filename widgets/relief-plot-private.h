@@ -53,7 +53,7 @@ typedef struct {
  * around it; right_for (may be NULL) returns the width to keep free at the right. */
 void   relief_plot_axes_layout (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, const char *title,
                                 const char *xlabel, const char *ylabel, double xlo, double xhi, double ylo,
-                                double yhi, gboolean log_y,
+                                double yhi, gboolean log_x, gboolean log_y,
                                 double (*right_for) (cairo_t *, const ReliefPlotAxes *, gpointer),
                                 gpointer right_data);
 double relief_plot_axes_x_dev (const ReliefPlotAxes *ax, double v);

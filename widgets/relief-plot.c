@@ -202,7 +202,7 @@ relief_plot_widen_if_empty (double *lo, double *hi)
 void
 relief_plot_axes_layout (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, const char *title,
                          const char *xlabel, const char *ylabel, double xlo, double xhi, double ylo, double yhi,
-                         gboolean log_y, double (*right_for) (cairo_t *, const ReliefPlotAxes *, gpointer),
+                         gboolean log_x, gboolean log_y, double (*right_for) (cairo_t *, const ReliefPlotAxes *, gpointer),
                          gpointer right_data)
 {
   double ch_tick, desc_tick, ch_label, desc_label, ch_title;
@@ -235,7 +235,7 @@ relief_plot_axes_layout (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, co
       gboolean fits = TRUE;
 
       ax->pw = MAX (w - left - right, 1);
-      relief_plot_axis_build (&ax->x, xlo, xhi, FALSE, target);
+      relief_plot_axis_build (&ax->x, xlo, xhi, log_x, target);
       for (int i = 0; i + 1 < ax->x.n; i++)
         {
           double gap = (relief_plot_axis_frac (&ax->x, ax->x.pos[i + 1])
@@ -356,8 +356,9 @@ relief_plot_fill_frame (const ReliefPlotAxes *ax, ReliefPlotFrame *f)
   f->py = ax->py;
   f->pw = ax->pw;
   f->ph = ax->ph;
-  f->xmin = ax->x.lo;
-  f->xmax = ax->x.hi;
+  f->log_x = ax->x.log;
+  f->xmin = ax->x.log ? pow (10, ax->x.lo) : ax->x.lo;
+  f->xmax = ax->x.log ? pow (10, ax->x.hi) : ax->x.hi;
   f->log_y = ax->y.log;
   f->ymin = ax->y.log ? pow (10, ax->y.lo) : ax->y.lo;
   f->ymax = ax->y.log ? pow (10, ax->y.hi) : ax->y.hi;
@@ -368,7 +369,10 @@ relief_plot_frame_to_data (const ReliefPlotFrame *f, double px, double py, doubl
 {
   double fx = (px - f->px) / f->pw, fy = (f->py + f->ph - py) / f->ph;
 
-  *x = f->xmin + fx * (f->xmax - f->xmin);
+  if (f->log_x)
+    *x = pow (10, log10 (f->xmin) + fx * (log10 (f->xmax) - log10 (f->xmin)));
+  else
+    *x = f->xmin + fx * (f->xmax - f->xmin);
   if (f->log_y)
     *y = pow (10, log10 (f->ymin) + fy * (log10 (f->ymax) - log10 (f->ymin)));
   else
@@ -382,7 +386,10 @@ relief_plot_frame_from_data (const ReliefPlotFrame *f, double x, double y, doubl
   double fy = f->log_y ? (log10 (y) - log10 (f->ymin)) / (log10 (f->ymax) - log10 (f->ymin))
                        : (y - f->ymin) / (f->ymax - f->ymin);
 
-  *px = f->px + (x - f->xmin) / (f->xmax - f->xmin) * f->pw;
+  double fx = f->log_x ? (log10 (x) - log10 (f->xmin)) / (log10 (f->xmax) - log10 (f->xmin))
+                       : (x - f->xmin) / (f->xmax - f->xmin);
+
+  *px = f->px + fx * f->pw;
   *py = f->py + f->ph - fy * f->ph;
 }
 
@@ -828,7 +835,7 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
 
   cairo_save (cr);
   relief_plot_paint_background (cr, width, height);
-  relief_plot_axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi, FALSE,
+  relief_plot_axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi, FALSE, FALSE,
                has_data && spec->show_colorbar ? colorbar_width : NULL, &hm);
   relief_plot_fill_frame (&ax, &frame);
   if (has_data)
@@ -875,6 +882,17 @@ usable_y (double y, gboolean log_y)
   return isfinite (y) && (!log_y || y > 0);
 }
 
+/* A line plot's point in axis units (log10 on log axes); FALSE when it cannot be drawn. */
+static gboolean
+line_point (const ReliefLinePlotSpec *spec, double x, double y, double *ax_x, double *ax_y)
+{
+  if (!usable_y (x, spec->log_x) || !usable_y (y, spec->log_y))
+    return FALSE;
+  *ax_x = spec->log_x ? log10 (x) : x;
+  *ax_y = spec->log_y ? log10 (y) : y;
+  return TRUE;
+}
+
 static void
 data_limits (const ReliefLinePlotSpec *spec, double *xlo, double *xhi, double *ylo, double *yhi)
 {
@@ -883,12 +901,10 @@ data_limits (const ReliefLinePlotSpec *spec, double *xlo, double *xhi, double *y
   for (int s = 0; s < spec->n_series; s++)
     for (int i = 0; i < spec->series[s].n; i++)
       {
-        double x = spec->series[s].x[i], y = spec->series[s].y[i];
+        double x, y;
 
-        if (!isfinite (x) || !usable_y (y, spec->log_y))
+        if (!line_point (spec, spec->series[s].x[i], spec->series[s].y[i], &x, &y))
           continue;
-        if (spec->log_y)
-          y = log10 (y);
         x0 = MIN (x0, x);
         x1 = MAX (x1, x);
         y0 = MIN (y0, y);
@@ -896,10 +912,10 @@ data_limits (const ReliefLinePlotSpec *spec, double *xlo, double *xhi, double *y
       }
 
   /* matplotlib's default 5% margins around fitted limits. */
-  if (spec->xmin < spec->xmax)
+  if (spec->xmin < spec->xmax && (!spec->log_x || spec->xmin > 0))
     {
-      *xlo = spec->xmin;
-      *xhi = spec->xmax;
+      *xlo = spec->log_x ? log10 (spec->xmin) : spec->xmin;
+      *xhi = spec->log_x ? log10 (spec->xmax) : spec->xmax;
     }
   else if (x0 <= x1)
     {
@@ -932,7 +948,7 @@ data_limits (const ReliefLinePlotSpec *spec, double *xlo, double *xhi, double *y
 }
 
 static void
-draw_series (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLineSeries *s, gboolean log_y)
+draw_series (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLinePlotSpec *spec, const ReliefLineSeries *s)
 {
   gboolean pen_down = FALSE;
 
@@ -945,20 +961,20 @@ draw_series (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLineSeries *s, g
     cairo_set_dash (cr, (const double[]) { 5, 3 }, 2, 0);
   for (int i = 0; i < s->n; i++)
     {
-      double x = s->x[i], y = s->y[i];
+      double x, y, nx, ny;
 
-      if (!isfinite (x) || !usable_y (y, log_y))
+      if (!line_point (spec, s->x[i], s->y[i], &x, &y))
         {
           pen_down = FALSE;
           continue;
         }
       x = relief_plot_axes_x_dev (ax, x);
-      y = relief_plot_axes_y_dev (ax, log_y ? log10 (y) : y);
+      y = relief_plot_axes_y_dev (ax, y);
       if (pen_down)
         cairo_line_to (cr, x, y);
       else
         {
-          gboolean alone = i + 1 >= s->n || !isfinite (s->x[i + 1]) || !usable_y (s->y[i + 1], log_y);
+          gboolean alone = i + 1 >= s->n || !line_point (spec, s->x[i + 1], s->y[i + 1], &nx, &ny);
 
           cairo_move_to (cr, x, y);
           /* A point between two gaps would draw nothing: make it a dot. */
@@ -1002,12 +1018,12 @@ draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLinePlotSpec *sp
       for (int s = 0; s < spec->n_series; s++)
         for (int i = 0; i < spec->series[s].n; i++)
           {
-            double dx, dy = spec->series[s].y[i];
+            double dx, dy;
 
-            if (!isfinite (spec->series[s].x[i]) || !usable_y (dy, spec->log_y))
+            if (!line_point (spec, spec->series[s].x[i], spec->series[s].y[i], &dx, &dy))
               continue;
-            dx = relief_plot_axes_x_dev (ax, spec->series[s].x[i]);
-            dy = relief_plot_axes_y_dev (ax, spec->log_y ? log10 (dy) : dy);
+            dx = relief_plot_axes_x_dev (ax, dx);
+            dy = relief_plot_axes_y_dev (ax, dy);
             if (dx >= x && dx <= x + bw && dy >= y && dy <= y + bh)
               count++;
           }
@@ -1060,13 +1076,13 @@ relief_plot_lines (cairo_t *cr, double width, double height, const ReliefLinePlo
   cairo_save (cr);
   relief_plot_paint_background (cr, width, height);
   relief_plot_axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi,
-               spec->log_y, NULL, NULL);
+               spec->log_x, spec->log_y, NULL, NULL);
 
   cairo_save (cr);
   cairo_rectangle (cr, ax.px, ax.py, ax.pw, ax.ph);
   cairo_clip (cr);
   for (int s = 0; s < spec->n_series; s++)
-    draw_series (cr, &ax, &spec->series[s], spec->log_y);
+    draw_series (cr, &ax, spec, &spec->series[s]);
   cairo_restore (cr);
 
   relief_plot_axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);

@@ -39,7 +39,7 @@ void     relief_contour_levels (double zmin, double zmax, int n, gboolean log, d
 typedef struct {
   double px, py, pw, ph;          /* the data area in device units */
   double xmin, xmax, ymin, ymax;  /* its data limits */
-  gboolean log_y;
+  gboolean log_x, log_y;
   double cbx, cby, cbw, cbh;      /* the colorbar in device units; cbw == 0 when none */
 } ReliefPlotFrame;
 
@@ -114,6 +114,7 @@ typedef struct {
   const char   *xlabel, *ylabel;
   int           n_series;
   const ReliefLineSeries *series;
+  gboolean      log_x;         /* x on a log10 axis (values <= 0 left out) */
   gboolean      log_y;
   gboolean      legend;
   /* fixed limits when xmin < xmax (resp. ymin < ymax), else fitted to the data */

@@ -375,17 +375,18 @@ test_intdim_hit (void)
   relief_figure_intdim (cr, W, H, id, &opt, &frame);
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
   g_assert_cmpfloat (frame.py, >, 20);
-  g_assert_cmpfloat (frame.xmin, <, log10 (4));
-  g_assert_cmpfloat (frame.xmax, >, log10 (64));
+  g_assert_cmpfloat (frame.xmin, <, 4);
+  g_assert_cmpfloat (frame.xmax, >, 64);
+  g_assert_true (frame.log_x);
   /* Every seed's dot is inside, not only the mean's line. */
   g_assert_cmpfloat (frame.ymin, <, 10);
 
-  relief_plot_frame_from_data (&frame, log10 (16), 90, &px, &py);
+  relief_plot_frame_from_data (&frame, 16, 90, &px, &py);
   g_assert_true (relief_figure_intdim_hit (id, &frame, px + 2, py - 2, 8, &k, &seed));
   g_assert_cmpint (k, ==, 1);
   g_assert_cmpint (seed, ==, 1);
   /* Cells not run have no dot. */
-  relief_plot_frame_from_data (&frame, log10 (256), 90, &px, &py);
+  relief_plot_frame_from_data (&frame, 256, 90, &px, &py);
   g_assert_false (relief_figure_intdim_hit (id, &frame, px, py, 8, &k, &seed));
 
   cairo_destroy (cr);
