@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -407,10 +408,15 @@ cpu_random_normal (ReliefBackend *self, float *x, gsize n, guint64 seed, guint64
   return TRUE;
 }
 
+/* Free is what Linux reports as available (free plus reclaimable caches), falling back to
+ * the free pages alone. */
 static gboolean
 cpu_memory_info (ReliefBackend *self, gsize *free_bytes, gsize *total_bytes, GError **error)
 {
   long pages = sysconf (_SC_PHYS_PAGES), avail = sysconf (_SC_AVPHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+  g_autofree char *meminfo = NULL;
+  const char *line;
+  unsigned long long kib;
 
   if (pages <= 0 || avail < 0 || page <= 0)
     {
@@ -419,6 +425,10 @@ cpu_memory_info (ReliefBackend *self, gsize *free_bytes, gsize *total_bytes, GEr
     }
   *free_bytes = (gsize) avail * (gsize) page;
   *total_bytes = (gsize) pages * (gsize) page;
+  if (g_file_get_contents ("/proc/meminfo", &meminfo, NULL, NULL) &&
+      (line = strstr (meminfo, "MemAvailable:")) != NULL &&
+      sscanf (line, "MemAvailable: %llu kB", &kib) == 1)
+    *free_bytes = MIN ((gsize) kib * 1024, *total_bytes);
   return TRUE;
 }
 

@@ -141,13 +141,35 @@ upload_scales (ReliefProjection *proj, float *work, GError **error)
          (proj->dev_vec = be->alloc (be, sizeof (float) * proj->d, error)) != NULL;
 }
 
+/* A stored P that cannot fit is refused before anything is allocated: on Linux a host
+ * allocation that large may succeed and fail only when touched, and then the process is
+ * killed instead of told. */
+static gboolean
+check_fits (ReliefProjection *proj, double bytes, GError **error)
+{
+  ReliefBackend *be = proj->backend;
+  gsize free_bytes = 0, total_bytes = 0;
+
+  if (be->memory_info == NULL || !be->memory_info (be, &free_bytes, &total_bytes, NULL) || bytes <= free_bytes)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+               _("A %s projection of %llu x %llu needs %.1f GB but the %s backend has %.1f GB free; "
+                 "choose sparse, fastfood or implicit, or a smaller d"),
+               kind_names[proj->kind], (unsigned long long) proj->D, (unsigned long long) proj->d, bytes / 1e9,
+               be->name, free_bytes / 1e9);
+  return FALSE;
+}
+
 static gboolean
 build_matrix (ReliefProjection *proj, GError **error)
 {
   ReliefBackend *be = proj->backend;
-  g_autofree float *block = g_new (float, MIN (ROW_BLOCK, proj->D) * proj->d);
+  g_autofree float *block = NULL;
   g_autofree double *scales = NULL;
 
+  if (!check_fits (proj, 4.0 * proj->D * proj->d, error))
+    return FALSE;
+  block = g_new (float, MIN (ROW_BLOCK, proj->D) * proj->d);
   proj->matrix = be->alloc (be, sizeof (float) * proj->D * proj->d, error);
   if (proj->matrix == NULL)
     return FALSE;

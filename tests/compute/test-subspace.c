@@ -455,6 +455,22 @@ test_sweep_on_blobs (void)
     }
 }
 
+/* A dense P larger than the memory is refused up front with a message naming the other
+ * projections, not allocated and then killed for. */
+static void
+test_too_large_refused (void)
+{
+  g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefProjection) proj = relief_projection_new (be, RELIEF_PROJECTION_DENSE, (gsize) 1 << 30,
+                                                            (gsize) 1 << 20, 1, &error);
+
+  g_assert_null (proj);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_nonnull (strstr (error->message, "sparse, fastfood or implicit"));
+  g_test_message ("%s", error->message);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -470,5 +486,6 @@ main (int argc, char **argv)
   g_test_add_func ("/subspace/cancel-and-mismatch", test_cancel_and_mismatch);
   g_test_add_func ("/subspace/dint90", test_dint90_tables);
   g_test_add_func ("/subspace/sweep", test_sweep_on_blobs);
+  g_test_add_func ("/subspace/too-large-refused", test_too_large_refused);
   return g_test_run ();
 }
