@@ -8,7 +8,7 @@
  * about S seconds (default 2) or 400 steps have passed, and reports the time per step
  * after the first (the first carries the data upload and warm-up; with fewer than three
  * steps, from the call on) and its ratio to the direct step measured the same way in the
- * same process.
+ * same process, again before each projection.
  * Building P is timed separately.  A stored P larger than half the memory of the machine
  * (host RAM for the CPU, free device memory for CUDA) is skipped with its size printed.
  * Exit status 2: no MNIST. */
