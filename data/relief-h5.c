@@ -451,6 +451,48 @@ relief_h5_commit (const char *tmp_path, const char *path, GError **error)
   return TRUE;
 }
 
+static gboolean
+save_atomic (const char *path, ReliefH5WriteFunc write, gconstpointer data, GError **error)
+{
+  g_autofree char *tmp_path = relief_h5_temp_path (path, error);
+  hid_t file;
+  gboolean ok;
+
+  if (tmp_path == NULL)
+    return FALSE;
+  file = H5Fcreate (tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create “%s”"), tmp_path);
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  ok = write (file, data, error);
+  if (H5Fclose (file) < 0 && ok)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot close “%s”"), tmp_path);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  return relief_h5_commit (tmp_path, path, error);
+}
+
+gboolean
+relief_h5_save_atomic (const char *path, ReliefH5WriteFunc write, gconstpointer data, GError **error)
+{
+  ReliefH5Quiet quiet;
+  gboolean ok;
+
+  relief_h5_quiet_begin (&quiet);
+  ok = save_atomic (path, write, data, error);
+  relief_h5_quiet_end (&quiet);
+  return ok;
+}
+
 hid_t
 relief_h5_open_kind (const char *path, char **kind, GError **error)
 {

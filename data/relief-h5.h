@@ -58,6 +58,11 @@ char   **relief_h5_read_strings  (hid_t loc, const char *name, GError **error);
 char    *relief_h5_temp_path (const char *path, GError **error);
 /* Renames tmp_path onto path; removes tmp_path on failure. */
 gboolean relief_h5_commit    (const char *tmp_path, const char *path, GError **error);
+/* The whole atomic write: a temporary file beside path, write (file, data, error) into it,
+ * close, rename over path; on any failure the temporary file is removed and path is left
+ * as it was.  HDF5's own error printing is silenced meanwhile. */
+typedef gboolean (*ReliefH5WriteFunc) (hid_t file, gconstpointer data, GError **error);
+gboolean relief_h5_save_atomic (const char *path, ReliefH5WriteFunc write, gconstpointer data, GError **error);
 
 /* A group that must exist (CORRUPT otherwise). */
 hid_t    relief_h5_open_group (hid_t file, const char *name, GError **error);

@@ -86,8 +86,9 @@ write_generator (hid_t file, const ReliefGeneratorParams *gen, GError **error)
 }
 
 static gboolean
-write_intdim (hid_t file, const ReliefIntdim *id, GError **error)
+write_intdim (hid_t file, gconstpointer data, GError **error)
 {
+  const ReliefIntdim *id = data;
   const ReliefTrainConfig *c = &id->config;
   hsize_t k[1] = { id->K }, grid[2] = { id->K, id->n_seeds };
 
@@ -119,53 +120,16 @@ write_intdim (hid_t file, const ReliefIntdim *id, GError **error)
          write_scalar (file, "dint90_global_std", id->dint90_global_std, error);
 }
 
-static gboolean
-intdim_save (const ReliefIntdim *id, const char *path, GError **error)
+gboolean
+relief_intdim_save (const ReliefIntdim *id, const char *path, GError **error)
 {
-  g_autofree char *tmp_path = NULL;
-  hid_t file;
-  gboolean ok;
-
   if (id->spec == NULL || id->projection == NULL || id->dataset == NULL || id->backend == NULL)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
                    _("A sweep needs its model, projection, dataset and backend to be saved"));
       return FALSE;
     }
-  tmp_path = relief_h5_temp_path (path, error);
-  if (tmp_path == NULL)
-    return FALSE;
-  file = H5Fcreate (tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file < 0)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create “%s”"), tmp_path);
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-  ok = write_intdim (file, id, error);
-  if (H5Fclose (file) < 0 && ok)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot close “%s”"), tmp_path);
-      ok = FALSE;
-    }
-  if (!ok)
-    {
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-  return relief_h5_commit (tmp_path, path, error);
-}
-
-gboolean
-relief_intdim_save (const ReliefIntdim *id, const char *path, GError **error)
-{
-  ReliefH5Quiet quiet;
-  gboolean ok;
-
-  relief_h5_quiet_begin (&quiet);
-  ok = intdim_save (id, path, error);
-  relief_h5_quiet_end (&quiet);
-  return ok;
+  return relief_h5_save_atomic (path, write_intdim, id, error);
 }
 
 /* A dataset of exactly count elements (any shape), converted to mem_type. */
