@@ -59,7 +59,7 @@ cpu_gemm (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n,
   if (m < 0 || n < 0 || k < 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "gemm with negative dimensions (%d, %d, %d)", m, n, k);
+                   _("gemm with negative dimensions (%d, %d, %d)"), m, n, k);
       return FALSE;
     }
   if (m == 0 || n == 0)
@@ -80,7 +80,7 @@ cpu_gemm_strided_batched (ReliefBackend *self, gboolean trans_a, gboolean trans_
   if (batch_count < 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "gemm with a negative batch count (%d)", batch_count);
+                   _("gemm with a negative batch count (%d)"), batch_count);
       return FALSE;
     }
   for (int i = 0; i < batch_count; i++)
@@ -139,7 +139,7 @@ cpu_add_bias (ReliefBackend *self, float *x, const float *bias, int rows, int co
 static gboolean
 unknown_activation (ReliefActivation act, GError **error)
 {
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown activation %d", (int) act);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown activation %d"), (int) act);
   return FALSE;
 }
 
@@ -244,13 +244,13 @@ cpu_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_t
 
   if (loss_kind != RELIEF_LOSS_CROSS_ENTROPY && loss_kind != RELIEF_LOSS_MSE)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown loss %d", loss_kind);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown loss %d"), loss_kind);
       return FALSE;
     }
   if (cols < 1 || (dlogits != NULL && grad_scale_rows < 1))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Loss over %d outputs scaled by %d rows", cols, grad_scale_rows);
+                   _("Loss over %d outputs scaled by %d rows"), cols, grad_scale_rows);
       return FALSE;
     }
 
@@ -264,7 +264,7 @@ cpu_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_t
       if (label < 0 || label >= cols)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "Label %d of row %d is outside 0..%d", label, r, cols - 1);
+                       _("Label %d of row %d is outside 0..%d"), label, r, cols - 1);
           return FALSE;
         }
       /* Strict comparison: ties go to the lowest index. */
@@ -339,7 +339,7 @@ cpu_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint6
   if (step < 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Optimizer steps count from 1 (got %" G_GINT64_FORMAT ")", step);
+                   _("Optimizer steps count from 1 (got %lld)"), (long long) step);
       return FALSE;
     }
 
@@ -396,7 +396,7 @@ cpu_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint6
       }
 
     default:
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown optimizer %d", (int) cfg->kind);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown optimizer %d"), (int) cfg->kind);
       return FALSE;
     }
 }

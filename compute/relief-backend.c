@@ -1,6 +1,8 @@
 /* relief-backend.c: backend lookup and the pieces shared by every backend. */
 #include "relief-backend.h"
 #include "relief-config.h"
+
+#include <glib/gi18n-lib.h>
 #if RELIEF_HAVE_CUDA
 #include "cuda/relief-backend-cuda.h"
 #endif
@@ -35,7 +37,7 @@ relief_backend_new (const char *name, GError **error)
     }
 #endif
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "Unknown backend \"%s\" (valid: cpu, cuda, auto)", name);
+               _("Unknown backend \"%s\" (valid: cpu, cuda, auto)"), name);
   return NULL;
 }
 

@@ -3,6 +3,7 @@
 #include "relief-landscape.h"
 #include "relief-directions.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 /* Rows per evaluation chunk: large enough for BLAS to run at speed, small enough that
@@ -40,26 +41,26 @@ relief_grid_axis_parse (const char *text, ReliefGridAxis *out, GError **error)
   if (g_strv_length (parts) != 3)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Grid \"%s\" is not of the form min:max:count (e.g. -1:1:51)", stripped);
+                   _("Grid \"%s\" is not of the form min:max:count (e.g. -1:1:51)"), stripped);
       return FALSE;
     }
   if (!parse_double (parts[0], &min) || !parse_double (parts[1], &max))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Grid \"%s\": min and max must be finite numbers", stripped);
+                   _("Grid \"%s\": min and max must be finite numbers"), stripped);
       return FALSE;
     }
   count = g_ascii_strtoll (parts[2], &end, 10);
   if (parts[2][0] == '\0' || *end != '\0' || count < 1 || count > G_MAXINT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Grid \"%s\": count must be a whole number of at least 1", stripped);
+                   _("Grid \"%s\": count must be a whole number of at least 1"), stripped);
       return FALSE;
     }
   if (count > 1 && !(min < max))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Grid \"%s\": min must be less than max for more than one point", stripped);
+                   _("Grid \"%s\": min must be less than max for more than one point"), stripped);
       return FALSE;
     }
   out->min = min;
@@ -101,7 +102,7 @@ relief_surface_compute (ReliefBackend *backend, const ReliefMlpSpec *spec,
   if (nx < 1 || ny < 1 || n < 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "A surface needs at least one cell and one sample (got %d x %d, %d samples)", nx, ny, n);
+                   _("A surface needs at least one cell and one sample (got %d x %d, %d samples)"), nx, ny, n);
       return FALSE;
     }
   mlp = relief_mlp_new (be, spec, MIN (n, SURFACE_CHUNK_ROWS), error);

@@ -2,6 +2,7 @@
 #include "relief-files.h"
 #include "relief-h5.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -68,7 +69,7 @@ write_direction (hid_t file, const char *group_name, const ReliefMlpSpec *spec, 
 
   if (group < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create group “%s”", group_name);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create group “%s”"), group_name);
       return FALSE;
     }
   for (int t = 0; ok && t < n_tensors; t++)
@@ -92,8 +93,9 @@ write_direction (hid_t file, const char *group_name, const ReliefMlpSpec *spec, 
 }
 
 static gboolean
-write_surface (hid_t file, const ReliefSurface *s, GError **error)
+write_surface (hid_t file, gconstpointer data, GError **error)
 {
+  const ReliefSurface *s = data;
   gboolean two_d = s->ycoords != NULL;
   hsize_t grid[2] = { two_d ? s->ny : s->nx, s->nx };
   int rank = two_d ? 2 : 1;
@@ -150,60 +152,23 @@ write_surface (hid_t file, const ReliefSurface *s, GError **error)
   return ok;
 }
 
-static gboolean
-surface_save (const ReliefSurface *s, const char *path, GError **error)
+gboolean
+relief_surface_save (const ReliefSurface *s, const char *path, GError **error)
 {
-  g_autofree char *tmp_path = NULL;
-  hid_t file;
-  gboolean ok;
-
   if (s->nx < 1 || s->ny < 1 || (s->ycoords == NULL && s->ny != 1))
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                   "A %d × %d surface needs y coordinates (only a single row may go without)", s->ny, s->nx);
+                   _("A %d × %d surface needs y coordinates (only a single row may go without)"), s->ny, s->nx);
       return FALSE;
     }
   if (s->spec != NULL && (s->xdir != NULL || s->ydir != NULL) && relief_mlp_spec_n_params (s->spec) != s->n_params)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                   "The directions hold %" G_GSIZE_FORMAT " values but the model has %" G_GSIZE_FORMAT " parameters",
-                   s->n_params, relief_mlp_spec_n_params (s->spec));
+                   _("The directions hold %llu values but the model has %llu parameters"),
+                   (unsigned long long) s->n_params, (unsigned long long) relief_mlp_spec_n_params (s->spec));
       return FALSE;
     }
-  tmp_path = relief_h5_temp_path (path, error);
-  if (tmp_path == NULL)
-    return FALSE;
-  file = H5Fcreate (tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file < 0)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot create “%s”", tmp_path);
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-  ok = write_surface (file, s, error);
-  if (H5Fclose (file) < 0 && ok)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, "Cannot close “%s”", tmp_path);
-      ok = FALSE;
-    }
-  if (!ok)
-    {
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-  return relief_h5_commit (tmp_path, path, error);
-}
-
-gboolean
-relief_surface_save (const ReliefSurface *s, const char *path, GError **error)
-{
-  ReliefH5Quiet quiet;
-  gboolean ok;
-
-  relief_h5_quiet_begin (&quiet);
-  ok = surface_save (s, path, error);
-  relief_h5_quiet_end (&quiet);
-  return ok;
+  return relief_h5_save_atomic (path, write_surface, s, error);
 }
 
 /* ---- loading ---- */
@@ -226,7 +191,7 @@ read_grid (hid_t file, const char *name, int nx, int ny, GError **error)
   if (rank < 1 || rank > 2 || count != (gsize) nx * ny)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                   "“%s” does not hold %d × %d values", name, ny, nx);
+                   _("“%s” does not hold %d × %d values"), name, ny, nx);
       g_free (data);
       return NULL;
     }
@@ -244,7 +209,7 @@ read_coords (hid_t file, const char *name, int *n, GError **error)
     return NULL;
   if (rank != 1 || dims[0] < 1 || dims[0] > G_MAXINT)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, "“%s” is not a list of coordinates", name);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("“%s” is not a list of coordinates"), name);
       g_free (data);
       return NULL;
     }
@@ -262,7 +227,7 @@ read_direction (hid_t file, const char *group_name, gsize expected, gsize *n_par
 
   if (group < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, "Cannot open group “%s”", group_name);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot open group “%s”"), group_name);
       return NULL;
     }
   for (int t = 0; ok; t++)
@@ -292,8 +257,8 @@ read_direction (hid_t file, const char *group_name, gsize expected, gsize *n_par
   if (expected > 0 && flat->len != expected)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                   "“%s” holds %u values but the model has %" G_GSIZE_FORMAT " parameters", group_name, flat->len,
-                   expected);
+                   _("“%s” holds %u values but the model has %llu parameters"), group_name, flat->len,
+                   (unsigned long long) expected);
       return NULL;
     }
   *n_params = flat->len;
@@ -312,7 +277,7 @@ read_projection (hid_t file, ReliefSurface *s, GError **error)
   if (nx != ny)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                   "“proj_xcoord” and “proj_ycoord” differ in length (%d and %d)", nx, ny);
+                   _("“proj_xcoord” and “proj_ycoord” differ in length (%d and %d)"), nx, ny);
       return FALSE;
     }
   s->n_proj = nx;
@@ -330,7 +295,7 @@ read_explained_variance (hid_t file, ReliefSurface *s, GError **error)
   if (n != 2)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                   "“explained_variance_ratio” holds %d values, not 2", n);
+                   _("“explained_variance_ratio” holds %d values, not 2"), n);
       return FALSE;
     }
   memcpy (s->explained_variance_ratio, ratio, sizeof s->explained_variance_ratio);
@@ -369,7 +334,7 @@ surface_load (const char *path, GError **error)
     return NULL;
   if (strcmp (kind, "surface") != 0)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND, "“%s” is a %s file, not a surface", path,
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND, _("“%s” is a %s file, not a surface"), path,
                    kind);
       H5Fclose (file);
       return NULL;
