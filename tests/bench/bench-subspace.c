@@ -156,8 +156,12 @@ subspace_step (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset
       return;
     }
   step = clock_step_seconds (&clock);
-  printf ("%-5s %-8s d=%-6zu step %9.3f ms  %7.2fx direct  (%lld steps; building P %.3f s)\n", be->name, name, d,
+  printf ("%-5s %-8s d=%-6zu step %9.3f ms  %7.2fx direct  (%lld steps; building P %.3f s", be->name, name, d,
           step * 1e3, step / direct, (long long) clock.steps, build);
+  /* A stored dense P is read twice per step (P z, then P^T g): the bandwidth that takes. */
+  if (kind == RELIEF_PROJECTION_DENSE)
+    printf ("; reading P twice per step is %.1f GB/s", 2.0 * stored_bytes (kind, D, d) / step / 1e9);
+  printf (")\n");
 }
 
 static double
