@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "relief-controls.h"
 #include "relief-dimension-page.h"
 #include "relief-figures.h"
 #include "relief-job.h"
@@ -17,23 +18,11 @@ struct _ReliefDimensionPage {
 
   /* template widgets */
   GtkWidget      *paned;          /* the root child, unparented in dispose */
-  AdwComboRow    *dataset_row;
-  GtkSpinButton  *samples_spin;
-  GtkSpinButton  *noise_spin;
-  GtkSpinButton  *classes_spin;
-  AdwEntryRow    *hidden_row;
-  AdwComboRow    *activation_row;
-  AdwComboRow    *loss_row;
+  ReliefTrainControls controls;   /* data, model and training */
   AdwComboRow    *projection_row;
   AdwEntryRow    *dims_row;
   GtkSpinButton  *seeds_spin;
   GtkSpinButton  *global_spin;
-  AdwComboRow    *optimizer_row;
-  GtkSpinButton  *lr_spin;
-  GtkSpinButton  *batch_spin;
-  GtkSpinButton  *epochs_spin;
-  GtkSpinButton  *seed_spin;
-  AdwComboRow    *backend_row;
   GtkLabel       *status_label;
   GtkLabel       *readout_label;
   GtkLabel       *cells_label;
@@ -47,7 +36,6 @@ struct _ReliefDimensionPage {
   GtkLabel       *global_label;
 
   /* owned */
-  GtkStringList  *datasets;        /* the dataset row's model */
   ReliefJob      *job;             /* while sweeping */
   struct SweepWork *work;          /* the running job's data, valid while job is */
   ReliefIntdim   *sweep;           /* what the figure shows */
@@ -143,33 +131,6 @@ sweep_work_run (gpointer data, GCancellable *cancellable, GError **error)
   /* The final d_int90 follows the global baseline asked for now, also when nothing ran. */
   work_offer (w, result, RELIEF_TRAIN_COMPLETED);
   return TRUE;
-}
-
-static const char *
-combo_string (AdwComboRow *row)
-{
-  GtkStringObject *item = adw_combo_row_get_selected_item (row);
-
-  return item ? gtk_string_object_get_string (item) : "";
-}
-
-/* Selects value in a row of strings; FALSE when it is not among them. */
-static gboolean
-combo_select (AdwComboRow *row, const char *value)
-{
-  GListModel *model = adw_combo_row_get_model (row);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (gtk_string_object_get_string (item), value) == 0)
-        {
-          adw_combo_row_set_selected (row, i);
-          return TRUE;
-        }
-    }
-  return FALSE;
 }
 
 static int
@@ -349,33 +310,10 @@ sweep_done (gpointer owner, const GError *error)
 static gboolean
 read_job (ReliefDimensionPage *self, ReliefIntdimJob *job, GError **error)
 {
-  ReliefTrainJob *base = &job->base;
-  const char *dataset = combo_string (self->dataset_row);
-
-  relief_train_job_init_defaults (base);
-  g_free (base->dataset);
-  base->dataset = g_strdup (dataset);
-  relief_generator_defaults (dataset, &base->gen);
-  base->gen.n_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
-  base->gen.noise = gtk_spin_button_get_value (self->noise_spin);
-  if (g_str_equal (dataset, "spiral") || g_str_equal (dataset, "gaussians"))
-    base->gen.n_classes = gtk_spin_button_get_value_as_int (self->classes_spin);
-  base->gen.seed = base->train.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
-
-  g_clear_pointer (&base->hidden, g_free);
-  if (!relief_parse_int_list (gtk_editable_get_text (GTK_EDITABLE (self->hidden_row)), &base->hidden,
-                              &base->n_hidden, error) ||
-      !relief_activation_from_string (combo_string (self->activation_row), &base->activation, error) ||
-      !relief_loss_from_string (combo_string (self->loss_row), &base->loss, error) ||
-      !relief_optimizer_from_string (combo_string (self->optimizer_row), &base->train.optimizer.kind, error) ||
-      !relief_projection_kind_from_string (combo_string (self->projection_row), &job->projection, error) ||
+  if (!relief_train_controls_read (&self->controls, &job->base, error) ||
+      !relief_projection_kind_from_string (relief_combo_string (self->projection_row), &job->projection, error) ||
       !relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &job->dims, &job->K, error))
     return FALSE;
-  base->train.optimizer.lr = gtk_spin_button_get_value (self->lr_spin);
-  base->train.batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
-  base->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
-  g_free (base->backend);
-  base->backend = g_strdup (combo_string (self->backend_row));
   job->n_seeds = gtk_spin_button_get_value_as_int (self->seeds_spin);
   job->global_baseline = gtk_spin_button_get_value (self->global_spin);
   return TRUE;
@@ -445,7 +383,7 @@ relief_dimension_page_run (ReliefDimensionPage *self)
   self->sweep_key = g_steal_pointer (&key);
 
   message = g_strdup_printf (_("Training a %s MLP on %s in random subspaces of d = %s…"),
-                             gtk_editable_get_text (GTK_EDITABLE (self->hidden_row)), w->job.base.dataset,
+                             gtk_editable_get_text (GTK_EDITABLE (self->controls.hidden_row)), w->job.base.dataset,
                              gtk_editable_get_text (GTK_EDITABLE (self->dims_row)));
   gtk_label_set_text (self->status_label, message);
   gtk_label_set_text (self->readout_label, "");
@@ -499,46 +437,17 @@ dims_text (const ReliefIntdim *id)
   return g_string_free (text, FALSE);
 }
 
-static char *
-hidden_text (const ReliefMlpSpec *spec)
-{
-  GString *text = g_string_new (NULL);
-
-  for (int i = 1; i < spec->n_layers; i++)
-    g_string_append_printf (text, i == 1 ? "%d" : ",%d", spec->sizes[i]);
-  return g_string_free (text, FALSE);
-}
-
 /* The controls as the sweep was run, so that Run continues it. */
 static void
 fill_controls (ReliefDimensionPage *self, const ReliefIntdim *id)
 {
-  g_autofree char *dims = dims_text (id), *hidden = hidden_text (id->spec);
+  g_autofree char *dims = dims_text (id);
 
-  /* A CSV file or an IDX folder becomes a choice of its own. */
-  if (!combo_select (self->dataset_row, id->dataset))
-    {
-      gtk_string_list_append (self->datasets, id->dataset);
-      combo_select (self->dataset_row, id->dataset);
-    }
-  if (id->has_gen)
-    {
-      gtk_spin_button_set_value (self->samples_spin, id->gen.n_samples);
-      gtk_spin_button_set_value (self->noise_spin, id->gen.noise);
-      gtk_spin_button_set_value (self->classes_spin, id->gen.n_classes);
-    }
-  gtk_editable_set_text (GTK_EDITABLE (self->hidden_row), hidden);
-  combo_select (self->activation_row, relief_activation_to_string (id->spec->activation));
-  combo_select (self->loss_row, relief_loss_to_string (id->spec->loss));
-  combo_select (self->projection_row, id->projection);
+  relief_train_controls_fill (&self->controls, id->dataset, id->has_gen ? &id->gen : NULL, id->spec, &id->config);
+  relief_combo_select (self->projection_row, id->projection);
   gtk_editable_set_text (GTK_EDITABLE (self->dims_row), dims);
   gtk_spin_button_set_value (self->seeds_spin, id->n_seeds);
   gtk_spin_button_set_value (self->global_spin, id->global_baseline);
-  combo_select (self->optimizer_row, relief_optimizer_to_string (id->config.optimizer.kind));
-  gtk_spin_button_set_value (self->lr_spin, id->config.optimizer.lr);
-  gtk_spin_button_set_value (self->batch_spin, id->config.batch_size);
-  gtk_spin_button_set_value (self->epochs_spin, id->config.epochs);
-  gtk_spin_button_set_value (self->seed_spin, (double) id->config.seed);
 }
 
 gboolean
@@ -575,17 +484,12 @@ relief_dimension_page_open (ReliefDimensionPage *self, const char *path)
 }
 
 static void
-on_open_response (GtkNativeDialog *dialog, int response, ReliefDimensionPage *self)
+open_file (GtkWidget *page, GFile *file)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
+  g_autofree char *path = g_file_get_path (file);
 
-      if (path)
-        relief_dimension_page_open (self, path);
-    }
-  g_object_unref (dialog);
+  if (path)
+    relief_dimension_page_open (RELIEF_DIMENSION_PAGE (page), path);
 }
 
 static void
@@ -605,8 +509,7 @@ action_open (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   if (g_file_test (sweeps, G_FILE_TEST_IS_DIR))
     gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), widget);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  relief_page_choose_file (widget, chooser, open_file);
 }
 
 static void
@@ -619,31 +522,25 @@ draw_sweep_figure (cairo_t *cr, double width, double height, gpointer user_data)
 }
 
 static void
-on_export_response (GtkNativeDialog *dialog, int response, ReliefDimensionPage *self)
+export_to (GtkWidget *page, GFile *file)
 {
-  if (response == GTK_RESPONSE_ACCEPT && self->sweep)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (page);
 
-      relief_page_export_figure (GTK_WIDGET (self), self->status_label, file, 432, 324, draw_sweep_figure,
-                                 self->sweep);
-    }
-  g_object_unref (dialog);
+  if (self->sweep)
+    relief_page_export_figure (page, self->status_label, file, 432, 324, draw_sweep_figure, self->sweep);
 }
 
 void
 relief_dimension_page_export (ReliefDimensionPage *self)
 {
-  GtkFileChooserNative *chooser;
-
   if (self->sweep == NULL || count_done (self->sweep) == 0)
     {
       report_error (self, _("Nothing to export yet"), _("Run a sweep or open one first."));
       return;
     }
-  chooser = relief_figure_chooser_new (GTK_WIDGET (self), _("Export Intrinsic Dimension"), "intdim.pdf");
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  relief_page_choose_file (GTK_WIDGET (self),
+                           relief_figure_chooser_new (GTK_WIDGET (self), _("Export Intrinsic Dimension"), "intdim.pdf"),
+                           export_to);
 }
 
 static void
@@ -702,28 +599,6 @@ on_dims_changed (ReliefDimensionPage *self)
 }
 
 static void
-set_row_sensitive (GtkWidget *row_child, gboolean sensitive)
-{
-  gtk_widget_set_sensitive (gtk_widget_get_ancestor (row_child, ADW_TYPE_ACTION_ROW), sensitive);
-}
-
-/* Each generator has its own sensible noise and class count; other data sets have neither. */
-static void
-on_dataset_changed (ReliefDimensionPage *self)
-{
-  const char *name = combo_string (self->dataset_row);
-  ReliefGeneratorParams params;
-  gboolean generated = relief_generator_exists (name);
-
-  relief_generator_defaults (name, &params);
-  gtk_spin_button_set_value (self->noise_spin, params.noise);
-  gtk_spin_button_set_value (self->classes_spin, params.n_classes);
-  set_row_sensitive (GTK_WIDGET (self->samples_spin), generated);
-  set_row_sensitive (GTK_WIDGET (self->noise_spin), generated);
-  set_row_sensitive (GTK_WIDGET (self->classes_spin), g_str_equal (name, "spiral") || g_str_equal (name, "gaussians"));
-}
-
-static void
 action_run (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   relief_dimension_page_run (RELIEF_DIMENSION_PAGE (widget));
@@ -746,12 +621,8 @@ relief_dimension_page_dispose (GObject *object)
 {
   ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (object);
 
-  if (self->job)
-    {
-      relief_job_drop (self->job);
-      self->job = NULL;
-      self->work = NULL;
-    }
+  g_clear_pointer (&self->job, relief_job_drop);
+  self->work = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_DIMENSION_PAGE);
   G_OBJECT_CLASS (relief_dimension_page_parent_class)->dispose (object);
 }
@@ -761,7 +632,6 @@ relief_dimension_page_finalize (GObject *object)
 {
   ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (object);
 
-  g_clear_object (&self->datasets);
   g_clear_pointer (&self->sweep, relief_intdim_free);
   g_free (self->sweep_path);
   g_free (self->sweep_key);
@@ -780,23 +650,11 @@ relief_dimension_page_class_init (ReliefDimensionPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-dimension-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, paned);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, dataset_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, samples_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, noise_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, classes_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, hidden_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, activation_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, loss_row);
+  relief_train_controls_bind_template (widget_class, G_STRUCT_OFFSET (ReliefDimensionPage, controls));
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, projection_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, dims_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, seeds_spin);
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, global_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, optimizer_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, lr_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, batch_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, epochs_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, seed_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, backend_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, readout_label);
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, cells_label);
@@ -823,11 +681,7 @@ relief_dimension_page_init (ReliefDimensionPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* The classroom default: a small MLP (371 parameters) on the spiral, with Adam, reaching
    * d_int90 between 2 and 256 within seconds on a CPU. */
-  self->datasets = relief_dataset_list_new ();
-  adw_combo_row_set_model (self->dataset_row, G_LIST_MODEL (self->datasets));
-  adw_combo_row_set_selected (self->optimizer_row, 3);
-  g_signal_connect_swapped (self->dataset_row, "notify::selected", G_CALLBACK (on_dataset_changed), self);
-  on_dataset_changed (self);
+  relief_train_controls_init (&self->controls);
   g_signal_connect_swapped (self->dims_row, "changed", G_CALLBACK (on_dims_changed), self);
 
   gtk_drawing_area_set_draw_func (self->plot_area, plot_draw, self, NULL);

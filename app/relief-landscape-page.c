@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "relief-controls.h"
 #include "relief-figures.h"
 #include "relief-job.h"
 #include "relief-jobs.h"
@@ -468,17 +469,12 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   g_autoptr(GError) error = NULL;
   SurfaceWork *w;
   int resolution = gtk_spin_button_get_value_as_int (self->resolution_spin);
-  GtkStringObject *directions = adw_combo_row_get_selected_item (self->directions_row);
 
   if (self->run_path == NULL)
     return;
-  if (self->job)
-    {
-      /* A new request replaces the running one; its data is dropped with it. */
-      relief_job_drop (self->job);
-      self->job = NULL;
-      self->work = NULL;
-    }
+  /* A new request replaces the running one; its data is dropped with it. */
+  g_clear_pointer (&self->job, relief_job_drop);
+  self->work = NULL;
 
   w = g_new0 (SurfaceWork, 1);
   g_mutex_init (&w->lock);
@@ -487,7 +483,7 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   w->job.x = (ReliefGridAxis) { xmin, xmax, resolution };
   w->job.y = (ReliefGridAxis) { ymin, ymax, resolution };
   g_free (w->job.directions);
-  w->job.directions = g_strdup (gtk_string_object_get_string (directions));
+  w->job.directions = g_strdup (relief_combo_string (self->directions_row));
   w->job.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   w->job.max_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
   if (g_str_equal (w->job.directions, "line"))
@@ -647,44 +643,39 @@ draw_surface_figure (cairo_t *cr, double width, double height, gpointer user_dat
 }
 
 static void
-on_export_response (GtkNativeDialog *dialog, int response, ReliefLandscapePage *self)
+export_to (GtkWidget *page, GFile *file)
 {
-  g_autoptr(GFile) file = NULL;
+  ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (page);
   ExportData data = { self->surface };
 
-  if (response == GTK_RESPONSE_ACCEPT && self->surface)
+  if (self->surface == NULL)
+    return;
+  relief_figure_options_init (&data.options);
+  data.options.colormap = adw_combo_row_get_selected (self->colormap_row) == 1 ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS;
+  data.options.n_levels = gtk_spin_button_get_value_as_int (self->levels_spin);
+  data.options.log_scale = gtk_switch_get_active (self->log_switch);
+  data.options.kind = adw_combo_row_get_selected (self->plot_row) == 1 ? RELIEF_FIGURE_3D : RELIEF_FIGURE_CONTOUR;
+  if (self->surface->n_proj > 0)
     {
-      relief_figure_options_init (&data.options);
-      data.options.colormap = adw_combo_row_get_selected (self->colormap_row) == 1 ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS;
-      data.options.n_levels = gtk_spin_button_get_value_as_int (self->levels_spin);
-      data.options.log_scale = gtk_switch_get_active (self->log_switch);
-      data.options.kind = adw_combo_row_get_selected (self->plot_row) == 1 ? RELIEF_FIGURE_3D : RELIEF_FIGURE_CONTOUR;
-      if (self->surface->n_proj > 0)
-        {
-          data.options.n_path = self->surface->n_proj;
-          data.options.path_x = self->surface->proj_xcoord;
-          data.options.path_y = self->surface->proj_ycoord;
-          data.options.path_marker = (int) gtk_range_get_value (self->trajectory_scale);
-        }
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      relief_page_export_figure (GTK_WIDGET (self), self->status_label, file, 432, 324, draw_surface_figure, &data);
+      data.options.n_path = self->surface->n_proj;
+      data.options.path_x = self->surface->proj_xcoord;
+      data.options.path_y = self->surface->proj_ycoord;
+      data.options.path_marker = (int) gtk_range_get_value (self->trajectory_scale);
     }
-  g_object_unref (dialog);
+  relief_page_export_figure (page, self->status_label, file, 432, 324, draw_surface_figure, &data);
 }
 
 void
 relief_landscape_page_export (ReliefLandscapePage *self)
 {
-  GtkFileChooserNative *chooser;
-
   if (self->surface == NULL || self->n_done == 0)
     {
       report_error (self, _("Nothing to export yet"), _("Compute a landscape first."));
       return;
     }
-  chooser = relief_figure_chooser_new (GTK_WIDGET (self), _("Export Landscape"), "landscape.pdf");
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  relief_page_choose_file (GTK_WIDGET (self),
+                           relief_figure_chooser_new (GTK_WIDGET (self), _("Export Landscape"), "landscape.pdf"),
+                           export_to);
 }
 
 static void
@@ -704,18 +695,10 @@ relief_landscape_page_dispose (GObject *object)
 {
   ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (object);
 
-  if (self->job)
-    {
-      relief_job_drop (self->job);
-      self->job = NULL;
-      self->work = NULL;
-    }
-  if (self->decision_job)
-    {
-      relief_job_drop (self->decision_job);
-      self->decision_job = NULL;
-      self->decision_work = NULL;
-    }
+  g_clear_pointer (&self->job, relief_job_drop);
+  self->work = NULL;
+  g_clear_pointer (&self->decision_job, relief_job_drop);
+  self->decision_work = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_LANDSCAPE_PAGE);
   G_OBJECT_CLASS (relief_landscape_page_parent_class)->dispose (object);
 }

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "relief-controls.h"
 #include "relief-figures.h"
 #include "relief-job.h"
 #include "relief-jobs.h"
@@ -19,21 +20,9 @@ struct _ReliefTrainPage {
 
   /* template widgets */
   GtkWidget      *paned;          /* the root child, unparented in dispose */
-  AdwComboRow    *dataset_row;
-  GtkSpinButton  *samples_spin;
-  GtkSpinButton  *noise_spin;
-  GtkSpinButton  *classes_spin;
-  AdwEntryRow    *hidden_row;
-  AdwComboRow    *activation_row;
-  AdwComboRow    *loss_row;
-  AdwComboRow    *optimizer_row;
-  GtkSpinButton  *lr_spin;
+  ReliefTrainControls controls;   /* data, model and training */
   GtkSpinButton  *momentum_spin;
   GtkSpinButton  *weight_decay_spin;
-  GtkSpinButton  *batch_spin;
-  GtkSpinButton  *epochs_spin;
-  GtkSpinButton  *seed_spin;
-  AdwComboRow    *backend_row;
   GtkLabel       *status_label;
   GtkLabel       *readout_label;
   GtkProgressBar *progress_bar;
@@ -99,14 +88,6 @@ train_work_run (gpointer data, GCancellable *cancellable, GError **error)
   ReliefJobCallbacks cb = { work_progress, work_metrics, NULL, NULL, w };
 
   return relief_train_job_run (&w->job, &cb, cancellable, &w->status, error);
-}
-
-static const char *
-combo_string (AdwComboRow *row)
-{
-  GtkStringObject *item = adw_combo_row_get_selected_item (row);
-
-  return item ? gtk_string_object_get_string (item) : "";
 }
 
 static void
@@ -251,31 +232,10 @@ train_done (gpointer owner, const GError *error)
 static gboolean
 read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
 {
-  const char *dataset = combo_string (self->dataset_row);
-
-  relief_train_job_init_defaults (job);
-  g_free (job->dataset);
-  job->dataset = g_strdup (dataset);
-  relief_generator_defaults (dataset, &job->gen);
-  job->gen.n_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
-  job->gen.noise = gtk_spin_button_get_value (self->noise_spin);
-  if (g_str_equal (dataset, "spiral") || g_str_equal (dataset, "gaussians"))
-    job->gen.n_classes = gtk_spin_button_get_value_as_int (self->classes_spin);
-  job->gen.seed = job->train.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
-
-  g_clear_pointer (&job->hidden, g_free);
-  if (!relief_parse_int_list (gtk_editable_get_text (GTK_EDITABLE (self->hidden_row)), &job->hidden, &job->n_hidden, error) ||
-      !relief_activation_from_string (combo_string (self->activation_row), &job->activation, error) ||
-      !relief_loss_from_string (combo_string (self->loss_row), &job->loss, error) ||
-      !relief_optimizer_from_string (combo_string (self->optimizer_row), &job->train.optimizer.kind, error))
+  if (!relief_train_controls_read (&self->controls, job, error))
     return FALSE;
-  job->train.optimizer.lr = gtk_spin_button_get_value (self->lr_spin);
   job->train.optimizer.momentum = gtk_spin_button_get_value (self->momentum_spin);
   job->train.optimizer.weight_decay = gtk_spin_button_get_value (self->weight_decay_spin);
-  job->train.batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
-  job->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
-  g_free (job->backend);
-  job->backend = g_strdup (combo_string (self->backend_row));
   return TRUE;
 }
 
@@ -310,7 +270,8 @@ relief_train_page_start (ReliefTrainPage *self)
   gtk_label_set_text (self->readout_label, "");
   {
     g_autofree char *text = g_strdup_printf (_("Training a %s MLP on %s…"),
-                                             gtk_editable_get_text (GTK_EDITABLE (self->hidden_row)), w->job.dataset);
+                                             gtk_editable_get_text (GTK_EDITABLE (self->controls.hidden_row)),
+                                             w->job.dataset);
     gtk_label_set_text (self->status_label, text);
   }
   self->work = w;
@@ -353,36 +314,29 @@ draw_run_figure (cairo_t *cr, double width, double height, gpointer user_data)
 }
 
 static void
-on_export_response (GtkNativeDialog *dialog, int response, ReliefTrainPage *self)
+export_to (GtkWidget *page, GFile *file)
 {
-  g_autoptr(GFile) file = NULL;
+  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (page);
   g_autoptr(ReliefRun) run = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      if ((run = relief_run_load (self->run_path, FALSE, &error)) == NULL)
-        report_error (self, _("Cannot export"), error->message);
-      else
-        relief_page_export_figure (GTK_WIDGET (self), self->status_label, file, 648, 252, draw_run_figure, run);
-    }
-  g_object_unref (dialog);
+  if ((run = relief_run_load (self->run_path, FALSE, &error)) == NULL)
+    report_error (self, _("Cannot export"), error->message);
+  else
+    relief_page_export_figure (page, self->status_label, file, 648, 252, draw_run_figure, run);
 }
 
 void
 relief_train_page_export (ReliefTrainPage *self)
 {
-  GtkFileChooserNative *chooser;
-
   if (self->run_path == NULL || self->job != NULL)
     {
       report_error (self, _("Nothing to export yet"), _("Train a model first; the figure shows its finished run."));
       return;
     }
-  chooser = relief_figure_chooser_new (GTK_WIDGET (self), _("Export Training Curves"), "training.pdf");
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  relief_page_choose_file (GTK_WIDGET (self),
+                           relief_figure_chooser_new (GTK_WIDGET (self), _("Export Training Curves"), "training.pdf"),
+                           export_to);
 }
 
 static void
@@ -406,39 +360,12 @@ on_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
 }
 
 static void
-set_row_sensitive (GtkWidget *row_child, gboolean sensitive)
-{
-  gtk_widget_set_sensitive (gtk_widget_get_ancestor (row_child, ADW_TYPE_ACTION_ROW), sensitive);
-}
-
-/* Each generator has its own sensible noise and class count; installed data sets have neither. */
-static void
-on_dataset_changed (AdwComboRow *row, GParamSpec *pspec, ReliefTrainPage *self)
-{
-  const char *name = combo_string (row);
-  ReliefGeneratorParams params;
-  gboolean generated = relief_generator_exists (name);
-  gboolean has_classes = g_str_equal (name, "spiral") || g_str_equal (name, "gaussians");
-
-  relief_generator_defaults (name, &params);
-  gtk_spin_button_set_value (self->noise_spin, params.noise);
-  gtk_spin_button_set_value (self->classes_spin, params.n_classes);
-  set_row_sensitive (GTK_WIDGET (self->samples_spin), generated);
-  set_row_sensitive (GTK_WIDGET (self->noise_spin), generated);
-  set_row_sensitive (GTK_WIDGET (self->classes_spin), has_classes);
-}
-
-static void
 relief_train_page_dispose (GObject *object)
 {
   ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
 
-  if (self->job)
-    {
-      relief_job_drop (self->job);
-      self->job = NULL;
-      self->work = NULL;
-    }
+  g_clear_pointer (&self->job, relief_job_drop);
+  self->work = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_TRAIN_PAGE);
   G_OBJECT_CLASS (relief_train_page_parent_class)->dispose (object);
 }
@@ -470,21 +397,9 @@ relief_train_page_class_init (ReliefTrainPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-train-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, paned);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, dataset_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, samples_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, noise_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, classes_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, hidden_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, activation_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, loss_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, optimizer_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, lr_spin);
+  relief_train_controls_bind_template (widget_class, G_STRUCT_OFFSET (ReliefTrainPage, controls));
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, momentum_spin);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, weight_decay_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, batch_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, epochs_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, seed_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, backend_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, readout_label);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, progress_bar);
@@ -502,14 +417,7 @@ relief_train_page_init (ReliefTrainPage *self)
   for (int i = 0; i < N_SERIES; i++)
     self->series[i] = g_array_new (FALSE, FALSE, sizeof (double));
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
-  {
-    g_autoptr(GtkStringList) datasets = relief_dataset_list_new ();
-
-    adw_combo_row_set_model (self->dataset_row, G_LIST_MODEL (datasets));
-  }
-  adw_combo_row_set_selected (self->optimizer_row, 3);
-  g_signal_connect (self->dataset_row, "notify::selected", G_CALLBACK (on_dataset_changed), self);
-  on_dataset_changed (self->dataset_row, NULL, self);
+  relief_train_controls_init (&self->controls);
   g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);
   g_signal_connect (self->acc_view, "hover", G_CALLBACK (on_hover), self);
   set_running (self, FALSE);
