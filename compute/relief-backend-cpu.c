@@ -448,50 +448,109 @@ cpu_csr_matvec (ReliefBackend *self, int rows, const gint64 *row_ptr, const int3
 }
 
 /* The Walsh-Hadamard transform, cache-blocked: every level below FWHT_CHUNK runs inside one
- * chunk at a time (the chunk stays in L1), the rest as whole-array passes whose inner loops
- * run over contiguous halves and vectorize.  The three lowest levels are one 8-point
- * butterfly per group of 8. */
+ * chunk at a time (the chunk stays in L1), the rest as whole-array passes.  Levels go two
+ * at a time, as one 4-point butterfly over elements h apart whose inner loop runs over
+ * contiguous elements and vectorizes; each output is the same sums in the same order as
+ * level by level, so the result does not depend on the grouping. */
 #define FWHT_CHUNK 4096
 
-static void
-fwht_levels (float *restrict x, gsize n, gsize h_from, gsize h_to)
+/* Built for AVX-512, AVX2 and the baseline, picked at load time by the CPU: the baseline's
+ * SSE2 is 4 floats wide. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RELIEF_VECTOR_CLONES __attribute__ ((target_clones ("avx512f", "avx2", "default")))
+#else
+#define RELIEF_VECTOR_CLONES
+#endif
+
+/* Levels h and 2h over x[0, n).  (Three levels at once, eight streams, is more than GCC 12
+ * vectorizes: it gives up on the alias checks.) */
+RELIEF_VECTOR_CLONES static void
+fwht_radix4 (float *restrict x, gsize n, gsize h)
 {
-  for (gsize h = h_from; h < h_to; h *= 2)
-    for (gsize i = 0; i < n; i += 2 * h)
-      {
-        float *restrict a = x + i, *restrict b = x + i + h;
+  for (gsize i = 0; i < n; i += 4 * h)
+    {
+      float *restrict v0 = x + i, *restrict v1 = v0 + h, *restrict v2 = v1 + h, *restrict v3 = v2 + h;
 
-        for (gsize j = 0; j < h; j++)
-          {
-            float u = a[j], v = b[j];
+      for (gsize j = 0; j < h; j++)
+        {
+          float a0 = v0[j] + v1[j], a1 = v0[j] - v1[j], a2 = v2[j] + v3[j], a3 = v2[j] - v3[j];
 
-            a[j] = u + v;
-            b[j] = u - v;
-          }
-      }
+          v0[j] = a0 + a2;
+          v1[j] = a1 + a3;
+          v2[j] = a0 - a2;
+          v3[j] = a1 - a3;
+        }
+    }
 }
 
-static void
-fwht_small (float *x, gsize n)
+/* Level h over x[0, n). */
+RELIEF_VECTOR_CLONES static void
+fwht_radix2 (float *restrict x, gsize n, gsize h)
 {
-  gsize h = 1;
-
-  if (n >= 8)
+  for (gsize i = 0; i < n; i += 2 * h)
     {
-      for (gsize i = 0; i < n; i += 8)
-        {
-          float *v = x + i;
-          float a0 = v[0] + v[1], a1 = v[0] - v[1], a2 = v[2] + v[3], a3 = v[2] - v[3];
-          float a4 = v[4] + v[5], a5 = v[4] - v[5], a6 = v[6] + v[7], a7 = v[6] - v[7];
-          float b0 = a0 + a2, b1 = a1 + a3, b2 = a0 - a2, b3 = a1 - a3;
-          float b4 = a4 + a6, b5 = a5 + a7, b6 = a4 - a6, b7 = a5 - a7;
+      float *restrict a = x + i, *restrict b = x + i + h;
 
-          v[0] = b0 + b4; v[1] = b1 + b5; v[2] = b2 + b6; v[3] = b3 + b7;
-          v[4] = b0 - b4; v[5] = b1 - b5; v[6] = b2 - b6; v[7] = b3 - b7;
+      for (gsize j = 0; j < h; j++)
+        {
+          float u = a[j], v = b[j];
+
+          a[j] = u + v;
+          b[j] = u - v;
         }
-      h = 8;
     }
-  fwht_levels (x, n, h, n);
+}
+
+typedef float ReliefV4 __attribute__ ((vector_size (16)));
+
+/* Levels 1, 2, 4 and 8 over x[0, n), n a multiple of 16: each group of 16 in four vectors,
+ * the two lowest levels as shuffles inside a vector (a + b and a - b as a * (+-1) + b, the
+ * same rounding), the next two between vectors.  Short inner loops would cost more in
+ * loop overhead than in arithmetic. */
+static void
+fwht_16 (float *x, gsize n)
+{
+  const ReliefV4 s1 = { 1, -1, 1, -1 }, s2 = { 1, 1, -1, -1 };
+  const __attribute__ ((vector_size (16))) int swap1 = { 1, 0, 3, 2 }, swap2 = { 2, 3, 0, 1 };
+
+  for (gsize i = 0; i < n; i += 16)
+    {
+      ReliefV4 v[4], t[4];
+
+      memcpy (v, x + i, sizeof v);
+      for (int k = 0; k < 4; k++)
+        {
+          v[k] = v[k] * s1 + __builtin_shuffle (v[k], swap1);
+          v[k] = v[k] * s2 + __builtin_shuffle (v[k], swap2);
+        }
+      t[0] = v[0] + v[1];
+      t[1] = v[0] - v[1];
+      t[2] = v[2] + v[3];
+      t[3] = v[2] - v[3];
+      v[0] = t[0] + t[2];
+      v[1] = t[1] + t[3];
+      v[2] = t[0] - t[2];
+      v[3] = t[1] - t[3];
+      memcpy (x + i, v, sizeof v);
+    }
+}
+
+/* Every level h in [h_from, h_to) over x[0, n). */
+static void
+fwht_levels (float *x, gsize n, gsize h_from, gsize h_to)
+{
+  gsize h = h_from;
+
+  if (h == 1 && h_to >= 16 && n % 16 == 0)
+    {
+      fwht_16 (x, n);
+      h = 16;
+    }
+
+  for (; h * 4 <= h_to; h *= 4)
+    fwht_radix4 (x, n, h);
+  for (; h < h_to; h *= 2)
+    fwht_radix2 (x, n, h);
 }
 
 static gboolean
@@ -510,7 +569,7 @@ cpu_fwht (ReliefBackend *self, float *x, gsize n, gsize count, GError **error)
       float *v = x + c * n;
 
       for (gsize i = 0; i < n; i += chunk)
-        fwht_small (v + i, chunk);
+        fwht_levels (v + i, chunk, 1, chunk);
       fwht_levels (v, n, chunk, n);
     }
   return TRUE;
