@@ -143,14 +143,20 @@ count_done (const ReliefIntdim *id)
   return done;
 }
 
+/* While trainings are missing the value covers only the seeds run so far, and says so. */
 static char *
 format_dint90 (const ReliefIntdim *id, const char *label, double mean, double std)
 {
+  gboolean partial = count_done (id) < id->K * id->n_seeds + 1;
+
   if (isnan (mean))
-    return g_strdup_printf (_("%s: not reached"), label);
+    return partial ? g_strdup_printf (_("%s: not reached yet"), label)
+                   : g_strdup_printf (_("%s: not reached"), label);
   if (id->n_seeds == 1)
-    return g_strdup_printf (_("%s = %.1f"), label, mean);
-  return g_strdup_printf (_("%s = %.1f ± %.1f"), label, mean, std);
+    return partial ? g_strdup_printf (_("%s = %.1f so far"), label, mean)
+                   : g_strdup_printf (_("%s = %.1f"), label, mean);
+  return partial ? g_strdup_printf (_("%s = %.1f ± %.1f so far"), label, mean, std)
+                 : g_strdup_printf (_("%s = %.1f ± %.1f"), label, mean, std);
 }
 
 static char *
