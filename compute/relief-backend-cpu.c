@@ -311,20 +311,20 @@ cpu_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_t
 }
 
 static gboolean
-cpu_gather_rows (ReliefBackend *self, const float *src, int cols, const int *idx_host, int n,
+cpu_gather_rows (ReliefBackend *self, const float *src, int cols, const int *idx, int n,
                  float *dst, GError **error)
 {
   for (int i = 0; i < n; i++)
-    memcpy (dst + (gsize) i * cols, src + (gsize) idx_host[i] * cols, sizeof (float) * cols);
+    memcpy (dst + (gsize) i * cols, src + (gsize) idx[i] * cols, sizeof (float) * cols);
   return TRUE;
 }
 
 static gboolean
-cpu_gather_labels (ReliefBackend *self, const int32_t *src, const int *idx_host, int n,
+cpu_gather_labels (ReliefBackend *self, const int32_t *src, const int *idx, int n,
                    int32_t *dst, GError **error)
 {
   for (int i = 0; i < n; i++)
-    dst[i] = src[idx_host[i]];
+    dst[i] = src[idx[i]];
   return TRUE;
 }
 

@@ -26,7 +26,6 @@ typedef struct {
   cublasHandle_t     blas;
   ReliefCudaResults *results;    /* device: the scalars reductions leave behind */
   double            *partials;   /* device: RELIEF_CUDA_DOT_MAX_BLOCKS doubles for dot */
-  Scratch            idx;        /* gather indices */
   Scratch            loss_rows;  /* per-row loss (double) and flags (int32) */
 } CudaPriv;
 
@@ -87,7 +86,6 @@ cuda_destroy (ReliefBackend *self)
   /* Teardown cannot report failures; a broken context fails these calls harmlessly. */
   if (priv->stream != NULL)
     cudaStreamSynchronize (priv->stream);
-  cudaFree (priv->idx.buf);
   cudaFree (priv->loss_rows.buf);
   cudaFree (priv->partials);
   cudaFree (priv->results);
@@ -367,37 +365,21 @@ cuda_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_
 }
 
 static gboolean
-upload_indices (CudaPriv *priv, const int *idx_host, int n, GError **error)
-{
-  gsize bytes = sizeof (int) * (gsize) n;
-
-  return scratch_reserve (&priv->idx, bytes, "index scratch allocation", error) &&
-         cuda_check (cudaMemcpyAsync (priv->idx.buf, idx_host, bytes, cudaMemcpyHostToDevice, priv->stream),
-                     "index upload", error);
-}
-
-static gboolean
-cuda_gather_rows (ReliefBackend *self, const float *src, int cols, const int *idx_host, int n,
+cuda_gather_rows (ReliefBackend *self, const float *src, int cols, const int *idx, int n,
                   float *dst, GError **error)
 {
-  CudaPriv *priv = priv_of (self);
-
   if (n <= 0 || cols <= 0)
     return TRUE;
-  return upload_indices (priv, idx_host, n, error) &&
-         cuda_check (relief_cuda_gather_rows (src, cols, priv->idx.buf, n, dst, priv->stream), "gather", error);
+  return cuda_check (relief_cuda_gather_rows (src, cols, idx, n, dst, priv_of (self)->stream), "gather", error);
 }
 
 static gboolean
-cuda_gather_labels (ReliefBackend *self, const int32_t *src, const int *idx_host, int n,
+cuda_gather_labels (ReliefBackend *self, const int32_t *src, const int *idx, int n,
                     int32_t *dst, GError **error)
 {
-  CudaPriv *priv = priv_of (self);
-
   if (n <= 0)
     return TRUE;
-  return upload_indices (priv, idx_host, n, error) &&
-         cuda_check (relief_cuda_gather_labels (src, priv->idx.buf, n, dst, priv->stream), "label gather", error);
+  return cuda_check (relief_cuda_gather_labels (src, idx, n, dst, priv_of (self)->stream), "label gather", error);
 }
 
 static gboolean

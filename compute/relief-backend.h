@@ -99,10 +99,11 @@ struct _ReliefBackend {
                           int rows, int cols, int grad_scale_rows, float *dlogits,
                           double *loss_sum, int *correct, GError **error);
 
-  /* rows gathered: dst[i, :] = src[idx[i], :]; idx is a host array */
-  gboolean  (*gather_rows)    (ReliefBackend *self, const float *src, int cols, const int *idx_host, int n,
+  /* rows gathered: dst[i, :] = src[idx[i], :]; idx is on the device (a trainer uploads an
+   * epoch's order once, not every batch's) */
+  gboolean  (*gather_rows)    (ReliefBackend *self, const float *src, int cols, const int *idx, int n,
                                float *dst, GError **error);
-  gboolean  (*gather_labels)  (ReliefBackend *self, const int32_t *src, const int *idx_host, int n,
+  gboolean  (*gather_labels)  (ReliefBackend *self, const int32_t *src, const int *idx, int n,
                                int32_t *dst, GError **error);
 
   /* One fused optimizer step over a flat buffer.  state holds what the optimizer needs

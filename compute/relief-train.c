@@ -84,7 +84,8 @@ struct _ReliefBatcher {
   int            steps_per_epoch;
   guint64        shuffle_seed;
   int            epoch;         /* the epoch perm holds, -1 before the first */
-  int           *perm;
+  int           *perm;          /* the epoch's order on the host */
+  int           *perm_dev;      /* and on the device, uploaded once per epoch */
   float         *x_train, *x_batch;
   int32_t       *y_train, *y_batch;
 };
@@ -102,7 +103,8 @@ relief_batcher_new (ReliefBackend *backend, const ReliefDataset *ds, int batch_s
   b->shuffle_seed = relief_rng_derive (seed, "shuffle");
   b->epoch = -1;
   b->perm = g_new (int, MAX (n, 1));
-  if ((b->x_train = backend->alloc (backend, sizeof (float) * n * f, error)) == NULL ||
+  if ((b->perm_dev = backend->alloc (backend, sizeof (int) * MAX (n, 1), error)) == NULL ||
+      (b->x_train = backend->alloc (backend, sizeof (float) * n * f, error)) == NULL ||
       (b->y_train = backend->alloc (backend, sizeof (int32_t) * n, error)) == NULL ||
       (b->x_batch = backend->alloc (backend, sizeof (float) * b->batch_size * f, error)) == NULL ||
       (b->y_batch = backend->alloc (backend, sizeof (int32_t) * b->batch_size, error)) == NULL ||
@@ -115,7 +117,7 @@ relief_batcher_new (ReliefBackend *backend, const ReliefDataset *ds, int batch_s
 void
 relief_batcher_free (ReliefBatcher *b)
 {
-  gpointer device[4];
+  gpointer device[5];
 
   if (b == NULL)
     return;
@@ -123,6 +125,7 @@ relief_batcher_free (ReliefBatcher *b)
   device[1] = b->y_train;
   device[2] = b->x_batch;
   device[3] = b->y_batch;
+  device[4] = b->perm_dev;
   for (guint i = 0; i < G_N_ELEMENTS (device); i++)
     if (device[i] != NULL)
       b->backend->free (b->backend, device[i]);
@@ -153,13 +156,15 @@ relief_batcher_gather (ReliefBatcher *b, int epoch, int index, const float **x, 
   if (epoch != b->epoch)
     {
       relief_rng_permutation (b->shuffle_seed, (guint64) epoch, b->perm, b->ds->n_train);
+      if (!be->upload (be, b->perm_dev, b->perm, sizeof (int) * b->ds->n_train, error))
+        return FALSE;
       b->epoch = epoch;
     }
   *rows = MIN (b->batch_size, b->ds->n_train - start);
   *x = b->x_batch;
   *y = b->y_batch;
-  return be->gather_rows (be, b->x_train, b->ds->n_features, b->perm + start, *rows, b->x_batch, error) &&
-         be->gather_labels (be, b->y_train, b->perm + start, *rows, b->y_batch, error);
+  return be->gather_rows (be, b->x_train, b->ds->n_features, b->perm_dev + start, *rows, b->x_batch, error) &&
+         be->gather_labels (be, b->y_train, b->perm_dev + start, *rows, b->y_batch, error);
 }
 
 /* Everything one run holds on the device, freed in one place. */

@@ -410,19 +410,22 @@ test_gather (void)
       g_autofree char *label = g_strdup_printf ("gather_rows n=%d", n);
       float *d_rows = gpu_from (rows, sizeof (float) * n * cols);
       int32_t *d_picked = gpu_from (picked, sizeof (int32_t) * n);
+      int *d_idx;
 
       for (int i = 0; i < n; i++)
         idx[i] = (int) (relief_rng_uniform (120 + s, i) * src_rows);
       idx[0] = src_rows - 1;
+      d_idx = gpu_from (idx, sizeof (int) * n);
       OK (cpu->gather_rows (cpu, src, cols, idx, n, rows, E));
-      OK (gpu->gather_rows (gpu, d_src, cols, idx, n, d_rows, E));
+      OK (gpu->gather_rows (gpu, d_src, cols, d_idx, n, d_rows, E));
       g_assert_cmpfloat (compare (label, rows, d_rows, (gsize) n * cols), ==, 0.0);
       OK (cpu->gather_labels (cpu, labels, idx, n, picked, E));
-      OK (gpu->gather_labels (gpu, d_labels, idx, n, d_picked, E));
+      OK (gpu->gather_labels (gpu, d_labels, d_idx, n, d_picked, E));
       gpu_read (got, d_picked, sizeof (int32_t) * n);
       g_assert_cmpmem (got, sizeof (int32_t) * n, picked, sizeof (int32_t) * n);
       gpu->free (gpu, d_rows);
       gpu->free (gpu, d_picked);
+      gpu->free (gpu, d_idx);
     }
   gpu->free (gpu, d_src);
   gpu->free (gpu, d_labels);
