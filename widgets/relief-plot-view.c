@@ -467,8 +467,8 @@ draw_hover (ReliefPlotView *self, cairo_t *cr, int width, int height)
   cairo_restore (cr);
 }
 
-/* The rendered data area moved and scaled into the data window now shown (the axes keep
- * their old ticks until the owner sets the new data). */
+/* The rendered data area moved and scaled into the data window now shown, with ticks for
+ * that window (the plot core draws in points, the frame is in pixels). */
 static void
 draw_in_window (ReliefPlotView *self, cairo_t *cr)
 {
@@ -492,6 +492,23 @@ draw_in_window (ReliefPlotView *self, cairo_t *cr)
   cairo_set_source_surface (cr, self->cache, 0, 0);
   cairo_paint (cr);
   cairo_restore (cr);
+
+  {
+    ReliefPlotFrame points = *f;
+
+    points.px /= SCREEN_ZOOM;
+    points.py /= SCREEN_ZOOM;
+    points.pw /= SCREEN_ZOOM;
+    points.ph /= SCREEN_ZOOM;
+    points.cbx /= SCREEN_ZOOM;
+    points.cby /= SCREEN_ZOOM;
+    points.cbw /= SCREEN_ZOOM;
+    points.cbh /= SCREEN_ZOOM;
+    cairo_save (cr);
+    cairo_scale (cr, SCREEN_ZOOM, SCREEN_ZOOM);
+    relief_plot_redraw_ticks (cr, &points, w[0], w[1], w[2], w[3]);
+    cairo_restore (cr);
+  }
 }
 
 static void

@@ -275,19 +275,13 @@ relief_plot_axes_y_dev (const ReliefPlotAxes *ax, double v)
   return ax->py + ax->ph - relief_plot_axis_frac (&ax->y, v) * ax->ph;
 }
 
-void
-relief_plot_axes_draw (cairo_t *cr, const ReliefPlotAxes *ax, const char *title, const char *xlabel,
-                       const char *ylabel)
+/* Tick marks and their labels below and left of the data area. */
+static void
+draw_ticks (cairo_t *cr, const ReliefPlotAxes *ax)
 {
-  double ch_tick;
-
   cairo_save (cr);
   cairo_set_source_rgb (cr, relief_plot_ink[0], relief_plot_ink[1], relief_plot_ink[2]);
   cairo_set_line_width (cr, LINE_WIDTH);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
-  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
-  cairo_stroke (cr);
-
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
   for (int i = 0; i < ax->x.n; i++)
     {
@@ -306,13 +300,105 @@ relief_plot_axes_draw (cairo_t *cr, const ReliefPlotAxes *ax, const char *title,
   cairo_stroke (cr);
 
   relief_plot_set_font (cr, FONT_TICK);
-  ch_tick = relief_plot_cap_height (cr);
   for (int i = 0; i < ax->x.n; i++)
     relief_plot_show_text (cr, relief_plot_axes_x_dev (ax, ax->x.pos[i]), ax->py + ax->ph + TICK_LEN + PAD,
                            ax->x.label[i], 0.5, 0);
   for (int i = 0; i < ax->y.n; i++)
     relief_plot_show_text (cr, ax->px - TICK_LEN - PAD, relief_plot_axes_y_dev (ax, ax->y.pos[i]), ax->y.label[i],
                            1, 0.5);
+  cairo_restore (cr);
+}
+
+/* The x axis for a data width of pw: fewer ticks until neighbouring labels keep a gap. */
+static void
+build_x_axis (cairo_t *cr, ReliefPlotAxis *a, double lo, double hi, gboolean log, double pw)
+{
+  relief_plot_set_font (cr, FONT_TICK);
+  for (int target = CLAMP ((int) (pw / 60), 2, MAX_TICKS); target >= 2; target--)
+    {
+      gboolean fits = TRUE;
+
+      relief_plot_axis_build (a, lo, hi, log, target);
+      for (int i = 0; i + 1 < a->n; i++)
+        if ((relief_plot_axis_frac (a, a->pos[i + 1]) - relief_plot_axis_frac (a, a->pos[i])) * pw
+            < (relief_plot_text_width (cr, a->label[i]) + relief_plot_text_width (cr, a->label[i + 1])) / 2 + 2 * PAD)
+          fits = FALSE;
+      if (fits || target == 2)
+        return;
+      relief_plot_axis_clear (a);
+    }
+}
+
+static void
+frame_axes (cairo_t *cr, const ReliefPlotFrame *f, double xmin, double xmax, double ymin, double ymax,
+            ReliefPlotAxes *ax)
+{
+  *ax = (ReliefPlotAxes) { .px = f->px, .py = f->py, .pw = f->pw, .ph = f->ph };
+  build_x_axis (cr, &ax->x, f->log_x ? log10 (xmin) : xmin, f->log_x ? log10 (xmax) : xmax, f->log_x, f->pw);
+  relief_plot_axis_build (&ax->y, f->log_y ? log10 (ymin) : ymin, f->log_y ? log10 (ymax) : ymax, f->log_y,
+                          (int) (f->ph / 28) + 1);
+}
+
+void
+relief_plot_redraw_ticks (cairo_t *cr, const ReliefPlotFrame *f, double xmin, double xmax, double ymin, double ymax)
+{
+  ReliefPlotAxes old, now;
+  double ch_tick, desc_tick, old_w;
+
+  if (!(xmin < xmax && ymin < ymax) || (f->log_x && xmin <= 0) || (f->log_y && ymin <= 0))
+    return;
+  cairo_save (cr);
+  /* Where the old labels were: the same axes built for the limits the frame was drawn with. */
+  frame_axes (cr, f, f->xmin, f->xmax, f->ymin, f->ymax, &old);
+  frame_axes (cr, f, xmin, xmax, ymin, ymax, &now);
+  relief_plot_set_font (cr, FONT_TICK);
+  ch_tick = relief_plot_cap_height (cr);
+  desc_tick = relief_plot_descent (cr);
+  old_w = relief_plot_axis_max_label_width (cr, &old.y);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  /* Below the data area down to just above the x axis title, as wide as the outermost
+   * labels reach but short of a colorbar; left of it from just right of the y axis title. */
+  {
+    double half = 0, right;
+
+    for (int i = 0; i < old.x.n; i++)
+      half = MAX (half, relief_plot_text_width (cr, old.x.label[i]) / 2);
+    for (int i = 0; i < now.x.n; i++)
+      half = MAX (half, relief_plot_text_width (cr, now.x.label[i]) / 2);
+    right = f->px + f->pw + half + PAD;
+    if (f->cbw > 0)
+      right = MIN (right, f->cbx - PAD / 2);
+    cairo_rectangle (cr, f->px - half - PAD, f->py + f->ph + LINE_WIDTH, right - (f->px - half - PAD),
+                     TICK_LEN + PAD + ch_tick + desc_tick);
+  }
+  cairo_rectangle (cr, f->px - TICK_LEN - PAD - old_w - 0.5 * PAD, f->py - ch_tick,
+                   TICK_LEN + PAD + old_w + 0.5 * PAD - LINE_WIDTH, f->ph + 2 * ch_tick);
+  cairo_fill (cr);
+  draw_ticks (cr, &now);
+  cairo_restore (cr);
+  relief_plot_axis_clear (&old.x);
+  relief_plot_axis_clear (&old.y);
+  relief_plot_axis_clear (&now.x);
+  relief_plot_axis_clear (&now.y);
+}
+
+void
+relief_plot_axes_draw (cairo_t *cr, const ReliefPlotAxes *ax, const char *title, const char *xlabel,
+                       const char *ylabel)
+{
+  double ch_tick;
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, relief_plot_ink[0], relief_plot_ink[1], relief_plot_ink[2]);
+  cairo_set_line_width (cr, LINE_WIDTH);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
+  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
+  cairo_stroke (cr);
+  draw_ticks (cr, ax);
+
+  relief_plot_set_font (cr, FONT_TICK);
+  ch_tick = relief_plot_cap_height (cr);
 
   if (ylabel && *ylabel)
     {

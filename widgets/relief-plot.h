@@ -43,6 +43,12 @@ typedef struct {
   double cbx, cby, cbw, cbh;      /* the colorbar in device units; cbw == 0 when none */
 } ReliefPlotFrame;
 
+/* Redraws the tick marks and labels of a drawn frame's axes for other data limits (a
+ * window zoomed or panned ahead of new data), over the old ones; the axis titles, the box
+ * and a colorbar stay.  Nothing happens for empty or (on log axes) non-positive limits. */
+void     relief_plot_redraw_ticks (cairo_t *cr, const ReliefPlotFrame *frame, double xmin, double xmax,
+                                   double ymin, double ymax);
+
 /* Device to data and back; FALSE when outside the data area. */
 gboolean relief_plot_frame_to_data   (const ReliefPlotFrame *f, double px, double py, double *x, double *y);
 void     relief_plot_frame_from_data (const ReliefPlotFrame *f, double x, double y, double *px, double *py);

@@ -2,6 +2,7 @@
 #include "relief-plot.h"
 
 #include <math.h>
+#include <string.h>
 
 /* ---- helpers ---- */
 
@@ -623,6 +624,57 @@ test_palette (void)
   assert_color_near (b, 0x1f77b4, 1e-9);
 }
 
+/* Pixels of a rectangle that differ between two images of the same size. */
+static int
+changed_pixels (cairo_surface_t *a, cairo_surface_t *b, int x0, int y0, int x1, int y1)
+{
+  int stride = cairo_image_surface_get_stride (a), n = 0;
+  const guint8 *da = cairo_image_surface_get_data (a), *db = cairo_image_surface_get_data (b);
+
+  for (int y = MAX (y0, 0); y < MIN (y1, cairo_image_surface_get_height (a)); y++)
+    for (int x = MAX (x0, 0); x < MIN (x1, cairo_image_surface_get_width (a)); x++)
+      n += memcmp (da + y * stride + 4 * x, db + y * stride + 4 * x, 4) != 0;
+  return n;
+}
+
+/* Ticks redrawn for a zoomed window change the tick strips only: not the data area, not
+ * the colorbar, not the axis titles; empty limits change nothing. */
+static void
+test_redraw_ticks (void)
+{
+  HeatmapFixture fx;
+  ReliefPlotFrame f;
+  cairo_surface_t *before, *after;
+  cairo_t *cr;
+  int px, py, pw, ph;
+
+  heatmap_fixture_init (&fx);
+  before = render_heatmap (&fx.spec, &f);
+  after = render_heatmap (&fx.spec, &f);
+  px = (int) ceil (f.px + 1);
+  py = (int) ceil (f.py + 1);
+  pw = (int) floor (f.pw - 2);
+  ph = (int) floor (f.ph - 2);
+
+  cr = cairo_create (after);
+  relief_plot_redraw_ticks (cr, &f, 0.3, 0.2, -1, 1);   /* empty: nothing */
+  cairo_surface_flush (after);
+  g_assert_cmpint (changed_pixels (before, after, 0, 0, 480, 360), ==, 0);
+  relief_plot_redraw_ticks (cr, &f, -0.37, 0.11, 0.05, 0.3);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (after);
+
+  g_assert_cmpint (changed_pixels (before, after, px, py, px + pw, py + ph), ==, 0);
+  g_assert_cmpint (changed_pixels (before, after, (int) f.cbx - 1, 0, 480, 360), ==, 0);
+  g_assert_cmpint (changed_pixels (before, after, 0, 0, 480, (int) f.py - 12), ==, 0);   /* the title */
+  g_assert_cmpint (changed_pixels (before, after, 0, py + ph + 22, 480, 360), ==, 0);     /* the x title */
+  g_assert_cmpint (changed_pixels (before, after, px, py + ph + 2, px + pw, py + ph + 20), >, 20);   /* x ticks */
+  g_assert_cmpint (changed_pixels (before, after, px - 30, py, px - 2, py + ph), >, 20);            /* y ticks */
+  cairo_surface_destroy (before);
+  cairo_surface_destroy (after);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -640,5 +692,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/render/heatmap-path", test_render_heatmap_path);
   g_test_add_func ("/plot/render/lines", test_render_lines);
   g_test_add_func ("/plot/palette", test_palette);
+  g_test_add_func ("/plot/render/redraw-ticks", test_redraw_ticks);
   return g_test_run ();
 }
