@@ -152,24 +152,51 @@ check_fits (ReliefProjection *proj, double bytes, GError **error)
 
   if (be->memory_info == NULL || !be->memory_info (be, &free_bytes, &total_bytes, NULL) || bytes <= free_bytes)
     return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-               _("A %s projection of %llu x %llu needs %.1f GB but the %s backend has %.1f GB free; "
-                 "choose sparse, fastfood or implicit, or a smaller d"),
-               kind_names[proj->kind], (unsigned long long) proj->D, (unsigned long long) proj->d, bytes / 1e9,
-               be->name, free_bytes / 1e9);
+  if (proj->kind == RELIEF_PROJECTION_DENSE || proj->kind == RELIEF_PROJECTION_IDENTITY)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                 _("A %s projection of %llu x %llu needs %.1f GB but the %s backend has %.1f GB free; "
+                   "choose sparse, fastfood or implicit, or a smaller d"),
+                 kind_names[proj->kind], (unsigned long long) proj->D, (unsigned long long) proj->d, bytes / 1e9,
+                 be->name, free_bytes / 1e9);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                 _("A %s projection of %llu x %llu needs %.1f GB but the %s backend has %.1f GB free; "
+                   "choose a smaller d"),
+                 kind_names[proj->kind], (unsigned long long) proj->D, (unsigned long long) proj->d, bytes / 1e9,
+                 be->name, free_bytes / 1e9);
   return FALSE;
+}
+
+/* About what a projection holds: the stored P, or for sparse its nonzeros twice on the
+ * device and once more while building (value and index each), for fastfood five floats
+ * per padded column, for implicit a block of rows and the d-vectors. */
+static double
+projection_bytes (ReliefProjectionKind kind, gsize D, gsize d)
+{
+  double n = 1;
+
+  switch (kind)
+    {
+    case RELIEF_PROJECTION_SPARSE:
+      return 3.0 * 8.0 * d * sqrt ((double) D) + 8.0 * (D + d);
+    case RELIEF_PROJECTION_FASTFOOD:
+      while (n < D)
+        n *= 2;
+      return 20.0 * n * ceil ((double) d / n) + 12.0 * n;
+    case RELIEF_PROJECTION_IMPLICIT:
+      return 4.0 * (IMPLICIT_BLOCK_FLOATS + 3.0 * d);
+    default:
+      return 4.0 * D * d;
+    }
 }
 
 static gboolean
 build_matrix (ReliefProjection *proj, GError **error)
 {
   ReliefBackend *be = proj->backend;
-  g_autofree float *block = NULL;
+  g_autofree float *block = g_new (float, MIN (ROW_BLOCK, proj->D) * proj->d);
   g_autofree double *scales = NULL;
 
-  if (!check_fits (proj, 4.0 * proj->D * proj->d, error))
-    return FALSE;
-  block = g_new (float, MIN (ROW_BLOCK, proj->D) * proj->d);
   proj->matrix = be->alloc (be, sizeof (float) * proj->D * proj->d, error);
   if (proj->matrix == NULL)
     return FALSE;
@@ -400,6 +427,16 @@ relief_projection_new (ReliefBackend *backend, ReliefProjectionKind kind, gsize 
   proj->D = D;
   proj->d = d;
   proj->seed = seed;
+  /* The sparse build counts its nonzeros in 32 bits: about d sqrt(D) of them. */
+  if ((kind == RELIEF_PROJECTION_SPARSE && (double) d * sqrt ((double) D) > G_MAXUINT32 / 2) ||
+      !check_fits (proj, projection_bytes (kind, D, d), error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                     _("A sparse projection of %llu x %llu has too many nonzeros; choose fastfood or a smaller d"),
+                     (unsigned long long) D, (unsigned long long) d);
+      return NULL;
+    }
   if (!(kind == RELIEF_PROJECTION_FASTFOOD ? build_fastfood (proj, error)
          : kind == RELIEF_PROJECTION_IMPLICIT ? build_implicit (proj, error)
          : kind == RELIEF_PROJECTION_SPARSE ? build_sparse (proj, error)

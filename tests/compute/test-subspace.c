@@ -469,6 +469,12 @@ test_too_large_refused (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
   g_assert_nonnull (strstr (error->message, "sparse, fastfood or implicit"));
   g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* About 3.5e10 nonzeros. */
+  g_assert_null (relief_projection_new (be, RELIEF_PROJECTION_SPARSE, (gsize) 1 << 30, (gsize) 1 << 20, 1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_test_message ("%s", error->message);
 }
 
 int
