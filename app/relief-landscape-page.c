@@ -26,6 +26,7 @@ struct _ReliefLandscapePage {
   GtkSpinButton  *resolution_spin;
   GtkSpinButton  *seed_spin;
   GtkSpinButton  *samples_spin;
+  AdwComboRow    *backend_row;
   AdwComboRow    *plot_row;
   GtkWidget      *trajectory_row;
   GtkRange       *trajectory_scale;
@@ -412,7 +413,7 @@ relief_landscape_page_show_decision (ReliefLandscapePage *self, double x, double
   w = g_new0 (DecisionWork, 1);
   w->run_path = g_strdup (self->run_path);
   w->surface_path = g_strdup (self->surface_path);
-  w->backend = g_strdup ("auto");
+  w->backend = g_strdup (relief_combo_string (self->backend_row));
   w->x = x;
   w->y = y;
   self->decision_work = w;
@@ -486,6 +487,8 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   w->job.directions = g_strdup (relief_combo_string (self->directions_row));
   w->job.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   w->job.max_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
+  g_free (w->job.backend);
+  w->job.backend = g_strdup (relief_combo_string (self->backend_row));
   if (g_str_equal (w->job.directions, "line"))
     {
       /* Goodfellow et al.'s interpolation: alpha 0 is the initialization, 1 the final
@@ -737,6 +740,7 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, resolution_spin);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, samples_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, backend_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, plot_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, trajectory_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, trajectory_scale);
