@@ -14,9 +14,21 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Deferred reductions wait here for fetch. */
+typedef struct {
+  gboolean has_loss, has_dot;
+  double   loss_sum, dot;
+  int      correct;
+  GError  *loss_error;
+} CpuPending;
+
 static void
 cpu_destroy (ReliefBackend *self)
 {
+  CpuPending *pending = self->priv;
+
+  g_clear_error (&pending->loss_error);
+  g_free (pending);
   g_free (self);
 }
 
@@ -230,12 +242,20 @@ cpu_dot (ReliefBackend *self, gsize n, const float *x, const float *y, double *o
 
   for (gsize i = 0; i < n; i++)
     sum += (double) x[i] * y[i];
-  *out = sum;
+  if (out == NULL)
+    {
+      CpuPending *pending = self->priv;
+
+      pending->dot = sum;
+      pending->has_dot = TRUE;
+    }
+  else
+    *out = sum;
   return TRUE;
 }
 
 static gboolean
-cpu_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_t *labels,
+loss_now (ReliefBackend *self, int loss_kind, const float *logits, const int32_t *labels,
           int rows, int cols, int grad_scale_rows, float *dlogits,
           double *loss_sum, int *correct, GError **error)
 {
@@ -410,6 +430,67 @@ cpu_random_normal (ReliefBackend *self, float *x, gsize n, guint64 seed, guint64
 
 /* Free is what Linux reports as available (free plus reclaimable caches), falling back to
  * the free pages alone. */
+/* A deferred loss keeps its results, or its error, for fetch, as the CUDA backend finds a
+ * bad label only when it reads the results back. */
+static gboolean
+cpu_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_t *labels,
+          int rows, int cols, int grad_scale_rows, float *dlogits,
+          double *loss_sum, int *correct, GError **error)
+{
+  CpuPending *pending = self->priv;
+
+  if (loss_sum != NULL || correct != NULL)
+    {
+      double sum;
+      int n;
+
+      if (!loss_now (self, loss_kind, logits, labels, rows, cols, grad_scale_rows, dlogits, &sum, &n, error))
+        return FALSE;
+      if (loss_sum != NULL)
+        *loss_sum = sum;
+      if (correct != NULL)
+        *correct = n;
+      return TRUE;
+    }
+  g_clear_error (&pending->loss_error);
+  pending->has_loss = TRUE;
+  loss_now (self, loss_kind, logits, labels, rows, cols, grad_scale_rows, dlogits, &pending->loss_sum,
+            &pending->correct, &pending->loss_error);
+  return TRUE;
+}
+
+static gboolean
+cpu_fetch (ReliefBackend *self, double *loss_sum, int *correct, double *dot, GError **error)
+{
+  CpuPending *pending = self->priv;
+  gboolean want_loss = loss_sum != NULL || correct != NULL;
+
+  if ((want_loss && !pending->has_loss) || (dot != NULL && !pending->has_dot))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Nothing deferred to fetch"));
+      return FALSE;
+    }
+  if (want_loss)
+    {
+      pending->has_loss = FALSE;
+      if (pending->loss_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&pending->loss_error));
+          return FALSE;
+        }
+      if (loss_sum != NULL)
+        *loss_sum = pending->loss_sum;
+      if (correct != NULL)
+        *correct = pending->correct;
+    }
+  if (dot != NULL)
+    {
+      pending->has_dot = FALSE;
+      *dot = pending->dot;
+    }
+  return TRUE;
+}
+
 static gboolean
 cpu_memory_info (ReliefBackend *self, gsize *free_bytes, gsize *total_bytes, GError **error)
 {
@@ -618,6 +699,8 @@ relief_backend_cpu_new (void)
   self->optimizer_step = cpu_optimizer_step;
   self->random_normal = cpu_random_normal;
   self->memory_info = cpu_memory_info;
+  self->fetch = cpu_fetch;
+  self->priv = g_new0 (CpuPending, 1);
   self->csr_matvec = cpu_csr_matvec;
   self->fwht = cpu_fwht;
   self->gather_scale = cpu_gather_scale;

@@ -25,6 +25,11 @@ typedef struct {
   cudaStream_t       stream;
   cublasHandle_t     blas;
   ReliefCudaResults *results;    /* device: the scalars reductions leave behind */
+  /* Deferred reductions: what fetch will find in results, and for a bad label's message
+   * the labels and the loss's shape. */
+  gboolean           pending_loss, pending_dot;
+  const int32_t     *pending_labels;
+  int                pending_rows, pending_cols;
   double            *partials;   /* device: RELIEF_CUDA_DOT_MAX_BLOCKS doubles for dot */
   Scratch            loss_rows;  /* per-row loss (double) and flags (int32) */
 } CudaPriv;
@@ -299,16 +304,33 @@ cuda_dot (ReliefBackend *self, gsize n, const float *x, const float *y, double *
   CudaPriv *priv = priv_of (self);
   ReliefCudaResults results;
 
-  if (n == 0)
+  if (!cuda_check (relief_cuda_dot (n, x, y, priv->partials, priv->results, priv->stream), "dot", error))
+    return FALSE;
+  if (out == NULL)
     {
-      *out = 0.0;
+      priv->pending_dot = TRUE;
       return TRUE;
     }
-  if (!cuda_check (relief_cuda_dot (n, x, y, priv->partials, priv->results, priv->stream), "dot", error) ||
-      !read_results (priv, &results, "dot", error))
+  if (!read_results (priv, &results, "dot", error))
     return FALSE;
   *out = results.dot;
   return TRUE;
+}
+
+/* The loss kernels leave the first row with a label outside 0..cols-1 in bad_row. */
+static gboolean
+check_labels (ReliefBackend *self, const ReliefCudaResults *results, const int32_t *labels, int rows, int cols,
+              GError **error)
+{
+  int32_t label;
+
+  if (results->bad_row >= rows)
+    return TRUE;
+  if (!cuda_download (self, &label, labels + results->bad_row, sizeof label, error))
+    return FALSE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               _("Label %d of row %d is outside 0..%d"), label, results->bad_row, cols - 1);
+  return FALSE;
 }
 
 static gboolean
@@ -333,11 +355,18 @@ cuda_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_
                    _("Loss over %d outputs scaled by %d rows"), cols, grad_scale_rows);
       return FALSE;
     }
+  if (rows <= 0 && (loss_sum != NULL || correct != NULL))
+    {
+      if (loss_sum != NULL)
+        *loss_sum = 0.0;
+      if (correct != NULL)
+        *correct = 0;
+      return TRUE;
+    }
   if (rows <= 0)
     {
-      *loss_sum = 0.0;
-      *correct = 0;
-      return TRUE;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("A deferred loss needs at least one row"));
+      return FALSE;
     }
   if (!scratch_reserve (&priv->loss_rows, (sizeof (double) + sizeof (int32_t)) * (gsize) rows,
                         "loss scratch allocation", error))
@@ -345,22 +374,55 @@ cuda_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_
   row_loss = priv->loss_rows.buf;
   row_flags = (int32_t *) (row_loss + rows);
   if (!cuda_check (relief_cuda_loss (kind, logits, labels, rows, cols, grad_scale_rows, dlogits,
-                                     row_loss, row_flags, priv->results, priv->stream), "loss", error) ||
-      !read_results (priv, &results, "loss", error))
+                                     row_loss, row_flags, priv->results, priv->stream), "loss", error))
     return FALSE;
-
-  if (results.bad_row < rows)
+  if (loss_sum == NULL && correct == NULL)
     {
-      int32_t label;
+      priv->pending_loss = TRUE;
+      priv->pending_labels = labels;
+      priv->pending_rows = rows;
+      priv->pending_cols = cols;
+      return TRUE;
+    }
+  if (!read_results (priv, &results, "loss", error) ||
+      !check_labels (self, &results, labels, rows, cols, error))
+    return FALSE;
+  if (loss_sum != NULL)
+    *loss_sum = results.loss_sum;
+  if (correct != NULL)
+    *correct = results.correct;
+  return TRUE;
+}
 
-      if (!cuda_download (self, &label, labels + results.bad_row, sizeof label, error))
-        return FALSE;
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("Label %d of row %d is outside 0..%d"), label, results.bad_row, cols - 1);
+static gboolean
+cuda_fetch (ReliefBackend *self, double *loss_sum, int *correct, double *dot, GError **error)
+{
+  CudaPriv *priv = priv_of (self);
+  gboolean want_loss = loss_sum != NULL || correct != NULL;
+  ReliefCudaResults results;
+
+  if ((want_loss && !priv->pending_loss) || (dot != NULL && !priv->pending_dot))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Nothing deferred to fetch"));
       return FALSE;
     }
-  *loss_sum = results.loss_sum;
-  *correct = results.correct;
+  if (!read_results (priv, &results, "fetch", error))
+    return FALSE;
+  if (want_loss)
+    {
+      priv->pending_loss = FALSE;
+      if (!check_labels (self, &results, priv->pending_labels, priv->pending_rows, priv->pending_cols, error))
+        return FALSE;
+      if (loss_sum != NULL)
+        *loss_sum = results.loss_sum;
+      if (correct != NULL)
+        *correct = results.correct;
+    }
+  if (dot != NULL)
+    {
+      priv->pending_dot = FALSE;
+      *dot = results.dot;
+    }
   return TRUE;
 }
 
@@ -558,6 +620,7 @@ relief_backend_cuda_new (GError **error)
   self->optimizer_step = cuda_optimizer_step;
   self->random_normal = cuda_random_normal;
   self->memory_info = cuda_memory_info;
+  self->fetch = cuda_fetch;
   self->csr_matvec = cuda_csr_matvec;
   self->fwht = cuda_fwht;
   self->gather_scale = cuda_gather_scale;

@@ -86,7 +86,7 @@ struct _ReliefBackend {
   /* reductions */
   /* out[c] = sum over rows of x[r, c] (bias gradients) */
   gboolean  (*col_sum)   (ReliefBackend *self, const float *x, int rows, int cols, float *out, GError **error);
-  /* *out (host) = sum_i x[i] * y[i], accumulated in double */
+  /* *out (host) = sum_i x[i] * y[i], accumulated in double; out NULL defers it (fetch) */
   gboolean  (*dot)       (ReliefBackend *self, gsize n, const float *x, const float *y, double *out, GError **error);
 
   /* Losses over logits [rows, cols] and labels [rows] (int32, on the device).
@@ -94,7 +94,8 @@ struct _ReliefBackend {
    * mse: mean over rows and cols of (logits - onehot(label))^2.
    * *loss_sum (host) = the loss summed over rows (not yet divided by rows; the mse sum is
    * already divided by cols), *correct (host) = rows whose argmax equals the label.
-   * When dlogits is not NULL it receives d(loss_sum / grad_scale_rows)/dlogits. */
+   * When dlogits is not NULL it receives d(loss_sum / grad_scale_rows)/dlogits.
+   * loss_sum and correct both NULL defer the results (and a bad label's error) to fetch. */
   gboolean  (*loss)      (ReliefBackend *self, int loss_kind, const float *logits, const int32_t *labels,
                           int rows, int cols, int grad_scale_rows, float *dlogits,
                           double *loss_sum, int *correct, GError **error);
@@ -114,6 +115,11 @@ struct _ReliefBackend {
   /* Standard normal fill, counter-based: element i is relief_rng_normal(seed, offset + i),
    * so every backend produces the same numbers (see relief-rng.h). */
   gboolean  (*random_normal)  (ReliefBackend *self, float *x, gsize n, guint64 seed, guint64 offset, GError **error);
+
+  /* The results of the last deferred loss and dot, read together: one wait for the device
+   * per training step instead of one per reduction.  Each pointer may be NULL; asking for
+   * one that was not deferred since the last fetch is an error. */
+  gboolean  (*fetch)          (ReliefBackend *self, double *loss_sum, int *correct, double *dot, GError **error);
 
   /* Free and total bytes of the backend's memory (host RAM for the CPU). */
   gboolean  (*memory_info)    (ReliefBackend *self, gsize *free_bytes, gsize *total_bytes, GError **error);

@@ -346,12 +346,13 @@ relief_mlp_forward_backward (ReliefMlp *mlp, const float *params, const float *x
   ReliefBackend *be = mlp->backend;
   const ReliefMlpSpec *spec = mlp->spec;
   float *dz = mlp->grad_a, *da = mlp->grad_b;
-  double loss_sum;
+  gboolean deferred = mean_loss == NULL && correct == NULL;
+  double loss_sum = 0.0;
 
   if (!check_batch (mlp, batch, error) ||
       !forward_pass (mlp, params, x, batch, error) ||
       !be->loss (be, spec->loss, relief_mlp_get_logits (mlp), y, batch, spec->sizes[spec->n_layers],
-                 batch, dz, &loss_sum, correct, error))
+                 batch, dz, deferred ? NULL : &loss_sum, correct, error))
     return FALSE;
 
   for (int l = spec->n_layers - 1; l >= 0; l--)
@@ -374,7 +375,8 @@ relief_mlp_forward_backward (ReliefMlp *mlp, const float *params, const float *x
           !be->act_backward (be, spec->activation, mlp->pre[l - 1], da, dz, (gsize) batch * in, error))
         return FALSE;
     }
-  *mean_loss = loss_sum / batch;
+  if (mean_loss != NULL)
+    *mean_loss = loss_sum / batch;
   return TRUE;
 }
 

@@ -54,7 +54,9 @@ const ReliefMlpSpec *relief_mlp_get_spec (ReliefMlp *mlp);
  * Returns the mean loss and the number of correct argmax predictions. */
 gboolean       relief_mlp_forward  (ReliefMlp *mlp, const float *params, const float *x, const int32_t *y,
                                     int batch, double *mean_loss, int *correct, GError **error);
-/* Forward and backward: grad (device, n_params floats) receives d(mean loss)/d(params). */
+/* Forward and backward: grad (device, n_params floats) receives d(mean loss)/d(params).
+ * mean_loss and correct both NULL leave the loss sum on the device for the backend's
+ * fetch (divide by batch for the mean). */
 gboolean       relief_mlp_forward_backward (ReliefMlp *mlp, const float *params, const float *x, const int32_t *y,
                                             int batch, float *grad, double *mean_loss, int *correct, GError **error);
 /* The logits of the last forward pass [batch, outputs], on the device. */

@@ -815,7 +815,7 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
         {
           const float *x_batch;
           const int32_t *y_batch;
-          double batch_loss, z_sq;
+          double batch_loss, loss_sum, z_sq;
           int rows, correct;
 
           if (g_cancellable_is_cancelled (cancellable))
@@ -825,20 +825,18 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
             }
           if (!relief_batcher_gather (run.batcher, epoch, index, &x_batch, &y_batch, &rows, error) ||
               !relief_projection_forward (proj, run.theta0, run.z, run.theta, error) ||
-              !relief_mlp_forward_backward (run.mlp, run.theta, x_batch, y_batch, rows, run.grad,
-                                            &batch_loss, &correct, error))
-            goto out;
-          if (!isfinite (batch_loss))
-            {
-              status = RELIEF_TRAIN_DIVERGED;
-              break;
-            }
-          if (!relief_projection_transpose (proj, run.grad, run.g_z, error) ||
+              !relief_mlp_forward_backward (run.mlp, run.theta, x_batch, y_batch, rows, run.grad, NULL, NULL,
+                                            error) ||
+              !relief_projection_transpose (proj, run.grad, run.g_z, error) ||
               !be->copy (be, run.z_before, run.z, sizeof (float) * d, error) ||
               !be->optimizer_step (be, &config->optimizer, step + 1, run.z, run.g_z, run.state, d, error) ||
-              !be->dot (be, d, run.z, run.z, &z_sq, error))
+              !be->dot (be, d, run.z, run.z, NULL, error) ||
+              !be->fetch (be, &loss_sum, &correct, &z_sq, error))
             goto out;
-          if (!isfinite (z_sq))
+          batch_loss = loss_sum / rows;
+          /* As in relief_train: a non-finite loss or z undoes the step, which keeps the last
+           * finite z. */
+          if (!isfinite (batch_loss) || !isfinite (z_sq))
             {
               if (!be->copy (be, run.z, run.z_before, sizeof (float) * d, error))
                 goto out;

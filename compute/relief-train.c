@@ -281,18 +281,6 @@ emit_snapshot (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, int s
          cb->snapshot (step, (double) step / steps_per_epoch, run->params_host, n_params, cb->user_data, error);
 }
 
-static gboolean
-params_finite (ReliefBackend *be, const float *params, gsize n, gboolean *finite, GError **error)
-{
-  double sum_sq;
-
-  /* Squares of floats cannot overflow a double, so only inf/NaN make the sum non-finite. */
-  if (!be->dot (be, n, params, params, &sum_sq, error))
-    return FALSE;
-  *finite = isfinite (sum_sq);
-  return TRUE;
-}
-
 ReliefTrainStatus
 relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
               const ReliefTrainConfig *config, float *params_host,
@@ -341,9 +329,9 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
       for (int index = 0; index < steps_per_epoch; index++)
         {
           gboolean epoch_end = index == steps_per_epoch - 1;
-          gboolean finite = TRUE;
           const float *x_batch;
           const int32_t *y_batch;
+          double loss_sum, sum_sq;
           int rows, correct;
 
           if (g_cancellable_is_cancelled (cancellable))
@@ -351,25 +339,24 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
               status = RELIEF_TRAIN_CANCELLED;
               break;
             }
+          /* The step goes to the device whole, and its loss and the new parameters' sum of
+           * squares come back in one fetch: one wait per step. */
           if (!relief_batcher_gather (run.batcher, epoch, index, &x_batch, &y_batch, &rows, error) ||
-              !relief_mlp_forward_backward (run.mlp, run.params, x_batch, y_batch, rows, run.grad,
-                                            &batch_loss, &correct, error))
-            goto out;
-          /* A non-finite loss means the current parameters already overflowed the model:
-           * take no step from them. */
-          if (!isfinite (batch_loss))
-            {
-              status = RELIEF_TRAIN_DIVERGED;
-              break;
-            }
-          if (!be->copy (be, run.params_before, run.params, sizeof (float) * n_params, error) ||
+              !relief_mlp_forward_backward (run.mlp, run.params, x_batch, y_batch, rows, run.grad, NULL, NULL,
+                                            error) ||
+              !be->copy (be, run.params_before, run.params, sizeof (float) * n_params, error) ||
               !be->optimizer_step (be, &config->optimizer, step + 1, run.params, run.grad, run.state,
                                    n_params, error) ||
-              !params_finite (be, run.params, n_params, &finite, error))
+              !be->dot (be, n_params, run.params, run.params, NULL, error) ||
+              !be->fetch (be, &loss_sum, &correct, &sum_sq, error))
             goto out;
-          if (!finite)
+          batch_loss = loss_sum / rows;
+          /* A non-finite loss means the parameters the step started from already overflowed
+           * the model, and a non-finite sum of squares (squares of floats cannot overflow a
+           * double) that the step did: either way the step is undone, and the last finite
+           * parameters kept, as the snapshot callback promises. */
+          if (!isfinite (batch_loss) || !isfinite (sum_sq))
             {
-              /* Keep the last finite parameters, as the snapshot callback promises. */
               if (!be->copy (be, run.params, run.params_before, sizeof (float) * n_params, error))
                 goto out;
               status = RELIEF_TRAIN_DIVERGED;

@@ -567,6 +567,37 @@ test_gather_scale (void)
     }
 }
 
+/* A deferred loss and dot, fetched in one read, equal the CPU's immediate results. */
+static void
+test_deferred_fetch (void)
+{
+  int rows = 1000, cols = 10;
+  g_autofree float *logits = random_floats (230, (gsize) rows * cols), *x = random_floats (231, 4099);
+  g_autofree int32_t *labels = g_new (int32_t, rows);
+  float *d_logits, *d_x;
+  int32_t *d_labels;
+  double cpu_loss, gpu_loss, cpu_dot, gpu_dot;
+  int cpu_correct, gpu_correct;
+
+  for (int r = 0; r < rows; r++)
+    labels[r] = r % cols;
+  d_logits = gpu_from (logits, sizeof (float) * rows * cols);
+  d_labels = gpu_from (labels, sizeof (int32_t) * rows);
+  d_x = gpu_from (x, sizeof (float) * 4099);
+  OK (cpu->loss (cpu, RELIEF_LOSS_CROSS_ENTROPY, logits, labels, rows, cols, rows, NULL, &cpu_loss, &cpu_correct, E));
+  OK (cpu->dot (cpu, 4099, x, x, &cpu_dot, E));
+  OK (gpu->loss (gpu, RELIEF_LOSS_CROSS_ENTROPY, d_logits, d_labels, rows, cols, rows, NULL, NULL, NULL, E));
+  OK (gpu->dot (gpu, 4099, d_x, d_x, NULL, E));
+  OK (gpu->fetch (gpu, &gpu_loss, &gpu_correct, &gpu_dot, E));
+  g_test_message ("deferred: loss %.10g / %.10g, dot %.10g / %.10g", cpu_loss, gpu_loss, cpu_dot, gpu_dot);
+  g_assert_cmpfloat (fabs (cpu_loss - gpu_loss), <=, 1e-9 * fabs (cpu_loss));
+  g_assert_cmpint (cpu_correct, ==, gpu_correct);
+  g_assert_cmpfloat (fabs (cpu_dot - gpu_dot), <=, 1e-9 * fabs (cpu_dot));
+  gpu->free (gpu, d_logits);
+  gpu->free (gpu, d_labels);
+  gpu->free (gpu, d_x);
+}
+
 static void
 test_memory_info (void)
 {
@@ -609,6 +640,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/ops/csr-matvec", test_csr_matvec);
   g_test_add_func ("/cuda/ops/gather-scale", test_gather_scale);
   g_test_add_func ("/cuda/ops/memory-info", test_memory_info);
+  g_test_add_func ("/cuda/ops/deferred-fetch", test_deferred_fetch);
   status = g_test_run ();
   relief_backend_free (gpu);
   relief_backend_free (cpu);

@@ -440,10 +440,44 @@ test_gather_scale (void)
   g_assert_no_error (error);
 }
 
+/* Deferred loss and dot come back through one fetch with the values the immediate calls
+ * give; a bad label surfaces at the fetch; fetching what was not deferred is an error. */
+static void
+test_deferred_fetch (void)
+{
+  g_autoptr(ReliefBackend) be = cpu_backend ();
+  g_autoptr(GError) error = NULL;
+  const float logits[6] = { 0.5f, -1, 2, 0, 0.25f, -0.5f }, x[4] = { 1, 2, 3, -4 };
+  const int32_t labels[2] = { 2, 1 }, bad[2] = { 2, 7 };
+  double loss_now, loss_later, dot_now, dot_later;
+  int correct_now, correct_later;
+
+  g_assert_true (be->loss (be, RELIEF_LOSS_CROSS_ENTROPY, logits, labels, 2, 3, 2, NULL, &loss_now, &correct_now,
+                           &error));
+  g_assert_true (be->dot (be, 4, x, x, &dot_now, &error));
+  g_assert_true (be->loss (be, RELIEF_LOSS_CROSS_ENTROPY, logits, labels, 2, 3, 2, NULL, NULL, NULL, &error));
+  g_assert_true (be->dot (be, 4, x, x, NULL, &error));
+  g_assert_true (be->fetch (be, &loss_later, &correct_later, &dot_later, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (loss_later, ==, loss_now);
+  g_assert_cmpint (correct_later, ==, correct_now);
+  g_assert_cmpfloat (dot_later, ==, dot_now);
+  g_assert_cmpfloat (dot_later, ==, 30.0);
+
+  g_assert_false (be->fetch (be, &loss_later, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+
+  g_assert_true (be->loss (be, RELIEF_LOSS_CROSS_ENTROPY, logits, bad, 2, 3, 2, NULL, NULL, NULL, &error));
+  g_assert_false (be->fetch (be, &loss_later, &correct_later, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/compute/kernels/deferred-fetch", test_deferred_fetch);
   g_test_add_func ("/compute/kernels/fwht", test_fwht);
   g_test_add_func ("/compute/kernels/csr-matvec", test_csr_matvec);
   g_test_add_func ("/compute/kernels/gather-scale", test_gather_scale);
