@@ -45,12 +45,18 @@ action_export (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
-action_train (GtkWidget *widget, const char *action_name, GVariant *parameter)
+action_run (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReliefWindow *self = RELIEF_WINDOW (widget);
+  const char *page = adw_view_stack_get_visible_child_name (self->stack);
 
-  adw_view_stack_set_visible_child_name (self->stack, "train");
-  relief_train_page_start (self->train_page);
+  /* The page shown runs its own job: a training, a surface or a sweep. */
+  if (g_strcmp0 (page, "landscape") == 0)
+    relief_landscape_page_compute (self->landscape_page);
+  else if (g_strcmp0 (page, "dimension") == 0)
+    relief_dimension_page_run (self->dimension_page);
+  else
+    relief_train_page_start (self->train_page);
 }
 
 static void
@@ -80,11 +86,11 @@ relief_window_class_init (ReliefWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReliefWindow, dimension_page);
 
   gtk_widget_class_install_action (widget_class, "win.export", NULL, action_export);
-  gtk_widget_class_install_action (widget_class, "win.train", NULL, action_train);
+  gtk_widget_class_install_action (widget_class, "win.run", NULL, action_run);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, action_cancel);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.run", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
 }
 
