@@ -514,7 +514,7 @@ cpu_memory_info (ReliefBackend *self, gsize *free_bytes, gsize *total_bytes, GEr
 }
 
 static gboolean
-cpu_csr_matvec (ReliefBackend *self, int rows, const gint64 *row_ptr, const int32_t *col_idx, const float *vals,
+cpu_csr_matvec (ReliefBackend *self, int rows, gint64 nnz, const gint64 *row_ptr, const int32_t *col_idx, const float *vals,
                 const float *x, float beta, float *y, GError **error)
 {
   for (int r = 0; r < rows; r++)

@@ -509,11 +509,11 @@ cuda_memory_info (ReliefBackend *self, gsize *free_bytes, gsize *total_bytes, GE
 }
 
 static gboolean
-cuda_csr_matvec (ReliefBackend *self, int rows, const gint64 *row_ptr, const int32_t *col_idx, const float *vals,
+cuda_csr_matvec (ReliefBackend *self, int rows, gint64 nnz, const gint64 *row_ptr, const int32_t *col_idx, const float *vals,
                  const float *x, float beta, float *y, GError **error)
 {
   G_STATIC_ASSERT (sizeof (gint64) == sizeof (long long));
-  return cuda_check (relief_cuda_csr_matvec (rows, (const long long *) row_ptr, col_idx, vals, x, beta, y,
+  return cuda_check (relief_cuda_csr_matvec (rows, nnz, (const long long *) row_ptr, col_idx, vals, x, beta, y,
                                              priv_of (self)->stream),
                      "sparse product", error);
 }

@@ -124,9 +124,10 @@ struct _ReliefBackend {
   /* Free and total bytes of the backend's memory (host RAM for the CPU). */
   gboolean  (*memory_info)    (ReliefBackend *self, gsize *free_bytes, gsize *total_bytes, GError **error);
 
-  /* y = A x + beta * y for a CSR matrix A [rows, *]: row r holds the entries
-   * row_ptr[r] .. row_ptr[r + 1] - 1 of col_idx and vals; all on the device. */
-  gboolean  (*csr_matvec)     (ReliefBackend *self, int rows, const gint64 *row_ptr, const int32_t *col_idx,
+  /* y = A x + beta * y for a CSR matrix A [rows, *] of nnz entries: row r holds the entries
+   * row_ptr[r] .. row_ptr[r + 1] - 1 of col_idx and vals; all on the device (nnz, on the
+   * host, lets a backend pick its kernel for short or long rows). */
+  gboolean  (*csr_matvec)     (ReliefBackend *self, int rows, gint64 nnz, const gint64 *row_ptr, const int32_t *col_idx,
                                const float *vals, const float *x, float beta, float *y, GError **error);
 
   /* In-place unnormalized Walsh-Hadamard transform of count vectors of n = 2^k floats each,

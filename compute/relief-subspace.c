@@ -28,6 +28,7 @@ struct _ReliefProjection {
   gint64               *csr_ptr, *csrt_ptr;
   int32_t              *csr_idx, *csrt_idx;
   float                *csr_val, *csrt_val;
+  gint64                nnz;
   /* fastfood: n = 2^k >= D, one block of n columns per n values of z; the host copies
    * (for relief_projection_explicit) and the same on the device */
   gsize                 n;
@@ -297,6 +298,7 @@ build_sparse (ReliefProjection *proj, GError **error)
       t_ptr[j + 1] = t_ptr[j] + (gint64) count;
     }
   nnz = t_idx->len;
+  proj->nnz = (gint64) nnz;
   /* P in CSR form: a counting sort of the entries by row; columns ascend within a row. */
   for (gsize k = 0; k < nnz; k++)
     ptr[g_array_index (t_idx, int32_t, k) + 1]++;
@@ -600,7 +602,8 @@ relief_projection_forward (ReliefProjection *proj, const float *theta0, const fl
     case RELIEF_PROJECTION_FASTFOOD:
       return fastfood_forward (proj, z, theta, error);
     case RELIEF_PROJECTION_SPARSE:
-      return be->csr_matvec (be, (int) proj->D, proj->csr_ptr, proj->csr_idx, proj->csr_val, z, 1.0f, theta, error);
+      return be->csr_matvec (be, (int) proj->D, proj->nnz, proj->csr_ptr, proj->csr_idx, proj->csr_val, z, 1.0f,
+                             theta, error);
     case RELIEF_PROJECTION_DENSE:
       return be->gather_scale (be, proj->d, z, NULL, proj->dev_scale, 1.0f, proj->dev_vec, error) &&
              be->gemm (be, FALSE, FALSE, (int) proj->D, 1, (int) proj->d, 1.0f, proj->matrix, (int) proj->d,
@@ -623,7 +626,8 @@ relief_projection_transpose (ReliefProjection *proj, const float *g_theta, float
     case RELIEF_PROJECTION_FASTFOOD:
       return fastfood_transpose (proj, g_theta, g_z, error);
     case RELIEF_PROJECTION_SPARSE:
-      return be->csr_matvec (be, (int) proj->d, proj->csrt_ptr, proj->csrt_idx, proj->csrt_val, g_theta, 0.0f, g_z,
+      return be->csr_matvec (be, (int) proj->d, proj->nnz, proj->csrt_ptr, proj->csrt_idx, proj->csrt_val, g_theta,
+                             0.0f, g_z,
                              error);
     case RELIEF_PROJECTION_DENSE:
       return be->gemm (be, TRUE, FALSE, (int) proj->d, 1, (int) proj->D, 1.0f, proj->matrix, (int) proj->d,

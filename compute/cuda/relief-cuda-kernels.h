@@ -87,8 +87,9 @@ cudaError_t relief_cuda_optimizer_step (const ReliefCudaOptimizerArgs *args, flo
 /* x[i] = relief_rng_normal (seed, offset + i). */
 cudaError_t relief_cuda_random_normal (float *x, size_t n, uint64_t seed, uint64_t offset, cudaStream_t stream);
 
-/* y = A x + beta y, A in CSR form (row_ptr [rows + 1]), everything on the device. */
-cudaError_t relief_cuda_csr_matvec (int rows, const long long *row_ptr, const int32_t *col_idx, const float *vals,
+/* y = A x + beta y, A in CSR form (row_ptr [rows + 1], nnz entries), everything on the
+ * device: a thread per row for short rows, a warp per row when they average 16 or more. */
+cudaError_t relief_cuda_csr_matvec (int rows, long long nnz, const long long *row_ptr, const int32_t *col_idx, const float *vals,
                                     const float *x, float beta, float *y, cudaStream_t stream);
 /* In-place unnormalized Walsh-Hadamard transform of count vectors of n = 2^k floats. */
 cudaError_t relief_cuda_fwht (float *x, size_t n, size_t count, cudaStream_t stream);
@@ -97,7 +98,7 @@ cudaError_t relief_cuda_gather_scale (size_t n, const float *in, const int32_t *
                                       float alpha, float *out, cudaStream_t stream);
 
 /* The kernels' element functions run on the host, for tests without a device. */
-void relief_cuda_host_csr_matvec (int rows, const long long *row_ptr, const int32_t *col_idx, const float *vals,
+void relief_cuda_host_csr_matvec (int rows, long long nnz, const long long *row_ptr, const int32_t *col_idx, const float *vals,
                                   const float *x, float beta, float *y);
 void relief_cuda_host_fwht        (float *x, size_t n, size_t count);
 void relief_cuda_host_gather_scale (size_t n, const float *in, const int32_t *idx, const float *scale,

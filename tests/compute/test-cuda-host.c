@@ -237,9 +237,30 @@ test_csr_and_gather (void)
   relief_rng_uniform_fill (52, 0, -1.0f, 1.0f, x, cols);
   relief_rng_uniform_fill (53, 0, -1.0f, 1.0f, y_cpu, rows);
   memcpy (y_cuda, y_cpu, sizeof (float) * rows);
-  g_assert_true (be->csr_matvec (be, rows, ptr, idx, val, x, 1.0f, y_cpu, NULL));
-  relief_cuda_host_csr_matvec (rows, (const long long *) ptr, idx, val, x, 1.0f, y_cuda);
+  g_assert_true (be->csr_matvec (be, rows, ptr[rows], ptr, idx, val, x, 1.0f, y_cpu, NULL));
+  relief_cuda_host_csr_matvec (rows, ptr[rows], (const long long *) ptr, idx, val, x, 1.0f, y_cuda);
   g_assert_cmpmem (y_cpu, sizeof (float) * rows, y_cuda, sizeof (float) * rows);
+
+  /* Rows of 40 entries go a warp per row: the same sums in another order. */
+  {
+    const int long_rows = 9, per_row = 40;
+    g_autofree gint64 *lptr = g_new (gint64, long_rows + 1);
+    g_autofree int32_t *lidx = g_new (int32_t, long_rows * per_row);
+    g_autofree float *lval = g_new (float, long_rows * per_row);
+    float a[9], b[9];
+
+    for (int r = 0; r <= long_rows; r++)
+      lptr[r] = (gint64) r * per_row;
+    for (int k = 0; k < long_rows * per_row; k++)
+      {
+        lidx[k] = (int32_t) (relief_rng_uniform (56, k) * cols);
+        lval[k] = relief_rng_normal (57, k);
+      }
+    g_assert_true (be->csr_matvec (be, long_rows, lptr[long_rows], lptr, lidx, lval, x, 0.0f, a, NULL));
+    relief_cuda_host_csr_matvec (long_rows, lptr[long_rows], (const long long *) lptr, lidx, lval, x, 0.0f, b);
+    g_test_message ("csr, a warp per row: max diff %g", max_abs_diff (a, b, long_rows));
+    g_assert_cmpfloat (max_abs_diff (a, b, long_rows), <, 1e-5);
+  }
 
   relief_rng_permutation (54, 0, (int *) perm, cols);
   relief_rng_uniform_fill (55, 0, -2.0f, 2.0f, scale, cols);

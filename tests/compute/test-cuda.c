@@ -508,7 +508,7 @@ test_csr_matvec (void)
 {
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
-      int rows = sizes[s], cols = 1000, per_row = 1 + s * 3;
+      int rows = sizes[s], cols = 1000, per_row = 1 + s * 15;   /* 1 .. 46: both kernels */
       g_autofree gint64 *ptr = g_new (gint64, rows + 1);
       g_autofree int32_t *idx = g_new (int32_t, (gsize) rows * per_row);
       g_autofree float *val = random_floats (160 + s, (gsize) rows * per_row);
@@ -527,9 +527,10 @@ test_csr_matvec (void)
       d_val = gpu_from (val, sizeof (float) * rows * per_row);
       d_x = gpu_from (x, sizeof (float) * cols);
       d_y = gpu_from (y, sizeof (float) * rows);
-      OK (cpu->csr_matvec (cpu, rows, ptr, idx, val, x, 1.0f, y, E));
-      OK (gpu->csr_matvec (gpu, rows, d_ptr, d_idx, d_val, d_x, 1.0f, d_y, E));
-      g_assert_cmpfloat (compare (label, y, d_y, rows), <, 1e-6);
+      OK (cpu->csr_matvec (cpu, rows, ptr[rows], ptr, idx, val, x, 1.0f, y, E));
+      OK (gpu->csr_matvec (gpu, rows, ptr[rows], d_ptr, d_idx, d_val, d_x, 1.0f, d_y, E));
+      /* Long rows are summed a warp per row on the device, in another order. */
+      g_assert_cmpfloat (compare (label, y, d_y, rows), <, 1e-5);
       gpu->free (gpu, d_ptr);
       gpu->free (gpu, d_idx);
       gpu->free (gpu, d_val);

@@ -407,7 +407,7 @@ test_csr_matvec (void)
   for (int beta = 0; beta <= 1; beta++)
     {
       memcpy (y, y0, sizeof (float) * rows);
-      g_assert_true (be->csr_matvec (be, rows, ptr, idx, val, x, (float) beta, y, &error));
+      g_assert_true (be->csr_matvec (be, rows, nnz, ptr, idx, val, x, (float) beta, y, &error));
       g_assert_no_error (error);
       for (int r = 0; r < rows; r++)
         {
