@@ -3,8 +3,10 @@
  * ever waiting on the work. */
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #include "relief-application.h"
+#include "relief-backend.h"
 #include "relief-dimension-page.h"
 #include "relief-files.h"
 #include "relief-landscape-page.h"
@@ -125,6 +127,58 @@ figure_drawn (gpointer data)
   ReliefPlotFrame frame;
 
   return relief_dimension_page_get_plot_frame (data, &frame) && frame.pw > 0 && frame.ph > 0;
+}
+
+/* The message dialog open over window, or NULL. */
+static GtkWidget *
+find_dialog (GtkWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (GTK_WINDOW (w)) == window)
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog (data) != NULL;
+}
+
+/* Where no CUDA device is usable, choosing the cuda backend for a landscape ends in an
+ * error dialog, and the page computes again once auto is back. */
+static void
+check_unusable_backend (ReliefWindow *window, ReliefLandscapePage *landscape)
+{
+  g_autoptr(ReliefBackend) cuda = relief_backend_new ("cuda", NULL);
+  AdwComboRow *row = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (landscape),
+                                                                   RELIEF_TYPE_LANDSCAPE_PAGE, "backend_row"));
+  GtkWidget *dialog;
+  int total = 0;
+
+  if (cuda != NULL)
+    {
+      g_test_message ("a CUDA device is usable here: the unusable-backend check does not apply");
+      return;
+    }
+  adw_combo_row_set_selected (row, 2);   /* auto, cpu, cuda */
+  relief_landscape_page_compute (landscape);
+  g_assert_true (iterate_until (landscape_idle, landscape));
+  g_assert_true (iterate_until (dialog_shown, window));
+  dialog = find_dialog (GTK_WINDOW (window));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "CUDA"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  adw_combo_row_set_selected (row, 0);
+  relief_landscape_page_compute (landscape);
+  g_assert_true (iterate_until (landscape_done, landscape));
+  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), ==, total);
 }
 
 /* The sweep's settings, as a user types them. */
@@ -263,6 +317,8 @@ test_default_session (void)
   relief_landscape_page_cancel (landscape);
   g_assert_true (iterate_until (landscape_idle, landscape));
   g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), <, total);
+
+  check_unusable_backend (window, landscape);
 
   /* Training can be cancelled too, and keeps the run up to there. */
   relief_train_page_start (train);
