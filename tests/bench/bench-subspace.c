@@ -164,6 +164,57 @@ subspace_step (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset
   printf (")\n");
 }
 
+/* The textbook transform, a level at a time: the baseline of the backend's. */
+static void
+naive_fwht (float *x, gsize n)
+{
+  for (gsize h = 1; h < n; h *= 2)
+    for (gsize i = 0; i < n; i += 2 * h)
+      for (gsize j = i; j < i + h; j++)
+        {
+          float a = x[j], b = x[j + h];
+
+          x[j] = a + b;
+          x[j + h] = a - b;
+        }
+}
+
+/* The Walsh-Hadamard transform fastfood runs four times a step, at the size MNIST's D pads
+ * to, against the naive one on the host. */
+static void
+bench_fwht (ReliefBackend *be, gsize n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree float *host = g_new (float, n);
+  float *dev = be->alloc (be, sizeof (float) * n, &error);
+  const int reps = 50;
+  gint64 t0;
+  double ours, naive;
+
+  for (gsize i = 0; i < n; i++)
+    host[i] = (float) (i % 13) * 0.01f;
+  if (dev == NULL || !be->upload (be, dev, host, sizeof (float) * n, &error) ||
+      !be->fwht (be, dev, n, 1, &error) || !be->sync (be, &error))
+    {
+      printf ("%-5s fwht: %s\n", be->name, error->message);
+      if (dev != NULL)
+        be->free (be, dev);
+      return;
+    }
+  t0 = g_get_monotonic_time ();
+  for (int r = 0; r < reps; r++)
+    be->fwht (be, dev, n, 1, NULL);
+  be->sync (be, NULL);
+  ours = (g_get_monotonic_time () - t0) / 1e6 / reps;
+  t0 = g_get_monotonic_time ();
+  for (int r = 0; r < reps; r++)
+    naive_fwht (host, n);
+  naive = (g_get_monotonic_time () - t0) / 1e6 / reps;
+  printf ("%-5s fwht n=%zu: %.1f us (naive level-by-level on the host: %.1f us, %.2fx)\n", be->name, n, ours * 1e6,
+          naive * 1e6, naive / ours);
+  be->free (be, dev);
+}
+
 static double
 host_memory_limit (void)
 {
@@ -183,6 +234,7 @@ bench_backend (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset
   if (be->memory_info != NULL && be->memory_info (be, &free_bytes, &total_bytes, NULL) && free_bytes > 0)
     limit = 0.5 * (double) free_bytes;
   relief_mlp_init_params (spec, 42, theta0);
+  bench_fwht (be, (gsize) 1 << 18);
   for (char **p = projections; *p != NULL; p++)
     {
       ReliefProjectionKind kind;
