@@ -819,8 +819,9 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
         {
           const float *x_batch;
           const int32_t *y_batch;
-          double batch_loss, loss_sum, z_sq;
-          int rows, correct;
+          double batch_loss;
+          gboolean diverged;
+          int rows;
 
           if (g_cancellable_is_cancelled (cancellable))
             {
@@ -832,18 +833,12 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
               !relief_mlp_forward_backward (run.mlp, run.theta, x_batch, y_batch, rows, run.grad, NULL, NULL,
                                             error) ||
               !relief_projection_transpose (proj, run.grad, run.g_z, error) ||
-              !be->copy (be, run.z_before, run.z, sizeof (float) * d, error) ||
-              !be->optimizer_step (be, &config->optimizer, step + 1, run.z, run.g_z, run.state, d, error) ||
-              !be->dot (be, d, run.z, run.z, NULL, error) ||
-              !be->fetch (be, &loss_sum, &correct, &z_sq, error))
+              !relief_train_guarded_step (be, &config->optimizer, step + 1, run.z, run.z_before, run.g_z, run.state,
+                                          d, rows, &batch_loss, &diverged, error))
             goto out;
-          batch_loss = loss_sum / rows;
-          /* As in relief_train: a non-finite loss or z undoes the step, which keeps the last
-           * finite z. */
-          if (!isfinite (batch_loss) || !isfinite (z_sq))
+          /* As in relief_train: a divergence keeps the last finite z. */
+          if (diverged)
             {
-              if (!be->copy (be, run.z, run.z_before, sizeof (float) * d, error))
-                goto out;
               status = RELIEF_TRAIN_DIVERGED;
               break;
             }

@@ -281,6 +281,25 @@ emit_snapshot (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, int s
          cb->snapshot (step, (double) step / steps_per_epoch, run->params_host, n_params, cb->user_data, error);
 }
 
+gboolean
+relief_train_guarded_step (ReliefBackend *be, const ReliefOptimizerConfig *optimizer, gint64 step, float *x,
+                           float *x_before, const float *grad, float *state, gsize n, int rows, double *batch_loss,
+                           gboolean *diverged, GError **error)
+{
+  double loss_sum, sum_sq;
+  int correct;
+
+  if (!be->copy (be, x_before, x, sizeof (float) * n, error) ||
+      !be->optimizer_step (be, optimizer, step, x, grad, state, n, error) ||
+      !be->dot (be, n, x, x, NULL, error) ||
+      !be->fetch (be, &loss_sum, &correct, &sum_sq, error))
+    return FALSE;
+  *batch_loss = loss_sum / rows;
+  /* Squares of floats cannot overflow a double: only inf or NaN make the sum non-finite. */
+  *diverged = !isfinite (*batch_loss) || !isfinite (sum_sq);
+  return !*diverged || be->copy (be, x, x_before, sizeof (float) * n, error);
+}
+
 ReliefTrainStatus
 relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
               const ReliefTrainConfig *config, float *params_host,
@@ -331,34 +350,24 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
           gboolean epoch_end = index == steps_per_epoch - 1;
           const float *x_batch;
           const int32_t *y_batch;
-          double loss_sum, sum_sq;
-          int rows, correct;
+          gboolean diverged;
+          int rows;
 
           if (g_cancellable_is_cancelled (cancellable))
             {
               status = RELIEF_TRAIN_CANCELLED;
               break;
             }
-          /* The step goes to the device whole, and its loss and the new parameters' sum of
-           * squares come back in one fetch: one wait per step. */
+          /* The step goes to the device whole and comes back in one fetch; a divergence
+           * keeps the last finite parameters, as the snapshot callback promises. */
           if (!relief_batcher_gather (run.batcher, epoch, index, &x_batch, &y_batch, &rows, error) ||
               !relief_mlp_forward_backward (run.mlp, run.params, x_batch, y_batch, rows, run.grad, NULL, NULL,
                                             error) ||
-              !be->copy (be, run.params_before, run.params, sizeof (float) * n_params, error) ||
-              !be->optimizer_step (be, &config->optimizer, step + 1, run.params, run.grad, run.state,
-                                   n_params, error) ||
-              !be->dot (be, n_params, run.params, run.params, NULL, error) ||
-              !be->fetch (be, &loss_sum, &correct, &sum_sq, error))
+              !relief_train_guarded_step (be, &config->optimizer, step + 1, run.params, run.params_before, run.grad,
+                                          run.state, n_params, rows, &batch_loss, &diverged, error))
             goto out;
-          batch_loss = loss_sum / rows;
-          /* A non-finite loss means the parameters the step started from already overflowed
-           * the model, and a non-finite sum of squares (squares of floats cannot overflow a
-           * double) that the step did: either way the step is undone, and the last finite
-           * parameters kept, as the snapshot callback promises. */
-          if (!isfinite (batch_loss) || !isfinite (sum_sq))
+          if (diverged)
             {
-              if (!be->copy (be, run.params, run.params_before, sizeof (float) * n_params, error))
-                goto out;
               status = RELIEF_TRAIN_DIVERGED;
               break;
             }

@@ -74,6 +74,16 @@ gboolean relief_train_check_inputs (const ReliefMlpSpec *spec, const ReliefDatas
 /* Rows for a trainer's workspace: the batch, or up to 1024 for full-set evaluations. */
 int      relief_train_workspace_rows (const ReliefDataset *ds, int batch_size);
 
+/* The guarded update both trainers make after a forward/backward whose loss was left on
+ * the device (relief_mlp_forward_backward with NULL mean_loss and correct): keeps a copy of
+ * x in x_before, steps x with grad (of n values), reads the batch's loss and x's sum of
+ * squares back in one fetch, and undoes the step when either is not finite (the loss: x
+ * already overflowed the model; the squares: the step did).  *batch_loss gets the batch's
+ * mean loss and *diverged whether the step was undone. */
+gboolean relief_train_guarded_step (ReliefBackend *backend, const ReliefOptimizerConfig *optimizer, gint64 step,
+                                    float *x, float *x_before, const float *grad, float *state, gsize n, int rows,
+                                    double *batch_loss, gboolean *diverged, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefBatcher, relief_batcher_free)
 
 /* Train spec on ds.  params_host holds the initialization on entry (see
