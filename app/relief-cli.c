@@ -330,7 +330,7 @@ cmd_intdim (int argc, char **argv)
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Generator (spiral, moons, circles, xor, gaussians), IDX directory or CSV file"), N_("NAME|DIR|FILE.csv") },
     { "samples", 0, 0, G_OPTION_ARG_INT, &samples, N_("Samples to generate (generators)"), "N" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &hidden, N_("Hidden layer widths (default 16,16)"), "200,200" },
-    { "projection", 0, 0, G_OPTION_ARG_STRING, &projection, N_("dense, sparse, fastfood or implicit (default dense)"), "P" },
+    { "projection", 0, 0, G_OPTION_ARG_STRING, &projection, N_("dense, sparse, fastfood or implicit (default dense; sparse or fastfood for large networks on a CPU)"), "P" },
     { "dims", 0, 0, G_OPTION_ARG_STRING, &dims, N_("Subspace dimensions to sweep"), "100,200|A:B:STEP" },
     { "seeds", 0, 0, G_OPTION_ARG_INT, &seeds, N_("Seeds per dimension (default 1)"), "K" },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer, N_("sgd, momentum, nesterov, adam or adamw"), "O" },
