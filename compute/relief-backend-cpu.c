@@ -460,6 +460,33 @@ cpu_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_t
 }
 
 static gboolean
+cpu_loss_accumulate (ReliefBackend *self, int loss_kind, const float *logits, gsize stride, int count,
+                     const int32_t *labels, int rows, int cols, double *acc_loss, double *acc_correct,
+                     GError **error)
+{
+  for (int i = 0; i < count; i++)
+    {
+      double total = 0.0, row_loss;
+      int n_correct = 0, right;
+
+      /* Row by row in order, as loss() adds them, skipping labels out of range. */
+      for (int r = 0; r < rows; r++)
+        {
+          if (labels[r] < 0 || labels[r] >= cols)
+            continue;
+          if (!loss_now (self, loss_kind, logits + i * stride + (gsize) r * cols, labels + r, 1, cols, 1, NULL,
+                         &row_loss, &right, error))
+            return FALSE;
+          total += row_loss;
+          n_correct += right;
+        }
+      acc_loss[i] += total;
+      acc_correct[i] += n_correct;
+    }
+  return TRUE;
+}
+
+static gboolean
 cpu_fetch (ReliefBackend *self, double *loss_sum, int *correct, double *dot, GError **error)
 {
   CpuPending *pending = self->priv;
@@ -700,6 +727,7 @@ relief_backend_cpu_new (void)
   self->random_normal = cpu_random_normal;
   self->memory_info = cpu_memory_info;
   self->fetch = cpu_fetch;
+  self->loss_accumulate = cpu_loss_accumulate;
   self->priv = g_new0 (CpuPending, 1);
   self->csr_matvec = cpu_csr_matvec;
   self->fwht = cpu_fwht;

@@ -395,6 +395,31 @@ cuda_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_
 }
 
 static gboolean
+cuda_loss_accumulate (ReliefBackend *self, int loss_kind, const float *logits, gsize stride, int count,
+                      const int32_t *labels, int rows, int cols, double *acc_loss, double *acc_correct,
+                      GError **error)
+{
+  CudaPriv *priv = priv_of (self);
+  ReliefCudaLoss kind = loss_kind == RELIEF_LOSS_MSE ? RELIEF_CUDA_LOSS_MSE : RELIEF_CUDA_LOSS_CROSS_ENTROPY;
+  gsize n = (gsize) MAX (count, 0) * (gsize) MAX (rows, 0);
+  double *row_loss;
+
+  if ((loss_kind != RELIEF_LOSS_CROSS_ENTROPY && loss_kind != RELIEF_LOSS_MSE) || cols < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown loss %d"), loss_kind);
+      return FALSE;
+    }
+  if (n == 0)
+    return TRUE;
+  if (!scratch_reserve (&priv->loss_rows, (sizeof (double) + sizeof (int32_t)) * n, "loss scratch allocation", error))
+    return FALSE;
+  row_loss = priv->loss_rows.buf;
+  return cuda_check (relief_cuda_loss_accumulate (kind, logits, stride, count, labels, rows, cols, row_loss,
+                                                  (int32_t *) (row_loss + n), acc_loss, acc_correct, priv->stream),
+                     "loss", error);
+}
+
+static gboolean
 cuda_fetch (ReliefBackend *self, double *loss_sum, int *correct, double *dot, GError **error)
 {
   CudaPriv *priv = priv_of (self);
@@ -621,6 +646,7 @@ relief_backend_cuda_new (GError **error)
   self->random_normal = cuda_random_normal;
   self->memory_info = cuda_memory_info;
   self->fetch = cuda_fetch;
+  self->loss_accumulate = cuda_loss_accumulate;
   self->csr_matvec = cuda_csr_matvec;
   self->fwht = cuda_fwht;
   self->gather_scale = cuda_gather_scale;

@@ -100,6 +100,15 @@ struct _ReliefBackend {
                           int rows, int cols, int grad_scale_rows, float *dlogits,
                           double *loss_sum, int *correct, GError **error);
 
+  /* For count logit matrices [rows, cols] at logits + i * stride: acc_loss[i] += the loss
+   * summed over the rows, as loss() sums it, and acc_correct[i] += the rows whose argmax is
+   * their label; the accumulators are doubles on the device, read back when the caller is
+   * done.  A row whose label is outside 0..cols-1 adds nothing (data sets check labels
+   * when they load). */
+  gboolean  (*loss_accumulate) (ReliefBackend *self, int loss_kind, const float *logits, gsize stride, int count,
+                                const int32_t *labels, int rows, int cols, double *acc_loss, double *acc_correct,
+                                GError **error);
+
   /* rows gathered: dst[i, :] = src[idx[i], :]; idx is on the device (a trainer uploads an
    * epoch's order once, not every batch's) */
   gboolean  (*gather_rows)    (ReliefBackend *self, const float *src, int cols, const int *idx, int n,

@@ -46,6 +46,11 @@ struct _ReliefSurfaceEval {
   float   *tail;                   /* [points, n_tail] */
   float  **pre;                    /* per layer [points, rows * width[l]] */
   float   *post;                   /* [points, rows * widest hidden width] */
+  /* per point of a call: loss and correct rows summed over the sample chunks, on the device,
+   * read back once per call */
+  int      max_points;
+  double  *acc_loss, *acc_correct;
+  double  *acc_host;               /* [2, max_points] */
 };
 
 void
@@ -55,7 +60,7 @@ relief_surface_eval_free (ReliefSurfaceEval *ev)
     return;
 
   gpointer owned[] = { ev->center, ev->xdir, ev->ydir, ev->x_stage, ev->y_stage, ev->xw, ev->xu, ev->xv,
-                       ev->tail, ev->post };
+                       ev->tail, ev->post, ev->acc_loss, ev->acc_correct };
 
   for (gsize i = 0; i < G_N_ELEMENTS (owned); i++)
     if (owned[i] != NULL)
@@ -67,6 +72,7 @@ relief_surface_eval_free (ReliefSurfaceEval *ev)
   g_free (ev->width);
   g_free (ev->pre_stride);
   g_free (ev->x_host);
+  g_free (ev->acc_host);
   relief_mlp_spec_free (ev->spec);
   g_free (ev);
 }
@@ -145,6 +151,22 @@ activation_of_one (ReliefBackend *be, ReliefActivation act, float *out, GError *
   return ok;
 }
 
+/* The workspace: as asked, else 256 MiB on the CPU (its sub-batches stay in cache anyway)
+ * and on a GPU a quarter of its free memory up to 4 GiB, so that many points go through
+ * each launch. */
+static gsize
+default_budget (ReliefBackend *backend, gsize memory_budget)
+{
+  gsize free_bytes = 0, total_bytes = 0;
+
+  if (memory_budget > 0)
+    return memory_budget;
+  if (g_strcmp0 (backend->name, "cpu") == 0 || backend->memory_info == NULL ||
+      !backend->memory_info (backend, &free_bytes, &total_bytes, NULL))
+    return DEFAULT_BUDGET;
+  return CLAMP (free_bytes / 4, DEFAULT_BUDGET, (gsize) 4 << 30);
+}
+
 ReliefSurfaceEval *
 relief_surface_eval_new (ReliefBackend *backend, const ReliefMlpSpec *spec,
                          const float *center, const float *xdir, const float *ydir,
@@ -154,7 +176,7 @@ relief_surface_eval_new (ReliefBackend *backend, const ReliefMlpSpec *spec,
   ReliefBackend *be = backend;
   gsize n_params = relief_mlp_spec_n_params (spec);
   int in = spec->sizes[0], n_layers = spec->n_layers, widest_post = 0;
-  gsize budget = (memory_budget > 0 ? memory_budget : DEFAULT_BUDGET) / sizeof (float), widths_sum = 0;
+  gsize budget = default_budget (backend, memory_budget) / sizeof (float), widths_sum = 0;
   float act_one = 1.0f;
 
   if (n_layers < 1 || max_points < 1)
@@ -202,6 +224,8 @@ relief_surface_eval_new (ReliefBackend *backend, const ReliefMlpSpec *spec,
     ev->pre_stride[l] = (gsize) ev->rows * ev->width[l];
   ev->post_stride = (gsize) ev->rows * widest_post;
   ev->x_host = g_new (float, (gsize) ev->rows * (in + 1));
+  ev->max_points = max_points;
+  ev->acc_host = g_new0 (double, 2 * (gsize) max_points);
 
   if ((n_layers > 1 && !activation_of_one (be, spec->activation, &act_one, error)) ||
       !upload_folded (ev, center, act_one, &ev->center, error) ||
@@ -214,6 +238,8 @@ relief_surface_eval_new (ReliefBackend *backend, const ReliefMlpSpec *spec,
                      : alloc_floats (be, &ev->xw, (gsize) ev->rows * ev->width[0], error)) ||
       !alloc_floats (be, &ev->xu, (gsize) ev->rows * ev->width[0], error) ||
       !alloc_floats (be, &ev->tail, (gsize) ev->points * ev->n_tail, error) ||
+      (ev->acc_loss = be->alloc (be, sizeof (double) * max_points, error)) == NULL ||
+      (ev->acc_correct = be->alloc (be, sizeof (double) * max_points, error)) == NULL ||
       (widest_post > 0 && !alloc_floats (be, &ev->post, (gsize) ev->points * ev->post_stride, error)))
     return NULL;
   /* Layer 0's pre-activations come whole from xw, xu and xv; the products of the hidden
@@ -240,7 +266,7 @@ combine (ReliefBackend *be, const float *center, const float *xdir, const float 
  * loss of each point, added to loss_sum and correct. */
 static gboolean
 eval_sub_batch (ReliefSurfaceEval *ev, const double *a, const double *b, int count, int rows,
-                double *loss_sum, gint64 *correct, GError **error)
+                double *acc_loss, double *acc_correct, GError **error)
 {
   ReliefBackend *be = ev->backend;
   const ReliefMlpSpec *spec = ev->spec;
@@ -270,25 +296,20 @@ eval_sub_batch (ReliefSurfaceEval *ev, const double *a, const double *b, int cou
                                      ev->tail + relief_mlp_spec_weight_offset (spec, l) - ev->tail_off, in + 1,
                                      ev->n_tail, 0.0f, ev->pre[l], ev->width[l], ev->pre_stride[l], count, error))
         return FALSE;
-      if (l < n_layers - 1)
+      /* One call for all points when their blocks lie back to back in both buffers. */
+      if (l < n_layers - 1 && ev->post_stride == ev->pre_stride[l] &&
+          !be->act_forward (be, spec->activation, ev->pre[l], ev->post, (gsize) count * ev->pre_stride[l], error))
+        return FALSE;
+      if (l < n_layers - 1 && ev->post_stride != ev->pre_stride[l])
         for (int i = 0; i < count; i++)
           if (!be->act_forward (be, spec->activation, ev->pre[l] + i * ev->pre_stride[l],
                                 ev->post + i * ev->post_stride, (gsize) rows * ev->width[l], error))
             return FALSE;
     }
 
-  for (int i = 0; i < count; i++)
-    {
-      double sum;
-      int right;
-
-      if (!be->loss (be, spec->loss, ev->pre[n_layers - 1] + i * ev->pre_stride[n_layers - 1], ev->y_stage, rows,
-                     n_out, rows, NULL, &sum, &right, error))
-        return FALSE;
-      loss_sum[i] += sum;
-      correct[i] += right;
-    }
-  return TRUE;
+  /* Rows chunk by chunk into the points' accumulators on the device: no wait here. */
+  return be->loss_accumulate (be, spec->loss, ev->pre[n_layers - 1], ev->pre_stride[n_layers - 1], count,
+                              ev->y_stage, rows, n_out, acc_loss, acc_correct, error);
 }
 
 gboolean
@@ -300,16 +321,17 @@ relief_surface_eval_points (ReliefSurfaceEval *ev, const double *a, const double
   ReliefBackend *be = ev->backend;
   const ReliefMlpSpec *spec = ev->spec;
   int in = spec->sizes[0], h1 = spec->sizes[1], w0 = ev->width[0];
-  g_autofree double *loss_sum = NULL;
-  g_autofree gint64 *correct = NULL;
 
-  if (n < 1 || n_points < 0)
+  if (n < 1 || n_points < 0 || n_points > ev->max_points)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Nothing to evaluate (%d samples)"), n);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Nothing to evaluate (%d samples), or more than %d points (%d)"), n, ev->max_points, n_points);
       return FALSE;
     }
-  loss_sum = g_new0 (double, MAX (n_points, 1));
-  correct = g_new0 (gint64, MAX (n_points, 1));
+  memset (ev->acc_host, 0, sizeof (double) * 2 * ev->max_points);
+  if (!be->upload (be, ev->acc_loss, ev->acc_host, sizeof (double) * ev->max_points, error) ||
+      !be->upload (be, ev->acc_correct, ev->acc_host, sizeof (double) * ev->max_points, error))
+    return FALSE;
 
   for (int start = 0; start < n; start += ev->rows)
     {
@@ -335,13 +357,16 @@ relief_surface_eval_points (ReliefSurfaceEval *ev, const double *a, const double
         return FALSE;
       for (int p = 0; p < n_points; p += ev->points)
         if (!eval_sub_batch (ev, a + p, b != NULL ? b + p : NULL, MIN (ev->points, n_points - p), rows,
-                             loss_sum + p, correct + p, error))
+                             ev->acc_loss + p, ev->acc_correct + p, error))
           return FALSE;
     }
+  if (!be->download (be, ev->acc_host, ev->acc_loss, sizeof (double) * n_points, error) ||
+      !be->download (be, ev->acc_host + ev->max_points, ev->acc_correct, sizeof (double) * n_points, error))
+    return FALSE;
   for (int p = 0; p < n_points; p++)
     {
-      mean_loss[p] = loss_sum[p] / n;
-      accuracy[p] = (double) correct[p] / n;
+      mean_loss[p] = ev->acc_host[p] / n;
+      accuracy[p] = ev->acc_host[ev->max_points + p] / n;
     }
   return TRUE;
 }

@@ -450,6 +450,52 @@ loss_reduce_kernel (const double *row_loss, const int32_t *row_flags, int rows, 
     }
 }
 
+/* Row losses of count matrices at logits + p * stride, one row each: row_loss [count, rows],
+ * a row with a bad label 0 and not correct. */
+__global__ void
+loss_rows_batched_kernel (ReliefCudaLoss loss, const float *logits, size_t stride, int count, const int32_t *labels,
+                          int rows, int cols, double *row_loss, int32_t *row_flags)
+{
+  size_t total = (size_t) count * rows;
+
+  for (size_t i = first_index (); i < total; i += grid_stride ())
+    {
+      size_t p = i / rows, r = i % rows;
+      int correct, label_ok;
+
+      row_loss[i] = loss_row (loss, logits + p * stride + r * cols, labels[r], cols, 1, nullptr, &correct, &label_ok);
+      row_flags[i] = correct ? ROW_CORRECT : 0;
+    }
+}
+
+/* Block p sums matrix p's rows with the fixed tree of loss_reduce_kernel and adds them to
+ * the accumulators. */
+__global__ void
+loss_accumulate_kernel (const double *row_loss, const int32_t *row_flags, int rows, double *acc_loss,
+                        double *acc_correct)
+{
+  __shared__ double shared_loss[kThreads];
+  __shared__ int32_t shared_int[kThreads];
+  size_t base = (size_t) blockIdx.x * rows;
+  double loss = 0.0;
+  int32_t correct = 0;
+  double loss_total;
+  int32_t correct_total;
+
+  for (int r = threadIdx.x; r < rows; r += kThreads)
+    {
+      loss += row_loss[base + r];
+      correct += row_flags[base + r] & ROW_CORRECT;
+    }
+  loss_total = block_sum (shared_loss, loss);
+  correct_total = block_sum (shared_int, correct);
+  if (threadIdx.x == 0)
+    {
+      acc_loss[blockIdx.x] += loss_total;
+      acc_correct[blockIdx.x] += correct_total;
+    }
+}
+
 __global__ void
 gather_rows_kernel (const float *src, int cols, const int *idx, size_t total, float *dst)
 {
@@ -707,6 +753,25 @@ relief_cuda_loss (ReliefCudaLoss loss, const float *logits, const int32_t *label
   if ((status = cudaGetLastError ()) != cudaSuccess)
     return status;
   loss_reduce_kernel<<<1, kThreads, 0, stream>>> (row_loss, row_flags, rows, results);
+  return cudaGetLastError ();
+}
+
+extern "C" cudaError_t
+relief_cuda_loss_accumulate (ReliefCudaLoss loss, const float *logits, size_t stride, int count,
+                             const int32_t *labels, int rows, int cols, double *row_loss, int32_t *row_flags,
+                             double *acc_loss, double *acc_correct, cudaStream_t stream)
+{
+  cudaError_t status;
+
+  if (count <= 0 || rows <= 0)
+    return cudaSuccess;
+  loss_rows_batched_kernel<<<blocks_for ((size_t) count * rows), kThreads, 0, stream>>> (loss, logits, stride, count,
+                                                                                       labels, rows, cols, row_loss,
+                                                                                       row_flags);
+  if ((status = cudaGetLastError ()) != cudaSuccess)
+    return status;
+  loss_accumulate_kernel<<<(unsigned) count, kThreads, 0, stream>>> (row_loss, row_flags, rows, acc_loss,
+                                                                     acc_correct);
   return cudaGetLastError ();
 }
 

@@ -77,6 +77,13 @@ cudaError_t relief_cuda_dot       (size_t n, const float *x, const float *y, dou
 cudaError_t relief_cuda_loss      (ReliefCudaLoss loss, const float *logits, const int32_t *labels, int rows,
                                    int cols, int grad_scale_rows, float *dlogits, double *row_loss,
                                    int32_t *row_flags, ReliefCudaResults *results, cudaStream_t stream);
+/* acc_loss[p] += matrix p's loss summed over rows, acc_correct[p] += its rows whose argmax is
+ * the label, for count matrices at logits + p * stride; row_loss and row_flags are scratch
+ * of count * rows each.  Rows with a bad label add nothing. */
+cudaError_t relief_cuda_loss_accumulate (ReliefCudaLoss loss, const float *logits, size_t stride, int count,
+                                         const int32_t *labels, int rows, int cols, double *row_loss,
+                                         int32_t *row_flags, double *acc_loss, double *acc_correct,
+                                         cudaStream_t stream);
 /* idx is on the device. */
 cudaError_t relief_cuda_gather_rows   (const float *src, int cols, const int *idx, int n, float *dst,
                                        cudaStream_t stream);

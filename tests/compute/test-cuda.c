@@ -599,6 +599,41 @@ test_deferred_fetch (void)
   gpu->free (gpu, d_x);
 }
 
+/* Accumulated losses of many matrices on the GPU against the CPU's. */
+static void
+test_loss_accumulate (void)
+{
+  int rows = 1000, cols = 10, count = 37;
+  gsize stride = (gsize) rows * cols + 3;
+  g_autofree float *logits = random_floats (240, stride * count);
+  g_autofree int32_t *labels = g_new (int32_t, rows);
+  g_autofree double *acc = g_new0 (double, 2 * count), *got = g_new (double, 2 * count);
+  float *d_logits = gpu_from (logits, sizeof (float) * stride * count);
+  int32_t *d_labels;
+  double *d_acc;
+
+  for (int r = 0; r < rows; r++)
+    labels[r] = (r * 7) % cols;
+  d_labels = gpu_from (labels, sizeof (int32_t) * rows);
+  d_acc = gpu_from (acc, sizeof (double) * 2 * count);
+  for (int pass = 0; pass < 2; pass++)
+    {
+      OK (cpu->loss_accumulate (cpu, RELIEF_LOSS_CROSS_ENTROPY, logits, stride, count, labels, rows, cols, acc,
+                                acc + count, E));
+      OK (gpu->loss_accumulate (gpu, RELIEF_LOSS_CROSS_ENTROPY, d_logits, stride, count, d_labels, rows, cols, d_acc,
+                                d_acc + count, E));
+    }
+  gpu_read (got, d_acc, sizeof (double) * 2 * count);
+  for (int i = 0; i < count; i++)
+    {
+      g_assert_cmpfloat (fabs (got[i] - acc[i]), <=, 1e-9 * fabs (acc[i]));
+      g_assert_cmpfloat (got[count + i], ==, acc[count + i]);
+    }
+  gpu->free (gpu, d_logits);
+  gpu->free (gpu, d_labels);
+  gpu->free (gpu, d_acc);
+}
+
 static void
 test_memory_info (void)
 {
@@ -642,6 +677,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/ops/gather-scale", test_gather_scale);
   g_test_add_func ("/cuda/ops/memory-info", test_memory_info);
   g_test_add_func ("/cuda/ops/deferred-fetch", test_deferred_fetch);
+  g_test_add_func ("/cuda/ops/loss-accumulate", test_loss_accumulate);
   status = g_test_run ();
   relief_backend_free (gpu);
   relief_backend_free (cpu);

@@ -473,10 +473,62 @@ test_deferred_fetch (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
 }
 
+/* Accumulated losses of several matrices equal their loss() sums added to what was there;
+ * a row with a bad label adds nothing. */
+static void
+test_loss_accumulate (void)
+{
+  g_autoptr(ReliefBackend) be = cpu_backend ();
+  g_autoptr(GError) error = NULL;
+  const int rows = 5, cols = 3, count = 4, stride = 17;
+  float logits[4 * 17];
+  const int32_t labels[5] = { 0, 2, 1, 1, 0 }, bad[5] = { 0, 9, 1, 1, -1 };
+  double acc_loss[4] = { 1, 2, 3, 4 }, acc_correct[4] = { 0, 1, 0, 1 };
+
+  relief_rng_uniform_fill (60, 0, -2.0f, 2.0f, logits, G_N_ELEMENTS (logits));
+  for (int kind = RELIEF_LOSS_CROSS_ENTROPY; kind <= RELIEF_LOSS_MSE; kind++)
+    {
+      double before_loss[4], before_correct[4];
+
+      memcpy (before_loss, acc_loss, sizeof acc_loss);
+      memcpy (before_correct, acc_correct, sizeof acc_correct);
+      g_assert_true (be->loss_accumulate (be, kind, logits, stride, count, labels, rows, cols, acc_loss, acc_correct,
+                                          &error));
+      g_assert_no_error (error);
+      for (int i = 0; i < count; i++)
+        {
+          double sum;
+          int right;
+
+          g_assert_true (be->loss (be, kind, logits + i * stride, labels, rows, cols, rows, NULL, &sum, &right,
+                                   &error));
+          g_assert_cmpfloat (acc_loss[i], ==, before_loss[i] + sum);
+          g_assert_cmpfloat (acc_correct[i], ==, before_correct[i] + right);
+        }
+    }
+  /* Rows 1 and 4 have labels out of range: the sums are those of rows 0, 2 and 3. */
+  {
+    double with_bad[1] = { 0 }, right_bad[1] = { 0 }, sum3 = 0, sum_rows[3];
+    const int keep[3] = { 0, 2, 3 };
+    int right;
+
+    g_assert_true (be->loss_accumulate (be, RELIEF_LOSS_CROSS_ENTROPY, logits, stride, 1, bad, rows, cols, with_bad,
+                                        right_bad, &error));
+    for (int k = 0; k < 3; k++)
+      {
+        g_assert_true (be->loss (be, RELIEF_LOSS_CROSS_ENTROPY, logits + keep[k] * cols, labels + keep[k], 1, cols, 1,
+                                 NULL, &sum_rows[k], &right, &error));
+        sum3 += sum_rows[k];
+      }
+    g_assert_cmpfloat (fabs (with_bad[0] - sum3), <, 1e-12);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/compute/kernels/loss-accumulate", test_loss_accumulate);
   g_test_add_func ("/compute/kernels/deferred-fetch", test_deferred_fetch);
   g_test_add_func ("/compute/kernels/fwht", test_fwht);
   g_test_add_func ("/compute/kernels/csr-matvec", test_csr_matvec);
