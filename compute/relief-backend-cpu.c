@@ -464,13 +464,21 @@ cpu_loss_accumulate (ReliefBackend *self, int loss_kind, const float *logits, gs
                      const int32_t *labels, int rows, int cols, double *acc_loss, double *acc_correct,
                      GError **error)
 {
+  gboolean labels_ok = TRUE;
+
+  for (int r = 0; r < rows && labels_ok; r++)
+    labels_ok = labels[r] >= 0 && labels[r] < cols;
   for (int i = 0; i < count; i++)
     {
       double total = 0.0, row_loss;
       int n_correct = 0, right;
 
-      /* Row by row in order, as loss() adds them, skipping labels out of range. */
-      for (int r = 0; r < rows; r++)
+      /* Row by row in order, as loss() adds them, skipping labels out of range; with every
+       * label in range, loss() itself does just that. */
+      if (labels_ok &&
+          !loss_now (self, loss_kind, logits + i * stride, labels, rows, cols, rows, NULL, &total, &n_correct, error))
+        return FALSE;
+      for (int r = 0; r < rows && !labels_ok; r++)
         {
           if (labels[r] < 0 || labels[r] >= cols)
             continue;

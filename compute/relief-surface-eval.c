@@ -42,7 +42,14 @@ struct _ReliefSurfaceEval {
   float   *center, *xdir, *ydir;   /* n_params each; ydir NULL for 1D */
   float   *x_stage;                /* [rows, in + 1] */
   int32_t *y_stage;                /* [rows] */
-  float   *xw, *xu, *xv;           /* [rows, width[0]]; xw's extra column is 1, xu's and xv's 0 */
+  /* [3, rows * width[0]]: XU, XV (zero for 1D) and XW of the chunk, so that every point's
+   * first layer a XU + b XV + XW is one product with the rows (a, b, 1); XW's extra column
+   * is 1, the others' 0 */
+  float   *basis;
+  float   *xu, *xv, *xw;           /* its three rows */
+  float   *tail_basis;             /* [3, n_tail]: xdir, ydir (or 0) and center past layer 0 */
+  float   *coef;                   /* [points, 3]: (a, b, 1) per point */
+  float   *coef_host;
   float   *tail;                   /* [points, n_tail] */
   float  **pre;                    /* per layer [points, rows * width[l]] */
   float   *post;                   /* [points, rows * widest hidden width] */
@@ -59,8 +66,8 @@ relief_surface_eval_free (ReliefSurfaceEval *ev)
   if (ev == NULL)
     return;
 
-  gpointer owned[] = { ev->center, ev->xdir, ev->ydir, ev->x_stage, ev->y_stage, ev->xw, ev->xu, ev->xv,
-                       ev->tail, ev->post, ev->acc_loss, ev->acc_correct };
+  gpointer owned[] = { ev->center, ev->xdir, ev->ydir, ev->x_stage, ev->y_stage, ev->basis, ev->tail_basis,
+                       ev->coef, ev->tail, ev->post, ev->acc_loss, ev->acc_correct };
 
   for (gsize i = 0; i < G_N_ELEMENTS (owned); i++)
     if (owned[i] != NULL)
@@ -73,6 +80,7 @@ relief_surface_eval_free (ReliefSurfaceEval *ev)
   g_free (ev->pre_stride);
   g_free (ev->x_host);
   g_free (ev->acc_host);
+  g_free (ev->coef_host);
   relief_mlp_spec_free (ev->spec);
   g_free (ev);
 }
@@ -99,6 +107,40 @@ alloc_with_column (ReliefBackend *be, float **out, gsize count, int rows, int wi
   for (gsize i = width - 1; i < n; i += width)
     host[i] = value;
   return alloc_floats (be, out, n, error) && be->upload (be, *out, host, sizeof (float) * n, error);
+}
+
+/* The chunk's basis (XU, XV, XW; XW's extra column 1 when a hidden layer follows) and the
+ * tail's (xdir, ydir, center past the first layer), once the folded vectors are up. */
+static gboolean
+alloc_basis (ReliefSurfaceEval *ev, GError **error)
+{
+  ReliefBackend *be = ev->backend;
+  gsize S = (gsize) ev->rows * ev->width[0], T = ev->n_tail;
+
+  if (!alloc_floats (be, &ev->basis, 3 * S, error) || !alloc_floats (be, &ev->tail_basis, 3 * MAX (T, 1), error))
+    return FALSE;
+  ev->xu = ev->basis;
+  ev->xv = ev->basis + S;
+  ev->xw = ev->basis + 2 * S;
+  if (ev->spec->n_layers > 1)
+    {
+      g_autofree float *ones = g_try_new0 (float, S);
+
+      if (ones == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("Not enough memory for the surface workspace"));
+          return FALSE;
+        }
+      for (gsize i = ev->width[0] - 1; i < S; i += ev->width[0])
+        ones[i] = 1.0f;
+      if (!be->upload (be, ev->xw, ones, sizeof (float) * S, error))
+        return FALSE;
+    }
+  ev->coef_host = g_new (float, (gsize) ev->points * 3);
+  return T == 0 ||
+         (be->copy (be, ev->tail_basis, ev->xdir + ev->tail_off, sizeof (float) * T, error) &&
+          (ev->ydir == NULL || be->copy (be, ev->tail_basis + T, ev->ydir + ev->tail_off, sizeof (float) * T, error)) &&
+          be->copy (be, ev->tail_basis + 2 * T, ev->center + ev->tail_off, sizeof (float) * T, error));
 }
 
 /* v in the [out, in + 1] layout, with the bias of layer l divided by the constant its
@@ -231,13 +273,11 @@ relief_surface_eval_new (ReliefBackend *backend, const ReliefMlpSpec *spec,
       !upload_folded (ev, center, act_one, &ev->center, error) ||
       !upload_folded (ev, xdir, act_one, &ev->xdir, error) ||
       (ydir != NULL && !upload_folded (ev, ydir, act_one, &ev->ydir, error)) ||
-      (ydir != NULL && !alloc_floats (be, &ev->xv, (gsize) ev->rows * ev->width[0], error)) ||
+      !alloc_basis (ev, error) ||
       !alloc_floats (be, &ev->x_stage, (gsize) ev->rows * (in + 1), error) ||
       (ev->y_stage = be->alloc (be, sizeof (int32_t) * ev->rows, error)) == NULL ||
-      !(n_layers > 1 ? alloc_with_column (be, &ev->xw, 1, ev->rows, ev->width[0], 1.0f, error)
-                     : alloc_floats (be, &ev->xw, (gsize) ev->rows * ev->width[0], error)) ||
-      !alloc_floats (be, &ev->xu, (gsize) ev->rows * ev->width[0], error) ||
       !alloc_floats (be, &ev->tail, (gsize) ev->points * ev->n_tail, error) ||
+      !alloc_floats (be, &ev->coef, (gsize) ev->points * 3, error) ||
       (ev->acc_loss = be->alloc (be, sizeof (double) * max_points, error)) == NULL ||
       (ev->acc_correct = be->alloc (be, sizeof (double) * max_points, error)) == NULL ||
       (widest_post > 0 && !alloc_floats (be, &ev->post, (gsize) ev->points * ev->post_stride, error)))
@@ -252,16 +292,6 @@ relief_surface_eval_new (ReliefBackend *backend, const ReliefMlpSpec *spec,
   return g_steal_pointer (&ev);
 }
 
-/* out = center + a * xdir + b * ydir over [offset, offset + n) of the flat vectors. */
-static gboolean
-combine (ReliefBackend *be, const float *center, const float *xdir, const float *ydir, gsize n, double a, double b,
-         float *out, GError **error)
-{
-  if (ydir == NULL)
-    return be->axpby_add (be, n, center, (float) a, xdir, 0.0f, xdir, out, error);
-  return be->axpby_add (be, n, center, (float) a, xdir, (float) b, ydir, out, error);
-}
-
 /* One sub-batch of count points over the chunk already staged: the forward pass and the
  * loss of each point, added to loss_sum and correct. */
 static gboolean
@@ -272,19 +302,21 @@ eval_sub_batch (ReliefSurfaceEval *ev, const double *a, const double *b, int cou
   const ReliefMlpSpec *spec = ev->spec;
   int n_layers = spec->n_layers, n_out = spec->sizes[n_layers];
 
+  /* Every point's first layer, bias included (a XU + b XV + XW), and its deeper layers'
+   * weights (a xdir + b ydir + center): two products with the rows (a, b, 1). */
   for (int i = 0; i < count; i++)
     {
-      double bi = b != NULL ? b[i] : 0.0;
-
-      /* First layer, bias included: XW + a XU + b XV. */
-      if ((ev->n_tail > 0 &&
-           !combine (be, ev->center + ev->tail_off, ev->xdir + ev->tail_off,
-                     ev->ydir != NULL ? ev->ydir + ev->tail_off : NULL, ev->n_tail, a[i], bi,
-                     ev->tail + i * ev->n_tail, error)) ||
-          !combine (be, ev->xw, ev->xu, ev->xv, (gsize) rows * ev->width[0], a[i], bi,
-                    ev->pre[0] + i * ev->pre_stride[0], error))
-        return FALSE;
+      ev->coef_host[3 * i] = (float) a[i];
+      ev->coef_host[3 * i + 1] = b != NULL ? (float) b[i] : 0.0f;
+      ev->coef_host[3 * i + 2] = 1.0f;
     }
+  if (!be->upload (be, ev->coef, ev->coef_host, sizeof (float) * 3 * count, error) ||
+      (ev->n_tail > 0 &&
+       !be->gemm (be, FALSE, FALSE, count, (int) ev->n_tail, 3, 1.0f, ev->coef, 3, ev->tail_basis, (int) ev->n_tail,
+                  0.0f, ev->tail, (int) ev->n_tail, error)) ||
+      !be->gemm (be, FALSE, FALSE, count, rows * ev->width[0], 3, 1.0f, ev->coef, 3, ev->basis,
+                 (int) ((gsize) ev->rows * ev->width[0]), 0.0f, ev->pre[0], (int) ev->pre_stride[0], error))
+    return FALSE;
 
   for (int l = 0; l < n_layers; l++)
     {
