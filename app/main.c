@@ -2,7 +2,6 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
-#include <unistd.h>
 
 #include "relief-blas-tune.h"
 
@@ -11,30 +10,11 @@
 #include "relief-application.h"
 #endif
 
-/* OpenBLAS picks its kernels when it loads, from OPENBLAS_CORETYPE: when it took this CPU
- * for an older one, run again with the right kernels (once: RELIEF_NO_REEXEC).  A user's
- * own OPENBLAS_CORETYPE always wins. */
-static void
-reexec_for_blas (char **argv)
-{
-  const char *core;
-
-  if (g_getenv ("OPENBLAS_CORETYPE") != NULL || g_getenv ("RELIEF_NO_REEXEC") != NULL)
-    return;
-  core = relief_blas_better_coretype ();
-  if (core == NULL)
-    return;
-  g_setenv ("OPENBLAS_CORETYPE", core, TRUE);
-  g_setenv ("RELIEF_NO_REEXEC", "1", TRUE);
-  execv ("/proc/self/exe", argv);
-  /* No re-exec (no /proc): carry on with the kernels already loaded. */
-  g_unsetenv ("OPENBLAS_CORETYPE");
-}
-
 int
 main (int argc, char **argv)
 {
-  reexec_for_blas (argv);
+  /* OpenBLAS reads its kernel choice when it loads: fix it first. */
+  relief_blas_reexec (argv);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, RELIEF_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -155,6 +155,10 @@ struct _ReliefBackend {
 ReliefBackend *relief_backend_new       (const char *name, GError **error);
 ReliefBackend *relief_backend_cpu_new   (void);
 void           relief_backend_free      (ReliefBackend *backend);
+/* The index of s among n_names names (the string forms of an enum); otherwise an error
+ * naming what is looked up and listing every valid name. */
+gboolean       relief_name_lookup (const char *what, const char *const *names, int n_names, const char *s,
+                                   int *out, GError **error);
 /* The number of optimizer state floats per parameter. */
 int            relief_optimizer_state_size (ReliefOptimizerKind kind);
 

@@ -2,6 +2,7 @@
 #include "relief-blas-tune.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 /* Cores whose OpenBLAS kernels use AVX-512, and those that use at least AVX2. */
 static const char *const avx512_cores[] = { "SkylakeX", "Cooperlake", "SapphireRapids", NULL };
@@ -46,4 +47,20 @@ relief_blas_better_coretype (void)
 #else
   return NULL;
 #endif
+}
+
+void
+relief_blas_reexec (char **argv)
+{
+  const char *core;
+
+  if (g_getenv ("OPENBLAS_CORETYPE") != NULL || g_getenv ("RELIEF_NO_REEXEC") != NULL)
+    return;
+  core = relief_blas_better_coretype ();
+  if (core == NULL)
+    return;
+  g_setenv ("OPENBLAS_CORETYPE", core, TRUE);
+  g_setenv ("RELIEF_NO_REEXEC", "1", TRUE);
+  execv ("/proc/self/exe", argv);
+  g_unsetenv ("OPENBLAS_CORETYPE");
 }

@@ -3,7 +3,7 @@
  * Debian 12's OpenBLAS 0.3.21 takes some AVX-512 Xeons for a 'Prescott' and multiplies
  * float32 matrices several times slower than the same library forced to its SkylakeX
  * kernels (OPENBLAS_CORETYPE), which it reads only when it loads: so the choice is made
- * before, by re-executing the program with the variable set (app/main.c).
+ * before, by re-executing the program with the variable set (relief_blas_reexec).
  */
 #pragma once
 
@@ -19,5 +19,10 @@ const char *relief_blas_choose_coretype (const char *detected, gboolean avx512, 
 /* The same for this process: the loaded BLAS's core name (OpenBLAS only) and this CPU.
  * NULL when there is nothing to gain. */
 const char *relief_blas_better_coretype (void);
+
+/* At the top of main(): when OpenBLAS took this CPU for an older one, runs the program again
+ * with the right kernels (once: RELIEF_NO_REEXEC).  A user's own OPENBLAS_CORETYPE always
+ * wins; without /proc it returns and the kernels already loaded stay. */
+void        relief_blas_reexec (char **argv);
 
 G_END_DECLS

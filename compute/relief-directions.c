@@ -18,20 +18,6 @@ static const char *const bias_names[] = {
   [RELIEF_BIAS_COPY] = "copy",
 };
 
-static gboolean
-lookup (const char *what, const char *const *names, int n_names, const char *s, int *out, GError **error)
-{
-  for (int i = 0; i < n_names; i++)
-    if (s != NULL && g_str_equal (s, names[i]))
-      {
-        *out = i;
-        return TRUE;
-      }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown %s \"%s\" (valid: %s, %s%s%s)"),
-               what, s != NULL ? s : "", names[0], names[1], n_names > 2 ? ", " : "", n_names > 2 ? names[2] : "");
-  return FALSE;
-}
-
 const char *
 relief_normalization_to_string (ReliefNormalization norm)
 {
@@ -44,7 +30,7 @@ relief_normalization_from_string (const char *s, ReliefNormalization *out, GErro
 {
   int value;
 
-  if (!lookup (_("normalization"), normalization_names, G_N_ELEMENTS (normalization_names), s, &value, error))
+  if (!relief_name_lookup (_("normalization"), normalization_names, G_N_ELEMENTS (normalization_names), s, &value, error))
     return FALSE;
   *out = (ReliefNormalization) value;
   return TRUE;
@@ -62,7 +48,7 @@ relief_bias_mode_from_string (const char *s, ReliefBiasMode *out, GError **error
 {
   int value;
 
-  if (!lookup (_("bias mode"), bias_names, G_N_ELEMENTS (bias_names), s, &value, error))
+  if (!relief_name_lookup (_("bias mode"), bias_names, G_N_ELEMENTS (bias_names), s, &value, error))
     return FALSE;
   *out = (ReliefBiasMode) value;
   return TRUE;

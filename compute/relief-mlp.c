@@ -102,25 +102,6 @@ static const char *const loss_names[] = {
   [RELIEF_LOSS_MSE] = "mse",
 };
 
-/* Looks s up in names; the error lists every valid name. */
-static gboolean
-name_lookup (const char *what, const char *const *names, int n_names, const char *s, int *out, GError **error)
-{
-  g_autoptr(GString) valid = g_string_new (NULL);
-
-  for (int i = 0; i < n_names; i++)
-    if (s != NULL && g_str_equal (s, names[i]))
-      {
-        *out = i;
-        return TRUE;
-      }
-  for (int i = 0; i < n_names; i++)
-    g_string_append_printf (valid, "%s%s", i > 0 ? ", " : "", names[i]);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown %s \"%s\" (valid: %s)"),
-               what, s != NULL ? s : "", valid->str);
-  return FALSE;
-}
-
 const char *
 relief_activation_to_string (ReliefActivation act)
 {
@@ -133,7 +114,7 @@ relief_activation_from_string (const char *s, ReliefActivation *out, GError **er
 {
   int value;
 
-  if (!name_lookup ("activation", activation_names, G_N_ELEMENTS (activation_names), s, &value, error))
+  if (!relief_name_lookup (_("activation"), activation_names, G_N_ELEMENTS (activation_names), s, &value, error))
     return FALSE;
   *out = (ReliefActivation) value;
   return TRUE;
@@ -151,7 +132,7 @@ relief_loss_from_string (const char *s, ReliefLoss *out, GError **error)
 {
   int value;
 
-  if (!name_lookup ("loss", loss_names, G_N_ELEMENTS (loss_names), s, &value, error))
+  if (!relief_name_lookup (_("loss"), loss_names, G_N_ELEMENTS (loss_names), s, &value, error))
     return FALSE;
   *out = (ReliefLoss) value;
   return TRUE;

@@ -66,15 +66,12 @@ relief_projection_kind_to_string (ReliefProjectionKind kind)
 gboolean
 relief_projection_kind_from_string (const char *s, ReliefProjectionKind *out, GError **error)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
-    if (s != NULL && g_str_equal (s, kind_names[i]))
-      {
-        *out = (ReliefProjectionKind) i;
-        return TRUE;
-      }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("Unknown projection \"%s\" (valid: dense, sparse, fastfood, implicit, identity)"), s != NULL ? s : "");
-  return FALSE;
+  int value;
+
+  if (!relief_name_lookup (_("projection"), kind_names, G_N_ELEMENTS (kind_names), s, &value, error))
+    return FALSE;
+  *out = (ReliefProjectionKind) value;
+  return TRUE;
 }
 
 /* Unscaled entries of rows [row0, row0 + rows) of a dense or implicit P. */

@@ -55,19 +55,12 @@ relief_optimizer_to_string (ReliefOptimizerKind kind)
 gboolean
 relief_optimizer_from_string (const char *s, ReliefOptimizerKind *out, GError **error)
 {
-  g_autoptr(GString) valid = g_string_new (NULL);
+  int value;
 
-  for (guint i = 0; i < G_N_ELEMENTS (optimizer_names); i++)
-    if (s != NULL && g_str_equal (s, optimizer_names[i]))
-      {
-        *out = (ReliefOptimizerKind) i;
-        return TRUE;
-      }
-  for (guint i = 0; i < G_N_ELEMENTS (optimizer_names); i++)
-    g_string_append_printf (valid, "%s%s", i > 0 ? ", " : "", optimizer_names[i]);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown optimizer \"%s\" (valid: %s)"),
-               s != NULL ? s : "", valid->str);
-  return FALSE;
+  if (!relief_name_lookup (_("optimizer"), optimizer_names, G_N_ELEMENTS (optimizer_names), s, &value, error))
+    return FALSE;
+  *out = (ReliefOptimizerKind) value;
+  return TRUE;
 }
 
 const char *

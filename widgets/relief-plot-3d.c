@@ -480,30 +480,12 @@ relief_plot_surface3d (cairo_t *cr, double width, double height, const ReliefSur
   Scene sc = { spec };
   ReliefPlotAxis ax[3] = { 0 };
   gsize n = spec->z && spec->nx > 0 && spec->ny > 0 ? (gsize) spec->nx * spec->ny : 0;
-  double min_positive = INFINITY, az = spec->azimuth * G_PI / 180, el = spec->elevation * G_PI / 180;
+  double az = spec->azimuth * G_PI / 180, el = spec->elevation * G_PI / 180;
   double top = PAD, right = 0, aw, ah, zoom = spec->zoom > 0 ? spec->zoom : 1;
   gboolean has_data;
 
   sc.tz = g_new (double, MAX (n, 1));
-  if (spec->log_scale)
-    for (gsize k = 0; k < n; k++)
-      if (spec->z[k] > 0 && spec->z[k] < min_positive)
-        min_positive = spec->z[k];
-  sc.zmin = INFINITY;
-  sc.zmax = -INFINITY;
-  for (gsize k = 0; k < n; k++)
-    {
-      double v = spec->z[k];
-
-      if (spec->log_scale && !isnan (v))
-        v = isfinite (min_positive) ? log10 (MAX (v, min_positive)) : NAN;
-      sc.tz[k] = v;
-      if (isfinite (v))
-        {
-          sc.zmin = MIN (sc.zmin, v);
-          sc.zmax = MAX (sc.zmax, v);
-        }
-    }
+  relief_plot_color_values (spec->z, n, spec->log_scale, sc.tz, &sc.zmin, &sc.zmax);
   has_data = sc.zmin <= sc.zmax && spec->nx >= 2 && spec->ny >= 2 && spec->xs && spec->ys;
   if (!has_data)
     sc.zmin = sc.zmax = 0;

@@ -31,7 +31,6 @@ draw_regions (cairo_t *cr, const ReliefDecisionSpec *s, const ReliefPlotAxes *ax
 {
   cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, s->nx, s->ny);
   int stride = cairo_image_surface_get_stride (img);
-  cairo_pattern_t *pattern;
   cairo_matrix_t m;
   guchar *data;
 
@@ -56,18 +55,7 @@ draw_regions (cairo_t *cr, const ReliefDecisionSpec *s, const ReliefPlotAxes *ax
   cairo_matrix_scale (&m, s->nx > 1 ? (s->nx - 1) / ax->pw : s->nx / ax->pw,
                       s->ny > 1 ? (s->ny - 1) / ax->ph : s->ny / ax->ph);
   cairo_matrix_translate (&m, -ax->px, -ax->py);
-  cairo_save (cr);
-  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
-  cairo_clip (cr);
-  pattern = cairo_pattern_create_for_surface (img);
-  cairo_pattern_set_matrix (pattern, &m);
-  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
-  cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
-  cairo_set_source (cr, pattern);
-  cairo_paint (cr);
-  cairo_pattern_destroy (pattern);
-  cairo_surface_destroy (img);
-  cairo_restore (cr);
+  relief_plot_paint_image (cr, ax, img, &m);
 }
 
 static void

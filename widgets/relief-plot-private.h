@@ -63,4 +63,12 @@ void   relief_plot_axes_draw  (cairo_t *cr, const ReliefPlotAxes *ax, const char
 void   relief_plot_paint_background (cairo_t *cr, double w, double h);
 void   relief_plot_fill_frame (const ReliefPlotAxes *ax, ReliefPlotFrame *f);
 
+/* z in color units into tz: itself, or log10 with values <= 0 clamped to the smallest
+ * positive one (NaN when there is none); *zmin > *zmax when no value is finite. */
+void   relief_plot_color_values (const double *z, gsize n, gboolean log, double *tz, double *zmin, double *zmax);
+/* Paints img (taken) into the data area of ax through the pattern matrix m, bilinear,
+ * padded at the edges. */
+void   relief_plot_paint_image (cairo_t *cr, const ReliefPlotAxes *ax, cairo_surface_t *img,
+                                const cairo_matrix_t *m);
+
 G_END_DECLS

@@ -632,7 +632,6 @@ draw_heatmap_image (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax)
   const ReliefHeatmapSpec *s = hm->spec;
   cairo_surface_t *img = heatmap_image (hm);
   int W = cairo_image_surface_get_width (img), H = cairo_image_surface_get_height (img);
-  cairo_pattern_t *pattern;
   cairo_matrix_t m;
   double u0, u1, v0, v1;
 
@@ -648,12 +647,18 @@ draw_heatmap_image (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax)
   v1 = H - grid_pixel (s->ys, s->ny, H, ax->y.lo, ax->y.hi, ax->y.lo);
   cairo_matrix_init (&m, (u1 - u0) / ax->pw, 0, 0, (v1 - v0) / ax->ph,
                      u0 - (u1 - u0) / ax->pw * ax->px, v0 - (v1 - v0) / ax->ph * ax->py);
+  relief_plot_paint_image (cr, ax, img, &m);
+}
+
+void
+relief_plot_paint_image (cairo_t *cr, const ReliefPlotAxes *ax, cairo_surface_t *img, const cairo_matrix_t *m)
+{
+  cairo_pattern_t *pattern = cairo_pattern_create_for_surface (img);
 
   cairo_save (cr);
   cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
   cairo_clip (cr);
-  pattern = cairo_pattern_create_for_surface (img);
-  cairo_pattern_set_matrix (pattern, &m);
+  cairo_pattern_set_matrix (pattern, m);
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
   cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
   cairo_set_source (cr, pattern);
@@ -661,6 +666,32 @@ draw_heatmap_image (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax)
   cairo_pattern_destroy (pattern);
   cairo_surface_destroy (img);
   cairo_restore (cr);
+}
+
+void
+relief_plot_color_values (const double *z, gsize n, gboolean log, double *tz, double *zmin, double *zmax)
+{
+  double min_positive = INFINITY;
+
+  if (log)
+    for (gsize k = 0; k < n; k++)
+      if (z[k] > 0 && z[k] < min_positive)
+        min_positive = z[k];
+  *zmin = INFINITY;
+  *zmax = -INFINITY;
+  for (gsize k = 0; k < n; k++)
+    {
+      double v = z[k];
+
+      if (log && !isnan (v))
+        v = isfinite (min_positive) ? log10 (MAX (v, min_positive)) : NAN;
+      tz[k] = v;
+      if (isfinite (v))
+        {
+          *zmin = MIN (*zmin, v);
+          *zmax = MAX (*zmax, v);
+        }
+    }
 }
 
 typedef struct {
@@ -884,29 +915,11 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
   ReliefPlotAxes ax = { 0 };
   ReliefPlotFrame frame;
   gsize n = spec->z ? (gsize) MAX (spec->nx, 0) * MAX (spec->ny, 0) : 0;
-  double min_positive = INFINITY, xlo, xhi, ylo, yhi;
+  double xlo, xhi, ylo, yhi;
   gboolean has_data;
 
   hm.tz = g_new (double, MAX (n, 1));
-  if (spec->log_scale)
-    for (gsize k = 0; k < n; k++)
-      if (spec->z[k] > 0 && spec->z[k] < min_positive)
-        min_positive = spec->z[k];
-  hm.zmin = INFINITY;
-  hm.zmax = -INFINITY;
-  for (gsize k = 0; k < n; k++)
-    {
-      double v = spec->z[k];
-
-      if (spec->log_scale && !isnan (v))
-        v = isfinite (min_positive) ? log10 (MAX (v, min_positive)) : NAN;
-      hm.tz[k] = v;
-      if (isfinite (v))
-        {
-          hm.zmin = MIN (hm.zmin, v);
-          hm.zmax = MAX (hm.zmax, v);
-        }
-    }
+  relief_plot_color_values (spec->z, n, spec->log_scale, hm.tz, &hm.zmin, &hm.zmax);
   has_data = hm.zmin <= hm.zmax;
   if (has_data)
     {

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "relief-config.h"
 #if RELIEF_HAVE_CUDA
@@ -30,24 +29,6 @@
 #endif
 
 static const int sizes[] = { 784, 200, 200, 10 };
-
-/* The same kernel choice as the relief binary makes (app/main.c), so both sides of the
- * comparison run on the BLAS users get. */
-static void
-reexec_for_blas (char **argv)
-{
-  const char *core;
-
-  if (g_getenv ("OPENBLAS_CORETYPE") != NULL || g_getenv ("RELIEF_NO_REEXEC") != NULL)
-    return;
-  core = relief_blas_better_coretype ();
-  if (core == NULL)
-    return;
-  g_setenv ("OPENBLAS_CORETYPE", core, TRUE);
-  g_setenv ("RELIEF_NO_REEXEC", "1", TRUE);
-  execv ("/proc/self/exe", argv);
-  g_unsetenv ("OPENBLAS_CORETYPE");
-}
 
 static gboolean
 write_raw (const char *dir, const char *name, gconstpointer data, gsize bytes, GError **error)
@@ -146,7 +127,9 @@ main (int argc, char **argv)
   double seconds, np_seconds = 0, flops_naive, max_rel = 0.0;
   int acc_mismatch = 0, wait_status = 0;
 
-  reexec_for_blas (argv);
+  /* The same kernel choice as the relief binary makes, so both sides run on the BLAS
+   * users get. */
+  relief_blas_reexec (argv);
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || grid < 0 || samples < 0)
     {
