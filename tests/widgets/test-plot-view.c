@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "test-gtk.h"
+
 enum { NX = 11, NY = 9 };
 
 typedef struct {
@@ -60,21 +62,6 @@ spin (int iterations)
 {
   for (int i = 0; i < iterations; i++)
     g_main_context_iteration (NULL, FALSE);
-}
-
-static gpointer
-find_controller (GtkWidget *widget, GType type)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
-        return c;   /* the widget keeps it alive */
-    }
-  return NULL;
 }
 
 static void

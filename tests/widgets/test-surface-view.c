@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "test-gtk.h"
+
 static void
 count_notify (GObject *object, GParamSpec *pspec, int *count)
 {
@@ -17,21 +19,6 @@ spin (int iterations)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
-}
-
-static gpointer
-find_controller (GtkWidget *widget, GType type)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
-        return c;   /* the widget keeps it alive */
-    }
-  return NULL;
 }
 
 /* Properties: matplotlib's default view, wrapping, clamping, one notify per change. */

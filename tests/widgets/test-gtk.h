@@ -1,0 +1,20 @@
+/* test-gtk.h: helpers of the widget tests that drive GTK. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* The widget's first event controller of type, borrowed (the widget keeps it alive). */
+static inline gpointer
+find_controller (GtkWidget *widget, GType type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return c;
+    }
+  return NULL;
+}
