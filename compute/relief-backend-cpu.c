@@ -351,11 +351,13 @@ cpu_gather_labels (ReliefBackend *self, const int32_t *src, const int *idx, int 
 /* Each update follows torch.optim's float32 arithmetic, so trajectories can be compared
  * with a PyTorch run step by step. */
 static gboolean
-cpu_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint64 step,
+cpu_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint64 step, const gint64 *step_dev,
                     float *params, const float *grad, float *state, gsize n, GError **error)
 {
   const float lr = cfg->lr, wd = cfg->weight_decay, mu = cfg->momentum;
 
+  if (step_dev != NULL)
+    step = *step_dev;
   if (step < 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

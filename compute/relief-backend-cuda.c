@@ -24,7 +24,8 @@ typedef struct {
 typedef struct {
   cudaStream_t       stream;
   cublasHandle_t     blas;
-  ReliefCudaResults *results;    /* device: the scalars reductions leave behind */
+  ReliefCudaResults *results;    /* device: the scalars reductions leave behind, two slots:
+                                  * [0] for deferred ones (fetch), [1] for those read at once */
   /* Deferred reductions: what fetch will find in results, and for a bad label's message
    * the labels and the loss's shape. */
   gboolean           pending_loss, pending_dot;
@@ -32,7 +33,28 @@ typedef struct {
   int                pending_rows, pending_cols;
   double            *partials;   /* device: RELIEF_CUDA_DOT_MAX_BLOCKS doubles for dot */
   Scratch            loss_rows;  /* per-row loss (double) and flags (int32) */
+  gpointer           blas_workspace;
+  /* Graphs: while recording, what was pending before it; live graphs, and the scratch
+   * buffers they may still read, kept until the last graph goes. */
+  gboolean           recording;
+  gboolean           saved_pending_loss, saved_pending_dot;
+  const int32_t     *saved_pending_labels;
+  int                saved_pending_rows, saved_pending_cols;
+  int                n_graphs;
+  GPtrArray         *retired;
 } CudaPriv;
+
+/* cuBLAS's workspace, given to it once so that a recorded gemm never allocates (32 MiB,
+ * what cuBLAS asks for on Hopper). */
+#define BLAS_WORKSPACE_BYTES ((gsize) 32 << 20)
+
+struct _ReliefGraph {
+  cudaGraphExec_t exec;
+  /* the deferred results the recording left, pending again after each launch */
+  gboolean        pending_loss, pending_dot;
+  const int32_t  *pending_labels;
+  int             pending_rows, pending_cols;
+};
 
 static CudaPriv *
 priv_of (ReliefBackend *self)
@@ -66,14 +88,24 @@ blas_check (cublasStatus_t status, const char *what, GError **error)
 }
 
 static gboolean
-scratch_reserve (Scratch *scratch, gsize bytes, const char *what, GError **error)
+scratch_reserve (CudaPriv *priv, Scratch *scratch, gsize bytes, const char *what, GError **error)
 {
   gpointer buf = NULL;
 
   if (bytes <= scratch->bytes)
     return TRUE;
-  /* cudaFree waits for the device, so no queued kernel still reads the old buffer. */
-  cudaFree (scratch->buf);
+  if (priv->recording)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s while recording a graph: run the operation once before recording it"), what);
+      return FALSE;
+    }
+  /* cudaFree waits for the device, so no queued kernel still reads the old buffer; a
+   * graph recorded with it keeps it until the last graph is freed. */
+  if (priv->n_graphs > 0 && scratch->buf != NULL)
+    g_ptr_array_add (priv->retired, scratch->buf);
+  else
+    cudaFree (scratch->buf);
   scratch->buf = NULL;
   scratch->bytes = 0;
   if (!cuda_check (cudaMalloc (&buf, bytes), what, error))
@@ -91,6 +123,13 @@ cuda_destroy (ReliefBackend *self)
   /* Teardown cannot report failures; a broken context fails these calls harmlessly. */
   if (priv->stream != NULL)
     cudaStreamSynchronize (priv->stream);
+  if (priv->retired != NULL)
+    {
+      for (guint i = 0; i < priv->retired->len; i++)
+        cudaFree (g_ptr_array_index (priv->retired, i));
+      g_ptr_array_free (priv->retired, TRUE);
+    }
+  cudaFree (priv->blas_workspace);
   cudaFree (priv->loss_rows.buf);
   cudaFree (priv->partials);
   cudaFree (priv->results);
@@ -122,9 +161,10 @@ cuda_alloc (ReliefBackend *self, gsize bytes, GError **error)
 static void
 cuda_free (ReliefBackend *self, gpointer buf)
 {
-  /* A failure here is sticky and resurfaces at the next checked call. */
-  if (buf != NULL)
-    cudaFree (buf);
+  /* A sticky failure resurfaces at the next checked call; any other is cleared so that
+   * it is not reported later under another operation's name. */
+  if (buf != NULL && cudaFree (buf) != cudaSuccess)
+    cudaGetLastError ();
 }
 
 /* From pageable host memory the copy is staged before cudaMemcpyAsync returns, so the
@@ -291,9 +331,10 @@ cuda_col_sum (ReliefBackend *self, const float *x, int rows, int cols, float *ou
 }
 
 static gboolean
-read_results (CudaPriv *priv, ReliefCudaResults *host, const char *what, GError **error)
+read_results (CudaPriv *priv, const ReliefCudaResults *slot, ReliefCudaResults *host, const char *what,
+              GError **error)
 {
-  return cuda_check (cudaMemcpyAsync (host, priv->results, sizeof *host, cudaMemcpyDeviceToHost, priv->stream),
+  return cuda_check (cudaMemcpyAsync (host, slot, sizeof *host, cudaMemcpyDeviceToHost, priv->stream),
                      what, error) &&
          cuda_check (cudaStreamSynchronize (priv->stream), what, error);
 }
@@ -304,14 +345,16 @@ cuda_dot (ReliefBackend *self, gsize n, const float *x, const float *y, double *
   CudaPriv *priv = priv_of (self);
   ReliefCudaResults results;
 
-  if (!cuda_check (relief_cuda_dot (n, x, y, priv->partials, priv->results, priv->stream), "dot", error))
+  /* A result read at once has its own slot, so it never overwrites a deferred one. */
+  if (!cuda_check (relief_cuda_dot (n, x, y, priv->partials, priv->results + (out == NULL ? 0 : 1), priv->stream),
+                   "dot", error))
     return FALSE;
   if (out == NULL)
     {
       priv->pending_dot = TRUE;
       return TRUE;
     }
-  if (!read_results (priv, &results, "dot", error))
+  if (!read_results (priv, priv->results + 1, &results, "dot", error))
     return FALSE;
   *out = results.dot;
   return TRUE;
@@ -341,6 +384,7 @@ cuda_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_
   CudaPriv *priv = priv_of (self);
   ReliefCudaLoss kind = loss_kind == RELIEF_LOSS_MSE ? RELIEF_CUDA_LOSS_MSE : RELIEF_CUDA_LOSS_CROSS_ENTROPY;
   ReliefCudaResults results;
+  gboolean deferred = loss_sum == NULL && correct == NULL;
   double *row_loss;
   int32_t *row_flags;
 
@@ -368,15 +412,16 @@ cuda_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("A deferred loss needs at least one row"));
       return FALSE;
     }
-  if (!scratch_reserve (&priv->loss_rows, (sizeof (double) + sizeof (int32_t)) * (gsize) rows,
+  if (!scratch_reserve (priv, &priv->loss_rows, (sizeof (double) + sizeof (int32_t)) * (gsize) rows,
                         "loss scratch allocation", error))
     return FALSE;
   row_loss = priv->loss_rows.buf;
   row_flags = (int32_t *) (row_loss + rows);
   if (!cuda_check (relief_cuda_loss (kind, logits, labels, rows, cols, grad_scale_rows, dlogits,
-                                     row_loss, row_flags, priv->results, priv->stream), "loss", error))
+                                     row_loss, row_flags, priv->results + (deferred ? 0 : 1), priv->stream),
+                     "loss", error))
     return FALSE;
-  if (loss_sum == NULL && correct == NULL)
+  if (deferred)
     {
       priv->pending_loss = TRUE;
       priv->pending_labels = labels;
@@ -384,7 +429,7 @@ cuda_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_
       priv->pending_cols = cols;
       return TRUE;
     }
-  if (!read_results (priv, &results, "loss", error) ||
+  if (!read_results (priv, priv->results + 1, &results, "loss", error) ||
       !check_labels (self, &results, labels, rows, cols, error))
     return FALSE;
   if (loss_sum != NULL)
@@ -411,7 +456,7 @@ cuda_loss_accumulate (ReliefBackend *self, int loss_kind, const float *logits, g
     }
   if (n == 0)
     return TRUE;
-  if (!scratch_reserve (&priv->loss_rows, (sizeof (double) + sizeof (int32_t)) * n, "loss scratch allocation", error))
+  if (!scratch_reserve (priv, &priv->loss_rows, (sizeof (double) + sizeof (int32_t)) * n, "loss scratch allocation", error))
     return FALSE;
   row_loss = priv->loss_rows.buf;
   return cuda_check (relief_cuda_loss_accumulate (kind, logits, stride, count, labels, rows, cols, row_loss,
@@ -431,7 +476,7 @@ cuda_fetch (ReliefBackend *self, double *loss_sum, int *correct, double *dot, GE
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Nothing deferred to fetch"));
       return FALSE;
     }
-  if (!read_results (priv, &results, "fetch", error))
+  if (!read_results (priv, priv->results, &results, "fetch", error))
     return FALSE;
   if (want_loss)
     {
@@ -470,7 +515,7 @@ cuda_gather_labels (ReliefBackend *self, const int32_t *src, const int *idx, int
 }
 
 static gboolean
-cuda_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint64 step,
+cuda_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint64 step, const gint64 *step_dev,
                      float *params, const float *grad, float *state, gsize n, GError **error)
 {
   ReliefCudaOptimizerArgs args = {
@@ -482,7 +527,8 @@ cuda_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint
     .eps = cfg->eps,
   };
 
-  if (step < 1)
+  G_STATIC_ASSERT (sizeof (gint64) == sizeof (long long));
+  if (step_dev == NULL && step < 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("Optimizer steps count from 1 (got %lld)"), (long long) step);
@@ -502,15 +548,20 @@ cuda_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint
     case RELIEF_OPT_ADAM:
     case RELIEF_OPT_ADAMW:
       args.kind = cfg->kind == RELIEF_OPT_ADAM ? RELIEF_CUDA_OPT_ADAM : RELIEF_CUDA_OPT_ADAMW;
-      /* Bias corrections in double on the host, as cpu_optimizer_step computes them. */
-      args.step_size = (float) (cfg->lr / (1.0 - pow (cfg->beta1, (double) step)));
-      args.bc2_sqrt = (float) sqrt (1.0 - pow (cfg->beta2, (double) step));
+      /* Bias corrections in double on the host, as cpu_optimizer_step computes them (the
+       * kernel derives them the same way from step_dev when there is one). */
+      if (step_dev == NULL)
+        {
+          args.step_size = (float) (cfg->lr / (1.0 - pow (cfg->beta1, (double) step)));
+          args.bc2_sqrt = (float) sqrt (1.0 - pow (cfg->beta2, (double) step));
+        }
       break;
     default:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown optimizer %d"), (int) cfg->kind);
       return FALSE;
     }
-  return cuda_check (relief_cuda_optimizer_step (&args, params, grad, state, n, priv_of (self)->stream),
+  return cuda_check (relief_cuda_optimizer_step (&args, (const long long *) step_dev, params, grad, state, n,
+                                                 priv_of (self)->stream),
                      "optimizer step", error);
 }
 
@@ -564,6 +615,108 @@ cuda_gather_scale (ReliefBackend *self, gsize n, const float *in, const int32_t 
 }
 
 static gboolean
+cuda_graph_begin (ReliefBackend *self, GError **error)
+{
+  CudaPriv *priv = priv_of (self);
+
+  if (priv->recording)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("A graph is already being recorded"));
+      return FALSE;
+    }
+  /* Thread-local: a call of this thread that would wait for the device or allocate
+   * fails and spoils the recording, which graph_end then reports. */
+  if (!cuda_check (cudaStreamBeginCapture (priv->stream, cudaStreamCaptureModeThreadLocal), "graph recording",
+                   error))
+    return FALSE;
+  priv->recording = TRUE;
+  priv->saved_pending_loss = priv->pending_loss;
+  priv->saved_pending_dot = priv->pending_dot;
+  priv->saved_pending_labels = priv->pending_labels;
+  priv->saved_pending_rows = priv->pending_rows;
+  priv->saved_pending_cols = priv->pending_cols;
+  priv->pending_loss = priv->pending_dot = FALSE;
+  return TRUE;
+}
+
+static ReliefGraph *
+cuda_graph_end (ReliefBackend *self, GError **error)
+{
+  CudaPriv *priv = priv_of (self);
+  ReliefGraph recorded = {
+    .pending_loss = priv->pending_loss,
+    .pending_dot = priv->pending_dot,
+    .pending_labels = priv->pending_labels,
+    .pending_rows = priv->pending_rows,
+    .pending_cols = priv->pending_cols,
+  };
+  cudaGraph_t graph = NULL;
+  cudaError_t status;
+
+  if (!priv->recording)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("No graph is being recorded"));
+      return NULL;
+    }
+  status = cudaStreamEndCapture (priv->stream, &graph);
+  /* Nothing recorded has run: what was pending before is pending again. */
+  priv->recording = FALSE;
+  priv->pending_loss = priv->saved_pending_loss;
+  priv->pending_dot = priv->saved_pending_dot;
+  priv->pending_labels = priv->saved_pending_labels;
+  priv->pending_rows = priv->saved_pending_rows;
+  priv->pending_cols = priv->saved_pending_cols;
+  if (status == cudaSuccess && graph == NULL)
+    status = cudaErrorStreamCaptureInvalidated;
+  if (status == cudaSuccess)
+    status = cudaGraphInstantiate (&recorded.exec, graph, 0);
+  if (graph != NULL)
+    cudaGraphDestroy (graph);
+  if (!cuda_check (status, "graph recording", error))
+    return NULL;
+  priv->n_graphs++;
+  return g_memdup2 (&recorded, sizeof recorded);
+}
+
+static gboolean
+cuda_graph_launch (ReliefBackend *self, ReliefGraph *graph, GError **error)
+{
+  CudaPriv *priv = priv_of (self);
+
+  if (!cuda_check (cudaGraphLaunch (graph->exec, priv->stream), "graph launch", error))
+    return FALSE;
+  if (graph->pending_loss)
+    {
+      priv->pending_loss = TRUE;
+      priv->pending_labels = graph->pending_labels;
+      priv->pending_rows = graph->pending_rows;
+      priv->pending_cols = graph->pending_cols;
+    }
+  if (graph->pending_dot)
+    priv->pending_dot = TRUE;
+  return TRUE;
+}
+
+static void
+cuda_graph_free (ReliefBackend *self, ReliefGraph *graph)
+{
+  CudaPriv *priv = priv_of (self);
+
+  if (graph == NULL)
+    return;
+  /* A launch still queued finishes before its graph and retired buffers go. */
+  cudaStreamSynchronize (priv->stream);
+  cudaGraphExecDestroy (graph->exec);
+  g_free (graph);
+  if (--priv->n_graphs == 0)
+    {
+      for (guint i = 0; i < priv->retired->len; i++)
+        cudaFree (g_ptr_array_index (priv->retired, i));
+      g_ptr_array_set_size (priv->retired, 0);
+    }
+}
+
+static gboolean
 usable_device (GError **error)
 {
   struct cudaDeviceProp prop;
@@ -601,7 +754,7 @@ relief_backend_cuda_new (GError **error)
 {
   g_autoptr(ReliefBackend) self = NULL;
   CudaPriv *priv;
-  gpointer results = NULL, partials = NULL;
+  gpointer results = NULL, partials = NULL, workspace = NULL;
 
   if (!usable_device (error))
     return NULL;
@@ -610,17 +763,23 @@ relief_backend_cuda_new (GError **error)
   self->name = "cuda";
   self->destroy = cuda_destroy;
   self->priv = priv = g_new0 (CudaPriv, 1);
+  priv->retired = g_ptr_array_new ();
   /* Non-blocking: the legacy default stream that other libraries may use never
    * serializes against ours. */
   if (!cuda_check (cudaStreamCreateWithFlags (&priv->stream, cudaStreamNonBlocking), "stream creation", error) ||
       !blas_check (cublasCreate (&priv->blas), "handle creation", error) ||
       !blas_check (cublasSetStream (priv->blas, priv->stream), "stream binding", error) ||
-      !cuda_check (cudaMalloc (&results, sizeof (ReliefCudaResults)), "allocation", error))
+      !cuda_check (cudaMalloc (&results, 2 * sizeof (ReliefCudaResults)), "allocation", error))
     return NULL;
   priv->results = results;
   if (!cuda_check (cudaMalloc (&partials, sizeof (double) * RELIEF_CUDA_DOT_MAX_BLOCKS), "allocation", error))
     return NULL;
   priv->partials = partials;
+  if (!cuda_check (cudaMalloc (&workspace, BLAS_WORKSPACE_BYTES), "allocation", error))
+    return NULL;
+  priv->blas_workspace = workspace;
+  if (!blas_check (cublasSetWorkspace (priv->blas, workspace, BLAS_WORKSPACE_BYTES), "workspace", error))
+    return NULL;
 
   self->alloc = cuda_alloc;
   self->free = cuda_free;
@@ -650,5 +809,9 @@ relief_backend_cuda_new (GError **error)
   self->csr_matvec = cuda_csr_matvec;
   self->fwht = cuda_fwht;
   self->gather_scale = cuda_gather_scale;
+  self->graph_begin = cuda_graph_begin;
+  self->graph_end = cuda_graph_end;
+  self->graph_launch = cuda_graph_launch;
+  self->graph_free = cuda_graph_free;
   return g_steal_pointer (&self);
 }

@@ -15,6 +15,7 @@
 G_BEGIN_DECLS
 
 typedef struct _ReliefBackend ReliefBackend;
+typedef struct _ReliefGraph ReliefGraph;
 
 typedef enum {
   RELIEF_ACT_RELU,
@@ -51,6 +52,7 @@ struct _ReliefBackend {
   void      (*free)      (ReliefBackend *self, gpointer buf);
   gboolean  (*upload)    (ReliefBackend *self, gpointer dst, gconstpointer host_src, gsize bytes, GError **error);
   gboolean  (*download)  (ReliefBackend *self, gpointer host_dst, gconstpointer src, gsize bytes, GError **error);
+  /* dst and src may be the same buffer but may not otherwise overlap. */
   gboolean  (*copy)      (ReliefBackend *self, gpointer dst, gconstpointer src, gsize bytes, GError **error);
   gboolean  (*sync)      (ReliefBackend *self, GError **error);
 
@@ -117,12 +119,16 @@ struct _ReliefBackend {
                                int32_t *dst, GError **error);
 
   /* One fused optimizer step over a flat buffer.  state holds what the optimizer needs
-   * (momentum: n floats, adam/adamw: 2n floats); step counts from 1. */
+   * (momentum: n floats, adam/adamw: 2n floats); step counts from 1.  When step_dev (one
+   * gint64 on the device) is not NULL the step is read from there when the update runs,
+   * and step is ignored: a recorded graph then replays with the count of each launch. */
   gboolean  (*optimizer_step) (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint64 step,
-                               float *params, const float *grad, float *state, gsize n, GError **error);
+                               const gint64 *step_dev, float *params, const float *grad, float *state, gsize n,
+                               GError **error);
 
   /* Standard normal fill, counter-based: element i is relief_rng_normal(seed, offset + i),
-   * so every backend produces the same numbers (see relief-rng.h). */
+   * so every backend produces the same numbers (see relief-rng.h), up to the last bit of
+   * the device's log and cos (within an ulp or two of glibc's). */
   gboolean  (*random_normal)  (ReliefBackend *self, float *x, gsize n, guint64 seed, guint64 offset, GError **error);
 
   /* The results of the last deferred loss and dot, read together: one wait for the device
@@ -147,6 +153,20 @@ struct _ReliefBackend {
    * idx (int32) and scale are on the device; out may not alias in. */
   gboolean  (*gather_scale)   (ReliefBackend *self, gsize n, const float *in, const int32_t *idx,
                                const float *scale, float alpha, float *out, GError **error);
+
+  /* Recorded graphs, optional (NULL where a backend has none, as on the CPU, whose
+   * operations have no launch cost to save).  graph_begin starts recording: the
+   * operations queued until graph_end are recorded, not run, and graph_launch runs them
+   * all again in one launch.  A replay reads the same buffers with the same scalar
+   * arguments as the recording, so whatever changes between launches must live in device
+   * memory and be written before the launch.  Nothing that waits for the device (a
+   * download, a non-deferred loss or dot, an allocation) may be recorded: graph_end then
+   * fails, and returns NULL, ending the recording either way.  Deferred results of a
+   * recorded loss or dot become pending again at each launch, for fetch. */
+  gboolean     (*graph_begin)  (ReliefBackend *self, GError **error);
+  ReliefGraph *(*graph_end)    (ReliefBackend *self, GError **error);
+  gboolean     (*graph_launch) (ReliefBackend *self, ReliefGraph *graph, GError **error);
+  void         (*graph_free)   (ReliefBackend *self, ReliefGraph *graph);
 
   gpointer priv;
 };

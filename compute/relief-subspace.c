@@ -715,7 +715,28 @@ typedef struct {
   float         *z_before;   /* z before the last update, kept on divergence */
   float         *g_z;
   float         *state;
+  ReliefProjection *proj;
+  const ReliefOptimizerConfig *optimizer;
+  ReliefStepper *stepper;
 } SubspaceRun;
+
+/* One subspace step on the device: theta = theta0 + P z, the gradient in theta on the
+ * prepared batch, P^T of it, and the guarded update of z. */
+static gboolean
+subspace_step_body (gpointer data, const gint64 *step_dev, GError **error)
+{
+  SubspaceRun *run = data;
+  const float *x_batch;
+  const int32_t *y_batch;
+  int rows;
+
+  return relief_batcher_gather_prepared (run->batcher, &x_batch, &y_batch, &rows, error) &&
+         relief_projection_forward (run->proj, run->theta0, run->z, run->theta, error) &&
+         relief_mlp_forward_backward (run->mlp, run->theta, x_batch, y_batch, rows, run->grad, NULL, NULL, error) &&
+         relief_projection_transpose (run->proj, run->grad, run->g_z, error) &&
+         relief_train_update (run->backend, run->optimizer, step_dev, run->z, run->z_before, run->g_z, run->state,
+                              run->proj->d, error);
+}
 
 static void
 subspace_run_clear (SubspaceRun *run)
@@ -723,6 +744,7 @@ subspace_run_clear (SubspaceRun *run)
   ReliefBackend *be = run->backend;
   gpointer buffers[] = { run->theta0, run->theta, run->grad, run->z, run->z_before, run->g_z, run->state };
 
+  g_clear_pointer (&run->stepper, relief_stepper_free);
   for (guint i = 0; i < G_N_ELEMENTS (buffers); i++)
     if (buffers[i] != NULL)
       be->free (be, buffers[i]);
@@ -774,7 +796,7 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
                        ReliefSubspaceResult *result, GCancellable *cancellable, GError **error)
 {
   ReliefBackend *be = backend;
-  SubspaceRun run = { .backend = backend };
+  SubspaceRun run = { .backend = backend, .proj = proj, .optimizer = &config->optimizer };
   ReliefTrainStatus status = RELIEF_TRAIN_COMPLETED;
   ReliefSubspaceResult res = { 0 };
   gsize D = proj->D, d = proj->d;
@@ -807,15 +829,14 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
       !alloc_floats (be, &run.z_before, d, error) ||
       !alloc_floats (be, &run.g_z, d, error) ||
       !alloc_floats (be, &run.state, MAX (1, (gsize) state_size * d), error) ||
-      !be->upload (be, run.theta0, theta0_host, sizeof (float) * D, error))
+      !be->upload (be, run.theta0, theta0_host, sizeof (float) * D, error) ||
+      (run.stepper = relief_stepper_new (be, subspace_step_body, &run, error)) == NULL)
     goto out;
 
   for (int epoch = 0; epoch < config->epochs && status == RELIEF_TRAIN_COMPLETED; epoch++)
     {
       for (int index = 0; index < steps_per_epoch; index++)
         {
-          const float *x_batch;
-          const int32_t *y_batch;
           double batch_loss;
           gboolean diverged;
           int rows;
@@ -825,13 +846,9 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
               status = RELIEF_TRAIN_CANCELLED;
               break;
             }
-          if (!relief_batcher_gather (run.batcher, epoch, index, &x_batch, &y_batch, &rows, error) ||
-              !relief_projection_forward (proj, run.theta0, run.z, run.theta, error) ||
-              !relief_mlp_forward_backward (run.mlp, run.theta, x_batch, y_batch, rows, run.grad, NULL, NULL,
-                                            error) ||
-              !relief_projection_transpose (proj, run.grad, run.g_z, error) ||
-              !relief_train_guarded_step (be, &config->optimizer, step + 1, run.z, run.z_before, run.g_z, run.state,
-                                          d, rows, &batch_loss, &diverged, error))
+          if (!relief_batcher_prepare (run.batcher, epoch, index, &rows, error) ||
+              !relief_stepper_run (run.stepper, step + 1, rows, error) ||
+              !relief_train_check_update (be, run.z, run.z_before, d, rows, &batch_loss, &diverged, error))
             goto out;
           /* As in relief_train: a divergence keeps the last finite z. */
           if (diverged)

@@ -79,6 +79,8 @@ struct _ReliefBatcher {
   int            epoch;         /* the epoch perm holds, -1 before the first */
   int           *perm;          /* the epoch's order on the host */
   int           *perm_dev;      /* and on the device, uploaded once per epoch */
+  int           *idx_batch;     /* the prepared batch's rows, on the device */
+  int            prepared_rows;
   float         *x_train, *x_batch;
   int32_t       *y_train, *y_batch;
 };
@@ -97,6 +99,7 @@ relief_batcher_new (ReliefBackend *backend, const ReliefDataset *ds, int batch_s
   b->epoch = -1;
   b->perm = g_new (int, MAX (n, 1));
   if ((b->perm_dev = backend->alloc (backend, sizeof (int) * MAX (n, 1), error)) == NULL ||
+      (b->idx_batch = backend->alloc (backend, sizeof (int) * b->batch_size, error)) == NULL ||
       (b->x_train = backend->alloc (backend, sizeof (float) * n * f, error)) == NULL ||
       (b->y_train = backend->alloc (backend, sizeof (int32_t) * n, error)) == NULL ||
       (b->x_batch = backend->alloc (backend, sizeof (float) * b->batch_size * f, error)) == NULL ||
@@ -110,7 +113,7 @@ relief_batcher_new (ReliefBackend *backend, const ReliefDataset *ds, int batch_s
 void
 relief_batcher_free (ReliefBatcher *b)
 {
-  gpointer device[5];
+  gpointer device[6];
 
   if (b == NULL)
     return;
@@ -119,6 +122,7 @@ relief_batcher_free (ReliefBatcher *b)
   device[2] = b->x_batch;
   device[3] = b->y_batch;
   device[4] = b->perm_dev;
+  device[5] = b->idx_batch;
   for (guint i = 0; i < G_N_ELEMENTS (device); i++)
     if (device[i] != NULL)
       b->backend->free (b->backend, device[i]);
@@ -139,8 +143,7 @@ relief_batcher_batch_size (const ReliefBatcher *b)
 }
 
 gboolean
-relief_batcher_gather (ReliefBatcher *b, int epoch, int index, const float **x, const int32_t **y, int *rows,
-                       GError **error)
+relief_batcher_prepare (ReliefBatcher *b, int epoch, int index, int *rows, GError **error)
 {
   ReliefBackend *be = b->backend;
   int start = index * b->batch_size;
@@ -153,11 +156,120 @@ relief_batcher_gather (ReliefBatcher *b, int epoch, int index, const float **x, 
         return FALSE;
       b->epoch = epoch;
     }
-  *rows = MIN (b->batch_size, b->ds->n_train - start);
+  *rows = b->prepared_rows = MIN (b->batch_size, b->ds->n_train - start);
+  return be->copy (be, b->idx_batch, b->perm_dev + start, sizeof (int) * *rows, error);
+}
+
+gboolean
+relief_batcher_gather_prepared (ReliefBatcher *b, const float **x, const int32_t **y, int *rows, GError **error)
+{
+  ReliefBackend *be = b->backend;
+
+  g_return_val_if_fail (b->prepared_rows > 0, FALSE);
+  *rows = b->prepared_rows;
   *x = b->x_batch;
   *y = b->y_batch;
-  return be->gather_rows (be, b->x_train, b->ds->n_features, b->perm_dev + start, *rows, b->x_batch, error) &&
-         be->gather_labels (be, b->y_train, b->perm_dev + start, *rows, b->y_batch, error);
+  return be->gather_rows (be, b->x_train, b->ds->n_features, b->idx_batch, *rows, b->x_batch, error) &&
+         be->gather_labels (be, b->y_train, b->idx_batch, *rows, b->y_batch, error);
+}
+
+gboolean
+relief_batcher_gather (ReliefBatcher *b, int epoch, int index, const float **x, const int32_t **y, int *rows,
+                       GError **error)
+{
+  return relief_batcher_prepare (b, epoch, index, rows, error) &&
+         relief_batcher_gather_prepared (b, x, y, rows, error);
+}
+
+struct _ReliefStepper {
+  ReliefBackend  *backend;
+  ReliefStepBody  body;
+  gpointer        data;
+  gint64         *step_dev;
+  ReliefGraph    *graph;
+  int             graph_rows;    /* the batch size the graph was recorded with */
+  int             eager_rows;    /* the batch size of the last step run launch by launch, 0 before */
+  gboolean        may_record;
+};
+
+ReliefStepper *
+relief_stepper_new (ReliefBackend *backend, ReliefStepBody body, gpointer data, GError **error)
+{
+  g_autoptr(ReliefStepper) st = g_new0 (ReliefStepper, 1);
+  const char *env = g_getenv ("RELIEF_GRAPHS");
+
+  st->backend = backend;
+  st->body = body;
+  st->data = data;
+  st->may_record = backend->graph_begin != NULL && (env == NULL || g_strcmp0 (env, "0") != 0);
+  if ((st->step_dev = backend->alloc (backend, sizeof (gint64), error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&st);
+}
+
+void
+relief_stepper_free (ReliefStepper *st)
+{
+  if (st == NULL)
+    return;
+  if (st->graph != NULL)
+    st->backend->graph_free (st->backend, st->graph);
+  if (st->step_dev != NULL)
+    st->backend->free (st->backend, st->step_dev);
+  g_free (st);
+}
+
+gboolean
+relief_stepper_is_replaying (const ReliefStepper *st)
+{
+  return st->graph != NULL;
+}
+
+/* Records the body as a graph.  Any failure only turns recording off: the caller then
+ * runs the step launch by launch, which reports a real error itself. */
+static void
+stepper_record (ReliefStepper *st, int rows)
+{
+  ReliefBackend *be = st->backend;
+  g_autoptr(GError) local = NULL;
+  gboolean body_ok;
+
+  st->may_record = FALSE;
+  if (!be->graph_begin (be, &local))
+    goto failed;
+  body_ok = st->body (st->data, st->step_dev, &local);
+  st->graph = be->graph_end (be, body_ok ? &local : NULL);
+  if (st->graph != NULL && body_ok)
+    {
+      st->graph_rows = rows;
+      return;
+    }
+  if (st->graph != NULL)
+    {
+      be->graph_free (be, st->graph);
+      st->graph = NULL;
+    }
+
+failed:
+  g_message ("Training runs launch by launch: recording its step as a graph failed: %s",
+             local != NULL ? local->message : "unknown error");
+}
+
+gboolean
+relief_stepper_run (ReliefStepper *st, gint64 step, int rows, GError **error)
+{
+  ReliefBackend *be = st->backend;
+
+  if (!be->upload (be, st->step_dev, &step, sizeof step, error))
+    return FALSE;
+  /* Record after one step of the same size has run launch by launch, so that scratch
+   * buffers have their size and every kernel is loaded. */
+  if (st->graph == NULL && st->may_record && rows == st->eager_rows)
+    stepper_record (st, rows);
+  if (st->graph != NULL && rows == st->graph_rows)
+    return be->graph_launch (be, st->graph, error);
+  st->eager_rows = rows;
+  return st->body (st->data, st->step_dev, error);
 }
 
 /* Everything one run holds on the device, freed in one place. */
@@ -170,7 +282,26 @@ typedef struct {
   float         *grad;
   float         *state;
   float         *params_host;     /* host copy handed to snapshot callbacks */
+  const ReliefOptimizerConfig *optimizer;
+  gsize          n_params;
+  ReliefStepper *stepper;
 } TrainRun;
+
+/* One step on the device: the prepared batch's gradient and the guarded update.  The
+ * loss and the new parameters' sum of squares stay on the device for the fetch. */
+static gboolean
+train_step_body (gpointer data, const gint64 *step_dev, GError **error)
+{
+  TrainRun *run = data;
+  const float *x_batch;
+  const int32_t *y_batch;
+  int rows;
+
+  return relief_batcher_gather_prepared (run->batcher, &x_batch, &y_batch, &rows, error) &&
+         relief_mlp_forward_backward (run->mlp, run->params, x_batch, y_batch, rows, run->grad, NULL, NULL, error) &&
+         relief_train_update (run->backend, run->optimizer, step_dev, run->params, run->params_before, run->grad,
+                              run->state, run->n_params, error);
+}
 
 static void
 train_run_clear (TrainRun *run)
@@ -178,6 +309,7 @@ train_run_clear (TrainRun *run)
   ReliefBackend *be = run->backend;
   float **device_floats[] = { &run->params, &run->params_before, &run->grad, &run->state };
 
+  g_clear_pointer (&run->stepper, relief_stepper_free);
   for (guint i = 0; i < G_N_ELEMENTS (device_floats); i++)
     if (*device_floats[i] != NULL)
       be->free (be, *device_floats[i]);
@@ -275,17 +407,22 @@ emit_snapshot (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, int s
 }
 
 gboolean
-relief_train_guarded_step (ReliefBackend *be, const ReliefOptimizerConfig *optimizer, gint64 step, float *x,
-                           float *x_before, const float *grad, float *state, gsize n, int rows, double *batch_loss,
-                           gboolean *diverged, GError **error)
+relief_train_update (ReliefBackend *be, const ReliefOptimizerConfig *optimizer, const gint64 *step_dev, float *x,
+                     float *x_before, const float *grad, float *state, gsize n, GError **error)
+{
+  return be->copy (be, x_before, x, sizeof (float) * n, error) &&
+         be->optimizer_step (be, optimizer, 0, step_dev, x, grad, state, n, error) &&
+         be->dot (be, n, x, x, NULL, error);
+}
+
+gboolean
+relief_train_check_update (ReliefBackend *be, float *x, const float *x_before, gsize n, int rows,
+                           double *batch_loss, gboolean *diverged, GError **error)
 {
   double loss_sum, sum_sq;
   int correct;
 
-  if (!be->copy (be, x_before, x, sizeof (float) * n, error) ||
-      !be->optimizer_step (be, optimizer, step, x, grad, state, n, error) ||
-      !be->dot (be, n, x, x, NULL, error) ||
-      !be->fetch (be, &loss_sum, &correct, &sum_sq, error))
+  if (!be->fetch (be, &loss_sum, &correct, &sum_sq, error))
     return FALSE;
   *batch_loss = loss_sum / rows;
   /* Squares of floats cannot overflow a double: only inf or NaN make the sum non-finite. */
@@ -300,7 +437,7 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
               GError **error)
 {
   ReliefBackend *be = backend;
-  TrainRun run = { .backend = backend };
+  TrainRun run = { .backend = backend, .optimizer = &config->optimizer };
   ReliefTrainStatus status = RELIEF_TRAIN_COMPLETED;
   gsize n_params = relief_mlp_spec_n_params (spec);
   int steps_per_epoch, eval_every, state_size;
@@ -327,9 +464,11 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
       !alloc_floats (be, &run.params_before, n_params, error) ||
       !alloc_floats (be, &run.grad, n_params, error) ||
       !alloc_floats (be, &run.state, MAX (1, (gsize) state_size * n_params), error) ||
-      !be->upload (be, run.params, params_host, sizeof (float) * n_params, error))
+      !be->upload (be, run.params, params_host, sizeof (float) * n_params, error) ||
+      (run.stepper = relief_stepper_new (be, train_step_body, &run, error)) == NULL)
     goto out;
   run.params_host = g_new (float, n_params);
+  run.n_params = n_params;
 
   if (!emit_metrics (&run, ds, callbacks, 0, total_steps, steps_per_epoch, batch_loss, error) ||
       !emit_snapshot (&run, callbacks, 0, steps_per_epoch, n_params, error))
@@ -341,8 +480,6 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
       for (int index = 0; index < steps_per_epoch; index++)
         {
           gboolean epoch_end = index == steps_per_epoch - 1;
-          const float *x_batch;
-          const int32_t *y_batch;
           gboolean diverged;
           int rows;
 
@@ -353,11 +490,10 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
             }
           /* The step goes to the device whole and comes back in one fetch; a divergence
            * keeps the last finite parameters, as the snapshot callback promises. */
-          if (!relief_batcher_gather (run.batcher, epoch, index, &x_batch, &y_batch, &rows, error) ||
-              !relief_mlp_forward_backward (run.mlp, run.params, x_batch, y_batch, rows, run.grad, NULL, NULL,
-                                            error) ||
-              !relief_train_guarded_step (be, &config->optimizer, step + 1, run.params, run.params_before, run.grad,
-                                          run.state, n_params, rows, &batch_loss, &diverged, error))
+          if (!relief_batcher_prepare (run.batcher, epoch, index, &rows, error) ||
+              !relief_stepper_run (run.stepper, step + 1, rows, error) ||
+              !relief_train_check_update (be, run.params, run.params_before, n_params, rows, &batch_loss,
+                                          &diverged, error))
             goto out;
           if (diverged)
             {

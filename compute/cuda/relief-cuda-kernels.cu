@@ -12,6 +12,8 @@
 namespace {
 
 constexpr int kThreads = 256;
+/* block_sum's tree halves the block: every reduction kernel runs kThreads threads. */
+static_assert ((kThreads & (kThreads - 1)) == 0, "kThreads must be a power of two");
 /* Grid-stride loops cover anything beyond this many blocks. */
 constexpr size_t kMaxBlocks = 65535;
 
@@ -183,6 +185,14 @@ optimizer_element (const ReliefCudaOptimizerArgs &a, size_t i, size_t n, float *
         break;
       }
     }
+}
+
+/* Adam's bias corrections for a step, in double as cpu_optimizer_step computes them. */
+__host__ __device__ inline void
+adam_scalars (ReliefCudaOptimizerArgs &a, long long step)
+{
+  a.step_size = (float) ((double) a.lr / (1.0 - pow ((double) a.beta1, (double) step)));
+  a.bc2_sqrt = (float) sqrt (1.0 - pow ((double) a.beta2, (double) step));
 }
 
 /* One row of cpu_loss: argmax with ties to the lowest index, then the loss in double. */
@@ -423,12 +433,13 @@ loss_reduce_kernel (const double *row_loss, const int32_t *row_flags, int rows, 
   double loss_total;
   int32_t correct_total;
 
-  for (int r = threadIdx.x; r < rows; r += kThreads)
+  /* size_t: r + kThreads may pass INT_MAX for rows near it. */
+  for (size_t r = threadIdx.x; r < (size_t) rows; r += kThreads)
     {
       loss += row_loss[r];
       correct += row_flags[r] & ROW_CORRECT;
-      if ((row_flags[r] & ROW_BAD_LABEL) && r < bad_row)
-        bad_row = r;
+      if ((row_flags[r] & ROW_BAD_LABEL) && (int32_t) r < bad_row)
+        bad_row = (int32_t) r;
     }
   loss_total = block_sum (shared_loss, loss);
   correct_total = block_sum (shared_int, correct);
@@ -482,7 +493,7 @@ loss_accumulate_kernel (const double *row_loss, const int32_t *row_flags, int ro
   double loss_total;
   int32_t correct_total;
 
-  for (int r = threadIdx.x; r < rows; r += kThreads)
+  for (size_t r = threadIdx.x; r < (size_t) rows; r += kThreads)
     {
       loss += row_loss[base + r];
       correct += row_flags[base + r] & ROW_CORRECT;
@@ -515,8 +526,28 @@ gather_labels_kernel (const int32_t *src, const int *idx, int n, int32_t *dst)
 }
 
 __global__ void
-optimizer_kernel (ReliefCudaOptimizerArgs args, float *params, const float *grad, float *state, size_t n)
+optimizer_kernel (ReliefCudaOptimizerArgs args, const long long *step_dev, float *params, const float *grad,
+                  float *state, size_t n)
 {
+  /* A step count on the device (a replayed graph's): one thread per block derives the
+   * bias corrections, the same for every block.  The condition is the same for the whole
+   * block, so every thread reaches the barrier. */
+  if (step_dev != NULL && (args.kind == RELIEF_CUDA_OPT_ADAM || args.kind == RELIEF_CUDA_OPT_ADAMW))
+    {
+      __shared__ float scalars[2];
+
+      if (threadIdx.x == 0)
+        {
+          ReliefCudaOptimizerArgs a = args;
+
+          adam_scalars (a, *step_dev);
+          scalars[0] = a.step_size;
+          scalars[1] = a.bc2_sqrt;
+        }
+      __syncthreads ();
+      args.step_size = scalars[0];
+      args.bc2_sqrt = scalars[1];
+    }
   for (size_t i = first_index (); i < n; i += grid_stride ())
     optimizer_element (args, i, n, params, grad, state);
 }
@@ -796,12 +827,12 @@ relief_cuda_gather_labels (const int32_t *src, const int *idx, int n, int32_t *d
 }
 
 extern "C" cudaError_t
-relief_cuda_optimizer_step (const ReliefCudaOptimizerArgs *args, float *params, const float *grad, float *state,
-                            size_t n, cudaStream_t stream)
+relief_cuda_optimizer_step (const ReliefCudaOptimizerArgs *args, const long long *step_dev, float *params,
+                            const float *grad, float *state, size_t n, cudaStream_t stream)
 {
   if (n == 0)
     return cudaSuccess;
-  optimizer_kernel<<<blocks_for (n), kThreads, 0, stream>>> (*args, params, grad, state, n);
+  optimizer_kernel<<<blocks_for (n), kThreads, 0, stream>>> (*args, step_dev, params, grad, state, n);
   return cudaGetLastError ();
 }
 
@@ -838,11 +869,15 @@ relief_cuda_host_act_backward (ReliefCudaActivation act, const float *x, const f
 }
 
 extern "C" void
-relief_cuda_host_optimizer_step (const ReliefCudaOptimizerArgs *args, float *params, const float *grad,
-                                 float *state, size_t n)
+relief_cuda_host_optimizer_step (const ReliefCudaOptimizerArgs *args, const long long *step, float *params,
+                                 const float *grad, float *state, size_t n)
 {
+  ReliefCudaOptimizerArgs a = *args;
+
+  if (step != NULL && (a.kind == RELIEF_CUDA_OPT_ADAM || a.kind == RELIEF_CUDA_OPT_ADAMW))
+    adam_scalars (a, *step);
   for (size_t i = 0; i < n; i++)
-    optimizer_element (*args, i, n, params, grad, state);
+    optimizer_element (a, i, n, params, grad, state);
 }
 
 extern "C" double

@@ -89,8 +89,11 @@ cudaError_t relief_cuda_gather_rows   (const float *src, int cols, const int *id
                                        cudaStream_t stream);
 cudaError_t relief_cuda_gather_labels (const int32_t *src, const int *idx, int n, int32_t *dst,
                                        cudaStream_t stream);
-cudaError_t relief_cuda_optimizer_step (const ReliefCudaOptimizerArgs *args, float *params, const float *grad,
-                                        float *state, size_t n, cudaStream_t stream);
+/* step_dev NULL uses args' step_size and bc2_sqrt; otherwise Adam's are derived on the
+ * device from the step count there when the kernel runs. */
+cudaError_t relief_cuda_optimizer_step (const ReliefCudaOptimizerArgs *args, const long long *step_dev,
+                                        float *params, const float *grad, float *state, size_t n,
+                                        cudaStream_t stream);
 /* x[i] = relief_rng_normal (seed, offset + i). */
 cudaError_t relief_cuda_random_normal (float *x, size_t n, uint64_t seed, uint64_t offset, cudaStream_t stream);
 
@@ -114,8 +117,9 @@ void relief_cuda_host_random_normal  (float *x, size_t n, uint64_t seed, uint64_
 void relief_cuda_host_act_forward    (ReliefCudaActivation act, const float *x, float *y, size_t n);
 void relief_cuda_host_act_backward   (ReliefCudaActivation act, const float *x, const float *dy, float *dx,
                                       size_t n);
-void relief_cuda_host_optimizer_step (const ReliefCudaOptimizerArgs *args, float *params, const float *grad,
-                                      float *state, size_t n);
+/* step (host) as the kernel's step_dev. */
+void relief_cuda_host_optimizer_step (const ReliefCudaOptimizerArgs *args, const long long *step, float *params,
+                                      const float *grad, float *state, size_t n);
 /* One row of the loss: returns the row's loss, sets *correct and *label_ok. */
 double relief_cuda_host_loss_row     (ReliefCudaLoss loss, const float *logits, int32_t label, int cols,
                                       int grad_scale_rows, float *dlogits, int *correct, int *label_ok);

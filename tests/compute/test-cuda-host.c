@@ -107,9 +107,12 @@ test_optimizers (void)
       g_autofree float *grad = g_new (float, n);
       g_autofree float *state_cpu = g_new0 (float, 2 * n);
       g_autofree float *state_cuda = g_new0 (float, 2 * n);
+      g_autofree float *params_counted = g_new (float, n);
+      g_autofree float *state_counted = g_new0 (float, 2 * n);
 
       relief_rng_normal_fill (3, 0, params_cpu, n);
       memcpy (params_cuda, params_cpu, sizeof (float) * n);
+      memcpy (params_counted, params_cpu, sizeof (float) * n);
       for (gint64 step = 1; step <= 5; step++)
         {
           g_autoptr(GError) error = NULL;
@@ -119,12 +122,21 @@ test_optimizers (void)
             .step_size = (float) (cfg.lr / (1.0 - pow (cfg.beta1, (double) step))),
             .bc2_sqrt = (float) sqrt (1.0 - pow (cfg.beta2, (double) step)),
           };
+          /* A replayed graph's update: the corrections derived from a counted step. */
+          ReliefCudaOptimizerArgs counted = args;
+          long long count = step;
 
+          counted.step_size = counted.bc2_sqrt = NAN;
           relief_rng_normal_fill (4, (guint64) step * n, grad, n);
-          g_assert_true (cpu->optimizer_step (cpu, &cfg, step, params_cpu, grad, state_cpu, n, &error));
+          /* The CPU reads its step from "device" memory too, on odd steps. */
+          g_assert_true (cpu->optimizer_step (cpu, &cfg, step % 2 ? 0 : step, step % 2 ? &step : NULL,
+                                              params_cpu, grad, state_cpu, n, &error));
           g_assert_no_error (error);
-          relief_cuda_host_optimizer_step (&args, params_cuda, grad, state_cuda, n);
+          relief_cuda_host_optimizer_step (&args, NULL, params_cuda, grad, state_cuda, n);
+          relief_cuda_host_optimizer_step (&counted, &count, params_counted, grad, state_counted, n);
         }
+      g_assert_cmpmem (params_cpu, sizeof (float) * n, params_counted, sizeof (float) * n);
+      g_assert_cmpmem (state_cpu, sizeof (float) * 2 * n, state_counted, sizeof (float) * 2 * n);
       g_test_message ("%s: max diff %g", relief_optimizer_to_string (kinds[k]),
                       max_abs_diff (params_cpu, params_cuda, n));
       g_assert_cmpmem (params_cpu, sizeof (float) * n, params_cuda, sizeof (float) * n);

@@ -67,6 +67,116 @@ train_on (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset *ds,
   g_assert_no_error (error);
 }
 
+/* Messages logged (structured logging, which g_test_expect_message does not see): a
+ * trainer says here when recording its step as a graph failed. */
+static GPtrArray *messages;
+
+static GLogWriterOutput
+keep_messages (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  if ((level & G_LOG_LEVEL_MESSAGE) != 0)
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+        g_ptr_array_add (messages, g_strdup (fields[i].value));
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static void
+assert_no_graph_failure (void)
+{
+  for (guint i = 0; i < messages->len; i++)
+    g_assert_false (g_pattern_match_simple ("*graph failed*", g_ptr_array_index (messages, i)));
+}
+
+/* The same run launch by launch (RELIEF_GRAPHS=0): the replayed graph ran the same
+ * kernels on the same data, so only cuBLAS's choice of algorithm could differ. */
+static void
+compare_with_launches (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
+                       const float *params_graph, const double *curve_graph)
+{
+  gsize n_params = relief_mlp_spec_n_params (spec);
+  g_autofree float *params = g_new (float, n_params);
+  double curve[N_STEPS], worst = 0.0, worst_param = 0.0;
+
+  g_setenv ("RELIEF_GRAPHS", "0", TRUE);
+  train_on (gpu, spec, ds, config, params, curve);
+  g_unsetenv ("RELIEF_GRAPHS");
+  for (int s = 0; s < N_STEPS; s++)
+    worst = MAX (worst, fabs (curve[s] - curve_graph[s]) / fabs (curve[s]));
+  for (gsize i = 0; i < n_params; i++)
+    worst_param = MAX (worst_param, fabs ((double) params[i] - params_graph[i]));
+  g_test_message ("graph against launch by launch: curves differ by %.3g (relative), parameters by %.3g%s", worst,
+                  worst_param, worst == 0.0 && worst_param == 0.0 ? " (bit for bit)" : "");
+  g_assert_cmpfloat (worst, <=, 1e-5);
+  g_assert_cmpfloat (worst_param, <=, 1e-5);
+}
+
+/* The stepper on CUDA records a real graph and replays it: an Adam update whose step count
+ * comes from the device, and a deferred dot, against the CPU step by step. */
+typedef struct {
+  ReliefBackend *be;
+  ReliefOptimizerConfig cfg;
+  float *params, *grad, *state;
+  gsize n;
+} AdamBody;
+
+static gboolean
+adam_body (gpointer data, const gint64 *step_dev, GError **error)
+{
+  AdamBody *b = data;
+
+  return b->be->optimizer_step (b->be, &b->cfg, 0, step_dev, b->params, b->grad, b->state, b->n, error) &&
+         b->be->dot (b->be, b->n, b->params, b->params, NULL, error);
+}
+
+static void
+test_graph_stepper (void)
+{
+  gsize n = 70001;   /* odd, more than one grid's worth of blocks at once */
+  ReliefOptimizerConfig cfg = { RELIEF_OPT_ADAM, 0.01f, 0.9f, 0.0f, 0.9f, 0.999f, 1e-8f };
+  g_autofree float *params = g_new (float, n), *grad = g_new (float, n), *state = g_new0 (float, 2 * n);
+  g_autofree float *params_back = g_new (float, n);
+  g_autoptr(GError) error = NULL;
+  AdamBody b = { gpu, cfg, NULL, NULL, NULL, n };
+  g_autoptr(ReliefStepper) st = NULL;
+  double worst = 0.0;
+
+  relief_rng_normal_fill (1, 0, params, n);
+  relief_rng_normal_fill (2, 0, grad, n);
+  g_assert_nonnull (b.params = gpu->alloc (gpu, sizeof (float) * n, &error));
+  g_assert_nonnull (b.grad = gpu->alloc (gpu, sizeof (float) * n, &error));
+  g_assert_nonnull (b.state = gpu->alloc (gpu, sizeof (float) * 2 * n, &error));
+  g_assert_true (gpu->upload (gpu, b.params, params, sizeof (float) * n, &error));
+  g_assert_true (gpu->upload (gpu, b.grad, grad, sizeof (float) * n, &error));
+  st = relief_stepper_new (gpu, adam_body, &b, &error);
+  g_assert_no_error (error);
+
+  for (gint64 step = 1; step <= 6; step++)
+    {
+      double dot_gpu, dot_cpu;
+
+      g_assert_true (relief_stepper_run (st, step, 128, &error));
+      g_assert_no_error (error);
+      g_assert_true (gpu->fetch (gpu, NULL, NULL, &dot_gpu, &error));
+      g_assert_no_error (error);
+      g_assert_true (cpu->optimizer_step (cpu, &cfg, step, NULL, params, grad, state, n, &error));
+      g_assert_true (cpu->dot (cpu, n, params, params, &dot_cpu, &error));
+      g_assert_cmpfloat (fabs (dot_gpu - dot_cpu), <=, 1e-6 * dot_cpu);
+      /* Recorded after the first step, replayed from the second on. */
+      g_assert_cmpint (relief_stepper_is_replaying (st), ==, step >= 2);
+    }
+  g_assert_true (gpu->download (gpu, params_back, b.params, sizeof (float) * n, &error));
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs ((double) params_back[i] - params[i]));
+  g_test_message ("6 Adam steps, 5 of them replayed: parameters differ from the CPU's by %.3g", worst);
+  g_assert_cmpfloat (worst, <=, 1e-6);
+  assert_no_graph_failure ();
+  g_clear_pointer (&st, relief_stepper_free);
+  gpu->free (gpu, b.params);
+  gpu->free (gpu, b.grad);
+  gpu->free (gpu, b.state);
+}
+
 static void
 test_training (gconstpointer data)
 {
@@ -92,6 +202,8 @@ test_training (gconstpointer data)
 
   train_on (cpu, spec, ds, &config, params_cpu, curve_cpu);
   train_on (gpu, spec, ds, &config, params_gpu, curve_gpu);
+  assert_no_graph_failure ();
+  compare_with_launches (spec, ds, &config, params_gpu, curve_gpu);
 
   for (int s = 0; s < N_STEPS; s++)
     worst_curve = MAX (worst_curve, fabs (curve_cpu[s] - curve_gpu[s]) / fabs (curve_cpu[s]));
@@ -280,6 +392,7 @@ test_subspace (gconstpointer data)
                   relief_projection_kind_to_string (kind), r_cpu.train_loss, r_gpu.train_loss, r_cpu.train_acc,
                   r_gpu.train_acc);
   g_assert_cmpfloat (fabs (r_cpu.train_loss - r_gpu.train_loss), <=, 1e-3 * r_cpu.train_loss);
+  assert_no_graph_failure ();
 }
 
 int
@@ -298,6 +411,9 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_init (&argc, &argv, NULL);
+  messages = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_writer_func (keep_messages, NULL, NULL);
+  g_test_add_func ("/cuda/graph/stepper", test_graph_stepper);
   for (ReliefOptimizerKind kind = RELIEF_OPT_SGD; kind <= RELIEF_OPT_ADAMW; kind++)
     {
       g_autofree char *path = g_strdup_printf ("/cuda/train/%s", relief_optimizer_to_string (kind));

@@ -132,7 +132,7 @@ test_errors (void)
   {
     ReliefOptimizerConfig cfg = { RELIEF_OPT_SGD, 0.1f };
 
-    g_assert_false (gpu->optimizer_step (gpu, &cfg, 0, buf, buf, buf, 1, &error));
+    g_assert_false (gpu->optimizer_step (gpu, &cfg, 0, NULL, buf, buf, buf, 1, &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   }
   gpu->free (gpu, buf);
@@ -452,8 +452,8 @@ test_optimizers (void)
           {
             relief_rng_uniform_fill (140 + step, 0, -1.0f, 1.0f, grad, n);
             OK (gpu->upload (gpu, d_grad, grad, sizeof (float) * n, E));
-            OK (cpu->optimizer_step (cpu, &cfg, step, params, grad, state, n, E));
-            OK (gpu->optimizer_step (gpu, &cfg, step, d_params, d_grad, d_state, n, E));
+            OK (cpu->optimizer_step (cpu, &cfg, step, NULL, params, grad, state, n, E));
+            OK (gpu->optimizer_step (gpu, &cfg, step, NULL, d_params, d_grad, d_state, n, E));
           }
         g_assert_cmpfloat (compare (label, params, d_params, n), <, 1e-6);
         g_assert_cmpfloat (compare (label2, state, d_state, 2 * n), <, 1e-6);

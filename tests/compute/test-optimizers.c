@@ -70,7 +70,7 @@ check_optimizer (ReliefOptimizerKind kind, float weight_decay)
   memcpy (params, start, sizeof params);
   for (int t = 1; t <= 2; t++)
     {
-      g_assert_true (be->optimizer_step (be, &cfg, t, params, grads[t - 1], state, 3, &error));
+      g_assert_true (be->optimizer_step (be, &cfg, t, NULL, params, grads[t - 1], state, 3, &error));
       g_assert_no_error (error);
       reference_step (&cfg, t, grads[t - 1], &ref);
       for (int i = 0; i < 3; i++)
@@ -134,9 +134,9 @@ test_hand_values (void)
   /* momentum, p0 = 1, wd 0.01: g1 = 0.1 + 0.01 = 0.11, v1 = 0.11, p1 = 0.989;
    * g2 = -0.2 + 0.00989 = -0.19011, v2 = 0.099 - 0.19011 = -0.09111, p2 = 0.998111 */
   memcpy (p, start, sizeof p);
-  g_assert_true (be->optimizer_step (be, &cfg, 1, p, grads[0], state, 3, &error));
+  g_assert_true (be->optimizer_step (be, &cfg, 1, NULL, p, grads[0], state, 3, &error));
   g_assert_cmpfloat_with_epsilon (p[0], 0.989, 1e-6);
-  g_assert_true (be->optimizer_step (be, &cfg, 2, p, grads[1], state, 3, &error));
+  g_assert_true (be->optimizer_step (be, &cfg, 2, NULL, p, grads[1], state, 3, &error));
   g_assert_cmpfloat_with_epsilon (p[0], 0.998111, 1e-6);
 
   /* adam without weight decay: at t = 1, mhat = g and vhat = g^2, so every coordinate moves
@@ -145,7 +145,7 @@ test_hand_values (void)
   cfg.weight_decay = 0.0f;
   memset (state, 0, sizeof state);
   memcpy (p, start, sizeof p);
-  g_assert_true (be->optimizer_step (be, &cfg, 1, p, grads[0], state, 3, &error));
+  g_assert_true (be->optimizer_step (be, &cfg, 1, NULL, p, grads[0], state, 3, &error));
   g_assert_cmpfloat_with_epsilon (p[0], 0.9, 1e-6);
   g_assert_cmpfloat_with_epsilon (p[1], -1.9, 1e-6);
   g_assert_cmpfloat_with_epsilon (p[2], 0.4, 1e-6);
@@ -155,12 +155,12 @@ test_hand_values (void)
   cfg.weight_decay = 0.5f;
   memset (state, 0, sizeof state);
   memcpy (p, start, sizeof p);
-  g_assert_true (be->optimizer_step (be, &cfg, 1, p, grads[0], state, 3, &error));
+  g_assert_true (be->optimizer_step (be, &cfg, 1, NULL, p, grads[0], state, 3, &error));
   g_assert_cmpfloat_with_epsilon (p[0], 0.85, 1e-6);
   g_assert_cmpfloat_with_epsilon (p[1], -1.8, 1e-6);
   g_assert_no_error (error);
 
-  g_assert_false (be->optimizer_step (be, &cfg, 0, p, grads[0], state, 3, &error));
+  g_assert_false (be->optimizer_step (be, &cfg, 0, NULL, p, grads[0], state, 3, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
