@@ -21,25 +21,27 @@ typedef struct {
   gsize    bytes;
 } Scratch;
 
+/* Deferred reductions: what fetch will find in results, and for a bad label's message
+ * the labels and the loss's shape. */
+typedef struct {
+  gboolean       loss, dot;
+  const int32_t *labels;
+  int            rows, cols;
+} Pending;
+
 typedef struct {
   cudaStream_t       stream;
   cublasHandle_t     blas;
   ReliefCudaResults *results;    /* device: the scalars reductions leave behind, two slots:
                                   * [0] for deferred ones (fetch), [1] for those read at once */
-  /* Deferred reductions: what fetch will find in results, and for a bad label's message
-   * the labels and the loss's shape. */
-  gboolean           pending_loss, pending_dot;
-  const int32_t     *pending_labels;
-  int                pending_rows, pending_cols;
+  Pending            pending;
   double            *partials;   /* device: RELIEF_CUDA_DOT_MAX_BLOCKS doubles for dot */
   Scratch            loss_rows;  /* per-row loss (double) and flags (int32) */
   gpointer           blas_workspace;
   /* Graphs: while recording, what was pending before it; live graphs, and the scratch
    * buffers they may still read, kept until the last graph goes. */
   gboolean           recording;
-  gboolean           saved_pending_loss, saved_pending_dot;
-  const int32_t     *saved_pending_labels;
-  int                saved_pending_rows, saved_pending_cols;
+  Pending            saved_pending;
   int                n_graphs;
   GPtrArray         *retired;
 } CudaPriv;
@@ -50,10 +52,7 @@ typedef struct {
 
 struct _ReliefGraph {
   cudaGraphExec_t exec;
-  /* the deferred results the recording left, pending again after each launch */
-  gboolean        pending_loss, pending_dot;
-  const int32_t  *pending_labels;
-  int             pending_rows, pending_cols;
+  Pending         pending;   /* what the recording left deferred, pending again at each launch */
 };
 
 static CudaPriv *
@@ -351,7 +350,7 @@ cuda_dot (ReliefBackend *self, gsize n, const float *x, const float *y, double *
     return FALSE;
   if (out == NULL)
     {
-      priv->pending_dot = TRUE;
+      priv->pending.dot = TRUE;
       return TRUE;
     }
   if (!read_results (priv, priv->results + 1, &results, "dot", error))
@@ -423,10 +422,7 @@ cuda_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_
     return FALSE;
   if (deferred)
     {
-      priv->pending_loss = TRUE;
-      priv->pending_labels = labels;
-      priv->pending_rows = rows;
-      priv->pending_cols = cols;
+      priv->pending = (Pending) { TRUE, priv->pending.dot, labels, rows, cols };
       return TRUE;
     }
   if (!read_results (priv, priv->results + 1, &results, "loss", error) ||
@@ -471,7 +467,7 @@ cuda_fetch (ReliefBackend *self, double *loss_sum, int *correct, double *dot, GE
   gboolean want_loss = loss_sum != NULL || correct != NULL;
   ReliefCudaResults results;
 
-  if ((want_loss && !priv->pending_loss) || (dot != NULL && !priv->pending_dot))
+  if ((want_loss && !priv->pending.loss) || (dot != NULL && !priv->pending.dot))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Nothing deferred to fetch"));
       return FALSE;
@@ -480,8 +476,8 @@ cuda_fetch (ReliefBackend *self, double *loss_sum, int *correct, double *dot, GE
     return FALSE;
   if (want_loss)
     {
-      priv->pending_loss = FALSE;
-      if (!check_labels (self, &results, priv->pending_labels, priv->pending_rows, priv->pending_cols, error))
+      priv->pending.loss = FALSE;
+      if (!check_labels (self, &results, priv->pending.labels, priv->pending.rows, priv->pending.cols, error))
         return FALSE;
       if (loss_sum != NULL)
         *loss_sum = results.loss_sum;
@@ -490,7 +486,7 @@ cuda_fetch (ReliefBackend *self, double *loss_sum, int *correct, double *dot, GE
     }
   if (dot != NULL)
     {
-      priv->pending_dot = FALSE;
+      priv->pending.dot = FALSE;
       *dot = results.dot;
     }
   return TRUE;
@@ -630,12 +626,8 @@ cuda_graph_begin (ReliefBackend *self, GError **error)
                    error))
     return FALSE;
   priv->recording = TRUE;
-  priv->saved_pending_loss = priv->pending_loss;
-  priv->saved_pending_dot = priv->pending_dot;
-  priv->saved_pending_labels = priv->pending_labels;
-  priv->saved_pending_rows = priv->pending_rows;
-  priv->saved_pending_cols = priv->pending_cols;
-  priv->pending_loss = priv->pending_dot = FALSE;
+  priv->saved_pending = priv->pending;
+  priv->pending = (Pending) { 0 };
   return TRUE;
 }
 
@@ -643,13 +635,7 @@ static ReliefGraph *
 cuda_graph_end (ReliefBackend *self, GError **error)
 {
   CudaPriv *priv = priv_of (self);
-  ReliefGraph recorded = {
-    .pending_loss = priv->pending_loss,
-    .pending_dot = priv->pending_dot,
-    .pending_labels = priv->pending_labels,
-    .pending_rows = priv->pending_rows,
-    .pending_cols = priv->pending_cols,
-  };
+  ReliefGraph recorded = { .pending = priv->pending };
   cudaGraph_t graph = NULL;
   cudaError_t status;
 
@@ -661,11 +647,7 @@ cuda_graph_end (ReliefBackend *self, GError **error)
   status = cudaStreamEndCapture (priv->stream, &graph);
   /* Nothing recorded has run: what was pending before is pending again. */
   priv->recording = FALSE;
-  priv->pending_loss = priv->saved_pending_loss;
-  priv->pending_dot = priv->saved_pending_dot;
-  priv->pending_labels = priv->saved_pending_labels;
-  priv->pending_rows = priv->saved_pending_rows;
-  priv->pending_cols = priv->saved_pending_cols;
+  priv->pending = priv->saved_pending;
   if (status == cudaSuccess && graph == NULL)
     status = cudaErrorStreamCaptureInvalidated;
   if (status == cudaSuccess)
@@ -685,15 +667,11 @@ cuda_graph_launch (ReliefBackend *self, ReliefGraph *graph, GError **error)
 
   if (!cuda_check (cudaGraphLaunch (graph->exec, priv->stream), "graph launch", error))
     return FALSE;
-  if (graph->pending_loss)
-    {
-      priv->pending_loss = TRUE;
-      priv->pending_labels = graph->pending_labels;
-      priv->pending_rows = graph->pending_rows;
-      priv->pending_cols = graph->pending_cols;
-    }
-  if (graph->pending_dot)
-    priv->pending_dot = TRUE;
+  if (graph->pending.loss)
+    priv->pending = (Pending) { TRUE, priv->pending.dot, graph->pending.labels, graph->pending.rows,
+                                graph->pending.cols };
+  if (graph->pending.dot)
+    priv->pending.dot = TRUE;
   return TRUE;
 }
 

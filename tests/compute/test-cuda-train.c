@@ -6,6 +6,7 @@
 #include "relief-surface-eval.h"
 #include "relief-rng.h"
 #include "relief-train.h"
+#include "test-messages.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -67,25 +68,10 @@ train_on (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset *ds,
   g_assert_no_error (error);
 }
 
-/* Messages logged (structured logging, which g_test_expect_message does not see): a
- * trainer says here when recording its step as a graph failed. */
-static GPtrArray *messages;
-
-static GLogWriterOutput
-keep_messages (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
-{
-  if ((level & G_LOG_LEVEL_MESSAGE) != 0)
-    for (gsize i = 0; i < n_fields; i++)
-      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
-        g_ptr_array_add (messages, g_strdup (fields[i].value));
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 static void
 assert_no_graph_failure (void)
 {
-  for (guint i = 0; i < messages->len; i++)
-    g_assert_false (g_pattern_match_simple ("*graph failed*", g_ptr_array_index (messages, i)));
+  g_assert_cmpuint (test_messages_count ("*graph failed*"), ==, 0);
 }
 
 /* The same run launch by launch (RELIEF_GRAPHS=0): the replayed graph ran the same
@@ -411,8 +397,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_init (&argc, &argv, NULL);
-  messages = g_ptr_array_new_with_free_func (g_free);
-  g_log_set_writer_func (keep_messages, NULL, NULL);
+  test_messages_keep ();
   g_test_add_func ("/cuda/graph/stepper", test_graph_stepper);
   for (ReliefOptimizerKind kind = RELIEF_OPT_SGD; kind <= RELIEF_OPT_ADAMW; kind++)
     {

@@ -13,6 +13,7 @@
 #include "relief-rng.h"
 #include "relief-subspace.h"
 #include "relief-train.h"
+#include "test-messages.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -426,10 +427,9 @@ assert_same_losses (GArray *a, GArray *b)
 }
 
 static void
-train_on (ReliefBackend *be, ReliefActivation act, const ReliefTrainConfig *config, float *params, GArray *losses,
-          ReliefTrainStatus expected)
+train_on (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefTrainConfig *config, float *params,
+          GArray *losses, ReliefTrainStatus expected)
 {
-  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), act, RELIEF_LOSS_CROSS_ENTROPY);
   g_autoptr(ReliefDataset) ds = make_blobs ();
   g_autoptr(GError) error = NULL;
   Losses l = { losses };
@@ -440,6 +440,40 @@ train_on (ReliefBackend *be, ReliefActivation act, const ReliefTrainConfig *conf
   g_assert_no_error (error);
 }
 
+/* The same run on the plain CPU backend and on the recording one: the same losses step by
+ * step and the same final parameters, bit for bit.  Returns the recordings and launches. */
+static void
+train_on_both (ReliefActivation act, const ReliefTrainConfig *config, ReliefTrainStatus expected,
+               int *recordings, int *launches)
+{
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), act, RELIEF_LOSS_CROSS_ENTROPY);
+  gsize n = relief_mlp_spec_n_params (spec);
+  g_autoptr(ReliefBackend) cpu = relief_backend_cpu_new ();
+  g_autoptr(ReliefBackend) rec = recording_backend_new ();
+  g_autofree float *p_cpu = g_new (float, n), *p_rec = g_new (float, n);
+  g_autoptr(GArray) l_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) l_rec = g_array_new (FALSE, FALSE, sizeof (double));
+
+  train_on (cpu, spec, config, p_cpu, l_cpu, expected);
+  train_on (rec, spec, config, p_rec, l_rec, expected);
+  g_test_message ("%s %s: %u steps, %d replayed", relief_optimizer_to_string (config->optimizer.kind),
+                  relief_train_status_to_string (expected), l_rec->len, rec_of (rec)->launches);
+  assert_same_losses (l_cpu, l_rec);
+  g_assert_cmpmem (p_cpu, sizeof (float) * n, p_rec, sizeof (float) * n);
+  if (expected == RELIEF_TRAIN_COMPLETED)
+    g_assert_cmpfloat (g_array_index (l_rec, double, l_rec->len - 1), <, g_array_index (l_rec, double, 0));
+  *recordings = rec_of (rec)->recordings;
+  *launches = rec_of (rec)->launches;
+}
+
+static void
+small_run_config (ReliefTrainConfig *config, int epochs)
+{
+  relief_train_config_init_defaults (config);
+  config->batch_size = 16;
+  config->epochs = epochs;
+}
+
 /* Every optimizer (Adam's bias corrections come from the recorded step count), over
  * epochs with full and short batches. */
 static void
@@ -447,36 +481,22 @@ test_direct_training (void)
 {
   static const ReliefOptimizerKind kinds[] = { RELIEF_OPT_SGD, RELIEF_OPT_MOMENTUM, RELIEF_OPT_NESTEROV,
                                                RELIEF_OPT_ADAM, RELIEF_OPT_ADAMW };
-  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_TANH,
-                                                       RELIEF_LOSS_CROSS_ENTROPY);
-  gsize n = relief_mlp_spec_n_params (spec);
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
-      g_autoptr(ReliefBackend) cpu = relief_backend_cpu_new ();
-      g_autoptr(ReliefBackend) rec = recording_backend_new ();
-      g_autofree float *p_cpu = g_new (float, n), *p_rec = g_new (float, n);
-      g_autoptr(GArray) l_cpu = g_array_new (FALSE, FALSE, sizeof (double));
-      g_autoptr(GArray) l_rec = g_array_new (FALSE, FALSE, sizeof (double));
       ReliefTrainConfig config;
+      int recordings, launches;
 
-      relief_train_config_init_defaults (&config);
+      small_run_config (&config, 4);
       config.optimizer.kind = kinds[k];
       config.optimizer.lr = kinds[k] >= RELIEF_OPT_ADAM ? 0.01f : 0.1f;
       config.optimizer.weight_decay = 0.01f;
-      config.batch_size = 16;
-      config.epochs = 4;
       config.seed = 3 + k;
-      train_on (cpu, RELIEF_ACT_TANH, &config, p_cpu, l_cpu, RELIEF_TRAIN_COMPLETED);
-      train_on (rec, RELIEF_ACT_TANH, &config, p_rec, l_rec, RELIEF_TRAIN_COMPLETED);
-
+      train_on_both (RELIEF_ACT_TANH, &config, RELIEF_TRAIN_COMPLETED, &recordings, &launches);
       /* 7 steps per epoch: the first runs launch by launch, then one recording; the
        * short last batches run launch by launch. */
-      g_assert_cmpint (rec_of (rec)->recordings, ==, 1);
-      g_assert_cmpint (rec_of (rec)->launches, ==, 4 * 6 - 1);
-      assert_same_losses (l_cpu, l_rec);
-      g_assert_cmpmem (p_cpu, sizeof (float) * n, p_rec, sizeof (float) * n);
-      g_assert_cmpfloat (g_array_index (l_rec, double, l_rec->len - 1), <, g_array_index (l_rec, double, 0));
+      g_assert_cmpint (recordings, ==, 1);
+      g_assert_cmpint (launches, ==, 4 * 6 - 1);
     }
 }
 
@@ -485,27 +505,14 @@ test_direct_training (void)
 static void
 test_divergence (void)
 {
-  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU,
-                                                       RELIEF_LOSS_CROSS_ENTROPY);
-  gsize n = relief_mlp_spec_n_params (spec);
-  g_autoptr(ReliefBackend) cpu = relief_backend_cpu_new ();
-  g_autoptr(ReliefBackend) rec = recording_backend_new ();
-  g_autofree float *p_cpu = g_new (float, n), *p_rec = g_new (float, n);
-  g_autoptr(GArray) l_cpu = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) l_rec = g_array_new (FALSE, FALSE, sizeof (double));
   ReliefTrainConfig config;
+  int recordings, launches;
 
-  relief_train_config_init_defaults (&config);
+  small_run_config (&config, 3);
   config.optimizer.kind = RELIEF_OPT_SGD;
   config.optimizer.lr = 1e10f;
-  config.batch_size = 16;
-  config.epochs = 3;
-  train_on (cpu, RELIEF_ACT_RELU, &config, p_cpu, l_cpu, RELIEF_TRAIN_DIVERGED);
-  train_on (rec, RELIEF_ACT_RELU, &config, p_rec, l_rec, RELIEF_TRAIN_DIVERGED);
-  g_test_message ("diverged after %u steps, %d of them replayed", l_rec->len, rec_of (rec)->launches);
-  g_assert_cmpint (rec_of (rec)->launches, >, 0);
-  assert_same_losses (l_cpu, l_rec);
-  g_assert_cmpmem (p_cpu, sizeof (float) * n, p_rec, sizeof (float) * n);
+  train_on_both (RELIEF_ACT_RELU, &config, RELIEF_TRAIN_DIVERGED, &recordings, &launches);
+  g_assert_cmpint (launches, >, 0);
 }
 
 /* Subspace training with every projection replays its products too. */
@@ -561,26 +568,15 @@ test_subspace_training (void)
 static void
 test_graphs_off (void)
 {
-  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_TANH,
-                                                       RELIEF_LOSS_CROSS_ENTROPY);
-  gsize n = relief_mlp_spec_n_params (spec);
-  g_autoptr(ReliefBackend) cpu = relief_backend_cpu_new ();
-  g_autoptr(ReliefBackend) rec = recording_backend_new ();
-  g_autofree float *p_cpu = g_new (float, n), *p_rec = g_new (float, n);
-  g_autoptr(GArray) l_cpu = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) l_rec = g_array_new (FALSE, FALSE, sizeof (double));
   ReliefTrainConfig config;
+  int recordings, launches;
 
-  relief_train_config_init_defaults (&config);
-  config.batch_size = 16;
-  config.epochs = 2;
+  small_run_config (&config, 2);
   g_setenv ("RELIEF_GRAPHS", "0", TRUE);
-  train_on (cpu, RELIEF_ACT_TANH, &config, p_cpu, l_cpu, RELIEF_TRAIN_COMPLETED);
-  train_on (rec, RELIEF_ACT_TANH, &config, p_rec, l_rec, RELIEF_TRAIN_COMPLETED);
+  train_on_both (RELIEF_ACT_TANH, &config, RELIEF_TRAIN_COMPLETED, &recordings, &launches);
   g_unsetenv ("RELIEF_GRAPHS");
-  g_assert_cmpint (rec_of (rec)->recordings, ==, 0);
-  g_assert_cmpint (rec_of (rec)->launches, ==, 0);
-  g_assert_cmpmem (p_cpu, sizeof (float) * n, p_rec, sizeof (float) * n);
+  g_assert_cmpint (recordings, ==, 0);
+  g_assert_cmpint (launches, ==, 0);
 }
 
 /* A step body that waits for the device cannot be recorded: the stepper says so once and
@@ -602,23 +598,6 @@ waiting_body (gpointer data, const gint64 *step_dev, GError **error)
          w->be->download (w->be, w->host, w->buf, sizeof w->host, error);
 }
 
-/* g_message goes through structured logging, which g_test_expect_message does not see:
- * messages are kept here instead. */
-static GPtrArray *messages;
-
-static GLogWriterOutput
-keep_messages (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
-{
-  if ((level & G_LOG_LEVEL_MESSAGE) != 0)
-    for (gsize i = 0; i < n_fields; i++)
-      if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
-        {
-          g_ptr_array_add (messages, g_strdup (fields[i].value));
-          return G_LOG_WRITER_HANDLED;
-        }
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 static void
 test_unrecordable_body (void)
 {
@@ -630,7 +609,7 @@ test_unrecordable_body (void)
   w.buf = rec->alloc (rec, sizeof (float) * 4, &error);
   st = relief_stepper_new (rec, waiting_body, &w, &error);
   g_assert_no_error (error);
-  g_ptr_array_set_size (messages, 0);
+  g_ptr_array_set_size (test_messages, 0);
   for (int step = 1; step <= 3; step++)
     {
       g_assert_true (relief_stepper_run (st, step, 8, &error));
@@ -638,8 +617,8 @@ test_unrecordable_body (void)
       g_assert_cmpfloat (w.host[3], ==, 2.0f);
       w.host[3] = 0.0f;
     }
-  g_assert_cmpuint (messages->len, ==, 1);
-  g_assert_true (g_pattern_match_simple ("*graph failed: A download would wait*", g_ptr_array_index (messages, 0)));
+  g_assert_cmpuint (test_messages->len, ==, 1);
+  g_assert_cmpuint (test_messages_count ("*graph failed: A download would wait*"), ==, 1);
   g_assert_false (relief_stepper_is_replaying (st));
   g_assert_cmpint (rec_of (rec)->launches, ==, 0);
   /* run, failed recording (which ran nothing), run, run */
@@ -651,8 +630,7 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  messages = g_ptr_array_new_with_free_func (g_free);
-  g_log_set_writer_func (keep_messages, NULL, NULL);
+  test_messages_keep ();
   g_test_add_func ("/compute/graph-replay/direct-training", test_direct_training);
   g_test_add_func ("/compute/graph-replay/divergence", test_divergence);
   g_test_add_func ("/compute/graph-replay/subspace-training", test_subspace_training);
