@@ -27,6 +27,12 @@ typedef enum {
 #define RELIEF_RUN_FORMAT_VERSION 1
 #define RELIEF_SURFACE_FORMAT_VERSION 1
 
+/* Every writer's first check: a rename replaces whatever the name points at, so the
+ * destination must be a regular file (or a link to one) or not exist yet.  Otherwise FALSE
+ * with G_IO_ERROR_IS_DIRECTORY or G_IO_ERROR_NOT_REGULAR_FILE: saving to /dev/null would
+ * replace the device. */
+gboolean relief_check_destination (const char *path, GError **error);
+
 /* "run", "surface", "intdim" (surface also a loss-landscape surface file without Relief attributes),
  * or NULL with an error. */
 char *relief_file_detect_kind (const char *path, GError **error);

@@ -419,13 +419,31 @@ relief_h5_read_strings (hid_t loc, const char *name, GError **error)
   return result;
 }
 
+gboolean
+relief_check_destination (const char *path, GError **error)
+{
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                 _("Cannot write “%s”: it is a folder; give a file name"), path);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                 _("Cannot write “%s”: it exists and is not a regular file (a device or a pipe), which saving "
+                   "would replace; give a file name"), path);
+  return FALSE;
+}
+
 char *
 relief_h5_temp_path (const char *path, GError **error)
 {
   g_autofree char *tmpl = g_strconcat (path, ".tmp-XXXXXX", NULL);
-  /* 0666 less the umask, like any file the user creates (g_mkstemp alone gives 0600). */
-  int fd = g_mkstemp_full (tmpl, O_RDWR, 0666);
+  int fd;
 
+  if (!relief_check_destination (path, error))
+    return NULL;
+  /* 0666 less the umask, like any file the user creates (g_mkstemp alone gives 0600). */
+  fd = g_mkstemp_full (tmpl, O_RDWR, 0666);
   if (fd < 0)
     {
       int saved = errno;

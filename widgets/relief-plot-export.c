@@ -1,5 +1,6 @@
 /* relief-plot-export.c: figures to PNG, SVG and PDF files, written atomically. */
 #include "relief-plot.h"
+#include "relief-files.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -99,6 +100,8 @@ relief_plot_export (const char *path, double width, double height, double dpi,
       return FALSE;
     }
 
+  if (!relief_check_destination (path, error))
+    return FALSE;
   /* The temporary file sits beside the destination so that the rename is atomic. */
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);

@@ -7,6 +7,9 @@
 #include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test-tmpdir.h"
 
@@ -575,6 +578,59 @@ test_detect_kind (Fixture *f, gconstpointer data)
   g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND);
 }
 
+static gboolean
+is_fifo (const char *path)
+{
+  GStatBuf st;
+
+  return g_lstat (path, &st) == 0 && S_ISFIFO (st.st_mode);
+}
+
+/* Saving never replaces what is not a regular file (here a pipe and a folder, as it
+ * would have replaced /dev/null), and leaves no temporary file behind; a regular file or
+ * a link to one is a fine destination. */
+static void
+test_destination (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fifo = g_build_filename (f->dir, "pipe.h5", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "folder.h5", NULL);
+  g_autofree char *regular = g_build_filename (f->dir, "regular.h5", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link.h5", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "missing.h5", NULL);
+  g_autoptr (ReliefSurface) s = relief_surface_new (2, 2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = NULL;
+  int entries = 0;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (regular, "x", 1, NULL));
+  g_assert_cmpint (symlink (regular, link), ==, 0);
+
+  g_assert_true (relief_check_destination (missing, &error));
+  g_assert_true (relief_check_destination (regular, &error));
+  g_assert_true (relief_check_destination (link, &error));
+  g_assert_no_error (error);
+  g_assert_false (relief_check_destination (folder, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_clear_error (&error);
+
+  g_assert_false (relief_surface_save (s, fifo, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+  g_assert_true (is_fifo (fifo));
+  g_assert_false (relief_surface_save (s, folder, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (g_dir_read_name (dir) != NULL)
+    entries++;
+  g_assert_cmpint (entries, ==, 4);
+  g_assert_cmpint (g_rmdir (folder), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -587,5 +643,6 @@ main (int argc, char **argv)
   g_test_add ("/files/surface/1d", Fixture, NULL, fixture_setup, test_surface_1d, fixture_teardown);
   g_test_add ("/files/surface/foreign", Fixture, NULL, fixture_setup, test_surface_foreign, fixture_teardown);
   g_test_add ("/files/detect-kind", Fixture, NULL, fixture_setup, test_detect_kind, fixture_teardown);
+  g_test_add ("/files/destination", Fixture, NULL, fixture_setup, test_destination, fixture_teardown);
   return g_test_run ();
 }

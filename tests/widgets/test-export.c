@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void
@@ -118,6 +119,26 @@ test_export_formats (void)
   remove_tree (dir);
 }
 
+/* A figure is never saved over what is not a regular file: a pipe (or /dev/null) stays. */
+static void
+test_export_not_regular (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *fifo = g_build_filename (dir, "figure.png", NULL);
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+  int calls = 0;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_false (relief_plot_export (fifo, 100, 100, 72, draw_lines, &calls, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_assert_cmpint (calls, ==, 0);
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_assert_cmpuint (count_entries (dir), ==, 1);
+  remove_tree (dir);
+}
+
 static void
 test_export_supported (void)
 {
@@ -183,6 +204,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/export/formats", test_export_formats);
+  g_test_add_func ("/export/not-regular", test_export_not_regular);
   g_test_add_func ("/export/supported", test_export_supported);
   g_test_add_func ("/export/errors", test_export_errors);
   return g_test_run ();
