@@ -6,6 +6,8 @@
 #   build-aux/relief-setup.sh test    install, build, run every test
 #   build-aux/relief-setup.sh deps    install only
 #   build-aux/relief-setup.sh build   install and build only
+#   build-aux/relief-setup.sh bench   install (with MNIST and NumPy for the baselines), build,
+#                                     run the benchmarks (CUDA ones too where a GPU is usable)
 #
 # Extra data sets are installed on request: RELIEF_DATASETS="mnist fashion-mnist".
 # MNIST goes to $RELIEF_DATA_DIR (default ~/.local/share/relief/datasets), Fashion-MNIST
@@ -24,6 +26,7 @@ build_pkgs=(gcc g++ meson ninja-build pkg-config gettext
             libcairo2-dev libhdf5-dev libopenblas-dev zlib1g-dev
             desktop-file-utils appstream)
 test_pkgs=(xvfb xauth)
+bench_pkgs=(python3 python3-numpy)
 
 missing_pkgs() {
   local p
@@ -82,5 +85,23 @@ case "$mode" in
   test)
     install_pkgs "${build_pkgs[@]}" "${test_pkgs[@]}"; install_datasets; configure
     exec "$top/build-aux/relief-run-tests.sh" "$builddir" ;;
-  *) echo "usage: $0 run|test|deps|build" >&2; exit 2 ;;
+  bench)
+    install_pkgs "${build_pkgs[@]}" "${bench_pkgs[@]}"
+    RELIEF_DATASETS="${RELIEF_DATASETS:-mnist}" install_datasets; configure
+    b="$builddir/tests/bench"
+    "$b/bench-train-mlp" "$datadir/mnist"
+    # NumPy comes from Debian, for Debian's python3 (another python3 may come first on the PATH).
+    RELIEF_DATA_DIR="$datadir" "$b/bench-surface" --python /usr/bin/python3 \
+      --baseline "$top/tests/bench/numpy_surface_baseline.py"
+    # implicit regenerates D x d Gaussians twice a step: minutes a step on a CPU past d = 750.
+    "$b/bench-subspace" --mnist "$datadir/mnist" --projections dense,sparse,fastfood
+    "$b/bench-subspace" --mnist "$datadir/mnist" --projections implicit --dims 100,750
+    # The GPU ones where the CUDA backend can train at all.
+    probe=$(mktemp -d)
+    if "$builddir/app/relief" train --dataset xor --epochs 1 --backend cuda -o "$probe/probe.h5" >/dev/null 2>&1; then
+      RELIEF_DATA_DIR="$datadir" "$b/bench-surface" --backend cuda --baseline "$top/tests/bench/torch_surface_baseline.py"
+      "$b/bench-subspace" --mnist "$datadir/mnist" --backend cuda
+    fi
+    rm -rf "$probe" ;;
+  *) echo "usage: $0 run|test|deps|build|bench" >&2; exit 2 ;;
 esac

@@ -104,7 +104,7 @@ main (int argc, char **argv)
   GOptionEntry entries[] = {
     { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &baseline,
       "numpy_surface_baseline.py or torch_surface_baseline.py (none: Relief alone)", "SCRIPT" },
-    { "python", 0, 0, G_OPTION_ARG_FILENAME, &python, "Python interpreter (default python3)", "PATH" },
+    { "python", 0, 0, G_OPTION_ARG_FILENAME, &python, "Python interpreter (default $RELIEF_PYTHON, else python3)", "PATH" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_name, "cpu (default) or cuda", "NAME" },
     { "grid", 0, 0, G_OPTION_ARG_INT, &grid, "Points per axis (default 21 on the CPU, 51 on CUDA)", "N" },
     { "samples", 0, 0, G_OPTION_ARG_INT, &samples, "Training images (default 10000 on the CPU, all on CUDA)", "N" },
@@ -232,7 +232,9 @@ main (int argc, char **argv)
       }
   }
   {
-    const char *child[] = { python != NULL ? python : "python3", baseline, dir, NULL };
+    const char *interpreter = python != NULL ? python
+                              : g_getenv ("RELIEF_PYTHON") != NULL ? g_getenv ("RELIEF_PYTHON") : "python3";
+    const char *child[] = { interpreter, baseline, dir, NULL };
 
     if (!g_spawn_sync (NULL, (char **) child, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &wait_status,
                        &error) ||

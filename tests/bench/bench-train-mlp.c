@@ -83,8 +83,10 @@ run_torch (const char *mnist_dir, double *seconds, char **device)
   g_autofree char *script = g_build_filename (RELIEF_BENCH_SRCDIR, "torch_mlp_baseline.py", NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  const char *probe[] = { "python3", "-c", "import torch", NULL };
-  const char *argv[] = { "python3", script, mnist_dir, NULL };
+  /* $RELIEF_PYTHON picks the interpreter that has PyTorch, python3 on the PATH otherwise. */
+  const char *python = g_getenv ("RELIEF_PYTHON") != NULL ? g_getenv ("RELIEF_PYTHON") : "python3";
+  const char *probe[] = { python, "-c", "import torch", NULL };
+  const char *argv[] = { python, script, mnist_dir, NULL };
   g_auto(GStrv) lines = NULL;
   int wait_status = 0;
 
