@@ -34,21 +34,28 @@ def main(directory):
 
     loss = np.empty((len(ys), len(xs)))
     acc = np.empty((len(ys), len(xs)))
-    start = time.perf_counter()
-    for iy, b in enumerate(ys):
-        for ix, a in enumerate(xs):
-            params = center + np.float32(a) * xdir + np.float32(b) * ydir
-            h = x
-            layers = unflatten(params)
-            for i, (w, bias) in enumerate(layers):
-                h = h @ w.T + bias
-                if i < len(layers) - 1:
-                    np.maximum(h, 0, out=h)
-            top = h.max(axis=1, keepdims=True)
-            logsumexp = top[:, 0] + np.log(np.exp(h - top).sum(axis=1))
-            loss[iy, ix] = float(np.mean(logsumexp - h[np.arange(n), y]))
-            acc[iy, ix] = 100.0 * float(np.mean(h.argmax(axis=1) == y))
-    seconds = time.perf_counter() - start
+
+    def surface():
+        for iy, b in enumerate(ys):
+            for ix, a in enumerate(xs):
+                params = center + np.float32(a) * xdir + np.float32(b) * ydir
+                h = x
+                layers = unflatten(params)
+                for i, (w, bias) in enumerate(layers):
+                    h = h @ w.T + bias
+                    if i < len(layers) - 1:
+                        np.maximum(h, 0, out=h)
+                top = h.max(axis=1, keepdims=True)
+                logsumexp = top[:, 0] + np.log(np.exp(h - top).sum(axis=1))
+                loss[iy, ix] = float(np.mean(logsumexp - h[np.arange(n), y]))
+                acc[iy, ix] = 100.0 * float(np.mean(h.argmax(axis=1) == y))
+
+    # The fastest of the runs bench-surface asks for, as it times its own side.
+    seconds = float("inf")
+    for _ in range(meta.get("repeat", 1)):
+        start = time.perf_counter()
+        surface()
+        seconds = min(seconds, time.perf_counter() - start)
     print(json.dumps({"seconds": seconds, "loss": loss.ravel().tolist(), "acc": acc.ravel().tolist()}))
 
 

@@ -75,13 +75,16 @@ def main():
         return loss / n, 100.0 * correct / n
 
     surface()  # warm-up: kernels chosen, memory pooled
-    if dev.type == "cuda":
-        torch.cuda.synchronize()
-    start = time.perf_counter()
-    loss, acc = surface()
-    if dev.type == "cuda":
-        torch.cuda.synchronize()
-    seconds = time.perf_counter() - start
+    # The fastest of the runs bench-surface asks for, as it times its own side.
+    seconds = float("inf")
+    for _ in range(meta.get("repeat", 1)):
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        loss, acc = surface()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+        seconds = min(seconds, time.perf_counter() - start)
     print(json.dumps({"seconds": seconds, "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
                       "tf32": args.tf32, "loss": loss.cpu().tolist(), "acc": acc.cpu().tolist()}))
 
