@@ -80,6 +80,9 @@ blas_check (cublasStatus_t status, const char *what, GError **error)
 {
   if (status == CUBLAS_STATUS_SUCCESS)
     return TRUE;
+  /* As in cuda_check: a runtime error cuBLAS left behind is not reported again later
+   * under another operation's name. */
+  cudaGetLastError ();
   g_set_error (error, G_IO_ERROR,
                status == CUBLAS_STATUS_ALLOC_FAILED ? G_IO_ERROR_NO_SPACE : G_IO_ERROR_FAILED,
                _("cuBLAS %s failed: %s"), what, cublasGetStatusString (status));
@@ -119,7 +122,17 @@ cuda_destroy (ReliefBackend *self)
 {
   CudaPriv *priv = priv_of (self);
 
-  /* Teardown cannot report failures; a broken context fails these calls harmlessly. */
+  /* Teardown cannot report failures; a broken context fails these calls harmlessly.
+   * Graphs belong to their owners, who free them first. */
+  g_warn_if_fail (priv->n_graphs == 0);
+  if (priv->recording)
+    {
+      cudaGraph_t graph = NULL;
+
+      if (cudaStreamEndCapture (priv->stream, &graph) == cudaSuccess && graph != NULL)
+        cudaGraphDestroy (graph);
+      cudaGetLastError ();
+    }
   if (priv->stream != NULL)
     cudaStreamSynchronize (priv->stream);
   if (priv->retired != NULL)
@@ -128,12 +141,12 @@ cuda_destroy (ReliefBackend *self)
         cudaFree (g_ptr_array_index (priv->retired, i));
       g_ptr_array_free (priv->retired, TRUE);
     }
+  if (priv->blas != NULL)
+    cublasDestroy (priv->blas);
   cudaFree (priv->blas_workspace);
   cudaFree (priv->loss_rows.buf);
   cudaFree (priv->partials);
   cudaFree (priv->results);
-  if (priv->blas != NULL)
-    cublasDestroy (priv->blas);
   if (priv->stream != NULL)
     cudaStreamDestroy (priv->stream);
   g_free (priv);
@@ -445,9 +458,14 @@ cuda_loss_accumulate (ReliefBackend *self, int loss_kind, const float *logits, g
   gsize n = (gsize) MAX (count, 0) * (gsize) MAX (rows, 0);
   double *row_loss;
 
-  if ((loss_kind != RELIEF_LOSS_CROSS_ENTROPY && loss_kind != RELIEF_LOSS_MSE) || cols < 1)
+  if (loss_kind != RELIEF_LOSS_CROSS_ENTROPY && loss_kind != RELIEF_LOSS_MSE)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown loss %d"), loss_kind);
+      return FALSE;
+    }
+  if (cols < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Loss over %d outputs"), cols);
       return FALSE;
     }
   if (n == 0)
@@ -665,6 +683,11 @@ cuda_graph_launch (ReliefBackend *self, ReliefGraph *graph, GError **error)
 {
   CudaPriv *priv = priv_of (self);
 
+  if (priv->recording)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("A graph cannot be launched while another is recorded"));
+      return FALSE;
+    }
   if (!cuda_check (cudaGraphLaunch (graph->exec, priv->stream), "graph launch", error))
     return FALSE;
   if (graph->pending.loss)
@@ -756,6 +779,7 @@ relief_backend_cuda_new (GError **error)
   if (!cuda_check (cudaMalloc (&workspace, BLAS_WORKSPACE_BYTES), "allocation", error))
     return NULL;
   priv->blas_workspace = workspace;
+  /* After cublasSetStream, which would reset it to cuBLAS's own. */
   if (!blas_check (cublasSetWorkspace (priv->blas, workspace, BLAS_WORKSPACE_BYTES), "workspace", error))
     return NULL;
 

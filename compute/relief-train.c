@@ -188,7 +188,7 @@ struct _ReliefStepper {
   gint64         *step_dev;
   ReliefGraph    *graph;
   int             graph_rows;    /* the batch size the graph was recorded with */
-  int             eager_rows;    /* the batch size of the last step run launch by launch, 0 before */
+  int             eager_rows;    /* the largest batch run launch by launch so far, 0 before */
   gboolean        may_record;
 };
 
@@ -267,8 +267,19 @@ relief_stepper_run (ReliefStepper *st, gint64 step, int rows, GError **error)
   if (st->graph == NULL && st->may_record && rows == st->eager_rows)
     stepper_record (st, rows);
   if (st->graph != NULL && rows == st->graph_rows)
-    return be->graph_launch (be, st->graph, error);
-  st->eager_rows = rows;
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (be->graph_launch (be, st->graph, &local))
+        return TRUE;
+      /* A launch that fails (say, no memory to upload the graph) leaves the step to run
+       * launch by launch, which reports any error that is really there. */
+      g_message ("Training runs launch by launch: launching its recorded step failed: %s", local->message);
+      be->graph_free (be, st->graph);
+      st->graph = NULL;
+    }
+  /* Short batches (an epoch's last) leave the largest size, the one worth recording. */
+  st->eager_rows = MAX (st->eager_rows, rows);
   return st->body (st->data, st->step_dev, error);
 }
 

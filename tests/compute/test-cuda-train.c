@@ -97,8 +97,8 @@ compare_with_launches (const ReliefMlpSpec *spec, const ReliefDataset *ds, const
   g_assert_cmpfloat (worst_param, <=, 1e-5);
 }
 
-/* The stepper on CUDA records a real graph and replays it: an Adam update whose step count
- * comes from the device, and a deferred dot, against the CPU step by step. */
+/* The stepper on CUDA records a real graph and replays it: an Adam or AdamW update whose
+ * step count comes from the device, and a deferred dot, against the CPU step by step. */
 typedef struct {
   ReliefBackend *be;
   ReliefOptimizerConfig cfg;
@@ -116,10 +116,11 @@ adam_body (gpointer data, const gint64 *step_dev, GError **error)
 }
 
 static void
-test_graph_stepper (void)
+test_graph_stepper (gconstpointer data)
 {
-  gsize n = 70001;   /* odd, more than one grid's worth of blocks at once */
-  ReliefOptimizerConfig cfg = { RELIEF_OPT_ADAM, 0.01f, 0.9f, 0.0f, 0.9f, 0.999f, 1e-8f };
+  gsize n = 70001;   /* odd, and many blocks, each deriving the corrections itself */
+  ReliefOptimizerKind kind = GPOINTER_TO_INT (data);
+  ReliefOptimizerConfig cfg = { kind, 0.01f, 0.9f, kind == RELIEF_OPT_ADAMW ? 0.05f : 0.0f, 0.9f, 0.999f, 1e-8f };
   g_autofree float *params = g_new (float, n), *grad = g_new (float, n), *state = g_new0 (float, 2 * n);
   g_autofree float *params_back = g_new (float, n);
   g_autoptr(GError) error = NULL;
@@ -154,7 +155,8 @@ test_graph_stepper (void)
   g_assert_true (gpu->download (gpu, params_back, b.params, sizeof (float) * n, &error));
   for (gsize i = 0; i < n; i++)
     worst = MAX (worst, fabs ((double) params_back[i] - params[i]));
-  g_test_message ("6 Adam steps, 5 of them replayed: parameters differ from the CPU's by %.3g", worst);
+  g_test_message ("6 %s steps, 5 of them replayed: parameters differ from the CPU's by %.3g",
+                  relief_optimizer_to_string (kind), worst);
   g_assert_cmpfloat (worst, <=, 1e-6);
   assert_no_graph_failure ();
   g_clear_pointer (&st, relief_stepper_free);
@@ -398,7 +400,10 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   test_messages_keep ();
-  g_test_add_func ("/cuda/graph/stepper", test_graph_stepper);
+  /* These tests record graphs: a RELIEF_GRAPHS=0 left from timing runs would stop them. */
+  g_unsetenv ("RELIEF_GRAPHS");
+  g_test_add_data_func ("/cuda/graph/stepper/adam", GINT_TO_POINTER (RELIEF_OPT_ADAM), test_graph_stepper);
+  g_test_add_data_func ("/cuda/graph/stepper/adamw", GINT_TO_POINTER (RELIEF_OPT_ADAMW), test_graph_stepper);
   for (ReliefOptimizerKind kind = RELIEF_OPT_SGD; kind <= RELIEF_OPT_ADAMW; kind++)
     {
       g_autofree char *path = g_strdup_printf ("/cuda/train/%s", relief_optimizer_to_string (kind));

@@ -41,6 +41,7 @@ typedef struct {
   GArray        *recording;   /* NULL when not recording */
   int            launches;
   int            recordings;
+  gboolean       refuse_launches;   /* as a device without memory to upload the graph */
 } Rec;
 
 static Rec *
@@ -310,6 +311,11 @@ rec_graph_launch (ReliefBackend *self, ReliefGraph *graph, GError **error)
 {
   Rec *rec = rec_of (self);
 
+  if (rec->refuse_launches)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "out of memory uploading the graph");
+      return FALSE;
+    }
   rec->launches++;
   for (guint i = 0; i < graph->calls->len; i++)
     if (!run_call (rec->inner, &g_array_index (graph->calls, Call, i), error))
@@ -500,6 +506,21 @@ test_direct_training (void)
     }
 }
 
+/* Two batches an epoch, the second short (64 and 36 rows): the full size is recorded
+ * once it has run, although a short step ran in between. */
+static void
+test_short_second_batch (void)
+{
+  ReliefTrainConfig config;
+  int recordings, launches;
+
+  small_run_config (&config, 3);
+  config.batch_size = 64;
+  train_on_both (RELIEF_ACT_TANH, &config, RELIEF_TRAIN_COMPLETED, &recordings, &launches);
+  g_assert_cmpint (recordings, ==, 1);
+  g_assert_cmpint (launches, ==, 2);
+}
+
 /* A run that diverges in a replayed step stops there, with the same last finite
  * parameters as launch by launch. */
 static void
@@ -588,6 +609,18 @@ typedef struct {
   int            runs;
 } WaitingBody;
 
+/* Only device work, so it records: adds 1 to buf[0] each time it runs on the device,
+ * eagerly or replayed, and counts the host's calls (a recording is one). */
+static gboolean
+counting_body (gpointer data, const gint64 *step_dev, GError **error)
+{
+  WaitingBody *w = data;
+
+  w->runs++;
+  return w->be->fill (w->be, w->buf + 1, 1, 1.0f, error) &&
+         w->be->axpy (w->be, 1, 1.0f, w->buf + 1, w->buf, error);
+}
+
 static gboolean
 waiting_body (gpointer data, const gint64 *step_dev, GError **error)
 {
@@ -626,15 +659,46 @@ test_unrecordable_body (void)
   rec->free (rec, w.buf);
 }
 
+/* A launch that fails drops the graph: that step and the rest run launch by launch. */
+static void
+test_failed_launch (void)
+{
+  g_autoptr(ReliefBackend) rec = recording_backend_new ();
+  g_autoptr(GError) error = NULL;
+  WaitingBody w = { .be = rec };
+  g_autoptr(ReliefStepper) st = NULL;
+
+  w.buf = rec->alloc (rec, sizeof (float) * 4, &error);
+  st = relief_stepper_new (rec, counting_body, &w, &error);
+  g_assert_no_error (error);
+  g_ptr_array_set_size (test_messages, 0);
+  for (int step = 1; step <= 4; step++)
+    {
+      rec_of (rec)->refuse_launches = step >= 3;
+      g_assert_true (relief_stepper_run (st, step, 8, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (relief_stepper_is_replaying (st), ==, step == 2);
+    }
+  g_assert_cmpuint (test_messages_count ("*launching its recorded step failed: out of memory*"), ==, 1);
+  /* eager; recorded and replayed; refused, then eager; eager */
+  g_assert_cmpint (rec_of (rec)->launches, ==, 1);
+  g_assert_cmpint (w.runs, ==, 4);
+  g_assert_true (rec->download (rec, w.host, w.buf, sizeof (float), &error));
+  g_assert_cmpfloat (w.host[0], ==, 4.0f);
+  rec->free (rec, w.buf);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   test_messages_keep ();
   g_test_add_func ("/compute/graph-replay/direct-training", test_direct_training);
+  g_test_add_func ("/compute/graph-replay/short-second-batch", test_short_second_batch);
   g_test_add_func ("/compute/graph-replay/divergence", test_divergence);
   g_test_add_func ("/compute/graph-replay/subspace-training", test_subspace_training);
   g_test_add_func ("/compute/graph-replay/graphs-off", test_graphs_off);
   g_test_add_func ("/compute/graph-replay/unrecordable-body", test_unrecordable_body);
+  g_test_add_func ("/compute/graph-replay/failed-launch", test_failed_launch);
   return g_test_run ();
 }
