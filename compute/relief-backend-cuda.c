@@ -22,11 +22,10 @@ typedef struct {
 } Scratch;
 
 /* Deferred reductions: what fetch will find in results, and for a bad label's message
- * the labels and the loss's shape. */
+ * the loss's shape. */
 typedef struct {
-  gboolean       loss, dot;
-  const int32_t *labels;
-  int            rows, cols;
+  gboolean loss, dot;
+  int      rows, cols;
 } Pending;
 
 typedef struct {
@@ -372,19 +371,15 @@ cuda_dot (ReliefBackend *self, gsize n, const float *x, const float *y, double *
   return TRUE;
 }
 
-/* The loss kernels leave the first row with a label outside 0..cols-1 in bad_row. */
+/* The loss kernels leave the first row with a label outside 0..cols-1 in bad_row, and
+ * its label in bad_label. */
 static gboolean
-check_labels (ReliefBackend *self, const ReliefCudaResults *results, const int32_t *labels, int rows, int cols,
-              GError **error)
+check_labels (const ReliefCudaResults *results, int rows, int cols, GError **error)
 {
-  int32_t label;
-
   if (results->bad_row >= rows)
     return TRUE;
-  if (!cuda_download (self, &label, labels + results->bad_row, sizeof label, error))
-    return FALSE;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               _("Label %d of row %d is outside 0..%d"), label, results->bad_row, cols - 1);
+               _("Label %d of row %d is outside 0..%d"), results->bad_label, results->bad_row, cols - 1);
   return FALSE;
 }
 
@@ -435,11 +430,11 @@ cuda_loss (ReliefBackend *self, int loss_kind, const float *logits, const int32_
     return FALSE;
   if (deferred)
     {
-      priv->pending = (Pending) { TRUE, priv->pending.dot, labels, rows, cols };
+      priv->pending = (Pending) { TRUE, priv->pending.dot, rows, cols };
       return TRUE;
     }
   if (!read_results (priv, priv->results + 1, &results, "loss", error) ||
-      !check_labels (self, &results, labels, rows, cols, error))
+      !check_labels (&results, rows, cols, error))
     return FALSE;
   if (loss_sum != NULL)
     *loss_sum = results.loss_sum;
@@ -495,7 +490,7 @@ cuda_fetch (ReliefBackend *self, double *loss_sum, int *correct, double *dot, GE
   if (want_loss)
     {
       priv->pending.loss = FALSE;
-      if (!check_labels (self, &results, priv->pending.labels, priv->pending.rows, priv->pending.cols, error))
+      if (!check_labels (&results, priv->pending.rows, priv->pending.cols, error))
         return FALSE;
       if (loss_sum != NULL)
         *loss_sum = results.loss_sum;
@@ -691,8 +686,7 @@ cuda_graph_launch (ReliefBackend *self, ReliefGraph *graph, GError **error)
   if (!cuda_check (cudaGraphLaunch (graph->exec, priv->stream), "graph launch", error))
     return FALSE;
   if (graph->pending.loss)
-    priv->pending = (Pending) { TRUE, priv->pending.dot, graph->pending.labels, graph->pending.rows,
-                                graph->pending.cols };
+    priv->pending = (Pending) { TRUE, priv->pending.dot, graph->pending.rows, graph->pending.cols };
   if (graph->pending.dot)
     priv->pending.dot = TRUE;
   return TRUE;

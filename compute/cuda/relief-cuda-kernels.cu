@@ -424,7 +424,8 @@ loss_rows_kernel (ReliefCudaLoss loss, const float *logits, const int32_t *label
 }
 
 __global__ void
-loss_reduce_kernel (const double *row_loss, const int32_t *row_flags, int rows, ReliefCudaResults *results)
+loss_reduce_kernel (const double *row_loss, const int32_t *row_flags, const int32_t *labels, int rows,
+                    ReliefCudaResults *results)
 {
   __shared__ double shared_loss[kThreads];
   __shared__ int32_t shared_int[kThreads];
@@ -458,6 +459,8 @@ loss_reduce_kernel (const double *row_loss, const int32_t *row_flags, int rows, 
       results->loss_sum = loss_total;
       results->correct = correct_total;
       results->bad_row = shared_int[0];
+      /* Kept now: by a deferred fetch the labels buffer may hold the next batch. */
+      results->bad_label = shared_int[0] < rows ? labels[shared_int[0]] : 0;
     }
 }
 
@@ -783,7 +786,7 @@ relief_cuda_loss (ReliefCudaLoss loss, const float *logits, const int32_t *label
                                                                          row_flags);
   if ((status = cudaGetLastError ()) != cudaSuccess)
     return status;
-  loss_reduce_kernel<<<1, kThreads, 0, stream>>> (row_loss, row_flags, rows, results);
+  loss_reduce_kernel<<<1, kThreads, 0, stream>>> (row_loss, row_flags, labels, rows, results);
   return cudaGetLastError ();
 }
 

@@ -53,6 +53,8 @@ typedef struct {
   double loss_sum;
   int32_t correct;
   int32_t bad_row;      /* the first row with a label outside 0..cols-1, or rows when none */
+  int32_t bad_label;    /* that row's label, read when the loss ran (0 when none) */
+  int32_t unused;
 } ReliefCudaResults;
 
 /* The dot product's first pass writes one partial sum per block, at most this many. */

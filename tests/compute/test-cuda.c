@@ -594,6 +594,42 @@ test_deferred_fetch (void)
   g_assert_cmpfloat (fabs (cpu_loss - gpu_loss), <=, 1e-9 * fabs (cpu_loss));
   g_assert_cmpint (cpu_correct, ==, gpu_correct);
   g_assert_cmpfloat (fabs (cpu_dot - gpu_dot), <=, 1e-9 * fabs (cpu_dot));
+
+  /* Reductions read at once between the deferred ones and their fetch (an evaluation
+   * between steps) leave the deferred results alone. */
+  {
+    double now_loss, now_dot;
+    int now_correct;
+
+    OK (gpu->loss (gpu, RELIEF_LOSS_CROSS_ENTROPY, d_logits, d_labels, rows, cols, rows, NULL, NULL, NULL, E));
+    OK (gpu->dot (gpu, 4099, d_x, d_x, NULL, E));
+    OK (gpu->loss (gpu, RELIEF_LOSS_CROSS_ENTROPY, d_logits, d_labels, rows / 2, cols, rows, NULL, &now_loss,
+                   &now_correct, E));
+    OK (gpu->dot (gpu, 100, d_x, d_x, &now_dot, E));
+    OK (gpu->fetch (gpu, &gpu_loss, &gpu_correct, &gpu_dot, E));
+    g_assert_cmpfloat (fabs (cpu_loss - gpu_loss), <=, 1e-9 * fabs (cpu_loss));
+    g_assert_cmpint (cpu_correct, ==, gpu_correct);
+    g_assert_cmpfloat (fabs (cpu_dot - gpu_dot), <=, 1e-9 * fabs (cpu_dot));
+    g_assert_cmpfloat (now_loss, <, gpu_loss);
+  }
+
+  /* A bad label's error at the fetch names the label the loss saw, even when its buffer
+   * has been refilled since (a trainer's next batch). */
+  {
+    g_autoptr(GError) cpu_error = NULL, gpu_error = NULL;
+
+    labels[17] = -5;
+    OK (gpu->upload (gpu, d_labels, labels, sizeof (int32_t) * rows, E));
+    OK (gpu->loss (gpu, RELIEF_LOSS_CROSS_ENTROPY, d_logits, d_labels, rows, cols, rows, NULL, NULL, NULL, E));
+    labels[17] = 2;
+    OK (gpu->upload (gpu, d_labels, labels, sizeof (int32_t) * rows, E));
+    g_assert_false (gpu->fetch (gpu, &gpu_loss, &gpu_correct, NULL, &gpu_error));
+    labels[17] = -5;
+    g_assert_false (cpu->loss (cpu, RELIEF_LOSS_CROSS_ENTROPY, logits, labels, rows, cols, rows, NULL, &cpu_loss,
+                               &cpu_correct, &cpu_error));
+    g_assert_error (gpu_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_assert_cmpstr (gpu_error->message, ==, cpu_error->message);
+  }
   gpu->free (gpu, d_logits);
   gpu->free (gpu, d_labels);
   gpu->free (gpu, d_x);
