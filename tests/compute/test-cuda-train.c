@@ -1,6 +1,7 @@
 /* test-cuda-train.c: whole computations on the CUDA and CPU backends side by side: 200
  * training steps of a [2,32,32,3] MLP with each optimizer, and a point-by-point landscape.
  * Exits 77 (skipped) when no CUDA device is usable. */
+#include "test-cuda-backends.h"
 #include "relief-landscape.h"
 #include "relief-subspace.h"
 #include "relief-surface-eval.h"
@@ -386,17 +387,10 @@ test_subspace (gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  gpu = relief_backend_new ("cuda", &error);
-  if (gpu == NULL)
-    {
-      g_printerr ("Skipping: %s\n", error->message);
-      return 77;
-    }
-  cpu = relief_backend_new ("cpu", &error);
-  g_assert_no_error (error);
+  if (!cuda_test_backends (&cpu, &gpu))
+    return 77;
 
   g_test_init (&argc, &argv, NULL);
   test_messages_keep ();

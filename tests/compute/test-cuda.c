@@ -1,6 +1,7 @@
 /* test-cuda.c: every operation of the CUDA backend against the CPU backend, on random
  * inputs of sizes 1, odd, and larger than a block, printing the largest difference.
  * Exits 77 (skipped) when no CUDA device is usable. */
+#include "test-cuda-backends.h"
 #include "relief-backend.h"
 #include "relief-mlp.h"
 #include "relief-rng.h"
@@ -684,17 +685,10 @@ test_memory_info (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  gpu = relief_backend_new ("cuda", &error);
-  if (gpu == NULL)
-    {
-      g_printerr ("Skipping: %s\n", error->message);
-      return 77;
-    }
-  cpu = relief_backend_new ("cpu", &error);
-  g_assert_no_error (error);
+  if (!cuda_test_backends (&cpu, &gpu))
+    return 77;
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cuda/ops/memory", test_memory);
