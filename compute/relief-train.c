@@ -173,14 +173,6 @@ relief_batcher_gather_prepared (ReliefBatcher *b, const float **x, const int32_t
          be->gather_labels (be, b->y_train, b->idx_batch, *rows, b->y_batch, error);
 }
 
-gboolean
-relief_batcher_gather (ReliefBatcher *b, int epoch, int index, const float **x, const int32_t **y, int *rows,
-                       GError **error)
-{
-  return relief_batcher_prepare (b, epoch, index, rows, error) &&
-         relief_batcher_gather_prepared (b, x, y, rows, error);
-}
-
 struct _ReliefStepper {
   ReliefBackend  *backend;
   ReliefStepBody  body;

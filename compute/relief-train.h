@@ -62,13 +62,10 @@ ReliefBatcher *relief_batcher_new  (ReliefBackend *backend, const ReliefDataset 
 void           relief_batcher_free (ReliefBatcher *batcher);
 int            relief_batcher_steps_per_epoch (const ReliefBatcher *batcher);
 int            relief_batcher_batch_size      (const ReliefBatcher *batcher);
-/* Gathers batch `index` (0 .. steps_per_epoch - 1) of `epoch` into device buffers owned by
- * the batcher, valid until the next call. */
-gboolean       relief_batcher_gather (ReliefBatcher *batcher, int epoch, int index, const float **x,
-                                      const int32_t **y, int *rows, GError **error);
-/* The same in two halves, for a step recorded as a graph: prepare puts the batch's row
- * indices into a device buffer of the batcher (and returns its rows); gather_prepared
- * then queues only the device gathers from that buffer, the same for every batch. */
+/* Batch `index` (0 .. steps_per_epoch - 1) of `epoch`, in two halves so that a step can be
+ * recorded as a graph: prepare puts the batch's row indices into a device buffer of the
+ * batcher (and returns its rows); gather_prepared then queues only the device gathers
+ * from that buffer into the batcher's x and y buffers, the same calls for every batch. */
 gboolean       relief_batcher_prepare (ReliefBatcher *batcher, int epoch, int index, int *rows, GError **error);
 gboolean       relief_batcher_gather_prepared (ReliefBatcher *batcher, const float **x, const int32_t **y,
                                                int *rows, GError **error);
