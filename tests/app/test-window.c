@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "test-gtk.h"
 #include "relief-application.h"
 #include "relief-backend.h"
 #include "relief-dimension-page.h"
@@ -354,11 +355,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_printerr ("no display: skipped\n");
-      return 77;
-    }
+  if (!test_gtk_display ())
+    return 77;
   g_test_add_func ("/window/default-session", test_default_session);
   return g_test_run ();
 }

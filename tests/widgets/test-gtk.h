@@ -3,6 +3,17 @@
 
 #include <gtk/gtk.h>
 
+/* GTK with a display, or FALSE (having said so) for the test to exit 77: skipped, not
+ * passed, where there is none. */
+static inline gboolean
+test_gtk_display (void)
+{
+  if (gtk_init_check ())
+    return TRUE;
+  g_printerr ("no display: skipped\n");
+  return FALSE;
+}
+
 /* The widget's first event controller of type, borrowed (the widget keeps it alive). */
 static inline gpointer
 find_controller (GtkWidget *widget, GType type)

@@ -377,11 +377,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_printerr ("no display: skipped\n");
-      return 77;
-    }
+  if (!test_gtk_display ())
+    return 77;
   g_test_add_func ("/plot-view/heatmap-lines-clear", test_plot_view);
   g_test_add_func ("/plot-view/zoom-pan", test_zoom_pan);
   return g_test_run ();

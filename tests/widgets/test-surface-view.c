@@ -144,11 +144,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_printerr ("no display: skipped\n");
-      return 77;
-    }
+  if (!test_gtk_display ())
+    return 77;
   g_test_add_func ("/surface-view/properties", test_properties);
   g_test_add_func ("/surface-view/interaction", test_interaction);
   return g_test_run ();
