@@ -1,7 +1,7 @@
 #include "relief-config.h"
 
 #include "relief-controls.h"
-#include "relief-window.h"
+#include "relief-datasets.h"
 
 const char *
 relief_combo_string (AdwComboRow *row)
@@ -77,10 +77,27 @@ on_dataset_changed (ReliefTrainControls *c)
   set_row_sensitive (GTK_WIDGET (c->classes_spin), has_classes (name));
 }
 
+/* The data sets offered: the generators, then the installed ones (mnist, ...). */
+static GtkStringList *
+dataset_list_new (void)
+{
+  GtkStringList *list = gtk_string_list_new ((const char * const *) relief_generator_names ());
+  const char * const *installed = relief_dataset_installed_names ();
+
+  for (int i = 0; installed[i] != NULL; i++)
+    {
+      g_autofree char *dir = relief_dataset_find_installed (installed[i]);
+
+      if (dir != NULL)
+        gtk_string_list_append (list, installed[i]);
+    }
+  return list;
+}
+
 void
 relief_train_controls_init (ReliefTrainControls *c)
 {
-  g_autoptr(GtkStringList) datasets = relief_dataset_list_new ();
+  g_autoptr(GtkStringList) datasets = dataset_list_new ();
 
   adw_combo_row_set_model (c->dataset_row, G_LIST_MODEL (datasets));
   adw_combo_row_set_selected (c->optimizer_row, 3);
@@ -158,38 +175,4 @@ relief_train_controls_fill (ReliefTrainControls *c, const char *dataset, const R
   gtk_spin_button_set_value (c->batch_spin, config->batch_size);
   gtk_spin_button_set_value (c->epochs_spin, config->epochs);
   gtk_spin_button_set_value (c->seed_spin, (double) config->seed);
-}
-
-typedef struct {
-  GtkWidget         *page;
-  ReliefPageFileFunc on_file;
-} FileRequest;
-
-static void
-file_request_free (gpointer data, GClosure *closure)
-{
-  g_free (data);
-}
-
-static void
-on_chooser_response (GtkNativeDialog *dialog, int response, FileRequest *request)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      request->on_file (request->page, file);
-    }
-  g_object_unref (dialog);
-}
-
-void
-relief_page_choose_file (GtkWidget *page, GtkFileChooserNative *chooser, ReliefPageFileFunc on_file)
-{
-  FileRequest *request = g_new (FileRequest, 1);
-
-  request->page = page;
-  request->on_file = on_file;
-  g_signal_connect_data (chooser, "response", G_CALLBACK (on_chooser_response), request, file_request_free, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

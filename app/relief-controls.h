@@ -1,6 +1,5 @@
 /* relief-controls.h: what the window's pages share about their controls: rows of strings,
- * the data, model and training controls that make a ReliefTrainJob, and file dialogs that
- * hand the page the file chosen. */
+ * the data, model and training controls that make a ReliefTrainJob. */
 #pragma once
 
 #include <adwaita.h>
@@ -44,9 +43,5 @@ gboolean relief_train_controls_read (const ReliefTrainControls *controls, Relief
 void     relief_train_controls_fill (ReliefTrainControls *controls, const char *dataset,
                                      const ReliefGeneratorParams *gen, const ReliefMlpSpec *spec,
                                      const ReliefTrainConfig *config);
-
-typedef void (*ReliefPageFileFunc) (GtkWidget *page, GFile *file);
-/* Shows chooser (taking it) for page, and calls on_file if the user picks a file. */
-void     relief_page_choose_file (GtkWidget *page, GtkFileChooserNative *chooser, ReliefPageFileFunc on_file);
 
 G_END_DECLS

@@ -7,14 +7,13 @@
 #include "relief-controls.h"
 #include "relief-dimension-page.h"
 #include "relief-figures.h"
-#include "relief-job.h"
 #include "relief-jobs.h"
 #include "relief-window.h"
 
 #define HOVER_RADIUS 8.0
 
 struct _ReliefDimensionPage {
-  GtkWidget parent_instance;
+  ReliefPage parent_instance;
 
   /* template widgets */
   GtkWidget      *paned;          /* the root child, unparented in dispose */
@@ -36,8 +35,7 @@ struct _ReliefDimensionPage {
   GtkLabel       *global_label;
 
   /* owned */
-  ReliefJob      *job;             /* while sweeping */
-  struct SweepWork *work;          /* the running job's data, valid while job is */
+  struct SweepWork *work;          /* the running job's data, valid while the page runs */
   ReliefIntdim   *sweep;           /* what the figure shows */
   char           *sweep_path;      /* its file */
   char           *sweep_key;       /* the settings it was run with: the same ones continue it */
@@ -45,7 +43,7 @@ struct _ReliefDimensionPage {
   gboolean        has_frame;
 };
 
-G_DEFINE_FINAL_TYPE (ReliefDimensionPage, relief_dimension_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (ReliefDimensionPage, relief_dimension_page, RELIEF_TYPE_PAGE)
 
 /* Shared between the worker thread (writes) and the page's tick (reads). */
 typedef struct SweepWork {
@@ -195,7 +193,7 @@ update_progress (ReliefDimensionPage *self, int k, int seed, double fraction)
   const ReliefIntdim *id = self->sweep;
   int total = id ? id->K * id->n_seeds + 1 : 0, done = id ? count_done (id) : 0;
   g_autofree char *cells = NULL, *cell = NULL;
-  gboolean running = self->job != NULL && id != NULL && k > -2;
+  gboolean running = relief_page_is_running (RELIEF_PAGE (self)) && id != NULL && k > -2;
 
   gtk_widget_set_visible (GTK_WIDGET (self->cells_label), id != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->sweep_bar), id != NULL);
@@ -254,18 +252,17 @@ sweep_tick (gpointer owner)
   update_progress (self, k, seed, fraction);
 }
 
+/* A sweep cannot be opened while another runs. */
 static void
-set_running (ReliefDimensionPage *self, gboolean running)
+on_running_changed (ReliefDimensionPage *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.run", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.open", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.open", !relief_page_is_running (RELIEF_PAGE (self)));
 }
 
 static void
 report_error (ReliefDimensionPage *self, const char *heading, const char *message)
 {
-  relief_page_report_error (GTK_WIDGET (self), self->status_label, heading, message);
+  relief_page_report_error (RELIEF_PAGE (self), heading, message);
 }
 
 static void
@@ -277,8 +274,8 @@ report_cancelled (ReliefDimensionPage *self, const char *basename)
     message = g_strdup (_("Cancelled before the baseline was trained: nothing to keep"));
   else
     message = g_strdup_printf (_("Cancelled: what ran is saved in %s, and Run continues it"), basename);
-  gtk_label_set_text (self->status_label, message);
-  relief_page_toast (GTK_WIDGET (self), message);
+  relief_page_set_status (RELIEF_PAGE (self), message);
+  relief_page_toast (RELIEF_PAGE (self), message);
 }
 
 static void
@@ -289,9 +286,7 @@ sweep_done (gpointer owner, const GError *error)
   g_autofree char *basename = g_path_get_basename (self->sweep_path);
   g_autofree char *message = NULL;
 
-  self->job = NULL;
   self->work = NULL;
-  set_running (self, FALSE);
   update_progress (self, -2, 0, 0);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -309,7 +304,7 @@ sweep_done (gpointer owner, const GError *error)
     {
       message = cells_run > 0 ? g_strdup_printf (_("Sweep saved as %s"), basename)
                               : g_strdup_printf (_("Every training of this sweep was already in %s"), basename);
-      gtk_label_set_text (self->status_label, message);
+      relief_page_set_status (RELIEF_PAGE (self), message);
     }
 }
 
@@ -356,16 +351,13 @@ choose_output (ReliefDimensionPage *self, const char *key, GError **error)
   return relief_window_new_work_path ("sweeps", ".h5", error);
 }
 
-void
-relief_dimension_page_run (ReliefDimensionPage *self)
+static void
+relief_dimension_page_run (ReliefPage *page)
 {
+  ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (page);
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL, *message = NULL;
   SweepWork *w;
-
-  g_return_if_fail (RELIEF_IS_DIMENSION_PAGE (self));
-  if (self->job)
-    return;
 
   w = sweep_work_new ();
   if (read_job (self, &w->job, &error))
@@ -391,25 +383,11 @@ relief_dimension_page_run (ReliefDimensionPage *self)
   message = g_strdup_printf (_("Training a %s MLP on %s in random subspaces of d = %s…"),
                              gtk_editable_get_text (GTK_EDITABLE (self->controls.hidden_row)), w->job.base.dataset,
                              gtk_editable_get_text (GTK_EDITABLE (self->dims_row)));
-  gtk_label_set_text (self->status_label, message);
+  relief_page_set_status (page, message);
   gtk_label_set_text (self->readout_label, "");
   self->work = w;
-  self->job = relief_job_start (sweep_work_run, w, sweep_work_free, sweep_tick, sweep_done, self);
-  set_running (self, TRUE);
+  relief_page_start_job (page, sweep_work_run, w, sweep_work_free, sweep_tick, sweep_done);
   update_progress (self, -2, 0, 0);
-}
-
-void
-relief_dimension_page_cancel (ReliefDimensionPage *self)
-{
-  if (self->job)
-    relief_job_cancel (self->job);
-}
-
-gboolean
-relief_dimension_page_is_running (ReliefDimensionPage *self)
-{
-  return self->job != NULL;
 }
 
 const ReliefIntdim *
@@ -466,7 +444,7 @@ relief_dimension_page_open (ReliefDimensionPage *self, const char *path)
   ReliefIntdimJob job = { 0 };
 
   g_return_val_if_fail (RELIEF_IS_DIMENSION_PAGE (self), FALSE);
-  if (self->job)
+  if (relief_page_is_running (RELIEF_PAGE (self)))
     return FALSE;
   id = relief_intdim_load (path, &error);
   if (id == NULL)
@@ -483,14 +461,14 @@ relief_dimension_page_open (ReliefDimensionPage *self, const char *path)
   g_free (job.dims);
 
   message = g_strdup_printf (_("Opened %s"), basename);
-  gtk_label_set_text (self->status_label, message);
+  relief_page_set_status (RELIEF_PAGE (self), message);
   show_sweep (self, g_steal_pointer (&id));
   update_progress (self, -2, 0, 0);
   return TRUE;
 }
 
 static void
-open_file (GtkWidget *page, GFile *file)
+open_file (ReliefPage *page, GFile *file)
 {
   g_autofree char *path = g_file_get_path (file);
 
@@ -515,7 +493,7 @@ action_open (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   if (g_file_test (sweeps, G_FILE_TEST_IS_DIR))
     gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
-  relief_page_choose_file (widget, chooser, open_file);
+  relief_page_choose_file (RELIEF_PAGE (widget), chooser, open_file);
 }
 
 static void
@@ -528,25 +506,25 @@ draw_sweep_figure (cairo_t *cr, double width, double height, gpointer user_data)
 }
 
 static void
-export_to (GtkWidget *page, GFile *file)
+export_to (ReliefPage *page, GFile *file)
 {
   ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (page);
 
   if (self->sweep)
-    relief_page_export_figure (page, self->status_label, file, 432, 324, draw_sweep_figure, self->sweep);
+    relief_page_write_figure (page, file, 432, 324, draw_sweep_figure, self->sweep);
 }
 
-void
-relief_dimension_page_export (ReliefDimensionPage *self)
+static void
+relief_dimension_page_export (ReliefPage *page)
 {
+  ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (page);
+
   if (self->sweep == NULL || count_done (self->sweep) == 0)
     {
       report_error (self, _("Nothing to export yet"), _("Run a sweep or open one first."));
       return;
     }
-  relief_page_choose_file (GTK_WIDGET (self),
-                           relief_figure_chooser_new (GTK_WIDGET (self), _("Export Intrinsic Dimension"), "intdim.pdf"),
-                           export_to);
+  relief_page_choose_figure (page, _("Export Intrinsic Dimension"), "intdim.pdf", export_to);
 }
 
 static void
@@ -605,29 +583,10 @@ on_dims_changed (ReliefDimensionPage *self)
 }
 
 static void
-action_run (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  relief_dimension_page_run (RELIEF_DIMENSION_PAGE (widget));
-}
-
-static void
-action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  relief_dimension_page_cancel (RELIEF_DIMENSION_PAGE (widget));
-}
-
-static void
-action_export (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  relief_dimension_page_export (RELIEF_DIMENSION_PAGE (widget));
-}
-
-static void
 relief_dimension_page_dispose (GObject *object)
 {
   ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (object);
 
-  g_clear_pointer (&self->job, relief_job_drop);
   self->work = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_DIMENSION_PAGE);
   G_OBJECT_CLASS (relief_dimension_page_parent_class)->dispose (object);
@@ -649,12 +608,14 @@ relief_dimension_page_class_init (ReliefDimensionPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ReliefPageClass *page_class = RELIEF_PAGE_CLASS (klass);
 
   object_class->dispose = relief_dimension_page_dispose;
   object_class->finalize = relief_dimension_page_finalize;
+  page_class->run = relief_dimension_page_run;
+  page_class->export = relief_dimension_page_export;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-dimension-page.ui");
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, paned);
   relief_train_controls_bind_template (widget_class, G_STRUCT_OFFSET (ReliefDimensionPage, controls));
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, projection_row);
@@ -673,10 +634,7 @@ relief_dimension_page_class_init (ReliefDimensionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, individual_label);
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, global_label);
 
-  gtk_widget_class_install_action (widget_class, "page.run", NULL, action_run);
-  gtk_widget_class_install_action (widget_class, "page.cancel", NULL, action_cancel);
   gtk_widget_class_install_action (widget_class, "page.open", NULL, action_open);
-  gtk_widget_class_install_action (widget_class, "page.export", NULL, action_export);
 }
 
 static void
@@ -685,6 +643,7 @@ relief_dimension_page_init (ReliefDimensionPage *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, NULL);
   /* The classroom default: a small MLP (371 parameters) on the spiral, with Adam, reaching
    * d_int90 between 2 and 256 within seconds on a CPU. */
   relief_train_controls_init (&self->controls);
@@ -694,6 +653,6 @@ relief_dimension_page_init (ReliefDimensionPage *self)
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self->plot_area), motion);
-  set_running (self, FALSE);
+  g_signal_connect (self, "notify::running", G_CALLBACK (on_running_changed), NULL);
   update_progress (self, -2, 0, 0);
 }

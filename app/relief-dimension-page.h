@@ -1,25 +1,20 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
 #include "relief-files.h"
+#include "relief-page.h"
 #include "relief-plot.h"
 
 G_BEGIN_DECLS
 
+/* page.run runs the intrinsic-dimension sweep set up in the controls, in the background,
+ * saving it after every training.  The sweep last run (or opened) is continued when the
+ * settings are the same, so a cancelled sweep resumes; other settings start a new file in
+ * the user's data folder (relief/sweeps). */
 #define RELIEF_TYPE_DIMENSION_PAGE (relief_dimension_page_get_type ())
-G_DECLARE_FINAL_TYPE (ReliefDimensionPage, relief_dimension_page, RELIEF, DIMENSION_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (ReliefDimensionPage, relief_dimension_page, RELIEF, DIMENSION_PAGE, ReliefPage)
 
-/* Runs the intrinsic-dimension sweep set up in the controls, in the background, saving it
- * after every training.  The sweep last run (or opened) is continued when the settings are
- * the same, so a cancelled sweep resumes; other settings start a new file in the user's
- * data folder (relief/sweeps). */
-void        relief_dimension_page_run        (ReliefDimensionPage *self);
-void        relief_dimension_page_cancel     (ReliefDimensionPage *self);
-gboolean    relief_dimension_page_is_running (ReliefDimensionPage *self);
 /* Shows an earlier sweep and fills the controls from it; errors go to a dialog (FALSE). */
 gboolean    relief_dimension_page_open       (ReliefDimensionPage *self, const char *path);
-void        relief_dimension_page_export     (ReliefDimensionPage *self);
 /* The sweep shown, as far as it has run (NULL before any), and its file. */
 const ReliefIntdim *relief_dimension_page_get_sweep      (ReliefDimensionPage *self);
 const char         *relief_dimension_page_get_sweep_path (ReliefDimensionPage *self);

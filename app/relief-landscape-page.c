@@ -17,7 +17,7 @@
 #include "relief-window.h"
 
 struct _ReliefLandscapePage {
-  GtkWidget parent_instance;
+  ReliefPage parent_instance;
 
   /* template widgets */
   GtkWidget      *paned;          /* the root child, unparented in dispose */
@@ -43,8 +43,7 @@ struct _ReliefLandscapePage {
 
   /* owned */
   char             *run_path;
-  ReliefJob        *job;
-  struct SurfaceWork *work;        /* the running job's data, valid while job is */
+  struct SurfaceWork *work;        /* the running job's data, valid while the page runs */
   ReliefSurface    *surface;       /* what the map shows: grows cell by cell */
   int               n_done;
   char             *surface_path;  /* the last surface file written */
@@ -53,10 +52,7 @@ struct _ReliefLandscapePage {
   struct DecisionWork *decision;      /* what decision_area shows */
 };
 
-enum { SURFACE_FINISHED, N_SIGNALS };
-static guint signals[N_SIGNALS];
-
-G_DEFINE_FINAL_TYPE (ReliefLandscapePage, relief_landscape_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (ReliefLandscapePage, relief_landscape_page, RELIEF_TYPE_PAGE)
 
 /* Written by the worker thread, read by the page's tick. */
 typedef struct SurfaceWork {
@@ -132,14 +128,7 @@ surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
 static void
 report_error (ReliefLandscapePage *self, const char *heading, const char *message)
 {
-  relief_page_report_error (GTK_WIDGET (self), self->status_label, heading, message);
-}
-
-static void
-set_running (ReliefLandscapePage *self, gboolean running)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.compute", !running && self->run_path != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", running);
+  relief_page_report_error (RELIEF_PAGE (self), heading, message);
 }
 
 static void
@@ -238,7 +227,7 @@ surface_tick (gpointer owner)
       w->dirty = FALSE;
       total = w->nx * w->ny;
       g_mutex_unlock (&w->lock);
-      gtk_progress_bar_set_fraction (self->progress_bar, (double) self->n_done / total);
+      relief_page_set_progress (RELIEF_PAGE (self), (double) self->n_done / total);
       update_view (self);
       return;
     }
@@ -376,7 +365,7 @@ decision_done (gpointer owner, const GError *error)
   if (error)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_text (self->status_label, error->message);
+        relief_page_set_status (RELIEF_PAGE (self), error->message);
       return;
     }
   /* The job frees its data when this returns: the page keeps a copy of what it shows. */
@@ -428,14 +417,11 @@ surface_done (gpointer owner, const GError *error)
   g_autofree char *basename = g_path_get_basename (output);
   g_autofree char *message = NULL;
 
-  self->job = NULL;
   self->work = NULL;
-  set_running (self, FALSE);
-
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       message = g_strdup_printf (_("Cancelled after %d cells"), self->n_done);
-      gtk_label_set_text (self->status_label, message);
+      relief_page_set_status (RELIEF_PAGE (self), message);
       return;
     }
   if (error)
@@ -446,9 +432,8 @@ surface_done (gpointer owner, const GError *error)
   g_free (self->surface_path);
   self->surface_path = g_steal_pointer (&output);
   message = g_strdup_printf (_("Landscape saved as %s; click the map to see the model there"), basename);
-  gtk_label_set_text (self->status_label, message);
-  gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
-  g_signal_emit (self, signals[SURFACE_FINISHED], 0);
+  relief_page_set_status (RELIEF_PAGE (self), message);
+  relief_page_set_progress (RELIEF_PAGE (self), 1.0);
 }
 
 void
@@ -456,10 +441,10 @@ relief_landscape_page_set_run (ReliefLandscapePage *self, const char *run_path)
 {
   g_return_if_fail (RELIEF_IS_LANDSCAPE_PAGE (self));
 
-  relief_landscape_page_cancel (self);
+  relief_page_cancel (RELIEF_PAGE (self));
   g_free (self->run_path);
   self->run_path = g_strdup (run_path);
-  set_running (self, self->job != NULL);
+  relief_page_set_can_run (RELIEF_PAGE (self), run_path != NULL);
 }
 
 /* The map's window in direction coordinates; zooming and panning recompute it at the
@@ -473,9 +458,6 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
 
   if (self->run_path == NULL)
     return;
-  /* A new request replaces the running one; its data is dropped with it. */
-  g_clear_pointer (&self->job, relief_job_drop);
-  self->work = NULL;
 
   w = g_new0 (SurfaceWork, 1);
   g_mutex_init (&w->lock);
@@ -514,24 +496,33 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   if (self->surface->ycoords)
     relief_grid_axis_values (&w->job.y, self->surface->ycoords);
   self->n_done = 0;
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_label_set_text (self->status_label, _("Computing the landscape around the last checkpoint…"));
+  relief_page_set_progress (RELIEF_PAGE (self), 0);
+  relief_page_set_status (RELIEF_PAGE (self), _("Computing the landscape around the last checkpoint…"));
   update_view (self);
 
+  /* A new request replaces the running one; its data is dropped with it. */
   self->work = w;
   gtk_widget_set_sensitive (self->trajectory_row, FALSE);
-  self->job = relief_job_start (surface_work_run, w, surface_work_free, surface_tick, surface_done, self);
-  set_running (self, TRUE);
+  relief_page_start_job (RELIEF_PAGE (self), surface_work_run, w, surface_work_free, surface_tick, surface_done);
 }
 
-void
-relief_landscape_page_compute (ReliefLandscapePage *self)
+static void
+relief_landscape_page_run (ReliefPage *page)
 {
+  ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (page);
   double range = gtk_spin_button_get_value (self->range_spin);
 
-  g_return_if_fail (RELIEF_IS_LANDSCAPE_PAGE (self));
   relief_plot_view_reset_view (self->surface_view);
   compute_window (self, -range, range, -range, range);
+}
+
+/* A run trained on the Train page: its landscape, at once. */
+static gboolean
+relief_landscape_page_show_run (ReliefPage *page, const char *run_path)
+{
+  relief_landscape_page_set_run (RELIEF_LANDSCAPE_PAGE (page), run_path);
+  relief_page_run (page);
+  return TRUE;
 }
 
 static void
@@ -544,7 +535,7 @@ on_view_changed (ReliefPlotView *view, double xmin, double xmax, double ymin, do
 static void
 on_view_reset (ReliefPlotView *view, ReliefLandscapePage *self)
 {
-  relief_landscape_page_compute (self);
+  relief_landscape_page_run (RELIEF_PAGE (self));
 }
 
 static void
@@ -552,19 +543,6 @@ on_plot_kind_changed (ReliefLandscapePage *self)
 {
   gtk_stack_set_visible_child_name (self->plot_stack,
                                     adw_combo_row_get_selected (self->plot_row) == 1 ? "3d" : "map");
-}
-
-void
-relief_landscape_page_cancel (ReliefLandscapePage *self)
-{
-  if (self->job)
-    relief_job_cancel (self->job);
-}
-
-gboolean
-relief_landscape_page_is_running (ReliefLandscapePage *self)
-{
-  return self->job != NULL;
 }
 
 int
@@ -646,7 +624,7 @@ draw_surface_figure (cairo_t *cr, double width, double height, gpointer user_dat
 }
 
 static void
-export_to (GtkWidget *page, GFile *file)
+export_to (ReliefPage *page, GFile *file)
 {
   ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (page);
   ExportData data = { self->surface };
@@ -665,32 +643,20 @@ export_to (GtkWidget *page, GFile *file)
       data.options.path_y = self->surface->proj_ycoord;
       data.options.path_marker = (int) gtk_range_get_value (self->trajectory_scale);
     }
-  relief_page_export_figure (page, self->status_label, file, 432, 324, draw_surface_figure, &data);
+  relief_page_write_figure (page, file, 432, 324, draw_surface_figure, &data);
 }
 
-void
-relief_landscape_page_export (ReliefLandscapePage *self)
+static void
+relief_landscape_page_export (ReliefPage *page)
 {
+  ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (page);
+
   if (self->surface == NULL || self->n_done == 0)
     {
       report_error (self, _("Nothing to export yet"), _("Compute a landscape first."));
       return;
     }
-  relief_page_choose_file (GTK_WIDGET (self),
-                           relief_figure_chooser_new (GTK_WIDGET (self), _("Export Landscape"), "landscape.pdf"),
-                           export_to);
-}
-
-static void
-action_compute (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  relief_landscape_page_compute (RELIEF_LANDSCAPE_PAGE (widget));
-}
-
-static void
-action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  relief_landscape_page_cancel (RELIEF_LANDSCAPE_PAGE (widget));
+  relief_page_choose_figure (page, _("Export Landscape"), "landscape.pdf", export_to);
 }
 
 static void
@@ -698,7 +664,6 @@ relief_landscape_page_dispose (GObject *object)
 {
   ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (object);
 
-  g_clear_pointer (&self->job, relief_job_drop);
   self->work = NULL;
   g_clear_pointer (&self->decision_job, relief_job_drop);
   self->decision_work = NULL;
@@ -723,17 +688,17 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ReliefPageClass *page_class = RELIEF_PAGE_CLASS (klass);
 
   object_class->dispose = relief_landscape_page_dispose;
   object_class->finalize = relief_landscape_page_finalize;
-
-  signals[SURFACE_FINISHED] = g_signal_new ("surface-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  page_class->run = relief_landscape_page_run;
+  page_class->export = relief_landscape_page_export;
+  page_class->show_run = relief_landscape_page_show_run;
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
   g_type_ensure (RELIEF_TYPE_SURFACE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-landscape-page.ui");
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, paned);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, directions_row);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, range_spin);
@@ -754,15 +719,15 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, surface_view);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, surface3d_view);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, decision_area);
-
-  gtk_widget_class_install_action (widget_class, "page.compute", NULL, action_compute);
-  gtk_widget_class_install_action (widget_class, "page.cancel", NULL, action_cancel);
 }
 
 static void
 relief_landscape_page_init (ReliefLandscapePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, self->progress_bar);
+  /* Nothing to slice until a run is set. */
+  relief_page_set_can_run (RELIEF_PAGE (self), FALSE);
   g_signal_connect (self->surface_view, "hover", G_CALLBACK (on_hover), self);
   g_signal_connect (self->surface_view, "hover-end", G_CALLBACK (on_hover_end), self);
   g_signal_connect (self->surface_view, "view-changed", G_CALLBACK (on_view_changed), self);
@@ -774,5 +739,4 @@ relief_landscape_page_init (ReliefLandscapePage *self)
   g_signal_connect_swapped (self->colormap_row, "notify::selected", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->levels_spin, "value-changed", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->log_switch, "notify::active", G_CALLBACK (on_view_setting_changed), self);
-  set_running (self, FALSE);
 }

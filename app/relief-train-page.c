@@ -6,7 +6,6 @@
 
 #include "relief-controls.h"
 #include "relief-figures.h"
-#include "relief-job.h"
 #include "relief-jobs.h"
 #include "relief-plot-view.h"
 #include "relief-plot.h"
@@ -16,7 +15,7 @@
 enum { STEPS, TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_SERIES };
 
 struct _ReliefTrainPage {
-  GtkWidget parent_instance;
+  ReliefPage parent_instance;
 
   /* template widgets */
   GtkWidget      *paned;          /* the root child, unparented in dispose */
@@ -30,16 +29,12 @@ struct _ReliefTrainPage {
   ReliefPlotView *acc_view;
 
   /* owned */
-  ReliefJob      *job;             /* while training */
-  struct TrainWork *work;          /* the running job's data, valid while job is */
+  struct TrainWork *work;          /* the running job's data, valid while the page runs */
   char           *run_path;        /* the run being written or last written */
   GArray         *series[N_SERIES];   /* doubles: the curves' points so far */
 };
 
-enum { RUN_FINISHED, N_SIGNALS };
-static guint signals[N_SIGNALS];
-
-G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF_TYPE_PAGE)
 
 /* Shared between the worker thread (writes) and the page's tick (reads). */
 typedef struct TrainWork {
@@ -160,7 +155,7 @@ train_tick (gpointer owner)
     }
   g_mutex_unlock (&w->lock);
 
-  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  relief_page_set_progress (RELIEF_PAGE (self), fraction);
   if (fresh == NULL)
     return;
   for (guint i = 0; i < fresh->len; i++)
@@ -181,16 +176,9 @@ train_tick (gpointer owner)
 }
 
 static void
-set_running (ReliefTrainPage *self, gboolean running)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.train", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", running);
-}
-
-static void
 report_error (ReliefTrainPage *self, const char *heading, const char *message)
 {
-  relief_page_report_error (GTK_WIDGET (self), self->status_label, heading, message);
+  relief_page_report_error (RELIEF_PAGE (self), heading, message);
 }
 
 static void
@@ -201,10 +189,7 @@ train_done (gpointer owner, const GError *error)
   g_autofree char *basename = g_path_get_basename (self->run_path);
   g_autofree char *message = NULL;
 
-  self->job = NULL;
   self->work = NULL;
-  set_running (self, FALSE);
-
   if (error)
     {
       report_error (self, _("Training failed"), error->message);
@@ -218,15 +203,15 @@ train_done (gpointer owner, const GError *error)
       break;
     case RELIEF_TRAIN_CANCELLED:
       message = g_strdup_printf (_("Cancelled: the run up to there is saved as %s"), basename);
-      gtk_label_set_text (self->status_label, message);
+      relief_page_set_status (RELIEF_PAGE (self), message);
       break;
     default:
       message = g_strdup_printf (_("Trained: %s"), basename);
-      gtk_label_set_text (self->status_label, message);
-      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      relief_page_set_status (RELIEF_PAGE (self), message);
+      relief_page_set_progress (RELIEF_PAGE (self), 1.0);
       break;
     }
-  g_signal_emit (self, signals[RUN_FINISHED], 0, self->run_path, relief_train_status_to_string (status));
+  relief_page_run_ready (RELIEF_PAGE (self), self->run_path);
 }
 
 static gboolean
@@ -239,15 +224,12 @@ read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
   return TRUE;
 }
 
-void
-relief_train_page_start (ReliefTrainPage *self)
+static void
+relief_train_page_run (ReliefPage *page)
 {
+  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (page);
   g_autoptr(GError) error = NULL;
   TrainWork *w;
-
-  g_return_if_fail (RELIEF_IS_TRAIN_PAGE (self));
-  if (self->job)
-    return;
 
   w = g_new0 (TrainWork, 1);
   g_mutex_init (&w->lock);
@@ -266,30 +248,16 @@ relief_train_page_start (ReliefTrainPage *self)
     g_array_set_size (self->series[i], 0);
   relief_plot_view_clear (self->loss_view, _("Training…"));
   relief_plot_view_clear (self->acc_view, NULL);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  relief_page_set_progress (page, 0);
   gtk_label_set_text (self->readout_label, "");
   {
     g_autofree char *text = g_strdup_printf (_("Training a %s MLP on %s…"),
                                              gtk_editable_get_text (GTK_EDITABLE (self->controls.hidden_row)),
                                              w->job.dataset);
-    gtk_label_set_text (self->status_label, text);
+    relief_page_set_status (page, text);
   }
   self->work = w;
-  self->job = relief_job_start (train_work_run, w, train_work_free, train_tick, train_done, self);
-  set_running (self, TRUE);
-}
-
-void
-relief_train_page_cancel (ReliefTrainPage *self)
-{
-  if (self->job)
-    relief_job_cancel (self->job);
-}
-
-gboolean
-relief_train_page_is_running (ReliefTrainPage *self)
-{
-  return self->job != NULL;
+  relief_page_start_job (page, train_work_run, w, train_work_free, train_tick, train_done);
 }
 
 const char *
@@ -314,7 +282,7 @@ draw_run_figure (cairo_t *cr, double width, double height, gpointer user_data)
 }
 
 static void
-export_to (GtkWidget *page, GFile *file)
+export_to (ReliefPage *page, GFile *file)
 {
   ReliefTrainPage *self = RELIEF_TRAIN_PAGE (page);
   g_autoptr(ReliefRun) run = NULL;
@@ -323,32 +291,20 @@ export_to (GtkWidget *page, GFile *file)
   if ((run = relief_run_load (self->run_path, FALSE, &error)) == NULL)
     report_error (self, _("Cannot export"), error->message);
   else
-    relief_page_export_figure (page, self->status_label, file, 648, 252, draw_run_figure, run);
+    relief_page_write_figure (page, file, 648, 252, draw_run_figure, run);
 }
 
-void
-relief_train_page_export (ReliefTrainPage *self)
+static void
+relief_train_page_export (ReliefPage *page)
 {
-  if (self->run_path == NULL || self->job != NULL)
+  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (page);
+
+  if (self->run_path == NULL || relief_page_is_running (page))
     {
       report_error (self, _("Nothing to export yet"), _("Train a model first; the figure shows its finished run."));
       return;
     }
-  relief_page_choose_file (GTK_WIDGET (self),
-                           relief_figure_chooser_new (GTK_WIDGET (self), _("Export Training Curves"), "training.pdf"),
-                           export_to);
-}
-
-static void
-action_train (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  relief_train_page_start (RELIEF_TRAIN_PAGE (widget));
-}
-
-static void
-action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  relief_train_page_cancel (RELIEF_TRAIN_PAGE (widget));
+  relief_page_choose_figure (page, _("Export Training Curves"), "training.pdf", export_to);
 }
 
 static void
@@ -364,7 +320,6 @@ relief_train_page_dispose (GObject *object)
 {
   ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
 
-  g_clear_pointer (&self->job, relief_job_drop);
   self->work = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_TRAIN_PAGE);
   G_OBJECT_CLASS (relief_train_page_parent_class)->dispose (object);
@@ -386,16 +341,15 @@ relief_train_page_class_init (ReliefTrainPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ReliefPageClass *page_class = RELIEF_PAGE_CLASS (klass);
 
   object_class->dispose = relief_train_page_dispose;
   object_class->finalize = relief_train_page_finalize;
-
-  signals[RUN_FINISHED] = g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                        0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  page_class->run = relief_train_page_run;
+  page_class->export = relief_train_page_export;
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-train-page.ui");
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, paned);
   relief_train_controls_bind_template (widget_class, G_STRUCT_OFFSET (ReliefTrainPage, controls));
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, momentum_spin);
@@ -405,20 +359,17 @@ relief_train_page_class_init (ReliefTrainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, loss_view);
   gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, acc_view);
-
-  gtk_widget_class_install_action (widget_class, "page.train", NULL, action_train);
-  gtk_widget_class_install_action (widget_class, "page.cancel", NULL, action_cancel);
 }
 
 static void
 relief_train_page_init (ReliefTrainPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, self->progress_bar);
   for (int i = 0; i < N_SERIES; i++)
     self->series[i] = g_array_new (FALSE, FALSE, sizeof (double));
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
   g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);
   g_signal_connect (self->acc_view, "hover", G_CALLBACK (on_hover), self);
-  set_running (self, FALSE);
 }

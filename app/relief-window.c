@@ -3,70 +3,91 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 
-#include "relief-datasets.h"
-#include "relief-dimension-page.h"
-#include "relief-landscape-page.h"
-#include "relief-train-page.h"
+#include "relief-pages.h"
 #include "relief-window.h"
 
 struct _ReliefWindow {
   AdwApplicationWindow parent_instance;
 
   /* template widgets */
-  AdwToastOverlay     *toast_overlay;
   AdwViewStack        *stack;
-  ReliefTrainPage     *train_page;
-  ReliefLandscapePage *landscape_page;
-  ReliefDimensionPage *dimension_page;
 };
 
 G_DEFINE_FINAL_TYPE (ReliefWindow, relief_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void
-on_run_finished (ReliefTrainPage *page, const char *path, const char *status, ReliefWindow *self)
+/* The pages in the stack's order; free with g_ptr_array_unref. */
+static GPtrArray *
+list_pages (ReliefWindow *self)
 {
-  relief_landscape_page_set_run (self->landscape_page, path);
-  relief_landscape_page_compute (self->landscape_page);
-  adw_view_stack_set_visible_child_name (self->stack, "landscape");
+  g_autoptr(GtkSelectionModel) model = adw_view_stack_get_pages (self->stack);
+  GPtrArray *pages = g_ptr_array_new ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (model), i);
+      GtkWidget *child = adw_view_stack_page_get_child (page);
+
+      if (RELIEF_IS_PAGE (child))
+        g_ptr_array_add (pages, child);
+    }
+  return pages;
+}
+
+static ReliefPage *
+visible_page (ReliefWindow *self)
+{
+  GtkWidget *child = adw_view_stack_get_visible_child (self->stack);
+
+  return RELIEF_IS_PAGE (child) ? RELIEF_PAGE (child) : NULL;
+}
+
+/* A page made a run: the first other page that takes it up is shown. */
+static void
+on_run_ready (ReliefPage *source, const char *path, ReliefWindow *self)
+{
+  g_autoptr(GPtrArray) pages = list_pages (self);
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      ReliefPage *page = g_ptr_array_index (pages, i);
+
+      if (page != source && relief_page_show_run (page, path))
+        {
+          adw_view_stack_set_visible_child (self->stack, GTK_WIDGET (page));
+          return;
+        }
+    }
+}
+
+/* The window's shortcuts act on the page shown: its job (a training, a surface, a sweep)
+ * and its figure. */
+static void
+action_run (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReliefPage *page = visible_page (RELIEF_WINDOW (widget));
+
+  if (page)
+    relief_page_run (page);
 }
 
 static void
 action_export (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  ReliefWindow *self = RELIEF_WINDOW (widget);
-  const char *visible = adw_view_stack_get_visible_child_name (self->stack);
+  ReliefPage *page = visible_page (RELIEF_WINDOW (widget));
 
-  if (g_strcmp0 (visible, "landscape") == 0)
-    relief_landscape_page_export (self->landscape_page);
-  else if (g_strcmp0 (visible, "dimension") == 0)
-    relief_dimension_page_export (self->dimension_page);
-  else
-    relief_train_page_export (self->train_page);
+  if (page)
+    relief_page_export (page);
 }
 
-static void
-action_run (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ReliefWindow *self = RELIEF_WINDOW (widget);
-  const char *page = adw_view_stack_get_visible_child_name (self->stack);
-
-  /* The page shown runs its own job: a training, a surface or a sweep. */
-  if (g_strcmp0 (page, "landscape") == 0)
-    relief_landscape_page_compute (self->landscape_page);
-  else if (g_strcmp0 (page, "dimension") == 0)
-    relief_dimension_page_run (self->dimension_page);
-  else
-    relief_train_page_start (self->train_page);
-}
-
+/* Escape stops whatever computes, on any page. */
 static void
 action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  ReliefWindow *self = RELIEF_WINDOW (widget);
+  g_autoptr(GPtrArray) pages = list_pages (RELIEF_WINDOW (widget));
 
-  relief_train_page_cancel (self->train_page);
-  relief_landscape_page_cancel (self->landscape_page);
-  relief_dimension_page_cancel (self->dimension_page);
+  for (guint i = 0; i < pages->len; i++)
+    relief_page_cancel (g_ptr_array_index (pages, i));
 }
 
 static void
@@ -74,16 +95,9 @@ relief_window_class_init (ReliefWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  g_type_ensure (RELIEF_TYPE_TRAIN_PAGE);
-  g_type_ensure (RELIEF_TYPE_LANDSCAPE_PAGE);
-  g_type_ensure (RELIEF_TYPE_DIMENSION_PAGE);
-
+  relief_pages_ensure_types ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, ReliefWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ReliefWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, ReliefWindow, train_page);
-  gtk_widget_class_bind_template_child (widget_class, ReliefWindow, landscape_page);
-  gtk_widget_class_bind_template_child (widget_class, ReliefWindow, dimension_page);
 
   gtk_widget_class_install_action (widget_class, "win.export", NULL, action_export);
   gtk_widget_class_install_action (widget_class, "win.run", NULL, action_run);
@@ -97,8 +111,12 @@ relief_window_class_init (ReliefWindowClass *klass)
 static void
 relief_window_init (ReliefWindow *self)
 {
+  g_autoptr(GPtrArray) pages = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_object (self->train_page, "run-finished", G_CALLBACK (on_run_finished), self, 0);
+  pages = list_pages (self);
+  for (guint i = 0; i < pages->len; i++)
+    g_signal_connect_object (g_ptr_array_index (pages, i), "run-ready", G_CALLBACK (on_run_ready), self, 0);
 }
 
 ReliefWindow *
@@ -110,44 +128,22 @@ relief_window_new (ReliefApplication *app)
 void
 relief_window_start_default (ReliefWindow *self)
 {
+  g_autoptr(GPtrArray) pages = NULL;
+
   g_return_if_fail (RELIEF_IS_WINDOW (self));
-  relief_train_page_start (self->train_page);
+  pages = list_pages (self);
+  if (pages->len > 0)
+    relief_page_run (g_ptr_array_index (pages, 0));
 }
 
-void
-relief_window_toast (ReliefWindow *self, const char *message)
+ReliefPage *
+relief_window_get_page (ReliefWindow *self, const char *name)
 {
-  AdwToast *toast = adw_toast_new (message);
+  GtkWidget *child;
 
-  adw_toast_set_timeout (toast, 4);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-void
-relief_window_report_error (ReliefWindow *self, const char *heading, const char *message)
-{
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-GtkWidget *
-relief_window_get_train_page (ReliefWindow *self)
-{
-  return GTK_WIDGET (self->train_page);
-}
-
-GtkWidget *
-relief_window_get_landscape_page (ReliefWindow *self)
-{
-  return GTK_WIDGET (self->landscape_page);
-}
-
-GtkWidget *
-relief_window_get_dimension_page (ReliefWindow *self)
-{
-  return GTK_WIDGET (self->dimension_page);
+  g_return_val_if_fail (RELIEF_IS_WINDOW (self), NULL);
+  child = adw_view_stack_get_child_by_name (self->stack, name);
+  return RELIEF_IS_PAGE (child) ? RELIEF_PAGE (child) : NULL;
 }
 
 char *
@@ -174,90 +170,4 @@ relief_window_new_work_path (const char *kind, const char *suffix, GError **erro
         return path;
       g_free (path);
     }
-}
-
-GtkFileChooserNative *
-relief_figure_chooser_new (GtkWidget *parent, const char *title, const char *default_name)
-{
-  GtkFileChooserNative *chooser;
-  const char *names[] = { N_("PDF document"), N_("SVG image"), N_("PNG image") };
-  const char *patterns[] = { "*.pdf", "*.svg", "*.png" };
-  GtkRoot *root = gtk_widget_get_root (parent);
-
-  chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), default_name);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, _(names[i]));
-      gtk_file_filter_add_pattern (filter, patterns[i]);
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-    }
-  return chooser;
-}
-
-static ReliefWindow *
-page_window (GtkWidget *page)
-{
-  GtkRoot *root = gtk_widget_get_root (page);
-
-  return RELIEF_IS_WINDOW (root) ? RELIEF_WINDOW (root) : NULL;
-}
-
-void
-relief_page_report_error (GtkWidget *page, GtkLabel *status, const char *heading, const char *message)
-{
-  ReliefWindow *window = page_window (page);
-
-  gtk_label_set_text (status, message);
-  if (window)
-    relief_window_report_error (window, heading, message);
-  else
-    g_warning ("%s: %s", heading, message);
-}
-
-void
-relief_page_toast (GtkWidget *page, const char *message)
-{
-  ReliefWindow *window = page_window (page);
-
-  if (window)
-    relief_window_toast (window, message);
-}
-
-void
-relief_page_export_figure (GtkWidget *page, GtkLabel *status, GFile *file, double width, double height,
-                           ReliefDrawFunc draw, gpointer data)
-{
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *basename = g_file_get_basename (file);
-  g_autofree char *message = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (path == NULL || !relief_plot_export_supported (path))
-    relief_page_report_error (page, status, _("Cannot export"), _("Choose a file name ending in .pdf, .svg or .png"));
-  else if (!relief_plot_export (path, width, height, 300, draw, data, &error))
-    relief_page_report_error (page, status, _("Cannot export"), error->message);
-  else
-    {
-      message = g_strdup_printf (_("Exported %s"), basename);
-      relief_page_toast (page, message);
-    }
-}
-
-GtkStringList *
-relief_dataset_list_new (void)
-{
-  GtkStringList *list = gtk_string_list_new ((const char * const *) relief_generator_names ());
-  const char * const *installed = relief_dataset_installed_names ();
-
-  for (int i = 0; installed[i] != NULL; i++)
-    {
-      g_autofree char *dir = relief_dataset_find_installed (installed[i]);
-
-      if (dir != NULL)
-        gtk_string_list_append (list, installed[i]);
-    }
-  return list;
 }

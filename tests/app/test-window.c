@@ -55,7 +55,7 @@ first_frames_painted (gpointer data)
 static gboolean
 training_idle (gpointer data)
 {
-  return !relief_train_page_is_running (data);
+  return !relief_page_is_running (data);
 }
 
 static gboolean
@@ -63,7 +63,7 @@ training_done (gpointer data)
 {
   ReliefTrainPage *page = data;
 
-  return !relief_train_page_is_running (page) && relief_train_page_get_run_path (page) != NULL &&
+  return !relief_page_is_running (RELIEF_PAGE (page)) && relief_train_page_get_run_path (page) != NULL &&
          relief_train_page_get_n_points (page) > 0;
 }
 
@@ -74,7 +74,7 @@ landscape_done (gpointer data)
   int total = 0;
   int done = relief_landscape_page_get_n_done (page, &total);
 
-  return !relief_landscape_page_is_running (page) && total > 0 && done == total;
+  return !relief_page_is_running (RELIEF_PAGE (page)) && total > 0 && done == total;
 }
 
 static gboolean
@@ -88,19 +88,19 @@ decision_shown (gpointer data)
 static gboolean
 landscape_idle (gpointer data)
 {
-  return !relief_landscape_page_is_running (data);
+  return !relief_page_is_running (data);
 }
 
 static gboolean
 landscape_started (gpointer data)
 {
-  return relief_landscape_page_is_running (data);
+  return relief_page_is_running (data);
 }
 
 static gboolean
 sweep_idle (gpointer data)
 {
-  return !relief_dimension_page_is_running (data);
+  return !relief_page_is_running (data);
 }
 
 static int
@@ -119,7 +119,7 @@ sweep_started (gpointer data)
 {
   const ReliefIntdim *id = relief_dimension_page_get_sweep (data);
 
-  return !relief_dimension_page_is_running (data) || (id != NULL && cells_done (id) >= 1);
+  return !relief_page_is_running (data) || (id != NULL && cells_done (id) >= 1);
 }
 
 static gboolean
@@ -169,7 +169,7 @@ check_unusable_backend (ReliefWindow *window, ReliefLandscapePage *landscape)
       return;
     }
   adw_combo_row_set_selected (row, 2);   /* auto, cpu, cuda */
-  relief_landscape_page_compute (landscape);
+  relief_page_run (RELIEF_PAGE (landscape));
   g_assert_true (iterate_until (landscape_idle, landscape));
   g_assert_true (iterate_until (dialog_shown, window));
   dialog = find_dialog (GTK_WINDOW (window));
@@ -177,7 +177,7 @@ check_unusable_backend (ReliefWindow *window, ReliefLandscapePage *landscape)
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   adw_combo_row_set_selected (row, 0);
-  relief_landscape_page_compute (landscape);
+  relief_page_run (RELIEF_PAGE (landscape));
   g_assert_true (iterate_until (landscape_done, landscape));
   g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), ==, total);
 }
@@ -218,13 +218,13 @@ check_dimension_sweep (ReliefDimensionPage *page, const char *run_path)
 
   set_sweep (page, "8,4", 300, 3);
   g_assert_true (gtk_widget_has_css_class (dims_row, "error"));
-  relief_dimension_page_run (page);
-  g_assert_false (relief_dimension_page_is_running (page));
+  relief_page_run (RELIEF_PAGE (page));
+  g_assert_false (relief_page_is_running (RELIEF_PAGE (page)));
 
   set_sweep (page, "2,8,32", 300, 3);
   g_assert_false (gtk_widget_has_css_class (dims_row, "error"));
-  relief_dimension_page_run (page);
-  g_assert_true (relief_dimension_page_is_running (page));
+  relief_page_run (RELIEF_PAGE (page));
+  g_assert_true (relief_page_is_running (RELIEF_PAGE (page)));
   g_assert_true (iterate_until (sweep_idle, page));
   check_complete (relief_dimension_page_get_sweep (page), 3);
   g_assert_true (iterate_until (figure_drawn, page));
@@ -250,9 +250,9 @@ check_dimension_cancel (ReliefDimensionPage *page)
   double baseline;
 
   set_sweep (page, "2:60:2", 1000, 50);
-  relief_dimension_page_run (page);
+  relief_page_run (RELIEF_PAGE (page));
   g_assert_true (iterate_until (sweep_started, page));
-  relief_dimension_page_cancel (page);
+  relief_page_cancel (RELIEF_PAGE (page));
   g_assert_true (iterate_until (sweep_idle, page));
   path = g_strdup (relief_dimension_page_get_sweep_path (page));
   {
@@ -264,7 +264,7 @@ check_dimension_cancel (ReliefDimensionPage *page)
     baseline = saved->baseline_test_acc;
   }
 
-  relief_dimension_page_run (page);
+  relief_page_run (RELIEF_PAGE (page));
   g_assert_cmpstr (relief_dimension_page_get_sweep_path (page), ==, path);
   g_assert_true (iterate_until (sweep_idle, page));
   check_complete (relief_dimension_page_get_sweep (page), 30);
@@ -289,11 +289,11 @@ test_default_session (void)
 
   window = RELIEF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
-  train = RELIEF_TRAIN_PAGE (relief_window_get_train_page (window));
-  landscape = RELIEF_LANDSCAPE_PAGE (relief_window_get_landscape_page (window));
+  train = RELIEF_TRAIN_PAGE (relief_window_get_page (window, "train"));
+  landscape = RELIEF_LANDSCAPE_PAGE (relief_window_get_page (window, "landscape"));
 
   /* The default starts by itself. */
-  g_assert_true (relief_train_page_is_running (train));
+  g_assert_true (relief_page_is_running (RELIEF_PAGE (train)));
   /* The first frame (realizing the window, loading fonts) is GTK's own start-up cost. */
   gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame, NULL, NULL);
   g_assert_true (iterate_until (first_frames_painted, NULL));
@@ -313,18 +313,18 @@ test_default_session (void)
   g_assert_true (iterate_until (decision_shown, landscape));
 
   /* A new computation can be cancelled, and the window goes on. */
-  relief_landscape_page_compute (landscape);
+  relief_page_run (RELIEF_PAGE (landscape));
   g_assert_true (iterate_until (landscape_started, landscape));
-  relief_landscape_page_cancel (landscape);
+  relief_page_cancel (RELIEF_PAGE (landscape));
   g_assert_true (iterate_until (landscape_idle, landscape));
   g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), <, total);
 
   check_unusable_backend (window, landscape);
 
   /* Training can be cancelled too, and keeps the run up to there. */
-  relief_train_page_start (train);
-  g_assert_true (relief_train_page_is_running (train));
-  relief_train_page_cancel (train);
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (relief_page_is_running (RELIEF_PAGE (train)));
+  relief_page_cancel (RELIEF_PAGE (train));
   g_assert_true (iterate_until (training_idle, train));
   {
     g_autoptr(ReliefRun) run = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
@@ -335,7 +335,7 @@ test_default_session (void)
   }
 
   /* The Dimension view sweeps subspaces in the background. */
-  dimension = RELIEF_DIMENSION_PAGE (relief_window_get_dimension_page (window));
+  dimension = RELIEF_DIMENSION_PAGE (relief_window_get_page (window, "dimension"));
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_ancestor (GTK_WIDGET (dimension),
                                                                                   ADW_TYPE_VIEW_STACK)),
                                          "dimension");

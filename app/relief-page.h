@@ -1,0 +1,69 @@
+/* relief-page.h: what every page of the window shares.  A page runs one job at a time on
+ * a worker thread (a training, a surface, a sweep) behind its page.run and page.cancel
+ * actions, shows progress and a status line, reports errors in that line and in a dialog,
+ * shows toasts, and exports its figure behind page.export.  A page subclasses ReliefPage
+ * and fills the class's run and export; the window forwards its shortcuts to the visible
+ * page's actions and hands runs between pages without knowing which page is which. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "relief-job.h"
+#include "relief-plot.h"
+
+G_BEGIN_DECLS
+
+#define RELIEF_TYPE_PAGE (relief_page_get_type ())
+G_DECLARE_DERIVABLE_TYPE (ReliefPage, relief_page, RELIEF, PAGE, GtkWidget)
+
+struct _ReliefPageClass {
+  GtkWidgetClass parent_class;
+
+  /* page.run: starts the page's job with the settings shown. */
+  void     (*run)      (ReliefPage *self);
+  /* page.export: asks for a file and writes the page's figure to it. */
+  void     (*export)   (ReliefPage *self);
+  /* A run file was made elsewhere in the window (another page's "run-ready"): TRUE when
+   * this page took it up and wants to be shown. */
+  gboolean (*show_run) (ReliefPage *self, const char *run_path);
+};
+
+/* In the subclass's init, after its template: the status line and progress bar that the
+ * page's messages and progress go to. */
+void     relief_page_set_status_widgets (ReliefPage *self, GtkLabel *status, GtkProgressBar *progress);
+
+void     relief_page_run          (ReliefPage *self);
+void     relief_page_cancel       (ReliefPage *self);
+void     relief_page_export       (ReliefPage *self);
+gboolean relief_page_show_run     (ReliefPage *self, const char *run_path);
+gboolean relief_page_is_running   (ReliefPage *self);
+/* Whether page.run can start now (a page may need something first, e.g. a run to slice). */
+void     relief_page_set_can_run  (ReliefPage *self, gboolean can_run);
+
+/* Starts the page's job on a worker thread; a job still running is dropped (its done is not
+ * called).  Until done has been called the page is running: page.run is off, page.cancel
+ * on, and the "running" property says so.  tick runs on the main loop while the job runs,
+ * done once after it, both with the page. */
+void     relief_page_start_job    (ReliefPage *self, ReliefJobWork work, gpointer work_data,
+                                   GDestroyNotify work_data_free, ReliefJobTick tick, ReliefJobDone done);
+
+void     relief_page_set_status   (ReliefPage *self, const char *text);
+void     relief_page_set_progress (ReliefPage *self, double fraction);
+/* The message in the status line and in a dialog of the window the page is in. */
+void     relief_page_report_error (ReliefPage *self, const char *heading, const char *message);
+void     relief_page_toast        (ReliefPage *self, const char *message);
+/* Emits "run-ready": the page has written a run file that other pages may take up. */
+void     relief_page_run_ready    (ReliefPage *self, const char *run_path);
+
+typedef void (*ReliefPageFileFunc) (ReliefPage *self, GFile *file);
+/* Shows chooser (taking it) and calls on_file if the user picks a file. */
+void     relief_page_choose_file   (ReliefPage *self, GtkFileChooserNative *chooser, ReliefPageFileFunc on_file);
+/* A save dialog for figures (PDF, SVG and PNG filters) that calls on_file with the choice. */
+void     relief_page_choose_figure (ReliefPage *self, const char *title, const char *default_name,
+                                    ReliefPageFileFunc on_file);
+/* Writes the figure drawn by draw to file (PDF, SVG or PNG by its extension; width x height
+ * points, PNG at 300 dpi): a toast when done, else the error as relief_page_report_error. */
+void     relief_page_write_figure  (ReliefPage *self, GFile *file, double width, double height,
+                                    ReliefDrawFunc draw, gpointer data);
+
+G_END_DECLS

@@ -1,0 +1,14 @@
+#include "relief-config.h"
+
+#include "relief-dimension-page.h"
+#include "relief-landscape-page.h"
+#include "relief-pages.h"
+#include "relief-train-page.h"
+
+void
+relief_pages_ensure_types (void)
+{
+  g_type_ensure (RELIEF_TYPE_TRAIN_PAGE);
+  g_type_ensure (RELIEF_TYPE_LANDSCAPE_PAGE);
+  g_type_ensure (RELIEF_TYPE_DIMENSION_PAGE);
+}
