@@ -23,19 +23,13 @@ main (int argc, char **argv)
   if (relief_cli_wants (argc, argv))
     return relief_cli_main (argc, argv);
 
-  if (argc > 1 && argv[1][0] != '-')
-    {
-      g_printerr (_("relief: unknown command “%s” (train, surface, plot; relief --help)\n"), argv[1]);
-      return 2;
-    }
-
 #if RELIEF_HAVE_GUI
   {
     g_autoptr(ReliefApplication) app = relief_application_new ();
     return g_application_run (G_APPLICATION (app), argc, argv);
   }
 #else
-  g_printerr (_("relief: this build has no window (built with -Dgui=false); use relief train, surface or plot\n"));
+  g_printerr (_("relief: this build has no window (built with -Dgui=false); run relief --help for its commands\n"));
   return 2;
 #endif
 }

@@ -4,7 +4,7 @@
 
 #include <adwaita.h>
 
-#include "relief-jobs.h"
+#include "relief-train-job.h"
 
 G_BEGIN_DECLS
 

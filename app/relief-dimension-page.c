@@ -7,7 +7,7 @@
 #include "relief-controls.h"
 #include "relief-dimension-page.h"
 #include "relief-figures.h"
-#include "relief-jobs.h"
+#include "relief-intdim-job.h"
 #include "relief-window.h"
 
 #define HOVER_RADIUS 8.0
@@ -121,7 +121,12 @@ static gboolean
 sweep_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   SweepWork *w = data;
-  ReliefJobCallbacks cb = { work_progress, NULL, NULL, NULL, w, NULL, work_cell, work_sweep };
+  ReliefIntdimJobCallbacks cb = {
+    .progress = work_progress,
+    .cell = work_cell,
+    .sweep = work_sweep,
+    .user_data = w,
+  };
   ReliefIntdim *result = NULL;
 
   if (!relief_intdim_job_run (&w->job, &cb, cancellable, &w->cells_run, &result, error))

@@ -6,14 +6,14 @@
 #include <string.h>
 
 #include "relief-controls.h"
+#include "relief-decision-job.h"
 #include "relief-figures.h"
-#include "relief-job.h"
-#include "relief-jobs.h"
 #include "relief-landscape-page.h"
 #include "relief-plot-view.h"
 #include "relief-plot.h"
-#include "relief-decision.h"
+#include "relief-surface-job.h"
 #include "relief-surface-view.h"
+#include "relief-worker.h"
 #include "relief-window.h"
 
 struct _ReliefLandscapePage {
@@ -47,7 +47,7 @@ struct _ReliefLandscapePage {
   ReliefSurface    *surface;       /* what the map shows: grows cell by cell */
   int               n_done;
   char             *surface_path;  /* the last surface file written */
-  ReliefJob        *decision_job;
+  ReliefWorker     *decision_job;
   struct DecisionWork *decision_work; /* the running decision job's data */
   struct DecisionWork *decision;      /* what decision_area shows */
 };
@@ -56,6 +56,7 @@ G_DEFINE_FINAL_TYPE (ReliefLandscapePage, relief_landscape_page, RELIEF_TYPE_PAG
 
 /* Written by the worker thread, read by the page's tick. */
 typedef struct SurfaceWork {
+  char            *run_path;       /* loaded in the worker thread into job.run */
   ReliefSurfaceJob job;
   GMutex           lock;
   int              nx, ny;
@@ -71,6 +72,7 @@ surface_work_free (gpointer data)
 {
   SurfaceWork *w = data;
 
+  g_free (w->run_path);
   relief_surface_job_clear (&w->job);
   g_free (w->loss);
   g_free (w->acc);
@@ -120,9 +122,16 @@ static gboolean
 surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   SurfaceWork *w = data;
-  ReliefJobCallbacks cb = { NULL, NULL, work_cell, work_surface_ready, w };
+  ReliefSurfaceJobCallbacks cb = {
+    .surface_ready = work_surface_ready,
+    .cell = work_cell,
+    .user_data = w,
+  };
 
-  return relief_surface_job_run (&w->job, &cb, cancellable, error);
+  w->job.run = relief_loaded_run_load (w->run_path, error);
+  if (w->job.run == NULL)
+    return FALSE;
+  return relief_surface_job_run (&w->job, &cb, cancellable, NULL, error);
 }
 
 static void
@@ -236,18 +245,10 @@ surface_tick (gpointer owner)
 
 /* The model at one point of the landscape, over its 2D input plane. */
 typedef struct DecisionWork {
-  char    *run_path, *surface_path, *backend;
-  double   x, y;                     /* the point of the landscape */
-  int      nx, ny;
-  double   xmin, xmax, ymin, ymax;   /* the input plane */
-  int     *classes;
-  float   *confidence;
-  int      n_classes, n_samples;
-  float   *samples;
-  gint32  *labels;
+  char              *run_path, *surface_path, *backend;
+  double             x, y;           /* the point of the landscape */
+  ReliefDecisionMap *map;            /* once computed */
 } DecisionWork;
-
-#define DECISION_RESOLUTION 120
 
 static void
 decision_work_free (gpointer data)
@@ -259,10 +260,7 @@ decision_work_free (gpointer data)
   g_free (w->run_path);
   g_free (w->surface_path);
   g_free (w->backend);
-  g_free (w->classes);
-  g_free (w->confidence);
-  g_free (w->samples);
-  g_free (w->labels);
+  relief_decision_map_free (w->map);
   g_free (w);
 }
 
@@ -270,62 +268,19 @@ static gboolean
 decision_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   DecisionWork *w = data;
-  g_autoptr(ReliefRun) run = NULL;
   g_autoptr(ReliefSurface) surface = NULL;
-  g_autoptr(ReliefBackend) backend = NULL;
-  g_autofree float *params = NULL;
-  const ReliefDataset *ds;
-  const float *center;
-  double margin;
+  ReliefDecisionJob job;
+  gboolean ok;
 
-  if ((run = relief_run_load (w->run_path, TRUE, error)) == NULL ||
-      (surface = relief_surface_load (w->surface_path, error)) == NULL)
-    return FALSE;
-  ds = run->dataset;
-  if (ds->n_features != 2)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("Decision regions need a data set with two inputs; this one has %d"), ds->n_features);
-      return FALSE;
-    }
-  if (surface->xdir == NULL || surface->checkpoint < 0 || surface->checkpoint >= run->n_snapshots)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The surface file has no directions to follow"));
-      return FALSE;
-    }
-
-  /* params = center + x xdir + y ydir, the point the user clicked */
-  center = run->params + (gsize) surface->checkpoint * run->n_params;
-  params = g_new (float, run->n_params);
-  for (gsize i = 0; i < run->n_params; i++)
-    params[i] = center[i] + (float) w->x * surface->xdir[i] + (surface->ydir ? (float) w->y * surface->ydir[i] : 0.0f);
-
-  w->xmin = w->ymin = G_MAXDOUBLE;
-  w->xmax = w->ymax = -G_MAXDOUBLE;
-  for (int i = 0; i < ds->n_train; i++)
-    {
-      w->xmin = MIN (w->xmin, ds->x_train[2 * i]);
-      w->xmax = MAX (w->xmax, ds->x_train[2 * i]);
-      w->ymin = MIN (w->ymin, ds->x_train[2 * i + 1]);
-      w->ymax = MAX (w->ymax, ds->x_train[2 * i + 1]);
-    }
-  margin = 0.05 * MAX (w->xmax - w->xmin, w->ymax - w->ymin);
-  w->xmin -= margin, w->xmax += margin, w->ymin -= margin, w->ymax += margin;
-
-  backend = relief_backend_new (w->backend, error);
-  if (backend == NULL)
-    return FALSE;
-  w->nx = w->ny = DECISION_RESOLUTION;
-  w->classes = g_new (int, w->nx * w->ny);
-  w->confidence = g_new (float, w->nx * w->ny);
-  if (!relief_mlp_predict_grid (backend, run->spec, params, w->xmin, w->xmax, w->ymin, w->ymax,
-                                w->nx, w->ny, w->classes, w->confidence, error))
-    return FALSE;
-  w->n_classes = ds->n_classes;
-  w->n_samples = ds->n_train;
-  w->samples = g_memdup2 (ds->x_train, (gsize) ds->n_train * 2 * sizeof (float));
-  w->labels = g_memdup2 (ds->y_train, (gsize) ds->n_train * sizeof (gint32));
-  return TRUE;
+  relief_decision_job_init_defaults (&job);
+  g_free (job.backend);
+  job.backend = g_strdup (w->backend);
+  ok = (job.run = relief_loaded_run_load (w->run_path, error)) != NULL &&
+       (surface = relief_surface_load (w->surface_path, error)) != NULL &&
+       relief_decision_job_set_surface (&job, surface, w->x, w->y, error) &&
+       relief_decision_job_run (&job, NULL, cancellable, &w->map, error);
+  relief_decision_job_clear (&job);
+  return ok;
 }
 
 static void
@@ -333,25 +288,15 @@ decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
 {
   ReliefLandscapePage *self = user_data;
   DecisionWork *d = self->decision;
-  ReliefDecisionSpec spec = { 0 };
+  ReliefFigureOptions options;
   g_autofree char *title = NULL;
 
   if (d == NULL)
     return;
   title = g_strdup_printf (_("Decisions at (%.2f, %.2f)"), d->x, d->y);
-  spec.title = title;
-  spec.xlabel = "x₁";
-  spec.ylabel = "x₂";
-  spec.nx = d->nx;
-  spec.ny = d->ny;
-  spec.xmin = d->xmin, spec.xmax = d->xmax, spec.ymin = d->ymin, spec.ymax = d->ymax;
-  spec.classes = d->classes;
-  spec.confidence = d->confidence;
-  spec.n_classes = d->n_classes;
-  spec.n_samples = d->n_samples;
-  spec.samples = d->samples;
-  spec.labels = d->labels;
-  relief_plot_decision (cr, width, height, &spec, NULL);
+  relief_figure_options_init (&options);
+  options.title = title;
+  relief_figure_decision (cr, width, height, d->map, &options);
 }
 
 static void
@@ -398,7 +343,7 @@ relief_landscape_page_show_decision (ReliefLandscapePage *self, double x, double
   if (self->run_path == NULL || self->surface_path == NULL)
     return;
   if (self->decision_job)
-    relief_job_drop (self->decision_job);
+    relief_worker_drop (self->decision_job);
   w = g_new0 (DecisionWork, 1);
   w->run_path = g_strdup (self->run_path);
   w->surface_path = g_strdup (self->surface_path);
@@ -406,7 +351,7 @@ relief_landscape_page_show_decision (ReliefLandscapePage *self, double x, double
   w->x = x;
   w->y = y;
   self->decision_work = w;
-  self->decision_job = relief_job_start (decision_work_run, w, decision_work_free, NULL, decision_done, self);
+  self->decision_job = relief_worker_start (decision_work_run, w, decision_work_free, NULL, decision_done, self);
 }
 
 static void
@@ -462,7 +407,7 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   w = g_new0 (SurfaceWork, 1);
   g_mutex_init (&w->lock);
   relief_surface_job_init_defaults (&w->job);
-  w->job.run_file = g_strdup (self->run_path);
+  w->run_path = g_strdup (self->run_path);
   w->job.x = (ReliefGridAxis) { xmin, xmax, resolution };
   w->job.y = (ReliefGridAxis) { ymin, ymax, resolution };
   g_free (w->job.directions);
@@ -665,7 +610,7 @@ relief_landscape_page_dispose (GObject *object)
   ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (object);
 
   self->work = NULL;
-  g_clear_pointer (&self->decision_job, relief_job_drop);
+  g_clear_pointer (&self->decision_job, relief_worker_drop);
   self->decision_work = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_LANDSCAPE_PAGE);
   G_OBJECT_CLASS (relief_landscape_page_parent_class)->dispose (object);

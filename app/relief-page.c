@@ -10,10 +10,10 @@ typedef struct {
   GtkProgressBar *progress;
 
   /* owned */
-  ReliefJob      *job;             /* while running */
-  ReliefJobTick   tick;
-  ReliefJobDone   done;
-  gboolean        can_run;
+  ReliefWorker     *job;             /* while running */
+  ReliefWorkerTick  tick;
+  ReliefWorkerDone  done;
+  gboolean          can_run;
 } ReliefPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ReliefPage, relief_page, GTK_TYPE_WIDGET)
@@ -60,7 +60,7 @@ relief_page_cancel (ReliefPage *self)
 
   g_return_if_fail (RELIEF_IS_PAGE (self));
   if (priv->job)
-    relief_job_cancel (priv->job);
+    relief_worker_cancel (priv->job);
 }
 
 void
@@ -99,7 +99,7 @@ relief_page_set_can_run (ReliefPage *self, gboolean can_run)
 }
 
 static void
-set_running (ReliefPage *self, ReliefJob *job)
+set_running (ReliefPage *self, ReliefWorker *job)
 {
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);
   gboolean was_running = priv->job != NULL;
@@ -125,7 +125,7 @@ job_done (gpointer owner, const GError *error)
 {
   ReliefPage *self = owner;
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);
-  ReliefJobDone done = priv->done;
+  ReliefWorkerDone done = priv->done;
 
   /* Running ends before the page hears of it, so done may start the next job. */
   set_running (self, NULL);
@@ -134,16 +134,16 @@ job_done (gpointer owner, const GError *error)
 }
 
 void
-relief_page_start_job (ReliefPage *self, ReliefJobWork work, gpointer work_data, GDestroyNotify work_data_free,
-                       ReliefJobTick tick, ReliefJobDone done)
+relief_page_start_job (ReliefPage *self, ReliefWorkerFunc work, gpointer work_data, GDestroyNotify work_data_free,
+                       ReliefWorkerTick tick, ReliefWorkerDone done)
 {
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);
 
   g_return_if_fail (RELIEF_IS_PAGE (self));
-  g_clear_pointer (&priv->job, relief_job_drop);
+  g_clear_pointer (&priv->job, relief_worker_drop);
   priv->tick = tick;
   priv->done = done;
-  set_running (self, relief_job_start (work, work_data, work_data_free, job_tick, job_done, self));
+  set_running (self, relief_worker_start (work, work_data, work_data_free, job_tick, job_done, self));
 }
 
 void
@@ -332,7 +332,7 @@ relief_page_dispose (GObject *object)
   ReliefPage *self = RELIEF_PAGE (object);
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);
 
-  g_clear_pointer (&priv->job, relief_job_drop);
+  g_clear_pointer (&priv->job, relief_worker_drop);
   priv->status = NULL;
   priv->progress = NULL;
   G_OBJECT_CLASS (relief_page_parent_class)->dispose (object);

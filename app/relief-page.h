@@ -8,8 +8,8 @@
 
 #include <adwaita.h>
 
-#include "relief-job.h"
 #include "relief-plot.h"
+#include "relief-worker.h"
 
 G_BEGIN_DECLS
 
@@ -44,8 +44,8 @@ void     relief_page_set_can_run  (ReliefPage *self, gboolean can_run);
  * called).  Until done has been called the page is running: page.run is off, page.cancel
  * on, and the "running" property says so.  tick runs on the main loop while the job runs,
  * done once after it, both with the page. */
-void     relief_page_start_job    (ReliefPage *self, ReliefJobWork work, gpointer work_data,
-                                   GDestroyNotify work_data_free, ReliefJobTick tick, ReliefJobDone done);
+void     relief_page_start_job    (ReliefPage *self, ReliefWorkerFunc work, gpointer work_data,
+                                   GDestroyNotify work_data_free, ReliefWorkerTick tick, ReliefWorkerDone done);
 
 void     relief_page_set_status   (ReliefPage *self, const char *text);
 void     relief_page_set_progress (ReliefPage *self, double fraction);

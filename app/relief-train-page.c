@@ -6,7 +6,7 @@
 
 #include "relief-controls.h"
 #include "relief-figures.h"
-#include "relief-jobs.h"
+#include "relief-train-job.h"
 #include "relief-plot-view.h"
 #include "relief-plot.h"
 #include "relief-train-page.h"
@@ -80,7 +80,11 @@ static gboolean
 train_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   TrainWork *w = data;
-  ReliefJobCallbacks cb = { work_progress, work_metrics, NULL, NULL, w };
+  ReliefTrainJobCallbacks cb = {
+    .progress = work_progress,
+    .metrics = work_metrics,
+    .user_data = w,
+  };
 
   return relief_train_job_run (&w->job, &cb, cancellable, &w->status, error);
 }

@@ -99,3 +99,15 @@ out:
     backend->free (backend, params);
   return ok;
 }
+
+void
+relief_decision_map_free (ReliefDecisionMap *map)
+{
+  if (map == NULL)
+    return;
+  g_free (map->classes);
+  g_free (map->confidence);
+  g_free (map->samples);
+  g_free (map->labels);
+  g_free (map);
+}

@@ -16,4 +16,20 @@ gboolean relief_mlp_predict_grid (ReliefBackend *backend, const ReliefMlpSpec *s
                                   double xmin, double xmax, double ymin, double ymax, int nx, int ny,
                                   int *class_out, float *confidence_out, GError **error);
 
+/* A model's decisions over a grid of its input plane, with the samples to draw on them. */
+typedef struct {
+  int     nx, ny;
+  double  xmin, xmax, ymin, ymax;   /* the input plane, edges included */
+  int    *classes;                  /* [ny, nx], as relief_mlp_predict_grid */
+  float  *confidence;               /* [ny, nx] */
+  int     n_classes;
+  int     n_samples;
+  float  *samples;                  /* [n_samples, 2] */
+  gint32 *labels;                   /* [n_samples] */
+} ReliefDecisionMap;
+
+void relief_decision_map_free (ReliefDecisionMap *map);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefDecisionMap, relief_decision_map_free)
+
 G_END_DECLS

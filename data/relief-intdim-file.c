@@ -99,6 +99,8 @@ write_intdim (hid_t file, gconstpointer data, GError **error)
          relief_h5_write_string_attr (file, "backend", id->backend, error) &&
          relief_h5_write_string_attr (file, "optimizer", relief_optimizer_to_string (c->optimizer.kind), error) &&
          relief_h5_write_double_attr (file, "lr", c->optimizer.lr, error) &&
+         relief_h5_write_double_attr (file, "momentum", c->optimizer.momentum, error) &&
+         relief_h5_write_double_attr (file, "weight_decay", c->optimizer.weight_decay, error) &&
          relief_h5_write_int_attr (file, "batch_size", c->batch_size, error) &&
          relief_h5_write_int_attr (file, "epochs", c->epochs, error) &&
          relief_h5_write_uint_attr (file, "seed", c->seed, error) &&
@@ -198,15 +200,22 @@ read_settings (hid_t file, ReliefIntdim *id, GError **error)
 {
   ReliefTrainConfig *c = &id->config;
   g_autofree char *optimizer = NULL;
-  double lr;
+  double lr, momentum, weight_decay;
   gint64 batch_size, epochs;
 
+  /* Files from before momentum and weight decay were recorded ran with the defaults. */
+  relief_train_config_init_defaults (c);
+  momentum = c->optimizer.momentum;
+  weight_decay = c->optimizer.weight_decay;
   if ((id->projection = relief_h5_read_string_attr (file, "projection", error)) == NULL ||
       (id->dataset = relief_h5_read_string_attr (file, "dataset", error)) == NULL ||
       (id->backend = relief_h5_read_string_attr (file, "backend", error)) == NULL ||
       (optimizer = relief_h5_read_string_attr (file, "optimizer", error)) == NULL ||
       !relief_optimizer_from_string (optimizer, &c->optimizer.kind, error) ||
       !relief_h5_read_double_attr (file, "lr", &lr, error) ||
+      (relief_h5_has_attr (file, "momentum") && !relief_h5_read_double_attr (file, "momentum", &momentum, error)) ||
+      (relief_h5_has_attr (file, "weight_decay") &&
+       !relief_h5_read_double_attr (file, "weight_decay", &weight_decay, error)) ||
       !relief_h5_read_int_attr (file, "batch_size", &batch_size, error) ||
       !relief_h5_read_int_attr (file, "epochs", &epochs, error) ||
       !relief_h5_read_uint_attr (file, "seed", &c->seed, error) ||
@@ -219,6 +228,8 @@ read_settings (hid_t file, ReliefIntdim *id, GError **error)
       return FALSE;
     }
   c->optimizer.lr = (float) lr;
+  c->optimizer.momentum = (float) momentum;
+  c->optimizer.weight_decay = (float) weight_decay;
   c->batch_size = (int) batch_size;
   c->epochs = (int) epochs;
   return (id->spec = relief_h5_read_model (file, error)) != NULL;

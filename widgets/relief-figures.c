@@ -371,3 +371,31 @@ relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntd
       frame_out->cby += top;
     }
 }
+
+void
+relief_figure_decision (cairo_t                   *cr,
+                        double                     width,
+                        double                     height,
+                        const ReliefDecisionMap   *map,
+                        const ReliefFigureOptions *opt)
+{
+  ReliefDecisionSpec spec = {
+    .title = opt->title,
+    .xlabel = "x₁",
+    .ylabel = "x₂",
+    .nx = map->nx,
+    .ny = map->ny,
+    .xmin = map->xmin,
+    .xmax = map->xmax,
+    .ymin = map->ymin,
+    .ymax = map->ymax,
+    .classes = map->classes,
+    .confidence = map->confidence,
+    .n_classes = map->n_classes,
+    .n_samples = map->n_samples,
+    .samples = map->samples,
+    .labels = map->labels,
+  };
+
+  relief_plot_decision (cr, width, height, &spec, NULL);
+}

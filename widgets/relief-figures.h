@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "relief-decision.h"
 #include "relief-files.h"
 #include "relief-plot.h"
 
@@ -60,5 +61,10 @@ void relief_figure_intdim (cairo_t *cr, double width, double height, const Relie
  * units: its dimension index k and seed.  FALSE when none is that near. */
 gboolean relief_figure_intdim_hit (const ReliefIntdim *id, const ReliefPlotFrame *frame, double px, double py,
                                    double radius, int *k, int *seed);
+
+/* The decision regions over the input plane (x₁, x₂) with the training samples on top;
+ * opt->title (may be NULL) above. */
+void relief_figure_decision (cairo_t *cr, double width, double height, const ReliefDecisionMap *map,
+                             const ReliefFigureOptions *opt);
 
 G_END_DECLS

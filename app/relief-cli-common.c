@@ -1,0 +1,170 @@
+#include "relief-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "relief-cli-common.h"
+#include "relief-datasets.h"
+#include "relief-files.h"
+
+GOptionContext *
+relief_cli_context (const char *parameter, const char *summary)
+{
+  GOptionContext *ctx = g_option_context_new (parameter);
+
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  return ctx;
+}
+
+int
+relief_cli_usage_error (const char *command, const char *message)
+{
+  g_printerr ("relief %s: %s\n", command, message);
+  return RELIEF_EXIT_USAGE;
+}
+
+gboolean
+relief_cli_parse (GOptionContext *ctx, const char *command, int *argc, char ***argv, int *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* GLib's --help shows the main group alone; the data, model and training flags are as
+   * much a command's own, so its help lists them all. */
+  for (int i = 1; i < *argc && !g_str_equal ((*argv)[i], "--"); i++)
+    if (g_str_equal ((*argv)[i], "--help") || g_str_equal ((*argv)[i], "-h") || g_str_equal ((*argv)[i], "-?"))
+      {
+        g_autofree char *help = g_option_context_get_help (ctx, FALSE, NULL);
+
+        g_print ("%s", help);
+        *status = 0;
+        return FALSE;
+      }
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      *status = relief_cli_usage_error (command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+relief_cli_require_output (const char *command, const char *output, int *status)
+{
+  if (output == NULL)
+    {
+      *status = relief_cli_usage_error (command, _("an output file is required (-o FILE)"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+relief_cli_error_status (const GError *error)
+{
+  if (error->domain == RELIEF_FILE_ERROR && error->code != RELIEF_FILE_ERROR_IO)
+    return RELIEF_EXIT_USAGE;
+  if (error->domain == RELIEF_DATA_ERROR)
+    return RELIEF_EXIT_USAGE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    return RELIEF_EXIT_USAGE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return RELIEF_EXIT_INTERRUPTED;
+  return 1;
+}
+
+gboolean
+relief_cli_check_input (const char *command, const char *path, const char *kind, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = relief_file_detect_kind (path, &error);
+
+  if (found == NULL)
+    {
+      *status = relief_cli_usage_error (command, error->message);
+      return FALSE;
+    }
+  if (kind && !g_str_equal (found, kind))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s is a %s file, not a %s file"), path, found, kind);
+      *status = relief_cli_usage_error (command, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* SIGINT only raises a flag: a handler may not touch GLib. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint (int signum)
+{
+  interrupted = 1;
+}
+
+void
+relief_cli_progress_begin (ReliefCliProgress *p, const char *label)
+{
+  *p = (ReliefCliProgress) {
+    .cancellable = g_cancellable_new (),
+    .tty = isatty (2),
+    .label = label,
+  };
+  signal (SIGINT, on_sigint);
+}
+
+void
+relief_cli_progress_draw (ReliefCliProgress *p, double fraction, gboolean force)
+{
+  gint64 now = g_get_monotonic_time ();
+  int width = 30, filled;
+
+  if (interrupted && !g_cancellable_is_cancelled (p->cancellable))
+    g_cancellable_cancel (p->cancellable);
+  if (!p->tty || (!force && now - p->last_draw_us < 100000))
+    return;
+  p->last_draw_us = now;
+  fraction = CLAMP (fraction, 0.0, 1.0);
+  filled = (int) (fraction * width + 0.5);
+  fprintf (stderr, "\r%-8s [", p->label);
+  for (int i = 0; i < width; i++)
+    fputc (i < filled ? '#' : ' ', stderr);
+  fprintf (stderr, "] %3d%%", (int) (fraction * 100 + 0.5));
+  fflush (stderr);
+}
+
+void
+relief_cli_progress_end (ReliefCliProgress *p, gboolean complete)
+{
+  if (complete)
+    relief_cli_progress_draw (p, 1.0, TRUE);
+  if (p->tty)
+    fputc ('\n', stderr);
+  if (complete && p->backend)
+    g_printerr (_("relief %s: computed on the %s backend (auto)\n"), p->label, p->backend);
+  signal (SIGINT, SIG_DFL);
+  g_clear_object (&p->cancellable);
+}
+
+void
+relief_cli_on_progress (double fraction, gpointer user_data)
+{
+  ReliefCliProgress *p = user_data;
+
+  /* An intdim sweep reports each training's own fraction: one bar spans the whole sweep. */
+  if (p->n_cells > 0)
+    fraction = (p->cell + fraction) / p->n_cells;
+  relief_cli_progress_draw (p, fraction, FALSE);
+}
+
+void
+relief_cli_on_backend_chosen (const char *name, gpointer user_data)
+{
+  ReliefCliProgress *p = user_data;
+
+  p->backend = g_intern_string (name);
+}

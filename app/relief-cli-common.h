@@ -1,0 +1,51 @@
+/* relief-cli-common.h: what the commands of `relief` share: their option contexts, usage
+ * errors and exit statuses, the input checks, and the progress bar with Ctrl-C. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define RELIEF_EXIT_USAGE 2
+#define RELIEF_EXIT_INTERRUPTED 130
+
+/* A command's option context: parameter (may be NULL) after the options, summary above. */
+GOptionContext *relief_cli_context        (const char *parameter, const char *summary);
+/* Parses; --help lists every group's options, not only the main ones.  FALSE when the
+ * command must end now, with *status its exit status (0 after the help). */
+gboolean        relief_cli_parse          (GOptionContext *ctx, const char *command, int *argc, char ***argv,
+                                           int *status);
+/* Prints "relief COMMAND: message" and returns RELIEF_EXIT_USAGE. */
+int             relief_cli_usage_error    (const char *command, const char *message);
+gboolean        relief_cli_require_output (const char *command, const char *output, int *status);
+/* Errors about the input itself (missing file, wrong kind, bad values) are usage errors
+ * (2); a cancel is 130; failures while working are 1. */
+int             relief_cli_error_status   (const GError *error);
+/* path must exist and be a Relief file, of kind when kind is not NULL. */
+gboolean        relief_cli_check_input    (const char *command, const char *path, const char *kind, int *status);
+
+/* A progress bar on a terminal's stderr that also turns Ctrl-C into a cancel: the work
+ * checks it from its progress callback, so an interrupt still leaves a complete file. */
+typedef struct {
+  GCancellable *cancellable;
+  gboolean      tty;
+  gint64        last_draw_us;
+  const char   *label;
+  const char   *backend;        /* what "auto" picked, reported once the work is done */
+  int           n_cells;        /* intdim: the trainings of the whole sweep, baseline included */
+  int           n_seeds;        /* intdim: seeds per dimension */
+  int           cell;           /* intdim: the one running, in sweep order */
+} ReliefCliProgress;
+
+/* Starts catching Ctrl-C into progress->cancellable (created here) until _end. */
+void relief_cli_progress_begin (ReliefCliProgress *progress, const char *label);
+void relief_cli_progress_draw  (ReliefCliProgress *progress, double fraction, gboolean force);
+/* Ends the bar's line (complete: at 100%, then the backend "auto" chose), lets Ctrl-C end
+ * the process again and drops the cancellable. */
+void relief_cli_progress_end   (ReliefCliProgress *progress, gboolean complete);
+
+/* Callbacks for the jobs, user_data a ReliefCliProgress. */
+void relief_cli_on_progress       (double fraction, gpointer user_data);
+void relief_cli_on_backend_chosen (const char *name, gpointer user_data);
+
+G_END_DECLS

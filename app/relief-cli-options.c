@@ -1,0 +1,129 @@
+#include "relief-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "relief-cli-options.h"
+
+/* -1 marks a flag not given: every valid value of these is non-negative. */
+#define UNSET (-1)
+
+static GOptionGroup *
+new_group (const char *name, const char *description, const char *help, const GOptionEntry *entries)
+{
+  GOptionGroup *group = g_option_group_new (name, description, help, NULL, NULL);
+
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_group_add_entries (group, entries);
+  return group;
+}
+
+void
+relief_cli_train_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
+{
+  const GOptionEntry data[] = {
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset,
+      N_("Generator (spiral, moons, circles, xor, gaussians), installed data set (mnist, fashion-mnist), "
+         "IDX directory or CSV file (default spiral)"), N_("NAME|DIR|FILE.csv") },
+    { "samples", 0, 0, G_OPTION_ARG_INT, &o->samples, N_("Samples to generate (generators; default 1000)"), "N" },
+    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &o->noise, N_("Noise of the generator (default: the generator’s own)"), "X" },
+    { "classes", 0, 0, G_OPTION_ARG_INT, &o->classes, N_("Classes (spiral, gaussians; default: the generator’s own)"), "N" },
+    { "test-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o->test_fraction,
+      N_("Fraction held out for testing (generators, CSV; default 0.2)"), "X" },
+    { "data-seed", 0, 0, G_OPTION_ARG_INT64, &o->data_seed,
+      N_("Seed of the generator and of a CSV file’s split (default: --seed)"), "N" },
+    { NULL }
+  };
+  const GOptionEntry model[] = {
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, N_("Hidden layer widths (default 16,16)"), "32,32" },
+    { "activation", 0, 0, G_OPTION_ARG_STRING, &o->activation, N_("relu (default), leaky_relu, tanh or gelu"), "A" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &o->loss, N_("cross_entropy (default) or mse"), "L" },
+    { NULL }
+  };
+  const GOptionEntry training[] = {
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, N_("sgd, momentum, nesterov, adam (default) or adamw"), "O" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, N_("Learning rate (default 0.01)"), "X" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, N_("Momentum (momentum, nesterov; default 0.9)"), "X" },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &o->weight_decay, N_("Weight decay (default 0)"), "X" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &o->batch_size, N_("Mini-batch size (default 32)"), "N" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, N_("Epochs (default 20)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, N_("Random seed of the data, the initialization and the batches (default 0)"), "N" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &o->backend, N_("cpu, cuda or auto (default)"), N_("NAME") },
+    { NULL }
+  };
+
+  *o = (ReliefCliTrainOptions) {
+    .samples = UNSET, .classes = UNSET, .noise = UNSET, .test_fraction = UNSET, .data_seed = UNSET,
+    .lr = UNSET, .momentum = UNSET, .weight_decay = UNSET, .batch_size = UNSET, .epochs = UNSET, .seed = UNSET,
+  };
+  g_option_context_add_group (ctx, new_group ("data", _("Data options:"), _("Show the data options"), data));
+  g_option_context_add_group (ctx, new_group ("model", _("Model options:"), _("Show the model options"), model));
+  g_option_context_add_group (ctx, new_group ("training", _("Training options:"), _("Show the training options"),
+                                              training));
+}
+
+static gboolean
+invalid (GError **error, const char *message)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, message);
+  return FALSE;
+}
+
+gboolean
+relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *job, GError **error)
+{
+  ReliefOptimizerConfig *opt = &job->train.optimizer;
+
+  if (o->dataset)
+    {
+      g_free (job->dataset);
+      job->dataset = g_strdup (o->dataset);
+      if (relief_generator_exists (o->dataset))
+        relief_generator_defaults (o->dataset, &job->gen);
+    }
+  if (o->samples != UNSET) job->gen.n_samples = o->samples;
+  if (o->noise != UNSET) job->gen.noise = o->noise;
+  if (o->classes != UNSET) job->gen.n_classes = o->classes;
+  if (o->test_fraction != UNSET) job->gen.test_fraction = o->test_fraction;
+  if (o->seed < UNSET || o->data_seed < UNSET)
+    return invalid (error, _("the seed must be a non-negative integer"));
+  if (o->seed != UNSET)
+    job->gen.seed = job->train.seed = (guint64) o->seed;
+  if (o->data_seed != UNSET)
+    job->gen.seed = (guint64) o->data_seed;
+
+  if (o->hidden)
+    {
+      g_clear_pointer (&job->hidden, g_free);
+      if (!relief_parse_int_list (o->hidden, &job->hidden, &job->n_hidden, error))
+        return FALSE;
+    }
+  if ((o->activation && !relief_activation_from_string (o->activation, &job->activation, error)) ||
+      (o->loss && !relief_loss_from_string (o->loss, &job->loss, error)) ||
+      (o->optimizer && !relief_optimizer_from_string (o->optimizer, &opt->kind, error)))
+    return FALSE;
+
+  if (o->lr != UNSET) opt->lr = o->lr;
+  if (o->momentum != UNSET) opt->momentum = o->momentum;
+  if (o->weight_decay != UNSET) opt->weight_decay = o->weight_decay;
+  if (o->batch_size != UNSET) job->train.batch_size = o->batch_size;
+  if (o->epochs != UNSET) job->train.epochs = o->epochs;
+  if (!(opt->momentum >= 0 && opt->momentum < 1) || !(opt->weight_decay >= 0))
+    return invalid (error, _("--weight-decay must be >= 0, --momentum in [0, 1)"));
+  if (o->backend)
+    {
+      g_free (job->backend);
+      job->backend = g_strdup (o->backend);
+    }
+  return TRUE;
+}
+
+void
+relief_cli_train_options_clear (ReliefCliTrainOptions *o)
+{
+  g_clear_pointer (&o->dataset, g_free);
+  g_clear_pointer (&o->hidden, g_free);
+  g_clear_pointer (&o->activation, g_free);
+  g_clear_pointer (&o->loss, g_free);
+  g_clear_pointer (&o->optimizer, g_free);
+  g_clear_pointer (&o->backend, g_free);
+}

@@ -1,0 +1,39 @@
+/* relief-cli-options.h: the data, model and training flags, defined once for every command
+ * that builds a data set, a model or a training run (train, intdim): the same names,
+ * defaults and help text everywhere. */
+#pragma once
+
+#include <glib.h>
+#include "relief-train-job.h"
+
+G_BEGIN_DECLS
+
+/* What the flags parsed into; unset ones keep the job's defaults. */
+typedef struct {
+  /* data */
+  char   *dataset;
+  int     samples, classes;
+  double  noise, test_fraction;
+  gint64  data_seed;
+  /* model */
+  char   *hidden, *activation, *loss;
+  /* training */
+  char   *optimizer;
+  double  lr, momentum, weight_decay;
+  int     batch_size, epochs;
+  gint64  seed;
+  char   *backend;
+} ReliefCliTrainOptions;
+
+/* Adds the groups "data", "model" and "training" to ctx, parsing into options (which must
+ * outlive the parse). */
+void     relief_cli_train_options_add   (ReliefCliTrainOptions *options, GOptionContext *ctx);
+/* Sets the job (initialized with relief_train_job_init_defaults) from the flags given;
+ * FALSE with a message for the user when one does not parse or is out of range. */
+gboolean relief_cli_train_options_apply (const ReliefCliTrainOptions *options, ReliefTrainJob *job,
+                                         GError **error);
+void     relief_cli_train_options_clear (ReliefCliTrainOptions *options);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefCliTrainOptions, relief_cli_train_options_clear)
+
+G_END_DECLS

@@ -1,0 +1,147 @@
+#include "relief-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "relief-cli-common.h"
+#include "relief-cmd-decision.h"
+#include "relief-decision-job.h"
+#include "relief-figures.h"
+#include "relief-plot.h"
+
+typedef struct {
+  const ReliefDecisionMap *map;
+  ReliefFigureOptions     *options;
+} DecisionFigure;
+
+static void
+draw_decision (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  DecisionFigure *figure = user_data;
+
+  relief_figure_decision (cr, width, height, figure->map, figure->options);
+}
+
+/* "X,Y" or "X": a point of the landscape. */
+static gboolean
+parse_point (const char *text, double *x, double *y)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  char *end;
+  guint n = g_strv_length (parts);
+
+  *y = 0;
+  if (n < 1 || n > 2)
+    return FALSE;
+  *x = g_ascii_strtod (parts[0], &end);
+  if (end == parts[0] || *end != '\0')
+    return FALSE;
+  if (n == 2)
+    {
+      *y = g_ascii_strtod (parts[1], &end);
+      if (end == parts[1] || *end != '\0')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+int
+relief_cmd_decision (int argc, char **argv)
+{
+  g_autofree char *checkpoint = NULL, *surface_path = NULL, *at = NULL, *xspec = NULL, *yspec = NULL;
+  g_autofree char *backend = NULL, *title = NULL, *output = NULL, *default_title = NULL;
+  double dpi = 150, x = 0, y = 0;
+  int status = 0, index = -1;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefSurface) surface = NULL;
+  g_autoptr(ReliefDecisionMap) map = NULL;
+  ReliefDecisionJob job;
+  ReliefCliProgress progress;
+  ReliefDecisionJobCallbacks cb = {
+    .backend_chosen = relief_cli_on_backend_chosen,
+    .user_data = &progress,
+  };
+  ReliefFigureOptions options;
+  DecisionFigure figure = { NULL, &options };
+  gboolean ok;
+  GOptionEntry entries[] = {
+    { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("The model: a snapshot index or “last” (default)"), N_("N|last") },
+    { "surface", 0, 0, G_OPTION_ARG_FILENAME, &surface_path, N_("The model at a point of this surface of the run, as the Landscape page shows it"), N_("SURFACE.h5") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("With --surface: the point along its directions (default 0,0)"), "X,Y" },
+    { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x₁ range and resolution (default: the samples’ extent, 120 points)"), N_("MIN:MAX:COUNT") },
+    { "y", 0, 0, G_OPTION_ARG_STRING, &yspec, N_("x₂ range and resolution (default: the samples’ extent, 120 points)"), N_("MIN:MAX:COUNT") },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, N_("cpu, cuda or auto (default)"), N_("NAME") },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Figure title"), N_("TEXT") },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, N_("Resolution of PNG figures (default 150)"), "N" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The figure to write (.pdf, .svg or .png)"), N_("FIGURE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("RUN.h5"), _("Draw the decision regions of a model of a run over its two inputs, with the training samples (PDF, SVG or PNG)."));
+
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!relief_cli_parse (ctx, "decision", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return relief_cli_usage_error ("decision", _("expected one run file; see relief decision --help"));
+  if (!relief_cli_require_output ("decision", output, &status))
+    return status;
+  if (!relief_plot_export_supported (output))
+    return relief_cli_usage_error ("decision", _("the figure must end in .pdf, .svg or .png"));
+  if (!(dpi >= 10 && dpi <= 2400))
+    return relief_cli_usage_error ("decision", _("--dpi must be between 10 and 2400"));
+  if (surface_path && checkpoint)
+    return relief_cli_usage_error ("decision", _("--checkpoint does not apply with --surface: the surface has its own"));
+  if (at && (surface_path == NULL || !parse_point (at, &x, &y)))
+    return relief_cli_usage_error ("decision", _("--at takes X,Y and needs --surface"));
+  if (!relief_cli_check_input ("decision", argv[1], "run", &status) ||
+      (surface_path && !relief_cli_check_input ("decision", surface_path, "surface", &status)))
+    return status;
+
+  relief_decision_job_init_defaults (&job);
+  if (backend)
+    {
+      g_free (job.backend);
+      job.backend = g_strdup (backend);
+    }
+  ok = (!xspec || relief_grid_axis_parse (xspec, &job.plane_x, &error)) &&
+       (!yspec || relief_grid_axis_parse (yspec, &job.plane_y, &error));
+  if (!ok)
+    status = relief_cli_usage_error ("decision", error->message);
+  else if ((job.run = relief_loaded_run_load (argv[1], &error)) == NULL ||
+           (surface_path && ((surface = relief_surface_load (surface_path, &error)) == NULL ||
+                             !relief_decision_job_set_surface (&job, surface, x, y, &error))) ||
+           (!surface_path && !relief_run_resolve_checkpoint (relief_loaded_run_get_run (job.run),
+                                                             checkpoint ? checkpoint : "last", &index, &error)))
+    status = relief_cli_usage_error ("decision", error->message);
+  if (status != 0)
+    {
+      relief_decision_job_clear (&job);
+      return status;
+    }
+  if (!surface_path)
+    job.checkpoint = index;
+
+  relief_cli_progress_begin (&progress, "decision");
+  ok = relief_decision_job_run (&job, &cb, progress.cancellable, &map, &error);
+  relief_cli_progress_end (&progress, ok);
+  relief_decision_job_clear (&job);
+  if (!ok)
+    {
+      g_printerr ("relief decision: %s\n", error->message);
+      /* A model without two inputs is the input's fault. */
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED) ? RELIEF_EXIT_USAGE
+                                                                            : relief_cli_error_status (error);
+    }
+
+  relief_figure_options_init (&options);
+  if (title == NULL)
+    default_title = surface_path ? g_strdup_printf (_("Decisions at (%.2f, %.2f)"), x, y)
+                                 : g_strdup_printf (_("Decisions at checkpoint %d"), index);
+  options.title = title ? title : default_title;
+  figure.map = map;
+  if (!relief_plot_export (output, 400, 360, dpi, draw_decision, &figure, &error))
+    {
+      g_printerr ("relief decision: %s\n", error->message);
+      return relief_cli_error_status (error);
+    }
+  return 0;
+}

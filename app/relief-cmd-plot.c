@@ -1,0 +1,170 @@
+#include "relief-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "relief-cli-common.h"
+#include "relief-cmd-plot.h"
+#include "relief-figures.h"
+#include "relief-plot.h"
+
+typedef struct {
+  gpointer             data;
+  ReliefFigureOptions *options;
+  void (*draw) (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt);
+} PlotData;
+
+static gpointer
+load_run (const char *path, GError **error)
+{
+  return relief_run_load (path, FALSE, error);
+}
+
+static void
+draw_run (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_run (cr, width, height, data, opt);
+}
+
+static gpointer
+load_surface (const char *path, GError **error)
+{
+  return relief_surface_load (path, error);
+}
+
+static void
+draw_surface (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  const ReliefSurface *surface = data;
+  ReliefFigureOptions options = *opt;
+
+  /* A PCA plane carries its own trajectory: draw it, ending at the final point. */
+  if (surface->n_proj > 0 && surface->proj_xcoord && surface->proj_ycoord)
+    {
+      options.n_path = surface->n_proj;
+      options.path_x = surface->proj_xcoord;
+      options.path_y = surface->proj_ycoord;
+      options.path_marker = surface->n_proj - 1;
+    }
+  relief_figure_surface (cr, width, height, surface, &options);
+}
+
+static gpointer
+load_intdim (const char *path, GError **error)
+{
+  return relief_intdim_load (path, error);
+}
+
+static void
+draw_intdim (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_intdim (cr, width, height, data, opt, NULL);
+}
+
+/* What each kind of file relief_file_detect_kind knows becomes. */
+static const struct {
+  const char    *kind;
+  double         width, height;        /* points */
+  gpointer     (*load) (const char *path, GError **error);
+  void         (*draw) (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt);
+  GDestroyNotify free;
+} plot_kinds[] = {
+  { "run", 648, 252, load_run, draw_run, (GDestroyNotify) relief_run_free },
+  { "surface", 432, 324, load_surface, draw_surface, (GDestroyNotify) relief_surface_free },
+  { "intdim", 432, 324, load_intdim, draw_intdim, (GDestroyNotify) relief_intdim_free },
+};
+
+static int
+find_plot_kind (const char *kind)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (plot_kinds); k++)
+    if (g_str_equal (plot_kinds[k].kind, kind))
+      return (int) k;
+  return -1;
+}
+
+static void
+draw_plot (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  PlotData *d = user_data;
+
+  d->draw (cr, width, height, d->data, d->options);
+}
+
+int
+relief_cmd_plot (int argc, char **argv)
+{
+  g_autofree char *output = NULL, *colormap = NULL, *title = NULL, *kind = NULL, *figure_kind = NULL;
+  double dpi = 150;
+  int levels = -1, status = 0;
+  gboolean log_scale = FALSE;
+  g_autoptr(GError) error = NULL;
+  ReliefFigureOptions options;
+  PlotData data = { NULL, &options, NULL };
+  int k;
+  gboolean ok;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The figure to write (.pdf, .svg or .png)"), N_("FIGURE") },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, N_("Resolution of PNG figures (default 150)"), "N" },
+    { "colormap", 0, 0, G_OPTION_ARG_STRING, &colormap, N_("viridis or magma"), N_("NAME") },
+    { "levels", 0, 0, G_OPTION_ARG_INT, &levels, N_("Contour levels (default 12)"), "N" },
+    { "log", 0, 0, G_OPTION_ARG_NONE, &log_scale, N_("Logarithmic color scale"), NULL },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Figure title"), N_("TEXT") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind, N_("Surface figure: contour, heatmap, 3d or 1d (default contour)"), N_("KIND") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface or intdim file as a figure (PDF, SVG or PNG)."));
+
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!relief_cli_parse (ctx, "plot", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return relief_cli_usage_error ("plot", _("expected one run or surface file; see relief plot --help"));
+  if (!relief_cli_require_output ("plot", output, &status))
+    return status;
+  if (!relief_plot_export_supported (output))
+    return relief_cli_usage_error ("plot", _("the figure must end in .pdf, .svg or .png"));
+  if (!(dpi >= 10 && dpi <= 2400))
+    return relief_cli_usage_error ("plot", _("--dpi must be between 10 and 2400"));
+  if (levels != -1 && (levels < 0 || levels > 200))
+    return relief_cli_usage_error ("plot", _("--levels must be between 0 and 200"));
+
+  relief_figure_options_init (&options);
+  if (levels != -1)
+    options.n_levels = levels;
+  options.log_scale = log_scale;
+  options.title = title;
+  if (colormap)
+    {
+      if (g_str_equal (colormap, "viridis"))
+        options.colormap = RELIEF_COLORMAP_VIRIDIS;
+      else if (g_str_equal (colormap, "magma"))
+        options.colormap = RELIEF_COLORMAP_MAGMA;
+      else
+        return relief_cli_usage_error ("plot", _("unknown colormap (viridis, magma)"));
+    }
+  if (figure_kind && !relief_figure_kind_from_string (figure_kind, &options.kind, &error))
+    return relief_cli_usage_error ("plot", error->message);
+
+  if (!relief_cli_check_input ("plot", argv[1], NULL, &status))
+    return status;
+  kind = relief_file_detect_kind (argv[1], NULL);
+  k = find_plot_kind (kind);
+  if (k < 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface and intdim files"),
+                                                  argv[1], kind);
+      return relief_cli_usage_error ("plot", message);
+    }
+  data.data = plot_kinds[k].load (argv[1], &error);
+  if (data.data == NULL)
+    return relief_cli_usage_error ("plot", error->message);
+  data.draw = plot_kinds[k].draw;
+  ok = relief_plot_export (output, plot_kinds[k].width, plot_kinds[k].height, dpi, draw_plot, &data, &error);
+  plot_kinds[k].free (data.data);
+  if (!ok)
+    {
+      g_printerr ("relief plot: %s\n", error->message);
+      return relief_cli_error_status (error);
+    }
+  return 0;
+}

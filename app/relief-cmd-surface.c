@@ -1,0 +1,114 @@
+#include "relief-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "relief-cli-common.h"
+#include "relief-cmd-surface.h"
+#include "relief-surface-job.h"
+
+int
+relief_cmd_surface (int argc, char **argv)
+{
+  g_auto(ReliefSurfaceJob) job = { 0 };
+  g_autofree char *checkpoint = NULL, *xspec = NULL, *yspec = NULL, *output = NULL, *backend = NULL;
+  g_autofree char *directions = NULL, *normalization = NULL, *bias = NULL, *to = NULL;
+  gint64 seed = 0;
+  int max_samples = 0, status = 0;
+  gboolean resume = FALSE;
+  g_autoptr(GError) error = NULL;
+  ReliefCliProgress progress;
+  ReliefSurfaceJobCallbacks cb = {
+    .progress = relief_cli_on_progress,
+    .backend_chosen = relief_cli_on_backend_chosen,
+    .user_data = &progress,
+  };
+  GOptionEntry entries[] = {
+    { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("Snapshot at the centre: an index or “last” (default)"), N_("N|last") },
+    { "directions", 0, 0, G_OPTION_ARG_STRING, &directions, N_("random (default), pca (of the trajectory) or line (to --to)"), N_("KIND") },
+    { "normalization", 0, 0, G_OPTION_ARG_STRING, &normalization, N_("Random directions: filter (default), layer or none"), N_("NAME") },
+    { "bias", 0, 0, G_OPTION_ARG_STRING, &bias, N_("Random directions: biases zero (default) or copy"), N_("MODE") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Line: the checkpoint at alpha 1"), N_("N|last") },
+    { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x range and resolution (default -1:1:51; a line -0.5:1.5:41); alone, a 1D slice"), N_("MIN:MAX:COUNT") },
+    { "y", 0, 0, G_OPTION_ARG_STRING, &yspec, N_("y range and resolution (default -1:1:51)"), N_("MIN:MAX:COUNT") },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, N_("Continue an interrupted surface already in the output file"), NULL },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the random directions"), "N" },
+    { "max-samples", 0, 0, G_OPTION_ARG_INT, &max_samples, N_("Evaluate on the first N samples of each split (training and test) only"), "N" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, N_("cpu, cuda or auto (default)"), N_("NAME") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The surface file to write"), N_("SURFACE.h5") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("RUN.h5"), _("Compute the loss surface around a checkpoint of a run: along random directions, the PCA plane of the trajectory, or the line to another checkpoint."));
+
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!relief_cli_parse (ctx, "surface", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return relief_cli_usage_error ("surface", _("expected one run file; see relief surface --help"));
+  if (!relief_cli_require_output ("surface", output, &status))
+    return status;
+  if (seed < 0 || max_samples < 0)
+    return relief_cli_usage_error ("surface", _("--seed and --max-samples must be non-negative"));
+  if (!relief_cli_check_input ("surface", argv[1], "run", &status))
+    return status;
+
+  relief_surface_job_init_defaults (&job);
+  job.output = g_strdup (output);
+  job.seed = (guint64) seed;
+  job.max_samples = max_samples;
+  if (checkpoint)
+    {
+      g_free (job.checkpoint);
+      job.checkpoint = g_strdup (checkpoint);
+    }
+  if (backend)
+    {
+      g_free (job.backend);
+      job.backend = g_strdup (backend);
+    }
+  job.resume = resume;
+  job.to_checkpoint = g_strdup (to);
+  if (directions)
+    {
+      g_free (job.directions);
+      job.directions = g_strdup (directions);
+    }
+  if (g_str_equal (job.directions, "line"))
+    job.x = (ReliefGridAxis) { -0.5, 1.5, 41 };
+  /* --x alone asks for a 1D slice; PCA planes are always 2D. */
+  job.one_d = xspec != NULL && yspec == NULL && !g_str_equal (job.directions, "pca");
+  if (!g_str_equal (job.directions, "random") && !g_str_equal (job.directions, "pca") &&
+      !g_str_equal (job.directions, "line"))
+    status = relief_cli_usage_error ("surface", _("--directions takes random, pca or line"));
+  else if (to != NULL && !g_str_equal (job.directions, "line"))
+    status = relief_cli_usage_error ("surface", _("--to only applies to --directions line"));
+  else if (g_str_equal (job.directions, "line") && to == NULL)
+    status = relief_cli_usage_error ("surface", _("--directions line needs --to CHECKPOINT"));
+  else if ((normalization || bias) && !g_str_equal (job.directions, "random"))
+    status = relief_cli_usage_error ("surface", _("--normalization and --bias only apply to --directions random"));
+  else if ((normalization && !relief_normalization_from_string (normalization, &job.normalization, &error)) ||
+           (bias && !relief_bias_mode_from_string (bias, &job.bias, &error)) ||
+           (xspec && !relief_grid_axis_parse (xspec, &job.x, &error)) ||
+           (yspec && !relief_grid_axis_parse (yspec, &job.y, &error)))
+    status = relief_cli_usage_error ("surface", error->message);
+
+  if (status != 0)
+    return status;
+  if ((job.run = relief_loaded_run_load (argv[1], &error)) == NULL)
+    {
+      g_printerr ("relief surface: %s\n", error->message);
+      return relief_cli_error_status (error);
+    }
+
+  relief_cli_progress_begin (&progress, "surface");
+  if (!relief_surface_job_run (&job, &cb, progress.cancellable, NULL, &error))
+    {
+      relief_cli_progress_end (&progress, FALSE);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_printerr (_("relief surface: interrupted; the cells computed so far are in %s\n"), output);
+      else
+        g_printerr ("relief surface: %s\n", error->message);
+      return relief_cli_error_status (error);
+    }
+  relief_cli_progress_end (&progress, TRUE);
+  return 0;
+}

@@ -1,0 +1,29 @@
+/* relief-job-common.h: what the jobs share: the backend they run on, the data set and the
+ * model they build from their settings. */
+#pragma once
+
+#include <gio/gio.h>
+#include "relief-backend.h"
+#include "relief-dataset.h"
+#include "relief-datasets.h"
+#include "relief-mlp.h"
+
+G_BEGIN_DECLS
+
+/* Which backend "auto" picked; called from the computing thread. */
+typedef void (*ReliefBackendChosenFunc) (const char *name, gpointer user_data);
+
+/* The backend named "cpu", "cuda" or "auto"; chosen (may be NULL) hears what "auto" found:
+ * a backend named outright needs no report. */
+ReliefBackend *relief_job_open_backend (const char *name, ReliefBackendChosenFunc chosen, gpointer user_data,
+                                        GError **error);
+/* The data set as relief_dataset_open makes it, validated. */
+ReliefDataset *relief_job_open_dataset (const char *dataset, const ReliefGeneratorParams *gen, GError **error);
+/* The model from the data set's features through the hidden widths to its classes. */
+ReliefMlpSpec *relief_job_model_spec   (const ReliefDataset *ds, const int *hidden, int n_hidden,
+                                        ReliefActivation activation, ReliefLoss loss);
+
+/* "32,32": layer widths, each 1 to 100000; "" or NULL is no layer. */
+gboolean       relief_parse_int_list   (const char *text, int **values, int *n, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,252 @@
+#include "relief-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "relief-rng.h"
+#include "relief-surface-eval.h"
+#include "relief-surface-job.h"
+
+void
+relief_surface_job_init_defaults (ReliefSurfaceJob *job)
+{
+  memset (job, 0, sizeof *job);
+  job->checkpoint = g_strdup ("last");
+  job->x = (ReliefGridAxis) { -1, 1, 51 };
+  job->y = (ReliefGridAxis) { -1, 1, 51 };
+  job->backend = g_strdup ("auto");
+  job->directions = g_strdup ("random");
+  job->normalization = RELIEF_NORM_FILTER;
+  job->bias = RELIEF_BIAS_ZERO;
+}
+
+void
+relief_surface_job_clear (ReliefSurfaceJob *job)
+{
+  g_clear_pointer (&job->directions, g_free);
+  g_clear_pointer (&job->to_checkpoint, g_free);
+  g_clear_pointer (&job->run, relief_loaded_run_unref);
+  g_clear_pointer (&job->checkpoint, g_free);
+  g_clear_pointer (&job->backend, g_free);
+  g_clear_pointer (&job->output, g_free);
+}
+
+typedef struct {
+  const ReliefSurfaceJobCallbacks *cb;
+  int                              total;
+  int                              done;
+} SurfaceContext;
+
+static void
+on_surface_cell (int ix, int iy, double loss, double acc, gpointer user_data)
+{
+  SurfaceContext *ctx = user_data;
+
+  ctx->done++;
+  if (ctx->cb == NULL)
+    return;
+  if (ctx->cb->cell)
+    ctx->cb->cell (ix, iy, loss, acc, ctx->cb->user_data);
+  if (ctx->cb->progress)
+    ctx->cb->progress ((double) ctx->done / ctx->total, ctx->cb->user_data);
+}
+
+static double *
+nan_grid (gsize cells)
+{
+  double *grid = g_new (double, cells);
+
+  for (gsize i = 0; i < cells; i++)
+    grid[i] = NAN;
+  return grid;
+}
+
+/* Fills the surface's directions (and their parameters) for the job's kind. */
+static gboolean
+make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, ReliefSurface *surface,
+                 GError **error)
+{
+  const float *center = run->params + (gsize) index * run->n_params;
+  const char *kind = job->directions != NULL ? job->directions : "random";
+
+  surface->xdir = g_new (float, run->n_params);
+  if (g_str_equal (kind, "random"))
+    {
+      surface->normalization = g_strdup (relief_normalization_to_string (job->normalization));
+      surface->bias_mode = g_strdup (relief_bias_mode_to_string (job->bias));
+      relief_direction_random (run->spec, center, relief_rng_derive (job->seed, "xdir"), job->normalization,
+                               job->bias, surface->xdir);
+      if (surface->ycoords != NULL)
+        {
+          surface->ydir = g_new (float, run->n_params);
+          relief_direction_random (run->spec, center, relief_rng_derive (job->seed, "ydir"), job->normalization,
+                                   job->bias, surface->ydir);
+        }
+      return TRUE;
+    }
+  /* PCA and line directions live in parameter units: no normalization applies. */
+  surface->normalization = g_strdup ("none");
+  if (g_str_equal (kind, "line"))
+    {
+      int to;
+
+      if (job->to_checkpoint == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("A line needs its far end: the checkpoint to interpolate to (--to)"));
+          return FALSE;
+        }
+      if (!relief_run_resolve_checkpoint (run, job->to_checkpoint, &to, error))
+        return FALSE;
+      if (to == index)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("The line's two checkpoints are the same snapshot (%d)"), to);
+          return FALSE;
+        }
+      surface->to_checkpoint = to;
+      relief_direction_line (run->n_params, center, run->params + (gsize) to * run->n_params, surface->xdir);
+      return TRUE;
+    }
+  if (g_str_equal (kind, "pca"))
+    {
+      /* The trajectory up to the centre, as loss-landscape takes it up to the final model. */
+      surface->ydir = g_new (float, run->n_params);
+      surface->n_proj = index + 1;
+      surface->proj_xcoord = g_new (double, surface->n_proj);
+      surface->proj_ycoord = g_new (double, surface->n_proj);
+      return relief_direction_pca (run->n_params, run->params, index + 1, center, surface->xdir, surface->ydir,
+                                   surface->explained_variance_ratio, surface->proj_xcoord, surface->proj_ycoord,
+                                   error);
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("Unknown direction kind \"%s\" (valid: random, pca, line)"), kind);
+  return FALSE;
+}
+
+static gboolean
+same_values (const double *a, const double *b, int n)
+{
+  return (a == NULL) == (b == NULL) && (a == NULL || memcmp (a, b, sizeof (double) * n) == 0);
+}
+
+/* Takes the computed cells of the surface file already at the output, when it is the
+ * same surface: same grid, same directions. */
+static gboolean
+resume_cells (const char *path, ReliefSurface *surface, GError **error)
+{
+  g_autoptr(ReliefSurface) old = NULL;
+  gsize cells = (gsize) surface->nx * surface->ny;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  old = relief_surface_load (path, error);
+  if (old == NULL)
+    return FALSE;
+  if (old->nx != surface->nx || old->ny != surface->ny ||
+      !same_values (old->xcoords, surface->xcoords, surface->nx) ||
+      !same_values (old->ycoords, surface->ycoords, surface->ny) ||
+      old->n_params != surface->n_params || old->xdir == NULL ||
+      memcmp (old->xdir, surface->xdir, sizeof (float) * surface->n_params) != 0 ||
+      (old->ydir == NULL) != (surface->ydir == NULL) ||
+      (old->ydir != NULL && memcmp (old->ydir, surface->ydir, sizeof (float) * surface->n_params) != 0) ||
+      (old->test_loss == NULL) != (surface->test_loss == NULL) ||
+      old->max_samples != surface->max_samples)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("%s holds a different surface (grid, directions or samples); remove it or leave out --resume"),
+                   path);
+      return FALSE;
+    }
+  memcpy (surface->train_loss, old->train_loss, sizeof (double) * cells);
+  memcpy (surface->train_acc, old->train_acc, sizeof (double) * cells);
+  if (surface->test_loss != NULL)
+    {
+      memcpy (surface->test_loss, old->test_loss, sizeof (double) * cells);
+      memcpy (surface->test_acc, old->test_acc, sizeof (double) * cells);
+    }
+  return TRUE;
+}
+
+gboolean
+relief_surface_job_run (const ReliefSurfaceJob          *job,
+                        const ReliefSurfaceJobCallbacks *cb,
+                        GCancellable                    *cancellable,
+                        ReliefSurface                  **result,
+                        GError                         **error)
+{
+  const ReliefRun *run = relief_loaded_run_get_run (job->run);
+  g_autoptr(ReliefSurface) surface = NULL;
+  g_autoptr(ReliefBackend) backend = NULL;
+  g_autoptr(GError) compute_error = NULL;
+  SurfaceContext ctx = { cb, 0, 0 };
+  ReliefSamples train, test = { NULL, NULL, 0 };
+  const ReliefDataset *ds;
+  const float *center;
+  gboolean one_d = job->one_d || g_strcmp0 (job->directions, "line") == 0;
+  int index;
+  gsize cells;
+
+  if (!relief_run_resolve_checkpoint (run, job->checkpoint, &index, error))
+    return FALSE;
+  backend = relief_job_open_backend (job->backend, cb ? cb->backend_chosen : NULL, cb ? cb->user_data : NULL,
+                                     error);
+  if (backend == NULL)
+    return FALSE;
+
+  ds = run->dataset;
+  center = run->params + (gsize) index * run->n_params;
+  surface = relief_surface_new (job->x.count, one_d ? 1 : job->y.count);
+  cells = (gsize) surface->nx * surface->ny;
+  relief_grid_axis_values (&job->x, surface->xcoords);
+  if (!one_d)
+    relief_grid_axis_values (&job->y, surface->ycoords);
+  surface->run_file = g_strdup (relief_loaded_run_get_path (job->run));
+  surface->checkpoint = index;
+  surface->direction_kind = g_strdup (job->directions != NULL ? job->directions : "random");
+  surface->seed = job->seed;
+  surface->spec = relief_mlp_spec_copy (run->spec);
+  surface->n_params = run->n_params;
+  surface->max_samples = job->max_samples > 0 ? job->max_samples : -1;
+  if (ds->n_test > 0)
+    {
+      surface->test_loss = nan_grid (cells);
+      surface->test_acc = nan_grid (cells);
+    }
+  if (!make_directions (job, run, index, surface, error) ||
+      (job->resume && job->output && !resume_cells (job->output, surface, error)))
+    return FALSE;
+  for (gsize c = 0; c < cells; c++)
+    ctx.total += isnan (surface->train_loss[c]) || (surface->test_loss != NULL && isnan (surface->test_loss[c]));
+  if (cb && cb->surface_ready)
+    cb->surface_ready (surface, cb->user_data);
+
+  train = (ReliefSamples) { ds->x_train, ds->y_train, ds->n_train };
+  if (job->max_samples > 0 && job->max_samples < train.n)
+    train.n = job->max_samples;
+  if (ds->n_test > 0)
+    test = (ReliefSamples) { ds->x_test, ds->y_test, ds->n_test };
+  if (job->max_samples > 0 && job->max_samples < test.n)
+    test.n = job->max_samples;
+
+  if (!relief_surface_compute_progressive (backend, run->spec, center, surface->xdir, surface->ydir,
+                                           surface->xcoords, surface->nx, surface->ycoords, surface->ny,
+                                           &train, &test, surface->train_loss, surface->train_acc,
+                                           surface->test_loss, surface->test_acc,
+                                           on_surface_cell, &ctx, cancellable, &compute_error))
+    {
+      /* A cancelled surface is still worth keeping: the cells done so far are real, and
+       * --resume continues from them. */
+      if (g_error_matches (compute_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && ctx.done > 0 &&
+          job->output && !relief_surface_save (surface, job->output, error))
+        return FALSE;
+      g_propagate_error (error, g_steal_pointer (&compute_error));
+      return FALSE;
+    }
+  if (job->output && !relief_surface_save (surface, job->output, error))
+    return FALSE;
+  if (result)
+    *result = g_steal_pointer (&surface);
+  return TRUE;
+}

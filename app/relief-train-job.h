@@ -1,0 +1,43 @@
+/* relief-train-job.h: the work behind `relief train` and the Train page: train a model and
+ * write its run file.  Runs on the calling thread; the window runs it on a ReliefWorker. */
+#pragma once
+
+#include <gio/gio.h>
+#include "relief-datasets.h"
+#include "relief-job-common.h"
+#include "relief-train.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char                 *dataset;      /* generator name, installed data set, IDX directory or CSV file */
+  ReliefGeneratorParams gen;
+  int                  *hidden;       /* hidden layer widths */
+  int                   n_hidden;
+  ReliefActivation      activation;
+  ReliefLoss            loss;
+  ReliefTrainConfig     train;
+  char                 *backend;      /* "cpu", "cuda", "auto" */
+  char                 *output;       /* the run file */
+} ReliefTrainJob;
+
+/* Called from the computing thread; any may be NULL. */
+typedef struct {
+  void (*progress)       (double fraction, gpointer user_data);
+  void (*metrics)        (const ReliefTrainMetrics *m, gpointer user_data);
+  ReliefBackendChosenFunc backend_chosen;
+  gpointer user_data;
+} ReliefTrainJobCallbacks;
+
+/* spiral, 16,16 relu cross-entropy, relief_train_config_init_defaults, auto; no output. */
+void     relief_train_job_init_defaults (ReliefTrainJob *job);
+void     relief_train_job_clear         (ReliefTrainJob *job);
+
+/* Trains and writes the run file.  A cancelled or diverged run is still written, up to
+ * where it stopped; *status tells which.  FALSE only on a real failure (no file left). */
+gboolean relief_train_job_run (const ReliefTrainJob *job, const ReliefTrainJobCallbacks *cb,
+                               GCancellable *cancellable, ReliefTrainStatus *status, GError **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefTrainJob, relief_train_job_clear)
+
+G_END_DECLS
