@@ -304,7 +304,8 @@ test_intdim (void)
 static void
 test_help (void)
 {
-  const char *commands[] = { "--help", "train --help", "surface --help", "intdim --help", "plot --help" };
+  const char *commands[] = { "--help", "train --help", "surface --help", "intdim --help", "decision --help",
+                             "plot --help" };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -312,6 +313,120 @@ test_help (void)
 
       g_assert_cmpint (run_relief_full (commands[i], &out, NULL), ==, 0);
       g_assert_nonnull (strstr (out, "Usage"));
+    }
+}
+
+static const char *command_names[] = { "train", "surface", "intdim", "decision", "plot" };
+
+/* relief --help and an unknown command both name every command. */
+static void
+test_command_table (void)
+{
+  g_autofree char *help = NULL, *err = NULL;
+
+  g_assert_cmpint (run_relief_full ("--help", &help, NULL), ==, 0);
+  g_assert_cmpint (run_relief ("lesson", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "lesson"));
+  for (guint i = 0; i < G_N_ELEMENTS (command_names); i++)
+    {
+      g_autofree char *listed = g_strdup_printf ("\n  %s ", command_names[i]);
+
+      g_assert_nonnull (strstr (help, listed));
+      g_assert_nonnull (strstr (err, command_names[i]));
+    }
+}
+
+/* The lines of a --help that name a flag of the data, model and training groups. */
+static char *
+shared_flags (const char *help)
+{
+  g_auto(GStrv) lines = g_strsplit (help, "\n", -1);
+  GString *flags = g_string_new (NULL);
+  gboolean in_group = FALSE;
+
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      /* A heading: "Data options:", "Application Options:" ... */
+      if (lines[i][0] != ' ' && g_str_has_suffix (lines[i], ":"))
+        in_group = g_str_equal (lines[i], "Data options:") || g_str_equal (lines[i], "Model options:") ||
+                   g_str_equal (lines[i], "Training options:");
+      if (in_group)
+        g_string_append_printf (flags, "%s\n", lines[i]);
+    }
+  return g_string_free (flags, FALSE);
+}
+
+/* train and intdim take the same data, model and training flags, help text and all. */
+static void
+test_shared_flags (void)
+{
+  const char *flags[] = { "--dataset", "--samples", "--noise", "--classes", "--test-fraction", "--data-seed",
+                          "--hidden", "--activation", "--loss", "--optimizer", "--lr", "--momentum",
+                          "--weight-decay", "--batch-size", "--epochs", "--seed", "--backend" };
+  g_autofree char *train = NULL, *intdim = NULL, *train_flags = NULL, *intdim_flags = NULL;
+
+  g_assert_cmpint (run_relief_full ("train --help", &train, NULL), ==, 0);
+  g_assert_cmpint (run_relief_full ("intdim --help", &intdim, NULL), ==, 0);
+  train_flags = shared_flags (train);
+  intdim_flags = shared_flags (intdim);
+  g_assert_cmpstr (train_flags, ==, intdim_flags);
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    g_assert_nonnull (strstr (train_flags, flags[i]));
+}
+
+/* A sweep on noisy four-class data with tanh runs and records what it ran with. */
+static void
+test_intdim_flags (void)
+{
+  g_autofree char *id_path = tmp_path ("id-flags.h5");
+  g_autoptr(ReliefIntdim) id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_relief ("intdim --dataset gaussians --samples 200 --noise 0.3 --classes 4 --activation tanh "
+                               "--test-fraction 0.25 --momentum 0.7 --weight-decay 0.001 --optimizer momentum "
+                               "--hidden 6 --dims 2,4 --epochs 2 -o id-flags.h5", NULL), ==, 0);
+  id = relief_intdim_load (id_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (id->gen.noise, ==, 0.3);
+  g_assert_cmpint (id->gen.n_classes, ==, 4);
+  g_assert_cmpfloat (id->gen.test_fraction, ==, 0.25);
+  g_assert_cmpint (id->spec->activation, ==, RELIEF_ACT_TANH);
+  g_assert_cmpint (id->spec->sizes[id->spec->n_layers], ==, 4);
+  g_assert_cmpfloat_with_epsilon (id->config.optimizer.momentum, 0.7, 1e-6);
+  g_assert_cmpfloat_with_epsilon (id->config.optimizer.weight_decay, 0.001, 1e-9);
+}
+
+/* relief decision draws the map of a checkpoint, or of a point of a surface, and refuses
+ * what it cannot draw. */
+static void
+test_decision (void)
+{
+  const char *figures[][2] = { { "decision run.h5 --checkpoint 0 -o decision.png", "decision.png" },
+                               { "decision run.h5 --surface surface.h5 --at=0.2,-0.1 --x=-2:3:40 -o decision.pdf",
+                                 "decision.pdf" } };
+  struct { const char *args; const char *message; } errors[] = {
+    { "decision run.h5 --at 1,1 -o d.png", "--surface" },
+    { "decision surface.h5 -o d.png", "not a run file" },
+    { "decision run.h5 --surface surface.h5 --checkpoint 0 -o d.png", "--checkpoint" },
+    { "decision run.h5 --x=1:0:5 -o d.png", "1:0:5" },
+    { "decision run.h5 -o d.bmp", ".png" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
+    {
+      g_autofree char *path = tmp_path (figures[i][1]);
+
+      g_assert_cmpint (run_relief (figures[i][0], NULL), ==, 0);
+      g_assert_true (file_starts_with (path, g_str_has_suffix (path, ".png") ? "\x89PNG" : "%PDF", 4));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    {
+      g_autofree char *err = NULL;
+      g_autofree char *d = tmp_path ("d.png");
+
+      g_assert_cmpint (run_relief (errors[i].args, &err), ==, 2);
+      g_assert_nonnull (strstr (err, errors[i].message));
+      g_assert_false (g_file_test (d, G_FILE_TEST_EXISTS));
     }
 }
 
@@ -333,6 +448,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/divergence", test_divergence_keeps_run);
   g_test_add_func ("/cli/intdim", test_intdim);
   g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/command-table", test_command_table);
+  g_test_add_func ("/cli/shared-flags", test_shared_flags);
+  g_test_add_func ("/cli/intdim-flags", test_intdim_flags);
+  g_test_add_func ("/cli/decision", test_decision);
   status = g_test_run ();
   {
     g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);

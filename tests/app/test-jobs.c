@@ -1,0 +1,337 @@
+/* The jobs in-process, without GTK: surface resume and every direction kind, surfaces kept
+ * in memory, intdim resume, the decision map against compute's grid prediction. */
+#include <gio/gio.h>
+#include <math.h>
+#include <string.h>
+
+#include "relief-decision-job.h"
+#include "relief-intdim-job.h"
+#include "relief-surface-job.h"
+#include "relief-train-job.h"
+#include "test-tmpdir.h"
+
+/* One small run shared by the tests, trained once. */
+static char *run_dir, *run_path;
+
+static void
+train_shared_run (void)
+{
+  g_auto(ReliefTrainJob) job = { 0 };
+  g_autoptr(GError) error = NULL;
+  ReliefTrainStatus status;
+
+  relief_train_job_init_defaults (&job);
+  g_free (job.dataset);
+  job.dataset = g_strdup ("moons");
+  relief_generator_defaults ("moons", &job.gen);
+  job.gen.n_samples = 200;
+  job.hidden[0] = job.hidden[1] = 6;
+  job.train.epochs = 4;
+  g_free (job.backend);
+  job.backend = g_strdup ("cpu");
+  job.output = g_strdup (run_path);
+  g_assert_true (relief_train_job_run (&job, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, RELIEF_TRAIN_COMPLETED);
+}
+
+static void
+surface_job_init (ReliefSurfaceJob *job, ReliefLoadedRun *run, const char *directions)
+{
+  relief_surface_job_init_defaults (job);
+  job->run = relief_loaded_run_ref (run);
+  g_free (job->directions);
+  job->directions = g_strdup (directions);
+  g_free (job->backend);
+  job->backend = g_strdup ("cpu");
+  job->x = (ReliefGridAxis) { -0.5, 0.5, 4 };
+  job->y = (ReliefGridAxis) { -0.5, 0.5, 3 };
+}
+
+static void
+count_cell (int ix, int iy, double loss, double acc, gpointer user_data)
+{
+  (*(int *) user_data)++;
+}
+
+static gsize
+files_in (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  gsize n = 0;
+
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+assert_all_finite (const ReliefSurface *s)
+{
+  for (int i = 0; i < s->nx * s->ny; i++)
+    g_assert_true (isfinite (s->train_loss[i]) && isfinite (s->train_acc[i]) &&
+                   isfinite (s->test_loss[i]) && isfinite (s->test_acc[i]));
+}
+
+/* Each direction kind, computed in memory: the surface comes back, no file is written. */
+static void
+test_surface_directions (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
+  const char *kinds[] = { "random", "pca", "line" };
+  g_autofree char *cwd = g_get_current_dir ();
+
+  /* Anything written without a path would land beside the run or here. */
+  g_assert_cmpint (g_chdir (f->dir), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpstr (relief_loaded_run_get_path (run), ==, run_path);
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_auto(ReliefSurfaceJob) job = { 0 };
+      g_autoptr(ReliefSurface) s = NULL;
+      int cells = 0;
+      ReliefSurfaceJobCallbacks cb = { .cell = count_cell, .user_data = &cells };
+
+      surface_job_init (&job, run, kinds[k]);
+      if (g_str_equal (kinds[k], "line"))
+        {
+          g_free (job.checkpoint);
+          job.checkpoint = g_strdup ("0");
+          job.to_checkpoint = g_strdup ("last");
+          job.one_d = TRUE;
+        }
+      g_assert_true (relief_surface_job_run (&job, &cb, NULL, &s, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (s->direction_kind, ==, kinds[k]);
+      g_assert_cmpstr (s->run_file, ==, run_path);
+      g_assert_cmpint (s->nx, ==, 4);
+      g_assert_cmpint (s->ny, ==, g_str_equal (kinds[k], "line") ? 1 : 3);
+      g_assert_cmpint (cells, ==, s->nx * s->ny);
+      assert_all_finite (s);
+      g_assert_nonnull (s->xdir);
+      if (g_str_equal (kinds[k], "random"))
+        g_assert_cmpstr (s->normalization, ==, "filter");
+      else if (g_str_equal (kinds[k], "pca"))
+        {
+          g_assert_cmpint (s->n_proj, ==, relief_loaded_run_get_run (run)->n_snapshots);
+          g_assert_nonnull (s->ydir);
+        }
+      else
+        {
+          g_assert_null (s->ydir);
+          g_assert_cmpint (s->to_checkpoint, ==, relief_loaded_run_get_run (run)->n_snapshots - 1);
+        }
+    }
+  g_assert_cmpuint (files_in (f->dir), ==, 0);
+  g_assert_cmpuint (files_in (run_dir), ==, 1);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+}
+
+/* A file of the same surface with cells missing continues: only those are computed, and
+ * they equal an uninterrupted run's.  Another surface in the file is refused untouched. */
+static void
+test_surface_resume (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
+  g_autofree char *path = g_build_filename (f->dir, "surface.h5", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  g_auto(ReliefSurfaceJob) job = { 0 };
+  g_autoptr(ReliefSurface) full = NULL, partial = NULL, resumed = NULL;
+  int cells = 0;
+  ReliefSurfaceJobCallbacks cb = { .cell = count_cell, .user_data = &cells };
+
+  g_assert_no_error (error);
+  surface_job_init (&job, run, "random");
+  job.seed = 5;
+  g_assert_true (relief_surface_job_run (&job, NULL, NULL, &full, &error));
+  g_assert_no_error (error);
+
+  /* The same surface, interrupted: every other cell missing. */
+  for (int i = 0; i < full->nx * full->ny; i += 2)
+    full->train_loss[i] = full->train_acc[i] = full->test_loss[i] = full->test_acc[i] = NAN;
+  g_assert_true (relief_surface_save (full, path, &error));
+  g_clear_pointer (&full, relief_surface_free);
+  g_assert_true (relief_surface_job_run (&job, NULL, NULL, &full, &error));
+
+  job.output = g_strdup (path);
+  job.resume = TRUE;
+  g_assert_true (relief_surface_job_run (&job, &cb, NULL, &resumed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cells, ==, (full->nx * full->ny + 1) / 2);
+  g_assert_cmpmem (resumed->train_loss, 12 * sizeof (double), full->train_loss, 12 * sizeof (double));
+  g_assert_cmpmem (resumed->test_acc, 12 * sizeof (double), full->test_acc, 12 * sizeof (double));
+  partial = relief_surface_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (partial->train_loss, 12 * sizeof (double), full->train_loss, 12 * sizeof (double));
+
+  /* Other directions (another seed): refused, the file left as it was. */
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+  job.seed = 6;
+  g_clear_pointer (&resumed, relief_surface_free);
+  g_assert_false (relief_surface_job_run (&job, NULL, NULL, &resumed, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_assert_null (resumed);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (files_in (f->dir), ==, 1);
+}
+
+static void
+intdim_job_init (ReliefIntdimJob *job, const char *output)
+{
+  static const gint64 dims[] = { 2, 8 };
+
+  memset (job, 0, sizeof *job);
+  relief_train_job_init_defaults (&job->base);
+  g_free (job->base.dataset);
+  job->base.dataset = g_strdup ("gaussians");
+  relief_generator_defaults ("gaussians", &job->base.gen);
+  job->base.gen.n_samples = 200;
+  job->base.gen.noise = 0.3;
+  job->base.gen.n_classes = 4;
+  job->base.activation = RELIEF_ACT_TANH;
+  job->base.train.optimizer.momentum = 0.8f;
+  job->base.train.epochs = 2;
+  job->base.hidden[0] = job->base.hidden[1] = 6;
+  g_free (job->base.backend);
+  job->base.backend = g_strdup ("cpu");
+  job->base.output = g_strdup (output);
+  job->projection = RELIEF_PROJECTION_DENSE;
+  job->dims = g_memdup2 (dims, sizeof dims);
+  job->K = G_N_ELEMENTS (dims);
+  job->n_seeds = 1;
+  job->global_baseline = 1.0;
+}
+
+static void
+intdim_job_clear (ReliefIntdimJob *job)
+{
+  relief_train_job_clear (&job->base);
+  g_free (job->dims);
+}
+
+/* A sweep records its settings; run again it trains nothing, a missing cell is trained
+ * alone, and other settings on the same file are refused. */
+static void
+test_intdim_resume (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "intdim.h5", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefIntdim) result = NULL, stored = NULL;
+  ReliefIntdimJob job;
+  int cells_run = -1;
+
+  intdim_job_init (&job, path);
+  g_assert_true (relief_intdim_job_run (&job, NULL, NULL, &cells_run, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cells_run, ==, 3);
+  stored = relief_intdim_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stored->has_gen);
+  g_assert_cmpfloat (stored->gen.noise, ==, 0.3);
+  g_assert_cmpint (stored->gen.n_classes, ==, 4);
+  g_assert_cmpint (stored->spec->activation, ==, RELIEF_ACT_TANH);
+  g_assert_cmpfloat (stored->config.optimizer.momentum, ==, 0.8f);
+
+  g_clear_pointer (&result, relief_intdim_free);
+  g_assert_true (relief_intdim_job_run (&job, NULL, NULL, &cells_run, &result, &error));
+  g_assert_cmpint (cells_run, ==, 0);
+
+  stored->train_acc[1] = stored->test_acc[1] = stored->final_loss[1] = NAN;
+  g_assert_true (relief_intdim_save (stored, path, &error));
+  g_clear_pointer (&result, relief_intdim_free);
+  g_assert_true (relief_intdim_job_run (&job, NULL, NULL, &cells_run, &result, &error));
+  g_assert_cmpint (cells_run, ==, 1);
+  g_assert_true (isfinite (result->test_acc[1]));
+
+  job.base.train.optimizer.momentum = 0.5f;
+  g_clear_pointer (&result, relief_intdim_free);
+  g_assert_false (relief_intdim_job_run (&job, NULL, NULL, &cells_run, &result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "other settings"));
+  intdim_job_clear (&job);
+}
+
+/* The map at a point of a surface is compute's grid prediction at center + x xdir + y ydir. */
+static void
+test_decision (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
+  const ReliefRun *r = relief_loaded_run_get_run (run);
+  g_auto(ReliefSurfaceJob) surface_job = { 0 };
+  g_autoptr(ReliefSurface) surface = NULL;
+  g_autoptr(ReliefDecisionMap) map = NULL, whole = NULL;
+  g_autoptr(ReliefBackend) backend = relief_backend_new ("cpu", NULL);
+  g_autofree float *params = g_new (float, r->n_params);
+  g_autofree int *classes = g_new (int, 30 * 20);
+  g_autofree float *confidence = g_new (float, 30 * 20);
+  const float *center;
+  ReliefDecisionJob job;
+
+  g_assert_no_error (error);
+  surface_job_init (&surface_job, run, "random");
+  g_assert_true (relief_surface_job_run (&surface_job, NULL, NULL, &surface, &error));
+
+  relief_decision_job_init_defaults (&job);
+  job.run = relief_loaded_run_ref (run);
+  g_free (job.backend);
+  job.backend = g_strdup ("cpu");
+  job.plane_x = (ReliefGridAxis) { -2, 3, 30 };
+  job.plane_y = (ReliefGridAxis) { -1, 1.5, 20 };
+  g_assert_true (relief_decision_job_set_surface (&job, surface, 0.4, -0.3, &error));
+  g_assert_true (relief_decision_job_run (&job, NULL, NULL, &map, &error));
+  g_assert_no_error (error);
+
+  center = r->params + (gsize) surface->checkpoint * r->n_params;
+  for (gsize i = 0; i < r->n_params; i++)
+    params[i] = center[i] + 0.4f * surface->xdir[i] + -0.3f * surface->ydir[i];
+  g_assert_true (relief_mlp_predict_grid (backend, r->spec, params, -2, 3, -1, 1.5, 30, 20, classes, confidence,
+                                          &error));
+  g_assert_cmpint (map->nx, ==, 30);
+  g_assert_cmpint (map->ny, ==, 20);
+  g_assert_cmpfloat (map->xmin, ==, -2);
+  g_assert_cmpfloat (map->ymax, ==, 1.5);
+  g_assert_cmpmem (map->classes, 600 * sizeof (int), classes, 600 * sizeof (int));
+  g_assert_cmpmem (map->confidence, 600 * sizeof (float), confidence, 600 * sizeof (float));
+  g_assert_cmpint (map->n_samples, ==, r->dataset->n_train);
+  g_assert_cmpmem (map->labels, map->n_samples * sizeof (gint32), r->dataset->y_train,
+                   r->dataset->n_train * sizeof (gint32));
+
+  /* By default the plane holds every training sample. */
+  job.plane_x.count = job.plane_y.count = 0;
+  g_assert_true (relief_decision_job_run (&job, NULL, NULL, &whole, &error));
+  g_assert_cmpint (whole->nx, ==, RELIEF_DECISION_RESOLUTION);
+  for (int i = 0; i < whole->n_samples; i++)
+    {
+      g_assert_cmpfloat (whole->samples[2 * i], >, whole->xmin);
+      g_assert_cmpfloat (whole->samples[2 * i], <, whole->xmax);
+      g_assert_cmpfloat (whole->samples[2 * i + 1], >, whole->ymin);
+      g_assert_cmpfloat (whole->samples[2 * i + 1], <, whole->ymax);
+    }
+  relief_decision_job_clear (&job);
+  g_assert_cmpuint (files_in (f->dir), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  run_dir = g_dir_make_tmp ("relief-jobs-XXXXXX", NULL);
+  run_path = g_build_filename (run_dir, "run.h5", NULL);
+  train_shared_run ();
+  g_test_add ("/jobs/surface/directions", Fixture, NULL, fixture_setup, test_surface_directions, fixture_teardown);
+  g_test_add ("/jobs/surface/resume", Fixture, NULL, fixture_setup, test_surface_resume, fixture_teardown);
+  g_test_add ("/jobs/intdim/resume", Fixture, NULL, fixture_setup, test_intdim_resume, fixture_teardown);
+  g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
+  status = g_test_run ();
+  g_unlink (run_path);
+  g_rmdir (run_dir);
+  g_free (run_path);
+  g_free (run_dir);
+  return status;
+}
