@@ -31,6 +31,8 @@ relief_cli_train_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
       N_("Fraction held out for testing (generators, CSV; default 0.2)"), "X" },
     { "data-seed", 0, 0, G_OPTION_ARG_INT64, &o->data_seed,
       N_("Seed of the generator and of a CSV file’s split (default: --seed)"), "N" },
+    { "max-samples", 0, 0, G_OPTION_ARG_INT, &o->max_samples,
+      N_("Use only the first N samples of each split, training and test (generated or IDX data; default all)"), "N" },
     { NULL }
   };
   const GOptionEntry model[] = {
@@ -53,6 +55,7 @@ relief_cli_train_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
 
   *o = (ReliefCliTrainOptions) {
     .samples = UNSET, .classes = UNSET, .noise = UNSET, .test_fraction = UNSET, .data_seed = UNSET,
+    .max_samples = UNSET,
     .lr = UNSET, .momentum = UNSET, .weight_decay = UNSET, .batch_size = UNSET, .epochs = UNSET, .seed = UNSET,
   };
   g_option_context_add_group (ctx, new_group ("data", _("Data options:"), _("Show the data options"), data));
@@ -86,6 +89,10 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
   if (o->test_fraction != UNSET) job->gen.test_fraction = o->test_fraction;
   if (o->seed < UNSET || o->data_seed < UNSET)
     return invalid (error, _("the seed must be a non-negative integer"));
+  if (o->max_samples != UNSET && o->max_samples < 1)
+    return invalid (error, _("--max-samples must be at least 1"));
+  if (o->max_samples != UNSET)
+    job->max_samples = o->max_samples;
   if (o->seed != UNSET)
     job->gen.seed = job->train.seed = (guint64) o->seed;
   if (o->data_seed != UNSET)

@@ -15,6 +15,7 @@ typedef struct {
   int     samples, classes;
   double  noise, test_fraction;
   gint64  data_seed;
+  int     max_samples;
   /* model */
   char   *hidden, *activation, *loss;
   /* training */

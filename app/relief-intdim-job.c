@@ -75,6 +75,8 @@ intdim_same_data (const ReliefIntdim *old, const ReliefIntdim *id)
   const ReliefGeneratorParams *a = &old->gen, *b = &id->gen;
   gboolean same_split = a->seed == b->seed && a->test_fraction == b->test_fraction;
 
+  if (old->max_samples != id->max_samples)
+    return FALSE;
   if (!old->has_gen)
     return TRUE;
   if (relief_generator_exists (id->dataset))
@@ -99,7 +101,7 @@ intdim_resume (const char *path, double global_baseline, ReliefIntdim **id, GErr
   if (!intdim_same_data (old, *id))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("%s holds a sweep on other data (samples, noise, classes, data seed or test fraction); "
+                   _("%s holds a sweep on other data (samples, noise, classes, data seed, test fraction or max samples); "
                      "choose another output"), path);
       return FALSE;
     }
@@ -183,7 +185,7 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefIntdimJobCallback
   gsize D;
 
   *cells_run = 0;
-  ds = relief_job_open_dataset (base->dataset, &base->gen, error);
+  ds = relief_job_open_dataset (base->dataset, &base->gen, base->max_samples, error);
   if (ds == NULL)
     return FALSE;
   if (base->train.batch_size < 1 || base->train.epochs < 1 || job->n_seeds < 1 ||
@@ -202,6 +204,7 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefIntdimJobCallback
   id->config = base->train;
   id->gen = base->gen;
   id->has_gen = TRUE;
+  id->max_samples = base->max_samples;
   id->global_baseline = job->global_baseline;
   D = relief_mlp_spec_n_params (id->spec);
   if (job->dims[job->K - 1] > (gint64) D)

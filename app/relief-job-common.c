@@ -20,9 +20,10 @@ relief_job_open_backend (const char              *name,
 ReliefDataset *
 relief_job_open_dataset (const char                  *dataset,
                          const ReliefGeneratorParams *gen,
+                         int                          max_samples,
                          GError                     **error)
 {
-  g_autoptr(ReliefDataset) ds = relief_dataset_open (dataset, gen, error);
+  g_autoptr(ReliefDataset) ds = relief_dataset_open_first (dataset, gen, max_samples, error);
 
   if (ds == NULL || !relief_dataset_validate (ds, error))
     return NULL;

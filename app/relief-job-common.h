@@ -17,8 +17,9 @@ typedef void (*ReliefBackendChosenFunc) (const char *name, gpointer user_data);
  * a backend named outright needs no report. */
 ReliefBackend *relief_job_open_backend (const char *name, ReliefBackendChosenFunc chosen, gpointer user_data,
                                         GError **error);
-/* The data set as relief_dataset_open makes it, validated. */
-ReliefDataset *relief_job_open_dataset (const char *dataset, const ReliefGeneratorParams *gen, GError **error);
+/* The data set as relief_dataset_open_first makes it, validated. */
+ReliefDataset *relief_job_open_dataset (const char *dataset, const ReliefGeneratorParams *gen, int max_samples,
+                                        GError **error);
 /* The model from the data set's features through the hidden widths to its classes. */
 ReliefMlpSpec *relief_job_model_spec   (const ReliefDataset *ds, const int *hidden, int n_hidden,
                                         ReliefActivation activation, ReliefLoss loss);

@@ -84,7 +84,7 @@ relief_train_job_run (const ReliefTrainJob          *job,
 
   g_return_val_if_fail (job->output != NULL, FALSE);
 
-  ds = relief_job_open_dataset (job->dataset, &job->gen, error);
+  ds = relief_job_open_dataset (job->dataset, &job->gen, job->max_samples, error);
   if (ds == NULL)
     return FALSE;
   if (job->train.batch_size < 1 || job->train.epochs < 1)

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 typedef struct {
   char                 *dataset;      /* generator name, installed data set, IDX directory or CSV file */
   ReliefGeneratorParams gen;
+  int                   max_samples;  /* the first N samples of each split; 0: all */
   int                  *hidden;       /* hidden layer widths */
   int                   n_hidden;
   ReliefActivation      activation;

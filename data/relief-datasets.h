@@ -58,6 +58,11 @@ const char * const *relief_dataset_installed_names (void);
  * IDX directory or a .csv file.
  * params applies to generators (NULL: defaults); test_fraction and seed also to CSV. */
 ReliefDataset *relief_dataset_open (const char *spec, const ReliefGeneratorParams *params, GError **error);
+/* The same, keeping only the first max_samples samples of each split (0: all of them): IDX
+ * data loaded so (standardized over the samples kept, as a run reloads them), generated
+ * data cut after its split; CSV files are refused. */
+ReliefDataset *relief_dataset_open_first (const char *spec, const ReliefGeneratorParams *params, int max_samples,
+                                          GError **error);
 
 /* Hex SHA-256 of a file's bytes. */
 char          *relief_file_sha256 (const char *path, GError **error);

@@ -135,6 +135,7 @@ typedef struct {
   ReliefTrainConfig config;         /* seed: the baseline's; cell s uses seed + s */
   ReliefGeneratorParams gen;        /* the data set's generator settings, when has_gen */
   gboolean       has_gen;           /* FALSE for files written before they were recorded */
+  int            max_samples;       /* the first N samples of each split were used; 0: all */
 } ReliefIntdim;
 
 /* Accuracies, losses and d_int90 NaN-filled; strings and spec NULL. */

@@ -107,6 +107,7 @@ write_intdim (hid_t file, gconstpointer data, GError **error)
          relief_h5_write_int_attr (file, "n_seeds", id->n_seeds, error) &&
          relief_h5_write_double_attr (file, "global_baseline", id->global_baseline, error) &&
          (!id->has_gen || write_generator (file, &id->gen, error)) &&
+         (id->max_samples <= 0 || relief_h5_write_int_attr (file, "max_samples", id->max_samples, error)) &&
          relief_h5_write_model (file, id->spec, error) &&
          relief_h5_write_dataset (file, "dims", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, k, id->dims, error) &&
          relief_h5_write_dataset (file, "train_acc", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, grid, id->train_acc,
@@ -201,7 +202,7 @@ read_settings (hid_t file, ReliefIntdim *id, GError **error)
   ReliefTrainConfig *c = &id->config;
   g_autofree char *optimizer = NULL;
   double lr, momentum, weight_decay;
-  gint64 batch_size, epochs;
+  gint64 batch_size, epochs, max_samples = 0;
 
   /* Files from before momentum and weight decay were recorded ran with the defaults. */
   relief_train_config_init_defaults (c);
@@ -220,11 +221,13 @@ read_settings (hid_t file, ReliefIntdim *id, GError **error)
       !relief_h5_read_int_attr (file, "epochs", &epochs, error) ||
       !relief_h5_read_uint_attr (file, "seed", &c->seed, error) ||
       !relief_h5_read_double_attr (file, "global_baseline", &id->global_baseline, error) ||
-      !read_generator (file, id, error))
+      !read_generator (file, id, error) ||
+      (relief_h5_has_attr (file, "max_samples") && !relief_h5_read_int_attr (file, "max_samples", &max_samples, error)))
     return FALSE;
-  if (batch_size < 1 || batch_size > G_MAXINT || epochs < 1 || epochs > G_MAXINT)
+  if (batch_size < 1 || batch_size > G_MAXINT || epochs < 1 || epochs > G_MAXINT || max_samples < 0 ||
+      max_samples > G_MAXINT)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Malformed batch size or epochs"));
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Malformed batch size, epochs or max samples"));
       return FALSE;
     }
   c->optimizer.lr = (float) lr;
@@ -232,6 +235,7 @@ read_settings (hid_t file, ReliefIntdim *id, GError **error)
   c->optimizer.weight_decay = (float) weight_decay;
   c->batch_size = (int) batch_size;
   c->epochs = (int) epochs;
+  id->max_samples = (int) max_samples;
   return (id->spec = relief_h5_read_model (file, error)) != NULL;
 }
 

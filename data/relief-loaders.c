@@ -531,21 +531,35 @@ relief_dataset_find_installed (const char *name)
 ReliefDataset *
 relief_dataset_open (const char *spec, const ReliefGeneratorParams *params, GError **error)
 {
+  return relief_dataset_open_first (spec, params, 0, error);
+}
+
+ReliefDataset *
+relief_dataset_open_first (const char *spec, const ReliefGeneratorParams *params, int max_samples, GError **error)
+{
   g_autofree char *valid = NULL;
 
   if (relief_generator_exists (spec))
     {
       ReliefGeneratorParams defaults;
+      ReliefDataset *ds;
 
       if (params == NULL)
         {
           relief_generator_defaults (spec, &defaults);
           params = &defaults;
         }
-      return relief_dataset_generate (spec, params, error);
+      ds = relief_dataset_generate (spec, params, error);
+      /* Generated samples are stored with the run: cutting them here is what reloads. */
+      if (ds && max_samples > 0)
+        {
+          ds->n_train = MIN (ds->n_train, max_samples);
+          ds->n_test = MIN (ds->n_test, max_samples);
+        }
+      return ds;
     }
   if (g_file_test (spec, G_FILE_TEST_IS_DIR))
-    return relief_dataset_load_idx_dir (spec, 0, 0, error);
+    return relief_dataset_load_idx_dir (spec, max_samples, max_samples, error);
   if (g_strv_contains (installed_names, spec))
     {
       g_autofree char *dir = relief_dataset_find_installed (spec);
@@ -558,13 +572,21 @@ relief_dataset_open (const char *spec, const ReliefGeneratorParams *params, GErr
                          "RELIEF_DATASETS=%s build-aux/relief-setup.sh deps"), spec, spec);
           return NULL;
         }
-      ds = relief_dataset_load_idx_dir (dir, 0, 0, error);
+      ds = relief_dataset_load_idx_dir (dir, max_samples, max_samples, error);
       if (ds)
         {
           g_free (ds->name);
           ds->name = g_strdup (spec);
         }
       return ds;
+    }
+  if ((g_str_has_suffix (spec, ".csv") || g_str_has_suffix (spec, ".CSV")) && max_samples > 0)
+    {
+      /* A run reloads a CSV file whole and splits it again: a cut split would not reload. */
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
+                   _("Only the first samples of a generated or IDX data set can be kept, not of “%s”: "
+                     "keep the first rows of the file instead"), spec);
+      return NULL;
     }
   if (g_str_has_suffix (spec, ".csv") || g_str_has_suffix (spec, ".CSV"))
     return relief_dataset_load_csv (spec, NULL, params != NULL ? params->test_fraction : 0.2,

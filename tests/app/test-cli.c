@@ -361,7 +361,7 @@ static void
 test_shared_flags (void)
 {
   const char *flags[] = { "--dataset", "--samples", "--noise", "--classes", "--test-fraction", "--data-seed",
-                          "--hidden", "--activation", "--loss", "--optimizer", "--lr", "--momentum",
+                          "--max-samples", "--hidden", "--activation", "--loss", "--optimizer", "--lr", "--momentum",
                           "--weight-decay", "--batch-size", "--epochs", "--seed", "--backend" };
   g_autofree char *train = NULL, *intdim = NULL, *train_flags = NULL, *intdim_flags = NULL;
 
@@ -384,7 +384,7 @@ test_intdim_flags (void)
 
   g_assert_cmpint (run_relief ("intdim --dataset gaussians --samples 200 --noise 0.3 --classes 4 --activation tanh "
                                "--test-fraction 0.25 --momentum 0.7 --weight-decay 0.001 --optimizer momentum "
-                               "--hidden 6 --dims 2,4 --epochs 2 -o id-flags.h5", NULL), ==, 0);
+                               "--max-samples 60 --hidden 6 --dims 2,4 --epochs 2 -o id-flags.h5", NULL), ==, 0);
   id = relief_intdim_load (id_path, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (id->gen.noise, ==, 0.3);
@@ -394,6 +394,33 @@ test_intdim_flags (void)
   g_assert_cmpint (id->spec->sizes[id->spec->n_layers], ==, 4);
   g_assert_cmpfloat_with_epsilon (id->config.optimizer.momentum, 0.7, 1e-6);
   g_assert_cmpfloat_with_epsilon (id->config.optimizer.weight_decay, 0.001, 1e-9);
+  g_assert_cmpint (id->max_samples, ==, 60);
+}
+
+/* --max-samples keeps the first N samples of each split, and the run reloads them. */
+static void
+test_max_samples (void)
+{
+  g_autofree char *run_path = tmp_path ("cut.h5"), *csv_path = tmp_path ("data.csv");
+  g_autofree char *err = NULL;
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_relief ("train --dataset moons --samples 300 --max-samples 50 --hidden 4 --epochs 1 -o cut.h5",
+                               NULL), ==, 0);
+  run = relief_run_load (run_path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->dataset->n_train, ==, 50);
+  g_assert_cmpint (run->dataset->n_test, ==, 50);
+  g_assert_cmpint (run_relief ("surface cut.h5 --x=-1:1:3 --y=-1:1:3 -o cut-surface.h5", NULL), ==, 0);
+
+  /* A CSV file reloads whole and splits again: a cut one could not reload, so it is refused. */
+  g_assert_true (g_file_set_contents (csv_path, "a,b,label\n0,1,0\n1,0,1\n1,1,0\n0,0,1\n2,1,0\n", -1, NULL));
+  g_assert_cmpint (run_relief ("train --dataset data.csv --max-samples 2 -o csv.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "data.csv"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("train --max-samples 0 -o zero.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--max-samples"));
 }
 
 /* relief decision draws the map of a checkpoint, or of a point of a surface, and refuses
@@ -452,6 +479,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/shared-flags", test_shared_flags);
   g_test_add_func ("/cli/intdim-flags", test_intdim_flags);
   g_test_add_func ("/cli/decision", test_decision);
+  g_test_add_func ("/cli/max-samples", test_max_samples);
   status = g_test_run ();
   {
     g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);

@@ -246,8 +246,16 @@ test_intdim_resume (Fixture *f, gconstpointer data)
   g_assert_cmpint (cells_run, ==, 1);
   g_assert_true (isfinite (result->test_acc[1]));
 
-  job.base.train.optimizer.momentum = 0.5f;
+  /* Fewer samples of the same data are other data. */
+  job.base.max_samples = 50;
   g_clear_pointer (&result, relief_intdim_free);
+  g_assert_false (relief_intdim_job_run (&job, NULL, NULL, &cells_run, &result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "other data"));
+  g_clear_error (&error);
+  job.base.max_samples = 0;
+
+  job.base.train.optimizer.momentum = 0.5f;
   g_assert_false (relief_intdim_job_run (&job, NULL, NULL, &cells_run, &result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "other settings"));
