@@ -24,7 +24,7 @@ typedef struct {
   ReliefBiasMode bias;                /* random directions (default zero) */
   char          *to_checkpoint;       /* line: the snapshot at alpha 1 (the centre is alpha 0) */
   gboolean       one_d;               /* x only: a 1D slice (always so for "line") */
-  gboolean       resume;              /* continue the surface already in output, when it matches */
+  gboolean       resume;              /* continue the surface already in output (if any), when it matches */
 } ReliefSurfaceJob;
 
 /* Called from the computing thread; any may be NULL. */
