@@ -8,6 +8,7 @@
 #include "relief-cli-common.h"
 #include "relief-datasets.h"
 #include "relief-files.h"
+#include "relief-plot.h"
 
 GOptionContext *
 relief_cli_context (const char *parameter, const char *summary)
@@ -59,6 +60,20 @@ relief_cli_require_output (const char *command, const char *output, int *status)
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+relief_cli_check_figure (const char *command, const char *output, double dpi, int *status)
+{
+  if (!relief_cli_require_output (command, output, status))
+    return FALSE;
+  if (!relief_plot_export_supported (output))
+    *status = relief_cli_usage_error (command, _("the figure must end in .pdf, .svg or .png"));
+  else if (!(dpi >= 10 && dpi <= 2400))
+    *status = relief_cli_usage_error (command, _("--dpi must be between 10 and 2400"));
+  else
+    return TRUE;
+  return FALSE;
 }
 
 int

@@ -21,6 +21,8 @@ gboolean        relief_cli_require_output (const char *command, const char *outp
 /* Errors about the input itself (missing file, wrong kind, bad values) are usage errors
  * (2); a cancel is 130; failures while working are 1. */
 int             relief_cli_error_status   (const GError *error);
+/* A figure to write: output given, a .pdf, .svg or .png, and a dpi from 10 to 2400. */
+gboolean        relief_cli_check_figure   (const char *command, const char *output, double dpi, int *status);
 /* path must exist and be a Relief file, of kind when kind is not NULL. */
 gboolean        relief_cli_check_input    (const char *command, const char *path, const char *kind, int *status);
 

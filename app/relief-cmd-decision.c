@@ -82,12 +82,8 @@ relief_cmd_decision (int argc, char **argv)
     return status;
   if (argc != 2)
     return relief_cli_usage_error ("decision", _("expected one run file; see relief decision --help"));
-  if (!relief_cli_require_output ("decision", output, &status))
+  if (!relief_cli_check_figure ("decision", output, dpi, &status))
     return status;
-  if (!relief_plot_export_supported (output))
-    return relief_cli_usage_error ("decision", _("the figure must end in .pdf, .svg or .png"));
-  if (!(dpi >= 10 && dpi <= 2400))
-    return relief_cli_usage_error ("decision", _("--dpi must be between 10 and 2400"));
   if (surface_path && checkpoint)
     return relief_cli_usage_error ("decision", _("--checkpoint does not apply with --surface: the surface has its own"));
   if (at && (surface_path == NULL || !parse_point (at, &x, &y)))

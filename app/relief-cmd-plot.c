@@ -119,12 +119,8 @@ relief_cmd_plot (int argc, char **argv)
     return status;
   if (argc != 2)
     return relief_cli_usage_error ("plot", _("expected one run or surface file; see relief plot --help"));
-  if (!relief_cli_require_output ("plot", output, &status))
+  if (!relief_cli_check_figure ("plot", output, dpi, &status))
     return status;
-  if (!relief_plot_export_supported (output))
-    return relief_cli_usage_error ("plot", _("the figure must end in .pdf, .svg or .png"));
-  if (!(dpi >= 10 && dpi <= 2400))
-    return relief_cli_usage_error ("plot", _("--dpi must be between 10 and 2400"));
   if (levels != -1 && (levels < 0 || levels > 200))
     return relief_cli_usage_error ("plot", _("--levels must be between 0 and 200"));
 
