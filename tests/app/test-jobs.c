@@ -323,6 +323,39 @@ test_decision (Fixture *f, gconstpointer data)
   g_assert_cmpuint (files_in (f->dir), ==, 0);
 }
 
+/* A model of three inputs has no input plane to draw. */
+static void
+test_decision_needs_two_inputs (Fixture *f, gconstpointer data)
+{
+  g_autofree char *csv = g_build_filename (f->dir, "three.csv", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "three.h5", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = NULL;
+  g_autoptr(ReliefDecisionMap) map = NULL;
+  g_auto(ReliefTrainJob) train = { 0 };
+  ReliefDecisionJob job;
+
+  g_assert_true (g_file_set_contents (csv, "a,b,c,label\n0,1,2,0\n1,0,2,1\n1,1,0,0\n0,0,1,1\n2,1,1,0\n", -1, NULL));
+  relief_train_job_init_defaults (&train);
+  g_free (train.dataset);
+  train.dataset = g_strdup (csv);
+  train.train.epochs = 1;
+  g_free (train.backend);
+  train.backend = g_strdup ("cpu");
+  train.output = g_strdup (path);
+  g_assert_true (relief_train_job_run (&train, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  run = relief_loaded_run_load (path, &error);
+  g_assert_no_error (error);
+  relief_decision_job_init_defaults (&job);
+  job.run = relief_loaded_run_ref (run);
+  g_assert_false (relief_decision_job_run (&job, NULL, NULL, &map, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_null (map);
+  relief_decision_job_clear (&job);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -336,6 +369,8 @@ main (int argc, char **argv)
   g_test_add ("/jobs/surface/resume", Fixture, NULL, fixture_setup, test_surface_resume, fixture_teardown);
   g_test_add ("/jobs/intdim/resume", Fixture, NULL, fixture_setup, test_intdim_resume, fixture_teardown);
   g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
+  g_test_add ("/jobs/decision/needs-two-inputs", Fixture, NULL, fixture_setup, test_decision_needs_two_inputs,
+              fixture_teardown);
   status = g_test_run ();
   g_unlink (run_path);
   g_rmdir (run_dir);
