@@ -50,11 +50,11 @@ relief_cmd_decision (int argc, char **argv)
   g_autofree char *checkpoint = NULL, *surface_path = NULL, *at = NULL, *xspec = NULL, *yspec = NULL;
   g_autofree char *backend = NULL, *title = NULL, *output = NULL, *default_title = NULL;
   double dpi = 150, x = 0, y = 0;
-  int status = 0, index = -1;
+  int status = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefSurface) surface = NULL;
   g_autoptr(ReliefDecisionMap) map = NULL;
-  ReliefDecisionJob job;
+  g_auto(ReliefDecisionJob) job = { 0 };
   ReliefCliProgress progress;
   ReliefDecisionJobCallbacks cb = {
     .backend_chosen = relief_cli_on_backend_chosen,
@@ -98,28 +98,22 @@ relief_cmd_decision (int argc, char **argv)
       g_free (job.backend);
       job.backend = g_strdup (backend);
     }
-  ok = (!xspec || relief_grid_axis_parse (xspec, &job.plane_x, &error)) &&
-       (!yspec || relief_grid_axis_parse (yspec, &job.plane_y, &error));
+  if ((xspec && !relief_grid_axis_parse (xspec, &job.plane_x, &error)) ||
+      (yspec && !relief_grid_axis_parse (yspec, &job.plane_y, &error)) ||
+      (job.run = relief_loaded_run_load (argv[1], &error)) == NULL)
+    return relief_cli_usage_error ("decision", error->message);
+  if (surface_path)
+    ok = (surface = relief_surface_load (surface_path, &error)) != NULL &&
+         relief_decision_job_set_surface (&job, surface, x, y, &error);
+  else
+    ok = relief_run_resolve_checkpoint (relief_loaded_run_get_run (job.run), checkpoint ? checkpoint : "last",
+                                        &job.checkpoint, &error);
   if (!ok)
-    status = relief_cli_usage_error ("decision", error->message);
-  else if ((job.run = relief_loaded_run_load (argv[1], &error)) == NULL ||
-           (surface_path && ((surface = relief_surface_load (surface_path, &error)) == NULL ||
-                             !relief_decision_job_set_surface (&job, surface, x, y, &error))) ||
-           (!surface_path && !relief_run_resolve_checkpoint (relief_loaded_run_get_run (job.run),
-                                                             checkpoint ? checkpoint : "last", &index, &error)))
-    status = relief_cli_usage_error ("decision", error->message);
-  if (status != 0)
-    {
-      relief_decision_job_clear (&job);
-      return status;
-    }
-  if (!surface_path)
-    job.checkpoint = index;
+    return relief_cli_usage_error ("decision", error->message);
 
   relief_cli_progress_begin (&progress, "decision");
   ok = relief_decision_job_run (&job, &cb, progress.cancellable, &map, &error);
   relief_cli_progress_end (&progress, ok);
-  relief_decision_job_clear (&job);
   if (!ok)
     {
       g_printerr ("relief decision: %s\n", error->message);
@@ -131,7 +125,7 @@ relief_cmd_decision (int argc, char **argv)
   relief_figure_options_init (&options);
   if (title == NULL)
     default_title = surface_path ? g_strdup_printf (_("Decisions at (%.2f, %.2f)"), x, y)
-                                 : g_strdup_printf (_("Decisions at checkpoint %d"), index);
+                                 : g_strdup_printf (_("Decisions at checkpoint %d"), job.checkpoint);
   options.title = title ? title : default_title;
   figure.map = map;
   if (!relief_plot_export (output, 400, 360, dpi, draw_decision, &figure, &error))

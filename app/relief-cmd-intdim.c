@@ -25,15 +25,6 @@ print_dint90 (const char *label, double mean, double std)
     g_print (_("d_int90 %s: %.1f ± %.1f\n"), label, mean, std);
 }
 
-static void
-intdim_job_clear (ReliefIntdimJob *job)
-{
-  relief_train_job_clear (&job->base);
-  g_clear_pointer (&job->dims, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefIntdimJob, intdim_job_clear)
-
 int
 relief_cmd_intdim (int argc, char **argv)
 {

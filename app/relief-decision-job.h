@@ -41,4 +41,6 @@ gboolean relief_decision_job_set_surface   (ReliefDecisionJob *job, const Relief
 gboolean relief_decision_job_run (const ReliefDecisionJob *job, const ReliefDecisionJobCallbacks *cb,
                                   GCancellable *cancellable, ReliefDecisionMap **result, GError **error);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefDecisionJob, relief_decision_job_clear)
+
 G_END_DECLS

@@ -6,6 +6,13 @@
 
 #include "relief-intdim-job.h"
 
+void
+relief_intdim_job_clear (ReliefIntdimJob *job)
+{
+  relief_train_job_clear (&job->base);
+  g_clear_pointer (&job->dims, g_free);
+}
+
 gboolean
 relief_parse_dims (const char *text, gint64 **dims, int *K, GError **error)
 {

@@ -33,6 +33,9 @@ typedef struct {
   gpointer user_data;
 } ReliefIntdimJobCallbacks;
 
+/* Frees what the job holds (its base and dims); the struct itself is the caller's. */
+void     relief_intdim_job_clear (ReliefIntdimJob *job);
+
 /* "100,200,400" or "A:B:STEP" (A, A+STEP, ... up to B), each >= 1, strictly ascending. */
 gboolean relief_parse_dims (const char *text, gint64 **dims, int *K, GError **error);
 
@@ -43,5 +46,7 @@ gboolean relief_parse_dims (const char *text, gint64 **dims, int *K, GError **er
 gboolean relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefIntdimJobCallbacks *cb,
                                 GCancellable *cancellable, int *cells_run, ReliefIntdim **result,
                                 GError **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefIntdimJob, relief_intdim_job_clear)
 
 G_END_DECLS

@@ -205,13 +205,6 @@ intdim_job_init (ReliefIntdimJob *job, const char *output)
   job->global_baseline = 1.0;
 }
 
-static void
-intdim_job_clear (ReliefIntdimJob *job)
-{
-  relief_train_job_clear (&job->base);
-  g_free (job->dims);
-}
-
 /* A sweep records its settings; run again it trains nothing, a missing cell is trained
  * alone, and other settings on the same file are refused. */
 static void
@@ -259,7 +252,7 @@ test_intdim_resume (Fixture *f, gconstpointer data)
   g_assert_false (relief_intdim_job_run (&job, NULL, NULL, &cells_run, &result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "other settings"));
-  intdim_job_clear (&job);
+  relief_intdim_job_clear (&job);
 }
 
 /* The map at a point of a surface is compute's grid prediction at center + x xdir + y ydir. */
