@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "relief-cli-common.h"
-#include "relief-datasets.h"
-#include "relief-files.h"
+#include "relief-generators.h"
+#include "relief-file.h"
 #include "relief-plot.h"
 
 GOptionContext *

@@ -1,7 +1,8 @@
 #include "relief-config.h"
 
 #include "relief-controls.h"
-#include "relief-datasets.h"
+#include "relief-generators.h"
+#include "relief-loaders.h"
 
 const char *
 relief_combo_string (AdwComboRow *row)

@@ -5,7 +5,7 @@
 
 #include <gio/gio.h>
 #include "relief-decision.h"
-#include "relief-files.h"
+#include "relief-surface-file.h"
 #include "relief-job-common.h"
 #include "relief-landscape.h"
 #include "relief-loaded-run.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "relief-files.h"
+#include "relief-intdim-file.h"
 #include "relief-page.h"
 #include "relief-plot.h"
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <gio/gio.h>
-#include "relief-files.h"
+#include "relief-intdim-file.h"
 #include "relief-subspace.h"
 #include "relief-train-job.h"
 

@@ -5,7 +5,7 @@
 #include <gio/gio.h>
 #include "relief-backend.h"
 #include "relief-dataset.h"
-#include "relief-datasets.h"
+#include "relief-loaders.h"
 #include "relief-mlp.h"
 
 G_BEGIN_DECLS

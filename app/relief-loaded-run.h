@@ -4,7 +4,7 @@
 #pragma once
 
 #include <glib.h>
-#include "relief-files.h"
+#include "relief-run-file.h"
 
 G_BEGIN_DECLS
 

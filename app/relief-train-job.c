@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "relief-files.h"
+#include "relief-run-file.h"
 #include "relief-train-job.h"
 
 void

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <gio/gio.h>
-#include "relief-datasets.h"
+#include "relief-generators.h"
 #include "relief-job-common.h"
 #include "relief-train.h"
 

@@ -3,7 +3,7 @@
  * All randomness comes from relief-rng (counter-based), so a seed names the same samples
  * on every machine; each generator draws from its own derived stream.
  */
-#include "relief-datasets.h"
+#include "relief-generators.h"
 #include <glib/gi18n-lib.h>
 #include "relief-rng.h"
 

@@ -1,14 +1,15 @@
 /* relief-h5.c: HDF5 attribute, dataset and temp-file helpers. */
 #include "relief-h5.h"
 #include <glib/gi18n-lib.h>
-#include "relief-files.h"
+#include "relief-file.h"
+#include "relief-intdim-file.h"
+#include "relief-run-file.h"
+#include "relief-surface-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <glib/gstdio.h>
-
-G_DEFINE_QUARK (relief-file-error-quark, relief_file_error)
 
 void
 relief_h5_quiet_begin (ReliefH5Quiet *quiet)
@@ -419,21 +420,6 @@ relief_h5_read_strings (hid_t loc, const char *name, GError **error)
   return result;
 }
 
-gboolean
-relief_check_destination (const char *path, GError **error)
-{
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return TRUE;
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                 _("Cannot write “%s”: it is a folder; give a file name"), path);
-  else
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                 _("Cannot write “%s”: it exists and is not a regular file (a device or a pipe), which saving "
-                   "would replace; give a file name"), path);
-  return FALSE;
-}
-
 char *
 relief_h5_temp_path (const char *path, GError **error)
 {
@@ -575,22 +561,6 @@ relief_h5_open_kind (const char *path, char **kind, GError **error)
 fail:
   H5Fclose (file);
   return H5I_INVALID_HID;
-}
-
-/* Kept beside the opener it wraps: both the run and the surface loaders build on it. */
-char *
-relief_file_detect_kind (const char *path, GError **error)
-{
-  ReliefH5Quiet quiet;
-  char *kind = NULL;
-  hid_t file;
-
-  relief_h5_quiet_begin (&quiet);
-  file = relief_h5_open_kind (path, &kind, error);
-  if (file >= 0)
-    H5Fclose (file);
-  relief_h5_quiet_end (&quiet);
-  return kind;
 }
 
 hid_t

@@ -1,5 +1,5 @@
 /* relief-intdim-file.c: intrinsic-dimension sweeps (docs/file-formats.md). */
-#include "relief-files.h"
+#include "relief-intdim-file.h"
 #include "relief-h5.h"
 
 #include <math.h>

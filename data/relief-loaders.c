@@ -1,6 +1,6 @@
 /* relief-loaders.c: IDX (MNIST layout) and CSV data sets, and the dispatch between them
  * and the generators. */
-#include "relief-datasets.h"
+#include "relief-loaders.h"
 #include <glib/gi18n-lib.h>
 #include "relief-rng.h"
 

@@ -1,7 +1,7 @@
 /* relief-run-file.c: run files (schema in docs/file-formats.md), streamed while training. */
-#include "relief-files.h"
+#include "relief-run-file.h"
 #include <glib/gi18n-lib.h>
-#include "relief-datasets.h"
+#include "relief-loaders.h"
 #include "relief-h5.h"
 
 #include <string.h>

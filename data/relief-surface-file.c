@@ -1,5 +1,5 @@
 /* relief-surface-file.c: loss surfaces in the loss-landscape layout (docs/file-formats.md). */
-#include "relief-files.h"
+#include "relief-surface-file.h"
 #include "relief-h5.h"
 
 #include <glib/gi18n-lib.h>

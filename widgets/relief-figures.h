@@ -6,7 +6,9 @@
 #include <glib.h>
 
 #include "relief-decision.h"
-#include "relief-files.h"
+#include "relief-intdim-file.h"
+#include "relief-run-file.h"
+#include "relief-surface-file.h"
 #include "relief-plot.h"
 
 G_BEGIN_DECLS

@@ -1,6 +1,6 @@
 /* relief-plot-export.c: figures to PNG, SVG and PDF files, written atomically. */
 #include "relief-plot.h"
-#include "relief-files.h"
+#include "relief-file.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>

@@ -4,7 +4,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "relief-files.h"
+#include "relief-intdim-file.h"
+#include "relief-run-file.h"
+#include "relief-surface-file.h"
 #include "relief-mlp.h"
 
 static char *tmpdir;

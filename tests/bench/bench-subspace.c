@@ -12,7 +12,7 @@
  * Building P is timed separately.  A stored P larger than half the memory of the machine
  * (host RAM for the CPU, free device memory for CUDA) is skipped with its size printed.
  * Exit status 2: no MNIST. */
-#include "relief-datasets.h"
+#include "relief-loaders.h"
 #include "relief-subspace.h"
 #include "relief-train.h"
 

@@ -11,7 +11,7 @@
  * (seeded); the directions are filter-normalized.  Prints both times, their ratio, the
  * achieved flop rate and the largest difference between the two surfaces.  Not a test. */
 #include "relief-blas-tune.h"
-#include "relief-datasets.h"
+#include "relief-loaders.h"
 #include "relief-directions.h"
 #include "relief-rng.h"
 #include "relief-surface-eval.h"

@@ -8,7 +8,7 @@
  * first step to the end of the last and scaled to the whole epoch, so it leaves out the
  * one-time upload of the data set and the first step's warm-up, as the PyTorch baseline
  * (data already on the device, warmed up) does.  Exit status 2: no MNIST. */
-#include "relief-datasets.h"
+#include "relief-loaders.h"
 #include "relief-train.h"
 
 #include <gio/gio.h>

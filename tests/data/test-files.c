@@ -1,7 +1,8 @@
 /* test-files.c: run and surface files round-trip, are written atomically, and foreign or
  * wrong files are recognised. */
-#include "relief-files.h"
-#include "relief-datasets.h"
+#include "relief-run-file.h"
+#include "relief-surface-file.h"
+#include "relief-loaders.h"
 
 #include <hdf5.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* test-generators.c: the built-in data sets are deterministic, well-formed and checked. */
-#include "relief-datasets.h"
+#include "relief-generators.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* test-intdim-file.c: intrinsic-dimension sweep files round-trip, NaN cells included, and
  * are recognised by relief_file_detect_kind. */
-#include "relief-files.h"
+#include "relief-intdim-file.h"
 
 #include <math.h>
 #include <string.h>

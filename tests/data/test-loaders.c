@@ -1,5 +1,5 @@
 /* test-loaders.c: IDX directories (plain and gzip), CSV files, dispatch and checksums. */
-#include "relief-datasets.h"
+#include "relief-loaders.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* test-surface-engine.c: the landscape engine's surface-file fields round-trip, and an
  * interrupted surface resumed from its file equals an uninterrupted one. */
-#include "relief-files.h"
+#include "relief-surface-file.h"
 #include "relief-directions.h"
 #include "relief-surface-eval.h"
 #include "relief-rng.h"

@@ -1,0 +1,55 @@
+/* relief-run-file.h: run files, streamed while training (schema: docs/file-formats.md).
+ * Errors are RELIEF_FILE_ERROR (relief-file.h). */
+#pragma once
+
+#include <glib.h>
+#include "relief-dataset.h"
+#include "relief-file.h"
+#include "relief-mlp.h"
+#include "relief-train.h"
+
+G_BEGIN_DECLS
+
+#define RELIEF_RUN_FORMAT_VERSION 1
+
+/* Streams a run while it trains: snapshots and metrics are appended as they come. */
+typedef struct _ReliefRunWriter ReliefRunWriter;
+
+ReliefRunWriter *relief_run_writer_new (const char *path, const ReliefMlpSpec *spec, const ReliefTrainConfig *config,
+                                        const char *backend_name, const ReliefDataset *ds, GError **error);
+gboolean relief_run_writer_add_snapshot (ReliefRunWriter *w, gint64 step, double epoch, const float *params,
+                                         GError **error);
+gboolean relief_run_writer_add_metrics  (ReliefRunWriter *w, const ReliefTrainMetrics *m, GError **error);
+/* Records the status ("completed", "cancelled", "diverged") as the root attribute
+ * `status`, closes the file and renames it into place; frees w. */
+gboolean relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error);
+/* Closes and deletes the temporary file; frees w. */
+void     relief_run_writer_abort  (ReliefRunWriter *w);
+
+typedef struct {
+  ReliefMlpSpec     *spec;
+  ReliefTrainConfig  config;
+  char              *backend;
+  char              *status;
+  gsize              n_params;
+  int                n_snapshots;     /* T */
+  float             *params;          /* [T, n_params] */
+  gint64            *snapshot_step;   /* [T] */
+  double            *snapshot_epoch;  /* [T] */
+  int                n_metrics;       /* S */
+  gint64            *metric_step;     /* [S] */
+  double            *train_loss, *train_acc;   /* [S] */
+  double            *test_loss, *test_acc;     /* [S] or NULL */
+  ReliefDataset     *dataset;         /* generated: the stored samples; file data: reloaded
+                                         from the recorded paths, checksums verified */
+} ReliefRun;
+
+/* load_dataset FALSE skips the dataset (ReliefRun.dataset NULL), e.g. for plotting. */
+ReliefRun *relief_run_load (const char *path, gboolean load_dataset, GError **error);
+void       relief_run_free (ReliefRun *run);
+/* "last", or a snapshot index (0 .. T-1), or a negative index from the end. */
+gboolean   relief_run_resolve_checkpoint (const ReliefRun *run, const char *text, int *index, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRun, relief_run_free)
+
+G_END_DECLS
