@@ -93,19 +93,20 @@ relief_cli_error_status (const GError *error)
 }
 
 gboolean
-relief_cli_check_input (const char *command, const char *path, const char *kind, int *status)
+relief_cli_check_input (const char *command, const char *path, ReliefFileKind kind, int *status)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *found = relief_file_detect_kind (path, &error);
+  ReliefFileKind found = relief_file_detect_kind (path, &error);
 
-  if (found == NULL)
+  if (found == RELIEF_FILE_KIND_NONE)
     {
       *status = relief_cli_usage_error (command, error->message);
       return FALSE;
     }
-  if (kind && !g_str_equal (found, kind))
+  if (kind != RELIEF_FILE_KIND_NONE && found != kind)
     {
-      g_autofree char *message = g_strdup_printf (_("%s is a %s file, not a %s file"), path, found, kind);
+      g_autofree char *message = g_strdup_printf (_("%s is a %s file, not a %s file"), path,
+                                                  relief_file_kind_name (found), relief_file_kind_name (kind));
       *status = relief_cli_usage_error (command, message);
       return FALSE;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "relief-file.h"
 
 G_BEGIN_DECLS
 
@@ -23,8 +24,8 @@ gboolean        relief_cli_require_output (const char *command, const char *outp
 int             relief_cli_error_status   (const GError *error);
 /* A figure to write: output given, a .pdf, .svg or .png, and a dpi from 10 to 2400. */
 gboolean        relief_cli_check_figure   (const char *command, const char *output, double dpi, int *status);
-/* path must exist and be a Relief file, of kind when kind is not NULL. */
-gboolean        relief_cli_check_input    (const char *command, const char *path, const char *kind, int *status);
+/* path must exist and be a Relief file, of kind when kind is not RELIEF_FILE_KIND_NONE. */
+gboolean        relief_cli_check_input    (const char *command, const char *path, ReliefFileKind kind, int *status);
 
 /* A progress bar on a terminal's stderr that also turns Ctrl-C into a cancel: the work
  * checks it from its progress callback, so an interrupt still leaves a complete file. */

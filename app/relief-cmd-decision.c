@@ -88,8 +88,8 @@ relief_cmd_decision (int argc, char **argv)
     return relief_cli_usage_error ("decision", _("--checkpoint does not apply with --surface: the surface has its own"));
   if (at && (surface_path == NULL || !parse_point (at, &x, &y)))
     return relief_cli_usage_error ("decision", _("--at takes X,Y and needs --surface"));
-  if (!relief_cli_check_input ("decision", argv[1], "run", &status) ||
-      (surface_path && !relief_cli_check_input ("decision", surface_path, "surface", &status)))
+  if (!relief_cli_check_input ("decision", argv[1], RELIEF_FILE_KIND_RUN, &status) ||
+      (surface_path && !relief_cli_check_input ("decision", surface_path, RELIEF_FILE_KIND_SURFACE, &status)))
     return status;
 
   relief_decision_job_init_defaults (&job);

@@ -62,22 +62,22 @@ draw_intdim (cairo_t *cr, double width, double height, gconstpointer data, const
 
 /* What each kind of file relief_file_detect_kind knows becomes. */
 static const struct {
-  const char    *kind;
+  ReliefFileKind kind;
   double         width, height;        /* points */
   gpointer     (*load) (const char *path, GError **error);
   void         (*draw) (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt);
   GDestroyNotify free;
 } plot_kinds[] = {
-  { "run", 648, 252, load_run, draw_run, (GDestroyNotify) relief_run_free },
-  { "surface", 432, 324, load_surface, draw_surface, (GDestroyNotify) relief_surface_free },
-  { "intdim", 432, 324, load_intdim, draw_intdim, (GDestroyNotify) relief_intdim_free },
+  { RELIEF_FILE_KIND_RUN, 648, 252, load_run, draw_run, (GDestroyNotify) relief_run_free },
+  { RELIEF_FILE_KIND_SURFACE, 432, 324, load_surface, draw_surface, (GDestroyNotify) relief_surface_free },
+  { RELIEF_FILE_KIND_INTDIM, 432, 324, load_intdim, draw_intdim, (GDestroyNotify) relief_intdim_free },
 };
 
 static int
-find_plot_kind (const char *kind)
+find_plot_kind (ReliefFileKind kind)
 {
   for (guint k = 0; k < G_N_ELEMENTS (plot_kinds); k++)
-    if (g_str_equal (plot_kinds[k].kind, kind))
+    if (plot_kinds[k].kind == kind)
       return (int) k;
   return -1;
 }
@@ -93,7 +93,8 @@ draw_plot (cairo_t *cr, double width, double height, gpointer user_data)
 int
 relief_cmd_plot (int argc, char **argv)
 {
-  g_autofree char *output = NULL, *colormap = NULL, *title = NULL, *kind = NULL, *figure_kind = NULL;
+  g_autofree char *output = NULL, *colormap = NULL, *title = NULL, *figure_kind = NULL;
+  ReliefFileKind kind;
   double dpi = 150;
   int levels = -1, status = 0;
   gboolean log_scale = FALSE;
@@ -141,14 +142,14 @@ relief_cmd_plot (int argc, char **argv)
   if (figure_kind && !relief_figure_kind_from_string (figure_kind, &options.kind, &error))
     return relief_cli_usage_error ("plot", error->message);
 
-  if (!relief_cli_check_input ("plot", argv[1], NULL, &status))
+  if (!relief_cli_check_input ("plot", argv[1], RELIEF_FILE_KIND_NONE, &status))
     return status;
   kind = relief_file_detect_kind (argv[1], NULL);
   k = find_plot_kind (kind);
   if (k < 0)
     {
       g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface and intdim files"),
-                                                  argv[1], kind);
+                                                  argv[1], relief_file_kind_name (kind));
       return relief_cli_usage_error ("plot", message);
     }
   data.data = plot_kinds[k].load (argv[1], &error);

@@ -48,7 +48,7 @@ relief_cmd_surface (int argc, char **argv)
     return status;
   if (seed < 0 || max_samples < 0)
     return relief_cli_usage_error ("surface", _("--seed and --max-samples must be non-negative"));
-  if (!relief_cli_check_input ("surface", argv[1], "run", &status))
+  if (!relief_cli_check_input ("surface", argv[1], RELIEF_FILE_KIND_RUN, &status))
     return status;
 
   relief_surface_job_init_defaults (&job);

@@ -1,9 +1,14 @@
 /* relief-file.c: what the HDF5 files share: their error domain, the destination check
- * and the detection of a file's kind. */
+ * and the registry of file kinds. */
 #include "relief-file.h"
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include "relief-h5.h"
+#include "relief-intdim-file.h"
+#include "relief-run-file.h"
+#include "relief-surface-file.h"
+
+#include <string.h>
 
 G_DEFINE_QUARK (relief-file-error-quark, relief_file_error)
 
@@ -22,11 +27,61 @@ relief_check_destination (const char *path, GError **error)
   return FALSE;
 }
 
-char *
+static const char * const loss_landscape_links[] = { "xcoordinates", "train_loss", NULL };
+
+/* Indexed by ReliefFileKind; its order is the order messages list the kinds in. */
+static const ReliefFileKindInfo registry[RELIEF_FILE_N_KINDS] = {
+  [RELIEF_FILE_KIND_RUN] = {
+    .kind = RELIEF_FILE_KIND_RUN,
+    .name = "run",
+    .description = N_("a run"),
+    .max_version = RELIEF_RUN_FORMAT_VERSION,
+  },
+  [RELIEF_FILE_KIND_SURFACE] = {
+    .kind = RELIEF_FILE_KIND_SURFACE,
+    .name = "surface",
+    .description = N_("a surface"),
+    .max_version = RELIEF_SURFACE_FORMAT_VERSION,
+    .foreign_links = loss_landscape_links,
+  },
+  [RELIEF_FILE_KIND_INTDIM] = {
+    .kind = RELIEF_FILE_KIND_INTDIM,
+    .name = "intdim",
+    .description = N_("a sweep"),
+    .max_version = RELIEF_INTDIM_FORMAT_VERSION,
+  },
+};
+
+const ReliefFileKindInfo *
+relief_file_kind_info (ReliefFileKind kind)
+{
+  g_return_val_if_fail (kind >= RELIEF_FILE_KIND_NONE && kind < RELIEF_FILE_N_KINDS, NULL);
+
+  return kind == RELIEF_FILE_KIND_NONE ? NULL : &registry[kind];
+}
+
+const ReliefFileKindInfo *
+relief_file_kind_lookup (const char *name)
+{
+  for (int k = RELIEF_FILE_KIND_NONE + 1; k < RELIEF_FILE_N_KINDS; k++)
+    if (strcmp (registry[k].name, name) == 0)
+      return &registry[k];
+  return NULL;
+}
+
+const char *
+relief_file_kind_name (ReliefFileKind kind)
+{
+  const ReliefFileKindInfo *info = relief_file_kind_info (kind);
+
+  return info != NULL ? info->name : "none";
+}
+
+ReliefFileKind
 relief_file_detect_kind (const char *path, GError **error)
 {
   ReliefH5Quiet quiet;
-  char *kind = NULL;
+  ReliefFileKind kind = RELIEF_FILE_KIND_NONE;
   hid_t file;
 
   relief_h5_quiet_begin (&quiet);

@@ -1,6 +1,6 @@
-/* relief-file.h: what every HDF5 file of Relief shares: the error domain and the check of
- * a destination before saving.  The files themselves: relief-run-file.h,
- * relief-surface-file.h, relief-intdim-file.h (schema: docs/file-formats.md).
+/* relief-file.h: what every HDF5 file of Relief shares: the error domain, the check of a
+ * destination before saving and the registry of file kinds.  The files themselves:
+ * relief-run-file.h, relief-surface-file.h, relief-intdim-file.h (docs/file-formats.md).
  *
  * Every file is written under a temporary name beside its destination and renamed when
  * complete, so a crash or a cancel never leaves a half-written file at the final path.
@@ -28,8 +28,36 @@ typedef enum {
  * replace the device. */
 gboolean relief_check_destination (const char *path, GError **error);
 
-/* "run", "surface", "intdim" (surface also a loss-landscape surface file without Relief attributes),
- * or NULL with an error. */
-char *relief_file_detect_kind (const char *path, GError **error);
+/* The kinds of file Relief reads and writes.  Each has one entry in the registry of
+ * relief-file.c: adding a kind is a value here and an entry there. */
+typedef enum {
+  RELIEF_FILE_KIND_NONE,          /* not a file Relief reads */
+  RELIEF_FILE_KIND_RUN,
+  RELIEF_FILE_KIND_SURFACE,
+  RELIEF_FILE_KIND_INTDIM,
+  RELIEF_FILE_N_KINDS
+} ReliefFileKind;
+
+typedef struct {
+  ReliefFileKind      kind;
+  const char         *name;          /* the root attribute relief_format; how users are told the kind */
+  const char         *description;   /* how messages name it, article included: "a run" */
+  int                 max_version;   /* the newest relief_format_version this Relief reads */
+  /* Root datasets that make an HDF5 file without Relief attributes one of this kind (a
+   * loss-landscape surface), NULL-terminated; NULL when only relief_format tells. */
+  const char * const *foreign_links;
+} ReliefFileKindInfo;
+
+/* The registry's entry of a kind; NULL for RELIEF_FILE_KIND_NONE. */
+const ReliefFileKindInfo *relief_file_kind_info   (ReliefFileKind kind);
+/* The entry named name ("run"), or NULL. */
+const ReliefFileKindInfo *relief_file_kind_lookup (const char *name);
+/* The name of a kind ("run"); "none" for RELIEF_FILE_KIND_NONE. */
+const char               *relief_file_kind_name   (ReliefFileKind kind);
+
+/* Opens path and tells its kind by the registry (a surface also for a loss-landscape
+ * surface file without Relief attributes); RELIEF_FILE_KIND_NONE with an error for a
+ * missing file, one that is not HDF5, of an unknown kind or of a newer version. */
+ReliefFileKind relief_file_detect_kind (const char *path, GError **error);
 
 G_END_DECLS

@@ -2,9 +2,6 @@
 #include "relief-h5.h"
 #include <glib/gi18n-lib.h>
 #include "relief-file.h"
-#include "relief-intdim-file.h"
-#include "relief-run-file.h"
-#include "relief-surface-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -497,13 +494,45 @@ relief_h5_save_atomic (const char *path, ReliefH5WriteFunc write, gconstpointer 
   return ok;
 }
 
-hid_t
-relief_h5_open_kind (const char *path, char **kind, GError **error)
+/* "a run, a surface or a sweep": every kind of the registry, for the message about a kind
+ * this Relief does not know. */
+static char *
+describe_kinds (void)
 {
-  g_autofree char *format = NULL;
+  GString *text = g_string_new (NULL);
+
+  for (int k = RELIEF_FILE_KIND_NONE + 1; k < RELIEF_FILE_N_KINDS; k++)
+    {
+      if (k > RELIEF_FILE_KIND_NONE + 1)
+        g_string_append (text, k == RELIEF_FILE_N_KINDS - 1 ? _(" or ") : ", ");
+      g_string_append (text, _(relief_file_kind_info (k)->description));
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* A file without Relief attributes is of the first kind whose foreign links it all holds. */
+static const ReliefFileKindInfo *
+detect_foreign (hid_t file)
+{
+  for (int k = RELIEF_FILE_KIND_NONE + 1; k < RELIEF_FILE_N_KINDS; k++)
+    {
+      const ReliefFileKindInfo *info = relief_file_kind_info (k);
+      gboolean all = info->foreign_links != NULL;
+
+      for (int i = 0; all && info->foreign_links[i] != NULL; i++)
+        all = relief_h5_has_link (file, info->foreign_links[i]);
+      if (all)
+        return info;
+    }
+  return NULL;
+}
+
+hid_t
+relief_h5_open_kind (const char *path, ReliefFileKind *kind, GError **error)
+{
+  const ReliefFileKindInfo *info;
   hid_t file;
   gint64 version = 0;
-  int max_version;
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
@@ -525,37 +554,36 @@ relief_h5_open_kind (const char *path, char **kind, GError **error)
 
   if (relief_h5_has_attr (file, "relief_format"))
     {
-      format = relief_h5_read_string_attr (file, "relief_format", error);
+      g_autofree char *format = relief_h5_read_string_attr (file, "relief_format", error);
+
       if (format == NULL)
         goto fail;
-      if (strcmp (format, "run") != 0 && strcmp (format, "surface") != 0 && strcmp (format, "intdim") != 0)
+      info = relief_file_kind_lookup (format);
+      if (info == NULL)
         {
+          g_autofree char *known = describe_kinds ();
+
           g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND,
-                       _("“%s” is a Relief %s file, not a run, a surface or a sweep"), path, format);
+                       _("“%s” is a Relief %s file, not %s"), path, format, known);
           goto fail;
         }
       if (!relief_h5_read_int_attr (file, "relief_format_version", &version, error))
         goto fail;
-      max_version = strcmp (format, "run") == 0       ? RELIEF_RUN_FORMAT_VERSION
-                    : strcmp (format, "intdim") == 0  ? RELIEF_INTDIM_FORMAT_VERSION
-                                                      : RELIEF_SURFACE_FORMAT_VERSION;
-      if (version > max_version)
+      if (version > info->max_version)
         {
           g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_VERSION,
-                       _("“%s” uses %s format version %lld; this Relief reads up to %d"), path, format,
-                       (long long) version, max_version);
+                       _("“%s” uses %s format version %lld; this Relief reads up to %d"), path, info->name,
+                       (long long) version, info->max_version);
           goto fail;
         }
     }
-  else if (relief_h5_has_link (file, "xcoordinates") && relief_h5_has_link (file, "train_loss"))
-    format = g_strdup ("surface");
-  else
+  else if ((info = detect_foreign (file)) == NULL)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND,
                    _("“%s” is an HDF5 file but neither a Relief file nor a loss-landscape surface"), path);
       goto fail;
     }
-  *kind = g_steal_pointer (&format);
+  *kind = info->kind;
   return file;
 
 fail:

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include <hdf5.h>
+#include "relief-file.h"
 #include "relief-mlp.h"
 
 G_BEGIN_DECLS
@@ -71,8 +72,8 @@ hid_t    relief_h5_open_group (hid_t file, const char *name, GError **error);
 gboolean       relief_h5_write_model (hid_t file, const ReliefMlpSpec *spec, GError **error);
 ReliefMlpSpec *relief_h5_read_model  (hid_t file, GError **error);
 
-/* Opens path read-only and tells its kind ("run", "intdim" or "surface", the latter also for a
- * loss-landscape file without Relief attributes); rejects newer schema versions. */
-hid_t    relief_h5_open_kind (const char *path, char **kind, GError **error);
+/* Opens path read-only and tells its kind by the registry of relief-file.h (a surface also
+ * for a loss-landscape file without Relief attributes); rejects newer schema versions. */
+hid_t    relief_h5_open_kind (const char *path, ReliefFileKind *kind, GError **error);
 
 G_END_DECLS

@@ -92,7 +92,8 @@ write_intdim (hid_t file, gconstpointer data, GError **error)
   const ReliefTrainConfig *c = &id->config;
   hsize_t k[1] = { id->K }, grid[2] = { id->K, id->n_seeds };
 
-  return relief_h5_write_string_attr (file, "relief_format", "intdim", error) &&
+  return relief_h5_write_string_attr (file, "relief_format", relief_file_kind_name (RELIEF_FILE_KIND_INTDIM),
+                                      error) &&
          relief_h5_write_int_attr (file, "relief_format_version", RELIEF_INTDIM_FORMAT_VERSION, error) &&
          relief_h5_write_string_attr (file, "projection", id->projection, error) &&
          relief_h5_write_string_attr (file, "dataset", id->dataset, error) &&
@@ -243,7 +244,7 @@ static ReliefIntdim *
 intdim_load (const char *path, GError **error)
 {
   g_autoptr (ReliefIntdim) id = NULL;
-  g_autofree char *kind = NULL;
+  ReliefFileKind kind;
   hsize_t dims[RELIEF_H5_MAX_RANK];
   int rank = 0;
   gint64 n_seeds = 0;
@@ -255,10 +256,10 @@ intdim_load (const char *path, GError **error)
   file = relief_h5_open_kind (path, &kind, error);
   if (file < 0)
     return NULL;
-  if (strcmp (kind, "intdim") != 0)
+  if (kind != RELIEF_FILE_KIND_INTDIM)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND,
-                   _("“%s” is a %s file, not an intrinsic-dimension sweep"), path, kind);
+                   _("“%s” is a %s file, not an intrinsic-dimension sweep"), path, relief_file_kind_name (kind));
       H5Fclose (file);
       return NULL;
     }

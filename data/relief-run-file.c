@@ -237,7 +237,8 @@ writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainC
       relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create “%s”"), w->tmp_path);
       return FALSE;
     }
-  if (!relief_h5_write_string_attr (w->file, "relief_format", "run", error) ||
+  if (!relief_h5_write_string_attr (w->file, "relief_format", relief_file_kind_name (RELIEF_FILE_KIND_RUN),
+                                    error) ||
       !relief_h5_write_int_attr (w->file, "relief_format_version", RELIEF_RUN_FORMAT_VERSION, error) ||
       !relief_h5_write_string_attr (w->file, "status", "running", error) ||
       !relief_h5_write_string_attr (w->file, "created", created, error) ||
@@ -661,7 +662,7 @@ static ReliefRun *
 run_load (const char *path, gboolean load_dataset, GError **error)
 {
   g_autoptr (ReliefRun) run = g_new0 (ReliefRun, 1);
-  g_autofree char *kind = NULL;
+  ReliefFileKind kind;
   gint64 n_params = 0;
   hid_t file, model;
   gboolean ok;
@@ -669,9 +670,10 @@ run_load (const char *path, gboolean load_dataset, GError **error)
   file = relief_h5_open_kind (path, &kind, error);
   if (file < 0)
     return NULL;
-  if (strcmp (kind, "run") != 0)
+  if (kind != RELIEF_FILE_KIND_RUN)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND, _("“%s” is a %s file, not a run"), path, kind);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND, _("“%s” is a %s file, not a run"), path,
+                   relief_file_kind_name (kind));
       H5Fclose (file);
       return NULL;
     }

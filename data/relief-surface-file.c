@@ -102,7 +102,7 @@ write_surface (hid_t file, gconstpointer data, GError **error)
   hsize_t nx[1] = { s->nx }, ny[1] = { s->ny };
   gboolean ok;
 
-  ok = relief_h5_write_string_attr (file, "relief_format", "surface", error) &&
+  ok = relief_h5_write_string_attr (file, "relief_format", relief_file_kind_name (RELIEF_FILE_KIND_SURFACE), error) &&
        relief_h5_write_int_attr (file, "relief_format_version", RELIEF_SURFACE_FORMAT_VERSION, error) &&
        relief_h5_write_string_attr (file, "run_file", s->run_file, error) &&
        relief_h5_write_int_attr (file, "checkpoint", s->checkpoint, error) &&
@@ -325,17 +325,17 @@ static ReliefSurface *
 surface_load (const char *path, GError **error)
 {
   g_autoptr (ReliefSurface) s = g_new0 (ReliefSurface, 1);
-  g_autofree char *kind = NULL;
+  ReliefFileKind kind;
   hid_t file;
   gboolean ok;
 
   file = relief_h5_open_kind (path, &kind, error);
   if (file < 0)
     return NULL;
-  if (strcmp (kind, "surface") != 0)
+  if (kind != RELIEF_FILE_KIND_SURFACE)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND, _("“%s” is a %s file, not a surface"), path,
-                   kind);
+                   relief_file_kind_name (kind));
       H5Fclose (file);
       return NULL;
     }

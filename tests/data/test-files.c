@@ -142,7 +142,7 @@ test_run_round_trip (Fixture *f, gconstpointer data)
   g_autoptr (ReliefRun) run = NULL;
   g_autoptr (ReliefRun) light = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *kind = NULL;
+  ReliefFileKind kind;
   ReliefTrainConfig config;
   gsize n = relief_mlp_spec_n_params (spec);
   g_autofree float *expected = g_new (float, n);
@@ -157,7 +157,7 @@ test_run_round_trip (Fixture *f, gconstpointer data)
 
   kind = relief_file_detect_kind (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (kind, ==, "run");
+  g_assert_cmpint (kind, ==, RELIEF_FILE_KIND_RUN);
   assert_run_schema (path, n, ds->n_train);
 
   run = relief_run_load (path, TRUE, &error);
@@ -343,7 +343,7 @@ test_surface_round_trip (Fixture *f, gconstpointer data)
   g_autoptr (ReliefSurface) s = relief_surface_new (3, 2);
   g_autoptr (ReliefSurface) back = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *kind = NULL;
+  ReliefFileKind kind;
 
   s->spec = small_spec ();
   s->n_params = relief_mlp_spec_n_params (s->spec);  /* 3*2 + 3 + 2*3 + 2 = 17 */
@@ -374,7 +374,7 @@ test_surface_round_trip (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (count_files (f->dir), ==, 1);
   kind = relief_file_detect_kind (path, &error);
-  g_assert_cmpstr (kind, ==, "surface");
+  g_assert_cmpint (kind, ==, RELIEF_FILE_KIND_SURFACE);
 
   assert_dims (path, "train_loss", 2, 2, 3);
   assert_dims (path, "xdirection/0", 2, 3, 2);
@@ -460,7 +460,7 @@ test_surface_foreign (Fixture *f, gconstpointer data)
   g_autoptr (ReliefSurface) s = NULL;
   g_autoptr (ReliefSurface) s1 = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *kind = NULL;
+  ReliefFileKind kind;
   hid_t file;
 
   file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -472,7 +472,7 @@ test_surface_foreign (Fixture *f, gconstpointer data)
 
   kind = relief_file_detect_kind (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (kind, ==, "surface");
+  g_assert_cmpint (kind, ==, RELIEF_FILE_KIND_SURFACE);
   s = relief_surface_load (path, &error);
   g_assert_no_error (error);
   g_assert_true (s->foreign);
@@ -517,11 +517,11 @@ static void
 expect_kind_error (const char *path, int code)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *kind = relief_file_detect_kind (path, &error);
+  ReliefFileKind kind = relief_file_detect_kind (path, &error);
   g_autoptr (ReliefSurface) s = NULL;
   g_autoptr (ReliefRun) run = NULL;
 
-  g_assert_null (kind);
+  g_assert_cmpint (kind, ==, RELIEF_FILE_KIND_NONE);
   g_assert_error (error, RELIEF_FILE_ERROR, code);
   g_clear_error (&error);
   s = relief_surface_load (path, &error);

@@ -14,7 +14,7 @@ test_round_trip (void)
   g_autofree char *path = g_build_filename (dir, "id.h5", NULL);
   g_autoptr (ReliefIntdim) id = relief_intdim_new (3, 2);
   g_autoptr (ReliefIntdim) back = NULL;
-  g_autofree char *kind = NULL;
+  ReliefFileKind kind;
   const int sizes[3] = { 2, 8, 3 };
 
   g_assert_no_error (error);
@@ -45,7 +45,7 @@ test_round_trip (void)
   g_assert_no_error (error);
   kind = relief_file_detect_kind (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (kind, ==, "intdim");
+  g_assert_cmpint (kind, ==, RELIEF_FILE_KIND_INTDIM);
 
   back = relief_intdim_load (path, &error);
   g_assert_no_error (error);
