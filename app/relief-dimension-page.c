@@ -9,6 +9,7 @@
 #include "relief-figures.h"
 #include "relief-intdim-job.h"
 #include "relief-window.h"
+#include "relief-work-dir.h"
 
 #define HOVER_RADIUS 8.0
 
@@ -353,7 +354,7 @@ choose_output (ReliefDimensionPage *self, const char *key, GError **error)
   if (self->sweep_path && g_strcmp0 (key, self->sweep_key) == 0 &&
       g_file_test (self->sweep_path, G_FILE_TEST_EXISTS))
     return g_strdup (self->sweep_path);
-  return relief_window_new_work_path ("sweeps", ".h5", error);
+  return relief_work_dir_new_path (RELIEF_FILE_KIND_INTDIM, error);
 }
 
 static void

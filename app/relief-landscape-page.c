@@ -15,6 +15,7 @@
 #include "relief-surface-view.h"
 #include "relief-worker.h"
 #include "relief-window.h"
+#include "relief-work-dir.h"
 
 struct _ReliefLandscapePage {
   ReliefPage parent_instance;
@@ -427,7 +428,7 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
       w->job.x = (ReliefGridAxis) { -0.5, 1.5, resolution };
       w->job.y = (ReliefGridAxis) { 0, 0, 1 };
     }
-  w->job.output = relief_window_new_work_path ("surfaces", ".h5", &error);
+  w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_SURFACE, &error);
   if (w->job.output == NULL)
     {
       surface_work_free (w);

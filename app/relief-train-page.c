@@ -11,6 +11,7 @@
 #include "relief-plot.h"
 #include "relief-train-page.h"
 #include "relief-window.h"
+#include "relief-work-dir.h"
 
 enum { STEPS, TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_SERIES };
 
@@ -239,7 +240,7 @@ relief_train_page_run (ReliefPage *page)
   g_mutex_init (&w->lock);
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
   if (!read_job (self, &w->job, &error) ||
-      (w->job.output = relief_window_new_work_path ("runs", ".h5", &error)) == NULL)
+      (w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, &error)) == NULL)
     {
       train_work_free (w);
       report_error (self, _("Cannot start training"), error->message);

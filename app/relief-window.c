@@ -1,6 +1,5 @@
 #include "relief-config.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
 
 #include "relief-pages.h"
@@ -146,28 +145,3 @@ relief_window_get_page (ReliefWindow *self, const char *name)
   return RELIEF_IS_PAGE (child) ? RELIEF_PAGE (child) : NULL;
 }
 
-char *
-relief_window_new_work_path (const char *kind, const char *suffix, GError **error)
-{
-  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "relief", kind, NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
-      return NULL;
-    }
-  for (int i = 0; ; i++)
-    {
-      g_autofree char *name = i == 0 ? g_strdup_printf ("%s%s", stamp, suffix)
-                                     : g_strdup_printf ("%s-%d%s", stamp, i, suffix);
-      char *path = g_build_filename (dir, name, NULL);
-
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        return path;
-      g_free (path);
-    }
-}

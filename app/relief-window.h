@@ -16,7 +16,5 @@ ReliefWindow *relief_window_new            (ReliefApplication *app);
 void          relief_window_start_default  (ReliefWindow *self);
 /* The page of the view stack named name (resources/ui/relief-window.ui), or NULL. */
 ReliefPage   *relief_window_get_page       (ReliefWindow *self, const char *name);
-/* Where the window keeps the runs and surfaces it makes (created on demand). */
-char         *relief_window_new_work_path  (const char *kind, const char *suffix, GError **error);
 
 G_END_DECLS
