@@ -8,7 +8,6 @@
 #include "relief-dimension-page.h"
 #include "relief-figures.h"
 #include "relief-intdim-job.h"
-#include "relief-window.h"
 #include "relief-work-dir.h"
 
 #define HOVER_RADIUS 8.0

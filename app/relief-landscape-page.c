@@ -14,7 +14,6 @@
 #include "relief-surface-job.h"
 #include "relief-surface-view.h"
 #include "relief-worker.h"
-#include "relief-window.h"
 #include "relief-work-dir.h"
 
 struct _ReliefLandscapePage {

@@ -10,7 +10,6 @@
 #include "relief-plot-view.h"
 #include "relief-plot.h"
 #include "relief-train-page.h"
-#include "relief-window.h"
 #include "relief-work-dir.h"
 
 enum { STEPS, TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_SERIES };
