@@ -43,10 +43,11 @@ struct _ReliefLandscapePage {
 
   /* owned */
   char             *run_path;
+  ReliefLoadedRun  *run;           /* run_path loaded, once the first job has read it */
   struct SurfaceWork *work;        /* the running job's data, valid while the page runs */
-  ReliefSurface    *surface;       /* what the map shows: grows cell by cell */
+  ReliefSurface    *surface;       /* what the map shows: grows cell by cell, then the job's
+                                      whole result with its directions */
   int               n_done;
-  char             *surface_path;  /* the last surface file written */
   ReliefWorker     *decision_job;
   struct DecisionWork *decision_work; /* the running decision job's data */
   struct DecisionWork *decision;      /* what decision_area shows */
@@ -56,9 +57,11 @@ G_DEFINE_FINAL_TYPE (ReliefLandscapePage, relief_landscape_page, RELIEF_TYPE_PAG
 
 /* Written by the worker thread, read by the page's tick. */
 typedef struct SurfaceWork {
-  char            *run_path;       /* loaded in the worker thread into job.run */
+  char            *run_path;       /* loaded in the worker thread when job.run is NULL */
+  gboolean         save;           /* into the slice's file in the surfaces folder */
   ReliefSurfaceJob job;
-  GMutex           lock;
+  ReliefSurface   *result;         /* once the job is done */
+  GMutex           lock;           /* guards job.run's setting and what follows */
   int              nx, ny;
   double          *loss, *acc;     /* [ny, nx] once the grid is known */
   int              done;
@@ -74,6 +77,7 @@ surface_work_free (gpointer data)
 
   g_free (w->run_path);
   relief_surface_job_clear (&w->job);
+  g_clear_pointer (&w->result, relief_surface_free);
   g_free (w->loss);
   g_free (w->acc);
   g_free (w->proj_x);
@@ -118,6 +122,29 @@ work_cell (int ix, int iy, double loss, double acc, gpointer user_data)
   g_mutex_unlock (&w->lock);
 }
 
+/* One file per run and slice: computing the same slice again replaces it. */
+static char *
+slice_path (const ReliefSurfaceJob *job, GError **error)
+{
+  const ReliefRun *run = relief_loaded_run_get_run (job->run);
+  gint64 last = run->n_snapshots - 1;
+  gboolean line = g_strcmp0 (job->directions, "line") == 0;
+  gboolean random = g_strcmp0 (job->directions, "random") == 0;
+  ReliefSliceSettings settings = {
+    .directions = job->directions,
+    .seed = job->seed,
+    .normalization = random ? relief_normalization_to_string (job->normalization) : NULL,
+    .bias = random ? relief_bias_mode_to_string (job->bias) : NULL,
+    .to_checkpoint = line ? last : -1,
+    .x_min = job->x.min, .x_max = job->x.max, .nx = job->x.count,
+    .y_min = job->y.min, .y_max = job->y.max, .ny = job->one_d ? 1 : job->y.count,
+    .max_samples = job->max_samples,
+  };
+  gint64 checkpoint = g_strcmp0 (job->checkpoint, "last") == 0 ? last : g_ascii_strtoll (job->checkpoint, NULL, 10);
+
+  return relief_work_dir_slice_path (relief_loaded_run_get_path (job->run), checkpoint, &settings, error);
+}
+
 static gboolean
 surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -128,10 +155,29 @@ surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
     .user_data = w,
   };
 
-  w->job.run = relief_loaded_run_load (w->run_path, error);
   if (w->job.run == NULL)
+    {
+      ReliefLoadedRun *run = relief_loaded_run_load (w->run_path, error);
+
+      if (run == NULL)
+        return FALSE;
+      g_mutex_lock (&w->lock);
+      w->job.run = run;
+      g_mutex_unlock (&w->lock);
+    }
+  if (w->save && (w->job.output = slice_path (&w->job, error)) == NULL)
     return FALSE;
-  return relief_surface_job_run (&w->job, &cb, cancellable, NULL, error);
+  return relief_surface_job_run (&w->job, &cb, cancellable, &w->result, error);
+}
+
+/* The page keeps the run the first job loaded, for every later zoom, pan and click. */
+static void
+keep_loaded_run (ReliefLandscapePage *self, SurfaceWork *w)
+{
+  g_mutex_lock (&w->lock);
+  if (self->run == NULL && w->job.run != NULL && g_strcmp0 (w->run_path, self->run_path) == 0)
+    self->run = relief_loaded_run_ref (w->job.run);
+  g_mutex_unlock (&w->lock);
 }
 
 static void
@@ -217,6 +263,7 @@ surface_tick (gpointer owner)
   SurfaceWork *w = self->work;
   int total;
 
+  keep_loaded_run (self, w);
   g_mutex_lock (&w->lock);
   if (w->dirty && self->surface && w->nx == self->surface->nx && w->ny == self->surface->ny)
     {
@@ -245,7 +292,7 @@ surface_tick (gpointer owner)
 
 /* The model at one point of the landscape, over its 2D input plane. */
 typedef struct DecisionWork {
-  char              *run_path, *surface_path, *backend;
+  ReliefDecisionJob  job;            /* the page's loaded run and the surface's directions */
   double             x, y;           /* the point of the landscape */
   ReliefDecisionMap *map;            /* once computed */
 } DecisionWork;
@@ -257,9 +304,7 @@ decision_work_free (gpointer data)
 
   if (w == NULL)
     return;
-  g_free (w->run_path);
-  g_free (w->surface_path);
-  g_free (w->backend);
+  relief_decision_job_clear (&w->job);
   relief_decision_map_free (w->map);
   g_free (w);
 }
@@ -268,19 +313,8 @@ static gboolean
 decision_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   DecisionWork *w = data;
-  g_autoptr(ReliefSurface) surface = NULL;
-  ReliefDecisionJob job;
-  gboolean ok;
 
-  relief_decision_job_init_defaults (&job);
-  g_free (job.backend);
-  job.backend = g_strdup (w->backend);
-  ok = (job.run = relief_loaded_run_load (w->run_path, error)) != NULL &&
-       (surface = relief_surface_load (w->surface_path, error)) != NULL &&
-       relief_decision_job_set_surface (&job, surface, w->x, w->y, error) &&
-       relief_decision_job_run (&job, NULL, cancellable, &w->map, error);
-  relief_decision_job_clear (&job);
-  return ok;
+  return relief_decision_job_run (&w->job, NULL, cancellable, &w->map, error);
 }
 
 static void
@@ -338,30 +372,55 @@ relief_landscape_page_has_decision (ReliefLandscapePage *self, gboolean *running
 void
 relief_landscape_page_show_decision (ReliefLandscapePage *self, double x, double y)
 {
+  g_autoptr(GError) error = NULL;
   DecisionWork *w;
 
-  if (self->run_path == NULL || self->surface_path == NULL)
+  /* The surface's directions arrive with its last cell. */
+  if (self->run == NULL || self->surface == NULL || self->surface->xdir == NULL)
     return;
   if (self->decision_job)
     relief_worker_drop (self->decision_job);
+  self->decision_job = NULL;
   w = g_new0 (DecisionWork, 1);
-  w->run_path = g_strdup (self->run_path);
-  w->surface_path = g_strdup (self->surface_path);
-  w->backend = g_strdup (relief_combo_string (self->backend_row));
+  relief_decision_job_init_defaults (&w->job);
+  w->job.run = relief_loaded_run_ref (self->run);
+  g_free (w->job.backend);
+  w->job.backend = g_strdup (relief_combo_string (self->backend_row));
   w->x = x;
   w->y = y;
+  if (!relief_decision_job_set_surface (&w->job, self->surface, x, y, &error))
+    {
+      decision_work_free (w);
+      relief_page_set_status (RELIEF_PAGE (self), error->message);
+      return;
+    }
   self->decision_work = w;
   self->decision_job = relief_worker_start (decision_work_run, w, decision_work_free, NULL, decision_done, self);
+}
+
+/* The surfaces the window writes by itself are kept to the newest few: each is a click
+ * away from being computed again. */
+#define KEPT_SURFACES 50
+
+static void
+prune_surfaces (ReliefLandscapePage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!relief_work_dir_prune (RELIEF_FILE_KIND_SURFACE, KEPT_SURFACES, -1, NULL, &error))
+    relief_page_toast (RELIEF_PAGE (self), error->message);
 }
 
 static void
 surface_done (gpointer owner, const GError *error)
 {
   ReliefLandscapePage *self = owner;
-  g_autofree char *output = g_strdup (self->work->job.output);
-  g_autofree char *basename = g_path_get_basename (output);
+  SurfaceWork *w = self->work;
+  g_autofree char *output = g_strdup (w->job.output);
+  g_autofree char *basename = output ? g_path_get_basename (output) : NULL;
   g_autofree char *message = NULL;
 
+  keep_loaded_run (self, w);
   self->work = NULL;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -374,9 +433,20 @@ surface_done (gpointer owner, const GError *error)
       report_error (self, _("The landscape could not be computed"), error->message);
       return;
     }
-  g_free (self->surface_path);
-  self->surface_path = g_steal_pointer (&output);
-  message = g_strdup_printf (_("Landscape saved as %s; click the map to see the model there"), basename);
+  /* The whole result replaces the copy the ticks filled: it carries the directions. */
+  if (w->result)
+    {
+      relief_surface_free (self->surface);
+      self->surface = g_steal_pointer (&w->result);
+      update_view (self);
+    }
+  if (output)
+    {
+      message = g_strdup_printf (_("Landscape saved as %s; click the map to see the model there"), basename);
+      prune_surfaces (self);
+    }
+  else
+    message = g_strdup (_("Landscape computed; click the map to see the model there"));
   relief_page_set_status (RELIEF_PAGE (self), message);
   relief_page_set_progress (RELIEF_PAGE (self), 1.0);
 }
@@ -389,15 +459,16 @@ relief_landscape_page_set_run (ReliefLandscapePage *self, const char *run_path)
   relief_page_cancel (RELIEF_PAGE (self));
   g_free (self->run_path);
   self->run_path = g_strdup (run_path);
+  g_clear_pointer (&self->run, relief_loaded_run_unref);
   relief_page_set_can_run (RELIEF_PAGE (self), run_path != NULL);
 }
 
 /* The map's window in direction coordinates; zooming and panning recompute it at the
- * same resolution. */
+ * same resolution, in memory only.  save: the user asked for this slice, and its file is
+ * written (one per run and slice) when it is complete. */
 static void
-compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin, double ymax)
+compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin, double ymax, gboolean save)
 {
-  g_autoptr(GError) error = NULL;
   SurfaceWork *w;
   int resolution = gtk_spin_button_get_value_as_int (self->resolution_spin);
 
@@ -408,6 +479,9 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   g_mutex_init (&w->lock);
   relief_surface_job_init_defaults (&w->job);
   w->run_path = g_strdup (self->run_path);
+  w->save = save;
+  if (self->run)
+    w->job.run = relief_loaded_run_ref (self->run);
   w->job.x = (ReliefGridAxis) { xmin, xmax, resolution };
   w->job.y = (ReliefGridAxis) { ymin, ymax, resolution };
   g_free (w->job.directions);
@@ -426,13 +500,6 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
       w->job.one_d = TRUE;
       w->job.x = (ReliefGridAxis) { -0.5, 1.5, resolution };
       w->job.y = (ReliefGridAxis) { 0, 0, 1 };
-    }
-  w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_SURFACE, &error);
-  if (w->job.output == NULL)
-    {
-      surface_work_free (w);
-      report_error (self, _("Cannot compute the landscape"), error->message);
-      return;
     }
 
   g_clear_pointer (&self->surface, relief_surface_free);
@@ -458,7 +525,7 @@ relief_landscape_page_run (ReliefPage *page)
   double range = gtk_spin_button_get_value (self->range_spin);
 
   relief_plot_view_reset_view (self->surface_view);
-  compute_window (self, -range, range, -range, range);
+  compute_window (self, -range, range, -range, range, TRUE);
 }
 
 /* A run trained on the Train page: its landscape, at once. */
@@ -474,7 +541,7 @@ static void
 on_view_changed (ReliefPlotView *view, double xmin, double xmax, double ymin, double ymax,
                  ReliefLandscapePage *self)
 {
-  compute_window (self, xmin, xmax, ymin, ymax);
+  compute_window (self, xmin, xmax, ymin, ymax, FALSE);
 }
 
 static void
@@ -622,8 +689,8 @@ relief_landscape_page_finalize (GObject *object)
   ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (object);
 
   g_free (self->run_path);
+  g_clear_pointer (&self->run, relief_loaded_run_unref);
   g_clear_pointer (&self->surface, relief_surface_free);
-  g_free (self->surface_path);
   decision_work_free (self->decision);
   G_OBJECT_CLASS (relief_landscape_page_parent_class)->finalize (object);
 }

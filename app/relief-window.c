@@ -4,11 +4,13 @@
 
 #include "relief-pages.h"
 #include "relief-window.h"
+#include "relief-work-files-dialog.h"
 
 struct _ReliefWindow {
   AdwApplicationWindow parent_instance;
 
   /* template widgets */
+  AdwToastOverlay     *toast_overlay;
   AdwViewStack        *stack;
 };
 
@@ -90,17 +92,44 @@ action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+on_work_files_response (AdwMessageDialog *dialog, const char *response, ReliefWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint n_removed = 0;
+
+  if (g_str_equal (response, "close"))
+    return;
+  if (!relief_work_files_clear (response, &n_removed, &error))
+    message = g_strdup_printf (_("Could not clear every file: %s"), error->message);
+  else
+    message = g_strdup_printf (ngettext ("Removed %u file", "Removed %u files", n_removed), n_removed);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+action_work_files (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  GtkWidget *dialog = relief_work_files_dialog_new (GTK_WINDOW (widget));
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_work_files_response), widget, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 relief_window_class_init (ReliefWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   relief_pages_ensure_types ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ReliefWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ReliefWindow, stack);
 
   gtk_widget_class_install_action (widget_class, "win.export", NULL, action_export);
   gtk_widget_class_install_action (widget_class, "win.run", NULL, action_run);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, action_cancel);
+  gtk_widget_class_install_action (widget_class, "win.work-files", NULL, action_work_files);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.run", NULL);
