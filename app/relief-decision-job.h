@@ -7,7 +7,7 @@
 #include "relief-decision.h"
 #include "relief-surface-file.h"
 #include "relief-job-common.h"
-#include "relief-landscape.h"
+#include "relief-grid.h"
 #include "relief-loaded-run.h"
 
 G_BEGIN_DECLS

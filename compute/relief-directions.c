@@ -271,3 +271,9 @@ relief_direction_pca (gsize n_params, const float *snapshots, int n_snapshots, c
     }
   return TRUE;
 }
+
+void
+relief_direction_random_filter (const ReliefMlpSpec *spec, const float *weights, guint64 seed, float *dir_out)
+{
+  relief_direction_random (spec, weights, seed, RELIEF_NORM_FILTER, RELIEF_BIAS_ZERO, dir_out);
+}

@@ -29,6 +29,9 @@ gboolean    relief_bias_mode_from_string     (const char *s, ReliefBiasMode *out
 void relief_direction_random (const ReliefMlpSpec *spec, const float *weights, guint64 seed,
                               ReliefNormalization norm, ReliefBiasMode bias, float *dir_out);
 
+/* relief_direction_random with the loss-landscape defaults: filter-normalized, biases zero. */
+void relief_direction_random_filter (const ReliefMlpSpec *spec, const float *weights, guint64 seed, float *dir_out);
+
 /* dir_out = to - from: alpha 0 is from, alpha 1 is to. */
 void relief_direction_line (gsize n_params, const float *from, const float *to, float *dir_out);
 

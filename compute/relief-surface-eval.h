@@ -4,14 +4,17 @@
  * in (a, b): X (W + aU + bV)^T = XW^T + a XU^T + b XV^T, so it costs three products per
  * chunk of samples for all points together; the deeper layers run for many points at
  * once with strided-batched GEMM.  Results equal the point-by-point
- * relief_surface_compute() up to float rounding.
+ * relief_surface_compute_reference() up to float rounding.
  */
 #pragma once
 
 #include <gio/gio.h>
-#include "relief-landscape.h"
+#include "relief-mlp.h"
 
 G_BEGIN_DECLS
+
+/* Called from the computing thread after each cell. */
+typedef void (*ReliefSurfaceCellFunc) (int ix, int iy, double loss, double acc_percent, gpointer user_data);
 
 typedef struct _ReliefSurfaceEval ReliefSurfaceEval;
 
