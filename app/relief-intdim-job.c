@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "relief-intdim-job.h"
+#include "relief-dint90.h"
 
 void
 relief_intdim_job_clear (ReliefIntdimJob *job)
