@@ -1,5 +1,7 @@
 /* relief-subspace.c: training z in theta = theta0 + P z, batched and guarded as relief_train. */
 #include "relief-subspace.h"
+#include "relief-batcher.h"
+#include "relief-stepper.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -35,8 +37,8 @@ subspace_step_body (gpointer data, const gint64 *step_dev, GError **error)
          relief_projection_forward (run->proj, run->theta0, run->z, run->theta, error) &&
          relief_mlp_forward_backward (run->mlp, run->theta, x_batch, y_batch, rows, run->grad, NULL, NULL, error) &&
          relief_projection_transpose (run->proj, run->grad, run->g_z, error) &&
-         relief_train_update (run->backend, run->optimizer, step_dev, run->z, run->z_before, run->g_z, run->state,
-                              relief_projection_get_d (run->proj), error);
+         relief_stepper_update (run->backend, run->optimizer, step_dev, run->z, run->z_before, run->g_z, run->state,
+                                relief_projection_get_d (run->proj), error);
 }
 
 static void
@@ -151,7 +153,7 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
             }
           if (!relief_batcher_prepare (run.batcher, epoch, index, &rows, error) ||
               !relief_stepper_run (run.stepper, step + 1, rows, error) ||
-              !relief_train_check_update (be, run.z, run.z_before, d, rows, &batch_loss, &diverged, error))
+              !relief_stepper_check_update (be, run.z, run.z_before, d, rows, &batch_loss, &diverged, error))
             goto out;
           /* As in relief_train: a divergence keeps the last finite z. */
           if (diverged)

@@ -4,7 +4,8 @@
  * choice comes from relief-rng and every reduction runs in a fixed order, so a seed
  * reproduces a run bit for bit. */
 #include "relief-train.h"
-#include "relief-rng.h"
+#include "relief-batcher.h"
+#include "relief-stepper.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -70,211 +71,6 @@ relief_train_status_to_string (ReliefTrainStatus status)
   return status_names[status];
 }
 
-struct _ReliefBatcher {
-  ReliefBackend *backend;
-  const ReliefDataset *ds;
-  int            batch_size;
-  int            steps_per_epoch;
-  guint64        shuffle_seed;
-  int            epoch;         /* the epoch perm holds, -1 before the first */
-  int           *perm;          /* the epoch's order on the host */
-  int           *perm_dev;      /* and on the device, uploaded once per epoch */
-  int           *idx_batch;     /* the prepared batch's rows, on the device */
-  int            prepared_rows;
-  float         *x_train, *x_batch;
-  int32_t       *y_train, *y_batch;
-};
-
-ReliefBatcher *
-relief_batcher_new (ReliefBackend *backend, const ReliefDataset *ds, int batch_size, guint64 seed, GError **error)
-{
-  g_autoptr(ReliefBatcher) b = g_new0 (ReliefBatcher, 1);
-  gsize n = (gsize) ds->n_train, f = (gsize) ds->n_features;
-
-  b->backend = backend;
-  b->ds = ds;
-  b->batch_size = MAX (1, MIN (batch_size, ds->n_train));
-  b->steps_per_epoch = (ds->n_train + b->batch_size - 1) / b->batch_size;
-  b->shuffle_seed = relief_rng_derive (seed, "shuffle");
-  b->epoch = -1;
-  b->perm = g_new (int, MAX (n, 1));
-  if ((b->perm_dev = backend->alloc (backend, sizeof (int) * MAX (n, 1), error)) == NULL ||
-      (b->idx_batch = backend->alloc (backend, sizeof (int) * b->batch_size, error)) == NULL ||
-      (b->x_train = backend->alloc (backend, sizeof (float) * n * f, error)) == NULL ||
-      (b->y_train = backend->alloc (backend, sizeof (int32_t) * n, error)) == NULL ||
-      (b->x_batch = backend->alloc (backend, sizeof (float) * b->batch_size * f, error)) == NULL ||
-      (b->y_batch = backend->alloc (backend, sizeof (int32_t) * b->batch_size, error)) == NULL ||
-      !backend->upload (backend, b->x_train, ds->x_train, sizeof (float) * n * f, error) ||
-      !backend->upload (backend, b->y_train, ds->y_train, sizeof (int32_t) * n, error))
-    return NULL;
-  return g_steal_pointer (&b);
-}
-
-void
-relief_batcher_free (ReliefBatcher *b)
-{
-  gpointer device[6];
-
-  if (b == NULL)
-    return;
-  device[0] = b->x_train;
-  device[1] = b->y_train;
-  device[2] = b->x_batch;
-  device[3] = b->y_batch;
-  device[4] = b->perm_dev;
-  device[5] = b->idx_batch;
-  for (guint i = 0; i < G_N_ELEMENTS (device); i++)
-    if (device[i] != NULL)
-      b->backend->free (b->backend, device[i]);
-  g_free (b->perm);
-  g_free (b);
-}
-
-int
-relief_batcher_steps_per_epoch (const ReliefBatcher *b)
-{
-  return b->steps_per_epoch;
-}
-
-int
-relief_batcher_batch_size (const ReliefBatcher *b)
-{
-  return b->batch_size;
-}
-
-gboolean
-relief_batcher_prepare (ReliefBatcher *b, int epoch, int index, int *rows, GError **error)
-{
-  ReliefBackend *be = b->backend;
-  int start = index * b->batch_size;
-
-  g_return_val_if_fail (index >= 0 && index < b->steps_per_epoch, FALSE);
-  if (epoch != b->epoch)
-    {
-      relief_rng_permutation (b->shuffle_seed, (guint64) epoch, b->perm, b->ds->n_train);
-      if (!be->upload (be, b->perm_dev, b->perm, sizeof (int) * b->ds->n_train, error))
-        return FALSE;
-      b->epoch = epoch;
-    }
-  *rows = b->prepared_rows = MIN (b->batch_size, b->ds->n_train - start);
-  return be->copy (be, b->idx_batch, b->perm_dev + start, sizeof (int) * *rows, error);
-}
-
-gboolean
-relief_batcher_gather_prepared (ReliefBatcher *b, const float **x, const int32_t **y, int *rows, GError **error)
-{
-  ReliefBackend *be = b->backend;
-
-  g_return_val_if_fail (b->prepared_rows > 0, FALSE);
-  *rows = b->prepared_rows;
-  *x = b->x_batch;
-  *y = b->y_batch;
-  return be->gather_rows (be, b->x_train, b->ds->n_features, b->idx_batch, *rows, b->x_batch, error) &&
-         be->gather_labels (be, b->y_train, b->idx_batch, *rows, b->y_batch, error);
-}
-
-struct _ReliefStepper {
-  ReliefBackend  *backend;
-  ReliefStepBody  body;
-  gpointer        data;
-  gint64         *step_dev;
-  ReliefGraph    *graph;
-  int             graph_rows;    /* the batch size the graph was recorded with */
-  int             eager_rows;    /* the largest batch run launch by launch so far, 0 before */
-  gboolean        may_record;
-};
-
-ReliefStepper *
-relief_stepper_new (ReliefBackend *backend, ReliefStepBody body, gpointer data, GError **error)
-{
-  g_autoptr(ReliefStepper) st = g_new0 (ReliefStepper, 1);
-  const char *env = g_getenv ("RELIEF_GRAPHS");
-
-  st->backend = backend;
-  st->body = body;
-  st->data = data;
-  st->may_record = backend->graph_begin != NULL && (env == NULL || g_strcmp0 (env, "0") != 0);
-  if ((st->step_dev = backend->alloc (backend, sizeof (gint64), error)) == NULL)
-    return NULL;
-  return g_steal_pointer (&st);
-}
-
-void
-relief_stepper_free (ReliefStepper *st)
-{
-  if (st == NULL)
-    return;
-  if (st->graph != NULL)
-    st->backend->graph_free (st->backend, st->graph);
-  if (st->step_dev != NULL)
-    st->backend->free (st->backend, st->step_dev);
-  g_free (st);
-}
-
-gboolean
-relief_stepper_is_replaying (const ReliefStepper *st)
-{
-  return st->graph != NULL;
-}
-
-/* Records the body as a graph.  Any failure only turns recording off: the caller then
- * runs the step launch by launch, which reports a real error itself. */
-static void
-stepper_record (ReliefStepper *st, int rows)
-{
-  ReliefBackend *be = st->backend;
-  g_autoptr(GError) local = NULL;
-  gboolean body_ok;
-
-  st->may_record = FALSE;
-  if (!be->graph_begin (be, &local))
-    goto failed;
-  body_ok = st->body (st->data, st->step_dev, &local);
-  st->graph = be->graph_end (be, body_ok ? &local : NULL);
-  if (st->graph != NULL && body_ok)
-    {
-      st->graph_rows = rows;
-      return;
-    }
-  if (st->graph != NULL)
-    {
-      be->graph_free (be, st->graph);
-      st->graph = NULL;
-    }
-
-failed:
-  g_message ("Training runs launch by launch: recording its step as a graph failed: %s",
-             local != NULL ? local->message : "unknown error");
-}
-
-gboolean
-relief_stepper_run (ReliefStepper *st, gint64 step, int rows, GError **error)
-{
-  ReliefBackend *be = st->backend;
-
-  if (!be->upload (be, st->step_dev, &step, sizeof step, error))
-    return FALSE;
-  /* Record after one step of the same size has run launch by launch, so that scratch
-   * buffers have their size and every kernel is loaded. */
-  if (st->graph == NULL && st->may_record && rows == st->eager_rows)
-    stepper_record (st, rows);
-  if (st->graph != NULL && rows == st->graph_rows)
-    {
-      g_autoptr(GError) local = NULL;
-
-      if (be->graph_launch (be, st->graph, &local))
-        return TRUE;
-      /* A launch that fails (say, no memory to upload the graph) leaves the step to run
-       * launch by launch, which reports any error that is really there. */
-      g_message ("Training runs launch by launch: launching its recorded step failed: %s", local->message);
-      be->graph_free (be, st->graph);
-      st->graph = NULL;
-    }
-  /* Short batches (an epoch's last) leave the largest size, the one worth recording. */
-  st->eager_rows = MAX (st->eager_rows, rows);
-  return st->body (st->data, st->step_dev, error);
-}
-
 /* Everything one run holds on the device, freed in one place. */
 typedef struct {
   ReliefBackend *backend;
@@ -302,8 +98,8 @@ train_step_body (gpointer data, const gint64 *step_dev, GError **error)
 
   return relief_batcher_gather_prepared (run->batcher, &x_batch, &y_batch, &rows, error) &&
          relief_mlp_forward_backward (run->mlp, run->params, x_batch, y_batch, rows, run->grad, NULL, NULL, error) &&
-         relief_train_update (run->backend, run->optimizer, step_dev, run->params, run->params_before, run->grad,
-                              run->state, run->n_params, error);
+         relief_stepper_update (run->backend, run->optimizer, step_dev, run->params, run->params_before, run->grad,
+                                run->state, run->n_params, error);
 }
 
 static void
@@ -409,30 +205,6 @@ emit_snapshot (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, int s
          cb->snapshot (step, (double) step / steps_per_epoch, run->params_host, n_params, cb->user_data, error);
 }
 
-gboolean
-relief_train_update (ReliefBackend *be, const ReliefOptimizerConfig *optimizer, const gint64 *step_dev, float *x,
-                     float *x_before, const float *grad, float *state, gsize n, GError **error)
-{
-  return be->copy (be, x_before, x, sizeof (float) * n, error) &&
-         be->optimizer_step (be, optimizer, 0, step_dev, x, grad, state, n, error) &&
-         be->dot (be, n, x, x, NULL, error);
-}
-
-gboolean
-relief_train_check_update (ReliefBackend *be, float *x, const float *x_before, gsize n, int rows,
-                           double *batch_loss, gboolean *diverged, GError **error)
-{
-  double loss_sum, sum_sq;
-  int correct;
-
-  if (!be->fetch (be, &loss_sum, &correct, &sum_sq, error))
-    return FALSE;
-  *batch_loss = loss_sum / rows;
-  /* Squares of floats cannot overflow a double: only inf or NaN make the sum non-finite. */
-  *diverged = !isfinite (*batch_loss) || !isfinite (sum_sq);
-  return !*diverged || be->copy (be, x, x_before, sizeof (float) * n, error);
-}
-
 ReliefTrainStatus
 relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
               const ReliefTrainConfig *config, float *params_host,
@@ -495,8 +267,8 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
            * keeps the last finite parameters, as the snapshot callback promises. */
           if (!relief_batcher_prepare (run.batcher, epoch, index, &rows, error) ||
               !relief_stepper_run (run.stepper, step + 1, rows, error) ||
-              !relief_train_check_update (be, run.params, run.params_before, n_params, rows, &batch_loss,
-                                          &diverged, error))
+              !relief_stepper_check_update (be, run.params, run.params_before, n_params, rows, &batch_loss,
+                                            &diverged, error))
             goto out;
           if (diverged)
             {

@@ -8,6 +8,7 @@
 #include "relief-subspace.h"
 #include "relief-surface-eval.h"
 #include "relief-rng.h"
+#include "relief-stepper.h"
 #include "relief-train.h"
 #include "test-messages.h"
 

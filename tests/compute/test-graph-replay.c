@@ -12,6 +12,7 @@
 #include "relief-backend.h"
 #include "relief-rng.h"
 #include "relief-subspace.h"
+#include "relief-stepper.h"
 #include "relief-train.h"
 #include "test-messages.h"
 
