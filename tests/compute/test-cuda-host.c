@@ -6,7 +6,13 @@
 #include "relief-mlp.h"
 #include "relief-rng.h"
 #include "relief-train.h"
-#include "cuda/relief-cuda-kernels.h"
+#include "cuda/relief-cuda-activations.h"
+#include "cuda/relief-cuda-fwht.h"
+#include "cuda/relief-cuda-gather.h"
+#include "cuda/relief-cuda-losses.h"
+#include "cuda/relief-cuda-optimizers.h"
+#include "cuda/relief-cuda-random.h"
+#include "cuda/relief-cuda-sparse.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -87,7 +93,7 @@ test_activations (void)
 }
 
 /* Five steps of each optimizer with weight decay; the CUDA side gets the bias
- * corrections the way relief-backend-cuda.c computes them. */
+ * corrections the way cuda/relief-backend-cuda.c computes them. */
 static void
 test_optimizers (void)
 {

@@ -1,12 +1,20 @@
 /* relief-backend-cuda.c: the backend table on an NVIDIA GPU.
  *
- * gemm goes through cuBLAS, everything else through the kernels of
- * cuda/relief-cuda-kernels.cu.  All work is queued on one stream; the host waits only
+ * gemm goes through cuBLAS, everything else through the kernels of the
+ * relief-cuda-*.cu files beside it.  All work is queued on one stream; the host waits only
  * where a result comes back to it (download, dot, loss, sync), so a training step runs
  * ahead of the host until its loss is read.  Every CUDA and cuBLAS status is checked and
  * becomes a GError naming the operation; nothing here exits or aborts. */
-#include "cuda/relief-backend-cuda.h"
-#include "cuda/relief-cuda-kernels.h"
+#include "relief-backend-cuda.h"
+#include "relief-cuda-activations.h"
+#include "relief-cuda-elementwise.h"
+#include "relief-cuda-fwht.h"
+#include "relief-cuda-gather.h"
+#include "relief-cuda-losses.h"
+#include "relief-cuda-optimizers.h"
+#include "relief-cuda-random.h"
+#include "relief-cuda-reductions.h"
+#include "relief-cuda-sparse.h"
 #include "relief-mlp.h"
 
 #include <cublas_v2.h>
