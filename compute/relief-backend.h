@@ -1,8 +1,8 @@
 /* relief-backend.h: the compute backend interface.
  *
  * Every model and algorithm in compute/ is written once against this table of function
- * pointers; the CPU backend (OpenBLAS) is the reference, a CUDA backend fills the same
- * table later.  Buffers returned by alloc() live on the backend's device: on the CPU they
+ * pointers; the CPU backend (OpenBLAS) is the reference, the CUDA backend (cuda/) fills
+ * the same table.  Buffers returned by alloc() live on the backend's device: on the CPU they
  * are ordinary host memory, elsewhere they must only be passed back to the backend.
  * All matrices are row-major.  Every operation that can fail returns FALSE and sets error;
  * nothing here ever calls exit().

@@ -29,8 +29,10 @@ relief_blas_choose_coretype (const char *detected, gboolean avx512, gboolean avx
   return NULL;
 }
 
-const char *
-relief_blas_better_coretype (void)
+/* relief_blas_choose_coretype for this process: the loaded BLAS's core name (OpenBLAS
+ * only) and this CPU.  NULL when there is nothing to gain. */
+static const char *
+better_coretype (void)
 {
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
   /* Looked up at run time: the build may use another CBLAS, which has no such call. */
@@ -56,7 +58,7 @@ relief_blas_reexec (char **argv)
 
   if (g_getenv ("OPENBLAS_CORETYPE") != NULL || g_getenv ("RELIEF_NO_REEXEC") != NULL)
     return;
-  core = relief_blas_better_coretype ();
+  core = better_coretype ();
   if (core == NULL)
     return;
   g_setenv ("OPENBLAS_CORETYPE", core, TRUE);

@@ -16,10 +16,6 @@ G_BEGIN_DECLS
  * older; NULL when the detection is already right (or unknown: never guess). */
 const char *relief_blas_choose_coretype (const char *detected, gboolean avx512, gboolean avx2);
 
-/* The same for this process: the loaded BLAS's core name (OpenBLAS only) and this CPU.
- * NULL when there is nothing to gain. */
-const char *relief_blas_better_coretype (void);
-
 /* At the top of main(): when OpenBLAS took this CPU for an older one, runs the program again
  * with the right kernels (once: RELIEF_NO_REEXEC).  A user's own OPENBLAS_CORETYPE always
  * wins; without /proc it returns and the kernels already loaded stay. */

@@ -248,12 +248,6 @@ relief_mlp_new (ReliefBackend *backend, const ReliefMlpSpec *spec, int max_batch
   return g_steal_pointer (&mlp);
 }
 
-const ReliefMlpSpec *
-relief_mlp_get_spec (ReliefMlp *mlp)
-{
-  return mlp->spec;
-}
-
 const float *
 relief_mlp_get_logits (ReliefMlp *mlp)
 {

@@ -48,7 +48,6 @@ typedef struct _ReliefMlp ReliefMlp;
 
 ReliefMlp     *relief_mlp_new  (ReliefBackend *backend, const ReliefMlpSpec *spec, int max_batch, GError **error);
 void           relief_mlp_free (ReliefMlp *mlp);
-const ReliefMlpSpec *relief_mlp_get_spec (ReliefMlp *mlp);
 
 /* Forward over a batch already on the device: x [batch, in], y [batch].
  * Returns the mean loss and the number of correct argmax predictions. */

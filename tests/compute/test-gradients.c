@@ -17,7 +17,7 @@
 
 /* The naive reference: mean loss in double, and the sign pattern of hidden pre-activations. */
 static double
-reference_loss (const ReliefMlpSpec *spec, const double *params, const float *x, const int32_t *y,
+loss_reference (const ReliefMlpSpec *spec, const double *params, const float *x, const int32_t *y,
                 GByteArray *pattern)
 {
   int widest = 0;
@@ -133,7 +133,7 @@ check_net (const int *sizes, int n_sizes, ReliefActivation act, ReliefLoss loss)
 
   for (gsize i = 0; i < n; i++)
     pd[i] = params[i];
-  ref_loss = reference_loss (spec, pd, x, y, base);
+  ref_loss = loss_reference (spec, pd, x, y, base);
   g_assert_cmpfloat_with_epsilon (mean_loss, ref_loss, 1e-5 * (1 + fabs (ref_loss)));
   g_assert_true (relief_mlp_forward (mlp, d_params, d_x, d_y, BATCH, &loss_again, &correct, &error));
   g_assert_cmpfloat (loss_again, ==, mean_loss);
@@ -145,9 +145,9 @@ check_net (const int *sizes, int n_sizes, ReliefActivation act, ReliefLoss loss)
       double lp, lm, fd;
 
       pd[i] = params[i] + h;
-      lp = reference_loss (spec, pd, x, y, plus);
+      lp = loss_reference (spec, pd, x, y, plus);
       pd[i] = params[i] - h;
-      lm = reference_loss (spec, pd, x, y, minus);
+      lm = loss_reference (spec, pd, x, y, minus);
       pd[i] = params[i];
       if (!same_pattern (base, plus) || !same_pattern (base, minus))
         {
@@ -178,7 +178,7 @@ check_net (const int *sizes, int n_sizes, ReliefActivation act, ReliefLoss loss)
           shifted[i] = params[i] + h * dir[i];
           pd[i] = shifted[i];
         }
-      reference_loss (spec, pd, x, y, plus);
+      loss_reference (spec, pd, x, y, plus);
       g_assert_true (be->upload (be, d_params, shifted, sizeof (float) * n, &error));
       g_assert_true (relief_mlp_forward (mlp, d_params, d_x, d_y, BATCH, &lp, &correct, &error));
       for (gsize i = 0; i < n; i++)
@@ -186,7 +186,7 @@ check_net (const int *sizes, int n_sizes, ReliefActivation act, ReliefLoss loss)
           shifted[i] = params[i] - h * dir[i];
           pd[i] = shifted[i];
         }
-      reference_loss (spec, pd, x, y, minus);
+      loss_reference (spec, pd, x, y, minus);
       g_assert_true (be->upload (be, d_params, shifted, sizeof (float) * n, &error));
       g_assert_true (relief_mlp_forward (mlp, d_params, d_x, d_y, BATCH, &lm, &correct, &error));
       g_assert_no_error (error);

@@ -66,7 +66,7 @@ nan_fill (double *v, gsize n)
 
 /* The point-by-point surface of the vertical slice: the reference. */
 static void
-reference_surface (ReliefBackend *be, Fixture *f, const float *ydir, const double *ys, int ny, double *loss,
+surface_reference (ReliefBackend *be, Fixture *f, const float *ydir, const double *ys, int ny, double *loss,
                    double *acc)
 {
   g_autoptr(GError) error = NULL;
@@ -99,7 +99,7 @@ check_model (const int *sizes, int n_sizes, ReliefActivation act, ReliefLoss los
   Fixture f;
 
   fixture_init (&f, sizes, n_sizes, act, loss_kind);
-  reference_surface (be, &f, f.ydir, f.ys, NY, want_loss, want_acc);
+  surface_reference (be, &f, f.ydir, f.ys, NY, want_loss, want_acc);
   for (int c = 0; c < NX * NY; c++)
     {
       a[c] = f.xs[c % NX];
@@ -160,7 +160,7 @@ test_batched_1d (void)
   Fixture f;
 
   fixture_init (&f, sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
-  reference_surface (be, &f, f.zero, &y0, 1, want_loss, want_acc);
+  surface_reference (be, &f, f.zero, &y0, 1, want_loss, want_acc);
   train = (ReliefSamples) { f.x, f.y, N_SAMPLES };
   nan_fill (loss, NX);
   nan_fill (acc, NX);
