@@ -3,6 +3,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "relief-cli-options.h"
+#include "relief-enums.h"
 
 /* -1 marks a flag not given: every valid value of these is non-negative. */
 #define UNSET (-1)
@@ -104,9 +105,10 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
       if (!relief_parse_int_list (o->hidden, &job->hidden, &job->n_hidden, error))
         return FALSE;
     }
-  if ((o->activation && !relief_activation_from_string (o->activation, &job->activation, error)) ||
-      (o->loss && !relief_loss_from_string (o->loss, &job->loss, error)) ||
-      (o->optimizer && !relief_optimizer_from_string (o->optimizer, &opt->kind, error)))
+  if ((o->activation && !relief_enum_from_nick (RELIEF_TYPE_ACTIVATION, o->activation, (int *) &job->activation,
+                                                error)) ||
+      (o->loss && !relief_enum_from_nick (RELIEF_TYPE_LOSS, o->loss, (int *) &job->loss, error)) ||
+      (o->optimizer && !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, o->optimizer, (int *) &opt->kind, error)))
     return FALSE;
 
   if (o->lr != UNSET) opt->lr = o->lr;

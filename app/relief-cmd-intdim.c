@@ -7,6 +7,7 @@
 #include "relief-cli-options.h"
 #include "relief-cmd-intdim.h"
 #include "relief-intdim-job.h"
+#include "relief-enums.h"
 
 static void
 on_cell (int k, int seed, gpointer user_data)
@@ -74,7 +75,8 @@ relief_cmd_intdim (int argc, char **argv)
   if (!relief_cli_train_options_apply (&options, &job.base, &error) ||
       !relief_parse_dims (dims, &job.dims, &job.K, &error))
     return relief_cli_usage_error ("intdim", error->message);
-  if (projection && (!relief_projection_kind_from_string (projection, &job.projection, &error) ||
+  if (projection && (!relief_enum_from_nick (RELIEF_TYPE_PROJECTION_KIND, projection, (int *) &job.projection,
+                                             &error) ||
                      job.projection == RELIEF_PROJECTION_IDENTITY))
     return relief_cli_usage_error ("intdim", error ? error->message
                                                    : _("--projection takes dense, sparse, fastfood or implicit"));

@@ -5,6 +5,7 @@
 #include "relief-cli-common.h"
 #include "relief-cmd-surface.h"
 #include "relief-surface-job.h"
+#include "relief-enums.h"
 
 int
 relief_cmd_surface (int argc, char **argv)
@@ -85,8 +86,9 @@ relief_cmd_surface (int argc, char **argv)
     status = relief_cli_usage_error ("surface", _("--directions line needs --to CHECKPOINT"));
   else if ((normalization || bias) && !g_str_equal (job.directions, "random"))
     status = relief_cli_usage_error ("surface", _("--normalization and --bias only apply to --directions random"));
-  else if ((normalization && !relief_normalization_from_string (normalization, &job.normalization, &error)) ||
-           (bias && !relief_bias_mode_from_string (bias, &job.bias, &error)) ||
+  else if ((normalization && !relief_enum_from_nick (RELIEF_TYPE_NORMALIZATION, normalization,
+                                                     (int *) &job.normalization, &error)) ||
+           (bias && !relief_enum_from_nick (RELIEF_TYPE_BIAS_MODE, bias, (int *) &job.bias, &error)) ||
            (xspec && !relief_grid_axis_parse (xspec, &job.x, &error)) ||
            (yspec && !relief_grid_axis_parse (yspec, &job.y, &error)))
     status = relief_cli_usage_error ("surface", error->message);

@@ -3,6 +3,7 @@
 #include "relief-controls.h"
 #include "relief-generators.h"
 #include "relief-loaders.h"
+#include "relief-enums.h"
 
 const char *
 relief_combo_string (AdwComboRow *row)
@@ -123,9 +124,11 @@ relief_train_controls_read (const ReliefTrainControls *c, ReliefTrainJob *job, G
 
   g_clear_pointer (&job->hidden, g_free);
   if (!relief_parse_int_list (gtk_editable_get_text (GTK_EDITABLE (c->hidden_row)), &job->hidden, &job->n_hidden, error) ||
-      !relief_activation_from_string (relief_combo_string (c->activation_row), &job->activation, error) ||
-      !relief_loss_from_string (relief_combo_string (c->loss_row), &job->loss, error) ||
-      !relief_optimizer_from_string (relief_combo_string (c->optimizer_row), &job->train.optimizer.kind, error))
+      !relief_enum_from_nick (RELIEF_TYPE_ACTIVATION, relief_combo_string (c->activation_row),
+                              (int *) &job->activation, error) ||
+      !relief_enum_from_nick (RELIEF_TYPE_LOSS, relief_combo_string (c->loss_row), (int *) &job->loss, error) ||
+      !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, relief_combo_string (c->optimizer_row),
+                              (int *) &job->train.optimizer.kind, error))
     return FALSE;
   job->train.optimizer.lr = gtk_spin_button_get_value (c->lr_spin);
   job->train.batch_size = gtk_spin_button_get_value_as_int (c->batch_spin);
@@ -169,9 +172,9 @@ relief_train_controls_fill (ReliefTrainControls *c, const char *dataset, const R
       gtk_spin_button_set_value (c->classes_spin, gen->n_classes);
     }
   gtk_editable_set_text (GTK_EDITABLE (c->hidden_row), hidden);
-  relief_combo_select (c->activation_row, relief_activation_to_string (spec->activation));
-  relief_combo_select (c->loss_row, relief_loss_to_string (spec->loss));
-  relief_combo_select (c->optimizer_row, relief_optimizer_to_string (config->optimizer.kind));
+  relief_combo_select (c->activation_row, relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, spec->activation));
+  relief_combo_select (c->loss_row, relief_enum_to_nick (RELIEF_TYPE_LOSS, spec->loss));
+  relief_combo_select (c->optimizer_row, relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, config->optimizer.kind));
   gtk_spin_button_set_value (c->lr_spin, config->optimizer.lr);
   gtk_spin_button_set_value (c->batch_spin, config->batch_size);
   gtk_spin_button_set_value (c->epochs_spin, config->epochs);

@@ -9,6 +9,7 @@
 #include "relief-figures.h"
 #include "relief-intdim-job.h"
 #include "relief-work-dir.h"
+#include "relief-enums.h"
 
 #define HOVER_RADIUS 8.0
 
@@ -317,7 +318,8 @@ static gboolean
 read_job (ReliefDimensionPage *self, ReliefIntdimJob *job, GError **error)
 {
   if (!relief_train_controls_read (&self->controls, &job->base, error) ||
-      !relief_projection_kind_from_string (relief_combo_string (self->projection_row), &job->projection, error) ||
+      !relief_enum_from_nick (RELIEF_TYPE_PROJECTION_KIND, relief_combo_string (self->projection_row),
+                              (int *) &job->projection, error) ||
       !relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &job->dims, &job->K, error))
     return FALSE;
   job->n_seeds = gtk_spin_button_get_value_as_int (self->seeds_spin);
@@ -335,9 +337,10 @@ job_key (const ReliefIntdimJob *job)
 
   g_string_append_printf (key, "%s|%d|%.17g|%d|%llu|%.17g|%s|%s|%s|%s|%.9g|%d|%d|%llu|%d|", b->dataset,
                           b->gen.n_samples, b->gen.noise, b->gen.n_classes, (unsigned long long) b->gen.seed,
-                          b->gen.test_fraction, relief_activation_to_string (b->activation),
-                          relief_loss_to_string (b->loss), relief_projection_kind_to_string (job->projection),
-                          relief_optimizer_to_string (b->train.optimizer.kind), b->train.optimizer.lr,
+                          b->gen.test_fraction, relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, b->activation),
+                          relief_enum_to_nick (RELIEF_TYPE_LOSS, b->loss),
+                          relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, job->projection),
+                          relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, b->train.optimizer.kind), b->train.optimizer.lr,
                           b->train.batch_size, b->train.epochs, (unsigned long long) b->train.seed, job->n_seeds);
   for (int i = 0; i < b->n_hidden; i++)
     g_string_append_printf (key, "h%d", b->hidden[i]);

@@ -6,6 +6,7 @@
 
 #include "relief-intdim-job.h"
 #include "relief-dint90.h"
+#include "relief-enums.h"
 
 void
 relief_intdim_job_clear (ReliefIntdimJob *job)
@@ -207,7 +208,7 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefIntdimJobCallback
   id = relief_intdim_new (job->K, job->n_seeds);
   memcpy (id->dims, job->dims, sizeof (gint64) * job->K);
   id->spec = relief_job_model_spec (ds, base->hidden, base->n_hidden, base->activation, base->loss);
-  id->projection = g_strdup (relief_projection_kind_to_string (job->projection));
+  id->projection = g_strdup (relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, job->projection));
   id->dataset = g_strdup (base->dataset);
   id->config = base->train;
   id->gen = base->gen;

@@ -15,6 +15,7 @@
 #include "relief-surface-view.h"
 #include "relief-worker.h"
 #include "relief-work-dir.h"
+#include "relief-enums.h"
 
 struct _ReliefLandscapePage {
   ReliefPage parent_instance;
@@ -133,8 +134,8 @@ slice_path (const ReliefSurfaceJob *job, GError **error)
   ReliefSliceSettings settings = {
     .directions = job->directions,
     .seed = job->seed,
-    .normalization = random ? relief_normalization_to_string (job->normalization) : NULL,
-    .bias = random ? relief_bias_mode_to_string (job->bias) : NULL,
+    .normalization = random ? relief_enum_to_nick (RELIEF_TYPE_NORMALIZATION, job->normalization) : NULL,
+    .bias = random ? relief_enum_to_nick (RELIEF_TYPE_BIAS_MODE, job->bias) : NULL,
     .to_checkpoint = line ? last : -1,
     .x_min = job->x.min, .x_max = job->x.max, .nx = job->x.count,
     .y_min = job->y.min, .y_max = job->y.max, .ny = job->one_d ? 1 : job->y.count,

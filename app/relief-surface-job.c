@@ -7,6 +7,7 @@
 #include "relief-rng.h"
 #include "relief-surface-eval.h"
 #include "relief-surface-job.h"
+#include "relief-enums.h"
 
 void
 relief_surface_job_init_defaults (ReliefSurfaceJob *job)
@@ -73,8 +74,8 @@ make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, R
   surface->xdir = g_new (float, run->n_params);
   if (g_str_equal (kind, "random"))
     {
-      surface->normalization = g_strdup (relief_normalization_to_string (job->normalization));
-      surface->bias_mode = g_strdup (relief_bias_mode_to_string (job->bias));
+      surface->normalization = g_strdup (relief_enum_to_nick (RELIEF_TYPE_NORMALIZATION, job->normalization));
+      surface->bias_mode = g_strdup (relief_enum_to_nick (RELIEF_TYPE_BIAS_MODE, job->bias));
       relief_direction_random (run->spec, center, relief_rng_derive (job->seed, "xdir"), job->normalization,
                                job->bias, surface->xdir);
       if (surface->ycoords != NULL)

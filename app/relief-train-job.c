@@ -6,6 +6,7 @@
 
 #include "relief-run-file.h"
 #include "relief-train-job.h"
+#include "relief-enums.h"
 
 void
 relief_train_job_init_defaults (ReliefTrainJob *job)
@@ -128,5 +129,5 @@ relief_train_job_run (const ReliefTrainJob          *job,
       relief_run_writer_abort (ctx.writer);
       return FALSE;
     }
-  return relief_run_writer_finish (ctx.writer, relief_train_status_to_string (st), error);
+  return relief_run_writer_finish (ctx.writer, relief_enum_to_nick (RELIEF_TYPE_TRAIN_STATUS, st), error);
 }

@@ -65,21 +65,3 @@ relief_optimizer_state_size (ReliefOptimizerKind kind)
       g_return_val_if_reached (0);
     }
 }
-
-gboolean
-relief_name_lookup (const char *what, const char *const *names, int n_names, const char *s, int *out, GError **error)
-{
-  g_autoptr(GString) valid = g_string_new (NULL);
-
-  for (int i = 0; i < n_names; i++)
-    if (s != NULL && g_str_equal (s, names[i]))
-      {
-        *out = i;
-        return TRUE;
-      }
-  for (int i = 0; i < n_names; i++)
-    g_string_append_printf (valid, "%s%s", i > 0 ? ", " : "", names[i]);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown %s \"%s\" (valid: %s)"),
-               what, s != NULL ? s : "", valid->str);
-  return FALSE;
-}

@@ -18,20 +18,20 @@ typedef struct _ReliefBackend ReliefBackend;
 typedef struct _ReliefGraph ReliefGraph;
 
 typedef enum {
-  RELIEF_ACT_RELU,
-  RELIEF_ACT_LEAKY_RELU,   /* slope 0.01 below zero, as torch.nn.LeakyReLU */
-  RELIEF_ACT_TANH,
-  RELIEF_ACT_GELU,         /* exact erf form, as torch.nn.GELU() */
+  RELIEF_ACT_RELU,       /*< nick=relu >*/
+  RELIEF_ACT_LEAKY_RELU, /*< nick=leaky_relu >*/ /* slope 0.01 below zero, as torch.nn.LeakyReLU */
+  RELIEF_ACT_TANH,       /*< nick=tanh >*/
+  RELIEF_ACT_GELU,       /*< nick=gelu >*/       /* exact erf form, as torch.nn.GELU() */
 } ReliefActivation;
 
 #define RELIEF_LEAKY_RELU_SLOPE 0.01f
 
 typedef enum {
-  RELIEF_OPT_SGD,
-  RELIEF_OPT_MOMENTUM,
-  RELIEF_OPT_NESTEROV,
-  RELIEF_OPT_ADAM,
-  RELIEF_OPT_ADAMW,
+  RELIEF_OPT_SGD,      /*< nick=sgd >*/
+  RELIEF_OPT_MOMENTUM, /*< nick=momentum >*/
+  RELIEF_OPT_NESTEROV, /*< nick=nesterov >*/
+  RELIEF_OPT_ADAM,     /*< nick=adam >*/
+  RELIEF_OPT_ADAMW,    /*< nick=adamw >*/
 } ReliefOptimizerKind;
 
 typedef struct {
@@ -176,10 +176,6 @@ struct _ReliefBackend {
 ReliefBackend *relief_backend_new       (const char *name, GError **error);
 ReliefBackend *relief_backend_cpu_new   (void);
 void           relief_backend_free      (ReliefBackend *backend);
-/* The index of s among n_names names (the string forms of an enum); otherwise an error
- * naming what is looked up and listing every valid name. */
-gboolean       relief_name_lookup (const char *what, const char *const *names, int n_names, const char *s,
-                                   int *out, GError **error);
 /* The number of optimizer state floats per parameter. */
 int            relief_optimizer_state_size (ReliefOptimizerKind kind);
 

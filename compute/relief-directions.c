@@ -7,53 +7,6 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const normalization_names[] = {
-  [RELIEF_NORM_FILTER] = "filter",
-  [RELIEF_NORM_LAYER] = "layer",
-  [RELIEF_NORM_NONE] = "none",
-};
-
-static const char *const bias_names[] = {
-  [RELIEF_BIAS_ZERO] = "zero",
-  [RELIEF_BIAS_COPY] = "copy",
-};
-
-const char *
-relief_normalization_to_string (ReliefNormalization norm)
-{
-  g_return_val_if_fail ((guint) norm < G_N_ELEMENTS (normalization_names), NULL);
-  return normalization_names[norm];
-}
-
-gboolean
-relief_normalization_from_string (const char *s, ReliefNormalization *out, GError **error)
-{
-  int value;
-
-  if (!relief_name_lookup (_("normalization"), normalization_names, G_N_ELEMENTS (normalization_names), s, &value, error))
-    return FALSE;
-  *out = (ReliefNormalization) value;
-  return TRUE;
-}
-
-const char *
-relief_bias_mode_to_string (ReliefBiasMode mode)
-{
-  g_return_val_if_fail ((guint) mode < G_N_ELEMENTS (bias_names), NULL);
-  return bias_names[mode];
-}
-
-gboolean
-relief_bias_mode_from_string (const char *s, ReliefBiasMode *out, GError **error)
-{
-  int value;
-
-  if (!relief_name_lookup (_("bias mode"), bias_names, G_N_ELEMENTS (bias_names), s, &value, error))
-    return FALSE;
-  *out = (ReliefBiasMode) value;
-  return TRUE;
-}
-
 /* Rescales d[0..n) to the norm of w[0..n).  The 1e-10 follows the reference tool and
  * guards an all-zero draw. */
 static void

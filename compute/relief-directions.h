@@ -9,20 +9,15 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  RELIEF_NORM_FILTER,  /* each row (output neuron) of a weight matrix to that row's norm */
-  RELIEF_NORM_LAYER,   /* each weight matrix as a whole to the matrix's norm */
-  RELIEF_NORM_NONE,    /* the raw Gaussian draw */
+  RELIEF_NORM_FILTER, /*< nick=filter >*/ /* each row (output neuron) of a weight matrix to that row's norm */
+  RELIEF_NORM_LAYER,  /*< nick=layer >*/  /* each weight matrix as a whole to the matrix's norm */
+  RELIEF_NORM_NONE,   /*< nick=none >*/   /* the raw Gaussian draw */
 } ReliefNormalization;
 
 typedef enum {
-  RELIEF_BIAS_ZERO,    /* loss-landscape's "ignore biasbn": biases stay at the center */
-  RELIEF_BIAS_COPY,    /* the bias direction is the bias itself */
+  RELIEF_BIAS_ZERO, /*< nick=zero >*/ /* loss-landscape's "ignore biasbn": biases stay at the center */
+  RELIEF_BIAS_COPY, /*< nick=copy >*/ /* the bias direction is the bias itself */
 } ReliefBiasMode;
-
-const char *relief_normalization_to_string   (ReliefNormalization norm);
-gboolean    relief_normalization_from_string (const char *s, ReliefNormalization *out, GError **error);
-const char *relief_bias_mode_to_string       (ReliefBiasMode mode);
-gboolean    relief_bias_mode_from_string     (const char *s, ReliefBiasMode *out, GError **error);
 
 /* A random direction around weights: the Gaussian draw relief_rng_normal_fill (seed, 0, ...)
  * over the whole flat vector, weight matrices normalized as asked, biases by mode. */

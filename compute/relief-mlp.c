@@ -90,54 +90,6 @@ relief_mlp_spec_tensor_shape (const ReliefMlpSpec *spec, int t, int *rank, gsize
     }
 }
 
-static const char *const activation_names[] = {
-  [RELIEF_ACT_RELU] = "relu",
-  [RELIEF_ACT_LEAKY_RELU] = "leaky_relu",
-  [RELIEF_ACT_TANH] = "tanh",
-  [RELIEF_ACT_GELU] = "gelu",
-};
-
-static const char *const loss_names[] = {
-  [RELIEF_LOSS_CROSS_ENTROPY] = "cross_entropy",
-  [RELIEF_LOSS_MSE] = "mse",
-};
-
-const char *
-relief_activation_to_string (ReliefActivation act)
-{
-  g_return_val_if_fail ((guint) act < G_N_ELEMENTS (activation_names), NULL);
-  return activation_names[act];
-}
-
-gboolean
-relief_activation_from_string (const char *s, ReliefActivation *out, GError **error)
-{
-  int value;
-
-  if (!relief_name_lookup (_("activation"), activation_names, G_N_ELEMENTS (activation_names), s, &value, error))
-    return FALSE;
-  *out = (ReliefActivation) value;
-  return TRUE;
-}
-
-const char *
-relief_loss_to_string (ReliefLoss loss)
-{
-  g_return_val_if_fail ((guint) loss < G_N_ELEMENTS (loss_names), NULL);
-  return loss_names[loss];
-}
-
-gboolean
-relief_loss_from_string (const char *s, ReliefLoss *out, GError **error)
-{
-  int value;
-
-  if (!relief_name_lookup (_("loss"), loss_names, G_N_ELEMENTS (loss_names), s, &value, error))
-    return FALSE;
-  *out = (ReliefLoss) value;
-  return TRUE;
-}
-
 void
 relief_mlp_init_params (const ReliefMlpSpec *spec, guint64 seed, float *params_host)
 {

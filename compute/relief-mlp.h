@@ -13,8 +13,8 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  RELIEF_LOSS_CROSS_ENTROPY,  /* softmax, natural log, mean over samples */
-  RELIEF_LOSS_MSE,            /* mean over samples and outputs, one-hot targets */
+  RELIEF_LOSS_CROSS_ENTROPY, /*< nick=cross_entropy >*/ /* softmax, natural log, mean over samples */
+  RELIEF_LOSS_MSE,           /*< nick=mse >*/           /* mean over samples and outputs, one-hot targets */
 } ReliefLoss;
 
 typedef struct {
@@ -33,11 +33,6 @@ gsize          relief_mlp_spec_bias_offset   (const ReliefMlpSpec *spec, int lay
 /* Tensors in file order (W0, b0, W1, ...): 2*n_layers of them; shape of tensor t. */
 int            relief_mlp_spec_n_tensors     (const ReliefMlpSpec *spec);
 void           relief_mlp_spec_tensor_shape  (const ReliefMlpSpec *spec, int t, int *rank, gsize dims[2], gsize *offset);
-
-const char    *relief_activation_to_string   (ReliefActivation act);
-gboolean       relief_activation_from_string (const char *s, ReliefActivation *out, GError **error);
-const char    *relief_loss_to_string         (ReliefLoss loss);
-gboolean       relief_loss_from_string       (const char *s, ReliefLoss *out, GError **error);
 
 /* PyTorch's default nn.Linear initialization (uniform in +-1/sqrt(fan_in) for W and b),
  * drawn from relief-rng so it is the same on every backend. */

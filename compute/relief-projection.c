@@ -11,35 +11,10 @@
 #include "relief-projection-fastfood.h"
 #include "relief-projection-implicit.h"
 #include "relief-projection-sparse.h"
+#include "relief-enums.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
-
-static const char *const kind_names[] = {
-  [RELIEF_PROJECTION_DENSE] = "dense",
-  [RELIEF_PROJECTION_SPARSE] = "sparse",
-  [RELIEF_PROJECTION_FASTFOOD] = "fastfood",
-  [RELIEF_PROJECTION_IMPLICIT] = "implicit",
-  [RELIEF_PROJECTION_IDENTITY] = "identity",
-};
-
-const char *
-relief_projection_kind_to_string (ReliefProjectionKind kind)
-{
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
-  return kind_names[kind];
-}
-
-gboolean
-relief_projection_kind_from_string (const char *s, ReliefProjectionKind *out, GError **error)
-{
-  int value;
-
-  if (!relief_name_lookup (_("projection"), kind_names, G_N_ELEMENTS (kind_names), s, &value, error))
-    return FALSE;
-  *out = (ReliefProjectionKind) value;
-  return TRUE;
-}
 
 static const ReliefProjectionFamily *const families[] = {
   [RELIEF_PROJECTION_DENSE] = &relief_projection_dense_family,
@@ -74,6 +49,7 @@ static gboolean
 check_fits (ReliefProjection *proj, double bytes, GError **error)
 {
   ReliefBackend *be = proj->backend;
+  const char *name = relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, proj->kind);
   gsize free_bytes = 0, total_bytes = 0;
 
   if (be->memory_info == NULL || !be->memory_info (be, &free_bytes, &total_bytes, NULL) || bytes <= free_bytes)
@@ -82,14 +58,14 @@ check_fits (ReliefProjection *proj, double bytes, GError **error)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                  _("A %s projection of %llu x %llu needs %.1f GB but the %s backend has %.1f GB free; "
                    "choose sparse, fastfood or implicit, or a smaller d"),
-                 kind_names[proj->kind], (unsigned long long) proj->D, (unsigned long long) proj->d, bytes / 1e9,
-                 be->name, free_bytes / 1e9);
+                 name, (unsigned long long) proj->D, (unsigned long long) proj->d, bytes / 1e9, be->name,
+                 free_bytes / 1e9);
   else
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                  _("A %s projection of %llu x %llu needs %.1f GB but the %s backend has %.1f GB free; "
                    "choose a smaller d"),
-                 kind_names[proj->kind], (unsigned long long) proj->D, (unsigned long long) proj->d, bytes / 1e9,
-                 be->name, free_bytes / 1e9);
+                 name, (unsigned long long) proj->D, (unsigned long long) proj->d, bytes / 1e9, be->name,
+                 free_bytes / 1e9);
   return FALSE;
 }
 
@@ -99,7 +75,7 @@ relief_projection_new (ReliefBackend *backend, ReliefProjectionKind kind, gsize 
 {
   g_autoptr(ReliefProjection) proj = NULL;
 
-  if ((guint) kind >= G_N_ELEMENTS (kind_names))
+  if ((guint) kind >= G_N_ELEMENTS (families))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown projection kind %d"), (int) kind);
       return NULL;
@@ -108,7 +84,8 @@ relief_projection_new (ReliefBackend *backend, ReliefProjectionKind kind, gsize 
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("A %s projection cannot map %llu to %llu dimensions"),
-                   kind_names[kind], (unsigned long long) d, (unsigned long long) D);
+                   relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, kind), (unsigned long long) d,
+                   (unsigned long long) D);
       return NULL;
     }
   proj = g_new0 (ReliefProjection, 1);

@@ -9,15 +9,12 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  RELIEF_PROJECTION_DENSE,     /* Gaussian entries, columns scaled to unit norm */
-  RELIEF_PROJECTION_SPARSE,    /* +-1 with probability 1/sqrt(D) each, columns scaled to unit norm */
-  RELIEF_PROJECTION_FASTFOOD,  /* H G Pi H B blocks, unit column norm in expectation */
-  RELIEF_PROJECTION_IMPLICIT,  /* dense's P regenerated block by block on each product, never stored */
-  RELIEF_PROJECTION_IDENTITY,  /* P = I, needs d == D: subspace training is direct training */
+  RELIEF_PROJECTION_DENSE,    /*< nick=dense >*/    /* Gaussian entries, columns scaled to unit norm */
+  RELIEF_PROJECTION_SPARSE,   /*< nick=sparse >*/   /* +-1 with probability 1/sqrt(D) each, columns scaled to unit norm */
+  RELIEF_PROJECTION_FASTFOOD, /*< nick=fastfood >*/ /* H G Pi H B blocks, unit column norm in expectation */
+  RELIEF_PROJECTION_IMPLICIT, /*< nick=implicit >*/ /* dense's P regenerated block by block on each product, never stored */
+  RELIEF_PROJECTION_IDENTITY, /*< nick=identity >*/ /* P = I, needs d == D: subspace training is direct training */
 } ReliefProjectionKind;
-
-const char *relief_projection_kind_to_string   (ReliefProjectionKind kind);
-gboolean    relief_projection_kind_from_string (const char *s, ReliefProjectionKind *out, GError **error);
 
 typedef struct _ReliefProjection ReliefProjection;
 

@@ -11,6 +11,7 @@
  * (the pre-activations carry a column of ones), so those biases are stored divided by
  * act(1).  The output layer has no extra column: the loss reads its logits as they are. */
 #include "relief-surface-eval.h"
+#include "relief-enums.h"
 #include <glib/gi18n-lib.h>
 
 #include <math.h>
@@ -187,7 +188,7 @@ activation_of_one (ReliefBackend *be, ReliefActivation act, float *out, GError *
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("The %s activation maps 1 to %g; the batched surface cannot carry biases through it"),
-                   relief_activation_to_string (act), *out);
+                   relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, act), *out);
       return FALSE;
     }
   return ok;

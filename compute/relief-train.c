@@ -31,46 +31,6 @@ relief_train_config_init_defaults (ReliefTrainConfig *config)
   };
 }
 
-static const char *const optimizer_names[] = {
-  [RELIEF_OPT_SGD] = "sgd",
-  [RELIEF_OPT_MOMENTUM] = "momentum",
-  [RELIEF_OPT_NESTEROV] = "nesterov",
-  [RELIEF_OPT_ADAM] = "adam",
-  [RELIEF_OPT_ADAMW] = "adamw",
-};
-
-static const char *const status_names[] = {
-  [RELIEF_TRAIN_COMPLETED] = "completed",
-  [RELIEF_TRAIN_CANCELLED] = "cancelled",
-  [RELIEF_TRAIN_DIVERGED] = "diverged",
-  [RELIEF_TRAIN_FAILED] = "failed",
-};
-
-const char *
-relief_optimizer_to_string (ReliefOptimizerKind kind)
-{
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (optimizer_names), NULL);
-  return optimizer_names[kind];
-}
-
-gboolean
-relief_optimizer_from_string (const char *s, ReliefOptimizerKind *out, GError **error)
-{
-  int value;
-
-  if (!relief_name_lookup (_("optimizer"), optimizer_names, G_N_ELEMENTS (optimizer_names), s, &value, error))
-    return FALSE;
-  *out = (ReliefOptimizerKind) value;
-  return TRUE;
-}
-
-const char *
-relief_train_status_to_string (ReliefTrainStatus status)
-{
-  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (status_names), NULL);
-  return status_names[status];
-}
-
 /* Everything one run holds on the device, freed in one place. */
 typedef struct {
   ReliefBackend *backend;

@@ -16,8 +16,6 @@ typedef struct {
 } ReliefTrainConfig;
 
 void        relief_train_config_init_defaults (ReliefTrainConfig *config);
-const char *relief_optimizer_to_string   (ReliefOptimizerKind kind);
-gboolean    relief_optimizer_from_string (const char *s, ReliefOptimizerKind *out, GError **error);
 
 typedef struct {
   gint64  step;          /* optimizer steps taken */
@@ -31,13 +29,11 @@ typedef struct {
 } ReliefTrainMetrics;
 
 typedef enum {
-  RELIEF_TRAIN_COMPLETED,
-  RELIEF_TRAIN_CANCELLED,
-  RELIEF_TRAIN_DIVERGED,   /* the loss became NaN or infinite; the run is kept up to there */
-  RELIEF_TRAIN_FAILED,     /* error is set */
+  RELIEF_TRAIN_COMPLETED, /*< nick=completed >*/
+  RELIEF_TRAIN_CANCELLED, /*< nick=cancelled >*/
+  RELIEF_TRAIN_DIVERGED,  /*< nick=diverged >*/  /* the loss became NaN or infinite; the run is kept up to there */
+  RELIEF_TRAIN_FAILED,    /*< nick=failed >*/    /* error is set */
 } ReliefTrainStatus;
-
-const char *relief_train_status_to_string (ReliefTrainStatus status);
 
 typedef struct {
   /* Called at step 0 (before training) and every eval_every steps, and at the end. */

@@ -2,6 +2,7 @@
 #include "relief-h5.h"
 #include <glib/gi18n-lib.h>
 #include "relief-file.h"
+#include "relief-enums.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -623,8 +624,9 @@ relief_h5_write_model (hid_t file, const ReliefMlpSpec *spec, GError **error)
     sizes[i] = spec->sizes[i];
   ok = relief_h5_write_string_attr (group, "kind", "mlp", error) &&
        relief_h5_write_int_array_attr (group, "layer_sizes", sizes, spec->n_layers + 1, error) &&
-       relief_h5_write_string_attr (group, "activation", relief_activation_to_string (spec->activation), error) &&
-       relief_h5_write_string_attr (group, "loss", relief_loss_to_string (spec->loss), error) &&
+       relief_h5_write_string_attr (group, "activation",
+                                    relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, spec->activation), error) &&
+       relief_h5_write_string_attr (group, "loss", relief_enum_to_nick (RELIEF_TYPE_LOSS, spec->loss), error) &&
        relief_h5_write_int_attr (group, "n_params", (gint64) relief_mlp_spec_n_params (spec), error);
   H5Gclose (group);
   return ok;
@@ -672,7 +674,8 @@ relief_h5_read_model (hid_t file, GError **error)
         }
       sizes[i] = (int) sizes64[i];
     }
-  if (!relief_activation_from_string (activation, &act, error) || !relief_loss_from_string (loss, &loss_kind, error))
+  if (!relief_enum_from_nick (RELIEF_TYPE_ACTIVATION, activation, (int *) &act, error) ||
+      !relief_enum_from_nick (RELIEF_TYPE_LOSS, loss, (int *) &loss_kind, error))
     return NULL;
   return relief_mlp_spec_new (sizes, (int) n, act, loss_kind);
 }

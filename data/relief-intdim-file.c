@@ -1,6 +1,7 @@
 /* relief-intdim-file.c: intrinsic-dimension sweeps (docs/file-formats.md). */
 #include "relief-intdim-file.h"
 #include "relief-h5.h"
+#include "relief-enums.h"
 
 #include <math.h>
 #include <string.h>
@@ -98,7 +99,8 @@ write_intdim (hid_t file, gconstpointer data, GError **error)
          relief_h5_write_string_attr (file, "projection", id->projection, error) &&
          relief_h5_write_string_attr (file, "dataset", id->dataset, error) &&
          relief_h5_write_string_attr (file, "backend", id->backend, error) &&
-         relief_h5_write_string_attr (file, "optimizer", relief_optimizer_to_string (c->optimizer.kind), error) &&
+         relief_h5_write_string_attr (file, "optimizer",
+                                      relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, c->optimizer.kind), error) &&
          relief_h5_write_double_attr (file, "lr", c->optimizer.lr, error) &&
          relief_h5_write_double_attr (file, "momentum", c->optimizer.momentum, error) &&
          relief_h5_write_double_attr (file, "weight_decay", c->optimizer.weight_decay, error) &&
@@ -213,7 +215,7 @@ read_settings (hid_t file, ReliefIntdim *id, GError **error)
       (id->dataset = relief_h5_read_string_attr (file, "dataset", error)) == NULL ||
       (id->backend = relief_h5_read_string_attr (file, "backend", error)) == NULL ||
       (optimizer = relief_h5_read_string_attr (file, "optimizer", error)) == NULL ||
-      !relief_optimizer_from_string (optimizer, &c->optimizer.kind, error) ||
+      !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, optimizer, (int *) &c->optimizer.kind, error) ||
       !relief_h5_read_double_attr (file, "lr", &lr, error) ||
       (relief_h5_has_attr (file, "momentum") && !relief_h5_read_double_attr (file, "momentum", &momentum, error)) ||
       (relief_h5_has_attr (file, "weight_decay") &&

@@ -3,6 +3,7 @@
 #include <glib/gi18n-lib.h>
 #include "relief-loaders.h"
 #include "relief-h5.h"
+#include "relief-enums.h"
 
 #include <string.h>
 #include <glib/gstdio.h>
@@ -80,7 +81,8 @@ write_config (hid_t file, const ReliefTrainConfig *c, const char *backend_name, 
       relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create group “config”"));
       return FALSE;
     }
-  ok = relief_h5_write_string_attr (group, "optimizer", relief_optimizer_to_string (c->optimizer.kind), error) &&
+  ok = relief_h5_write_string_attr (group, "optimizer",
+                                    relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, c->optimizer.kind), error) &&
        relief_h5_write_double_attr (group, "lr", c->optimizer.lr, error) &&
        relief_h5_write_double_attr (group, "momentum", c->optimizer.momentum, error) &&
        relief_h5_write_double_attr (group, "weight_decay", c->optimizer.weight_decay, error) &&
@@ -453,7 +455,7 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   if (ok && relief_h5_has_attr (group, "eval_every"))
     ok = relief_h5_read_int_attr (group, "eval_every", &eval_every, error);
   H5Gclose (group);
-  if (!ok || !relief_optimizer_from_string (optimizer, &c->optimizer.kind, error))
+  if (!ok || !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, optimizer, (int *) &c->optimizer.kind, error))
     return FALSE;
   c->optimizer.lr = (float) lr;
   c->optimizer.momentum = (float) momentum;

@@ -15,6 +15,7 @@
 #include "relief-loaders.h"
 #include "relief-subspace.h"
 #include "relief-train.h"
+#include "relief-enums.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -122,7 +123,7 @@ subspace_step (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefProjection) proj = NULL;
   gsize D = relief_mlp_spec_n_params (spec);
-  const char *name = relief_projection_kind_to_string (kind);
+  const char *name = relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, kind);
   StepClock clock = { 0 };
   ReliefTrainCallbacks callbacks = { .progress = on_progress, .user_data = &clock };
   ReliefTrainConfig config;
@@ -239,7 +240,7 @@ bench_backend (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset
     {
       ReliefProjectionKind kind;
 
-      if (!relief_projection_kind_from_string (*p, &kind, &error))
+      if (!relief_enum_from_nick (RELIEF_TYPE_PROJECTION_KIND, *p, (int *) &kind, &error))
         {
           printf ("%s\n", error->message);
           g_clear_error (&error);

@@ -10,6 +10,7 @@
  * (data already on the device, warmed up) does.  Exit status 2: no MNIST. */
 #include "relief-loaders.h"
 #include "relief-train.h"
+#include "relief-enums.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -65,7 +66,7 @@ time_epoch (ReliefBackend *be, const char *label, const ReliefDataset *ds)
   wall = (g_get_monotonic_time () - start) / 1e6;
   if (status != RELIEF_TRAIN_COMPLETED || clock.steps < 2)
     {
-      g_printerr ("%s: training %s%s%s\n", label, relief_train_status_to_string (status),
+      g_printerr ("%s: training %s%s%s\n", label, relief_enum_to_nick (RELIEF_TYPE_TRAIN_STATUS, status),
                   error != NULL ? ": " : "", error != NULL ? error->message : "");
       return -1.0;
     }

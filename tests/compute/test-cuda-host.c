@@ -13,6 +13,7 @@
 #include "cuda/relief-cuda-optimizers.h"
 #include "cuda/relief-cuda-random.h"
 #include "cuda/relief-cuda-sparse.h"
+#include "relief-enums.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -81,13 +82,15 @@ test_activations (void)
       g_assert_true (cpu->act_forward (cpu, acts[a], x, ref, n, &error));
       g_assert_no_error (error);
       relief_cuda_host_act_forward (cuda_acts[a], x, got, n);
-      g_test_message ("%s forward: max diff %g", relief_activation_to_string (acts[a]), max_abs_diff (ref, got, n));
+      g_test_message ("%s forward: max diff %g", relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, acts[a]),
+                      max_abs_diff (ref, got, n));
       g_assert_cmpmem (ref, sizeof (float) * n, got, sizeof (float) * n);
 
       g_assert_true (cpu->act_backward (cpu, acts[a], x, dy, ref, n, &error));
       g_assert_no_error (error);
       relief_cuda_host_act_backward (cuda_acts[a], x, dy, got, n);
-      g_test_message ("%s backward: max diff %g", relief_activation_to_string (acts[a]), max_abs_diff (ref, got, n));
+      g_test_message ("%s backward: max diff %g", relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, acts[a]),
+                      max_abs_diff (ref, got, n));
       g_assert_cmpmem (ref, sizeof (float) * n, got, sizeof (float) * n);
     }
 }
@@ -143,7 +146,7 @@ test_optimizers (void)
         }
       g_assert_cmpmem (params_cpu, sizeof (float) * n, params_counted, sizeof (float) * n);
       g_assert_cmpmem (state_cpu, sizeof (float) * 2 * n, state_counted, sizeof (float) * 2 * n);
-      g_test_message ("%s: max diff %g", relief_optimizer_to_string (kinds[k]),
+      g_test_message ("%s: max diff %g", relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, kinds[k]),
                       max_abs_diff (params_cpu, params_cuda, n));
       g_assert_cmpmem (params_cpu, sizeof (float) * n, params_cuda, sizeof (float) * n);
       g_assert_cmpmem (state_cpu, sizeof (float) * 2 * n, state_cuda, sizeof (float) * 2 * n);
@@ -187,7 +190,8 @@ test_loss_rows (void)
             g_assert_true (label_ok);
             cuda_correct += correct;
           }
-        g_test_message ("%s, %d columns: loss %g vs %g, gradient max diff %g", relief_loss_to_string (kind), cols,
+        g_test_message ("%s, %d columns: loss %g vs %g, gradient max diff %g",
+                        relief_enum_to_nick (RELIEF_TYPE_LOSS, kind), cols,
                         cpu_sum, cuda_sum, max_abs_diff (dcpu, dcuda, (gsize) rows * cols));
         g_assert_cmpfloat (cpu_sum, ==, cuda_sum);
         g_assert_cmpint (cpu_correct, ==, cuda_correct);

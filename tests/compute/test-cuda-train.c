@@ -11,6 +11,7 @@
 #include "relief-stepper.h"
 #include "relief-train.h"
 #include "test-messages.h"
+#include "relief-enums.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -160,7 +161,7 @@ test_graph_stepper (gconstpointer data)
   for (gsize i = 0; i < n; i++)
     worst = MAX (worst, fabs ((double) params_back[i] - params[i]));
   g_test_message ("6 %s steps, 5 of them replayed: parameters differ from the CPU's by %.3g",
-                  relief_optimizer_to_string (kind), worst);
+                  relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, kind), worst);
   g_assert_cmpfloat (worst, <=, 1e-6);
   assert_no_graph_failure ();
   g_clear_pointer (&st, relief_stepper_free);
@@ -205,7 +206,7 @@ test_training (gconstpointer data)
       largest = MAX (largest, fabs (params_cpu[i]));
     }
   g_test_message ("%s: loss %.4f -> %.4f; curves differ by at most %.3g (relative), parameters by %.3g "
-                  "(largest parameter %.3g)", relief_optimizer_to_string (kind), curve_cpu[0],
+                  "(largest parameter %.3g)", relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, kind), curve_cpu[0],
                   curve_cpu[N_STEPS - 1], worst_curve, worst_param, largest);
   /* It learned something, so the comparison is not between two flat lines. */
   g_assert_cmpfloat (curve_cpu[N_STEPS - 1], <, curve_cpu[0]);
@@ -364,7 +365,8 @@ test_subspace (gconstpointer data)
     worst = MAX (worst, fabs ((double) theta_cpu[i] - theta_gpu[i]));
   for (gsize j = 0; j < d; j++)
     worst = MAX (worst, fabs ((double) gz_cpu[j] - gz_gpu[j]) / (1.0 + fabs (gz_cpu[j])));
-  g_test_message ("%s products: largest difference %.3g", relief_projection_kind_to_string (kind), worst);
+  g_test_message ("%s products: largest difference %.3g", relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, kind),
+                  worst);
   g_assert_cmpfloat (worst, <, 1e-4);
   gpu->free (gpu, d_theta0);
   gpu->free (gpu, d_g);
@@ -383,8 +385,8 @@ test_subspace (gconstpointer data)
                    ==, RELIEF_TRAIN_COMPLETED);
   g_assert_no_error (error);
   g_test_message ("%s training: loss %.6f (cpu) %.6f (cuda), accuracy %.4f %.4f",
-                  relief_projection_kind_to_string (kind), r_cpu.train_loss, r_gpu.train_loss, r_cpu.train_acc,
-                  r_gpu.train_acc);
+                  relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, kind), r_cpu.train_loss, r_gpu.train_loss,
+                  r_cpu.train_acc, r_gpu.train_acc);
   g_assert_cmpfloat (fabs (r_cpu.train_loss - r_gpu.train_loss), <=, 1e-3 * r_cpu.train_loss);
   assert_no_graph_failure ();
 }
@@ -405,7 +407,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cuda/graph/stepper/adamw", GINT_TO_POINTER (RELIEF_OPT_ADAMW), test_graph_stepper);
   for (ReliefOptimizerKind kind = RELIEF_OPT_SGD; kind <= RELIEF_OPT_ADAMW; kind++)
     {
-      g_autofree char *path = g_strdup_printf ("/cuda/train/%s", relief_optimizer_to_string (kind));
+      g_autofree char *path = g_strdup_printf ("/cuda/train/%s",
+                                               relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, kind));
 
       g_test_add_data_func (path, GINT_TO_POINTER (kind), test_training);
     }
@@ -413,7 +416,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/landscape-batched", test_batched_landscape);
   for (ReliefProjectionKind kind = RELIEF_PROJECTION_DENSE; kind <= RELIEF_PROJECTION_IMPLICIT; kind++)
     {
-      g_autofree char *path = g_strdup_printf ("/cuda/subspace/%s", relief_projection_kind_to_string (kind));
+      g_autofree char *path = g_strdup_printf ("/cuda/subspace/%s",
+                                               relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, kind));
 
       g_test_add_data_func (path, GINT_TO_POINTER (kind), test_subspace);
     }

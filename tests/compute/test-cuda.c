@@ -6,6 +6,7 @@
 #include "relief-mlp.h"
 #include "relief-rng.h"
 #include "relief-train.h"
+#include "relief-enums.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -284,8 +285,10 @@ test_activations (void)
         g_autofree float *dy = random_floats (80 + s, n);
         g_autofree float *y = g_new (float, n);
         g_autofree float *dx = g_new (float, n);
-        g_autofree char *fwd = g_strdup_printf ("%s forward n=%" G_GSIZE_FORMAT, relief_activation_to_string (act), n);
-        g_autofree char *bwd = g_strdup_printf ("%s backward n=%" G_GSIZE_FORMAT, relief_activation_to_string (act), n);
+        g_autofree char *fwd = g_strdup_printf ("%s forward n=%" G_GSIZE_FORMAT,
+                                                relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, act), n);
+        g_autofree char *bwd = g_strdup_printf ("%s backward n=%" G_GSIZE_FORMAT,
+                                                relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, act), n);
         float *d_x, *d_dy, *d_y, *d_dx;
 
         x[0] = 0.0f;
@@ -348,7 +351,8 @@ test_loss (void)
           g_autofree float *logits = random_floats (100 + s * 3 + w, n);
           g_autofree float *dlogits = g_new (float, n);
           g_autofree int32_t *labels = g_new (int32_t, rows);
-          g_autofree char *label = g_strdup_printf ("%s gradient %dx%d", relief_loss_to_string (kind), rows, cols);
+          g_autofree char *label = g_strdup_printf ("%s gradient %dx%d", relief_enum_to_nick (RELIEF_TYPE_LOSS, kind),
+                                                    rows, cols);
           float *d_logits, *d_dlogits;
           int32_t *d_labels;
           double sum_cpu, sum_gpu;
@@ -360,7 +364,8 @@ test_loss (void)
           d_labels = gpu_from (labels, sizeof (int32_t) * rows);
           OK (cpu->loss (cpu, kind, logits, labels, rows, cols, rows, dlogits, &sum_cpu, &correct_cpu, E));
           OK (gpu->loss (gpu, kind, d_logits, d_labels, rows, cols, rows, d_dlogits, &sum_gpu, &correct_gpu, E));
-          g_test_message ("%s loss %dx%d: %.17g vs %.17g", relief_loss_to_string (kind), rows, cols, sum_cpu, sum_gpu);
+          g_test_message ("%s loss %dx%d: %.17g vs %.17g", relief_enum_to_nick (RELIEF_TYPE_LOSS, kind), rows, cols,
+                          sum_cpu, sum_gpu);
           g_assert_cmpfloat (fabs (sum_cpu - sum_gpu), <=, 1e-12 * (1.0 + fabs (sum_cpu)));
           g_assert_cmpint (correct_cpu, ==, correct_gpu);
           g_assert_cmpfloat (compare (label, dlogits, d_dlogits, n), <, 1e-6);
@@ -443,8 +448,10 @@ test_optimizers (void)
         g_autofree float *params = random_floats (130 + s, n);
         g_autofree float *state = g_new0 (float, 2 * n);
         g_autofree float *grad = g_new (float, n);
-        g_autofree char *label = g_strdup_printf ("%s n=%" G_GSIZE_FORMAT, relief_optimizer_to_string (kind), n);
-        g_autofree char *label2 = g_strdup_printf ("%s state n=%" G_GSIZE_FORMAT, relief_optimizer_to_string (kind), n);
+        g_autofree char *label = g_strdup_printf ("%s n=%" G_GSIZE_FORMAT,
+                                                  relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, kind), n);
+        g_autofree char *label2 = g_strdup_printf ("%s state n=%" G_GSIZE_FORMAT,
+                                                   relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, kind), n);
         float *d_params = gpu_from (params, sizeof (float) * n);
         float *d_state = gpu_from (state, sizeof (float) * 2 * n);
         float *d_grad = gpu_from (params, sizeof (float) * n);

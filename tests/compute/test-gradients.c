@@ -8,6 +8,7 @@
  * that only a few are skipped. */
 #include "relief-mlp.h"
 #include "relief-rng.h"
+#include "relief-enums.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -316,18 +317,19 @@ test_spec (void)
 
   for (ReliefActivation a = RELIEF_ACT_RELU; a <= RELIEF_ACT_GELU; a++)
     {
-      g_assert_true (relief_activation_from_string (relief_activation_to_string (a), &act, &error));
+      g_assert_true (relief_enum_from_nick (RELIEF_TYPE_ACTIVATION, relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, a),
+                                            (int *) &act, &error));
       g_assert_cmpint (act, ==, a);
     }
-  g_assert_true (relief_loss_from_string ("mse", &loss, &error));
+  g_assert_true (relief_enum_from_nick (RELIEF_TYPE_LOSS, "mse", (int *) &loss, &error));
   g_assert_cmpint (loss, ==, RELIEF_LOSS_MSE);
-  g_assert_cmpstr (relief_loss_to_string (RELIEF_LOSS_CROSS_ENTROPY), ==, "cross_entropy");
+  g_assert_cmpstr (relief_enum_to_nick (RELIEF_TYPE_LOSS, RELIEF_LOSS_CROSS_ENTROPY), ==, "cross_entropy");
   g_assert_no_error (error);
-  g_assert_false (relief_activation_from_string ("sigmoid", &act, &error));
+  g_assert_false (relief_enum_from_nick (RELIEF_TYPE_ACTIVATION, "sigmoid", (int *) &act, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "leaky_relu"));
   g_clear_error (&error);
-  g_assert_false (relief_loss_from_string ("hinge", &loss, &error));
+  g_assert_false (relief_enum_from_nick (RELIEF_TYPE_LOSS, "hinge", (int *) &loss, &error));
   g_assert_nonnull (strstr (error->message, "cross_entropy, mse"));
 }
 

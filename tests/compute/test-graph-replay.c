@@ -15,6 +15,7 @@
 #include "relief-stepper.h"
 #include "relief-train.h"
 #include "test-messages.h"
+#include "relief-enums.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -463,8 +464,9 @@ train_on_both (ReliefActivation act, const ReliefTrainConfig *config, ReliefTrai
 
   train_on (cpu, spec, config, p_cpu, l_cpu, expected);
   train_on (rec, spec, config, p_rec, l_rec, expected);
-  g_test_message ("%s %s: %u steps, %d replayed", relief_optimizer_to_string (config->optimizer.kind),
-                  relief_train_status_to_string (expected), l_rec->len, rec_of (rec)->launches);
+  g_test_message ("%s %s: %u steps, %d replayed",
+                  relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, config->optimizer.kind),
+                  relief_enum_to_nick (RELIEF_TYPE_TRAIN_STATUS, expected), l_rec->len, rec_of (rec)->launches);
   assert_same_losses (l_cpu, l_rec);
   g_assert_cmpmem (p_cpu, sizeof (float) * n, p_rec, sizeof (float) * n);
   if (expected == RELIEF_TRAIN_COMPLETED)
@@ -577,7 +579,8 @@ test_subspace_training (void)
       g_assert_cmpint (relief_subspace_train (rec, spec, ds, &config, p_rec, theta0, z_rec, &cb_rec, &r_rec, NULL,
                                               &error), ==, RELIEF_TRAIN_COMPLETED);
       g_assert_no_error (error);
-      g_test_message ("%s: %d replayed steps, final train loss %g", relief_projection_kind_to_string (kinds[k]),
+      g_test_message ("%s: %d replayed steps, final train loss %g",
+                      relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, kinds[k]),
                       rec_of (rec)->launches, r_rec.train_loss);
       g_assert_cmpint (rec_of (rec)->launches, ==, 3 * 6 - 1);
       assert_same_losses (l_cpu, l_rec);

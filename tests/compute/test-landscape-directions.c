@@ -2,6 +2,7 @@
  * directions against direct computations. */
 #include "relief-directions.h"
 #include "relief-rng.h"
+#include "relief-enums.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -97,12 +98,13 @@ test_names (void)
 
   for (int i = RELIEF_NORM_FILTER; i <= RELIEF_NORM_NONE; i++)
     {
-      g_assert_true (relief_normalization_from_string (relief_normalization_to_string (i), &norm, NULL));
+      g_assert_true (relief_enum_from_nick (RELIEF_TYPE_NORMALIZATION, relief_enum_to_nick (RELIEF_TYPE_NORMALIZATION, i),
+                                            (int *) &norm, NULL));
       g_assert_cmpint (norm, ==, i);
     }
-  g_assert_true (relief_bias_mode_from_string ("copy", &bias, NULL));
+  g_assert_true (relief_enum_from_nick (RELIEF_TYPE_BIAS_MODE, "copy", (int *) &bias, NULL));
   g_assert_cmpint (bias, ==, RELIEF_BIAS_COPY);
-  g_assert_false (relief_normalization_from_string ("filtr", &norm, &error));
+  g_assert_false (relief_enum_from_nick (RELIEF_TYPE_NORMALIZATION, "filtr", (int *) &norm, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "layer"));
 }

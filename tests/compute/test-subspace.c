@@ -2,6 +2,7 @@
 #include "relief-dint90.h"
 #include "relief-subspace.h"
 #include "relief-rng.h"
+#include "relief-enums.h"
 
 #include <math.h>
 #include <string.h>
@@ -443,7 +444,7 @@ test_sweep_on_blobs (void)
           g_assert_no_error (error);
           acc[i] = result.test_acc;
           g_test_message ("%s d=%" G_GINT64_FORMAT ": test accuracy %.3f",
-                          relief_projection_kind_to_string (kinds[k]), dims[i], acc[i]);
+                          relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, kinds[k]), dims[i], acc[i]);
         }
       g_assert_cmpfloat (acc[0], <, acc[1]);
       g_assert_cmpfloat (acc[1], <, acc[2]);

@@ -1,6 +1,7 @@
 /* test-train.c: training a small MLP on three Gaussian blobs in the plane. */
 #include "relief-train.h"
 #include "relief-rng.h"
+#include "relief-enums.h"
 
 #include <math.h>
 #include <string.h>
@@ -313,12 +314,13 @@ test_bad_input (void)
   g_assert_cmpint (config.epochs, ==, 20);
   for (ReliefOptimizerKind k = RELIEF_OPT_SGD; k <= RELIEF_OPT_ADAMW; k++)
     {
-      g_assert_true (relief_optimizer_from_string (relief_optimizer_to_string (k), &kind, &error));
+      g_assert_true (relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, k),
+                                            (int *) &kind, &error));
       g_assert_cmpint (kind, ==, k);
     }
-  g_assert_false (relief_optimizer_from_string ("rmsprop", &kind, &error));
+  g_assert_false (relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, "rmsprop", (int *) &kind, &error));
   g_assert_nonnull (strstr (error->message, "sgd, momentum, nesterov, adam, adamw"));
-  g_assert_cmpstr (relief_train_status_to_string (RELIEF_TRAIN_DIVERGED), ==, "diverged");
+  g_assert_cmpstr (relief_enum_to_nick (RELIEF_TYPE_TRAIN_STATUS, RELIEF_TRAIN_DIVERGED), ==, "diverged");
 }
 
 int
