@@ -5,8 +5,11 @@ set -uo pipefail
 
 builddir=${1:-build}
 export GTK_A11Y=none GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
-# Tests never write into the user's folders.
-export XDG_DATA_HOME=$(mktemp -d) XDG_CACHE_HOME=$(mktemp -d) XDG_CONFIG_HOME=$(mktemp -d)
+# The GLib tests isolate their own folders (G_TEST_OPTION_ISOLATE_DIRS); this keeps
+# anything else the run starts out of the user's folders too, and removes what it left.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export XDG_DATA_HOME=$scratch/data XDG_CACHE_HOME=$scratch/cache XDG_CONFIG_HOME=$scratch/config
 
 runner=()
 if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null 2>&1; then

@@ -317,7 +317,7 @@ test_lookup (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/cuda/host/random-normal", test_random_normal);
   g_test_add_func ("/cuda/host/activations", test_activations);
   g_test_add_func ("/cuda/host/optimizers", test_optimizers);

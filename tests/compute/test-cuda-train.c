@@ -399,7 +399,7 @@ main (int argc, char **argv)
   if (!cuda_test_backends (&cpu, &gpu))
     return 77;
 
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   test_messages_keep ();
   /* These tests record graphs: a RELIEF_GRAPHS=0 left from timing runs would stop them. */
   g_unsetenv ("RELIEF_GRAPHS");

@@ -697,7 +697,7 @@ main (int argc, char **argv)
   if (!cuda_test_backends (&cpu, &gpu))
     return 77;
 
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/cuda/ops/memory", test_memory);
   g_test_add_func ("/cuda/ops/errors", test_errors);
   g_test_add_func ("/cuda/ops/gemm", test_gemm);

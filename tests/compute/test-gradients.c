@@ -336,7 +336,7 @@ test_spec (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/compute/gradients/spec", test_spec);
   g_test_add_func ("/compute/gradients/net-2-3-2", test_net_2_3_2);
   g_test_add_func ("/compute/gradients/net-3-5-4-3", test_net_3_5_4_3);

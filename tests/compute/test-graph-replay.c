@@ -695,7 +695,7 @@ test_failed_launch (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   test_messages_keep ();
   g_test_add_func ("/compute/graph-replay/direct-training", test_direct_training);
   g_test_add_func ("/compute/graph-replay/short-second-batch", test_short_second_batch);

@@ -536,7 +536,7 @@ test_loss_accumulate (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/compute/kernels/loss-accumulate", test_loss_accumulate);
   g_test_add_func ("/compute/kernels/deferred-fetch", test_deferred_fetch);
   g_test_add_func ("/compute/kernels/fwht", test_fwht);

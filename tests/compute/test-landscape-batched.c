@@ -289,7 +289,7 @@ test_progressive_resume (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/surface-eval/relu-cross-entropy", test_batched_relu_ce);
   g_test_add_func ("/surface-eval/gelu-mse", test_batched_gelu_mse);
   g_test_add_func ("/surface-eval/single-layer", test_batched_single_layer);

@@ -244,7 +244,7 @@ test_pca_degenerate (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/directions/random-filter", test_random_filter);
   g_test_add_func ("/directions/random-layer", test_random_layer);
   g_test_add_func ("/directions/random-none", test_random_none);

@@ -238,7 +238,7 @@ test_surface_cancel (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/compute/landscape/direction-filter", test_direction_filter);
   g_test_add_func ("/compute/landscape/grid-parse", test_grid_parse);
   g_test_add ("/compute/landscape/surface-center", Fixture, NULL, fixture_set_up, test_surface_center, fixture_tear_down);

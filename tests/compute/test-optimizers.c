@@ -167,7 +167,7 @@ test_hand_values (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/compute/optimizers/sgd", test_sgd);
   g_test_add_func ("/compute/optimizers/momentum", test_momentum);
   g_test_add_func ("/compute/optimizers/nesterov", test_nesterov);

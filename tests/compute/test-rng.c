@@ -138,7 +138,7 @@ test_parallel_fill (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/compute/rng/philox-known-answer", test_philox_known_answer);
   g_test_add_func ("/compute/rng/determinism", test_determinism);
   g_test_add_func ("/compute/rng/uniform-range", test_uniform_range);

@@ -480,7 +480,7 @@ test_too_large_refused (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/subspace/unit-columns", test_unit_columns);
   g_test_add_func ("/subspace/fastfood-norm", test_fastfood_norm_in_expectation);
   g_test_add_func ("/subspace/near-orthonormal", test_near_orthonormal);

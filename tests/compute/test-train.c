@@ -326,7 +326,7 @@ test_bad_input (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/compute/train/loss-decreases", test_loss_decreases);
   g_test_add_func ("/compute/train/intervals", test_intervals);
   g_test_add_func ("/compute/train/reproducible", test_reproducible);

@@ -635,7 +635,7 @@ test_destination (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add ("/files/run/round-trip", Fixture, NULL, fixture_setup, test_run_round_trip, fixture_teardown);
   g_test_add ("/files/run/checkpoints", Fixture, NULL, fixture_setup, test_run_checkpoints, fixture_teardown);
   g_test_add ("/files/run/abort", Fixture, NULL, fixture_setup, test_run_abort, fixture_teardown);

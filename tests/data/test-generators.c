@@ -223,7 +223,7 @@ test_bad_params (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/generators/deterministic", test_deterministic);
   g_test_add_func ("/generators/counts-and-labels", test_counts_and_labels);
   g_test_add_func ("/generators/geometry", test_geometry);

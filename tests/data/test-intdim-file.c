@@ -113,7 +113,7 @@ test_round_trip (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/intdim-file/round-trip", test_round_trip);
   return g_test_run ();
 }

@@ -439,7 +439,7 @@ test_sha256 (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add ("/loaders/idx/gzip", Fixture, NULL, fixture_setup, test_idx_plain_and_gzip, fixture_teardown);
   g_test_add ("/loaders/idx/plain-no-test", Fixture, NULL, fixture_setup, test_idx_plain_no_test, fixture_teardown);
   g_test_add ("/loaders/idx/installed", Fixture, NULL, fixture_setup, test_installed_by_name, fixture_teardown);

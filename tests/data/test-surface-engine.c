@@ -221,7 +221,7 @@ test_resume_from_file (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/surface-engine/pca-fields", test_pca_fields);
   g_test_add_func ("/surface-engine/line-fields", test_line_fields);
   g_test_add_func ("/surface-engine/resume-from-file", test_resume_from_file);
