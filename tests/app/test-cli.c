@@ -9,7 +9,9 @@
 #include "relief-surface-file.h"
 #include "relief-mlp.h"
 
-static char *tmpdir;
+/* The folder the commands run in, shared by the cases: the run, surface and sweep that
+ * several cases read are made once, by the first case that needs them. */
+static char *workdir;
 
 static int
 run_relief_full (const char *args, char **out_stdout, char **out_stderr)
@@ -22,7 +24,9 @@ run_relief_full (const char *args, char **out_stdout, char **out_stderr)
   int wait_status = 0;
 
   g_assert_true (g_shell_parse_argv (command, NULL, &argv, &error));
-  g_assert_true (g_spawn_sync (tmpdir, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait_status, &error));
+  /* The child inherits the case's isolated HOME and XDG folders (G_TEST_OPTION_ISOLATE_DIRS
+   * sets them in the environment), so it cannot write into the user's. */
+  g_assert_true (g_spawn_sync (workdir, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait_status, &error));
   if (out_stdout)
     *out_stdout = g_steal_pointer (&out);
   g_test_message ("relief %s -> %d: %s", args, WEXITSTATUS (wait_status), err);
@@ -41,7 +45,7 @@ run_relief (const char *args, char **out_stderr)
 static char *
 tmp_path (const char *name)
 {
-  return g_build_filename (tmpdir, name, NULL);
+  return g_build_filename (workdir, name, NULL);
 }
 
 static gboolean
@@ -55,25 +59,63 @@ file_starts_with (const char *path, const char *magic, gsize len)
   return length >= len && memcmp (contents, magic, len) == 0;
 }
 
-static void
-test_train_surface_plot (void)
+/* run.h5: 5 epochs of a small MLP on moons. */
+static ReliefRun *
+shared_run (void)
 {
-  g_autofree char *run_path = tmp_path ("run.h5");
-  g_autofree char *surface_path = tmp_path ("surface.h5");
-  g_autofree char *err = NULL;
+  static gboolean made;
+  g_autofree char *path = tmp_path ("run.h5");
   g_autoptr(GError) error = NULL;
-  g_autoptr(ReliefRun) run = NULL;
-  g_autoptr(ReliefSurface) surface = NULL;
-  g_autoptr(ReliefBackend) backend = NULL;
-  g_autoptr(ReliefMlp) mlp = NULL;
-  double loss, acc;
-  float *params;
-  const char *figures[][2] = { { "surface.pdf", "%PDF" }, { "surface.png", "\x89PNG" }, { "surface.svg", "<?xml" } };
+  ReliefRun *run;
 
-  g_assert_cmpint (run_relief ("train --dataset moons --samples 300 --hidden 8,8 --activation tanh "
-                               "--optimizer momentum --lr 0.1 --epochs 5 --batch-size 16 --seed 3 -o run.h5", NULL), ==, 0);
-  run = relief_run_load (run_path, TRUE, &error);
+  if (!made)
+    g_assert_cmpint (run_relief ("train --dataset moons --samples 300 --hidden 8,8 --activation tanh "
+                                 "--optimizer momentum --lr 0.1 --epochs 5 --batch-size 16 --seed 3 -o run.h5", NULL), ==, 0);
+  made = TRUE;
+  run = relief_run_load (path, TRUE, &error);
   g_assert_no_error (error);
+  return run;
+}
+
+#define SURFACE_ARGS "--x=-0.5:0.5:5 --y=-0.5:0.5:3 --seed 2"
+
+/* surface.h5: a 5 x 3 random-direction surface around run.h5's last snapshot. */
+static ReliefSurface *
+shared_surface (void)
+{
+  static gboolean made;
+  g_autofree char *path = tmp_path ("surface.h5");
+  g_autoptr(GError) error = NULL;
+  ReliefSurface *surface;
+
+  if (!made)
+    {
+      g_autoptr(ReliefRun) run = shared_run ();
+
+      g_assert_cmpint (run_relief ("surface run.h5 " SURFACE_ARGS " -o surface.h5", NULL), ==, 0);
+    }
+  made = TRUE;
+  surface = relief_surface_load (path, &error);
+  g_assert_no_error (error);
+  return surface;
+}
+
+static ReliefSurface *
+load_surface (const char *name)
+{
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(GError) error = NULL;
+  ReliefSurface *surface = relief_surface_load (path, &error);
+
+  g_assert_no_error (error);
+  return surface;
+}
+
+static void
+test_train_writes_run (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+
   g_assert_cmpstr (run->status, ==, "completed");
   g_assert_cmpint (run->spec->n_layers, ==, 3);
   g_assert_cmpint (run->spec->sizes[1], ==, 8);
@@ -81,17 +123,33 @@ test_train_surface_plot (void)
   g_assert_cmpint (run->dataset->n_train + run->dataset->n_test, ==, 300);
   g_assert_nonnull (run->test_loss);
   g_assert_cmpfloat (run->train_loss[run->n_metrics - 1], <, run->train_loss[0]);
+}
 
-  g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 --y=-0.5:0.5:3 --seed 2 -o surface.h5", NULL), ==, 0);
-  surface = relief_surface_load (surface_path, &error);
-  g_assert_no_error (error);
+static void
+test_surface_grid (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(ReliefSurface) surface = shared_surface ();
+
   g_assert_cmpint (surface->nx, ==, 5);
   g_assert_cmpint (surface->ny, ==, 3);
   g_assert_cmpint (surface->checkpoint, ==, run->n_snapshots - 1);
   for (int i = 0; i < surface->nx * surface->ny; i++)
     g_assert_true (isfinite (surface->train_loss[i]));
+}
 
-  /* The centre of the surface is the checkpoint itself. */
+/* The centre of the surface is the checkpoint itself. */
+static void
+test_surface_centre (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(ReliefSurface) surface = shared_surface ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefBackend) backend = NULL;
+  g_autoptr(ReliefMlp) mlp = NULL;
+  double loss, acc;
+  float *params;
+
   backend = relief_backend_new ("cpu", &error);
   g_assert_no_error (error);
   mlp = relief_mlp_new (backend, run->spec, 256, &error);
@@ -105,37 +163,44 @@ test_train_surface_plot (void)
   g_assert_cmpfloat_with_epsilon (surface->train_loss[1 * 5 + 2], loss, 1e-6 * fmax (1, loss));
   g_assert_cmpfloat_with_epsilon (surface->train_acc[1 * 5 + 2], 100 * acc, 1e-9);
   backend->free (backend, params);
+}
+
+static void
+test_plot_surface (void)
+{
+  g_autoptr(ReliefSurface) surface = shared_surface ();
+  const char *figures[][2] = { { "surface.pdf", "%PDF" }, { "surface.png", "\x89PNG" }, { "surface.svg", "<?xml" } };
 
   for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
     {
       g_autofree char *args = g_strdup_printf ("plot surface.h5 --dpi 72 -o %s", figures[i][0]);
       g_autofree char *path = tmp_path (figures[i][0]);
+
       g_assert_cmpint (run_relief (args, NULL), ==, 0);
       g_assert_true (file_starts_with (path, figures[i][1], strlen (figures[i][1])));
     }
-  g_assert_cmpint (run_relief ("plot run.h5 -o curves.pdf", NULL), ==, 0);
-  {
-    g_autofree char *path = tmp_path ("curves.pdf");
-    g_assert_true (file_starts_with (path, "%PDF", 4));
-  }
 }
 
-/* The direction kinds, 1D slices and resume, on the run of the test above. */
 static void
-test_surface_directions (void)
+test_plot_run (void)
 {
-  g_autofree char *pca_path = tmp_path ("pca.h5"), *line_path = tmp_path ("line.h5");
-  g_autofree char *slice_path = tmp_path ("slice.h5"), *partial_path = tmp_path ("partial.h5");
-  g_autofree char *surface_path = tmp_path ("surface.h5");
-  g_autoptr(ReliefSurface) pca = NULL, line = NULL, slice = NULL, full = NULL, partial = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autofree char *path = tmp_path ("curves.pdf");
+
+  g_assert_cmpint (run_relief ("plot run.h5 -o curves.pdf", NULL), ==, 0);
+  g_assert_true (file_starts_with (path, "%PDF", 4));
+}
+
+static void
+test_surface_pca (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(ReliefSurface) pca = NULL;
 
   g_assert_cmpint (run_relief ("surface run.h5 --directions pca --x=-1:1:3 --y=-1:1:3 -o pca.h5", NULL), ==, 0);
-  pca = relief_surface_load (pca_path, &error);
-  g_assert_no_error (error);
+  pca = load_surface ("pca.h5");
   g_assert_cmpstr (pca->direction_kind, ==, "pca");
-  g_assert_cmpint (pca->n_proj, ==, 6);
+  g_assert_cmpint (pca->n_proj, ==, run->n_snapshots);
   /* The centre is the last snapshot: the trajectory ends at the origin. */
   g_assert_cmpfloat (fabs (pca->proj_xcoord[5]) + fabs (pca->proj_ycoord[5]), <, 1e-6);
   g_assert_cmpfloat (pca->explained_variance_ratio[0], >=, pca->explained_variance_ratio[1]);
@@ -143,45 +208,82 @@ test_surface_directions (void)
   g_assert_nonnull (pca->test_loss);
   for (int i = 0; i < 9; i++)
     g_assert_true (isfinite (pca->train_loss[i]) && isfinite (pca->test_acc[i]));
+}
 
-  /* The line from the first snapshot reaches the last at alpha 1: the centre of the
-   * random surface of the test above. */
+/* The line from the first snapshot reaches the last at alpha 1: the centre of the random
+ * surface. */
+static void
+test_surface_line (void)
+{
+  g_autoptr(ReliefSurface) full = shared_surface ();
+  g_autoptr(ReliefSurface) line = NULL;
+
   g_assert_cmpint (run_relief ("surface run.h5 --directions line --checkpoint 0 --to last --x=0:1:3 -o line.h5", NULL),
                    ==, 0);
-  line = relief_surface_load (line_path, &error);
-  full = relief_surface_load (surface_path, &error);
-  g_assert_no_error (error);
+  line = load_surface ("line.h5");
   g_assert_cmpint (line->ny, ==, 1);
   g_assert_null (line->ycoords);
   g_assert_cmpint (line->to_checkpoint, ==, 5);
   g_assert_cmpfloat_with_epsilon (line->train_loss[2], full->train_loss[1 * 5 + 2], 1e-5 * full->train_loss[7]);
+}
+
+static void
+test_surface_slice (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(ReliefSurface) slice = NULL;
 
   g_assert_cmpint (run_relief ("surface run.h5 --x=-1:1:4 --normalization layer --bias copy -o slice.h5", NULL), ==, 0);
-  slice = relief_surface_load (slice_path, &error);
-  g_assert_no_error (error);
+  slice = load_surface ("slice.h5");
   g_assert_cmpint (slice->nx, ==, 4);
   g_assert_cmpint (slice->ny, ==, 1);
   g_assert_null (slice->ydir);
   g_assert_cmpstr (slice->normalization, ==, "layer");
   g_assert_cmpstr (slice->bias_mode, ==, "copy");
+}
 
-  /* An interrupted file (NaN cells) resumed: the same cells as the uninterrupted run. */
+/* surface.h5 with every other cell missing (NaN), as an interrupted run leaves it. */
+static void
+write_partial (const char *name)
+{
+  g_autoptr(ReliefSurface) full = shared_surface ();
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(GError) error = NULL;
+
   for (int i = 0; i < 15; i += 2)
     full->train_loss[i] = NAN;
-  g_assert_true (relief_surface_save (full, partial_path, &error));
-  g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 --y=-0.5:0.5:3 --seed 2 --resume -o partial.h5", NULL),
-                   ==, 0);
-  g_clear_pointer (&full, relief_surface_free);
-  full = relief_surface_load (surface_path, &error);
-  partial = relief_surface_load (partial_path, &error);
+  g_assert_true (relief_surface_save (full, path, &error));
   g_assert_no_error (error);
+}
+
+/* An interrupted file resumed: the same cells as the uninterrupted run. */
+static void
+test_surface_resume (void)
+{
+  g_autoptr(ReliefSurface) full = shared_surface ();
+  g_autoptr(ReliefSurface) partial = NULL;
+
+  write_partial ("partial.h5");
+  g_assert_cmpint (run_relief ("surface run.h5 " SURFACE_ARGS " --resume -o partial.h5", NULL), ==, 0);
+  partial = load_surface ("partial.h5");
   g_assert_cmpmem (partial->train_loss, 15 * sizeof (double), full->train_loss, 15 * sizeof (double));
   g_assert_cmpmem (partial->test_acc, 15 * sizeof (double), full->test_acc, 15 * sizeof (double));
+}
 
-  /* Resuming onto a different surface is refused, and the file is left alone. */
-  g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 --y=-0.5:0.5:3 --seed 3 --resume -o partial.h5", &err),
+/* Resuming onto a different surface is refused, and the file is left alone. */
+static void
+test_surface_resume_refuses_other (void)
+{
+  g_autoptr(ReliefSurface) partial = NULL;
+  g_autofree char *err = NULL;
+
+  write_partial ("other.h5");
+  g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 --y=-0.5:0.5:3 --seed 3 --resume -o other.h5", &err),
                    ==, 1);
   g_assert_nonnull (strstr (err, "different surface"));
+  partial = load_surface ("other.h5");
+  for (int i = 0; i < 15; i += 2)
+    g_assert_true (isnan (partial->train_loss[i]));
 }
 
 static void
@@ -214,6 +316,8 @@ test_errors (void)
     { "intdim --dims 2", "-o", 2 },
     { "frobnicate", "frobnicate", 2 },
   };
+
+  g_autoptr(ReliefRun) run = shared_run ();
 
   g_assert_true (g_file_set_contents (text_path, "not hdf5\n", -1, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -249,24 +353,43 @@ test_divergence_keeps_run (void)
     g_assert_true (isfinite (run->params[i]));
 }
 
-static void
-test_intdim (void)
+#define SWEEP_ARGS "--dataset gaussians --samples 300 --hidden 8 --projection dense --dims 2,8,32 --seeds 2 --epochs 3"
+
+static ReliefIntdim *
+load_sweep (const char *name)
 {
-  const char *sweep = "intdim --dataset gaussians --samples 300 --hidden 8 --projection dense --dims 2,8,32 "
-                      "--seeds 2 --epochs 3 -o id.h5";
-  g_autofree char *id_path = tmp_path ("id.h5");
-  g_autofree char *pdf_path = tmp_path ("id.pdf");
-  g_autofree char *out = NULL, *again = NULL, *err = NULL;
-  g_autoptr(ReliefIntdim) id = NULL;
+  g_autofree char *path = tmp_path (name);
   g_autoptr(GError) error = NULL;
+  ReliefIntdim *id = relief_intdim_load (path, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+/* id.h5: the sweep above, complete. */
+static ReliefIntdim *
+shared_sweep (void)
+{
+  static gboolean made;
+
+  if (!made)
+    g_assert_cmpint (run_relief ("intdim " SWEEP_ARGS " -o id.h5", NULL), ==, 0);
+  made = TRUE;
+  return load_sweep ("id.h5");
+}
+
+static void
+test_intdim_sweep (void)
+{
+  g_autoptr(ReliefIntdim) id = NULL;
+  g_autofree char *out = NULL;
   double low = 0, high = 0;
 
-  g_assert_cmpint (run_relief_full (sweep, &out, NULL), ==, 0);
+  g_assert_cmpint (run_relief_full ("intdim " SWEEP_ARGS " -o fresh.h5", &out, NULL), ==, 0);
   /* The baseline and all 3 x 2 cells. */
   g_assert_nonnull (strstr (out, "trainings run: 7"));
   g_assert_nonnull (strstr (out, "d_int90 individual"));
-  id = relief_intdim_load (id_path, &error);
-  g_assert_no_error (error);
+  id = load_sweep ("fresh.h5");
   g_assert_cmpint (id->K, ==, 3);
   g_assert_cmpint (id->n_seeds, ==, 2);
   for (int i = 0; i < 6; i++)
@@ -278,29 +401,58 @@ test_intdim (void)
     }
   g_assert_cmpfloat (high, >, low);
   g_assert_true (isfinite (id->baseline_test_acc));
+}
+
+static void
+test_intdim_plot (void)
+{
+  g_autoptr(ReliefIntdim) id = shared_sweep ();
+  g_autofree char *pdf_path = tmp_path ("id.pdf");
 
   g_assert_cmpint (run_relief ("plot id.h5 -o id.pdf", NULL), ==, 0);
   g_assert_true (file_starts_with (pdf_path, "%PDF", 4));
+}
 
-  /* Resumed: every cell is already in the file, so nothing trains again. */
-  g_assert_cmpint (run_relief_full (sweep, &again, NULL), ==, 0);
-  g_assert_nonnull (strstr (again, "trainings run: 0"));
+/* Every cell is already in the file, so nothing trains again. */
+static void
+test_intdim_resume (void)
+{
+  g_autoptr(ReliefIntdim) id = shared_sweep ();
+  g_autofree char *out = NULL;
 
-  /* Other settings on the same output are refused rather than mixed in. */
+  g_assert_cmpint (run_relief_full ("intdim " SWEEP_ARGS " -o id.h5", &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "trainings run: 0"));
+}
+
+/* Other settings on the same output are refused rather than mixed in. */
+static void
+test_intdim_refuses_other_settings (void)
+{
+  g_autoptr(ReliefIntdim) id = shared_sweep ();
+  g_autoptr(ReliefIntdim) after = NULL;
+  g_autofree char *err = NULL;
+
   g_assert_cmpint (run_relief ("intdim --dataset gaussians --samples 300 --hidden 8 --dims 2,8 --seeds 2 "
                                "--epochs 3 -o id.h5", &err), ==, 2);
   g_assert_nonnull (strstr (err, "other settings"));
+  after = load_sweep ("id.h5");
+  g_assert_cmpint (after->K, ==, 3);
+}
 
-  /* So is the same sweep on other generated data, which would mix two data sets. */
-  g_clear_pointer (&err, g_free);
+/* So is the same sweep on other generated data, which would mix two data sets. */
+static void
+test_intdim_refuses_other_data (void)
+{
+  g_autoptr(ReliefIntdim) id = shared_sweep ();
+  g_autoptr(ReliefIntdim) after = NULL;
+  g_autofree char *err = NULL;
+
   g_assert_cmpint (run_relief ("intdim --dataset gaussians --samples 400 --hidden 8 --projection dense "
                                "--dims 2,8,32 --seeds 2 --epochs 3 -o id.h5", &err), ==, 2);
   g_assert_nonnull (strstr (err, "other data"));
-  g_clear_pointer (&id, relief_intdim_free);
-  id = relief_intdim_load (id_path, &error);
-  g_assert_no_error (error);
-  g_assert_true (id->has_gen);
-  g_assert_cmpint (id->gen.n_samples, ==, 300);
+  after = load_sweep ("id.h5");
+  g_assert_true (after->has_gen);
+  g_assert_cmpint (after->gen.n_samples, ==, 300);
 }
 
 static void
@@ -430,6 +582,7 @@ test_max_samples (void)
 static void
 test_decision (void)
 {
+  g_autoptr(ReliefSurface) surface = shared_surface ();
   const char *figures[][2] = { { "decision run.h5 --checkpoint 0 -o decision.png", "decision.png" },
                                { "decision run.h5 --surface surface.h5 --at=0.2,-0.1 --x=-2:3:40 -o decision.pdf",
                                  "decision.pdf" } };
@@ -459,40 +612,68 @@ test_decision (void)
     }
 }
 
+/* What the commands above wrote went where -o said: the case's home and XDG folders stay
+ * empty. */
+static gboolean
+folder_is_empty (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  return dir == NULL || g_dir_read_name (dir) == NULL;
+}
+
+static void
+test_writes_nothing_at_home (void)
+{
+  const char *folders[] = { g_get_home_dir (), g_get_user_data_dir (), g_get_user_cache_dir (),
+                            g_get_user_config_dir (), g_get_user_state_dir () };
+
+  g_assert_cmpint (run_relief ("train --dataset xor --samples 100 --epochs 1 -o home.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief ("surface home.h5 --x=-1:1:3 -o home-surface.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief ("plot home-surface.h5 -o home.png", NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_test_message ("%s", folders[i]);
+      g_assert_true (g_str_has_prefix (folders[i], g_getenv ("G_TEST_TMPDIR")));
+      g_assert_true (folder_is_empty (folders[i]));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   if (g_getenv ("RELIEF_BIN") == NULL)
     {
       g_printerr ("RELIEF_BIN is not set\n");
       return 77;
     }
-  tmpdir = g_dir_make_tmp ("relief-cli-XXXXXX", NULL);
-  g_test_add_func ("/cli/train-surface-plot", test_train_surface_plot);
-  g_test_add_func ("/cli/surface-directions", test_surface_directions);
+  /* Under the test's own temporary folder, which g_test_run removes when all passed. */
+  workdir = g_build_filename (g_getenv ("G_TEST_TMPDIR"), "files", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (workdir, 0700), ==, 0);
+  g_test_add_func ("/cli/train/writes-run", test_train_writes_run);
+  g_test_add_func ("/cli/train/divergence-keeps-run", test_divergence_keeps_run);
+  g_test_add_func ("/cli/surface/grid", test_surface_grid);
+  g_test_add_func ("/cli/surface/centre-is-checkpoint", test_surface_centre);
+  g_test_add_func ("/cli/surface/pca", test_surface_pca);
+  g_test_add_func ("/cli/surface/line", test_surface_line);
+  g_test_add_func ("/cli/surface/slice", test_surface_slice);
+  g_test_add_func ("/cli/surface/resume", test_surface_resume);
+  g_test_add_func ("/cli/surface/resume-refuses-other", test_surface_resume_refuses_other);
+  g_test_add_func ("/cli/plot/surface-formats", test_plot_surface);
+  g_test_add_func ("/cli/plot/run-curves", test_plot_run);
+  g_test_add_func ("/cli/intdim/sweep", test_intdim_sweep);
+  g_test_add_func ("/cli/intdim/plot", test_intdim_plot);
+  g_test_add_func ("/cli/intdim/resume", test_intdim_resume);
+  g_test_add_func ("/cli/intdim/refuses-other-settings", test_intdim_refuses_other_settings);
+  g_test_add_func ("/cli/intdim/refuses-other-data", test_intdim_refuses_other_data);
   g_test_add_func ("/cli/errors", test_errors);
-  g_test_add_func ("/cli/divergence", test_divergence_keeps_run);
-  g_test_add_func ("/cli/intdim", test_intdim);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/command-table", test_command_table);
   g_test_add_func ("/cli/shared-flags", test_shared_flags);
-  g_test_add_func ("/cli/intdim-flags", test_intdim_flags);
+  g_test_add_func ("/cli/intdim/flags", test_intdim_flags);
   g_test_add_func ("/cli/decision", test_decision);
-  g_test_add_func ("/cli/max-samples", test_max_samples);
-  status = g_test_run ();
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = tmp_path (name);
-        g_remove (path);
-      }
-    g_rmdir (tmpdir);
-  }
-  return status;
+  g_test_add_func ("/cli/train/max-samples", test_max_samples);
+  g_test_add_func ("/cli/writes-nothing-at-home", test_writes_nothing_at_home);
+  return g_test_run ();
 }
