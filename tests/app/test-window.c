@@ -1,6 +1,11 @@
 /* The window under a display: it opens on the built-in default, trains it, and shows its
  * landscape; it sweeps subspaces for the intrinsic dimension; all without the main loop
- * ever waiting on the work. */
+ * ever waiting on the work.
+ *
+ * Each case opens its own window (which starts the default training) and ends by closing
+ * it and checking it is finalized.  Where the work runs is seen through the backends:
+ * the test links with -Wl,--wrap=relief_backend_new, and every backend the jobs create
+ * gets its matrix products counted by thread and, when a case asks, held. */
 #include <adwaita.h>
 #include <math.h>
 #include <string.h>
@@ -12,12 +17,117 @@
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-landscape-page.h"
+#include "relief-page.h"
 #include "relief-train-page.h"
 #include "relief-window.h"
 
 #define TIMEOUT_US (240 * G_USEC_PER_SEC)
 
-static gint64 longest_iteration_us;
+/* The backends' matrix products, by thread. */
+
+static GThread *main_thread;
+static int products_on_main;
+static int products_elsewhere;
+/* While held, a product off the main thread waits: the job stands still mid-work. */
+static GMutex hold_lock;
+static GCond hold_cond;
+static gboolean holding;
+static int products_waiting;
+
+typedef gboolean (*GemmFunc) (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k,
+                              float alpha, const float *a, int lda, const float *b, int ldb, float beta,
+                              float *c, int ldc, GError **error);
+typedef gboolean (*GemmBatchedFunc) (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k,
+                                     float alpha, const float *a, int lda, gint64 stride_a, const float *b, int ldb,
+                                     gint64 stride_b, float beta, float *c, int ldc, gint64 stride_c, int batch_count,
+                                     GError **error);
+
+/* The products of each kind of backend, cpu and cuda: every backend of a kind has the
+ * same, so one of each is kept (and written again with the same value). */
+static GemmFunc real_gemm[2];
+static GemmBatchedFunc real_gemm_batched[2];
+
+static void
+product_seen (void)
+{
+  if (g_thread_self () == main_thread)
+    {
+      g_atomic_int_inc (&products_on_main);
+      return;
+    }
+  g_atomic_int_inc (&products_elsewhere);
+  g_mutex_lock (&hold_lock);
+  products_waiting++;
+  while (holding)
+    g_cond_wait (&hold_cond, &hold_lock);
+  products_waiting--;
+  g_mutex_unlock (&hold_lock);
+}
+
+static int
+backend_index (ReliefBackend *self)
+{
+  return g_str_equal (self->name, "cpu") ? 0 : 1;
+}
+
+static gboolean
+counted_gemm (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k, float alpha,
+              const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc, GError **error)
+{
+  product_seen ();
+  return real_gemm[backend_index (self)] (self, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                                          error);
+}
+
+static gboolean
+counted_gemm_batched (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n, int k, float alpha,
+                      const float *a, int lda, gint64 stride_a, const float *b, int ldb, gint64 stride_b,
+                      float beta, float *c, int ldc, gint64 stride_c, int batch_count, GError **error)
+{
+  product_seen ();
+  return real_gemm_batched[backend_index (self)] (self, trans_a, trans_b, m, n, k, alpha, a, lda, stride_a, b, ldb,
+                                                  stride_b, beta, c, ldc, stride_c, batch_count, error);
+}
+
+ReliefBackend *__real_relief_backend_new (const char *name, GError **error);
+ReliefBackend *__wrap_relief_backend_new (const char *name, GError **error);
+
+ReliefBackend *
+__wrap_relief_backend_new (const char *name, GError **error)
+{
+  ReliefBackend *backend = __real_relief_backend_new (name, error);
+
+  if (backend != NULL)
+    {
+      int i = backend_index (backend);
+
+      real_gemm[i] = backend->gemm;
+      real_gemm_batched[i] = backend->gemm_strided_batched;
+      backend->gemm = counted_gemm;
+      backend->gemm_strided_batched = counted_gemm_batched;
+    }
+  return backend;
+}
+
+static void
+hold_products (gboolean hold)
+{
+  g_mutex_lock (&hold_lock);
+  holding = hold;
+  g_cond_broadcast (&hold_cond);
+  g_mutex_unlock (&hold_lock);
+}
+
+static gboolean
+product_waiting (gpointer data)
+{
+  gboolean waiting;
+
+  g_mutex_lock (&hold_lock);
+  waiting = products_waiting > 0;
+  g_mutex_unlock (&hold_lock);
+  return waiting;
+}
 
 static gboolean
 iterate_until (gboolean (*done) (gpointer), gpointer data)
@@ -26,37 +136,44 @@ iterate_until (gboolean (*done) (gpointer), gpointer data)
 
   while (!done (data))
     {
-      gint64 before = g_get_monotonic_time ();
-
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
-      longest_iteration_us = MAX (longest_iteration_us, g_get_monotonic_time () - before);
-
       if (g_get_monotonic_time () - start > TIMEOUT_US)
         return FALSE;
     }
   return TRUE;
 }
 
-static guint frames_painted;
+/* The pages, as the window hands them out. */
 
-static gboolean
-count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+static ReliefTrainPage *
+train_page (ReliefWindow *window)
 {
-  frames_painted++;
-  return G_SOURCE_CONTINUE;
+  return RELIEF_TRAIN_PAGE (relief_window_get_page (window, "train"));
+}
+
+static ReliefLandscapePage *
+landscape_page (ReliefWindow *window)
+{
+  return RELIEF_LANDSCAPE_PAGE (relief_window_get_page (window, "landscape"));
+}
+
+static ReliefDimensionPage *
+dimension_page (ReliefWindow *window)
+{
+  return RELIEF_DIMENSION_PAGE (relief_window_get_page (window, "dimension"));
 }
 
 static gboolean
-first_frames_painted (gpointer data)
+page_running (gpointer page)
 {
-  return frames_painted >= 3;
+  return relief_page_is_running (RELIEF_PAGE (page));
 }
 
 static gboolean
-training_idle (gpointer data)
+page_idle (gpointer page)
 {
-  return !relief_page_is_running (data);
+  return !page_running (page);
 }
 
 static gboolean
@@ -64,7 +181,7 @@ training_done (gpointer data)
 {
   ReliefTrainPage *page = data;
 
-  return !relief_page_is_running (RELIEF_PAGE (page)) && relief_train_page_get_run_path (page) != NULL &&
+  return !page_running (page) && relief_train_page_get_run_path (page) != NULL &&
          relief_train_page_get_n_points (page) > 0;
 }
 
@@ -75,7 +192,7 @@ landscape_done (gpointer data)
   int total = 0;
   int done = relief_landscape_page_get_n_done (page, &total);
 
-  return !relief_page_is_running (RELIEF_PAGE (page)) && total > 0 && done == total;
+  return !page_running (page) && total > 0 && done == total;
 }
 
 static gboolean
@@ -86,49 +203,173 @@ decision_shown (gpointer data)
   return relief_landscape_page_has_decision (data, &running) && !running;
 }
 
-static gboolean
-landscape_idle (gpointer data)
+static void
+stop_jobs (ReliefWindow *window)
 {
-  return !relief_page_is_running (data);
+  gpointer pages[] = { train_page (window), landscape_page (window), dimension_page (window) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      relief_page_cancel (RELIEF_PAGE (pages[i]));
+      g_assert_true (iterate_until (page_idle, pages[i]));
+    }
+}
+
+static ReliefDimensionPage *
+show_dimension_page (ReliefWindow *window)
+{
+  ReliefDimensionPage *page = dimension_page (window);
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
+
+  /* Shown, so that it draws, once the default's training is done (the window then shows
+   * the landscape). */
+  g_assert_true (iterate_until (training_done, train_page (window)));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "dimension");
+  return page;
+}
+
+/* One window of its own application per case. */
+
+typedef struct {
+  ReliefApplication *app;
+  ReliefWindow *window;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->app = relief_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (f->app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (f->app));
+  f->window = RELIEF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+  g_assert_nonnull (f->window);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
 }
 
 static gboolean
-landscape_started (gpointer data)
+window_finalized (gpointer data)
 {
-  return relief_page_is_running (data);
+  Fixture *f = data;
+
+  return f->window == NULL;
+}
+
+/* Closed with its jobs stopped (their threads write into the case's folders, which go
+ * with the case), the window is finalized; and no job's product ran on the main thread. */
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  stop_jobs (f->window);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_true (iterate_until (window_finalized, f));
+  /* Not the application: registered but never run, it keeps itself (as its action
+   * muxer's "app" group) until a shutdown that only g_application_run emits. */
+  g_object_unref (f->app);
+  g_assert_cmpint (g_atomic_int_get (&products_on_main), ==, 0);
+}
+
+/* The default's training and then its landscape, finished. */
+static void
+settle (Fixture *f)
+{
+  g_assert_true (iterate_until (training_done, train_page (f->window)));
+  g_assert_true (iterate_until (landscape_done, landscape_page (f->window)));
+}
+
+static void
+test_default_trains (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+
+  g_assert_true (page_running (train));
+  g_assert_true (iterate_until (training_done, train));
+  g_assert_true (g_file_test (relief_train_page_get_run_path (train), G_FILE_TEST_IS_REGULAR));
+}
+
+/* Then its landscape, in the background, filling in. */
+static void
+test_default_landscape (Fixture *f, gconstpointer data)
+{
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  double loss, acc;
+  int total = 0;
+
+  settle (f);
+  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), ==, total);
+  g_assert_true (relief_landscape_page_value_at (landscape, 0, 0, &loss, &acc));
+  g_assert_true (isfinite (loss));
+  g_assert_cmpfloat (acc, >, 50);
 }
 
 static gboolean
-sweep_idle (gpointer data)
+count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
-  return !relief_page_is_running (data);
-}
+  guint *frames = data;
 
-static int
-cells_done (const ReliefIntdim *id)
-{
-  int done = 0;
-
-  for (int i = 0; i < id->K * id->n_seeds; i++)
-    done += !isnan (id->train_acc[i]);
-  return done;
-}
-
-/* The baseline and one cell are in, so a cancel leaves something to keep. */
-static gboolean
-sweep_started (gpointer data)
-{
-  const ReliefIntdim *id = relief_dimension_page_get_sweep (data);
-
-  return !relief_page_is_running (data) || (id != NULL && cells_done (id) >= 1);
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
-figure_drawn (gpointer data)
+three_frames (gpointer data)
 {
-  ReliefPlotFrame frame;
+  return *(guint *) data >= 3;
+}
 
-  return relief_dimension_page_get_plot_frame (data, &frame) && frame.pw > 0 && frame.ph > 0;
+/* A landscape held in its first product: the window goes on painting meanwhile, and once
+ * let go the landscape completes, its products all off the main thread. */
+static void
+test_responsive (Fixture *f, gconstpointer data)
+{
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  guint frames = 0;
+  guint tick;
+
+  settle (f);
+  g_atomic_int_set (&products_elsewhere, 0);
+  hold_products (TRUE);
+  relief_page_run (RELIEF_PAGE (landscape));
+  g_assert_true (iterate_until (product_waiting, NULL));
+
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (f->window), count_frame, &frames, NULL);
+  g_assert_true (iterate_until (three_frames, &frames));
+  gtk_widget_remove_tick_callback (GTK_WIDGET (f->window), tick);
+  g_assert_true (page_running (landscape));
+
+  hold_products (FALSE);
+  g_assert_true (iterate_until (landscape_done, landscape));
+  g_assert_cmpint (g_atomic_int_get (&products_elsewhere), >, 0);
+}
+
+/* Clicking the map shows the model's decisions at that point. */
+static void
+test_landscape_decision (Fixture *f, gconstpointer data)
+{
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  gboolean running;
+
+  settle (f);
+  g_assert_false (relief_landscape_page_has_decision (landscape, &running));
+  relief_landscape_page_show_decision (landscape, 0.1, -0.1);
+  g_assert_true (iterate_until (decision_shown, landscape));
+}
+
+/* A new computation can be cancelled, and keeps what it computed. */
+static void
+test_landscape_cancel (Fixture *f, gconstpointer data)
+{
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  int total = 0;
+
+  settle (f);
+  relief_page_run (RELIEF_PAGE (landscape));
+  g_assert_true (iterate_until (page_running, landscape));
+  relief_page_cancel (RELIEF_PAGE (landscape));
+  g_assert_true (iterate_until (page_idle, landscape));
+  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), <, total);
 }
 
 /* The message dialog open over window, or NULL. */
@@ -153,45 +394,103 @@ dialog_shown (gpointer data)
   return find_dialog (data) != NULL;
 }
 
+/* The backend row of the landscape page: auto, cpu, cuda. */
+static void
+landscape_select_backend (ReliefLandscapePage *landscape, guint index)
+{
+  GObject *row = gtk_widget_get_template_child (GTK_WIDGET (landscape), RELIEF_TYPE_LANDSCAPE_PAGE, "backend_row");
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), index);
+}
+
 /* Where no CUDA device is usable, choosing the cuda backend for a landscape ends in an
  * error dialog, and the page computes again once auto is back. */
 static void
-check_unusable_backend (ReliefWindow *window, ReliefLandscapePage *landscape)
+test_landscape_unusable_backend (Fixture *f, gconstpointer data)
 {
   g_autoptr(ReliefBackend) cuda = relief_backend_new ("cuda", NULL);
-  AdwComboRow *row = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (landscape),
-                                                                   RELIEF_TYPE_LANDSCAPE_PAGE, "backend_row"));
+  ReliefLandscapePage *landscape = landscape_page (f->window);
   GtkWidget *dialog;
-  int total = 0;
 
   if (cuda != NULL)
     {
-      g_test_message ("a CUDA device is usable here: the unusable-backend check does not apply");
+      g_test_skip ("a CUDA device is usable here");
       return;
     }
-  adw_combo_row_set_selected (row, 2);   /* auto, cpu, cuda */
+  settle (f);
+  landscape_select_backend (landscape, 2);
   relief_page_run (RELIEF_PAGE (landscape));
-  g_assert_true (iterate_until (landscape_idle, landscape));
-  g_assert_true (iterate_until (dialog_shown, window));
-  dialog = find_dialog (GTK_WINDOW (window));
+  g_assert_true (iterate_until (page_idle, landscape));
+  g_assert_true (iterate_until (dialog_shown, f->window));
+  dialog = find_dialog (GTK_WINDOW (f->window));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "CUDA"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  adw_combo_row_set_selected (row, 0);
+  landscape_select_backend (landscape, 0);
   relief_page_run (RELIEF_PAGE (landscape));
   g_assert_true (iterate_until (landscape_done, landscape));
-  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), ==, total);
+}
+
+/* Training can be cancelled too, and keeps the run up to there. */
+static void
+test_train_cancel (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (iterate_until (training_done, train));
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (page_running (train));
+  relief_page_cancel (RELIEF_PAGE (train));
+  g_assert_true (iterate_until (page_idle, train));
+  run = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (run->status, ==, "cancelled");
+  g_assert_cmpint (run->n_snapshots, >=, 1);
+}
+
+static int
+cells_done (const ReliefIntdim *id)
+{
+  int done = 0;
+
+  for (int i = 0; i < id->K * id->n_seeds; i++)
+    done += !isnan (id->train_acc[i]);
+  return done;
+}
+
+/* The baseline and one cell are in, so a cancel leaves something to keep. */
+static gboolean
+sweep_started (gpointer data)
+{
+  const ReliefIntdim *id = relief_dimension_page_get_sweep (data);
+
+  return !page_running (data) || (id != NULL && cells_done (id) >= 1);
+}
+
+static gboolean
+figure_drawn (gpointer data)
+{
+  ReliefPlotFrame frame;
+
+  return relief_dimension_page_get_plot_frame (data, &frame) && frame.pw > 0 && frame.ph > 0;
+}
+
+static GtkWidget *
+dims_row (ReliefDimensionPage *page)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), RELIEF_TYPE_DIMENSION_PAGE, "dims_row"));
 }
 
 /* The sweep's settings, as a user types them. */
 static void
 set_sweep (ReliefDimensionPage *page, const char *dims, int samples, int epochs)
 {
-  GObject *dims_row = gtk_widget_get_template_child (GTK_WIDGET (page), RELIEF_TYPE_DIMENSION_PAGE, "dims_row");
   const char *spins[] = { "samples_spin", "epochs_spin", "seeds_spin" };
   const int values[] = { samples, epochs, 1 };
 
-  gtk_editable_set_text (GTK_EDITABLE (dims_row), dims);
+  gtk_editable_set_text (GTK_EDITABLE (dims_row (page)), dims);
   for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (page),
                                                                                RELIEF_TYPE_DIMENSION_PAGE, spins[i])),
@@ -207,149 +506,101 @@ check_complete (const ReliefIntdim *id, int K)
   g_assert_cmpint (cells_done (id), ==, K * id->n_seeds);
 }
 
-/* A tiny sweep runs to the end and draws; bad dims are refused; a file of another kind is
- * refused and the sweep's own file opens. */
-static void
-check_dimension_sweep (ReliefDimensionPage *page, const char *run_path)
+static ReliefIntdim *
+load_sweep (const char *path)
 {
-  GtkWidget *dims_row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), RELIEF_TYPE_DIMENSION_PAGE,
-                                                                   "dims_row"));
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
+  ReliefIntdim *id = relief_intdim_load (path, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+/* A tiny sweep, run to the end. */
+static void
+run_small_sweep (ReliefDimensionPage *page)
+{
+  set_sweep (page, "2,8,32", 300, 3);
+  relief_page_run (RELIEF_PAGE (page));
+  g_assert_true (page_running (page));
+  g_assert_true (iterate_until (page_idle, page));
+}
+
+/* Dims that do not ascend are marked and do not run; ascending ones are not marked. */
+static void
+test_dimension_refuses_bad_dims (Fixture *f, gconstpointer data)
+{
+  ReliefDimensionPage *page = show_dimension_page (f->window);
 
   set_sweep (page, "8,4", 300, 3);
-  g_assert_true (gtk_widget_has_css_class (dims_row, "error"));
+  g_assert_true (gtk_widget_has_css_class (dims_row (page), "error"));
   relief_page_run (RELIEF_PAGE (page));
-  g_assert_false (relief_page_is_running (RELIEF_PAGE (page)));
+  g_assert_false (page_running (page));
+  g_assert_null (relief_dimension_page_get_sweep (page));
 
   set_sweep (page, "2,8,32", 300, 3);
-  g_assert_false (gtk_widget_has_css_class (dims_row, "error"));
-  relief_page_run (RELIEF_PAGE (page));
-  g_assert_true (relief_page_is_running (RELIEF_PAGE (page)));
-  g_assert_true (iterate_until (sweep_idle, page));
+  g_assert_false (gtk_widget_has_css_class (dims_row (page), "error"));
+}
+
+/* The sweep runs in the background to the end, draws, and is saved complete. */
+static void
+test_dimension_sweep (Fixture *f, gconstpointer data)
+{
+  ReliefDimensionPage *page = show_dimension_page (f->window);
+  g_autoptr(ReliefIntdim) saved = NULL;
+
+  run_small_sweep (page);
   check_complete (relief_dimension_page_get_sweep (page), 3);
   g_assert_true (iterate_until (figure_drawn, page));
+  saved = load_sweep (relief_dimension_page_get_sweep_path (page));
+  check_complete (saved, 3);
+}
+
+/* A file of another kind is refused; the sweep's own file opens. */
+static void
+test_dimension_open (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  ReliefDimensionPage *page = show_dimension_page (f->window);
+  g_autofree char *path = NULL;
+
+  run_small_sweep (page);
   path = g_strdup (relief_dimension_page_get_sweep_path (page));
-  {
-    g_autoptr(ReliefIntdim) saved = relief_intdim_load (path, &error);
-
-    g_assert_no_error (error);
-    check_complete (saved, 3);
-  }
-
-  g_assert_false (relief_dimension_page_open (page, run_path));
+  g_assert_false (relief_dimension_page_open (page, relief_train_page_get_run_path (train)));
   g_assert_true (relief_dimension_page_open (page, path));
   check_complete (relief_dimension_page_get_sweep (page), 3);
 }
 
 /* A cancelled sweep keeps what ran, and Run continues it in the same file. */
 static void
-check_dimension_cancel (ReliefDimensionPage *page)
+test_dimension_cancel_resume (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  ReliefDimensionPage *page = show_dimension_page (f->window);
+  g_autoptr(ReliefIntdim) saved = NULL;
   g_autofree char *path = NULL;
-  double baseline;
 
   set_sweep (page, "2:60:2", 1000, 50);
   relief_page_run (RELIEF_PAGE (page));
+  g_assert_true (page_running (page));
   g_assert_true (iterate_until (sweep_started, page));
   relief_page_cancel (RELIEF_PAGE (page));
-  g_assert_true (iterate_until (sweep_idle, page));
+  g_assert_true (iterate_until (page_idle, page));
   path = g_strdup (relief_dimension_page_get_sweep_path (page));
-  {
-    g_autoptr(ReliefIntdim) saved = relief_intdim_load (path, &error);
-
-    g_assert_no_error (error);
-    g_assert_cmpint (cells_done (saved), >=, 1);
-    g_assert_cmpint (cells_done (saved), <, saved->K);
-    baseline = saved->baseline_test_acc;
-  }
+  saved = load_sweep (path);
+  g_assert_cmpint (cells_done (saved), >=, 1);
+  g_assert_cmpint (cells_done (saved), <, saved->K);
 
   relief_page_run (RELIEF_PAGE (page));
   g_assert_cmpstr (relief_dimension_page_get_sweep_path (page), ==, path);
-  g_assert_true (iterate_until (sweep_idle, page));
+  g_assert_true (iterate_until (page_idle, page));
   check_complete (relief_dimension_page_get_sweep (page), 30);
-  g_assert_cmpfloat (relief_dimension_page_get_sweep (page)->baseline_test_acc, ==, baseline);
+  g_assert_cmpfloat (relief_dimension_page_get_sweep (page)->baseline_test_acc, ==, saved->baseline_test_acc);
 }
 
 static void
-test_default_session (void)
+add_test (const char *path, void (*test) (Fixture *, gconstpointer))
 {
-  g_autoptr(ReliefApplication) app = relief_application_new ();
-  g_autoptr(GError) error = NULL;
-  ReliefWindow *window;
-  ReliefTrainPage *train;
-  ReliefLandscapePage *landscape;
-  ReliefDimensionPage *dimension;
-  double loss, acc;
-  int total = 0;
-
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-
-  window = RELIEF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  train = RELIEF_TRAIN_PAGE (relief_window_get_page (window, "train"));
-  landscape = RELIEF_LANDSCAPE_PAGE (relief_window_get_page (window, "landscape"));
-
-  /* The default starts by itself. */
-  g_assert_true (relief_page_is_running (RELIEF_PAGE (train)));
-  /* The first frame (realizing the window, loading fonts) is GTK's own start-up cost. */
-  gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame, NULL, NULL);
-  g_assert_true (iterate_until (first_frames_painted, NULL));
-  longest_iteration_us = 0;
-  g_assert_true (iterate_until (training_done, train));
-  g_assert_true (g_file_test (relief_train_page_get_run_path (train), G_FILE_TEST_IS_REGULAR));
-
-  /* Then its landscape, in the background, filling in. */
-  g_assert_true (iterate_until (landscape_done, landscape));
-  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), ==, total);
-  g_assert_true (relief_landscape_page_value_at (landscape, 0, 0, &loss, &acc));
-  g_assert_true (isfinite (loss));
-  g_assert_cmpfloat (acc, >, 50);
-
-  /* Clicking the map shows the model's decisions at that point. */
-  relief_landscape_page_show_decision (landscape, 0.1, -0.1);
-  g_assert_true (iterate_until (decision_shown, landscape));
-
-  /* A new computation can be cancelled, and the window goes on. */
-  relief_page_run (RELIEF_PAGE (landscape));
-  g_assert_true (iterate_until (landscape_started, landscape));
-  relief_page_cancel (RELIEF_PAGE (landscape));
-  g_assert_true (iterate_until (landscape_idle, landscape));
-  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), <, total);
-
-  check_unusable_backend (window, landscape);
-
-  /* Training can be cancelled too, and keeps the run up to there. */
-  relief_page_run (RELIEF_PAGE (train));
-  g_assert_true (relief_page_is_running (RELIEF_PAGE (train)));
-  relief_page_cancel (RELIEF_PAGE (train));
-  g_assert_true (iterate_until (training_idle, train));
-  {
-    g_autoptr(ReliefRun) run = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
-
-    g_assert_no_error (error);
-    g_assert_cmpstr (run->status, ==, "cancelled");
-    g_assert_cmpint (run->n_snapshots, >=, 1);
-  }
-
-  /* The Dimension view sweeps subspaces in the background. */
-  dimension = RELIEF_DIMENSION_PAGE (relief_window_get_page (window, "dimension"));
-  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_ancestor (GTK_WIDGET (dimension),
-                                                                                  ADW_TYPE_VIEW_STACK)),
-                                         "dimension");
-  check_dimension_sweep (dimension, relief_train_page_get_run_path (train));
-  check_dimension_cancel (dimension);
-
-  /* The work never held the main loop for long. */
-  g_test_message ("longest main-loop iteration: %.1f ms", longest_iteration_us / 1000.0);
-  g_assert_cmpint (longest_iteration_us, <, 1000 * 1000);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  g_test_add (path, Fixture, NULL, fixture_setup, test, fixture_teardown);
 }
 
 int
@@ -358,6 +609,17 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   if (!test_gtk_display ())
     return 77;
-  g_test_add_func ("/window/default-session", test_default_session);
+  main_thread = g_thread_self ();
+  add_test ("/window/train/default-trains", test_default_trains);
+  add_test ("/window/train/cancel", test_train_cancel);
+  add_test ("/window/landscape/default", test_default_landscape);
+  add_test ("/window/landscape/decision", test_landscape_decision);
+  add_test ("/window/landscape/cancel", test_landscape_cancel);
+  add_test ("/window/landscape/unusable-backend", test_landscape_unusable_backend);
+  add_test ("/window/responsive", test_responsive);
+  add_test ("/window/dimension/refuses-bad-dims", test_dimension_refuses_bad_dims);
+  add_test ("/window/dimension/sweep", test_dimension_sweep);
+  add_test ("/window/dimension/open", test_dimension_open);
+  add_test ("/window/dimension/cancel-resume", test_dimension_cancel_resume);
   return g_test_run ();
 }
