@@ -6,39 +6,14 @@
 #include "relief-rng.h"
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <math.h>
 
-static char *
-temp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("relief-surface-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
+#include "test-tmpdir.h"
 
 static void
-remove_dir (const char *dir)
+test_pca_fields (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
-test_pca_fields (void)
-{
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "pca.h5", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "pca.h5", NULL);
   g_autoptr(ReliefSurface) s = relief_surface_new (3, 2);
   g_autoptr(ReliefSurface) back = NULL;
   g_autoptr(GError) error = NULL;
@@ -75,14 +50,12 @@ test_pca_fields (void)
   g_assert_cmpint (back->n_proj, ==, 4);
   g_assert_cmpmem (back->proj_xcoord, 4 * sizeof (double), s->proj_xcoord, 4 * sizeof (double));
   g_assert_cmpmem (back->proj_ycoord, 4 * sizeof (double), s->proj_ycoord, 4 * sizeof (double));
-  remove_dir (dir);
 }
 
 static void
-test_line_fields (void)
+test_line_fields (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "line.h5", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "line.h5", NULL);
   g_autoptr(ReliefSurface) s = relief_surface_new (4, 1);
   g_autoptr(ReliefSurface) back = NULL;
   g_autoptr(GError) error = NULL;
@@ -99,7 +72,6 @@ test_line_fields (void)
   g_assert_null (back->bias_mode);
   g_assert_true (isnan (back->explained_variance_ratio[0]));
   g_assert_cmpint (back->n_proj, ==, 0);
-  remove_dir (dir);
 }
 
 typedef struct {
@@ -163,16 +135,15 @@ assert_same_grid (const double *a, const double *b, gsize n)
 /* Cancel after the coarse wave, save, load the file, continue: the final file holds
  * exactly what an uninterrupted run writes. */
 static void
-test_resume_from_file (void)
+test_resume_from_file (Fixture *f, gconstpointer data)
 {
   const int sizes[] = { 3, 10, 4 };
   g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 3, RELIEF_ACT_TANH, RELIEF_LOSS_CROSS_ENTROPY);
   g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *full_path = g_build_filename (dir, "full.h5", NULL);
-  g_autofree char *part_path = g_build_filename (dir, "part.h5", NULL);
+  g_autofree char *full_path = g_build_filename (f->dir, "full.h5", NULL);
+  g_autofree char *part_path = g_build_filename (f->dir, "part.h5", NULL);
   g_autofree float *center = g_new (float, relief_mlp_spec_n_params (spec));
   float x[250 * 3];
   int32_t y[250];
@@ -188,6 +159,10 @@ test_resume_from_file (void)
 
   full = new_surface (spec, center);
   g_assert_true (compute (be, spec, center, full, &train, &test, NULL, &error));
+  /* Every cell, or two grids of NaN would compare equal below. */
+  for (int i = 0; i < 63; i++)
+    g_assert_true (isfinite (full->train_loss[i]) && isfinite (full->train_acc[i]) &&
+                   isfinite (full->test_loss[i]) && isfinite (full->test_acc[i]));
   g_assert_true (relief_surface_save (full, full_path, &error));
 
   part = new_surface (spec, center);
@@ -207,6 +182,7 @@ test_resume_from_file (void)
   g_assert_true (relief_surface_save (resumed, part_path, &error));
 
   full_back = relief_surface_load (full_path, &error);
+  g_assert_no_error (error);
   final_back = relief_surface_load (part_path, &error);
   g_assert_no_error (error);
   assert_same_grid (final_back->train_loss, full_back->train_loss, 63);
@@ -215,15 +191,17 @@ test_resume_from_file (void)
   assert_same_grid (final_back->test_acc, full_back->test_acc, 63);
   g_assert_cmpmem (final_back->xdir, final_back->n_params * sizeof (float), full_back->xdir,
                    full_back->n_params * sizeof (float));
-  remove_dir (dir);
+  g_assert_cmpmem (final_back->ydir, final_back->n_params * sizeof (float), full_back->ydir,
+                   full_back->n_params * sizeof (float));
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_test_add_func ("/surface-engine/pca-fields", test_pca_fields);
-  g_test_add_func ("/surface-engine/line-fields", test_line_fields);
-  g_test_add_func ("/surface-engine/resume-from-file", test_resume_from_file);
+  g_test_add ("/surface-engine/pca-fields", Fixture, NULL, fixture_setup, test_pca_fields, fixture_teardown);
+  g_test_add ("/surface-engine/line-fields", Fixture, NULL, fixture_setup, test_line_fields, fixture_teardown);
+  g_test_add ("/surface-engine/resume-from-file", Fixture, NULL, fixture_setup, test_resume_from_file,
+              fixture_teardown);
   return g_test_run ();
 }
