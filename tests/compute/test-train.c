@@ -263,25 +263,37 @@ test_diverges (void)
   g_assert_cmpint (g_array_index (rec.metrics, ReliefTrainMetrics, rec.metrics->len - 1).step, <,
                    g_array_index (rec.metrics, ReliefTrainMetrics, 0).total_steps);
   recorder_clear (&rec);
+}
 
-  /* A weight decay of 1e30 overflows the very first update to inf: that update is undone,
-   * and the initialization comes back as the final parameters. */
-  {
-    g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU,
-                                                         RELIEF_LOSS_CROSS_ENTROPY);
-    g_autofree float *init = g_new (float, n);
+/* A weight decay of 1e30 overflows the very first update to inf: that update is undone,
+ * and the initialization comes back as the final parameters. */
+static void
+test_diverges_first_step (void)
+{
+  g_autoptr(ReliefDataset) ds = make_blobs (60, 0);
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU,
+                                                       RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr(GError) error = NULL;
+  gsize n = n_params ();
+  g_autofree float *params = g_new (float, n);
+  g_autofree float *init = g_new (float, n);
+  ReliefTrainConfig config;
+  Recorder rec;
 
-    relief_mlp_init_params (spec, config.seed, init);
-    config.optimizer.lr = 1e10f;
-    config.optimizer.weight_decay = 1e30f;
-    recorder_init (&rec);
-    g_assert_cmpint (run_training (ds, &config, params, &rec, NULL, &error), ==, RELIEF_TRAIN_DIVERGED);
-    g_assert_no_error (error);
-    g_assert_cmpmem (params, n * sizeof (float), init, n * sizeof (float));
-    g_assert_cmpint (g_array_index (rec.snap_steps, gint64, rec.snap_steps->len - 1), ==, 0);
-    g_assert_cmpint (rec.progress_calls, ==, 0);
-    recorder_clear (&rec);
-  }
+  relief_train_config_init_defaults (&config);
+  config.optimizer.kind = RELIEF_OPT_SGD;
+  config.optimizer.lr = 1e10f;
+  config.optimizer.weight_decay = 1e30f;
+  config.epochs = 50;
+  config.batch_size = 4;
+  relief_mlp_init_params (spec, config.seed, init);
+  recorder_init (&rec);
+  g_assert_cmpint (run_training (ds, &config, params, &rec, NULL, &error), ==, RELIEF_TRAIN_DIVERGED);
+  g_assert_no_error (error);
+  g_assert_cmpmem (params, n * sizeof (float), init, n * sizeof (float));
+  g_assert_cmpint (g_array_index (rec.snap_steps, gint64, rec.snap_steps->len - 1), ==, 0);
+  g_assert_cmpint (rec.progress_calls, ==, 0);
+  recorder_clear (&rec);
 }
 
 static void
@@ -291,7 +303,6 @@ test_bad_input (void)
   g_autoptr(GError) error = NULL;
   g_autofree float *params = g_new (float, n_params ());
   ReliefTrainConfig config;
-  ReliefOptimizerKind kind;
   Recorder rec;
 
   relief_train_config_init_defaults (&config);
@@ -308,10 +319,25 @@ test_bad_input (void)
   g_clear_error (&error);
   g_assert_cmpuint (rec.metrics->len, ==, 0);
   recorder_clear (&rec);
+}
 
+static void
+test_defaults (void)
+{
+  ReliefTrainConfig config;
+
+  relief_train_config_init_defaults (&config);
   g_assert_cmpint (config.optimizer.kind, ==, RELIEF_OPT_ADAM);
   g_assert_cmpfloat (config.optimizer.lr, ==, 0.01f);
   g_assert_cmpint (config.epochs, ==, 20);
+}
+
+static void
+test_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  ReliefOptimizerKind kind;
+
   for (ReliefOptimizerKind k = RELIEF_OPT_SGD; k <= RELIEF_OPT_ADAMW; k++)
     {
       g_assert_true (relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, k),
@@ -332,6 +358,9 @@ main (int argc, char **argv)
   g_test_add_func ("/compute/train/reproducible", test_reproducible);
   g_test_add_func ("/compute/train/cancel", test_cancel);
   g_test_add_func ("/compute/train/diverges", test_diverges);
+  g_test_add_func ("/compute/train/diverges-first-step", test_diverges_first_step);
   g_test_add_func ("/compute/train/bad-input", test_bad_input);
+  g_test_add_func ("/compute/train/defaults", test_defaults);
+  g_test_add_func ("/compute/train/names", test_names);
   return g_test_run ();
 }
