@@ -323,8 +323,9 @@ test_identity_is_direct_training (void)
   g_assert_true (isfinite (result.test_acc));
 }
 
+/* Cancelled before the first step: z is reset to 0 and the result is theta0's. */
 static void
-test_cancel_and_mismatch (void)
+test_cancel_before_first_step (void)
 {
   g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
   g_autoptr(GError) error = NULL;
@@ -333,9 +334,8 @@ test_cancel_and_mismatch (void)
   g_autoptr(ReliefDataset) ds = make_blobs (30, 0, 0.8);
   gsize D = relief_mlp_spec_n_params (spec);
   g_autoptr(ReliefProjection) proj = relief_projection_new (be, RELIEF_PROJECTION_DENSE, D, 3, 1, &error);
-  g_autoptr(ReliefProjection) wrong = relief_projection_new (be, RELIEF_PROJECTION_DENSE, D + 1, 3, 1, &error);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autofree float *theta0 = g_new (float, D + 1);
+  g_autofree float *theta0 = g_new (float, D);
   float z[3] = { 1.0f, 1.0f, 1.0f };
   ReliefTrainConfig config;
   ReliefSubspaceResult result;
@@ -343,8 +343,6 @@ test_cancel_and_mismatch (void)
   g_assert_no_error (error);
   relief_train_config_init_defaults (&config);
   relief_mlp_init_params (spec, 2, theta0);
-
-  /* Cancelled before the first step: z stays 0 and the result is theta0's. */
   g_cancellable_cancel (cancellable);
   g_assert_cmpint (relief_subspace_train (be, spec, ds, &config, proj, theta0, z, NULL, &result, cancellable,
                                           &error), ==, RELIEF_TRAIN_CANCELLED);
@@ -352,7 +350,25 @@ test_cancel_and_mismatch (void)
   g_assert_cmpint (result.steps, ==, 0);
   g_assert_cmpfloat (z[0], ==, 0.0f);
   g_assert_true (isnan (result.test_acc));
+}
 
+/* A projection for another number of parameters is refused. */
+static void
+test_mismatched_projection (void)
+{
+  g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
+  g_autoptr(GError) error = NULL;
+  static const int sizes[] = { 2, 4, 3 };
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 3, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr(ReliefDataset) ds = make_blobs (30, 0, 0.8);
+  gsize D = relief_mlp_spec_n_params (spec);
+  g_autoptr(ReliefProjection) wrong = relief_projection_new (be, RELIEF_PROJECTION_DENSE, D + 1, 3, 1, &error);
+  g_autofree float *theta0 = g_new (float, D + 1);
+  ReliefTrainConfig config;
+
+  g_assert_no_error (error);
+  relief_train_config_init_defaults (&config);
+  relief_mlp_init_params (spec, 2, theta0);
   g_assert_cmpint (relief_subspace_train (be, spec, ds, &config, wrong, theta0, NULL, NULL, NULL, NULL, &error),
                    ==, RELIEF_TRAIN_FAILED);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
@@ -489,7 +505,8 @@ main (int argc, char **argv)
   g_test_add_func ("/subspace/bad-arguments", test_bad_arguments);
   g_test_add_func ("/subspace/gradient", test_gradient_in_z);
   g_test_add_func ("/subspace/identity-is-direct", test_identity_is_direct_training);
-  g_test_add_func ("/subspace/cancel-and-mismatch", test_cancel_and_mismatch);
+  g_test_add_func ("/subspace/cancel-before-first-step", test_cancel_before_first_step);
+  g_test_add_func ("/subspace/mismatched-projection", test_mismatched_projection);
   g_test_add_func ("/subspace/dint90", test_dint90_tables);
   g_test_add_func ("/subspace/sweep", test_sweep_on_blobs);
   g_test_add_func ("/subspace/too-large-refused", test_too_large_refused);
