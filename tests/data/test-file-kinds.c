@@ -168,7 +168,7 @@ test_not_hdf5 (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/file-kinds/registry", test_registry);
   g_test_add ("/file-kinds/each-kind", Fixture, NULL, fixture_setup, test_each_kind, fixture_teardown);
   g_test_add ("/file-kinds/foreign-surface", Fixture, NULL, fixture_setup, test_foreign_surface, fixture_teardown);
