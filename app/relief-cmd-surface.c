@@ -15,7 +15,7 @@ relief_cmd_surface (int argc, char **argv)
   g_autofree char *directions = NULL, *normalization = NULL, *bias = NULL, *to = NULL;
   gint64 seed = 0;
   int max_samples = 0, status = 0;
-  gboolean resume = FALSE;
+  gboolean resume = FALSE, known;
   g_autoptr(GError) error = NULL;
   ReliefCliProgress progress;
   ReliefSurfaceJobCallbacks cb = {
@@ -68,23 +68,19 @@ relief_cmd_surface (int argc, char **argv)
     }
   job.resume = resume;
   job.to_checkpoint = g_strdup (to);
-  if (directions)
-    {
-      g_free (job.directions);
-      job.directions = g_strdup (directions);
-    }
-  if (g_str_equal (job.directions, "line"))
+  known = directions == NULL ||
+          relief_enum_from_nick (RELIEF_TYPE_DIRECTION_KIND, directions, (int *) &job.directions, NULL);
+  if (job.directions == RELIEF_DIRECTIONS_LINE)
     job.x = (ReliefGridAxis) { -0.5, 1.5, 41 };
   /* --x alone asks for a 1D slice; PCA planes are always 2D. */
-  job.one_d = xspec != NULL && yspec == NULL && !g_str_equal (job.directions, "pca");
-  if (!g_str_equal (job.directions, "random") && !g_str_equal (job.directions, "pca") &&
-      !g_str_equal (job.directions, "line"))
+  job.one_d = xspec != NULL && yspec == NULL && job.directions != RELIEF_DIRECTIONS_PCA;
+  if (!known)
     status = relief_cli_usage_error ("surface", _("--directions takes random, pca or line"));
-  else if (to != NULL && !g_str_equal (job.directions, "line"))
+  else if (to != NULL && job.directions != RELIEF_DIRECTIONS_LINE)
     status = relief_cli_usage_error ("surface", _("--to only applies to --directions line"));
-  else if (g_str_equal (job.directions, "line") && to == NULL)
+  else if (job.directions == RELIEF_DIRECTIONS_LINE && to == NULL)
     status = relief_cli_usage_error ("surface", _("--directions line needs --to CHECKPOINT"));
-  else if ((normalization || bias) && !g_str_equal (job.directions, "random"))
+  else if ((normalization || bias) && job.directions != RELIEF_DIRECTIONS_RANDOM)
     status = relief_cli_usage_error ("surface", _("--normalization and --bias only apply to --directions random"));
   else if ((normalization && !relief_enum_from_nick (RELIEF_TYPE_NORMALIZATION, normalization,
                                                      (int *) &job.normalization, &error)) ||

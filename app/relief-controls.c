@@ -31,6 +31,33 @@ relief_combo_select (AdwComboRow *row, const char *value)
   return FALSE;
 }
 
+int
+relief_combo_enum (AdwComboRow *row)
+{
+  AdwEnumListItem *item = adw_combo_row_get_selected_item (row);
+
+  g_return_val_if_fail (ADW_IS_ENUM_LIST_ITEM (item), 0);
+  return adw_enum_list_item_get_value (item);
+}
+
+void
+relief_combo_select_enum (AdwComboRow *row, int value)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  /* The model may offer only some of the enum's values (a filter over its list). */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(AdwEnumListItem) item = g_list_model_get_item (model, i);
+
+      if (adw_enum_list_item_get_value (item) == value)
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+}
+
 /* Each control's id in the page templates is its field's name. */
 #define CONTROL(id) { #id, G_STRUCT_OFFSET (ReliefTrainControls, id) }
 
@@ -46,6 +73,10 @@ static const struct {
 void
 relief_train_controls_bind_template (GtkWidgetClass *widget_class, goffset offset)
 {
+  /* The templates' enum rows name these types. */
+  g_type_ensure (RELIEF_TYPE_ACTIVATION);
+  g_type_ensure (RELIEF_TYPE_LOSS);
+  g_type_ensure (RELIEF_TYPE_OPTIMIZER_KIND);
   for (guint i = 0; i < G_N_ELEMENTS (control_ids); i++)
     gtk_widget_class_bind_template_child_full (widget_class, control_ids[i].id, FALSE,
                                                offset + control_ids[i].offset);
@@ -102,7 +133,7 @@ relief_train_controls_init (ReliefTrainControls *c)
   g_autoptr(GtkStringList) datasets = dataset_list_new ();
 
   adw_combo_row_set_model (c->dataset_row, G_LIST_MODEL (datasets));
-  adw_combo_row_set_selected (c->optimizer_row, 3);
+  relief_combo_select_enum (c->optimizer_row, RELIEF_OPT_ADAM);
   g_signal_connect_swapped (c->dataset_row, "notify::selected", G_CALLBACK (on_dataset_changed), c);
   on_dataset_changed (c);
 }
@@ -123,13 +154,11 @@ relief_train_controls_read (const ReliefTrainControls *c, ReliefTrainJob *job, G
   job->gen.seed = job->train.seed = (guint64) gtk_spin_button_get_value (c->seed_spin);
 
   g_clear_pointer (&job->hidden, g_free);
-  if (!relief_parse_int_list (gtk_editable_get_text (GTK_EDITABLE (c->hidden_row)), &job->hidden, &job->n_hidden, error) ||
-      !relief_enum_from_nick (RELIEF_TYPE_ACTIVATION, relief_combo_string (c->activation_row),
-                              (int *) &job->activation, error) ||
-      !relief_enum_from_nick (RELIEF_TYPE_LOSS, relief_combo_string (c->loss_row), (int *) &job->loss, error) ||
-      !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, relief_combo_string (c->optimizer_row),
-                              (int *) &job->train.optimizer.kind, error))
+  if (!relief_parse_int_list (gtk_editable_get_text (GTK_EDITABLE (c->hidden_row)), &job->hidden, &job->n_hidden, error))
     return FALSE;
+  job->activation = relief_combo_enum (c->activation_row);
+  job->loss = relief_combo_enum (c->loss_row);
+  job->train.optimizer.kind = relief_combo_enum (c->optimizer_row);
   job->train.optimizer.lr = gtk_spin_button_get_value (c->lr_spin);
   job->train.batch_size = gtk_spin_button_get_value_as_int (c->batch_spin);
   job->train.epochs = gtk_spin_button_get_value_as_int (c->epochs_spin);
@@ -172,9 +201,9 @@ relief_train_controls_fill (ReliefTrainControls *c, const char *dataset, const R
       gtk_spin_button_set_value (c->classes_spin, gen->n_classes);
     }
   gtk_editable_set_text (GTK_EDITABLE (c->hidden_row), hidden);
-  relief_combo_select (c->activation_row, relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, spec->activation));
-  relief_combo_select (c->loss_row, relief_enum_to_nick (RELIEF_TYPE_LOSS, spec->loss));
-  relief_combo_select (c->optimizer_row, relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, config->optimizer.kind));
+  relief_combo_select_enum (c->activation_row, spec->activation);
+  relief_combo_select_enum (c->loss_row, spec->loss);
+  relief_combo_select_enum (c->optimizer_row, config->optimizer.kind);
   gtk_spin_button_set_value (c->lr_spin, config->optimizer.lr);
   gtk_spin_button_set_value (c->batch_spin, config->batch_size);
   gtk_spin_button_set_value (c->epochs_spin, config->epochs);

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 const char *relief_combo_string (AdwComboRow *row);
 /* Selects value among the row's strings; FALSE when it is not one of them. */
 gboolean    relief_combo_select (AdwComboRow *row, const char *value);
+/* Rows of an enum (a model of AdwEnumListItems of a RELIEF_TYPE_* enum, shown by their
+ * nicks): the value selected, and selecting one. */
+int         relief_combo_enum        (AdwComboRow *row);
+void        relief_combo_select_enum (AdwComboRow *row, int value);
 
 /* The data, model and training controls of a page's template, bound by their ids there. */
 typedef struct {

@@ -314,14 +314,30 @@ sweep_done (gpointer owner, const GError *error)
     }
 }
 
+/* identity (P = I) needs d = D, a check of the training code rather than a sweep. */
+static gboolean
+is_sweep_projection (gpointer item, gpointer data)
+{
+  return adw_enum_list_item_get_value (item) != RELIEF_PROJECTION_IDENTITY;
+}
+
+static void
+offer_projections (AdwComboRow *row)
+{
+  AdwEnumListModel *all = adw_enum_list_model_new (RELIEF_TYPE_PROJECTION_KIND);
+  GtkCustomFilter *filter = gtk_custom_filter_new (is_sweep_projection, NULL, NULL);
+  g_autoptr(GtkFilterListModel) offered = gtk_filter_list_model_new (G_LIST_MODEL (all), GTK_FILTER (filter));
+
+  adw_combo_row_set_model (row, G_LIST_MODEL (offered));
+}
+
 static gboolean
 read_job (ReliefDimensionPage *self, ReliefIntdimJob *job, GError **error)
 {
   if (!relief_train_controls_read (&self->controls, &job->base, error) ||
-      !relief_enum_from_nick (RELIEF_TYPE_PROJECTION_KIND, relief_combo_string (self->projection_row),
-                              (int *) &job->projection, error) ||
       !relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &job->dims, &job->K, error))
     return FALSE;
+  job->projection = relief_combo_enum (self->projection_row);
   job->n_seeds = gtk_spin_button_get_value_as_int (self->seeds_spin);
   job->global_baseline = gtk_spin_button_get_value (self->global_spin);
   return TRUE;
@@ -434,9 +450,11 @@ static void
 fill_controls (ReliefDimensionPage *self, const ReliefIntdim *id)
 {
   g_autofree char *dims = dims_text (id);
+  int projection;
 
   relief_train_controls_fill (&self->controls, id->dataset, id->has_gen ? &id->gen : NULL, id->spec, &id->config);
-  relief_combo_select (self->projection_row, id->projection);
+  if (relief_enum_from_nick (RELIEF_TYPE_PROJECTION_KIND, id->projection, &projection, NULL))
+    relief_combo_select_enum (self->projection_row, projection);
   gtk_editable_set_text (GTK_EDITABLE (self->dims_row), dims);
   gtk_spin_button_set_value (self->seeds_spin, id->n_seeds);
   gtk_spin_button_set_value (self->global_spin, id->global_baseline);
@@ -623,6 +641,7 @@ relief_dimension_page_class_init (ReliefDimensionPageClass *klass)
   page_class->run = relief_dimension_page_run;
   page_class->export = relief_dimension_page_export;
 
+  g_type_ensure (RELIEF_TYPE_PROJECTION_KIND);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-dimension-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, paned);
   relief_train_controls_bind_template (widget_class, G_STRUCT_OFFSET (ReliefDimensionPage, controls));
@@ -652,6 +671,7 @@ relief_dimension_page_init (ReliefDimensionPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, NULL);
+  offer_projections (self->projection_row);
   /* The classroom default: a small MLP (371 parameters) on the spiral, with Adam, reaching
    * d_int90 between 2 and 256 within seconds on a CPU. */
   relief_train_controls_init (&self->controls);

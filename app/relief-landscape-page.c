@@ -129,10 +129,10 @@ slice_path (const ReliefSurfaceJob *job, GError **error)
 {
   const ReliefRun *run = relief_loaded_run_get_run (job->run);
   gint64 last = run->n_snapshots - 1;
-  gboolean line = g_strcmp0 (job->directions, "line") == 0;
-  gboolean random = g_strcmp0 (job->directions, "random") == 0;
+  gboolean line = job->directions == RELIEF_DIRECTIONS_LINE;
+  gboolean random = job->directions == RELIEF_DIRECTIONS_RANDOM;
   ReliefSliceSettings settings = {
-    .directions = job->directions,
+    .directions = relief_enum_to_nick (RELIEF_TYPE_DIRECTION_KIND, job->directions),
     .seed = job->seed,
     .normalization = random ? relief_enum_to_nick (RELIEF_TYPE_NORMALIZATION, job->normalization) : NULL,
     .bias = random ? relief_enum_to_nick (RELIEF_TYPE_BIAS_MODE, job->bias) : NULL,
@@ -485,13 +485,12 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
     w->job.run = relief_loaded_run_ref (self->run);
   w->job.x = (ReliefGridAxis) { xmin, xmax, resolution };
   w->job.y = (ReliefGridAxis) { ymin, ymax, resolution };
-  g_free (w->job.directions);
-  w->job.directions = g_strdup (relief_combo_string (self->directions_row));
+  w->job.directions = relief_combo_enum (self->directions_row);
   w->job.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   w->job.max_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
   g_free (w->job.backend);
   w->job.backend = g_strdup (relief_combo_string (self->backend_row));
-  if (g_str_equal (w->job.directions, "line"))
+  if (w->job.directions == RELIEF_DIRECTIONS_LINE)
     {
       /* Goodfellow et al.'s interpolation: alpha 0 is the initialization, 1 the final
        * model, and a little beyond both ends. */
@@ -711,6 +710,7 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
   g_type_ensure (RELIEF_TYPE_SURFACE_VIEW);
+  g_type_ensure (RELIEF_TYPE_DIRECTION_KIND);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-landscape-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, paned);
   gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, directions_row);

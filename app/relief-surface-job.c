@@ -17,7 +17,7 @@ relief_surface_job_init_defaults (ReliefSurfaceJob *job)
   job->x = (ReliefGridAxis) { -1, 1, 51 };
   job->y = (ReliefGridAxis) { -1, 1, 51 };
   job->backend = g_strdup ("auto");
-  job->directions = g_strdup ("random");
+  job->directions = RELIEF_DIRECTIONS_RANDOM;
   job->normalization = RELIEF_NORM_FILTER;
   job->bias = RELIEF_BIAS_ZERO;
 }
@@ -25,7 +25,6 @@ relief_surface_job_init_defaults (ReliefSurfaceJob *job)
 void
 relief_surface_job_clear (ReliefSurfaceJob *job)
 {
-  g_clear_pointer (&job->directions, g_free);
   g_clear_pointer (&job->to_checkpoint, g_free);
   g_clear_pointer (&job->run, relief_loaded_run_unref);
   g_clear_pointer (&job->checkpoint, g_free);
@@ -69,10 +68,9 @@ make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, R
                  GError **error)
 {
   const float *center = run->params + (gsize) index * run->n_params;
-  const char *kind = job->directions != NULL ? job->directions : "random";
 
   surface->xdir = g_new (float, run->n_params);
-  if (g_str_equal (kind, "random"))
+  if (job->directions == RELIEF_DIRECTIONS_RANDOM)
     {
       surface->normalization = g_strdup (relief_enum_to_nick (RELIEF_TYPE_NORMALIZATION, job->normalization));
       surface->bias_mode = g_strdup (relief_enum_to_nick (RELIEF_TYPE_BIAS_MODE, job->bias));
@@ -88,7 +86,7 @@ make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, R
     }
   /* PCA and line directions live in parameter units: no normalization applies. */
   surface->normalization = g_strdup ("none");
-  if (g_str_equal (kind, "line"))
+  if (job->directions == RELIEF_DIRECTIONS_LINE)
     {
       int to;
 
@@ -110,20 +108,14 @@ make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, R
       relief_direction_line (run->n_params, center, run->params + (gsize) to * run->n_params, surface->xdir);
       return TRUE;
     }
-  if (g_str_equal (kind, "pca"))
-    {
-      /* The trajectory up to the centre, as loss-landscape takes it up to the final model. */
-      surface->ydir = g_new (float, run->n_params);
-      surface->n_proj = index + 1;
-      surface->proj_xcoord = g_new (double, surface->n_proj);
-      surface->proj_ycoord = g_new (double, surface->n_proj);
-      return relief_direction_pca (run->n_params, run->params, index + 1, center, surface->xdir, surface->ydir,
-                                   surface->explained_variance_ratio, surface->proj_xcoord, surface->proj_ycoord,
-                                   error);
-    }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("Unknown direction kind \"%s\" (valid: random, pca, line)"), kind);
-  return FALSE;
+  /* PCA: the trajectory up to the centre, as loss-landscape takes it up to the final model. */
+  surface->ydir = g_new (float, run->n_params);
+  surface->n_proj = index + 1;
+  surface->proj_xcoord = g_new (double, surface->n_proj);
+  surface->proj_ycoord = g_new (double, surface->n_proj);
+  return relief_direction_pca (run->n_params, run->params, index + 1, center, surface->xdir, surface->ydir,
+                               surface->explained_variance_ratio, surface->proj_xcoord, surface->proj_ycoord,
+                               error);
 }
 
 static gboolean
@@ -185,7 +177,7 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   ReliefSamples train, test = { NULL, NULL, 0 };
   const ReliefDataset *ds;
   const float *center;
-  gboolean one_d = job->one_d || g_strcmp0 (job->directions, "line") == 0;
+  gboolean one_d = job->one_d || job->directions == RELIEF_DIRECTIONS_LINE;
   int index;
   gsize cells;
 
@@ -205,7 +197,7 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
     relief_grid_axis_values (&job->y, surface->ycoords);
   surface->run_file = g_strdup (relief_loaded_run_get_path (job->run));
   surface->checkpoint = index;
-  surface->direction_kind = g_strdup (job->directions != NULL ? job->directions : "random");
+  surface->direction_kind = g_strdup (relief_enum_to_nick (RELIEF_TYPE_DIRECTION_KIND, job->directions));
   surface->seed = job->seed;
   surface->spec = relief_mlp_spec_copy (run->spec);
   surface->n_params = run->n_params;

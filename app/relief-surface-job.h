@@ -19,7 +19,7 @@ typedef struct {
   int            max_samples;         /* the first N samples of each split; 0: all */
   char          *backend;
   char          *output;              /* the surface file; NULL: computed in memory only */
-  char          *directions;          /* "random" (default), "pca" or "line" */
+  ReliefDirectionKind directions;     /* default random */
   ReliefNormalization normalization;  /* random directions (default filter) */
   ReliefBiasMode bias;                /* random directions (default zero) */
   char          *to_checkpoint;       /* line: the snapshot at alpha 1 (the centre is alpha 0) */

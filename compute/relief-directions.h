@@ -9,6 +9,12 @@
 G_BEGIN_DECLS
 
 typedef enum {
+  RELIEF_DIRECTIONS_RANDOM, /*< nick=random >*/ /* Gaussian, normalized as asked (the default) */
+  RELIEF_DIRECTIONS_PCA,    /*< nick=pca >*/    /* the trajectory's two leading principal components */
+  RELIEF_DIRECTIONS_LINE,   /*< nick=line >*/   /* the line to another checkpoint (Goodfellow et al.) */
+} ReliefDirectionKind;
+
+typedef enum {
   RELIEF_NORM_FILTER, /*< nick=filter >*/ /* each row (output neuron) of a weight matrix to that row's norm */
   RELIEF_NORM_LAYER,  /*< nick=layer >*/  /* each weight matrix as a whole to the matrix's norm */
   RELIEF_NORM_NONE,   /*< nick=none >*/   /* the raw Gaussian draw */

@@ -6,6 +6,7 @@
 
 #include "relief-decision-job.h"
 #include "relief-intdim-job.h"
+#include "relief-enums.h"
 #include "relief-surface-job.h"
 #include "relief-train-job.h"
 #include "test-tmpdir.h"
@@ -36,12 +37,11 @@ train_shared_run (void)
 }
 
 static void
-surface_job_init (ReliefSurfaceJob *job, ReliefLoadedRun *run, const char *directions)
+surface_job_init (ReliefSurfaceJob *job, ReliefLoadedRun *run, ReliefDirectionKind directions)
 {
   relief_surface_job_init_defaults (job);
   job->run = relief_loaded_run_ref (run);
-  g_free (job->directions);
-  job->directions = g_strdup (directions);
+  job->directions = directions;
   g_free (job->backend);
   job->backend = g_strdup ("cpu");
   job->x = (ReliefGridAxis) { -0.5, 0.5, 4 };
@@ -79,7 +79,7 @@ test_surface_directions (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
-  const char *kinds[] = { "random", "pca", "line" };
+  const ReliefDirectionKind kinds[] = { RELIEF_DIRECTIONS_RANDOM, RELIEF_DIRECTIONS_PCA, RELIEF_DIRECTIONS_LINE };
   g_autofree char *cwd = g_get_current_dir ();
 
   /* Anything written without a path would land beside the run or here. */
@@ -94,7 +94,7 @@ test_surface_directions (Fixture *f, gconstpointer data)
       ReliefSurfaceJobCallbacks cb = { .cell = count_cell, .user_data = &cells };
 
       surface_job_init (&job, run, kinds[k]);
-      if (g_str_equal (kinds[k], "line"))
+      if (kinds[k] == RELIEF_DIRECTIONS_LINE)
         {
           g_free (job.checkpoint);
           job.checkpoint = g_strdup ("0");
@@ -103,16 +103,16 @@ test_surface_directions (Fixture *f, gconstpointer data)
         }
       g_assert_true (relief_surface_job_run (&job, &cb, NULL, &s, &error));
       g_assert_no_error (error);
-      g_assert_cmpstr (s->direction_kind, ==, kinds[k]);
+      g_assert_cmpstr (s->direction_kind, ==, relief_enum_to_nick (RELIEF_TYPE_DIRECTION_KIND, kinds[k]));
       g_assert_cmpstr (s->run_file, ==, run_path);
       g_assert_cmpint (s->nx, ==, 4);
-      g_assert_cmpint (s->ny, ==, g_str_equal (kinds[k], "line") ? 1 : 3);
+      g_assert_cmpint (s->ny, ==, kinds[k] == RELIEF_DIRECTIONS_LINE ? 1 : 3);
       g_assert_cmpint (cells, ==, s->nx * s->ny);
       assert_all_finite (s);
       g_assert_nonnull (s->xdir);
-      if (g_str_equal (kinds[k], "random"))
+      if (kinds[k] == RELIEF_DIRECTIONS_RANDOM)
         g_assert_cmpstr (s->normalization, ==, "filter");
-      else if (g_str_equal (kinds[k], "pca"))
+      else if (kinds[k] == RELIEF_DIRECTIONS_PCA)
         {
           g_assert_cmpint (s->n_proj, ==, relief_loaded_run_get_run (run)->n_snapshots);
           g_assert_nonnull (s->ydir);
@@ -143,7 +143,7 @@ test_surface_resume (Fixture *f, gconstpointer data)
   ReliefSurfaceJobCallbacks cb = { .cell = count_cell, .user_data = &cells };
 
   g_assert_no_error (error);
-  surface_job_init (&job, run, "random");
+  surface_job_init (&job, run, RELIEF_DIRECTIONS_RANDOM);
   job.seed = 5;
   g_assert_true (relief_surface_job_run (&job, NULL, NULL, &full, &error));
   g_assert_no_error (error);
@@ -273,7 +273,7 @@ test_decision (Fixture *f, gconstpointer data)
   ReliefDecisionJob job;
 
   g_assert_no_error (error);
-  surface_job_init (&surface_job, run, "random");
+  surface_job_init (&surface_job, run, RELIEF_DIRECTIONS_RANDOM);
   g_assert_true (relief_surface_job_run (&surface_job, NULL, NULL, &surface, &error));
 
   relief_decision_job_init_defaults (&job);
