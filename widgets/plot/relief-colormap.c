@@ -4,7 +4,7 @@
  * ..., 248 and 255) and interpolated linearly in sRGB; between neighbouring samples the
  * tables are close to straight, so the error stays well under one 8-bit step.
  */
-#include "relief-plot.h"
+#include "relief-colormap.h"
 
 #include <math.h>
 

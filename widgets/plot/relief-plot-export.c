@@ -1,5 +1,5 @@
 /* relief-plot-export.c: figures to PNG, SVG and PDF files, written atomically. */
-#include "relief-plot.h"
+#include "relief-plot-export.h"
 #include "relief-file.h"
 
 #include <cairo-pdf.h>

@@ -2,7 +2,7 @@
  * plot_surface: an orthographic view of the box [-1, 1] x [-1, 1] x [-H, H] (matplotlib's
  * 4:4:3 aspect), quads painted back to front, the three back panes with grid lines and the
  * tick labels on the outer edges. */
-#include "relief-plot.h"
+#include "relief-plot-3d.h"
 #include "relief-plot-private.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
-/* relief-plot-private.h: the text and axes helpers the plot core's renderers share
- * (relief-plot.c, relief-plot-3d.c, relief-plot-decision.c).  Not installed, not for
- * the widgets. */
+/* relief-plot-private.h: what the plot core's renderers share: text, axes and legends
+ * (relief-plot-axes.c, relief-plot-lines.c), color values and images
+ * (relief-plot-heatmap.c).  Not installed, not for the widgets. */
 #pragma once
 
 #include "relief-plot.h"
@@ -70,5 +70,19 @@ void   relief_plot_color_values (const double *z, gsize n, gboolean log, double 
  * padded at the edges. */
 void   relief_plot_paint_image (cairo_t *cr, const ReliefPlotAxes *ax, cairo_surface_t *img,
                                 const cairo_matrix_t *m);
+
+typedef struct {
+  const char *label;              /* NULL or "": no entry */
+  double      rgb[3];
+  gboolean    dashed;
+} ReliefPlotLegendEntry;
+
+/* How many of a plot's data points fall inside the box (x, y, w, h) in device units. */
+typedef int (*ReliefPlotCoverFunc) (const ReliefPlotAxes *ax, double x, double y, double w, double h,
+                                    gpointer user_data);
+/* A legend of the labelled entries in the corner of the data area where covered() counts
+ * the fewest points; none when it does not fit. */
+void   relief_plot_draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPlotLegendEntry *entries, int n,
+                                ReliefPlotCoverFunc covered, gpointer user_data);
 
 G_END_DECLS

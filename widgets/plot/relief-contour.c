@@ -1,5 +1,5 @@
 /* relief-contour.c: marching squares and contour levels. */
-#include "relief-plot.h"
+#include "relief-contour.h"
 
 #include <math.h>
 

@@ -1,5 +1,5 @@
 /* relief-ticks.c: nice tick positions and their labels. */
-#include "relief-plot.h"
+#include "relief-ticks.h"
 
 #include <math.h>
 

@@ -1,5 +1,5 @@
 /* relief-plot-decision.c: decision regions of a 2D classifier and its samples. */
-#include "relief-plot.h"
+#include "relief-plot-decision.h"
 #include "relief-plot-private.h"
 
 #include <math.h>

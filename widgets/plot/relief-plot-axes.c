@@ -1,0 +1,480 @@
+/* relief-plot-axes.c: text, axes with nice ticks, labels and titles, and the frame that
+ * maps data to device units: what every renderer of the plot core draws around its data. */
+#include "relief-plot-axes.h"
+#include "relief-plot-private.h"
+
+#include <math.h>
+#include <string.h>
+
+const double relief_plot_ink[3] = { 0.15, 0.15, 0.15 };
+
+/* ---- text ---- */
+
+void
+relief_plot_set_font (cairo_t *cr, double size)
+{
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, size);
+}
+
+double
+relief_plot_text_width (cairo_t *cr, const char *text)
+{
+  cairo_text_extents_t e;
+
+  cairo_text_extents (cr, text, &e);
+  return e.x_advance;
+}
+
+/* Height of digits and capitals: what labels are aligned on. */
+double
+relief_plot_cap_height (cairo_t *cr)
+{
+  cairo_text_extents_t e;
+
+  cairo_text_extents (cr, "0", &e);
+  return -e.y_bearing;
+}
+
+double
+relief_plot_descent (cairo_t *cr)
+{
+  cairo_font_extents_t e;
+
+  cairo_font_extents (cr, &e);
+  return e.descent;
+}
+
+/* halign: 0 left, 0.5 centre, 1 right of x; valign: 0 caps hang from y, 0.5 centred on y,
+ * 1 baseline on y. */
+void
+relief_plot_show_text (cairo_t *cr, double x, double y, const char *text, double halign, double valign)
+{
+  cairo_move_to (cr, x - halign * relief_plot_text_width (cr, text), y + (1 - valign) * relief_plot_cap_height (cr));
+  cairo_show_text (cr, text);
+}
+
+void
+relief_plot_show_text_vertical (cairo_t *cr, double x, double y, const char *text)
+{
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, -G_PI / 2);
+  relief_plot_show_text (cr, 0, 0, text, 0.5, 0);
+  cairo_restore (cr);
+}
+
+/* ---- axes ---- */
+
+void
+relief_plot_axis_clear (ReliefPlotAxis *a)
+{
+  for (int i = 0; i < a->n; i++)
+    g_clear_pointer (&a->label[i], g_free);
+  a->n = 0;
+}
+
+static void
+axis_add (ReliefPlotAxis *a, double pos, char *label)
+{
+  double eps = 1e-9 * (a->hi - a->lo);
+
+  if (pos < a->lo - eps || pos > a->hi + eps || a->n == MAX_TICKS + 2)
+    {
+      g_free (label);
+      return;
+    }
+  a->pos[a->n] = pos;
+  a->label[a->n] = label;
+  a->n++;
+}
+
+/* The finest nice ticks of which at most `target` fall inside [lo, hi] (the ticks
+ * themselves cover the range, so the outer ones usually fall outside). */
+static int
+nice_inside (double lo, double hi, int target, double *t)
+{
+  double eps = 1e-9 * (hi - lo);
+  int n = 0;
+
+  for (int max = MAX_TICKS + 2; max >= 2; max--)
+    {
+      int inside = 0;
+
+      n = relief_ticks_nice (lo, hi, max, t);
+      for (int i = 0; i < n; i++)
+        inside += t[i] >= lo - eps && t[i] <= hi + eps;
+      if (inside <= target)
+        break;
+    }
+  return n;
+}
+
+/* `target` is about how many ticks fit along the axis. */
+void
+relief_plot_axis_build (ReliefPlotAxis *a, double lo, double hi, gboolean log, int target)
+{
+  double t[MAX_TICKS + 4];
+  int n;
+
+  relief_plot_axis_clear (a);
+  a->lo = lo;
+  a->hi = hi;
+  a->log = log;
+  target = CLAMP (target, 2, MAX_TICKS);
+
+  if (log)
+    {
+      static const double mantissas[3] = { 1, 2, 5 };
+      int n_decades = (int) (floor (hi) - ceil (lo)) + 1;
+      int n_fine = 0;
+
+      /* Three or more decades: label them (thinned when crowded); fewer: 1, 2 and 5
+       * times powers of ten; inside a factor of a few: plain ticks in data units. */
+      if (n_decades >= 3)
+        {
+          n = nice_inside (lo, hi, target, t);
+          if (n >= 2 && t[1] - t[0] >= 1)
+            {
+              for (int i = 0; i < n; i++)
+                axis_add (a, t[i], relief_tick_format (pow (10, t[i]), pow (10, t[i])));
+              return;
+            }
+        }
+      for (int k = (int) floor (lo); k <= (int) ceil (hi); k++)
+        for (int m = 0; m < 3; m++)
+          if (log10 (mantissas[m]) + k >= lo - 1e-9 && log10 (mantissas[m]) + k <= hi + 1e-9)
+            n_fine++;
+      if (n_fine >= 2 && n_fine <= target + 2)
+        {
+          for (int k = (int) floor (lo); k <= (int) ceil (hi); k++)
+            for (int m = 0; m < 3; m++)
+              {
+                double v = mantissas[m] * pow (10, k);
+
+                axis_add (a, log10 (v), relief_tick_format (v, pow (10, k)));
+              }
+          return;
+        }
+      n = nice_inside (pow (10, lo), pow (10, hi), target, t);
+      for (int i = 0; i < n; i++)
+        if (t[i] > 0)
+          axis_add (a, log10 (t[i]), relief_tick_format (t[i], n > 1 ? t[1] - t[0] : t[i]));
+      return;
+    }
+  n = nice_inside (lo, hi, target, t);
+  for (int i = 0; i < n; i++)
+    axis_add (a, t[i], relief_tick_format (t[i], n > 1 ? t[1] - t[0] : 1));
+}
+
+double
+relief_plot_axis_max_label_width (cairo_t *cr, const ReliefPlotAxis *a)
+{
+  double w = 0;
+
+  for (int i = 0; i < a->n; i++)
+    w = MAX (w, relief_plot_text_width (cr, a->label[i]));
+  return w;
+}
+
+/* Fraction along the axis, 0 at lo. */
+double
+relief_plot_axis_frac (const ReliefPlotAxis *a, double v)
+{
+  return (v - a->lo) / (a->hi - a->lo);
+}
+
+/* Limits that are never empty. */
+void
+relief_plot_widen_if_empty (double *lo, double *hi)
+{
+  if (!(*lo < *hi))
+    {
+      double d = *lo != 0 ? fabs (*lo) * 0.1 : 0.5;
+
+      *lo -= d;
+      *hi += d;
+    }
+}
+
+/* Lays out the data area in a w x h box: tick labels, axis labels and the title around
+ * it, `right` reserved at the right (the colorbar), chosen so that no labels overlap. */
+void
+relief_plot_axes_layout (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, const char *title,
+                         const char *xlabel, const char *ylabel, double xlo, double xhi, double ylo, double yhi,
+                         gboolean log_x, gboolean log_y, double (*right_for) (cairo_t *, const ReliefPlotAxes *, gpointer),
+                         gpointer right_data)
+{
+  double ch_tick, desc_tick, ch_label, desc_label, ch_title;
+  double top, bottom, left, right;
+
+  relief_plot_set_font (cr, FONT_TITLE);
+  ch_title = relief_plot_cap_height (cr);
+  relief_plot_set_font (cr, FONT_LABEL);
+  ch_label = relief_plot_cap_height (cr);
+  desc_label = relief_plot_descent (cr);
+  relief_plot_set_font (cr, FONT_TICK);
+  ch_tick = relief_plot_cap_height (cr);
+  desc_tick = relief_plot_descent (cr);
+
+  top = title && *title ? 2 * PAD + ch_title + 2.5 * PAD : PAD + ch_tick;
+  bottom = TICK_LEN + PAD + ch_tick + PAD
+           + (xlabel && *xlabel ? PAD + ch_label + desc_label : desc_tick);
+  ax->py = top;
+  ax->ph = MAX (h - top - bottom, 1);
+  relief_plot_axis_build (&ax->y, ylo, yhi, log_y, (int) (ax->ph / 28) + 1);
+
+  left = PAD + (ylabel && *ylabel ? ch_label + desc_label + 1.5 * PAD : 0)
+         + relief_plot_axis_max_label_width (cr, &ax->y) + PAD + TICK_LEN;
+  right = right_for ? right_for (cr, ax, right_data) : 3 * PAD;
+  ax->px = left;
+
+  /* Fewer x ticks until neighbouring labels keep a gap between them. */
+  for (int target = CLAMP ((int) ((w - left - right) / 60), 2, MAX_TICKS); target >= 2; target--)
+    {
+      gboolean fits = TRUE;
+
+      ax->pw = MAX (w - left - right, 1);
+      relief_plot_axis_build (&ax->x, xlo, xhi, log_x, target);
+      for (int i = 0; i + 1 < ax->x.n; i++)
+        {
+          double gap = (relief_plot_axis_frac (&ax->x, ax->x.pos[i + 1])
+                        - relief_plot_axis_frac (&ax->x, ax->x.pos[i])) * ax->pw;
+
+          if (gap < (relief_plot_text_width (cr, ax->x.label[i]) + relief_plot_text_width (cr, ax->x.label[i + 1])) / 2
+                    + 2 * PAD)
+            fits = FALSE;
+        }
+      /* The last label may stick out past the data area: keep it inside the box. */
+      if (ax->x.n > 0 && right_for == NULL)
+        {
+          double end = left + relief_plot_axis_frac (&ax->x, ax->x.pos[ax->x.n - 1]) * ax->pw
+                       + relief_plot_text_width (cr, ax->x.label[ax->x.n - 1]) / 2 + PAD;
+          double overhang = end - w;
+
+          if (overhang > 0)
+            {
+              right += overhang;
+              ax->pw = MAX (w - left - right, 1);
+            }
+        }
+      if (fits)
+        break;
+    }
+}
+
+double
+relief_plot_axes_x_dev (const ReliefPlotAxes *ax, double v)
+{
+  return ax->px + relief_plot_axis_frac (&ax->x, v) * ax->pw;
+}
+
+double
+relief_plot_axes_y_dev (const ReliefPlotAxes *ax, double v)
+{
+  return ax->py + ax->ph - relief_plot_axis_frac (&ax->y, v) * ax->ph;
+}
+
+/* Tick marks and their labels below and left of the data area. */
+static void
+draw_ticks (cairo_t *cr, const ReliefPlotAxes *ax)
+{
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, relief_plot_ink[0], relief_plot_ink[1], relief_plot_ink[2]);
+  cairo_set_line_width (cr, LINE_WIDTH);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  for (int i = 0; i < ax->x.n; i++)
+    {
+      double x = relief_plot_axes_x_dev (ax, ax->x.pos[i]);
+
+      cairo_move_to (cr, x, ax->py + ax->ph);
+      cairo_line_to (cr, x, ax->py + ax->ph + TICK_LEN);
+    }
+  for (int i = 0; i < ax->y.n; i++)
+    {
+      double y = relief_plot_axes_y_dev (ax, ax->y.pos[i]);
+
+      cairo_move_to (cr, ax->px, y);
+      cairo_line_to (cr, ax->px - TICK_LEN, y);
+    }
+  cairo_stroke (cr);
+
+  relief_plot_set_font (cr, FONT_TICK);
+  for (int i = 0; i < ax->x.n; i++)
+    relief_plot_show_text (cr, relief_plot_axes_x_dev (ax, ax->x.pos[i]), ax->py + ax->ph + TICK_LEN + PAD,
+                           ax->x.label[i], 0.5, 0);
+  for (int i = 0; i < ax->y.n; i++)
+    relief_plot_show_text (cr, ax->px - TICK_LEN - PAD, relief_plot_axes_y_dev (ax, ax->y.pos[i]), ax->y.label[i],
+                           1, 0.5);
+  cairo_restore (cr);
+}
+
+/* The x axis for a data width of pw: fewer ticks until neighbouring labels keep a gap. */
+static void
+build_x_axis (cairo_t *cr, ReliefPlotAxis *a, double lo, double hi, gboolean log, double pw)
+{
+  relief_plot_set_font (cr, FONT_TICK);
+  for (int target = CLAMP ((int) (pw / 60), 2, MAX_TICKS); target >= 2; target--)
+    {
+      gboolean fits = TRUE;
+
+      relief_plot_axis_build (a, lo, hi, log, target);
+      for (int i = 0; i + 1 < a->n; i++)
+        if ((relief_plot_axis_frac (a, a->pos[i + 1]) - relief_plot_axis_frac (a, a->pos[i])) * pw
+            < (relief_plot_text_width (cr, a->label[i]) + relief_plot_text_width (cr, a->label[i + 1])) / 2 + 2 * PAD)
+          fits = FALSE;
+      if (fits || target == 2)
+        return;
+      relief_plot_axis_clear (a);
+    }
+}
+
+static void
+frame_axes (cairo_t *cr, const ReliefPlotFrame *f, double xmin, double xmax, double ymin, double ymax,
+            ReliefPlotAxes *ax)
+{
+  *ax = (ReliefPlotAxes) { .px = f->px, .py = f->py, .pw = f->pw, .ph = f->ph };
+  build_x_axis (cr, &ax->x, f->log_x ? log10 (xmin) : xmin, f->log_x ? log10 (xmax) : xmax, f->log_x, f->pw);
+  relief_plot_axis_build (&ax->y, f->log_y ? log10 (ymin) : ymin, f->log_y ? log10 (ymax) : ymax, f->log_y,
+                          (int) (f->ph / 28) + 1);
+}
+
+void
+relief_plot_redraw_ticks (cairo_t *cr, const ReliefPlotFrame *f, double xmin, double xmax, double ymin, double ymax)
+{
+  ReliefPlotAxes old, now;
+  double ch_tick, desc_tick, old_w;
+
+  if (!(xmin < xmax && ymin < ymax) || (f->log_x && xmin <= 0) || (f->log_y && ymin <= 0))
+    return;
+  cairo_save (cr);
+  /* Where the old labels were: the same axes built for the limits the frame was drawn with. */
+  frame_axes (cr, f, f->xmin, f->xmax, f->ymin, f->ymax, &old);
+  frame_axes (cr, f, xmin, xmax, ymin, ymax, &now);
+  relief_plot_set_font (cr, FONT_TICK);
+  ch_tick = relief_plot_cap_height (cr);
+  desc_tick = relief_plot_descent (cr);
+  old_w = relief_plot_axis_max_label_width (cr, &old.y);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  /* Below the data area down to just above the x axis title, as wide as the outermost
+   * labels reach but short of a colorbar; left of it from just right of the y axis title. */
+  {
+    double half = 0, right;
+
+    for (int i = 0; i < old.x.n; i++)
+      half = MAX (half, relief_plot_text_width (cr, old.x.label[i]) / 2);
+    for (int i = 0; i < now.x.n; i++)
+      half = MAX (half, relief_plot_text_width (cr, now.x.label[i]) / 2);
+    right = f->px + f->pw + half + PAD;
+    if (f->cbw > 0)
+      right = MIN (right, f->cbx - PAD / 2);
+    cairo_rectangle (cr, f->px - half - PAD, f->py + f->ph + LINE_WIDTH, right - (f->px - half - PAD),
+                     TICK_LEN + PAD + ch_tick + desc_tick);
+  }
+  cairo_rectangle (cr, f->px - TICK_LEN - PAD - old_w - 0.5 * PAD, f->py - ch_tick,
+                   TICK_LEN + PAD + old_w + 0.5 * PAD - LINE_WIDTH, f->ph + 2 * ch_tick);
+  cairo_fill (cr);
+  draw_ticks (cr, &now);
+  cairo_restore (cr);
+  relief_plot_axis_clear (&old.x);
+  relief_plot_axis_clear (&old.y);
+  relief_plot_axis_clear (&now.x);
+  relief_plot_axis_clear (&now.y);
+}
+
+void
+relief_plot_axes_draw (cairo_t *cr, const ReliefPlotAxes *ax, const char *title, const char *xlabel,
+                       const char *ylabel)
+{
+  double ch_tick;
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, relief_plot_ink[0], relief_plot_ink[1], relief_plot_ink[2]);
+  cairo_set_line_width (cr, LINE_WIDTH);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
+  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
+  cairo_stroke (cr);
+  draw_ticks (cr, ax);
+
+  relief_plot_set_font (cr, FONT_TICK);
+  ch_tick = relief_plot_cap_height (cr);
+
+  if (ylabel && *ylabel)
+    {
+      double left_of_labels = ax->px - TICK_LEN - PAD - relief_plot_axis_max_label_width (cr, &ax->y);
+
+      relief_plot_set_font (cr, FONT_LABEL);
+      relief_plot_show_text_vertical (cr,
+                                      left_of_labels - 1.5 * PAD - relief_plot_cap_height (cr)
+                                      - relief_plot_descent (cr),
+                          ax->py + ax->ph / 2, ylabel);
+    }
+  if (xlabel && *xlabel)
+    {
+      relief_plot_set_font (cr, FONT_LABEL);
+      relief_plot_show_text (cr, ax->px + ax->pw / 2, ax->py + ax->ph + TICK_LEN + PAD + ch_tick + 2 * PAD, xlabel,
+                             0.5, 0);
+    }
+  if (title && *title)
+    {
+      relief_plot_set_font (cr, FONT_TITLE);
+      relief_plot_show_text (cr, ax->px + ax->pw / 2, 2 * PAD, title, 0.5, 0);
+    }
+  cairo_restore (cr);
+}
+
+void
+relief_plot_paint_background (cairo_t *cr, double w, double h)
+{
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, w, h);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+void
+relief_plot_fill_frame (const ReliefPlotAxes *ax, ReliefPlotFrame *f)
+{
+  memset (f, 0, sizeof *f);
+  f->px = ax->px;
+  f->py = ax->py;
+  f->pw = ax->pw;
+  f->ph = ax->ph;
+  f->log_x = ax->x.log;
+  f->xmin = ax->x.log ? pow (10, ax->x.lo) : ax->x.lo;
+  f->xmax = ax->x.log ? pow (10, ax->x.hi) : ax->x.hi;
+  f->log_y = ax->y.log;
+  f->ymin = ax->y.log ? pow (10, ax->y.lo) : ax->y.lo;
+  f->ymax = ax->y.log ? pow (10, ax->y.hi) : ax->y.hi;
+}
+
+gboolean
+relief_plot_frame_to_data (const ReliefPlotFrame *f, double px, double py, double *x, double *y)
+{
+  double fx = (px - f->px) / f->pw, fy = (f->py + f->ph - py) / f->ph;
+
+  if (f->log_x)
+    *x = pow (10, log10 (f->xmin) + fx * (log10 (f->xmax) - log10 (f->xmin)));
+  else
+    *x = f->xmin + fx * (f->xmax - f->xmin);
+  if (f->log_y)
+    *y = pow (10, log10 (f->ymin) + fy * (log10 (f->ymax) - log10 (f->ymin)));
+  else
+    *y = f->ymin + fy * (f->ymax - f->ymin);
+  return fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1;
+}
+
+void
+relief_plot_frame_from_data (const ReliefPlotFrame *f, double x, double y, double *px, double *py)
+{
+  double fy = f->log_y ? (log10 (y) - log10 (f->ymin)) / (log10 (f->ymax) - log10 (f->ymin))
+                       : (y - f->ymin) / (f->ymax - f->ymin);
+
+  double fx = f->log_x ? (log10 (x) - log10 (f->xmin)) / (log10 (f->xmax) - log10 (f->xmin))
+                       : (x - f->xmin) / (f->xmax - f->xmin);
+
+  *px = f->px + fx * f->pw;
+  *py = f->py + f->ph - fy * f->ph;
+}
