@@ -38,13 +38,7 @@ draw_surface (cairo_t *cr, double width, double height, gconstpointer data, cons
   ReliefFigureOptions options = *opt;
 
   /* A PCA plane carries its own trajectory: draw it, ending at the final point. */
-  if (surface->n_proj > 0 && surface->proj_xcoord && surface->proj_ycoord)
-    {
-      options.n_path = surface->n_proj;
-      options.path_x = surface->proj_xcoord;
-      options.path_y = surface->proj_ycoord;
-      options.path_marker = surface->n_proj - 1;
-    }
+  relief_figure_options_set_trajectory (&options, surface, surface->n_proj - 1);
   relief_figure_surface (cr, width, height, surface, &options);
 }
 

@@ -187,74 +187,43 @@ report_error (ReliefLandscapePage *self, const char *heading, const char *messag
   relief_page_report_error (RELIEF_PAGE (self), heading, message);
 }
 
+/* The figure options the page's settings choose, for the views and the export alike. */
+static void
+figure_options (ReliefLandscapePage *self, ReliefFigureOptions *opt)
+{
+  relief_figure_options_init (opt);
+  opt->colormap = adw_combo_row_get_selected (self->colormap_row) == 1 ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS;
+  opt->n_levels = gtk_spin_button_get_value_as_int (self->levels_spin);
+  opt->log_scale = gtk_switch_get_active (self->log_switch);
+  relief_figure_options_set_trajectory (opt, self->surface, (int) gtk_range_get_value (self->trajectory_scale));
+}
+
 static void
 update_view (ReliefLandscapePage *self)
 {
-  ReliefHeatmapSpec spec = { 0 };
   ReliefSurface *s = self->surface;
+  ReliefFigureOptions opt;
+  ReliefHeatmapSpec spec;
+  ReliefSurface3DSpec spec3d;
 
   if (s == NULL)
     return;
+  figure_options (self, &opt);
   if (s->ny == 1)
     {
-      ReliefLineSeries series = { _("train loss"), s->nx, s->xcoords, s->train_loss, { 0 }, FALSE };
-      ReliefLinePlotSpec lines = { 0 };
+      ReliefLineSeries series[1];
+      ReliefLinePlotSpec lines;
 
-      relief_plot_palette (0, series.rgb);
-      lines.title = _("From the initialization (0) to the final model (1)");
-      lines.xlabel = _("alpha");
-      lines.ylabel = _("train loss");
-      lines.n_series = 1;
-      lines.series = &series;
-      lines.log_y = gtk_switch_get_active (self->log_switch);
+      relief_figure_interpolation_spec (s, &opt, series, &lines);
       relief_plot_view_set_lines (self->surface_view, &lines);
       relief_surface_view_clear (self->surface3d_view);
       return;
     }
-  spec.xlabel = _("x direction");
-  spec.ylabel = _("y direction");
-  spec.zlabel = _("train loss");
-  spec.nx = s->nx;
-  spec.ny = s->ny;
-  spec.xs = s->xcoords;
-  spec.ys = s->ycoords;
-  spec.z = s->train_loss;
-  spec.colormap = adw_combo_row_get_selected (self->colormap_row) == 1 ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS;
-  spec.filled = TRUE;
-  spec.n_levels = gtk_spin_button_get_value_as_int (self->levels_spin);
-  spec.log_scale = gtk_switch_get_active (self->log_switch);
-  spec.show_colorbar = TRUE;
-  spec.has_marker = TRUE;   /* the checkpoint itself sits at the origin */
-  spec.path_marker = -1;
-  if (s->n_proj > 0)
-    {
-      spec.n_path = s->n_proj;
-      spec.path_x = s->proj_xcoord;
-      spec.path_y = s->proj_ycoord;
-      spec.path_marker = (int) gtk_range_get_value (self->trajectory_scale);
-    }
+  opt.has_marker = TRUE;   /* the checkpoint itself sits at the origin */
+  relief_figure_surface_map_spec (s, &opt, &spec);
   relief_plot_view_set_heatmap (self->surface_view, &spec);
-
-  {
-    ReliefSurface3DSpec spec3d = { 0 };
-
-    spec3d.xlabel = spec.xlabel;
-    spec3d.ylabel = spec.ylabel;
-    spec3d.zlabel = spec.zlabel;
-    spec3d.nx = s->nx;
-    spec3d.ny = s->ny;
-    spec3d.xs = s->xcoords;
-    spec3d.ys = s->ycoords;
-    spec3d.z = s->train_loss;
-    spec3d.colormap = spec.colormap;
-    spec3d.log_scale = spec.log_scale;
-    spec3d.show_colorbar = TRUE;
-    spec3d.n_path = spec.n_path;
-    spec3d.path_x = spec.path_x;
-    spec3d.path_y = spec.path_y;
-    spec3d.path_marker = spec.path_marker;
-    relief_surface_view_set_data (self->surface3d_view, &spec3d);
-  }
+  relief_figure_surface_3d_spec (s, &opt, &spec3d);
+  relief_surface_view_set_data (self->surface3d_view, &spec3d);
 }
 
 static void
@@ -643,18 +612,8 @@ export_to (ReliefPage *page, GFile *file)
 
   if (self->surface == NULL)
     return;
-  relief_figure_options_init (&data.options);
-  data.options.colormap = adw_combo_row_get_selected (self->colormap_row) == 1 ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS;
-  data.options.n_levels = gtk_spin_button_get_value_as_int (self->levels_spin);
-  data.options.log_scale = gtk_switch_get_active (self->log_switch);
+  figure_options (self, &data.options);
   data.options.kind = adw_combo_row_get_selected (self->plot_row) == 1 ? RELIEF_FIGURE_3D : RELIEF_FIGURE_CONTOUR;
-  if (self->surface->n_proj > 0)
-    {
-      data.options.n_path = self->surface->n_proj;
-      data.options.path_x = self->surface->proj_xcoord;
-      data.options.path_y = self->surface->proj_ycoord;
-      data.options.path_marker = (int) gtk_range_get_value (self->trajectory_scale);
-    }
   relief_page_write_figure (page, file, 432, 324, draw_surface_figure, &data);
 }
 

@@ -93,40 +93,25 @@ static void
 update_plots (ReliefTrainPage *self)
 {
   ReliefLineSeries loss_series[2], acc_series[2];
-  ReliefLinePlotSpec loss_spec = { 0 }, acc_spec = { 0 };
+  ReliefLinePlotSpec loss_spec, acc_spec;
+  ReliefFigureOptions opt;
   guint n = self->series[STEPS]->len;
   gboolean has_test = n > 0 && !isnan (g_array_index (self->series[TEST_LOSS], double, 0));
-  int n_series = has_test ? 2 : 1;
-  const double *x = (const double *) self->series[STEPS]->data;
 
   if (n == 0)
     return;
-  loss_series[0] = (ReliefLineSeries) { _("train"), n, x, (const double *) self->series[TRAIN_LOSS]->data, { 0 }, FALSE };
-  loss_series[1] = (ReliefLineSeries) { _("test"), n, x, (const double *) self->series[TEST_LOSS]->data, { 0 }, TRUE };
-  acc_series[0] = (ReliefLineSeries) { _("train"), n, x, (const double *) self->series[TRAIN_ACC]->data, { 0 }, FALSE };
-  acc_series[1] = (ReliefLineSeries) { _("test"), n, x, (const double *) self->series[TEST_ACC]->data, { 0 }, TRUE };
-  for (int i = 0; i < 2; i++)
-    {
-      relief_plot_palette (i, loss_series[i].rgb);
-      relief_plot_palette (i, acc_series[i].rgb);
-    }
-
-  loss_spec.title = _("Loss");
-  loss_spec.xlabel = _("step");
-  loss_spec.ylabel = _("loss");
-  loss_spec.n_series = n_series;
-  loss_spec.series = loss_series;
-  loss_spec.legend = TRUE;
+  relief_figure_options_init (&opt);
+  opt.full_accuracy_axis = TRUE;
+  relief_figure_curves_specs (&(ReliefCurves) {
+                                .n = n,
+                                .steps = (const double *) self->series[STEPS]->data,
+                                .train_loss = (const double *) self->series[TRAIN_LOSS]->data,
+                                .test_loss = has_test ? (const double *) self->series[TEST_LOSS]->data : NULL,
+                                .train_acc = (const double *) self->series[TRAIN_ACC]->data,
+                                .test_acc = has_test ? (const double *) self->series[TEST_ACC]->data : NULL,
+                              },
+                              &opt, loss_series, &loss_spec, acc_series, &acc_spec);
   relief_plot_view_set_lines (self->loss_view, &loss_spec);
-
-  acc_spec.title = _("Accuracy");
-  acc_spec.xlabel = _("step");
-  acc_spec.ylabel = _("accuracy (%)");
-  acc_spec.n_series = n_series;
-  acc_spec.series = acc_series;
-  acc_spec.legend = TRUE;
-  acc_spec.ymin = 0;
-  acc_spec.ymax = 100;
   relief_plot_view_set_lines (self->acc_view, &acc_spec);
 }
 

@@ -1,4 +1,5 @@
-/* relief-figures.c: surface and run figures from panels of the plot core. */
+/* relief-figures.c: surface, run, sweep and decision figures from panels of the plot
+ * core, and the specs behind them. */
 #include "relief-figures.h"
 
 #include <glib/gi18n-lib.h>
@@ -18,6 +19,17 @@ relief_figure_options_init (ReliefFigureOptions *opt)
     .azimuth = RELIEF_SURFACE3D_AZIMUTH,
     .elevation = RELIEF_SURFACE3D_ELEVATION,
   };
+}
+
+void
+relief_figure_options_set_trajectory (ReliefFigureOptions *opt, const ReliefSurface *s, int path_marker)
+{
+  if (s->n_proj <= 0 || s->proj_xcoord == NULL || s->proj_ycoord == NULL)
+    return;
+  opt->n_path = s->n_proj;
+  opt->path_x = s->proj_xcoord;
+  opt->path_y = s->proj_ycoord;
+  opt->path_marker = path_marker;
 }
 
 static const char *const kind_names[] = { "contour", "heatmap", "3d", "1d" };
@@ -117,11 +129,55 @@ figure_surface_1d (cairo_t *cr, double width, double height, const ReliefSurface
 }
 
 void
+relief_figure_surface_map_spec (const ReliefSurface *s, const ReliefFigureOptions *opt, ReliefHeatmapSpec *spec)
+{
+  *spec = (ReliefHeatmapSpec) {
+    .title = opt->title,
+    .xlabel = opt->xlabel ? opt->xlabel : _("x direction"),
+    .ylabel = opt->ylabel ? opt->ylabel : _("y direction"),
+    .zlabel = _("train loss"),
+    .nx = s->nx, .ny = s->ny, .xs = s->xcoords, .ys = s->ycoords, .z = s->train_loss,
+    .colormap = opt->colormap, .filled = opt->kind != RELIEF_FIGURE_HEATMAP, .n_levels = opt->n_levels,
+    .log_scale = opt->log_scale, .show_colorbar = TRUE,
+    .has_marker = opt->has_marker, .marker_x = opt->marker_x, .marker_y = opt->marker_y,
+    .n_path = opt->n_path, .path_x = opt->path_x, .path_y = opt->path_y, .path_marker = opt->path_marker,
+  };
+}
+
+void
+relief_figure_surface_3d_spec (const ReliefSurface *s, const ReliefFigureOptions *opt, ReliefSurface3DSpec *spec)
+{
+  *spec = (ReliefSurface3DSpec) {
+    .title = opt->title,
+    .xlabel = opt->xlabel ? opt->xlabel : _("x direction"),
+    .ylabel = opt->ylabel ? opt->ylabel : _("y direction"),
+    .zlabel = _("train loss"),
+    .nx = s->nx, .ny = s->ny, .xs = s->xcoords, .ys = s->ycoords, .z = s->train_loss,
+    .colormap = opt->colormap, .log_scale = opt->log_scale, .show_colorbar = TRUE,
+    .azimuth = opt->azimuth, .elevation = opt->elevation, .zoom = 1,
+    .n_path = opt->n_path, .path_x = opt->path_x, .path_y = opt->path_y, .path_marker = opt->path_marker,
+  };
+}
+
+void
+relief_figure_interpolation_spec (const ReliefSurface *s, const ReliefFigureOptions *opt,
+                                  ReliefLineSeries series[1], ReliefLinePlotSpec *spec)
+{
+  series[0] = (ReliefLineSeries) { _("train loss"), s->nx, s->xcoords, s->train_loss, { 0 }, FALSE };
+  relief_plot_palette (0, series[0].rgb);
+  *spec = (ReliefLinePlotSpec) {
+    .title = opt->title ? opt->title : _("From the initialization (0) to the final model (1)"),
+    .xlabel = opt->xlabel ? opt->xlabel : _("alpha"),
+    .ylabel = _("train loss"),
+    .n_series = 1, .series = series,
+    .log_y = opt->log_scale,
+  };
+}
+
+void
 relief_figure_surface (cairo_t *cr, double width, double height, const ReliefSurface *s,
                        const ReliefFigureOptions *opt)
 {
-  ReliefHeatmapSpec spec = { 0 };
-
   if (s->ny <= 1 || s->ycoords == NULL)
     {
       figure_surface_1d (cr, width, height, s, 0, opt);
@@ -139,42 +195,43 @@ relief_figure_surface (cairo_t *cr, double width, double height, const ReliefSur
     }
   if (opt->kind == RELIEF_FIGURE_3D)
     {
-      ReliefSurface3DSpec spec3 = {
-        .title = opt->title,
-        .xlabel = opt->xlabel ? opt->xlabel : _("x direction"),
-        .ylabel = opt->ylabel ? opt->ylabel : _("y direction"),
-        .zlabel = _("train loss"),
-        .nx = s->nx, .ny = s->ny, .xs = s->xcoords, .ys = s->ycoords, .z = s->train_loss,
-        .colormap = opt->colormap, .log_scale = opt->log_scale, .show_colorbar = TRUE,
-        .azimuth = opt->azimuth, .elevation = opt->elevation, .zoom = 1,
-        .n_path = opt->n_path, .path_x = opt->path_x, .path_y = opt->path_y, .path_marker = opt->path_marker,
-      };
+      ReliefSurface3DSpec spec;
 
-      relief_plot_surface3d (cr, width, height, &spec3);
-      return;
+      relief_figure_surface_3d_spec (s, opt, &spec);
+      relief_plot_surface3d (cr, width, height, &spec);
     }
-  spec.title = opt->title;
-  spec.xlabel = opt->xlabel ? opt->xlabel : _("x direction");
-  spec.ylabel = opt->ylabel ? opt->ylabel : _("y direction");
-  spec.zlabel = _("train loss");
-  spec.nx = s->nx;
-  spec.ny = s->ny;
-  spec.xs = s->xcoords;
-  spec.ys = s->ycoords;
-  spec.z = s->train_loss;
-  spec.colormap = opt->colormap;
-  spec.filled = opt->kind != RELIEF_FIGURE_HEATMAP;
-  spec.n_levels = opt->n_levels;
-  spec.log_scale = opt->log_scale;
-  spec.show_colorbar = TRUE;
-  spec.has_marker = opt->has_marker;
-  spec.marker_x = opt->marker_x;
-  spec.marker_y = opt->marker_y;
-  spec.n_path = opt->n_path;
-  spec.path_x = opt->path_x;
-  spec.path_y = opt->path_y;
-  spec.path_marker = opt->path_marker;
-  relief_plot_heatmap (cr, width, height, &spec, NULL);
+  else
+    {
+      ReliefHeatmapSpec spec;
+
+      relief_figure_surface_map_spec (s, opt, &spec);
+      relief_plot_heatmap (cr, width, height, &spec, NULL);
+    }
+}
+
+void
+relief_figure_curves_specs (const ReliefCurves *c, const ReliefFigureOptions *opt,
+                            ReliefLineSeries loss_series[2], ReliefLinePlotSpec *loss,
+                            ReliefLineSeries acc_series[2], ReliefLinePlotSpec *acc)
+{
+  *loss = (ReliefLinePlotSpec) {
+    .title = _("Loss"), .xlabel = _("step"), .ylabel = _("loss"),
+    .n_series = train_test_series (loss_series, c->n, c->steps, c->train_loss, c->test_loss),
+    .series = loss_series,
+    .log_y = opt->log_scale,
+    .legend = TRUE,
+  };
+  *acc = (ReliefLinePlotSpec) {
+    .title = _("Accuracy"), .xlabel = _("step"), .ylabel = _("accuracy (%)"),
+    .n_series = train_test_series (acc_series, c->n, c->steps, c->train_acc, c->test_acc),
+    .series = acc_series,
+    .legend = TRUE,
+  };
+  if (opt->full_accuracy_axis)
+    {
+      acc->ymin = 0;
+      acc->ymax = 100;
+    }
 }
 
 void
@@ -186,7 +243,7 @@ relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *ru
   g_autofree double *train_acc = g_new (double, MAX (n, 1));
   g_autofree double *test_acc = run->test_acc ? g_new (double, MAX (n, 1)) : NULL;
   ReliefLineSeries loss[2], acc[2];
-  ReliefLinePlotSpec loss_spec = { 0 }, acc_spec = { 0 };
+  ReliefLinePlotSpec loss_spec, acc_spec;
   double top, half = width / 2;
 
   /* Runs store accuracy as a fraction; the figure shows percent. */
@@ -198,20 +255,8 @@ relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *ru
         test_acc[i] = 100 * run->test_acc[i];
     }
 
-  loss_spec.title = _("Loss");
-  loss_spec.xlabel = _("step");
-  loss_spec.ylabel = _("loss");
-  loss_spec.n_series = train_test_series (loss, n, steps, run->train_loss, run->test_loss);
-  loss_spec.series = loss;
-  loss_spec.log_y = opt->log_scale;
-  loss_spec.legend = TRUE;
-
-  acc_spec.title = _("Accuracy");
-  acc_spec.xlabel = _("step");
-  acc_spec.ylabel = _("accuracy (%)");
-  acc_spec.n_series = train_test_series (acc, n, steps, train_acc, test_acc);
-  acc_spec.series = acc;
-  acc_spec.legend = TRUE;
+  relief_figure_curves_specs (&(ReliefCurves) { n, steps, run->train_loss, run->test_loss, train_acc, test_acc },
+                              opt, loss, &loss_spec, acc, &acc_spec);
 
   top = draw_figure_title (cr, width, opt->title);
   draw_panel (cr, 0, top, half, height - top, &loss_spec);

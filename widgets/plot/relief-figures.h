@@ -1,5 +1,6 @@
-/* relief-figures.h: the standard figures of surfaces and runs, drawn with the plot core
- * (no GTK): what `relief plot` writes and what the window exports. */
+/* relief-figures.h: the standard figures of surfaces, runs, sweeps and decision maps,
+ * drawn with the plot core (no GTK): what `relief plot` writes, what the window exports,
+ * and the specs the window's views draw.  The one place that turns data into plot specs. */
 #pragma once
 
 #include <cairo.h>
@@ -40,14 +41,47 @@ typedef struct {
   const double  *path_x, *path_y;
   int            path_marker;        /* the highlighted point, -1 none */
   double         azimuth, elevation; /* RELIEF_FIGURE_3D: the view, in degrees */
+  gboolean       full_accuracy_axis; /* accuracy axes span 0 to 100% (a live view that
+                                        should not rescale as points arrive) */
 } ReliefFigureOptions;
 
 void relief_figure_options_init (ReliefFigureOptions *opt);
+/* The path of a PCA plane's surface: its training trajectory, path_marker the highlighted
+ * point (-1 none).  Nothing changes when s has no trajectory. */
+void relief_figure_options_set_trajectory (ReliefFigureOptions *opt, const ReliefSurface *s, int path_marker);
 
 /* 2D: the training loss as opt->kind says, with a colorbar; 1D (ny == 1) or kind 1D:
  * loss above accuracy along the direction. */
 void relief_figure_surface (cairo_t *cr, double width, double height, const ReliefSurface *s,
                             const ReliefFigureOptions *opt);
+
+/* The specs behind the figures, for views that draw them themselves.  They point into the
+ * data, opt and the series arrays given, which must outlive them. */
+
+/* A 2D surface's training loss as a map (filled contours, or a smooth image when opt->kind
+ * is RELIEF_FIGURE_HEATMAP) with a colorbar, opt's marker and path. */
+void relief_figure_surface_map_spec (const ReliefSurface *s, const ReliefFigureOptions *opt, ReliefHeatmapSpec *spec);
+/* A 2D surface's training loss in 3D, with opt's path and view. */
+void relief_figure_surface_3d_spec  (const ReliefSurface *s, const ReliefFigureOptions *opt,
+                                     ReliefSurface3DSpec *spec);
+/* The training loss along a 1D surface from the initialization (alpha 0) to the final
+ * model (alpha 1), in one series. */
+void relief_figure_interpolation_spec (const ReliefSurface *s, const ReliefFigureOptions *opt,
+                                       ReliefLineSeries series[1], ReliefLinePlotSpec *spec);
+
+/* Training curves: metrics at n steps, accuracies in percent; a test array NULL: no test
+ * curve of that metric. */
+typedef struct {
+  int           n;
+  const double *steps;
+  const double *train_loss, *test_loss;
+  const double *train_acc, *test_acc;
+} ReliefCurves;
+
+/* Loss and accuracy against the step, train solid, test dashed, with legends. */
+void relief_figure_curves_specs (const ReliefCurves *c, const ReliefFigureOptions *opt,
+                                 ReliefLineSeries loss_series[2], ReliefLinePlotSpec *loss,
+                                 ReliefLineSeries acc_series[2], ReliefLinePlotSpec *acc);
 
 /* Loss and accuracy (%) against the step, side by side; test curves when the run has them. */
 void relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *run,
