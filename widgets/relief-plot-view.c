@@ -84,6 +84,34 @@ copy_doubles (const double *v, gsize n)
   return v && n ? g_memdup2 (v, n * sizeof (double)) : NULL;
 }
 
+/* A deep copy of n series; an empty array when n is 0. */
+static ReliefLineSeries *
+copy_series (const ReliefLineSeries *series, int n)
+{
+  ReliefLineSeries *copy = g_new0 (ReliefLineSeries, MAX (n, 1));
+
+  for (int s = 0; s < n; s++)
+    {
+      copy[s] = series[s];
+      copy[s].label = g_strdup (series[s].label);
+      copy[s].x = copy_doubles (series[s].x, MAX (series[s].n, 0));
+      copy[s].y = copy_doubles (series[s].y, MAX (series[s].n, 0));
+    }
+  return copy;
+}
+
+static void
+free_series (ReliefLineSeries *series, int n)
+{
+  for (int s = 0; s < n; s++)
+    {
+      g_free ((char *) series[s].label);
+      g_free ((double *) series[s].x);
+      g_free ((double *) series[s].y);
+    }
+  g_free (series);
+}
+
 static void
 clear_data (ReliefPlotView *self)
 {
@@ -100,18 +128,13 @@ clear_data (ReliefPlotView *self)
       g_free ((double *) h->z);
       g_free ((double *) h->path_x);
       g_free ((double *) h->path_y);
+      free_series ((ReliefLineSeries *) h->paths, h->n_paths);
     }
   else if (self->mode == MODE_LINES)
     {
       ReliefLinePlotSpec *l = &self->lines;
 
-      for (int s = 0; s < l->n_series; s++)
-        {
-          g_free ((char *) l->series[s].label);
-          g_free ((double *) l->series[s].x);
-          g_free ((double *) l->series[s].y);
-        }
-      g_free ((ReliefLineSeries *) l->series);
+      free_series ((ReliefLineSeries *) l->series, l->n_series);
       g_free ((char *) l->title);
       g_free ((char *) l->xlabel);
       g_free ((char *) l->ylabel);
@@ -702,6 +725,8 @@ relief_plot_view_set_heatmap (ReliefPlotView *self, const ReliefHeatmapSpec *spe
   h->n_path = h->path_x && h->path_y ? MAX (spec->n_path, 0) : 0;
   h->path_x = copy_doubles (spec->path_x, h->n_path);
   h->path_y = copy_doubles (spec->path_y, h->n_path);
+  h->n_paths = spec->paths ? MAX (spec->n_paths, 0) : 0;
+  h->paths = copy_series (spec->paths, h->n_paths);
   self->mode = MODE_HEATMAP;
   drop_window_if_reached (self);
   invalidate (self);
@@ -722,7 +747,6 @@ void
 relief_plot_view_set_lines (ReliefPlotView *self, const ReliefLinePlotSpec *spec)
 {
   ReliefLinePlotSpec *l = &self->lines;
-  ReliefLineSeries *series;
 
   g_return_if_fail (RELIEF_IS_PLOT_VIEW (self));
   g_return_if_fail (spec != NULL);
@@ -732,16 +756,8 @@ relief_plot_view_set_lines (ReliefPlotView *self, const ReliefLinePlotSpec *spec
   l->title = g_strdup (spec->title);
   l->xlabel = g_strdup (spec->xlabel);
   l->ylabel = g_strdup (spec->ylabel);
-  l->n_series = MAX (spec->n_series, 0);
-  series = g_new0 (ReliefLineSeries, MAX (l->n_series, 1));
-  for (int s = 0; s < l->n_series; s++)
-    {
-      series[s] = spec->series[s];
-      series[s].label = g_strdup (spec->series[s].label);
-      series[s].x = copy_doubles (spec->series[s].x, MAX (spec->series[s].n, 0));
-      series[s].y = copy_doubles (spec->series[s].y, MAX (spec->series[s].n, 0));
-    }
-  l->series = series;
+  l->n_series = spec->series ? MAX (spec->n_series, 0) : 0;
+  l->series = copy_series (spec->series, l->n_series);
   self->mode = MODE_LINES;
   self->has_window = FALSE;
   invalidate (self);

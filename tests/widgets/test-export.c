@@ -4,6 +4,8 @@
 #include <cairo.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -119,6 +121,99 @@ test_export_formats (void)
   remove_tree (dir);
 }
 
+/* The histogram, polygon and multi-path primitives through every format; the PNG shows
+ * each one's color where it must be. */
+typedef struct {
+  int kind;                       /* 0 histogram, 1 polygons, 2 paths on a map */
+  ReliefPlotFrame frame;          /* in points */
+  double x, y;                    /* a point in data units that must show rgb */
+  double rgb[3];
+} Primitive;
+
+static void
+draw_primitive (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  static const double edges[4] = { 0, 1, 2, 3 }, counts[3] = { 2, 5, 1 };
+  static const double px[4] = { 0, 2, 2, 0 }, py[4] = { 0, 0, 1, 2 };
+  static const double xs[3] = { 0, 1, 2 }, z[9] = { 0, 1, 2, 1, 2, 3, 2, 3, 4 };
+  static const double ax[2] = { 0.2, 1.8 }, ay[2] = { 1, 1 };
+  Primitive *p = user_data;
+
+  if (p->kind == 0)
+    {
+      ReliefHistogramSpec spec = { .title = "Spectrum", .n_bins = 3, .edges = edges, .counts = counts,
+                                   .rgb = { 0.2, 0.4, 0.8 } };
+
+      relief_plot_histogram (cr, width, height, &spec, &p->frame);
+      p->x = 1.5, p->y = 2.5;
+      memcpy (p->rgb, spec.rgb, sizeof p->rgb);
+    }
+  else if (p->kind == 1)
+    {
+      ReliefPolygon polygon = { 4, px, py, { 0.9, 0.3, 0.2 }, { 0.1, 0.1, 0.1 } };
+      ReliefPolygonPlotSpec spec = { .title = "Regions", .n_polygons = 1, .polygons = &polygon, .outline_width = 1 };
+
+      relief_plot_polygons (cr, width, height, &spec, &p->frame);
+      p->x = 1, p->y = 0.5;
+      memcpy (p->rgb, polygon.fill, sizeof p->rgb);
+    }
+  else
+    {
+      ReliefLineSeries path = { "SGD", 2, ax, ay, { 1, 0, 0 }, FALSE };
+      ReliefHeatmapSpec spec = { .title = "Race", .nx = 3, .ny = 3, .xs = xs, .ys = xs, .z = z, .filled = TRUE,
+                                 .n_levels = 4, .path_marker = -1, .n_paths = 1, .paths = &path };
+
+      relief_plot_heatmap (cr, width, height, &spec, &p->frame);
+      p->x = 1, p->y = 1;
+      memcpy (p->rgb, path.rgb, sizeof p->rgb);
+    }
+}
+
+static void
+test_export_primitives (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *png = g_build_filename (dir, "figure.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "figure.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "figure.pdf", NULL);
+
+  for (int kind = 0; kind < 3; kind++)
+    {
+      Primitive p = { kind };
+      g_autoptr(GError) error = NULL;
+      cairo_surface_t *image;
+      double x, y;
+      guint32 pixel;
+
+      g_assert_true (relief_plot_export (png, 288, 216, 144, draw_primitive, &p, &error));
+      g_assert_no_error (error);
+      image = cairo_image_surface_create_from_png (png);
+      g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+      g_assert_cmpint (cairo_image_surface_get_width (image), ==, 576);
+      /* 144 dpi: two pixels a point. */
+      relief_plot_frame_from_data (&p.frame, p.x, p.y, &x, &y);
+      pixel = ((const guint32 *) (cairo_image_surface_get_data (image)
+                                  + (gsize) (2 * y) * cairo_image_surface_get_stride (image)))[(int) (2 * x)];
+      for (int c = 0; c < 3; c++)
+        g_assert_cmpint (abs ((int) ((pixel >> (16 - 8 * c)) & 0xff) - (int) lround (255 * p.rgb[c])), <=, 2);
+      cairo_surface_destroy (image);
+
+      g_assert_true (relief_plot_export (svg, 288, 216, 144, draw_primitive, &p, &error));
+      g_assert_no_error (error);
+      {
+        g_autofree char *contents = NULL;
+
+        g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+        g_assert_nonnull (strstr (contents, "<svg"));
+      }
+      g_assert_true (relief_plot_export (pdf, 288, 216, 144, draw_primitive, &p, &error));
+      g_assert_no_error (error);
+      assert_starts_with (pdf, "%PDF", 4);
+    }
+  g_assert_cmpuint (count_entries (dir), ==, 3);
+  remove_tree (dir);
+}
+
 /* A figure is never saved over what is not a regular file: a pipe (or /dev/null) stays. */
 static void
 test_export_not_regular (void)
@@ -204,6 +299,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/export/formats", test_export_formats);
+  g_test_add_func ("/export/primitives", test_export_primitives);
   g_test_add_func ("/export/not-regular", test_export_not_regular);
   g_test_add_func ("/export/supported", test_export_supported);
   g_test_add_func ("/export/errors", test_export_errors);

@@ -235,9 +235,11 @@ test_zoom_pan (void)
 {
   double xs[NX], ys[NY], z[NX * NY], px, py, value;
   double *path_x = g_new (double, 3), *path_y = g_new (double, 3);
+  ReliefLineSeries *race = g_new0 (ReliefLineSeries, 1);
   ReliefHeatmapSpec spec = {
     .nx = NX, .ny = NY, .xs = xs, .ys = ys, .z = z, .n_levels = 5, .show_colorbar = TRUE,
     .n_path = 3, .path_x = path_x, .path_y = path_y, .path_marker = 1,
+    .n_paths = 1, .paths = race,
   };
   GtkWidget *window = gtk_window_new ();
   ReliefPlotView *view = RELIEF_PLOT_VIEW (relief_plot_view_new ());
@@ -262,8 +264,11 @@ test_zoom_pan (void)
   g_signal_connect (view, "view-changed", G_CALLBACK (on_view_changed), &w);
   g_signal_connect (view, "view-reset", G_CALLBACK (on_view_reset), &w);
   g_signal_connect (view, "clicked", G_CALLBACK (on_clicked), &events);
+  *race = (ReliefLineSeries) { g_strdup ("SGD"), 3, path_y, path_x, { 1, 0, 0 }, FALSE };
   relief_plot_view_set_heatmap (view, &spec);
-  /* The view keeps its own copy of the path: it still draws after ours is gone. */
+  /* The view keeps its own copies of the paths: it still draws after ours are gone. */
+  g_free ((char *) race->label);
+  g_free (race);
   g_free (path_x);
   g_free (path_y);
 
@@ -308,6 +313,7 @@ test_zoom_pan (void)
   grid (xs, NX, zoomed[0], zoomed[1]);
   grid (ys, NY, zoomed[2], zoomed[3]);
   spec.n_path = 0;
+  spec.n_paths = 0;
   relief_plot_view_set_heatmap (view, &spec);
   g_assert_true (wait_for_frame (view, &frame));
   g_assert_cmpfloat_with_epsilon (frame.xmin, zoomed[0], 1e-12);

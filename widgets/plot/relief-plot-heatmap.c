@@ -323,6 +323,82 @@ draw_path (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
   cairo_restore (cr);
 }
 
+/* Each path as a white-haloed line in its color, so that it reads on every colormap, and
+ * a dot where it ends (where that optimizer got to). */
+static void
+draw_paths (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
+  cairo_clip (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (int p = 0; p < s->n_paths; p++)
+    {
+      const ReliefLineSeries *path = &s->paths[p];
+      int last = -1;
+
+      cairo_new_path (cr);
+      for (int i = 0; i < path->n; i++)
+        {
+          if (!isfinite (path->x[i]) || !isfinite (path->y[i]))
+            {
+              cairo_new_sub_path (cr);
+              continue;
+            }
+          cairo_line_to (cr, relief_plot_axes_x_dev (ax, path->x[i]), relief_plot_axes_y_dev (ax, path->y[i]));
+          last = i;
+        }
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
+      cairo_set_line_width (cr, 4);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgb (cr, path->rgb[0], path->rgb[1], path->rgb[2]);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+      if (last >= 0)
+        {
+          cairo_arc (cr, relief_plot_axes_x_dev (ax, path->x[last]), relief_plot_axes_y_dev (ax, path->y[last]), 3.5,
+                     0, 2 * G_PI);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_set_line_width (cr, 1);
+          cairo_stroke (cr);
+        }
+    }
+  cairo_restore (cr);
+}
+
+/* The paths' points inside a box, for the legend to hide the fewest. */
+static int
+path_points_in (const ReliefPlotAxes *ax, double x, double y, double w, double h, gpointer user_data)
+{
+  const ReliefHeatmapSpec *s = user_data;
+  int count = 0;
+
+  for (int p = 0; p < s->n_paths; p++)
+    for (int i = 0; i < s->paths[p].n; i++)
+      {
+        double dx = relief_plot_axes_x_dev (ax, s->paths[p].x[i]), dy = relief_plot_axes_y_dev (ax, s->paths[p].y[i]);
+
+        if (dx >= x && dx <= x + w && dy >= y && dy <= y + h)
+          count++;
+      }
+  return count;
+}
+
+static void
+draw_paths_legend (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
+{
+  g_autofree ReliefPlotLegendEntry *entries = g_new (ReliefPlotLegendEntry, s->n_paths);
+
+  for (int p = 0; p < s->n_paths; p++)
+    entries[p] = (ReliefPlotLegendEntry) {
+      .label = s->paths[p].label,
+      .rgb = { s->paths[p].rgb[0], s->paths[p].rgb[1], s->paths[p].rgb[2] },
+    };
+  relief_plot_draw_legend (cr, ax, entries, s->n_paths, path_points_in, (gpointer) s);
+}
+
 /* Width the colorbar takes right of the data area; builds its axis for the data area's
  * height. */
 static double
@@ -471,9 +547,13 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
     }
   if (spec->n_path > 0 && spec->path_x && spec->path_y)
     draw_path (cr, spec, &ax);
+  if (spec->n_paths > 0 && spec->paths)
+    draw_paths (cr, spec, &ax);
   if (spec->has_marker)
     draw_marker (cr, &ax, spec->marker_x, spec->marker_y);
   relief_plot_axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);
+  if (spec->n_paths > 0 && spec->paths)
+    draw_paths_legend (cr, spec, &ax);
   cairo_restore (cr);
 
   relief_plot_axis_clear (&ax.x);

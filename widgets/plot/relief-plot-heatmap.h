@@ -4,6 +4,7 @@
 
 #include "relief-colormap.h"
 #include "relief-plot-axes.h"
+#include "relief-plot-lines.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,11 @@ typedef struct {
   int           n_path;
   const double *path_x, *path_y;
   int           path_marker;   /* the highlighted point (the scrubber's), -1 none */
+  /* further paths, each in its own color with a dot where it ends and a legend entry when
+   * labelled (an optimizer race: one path per optimizer); n_paths == 0: none.  Their
+   * dashed flag is ignored. */
+  int           n_paths;
+  const ReliefLineSeries *paths;
 } ReliefHeatmapSpec;
 
 void     relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatmapSpec *spec,

@@ -180,7 +180,8 @@ relief_plot_draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPlot
         continue;
       cairo_save (cr);
       cairo_set_source_rgb (cr, entry->rgb[0], entry->rgb[1], entry->rgb[2]);
-      cairo_set_line_width (cr, 1.5);
+      /* A little bolder than the lines: a sample this short needs it to show its color. */
+      cairo_set_line_width (cr, 2);
       if (entry->dashed)
         cairo_set_dash (cr, (const double[]) { 5, 3 }, 2, 0);
       cairo_move_to (cr, best_x + PAD, cy);

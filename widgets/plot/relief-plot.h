@@ -14,5 +14,7 @@
 #include "relief-plot-decision.h"
 #include "relief-plot-export.h"
 #include "relief-plot-heatmap.h"
+#include "relief-plot-histogram.h"
 #include "relief-plot-lines.h"
+#include "relief-plot-polygons.h"
 #include "relief-ticks.h"

@@ -1,0 +1,79 @@
+/* Tests of filled polygons: each fills exactly its inside, convex or not, in its color,
+ * with its outline on its edges. */
+#include "relief-plot.h"
+
+#include "test-pixels.h"
+
+#define W 400
+#define H 400
+
+/* An L (not convex) and a triangle over it, in the square [0, 4]^2. */
+static const double lx[6] = { 0, 4, 4, 1, 1, 0 }, ly[6] = { 0, 0, 1, 1, 3, 3 };
+static const double tx[3] = { 2, 4, 3 }, ty[3] = { 2, 2, 3.5 };
+static const double coral[3] = { 0.9, 0.3, 0.2 }, sky[3] = { 0.2, 0.5, 0.9 };
+static const double dark[3] = { 0.1, 0.1, 0.1 }, navy[3] = { 0, 0, 0.4 };
+
+static ReliefPlotFrame frame;
+
+static void
+draw (cairo_t *cr, double w, double h, gconstpointer data)
+{
+  relief_plot_polygons (cr, w, h, data, &frame);
+}
+
+static gboolean
+pixel_at (cairo_surface_t *img, double x, double y, const double rgb[3], int tol)
+{
+  double px, py;
+
+  relief_plot_frame_from_data (&frame, x, y, &px, &py);
+  return test_pixel_is (img, px, py, rgb, tol);
+}
+
+static void
+test_polygons (void)
+{
+  ReliefPolygon polygons[2] = {
+    { 6, lx, ly, { 0.9, 0.3, 0.2 }, { 0.1, 0.1, 0.1 } },
+    { 3, tx, ty, { 0.2, 0.5, 0.9 }, { 0, 0, 0.4 } },
+  };
+  ReliefPolygonPlotSpec spec = { .xlabel = "x₁", .ylabel = "x₂", .n_polygons = 2, .polygons = polygons,
+                                 .outline_width = 2, .xmin = 0, .xmax = 4, .ymin = 0, .ymax = 4 };
+  cairo_surface_t *img = test_render (W, H, draw, &spec);
+
+  g_assert_cmpfloat (frame.xmin, ==, 0);
+  g_assert_cmpfloat (frame.ymax, ==, 4);
+  /* Both arms of the L, and not its notch (inside its convex hull). */
+  g_assert_true (pixel_at (img, 0.5, 2, coral, 1));
+  g_assert_true (pixel_at (img, 3, 0.5, coral, 1));
+  g_assert_true (pixel_at (img, 2, 1.5, test_white, 0));
+  g_assert_true (pixel_at (img, 3.5, 1.5, test_white, 0));
+  g_assert_true (pixel_at (img, 0.5, 3.5, test_white, 0));
+  /* The triangle in its own color, its outline on its edges, white beside its apex. */
+  g_assert_true (pixel_at (img, 3, 2.5, sky, 1));
+  g_assert_true (pixel_at (img, 3, 2, navy, 1));
+  g_assert_true (pixel_at (img, 2.5, 3.2, test_white, 0));
+  /* The L's outline along its inner edges. */
+  g_assert_true (pixel_at (img, 2.5, 1, dark, 1));
+  g_assert_true (pixel_at (img, 1, 2, dark, 1));
+  cairo_surface_destroy (img);
+
+  /* Without outlines the edges are fill or background, never dark; limits fitted to the
+   * vertices. */
+  spec.outline_width = 0;
+  spec.xmin = spec.xmax = spec.ymin = spec.ymax = 0;
+  img = test_render (W, H, draw, &spec);
+  g_assert_cmpfloat (frame.ymax, ==, 3.5);
+  g_assert_false (pixel_at (img, 2.5, 1, dark, 60));
+  g_assert_false (pixel_at (img, 3, 2, navy, 60));
+  g_assert_true (pixel_at (img, 0.5, 2, coral, 1));
+  cairo_surface_destroy (img);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/plot-polygons/fill-outline", test_polygons);
+  return g_test_run ();
+}
