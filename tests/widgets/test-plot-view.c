@@ -105,11 +105,12 @@ test_plot_view (void)
   g_assert_cmpstr (text, ==, "No surface yet");
   g_assert_false (relief_plot_view_get_frame (view, &frame));
 
-  /* The view copies the data: scribbling over ours afterwards changes nothing. */
+  /* The view copies the data: scribbling over ours afterwards changes nothing (the frame
+   * below still starts at the first x, the value read is the one set). */
   relief_plot_view_set_heatmap (view, &spec);
   z[2 * NX + 3] = -1;
   xs[0] = 1000;
-  xs[0] = -1;
+  ys[NY - 1] = -1000;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 480, 360);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
