@@ -95,12 +95,94 @@ surface_fixture_init (SurfaceFixture *f, int ny)
   };
 }
 
+/* The 2D surface figure drawn through its spec, which reports the frame: pixel for pixel
+ * the figure itself. */
+static cairo_surface_t *
+render_map (const ReliefSurface *surface, const ReliefFigureOptions *opt, ReliefPlotFrame *frame)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_surface_t *figure = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (s);
+  ReliefHeatmapSpec spec;
+
+  relief_figure_surface_map_spec (surface, opt, &spec);
+  relief_plot_heatmap (cr, W, H, &spec, frame);
+  cairo_destroy (cr);
+  cr = cairo_create (figure);
+  relief_figure_surface (cr, W, H, surface, opt);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  cairo_surface_flush (figure);
+  g_assert_cmpmem (cairo_image_surface_get_data (s), cairo_image_surface_get_stride (s) * H,
+                   cairo_image_surface_get_data (figure), cairo_image_surface_get_stride (figure) * H);
+  cairo_surface_destroy (figure);
+  return s;
+}
+
+static guint32
+pixel (cairo_surface_t *s, double x, double y)
+{
+  return ((const guint32 *) (cairo_image_surface_get_data (s) + (gsize) y * cairo_image_surface_get_stride (s)))[(int) x]
+         & 0xffffff;
+}
+
+static gboolean
+pixel_near (cairo_surface_t *s, double x, double y, guint32 rgb, int tol)
+{
+  guint32 p = pixel (s, x, y);
+
+  for (int shift = 0; shift <= 16; shift += 8)
+    if (abs ((int) ((p >> shift) & 0xff) - (int) ((rgb >> shift) & 0xff)) > tol)
+      return FALSE;
+  return TRUE;
+}
+
+/* The darkest pixel in the column x within a pixel of y, 0..255 (a tick mark is dark). */
+static int
+darkest_near (cairo_surface_t *s, double x, double y)
+{
+  int darkest = 255;
+
+  for (int dy = -1; dy <= 1; dy++)
+    darkest = MIN (darkest, (int) ((pixel (s, x, y + dy) >> 8) & 0xff));
+  return darkest;
+}
+
+/* Non-white pixels in the box [x0, x1) x [y0, y1), and their mean x. */
+static int
+ink_in (cairo_surface_t *s, int x0, int x1, int y0, int y1, double *mean_x)
+{
+  int n = 0;
+  double sum = 0;
+
+  for (int y = MAX (y0, 0); y < MIN (y1, H); y++)
+    for (int x = MAX (x0, 0); x < MIN (x1, W); x++)
+      if (pixel (s, x, y) != 0xffffff)
+        n++, sum += x;
+  if (mean_x)
+    *mean_x = n > 0 ? sum / n : NAN;
+  return n;
+}
+
+/* The colorbar's y for a loss v, on a log or linear bar over the fixture's 0.05 .. 3.05. */
+static double
+colorbar_y (const ReliefPlotFrame *f, double v, gboolean log)
+{
+  double frac = log ? (log10 (v) - log10 (0.05)) / (log10 (3.05) - log10 (0.05)) : (v - 0.05) / 3.0;
+
+  return f->cby + f->cbh - frac * f->cbh;
+}
+
 static void
 test_surface_2d (void)
 {
   SurfaceFixture f;
   ReliefFigureOptions opt;
-  Ink plain, marked;
+  ReliefPlotFrame frame;
+  cairo_surface_t *plain, *s;
+  double mx, my, cx, mean_x;
+  static const double log_ticks[] = { 0.1, 0.2, 0.5, 1, 2 };
 
   surface_fixture_init (&f, NY);
   relief_figure_options_init (&opt);
@@ -109,16 +191,57 @@ test_surface_2d (void)
   g_assert_false (opt.log_scale);
   g_assert_null (opt.title);
 
-  opt.title = "Landscape";
-  plain = render (draw_surface, &f.surface, &opt);
-  /* Most of the figure is the filled landscape. */
-  g_assert_cmpint (plain.non_white, >, W * H / 2);
+  plain = render_map (&f.surface, &opt, &frame);
+  g_assert_cmpfloat (frame.cbw, >, 0);
+  /* viridis from its dark end at the minimum, the origin, to its yellow at the top of the
+   * colorbar (matplotlib's #440154 and #fde725). */
+  relief_plot_frame_from_data (&frame, 0, 0, &cx, &my);
+  g_assert_true (pixel_near (plain, cx, my, 0x440154, 3));
+  g_assert_true (pixel_near (plain, frame.cbx + frame.cbw / 2, frame.cby + frame.cbh - 3, 0x440154, 3));
+  g_assert_true (pixel_near (plain, frame.cbx + frame.cbw / 2, frame.cby + 3, 0xfde725, 3));
+  /* Linear colorbar ticks every 0.5: at 1.5 and 2.5. */
+  g_assert_cmpint (darkest_near (plain, frame.cbx + frame.cbw + 2, colorbar_y (&frame, 1.5, FALSE)), <, 180);
+  g_assert_cmpint (darkest_near (plain, frame.cbx + frame.cbw + 2, colorbar_y (&frame, 2.5, FALSE)), <, 180);
 
+  /* The marker: its red at its place, which shows the map without it. */
+  relief_plot_frame_from_data (&frame, 0.5, -0.5, &mx, &my);
+  g_assert_false (pixel_near (plain, mx, my, 0xd62629, 30));
   opt.has_marker = TRUE;
+  opt.marker_x = 0.5;
+  opt.marker_y = -0.5;
+  s = render_map (&f.surface, &opt, &frame);
+  g_assert_true (pixel_near (s, mx, my, 0xd62629, 3));
+  g_assert_true (pixel_near (s, mx + 1.5, my - 1.5, 0xd62629, 3));
+  g_assert_false (pixel_near (s, mx + 8, my, 0xd62629, 30));
+  cairo_surface_destroy (s);
+
+  /* The title: above the map, centred on it, where nothing is without it. */
+  g_assert_cmpfloat (frame.py, <, 16);
+  opt.title = "Landscape";
+  s = render_map (&f.surface, &opt, &frame);
+  g_assert_cmpfloat (frame.py, >, 20);
+  cx = frame.px + frame.pw / 2;
+  g_assert_cmpint (ink_in (s, frame.px + 10, frame.px + frame.pw - 10, 0, frame.py - 3, &mean_x), >, 20);
+  g_assert_cmpfloat (fabs (mean_x - cx), <, 6);
+  g_assert_cmpint (ink_in (plain, frame.px + 10, frame.px + frame.pw - 10, 0, 6, NULL), ==, 0);
+  cairo_surface_destroy (s);
+
+  /* magma on a log scale: its ends (#000004, #fcfdbf) at the colorbar's, the minimum in
+   * the darkest; ticks at 0.1, 0.2, 0.5, 1 and 2 up a log bar, none where a linear bar
+   * has its 1.5 and 2.5. */
   opt.log_scale = TRUE;
   opt.colormap = RELIEF_COLORMAP_MAGMA;
-  marked = render (draw_surface, &f.surface, &opt);
-  g_assert_cmpint (marked.non_white, >, W * H / 2);
+  s = render_map (&f.surface, &opt, &frame);
+  g_assert_true (pixel_near (s, frame.cbx + frame.cbw / 2, frame.cby + frame.cbh - 3, 0x000004, 3));
+  g_assert_true (pixel_near (s, frame.cbx + frame.cbw / 2, frame.cby + 3, 0xfcfdbf, 3));
+  relief_plot_frame_from_data (&frame, 0, 0, &cx, &my);
+  g_assert_true (pixel_near (s, cx, my, 0x000004, 3));
+  for (guint k = 0; k < G_N_ELEMENTS (log_ticks); k++)
+    g_assert_cmpint (darkest_near (s, frame.cbx + frame.cbw + 2, colorbar_y (&frame, log_ticks[k], TRUE)), <, 180);
+  g_assert_cmpint (darkest_near (s, frame.cbx + frame.cbw + 2, colorbar_y (&frame, 1.5, FALSE)), ==, 255);
+  g_assert_cmpint (darkest_near (s, frame.cbx + frame.cbw + 2, colorbar_y (&frame, 2.5, FALSE)), ==, 255);
+  cairo_surface_destroy (s);
+  cairo_surface_destroy (plain);
 }
 
 static void
@@ -320,6 +443,19 @@ run_fixture_init (RunFixture *f, gboolean with_test)
   };
 }
 
+static cairo_surface_t *
+render_run_pixels (const ReliefRun *run, const ReliefFigureOptions *opt)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (s);
+
+  relief_figure_run (cr, W, H, run, opt);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
 static void
 test_run (void)
 {
@@ -340,10 +476,35 @@ test_run (void)
   g_assert_cmpint (without_test.right_half, >, 1500);
   g_assert_cmpint (without_test.non_white, <, with_test.non_white);
 
-  opt.title = "Run";
-  opt.log_scale = TRUE;
-  titled = render (draw_run, &f.run, &opt);
-  g_assert_cmpint (titled.left_half, >, 1500);
+  /* A log scale changes the loss panel (left) and leaves accuracy (right) as it was. */
+  {
+    cairo_surface_t *linear = render_run_pixels (&f.run, &opt), *log;
+    int changed_left = 0;
+
+    opt.log_scale = TRUE;
+    log = render_run_pixels (&f.run, &opt);
+    for (int y = 0; y < H; y++)
+      for (int x = 0; x < W; x++)
+        if (x < W / 2)
+          changed_left += pixel (linear, x, y) != pixel (log, x, y);
+        else
+          g_assert_cmphex (pixel (linear, x, y), ==, pixel (log, x, y));
+    g_assert_cmpint (changed_left, >, 500);
+
+    /* A title: centred above both panels, where there is nothing without it. */
+    g_assert_cmpint (ink_in (log, W / 2 - 20, W / 2 + 20, 0, 20, NULL), ==, 0);
+    opt.title = "Run";
+    cairo_surface_destroy (linear);
+    linear = render_run_pixels (&f.run, &opt);
+    {
+      double mean_x;
+
+      g_assert_cmpint (ink_in (linear, W / 2 - 20, W / 2 + 20, 0, 20, &mean_x), >, 20);
+      g_assert_cmpfloat (fabs (mean_x - W / 2), <, 6);
+    }
+    cairo_surface_destroy (linear);
+    cairo_surface_destroy (log);
+  }
 
   /* A run with no metrics yet draws empty axes. */
   f.run.n_metrics = 0;
