@@ -423,14 +423,8 @@ draw_path (cairo_t *cr, const Scene *sc)
       }
   cairo_fill (cr);
   if (s->path_marker >= 0 && s->path_marker < s->n_path && isfinite (px[s->path_marker]))
-    {
-      cairo_arc (cr, px[s->path_marker], py[s->path_marker], 4.5, 0, 2 * G_PI);
-      cairo_set_source_rgb (cr, 1, 0.6, 0.1);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      cairo_set_line_width (cr, 1.2);
-      cairo_stroke (cr);
-    }
+    relief_plot_dot (cr, px[s->path_marker], py[s->path_marker], 4.5, relief_plot_path_marker_fill,
+                     relief_plot_path_marker_edge, 1.2);
   cairo_restore (cr);
 }
 
@@ -439,37 +433,11 @@ static void
 draw_colorbar (cairo_t *cr, const Scene *sc, double x, double y, double w, double h)
 {
   ReliefPlotAxis cb = { 0 };
-  cairo_pattern_t *gradient = cairo_pattern_create_linear (0, y + h, 0, y);
 
-  for (int k = 0; k <= 64; k++)
-    {
-      double rgb[3];
-
-      relief_colormap_eval (sc->spec->colormap, k / 64.0, rgb);
-      cairo_pattern_add_color_stop_rgb (gradient, k / 64.0, rgb[0], rgb[1], rgb[2]);
-    }
   cairo_save (cr);
-  cairo_set_source (cr, gradient);
-  cairo_rectangle (cr, x, y, w, h);
-  cairo_fill (cr);
-  cairo_pattern_destroy (gradient);
-
+  relief_plot_colorbar_ramp (cr, sc->spec->colormap, x, y, w, h);
   relief_plot_axis_build (&cb, sc->zmin, sc->zmax, sc->spec->log_scale, (int) (h / 28) + 1);
-  cairo_set_source_rgb (cr, relief_plot_ink[0], relief_plot_ink[1], relief_plot_ink[2]);
-  cairo_set_line_width (cr, LINE_WIDTH);
-  cairo_rectangle (cr, x, y, w, h);
-  for (int i = 0; i < cb.n; i++)
-    {
-      double ty = y + h - relief_plot_axis_frac (&cb, cb.pos[i]) * h;
-
-      cairo_move_to (cr, x + w, ty);
-      cairo_line_to (cr, x + w + TICK_LEN, ty);
-    }
-  cairo_stroke (cr);
-  relief_plot_set_font (cr, FONT_TICK);
-  for (int i = 0; i < cb.n; i++)
-    relief_plot_show_text (cr, x + w + TICK_LEN + PAD, y + h - relief_plot_axis_frac (&cb, cb.pos[i]) * h,
-                           cb.label[i], 0, 0.5);
+  relief_plot_colorbar_ticks (cr, &cb, x, y, w, h);
   cairo_restore (cr);
   relief_plot_axis_clear (&cb);
 }

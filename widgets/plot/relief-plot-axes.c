@@ -7,6 +7,8 @@
 #include <string.h>
 
 const double relief_plot_ink[3] = { 0.15, 0.15, 0.15 };
+const double relief_plot_path_marker_fill[3] = { 1, 0.6, 0.1 };
+const double relief_plot_path_marker_edge[3] = { 0.1, 0.1, 0.1 };
 
 /* ---- text ---- */
 
@@ -448,6 +450,36 @@ relief_plot_fill_frame (const ReliefPlotAxes *ax, ReliefPlotFrame *f)
   f->log_y = ax->y.log;
   f->ymin = ax->y.log ? pow (10, ax->y.lo) : ax->y.lo;
   f->ymax = ax->y.log ? pow (10, ax->y.hi) : ax->y.hi;
+}
+
+void
+relief_plot_axes_finish (cairo_t *cr, ReliefPlotAxes *ax, const char *title, const char *xlabel, const char *ylabel,
+                         ReliefPlotFrame *frame_out)
+{
+  relief_plot_axes_draw (cr, ax, title, xlabel, ylabel);
+  if (frame_out)
+    relief_plot_fill_frame (ax, frame_out);
+  relief_plot_axis_clear (&ax->x);
+  relief_plot_axis_clear (&ax->y);
+}
+
+void
+relief_plot_clip_to_data (cairo_t *cr, const ReliefPlotAxes *ax)
+{
+  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
+  cairo_clip (cr);
+}
+
+void
+relief_plot_dot (cairo_t *cr, double x, double y, double r, const double fill[3], const double edge[3],
+                 double edge_width)
+{
+  cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, edge[0], edge[1], edge[2]);
+  cairo_set_line_width (cr, edge_width);
+  cairo_stroke (cr);
 }
 
 gboolean

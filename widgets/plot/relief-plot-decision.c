@@ -62,8 +62,7 @@ static void
 draw_samples (cairo_t *cr, const ReliefDecisionSpec *s, const ReliefPlotAxes *ax)
 {
   cairo_save (cr);
-  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
-  cairo_clip (cr);
+  relief_plot_clip_to_data (cr, ax);
   cairo_set_line_width (cr, 0.6);
   for (int k = 0; k < s->n_samples; k++)
     {
@@ -99,11 +98,6 @@ relief_plot_decision (cairo_t *cr, double width, double height, const ReliefDeci
     draw_regions (cr, spec, &ax);
   if (spec->samples && spec->labels)
     draw_samples (cr, spec, &ax);
-  relief_plot_axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);
+  relief_plot_axes_finish (cr, &ax, spec->title, spec->xlabel, spec->ylabel, frame_out);
   cairo_restore (cr);
-
-  if (frame_out)
-    relief_plot_fill_frame (&ax, frame_out);
-  relief_plot_axis_clear (&ax.x);
-  relief_plot_axis_clear (&ax.y);
 }

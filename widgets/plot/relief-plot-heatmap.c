@@ -181,8 +181,7 @@ relief_plot_paint_image (cairo_t *cr, const ReliefPlotAxes *ax, cairo_surface_t 
   cairo_pattern_t *pattern = cairo_pattern_create_for_surface (img);
 
   cairo_save (cr);
-  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
-  cairo_clip (cr);
+  relief_plot_clip_to_data (cr, ax);
   cairo_pattern_set_matrix (pattern, m);
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
   cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
@@ -242,8 +241,7 @@ draw_contours (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax)
   if (s->nx < 2 || s->ny < 2 || s->xs == NULL || s->ys == NULL)
     return;
   cairo_save (cr);
-  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
-  cairo_clip (cr);
+  relief_plot_clip_to_data (cr, ax);
   for (int k = 0; k < hm->n_levels; k++)
     relief_contour_segments (hm->tz, s->nx, s->ny, s->xs, s->ys, hm->levels[k], add_segment, &target);
   cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 0.55);
@@ -262,12 +260,7 @@ draw_marker (cairo_t *cr, const ReliefPlotAxes *ax, double x, double y)
     return;
   cairo_save (cr);
   cairo_new_path (cr);
-  cairo_arc (cr, cx, cy, 3.5, 0, 2 * G_PI);
-  cairo_set_source_rgb (cr, 0.84, 0.15, 0.16);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_set_line_width (cr, 1.2);
-  cairo_stroke (cr);
+  relief_plot_dot (cr, cx, cy, 3.5, (const double[3]) { 0.84, 0.15, 0.16 }, (const double[3]) { 1, 1, 1 }, 1.2);
   cairo_restore (cr);
 }
 
@@ -279,8 +272,7 @@ draw_path (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
   double dot = s->n_path > 200 ? 0 : 1.8;
 
   cairo_save (cr);
-  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
-  cairo_clip (cr);
+  relief_plot_clip_to_data (cr, ax);
   cairo_new_path (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
@@ -311,15 +303,9 @@ draw_path (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
   cairo_fill (cr);
   if (s->path_marker >= 0 && s->path_marker < s->n_path && isfinite (s->path_x[s->path_marker])
       && isfinite (s->path_y[s->path_marker]))
-    {
-      cairo_arc (cr, relief_plot_axes_x_dev (ax, s->path_x[s->path_marker]),
-                 relief_plot_axes_y_dev (ax, s->path_y[s->path_marker]), 4.5, 0, 2 * G_PI);
-      cairo_set_source_rgb (cr, 1, 0.6, 0.1);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      cairo_set_line_width (cr, 1.2);
-      cairo_stroke (cr);
-    }
+    relief_plot_dot (cr, relief_plot_axes_x_dev (ax, s->path_x[s->path_marker]),
+                     relief_plot_axes_y_dev (ax, s->path_y[s->path_marker]), 4.5, relief_plot_path_marker_fill,
+                     relief_plot_path_marker_edge, 1.2);
   cairo_restore (cr);
 }
 
@@ -329,8 +315,7 @@ static void
 draw_paths (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
 {
   cairo_save (cr);
-  cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
-  cairo_clip (cr);
+  relief_plot_clip_to_data (cr, ax);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (int p = 0; p < s->n_paths; p++)
@@ -354,49 +339,15 @@ draw_paths (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
       cairo_stroke_preserve (cr);
       cairo_set_source_rgb (cr, path->rgb[0], path->rgb[1], path->rgb[2]);
       cairo_set_line_width (cr, 2);
+      if (path->dashed)
+        cairo_set_dash (cr, (const double[]) { 5, 3 }, 2, 0);
       cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
       if (last >= 0)
-        {
-          cairo_arc (cr, relief_plot_axes_x_dev (ax, path->x[last]), relief_plot_axes_y_dev (ax, path->y[last]), 3.5,
-                     0, 2 * G_PI);
-          cairo_fill_preserve (cr);
-          cairo_set_source_rgb (cr, 1, 1, 1);
-          cairo_set_line_width (cr, 1);
-          cairo_stroke (cr);
-        }
+        relief_plot_dot (cr, relief_plot_axes_x_dev (ax, path->x[last]), relief_plot_axes_y_dev (ax, path->y[last]), 3.5,
+                         path->rgb, (const double[3]) { 1, 1, 1 }, 1);
     }
   cairo_restore (cr);
-}
-
-/* The paths' points inside a box, for the legend to hide the fewest. */
-static int
-path_points_in (const ReliefPlotAxes *ax, double x, double y, double w, double h, gpointer user_data)
-{
-  const ReliefHeatmapSpec *s = user_data;
-  int count = 0;
-
-  for (int p = 0; p < s->n_paths; p++)
-    for (int i = 0; i < s->paths[p].n; i++)
-      {
-        double dx = relief_plot_axes_x_dev (ax, s->paths[p].x[i]), dy = relief_plot_axes_y_dev (ax, s->paths[p].y[i]);
-
-        if (dx >= x && dx <= x + w && dy >= y && dy <= y + h)
-          count++;
-      }
-  return count;
-}
-
-static void
-draw_paths_legend (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
-{
-  g_autofree ReliefPlotLegendEntry *entries = g_new (ReliefPlotLegendEntry, s->n_paths);
-
-  for (int p = 0; p < s->n_paths; p++)
-    entries[p] = (ReliefPlotLegendEntry) {
-      .label = s->paths[p].label,
-      .rgb = { s->paths[p].rgb[0], s->paths[p].rgb[1], s->paths[p].rgb[2] },
-    };
-  relief_plot_draw_legend (cr, ax, entries, s->n_paths, path_points_in, (gpointer) s);
 }
 
 /* Width the colorbar takes right of the data area; builds its axis for the data area's
@@ -421,6 +372,44 @@ colorbar_width (cairo_t *cr, const ReliefPlotAxes *ax, gpointer user_data)
   return width;
 }
 
+void
+relief_plot_colorbar_ramp (cairo_t *cr, ReliefColormap cmap, double x, double y, double w, double h)
+{
+  cairo_pattern_t *gradient = cairo_pattern_create_linear (0, y + h, 0, y);
+
+  for (int k = 0; k <= 64; k++)
+    {
+      double rgb[3];
+
+      relief_colormap_eval (cmap, k / 64.0, rgb);
+      cairo_pattern_add_color_stop_rgb (gradient, k / 64.0, rgb[0], rgb[1], rgb[2]);
+    }
+  cairo_set_source (cr, gradient);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_fill (cr);
+  cairo_pattern_destroy (gradient);
+}
+
+void
+relief_plot_colorbar_ticks (cairo_t *cr, const ReliefPlotAxis *axis, double x, double y, double w, double h)
+{
+  cairo_set_source_rgb (cr, relief_plot_ink[0], relief_plot_ink[1], relief_plot_ink[2]);
+  cairo_set_line_width (cr, LINE_WIDTH);
+  cairo_rectangle (cr, x, y, w, h);
+  for (int i = 0; i < axis->n; i++)
+    {
+      double ty = y + h - relief_plot_axis_frac (axis, axis->pos[i]) * h;
+
+      cairo_move_to (cr, x + w, ty);
+      cairo_line_to (cr, x + w + TICK_LEN, ty);
+    }
+  cairo_stroke (cr);
+  relief_plot_set_font (cr, FONT_TICK);
+  for (int i = 0; i < axis->n; i++)
+    relief_plot_show_text (cr, x + w + TICK_LEN + PAD, y + h - relief_plot_axis_frac (axis, axis->pos[i]) * h,
+                           axis->label[i], 0, 0.5);
+}
+
 static void
 draw_colorbar (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax, ReliefPlotFrame *frame)
 {
@@ -443,21 +432,7 @@ draw_colorbar (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax, ReliefP
         cairo_fill (cr);
       }
   else
-    {
-      cairo_pattern_t *gradient = cairo_pattern_create_linear (0, y + h, 0, y);
-
-      for (int k = 0; k <= 64; k++)
-        {
-          double rgb[3];
-
-          relief_colormap_eval (hm->spec->colormap, k / 64.0, rgb);
-          cairo_pattern_add_color_stop_rgb (gradient, k / 64.0, rgb[0], rgb[1], rgb[2]);
-        }
-      cairo_set_source (cr, gradient);
-      cairo_rectangle (cr, x, y, w, h);
-      cairo_fill (cr);
-      cairo_pattern_destroy (gradient);
-    }
+    relief_plot_colorbar_ramp (cr, hm->spec->colormap, x, y, w, h);
 
   /* The contour levels, as matplotlib marks them on a colorbar. */
   if (hm->n_levels <= COLORBAR_LEVEL_LIMIT)
@@ -474,21 +449,7 @@ draw_colorbar (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax, ReliefP
       cairo_stroke (cr);
     }
 
-  cairo_set_source_rgb (cr, relief_plot_ink[0], relief_plot_ink[1], relief_plot_ink[2]);
-  cairo_set_line_width (cr, LINE_WIDTH);
-  cairo_rectangle (cr, x, y, w, h);
-  for (int i = 0; i < hm->cbar.n; i++)
-    {
-      double ty = y + h - relief_plot_axis_frac (&hm->cbar, hm->cbar.pos[i]) * h;
-
-      cairo_move_to (cr, x + w, ty);
-      cairo_line_to (cr, x + w + TICK_LEN, ty);
-    }
-  cairo_stroke (cr);
-  relief_plot_set_font (cr, FONT_TICK);
-  for (int i = 0; i < hm->cbar.n; i++)
-    relief_plot_show_text (cr, x + w + TICK_LEN + PAD, y + h - relief_plot_axis_frac (&hm->cbar, hm->cbar.pos[i]) * h,
-               hm->cbar.label[i], 0, 0.5);
+  relief_plot_colorbar_ticks (cr, &hm->cbar, x, y, w, h);
   if (zlabel && *zlabel)
     {
       double lx = x + w + TICK_LEN + PAD + relief_plot_axis_max_label_width (cr, &hm->cbar) + PAD;
@@ -553,7 +514,7 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
     draw_marker (cr, &ax, spec->marker_x, spec->marker_y);
   relief_plot_axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);
   if (spec->n_paths > 0 && spec->paths)
-    draw_paths_legend (cr, spec, &ax);
+    relief_plot_series_legend (cr, &ax, spec->paths, spec->n_paths);
   cairo_restore (cr);
 
   relief_plot_axis_clear (&ax.x);

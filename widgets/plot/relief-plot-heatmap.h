@@ -27,9 +27,9 @@ typedef struct {
   int           n_path;
   const double *path_x, *path_y;
   int           path_marker;   /* the highlighted point (the scrubber's), -1 none */
-  /* further paths, each in its own color with a dot where it ends and a legend entry when
-   * labelled (an optimizer race: one path per optimizer); n_paths == 0: none.  Their
-   * dashed flag is ignored. */
+  /* further paths, each in its own color (dashed or not) with a dot where it ends and a
+   * legend entry when labelled (an optimizer race: one path per optimizer); n_paths == 0:
+   * none. */
   int           n_paths;
   const ReliefLineSeries *paths;
 } ReliefHeatmapSpec;

@@ -84,8 +84,7 @@ relief_plot_histogram (cairo_t *cr, double width, double height, const ReliefHis
                            spec->log_y, NULL, NULL);
 
   cairo_save (cr);
-  cairo_rectangle (cr, ax.px, ax.py, ax.pw, ax.ph);
-  cairo_clip (cr);
+  relief_plot_clip_to_data (cr, &ax);
   for (int b = 0; b < spec->n_bins; b++)
     {
       double x0, x1, top;
@@ -101,11 +100,6 @@ relief_plot_histogram (cairo_t *cr, double width, double height, const ReliefHis
   cairo_fill (cr);
   cairo_restore (cr);
 
-  relief_plot_axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);
+  relief_plot_axes_finish (cr, &ax, spec->title, spec->xlabel, spec->ylabel, frame_out);
   cairo_restore (cr);
-
-  if (frame_out)
-    relief_plot_fill_frame (&ax, frame_out);
-  relief_plot_axis_clear (&ax.x);
-  relief_plot_axis_clear (&ax.y);
 }

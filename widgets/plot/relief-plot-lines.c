@@ -128,9 +128,30 @@ draw_series (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLinePlotSpec *sp
   cairo_restore (cr);
 }
 
+/* The series' points inside the box (x, y, w, h); on log axes only those drawn. */
+static int
+series_points_in (const ReliefPlotAxes *ax, const ReliefLineSeries *series, int n, double x, double y, double w,
+                  double h)
+{
+  int count = 0;
+
+  for (int s = 0; s < n; s++)
+    for (int i = 0; i < series[s].n; i++)
+      {
+        double dx = series[s].x[i], dy = series[s].y[i];
+
+        if (!usable_y (dx, ax->x.log) || !usable_y (dy, ax->y.log))
+          continue;
+        dx = relief_plot_axes_x_dev (ax, ax->x.log ? log10 (dx) : dx);
+        dy = relief_plot_axes_y_dev (ax, ax->y.log ? log10 (dy) : dy);
+        if (dx >= x && dx <= x + w && dy >= y && dy <= y + h)
+          count++;
+      }
+  return count;
+}
+
 void
-relief_plot_draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPlotLegendEntry *entries, int n,
-                         ReliefPlotCoverFunc covered, gpointer user_data)
+relief_plot_series_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLineSeries *series, int n)
 {
   double row, sample = 18, label_w = 0, bw, bh, best_x = 0, best_y = 0;
   int best_count = G_MAXINT, n_labels = 0;
@@ -138,9 +159,9 @@ relief_plot_draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPlot
   relief_plot_set_font (cr, FONT_TICK);
   row = relief_plot_cap_height (cr) * 2;
   for (int e = 0; e < n; e++)
-    if (entries[e].label && *entries[e].label)
+    if (series[e].label && *series[e].label)
       {
-        label_w = MAX (label_w, relief_plot_text_width (cr, entries[e].label));
+        label_w = MAX (label_w, relief_plot_text_width (cr, series[e].label));
         n_labels++;
       }
   if (n_labels == 0)
@@ -154,7 +175,7 @@ relief_plot_draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPlot
     {
       double x = corner % 2 == 0 ? ax->px + ax->pw - 2 * PAD - bw : ax->px + 2 * PAD;
       double y = corner < 2 ? ax->py + 2 * PAD : ax->py + ax->ph - 2 * PAD - bh;
-      int count = covered (ax, x, y, bw, bh, user_data);
+      int count = series_points_in (ax, series, n, x, y, bw, bh);
 
       if (count < best_count)
         {
@@ -173,7 +194,7 @@ relief_plot_draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPlot
   cairo_stroke (cr);
   for (int e = 0, k = 0; e < n; e++)
     {
-      const ReliefPlotLegendEntry *entry = &entries[e];
+      const ReliefLineSeries *entry = &series[e];
       double cy = best_y + PAD / 2 + (k + 0.5) * row;
 
       if (!entry->label || !*entry->label)
@@ -195,42 +216,6 @@ relief_plot_draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPlot
   cairo_restore (cr);
 }
 
-/* The line plot's points inside a box, for the legend to hide the fewest. */
-static int
-series_points_in (const ReliefPlotAxes *ax, double x, double y, double w, double h, gpointer user_data)
-{
-  const ReliefLinePlotSpec *spec = user_data;
-  int count = 0;
-
-  for (int s = 0; s < spec->n_series; s++)
-    for (int i = 0; i < spec->series[s].n; i++)
-      {
-        double dx, dy;
-
-        if (!line_point (spec, spec->series[s].x[i], spec->series[s].y[i], &dx, &dy))
-          continue;
-        dx = relief_plot_axes_x_dev (ax, dx);
-        dy = relief_plot_axes_y_dev (ax, dy);
-        if (dx >= x && dx <= x + w && dy >= y && dy <= y + h)
-          count++;
-      }
-  return count;
-}
-
-static void
-draw_series_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLinePlotSpec *spec)
-{
-  g_autofree ReliefPlotLegendEntry *entries = g_new (ReliefPlotLegendEntry, MAX (spec->n_series, 1));
-
-  for (int s = 0; s < spec->n_series; s++)
-    entries[s] = (ReliefPlotLegendEntry) {
-      .label = spec->series[s].label,
-      .rgb = { spec->series[s].rgb[0], spec->series[s].rgb[1], spec->series[s].rgb[2] },
-      .dashed = spec->series[s].dashed,
-    };
-  relief_plot_draw_legend (cr, ax, entries, spec->n_series, series_points_in, (gpointer) spec);
-}
-
 void
 relief_plot_lines (cairo_t *cr, double width, double height, const ReliefLinePlotSpec *spec,
                    ReliefPlotFrame *frame_out)
@@ -245,19 +230,14 @@ relief_plot_lines (cairo_t *cr, double width, double height, const ReliefLinePlo
                spec->log_x, spec->log_y, NULL, NULL);
 
   cairo_save (cr);
-  cairo_rectangle (cr, ax.px, ax.py, ax.pw, ax.ph);
-  cairo_clip (cr);
+  relief_plot_clip_to_data (cr, &ax);
   for (int s = 0; s < spec->n_series; s++)
     draw_series (cr, &ax, spec, &spec->series[s]);
   cairo_restore (cr);
 
-  relief_plot_axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);
+  /* The legend lies inside the data area, clear of the box and the ticks drawn after it. */
   if (spec->legend)
-    draw_series_legend (cr, &ax, spec);
+    relief_plot_series_legend (cr, &ax, spec->series, spec->n_series);
+  relief_plot_axes_finish (cr, &ax, spec->title, spec->xlabel, spec->ylabel, frame_out);
   cairo_restore (cr);
-
-  if (frame_out)
-    relief_plot_fill_frame (&ax, frame_out);
-  relief_plot_axis_clear (&ax.x);
-  relief_plot_axis_clear (&ax.y);
 }

@@ -61,8 +61,7 @@ relief_plot_polygons (cairo_t *cr, double width, double height, const ReliefPoly
                            FALSE, NULL, NULL);
 
   cairo_save (cr);
-  cairo_rectangle (cr, ax.px, ax.py, ax.pw, ax.ph);
-  cairo_clip (cr);
+  relief_plot_clip_to_data (cr, &ax);
   /* Non-zero winding fills a simple polygon, convex or not, exactly once. */
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
@@ -88,11 +87,6 @@ relief_plot_polygons (cairo_t *cr, double width, double height, const ReliefPoly
     }
   cairo_restore (cr);
 
-  relief_plot_axes_draw (cr, &ax, spec->title, spec->xlabel, spec->ylabel);
+  relief_plot_axes_finish (cr, &ax, spec->title, spec->xlabel, spec->ylabel, frame_out);
   cairo_restore (cr);
-
-  if (frame_out)
-    relief_plot_fill_frame (&ax, frame_out);
-  relief_plot_axis_clear (&ax.x);
-  relief_plot_axis_clear (&ax.y);
 }

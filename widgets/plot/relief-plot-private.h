@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 #define MAX_TICKS  10
 
 extern const double relief_plot_ink[3];
+/* The ring on a path's highlighted point (the scrubber's), on the map and in 3D alike. */
+extern const double relief_plot_path_marker_fill[3], relief_plot_path_marker_edge[3];
 
 void   relief_plot_set_font   (cairo_t *cr, double size);
 double relief_plot_text_width (cairo_t *cr, const char *text);
@@ -62,6 +64,15 @@ void   relief_plot_axes_draw  (cairo_t *cr, const ReliefPlotAxes *ax, const char
                                const char *ylabel);
 void   relief_plot_paint_background (cairo_t *cr, double w, double h);
 void   relief_plot_fill_frame (const ReliefPlotAxes *ax, ReliefPlotFrame *f);
+/* How a renderer ends: the axes drawn over its data, its frame reported (frame_out may be
+ * NULL), the axes freed. */
+void   relief_plot_axes_finish (cairo_t *cr, ReliefPlotAxes *ax, const char *title, const char *xlabel,
+                                const char *ylabel, ReliefPlotFrame *frame_out);
+/* The data area as the clip (inside a cairo_save). */
+void   relief_plot_clip_to_data (cairo_t *cr, const ReliefPlotAxes *ax);
+/* A disc of radius r at (x, y) in fill, edged in edge edge_width wide. */
+void   relief_plot_dot (cairo_t *cr, double x, double y, double r, const double fill[3], const double edge[3],
+                        double edge_width);
 
 /* z in color units into tz: itself, or log10 with values <= 0 clamped to the smallest
  * positive one (NaN when there is none); *zmin > *zmax when no value is finite. */
@@ -70,19 +81,13 @@ void   relief_plot_color_values (const double *z, gsize n, gboolean log, double 
  * padded at the edges. */
 void   relief_plot_paint_image (cairo_t *cr, const ReliefPlotAxes *ax, cairo_surface_t *img,
                                 const cairo_matrix_t *m);
+/* The colormap as a smooth ramp over the box (x, y, w, h), its low end at the bottom. */
+void   relief_plot_colorbar_ramp (cairo_t *cr, ReliefColormap cmap, double x, double y, double w, double h);
+/* The colorbar's outline and, on its right, the ticks and labels of axis. */
+void   relief_plot_colorbar_ticks (cairo_t *cr, const ReliefPlotAxis *axis, double x, double y, double w, double h);
 
-typedef struct {
-  const char *label;              /* NULL or "": no entry */
-  double      rgb[3];
-  gboolean    dashed;
-} ReliefPlotLegendEntry;
-
-/* How many of a plot's data points fall inside the box (x, y, w, h) in device units. */
-typedef int (*ReliefPlotCoverFunc) (const ReliefPlotAxes *ax, double x, double y, double w, double h,
-                                    gpointer user_data);
-/* A legend of the labelled entries in the corner of the data area where covered() counts
- * the fewest points; none when it does not fit. */
-void   relief_plot_draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPlotLegendEntry *entries, int n,
-                                ReliefPlotCoverFunc covered, gpointer user_data);
+/* A legend of the labelled series, in the corner of the data area that hides the fewest
+ * of their points; none when it does not fit. */
+void   relief_plot_series_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLineSeries *series, int n);
 
 G_END_DECLS
