@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define W 480
 #define H 360
@@ -64,6 +65,21 @@ draw_run (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigur
   relief_figure_run (cr, w, h, data, opt);
 }
 
+/* The figure draw() makes of data, as an opaque image to read pixels from. */
+static cairo_surface_t *
+render_pixels (void (*draw) (cairo_t *, double, double, gconstpointer, const ReliefFigureOptions *),
+               gconstpointer data, const ReliefFigureOptions *opt)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (s);
+
+  draw (cr, W, H, data, opt);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
 enum { NX = 21, NY = 17 };
 
 typedef struct {
@@ -101,19 +117,14 @@ static cairo_surface_t *
 render_map (const ReliefSurface *surface, const ReliefFigureOptions *opt, ReliefPlotFrame *frame)
 {
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
-  cairo_surface_t *figure = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_surface_t *figure = render_pixels (draw_surface, surface, opt);
   cairo_t *cr = cairo_create (s);
   ReliefHeatmapSpec spec;
 
   relief_figure_surface_map_spec (surface, opt, &spec);
   relief_plot_heatmap (cr, W, H, &spec, frame);
   cairo_destroy (cr);
-  cr = cairo_create (figure);
-  relief_figure_surface (cr, W, H, surface, opt);
-  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
-  cairo_destroy (cr);
   cairo_surface_flush (s);
-  cairo_surface_flush (figure);
   g_assert_cmpmem (cairo_image_surface_get_data (s), cairo_image_surface_get_stride (s) * H,
                    cairo_image_surface_get_data (figure), cairo_image_surface_get_stride (figure) * H);
   cairo_surface_destroy (figure);
@@ -293,19 +304,6 @@ test_surface_1d (void)
   g_assert_cmpint (ink.bottom_half, >, 1000);
 }
 
-static cairo_surface_t *
-render_pixels (const ReliefSurface *surface, const ReliefFigureOptions *opt)
-{
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
-  cairo_t *cr = cairo_create (s);
-
-  relief_figure_surface (cr, W, H, surface, opt);
-  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
-  cairo_destroy (cr);
-  cairo_surface_flush (s);
-  return s;
-}
-
 /* The fraction of pixels in the middle of the figure equal to their right neighbour: high
  * in flat bands, low in a smooth shading. */
 static double
@@ -370,18 +368,18 @@ test_surface_kinds (void)
   g_assert_cmpint (opt.path_marker, ==, -1);
 
   /* Contours fill bands of a few colors; the heatmap shades smoothly. */
-  contour = render_pixels (&f.surface, &opt);
+  contour = render_pixels (draw_surface, &f.surface, &opt);
   census (contour, &colors, &path_pixels);
   g_assert_cmpint (path_pixels, <, 5);
   opt.kind = RELIEF_FIGURE_HEATMAP;
-  heatmap = render_pixels (&f.surface, &opt);
+  heatmap = render_pixels (draw_surface, &f.surface, &opt);
   g_test_message ("flatness: contour %.3f, heatmap %.3f", flatness (contour), flatness (heatmap));
   g_assert_cmpfloat (flatness (contour), >, 0.8);
   g_assert_cmpfloat (flatness (heatmap), <, 0.7);
 
   /* 3D: shaded quads, many colors, and the white around the box. */
   opt.kind = RELIEF_FIGURE_3D;
-  three_d = render_pixels (&f.surface, &opt);
+  three_d = render_pixels (draw_surface, &f.surface, &opt);
   census (three_d, &colors, &path_pixels);
   g_assert_cmpuint (colors, >, 500);
   g_assert_cmpint (render (draw_surface, &f.surface, &opt).non_white, >, W * H / 4);
@@ -396,7 +394,7 @@ test_surface_kinds (void)
       cairo_surface_t *s;
 
       opt.kind = k;
-      s = render_pixels (&f.surface, &opt);
+      s = render_pixels (draw_surface, &f.surface, &opt);
       census (s, &colors, &path_pixels);
       g_assert_cmpint (path_pixels, >, 60);
       cairo_surface_destroy (s);
@@ -405,9 +403,9 @@ test_surface_kinds (void)
   /* 1D of a 2D surface: the row at y = 0 is drawn exactly as the 1D slice through it. */
   opt.kind = RELIEF_FIGURE_1D;
   opt.slice_y = 0.01;
-  row = render_pixels (&f.surface, &opt);
+  row = render_pixels (draw_surface, &f.surface, &opt);
   surface_fixture_init (&line, 1);
-  slice = render_pixels (&line.surface, &opt);
+  slice = render_pixels (draw_surface, &line.surface, &opt);
   g_assert_cmpmem (cairo_image_surface_get_data (row), cairo_image_surface_get_stride (row) * H,
                    cairo_image_surface_get_data (slice), cairo_image_surface_get_stride (slice) * H);
 
@@ -443,19 +441,6 @@ run_fixture_init (RunFixture *f, gboolean with_test)
   };
 }
 
-static cairo_surface_t *
-render_run_pixels (const ReliefRun *run, const ReliefFigureOptions *opt)
-{
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
-  cairo_t *cr = cairo_create (s);
-
-  relief_figure_run (cr, W, H, run, opt);
-  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
-  cairo_destroy (cr);
-  cairo_surface_flush (s);
-  return s;
-}
-
 static void
 test_run (void)
 {
@@ -478,11 +463,11 @@ test_run (void)
 
   /* A log scale changes the loss panel (left) and leaves accuracy (right) as it was. */
   {
-    cairo_surface_t *linear = render_run_pixels (&f.run, &opt), *log;
+    cairo_surface_t *linear = render_pixels (draw_run, &f.run, &opt), *log;
     int changed_left = 0;
 
     opt.log_scale = TRUE;
-    log = render_run_pixels (&f.run, &opt);
+    log = render_pixels (draw_run, &f.run, &opt);
     for (int y = 0; y < H; y++)
       for (int x = 0; x < W; x++)
         if (x < W / 2)
@@ -495,7 +480,7 @@ test_run (void)
     g_assert_cmpint (ink_in (log, W / 2 - 20, W / 2 + 20, 0, 20, NULL), ==, 0);
     opt.title = "Run";
     cairo_surface_destroy (linear);
-    linear = render_run_pixels (&f.run, &opt);
+    linear = render_pixels (draw_run, &f.run, &opt);
     {
       double mean_x;
 
@@ -554,6 +539,132 @@ test_intdim_hit (void)
   cairo_surface_destroy (s);
 }
 
+/* The specs the window's views draw point into the data and follow the options. */
+static void
+test_specs (void)
+{
+  SurfaceFixture f;
+  RunFixture r;
+  ReliefFigureOptions opt;
+  ReliefHeatmapSpec map;
+  ReliefSurface3DSpec three_d;
+  ReliefLineSeries line[1], loss_series[2], acc_series[2];
+  ReliefLinePlotSpec spec, loss, acc;
+  double px[3] = { 0.1, 0.2, 0.3 }, py[3] = { -0.1, 0, 0.1 }, steps[S], acc_train[S], acc_test[S];
+
+  surface_fixture_init (&f, NY);
+  relief_figure_options_init (&opt);
+  /* No trajectory on this plane: the options stay as they were. */
+  relief_figure_options_set_trajectory (&opt, &f.surface, 2);
+  g_assert_cmpint (opt.n_path, ==, 0);
+  g_assert_cmpint (opt.path_marker, ==, -1);
+  f.surface.n_proj = 3;
+  f.surface.proj_xcoord = px;
+  f.surface.proj_ycoord = py;
+  relief_figure_options_set_trajectory (&opt, &f.surface, 2);
+  g_assert_cmpint (opt.n_path, ==, 3);
+  g_assert_true (opt.path_x == px && opt.path_y == py);
+  g_assert_cmpint (opt.path_marker, ==, 2);
+
+  opt.kind = RELIEF_FIGURE_HEATMAP;
+  opt.n_levels = 7;
+  relief_figure_surface_map_spec (&f.surface, &opt, &map);
+  g_assert_true (map.z == f.surface.train_loss && map.xs == f.xs && map.ys == f.ys);
+  g_assert_cmpint (map.nx, ==, NX);
+  g_assert_cmpint (map.ny, ==, NY);
+  g_assert_false (map.filled);
+  g_assert_cmpint (map.n_levels, ==, 7);
+  g_assert_true (map.show_colorbar);
+  g_assert_true (map.path_x == px);
+  g_assert_cmpint (map.path_marker, ==, 2);
+
+  opt.azimuth = 10;
+  relief_figure_surface_3d_spec (&f.surface, &opt, &three_d);
+  g_assert_true (three_d.z == f.surface.train_loss);
+  g_assert_cmpfloat (three_d.azimuth, ==, 10);
+  g_assert_cmpint (three_d.n_path, ==, 3);
+
+  surface_fixture_init (&f, 1);
+  opt.log_scale = TRUE;
+  relief_figure_interpolation_spec (&f.surface, &opt, line, &spec);
+  g_assert_cmpint (spec.n_series, ==, 1);
+  g_assert_true (spec.series == line && line[0].y == f.surface.train_loss && line[0].x == f.xs);
+  g_assert_cmpint (line[0].n, ==, NX);
+  g_assert_true (spec.log_y);
+  g_assert_nonnull (spec.title);
+  opt.title = "Interpolation";
+  relief_figure_interpolation_spec (&f.surface, &opt, line, &spec);
+  g_assert_cmpstr (spec.title, ==, "Interpolation");
+
+  /* Training curves: test curves dashed when there are some; the accuracy axis fixed at
+   * 0 to 100% only when asked. */
+  run_fixture_init (&r, TRUE);
+  for (int i = 0; i < S; i++)
+    steps[i] = r.steps[i], acc_train[i] = 100 * r.train_acc[i], acc_test[i] = 100 * r.test_acc[i];
+  relief_figure_options_init (&opt);
+  relief_figure_curves_specs (&(ReliefCurves) { S, steps, r.train_loss, r.test_loss, acc_train, acc_test }, &opt,
+                              loss_series, &loss, acc_series, &acc);
+  g_assert_cmpint (loss.n_series, ==, 2);
+  g_assert_cmpint (acc.n_series, ==, 2);
+  g_assert_true (loss.series == loss_series && loss_series[1].y == r.test_loss && loss_series[1].dashed);
+  g_assert_true (acc_series[0].y == acc_train && !acc_series[0].dashed);
+  g_assert_true (loss.legend && acc.legend);
+  g_assert_false (acc.ymin < acc.ymax);
+  opt.full_accuracy_axis = TRUE;
+  relief_figure_curves_specs (&(ReliefCurves) { S, steps, r.train_loss, NULL, acc_train, NULL }, &opt,
+                              loss_series, &loss, acc_series, &acc);
+  g_assert_cmpint (loss.n_series, ==, 1);
+  g_assert_cmpint (acc.n_series, ==, 1);
+  g_assert_cmpfloat (acc.ymin, ==, 0);
+  g_assert_cmpfloat (acc.ymax, ==, 100);
+}
+
+static void
+draw_decision (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_decision (cr, w, h, data, opt);
+}
+
+static void
+draw_decision_spec (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_plot_decision (cr, w, h, data, NULL);
+}
+
+/* The decision figure is the decision plot of the map, with the options' title. */
+static void
+test_decision (void)
+{
+  int classes[4 * 3] = { 0, 0, 1, 1, 0, 1, 1, 2, 1, 2, 2, 2 };
+  float samples[6] = { -0.5, -0.5, 0.5, 0.1, 0.8, 0.9 };
+  gint32 labels[3] = { 0, 1, 2 };
+  ReliefDecisionMap map = {
+    .nx = 4, .ny = 3, .xmin = -1, .xmax = 1, .ymin = -1, .ymax = 1,
+    .classes = classes, .n_classes = 3, .n_samples = 3, .samples = samples, .labels = labels,
+  };
+  ReliefDecisionSpec spec = {
+    .title = "Decisions at (0.50, -0.25)", .xlabel = "x₁", .ylabel = "x₂",
+    .nx = 4, .ny = 3, .xmin = -1, .xmax = 1, .ymin = -1, .ymax = 1,
+    .classes = classes, .n_classes = 3, .n_samples = 3, .samples = samples, .labels = labels,
+  };
+  ReliefFigureOptions opt;
+  cairo_surface_t *figure, *plot;
+
+  relief_figure_options_init (&opt);
+  opt.title = "Decisions at (0.50, -0.25)";
+  figure = render_pixels (draw_decision, &map, &opt);
+  plot = render_pixels (draw_decision_spec, &spec, &opt);
+  g_assert_cmpmem (cairo_image_surface_get_data (figure), cairo_image_surface_get_stride (figure) * H,
+                   cairo_image_surface_get_data (plot), cairo_image_surface_get_stride (plot) * H);
+  cairo_surface_destroy (plot);
+  spec.title = "Decisions at (0.50, 0.25)";
+  plot = render_pixels (draw_decision_spec, &spec, &opt);
+  g_assert_true (memcmp (cairo_image_surface_get_data (figure), cairo_image_surface_get_data (plot),
+                         cairo_image_surface_get_stride (plot) * H) != 0);
+  cairo_surface_destroy (plot);
+  cairo_surface_destroy (figure);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -564,5 +675,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/surface-kinds", test_surface_kinds);
   g_test_add_func ("/figures/run", test_run);
   g_test_add_func ("/figures/intdim-hit", test_intdim_hit);
+  g_test_add_func ("/figures/specs", test_specs);
+  g_test_add_func ("/figures/decision", test_decision);
   return g_test_run ();
 }
