@@ -1,6 +1,6 @@
-/* relief-plot-private.h: what the plot core's renderers share: text, axes and legends
- * (relief-plot-axes.c, relief-plot-lines.c), color values and images
- * (relief-plot-heatmap.c).  Not installed, not for the widgets. */
+/* relief-plot-private.h: what the plot core's renderers (relief-plot-*.c) share: text,
+ * axes and markers (relief-plot-axes.c), legends (relief-plot-lines.c), color values,
+ * images and colorbars (relief-plot-heatmap.c).  Not installed, not for the widgets. */
 #pragma once
 
 #include "relief-plot.h"
