@@ -211,7 +211,7 @@ test_figure (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/decision/predict-grid", test_predict_grid);
   g_test_add_func ("/decision/predict-grid-errors", test_predict_grid_errors);
   g_test_add_func ("/decision/figure", test_figure);

@@ -297,7 +297,7 @@ test_export_errors (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/export/formats", test_export_formats);
   g_test_add_func ("/export/primitives", test_export_primitives);
   g_test_add_func ("/export/not-regular", test_export_not_regular);

@@ -668,7 +668,7 @@ test_decision (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/figures/surface-2d", test_surface_2d);
   g_test_add_func ("/figures/surface-2d-nan", test_surface_2d_nan);
   g_test_add_func ("/figures/surface-1d", test_surface_1d);

@@ -193,7 +193,7 @@ test_angles_and_degenerate (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/plot-3d/interpolate", test_interpolate);
   g_test_add_func ("/plot-3d/occlusion", test_occlusion);
   g_test_add_func ("/plot-3d/nan-hole", test_nan_hole);

@@ -678,7 +678,7 @@ test_redraw_ticks (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/plot/colormap/endpoints", test_colormap_endpoints);
   g_test_add_func ("/plot/colormap/lightness", test_colormap_lightness);
   g_test_add_func ("/plot/ticks/nice", test_ticks_nice);

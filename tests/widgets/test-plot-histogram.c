@@ -123,7 +123,7 @@ test_log (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/plot-histogram/counts", test_counts);
   g_test_add_func ("/plot-histogram/density", test_density);
   g_test_add_func ("/plot-histogram/log", test_log);

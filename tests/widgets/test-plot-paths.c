@@ -220,7 +220,7 @@ test_line_series (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/plot-paths/race", test_race);
   g_test_add_func ("/plot-paths/line-series", test_line_series);
   return g_test_run ();

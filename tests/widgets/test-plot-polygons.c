@@ -73,7 +73,7 @@ test_polygons (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/plot-polygons/fill-outline", test_polygons);
   return g_test_run ();
 }

@@ -383,7 +383,7 @@ test_zoom_pan (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   if (!test_gtk_display ())
     return 77;
   g_test_add_func ("/plot-view/heatmap-lines-clear", test_plot_view);

@@ -143,7 +143,7 @@ test_interaction (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   if (!test_gtk_display ())
     return 77;
   g_test_add_func ("/surface-view/properties", test_properties);
