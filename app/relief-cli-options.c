@@ -136,3 +136,24 @@ relief_cli_train_options_clear (ReliefCliTrainOptions *o)
   g_clear_pointer (&o->optimizer, g_free);
   g_clear_pointer (&o->backend, g_free);
 }
+
+void
+relief_cli_figure_options_add (ReliefCliFigureOptions *o, GOptionContext *ctx)
+{
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, N_("The figure to write (.pdf, .svg or .png)"), N_("FIGURE") },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o->title, N_("Figure title"), N_("TEXT") },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &o->dpi, N_("Resolution of PNG figures (default 150)"), "N" },
+    { NULL }
+  };
+
+  *o = (ReliefCliFigureOptions) { .dpi = 150 };
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+}
+
+void
+relief_cli_figure_options_clear (ReliefCliFigureOptions *o)
+{
+  g_clear_pointer (&o->output, g_free);
+  g_clear_pointer (&o->title, g_free);
+}

@@ -37,4 +37,17 @@ void     relief_cli_train_options_clear (ReliefCliTrainOptions *options);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefCliTrainOptions, relief_cli_train_options_clear)
 
+/* The flags of every command that writes a figure (plot, decision): -o, --title, --dpi. */
+typedef struct {
+  char   *output;
+  char   *title;
+  double  dpi;
+} ReliefCliFigureOptions;
+
+/* Adds them to ctx's main options, parsing into options (which must outlive the parse). */
+void     relief_cli_figure_options_add   (ReliefCliFigureOptions *options, GOptionContext *ctx);
+void     relief_cli_figure_options_clear (ReliefCliFigureOptions *options);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefCliFigureOptions, relief_cli_figure_options_clear)
+
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "relief-cli-common.h"
+#include "relief-cli-options.h"
 #include "relief-cmd-decision.h"
 #include "relief-decision-job.h"
 #include "relief-figures.h"
@@ -48,8 +49,9 @@ int
 relief_cmd_decision (int argc, char **argv)
 {
   g_autofree char *checkpoint = NULL, *surface_path = NULL, *at = NULL, *xspec = NULL, *yspec = NULL;
-  g_autofree char *backend = NULL, *title = NULL, *output = NULL, *default_title = NULL;
-  double dpi = 150, x = 0, y = 0;
+  g_autofree char *backend = NULL, *default_title = NULL;
+  g_auto(ReliefCliFigureOptions) out = { 0 };
+  double x = 0, y = 0;
   int status = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefSurface) surface = NULL;
@@ -70,19 +72,17 @@ relief_cmd_decision (int argc, char **argv)
     { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x₁ range and resolution (default: the samples’ extent, 120 points)"), N_("MIN:MAX:COUNT") },
     { "y", 0, 0, G_OPTION_ARG_STRING, &yspec, N_("x₂ range and resolution (default: the samples’ extent, 120 points)"), N_("MIN:MAX:COUNT") },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, N_("cpu, cuda or auto (default)"), N_("NAME") },
-    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Figure title"), N_("TEXT") },
-    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, N_("Resolution of PNG figures (default 150)"), "N" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The figure to write (.pdf, .svg or .png)"), N_("FIGURE") },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = relief_cli_context (N_("RUN.h5"), _("Draw the decision regions of a model of a run over its two inputs, with the training samples (PDF, SVG or PNG)."));
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  relief_cli_figure_options_add (&out, ctx);
   if (!relief_cli_parse (ctx, "decision", &argc, &argv, &status))
     return status;
   if (argc != 2)
     return relief_cli_usage_error ("decision", _("expected one run file; see relief decision --help"));
-  if (!relief_cli_check_figure ("decision", output, dpi, &status))
+  if (!relief_cli_check_figure ("decision", out.output, out.dpi, &status))
     return status;
   if (surface_path && checkpoint)
     return relief_cli_usage_error ("decision", _("--checkpoint does not apply with --surface: the surface has its own"));
@@ -123,12 +123,12 @@ relief_cmd_decision (int argc, char **argv)
     }
 
   relief_figure_options_init (&options);
-  if (title == NULL)
+  if (out.title == NULL)
     default_title = surface_path ? g_strdup_printf (_("Decisions at (%.2f, %.2f)"), x, y)
                                  : g_strdup_printf (_("Decisions at checkpoint %d"), job.checkpoint);
-  options.title = title ? title : default_title;
+  options.title = out.title ? out.title : default_title;
   figure.map = map;
-  if (!relief_plot_export (output, 400, 360, dpi, draw_decision, &figure, &error))
+  if (!relief_plot_export (out.output, 400, 360, out.dpi, draw_decision, &figure, &error))
     {
       g_printerr ("relief decision: %s\n", error->message);
       return relief_cli_error_status (error);

@@ -3,6 +3,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "relief-cli-common.h"
+#include "relief-cli-options.h"
 #include "relief-cmd-plot.h"
 #include "relief-figures.h"
 #include "relief-plot.h"
@@ -87,9 +88,9 @@ draw_plot (cairo_t *cr, double width, double height, gpointer user_data)
 int
 relief_cmd_plot (int argc, char **argv)
 {
-  g_autofree char *output = NULL, *colormap = NULL, *title = NULL, *figure_kind = NULL;
+  g_autofree char *colormap = NULL, *figure_kind = NULL;
+  g_auto(ReliefCliFigureOptions) figure = { 0 };
   ReliefFileKind kind;
-  double dpi = 150;
   int levels = -1, status = 0;
   gboolean log_scale = FALSE;
   g_autoptr(GError) error = NULL;
@@ -98,23 +99,21 @@ relief_cmd_plot (int argc, char **argv)
   int k;
   gboolean ok;
   GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The figure to write (.pdf, .svg or .png)"), N_("FIGURE") },
-    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, N_("Resolution of PNG figures (default 150)"), "N" },
     { "colormap", 0, 0, G_OPTION_ARG_STRING, &colormap, N_("viridis or magma"), N_("NAME") },
     { "levels", 0, 0, G_OPTION_ARG_INT, &levels, N_("Contour levels (default 12)"), "N" },
     { "log", 0, 0, G_OPTION_ARG_NONE, &log_scale, N_("Logarithmic color scale"), NULL },
-    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("Figure title"), N_("TEXT") },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind, N_("Surface figure: contour, heatmap, 3d or 1d (default contour)"), N_("KIND") },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface or intdim file as a figure (PDF, SVG or PNG)."));
 
+  relief_cli_figure_options_add (&figure, ctx);
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!relief_cli_parse (ctx, "plot", &argc, &argv, &status))
     return status;
   if (argc != 2)
     return relief_cli_usage_error ("plot", _("expected one run or surface file; see relief plot --help"));
-  if (!relief_cli_check_figure ("plot", output, dpi, &status))
+  if (!relief_cli_check_figure ("plot", figure.output, figure.dpi, &status))
     return status;
   if (levels != -1 && (levels < 0 || levels > 200))
     return relief_cli_usage_error ("plot", _("--levels must be between 0 and 200"));
@@ -123,7 +122,7 @@ relief_cmd_plot (int argc, char **argv)
   if (levels != -1)
     options.n_levels = levels;
   options.log_scale = log_scale;
-  options.title = title;
+  options.title = figure.title;
   if (colormap)
     {
       if (g_str_equal (colormap, "viridis"))
@@ -150,7 +149,8 @@ relief_cmd_plot (int argc, char **argv)
   if (data.data == NULL)
     return relief_cli_usage_error ("plot", error->message);
   data.draw = plot_kinds[k].draw;
-  ok = relief_plot_export (output, plot_kinds[k].width, plot_kinds[k].height, dpi, draw_plot, &data, &error);
+  ok = relief_plot_export (figure.output, plot_kinds[k].width, plot_kinds[k].height, figure.dpi, draw_plot, &data,
+                           &error);
   plot_kinds[k].free (data.data);
   if (!ok)
     {

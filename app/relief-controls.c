@@ -59,12 +59,9 @@ relief_combo_select_enum (AdwComboRow *row, int value)
 }
 
 /* Each control's id in the page templates is its field's name. */
-#define CONTROL(id) { #id, G_STRUCT_OFFSET (ReliefTrainControls, id) }
+#define CONTROL(field) RELIEF_TEMPLATE_CHILD (ReliefTrainControls, field)
 
-static const struct {
-  const char *id;
-  goffset     offset;
-} control_ids[] = {
+static const ReliefTemplateChild control_ids[] = {
   CONTROL (dataset_row), CONTROL (samples_spin), CONTROL (noise_spin), CONTROL (classes_spin),
   CONTROL (hidden_row), CONTROL (activation_row), CONTROL (loss_row), CONTROL (optimizer_row),
   CONTROL (lr_spin), CONTROL (batch_spin), CONTROL (epochs_spin), CONTROL (seed_spin), CONTROL (backend_row),
@@ -77,9 +74,7 @@ relief_train_controls_bind_template (GtkWidgetClass *widget_class, goffset offse
   g_type_ensure (RELIEF_TYPE_ACTIVATION);
   g_type_ensure (RELIEF_TYPE_LOSS);
   g_type_ensure (RELIEF_TYPE_OPTIMIZER_KIND);
-  for (guint i = 0; i < G_N_ELEMENTS (control_ids); i++)
-    gtk_widget_class_bind_template_child_full (widget_class, control_ids[i].id, FALSE,
-                                               offset + control_ids[i].offset);
+  relief_page_class_bind_children (widget_class, offset, control_ids, G_N_ELEMENTS (control_ids));
 }
 
 static gboolean

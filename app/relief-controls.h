@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "relief-page.h"
 #include "relief-train-job.h"
 
 G_BEGIN_DECLS

@@ -609,16 +609,6 @@ on_dims_changed (ReliefDimensionPage *self)
 }
 
 static void
-relief_dimension_page_dispose (GObject *object)
-{
-  ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (object);
-
-  self->work = NULL;
-  gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_DIMENSION_PAGE);
-  G_OBJECT_CLASS (relief_dimension_page_parent_class)->dispose (object);
-}
-
-static void
 relief_dimension_page_finalize (GObject *object)
 {
   ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (object);
@@ -629,37 +619,29 @@ relief_dimension_page_finalize (GObject *object)
   G_OBJECT_CLASS (relief_dimension_page_parent_class)->finalize (object);
 }
 
+#define CHILD(field) RELIEF_TEMPLATE_CHILD (ReliefDimensionPage, field)
+static const ReliefTemplateChild children[] = {
+  CHILD (paned), CHILD (projection_row), CHILD (dims_row), CHILD (seeds_spin), CHILD (global_spin),
+  CHILD (status_label), CHILD (readout_label), CHILD (cells_label), CHILD (sweep_bar), CHILD (cell_label),
+  CHILD (cell_bar), CHILD (plot_stack), CHILD (plot_area), CHILD (baseline_label), CHILD (individual_label),
+  CHILD (global_label)
+};
+#undef CHILD
+
 static void
 relief_dimension_page_class_init (ReliefDimensionPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ReliefPageClass *page_class = RELIEF_PAGE_CLASS (klass);
 
-  object_class->dispose = relief_dimension_page_dispose;
-  object_class->finalize = relief_dimension_page_finalize;
+  G_OBJECT_CLASS (klass)->finalize = relief_dimension_page_finalize;
   page_class->run = relief_dimension_page_run;
   page_class->export = relief_dimension_page_export;
 
   g_type_ensure (RELIEF_TYPE_PROJECTION_KIND);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-dimension-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, paned);
+  relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-dimension-page.ui",
+                                  children, G_N_ELEMENTS (children));
   relief_train_controls_bind_template (widget_class, G_STRUCT_OFFSET (ReliefDimensionPage, controls));
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, projection_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, dims_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, seeds_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, global_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, status_label);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, readout_label);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, cells_label);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, sweep_bar);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, cell_label);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, cell_bar);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, plot_stack);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, plot_area);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, baseline_label);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, individual_label);
-  gtk_widget_class_bind_template_child (widget_class, ReliefDimensionPage, global_label);
 
   gtk_widget_class_install_action (widget_class, "page.open", NULL, action_open);
 }

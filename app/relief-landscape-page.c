@@ -635,10 +635,8 @@ relief_landscape_page_dispose (GObject *object)
 {
   ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (object);
 
-  self->work = NULL;
   g_clear_pointer (&self->decision_job, relief_worker_drop);
   self->decision_work = NULL;
-  gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_LANDSCAPE_PAGE);
   G_OBJECT_CLASS (relief_landscape_page_parent_class)->dispose (object);
 }
 
@@ -654,15 +652,23 @@ relief_landscape_page_finalize (GObject *object)
   G_OBJECT_CLASS (relief_landscape_page_parent_class)->finalize (object);
 }
 
+#define CHILD(field) RELIEF_TEMPLATE_CHILD (ReliefLandscapePage, field)
+static const ReliefTemplateChild children[] = {
+  CHILD (paned), CHILD (directions_row), CHILD (range_spin), CHILD (resolution_spin), CHILD (seed_spin),
+  CHILD (samples_spin), CHILD (backend_row), CHILD (plot_row), CHILD (trajectory_row),
+  CHILD (trajectory_scale), CHILD (colormap_row), CHILD (levels_spin), CHILD (log_switch),
+  CHILD (status_label), CHILD (readout_label), CHILD (progress_bar), CHILD (plot_stack),
+  CHILD (surface_view), CHILD (surface3d_view), CHILD (decision_area)
+};
+#undef CHILD
+
 static void
 relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ReliefPageClass *page_class = RELIEF_PAGE_CLASS (klass);
 
-  object_class->dispose = relief_landscape_page_dispose;
-  object_class->finalize = relief_landscape_page_finalize;
+  G_OBJECT_CLASS (klass)->dispose = relief_landscape_page_dispose;
+  G_OBJECT_CLASS (klass)->finalize = relief_landscape_page_finalize;
   page_class->run = relief_landscape_page_run;
   page_class->export = relief_landscape_page_export;
   page_class->show_run = relief_landscape_page_show_run;
@@ -670,27 +676,8 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
   g_type_ensure (RELIEF_TYPE_SURFACE_VIEW);
   g_type_ensure (RELIEF_TYPE_DIRECTION_KIND);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-landscape-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, paned);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, directions_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, range_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, resolution_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, seed_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, samples_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, backend_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, plot_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, trajectory_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, trajectory_scale);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, colormap_row);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, levels_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, log_switch);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, status_label);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, readout_label);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, plot_stack);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, surface_view);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, surface3d_view);
-  gtk_widget_class_bind_template_child (widget_class, ReliefLandscapePage, decision_area);
+  relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-landscape-page.ui",
+                                  children, G_N_ELEMENTS (children));
 }
 
 static void

@@ -34,6 +34,24 @@ update_actions (ReliefPage *self)
 }
 
 void
+relief_page_class_bind_children (GtkWidgetClass *widget_class, goffset offset, const ReliefTemplateChild *children,
+                                 guint n_children)
+{
+  for (guint i = 0; i < n_children; i++)
+    gtk_widget_class_bind_template_child_full (widget_class, children[i].id, FALSE, offset + children[i].offset);
+}
+
+void
+relief_page_class_set_template (ReliefPageClass *page_class, const char *resource, const ReliefTemplateChild *children,
+                                guint n_children)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (page_class);
+
+  gtk_widget_class_set_template_from_resource (widget_class, resource);
+  relief_page_class_bind_children (widget_class, 0, children, n_children);
+}
+
+void
 relief_page_set_status_widgets (ReliefPage *self, GtkLabel *status, GtkProgressBar *progress)
 {
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);
@@ -335,6 +353,8 @@ relief_page_dispose (GObject *object)
   g_clear_pointer (&priv->job, relief_worker_drop);
   priv->status = NULL;
   priv->progress = NULL;
+  /* The page's own template, whichever subclass it is: its children go with it. */
+  gtk_widget_dispose_template (GTK_WIDGET (self), G_OBJECT_TYPE (self));
   G_OBJECT_CLASS (relief_page_parent_class)->dispose (object);
 }
 

@@ -28,6 +28,23 @@ struct _ReliefPageClass {
   gboolean (*show_run) (ReliefPage *self, const char *run_path);
 };
 
+/* A child of a page's template: its id there and the offset of the field that holds it. */
+typedef struct {
+  const char *id;
+  goffset     offset;
+} ReliefTemplateChild;
+
+#define RELIEF_TEMPLATE_CHILD(Type, field) { #field, G_STRUCT_OFFSET (Type, field) }
+
+/* In class_init: binds each child of a template to its field, offset bytes further into
+ * the instance (0 for the page's own fields). */
+void     relief_page_class_bind_children (GtkWidgetClass *widget_class, goffset offset,
+                                          const ReliefTemplateChild *children, guint n_children);
+/* In class_init: the page's template (a resource path) and its children; the base class
+ * disposes it. */
+void     relief_page_class_set_template  (ReliefPageClass *page_class, const char *resource,
+                                          const ReliefTemplateChild *children, guint n_children);
+
 /* In the subclass's init, after its template: the status line and progress bar that the
  * page's messages and progress go to. */
 void     relief_page_set_status_widgets (ReliefPage *self, GtkLabel *status, GtkProgressBar *progress);

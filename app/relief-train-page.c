@@ -305,16 +305,6 @@ on_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
 }
 
 static void
-relief_train_page_dispose (GObject *object)
-{
-  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
-
-  self->work = NULL;
-  gtk_widget_dispose_template (GTK_WIDGET (self), RELIEF_TYPE_TRAIN_PAGE);
-  G_OBJECT_CLASS (relief_train_page_parent_class)->dispose (object);
-}
-
-static void
 relief_train_page_finalize (GObject *object)
 {
   ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
@@ -325,29 +315,27 @@ relief_train_page_finalize (GObject *object)
   G_OBJECT_CLASS (relief_train_page_parent_class)->finalize (object);
 }
 
+#define CHILD(field) RELIEF_TEMPLATE_CHILD (ReliefTrainPage, field)
+static const ReliefTemplateChild children[] = {
+  CHILD (paned), CHILD (momentum_spin), CHILD (weight_decay_spin), CHILD (status_label),
+  CHILD (readout_label), CHILD (progress_bar), CHILD (loss_view), CHILD (acc_view)
+};
+#undef CHILD
+
 static void
 relief_train_page_class_init (ReliefTrainPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ReliefPageClass *page_class = RELIEF_PAGE_CLASS (klass);
 
-  object_class->dispose = relief_train_page_dispose;
-  object_class->finalize = relief_train_page_finalize;
+  G_OBJECT_CLASS (klass)->finalize = relief_train_page_finalize;
   page_class->run = relief_train_page_run;
   page_class->export = relief_train_page_export;
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/relief/Relief/ui/relief-train-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, paned);
+  relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-train-page.ui",
+                                  children, G_N_ELEMENTS (children));
   relief_train_controls_bind_template (widget_class, G_STRUCT_OFFSET (ReliefTrainPage, controls));
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, momentum_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, weight_decay_spin);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, status_label);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, readout_label);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, loss_view);
-  gtk_widget_class_bind_template_child (widget_class, ReliefTrainPage, acc_view);
 }
 
 static void
