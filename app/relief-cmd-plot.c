@@ -5,6 +5,7 @@
 #include "relief-cli-common.h"
 #include "relief-cli-options.h"
 #include "relief-cmd-plot.h"
+#include "relief-enums.h"
 #include "relief-figures.h"
 #include "relief-plot.h"
 
@@ -123,17 +124,14 @@ relief_cmd_plot (int argc, char **argv)
     options.n_levels = levels;
   options.log_scale = log_scale;
   options.title = figure.title;
-  if (colormap)
+  if (colormap && !relief_enum_from_nick (RELIEF_TYPE_COLORMAP, colormap, (int *) &options.colormap, NULL))
+    return relief_cli_usage_error ("plot", _("unknown colormap (viridis, magma)"));
+  if (figure_kind && !relief_enum_from_nick (RELIEF_TYPE_FIGURE_KIND, figure_kind, (int *) &options.kind, NULL))
     {
-      if (g_str_equal (colormap, "viridis"))
-        options.colormap = RELIEF_COLORMAP_VIRIDIS;
-      else if (g_str_equal (colormap, "magma"))
-        options.colormap = RELIEF_COLORMAP_MAGMA;
-      else
-        return relief_cli_usage_error ("plot", _("unknown colormap (viridis, magma)"));
+      g_autofree char *message = g_strdup_printf (_("unknown figure kind “%s” (contour, heatmap, 3d, 1d)"),
+                                                  figure_kind);
+      return relief_cli_usage_error ("plot", message);
     }
-  if (figure_kind && !relief_figure_kind_from_string (figure_kind, &options.kind, &error))
-    return relief_cli_usage_error ("plot", error->message);
 
   if (!relief_cli_check_input ("plot", argv[1], RELIEF_FILE_KIND_NONE, &status))
     return status;

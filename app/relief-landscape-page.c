@@ -187,12 +187,31 @@ report_error (ReliefLandscapePage *self, const char *heading, const char *messag
   relief_page_report_error (RELIEF_PAGE (self), heading, message);
 }
 
+/* The map shows a surface as filled contours or in 3D. */
+static gboolean
+is_view_kind (gpointer item, gpointer data)
+{
+  int kind = adw_enum_list_item_get_value (item);
+
+  return kind == RELIEF_FIGURE_CONTOUR || kind == RELIEF_FIGURE_3D;
+}
+
+static void
+offer_views (AdwComboRow *row)
+{
+  AdwEnumListModel *all = adw_enum_list_model_new (RELIEF_TYPE_FIGURE_KIND);
+  GtkCustomFilter *filter = gtk_custom_filter_new (is_view_kind, NULL, NULL);
+  g_autoptr(GtkFilterListModel) offered = gtk_filter_list_model_new (G_LIST_MODEL (all), GTK_FILTER (filter));
+
+  adw_combo_row_set_model (row, G_LIST_MODEL (offered));
+}
+
 /* The figure options the page's settings choose, for the views and the export alike. */
 static void
 figure_options (ReliefLandscapePage *self, ReliefFigureOptions *opt)
 {
   relief_figure_options_init (opt);
-  opt->colormap = adw_combo_row_get_selected (self->colormap_row) == 1 ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS;
+  opt->colormap = relief_combo_enum (self->colormap_row);
   opt->n_levels = gtk_spin_button_get_value_as_int (self->levels_spin);
   opt->log_scale = gtk_switch_get_active (self->log_switch);
   relief_figure_options_set_trajectory (opt, self->surface, (int) gtk_range_get_value (self->trajectory_scale));
@@ -523,7 +542,7 @@ static void
 on_plot_kind_changed (ReliefLandscapePage *self)
 {
   gtk_stack_set_visible_child_name (self->plot_stack,
-                                    adw_combo_row_get_selected (self->plot_row) == 1 ? "3d" : "map");
+                                    relief_combo_enum (self->plot_row) == RELIEF_FIGURE_3D ? "3d" : "map");
 }
 
 int
@@ -613,7 +632,7 @@ export_to (ReliefPage *page, GFile *file)
   if (self->surface == NULL)
     return;
   figure_options (self, &data.options);
-  data.options.kind = adw_combo_row_get_selected (self->plot_row) == 1 ? RELIEF_FIGURE_3D : RELIEF_FIGURE_CONTOUR;
+  data.options.kind = relief_combo_enum (self->plot_row);
   relief_page_write_figure (page, file, 432, 324, draw_surface_figure, &data);
 }
 
@@ -676,6 +695,7 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
   g_type_ensure (RELIEF_TYPE_SURFACE_VIEW);
   g_type_ensure (RELIEF_TYPE_DIRECTION_KIND);
+  g_type_ensure (RELIEF_TYPE_COLORMAP);
   relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-landscape-page.ui",
                                   children, G_N_ELEMENTS (children));
 }
@@ -685,6 +705,7 @@ relief_landscape_page_init (ReliefLandscapePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, self->progress_bar);
+  offer_views (self->plot_row);
   /* Nothing to slice until a run is set. */
   relief_page_set_can_run (RELIEF_PAGE (self), FALSE);
   g_signal_connect (self->surface_view, "hover", G_CALLBACK (on_hover), self);

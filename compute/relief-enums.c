@@ -16,6 +16,7 @@ enum_noun (GType type)
     { relief_loss_get_type, N_("loss") },
     { relief_optimizer_kind_get_type, N_("optimizer") },
     { relief_projection_kind_get_type, N_("projection") },
+    { relief_direction_kind_get_type, N_("direction kind") },
     { relief_normalization_get_type, N_("normalization") },
     { relief_bias_mode_get_type, N_("bias mode") },
     { relief_train_status_get_type, N_("training status") },

@@ -53,6 +53,8 @@ test_nicks (void)
       "Unknown optimizer \"bogus\" (valid: sgd, momentum, nesterov, adam, adamw)" },
     { RELIEF_TYPE_PROJECTION_KIND, { "dense", "sparse", "fastfood", "implicit", "identity" },
       "Unknown projection \"bogus\" (valid: dense, sparse, fastfood, implicit, identity)" },
+    { RELIEF_TYPE_DIRECTION_KIND, { "random", "pca", "line" },
+      "Unknown direction kind \"bogus\" (valid: random, pca, line)" },
     { RELIEF_TYPE_NORMALIZATION, { "filter", "layer", "none" },
       "Unknown normalization \"bogus\" (valid: filter, layer, none)" },
     { RELIEF_TYPE_BIAS_MODE, { "zero", "copy" }, "Unknown bias mode \"bogus\" (valid: zero, copy)" },

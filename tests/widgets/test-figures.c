@@ -1,4 +1,5 @@
 /* Tests of the surface, run and sweep figures on hand-built surfaces, runs and sweeps. */
+#include "relief-enums.h"
 #include "relief-figures.h"
 
 #include <math.h>
@@ -356,11 +357,13 @@ test_surface_kinds (void)
 
   for (int k = 0; k <= RELIEF_FIGURE_1D; k++)
     {
-      g_assert_true (relief_figure_kind_from_string (relief_figure_kind_to_string (k), &kind, NULL));
+      g_assert_true (relief_enum_from_nick (RELIEF_TYPE_FIGURE_KIND, relief_enum_to_nick (RELIEF_TYPE_FIGURE_KIND, k),
+                                            (int *) &kind, NULL));
       g_assert_cmpint (kind, ==, k);
     }
-  g_assert_false (relief_figure_kind_from_string ("surface", &kind, &error));
-  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_assert_cmpstr (relief_enum_to_nick (RELIEF_TYPE_FIGURE_KIND, RELIEF_FIGURE_3D), ==, "3d");
+  g_assert_false (relief_enum_from_nick (RELIEF_TYPE_FIGURE_KIND, "surface", (int *) &kind, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 
   surface_fixture_init (&f, NY);
   relief_figure_options_init (&opt);

@@ -1,4 +1,5 @@
 /* Tests of the cairo-only plot core: colormaps, ticks, contours and rendering. */
+#include "relief-enums.h"
 #include "relief-plot.h"
 
 #include <math.h>
@@ -92,8 +93,8 @@ test_colormap_endpoints (void)
   relief_colormap_eval (RELIEF_COLORMAP_VIRIDIS, 0.5, rgb);
   assert_color_near (rgb, 0x21918c, 3 / 255.0);
 
-  g_assert_cmpstr (relief_colormap_to_string (RELIEF_COLORMAP_VIRIDIS), ==, "viridis");
-  g_assert_cmpstr (relief_colormap_to_string (RELIEF_COLORMAP_MAGMA), ==, "magma");
+  g_assert_cmpstr (relief_enum_to_nick (RELIEF_TYPE_COLORMAP, RELIEF_COLORMAP_VIRIDIS), ==, "viridis");
+  g_assert_cmpstr (relief_enum_to_nick (RELIEF_TYPE_COLORMAP, RELIEF_COLORMAP_MAGMA), ==, "magma");
 }
 
 static void

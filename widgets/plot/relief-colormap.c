@@ -74,8 +74,3 @@ relief_colormap_eval (ReliefColormap cmap, double t, double rgb[3])
     rgb[c] = table[k][c] + f * (table[k + 1][c] - table[k][c]);
 }
 
-const char *
-relief_colormap_to_string (ReliefColormap cmap)
-{
-  return cmap == RELIEF_COLORMAP_MAGMA ? "magma" : "viridis";
-}

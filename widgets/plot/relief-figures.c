@@ -32,30 +32,6 @@ relief_figure_options_set_trajectory (ReliefFigureOptions *opt, const ReliefSurf
   opt->path_marker = path_marker;
 }
 
-static const char *const kind_names[] = { "contour", "heatmap", "3d", "1d" };
-
-const char *
-relief_figure_kind_to_string (ReliefFigureKind kind)
-{
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
-
-  return kind_names[kind];
-}
-
-gboolean
-relief_figure_kind_from_string (const char *s, ReliefFigureKind *kind, GError **error)
-{
-  for (guint k = 0; k < G_N_ELEMENTS (kind_names); k++)
-    if (g_strcmp0 (s, kind_names[k]) == 0)
-      {
-        *kind = (ReliefFigureKind) k;
-        return TRUE;
-      }
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("unknown figure kind “%s” (contour, heatmap, 3d, 1d)"), s ? s : "");
-  return FALSE;
-}
-
 /* A figure-wide title above side-by-side or stacked panels; returns the height it took. */
 static double
 draw_figure_title (cairo_t *cr, double width, const char *title)

@@ -11,19 +11,17 @@
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
 #include "relief-plot.h"
+#include "relief-plot-enum-types.h"
 
 G_BEGIN_DECLS
 
+/* A GEnum (RELIEF_TYPE_FIGURE_KIND, relief-plot-enum-types.h) named by its nicks. */
 typedef enum {
-  RELIEF_FIGURE_CONTOUR,    /* filled contours with contour lines */
-  RELIEF_FIGURE_HEATMAP,    /* a smooth image with contour lines */
-  RELIEF_FIGURE_3D,         /* the surface in 3D */
-  RELIEF_FIGURE_1D,         /* loss and accuracy along x: a 1D slice, or a row of a 2D one */
+  RELIEF_FIGURE_CONTOUR, /*< nick=contour >*/ /* filled contours with contour lines */
+  RELIEF_FIGURE_HEATMAP, /*< nick=heatmap >*/ /* a smooth image with contour lines */
+  RELIEF_FIGURE_3D,      /*< nick=3d >*/      /* the surface in 3D */
+  RELIEF_FIGURE_1D,      /*< nick=1d >*/      /* loss and accuracy along x: a 1D slice, or a row of a 2D one */
 } ReliefFigureKind;
-
-/* "contour", "heatmap", "3d", "1d". */
-const char *relief_figure_kind_to_string   (ReliefFigureKind kind);
-gboolean    relief_figure_kind_from_string (const char *s, ReliefFigureKind *kind, GError **error);
 
 typedef struct {
   ReliefColormap colormap;
