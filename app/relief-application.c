@@ -19,7 +19,7 @@ relief_application_activate (GApplication *app)
 
   if (window == NULL)
     {
-      window = GTK_WINDOW (relief_window_new (RELIEF_APPLICATION (app)));
+      window = GTK_WINDOW (relief_window_new (GTK_APPLICATION (app)));
       /* A new user sees something happen without choosing anything. */
       relief_window_start_default (RELIEF_WINDOW (window));
     }

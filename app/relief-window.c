@@ -148,7 +148,7 @@ relief_window_init (ReliefWindow *self)
 }
 
 ReliefWindow *
-relief_window_new (ReliefApplication *app)
+relief_window_new (GtkApplication *app)
 {
   return g_object_new (RELIEF_TYPE_WINDOW, "application", app, NULL);
 }

@@ -2,7 +2,6 @@
 
 #include <adwaita.h>
 
-#include "relief-application.h"
 #include "relief-page.h"
 
 G_BEGIN_DECLS
@@ -10,7 +9,7 @@ G_BEGIN_DECLS
 #define RELIEF_TYPE_WINDOW (relief_window_get_type ())
 G_DECLARE_FINAL_TYPE (ReliefWindow, relief_window, RELIEF, WINDOW, AdwApplicationWindow)
 
-ReliefWindow *relief_window_new            (ReliefApplication *app);
+ReliefWindow *relief_window_new            (GtkApplication *app);
 /* Runs the first page's job on its built-in default (a small MLP on a spiral); the page that
  * takes up the run (the landscape) follows. */
 void          relief_window_start_default  (ReliefWindow *self);
