@@ -240,32 +240,14 @@ emit_view_changed (ReliefPlotView *self)
 static int
 nearest_index (const double *c, int n, double v)
 {
-  int lo = 0, hi = n - 1;
+  int lo;
 
   if (c == NULL || n < 2)
     return fabs (v - (c && n == 1 ? c[0] : 0)) <= 0.5 ? 0 : -1;
   if (!(v >= c[0] && v <= c[n - 1]))
     return -1;
-  while (hi - lo > 1)
-    {
-      int mid = (lo + hi) / 2;
-
-      if (c[mid] <= v)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  return v - c[lo] <= c[hi] - v ? lo : hi;
-}
-
-/* The data limits the plot core gives a grid axis. */
-static void
-grid_extent (const double *c, int n, double *lo, double *hi)
-{
-  double centre = c && n == 1 ? c[0] : 0;
-
-  *lo = c && n >= 2 ? c[0] : centre - 0.5;
-  *hi = c && n >= 2 ? c[n - 1] : centre + 0.5;
+  lo = relief_grid_cell (c, n, v);
+  return v - c[lo] <= c[lo + 1] - v ? lo : lo + 1;
 }
 
 /* New data for the window being shown ends the zoom or pan; data for another window (a
@@ -278,8 +260,8 @@ drop_window_if_reached (ReliefPlotView *self)
 
   if (!self->has_window || self->dragging || self->settle_id)
     return;
-  grid_extent (self->heatmap.xs, self->heatmap.nx, &lo[0], &hi[0]);
-  grid_extent (self->heatmap.ys, self->heatmap.ny, &lo[1], &hi[1]);
+  relief_grid_extent (self->heatmap.xs, self->heatmap.nx, &lo[0], &hi[0]);
+  relief_grid_extent (self->heatmap.ys, self->heatmap.ny, &lo[1], &hi[1]);
   if (fabs (lo[0] - w[0]) <= 1e-6 * (w[1] - w[0]) && fabs (hi[0] - w[1]) <= 1e-6 * (w[1] - w[0])
       && fabs (lo[1] - w[2]) <= 1e-6 * (w[3] - w[2]) && fabs (hi[1] - w[3]) <= 1e-6 * (w[3] - w[2]))
     self->has_window = FALSE;

@@ -66,39 +66,6 @@ line3 (cairo_t *cr, const View *v, const double a[3], const double b[3])
   cairo_line_to (cr, x, y);
 }
 
-static int
-find_cell (const double *c, int n, double v)
-{
-  int lo = 0, hi = n - 1;
-
-  while (hi - lo > 1)
-    {
-      int mid = (lo + hi) / 2;
-
-      if (c[mid] <= v)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
-double
-relief_grid_interpolate (const double *z, int nx, int ny, const double *xs, const double *ys, double x, double y)
-{
-  int i, j;
-  double tx, ty;
-
-  if (nx < 2 || ny < 2 || !(x >= xs[0] && x <= xs[nx - 1] && y >= ys[0] && y <= ys[ny - 1]))
-    return NAN;
-  i = find_cell (xs, nx, x);
-  j = find_cell (ys, ny, y);
-  tx = (x - xs[i]) / (xs[i + 1] - xs[i]);
-  ty = (y - ys[j]) / (ys[j + 1] - ys[j]);
-  return (1 - ty) * ((1 - tx) * z[(gsize) j * nx + i] + tx * z[(gsize) j * nx + i + 1])
-         + ty * ((1 - tx) * z[(gsize) (j + 1) * nx + i] + tx * z[(gsize) (j + 1) * nx + i + 1]);
-}
-
 /* Indices 0, step, 2 step, ..., n - 1 of a grid axis sampled to at most MAX_QUADS cells. */
 static int
 sample_axis (int n, int *idx)

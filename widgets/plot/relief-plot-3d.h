@@ -33,8 +33,4 @@ typedef struct {
 
 void     relief_plot_surface3d (cairo_t *cr, double width, double height, const ReliefSurface3DSpec *spec);
 
-/* z at (x, y) interpolated bilinearly on the grid; NaN outside it or next to NaN. */
-double   relief_grid_interpolate (const double *z, int nx, int ny, const double *xs, const double *ys,
-                                  double x, double y);
-
 G_END_DECLS

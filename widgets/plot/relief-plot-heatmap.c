@@ -49,24 +49,6 @@ band_of (const Heatmap *hm, double v)
   return lo;
 }
 
-static void
-grid_limits (const double *c, int n, double *lo, double *hi)
-{
-  if (c && n >= 2)
-    {
-      *lo = c[0];
-      *hi = c[n - 1];
-    }
-  else
-    {
-      double centre = c && n == 1 ? c[0] : 0;
-
-      *lo = centre - 0.5;
-      *hi = centre + 0.5;
-    }
-  relief_plot_widen_if_empty (lo, hi);
-}
-
 /* Image pixel coordinate (0 at the image's first edge) of grid coordinate v, with pixel
  * centres on the grid points when there are at least two. */
 static double
@@ -491,8 +473,10 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
       relief_contour_levels (hm.zmin, hm.zmax, hm.n_levels, FALSE, hm.levels);
     }
 
-  grid_limits (spec->xs, spec->nx, &xlo, &xhi);
-  grid_limits (spec->ys, spec->ny, &ylo, &yhi);
+  relief_grid_extent (spec->xs, spec->nx, &xlo, &xhi);
+  relief_grid_extent (spec->ys, spec->ny, &ylo, &yhi);
+  relief_plot_widen_if_empty (&xlo, &xhi);
+  relief_plot_widen_if_empty (&ylo, &yhi);
 
   cairo_save (cr);
   relief_plot_paint_background (cr, width, height);

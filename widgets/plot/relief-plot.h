@@ -9,6 +9,7 @@
 
 #include "relief-colormap.h"
 #include "relief-contour.h"
+#include "relief-grid.h"
 #include "relief-plot-3d.h"
 #include "relief-plot-axes.h"
 #include "relief-plot-decision.h"
