@@ -269,6 +269,17 @@ relief_surface_view_set_path_marker (ReliefSurfaceView *self, int index)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Stores value, already wrapped or clamped, in the angle or zoom that prop_id names. */
+static void
+store_view_value (ReliefSurfaceView *self, double *field, double value, int prop_id)
+{
+  if (value == *field)
+    return;
+  *field = value;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
 double
 relief_surface_view_get_azimuth (ReliefSurfaceView *self)
 {
@@ -289,11 +300,7 @@ relief_surface_view_set_azimuth (ReliefSurfaceView *self, double azimuth)
     azimuth -= 360;
   else if (azimuth <= -180)
     azimuth += 360;
-  if (azimuth == self->azimuth)
-    return;
-  self->azimuth = azimuth;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AZIMUTH]);
+  store_view_value (self, &self->azimuth, azimuth, PROP_AZIMUTH);
 }
 
 double
@@ -309,14 +316,8 @@ relief_surface_view_set_elevation (ReliefSurfaceView *self, double elevation)
 {
   g_return_if_fail (RELIEF_IS_SURFACE_VIEW (self));
 
-  if (!isfinite (elevation))
-    return;
-  elevation = CLAMP (elevation, -90, 90);
-  if (elevation == self->elevation)
-    return;
-  self->elevation = elevation;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ELEVATION]);
+  if (isfinite (elevation))
+    store_view_value (self, &self->elevation, CLAMP (elevation, -90, 90), PROP_ELEVATION);
 }
 
 double
@@ -332,12 +333,6 @@ relief_surface_view_set_zoom (ReliefSurfaceView *self, double zoom)
 {
   g_return_if_fail (RELIEF_IS_SURFACE_VIEW (self));
 
-  if (!isfinite (zoom))
-    return;
-  zoom = CLAMP (zoom, ZOOM_MIN, ZOOM_MAX);
-  if (zoom == self->zoom)
-    return;
-  self->zoom = zoom;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  if (isfinite (zoom))
+    store_view_value (self, &self->zoom, CLAMP (zoom, ZOOM_MIN, ZOOM_MAX), PROP_ZOOM);
 }

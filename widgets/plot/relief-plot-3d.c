@@ -376,12 +376,7 @@ draw_path (cairo_t *cr, const Scene *sc)
       cairo_line_to (cr, px[i], py[i]);
       n++;
     }
-  cairo_set_source_rgba (cr, 1, 1, 1, 0.8);
-  cairo_set_line_width (cr, 3.2);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, 0.70, 0.09, 0.10);
-  cairo_set_line_width (cr, 1.4);
-  cairo_stroke (cr);
+  relief_plot_stroke_trajectory (cr, 0.8);
   for (int i = 0; n <= 200 && i < s->n_path; i++)
     if (isfinite (px[i]))
       {
@@ -390,8 +385,7 @@ draw_path (cairo_t *cr, const Scene *sc)
       }
   cairo_fill (cr);
   if (s->path_marker >= 0 && s->path_marker < s->n_path && isfinite (px[s->path_marker]))
-    relief_plot_dot (cr, px[s->path_marker], py[s->path_marker], 4.5, relief_plot_path_marker_fill,
-                     relief_plot_path_marker_edge, 1.2);
+    relief_plot_trajectory_marker (cr, px[s->path_marker], py[s->path_marker]);
   cairo_restore (cr);
 }
 

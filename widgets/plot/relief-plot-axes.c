@@ -7,8 +7,6 @@
 #include <string.h>
 
 const double relief_plot_ink[3] = { 0.15, 0.15, 0.15 };
-const double relief_plot_path_marker_fill[3] = { 1, 0.6, 0.1 };
-const double relief_plot_path_marker_edge[3] = { 0.1, 0.1, 0.1 };
 
 /* ---- text ---- */
 
@@ -480,6 +478,23 @@ relief_plot_dot (cairo_t *cr, double x, double y, double r, const double fill[3]
   cairo_set_source_rgb (cr, edge[0], edge[1], edge[2]);
   cairo_set_line_width (cr, edge_width);
   cairo_stroke (cr);
+}
+
+void
+relief_plot_stroke_trajectory (cairo_t *cr, double halo_alpha)
+{
+  cairo_set_source_rgba (cr, 1, 1, 1, halo_alpha);
+  cairo_set_line_width (cr, 3.2);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 0.70, 0.09, 0.10);
+  cairo_set_line_width (cr, 1.4);
+  cairo_stroke (cr);
+}
+
+void
+relief_plot_trajectory_marker (cairo_t *cr, double x, double y)
+{
+  relief_plot_dot (cr, x, y, 4.5, (const double[3]) { 1, 0.6, 0.1 }, (const double[3]) { 0.1, 0.1, 0.1 }, 1.2);
 }
 
 gboolean

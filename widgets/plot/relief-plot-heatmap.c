@@ -269,12 +269,7 @@ draw_path (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
         }
       cairo_line_to (cr, relief_plot_axes_x_dev (ax, x), relief_plot_axes_y_dev (ax, y));
     }
-  cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
-  cairo_set_line_width (cr, 3.2);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, 0.70, 0.09, 0.10);
-  cairo_set_line_width (cr, 1.4);
-  cairo_stroke (cr);
+  relief_plot_stroke_trajectory (cr, 0.75);
   for (int i = 0; dot > 0 && i < s->n_path; i++)
     if (isfinite (s->path_x[i]) && isfinite (s->path_y[i]))
       {
@@ -285,9 +280,8 @@ draw_path (cairo_t *cr, const ReliefHeatmapSpec *s, const ReliefPlotAxes *ax)
   cairo_fill (cr);
   if (s->path_marker >= 0 && s->path_marker < s->n_path && isfinite (s->path_x[s->path_marker])
       && isfinite (s->path_y[s->path_marker]))
-    relief_plot_dot (cr, relief_plot_axes_x_dev (ax, s->path_x[s->path_marker]),
-                     relief_plot_axes_y_dev (ax, s->path_y[s->path_marker]), 4.5, relief_plot_path_marker_fill,
-                     relief_plot_path_marker_edge, 1.2);
+    relief_plot_trajectory_marker (cr, relief_plot_axes_x_dev (ax, s->path_x[s->path_marker]),
+                                   relief_plot_axes_y_dev (ax, s->path_y[s->path_marker]));
   cairo_restore (cr);
 }
 

@@ -16,8 +16,6 @@ G_BEGIN_DECLS
 #define MAX_TICKS  10
 
 extern const double relief_plot_ink[3];
-/* The ring on a path's highlighted point (the scrubber's), on the map and in 3D alike. */
-extern const double relief_plot_path_marker_fill[3], relief_plot_path_marker_edge[3];
 
 void   relief_plot_set_font   (cairo_t *cr, double size);
 double relief_plot_text_width (cairo_t *cr, const char *text);
@@ -73,6 +71,11 @@ void   relief_plot_clip_to_data (cairo_t *cr, const ReliefPlotAxes *ax);
 /* A disc of radius r at (x, y) in fill, edged in edge edge_width wide. */
 void   relief_plot_dot (cairo_t *cr, double x, double y, double r, const double fill[3], const double edge[3],
                         double edge_width);
+/* Strokes the current path as the trajectory, on the map and in 3D alike: dark red over a
+ * white halo of halo_alpha, so that it reads on every colormap. */
+void   relief_plot_stroke_trajectory (cairo_t *cr, double halo_alpha);
+/* The ring on the trajectory's highlighted point (the scrubber's) at (x, y). */
+void   relief_plot_trajectory_marker (cairo_t *cr, double x, double y);
 
 /* z in color units into tz: itself, or log10 with values <= 0 clamped to the smallest
  * positive one (NaN when there is none); *zmin > *zmax when no value is finite. */
