@@ -76,6 +76,19 @@ train_test_series (ReliefLineSeries series[2], int n, const double *x, const dou
   return 2;
 }
 
+/* A surface's axes are its directions unless the caller names them. */
+static const char *
+surface_xlabel (const ReliefFigureOptions *opt)
+{
+  return opt->xlabel ? opt->xlabel : _("x direction");
+}
+
+static const char *
+surface_ylabel (const ReliefFigureOptions *opt)
+{
+  return opt->ylabel ? opt->ylabel : _("y direction");
+}
+
 /* Loss above accuracy along x, for row `row` of the surface. */
 static void
 figure_surface_1d (cairo_t *cr, double width, double height, const ReliefSurface *s, int row,
@@ -94,7 +107,7 @@ figure_surface_1d (cairo_t *cr, double width, double height, const ReliefSurface
   loss_spec.log_y = opt->log_scale;
   loss_spec.legend = loss_spec.n_series > 1;
 
-  acc_spec.xlabel = opt->xlabel ? opt->xlabel : _("x direction");
+  acc_spec.xlabel = surface_xlabel (opt);
   acc_spec.ylabel = _("accuracy (%)");
   acc_spec.n_series = train_test_series (acc, s->nx, s->xcoords, s->train_acc + at, test_acc);
   acc_spec.series = acc;
@@ -109,8 +122,8 @@ relief_figure_surface_map_spec (const ReliefSurface *s, const ReliefFigureOption
 {
   *spec = (ReliefHeatmapSpec) {
     .title = opt->title,
-    .xlabel = opt->xlabel ? opt->xlabel : _("x direction"),
-    .ylabel = opt->ylabel ? opt->ylabel : _("y direction"),
+    .xlabel = surface_xlabel (opt),
+    .ylabel = surface_ylabel (opt),
     .zlabel = _("train loss"),
     .nx = s->nx, .ny = s->ny, .xs = s->xcoords, .ys = s->ycoords, .z = s->train_loss,
     .colormap = opt->colormap, .filled = opt->kind != RELIEF_FIGURE_HEATMAP, .n_levels = opt->n_levels,
@@ -125,8 +138,8 @@ relief_figure_surface_3d_spec (const ReliefSurface *s, const ReliefFigureOptions
 {
   *spec = (ReliefSurface3DSpec) {
     .title = opt->title,
-    .xlabel = opt->xlabel ? opt->xlabel : _("x direction"),
-    .ylabel = opt->ylabel ? opt->ylabel : _("y direction"),
+    .xlabel = surface_xlabel (opt),
+    .ylabel = surface_ylabel (opt),
     .zlabel = _("train loss"),
     .nx = s->nx, .ny = s->ny, .xs = s->xcoords, .ys = s->ycoords, .z = s->train_loss,
     .colormap = opt->colormap, .log_scale = opt->log_scale, .show_colorbar = TRUE,
