@@ -112,6 +112,23 @@ free_series (ReliefLineSeries *series, int n)
   g_free (series);
 }
 
+/* A spec's title and axis labels, borrowed from the caller, replaced by owned copies. */
+static void
+own_labels (const char **title, const char **xlabel, const char **ylabel)
+{
+  *title = g_strdup (*title);
+  *xlabel = g_strdup (*xlabel);
+  *ylabel = g_strdup (*ylabel);
+}
+
+static void
+free_labels (const char *title, const char *xlabel, const char *ylabel)
+{
+  g_free ((char *) title);
+  g_free ((char *) xlabel);
+  g_free ((char *) ylabel);
+}
+
 static void
 clear_data (ReliefPlotView *self)
 {
@@ -119,9 +136,7 @@ clear_data (ReliefPlotView *self)
     {
       ReliefHeatmapSpec *h = &self->heatmap;
 
-      g_free ((char *) h->title);
-      g_free ((char *) h->xlabel);
-      g_free ((char *) h->ylabel);
+      free_labels (h->title, h->xlabel, h->ylabel);
       g_free ((char *) h->zlabel);
       g_free ((double *) h->xs);
       g_free ((double *) h->ys);
@@ -135,9 +150,7 @@ clear_data (ReliefPlotView *self)
       ReliefLinePlotSpec *l = &self->lines;
 
       free_series ((ReliefLineSeries *) l->series, l->n_series);
-      g_free ((char *) l->title);
-      g_free ((char *) l->xlabel);
-      g_free ((char *) l->ylabel);
+      free_labels (l->title, l->xlabel, l->ylabel);
     }
   memset (&self->heatmap, 0, sizeof self->heatmap);
   memset (&self->lines, 0, sizeof self->lines);
@@ -697,9 +710,7 @@ relief_plot_view_set_heatmap (ReliefPlotView *self, const ReliefHeatmapSpec *spe
 
   clear_data (self);
   *h = *spec;
-  h->title = g_strdup (spec->title);
-  h->xlabel = g_strdup (spec->xlabel);
-  h->ylabel = g_strdup (spec->ylabel);
+  own_labels (&h->title, &h->xlabel, &h->ylabel);
   h->zlabel = g_strdup (spec->zlabel);
   h->xs = copy_doubles (spec->xs, nx);
   h->ys = copy_doubles (spec->ys, ny);
@@ -735,9 +746,7 @@ relief_plot_view_set_lines (ReliefPlotView *self, const ReliefLinePlotSpec *spec
 
   clear_data (self);
   *l = *spec;
-  l->title = g_strdup (spec->title);
-  l->xlabel = g_strdup (spec->xlabel);
-  l->ylabel = g_strdup (spec->ylabel);
+  own_labels (&l->title, &l->xlabel, &l->ylabel);
   l->n_series = spec->series ? MAX (spec->n_series, 0) : 0;
   l->series = copy_series (spec->series, l->n_series);
   self->mode = MODE_LINES;

@@ -197,17 +197,17 @@ relief_plot_widen_if_empty (double *lo, double *hi)
     }
 }
 
-/* Lays out the data area in a w x h box: tick labels, axis labels and the title around
- * it, `right` reserved at the right (the colorbar), chosen so that no labels overlap. */
+/* The margins around the data area are chosen so that no labels overlap. */
 void
-relief_plot_axes_layout (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, const char *title,
-                         const char *xlabel, const char *ylabel, double xlo, double xhi, double ylo, double yhi,
-                         gboolean log_x, gboolean log_y, double (*right_for) (cairo_t *, const ReliefPlotAxes *, gpointer),
-                         gpointer right_data)
+relief_plot_axes_begin (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, const char *title,
+                        const char *xlabel, const char *ylabel, double xlo, double xhi, double ylo, double yhi,
+                        gboolean log_x, gboolean log_y, double (*right_for) (cairo_t *, const ReliefPlotAxes *, gpointer),
+                        gpointer right_data)
 {
   double ch_tick, desc_tick, ch_label, desc_label, ch_title;
   double top, bottom, left, right;
 
+  relief_plot_paint_background (cr, w, h);
   relief_plot_set_font (cr, FONT_TITLE);
   ch_title = relief_plot_cap_height (cr);
   relief_plot_set_font (cr, FONT_LABEL);

@@ -91,9 +91,8 @@ relief_plot_decision (cairo_t *cr, double width, double height, const ReliefDeci
   relief_plot_widen_if_empty (&xlo, &xhi);
   relief_plot_widen_if_empty (&ylo, &yhi);
   cairo_save (cr);
-  relief_plot_paint_background (cr, width, height);
-  relief_plot_axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi,
-                           FALSE, FALSE, NULL, NULL);
+  relief_plot_axes_begin (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi,
+                          FALSE, FALSE, NULL, NULL);
   if (spec->classes && spec->nx > 0 && spec->ny > 0)
     draw_regions (cr, spec, &ax);
   if (spec->samples && spec->labels)

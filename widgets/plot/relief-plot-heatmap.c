@@ -473,9 +473,8 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
   relief_plot_widen_if_empty (&ylo, &yhi);
 
   cairo_save (cr);
-  relief_plot_paint_background (cr, width, height);
-  relief_plot_axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi, FALSE, FALSE,
-               has_data && spec->show_colorbar ? colorbar_width : NULL, &hm);
+  relief_plot_axes_begin (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi, FALSE, FALSE,
+                          has_data && spec->show_colorbar ? colorbar_width : NULL, &hm);
   relief_plot_fill_frame (&ax, &frame);
   if (has_data)
     {

@@ -225,9 +225,8 @@ relief_plot_lines (cairo_t *cr, double width, double height, const ReliefLinePlo
 
   data_limits (spec, &xlo, &xhi, &ylo, &yhi);
   cairo_save (cr);
-  relief_plot_paint_background (cr, width, height);
-  relief_plot_axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi,
-               spec->log_x, spec->log_y, NULL, NULL);
+  relief_plot_axes_begin (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi,
+                          spec->log_x, spec->log_y, NULL, NULL);
 
   cairo_save (cr);
   relief_plot_clip_to_data (cr, &ax);

@@ -56,9 +56,8 @@ relief_plot_polygons (cairo_t *cr, double width, double height, const ReliefPoly
 
   limits (spec, &xlo, &xhi, &ylo, &yhi);
   cairo_save (cr);
-  relief_plot_paint_background (cr, width, height);
-  relief_plot_axes_layout (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi, FALSE,
-                           FALSE, NULL, NULL);
+  relief_plot_axes_begin (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi, FALSE,
+                          FALSE, NULL, NULL);
 
   cairo_save (cr);
   relief_plot_clip_to_data (cr, &ax);

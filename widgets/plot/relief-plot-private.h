@@ -49,13 +49,14 @@ typedef struct {
   ReliefPlotAxis x, y;
 } ReliefPlotAxes;
 
-/* Lays out the data area in a w x h box with tick labels, axis labels and the title
- * around it; right_for (may be NULL) returns the width to keep free at the right. */
-void   relief_plot_axes_layout (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, const char *title,
-                                const char *xlabel, const char *ylabel, double xlo, double xhi, double ylo,
-                                double yhi, gboolean log_x, gboolean log_y,
-                                double (*right_for) (cairo_t *, const ReliefPlotAxes *, gpointer),
-                                gpointer right_data);
+/* How a renderer on axes begins: the w x h box painted white and the data area laid out
+ * in it with tick labels, axis labels and the title around it; right_for (may be NULL)
+ * returns the width to keep free at the right. */
+void   relief_plot_axes_begin (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, const char *title,
+                               const char *xlabel, const char *ylabel, double xlo, double xhi, double ylo,
+                               double yhi, gboolean log_x, gboolean log_y,
+                               double (*right_for) (cairo_t *, const ReliefPlotAxes *, gpointer),
+                               gpointer right_data);
 double relief_plot_axes_x_dev (const ReliefPlotAxes *ax, double v);
 double relief_plot_axes_y_dev (const ReliefPlotAxes *ax, double v);
 void   relief_plot_axes_draw  (cairo_t *cr, const ReliefPlotAxes *ax, const char *title, const char *xlabel,
