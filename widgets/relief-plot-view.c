@@ -9,13 +9,11 @@
  * the window ("view-changed") for the owner to recompute and set the new grid.
  */
 #include "relief-plot-view.h"
+#include "relief-plot-widget.h"
 
 #include <math.h>
 #include <string.h>
 
-/* The plot core sizes text and lines in points; on screen a point is about 1.25 pixels
- * (as matplotlib shows figures at 100 dpi or so), which keeps tick labels readable. */
-#define SCREEN_ZOOM 1.25
 /* Scroll steps arrive in bursts; the owner hears of the window once the burst is over. */
 #define SCROLL_SETTLE_MS 150
 #define ZOOM_STEP 1.2
@@ -78,12 +76,6 @@ static guint signals[N_SIGNALS];
 
 /* ---- data ---- */
 
-static double *
-copy_doubles (const double *v, gsize n)
-{
-  return v && n ? g_memdup2 (v, n * sizeof (double)) : NULL;
-}
-
 /* A deep copy of n series; an empty array when n is 0. */
 static ReliefLineSeries *
 copy_series (const ReliefLineSeries *series, int n)
@@ -94,8 +86,8 @@ copy_series (const ReliefLineSeries *series, int n)
     {
       copy[s] = series[s];
       copy[s].label = g_strdup (series[s].label);
-      copy[s].x = copy_doubles (series[s].x, MAX (series[s].n, 0));
-      copy[s].y = copy_doubles (series[s].y, MAX (series[s].n, 0));
+      copy[s].x = relief_plot_widget_copy_doubles (series[s].x, MAX (series[s].n, 0));
+      copy[s].y = relief_plot_widget_copy_doubles (series[s].y, MAX (series[s].n, 0));
     }
   return copy;
 }
@@ -185,21 +177,23 @@ ensure_cache (ReliefPlotView *self)
   self->cache_height = height;
   self->cache_scale = scale;
   cr = cairo_create (self->cache);
-  cairo_scale (cr, SCREEN_ZOOM, SCREEN_ZOOM);
+  cairo_scale (cr, RELIEF_SCREEN_ZOOM, RELIEF_SCREEN_ZOOM);
   if (self->mode == MODE_HEATMAP)
-    relief_plot_heatmap (cr, width / SCREEN_ZOOM, height / SCREEN_ZOOM, &self->heatmap, &self->frame);
+    relief_plot_heatmap (cr, width / RELIEF_SCREEN_ZOOM, height / RELIEF_SCREEN_ZOOM, &self->heatmap,
+                         &self->frame);
   else
-    relief_plot_lines (cr, width / SCREEN_ZOOM, height / SCREEN_ZOOM, &self->lines, &self->frame);
+    relief_plot_lines (cr, width / RELIEF_SCREEN_ZOOM, height / RELIEF_SCREEN_ZOOM, &self->lines,
+                       &self->frame);
   cairo_destroy (cr);
 
-  self->frame.px *= SCREEN_ZOOM;
-  self->frame.py *= SCREEN_ZOOM;
-  self->frame.pw *= SCREEN_ZOOM;
-  self->frame.ph *= SCREEN_ZOOM;
-  self->frame.cbx *= SCREEN_ZOOM;
-  self->frame.cby *= SCREEN_ZOOM;
-  self->frame.cbw *= SCREEN_ZOOM;
-  self->frame.cbh *= SCREEN_ZOOM;
+  self->frame.px *= RELIEF_SCREEN_ZOOM;
+  self->frame.py *= RELIEF_SCREEN_ZOOM;
+  self->frame.pw *= RELIEF_SCREEN_ZOOM;
+  self->frame.ph *= RELIEF_SCREEN_ZOOM;
+  self->frame.cbx *= RELIEF_SCREEN_ZOOM;
+  self->frame.cby *= RELIEF_SCREEN_ZOOM;
+  self->frame.cbw *= RELIEF_SCREEN_ZOOM;
+  self->frame.cbh *= RELIEF_SCREEN_ZOOM;
   return TRUE;
 }
 
@@ -514,16 +508,16 @@ draw_in_window (ReliefPlotView *self, cairo_t *cr)
   {
     ReliefPlotFrame points = *f;
 
-    points.px /= SCREEN_ZOOM;
-    points.py /= SCREEN_ZOOM;
-    points.pw /= SCREEN_ZOOM;
-    points.ph /= SCREEN_ZOOM;
-    points.cbx /= SCREEN_ZOOM;
-    points.cby /= SCREEN_ZOOM;
-    points.cbw /= SCREEN_ZOOM;
-    points.cbh /= SCREEN_ZOOM;
+    points.px /= RELIEF_SCREEN_ZOOM;
+    points.py /= RELIEF_SCREEN_ZOOM;
+    points.pw /= RELIEF_SCREEN_ZOOM;
+    points.ph /= RELIEF_SCREEN_ZOOM;
+    points.cbx /= RELIEF_SCREEN_ZOOM;
+    points.cby /= RELIEF_SCREEN_ZOOM;
+    points.cbw /= RELIEF_SCREEN_ZOOM;
+    points.cbh /= RELIEF_SCREEN_ZOOM;
     cairo_save (cr);
-    cairo_scale (cr, SCREEN_ZOOM, SCREEN_ZOOM);
+    cairo_scale (cr, RELIEF_SCREEN_ZOOM, RELIEF_SCREEN_ZOOM);
     relief_plot_redraw_ticks (cr, &points, w[0], w[1], w[2], w[3]);
     cairo_restore (cr);
   }
@@ -667,9 +661,7 @@ static void
 relief_plot_view_init (ReliefPlotView *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
-  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   GtkGesture *click = gtk_gesture_click_new ();
-  GtkGesture *drag = gtk_gesture_drag_new ();
 
   g_signal_connect (motion, "enter", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
@@ -681,14 +673,9 @@ relief_plot_view_init (ReliefPlotView *self)
   g_signal_connect (click, "released", G_CALLBACK (on_released), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
-  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
-
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  relief_plot_widget_add_scroll (GTK_WIDGET (self), G_CALLBACK (on_scroll), self);
+  relief_plot_widget_add_drag (GTK_WIDGET (self), G_CALLBACK (on_drag_begin), G_CALLBACK (on_drag_update),
+                               G_CALLBACK (on_drag_end), self);
 }
 
 /* ---- API ---- */
@@ -712,12 +699,12 @@ relief_plot_view_set_heatmap (ReliefPlotView *self, const ReliefHeatmapSpec *spe
   *h = *spec;
   own_labels (&h->title, &h->xlabel, &h->ylabel);
   h->zlabel = g_strdup (spec->zlabel);
-  h->xs = copy_doubles (spec->xs, nx);
-  h->ys = copy_doubles (spec->ys, ny);
-  h->z = copy_doubles (spec->z, nx * ny);
+  h->xs = relief_plot_widget_copy_doubles (spec->xs, nx);
+  h->ys = relief_plot_widget_copy_doubles (spec->ys, ny);
+  h->z = relief_plot_widget_copy_doubles (spec->z, nx * ny);
   h->n_path = h->path_x && h->path_y ? MAX (spec->n_path, 0) : 0;
-  h->path_x = copy_doubles (spec->path_x, h->n_path);
-  h->path_y = copy_doubles (spec->path_y, h->n_path);
+  h->path_x = relief_plot_widget_copy_doubles (spec->path_x, h->n_path);
+  h->path_y = relief_plot_widget_copy_doubles (spec->path_y, h->n_path);
   h->n_paths = spec->paths ? MAX (spec->n_paths, 0) : 0;
   h->paths = copy_series (spec->paths, h->n_paths);
   self->mode = MODE_HEATMAP;

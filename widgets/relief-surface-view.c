@@ -1,12 +1,11 @@
 /* relief-surface-view.c: relief_plot_surface3d on screen.  Dragging turns the box
  * (horizontal motion the azimuth, vertical the elevation), scrolling zooms. */
 #include "relief-surface-view.h"
+#include "relief-plot-widget.h"
 
 #include <math.h>
 #include <string.h>
 
-/* As in relief-plot-view.c: the plot core's points a little larger on screen. */
-#define SCREEN_ZOOM 1.25
 /* Degrees of rotation per pixel of drag: half a turn across a typical widget. */
 #define DEGREES_PER_PIXEL 0.4
 #define ZOOM_STEP 1.1
@@ -35,12 +34,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static double *
-copy_doubles (const double *v, gsize n)
-{
-  return v && n ? g_memdup2 (v, n * sizeof (double)) : NULL;
-}
 
 static void
 clear_data (ReliefSurfaceView *self)
@@ -103,8 +96,8 @@ relief_surface_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   self->spec.elevation = self->elevation;
   self->spec.zoom = self->zoom;
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_scale (cr, SCREEN_ZOOM, SCREEN_ZOOM);
-  relief_plot_surface3d (cr, width / SCREEN_ZOOM, height / SCREEN_ZOOM, &self->spec);
+  cairo_scale (cr, RELIEF_SCREEN_ZOOM, RELIEF_SCREEN_ZOOM);
+  relief_plot_surface3d (cr, width / RELIEF_SCREEN_ZOOM, height / RELIEF_SCREEN_ZOOM, &self->spec);
   cairo_destroy (cr);
 }
 
@@ -198,20 +191,13 @@ relief_surface_view_class_init (ReliefSurfaceViewClass *klass)
 static void
 relief_surface_view_init (ReliefSurfaceView *self)
 {
-  GtkGesture *drag = gtk_gesture_drag_new ();
-  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
-
   self->azimuth = RELIEF_SURFACE3D_AZIMUTH;
   self->elevation = RELIEF_SURFACE3D_ELEVATION;
   self->zoom = 1;
 
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-
-  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  relief_plot_widget_add_drag (GTK_WIDGET (self), G_CALLBACK (on_drag_begin), G_CALLBACK (on_drag_update), NULL,
+                               self);
+  relief_plot_widget_add_scroll (GTK_WIDGET (self), G_CALLBACK (on_scroll), self);
 }
 
 /* ---- API ---- */
@@ -240,13 +226,13 @@ relief_surface_view_set_data (ReliefSurfaceView *self, const ReliefSurface3DSpec
   s->xlabel = g_strdup (spec->xlabel);
   s->ylabel = g_strdup (spec->ylabel);
   s->zlabel = g_strdup (spec->zlabel);
-  s->xs = copy_doubles (spec->xs, nx);
-  s->ys = copy_doubles (spec->ys, ny);
-  s->z = copy_doubles (spec->z, nx * ny);
+  s->xs = relief_plot_widget_copy_doubles (spec->xs, nx);
+  s->ys = relief_plot_widget_copy_doubles (spec->ys, ny);
+  s->z = relief_plot_widget_copy_doubles (spec->z, nx * ny);
   s->n_path = n_path;
-  s->path_x = copy_doubles (spec->path_x, n_path);
-  s->path_y = copy_doubles (spec->path_y, n_path);
-  s->path_z = copy_doubles (spec->path_z, n_path);
+  s->path_x = relief_plot_widget_copy_doubles (spec->path_x, n_path);
+  s->path_y = relief_plot_widget_copy_doubles (spec->path_y, n_path);
+  s->path_z = relief_plot_widget_copy_doubles (spec->path_z, n_path);
   self->has_data = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -1,0 +1,23 @@
+/* relief-plot-widget.h: what the GTK widgets around the plot core (relief-plot-view.c,
+ * relief-surface-view.c) share: the scale of the core's points on screen, owned copies of
+ * its plain arrays, the pointer controllers they both add. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* The plot core sizes text and lines in points; on screen a point is about 1.25 pixels
+ * (as matplotlib shows figures at 100 dpi or so), which keeps tick labels readable. */
+#define RELIEF_SCREEN_ZOOM 1.25
+
+/* An owned copy of n doubles; NULL when v is NULL or n is 0. */
+double *relief_plot_widget_copy_doubles (const double *v, gsize n);
+/* A primary-button drag on widget; end (may be NULL) as well as begin and update get
+ * user_data last, as GtkGestureDrag's signals give it. */
+void    relief_plot_widget_add_drag   (GtkWidget *widget, GCallback begin, GCallback update, GCallback end,
+                                       gpointer user_data);
+/* Vertical scrolling on widget. */
+void    relief_plot_widget_add_scroll (GtkWidget *widget, GCallback scroll, gpointer user_data);
+
+G_END_DECLS
