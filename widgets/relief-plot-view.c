@@ -104,23 +104,6 @@ free_series (ReliefLineSeries *series, int n)
   g_free (series);
 }
 
-/* A spec's title and axis labels, borrowed from the caller, replaced by owned copies. */
-static void
-own_labels (const char **title, const char **xlabel, const char **ylabel)
-{
-  *title = g_strdup (*title);
-  *xlabel = g_strdup (*xlabel);
-  *ylabel = g_strdup (*ylabel);
-}
-
-static void
-free_labels (const char *title, const char *xlabel, const char *ylabel)
-{
-  g_free ((char *) title);
-  g_free ((char *) xlabel);
-  g_free ((char *) ylabel);
-}
-
 static void
 clear_data (ReliefPlotView *self)
 {
@@ -128,8 +111,7 @@ clear_data (ReliefPlotView *self)
     {
       ReliefHeatmapSpec *h = &self->heatmap;
 
-      free_labels (h->title, h->xlabel, h->ylabel);
-      g_free ((char *) h->zlabel);
+      relief_plot_widget_free_labels (h->title, h->xlabel, h->ylabel, h->zlabel);
       g_free ((double *) h->xs);
       g_free ((double *) h->ys);
       g_free ((double *) h->z);
@@ -142,7 +124,7 @@ clear_data (ReliefPlotView *self)
       ReliefLinePlotSpec *l = &self->lines;
 
       free_series ((ReliefLineSeries *) l->series, l->n_series);
-      free_labels (l->title, l->xlabel, l->ylabel);
+      relief_plot_widget_free_labels (l->title, l->xlabel, l->ylabel, NULL);
     }
   memset (&self->heatmap, 0, sizeof self->heatmap);
   memset (&self->lines, 0, sizeof self->lines);
@@ -697,8 +679,7 @@ relief_plot_view_set_heatmap (ReliefPlotView *self, const ReliefHeatmapSpec *spe
 
   clear_data (self);
   *h = *spec;
-  own_labels (&h->title, &h->xlabel, &h->ylabel);
-  h->zlabel = g_strdup (spec->zlabel);
+  relief_plot_widget_own_labels (&h->title, &h->xlabel, &h->ylabel, &h->zlabel);
   h->xs = relief_plot_widget_copy_doubles (spec->xs, nx);
   h->ys = relief_plot_widget_copy_doubles (spec->ys, ny);
   h->z = relief_plot_widget_copy_doubles (spec->z, nx * ny);
@@ -733,7 +714,7 @@ relief_plot_view_set_lines (ReliefPlotView *self, const ReliefLinePlotSpec *spec
 
   clear_data (self);
   *l = *spec;
-  own_labels (&l->title, &l->xlabel, &l->ylabel);
+  relief_plot_widget_own_labels (&l->title, &l->xlabel, &l->ylabel, NULL);
   l->n_series = spec->series ? MAX (spec->n_series, 0) : 0;
   l->series = copy_series (spec->series, l->n_series);
   self->mode = MODE_LINES;

@@ -8,6 +8,25 @@ relief_plot_widget_copy_doubles (const double *v, gsize n)
 }
 
 void
+relief_plot_widget_own_labels (const char **title, const char **xlabel, const char **ylabel, const char **zlabel)
+{
+  *title = g_strdup (*title);
+  *xlabel = g_strdup (*xlabel);
+  *ylabel = g_strdup (*ylabel);
+  if (zlabel)
+    *zlabel = g_strdup (*zlabel);
+}
+
+void
+relief_plot_widget_free_labels (const char *title, const char *xlabel, const char *ylabel, const char *zlabel)
+{
+  g_free ((char *) title);
+  g_free ((char *) xlabel);
+  g_free ((char *) ylabel);
+  g_free ((char *) zlabel);
+}
+
+void
 relief_plot_widget_add_drag (GtkWidget *widget, GCallback begin, GCallback update, GCallback end, gpointer user_data)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();

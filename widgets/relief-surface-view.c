@@ -40,10 +40,7 @@ clear_data (ReliefSurfaceView *self)
 {
   ReliefSurface3DSpec *s = &self->spec;
 
-  g_free ((char *) s->title);
-  g_free ((char *) s->xlabel);
-  g_free ((char *) s->ylabel);
-  g_free ((char *) s->zlabel);
+  relief_plot_widget_free_labels (s->title, s->xlabel, s->ylabel, s->zlabel);
   g_free ((double *) s->xs);
   g_free ((double *) s->ys);
   g_free ((double *) s->z);
@@ -222,10 +219,7 @@ relief_surface_view_set_data (ReliefSurfaceView *self, const ReliefSurface3DSpec
   ny = MAX (spec->ny, 0);
   n_path = spec->path_x && spec->path_y ? MAX (spec->n_path, 0) : 0;
   *s = *spec;
-  s->title = g_strdup (spec->title);
-  s->xlabel = g_strdup (spec->xlabel);
-  s->ylabel = g_strdup (spec->ylabel);
-  s->zlabel = g_strdup (spec->zlabel);
+  relief_plot_widget_own_labels (&s->title, &s->xlabel, &s->ylabel, &s->zlabel);
   s->xs = relief_plot_widget_copy_doubles (spec->xs, nx);
   s->ys = relief_plot_widget_copy_doubles (spec->ys, ny);
   s->z = relief_plot_widget_copy_doubles (spec->z, nx * ny);
