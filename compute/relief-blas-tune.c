@@ -66,3 +66,69 @@ relief_blas_reexec (char **argv)
   execv ("/proc/self/exe", argv);
   g_unsetenv ("OPENBLAS_CORETYPE");
 }
+
+typedef struct {
+  int  (*get_threads) (void);
+  void (*set_threads) (int);
+} OpenblasThreads;
+
+/* Looked up at run time as openblas_get_corename is; get_threads NULL without them, or
+ * when OpenBLAS threads with OpenMP (openblas_get_parallel 2). */
+static const OpenblasThreads *
+openblas_threads (void)
+{
+  static OpenblasThreads calls;
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      int (*parallel) (void) = (int (*) (void)) dlsym (RTLD_DEFAULT, "openblas_get_parallel");
+
+      calls.get_threads = (int (*) (void)) dlsym (RTLD_DEFAULT, "openblas_get_num_threads");
+      calls.set_threads = (void (*) (int)) dlsym (RTLD_DEFAULT, "openblas_set_num_threads");
+      if (parallel == NULL || parallel () != 1 || calls.set_threads == NULL)
+        calls.get_threads = NULL;
+      g_once_init_leave (&once, 1);
+    }
+  return &calls;
+}
+
+int
+relief_blas_threads (void)
+{
+  const OpenblasThreads *calls = openblas_threads ();
+
+  return calls->get_threads != NULL ? MAX (calls->get_threads (), 1) : 0;
+}
+
+static GMutex single_lock;
+static int single_depth, saved_threads;
+
+void
+relief_blas_single_thread_begin (void)
+{
+  const OpenblasThreads *calls = openblas_threads ();
+
+  if (calls->get_threads == NULL)
+    return;
+  g_mutex_lock (&single_lock);
+  if (single_depth++ == 0)
+    {
+      saved_threads = calls->get_threads ();
+      calls->set_threads (1);
+    }
+  g_mutex_unlock (&single_lock);
+}
+
+void
+relief_blas_single_thread_end (void)
+{
+  const OpenblasThreads *calls = openblas_threads ();
+
+  if (calls->get_threads == NULL)
+    return;
+  g_mutex_lock (&single_lock);
+  if (--single_depth == 0)
+    calls->set_threads (saved_threads);
+  g_mutex_unlock (&single_lock);
+}

@@ -21,4 +21,17 @@ const char *relief_blas_choose_coretype (const char *detected, gboolean avx512, 
  * wins; without /proc it returns and the kernels already loaded stay. */
 void        relief_blas_reexec (char **argv);
 
+/* The threads the loaded BLAS runs its products on: OpenBLAS's own count when it is
+ * OpenBLAS with its pthreads server, 0 when the BLAS cannot say or threads with OpenMP
+ * (whose count a thread of ours cannot set). */
+int         relief_blas_threads (void);
+
+/* Between these, OpenBLAS runs each product on the calling thread alone, so that threads
+ * of our own can share the cores without its threads on top of them; nested pairs (from
+ * several threads) are counted and the first count comes back at the last end.  Global to
+ * the process: other BLAS users meanwhile run single-threaded too.  No effect where
+ * relief_blas_threads() is 0. */
+void        relief_blas_single_thread_begin (void);
+void        relief_blas_single_thread_end   (void);
+
 G_END_DECLS

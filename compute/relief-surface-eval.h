@@ -2,8 +2,9 @@
  *
  * Every grid point is params = center + a * xdir + b * ydir.  The first layer is linear
  * in (a, b): X (W + aU + bV)^T = XW^T + a XU^T + b XV^T, so it costs three products per
- * chunk of samples for all points together; the deeper layers run for many points at
- * once with strided-batched GEMM.  Results equal the point-by-point
+ * chunk of samples for all points together; on a device the deeper layers run for many
+ * points at once with strided-batched GEMM, on the CPU one point per thread of our own
+ * (as many as OpenBLAS has, each running it on itself alone).  Results equal the point-by-point
  * relief_surface_compute_reference() up to float rounding.
  */
 #pragma once
