@@ -29,14 +29,22 @@ relief_blas_choose_coretype (const char *detected, gboolean avx512, gboolean avx
   return NULL;
 }
 
+const char *
+relief_blas_corename (void)
+{
+  /* Looked up at run time: the build may use another CBLAS, which has no such call. */
+  const char *(*corename) (void) = (const char *(*) (void)) dlsym (RTLD_DEFAULT, "openblas_get_corename");
+
+  return corename != NULL ? corename () : NULL;
+}
+
 /* relief_blas_choose_coretype for this process: the loaded BLAS's core name (OpenBLAS
  * only) and this CPU.  NULL when there is nothing to gain. */
 static const char *
 better_coretype (void)
 {
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-  /* Looked up at run time: the build may use another CBLAS, which has no such call. */
-  const char *(*corename) (void) = (const char *(*) (void)) dlsym (RTLD_DEFAULT, "openblas_get_corename");
+  const char *corename = relief_blas_corename ();
   /* SkylakeX kernels need the F, CD, BW, DQ and VL subsets. */
   gboolean avx512 = __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512cd") &&
                     __builtin_cpu_supports ("avx512bw") && __builtin_cpu_supports ("avx512dq") &&
@@ -45,7 +53,7 @@ better_coretype (void)
 
   if (corename == NULL)
     return NULL;
-  return relief_blas_choose_coretype (corename (), avx512, avx2);
+  return relief_blas_choose_coretype (corename, avx512, avx2);
 #else
   return NULL;
 #endif

@@ -21,6 +21,10 @@ const char *relief_blas_choose_coretype (const char *detected, gboolean avx512, 
  * wins; without /proc it returns and the kernels already loaded stay. */
 void        relief_blas_reexec (char **argv);
 
+/* The core whose kernels the loaded OpenBLAS runs ("Zen", "SkylakeX"), NULL for another
+ * BLAS. */
+const char *relief_blas_corename (void);
+
 /* The threads the loaded BLAS runs its products on: OpenBLAS's own count when it is
  * OpenBLAS with its pthreads server, 0 when the BLAS cannot say or threads with OpenMP
  * (whose count a thread of ours cannot set). */

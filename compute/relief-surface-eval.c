@@ -126,6 +126,18 @@ relief_surface_eval_free (ReliefSurfaceEval *ev)
   g_free (ev);
 }
 
+int
+relief_surface_eval_cpu_threads (const ReliefSurfaceEval *ev)
+{
+  return ev->threads;
+}
+
+int
+relief_surface_eval_cpu_block (const ReliefSurfaceEval *ev)
+{
+  return ev->threads > 0 ? ev->block : 0;
+}
+
 static gboolean
 alloc_floats (ReliefBackend *be, float **out, gsize n, GError **error)
 {

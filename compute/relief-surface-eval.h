@@ -28,6 +28,11 @@ ReliefSurfaceEval *relief_surface_eval_new  (ReliefBackend *backend, const Relie
                                              int max_points, gsize memory_budget, GError **error);
 void               relief_surface_eval_free (ReliefSurfaceEval *ev);
 
+/* On the CPU, the threads the points go to and the rows each point's products take at a
+ * time (the shape of its deeper layers' products: rows x out x (in + 1)); 0 on a device. */
+int                relief_surface_eval_cpu_threads (const ReliefSurfaceEval *ev);
+int                relief_surface_eval_cpu_block   (const ReliefSurfaceEval *ev);
+
 /* Mean loss and accuracy (fraction) of n_points points (a[i], b[i]) over the n host
  * samples; b may be NULL for a 1D slice. */
 gboolean relief_surface_eval_points (ReliefSurfaceEval *ev, const double *a, const double *b, int n_points,

@@ -9,19 +9,31 @@
  * TF32 off), and the flop rate is also given against the card's fp32 peak (SMs x fp32
  * lanes x 2 x boost clock).  The model is a random-initialized 784-200-200-10 ReLU MLP
  * (seeded); the directions are filter-normalized.  Prints both times, their ratio, the
- * achieved flop rate and the largest difference between the two surfaces.  Not a test. */
+ * achieved flop rate and the largest difference between the two surfaces.  On the CPU it
+ * also prints the flop limit (the factorized flop count over the sgemm rate this machine
+ * reaches at the evaluator's own shapes and threads) and compares whole processes, what a
+ * user waits for: `relief surface` on a run file of the same model and images (start-up
+ * and data loading included) against the NumPy script as a process, alternated, the
+ * fastest of --repeat each.  The CPU images are the first --samples training images of
+ * MNIST alone (no test split), standardized over themselves, as a run reloads them.
+ * Not a test. */
 #include "relief-blas-tune.h"
 #include "relief-loaders.h"
 #include "relief-directions.h"
 #include "relief-rng.h"
+#include "relief-run-file.h"
 #include "relief-surface-eval.h"
+#include "relief-surface-file.h"
 
+#include <cblas.h>
+#include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "relief-config.h"
 #if RELIEF_HAVE_CUDA
@@ -96,15 +108,176 @@ cuda_peak_gflops (char *name, gsize name_size)
 #endif
 }
 
+/* sgemm's rate in GFLOP/s at rows x out x in (C = A B^T, as the evaluator's deeper layers
+ * multiply) on `threads` threads at once, each for about a second, OpenBLAS on one
+ * thread each as the evaluator runs it. */
+typedef struct {
+  int    m, n, k;
+  double seconds;
+  gint64 products;
+} RateTask;
+
+static gpointer
+sgemm_loop (gpointer data)
+{
+  RateTask *task = data;
+  g_autofree float *a = g_new (float, (gsize) task->m * task->k);
+  g_autofree float *b = g_new (float, (gsize) task->n * task->k);
+  g_autofree float *c = g_new (float, (gsize) task->m * task->n);
+  gint64 t0;
+
+  for (gsize i = 0; i < (gsize) task->m * task->k; i++)
+    a[i] = (float) (i % 7) * 0.25f;
+  for (gsize i = 0; i < (gsize) task->n * task->k; i++)
+    b[i] = (float) (i % 5) * 0.5f;
+  t0 = g_get_monotonic_time ();
+  do
+    {
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, task->m, task->n, task->k, 1.0f, a, task->k, b, task->k,
+                   0.0f, c, task->n);
+      task->products++;
+    }
+  while (g_get_monotonic_time () - t0 < G_USEC_PER_SEC);
+  task->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  return NULL;
+}
+
+static double
+sgemm_gflops (int threads, int m, int n, int k)
+{
+  g_autofree RateTask *tasks = g_new0 (RateTask, threads);
+  g_autofree GThread **workers = g_new0 (GThread *, threads);
+  double flops = 0.0, seconds = 0.0;
+
+  if (threads > 1)
+    relief_blas_single_thread_begin ();
+  for (int t = 0; t < threads; t++)
+    {
+      tasks[t] = (RateTask) { m, n, k, 0.0, 0 };
+      workers[t] = g_thread_new ("sgemm-rate", sgemm_loop, &tasks[t]);
+    }
+  for (int t = 0; t < threads; t++)
+    {
+      g_thread_join (workers[t]);
+      flops += 2.0 * m * n * k * tasks[t].products;
+      seconds = MAX (seconds, tasks[t].seconds);
+    }
+  if (threads > 1)
+    relief_blas_single_thread_end ();
+  return flops / seconds / 1e9;
+}
+
+/* A directory holding MNIST's training files alone (symbolic links), so that the data set
+ * opened from it has no test split. */
+static gboolean
+train_only_dir (const ReliefDataset *all, const char *dir, GError **error)
+{
+  for (int i = 0; all->source_paths[i] != NULL; i++)
+    {
+      g_autofree char *base = g_path_get_basename (all->source_paths[i]);
+      g_autofree char *link = g_build_filename (dir, base, NULL);
+
+      if (!g_str_has_prefix (base, "train-"))
+        continue;
+      if (symlink (all->source_paths[i], link) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot link %s: %s", link, g_strerror (errno));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The seconds a child process takes, start-up included; its output in *out. */
+static double
+time_process (const char *const *argv, char **out, GError **error)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  g_autofree char *err = NULL;
+  int wait_status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, &err, &wait_status, error))
+    return -1.0;
+  if (!g_spawn_check_wait_status (wait_status, error))
+    {
+      g_prefix_error (error, "%s: %s", argv[0], err != NULL ? err : "");
+      return -1.0;
+    }
+  return (g_get_monotonic_time () - t0) / 1e6;
+}
+
+/* Removes dir and what lies in it, one level of folders deep. */
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* The whole-process comparison on the CPU: a run file of the model at the centre and of
+ * the images in dir, then `relief surface` on it (the same directions: seed 7) and the
+ * baseline script as processes, alternated. */
+static gboolean
+compare_processes (const char *relief, const char *interpreter, const char *baseline, const char *dir,
+                   const ReliefMlpSpec *spec, const ReliefDataset *ds, const float *center, int grid, int repeat,
+                   GError **error)
+{
+  g_autofree char *run_path = g_build_filename (dir, "run.h5", NULL);
+  g_autofree char *surface_path = g_build_filename (dir, "surface.h5", NULL);
+  g_autofree char *axis = g_strdup_printf ("-1:1:%d", grid);
+  g_autofree char *x_arg = g_strdup_printf ("--x=%s", axis), *y_arg = g_strdup_printf ("--y=%s", axis);
+  const char *relief_argv[] = { relief, "surface", run_path, x_arg, y_arg, "--seed=7", "--backend=cpu",
+                                "-o", surface_path, NULL };
+  const char *numpy_argv[] = { interpreter, baseline, dir, "once", NULL };
+  double relief_s = G_MAXDOUBLE, numpy_s = G_MAXDOUBLE;
+  ReliefTrainConfig config;
+  ReliefRunWriter *w;
+
+  relief_train_config_init_defaults (&config);
+  w = relief_run_writer_new (run_path, spec, &config, "cpu", ds, error);
+  if (w == NULL || !relief_run_writer_add_snapshot (w, 0, 0.0, center, error) ||
+      !relief_run_writer_finish (w, "completed", error))
+    return FALSE;
+  for (int r = 0; r < repeat; r++)
+    {
+      g_autofree char *out = NULL, *np_out = NULL;
+      double t;
+
+      g_unlink (surface_path);
+      if ((t = time_process (relief_argv, &out, error)) < 0)
+        return FALSE;
+      relief_s = MIN (relief_s, t);
+      if ((t = time_process (numpy_argv, &np_out, error)) < 0)
+        return FALSE;
+      numpy_s = MIN (numpy_s, t);
+    }
+  g_print ("whole processes (alternated, fastest of %d each): relief surface %.2f s, numpy %.2f s: %.2fx "
+           "(target at least 6x)\n", repeat, relief_s, numpy_s, numpy_s / relief_s);
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
-  g_autofree char *baseline = NULL, *python = NULL, *backend_name = NULL;
+  g_autofree char *baseline = NULL, *python = NULL, *backend_name = NULL, *relief = NULL;
   int grid = 0, samples = 0, repeat = 3;
   GOptionEntry entries[] = {
     { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &baseline,
       "numpy_surface_baseline.py or torch_surface_baseline.py (none: Relief alone)", "SCRIPT" },
     { "python", 0, 0, G_OPTION_ARG_FILENAME, &python, "Python interpreter (default $RELIEF_PYTHON, else python3)", "PATH" },
+    { "relief", 0, 0, G_OPTION_ARG_FILENAME, &relief,
+      "The relief program for the whole-process comparison (default: this build's)", "PATH" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_name, "cpu (default) or cuda", "NAME" },
     { "grid", 0, 0, G_OPTION_ARG_INT, &grid, "Points per axis (default 21 on the CPU, 51 on CUDA)", "N" },
     { "samples", 0, 0, G_OPTION_ARG_INT, &samples, "Training images (default 10000 on the CPU, all on CUDA)", "N" },
@@ -122,15 +295,16 @@ main (int argc, char **argv)
   g_autofree float *center = NULL, *xdir = NULL, *ydir = NULL;
   g_autofree double *coords = NULL, *loss = NULL, *acc = NULL, *np_loss = NULL, *np_acc = NULL;
   g_autofree char *dir = NULL, *out = NULL, *err = NULL;
+  const char *interpreter;
   ReliefGeneratorParams gen;
   ReliefSamples train;
   gsize n_params, cells;
   gint64 t0;
-  double seconds, np_seconds = 0, flops_naive, max_rel = 0.0;
-  int acc_mismatch = 0, wait_status = 0;
+  double seconds, np_seconds = 0, flops_naive, flops_factorized, max_rel = 0.0;
+  int acc_mismatch = 0, wait_status = 0, cpu_threads = 0, cpu_block = 0;
 
   /* The same kernel choice as the relief binary makes, so both sides run on the BLAS
-   * users get. */
+   * users get (the children inherit OPENBLAS_CORETYPE). */
   relief_blas_reexec (argv);
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || grid < 0 || samples < 0 || repeat < 1)
@@ -153,6 +327,7 @@ main (int argc, char **argv)
     }
   grid = grid > 0 ? grid : 21;
   samples = samples > 0 ? samples : 10000;
+  interpreter = python != NULL ? python : g_getenv ("RELIEF_PYTHON") != NULL ? g_getenv ("RELIEF_PYTHON") : "python3";
 
   relief_generator_defaults ("mnist", &gen);
   ds = relief_dataset_open ("mnist", &gen, &error);
@@ -161,6 +336,27 @@ main (int argc, char **argv)
       g_printerr ("bench-surface: %s (install it with RELIEF_DATASETS=mnist build-aux/relief-setup.sh deps)\n",
                   error->message);
       return 77;
+    }
+  dir = g_dir_make_tmp ("relief-bench-XXXXXX", &error);
+  if (dir == NULL)
+    {
+      g_printerr ("bench-surface: %s\n", error->message);
+      return 1;
+    }
+  if (peak == 0.0)
+    {
+      g_autofree char *images = g_build_filename (dir, "mnist-train", NULL);
+      ReliefDataset *first;
+
+      if (g_mkdir (images, 0700) != 0 || !train_only_dir (ds, images, &error) ||
+          (first = relief_dataset_open_first (images, NULL, samples, &error)) == NULL)
+        {
+          g_printerr ("bench-surface: %s\n", error != NULL ? error->message : g_strerror (errno));
+          remove_tree (dir);
+          return 1;
+        }
+      relief_dataset_free (ds);
+      ds = first;
     }
   samples = MIN (samples, ds->n_train);
   spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
@@ -177,6 +373,18 @@ main (int argc, char **argv)
   cells = (gsize) grid * grid;
   loss = g_new (double, cells);
   acc = g_new (double, cells);
+  {
+    g_autoptr(ReliefSurfaceEval) ev = relief_surface_eval_new (be, spec, center, xdir, ydir, (int) cells, 0, &error);
+
+    if (ev == NULL)
+      {
+        g_printerr ("bench-surface: %s\n", error->message);
+        remove_tree (dir);
+        return 1;
+      }
+    cpu_threads = relief_surface_eval_cpu_threads (ev);
+    cpu_block = relief_surface_eval_cpu_block (ev);
+  }
 
   train = (ReliefSamples) { ds->x_train, ds->y_train, samples };
   /* The fastest of `repeat` whole surfaces (the first also pays for kernel loading and
@@ -192,36 +400,45 @@ main (int argc, char **argv)
                                                NULL, loss, acc, NULL, NULL, NULL, NULL, NULL, &error))
         {
           g_printerr ("bench-surface: %s\n", error->message);
+          remove_tree (dir);
           return 1;
         }
       seconds = MIN (seconds, (g_get_monotonic_time () - t0) / 1e6);
     }
   flops_naive = 2.0 * samples * (784.0 * 200 + 200.0 * 200 + 200.0 * 10) * cells;
+  /* What the factorized evaluation multiplies: three first-layer products for the whole
+   * grid, the deeper layers (with their bias columns) per point. */
+  flops_factorized = 2.0 * samples * (3.0 * 785 * 200 + (double) cells * (201.0 * 200 + 201.0 * 10));
 
   if (peak > 0.0)
     g_print ("MNIST 784-200-200-10 ReLU, %dx%d grid, %d training images, CUDA on %s (fp32 peak %.1f TFLOP/s)\n",
              grid, grid, samples, device_name, peak / 1e3);
   else
-    g_print ("MNIST 784-200-200-10 ReLU, %dx%d grid, %d training images, %s, OPENBLAS_CORETYPE=%s\n",
-             grid, grid, samples, be->name,
-             g_getenv ("OPENBLAS_CORETYPE") != NULL ? g_getenv ("OPENBLAS_CORETYPE") : "(detected)");
+    g_print ("MNIST 784-200-200-10 ReLU, %dx%d grid, %d training images, %s, OpenBLAS core %s%s\n",
+             grid, grid, samples, be->name, relief_blas_corename () != NULL ? relief_blas_corename () : "(unknown)",
+             g_getenv ("OPENBLAS_CORETYPE") != NULL ? " (OPENBLAS_CORETYPE)" : " (detected)");
   g_print ("relief: %.3f s, fastest of %d (%.1f naive-equivalent GFLOP/s", seconds, repeat,
            flops_naive / seconds / 1e9);
   if (peak > 0.0)
-    {
-      /* What the factorized evaluation multiplies: three first-layer products for the whole
-       * grid, the deeper layers per point. */
-      double flops_done = 2.0 * samples * (3.0 * 784 * 200 + (double) cells * (200.0 * 200 + 200.0 * 10));
-
-      g_print ("; %.1f TFLOP/s done = %.1f%% of the fp32 peak", flops_done / seconds / 1e12,
-               100.0 * flops_done / seconds / 1e9 / peak);
-    }
+    g_print ("; %.1f TFLOP/s done = %.1f%% of the fp32 peak", flops_factorized / seconds / 1e12,
+             100.0 * flops_factorized / seconds / 1e9 / peak);
   g_print (")\n");
+  if (cpu_threads > 0)
+    {
+      double rate = sgemm_gflops (cpu_threads, cpu_block, 200, 201);
+      double limit = flops_factorized / (rate * 1e9);
+
+      g_print ("flop limit: %.2f s (%.3g factorized flop at %.1f GFLOP/s, sgemm %dx200x201 on %d thread%s); "
+               "relief at %.0f%% of it\n", limit, flops_factorized, rate, cpu_block, cpu_threads,
+               cpu_threads > 1 ? "s" : "", 100.0 * limit / seconds);
+    }
   if (baseline == NULL)
-    return 0;
+    {
+      remove_tree (dir);
+      return 0;
+    }
 
   /* The same center, directions and (standardized) images for the baseline. */
-  dir = g_dir_make_tmp ("relief-bench-XXXXXX", &error);
   {
     g_autoptr(GString) meta = g_string_new ("{\"sizes\": [784, 200, 200, 10], ");
 
@@ -230,8 +447,7 @@ main (int argc, char **argv)
     g_string_append (meta, ", ");
     append_values (meta, "ys", coords, grid);
     g_string_append (meta, "}");
-    if (dir == NULL ||
-        !write_raw (dir, "meta.json", meta->str, meta->len, &error) ||
+    if (!write_raw (dir, "meta.json", meta->str, meta->len, &error) ||
         !write_raw (dir, "center.f32", center, n_params * sizeof (float), &error) ||
         !write_raw (dir, "xdir.f32", xdir, n_params * sizeof (float), &error) ||
         !write_raw (dir, "ydir.f32", ydir, n_params * sizeof (float), &error) ||
@@ -239,12 +455,11 @@ main (int argc, char **argv)
         !write_raw (dir, "y.i32", ds->y_train, (gsize) samples * sizeof (int32_t), &error))
       {
         g_printerr ("bench-surface: %s\n", error->message);
+        remove_tree (dir);
         return 1;
       }
   }
   {
-    const char *interpreter = python != NULL ? python
-                              : g_getenv ("RELIEF_PYTHON") != NULL ? g_getenv ("RELIEF_PYTHON") : "python3";
     const char *child[] = { interpreter, baseline, dir, NULL };
 
     if (!g_spawn_sync (NULL, (char **) child, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &wait_status,
@@ -252,19 +467,9 @@ main (int argc, char **argv)
         !g_spawn_check_wait_status (wait_status, &error))
       {
         g_printerr ("bench-surface: the NumPy baseline failed: %s\n%s", error->message, err != NULL ? err : "");
+        remove_tree (dir);
         return 1;
       }
-  }
-  {
-    const char *names[] = { "meta.json", "center.f32", "xdir.f32", "ydir.f32", "x.f32", "y.i32" };
-
-    for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-      {
-        g_autofree char *path = g_build_filename (dir, names[i], NULL);
-
-        g_unlink (path);
-      }
-    g_rmdir (dir);
   }
   np_loss = g_new (double, cells);
   np_acc = g_new (double, cells);
@@ -272,6 +477,7 @@ main (int argc, char **argv)
       !parse_numbers (out, "acc", np_acc, (int) cells))
     {
       g_printerr ("bench-surface: cannot read the baseline's output: %.200s\n", out);
+      remove_tree (dir);
       return 1;
     }
   for (gsize i = 0; i < cells; i++)
@@ -283,8 +489,17 @@ main (int argc, char **argv)
   if (peak > 0.0)
     g_print ("ratio:  %.2fx (target: Relief under 0.5 s for 51x51 over 60,000 images)\n", np_seconds / seconds);
   else
-    g_print ("ratio:  %.2fx (target at least 4x)\n", np_seconds / seconds);
+    g_print ("ratio:  %.2fx in the process\n", np_seconds / seconds);
   g_print ("agreement: max relative loss difference %.2e, %d of %" G_GSIZE_FORMAT " cells differ in accuracy\n",
            max_rel, acc_mismatch, cells);
+  if (peak == 0.0 &&
+      !compare_processes (relief != NULL ? relief : RELIEF_BENCH_RELIEF, interpreter, baseline, dir, spec, ds, center,
+                          grid, repeat, &error))
+    {
+      g_printerr ("bench-surface: %s\n", error->message);
+      remove_tree (dir);
+      return 1;
+    }
+  remove_tree (dir);
   return 0;
 }

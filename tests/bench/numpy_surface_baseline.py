@@ -4,7 +4,8 @@
 For each grid point the parameters are set to center + a * xdir + b * ydir and the whole
 network is evaluated, as loss-landscape does (with one batch instead of a loop).  Reads
 what bench-surface wrote into DIR (raw little-endian arrays, described in meta.json) and
-prints one JSON line: the seconds taken and the loss and accuracy of every cell.
+prints one JSON line: the seconds taken and the loss and accuracy of every cell.  With
+`once` after DIR it computes the surface once, for bench-surface to time the whole process.
 """
 import json
 import sys
@@ -13,7 +14,7 @@ import time
 import numpy as np
 
 
-def main(directory):
+def main(directory, once=False):
     with open(f"{directory}/meta.json") as f:
         meta = json.load(f)
     sizes, n = meta["sizes"], meta["samples"]
@@ -52,7 +53,7 @@ def main(directory):
 
     # The fastest of the runs bench-surface asks for, as it times its own side.
     seconds = float("inf")
-    for _ in range(meta.get("repeat", 1)):
+    for _ in range(1 if once else meta.get("repeat", 1)):
         start = time.perf_counter()
         surface()
         seconds = min(seconds, time.perf_counter() - start)
@@ -60,4 +61,4 @@ def main(directory):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], once=sys.argv[2:] == ["once"])
