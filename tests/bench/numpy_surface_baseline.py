@@ -7,11 +7,27 @@ what bench-surface wrote into DIR (raw little-endian arrays, described in meta.j
 prints one JSON line: the seconds taken and the loss and accuracy of every cell.  With
 `once` after DIR it computes the surface once, for bench-surface to time the whole process.
 """
+import ctypes
 import json
 import sys
 import time
 
 import numpy as np
+
+
+def blas_core():
+    """The core whose kernels NumPy's OpenBLAS runs (bench-surface prints Relief's beside
+    it, to show both sides on the same kernels), or "unknown" for another BLAS."""
+    with open("/proc/self/maps") as f:
+        paths = {line.split()[-1] for line in f if "blas" in line and ".so" in line}
+    for path in sorted(paths):
+        try:
+            corename = ctypes.CDLL(path).openblas_get_corename
+        except (OSError, AttributeError):
+            continue
+        corename.restype = ctypes.c_char_p
+        return corename().decode()
+    return "unknown"
 
 
 def main(directory, once=False):
@@ -57,7 +73,7 @@ def main(directory, once=False):
         start = time.perf_counter()
         surface()
         seconds = min(seconds, time.perf_counter() - start)
-    print(json.dumps({"seconds": seconds, "loss": loss.ravel().tolist(), "acc": acc.ravel().tolist()}))
+    print(json.dumps({"seconds": seconds, "blas_core": blas_core(), "loss": loss.ravel().tolist(), "acc": acc.ravel().tolist()}))
 
 
 if __name__ == "__main__":
