@@ -246,7 +246,7 @@ activation_of_one (ReliefBackend *be, ReliefActivation act, float *out, GError *
   return ok;
 }
 
-/* The workspace: as asked, else 256 MiB on the CPU (its sub-batches stay in cache anyway)
+/* The workspace: as asked, else 256 MiB on the CPU (its blocks stay in cache anyway)
  * and on a GPU a quarter of its free memory up to 4 GiB, so that many points go through
  * each launch. */
 static gsize
@@ -283,8 +283,8 @@ l2_cache_bytes (void)
   return FALLBACK_L2_BYTES;
 }
 
-/* A device's layout: as many points per sub-batch as asked if
- * the budget allows, then fewer samples per chunk, down to one point of MIN_ROWS rows. */
+/* A device's layout: as many points per sub-batch as asked if the budget allows, then
+ * fewer samples per chunk, down to one point of MIN_ROWS rows. */
 static void
 gpu_layout (ReliefSurfaceEval *ev, gsize budget, gsize widths_sum, int widest_post, int max_points)
 {
