@@ -181,6 +181,13 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   int index;
   gsize cells;
 
+  /* A plane needs two points along y, or it is the 1D slice along x. */
+  if (!one_d && job->y.count < 2)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("A 2D surface needs at least 2 points along y; leave out --y for a 1D slice"));
+      return FALSE;
+    }
   if (!relief_run_resolve_checkpoint (run, job->checkpoint, &index, error))
     return FALSE;
   backend = relief_job_open_backend (job->backend, cb ? cb->backend_chosen : NULL, cb ? cb->user_data : NULL,

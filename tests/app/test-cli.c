@@ -307,6 +307,7 @@ test_errors (void)
     { "surface run.h5 --bias keep -o s.h5", "keep", 2 },
     { "surface run.h5 --directions pca --normalization layer -o s.h5", "--normalization", 2 },
     { "surface run.h5 --directions line --to 0 --checkpoint 0 -o s.h5", "same snapshot", 2 },
+    { "surface run.h5 --x=0:0:1 --y=0:0:1 -o s.h5", "2 points along y", 2 },
     { "plot missing.h5 -o f.pdf", "missing.h5", 2 },
     { "plot run.h5 -o figure.bmp", ".png", 2 },
     { "intdim --dims 3,2 -o x.h5", "3,2", 2 },
