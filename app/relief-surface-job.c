@@ -155,9 +155,17 @@ resume_cells (const char *path, ReliefSurface *surface, GError **error)
   memcpy (surface->train_loss, old->train_loss, sizeof (double) * cells);
   memcpy (surface->train_acc, old->train_acc, sizeof (double) * cells);
   if (surface->test_loss != NULL)
+    memcpy (surface->test_loss, old->test_loss, sizeof (double) * cells);
+  if (surface->test_acc != NULL && old->test_acc != NULL)
+    memcpy (surface->test_acc, old->test_acc, sizeof (double) * cells);
+  /* A cell is computed when its loss and its accuracy both are (a file may lack the
+   * accuracies, NaN here): the others are computed again. */
+  for (gsize c = 0; c < cells; c++)
     {
-      memcpy (surface->test_loss, old->test_loss, sizeof (double) * cells);
-      memcpy (surface->test_acc, old->test_acc, sizeof (double) * cells);
+      if (isnan (surface->train_acc[c]))
+        surface->train_loss[c] = NAN;
+      if (surface->test_loss != NULL && isnan (surface->test_acc[c]))
+        surface->test_loss[c] = NAN;
     }
   return TRUE;
 }

@@ -45,7 +45,7 @@ relief_mlp_spec_weight_offset (const ReliefMlpSpec *spec, int layer)
   gsize offset = 0;
 
   for (int l = 0; l < layer; l++)
-    offset += (gsize) spec->sizes[l + 1] * (spec->sizes[l] + 1);
+    offset += (gsize) spec->sizes[l + 1] * ((gsize) spec->sizes[l] + 1);
   return offset;
 }
 
@@ -59,6 +59,25 @@ gsize
 relief_mlp_spec_n_params (const ReliefMlpSpec *spec)
 {
   return relief_mlp_spec_weight_offset (spec, spec->n_layers);
+}
+
+gboolean
+relief_mlp_count_params (const int *sizes, int n_sizes, gsize *n_params)
+{
+  gsize total = 0, layer;
+
+  for (int l = 0; l + 1 < n_sizes; l++)
+    {
+      if (sizes[l] < 1 || sizes[l + 1] < 1 ||
+          !g_size_checked_mul (&layer, (gsize) sizes[l + 1], (gsize) sizes[l] + 1) ||
+          !g_size_checked_add (&total, total, layer))
+        return FALSE;
+    }
+  /* Every offset into the parameters must also fit in bytes. */
+  if (total > G_MAXSIZE / sizeof (float))
+    return FALSE;
+  *n_params = total;
+  return TRUE;
 }
 
 int
@@ -99,7 +118,7 @@ relief_mlp_init_params (const ReliefMlpSpec *spec, guint64 seed, float *params_h
   for (int l = 0; l < spec->n_layers; l++)
     {
       gsize w_off = relief_mlp_spec_weight_offset (spec, l);
-      gsize count = (gsize) spec->sizes[l + 1] * (spec->sizes[l] + 1);
+      gsize count = (gsize) spec->sizes[l + 1] * ((gsize) spec->sizes[l] + 1);
       float bound = (float) (1.0 / sqrt ((double) spec->sizes[l]));
 
       relief_rng_uniform_fill (init_seed, w_off, -bound, bound, params_host + w_off, count);

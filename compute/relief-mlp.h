@@ -28,6 +28,9 @@ ReliefMlpSpec *relief_mlp_spec_new   (const int *sizes, int n_sizes, ReliefActiv
 ReliefMlpSpec *relief_mlp_spec_copy  (const ReliefMlpSpec *spec);
 void           relief_mlp_spec_free  (ReliefMlpSpec *spec);
 gsize          relief_mlp_spec_n_params     (const ReliefMlpSpec *spec);
+/* The parameter count of layer sizes from a file or a user: FALSE when a size is below 1
+ * or the count (or its bytes) overflows size_t, which the spec functions assume it never does. */
+gboolean       relief_mlp_count_params (const int *sizes, int n_sizes, gsize *n_params);
 gsize          relief_mlp_spec_weight_offset (const ReliefMlpSpec *spec, int layer);
 gsize          relief_mlp_spec_bias_offset   (const ReliefMlpSpec *spec, int layer);
 /* Tensors in file order (W0, b0, W1, ...): 2*n_layers of them; shape of tensor t. */

@@ -8,7 +8,9 @@
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 G_DEFINE_QUARK (relief-file-error-quark, relief_file_error)
 
@@ -25,6 +27,22 @@ relief_check_destination (const char *path, GError **error)
                  _("Cannot write “%s”: it exists and is not a regular file (a device or a pipe), which saving "
                    "would replace; give a file name"), path);
   return FALSE;
+}
+
+guint64
+relief_file_memory_budget (void)
+{
+  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+  guint64 total = pages > 0 && page > 0 ? (guint64) pages * (guint64) page : G_MAXUINT64;
+  g_autofree char *meminfo = NULL;
+  const char *line;
+  unsigned long long kib;
+
+  if (g_file_get_contents ("/proc/meminfo", &meminfo, NULL, NULL) &&
+      (line = strstr (meminfo, "MemAvailable:")) != NULL && sscanf (line, "MemAvailable: %llu kB", &kib) == 1 &&
+      kib < G_MAXUINT64 / 1024)
+    return MIN ((guint64) kib * 1024, total);
+  return total;
 }
 
 static const char * const loss_landscape_links[] = { "xcoordinates", "train_loss", NULL };

@@ -28,6 +28,11 @@ typedef enum {
  * replace the device. */
 gboolean relief_check_destination (const char *path, GError **error);
 
+/* The most bytes a reader may allocate for what one file declares: the memory available
+ * now (MemAvailable), so that a file declaring a huge size is refused with a message
+ * instead of aborting the process in an allocation. */
+guint64 relief_file_memory_budget (void);
+
 /* The kinds of file Relief reads and writes.  Each has one entry in the registry of
  * relief-file.c: adding a kind is a value here and an entry there. */
 typedef enum {

@@ -7,11 +7,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 void
 relief_h5_quiet_begin (ReliefH5Quiet *quiet)
 {
+  static gsize once;
+
+  /* libhdf5's own shutdown at exit walks what a damaged file or a failed close left
+   * behind: it crashes or prints "infinite loop closing library".  Every file Relief
+   * opens it closes itself, so that shutdown is skipped; it must be asked for before the
+   * library starts, which any HDF5 call here does. */
+  if (g_once_init_enter (&once))
+    {
+      H5dont_atexit ();
+      g_once_init_leave (&once, 1);
+    }
   H5Eget_auto2 (H5E_DEFAULT, &quiet->func, &quiet->data);
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
 }
@@ -168,19 +180,45 @@ open_attr (hid_t loc, const char *name, GError **error)
   return attr;
 }
 
+/* The file holding loc: its size in bytes bounds what its datasets can declare. */
+static guint64
+file_size_of (hid_t loc)
+{
+  hid_t file = H5Iget_file_id (loc);
+  hsize_t size = 0;
+
+  if (file >= 0)
+    {
+      if (H5Fget_filesize (file, &size) < 0)
+        size = 0;
+      H5Fclose (file);
+    }
+  return size;
+}
+
+/* A string attribute is one value, scalar or of one element, of fixed or variable length;
+ * arrays are refused before anything is read into a single string. */
 char *
 relief_h5_read_string_attr (hid_t loc, const char *name, GError **error)
 {
-  hid_t attr, file_type, mem_type;
+  hid_t attr, file_type, mem_type, space;
+  hssize_t count;
   char *result = NULL;
 
   attr = open_attr (loc, name, error);
   if (attr < 0)
     return NULL;
   file_type = H5Aget_type (attr);
+  space = H5Aget_space (attr);
+  count = H5Sget_simple_extent_npoints (space);
   if (H5Tget_class (file_type) != H5T_STRING)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Attribute “%s” is not a string"), name);
+    }
+  else if (count != 1)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("Attribute “%s” holds %lld strings, not one"), name, (long long) count);
     }
   else if (H5Tis_variable_str (file_type) > 0)
     {
@@ -199,21 +237,46 @@ relief_h5_read_string_attr (hid_t loc, const char *name, GError **error)
   else
     {
       gsize size = H5Tget_size (file_type);
-      char *buf = g_malloc0 (size + 1);
 
-      mem_type = H5Tcopy (file_type);
-      if (H5Aread (attr, mem_type, buf) < 0)
-        {
-          relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read attribute “%s”"), name);
-          g_free (buf);
-        }
+      /* The declared length must be stored in the attribute itself. */
+      if (size == 0 || size > H5Aget_storage_size (attr))
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("Attribute “%s” declares a string longer than it stores"), name);
       else
-        result = buf;
-      H5Tclose (mem_type);
+        {
+          char *buf = g_malloc0 (size + 1);
+
+          mem_type = H5Tcopy (file_type);
+          if (H5Aread (attr, mem_type, buf) < 0)
+            {
+              relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read attribute “%s”"), name);
+              g_free (buf);
+            }
+          else
+            result = buf;
+          H5Tclose (mem_type);
+        }
     }
+  H5Sclose (space);
   H5Tclose (file_type);
   H5Aclose (attr);
+  /* Strings end up in messages and on screen: they must be text. */
+  if (result != NULL && !g_utf8_validate (result, -1, NULL))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Attribute “%s” is not UTF-8 text"), name);
+      g_clear_pointer (&result, g_free);
+    }
   return result;
+}
+
+/* Integers and floats convert to any native number; takes type. */
+static gboolean
+is_numeric_type (hid_t type)
+{
+  H5T_class_t klass = H5Tget_class (type);
+
+  H5Tclose (type);
+  return klass == H5T_INTEGER || klass == H5T_FLOAT;
 }
 
 static gboolean
@@ -228,6 +291,8 @@ read_scalar_attr (hid_t loc, const char *name, hid_t mem_type, void *out, GError
   space = H5Aget_space (attr);
   if (H5Sget_simple_extent_npoints (space) != 1)
     g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Attribute “%s” is not a single value"), name);
+  else if (!is_numeric_type (H5Aget_type (attr)))
+    g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Attribute “%s” is not a number"), name);
   else if (H5Aread (attr, mem_type, out) < 0)
     relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read attribute “%s” as a number"), name);
   else
@@ -269,6 +334,11 @@ relief_h5_read_int_array_attr (hid_t loc, const char *name, gsize *n, GError **e
   count = H5Sget_simple_extent_npoints (space);
   if (count < 0)
     relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot read attribute “%s”"), name);
+  else if (!is_numeric_type (H5Aget_type (attr)))
+    g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Attribute “%s” does not hold integers"), name);
+  else if ((guint64) count > H5Aget_storage_size (attr))
+    g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                 _("Attribute “%s” declares more values than it stores"), name);
   else
     {
       values = g_new0 (gint64, MAX (count, 1));
@@ -327,28 +397,72 @@ open_dataset (hid_t loc, const char *name, GError **error)
   return dset;
 }
 
+/* The most a filter (deflate, the usual one) expands what is stored: zlib's limit is
+ * about 1032:1. */
+#define MAX_FILTER_RATIO 1032
+
+/* Whether a dataset of count elements, each file_elem bytes in the file and mem_elem in
+ * memory, is plausible: what it declares must fit the file (times the filters' expansion
+ * when it is compressed) and the memory available, before anything is allocated. */
+static gboolean
+check_dataset_size (hid_t dset, const char *name, guint64 count, gsize file_elem, gsize mem_elem, GError **error)
+{
+  hid_t dcpl = H5Dget_create_plist (dset);
+  int n_filters = dcpl >= 0 ? H5Pget_nfilters (dcpl) : 0;
+  guint64 file_size = file_size_of (dset), file_bytes, mem_bytes, limit;
+
+  if (dcpl >= 0)
+    H5Pclose (dcpl);
+  limit = n_filters > 0 ? file_size * MAX_FILTER_RATIO : file_size;
+  if (!g_uint64_checked_mul (&file_bytes, count, MAX (file_elem, 1)) || file_bytes > limit)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("Dataset “%s” declares %llu values, more than the file of %llu bytes holds"), name,
+                   (unsigned long long) count, (unsigned long long) file_size);
+      return FALSE;
+    }
+  if (!g_uint64_checked_mul (&mem_bytes, count, mem_elem) || mem_bytes > G_MAXSIZE ||
+      mem_bytes > relief_file_memory_budget ())
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("Dataset “%s” needs %llu bytes, more than the memory available"), name,
+                   (unsigned long long) mem_bytes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gpointer
 relief_h5_read_dataset (hid_t loc, const char *name, hid_t mem_type, gsize elem_size, int *rank,
                         hsize_t dims[RELIEF_H5_MAX_RANK], GError **error)
 {
-  hid_t dset, space;
+  hid_t dset, space, file_type;
   int r;
-  gsize count = 1;
+  guint64 count = 1;
   gpointer data = NULL;
 
   dset = open_dataset (loc, name, error);
   if (dset < 0)
     return NULL;
   space = H5Dget_space (dset);
+  file_type = H5Dget_type (dset);
   r = H5Sget_simple_extent_ndims (space);
   if (r < 0 || r > RELIEF_H5_MAX_RANK)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Dataset “%s” has an unsupported rank"), name);
       goto out;
     }
+  if (H5Tget_class (file_type) != H5T_INTEGER && H5Tget_class (file_type) != H5T_FLOAT)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Dataset “%s” does not hold numbers"), name);
+      goto out;
+    }
   H5Sget_simple_extent_dims (space, dims, NULL);
   for (int i = 0; i < r; i++)
-    count *= dims[i];
+    if (!g_uint64_checked_mul (&count, count, dims[i]))
+      count = G_MAXUINT64;
+  if (!check_dataset_size (dset, name, count, H5Tget_size (file_type), elem_size, error))
+    goto out;
   data = g_malloc0 (MAX (count, 1) * elem_size);
   if (count > 0 && H5Dread (dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     {
@@ -359,6 +473,7 @@ relief_h5_read_dataset (hid_t loc, const char *name, hid_t mem_type, gsize elem_
   *rank = r;
 
 out:
+  H5Tclose (file_type);
   H5Sclose (space);
   H5Dclose (dset);
   return data;
@@ -395,7 +510,7 @@ relief_h5_read_strings (hid_t loc, const char *name, GError **error)
   if (H5Tget_class (file_type) != H5T_STRING || H5Tis_variable_str (file_type) <= 0 || count < 0)
     g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
                  _("Dataset “%s” does not hold variable-length strings"), name);
-  else
+  else if (check_dataset_size (dset, name, count, H5Tget_size (file_type), sizeof (char *), error))
     {
       g_autofree char **values = g_new0 (char *, count + 1);
 
@@ -407,6 +522,13 @@ relief_h5_read_strings (hid_t loc, const char *name, GError **error)
           result = g_new0 (char *, count + 1);
           for (hssize_t i = 0; i < count; i++)
             result[i] = g_strdup (values[i] != NULL ? values[i] : "");
+          for (hssize_t i = 0; i < count && result != NULL; i++)
+            if (!g_utf8_validate (result[i], -1, NULL))
+              {
+                g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                             _("Dataset “%s” holds a string that is not UTF-8 text"), name);
+                g_clear_pointer (&result, g_strfreev);
+              }
           if (count > 0)
             H5Dvlen_reclaim (mem_type, space, H5P_DEFAULT, values);
         }
@@ -528,6 +650,97 @@ detect_foreign (hid_t file)
   return NULL;
 }
 
+static guint64
+read_le (const guint8 *p, int n)
+{
+  guint64 v = 0;
+
+  for (int i = n - 1; i >= 0; i--)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+/* Whether the global heap collection at offset of the file (fd) is sound: libhdf5 1.10
+ * walks a collection's objects without end on a free-space object of size 0, and reads
+ * past the collection for an object larger than what is left of it, so such a collection
+ * is refused before any variable-length string is read. */
+static gboolean
+global_heap_loads (int fd, guint64 offset, guint64 file_size, int sizeof_size)
+{
+  int header = 8 + sizeof_size, obj_header = 8 + sizeof_size;
+  g_autofree guint8 *heap = NULL;
+  guint8 head[16];
+  guint64 size, p;
+
+  if (pread (fd, head, header, offset) != header || head[4] != 1)
+    return TRUE;   /* not a collection HDF5 would read: the signature was a coincidence */
+  size = read_le (head + 8, sizeof_size);
+  if (size < (guint64) header || size > file_size - offset)
+    return TRUE;   /* libhdf5 refuses it itself */
+  heap = g_malloc (size);
+  if (pread (fd, heap, size, offset) != (gssize) size)
+    return TRUE;
+  for (p = header; p + obj_header <= size;)
+    {
+      guint idx = (guint) read_le (heap + p, 2);
+      guint64 obj_size = read_le (heap + p + 8, sizeof_size), need;
+
+      if (idx > 0)
+        need = obj_header + ((obj_size + 7) & ~(guint64) 7);
+      else
+        need = obj_size;
+      /* A size of 0 never advances; one past the collection makes H5HG_read copy past it. */
+      if (need == 0 || need < obj_size || need > size - p)
+        return FALSE;
+      p += need;
+    }
+  return TRUE;
+}
+
+/* Looks for every global heap collection ("GCOL") of the file. */
+static gboolean
+check_global_heaps (hid_t file, const char *path, GError **error)
+{
+  hid_t fcpl = H5Fget_create_plist (file);
+  size_t sizeof_addr = 8, sizeof_size = 8;
+  g_autofree guint8 *buf = NULL;
+  const gsize block = 1 << 20;
+  guint64 file_size, offset = 0;
+  gboolean ok = TRUE;
+  int fd;
+
+  if (fcpl >= 0)
+    {
+      H5Pget_sizes (fcpl, &sizeof_addr, &sizeof_size);
+      H5Pclose (fcpl);
+    }
+  if (sizeof_size != 2 && sizeof_size != 4 && sizeof_size != 8)
+    return TRUE;
+  fd = g_open (path, O_RDONLY, 0);
+  if (fd < 0)
+    return TRUE;   /* HDF5 has it open: whatever failed here fails it too */
+  file_size = (guint64) lseek (fd, 0, SEEK_END);
+  buf = g_malloc (block + 3);
+  /* Blocks overlap by 3 bytes so that no signature falls between two. */
+  while (ok && offset < file_size)
+    {
+      gssize n = pread (fd, buf, block + 3, offset);
+
+      if (n < 4)
+        break;
+      for (const guint8 *hit = memchr (buf, 'G', n - 3); ok && hit != NULL;
+           hit = memchr (hit + 1, 'G', n - 3 - (hit + 1 - buf)))
+        if (memcmp (hit, "GCOL", 4) == 0)
+          ok = global_heap_loads (fd, offset + (hit - buf), file_size, (int) sizeof_size);
+      offset += block;
+    }
+  g_close (fd, NULL);
+  if (!ok)
+    g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                 _("“%s” is damaged: a heap of its strings is corrupt"), path);
+  return ok;
+}
+
 hid_t
 relief_h5_open_kind (const char *path, ReliefFileKind *kind, GError **error)
 {
@@ -549,9 +762,12 @@ relief_h5_open_kind (const char *path, ReliefFileKind *kind, GError **error)
   file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot open “%s”"), path);
+      /* It exists and has an HDF5 signature: what fails now is its content. */
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot open “%s”"), path);
       return H5I_INVALID_HID;
     }
+  if (!check_global_heaps (file, path, error))
+    goto fail;
 
   if (relief_h5_has_attr (file, "relief_format"))
     {
@@ -565,7 +781,7 @@ relief_h5_open_kind (const char *path, ReliefFileKind *kind, GError **error)
           g_autofree char *known = describe_kinds ();
 
           g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND,
-                       _("“%s” is a Relief %s file, not %s"), path, format, known);
+                       _("“%s” is a Relief file of an unknown kind “%s”, not %s"), path, format, known);
           goto fail;
         }
       if (!relief_h5_read_int_attr (file, "relief_format_version", &version, error))
@@ -640,7 +856,7 @@ relief_h5_read_model (hid_t file, GError **error)
   g_autofree char *kind = NULL, *activation = NULL, *loss = NULL;
   ReliefActivation act;
   ReliefLoss loss_kind;
-  gsize n = 0;
+  gsize n = 0, n_params;
   hid_t group;
 
   group = relief_h5_open_group (file, "model", error);
@@ -673,6 +889,12 @@ relief_h5_read_model (hid_t file, GError **error)
           return NULL;
         }
       sizes[i] = (int) sizes64[i];
+    }
+  if (n > G_MAXINT || !relief_mlp_count_params (sizes, (int) n, &n_params))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("The model's layer sizes make more parameters than this machine can address"));
+      return NULL;
     }
   if (!relief_enum_from_nick (RELIEF_TYPE_ACTIVATION, activation, (int *) &act, error) ||
       !relief_enum_from_nick (RELIEF_TYPE_LOSS, loss, (int *) &loss_kind, error))

@@ -252,6 +252,7 @@ intdim_load (const char *path, GError **error)
   gint64 n_seeds = 0;
   gsize cells;
   g_autofree gint64 *d = NULL;
+  g_autofree double *train_acc = NULL, *test_acc = NULL, *final_loss = NULL;
   hid_t file;
   gboolean ok;
 
@@ -269,23 +270,25 @@ intdim_load (const char *path, GError **error)
        (d = relief_h5_read_dataset (file, "dims", H5T_NATIVE_INT64, sizeof (gint64), &rank, dims, error)) != NULL;
   if (ok && (rank != 1 || dims[0] < 1 || dims[0] > G_MAXINT || n_seeds < 1 || n_seeds > G_MAXINT))
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Malformed “dims” or “n_seeds” in “%s”"),
-                   path);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Malformed “dims” or “n_seeds”"));
       ok = FALSE;
     }
+  /* The grids are read (bounded by the file) before a sweep of their size is made. */
+  cells = ok ? (gsize) dims[0] * (gsize) n_seeds : 0;
+  ok = ok && (train_acc = read_exact (file, "train_acc", H5T_NATIVE_DOUBLE, sizeof (double), cells, error)) &&
+       (test_acc = read_exact (file, "test_acc", H5T_NATIVE_DOUBLE, sizeof (double), cells, error)) &&
+       (final_loss = read_exact (file, "final_loss", H5T_NATIVE_DOUBLE, sizeof (double), cells, error));
   if (ok)
     {
       id = relief_intdim_new ((int) dims[0], (int) n_seeds);
       memcpy (id->dims, d, sizeof (gint64) * id->K);
-      cells = (gsize) id->K * id->n_seeds;
       g_free (id->train_acc);
       g_free (id->test_acc);
       g_free (id->final_loss);
-      id->test_acc = id->final_loss = NULL;
-      ok = (id->train_acc = read_exact (file, "train_acc", H5T_NATIVE_DOUBLE, sizeof (double), cells, error)) &&
-           (id->test_acc = read_exact (file, "test_acc", H5T_NATIVE_DOUBLE, sizeof (double), cells, error)) &&
-           (id->final_loss = read_exact (file, "final_loss", H5T_NATIVE_DOUBLE, sizeof (double), cells, error)) &&
-           read_scalar (file, "baseline_train_acc", &id->baseline_train_acc, error) &&
+      id->train_acc = g_steal_pointer (&train_acc);
+      id->test_acc = g_steal_pointer (&test_acc);
+      id->final_loss = g_steal_pointer (&final_loss);
+      ok = read_scalar (file, "baseline_train_acc", &id->baseline_train_acc, error) &&
            read_scalar (file, "baseline_test_acc", &id->baseline_test_acc, error) &&
            read_scalar (file, "dint90_individual", &id->dint90_individual_mean, error) &&
            read_scalar (file, "dint90_individual_std", &id->dint90_individual_std, error) &&
@@ -294,6 +297,8 @@ intdim_load (const char *path, GError **error)
            read_settings (file, id, error);
     }
   H5Fclose (file);
+  if (!ok)
+    g_prefix_error (error, _("%s: "), path);
   return ok ? g_steal_pointer (&id) : NULL;
 }
 

@@ -415,7 +415,7 @@ read_vector (hid_t loc, const char *name, hid_t mem_type, gsize elem_size, gint6
 
   if (data == NULL)
     return NULL;
-  if (rank != 1 || (n >= 0 && dims[0] != (hsize_t) n))
+  if (rank != 1 || dims[0] > G_MAXINT || (n >= 0 && dims[0] != (hsize_t) n))
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Dataset “%s” has the wrong shape"), name);
       g_free (data);
@@ -484,7 +484,7 @@ read_trajectory (hid_t file, ReliefRun *run, GError **error)
   run->params = relief_h5_read_dataset (group, "params", H5T_NATIVE_FLOAT, sizeof (float), &rank, dims, error);
   if (run->params == NULL)
     goto out;
-  if (rank != 2 || dims[1] != run->n_params)
+  if (rank != 2 || dims[1] != run->n_params || dims[0] > G_MAXINT)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
                    _("Trajectory parameters do not match the model's %llu parameters"),
@@ -524,28 +524,29 @@ read_metrics (hid_t file, ReliefRun *run, GError **error)
   return ok;
 }
 
+/* The samples of one split, checked against the sizes the group's attributes declare
+ * before anything of those sizes is allocated. */
 static gboolean
-read_samples (hid_t group, const char *x_name, const char *y_name, int n, int n_features, float *x, int32_t *y,
+read_samples (hid_t group, const char *x_name, const char *y_name, int n, int n_features, float **x, int32_t **y,
               GError **error)
 {
   hsize_t dims[RELIEF_H5_MAX_RANK];
   int rank = 0;
   g_autofree float *xs = NULL;
-  g_autofree int32_t *ys = NULL;
 
   xs = relief_h5_read_dataset (group, x_name, H5T_NATIVE_FLOAT, sizeof (float), &rank, dims, error);
   if (xs == NULL)
     return FALSE;
   if (rank != 2 || dims[0] != (hsize_t) n || dims[1] != (hsize_t) n_features)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Dataset “%s” has the wrong shape"), x_name);
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("Dataset “%s” has the wrong shape: the data set declares %d × %d"), x_name, n, n_features);
       return FALSE;
     }
-  ys = read_vector (group, y_name, H5T_NATIVE_INT32, sizeof (int32_t), n, NULL, error);
-  if (ys == NULL)
+  *y = read_vector (group, y_name, H5T_NATIVE_INT32, sizeof (int32_t), n, NULL, error);
+  if (*y == NULL)
     return FALSE;
-  memcpy (x, xs, (gsize) n * n_features * sizeof (float));
-  memcpy (y, ys, (gsize) n * sizeof (int32_t));
+  *x = g_steal_pointer (&xs);
   return TRUE;
 }
 
@@ -623,6 +624,7 @@ read_dataset (hid_t file, GError **error)
 {
   g_autofree char *name = NULL;
   g_autoptr (ReliefDataset) ds = NULL;
+  g_autoptr (GError) invalid = NULL;
   gint64 n_features, n_classes, n_train, n_test, generated;
   double mean, std;
   hid_t group = relief_h5_open_group (file, "dataset", error);
@@ -646,18 +648,45 @@ read_dataset (hid_t file, GError **error)
     }
   if (ok && generated)
     {
-      ds = relief_dataset_new (name, (int) n_features, (int) n_classes, (int) n_train, (int) n_test);
-      ok = read_samples (group, "x_train", "y_train", ds->n_train, ds->n_features, ds->x_train, ds->y_train, error) &&
+      /* Empty, then the samples read: nothing is allocated from the attributes alone. */
+      ds = relief_dataset_new (name, (int) n_features, (int) n_classes, 0, 0);
+      ok = read_samples (group, "x_train", "y_train", (int) n_train, ds->n_features, &ds->x_train, &ds->y_train,
+                         error) &&
            (n_test == 0 ||
-            read_samples (group, "x_test", "y_test", ds->n_test, ds->n_features, ds->x_test, ds->y_test, error));
+            read_samples (group, "x_test", "y_test", (int) n_test, ds->n_features, &ds->x_test, &ds->y_test, error));
+      ds->n_train = ds->x_train != NULL ? (int) n_train : 0;
+      ds->n_test = ds->x_test != NULL ? (int) n_test : 0;
       ds->mean = mean;
       ds->std = std;
       ds->generated = TRUE;
+      if (ok && !relief_dataset_validate (ds, &invalid))
+        {
+          g_set_error_literal (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, invalid->message);
+          ok = FALSE;
+        }
     }
   else if (ok)
     ok = (ds = reload_dataset (group, n_train, n_test, error)) != NULL;
   H5Gclose (group);
   return ok ? g_steal_pointer (&ds) : NULL;
+}
+
+/* The model must take the data set's features and give a logit for each of its classes:
+ * the evaluation reads x rows of the model's input size and indexes logits by label. */
+static gboolean
+check_model_data (const ReliefRun *run, GError **error)
+{
+  const ReliefDataset *ds = run->dataset;
+  int inputs = run->spec->sizes[0], outputs = run->spec->sizes[run->spec->n_layers];
+
+  if (inputs != ds->n_features || outputs < ds->n_classes)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("The model takes %d inputs and gives %d outputs, but its data set has %d features and %d classes"),
+                   inputs, outputs, ds->n_features, ds->n_classes);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static ReliefRun *
@@ -698,8 +727,10 @@ run_load (const char *path, gboolean load_dataset, GError **error)
     }
   ok = ok && read_config (file, run, error) && read_trajectory (file, run, error) && read_metrics (file, run, error);
   if (ok && load_dataset)
-    ok = (run->dataset = read_dataset (file, error)) != NULL;
+    ok = (run->dataset = read_dataset (file, error)) != NULL && check_model_data (run, error);
   H5Fclose (file);
+  if (!ok)
+    g_prefix_error (error, _("%s: "), path);
   return ok ? g_steal_pointer (&run) : NULL;
 }
 

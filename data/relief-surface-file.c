@@ -173,6 +173,18 @@ relief_surface_save (const ReliefSurface *s, const char *path, GError **error)
 
 /* ---- loading ---- */
 
+/* nx * ny NaNs: "not computed", once a grid of that size has been read from the file. */
+static double *
+nan_grid (int nx, int ny)
+{
+  gsize cells = (gsize) nx * ny;
+  double *grid = g_new (double, cells);
+
+  for (gsize i = 0; i < cells; i++)
+    grid[i] = NAN;
+  return grid;
+}
+
 /* A grid of nx * ny values: [ny, nx], or [nx] for 1D.  loss-landscape sometimes declares
  * its 2D arrays [nx, ny] but fills them y-major, so any shape of the right size is read
  * as y-major. */
@@ -248,7 +260,15 @@ read_direction (hid_t file, const char *group_name, gsize expected, gsize *n_par
         {
           for (int i = 0; i < rank; i++)
             count *= dims[i];
-          g_array_append_vals (flat, data, count);
+          /* Each tensor was bounded by the file; their sum must also fit a GArray. */
+          if (count > G_MAXUINT - flat->len)
+            {
+              g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("“%s” holds too many values"),
+                           group_name);
+              ok = FALSE;
+            }
+          else
+            g_array_append_vals (flat, data, count);
         }
     }
   H5Gclose (group);
@@ -353,12 +373,8 @@ surface_load (const char *path, GError **error)
   if (ok && relief_h5_has_link (file, "train_acc"))
     ok = (s->train_acc = read_grid (file, "train_acc", s->nx, s->ny, error)) != NULL;
   else if (ok)
-    {
-      /* Some loss-landscape runs skip accuracy: keep the "not computed" convention. */
-      s->train_acc = g_new (double, (gsize) s->nx * s->ny);
-      for (gsize i = 0; i < (gsize) s->nx * s->ny; i++)
-        s->train_acc[i] = NAN;
-    }
+    /* Some loss-landscape runs skip accuracy: keep the "not computed" convention. */
+    s->train_acc = nan_grid (s->nx, s->ny);
   if (ok && relief_h5_has_link (file, "test_loss"))
     ok = (s->test_loss = read_grid (file, "test_loss", s->nx, s->ny, error)) != NULL;
   if (ok && relief_h5_has_link (file, "test_acc"))
@@ -377,6 +393,8 @@ surface_load (const char *path, GError **error)
   if (ok && relief_h5_has_link (file, "ydirection"))
     ok = (s->ydir = read_direction (file, "ydirection", s->n_params, &s->n_params, error)) != NULL;
   H5Fclose (file);
+  if (!ok)
+    g_prefix_error (error, _("%s: "), path);
   return ok ? g_steal_pointer (&s) : NULL;
 }
 
