@@ -2,9 +2,11 @@
  * and the generators. */
 #include "relief-loaders.h"
 #include <glib/gi18n-lib.h>
+#include "relief-file.h"
 #include "relief-rng.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,36 +91,113 @@ standardize (ReliefDataset *ds)
 
 /* ---- IDX ---- */
 
-/* The whole file, decompressed when it is gzip: zlib reads plain files unchanged, so the
- * gzip magic decides, whatever the name says. */
-static GBytes *
-read_maybe_gzip (const char *path, GError **error)
-{
-  g_autoptr (GByteArray) bytes = g_byte_array_new ();
-  guint8 buf[1 << 16];
-  gzFile gz = gzopen (path, "rb");
-  int n, errnum = Z_OK;
-  const char *message = NULL;
+/* An IDX file as a stream of bytes, decompressed when it starts with the gzip magic
+ * (whatever its name says).  zlib's gzread takes a stream cut at a block boundary for a
+ * complete one, so inflate is driven here: a gzip file must end with its trailer (CRC and
+ * size checked), and what follows a member must be another member. */
+typedef struct {
+  FILE       *file;
+  const char *path;
+  gboolean    gzip;
+  gboolean    ended;     /* the last member's trailer was read */
+  z_stream    z;
+  guint8      in[1 << 16];
+} IdxStream;
 
-  if (gz == NULL)
+static void
+idx_stream_free (IdxStream *st)
+{
+  if (st->gzip)
+    inflateEnd (&st->z);
+  if (st->file != NULL)
+    fclose (st->file);
+  g_free (st);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdxStream, idx_stream_free)
+
+static IdxStream *
+idx_stream_open (const char *path, GError **error)
+{
+  g_autoptr (IdxStream) st = g_new0 (IdxStream, 1);
+  guint8 magic[2];
+
+  st->path = path;
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || (st->file = g_fopen (path, "rb")) == NULL)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, _("Cannot open “%s”"), path);
       return NULL;
     }
-  while ((n = gzread (gz, buf, sizeof buf)) > 0)
-    g_byte_array_append (bytes, buf, n);
-  if (n < 0)
+  st->gzip = fread (magic, 1, 2, st->file) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  rewind (st->file);
+  /* 16 + MAX_WBITS: a gzip header and trailer around the deflate data. */
+  if (st->gzip && inflateInit2 (&st->z, 16 + MAX_WBITS) != Z_OK)
     {
-      message = gzerror (gz, &errnum);
-      /* Z_BUF_ERROR is zlib's "unexpected end of file": a cut-off download. */
-      g_set_error (error, RELIEF_DATA_ERROR,
-                   errnum == Z_BUF_ERROR ? RELIEF_DATA_ERROR_TRUNCATED : RELIEF_DATA_ERROR_BAD_FORMAT,
-                   _("Cannot read “%s”: %s"), path, message);
-      gzclose (gz);
+      st->gzip = FALSE;
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID, _("Cannot start decompressing “%s”"), path);
       return NULL;
     }
-  gzclose (gz);
-  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+  return g_steal_pointer (&st);
+}
+
+/* Reads up to len bytes into buf (fewer only at the end of the file). */
+static gboolean
+idx_stream_read (IdxStream *st, guint8 *buf, gsize len, gsize *got, GError **error)
+{
+  if (!st->gzip)
+    {
+      *got = fread (buf, 1, len, st->file);
+      if (ferror (st->file))
+        {
+          g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, _("Cannot read “%s”"), st->path);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  *got = 0;
+  while (*got < len)
+    {
+      int ret;
+
+      if (st->z.avail_in == 0)
+        {
+          gsize n = fread (st->in, 1, sizeof st->in, st->file);
+
+          if (ferror (st->file))
+            {
+              g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, _("Cannot read “%s”"), st->path);
+              return FALSE;
+            }
+          if (n == 0 && !st->ended)
+            {
+              g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED,
+                           _("“%s” ends inside its gzip data: a cut-off file"), st->path);
+              return FALSE;
+            }
+          if (n == 0)
+            break;
+          st->z.next_in = st->in;
+          st->z.avail_in = n;
+        }
+      if (st->ended)
+        {
+          inflateReset (&st->z);
+          st->ended = FALSE;
+        }
+      st->z.next_out = buf + *got;
+      st->z.avail_out = (uInt) MIN (len - *got, (gsize) 1 << 30);
+      ret = inflate (&st->z, Z_NO_FLUSH);
+      *got = (gsize) (st->z.next_out - buf);
+      if (ret == Z_STREAM_END)
+        st->ended = TRUE;
+      else if (ret != Z_OK && !(ret == Z_BUF_ERROR && st->z.avail_in == 0))
+        {
+          g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
+                       _("“%s” is damaged gzip data (%s)"), st->path, st->z.msg != NULL ? st->z.msg : "inflate");
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 typedef struct {
@@ -142,25 +221,26 @@ read_be32 (const guint8 *p)
   return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
 }
 
+/* The header first, then exactly the bytes it declares, then the end of the file: nothing
+ * is allocated beyond what the header declares and the memory allows, and bytes after the
+ * items (a file appended to another, a gzip bomb) are refused rather than ignored. */
 static gboolean
-idx_parse (const char *path, guint32 magic, IdxFile *idx, GError **error)
+idx_read (IdxStream *st, const char *path, guint32 magic, IdxFile *idx, GError **error)
 {
-  gsize len;
-  const guint8 *data;
-  guint32 found, n_dims;
-  gsize header;
-  guint64 item_size = 1;
+  guint8 header[16], extra;
+  guint32 found, n_dims = magic & 0xff;
+  gsize header_len = 4 + 4 * (gsize) n_dims, got;
+  guint64 item_size = 1, items_len;
+  g_autofree guint8 *data = NULL;
 
-  idx->bytes = read_maybe_gzip (path, error);
-  if (idx->bytes == NULL)
+  if (!idx_stream_read (st, header, 4, &got, error))
     return FALSE;
-  data = g_bytes_get_data (idx->bytes, &len);
-  if (len < 4)
+  if (got < 4)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, _("“%s” ends before its IDX header"), path);
       return FALSE;
     }
-  found = read_be32 (data);
+  found = read_be32 (header);
   if (found != magic)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
@@ -168,44 +248,113 @@ idx_parse (const char *path, guint32 magic, IdxFile *idx, GError **error)
                    magic == IDX_IMAGES_MAGIC ? "image" : "label", found, magic);
       return FALSE;
     }
-  n_dims = magic & 0xff;
-  header = 4 + 4 * (gsize) n_dims;
-  if (len < header)
+  if (!idx_stream_read (st, header + 4, header_len - 4, &got, error))
+    return FALSE;
+  if (got < header_len - 4)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, _("“%s” ends inside its IDX header"), path);
       return FALSE;
     }
-  idx->count = read_be32 (data + 4);
+  idx->count = read_be32 (header + 4);
   for (guint32 d = 1; d < n_dims; d++)
-    item_size *= read_be32 (data + 4 + 4 * d);
+    item_size *= read_be32 (header + 4 + 4 * d);
   if (idx->count > G_MAXINT || item_size == 0 || item_size > G_MAXINT)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT, _("“%s” has implausible dimensions"), path);
       return FALSE;
     }
-  if ((guint64) idx->count * item_size > len - header)
+  items_len = (guint64) idx->count * item_size;
+  /* The bytes, and the floats they become. */
+  if (items_len > relief_file_memory_budget () / (1 + sizeof (float)))
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
+                   _("“%s” declares %u items of %llu bytes, more than the memory available"), path, idx->count,
+                   (unsigned long long) item_size);
+      return FALSE;
+    }
+  data = g_malloc (MAX (items_len, 1));
+  if (!idx_stream_read (st, data, items_len, &got, error))
+    return FALSE;
+  if (got < items_len)
     {
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED,
                    _("“%s” is truncated: %u items of %llu bytes need %llu bytes, found %llu"),
-                   path, idx->count, (unsigned long long) item_size,
-                   (unsigned long long) idx->count * item_size, (unsigned long long) (len - header));
+                   path, idx->count, (unsigned long long) item_size, (unsigned long long) items_len,
+                   (unsigned long long) got);
       return FALSE;
     }
-  idx->items = data + header;
+  if (!idx_stream_read (st, &extra, 1, &got, error))
+    return FALSE;
+  if (got > 0)
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
+                   _("“%s” goes on after its %u items: another file appended to it, or a damaged header"), path,
+                   idx->count);
+      return FALSE;
+    }
+  idx->bytes = g_bytes_new_take (g_steal_pointer (&data), items_len);
+  idx->items = g_bytes_get_data (idx->bytes, NULL);
   idx->item_size = item_size;
   return TRUE;
 }
 
-/* dir/base, else dir/base.gz, else NULL. */
+static gboolean
+idx_parse (const char *path, guint32 magic, IdxFile *idx, GError **error)
+{
+  g_autoptr (IdxStream) st = idx_stream_open (path, error);
+
+  return st != NULL && idx_read (st, path, magic, idx, error);
+}
+
+/* Whether two files hold the same bytes once decompressed (a .gz beside its gunzipped
+ * copy); FALSE with an error when either cannot be read. */
+static gboolean
+same_contents (const char *a, const char *b, gboolean *same, GError **error)
+{
+  g_autoptr (IdxStream) sa = idx_stream_open (a, error);
+  g_autoptr (IdxStream) sb = sa != NULL ? idx_stream_open (b, error) : NULL;
+  g_autofree guint8 *buf_a = g_malloc (1 << 16), *buf_b = g_malloc (1 << 16);
+  gsize got_a, got_b;
+
+  if (sb == NULL)
+    return FALSE;
+  *same = TRUE;
+  while (*same)
+    {
+      if (!idx_stream_read (sa, buf_a, 1 << 16, &got_a, error) || !idx_stream_read (sb, buf_b, 1 << 16, &got_b, error))
+        return FALSE;
+      *same = got_a == got_b && memcmp (buf_a, buf_b, got_a) == 0;
+      if (got_a == 0)
+        break;
+    }
+  return TRUE;
+}
+
+/* dir/base, else dir/base.gz; both only when they hold the same data (a .gz kept beside
+ * its gunzipped copy), since which one is meant cannot be told otherwise.  NULL with no
+ * error when neither exists. */
 static char *
-find_idx_file (const char *dir, const char *base)
+find_idx_file (const char *dir, const char *base, GError **error)
 {
   g_autofree char *plain = g_build_filename (dir, base, NULL);
   g_autofree char *gz = g_strconcat (plain, ".gz", NULL);
+  gboolean has_plain = g_file_test (plain, G_FILE_TEST_IS_REGULAR), has_gz = g_file_test (gz, G_FILE_TEST_IS_REGULAR);
+  gboolean same;
 
-  if (g_file_test (plain, G_FILE_TEST_IS_REGULAR))
+  if (has_plain && has_gz)
+    {
+      if (!same_contents (plain, gz, &same, error))
+        return NULL;
+      if (!same)
+        {
+          g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_MISMATCH,
+                       _("“%s” and “%s” differ: remove the one that is not meant"), plain, gz);
+          return NULL;
+        }
+    }
+  if (has_plain)
     return g_steal_pointer (&plain);
-  if (g_file_test (gz, G_FILE_TEST_IS_REGULAR))
+  if (has_gz)
     return g_steal_pointer (&gz);
   return NULL;
 }
@@ -254,6 +403,7 @@ relief_dataset_load_idx_dir (const char *dir, int max_train, int max_test, GErro
   g_auto (IdxFile) train_images = { 0 }, train_labels = { 0 }, test_images = { 0 }, test_labels = { 0 };
   g_autoptr (GPtrArray) paths = g_ptr_array_new ();
   g_autoptr (ReliefDataset) ds = NULL;
+  g_autoptr (GError) local_error = NULL;
   g_autofree char *name = NULL;
   gboolean has_test;
   int n_train, n_test = 0, max_label = 0;
@@ -263,8 +413,14 @@ relief_dataset_load_idx_dir (const char *dir, int max_train, int max_test, GErro
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, _("No directory “%s”"), dir);
       return NULL;
     }
-  train_images_path = find_idx_file (dir, "train-images-idx3-ubyte");
-  train_labels_path = find_idx_file (dir, "train-labels-idx1-ubyte");
+  train_images_path = find_idx_file (dir, "train-images-idx3-ubyte", &local_error);
+  if (local_error == NULL)
+    train_labels_path = find_idx_file (dir, "train-labels-idx1-ubyte", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (train_images_path == NULL || train_labels_path == NULL)
     {
       g_autofree char *missing = g_build_filename (dir, train_images_path == NULL ? "train-images-idx3-ubyte"
@@ -278,8 +434,14 @@ relief_dataset_load_idx_dir (const char *dir, int max_train, int max_test, GErro
   g_ptr_array_add (paths, train_images_path);
   g_ptr_array_add (paths, train_labels_path);
 
-  test_images_path = find_idx_file (dir, "t10k-images-idx3-ubyte");
-  test_labels_path = find_idx_file (dir, "t10k-labels-idx1-ubyte");
+  test_images_path = find_idx_file (dir, "t10k-images-idx3-ubyte", &local_error);
+  if (local_error == NULL)
+    test_labels_path = find_idx_file (dir, "t10k-labels-idx1-ubyte", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   has_test = test_images_path != NULL || test_labels_path != NULL;
   if (has_test)
     {
@@ -344,15 +506,73 @@ unquote (char *cell)
   return cell;
 }
 
+/* A decimal number, as CSV writers print them: digits, a sign, a point and an exponent,
+ * nothing else (no hex, no inf or nan, no thousands separators). */
 static gboolean
 parse_number (const char *cell, double *out)
 {
   char *end = NULL;
 
-  if (*cell == '\0')
+  if (*cell == '\0' || cell[strspn (cell, "0123456789+-.eE")] != '\0')
     return FALSE;
   *out = g_ascii_strtod (cell, &end);
   return end != cell && *end == '\0' && isfinite (*out);
+}
+
+/* The whole file as text: a regular file that fits in memory, with no NUL byte and valid
+ * UTF-8 (a UTF-8 byte order mark, as spreadsheets write, is skipped). */
+static char *
+read_csv_text (const char *path, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  const char *bad, *nul;
+  GStatBuf st;
+  gsize len;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, _("No file “%s”"), path);
+      return NULL;
+    }
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT, _("%s: not a regular file"), path);
+      return NULL;
+    }
+  /* Rows are counted in int and the text with its values must fit in memory. */
+  if (g_stat (path, &st) == 0 && ((guint64) st.st_size > G_MAXINT || (guint64) st.st_size * 3 > relief_file_memory_budget ()))
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_INVALID,
+                   _("%s: %llu bytes, too large a CSV file for this machine (at most 2 GiB and a third of the memory "
+                     "available)"), path, (unsigned long long) st.st_size);
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT, _("%s"), local_error->message);
+      return NULL;
+    }
+  if ((nul = memchr (contents, '\0', len)) != NULL)
+    {
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
+                   _("%s: a NUL byte at offset %llu: not a text file"), path,
+                   (unsigned long long) (nul - contents));
+      return NULL;
+    }
+  if (!g_utf8_validate_len (contents, len, &bad))
+    {
+      int line = 1;
+
+      for (const char *c = contents; c < bad; c++)
+        line += *c == '\n';
+      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
+                   _("%s:%d: not UTF-8 text (save the file as UTF-8)"), path, line);
+      return NULL;
+    }
+  if (g_str_has_prefix (contents, "\xef\xbb\xbf"))
+    memmove (contents, contents + 3, len - 2);
+  return g_steal_pointer (&contents);
 }
 
 ReliefDataset *
@@ -360,7 +580,6 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
                          GError **error)
 {
   g_autofree char *contents = NULL;
-  g_autoptr (GError) local_error = NULL;
   g_auto (GStrv) lines = NULL;
   g_auto (GStrv) header = NULL;
   g_autoptr (GArray) x = g_array_new (FALSE, FALSE, sizeof (float));
@@ -377,14 +596,8 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
                    _("The test fraction must be between 0 and 0.9, not %g"), test_fraction);
       return NULL;
     }
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
-    {
-      g_set_error (error, RELIEF_DATA_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? RELIEF_DATA_ERROR_NOT_FOUND
-                                                                                   : RELIEF_DATA_ERROR_BAD_FORMAT,
-                   _("%s"), local_error->message);
-      return NULL;
-    }
+  if ((contents = read_csv_text (path, error)) == NULL)
+    return NULL;
   lines = g_strsplit (contents, "\n", -1);
 
   /* The header is the first non-blank line. */
@@ -398,22 +611,44 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
     }
   header = g_strsplit (lines[header_line], ",", -1);
   n_columns = g_strv_length (header);
-  for (int c = 0; c < n_columns; c++)
-    {
-      const char *column = unquote (header[c]);
+  {
+    const char *wanted = label_column != NULL ? label_column : "label";
+    int numeric = 0;
 
-      if ((label_column != NULL && strcmp (column, label_column) == 0) ||
-          (label_column == NULL && strcmp (column, "label") == 0))
+    for (int c = 0; c < n_columns; c++)
+      {
+        const char *column = unquote (header[c]);
+        double value;
+
+        numeric += parse_number (column, &value);
+        if (strcmp (column, wanted) != 0)
+          continue;
+        if (label_index >= 0)
+          {
+            g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
+                         _("%s:%d: columns %d and %d are both named “%s”: which is the label cannot be told"), path,
+                         header_line + 1, label_index + 1, c + 1, wanted);
+            return NULL;
+          }
         label_index = c;
-    }
-  if (label_column != NULL && label_index < 0)
-    {
-      g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND, _("%s: no column named “%s” in the header"),
-                   path, label_column);
-      return NULL;
-    }
-  if (label_index < 0)
-    label_index = n_columns - 1;
+      }
+    /* A first row of numbers is data, not names: taking it as the header would lose a
+     * sample and guess the label. */
+    if (numeric == n_columns)
+      {
+        g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
+                     _("%s:%d: the first row holds numbers, not column names: add a header row naming the "
+                       "columns, one of them “%s”"), path, header_line + 1, wanted);
+        return NULL;
+      }
+    if (label_index < 0)
+      {
+        g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_NOT_FOUND,
+                     _("%s:%d: no column named “%s” in the header (the label column must be named so)"), path,
+                     header_line + 1, wanted);
+        return NULL;
+      }
+  }
   n_features = n_columns - 1;
   if (n_features < 1)
     {
@@ -450,7 +685,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
             }
           if (c == label_index)
             {
-              int32_t label = (int32_t) value;
+              int32_t label;
 
               if (value != floor (value) || value < 0 || value >= CSV_MAX_CLASSES)
                 {
@@ -459,8 +694,17 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
                                CSV_MAX_CLASSES - 1);
                   return NULL;
                 }
+              label = (int32_t) value;
               g_array_append_val (y, label);
               max_label = MAX (max_label, label);
+            }
+          else if (fabs (value) > FLT_MAX)
+            {
+              /* Features are 32-bit floats: 1e39 would become infinity. */
+              g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_BAD_FORMAT,
+                           _("%s:%d:%d: “%s” is beyond the range of a 32-bit float (±3.4e38)"), path, l + 1, c + 1,
+                           cell);
+              return NULL;
             }
           else
             {

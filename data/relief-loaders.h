@@ -10,14 +10,20 @@ G_BEGIN_DECLS
 
 /* An MNIST-layout directory: train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
  * t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz] (the t10k pair optional).
+ * Each file holds exactly what its header declares: a gzip file cut short (even at a
+ * block boundary) or failing its CRC, and bytes after the items (another member or file
+ * appended) are refused; a plain file and its .gz side by side must hold the same data.
  * Pixels scaled to [0,1] then standardized with the training set's scalar mean and std.
  * max_train/max_test > 0 keep only the first ones. */
 ReliefDataset *relief_dataset_load_idx_dir (const char *dir, int max_train, int max_test, GError **error);
 
-/* A CSV file with a header row; label_column names the integer label column (NULL: a
- * column named "label", else the last one); every other column is a feature.  Features
- * are standardized with the training set's scalar mean and std.  test_fraction of the
- * rows (chosen with seed) become the test split. */
+/* A CSV file of UTF-8 text with a header row; label_column names the integer label
+ * column (NULL: the one column named "label"); every other column is a feature.  Cells
+ * are decimal numbers (no hex, inf or nan), features within a float's range.  A header of
+ * numbers only, two label columns, a NUL byte or bytes that are not UTF-8 are refused
+ * with the line; a UTF-8 byte order mark is skipped.  Features are standardized with the
+ * training set's scalar mean and std.  test_fraction of the rows (chosen with seed)
+ * become the test split. */
 ReliefDataset *relief_dataset_load_csv (const char *path, const char *label_column, double test_fraction,
                                         guint64 seed, GError **error);
 

@@ -283,6 +283,50 @@ test_idx_errors (Fixture *f, gconstpointer data)
   }
   expect_idx_error (f->dir, RELIEF_DATA_ERROR_TRUNCATED, NULL);
 
+  /* Cut after its last deflate block, before the CRC and size trailer: zlib's gzread
+   * alone would take it for whole. */
+  write_mnist (f->dir, TRUE, FALSE);
+  {
+    g_autofree char *gz_path = g_build_filename (f->dir, "train-labels-idx1-ubyte.gz", NULL);
+    g_autofree char *contents = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (gz_path, &contents, &len, NULL));
+    g_assert_true (g_file_set_contents (gz_path, contents, len - 8, NULL));
+  }
+  expect_idx_error (f->dir, RELIEF_DATA_ERROR_TRUNCATED, "cut-off");
+
+  /* Two gzip members, or bytes appended after the items: refused, not ignored. */
+  write_mnist (f->dir, TRUE, FALSE);
+  {
+    g_autofree char *gz_path = g_build_filename (f->dir, "train-labels-idx1-ubyte.gz", NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *twice = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (gz_path, &contents, &len, NULL));
+    twice = g_malloc (2 * len);
+    memcpy (twice, contents, len);
+    memcpy (twice + len, contents, len);
+    g_assert_true (g_file_set_contents (gz_path, twice, 2 * len, NULL));
+  }
+  expect_idx_error (f->dir, RELIEF_DATA_ERROR_BAD_FORMAT, "goes on after its 12 items");
+
+  /* A plain file beside a .gz of other contents: which one is meant cannot be told; the
+   * same contents are fine. */
+  write_mnist (f->dir, TRUE, FALSE);
+  write_labels (f->dir, "train-labels-idx1-ubyte", 12, 1, FALSE, -1);
+  expect_idx_error (f->dir, RELIEF_DATA_ERROR_MISMATCH, "differ");
+  write_labels (f->dir, "train-labels-idx1-ubyte", 12, 0, FALSE, -1);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (ReliefDataset) ds = relief_dataset_load_idx_dir (f->dir, 0, 0, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (ds->n_train, ==, 12);
+  }
+  g_unlink (labels);
+
   /* A test pair with one file missing is reported, not silently dropped. */
   write_mnist (f->dir, TRUE, FALSE);
   write_labels (f->dir, "t10k-labels-idx1-ubyte", 4, 0, FALSE, -1);
@@ -393,6 +437,58 @@ test_csv_errors (Fixture *f, gconstpointer data)
   expect_csv_error (bad_cell, "class", RELIEF_DATA_ERROR_NOT_FOUND, "class");
 }
 
+/* What CSV files from elsewhere get wrong is refused with the line and what to change. */
+static void
+test_csv_judgements (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *text;
+    gsize       len;    /* 0: strlen */
+    const char *fragment;
+  } cases[] = {
+    { "x,label\n1,0x2\n", 0, ":2:2: “0x2” is not a number" },
+    { "x,label\n0x1p3,1\n", 0, ":2:1: “0x1p3” is not a number" },
+    { "x,label\ninf,1\n", 0, "is not a number" },
+    { "x,label\n1e39,1\n", 0, ":2:1: “1e39” is beyond the range of a 32-bit float" },
+    { "x,label\n1,1e20\n", 0, "is not a class index" },
+    { "x,label,label\n1,0,0\n", 0, ":1: columns 2 and 3 are both named “label”" },
+    { "1,2,0\n3,4,1\n", 0, ":1: the first row holds numbers" },
+    { "x,y\n1,0\n", 0, ":1: no column named “label”" },
+    { "x,label\n1,0\n2,1\0\n3,0\n", 21, "a NUL byte at offset 15" },
+    { "\xff\xfex,label\n1,0\n", 0, ":1: not UTF-8 text" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("case-%u.csv", i);
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ReliefDataset) ds = NULL;
+
+      g_assert_true (g_file_set_contents (path, cases[i].text, cases[i].len ? (gssize) cases[i].len : -1, NULL));
+      ds = relief_dataset_load_csv (path, NULL, 0.0, 0, &error);
+      g_assert_null (ds);
+      g_assert_nonnull (error);
+      if (strstr (error->message, cases[i].fragment) == NULL || strstr (error->message, name) == NULL)
+        g_error ("case %u: “%s” lacks “%s”", i, error->message, cases[i].fragment);
+      g_unlink (path);
+    }
+
+  /* Accepted: a UTF-8 byte order mark (skipped), CRLF line ends, spaces around cells, and
+   * a feature as large as a float holds. */
+  {
+    g_autofree char *path = write_csv (f->dir, "bom.csv", "\xef\xbb\xbf x , label \r\n 3.4e38 , 1 \r\n-1,0\r\n");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (ReliefDataset) ds = relief_dataset_load_csv (path, NULL, 0.0, 0, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (ds->n_train, ==, 2);
+    g_assert_cmpint (ds->n_features, ==, 1);
+    g_assert_cmpint (ds->n_classes, ==, 2);
+    g_unlink (path);
+  }
+}
+
 static void
 test_open_dispatch (void)
 {
@@ -446,6 +542,7 @@ main (int argc, char **argv)
   g_test_add ("/loaders/idx/errors", Fixture, NULL, fixture_setup, test_idx_errors, fixture_teardown);
   g_test_add ("/loaders/csv/good", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
   g_test_add ("/loaders/csv/errors", Fixture, NULL, fixture_setup, test_csv_errors, fixture_teardown);
+  g_test_add ("/loaders/csv/judgements", Fixture, NULL, fixture_setup, test_csv_judgements, fixture_teardown);
   g_test_add_func ("/loaders/open", test_open_dispatch);
   g_test_add ("/loaders/sha256", Fixture, NULL, fixture_setup, test_sha256, fixture_teardown);
   return g_test_run ();
