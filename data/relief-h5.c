@@ -774,7 +774,10 @@ relief_h5_open_kind (const char *path, ReliefFileKind *kind, GError **error)
       g_autofree char *format = relief_h5_read_string_attr (file, "relief_format", error);
 
       if (format == NULL)
-        goto fail;
+        {
+          g_prefix_error (error, _("%s: "), path);
+          goto fail;
+        }
       info = relief_file_kind_lookup (format);
       if (info == NULL)
         {
@@ -785,7 +788,10 @@ relief_h5_open_kind (const char *path, ReliefFileKind *kind, GError **error)
           goto fail;
         }
       if (!relief_h5_read_int_attr (file, "relief_format_version", &version, error))
-        goto fail;
+        {
+          g_prefix_error (error, _("%s: "), path);
+          goto fail;
+        }
       if (version > info->max_version)
         {
           g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_VERSION,
