@@ -3,7 +3,8 @@
 # and UndefinedBehaviorSanitizer.
 #
 #   build-aux/relief-fuzz.sh build                 configure and build them in build-fuzz/
-#   build-aux/relief-fuzz.sh run TARGET SECONDS    fuzz one target (idx, idx-gz, csv, run, surface,
+#   build-aux/relief-fuzz.sh run TARGET SECONDS [LIBFUZZER FLAGS...]
+#                                                  fuzz one target (idx, idx-gz, csv, run, surface,
 #                                                  intdim) for SECONDS; new inputs go to
 #                                                  build-fuzz/corpus-TARGET, crashes to
 #                                                  build-fuzz/crashes-TARGET
@@ -47,14 +48,15 @@ build() {
   meson compile -C "$builddir" "${targets[@]/#/tests/fuzz/fuzz-}"
 }
 
-run() {   # TARGET SECONDS
+run() {   # TARGET SECONDS [LIBFUZZER FLAGS...]
   local t=$1 secs=$2
+  shift 2
   mkdir -p "$builddir/corpus-$t" "$builddir/crashes-$t"
   # Only this target's own seeds and regressions start it; what it finds stays in build-fuzz.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
     "$builddir/tests/fuzz/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-      -artifact_prefix="$builddir/crashes-$t/" "$builddir/corpus-$t" \
+      -artifact_prefix="$builddir/crashes-$t/" "$@" "$builddir/corpus-$t" \
       "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t"
 }
 
@@ -98,9 +100,9 @@ PY
 
 case "${1:-}" in
   build) build ;;
-  run) build; run "$2" "$3" ;;
+  run) build; run "${@:2}" ;;
   all) build; for t in "${targets[@]}"; do run "$t" "$2"; done ;;
   seeds) seeds "$2" ;;
   pack-idx) pack_idx "$2" "$3" ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
 esac

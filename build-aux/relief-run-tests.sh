@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of a configured build directory under a virtual X display (GUI tests
-# skip with 77 where no display can be had) and ends with a `N passed, N failed` line.
+# skip with 77 where no display can be had), then the data tests (the readers, and the
+# fuzz targets replaying their seeds and regression inputs) once more under
+# AddressSanitizer and UndefinedBehaviorSanitizer in a second build directory, BUILDDIR-asan
+# (configured and built here as needed; RELIEF_ASAN=0 skips it).  Ends with one
+# `N passed, N failed` line counting both.
+#
+#   build-aux/relief-run-tests.sh [BUILDDIR [MESON TEST ARGS...]]
+# With test arguments (one test, a suite) only those run, in BUILDDIR alone.
 set -uo pipefail
 
 builddir=${1:-build}
@@ -18,27 +25,54 @@ fi
 
 "${runner[@]}" meson test -C "$builddir" --print-errorlogs --num-processes "$(nproc)" "${@:2}"
 status=$?
+logs=("$builddir/meson-logs/testlog.json")
 
-log="$builddir/meson-logs/testlog.json"
-if [ -f "$log" ]; then
-  python3 - "$log" <<'PY' || true
-import json, sys
+if [ $# -le 1 ] && [ "${RELIEF_ASAN:-1}" != 0 ]; then
+  asandir="$builddir-asan"
+  asan_ok=1
+  if [ ! -f "$asandir/build.ninja" ]; then
+    meson setup "$asandir" -Dgui=false -Dcuda=disabled -Db_sanitize=address,undefined -Db_lundef=false \
+      >"$asandir.setup.log" 2>&1 || { cat "$asandir.setup.log"; asan_ok=0; }
+  fi
+  if [ $asan_ok = 1 ]; then
+    # Only what the data suite runs is built: the readers and their tests, not the app.
+    mapfile -t targets < <(meson introspect "$asandir" --tests | python3 -c '
+import json, os, sys
+root = os.path.realpath(sys.argv[1])
+for t in json.load(sys.stdin):
+    if "data" in t["suite"] or any(s.endswith(":data") for s in t["suite"]):
+        print(os.path.relpath(os.path.realpath(t["cmd"][0]), root))' "$asandir")
+    meson compile -C "$asandir" "${targets[@]}" >"$asandir.compile.log" 2>&1 || { tail -40 "$asandir.compile.log"; asan_ok=0; }
+  fi
+  if [ $asan_ok = 1 ]; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      meson test -C "$asandir" --no-rebuild --print-errorlogs --num-processes "$(nproc)" --suite data
+    [ $? = 0 ] || status=1
+    logs+=("$asandir/meson-logs/testlog.json")
+  else
+    echo "relief-run-tests: the sanitizer build in $asandir failed"
+    status=1
+  fi
+fi
+
+python3 - "${logs[@]}" <<'PY'
+import json, os, sys
 passed = failed = skipped = 0
-for line in open(sys.argv[1]):
-    line = line.strip()
-    if not line:
-        continue
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL"):
-        passed += 1
-    elif r == "SKIP":
-        skipped += 1
-    else:
+for log in sys.argv[1:]:
+    if not os.path.exists(log):
         failed += 1
+        continue
+    for line in open(log):
+        line = line.strip()
+        if not line:
+            continue
+        r = json.loads(line)["result"]
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
-else
-  echo "0 passed, 1 failed"
-  status=1
-fi
 exit $status

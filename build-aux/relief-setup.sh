@@ -6,6 +6,8 @@
 #   build-aux/relief-setup.sh test    install, build, run every test
 #   build-aux/relief-setup.sh deps    install only
 #   build-aux/relief-setup.sh build   install and build only
+#   build-aux/relief-setup.sh fuzz    install clang and libFuzzer, build the readers' fuzz targets
+#                                     (build-aux/relief-fuzz.sh runs them)
 #   build-aux/relief-setup.sh bench   install (with MNIST and NumPy for the baselines), build,
 #                                     run the benchmarks (CUDA ones too where a GPU is usable)
 #
@@ -27,6 +29,9 @@ build_pkgs=(gcc g++ meson ninja-build pkg-config gettext
             desktop-file-utils appstream)
 test_pkgs=(xvfb xauth)
 bench_pkgs=(python3 python3-numpy)
+# The test script's second build uses GCC's sanitizers (libasan, libubsan come with gcc);
+# the fuzz targets need clang's, with libFuzzer.
+fuzz_pkgs=(clang-14 libclang-rt-14-dev python3)
 
 missing_pkgs() {
   local p
@@ -85,6 +90,9 @@ case "$mode" in
   test)
     install_pkgs "${build_pkgs[@]}" "${test_pkgs[@]}"; install_datasets; configure
     exec "$top/build-aux/relief-run-tests.sh" "$builddir" ;;
+  fuzz)
+    install_pkgs "${build_pkgs[@]}" "${fuzz_pkgs[@]}"
+    CC=clang-14 exec "$top/build-aux/relief-fuzz.sh" build ;;
   bench)
     install_pkgs "${build_pkgs[@]}" "${bench_pkgs[@]}"
     RELIEF_DATASETS="${RELIEF_DATASETS:-mnist}" install_datasets; configure
@@ -103,5 +111,5 @@ case "$mode" in
       "$b/bench-subspace" --mnist "$datadir/mnist" --backend cuda
     fi
     rm -rf "$probe" ;;
-  *) echo "usage: $0 run|test|deps|build|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|deps|build|fuzz|bench" >&2; exit 2 ;;
 esac

@@ -640,6 +640,52 @@ test_writes_nothing_at_home (void)
     }
 }
 
+/* Every regression input of the fuzz targets through the command that reads its kind:
+ * a refusal is exit 2 with one line that names the file, and nothing written. */
+static void
+test_bad_inputs (void)
+{
+  static const struct {
+    const char *kind;
+    const char *command;   /* %s: the input; writes out.* */
+    const char *output;
+  } readers[] = {
+    { "run", "surface %s --x=-1:1:2 --y=-1:1:2 -o out.h5", "out.h5" },
+    { "surface", "plot %s -o out.png", "out.png" },
+    { "intdim", "plot %s -o out.png", "out.png" },
+    { "csv", "train --dataset %s --hidden 2 --epochs 1 -o out.h5", "out.h5" },
+  };
+
+  for (guint r = 0; r < G_N_ELEMENTS (readers); r++)
+    {
+      g_autofree char *folder = g_test_build_filename (G_TEST_DIST, "fuzz", "regressions", readers[r].kind, NULL);
+      g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+      g_autofree char *output = tmp_path (readers[r].output);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (folder, name, NULL);
+          g_autofree char *quoted = g_shell_quote (path);
+          g_autofree char *args = g_strdup_printf (readers[r].command, quoted);
+          g_autofree char *err = NULL;
+          int status = run_relief (args, &err);
+
+          if (g_str_has_prefix (name, "accept-"))
+            {
+              g_assert_cmpint (status, ==, 0);
+              g_assert_cmpint (g_remove (output), ==, 0);
+              continue;
+            }
+          if (status != 2 || strchr (err, '\n') != strrchr (err, '\n') || !g_str_has_prefix (err, "relief ") ||
+              strstr (err, name) == NULL)
+            g_error ("relief %s: exit %d, %s", args, status, err);
+          g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -676,5 +722,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/decision", test_decision);
   g_test_add_func ("/cli/train/max-samples", test_max_samples);
   g_test_add_func ("/cli/writes-nothing-at-home", test_writes_nothing_at_home);
+  g_test_add_func ("/cli/bad-inputs", test_bad_inputs);
   return g_test_run ();
 }
