@@ -53,9 +53,15 @@ run() {   # TARGET SECONDS [LIBFUZZER FLAGS...]
   shift 2
   mkdir -p "$builddir/corpus-$t" "$builddir/crashes-$t"
   # Only this target's own seeds and regressions start it; what it finds stays in build-fuzz.
-  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
+  # As in the test script: libhdf5 gets NULL for the huge allocations a damaged size asks
+  # for and reports them itself (so no -malloc_limit_mb either), and its own overreads on
+  # damaged object headers and its leaks after a failed open are suppressed
+  # (tests/fuzz/asan.supp, lsan.supp); GLib's allocations abort.
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:suppressions=$top/tests/fuzz/asan.supp} \
+  LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/tests/fuzz/lsan.supp} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-    "$builddir/tests/fuzz/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+    "$builddir/tests/fuzz/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 \
+      -malloc_limit_mb=1000000000 -print_final_stats=1 \
       -artifact_prefix="$builddir/crashes-$t/" "$@" "$builddir/corpus-$t" \
       "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t"
 }
