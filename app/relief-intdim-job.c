@@ -234,7 +234,14 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefIntdimJobCallback
     return FALSE;
   g_free (id->backend);
   id->backend = g_strdup (backend->name);
-  params = g_new (float, D);
+  /* As relief train: a model too large for the memory is refused, not an abort. */
+  params = g_try_new (float, D);
+  if (params == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("Not enough memory for a model with %llu parameters"),
+                   (unsigned long long) D);
+      return FALSE;
+    }
   if (cb && cb->sweep)
     cb->sweep (id, RELIEF_TRAIN_COMPLETED, cb->user_data);
 

@@ -205,6 +205,15 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
 
   ds = run->dataset;
   center = run->params + (gsize) index * run->n_params;
+  /* Four grids of doubles (losses and accuracies, train and test) must fit the memory:
+   * a grid too large is refused, not an abort. */
+  if ((gsize) job->x.count * (one_d ? 1 : job->y.count) > relief_file_memory_budget () / (4 * sizeof (double)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("A grid of %d × %d points needs more memory than is available"), one_d ? 1 : job->y.count,
+                   job->x.count);
+      return FALSE;
+    }
   surface = relief_surface_new (job->x.count, one_d ? 1 : job->y.count);
   cells = (gsize) surface->nx * surface->ny;
   relief_grid_axis_values (&job->x, surface->xcoords);
