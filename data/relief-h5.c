@@ -660,16 +660,29 @@ read_le (const guint8 *p, int n)
   return v;
 }
 
-/* Whether the global heap collection at offset of the file (fd) is sound: libhdf5 1.10
- * walks a collection's objects without end on a free-space object of size 0, and reads
- * past the collection for an object larger than what is left of it, so such a collection
- * is refused before any variable-length string is read. */
+/* A global heap collection of the file: where, how large, and which objects it holds. */
+typedef struct {
+  guint64  offset, size;
+  guint8  *live;    /* [65536]: 1 for each object index present */
+} GlobalHeap;
+
+static void
+global_heap_clear (gpointer data)
+{
+  g_free (((GlobalHeap *) data)->live);
+}
+
+/* Reads the collection at offset of the file (fd) into heaps when it is sound; FALSE when
+ * libhdf5 1.10 would choke on it: it walks a collection's objects without end on a
+ * free-space object of size 0, and reads past the collection for an object larger than
+ * what is left of it. */
 static gboolean
-global_heap_loads (int fd, guint64 offset, guint64 file_size, int sizeof_size)
+global_heap_read (int fd, guint64 offset, guint64 file_size, int sizeof_size, GArray *heaps)
 {
   int header = 8 + sizeof_size, obj_header = 8 + sizeof_size;
   g_autofree guint8 *heap = NULL;
   guint8 head[16];
+  GlobalHeap found;
   guint64 size, p;
 
   if (pread (fd, head, header, offset) != header || head[4] != 1)
@@ -680,6 +693,9 @@ global_heap_loads (int fd, guint64 offset, guint64 file_size, int sizeof_size)
   heap = g_malloc (size);
   if (pread (fd, heap, size, offset) != (gssize) size)
     return TRUE;
+  found.offset = offset;
+  found.size = size;
+  found.live = g_malloc0 (65536);
   for (p = header; p + obj_header <= size;)
     {
       guint idx = (guint) read_le (heap + p, 2);
@@ -689,55 +705,104 @@ global_heap_loads (int fd, guint64 offset, guint64 file_size, int sizeof_size)
         need = obj_header + ((obj_size + 7) & ~(guint64) 7);
       else
         need = obj_size;
-      /* A size of 0 never advances; one past the collection makes H5HG_read copy past it. */
       if (need == 0 || need < obj_size || need > size - p)
-        return FALSE;
+        {
+          g_free (found.live);
+          return FALSE;
+        }
+      found.live[idx] = idx > 0;
       p += need;
     }
+  g_array_append_val (heaps, found);
   return TRUE;
 }
 
-/* Looks for every global heap collection ("GCOL") of the file. */
+/* Whether the 16 bytes at rec (a variable-length reference: length, collection address,
+ * object index) point at an object the collection lacks, or declare more elements than
+ * the collection holds bytes: libhdf5 1.10 indexes its object table with the index
+ * unchecked and crashes, and allocates and clears the declared length first (minutes for
+ * 2^31).  Bytes are taken for a reference when they hold a collection's address with a
+ * nonzero length before it, outside the collections: what the file's other bytes
+ * (metadata, its small integers and floats) practically never hold. */
+static gboolean
+dangling_reference (const guint8 *rec, guint64 rec_offset, GArray *heaps, int sizeof_addr)
+{
+  guint64 addr = read_le (rec + 4, sizeof_addr);
+
+  for (guint h = 0; h < heaps->len; h++)
+    {
+      const GlobalHeap *heap = &g_array_index (heaps, GlobalHeap, h);
+      guint32 len = (guint32) read_le (rec, 4), idx = (guint32) read_le (rec + 4 + sizeof_addr, 4);
+
+      if (addr != heap->offset)
+        continue;
+      if (len == 0 || (len > heap->size && (idx > 65535 || !heap->live[idx])))
+        return FALSE;
+      for (guint other = 0; other < heaps->len; other++)
+        {
+          const GlobalHeap *inside = &g_array_index (heaps, GlobalHeap, other);
+
+          if (rec_offset >= inside->offset && rec_offset < inside->offset + inside->size)
+            return FALSE;
+        }
+      return len > heap->size || idx > 65535 || !heap->live[idx];
+    }
+  return FALSE;
+}
+
+/* Checks every global heap collection ("GCOL") of the file, and every reference into them,
+ * before libhdf5 reads a variable-length string. */
 static gboolean
 check_global_heaps (hid_t file, const char *path, GError **error)
 {
   hid_t fcpl = H5Fget_create_plist (file);
   size_t sizeof_addr = 8, sizeof_size = 8;
+  g_autoptr (GArray) heaps = g_array_new (FALSE, FALSE, sizeof (GlobalHeap));
   g_autofree guint8 *buf = NULL;
-  const gsize block = 1 << 20;
-  guint64 file_size, offset = 0;
+  const gsize block = 1 << 20, overlap = 16;
+  guint64 file_size, offset;
   gboolean ok = TRUE;
   int fd;
 
+  g_array_set_clear_func (heaps, global_heap_clear);
   if (fcpl >= 0)
     {
       H5Pget_sizes (fcpl, &sizeof_addr, &sizeof_size);
       H5Pclose (fcpl);
     }
-  if (sizeof_size != 2 && sizeof_size != 4 && sizeof_size != 8)
+  if ((sizeof_size != 2 && sizeof_size != 4 && sizeof_size != 8) || (sizeof_addr != 4 && sizeof_addr != 8))
     return TRUE;
   fd = g_open (path, O_RDONLY, 0);
   if (fd < 0)
     return TRUE;   /* HDF5 has it open: whatever failed here fails it too */
   file_size = (guint64) lseek (fd, 0, SEEK_END);
-  buf = g_malloc (block + 3);
-  /* Blocks overlap by 3 bytes so that no signature falls between two. */
-  while (ok && offset < file_size)
+  buf = g_malloc (block + overlap);
+  /* Blocks overlap so that no signature or reference falls between two. */
+  for (offset = 0; ok && offset < file_size; offset += block)
     {
-      gssize n = pread (fd, buf, block + 3, offset);
+      gssize n = pread (fd, buf, block + overlap, offset);
 
       if (n < 4)
         break;
-      for (const guint8 *hit = memchr (buf, 'G', n - 3); ok && hit != NULL;
-           hit = memchr (hit + 1, 'G', n - 3 - (hit + 1 - buf)))
+      for (const guint8 *hit = memchr (buf, 'G', MIN ((gsize) n, block + 3) - 3); ok && hit != NULL;
+           hit = memchr (hit + 1, 'G', MIN ((gsize) n, block + 3) - 3 - (hit + 1 - buf)))
         if (memcmp (hit, "GCOL", 4) == 0)
-          ok = global_heap_loads (fd, offset + (hit - buf), file_size, (int) sizeof_size);
-      offset += block;
+          ok = global_heap_read (fd, offset + (hit - buf), file_size, (int) sizeof_size, heaps);
+    }
+  for (offset = 0; ok && heaps->len > 0 && offset < file_size; offset += block)
+    {
+      gssize n = pread (fd, buf, block + overlap, offset);
+      gsize rec = 8 + sizeof_addr;
+
+      for (gsize i = 0; ok && n >= (gssize) rec && i <= MIN ((gsize) n - rec, block - 1); i++)
+        /* Cheap first: the address must lie within the file. */
+        if (buf[i + 4 + sizeof_addr - 1] == 0 && read_le (buf + i + 4, sizeof_addr) < file_size)
+          ok = !dangling_reference (buf + i, offset + i, heaps, (int) sizeof_addr);
     }
   g_close (fd, NULL);
   if (!ok)
     g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                 _("“%s” is damaged: a heap of its strings is corrupt"), path);
+                 _("“%s” is damaged: a heap of its strings, or a reference into one, is corrupt"), path);
   return ok;
 }
 

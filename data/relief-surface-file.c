@@ -274,6 +274,11 @@ read_direction (hid_t file, const char *group_name, gsize expected, gsize *n_par
   H5Gclose (group);
   if (!ok)
     return NULL;
+  if (flat->len == 0)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("“%s” holds no direction"), group_name);
+      return NULL;
+    }
   if (expected > 0 && flat->len != expected)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
