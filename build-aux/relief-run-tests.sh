@@ -30,9 +30,10 @@ logs=("$builddir/meson-logs/testlog.json")
 if [ $# -le 1 ] && [ "${RELIEF_ASAN:-1}" != 0 ]; then
   asandir="$builddir-asan"
   asan_ok=1
+  asanlog=$(mktemp)
   if [ ! -f "$asandir/build.ninja" ]; then
     meson setup "$asandir" -Dgui=false -Dcuda=disabled -Db_sanitize=address,undefined -Db_lundef=false \
-      >"$asandir.setup.log" 2>&1 || { cat "$asandir.setup.log"; asan_ok=0; }
+      >"$asanlog" 2>&1 || { cat "$asanlog"; asan_ok=0; }
   fi
   if [ $asan_ok = 1 ]; then
     # Only what the data suite runs is built: the readers and their tests, not the app.
@@ -42,8 +43,9 @@ root = os.path.realpath(sys.argv[1])
 for t in json.load(sys.stdin):
     if "data" in t["suite"] or any(s.endswith(":data") for s in t["suite"]):
         print(os.path.relpath(os.path.realpath(t["cmd"][0]), root))' "$asandir")
-    meson compile -C "$asandir" "${targets[@]}" >"$asandir.compile.log" 2>&1 || { tail -40 "$asandir.compile.log"; asan_ok=0; }
+    meson compile -C "$asandir" "${targets[@]}" >"$asanlog" 2>&1 || { tail -40 "$asanlog"; asan_ok=0; }
   fi
+  rm -f "$asanlog"
   if [ $asan_ok = 1 ]; then
     # libhdf5 handles a failed allocation itself (a damaged size): let malloc return NULL
     # to it as it does without ASan; GLib's allocations still abort on one.
