@@ -50,7 +50,7 @@ for t in json.load(sys.stdin):
     # libhdf5 handles a failed allocation itself (a damaged size): let malloc return NULL
     # to it as it does without ASan; GLib's allocations still abort on one.
     supp="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/fuzz/asan.supp"
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1:suppressions=$supp \
+    ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=1:allocator_may_return_null=1:suppressions=$supp \
     LSAN_OPTIONS=suppressions=${supp%asan.supp}lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       meson test -C "$asandir" --no-rebuild --print-errorlogs --num-processes "$(nproc)" --suite data
     [ $? = 0 ] || status=1
