@@ -58,11 +58,29 @@ relief_cli_train_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
     .samples = UNSET, .classes = UNSET, .noise = UNSET, .test_fraction = UNSET, .data_seed = UNSET,
     .max_samples = UNSET,
     .lr = UNSET, .momentum = UNSET, .weight_decay = UNSET, .batch_size = UNSET, .epochs = UNSET, .seed = UNSET,
+    .eval_every = UNSET,
   };
   g_option_context_add_group (ctx, new_group ("data", _("Data options:"), _("Show the data options"), data));
   g_option_context_add_group (ctx, new_group ("model", _("Model options:"), _("Show the model options"), model));
   g_option_context_add_group (ctx, new_group ("training", _("Training options:"), _("Show the training options"),
                                               training));
+}
+
+void
+relief_cli_metrics_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
+{
+  const GOptionEntry metrics[] = {
+    { "eval-every", 0, 0, G_OPTION_ARG_INT, &o->eval_every,
+      N_("Steps between metrics rows, besides every epoch end (default 0: about 100 rows)"), "N" },
+    { "eval-samples", 0, 0, G_OPTION_ARG_STRING, &o->eval_samples,
+      N_("Evaluate N samples of each split at every row, or all of them (default: the train curve from the "
+         "mini-batches' losses, the test set in full at epoch ends and on a subset between them, within 10% "
+         "of the training time)"), "N|all" },
+    { NULL }
+  };
+
+  g_option_context_add_group (ctx, new_group ("metrics", _("Metrics options:"), _("Show the metrics options"),
+                                              metrics));
 }
 
 static gboolean
@@ -123,6 +141,21 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
       g_free (job->backend);
       job->backend = g_strdup (o->backend);
     }
+
+  if (o->eval_every < UNSET)
+    return invalid (error, _("--eval-every must be >= 0"));
+  if (o->eval_every != UNSET)
+    job->train.eval_every = o->eval_every;
+  if (o->eval_samples != NULL && g_strcmp0 (o->eval_samples, "all") == 0)
+    job->train.eval_samples = RELIEF_EVAL_ALL;
+  else if (o->eval_samples != NULL)
+    {
+      guint64 n;
+
+      if (!g_ascii_string_to_unsigned (o->eval_samples, 10, 1, G_MAXINT, &n, NULL))
+        return invalid (error, _("--eval-samples must be a positive number or “all”"));
+      job->train.eval_samples = (int) n;
+    }
   return TRUE;
 }
 
@@ -135,6 +168,7 @@ relief_cli_train_options_clear (ReliefCliTrainOptions *o)
   g_clear_pointer (&o->loss, g_free);
   g_clear_pointer (&o->optimizer, g_free);
   g_clear_pointer (&o->backend, g_free);
+  g_clear_pointer (&o->eval_samples, g_free);
 }
 
 void

@@ -24,11 +24,17 @@ typedef struct {
   int     batch_size, epochs;
   gint64  seed;
   char   *backend;
+  /* metrics (train only) */
+  int     eval_every;
+  char   *eval_samples;
 } ReliefCliTrainOptions;
 
 /* Adds the groups "data", "model" and "training" to ctx, parsing into options (which must
  * outlive the parse). */
 void     relief_cli_train_options_add   (ReliefCliTrainOptions *options, GOptionContext *ctx);
+/* Adds the group "metrics": --eval-every and --eval-samples, for the commands that record
+ * a training run's metrics (intdim evaluates its trainings in full once, at their end). */
+void     relief_cli_metrics_options_add (ReliefCliTrainOptions *options, GOptionContext *ctx);
 /* Sets the job (initialized with relief_train_job_init_defaults) from the flags given;
  * FALSE with a message for the user when one does not parse or is out of range. */
 gboolean relief_cli_train_options_apply (const ReliefCliTrainOptions *options, ReliefTrainJob *job,

@@ -1,11 +1,60 @@
 #include "relief-config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "relief-cli-common.h"
 #include "relief-cli-options.h"
 #include "relief-cmd-train.h"
 #include "relief-train-job.h"
+#include "relief-enums.h"
+
+/* The progress bar, and the last metrics row for the summary. */
+typedef struct {
+  ReliefCliProgress  progress;
+  ReliefTrainMetrics last;
+  gboolean           has_last;
+} TrainCli;
+
+static void
+on_progress (double fraction, gpointer user_data)
+{
+  TrainCli *t = user_data;
+
+  relief_cli_on_progress (fraction, &t->progress);
+}
+
+static void
+on_backend_chosen (const char *name, gpointer user_data)
+{
+  TrainCli *t = user_data;
+
+  relief_cli_on_backend_chosen (name, &t->progress);
+}
+
+static void
+on_metrics (const ReliefTrainMetrics *m, gpointer user_data)
+{
+  TrainCli *t = user_data;
+
+  t->last = *m;
+  t->has_last = TRUE;
+}
+
+/* What the run took, the share of it spent on metrics (the benchmark reads this line),
+ * and where it ended. */
+static void
+print_summary (const ReliefTrainMetrics *m)
+{
+  gboolean test = !isnan (m->test_loss);
+
+  g_print (_("Trained %" G_GINT64_FORMAT " steps in %.2f s; metrics %.3f s (%.1f%%)\n"), m->step, m->elapsed_seconds,
+           m->metrics_seconds, m->elapsed_seconds > 0 ? 100 * m->metrics_seconds / m->elapsed_seconds : 0.0);
+  g_print (_("Final %s loss %.4f, accuracy %.2f%% (%s, %d samples)\n"), test ? _("test") : _("train"),
+           test ? m->test_loss : m->train_loss, 100 * (test ? m->test_acc : m->train_acc),
+           relief_enum_to_nick (RELIEF_TYPE_METRIC_KIND, test ? m->test_kind : m->train_kind),
+           test ? m->test_samples : m->train_samples);
+}
 
 int
 relief_cmd_train (int argc, char **argv)
@@ -16,11 +65,13 @@ relief_cmd_train (int argc, char **argv)
   int snapshot_every = -1, status = 0;
   ReliefTrainStatus train_status = RELIEF_TRAIN_COMPLETED;
   g_autoptr(GError) error = NULL;
-  ReliefCliProgress progress;
+  TrainCli cli = { 0 };
+  ReliefCliProgress *progress = &cli.progress;
   ReliefTrainJobCallbacks cb = {
-    .progress = relief_cli_on_progress,
-    .backend_chosen = relief_cli_on_backend_chosen,
-    .user_data = &progress,
+    .progress = on_progress,
+    .metrics = on_metrics,
+    .backend_chosen = on_backend_chosen,
+    .user_data = &cli,
   };
   GOptionEntry entries[] = {
     { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &snapshot_every, N_("Steps between trajectory snapshots (0: each epoch)"), "N" },
@@ -31,6 +82,7 @@ relief_cmd_train (int argc, char **argv)
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   relief_cli_train_options_add (&options, ctx);
+  relief_cli_metrics_options_add (&options, ctx);
   if (!relief_cli_parse (ctx, "train", &argc, &argv, &status))
     return status;
   if (argc > 1)
@@ -46,14 +98,16 @@ relief_cmd_train (int argc, char **argv)
     job.train.snapshot_every = snapshot_every;
   job.output = g_strdup (output);
 
-  relief_cli_progress_begin (&progress, "train");
-  if (!relief_train_job_run (&job, &cb, progress.cancellable, &train_status, &error))
+  relief_cli_progress_begin (progress, "train");
+  if (!relief_train_job_run (&job, &cb, progress->cancellable, &train_status, &error))
     {
-      relief_cli_progress_end (&progress, FALSE);
+      relief_cli_progress_end (progress, FALSE);
       g_printerr ("relief train: %s\n", error->message);
       return relief_cli_error_status (error);
     }
-  relief_cli_progress_end (&progress, TRUE);
+  relief_cli_progress_end (progress, TRUE);
+  if (cli.has_last)
+    print_summary (&cli.last);
   if (train_status == RELIEF_TRAIN_DIVERGED)
     {
       g_printerr (_("relief train: the loss diverged (NaN or infinite); the run up to there is in %s\n"), output);

@@ -249,9 +249,15 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefIntdimJobCallback
     {
       ReliefTrainStatus st;
 
+      /* The baseline's accuracy must be the whole sets' at the final parameters, as each
+       * subspace training's is: its rows are evaluated in full, only at epoch ends. */
+      ReliefTrainConfig baseline = id->config;
+
+      baseline.eval_every = G_MAXINT;
+      baseline.eval_samples = RELIEF_EVAL_ALL;
       intdim_announce (cb, -1, 0);
       relief_mlp_init_params (id->spec, id->config.seed, params);
-      st = relief_train (backend, id->spec, ds, &id->config, params, &tcb, cancellable, error);
+      st = relief_train (backend, id->spec, ds, &baseline, params, &tcb, cancellable, error);
       if (st == RELIEF_TRAIN_FAILED)
         return FALSE;
       if (st == RELIEF_TRAIN_CANCELLED)

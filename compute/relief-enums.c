@@ -20,6 +20,7 @@ enum_noun (GType type)
     { relief_normalization_get_type, N_("normalization") },
     { relief_bias_mode_get_type, N_("bias mode") },
     { relief_train_status_get_type, N_("training status") },
+    { relief_metric_kind_get_type, N_("metrics kind") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (nouns); i++)

@@ -117,13 +117,15 @@ relief_stepper_update (ReliefBackend *be, const ReliefOptimizerConfig *optimizer
 
 gboolean
 relief_stepper_check_update (ReliefBackend *be, float *x, const float *x_before, gsize n, int rows,
-                             double *batch_loss, gboolean *diverged, GError **error)
+                             double *batch_loss, int *correct, gboolean *diverged, GError **error)
 {
   double loss_sum, sum_sq;
-  int correct;
+  int n_correct;
 
-  if (!be->fetch (be, &loss_sum, &correct, &sum_sq, error))
+  if (!be->fetch (be, &loss_sum, &n_correct, &sum_sq, error))
     return FALSE;
+  if (correct != NULL)
+    *correct = n_correct;
   *batch_loss = loss_sum / rows;
   /* Squares of floats cannot overflow a double: only inf or NaN make the sum non-finite. */
   *diverged = !isfinite (*batch_loss) || !isfinite (sum_sq);

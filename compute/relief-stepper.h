@@ -30,13 +30,13 @@ gboolean       relief_stepper_is_replaying (const ReliefStepper *stepper);
  * of x with grad (of n values) at the step count in step_dev, and x's sum of squares,
  * deferred.  relief_stepper_check_update reads the batch's loss and that sum back in one
  * fetch and undoes the step when either is not finite (the loss: x already overflowed the
- * model; the squares: the step did); *batch_loss gets the batch's mean loss and *diverged
- * whether the step was undone. */
+ * model; the squares: the step did); *batch_loss gets the batch's mean loss, *correct (may
+ * be NULL) its rows whose argmax is their label, and *diverged whether the step was undone. */
 gboolean relief_stepper_update       (ReliefBackend *backend, const ReliefOptimizerConfig *optimizer,
                                       const gint64 *step_dev, float *x, float *x_before, const float *grad,
                                       float *state, gsize n, GError **error);
 gboolean relief_stepper_check_update (ReliefBackend *backend, float *x, const float *x_before, gsize n, int rows,
-                                      double *batch_loss, gboolean *diverged, GError **error);
+                                      double *batch_loss, int *correct, gboolean *diverged, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefStepper, relief_stepper_free)
 

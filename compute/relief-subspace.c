@@ -153,7 +153,7 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
             }
           if (!relief_batcher_prepare (run.batcher, epoch, index, &rows, error) ||
               !relief_stepper_run (run.stepper, step + 1, rows, error) ||
-              !relief_stepper_check_update (be, run.z, run.z_before, d, rows, &batch_loss, &diverged, error))
+              !relief_stepper_check_update (be, run.z, run.z_before, d, rows, &batch_loss, NULL, &diverged, error))
             goto out;
           /* As in relief_train: a divergence keeps the last finite z. */
           if (diverged)

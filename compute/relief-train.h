@@ -11,21 +11,41 @@ typedef struct {
   int      batch_size;
   int      epochs;
   int      snapshot_every;   /* steps between trajectory snapshots; 0: once per epoch */
-  int      eval_every;       /* steps between full metrics; 0: about 100 points over the run, at least once per epoch */
-  guint64  seed;             /* initialization and mini-batch order */
+  int      eval_every;       /* steps between metrics rows; 0: about 100 rows over the run; and every epoch end */
+  int      eval_samples;     /* what a row evaluates: 0 the default rule (see ReliefTrainMetrics),
+                              * RELIEF_EVAL_ALL both splits in full, N > 0 a fixed subset of N samples of each */
+  guint64  seed;             /* initialization, mini-batch order and evaluation subsets */
 } ReliefTrainConfig;
+
+#define RELIEF_EVAL_ALL (-1)
 
 void        relief_train_config_init_defaults (ReliefTrainConfig *config);
 
+/* What a metrics row's train or test columns are computed over. */
+typedef enum {
+  RELIEF_METRIC_FULL,    /*< nick=full >*/    /* the whole split, at the row's parameters */
+  RELIEF_METRIC_SUBSET,  /*< nick=subset >*/  /* a fixed random subset of the split, the same every row */
+  RELIEF_METRIC_RUNNING, /*< nick=running >*/ /* the mini-batches since the previous row, each at the
+                                               * parameters it was trained from (the step's own loss) */
+} ReliefMetricKind;
+
+/* A metrics row.  The default rule (eval_samples 0) keeps its cost under 10% of the training
+ * time: train columns are the running mean of the batches since the previous row (at step 0,
+ * before any batch, a subset); test columns the whole test set at each epoch end and a subset
+ * between them, sized so that all evaluations together stay within the budget. */
 typedef struct {
   gint64  step;          /* optimizer steps taken */
   gint64  total_steps;
   double  epoch;         /* step / steps_per_epoch */
-  double  train_loss;    /* over the whole training set */
+  double  train_loss;    /* mean per sample */
   double  train_acc;     /* fraction */
   double  test_loss;     /* NaN without a test split */
   double  test_acc;
   double  batch_loss;    /* the last mini-batch's loss */
+  ReliefMetricKind train_kind, test_kind;
+  int     train_samples, test_samples;   /* how many samples the columns cover */
+  double  metrics_seconds;   /* spent on metrics so far, this row's evaluation included */
+  double  elapsed_seconds;   /* since training started */
 } ReliefTrainMetrics;
 
 typedef enum {
@@ -36,7 +56,8 @@ typedef enum {
 } ReliefTrainStatus;
 
 typedef struct {
-  /* Called at step 0 (before training) and every eval_every steps, and at the end. */
+  /* Called at step 0 (before training), every eval_every steps, at every epoch end and at
+   * the end. */
   gboolean (*metrics)  (const ReliefTrainMetrics *m, gpointer user_data, GError **error);
   /* Called with host parameters at step 0, every snapshot_every steps and at the end
    * (the final parameters; also after cancel or divergence, with the last finite ones). */

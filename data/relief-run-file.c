@@ -15,8 +15,14 @@ struct _ReliefRunWriter {
   gboolean has_test;
   hsize_t  n_snapshots, n_metrics;
   hid_t    snap_params, snap_step, snap_epoch;
-  hid_t    metric_step, train_loss, train_acc, test_loss, test_acc;
+  hid_t    metric_step, train_loss, train_acc, test_loss, test_acc, train_kind, test_kind;
+  hid_t    kind_type;    /* the kinds' strings: variable-length UTF-8 */
+  GArray  *pending;      /* ReliefTrainMetrics rows not yet written */
 };
+
+/* Metrics rows written at once: in blocks, and the rest when the run finishes (until then
+ * the file is a temporary one, so nothing a reader sees waits). */
+#define METRICS_BLOCK 1024
 
 /* ---- writing ---- */
 
@@ -42,12 +48,13 @@ create_growing (hid_t loc, const char *name, hid_t file_type, gsize cols, GError
   return dset;
 }
 
-/* Writes one row (cols values, or one value when cols is 0) at index row, growing the dataset. */
+/* Writes n rows (of cols values, or one value each when cols is 0) from index row on,
+ * growing the dataset. */
 static gboolean
-append_row (hid_t dset, hid_t mem_type, hsize_t row, gsize cols, const void *data, GError **error)
+append_rows (hid_t dset, hid_t mem_type, hsize_t row, hsize_t n, gsize cols, const void *data, GError **error)
 {
   int rank = cols > 0 ? 2 : 1;
-  hsize_t dims[2] = { row + 1, cols }, start[2] = { row, 0 }, count[2] = { 1, cols };
+  hsize_t dims[2] = { row + n, cols }, start[2] = { row, 0 }, count[2] = { n, cols };
   hid_t file_space, mem_space;
   herr_t status;
 
@@ -92,6 +99,7 @@ write_config (hid_t file, const ReliefTrainConfig *c, const char *backend_name, 
        relief_h5_write_string_attr (group, "backend", backend_name, error) &&
        relief_h5_write_int_attr (group, "snapshot_every", c->snapshot_every, error) &&
        relief_h5_write_int_attr (group, "eval_every", c->eval_every, error) &&
+       relief_h5_write_int_attr (group, "eval_samples", c->eval_samples, error) &&
        relief_h5_write_double_attr (group, "beta1", c->optimizer.beta1, error) &&
        relief_h5_write_double_attr (group, "beta2", c->optimizer.beta2, error) &&
        relief_h5_write_double_attr (group, "eps", c->optimizer.eps, error);
@@ -193,7 +201,7 @@ static void
 writer_close (ReliefRunWriter *w)
 {
   hid_t *dsets[] = { &w->snap_params, &w->snap_step, &w->snap_epoch, &w->metric_step,
-                     &w->train_loss, &w->train_acc, &w->test_loss, &w->test_acc };
+                     &w->train_loss, &w->train_acc, &w->test_loss, &w->test_acc, &w->train_kind, &w->test_kind };
 
   for (gsize i = 0; i < G_N_ELEMENTS (dsets); i++)
     if (*dsets[i] >= 0)
@@ -201,6 +209,11 @@ writer_close (ReliefRunWriter *w)
         H5Dclose (*dsets[i]);
         *dsets[i] = H5I_INVALID_HID;
       }
+  if (w->kind_type >= 0)
+    {
+      H5Tclose (w->kind_type);
+      w->kind_type = H5I_INVALID_HID;
+    }
 }
 
 static void
@@ -208,6 +221,7 @@ writer_free (ReliefRunWriter *w)
 {
   g_free (w->path);
   g_free (w->tmp_path);
+  g_array_unref (w->pending);
   g_free (w);
 }
 
@@ -268,11 +282,15 @@ writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainC
         w->train_loss = create_growing (metrics, "train_loss", H5T_IEEE_F64LE, 0, error);
       if (w->train_loss >= 0)
         w->train_acc = create_growing (metrics, "train_acc", H5T_IEEE_F64LE, 0, error);
-      if (w->train_acc >= 0 && w->has_test)
+      if (w->train_acc >= 0)
+        w->train_kind = create_growing (metrics, "train_kind", w->kind_type, 0, error);
+      if (w->train_kind >= 0 && w->has_test)
         {
           w->test_loss = create_growing (metrics, "test_loss", H5T_IEEE_F64LE, 0, error);
           if (w->test_loss >= 0)
             w->test_acc = create_growing (metrics, "test_acc", H5T_IEEE_F64LE, 0, error);
+          if (w->test_acc >= 0)
+            w->test_kind = create_growing (metrics, "test_kind", w->kind_type, 0, error);
         }
       H5Gclose (metrics);
     }
@@ -281,7 +299,7 @@ writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainC
       relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create the groups of “%s”"), w->tmp_path);
       return FALSE;
     }
-  if (w->train_acc < 0 || (w->has_test && w->test_acc < 0))
+  if (w->train_kind < 0 || (w->has_test && w->test_kind < 0))
     return FALSE;
   return TRUE;
 }
@@ -298,12 +316,17 @@ relief_run_writer_new (const char *path, const ReliefMlpSpec *spec, const Relief
 
   w = g_new0 (ReliefRunWriter, 1);
   w->path = g_strdup (path);
+  w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
   w->file = w->snap_params = w->snap_step = w->snap_epoch = H5I_INVALID_HID;
   w->metric_step = w->train_loss = w->train_acc = w->test_loss = w->test_acc = H5I_INVALID_HID;
+  w->train_kind = w->test_kind = H5I_INVALID_HID;
   w->n_params = relief_mlp_spec_n_params (spec);
   w->has_test = ds->n_test > 0;
 
   relief_h5_quiet_begin (&quiet);
+  w->kind_type = H5Tcopy (H5T_C_S1);
+  H5Tset_size (w->kind_type, H5T_VARIABLE);
+  H5Tset_cset (w->kind_type, H5T_CSET_UTF8);
   ok = writer_create (w, spec, config, backend_name != NULL ? backend_name : "", ds, error);
   if (!ok)
     writer_discard (w);
@@ -318,32 +341,64 @@ relief_run_writer_add_snapshot (ReliefRunWriter *w, gint64 step, double epoch, c
   gboolean ok;
 
   relief_h5_quiet_begin (&quiet);
-  ok = append_row (w->snap_params, H5T_NATIVE_FLOAT, w->n_snapshots, w->n_params, params, error) &&
-       append_row (w->snap_step, H5T_NATIVE_INT64, w->n_snapshots, 0, &step, error) &&
-       append_row (w->snap_epoch, H5T_NATIVE_DOUBLE, w->n_snapshots, 0, &epoch, error);
+  ok = append_rows (w->snap_params, H5T_NATIVE_FLOAT, w->n_snapshots, 1, w->n_params, params, error) &&
+       append_rows (w->snap_step, H5T_NATIVE_INT64, w->n_snapshots, 1, 0, &step, error) &&
+       append_rows (w->snap_epoch, H5T_NATIVE_DOUBLE, w->n_snapshots, 1, 0, &epoch, error);
   relief_h5_quiet_end (&quiet);
   if (ok)
     w->n_snapshots++;
   return ok;
 }
 
-gboolean
-relief_run_writer_add_metrics (ReliefRunWriter *w, const ReliefTrainMetrics *m, GError **error)
+/* Writes the pending rows, column by column: a few writes per block of rows, where writing
+ * each row as it comes cost more than evaluating it on small runs. */
+static gboolean
+writer_flush_metrics (ReliefRunWriter *w, GError **error)
 {
+  guint n = w->pending->len;
+  g_autofree gint64 *step = g_new (gint64, MAX (n, 1));
+  g_autofree double *values = g_new (double, 4 * MAX (n, 1));
+  g_autofree const char **kinds = g_new (const char *, 2 * MAX (n, 1));
   ReliefH5Quiet quiet;
   gboolean ok;
 
+  if (n == 0)
+    return TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      const ReliefTrainMetrics *m = &g_array_index (w->pending, ReliefTrainMetrics, i);
+
+      step[i] = m->step;
+      values[i] = m->train_loss;
+      values[n + i] = m->train_acc;
+      values[2 * n + i] = m->test_loss;
+      values[3 * n + i] = m->test_acc;
+      kinds[i] = relief_enum_to_nick (RELIEF_TYPE_METRIC_KIND, m->train_kind);
+      kinds[n + i] = relief_enum_to_nick (RELIEF_TYPE_METRIC_KIND, m->test_kind);
+    }
   relief_h5_quiet_begin (&quiet);
-  ok = append_row (w->metric_step, H5T_NATIVE_INT64, w->n_metrics, 0, &m->step, error) &&
-       append_row (w->train_loss, H5T_NATIVE_DOUBLE, w->n_metrics, 0, &m->train_loss, error) &&
-       append_row (w->train_acc, H5T_NATIVE_DOUBLE, w->n_metrics, 0, &m->train_acc, error);
+  ok = append_rows (w->metric_step, H5T_NATIVE_INT64, w->n_metrics, n, 0, step, error) &&
+       append_rows (w->train_loss, H5T_NATIVE_DOUBLE, w->n_metrics, n, 0, values, error) &&
+       append_rows (w->train_acc, H5T_NATIVE_DOUBLE, w->n_metrics, n, 0, values + n, error) &&
+       append_rows (w->train_kind, w->kind_type, w->n_metrics, n, 0, kinds, error);
   if (ok && w->has_test)
-    ok = append_row (w->test_loss, H5T_NATIVE_DOUBLE, w->n_metrics, 0, &m->test_loss, error) &&
-         append_row (w->test_acc, H5T_NATIVE_DOUBLE, w->n_metrics, 0, &m->test_acc, error);
+    ok = append_rows (w->test_loss, H5T_NATIVE_DOUBLE, w->n_metrics, n, 0, values + 2 * n, error) &&
+         append_rows (w->test_acc, H5T_NATIVE_DOUBLE, w->n_metrics, n, 0, values + 3 * n, error) &&
+         append_rows (w->test_kind, w->kind_type, w->n_metrics, n, 0, kinds + n, error);
   relief_h5_quiet_end (&quiet);
   if (ok)
-    w->n_metrics++;
+    {
+      w->n_metrics += n;
+      g_array_set_size (w->pending, 0);
+    }
   return ok;
+}
+
+gboolean
+relief_run_writer_add_metrics (ReliefRunWriter *w, const ReliefTrainMetrics *m, GError **error)
+{
+  g_array_append_vals (w->pending, m, 1);
+  return w->pending->len < METRICS_BLOCK || writer_flush_metrics (w, error);
 }
 
 gboolean
@@ -353,8 +408,9 @@ relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error
   gboolean ok;
   herr_t closed;
 
+  ok = writer_flush_metrics (w, error);
   relief_h5_quiet_begin (&quiet);
-  ok = relief_h5_write_string_attr (w->file, "status", status, error);
+  ok = ok && relief_h5_write_string_attr (w->file, "status", status, error);
   writer_close (w);
   closed = H5Fclose (w->file);
   w->file = H5I_INVALID_HID;
@@ -401,6 +457,8 @@ relief_run_free (ReliefRun *run)
   g_free (run->train_acc);
   g_free (run->test_loss);
   g_free (run->test_acc);
+  g_free (run->train_kind);
+  g_free (run->test_kind);
   g_clear_pointer (&run->dataset, relief_dataset_free);
   g_free (run);
 }
@@ -432,7 +490,7 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   ReliefTrainConfig *c = &run->config;
   g_autofree char *optimizer = NULL;
   double lr, momentum, weight_decay, beta1, beta2, eps;
-  gint64 batch_size, epochs, snapshot_every, eval_every = 0;
+  gint64 batch_size, epochs, snapshot_every, eval_every = 0, eval_samples = RELIEF_EVAL_ALL;
   hid_t group = relief_h5_open_group (file, "config", error);
   gboolean ok;
 
@@ -454,6 +512,9 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   /* eval_every is optional: files from other writers may omit it. */
   if (ok && relief_h5_has_attr (group, "eval_every"))
     ok = relief_h5_read_int_attr (group, "eval_every", &eval_every, error);
+  /* So is eval_samples: files written before it evaluated every row in full. */
+  if (ok && relief_h5_has_attr (group, "eval_samples"))
+    ok = relief_h5_read_int_attr (group, "eval_samples", &eval_samples, error);
   H5Gclose (group);
   if (!ok || !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, optimizer, (int *) &c->optimizer.kind, error))
     return FALSE;
@@ -467,6 +528,7 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   c->epochs = (int) epochs;
   c->snapshot_every = (int) snapshot_every;
   c->eval_every = (int) eval_every;
+  c->eval_samples = (int) CLAMP (eval_samples, RELIEF_EVAL_ALL, G_MAXINT);
   return TRUE;
 }
 
@@ -504,6 +566,34 @@ out:
   return ok;
 }
 
+/* A kinds column of s rows; files written before the kinds evaluated every row in full. */
+static ReliefMetricKind *
+read_kinds (hid_t group, const char *name, gint64 s, GError **error)
+{
+  g_autofree ReliefMetricKind *kinds = g_new (ReliefMetricKind, MAX (s, 1));
+  g_auto (GStrv) nicks = NULL;
+
+  for (gint64 i = 0; i < s; i++)
+    kinds[i] = RELIEF_METRIC_FULL;
+  if (!relief_h5_has_link (group, name))
+    return g_steal_pointer (&kinds);
+  if ((nicks = relief_h5_read_strings (group, name, error)) == NULL)
+    return NULL;
+  if (g_strv_length (nicks) != (guint) s)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Dataset “%s” has the wrong shape"), name);
+      return NULL;
+    }
+  for (gint64 i = 0; i < s; i++)
+    if (!relief_enum_from_nick (RELIEF_TYPE_METRIC_KIND, nicks[i], (int *) &kinds[i], NULL))
+      {
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Dataset “%s” holds an unknown kind “%s”"),
+                     name, nicks[i]);
+        return NULL;
+      }
+  return g_steal_pointer (&kinds);
+}
+
 static gboolean
 read_metrics (hid_t file, ReliefRun *run, GError **error)
 {
@@ -519,6 +609,9 @@ read_metrics (hid_t file, ReliefRun *run, GError **error)
   if (ok && relief_h5_has_link (group, "test_loss"))
     ok = (run->test_loss = read_vector (group, "test_loss", H5T_NATIVE_DOUBLE, sizeof (double), s, NULL, error)) &&
          (run->test_acc = read_vector (group, "test_acc", H5T_NATIVE_DOUBLE, sizeof (double), s, NULL, error));
+  ok = ok && (run->train_kind = read_kinds (group, "train_kind", s, error)) != NULL;
+  if (ok && run->test_loss != NULL)
+    ok = (run->test_kind = read_kinds (group, "test_kind", s, error)) != NULL;
   run->n_metrics = (int) s;
   H5Gclose (group);
   return ok;

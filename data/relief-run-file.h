@@ -40,6 +40,8 @@ typedef struct {
   gint64            *metric_step;     /* [S] */
   double            *train_loss, *train_acc;   /* [S] */
   double            *test_loss, *test_acc;     /* [S] or NULL */
+  ReliefMetricKind  *train_kind;      /* [S]: full in files written before the kinds */
+  ReliefMetricKind  *test_kind;       /* [S] or NULL */
   ReliefDataset     *dataset;         /* generated: the stored samples; file data: reloaded
                                          from the recorded paths, checksums verified */
 } ReliefRun;

@@ -60,6 +60,8 @@ test_nicks (void)
     { RELIEF_TYPE_BIAS_MODE, { "zero", "copy" }, "Unknown bias mode \"bogus\" (valid: zero, copy)" },
     { RELIEF_TYPE_TRAIN_STATUS, { "completed", "cancelled", "diverged", "failed" },
       "Unknown training status \"bogus\" (valid: completed, cancelled, diverged, failed)" },
+    { RELIEF_TYPE_METRIC_KIND, { "full", "subset", "running" },
+      "Unknown metrics kind \"bogus\" (valid: full, subset, running)" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)

@@ -34,6 +34,8 @@ typedef struct {
   GArray       *snap_steps;   /* gint64 */
   float        *last_snapshot;
   gsize         n_params;
+  GPtrArray    *snapshots;    /* every snapshot's parameters */
+  GArray       *batch_losses; /* double, from the progress callback */
   GCancellable *cancel_at_step_owner;
   gint64        cancel_at_step;
   gint64        progress_calls;
@@ -59,6 +61,7 @@ on_snapshot (gint64 step, double epoch, const float *params, gsize n_params, gpo
   g_free (rec->last_snapshot);
   rec->last_snapshot = g_memdup2 (params, sizeof (float) * n_params);
   rec->n_params = n_params;
+  g_ptr_array_add (rec->snapshots, g_memdup2 (params, sizeof (float) * n_params));
   return TRUE;
 }
 
@@ -68,6 +71,7 @@ on_progress (gint64 step, gint64 total_steps, double batch_loss, gpointer user_d
   Recorder *rec = user_data;
 
   rec->progress_calls++;
+  g_array_append_val (rec->batch_losses, batch_loss);
 }
 
 static void
@@ -76,6 +80,8 @@ recorder_init (Recorder *rec)
   memset (rec, 0, sizeof *rec);
   rec->metrics = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
   rec->snap_steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  rec->snapshots = g_ptr_array_new_with_free_func (g_free);
+  rec->batch_losses = g_array_new (FALSE, FALSE, sizeof (double));
 }
 
 static void
@@ -83,6 +89,8 @@ recorder_clear (Recorder *rec)
 {
   g_array_unref (rec->metrics);
   g_array_unref (rec->snap_steps);
+  g_ptr_array_unref (rec->snapshots);
+  g_array_unref (rec->batch_losses);
   g_free (rec->last_snapshot);
 }
 
@@ -349,6 +357,248 @@ test_names (void)
   g_assert_cmpstr (relief_enum_to_nick (RELIEF_TYPE_TRAIN_STATUS, RELIEF_TRAIN_DIVERGED), ==, "diverged");
 }
 
+static const ReliefTrainMetrics *
+row (const Recorder *rec, guint i)
+{
+  return &g_array_index (rec->metrics, ReliefTrainMetrics, i);
+}
+
+/* The rows of batch `index` of an epoch, as the batcher cuts them. */
+static int
+batch_rows (int n_train, int batch_size, int index)
+{
+  return MIN (batch_size, n_train - index * batch_size);
+}
+
+/* The default rule: each row's train columns are the mean over the samples of the batches
+ * since the previous row (the batch losses the steps reported, weighted by their rows);
+ * the test set is evaluated whole at epoch ends and on a subset elsewhere. */
+static void
+test_running_mean (void)
+{
+  const int n_train = 60, batch = 8, spe = 8;   /* 7 batches of 8 and one of 4 */
+  g_autoptr(ReliefDataset) ds = make_blobs (n_train, 30);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *params = g_new (float, n_params ());
+  ReliefTrainConfig config;
+  gint64 previous = 0;
+  Recorder rec;
+
+  relief_train_config_init_defaults (&config);
+  config.epochs = 2;
+  config.batch_size = batch;
+  config.eval_every = 3;      /* 0, 3, 6, 8 (epoch end), 9, 12, 15, 16 */
+  recorder_init (&rec);
+  g_assert_cmpint (run_training (ds, &config, params, &rec, NULL, &error), ==, RELIEF_TRAIN_COMPLETED);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec.metrics->len, ==, 8);
+  g_assert_cmpint (row (&rec, 0)->train_kind, ==, RELIEF_METRIC_SUBSET);
+  g_assert_cmpint (row (&rec, 0)->test_kind, ==, RELIEF_METRIC_SUBSET);
+  for (guint i = 1; i < rec.metrics->len; i++)
+    {
+      const ReliefTrainMetrics *m = row (&rec, i);
+      double loss_sum = 0.0;
+      int rows = 0;
+
+      for (gint64 s = previous + 1; s <= m->step; s++)
+        {
+          int r = batch_rows (n_train, batch, (int) ((s - 1) % spe));
+
+          loss_sum += g_array_index (rec.batch_losses, double, s - 1) * r;
+          rows += r;
+        }
+      g_assert_cmpint (m->train_kind, ==, RELIEF_METRIC_RUNNING);
+      g_assert_cmpint (m->train_samples, ==, rows);
+      g_assert_cmpfloat_with_epsilon (m->train_loss, loss_sum / rows, 1e-12 * fabs (loss_sum / rows));
+      g_assert_cmpint (m->test_kind, ==, m->step % spe == 0 ? RELIEF_METRIC_FULL : RELIEF_METRIC_SUBSET);
+      g_assert_cmpint (m->test_samples, ==, m->step % spe == 0 ? 30 : 16);
+      g_assert_cmpfloat (m->metrics_seconds, <=, m->elapsed_seconds);
+      previous = m->step;
+    }
+  recorder_clear (&rec);
+}
+
+/* Naive forward of the test model (2-16-16-3 relu) in double: cross-entropy and whether the
+ * argmax is the label. */
+static double
+naive_loss (const float *params, const float *x, int label, gboolean *correct)
+{
+  double in[16] = { x[0], x[1] }, out[16];
+  int n_in = 2, best = 0;
+  double max, sum = 0.0;
+  gsize offset = 0;
+
+  for (int l = 0; l < 3; l++)
+    {
+      int n_out = sizes[l + 1];
+
+      for (int o = 0; o < n_out; o++)
+        {
+          double z = params[offset + (gsize) n_out * n_in + o];
+
+          for (int i = 0; i < n_in; i++)
+            z += (double) params[offset + (gsize) o * n_in + i] * in[i];
+          out[o] = l < 2 ? MAX (z, 0.0) : z;
+        }
+      offset += (gsize) n_out * (n_in + 1);
+      memcpy (in, out, sizeof (double) * n_out);
+      n_in = n_out;
+    }
+  for (int o = 1; o < 3; o++)
+    if (in[o] > in[best])
+      best = o;
+  max = in[best];
+  for (int o = 0; o < 3; o++)
+    sum += exp (in[o] - max);
+  *correct = best == label;
+  return log (sum) + max - in[label];
+}
+
+/* With a row every step, each row's running accuracy is its batch's correct count at the
+ * parameters the step started from, counted naively here (the backend counts it in the
+ * step's loss, on the device). */
+static void
+test_running_accuracy (void)
+{
+  const int n_train = 45, batch = 10, spe = 5;
+  g_autoptr(ReliefDataset) ds = make_blobs (n_train, 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *params = g_new (float, n_params ());
+  g_autofree int *perm = g_new (int, n_train);
+  ReliefTrainConfig config;
+  Recorder rec;
+
+  relief_train_config_init_defaults (&config);
+  config.optimizer.lr = 0.05f;     /* large steps: accuracies that change from batch to batch */
+  config.epochs = 3;
+  config.batch_size = batch;
+  config.eval_every = 1;
+  config.snapshot_every = 1;
+  config.seed = 4;
+  recorder_init (&rec);
+  g_assert_cmpint (run_training (ds, &config, params, &rec, NULL, &error), ==, RELIEF_TRAIN_COMPLETED);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec.metrics->len, ==, 16);
+  g_assert_cmpuint (rec.snapshots->len, ==, 16);
+  for (guint s = 1; s < rec.metrics->len; s++)
+    {
+      const float *before = g_ptr_array_index (rec.snapshots, s - 1);
+      int epoch = (int) ((s - 1) / spe), index = (int) ((s - 1) % spe), rows = batch_rows (n_train, batch, index);
+      double loss = 0.0;
+      int correct = 0;
+
+      relief_rng_permutation (relief_rng_derive (config.seed, "shuffle"), (guint64) epoch, perm, n_train);
+      for (int r = 0; r < rows; r++)
+        {
+          int i = perm[index * batch + r];
+          gboolean right;
+
+          loss += naive_loss (before, ds->x_train + 2 * i, ds->y_train[i], &right);
+          correct += right;
+        }
+      g_assert_cmpint (row (&rec, s)->train_kind, ==, RELIEF_METRIC_RUNNING);
+      g_assert_cmpfloat (row (&rec, s)->train_acc, ==, (double) correct / rows);
+      g_assert_cmpfloat_with_epsilon (row (&rec, s)->train_loss, loss / rows, 1e-5);
+    }
+  recorder_clear (&rec);
+}
+
+/* The default cadence: about 100 rows over the run (never more), and every epoch end. */
+static void
+test_default_cadence (void)
+{
+  g_autoptr(ReliefDataset) ds = make_blobs (90, 20);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *params = g_new (float, n_params ());
+  ReliefTrainConfig config;
+  int full = 0;
+  Recorder rec;
+
+  relief_train_config_init_defaults (&config);
+  config.epochs = 40;
+  config.batch_size = 8;      /* 12 steps per epoch, 480 in all: a row every 5 steps */
+  recorder_init (&rec);
+  g_assert_cmpint (run_training (ds, &config, params, &rec, NULL, &error), ==, RELIEF_TRAIN_COMPLETED);
+  g_assert_no_error (error);
+  /* step 0, the 96 multiples of 5, and the 40 epoch ends less the 8 at multiples of 60 */
+  g_assert_cmpuint (rec.metrics->len, ==, 1 + 96 + 32);
+  for (guint i = 0; i < rec.metrics->len; i++)
+    {
+      const ReliefTrainMetrics *m = row (&rec, i);
+
+      g_assert_true (m->step % 5 == 0 || m->step % 12 == 0);
+      full += m->test_kind == RELIEF_METRIC_FULL;
+      g_assert_cmpint (m->test_kind == RELIEF_METRIC_FULL, ==, m->step > 0 && m->step % 12 == 0);
+    }
+  g_assert_cmpint (full, ==, 40);
+  recorder_clear (&rec);
+}
+
+/* Full evaluation on request: every row of both splits in full, at the row's parameters;
+ * or a fixed subset of N samples of each. */
+static void
+test_eval_samples (void)
+{
+  g_autoptr(ReliefDataset) ds = make_blobs (60, 30);
+  g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU,
+                                                       RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr(ReliefMlp) mlp = relief_mlp_new (be, spec, 64, NULL);
+  g_autoptr(GError) error = NULL;
+  gsize n = n_params ();
+  g_autofree float *params = g_new (float, n);
+  float *device = be->alloc (be, sizeof (float) * n, NULL);
+  ReliefTrainConfig config;
+  Recorder rec;
+
+  relief_train_config_init_defaults (&config);
+  config.epochs = 2;
+  config.batch_size = 6;      /* 10 steps per epoch */
+  config.eval_every = 4;
+  config.snapshot_every = 4;  /* 0, 4, 8, 12, 16, 20: the rows but 10 */
+  config.eval_samples = RELIEF_EVAL_ALL;
+  recorder_init (&rec);
+  g_assert_cmpint (run_training (ds, &config, params, &rec, NULL, &error), ==, RELIEF_TRAIN_COMPLETED);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec.metrics->len, ==, 7);
+  for (guint i = 0, snap = 0; i < rec.metrics->len; i++)
+    {
+      const ReliefTrainMetrics *m = row (&rec, i);
+      double loss, acc;
+
+      g_assert_cmpint (m->train_kind, ==, RELIEF_METRIC_FULL);
+      g_assert_cmpint (m->test_kind, ==, RELIEF_METRIC_FULL);
+      g_assert_cmpint (m->train_samples, ==, 60);
+      g_assert_cmpint (m->test_samples, ==, 30);
+      if (m->step % 4 != 0)
+        continue;
+      g_assert_true (be->upload (be, device, g_ptr_array_index (rec.snapshots, snap++), sizeof (float) * n, NULL));
+      g_assert_true (relief_mlp_evaluate (mlp, device, ds->x_train, ds->y_train, 60, &loss, &acc, &error));
+      g_assert_cmpfloat (m->train_loss, ==, loss);
+      g_assert_cmpfloat (m->train_acc, ==, acc);
+    }
+  recorder_clear (&rec);
+
+  config.eval_samples = 25;
+  recorder_init (&rec);
+  g_assert_cmpint (run_training (ds, &config, params, &rec, NULL, &error), ==, RELIEF_TRAIN_COMPLETED);
+  for (guint i = 0; i < rec.metrics->len; i++)
+    {
+      g_assert_cmpint (row (&rec, i)->train_kind, ==, RELIEF_METRIC_SUBSET);
+      g_assert_cmpint (row (&rec, i)->train_samples, ==, 25);
+      g_assert_cmpint (row (&rec, i)->test_kind, ==, RELIEF_METRIC_SUBSET);
+      g_assert_cmpint (row (&rec, i)->test_samples, ==, 25);
+    }
+  recorder_clear (&rec);
+
+  config.eval_samples = -2;
+  recorder_init (&rec);
+  g_assert_cmpint (run_training (ds, &config, params, &rec, NULL, &error), ==, RELIEF_TRAIN_FAILED);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  recorder_clear (&rec);
+  be->free (be, device);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -362,5 +612,9 @@ main (int argc, char **argv)
   g_test_add_func ("/compute/train/bad-input", test_bad_input);
   g_test_add_func ("/compute/train/defaults", test_defaults);
   g_test_add_func ("/compute/train/names", test_names);
+  g_test_add_func ("/compute/train/running-mean", test_running_mean);
+  g_test_add_func ("/compute/train/running-accuracy", test_running_accuracy);
+  g_test_add_func ("/compute/train/default-cadence", test_default_cadence);
+  g_test_add_func ("/compute/train/eval-samples", test_eval_samples);
   return g_test_run ();
 }
