@@ -48,8 +48,9 @@ print_summary (const ReliefTrainMetrics *m)
 {
   gboolean test = !isnan (m->test_loss);
 
-  g_print (_("Trained %" G_GINT64_FORMAT " steps in %.2f s; metrics %.3f s (%.1f%%)\n"), m->step, m->elapsed_seconds,
-           m->metrics_seconds, m->elapsed_seconds > 0 ? 100 * m->metrics_seconds / m->elapsed_seconds : 0.0);
+  g_print (_("Trained %" G_GINT64_FORMAT " steps in %.3f s; metrics %.3f s, %.1f%% of the time\n"), m->step,
+           m->elapsed_seconds, m->metrics_seconds,
+           m->elapsed_seconds > 0 ? 100 * m->metrics_seconds / m->elapsed_seconds : 0.0);
   g_print (_("Final %s loss %.4f, accuracy %.2f%% (%s, %d samples)\n"), test ? _("test") : _("train"),
            test ? m->test_loss : m->train_loss, 100 * (test ? m->test_acc : m->train_acc),
            relief_enum_to_nick (RELIEF_TYPE_METRIC_KIND, test ? m->test_kind : m->train_kind),

@@ -529,6 +529,50 @@ test_shared_flags (void)
     g_assert_nonnull (strstr (train_flags, flags[i]));
 }
 
+/* --eval-every and --eval-samples all bring back full evaluation at the given cadence;
+ * the default run prints its time and the share of it its metrics took. */
+static void
+test_eval_flags (void)
+{
+  g_autofree char *path = tmp_path ("eval.h5");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  const gint64 steps[] = { 0, 3, 6, 8, 9, 12, 15, 16 };
+
+  /* 240 training samples in batches of 30: 8 steps per epoch */
+  g_assert_cmpint (run_relief ("train --dataset moons --samples 300 --hidden 4 --epochs 2 --batch-size 30 "
+                               "--eval-every 3 --eval-samples all -o eval.h5", NULL), ==, 0);
+  run = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->n_metrics, ==, G_N_ELEMENTS (steps));
+  for (int i = 0; i < run->n_metrics; i++)
+    {
+      g_assert_cmpint (run->metric_step[i], ==, steps[i]);
+      g_assert_cmpint (run->train_kind[i], ==, RELIEF_METRIC_FULL);
+      g_assert_cmpint (run->test_kind[i], ==, RELIEF_METRIC_FULL);
+    }
+  g_assert_cmpint (run->config.eval_every, ==, 3);
+  g_assert_cmpint (run->config.eval_samples, ==, RELIEF_EVAL_ALL);
+  g_clear_pointer (&run, relief_run_free);
+
+  g_assert_cmpint (run_relief_full ("train --dataset moons --samples 300 --hidden 4 --epochs 2 --batch-size 30 "
+                                    "--eval-samples 20 -o eval.h5", &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Trained 16 steps in "));
+  g_assert_nonnull (strstr (out, "% of the time"));
+  g_assert_nonnull (strstr (out, "(subset, 20 samples)"));
+  run = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->train_kind[run->n_metrics - 1], ==, RELIEF_METRIC_SUBSET);
+  g_assert_cmpint (run->config.eval_samples, ==, 20);
+
+  g_assert_cmpint (run_relief ("train --eval-samples 0 -o eval.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--eval-samples"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("train --eval-every -2 -o eval.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--eval-every"));
+}
+
 /* A sweep on noisy four-class data with tanh runs and records what it ran with. */
 static void
 test_intdim_flags (void)
@@ -719,6 +763,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/command-table", test_command_table);
   g_test_add_func ("/cli/shared-flags", test_shared_flags);
   g_test_add_func ("/cli/intdim/flags", test_intdim_flags);
+  g_test_add_func ("/cli/train/eval-flags", test_eval_flags);
   g_test_add_func ("/cli/decision", test_decision);
   g_test_add_func ("/cli/train/max-samples", test_max_samples);
   g_test_add_func ("/cli/writes-nothing-at-home", test_writes_nothing_at_home);

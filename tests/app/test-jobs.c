@@ -7,6 +7,7 @@
 #include "relief-decision-job.h"
 #include "relief-intdim-job.h"
 #include "relief-enums.h"
+#include "relief-run-file.h"
 #include "relief-surface-job.h"
 #include "relief-train-job.h"
 #include "test-tmpdir.h"
@@ -34,6 +35,49 @@ train_shared_run (void)
   g_assert_true (relief_train_job_run (&job, NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_cmpint (status, ==, RELIEF_TRAIN_COMPLETED);
+}
+
+static void
+count_metrics (const ReliefTrainMetrics *m, gpointer user_data)
+{
+  int *count = user_data;
+
+  (*count)++;
+}
+
+/* The Train page's default run (the job's defaults, which its controls start from) keeps
+ * its live curve of about 100 points under the default metrics rule, and the run file
+ * says what each row is. */
+static void
+test_train_default_rows (Fixture *f, gconstpointer data)
+{
+  g_auto(ReliefTrainJob) job = { 0 };
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  int callbacks = 0, full = 0;
+  ReliefTrainJobCallbacks cb = { .metrics = count_metrics, .user_data = &callbacks };
+  ReliefTrainStatus status;
+
+  relief_train_job_init_defaults (&job);
+  g_free (job.backend);
+  job.backend = g_strdup ("cpu");
+  job.output = g_build_filename (f->dir, "default.h5", NULL);
+  g_assert_true (relief_train_job_run (&job, &cb, NULL, &status, &error));
+  g_assert_no_error (error);
+  /* 800 training samples in batches of 32 for 20 epochs: 500 steps, a row every 5 */
+  g_assert_cmpint (callbacks, ==, 101);
+  run = relief_run_load (job.output, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->n_metrics, ==, 101);
+  g_assert_cmpint (run->train_kind[0], ==, RELIEF_METRIC_SUBSET);
+  for (int i = 1; i < run->n_metrics; i++)
+    {
+      g_assert_cmpint (run->train_kind[i], ==, RELIEF_METRIC_RUNNING);
+      full += run->test_kind[i] == RELIEF_METRIC_FULL;
+      g_assert_cmpint (run->test_kind[i] == RELIEF_METRIC_FULL, ==, run->metric_step[i] % 25 == 0);
+    }
+  g_assert_cmpint (full, ==, 20);
+  g_assert_cmpint (run->config.eval_samples, ==, 0);
 }
 
 static void
@@ -361,6 +405,7 @@ main (int argc, char **argv)
   g_test_add ("/jobs/surface/directions", Fixture, NULL, fixture_setup, test_surface_directions, fixture_teardown);
   g_test_add ("/jobs/surface/resume", Fixture, NULL, fixture_setup, test_surface_resume, fixture_teardown);
   g_test_add ("/jobs/intdim/resume", Fixture, NULL, fixture_setup, test_intdim_resume, fixture_teardown);
+  g_test_add ("/jobs/train/default-rows", Fixture, NULL, fixture_setup, test_train_default_rows, fixture_teardown);
   g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
   g_test_add ("/jobs/decision/needs-two-inputs", Fixture, NULL, fixture_setup, test_decision_needs_two_inputs,
               fixture_teardown);

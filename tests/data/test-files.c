@@ -74,7 +74,9 @@ write_run (const char *path, const ReliefMlpSpec *spec, const ReliefTrainConfig 
   for (int s = 0; s < 4; s++)
     {
       ReliefTrainMetrics m = { .step = s * 5, .train_loss = 1.0 / (s + 1), .train_acc = 0.2 * s,
-                               .test_loss = 2.0 / (s + 1), .test_acc = 0.1 * s };
+                               .test_loss = 2.0 / (s + 1), .test_acc = 0.1 * s,
+                               .train_kind = s == 0 ? RELIEF_METRIC_SUBSET : RELIEF_METRIC_RUNNING,
+                               .test_kind = s == 3 ? RELIEF_METRIC_FULL : RELIEF_METRIC_SUBSET };
       g_assert_true (relief_run_writer_add_metrics (w, &m, &error));
       g_assert_no_error (error);
     }
@@ -124,6 +126,8 @@ assert_run_schema (const char *path, gsize n_params, int n_train)
   g_assert_cmpuint (dims[1], ==, n_params);
   g_assert_true (max_dims[0] == H5S_UNLIMITED);
   g_assert_cmpint (H5Lexists (file, "metrics/test_acc", H5P_DEFAULT), >, 0);
+  g_assert_cmpint (H5Lexists (file, "metrics/train_kind", H5P_DEFAULT), >, 0);
+  g_assert_cmpint (H5Lexists (file, "metrics/test_kind", H5P_DEFAULT), >, 0);
   H5Sclose (space);
   H5Dclose (dset);
   H5Tclose (type);
@@ -193,7 +197,10 @@ test_run_round_trip (Fixture *f, gconstpointer data)
       g_assert_cmpfloat (run->train_acc[s], ==, 0.2 * s);
       g_assert_cmpfloat (run->test_loss[s], ==, 2.0 / (s + 1));
       g_assert_cmpfloat (run->test_acc[s], ==, 0.1 * s);
+      g_assert_cmpint (run->train_kind[s], ==, s == 0 ? RELIEF_METRIC_SUBSET : RELIEF_METRIC_RUNNING);
+      g_assert_cmpint (run->test_kind[s], ==, s == 3 ? RELIEF_METRIC_FULL : RELIEF_METRIC_SUBSET);
     }
+  g_assert_cmpint (run->config.eval_samples, ==, 0);
 
   g_assert_true (run->dataset->generated);
   g_assert_cmpstr (run->dataset->name, ==, "moons");
@@ -206,6 +213,57 @@ test_run_round_trip (Fixture *f, gconstpointer data)
   light = relief_run_load (path, FALSE, &error);
   g_assert_no_error (error);
   g_assert_null (light->dataset);
+}
+
+/* Files written before the metrics kinds evaluated every row in full, and read so; a kind
+ * Relief does not know is a corrupt file. */
+static void
+test_run_old_metrics (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "run.h5", NULL);
+  g_autoptr (ReliefMlpSpec) spec = small_spec ();
+  g_autoptr (ReliefDataset) ds = small_moons (0.25);
+  g_autoptr (ReliefRun) run = NULL;
+  g_autoptr (GError) error = NULL;
+  ReliefTrainConfig config;
+  hid_t file, config_group, type, space, dset;
+  const char *bogus[4] = { "full", "full", "sampled", "full" };
+
+  relief_train_config_init_defaults (&config);
+  write_run (path, spec, &config, ds);
+  file = H5Fopen (path, H5F_ACC_RDWR, H5P_DEFAULT);
+  config_group = H5Gopen2 (file, "config", H5P_DEFAULT);
+  g_assert_cmpint (H5Adelete (config_group, "eval_samples"), >=, 0);
+  g_assert_cmpint (H5Ldelete (file, "metrics/train_kind", H5P_DEFAULT), >=, 0);
+  g_assert_cmpint (H5Ldelete (file, "metrics/test_kind", H5P_DEFAULT), >=, 0);
+  H5Gclose (config_group);
+  H5Fclose (file);
+
+  run = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->n_metrics, ==, 4);
+  for (int s = 0; s < 4; s++)
+    {
+      g_assert_cmpint (run->train_kind[s], ==, RELIEF_METRIC_FULL);
+      g_assert_cmpint (run->test_kind[s], ==, RELIEF_METRIC_FULL);
+    }
+  g_assert_cmpint (run->config.eval_samples, ==, RELIEF_EVAL_ALL);
+  g_clear_pointer (&run, relief_run_free);
+
+  file = H5Fopen (path, H5F_ACC_RDWR, H5P_DEFAULT);
+  type = H5Tcopy (H5T_C_S1);
+  H5Tset_size (type, H5T_VARIABLE);
+  H5Tset_cset (type, H5T_CSET_UTF8);
+  space = H5Screate_simple (1, (hsize_t[]) { 4 }, NULL);
+  dset = H5Dcreate2 (file, "metrics/train_kind", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  g_assert_cmpint (H5Dwrite (dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, bogus), >=, 0);
+  H5Dclose (dset);
+  H5Sclose (space);
+  H5Tclose (type);
+  H5Fclose (file);
+  g_assert_null (relief_run_load (path, FALSE, &error));
+  g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "sampled"));
 }
 
 static void
@@ -640,6 +698,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add ("/files/run/round-trip", Fixture, NULL, fixture_setup, test_run_round_trip, fixture_teardown);
   g_test_add ("/files/run/checkpoints", Fixture, NULL, fixture_setup, test_run_checkpoints, fixture_teardown);
+  g_test_add ("/files/run/old-metrics", Fixture, NULL, fixture_setup, test_run_old_metrics, fixture_teardown);
   g_test_add ("/files/run/abort", Fixture, NULL, fixture_setup, test_run_abort, fixture_teardown);
   g_test_add ("/files/run/file-data", Fixture, NULL, fixture_setup, test_run_file_data, fixture_teardown);
   g_test_add ("/files/surface/round-trip", Fixture, NULL, fixture_setup, test_surface_round_trip, fixture_teardown);
