@@ -8,7 +8,7 @@
 #   build-aux/relief-setup.sh build   install and build only
 #   build-aux/relief-setup.sh fuzz    install clang and libFuzzer, build the readers' fuzz targets
 #                                     (build-aux/relief-fuzz.sh runs them)
-#   build-aux/relief-setup.sh bench   install (with MNIST and NumPy for the baselines), build,
+#   build-aux/relief-setup.sh bench   install (with MNIST, NumPy and PyTorch for the baselines), build,
 #                                     run the benchmarks (CUDA ones too where a GPU is usable)
 #
 # Extra data sets are installed on request: RELIEF_DATASETS="mnist fashion-mnist".
@@ -28,7 +28,7 @@ build_pkgs=(gcc g++ meson ninja-build pkg-config gettext
             libcairo2-dev libhdf5-dev libopenblas-dev zlib1g-dev
             desktop-file-utils appstream)
 test_pkgs=(xvfb xauth)
-bench_pkgs=(python3 python3-numpy)
+bench_pkgs=(python3 python3-numpy python3-torch)
 # The test script's second build uses GCC's sanitizers (libasan, libubsan come with gcc);
 # the fuzz targets need clang's, with libFuzzer.
 fuzz_pkgs=(clang-14 libclang-rt-14-dev python3)
@@ -97,8 +97,10 @@ case "$mode" in
     install_pkgs "${build_pkgs[@]}" "${bench_pkgs[@]}"
     RELIEF_DATASETS="${RELIEF_DATASETS:-mnist}" install_datasets; configure
     b="$builddir/tests/bench"
-    "$b/bench-train-mlp" "$datadir/mnist"
-    # NumPy comes from Debian, for Debian's python3 (another python3 may come first on the PATH).
+    # NumPy and PyTorch come from Debian, for Debian's python3 (another python3 may come
+    # first on the PATH).
+    RELIEF_PYTHON=${RELIEF_PYTHON:-/usr/bin/python3} "$b/bench-train-mlp" "$datadir/mnist"
+    "$b/bench-train-process" --python "${RELIEF_PYTHON:-/usr/bin/python3}" "$datadir/mnist"
     RELIEF_DATA_DIR="$datadir" "$b/bench-surface" --python /usr/bin/python3 \
       --baseline "$top/tests/bench/numpy_surface_baseline.py"
     # implicit regenerates D x d Gaussians twice a step: minutes a step on a CPU past d = 750.
