@@ -18,6 +18,7 @@
 
 typedef struct {
   double seconds;          /* the whole process */
+  double training;         /* Relief: its training, metrics included, as it prints it */
   double metrics_share;    /* Relief: percent of its training time, as it prints it */
   double accuracy;         /* percent */
 } ProcessRun;
@@ -88,11 +89,11 @@ run_relief (const char *relief, const char *mnist, const char *output, ProcessRu
                          "--batch-size", "128", "--optimizer", "momentum", "--momentum", "0.9", "--lr", "0.05",
                          "--backend", "cpu", "-o", output, NULL };
   g_autofree char *out = NULL;
-  double metrics_seconds, unused;
+  double unused;
 
   if (!run_process (argv, &r->seconds, &out))
     return FALSE;
-  if (scan_line (out, "Trained", "Trained %*d steps in %*f s; metrics %lf s, %lf%%", &metrics_seconds,
+  if (scan_line (out, "Trained", "Trained %*d steps in %lf s; metrics %*f s, %lf%%", &r->training,
                  &r->metrics_share) != 2 ||
       scan_line (out, "Final test", "Final test loss %lf, accuracy %lf%%", &unused, &r->accuracy) != 2)
     {
@@ -177,8 +178,9 @@ main (int argc, char **argv)
           g_rmdir (tmpdir);
           return 1;
         }
-      printf ("run %d: relief %.2f s (metrics %.1f%%, test accuracy %.2f%%)   torch %.2f s (test accuracy %.2f%%)\n",
-              i + 1, r.seconds, r.metrics_share, r.accuracy, t.seconds, t.accuracy);
+      printf ("run %d: relief %.2f s (training %.2f s, metrics %.1f%% of it, test accuracy %.2f%%)   "
+              "torch %.2f s (test accuracy %.2f%%)\n",
+              i + 1, r.seconds, r.training, r.metrics_share, r.accuracy, t.seconds, t.accuracy);
       if (r.seconds < best_relief.seconds)
         best_relief = r;
       if (t.seconds < best_torch.seconds)
@@ -187,8 +189,8 @@ main (int argc, char **argv)
   g_unlink (output);
   g_rmdir (tmpdir);
 
-  printf ("relief train: %.2f s, metrics %.1f%% of its training time (target under 10%%)\n", best_relief.seconds,
-          best_relief.metrics_share);
+  printf ("relief train: %.2f s (training %.2f s), metrics %.1f%% of its training time (target under 10%%)\n",
+          best_relief.seconds, best_relief.training, best_relief.metrics_share);
   printf ("PyTorch CPU:  %.2f s (%d threads)\n", best_torch.seconds, torch_threads);
   printf ("PyTorch / Relief: %.2fx (target at least 3x): %s; metrics target: %s\n",
           best_torch.seconds / best_relief.seconds, best_torch.seconds >= 3 * best_relief.seconds ? "met" : "not met",
