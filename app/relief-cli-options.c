@@ -136,11 +136,8 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
   if (o->epochs != UNSET) job->train.epochs = o->epochs;
   if (!(opt->momentum >= 0 && opt->momentum < 1) || !(opt->weight_decay >= 0))
     return invalid (error, _("--weight-decay must be >= 0, --momentum in [0, 1)"));
-  if (o->backend)
-    {
-      g_free (job->backend);
-      job->backend = g_strdup (o->backend);
-    }
+  if (o->backend && !relief_enum_from_nick (RELIEF_TYPE_BACKEND_KIND, o->backend, (int *) &job->backend, error))
+    return FALSE;
 
   if (o->eval_every < UNSET)
     return invalid (error, _("--eval-every must be >= 0"));

@@ -4,6 +4,7 @@
 
 #include "relief-cli-common.h"
 #include "relief-cli-options.h"
+#include "relief-enums.h"
 #include "relief-cmd-decision.h"
 #include "relief-decision-job.h"
 #include "relief-figures.h"
@@ -93,11 +94,8 @@ relief_cmd_decision (int argc, char **argv)
     return status;
 
   relief_decision_job_init_defaults (&job);
-  if (backend)
-    {
-      g_free (job.backend);
-      job.backend = g_strdup (backend);
-    }
+  if (backend && !relief_enum_from_nick (RELIEF_TYPE_BACKEND_KIND, backend, (int *) &job.backend, &error))
+    return relief_cli_usage_error ("decision", error->message);
   if ((xspec && !relief_grid_axis_parse (xspec, &job.plane_x, &error)) ||
       (yspec && !relief_grid_axis_parse (yspec, &job.plane_y, &error)) ||
       (job.run = relief_loaded_run_load (argv[1], &error)) == NULL)

@@ -61,11 +61,8 @@ relief_cmd_surface (int argc, char **argv)
       g_free (job.checkpoint);
       job.checkpoint = g_strdup (checkpoint);
     }
-  if (backend)
-    {
-      g_free (job.backend);
-      job.backend = g_strdup (backend);
-    }
+  if (backend && !relief_enum_from_nick (RELIEF_TYPE_BACKEND_KIND, backend, (int *) &job.backend, &error))
+    return relief_cli_usage_error ("surface", error->message);
   job.resume = resume;
   job.to_checkpoint = g_strdup (to);
   known = directions == NULL ||

@@ -58,6 +58,22 @@ relief_combo_select_enum (AdwComboRow *row, int value)
     }
 }
 
+static gboolean
+accepts_item (gpointer item, gpointer offered)
+{
+  return ((gboolean (*) (int)) offered) (adw_enum_list_item_get_value (item));
+}
+
+void
+relief_combo_offer_enum (AdwComboRow *row, GType type, gboolean (*offered) (int value))
+{
+  AdwEnumListModel *all = adw_enum_list_model_new (type);
+  GtkCustomFilter *filter = gtk_custom_filter_new (accepts_item, (gpointer) offered, NULL);
+  g_autoptr(GtkFilterListModel) model = gtk_filter_list_model_new (G_LIST_MODEL (all), GTK_FILTER (filter));
+
+  adw_combo_row_set_model (row, G_LIST_MODEL (model));
+}
+
 /* Each control's id in the page templates is its field's name. */
 #define CONTROL(field) RELIEF_TEMPLATE_CHILD (ReliefTrainControls, field)
 
@@ -74,6 +90,7 @@ relief_train_controls_bind_template (GtkWidgetClass *widget_class, goffset offse
   g_type_ensure (RELIEF_TYPE_ACTIVATION);
   g_type_ensure (RELIEF_TYPE_LOSS);
   g_type_ensure (RELIEF_TYPE_OPTIMIZER_KIND);
+  g_type_ensure (RELIEF_TYPE_BACKEND_KIND);
   relief_page_class_bind_children (widget_class, offset, control_ids, G_N_ELEMENTS (control_ids));
 }
 
@@ -157,8 +174,7 @@ relief_train_controls_read (const ReliefTrainControls *c, ReliefTrainJob *job, G
   job->train.optimizer.lr = gtk_spin_button_get_value (c->lr_spin);
   job->train.batch_size = gtk_spin_button_get_value_as_int (c->batch_spin);
   job->train.epochs = gtk_spin_button_get_value_as_int (c->epochs_spin);
-  g_free (job->backend);
-  job->backend = g_strdup (relief_combo_string (c->backend_row));
+  job->backend = relief_combo_enum (c->backend_row);
   return TRUE;
 }
 

@@ -17,6 +17,8 @@ gboolean    relief_combo_select (AdwComboRow *row, const char *value);
  * nicks): the value selected, and selecting one. */
 int         relief_combo_enum        (AdwComboRow *row);
 void        relief_combo_select_enum (AdwComboRow *row, int value);
+/* Gives the row the values of an enum type that offered (called with each value) accepts. */
+void        relief_combo_offer_enum  (AdwComboRow *row, GType type, gboolean (*offered) (int value));
 
 /* The data, model and training controls of a page's template, bound by their ids there. */
 typedef struct {

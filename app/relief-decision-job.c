@@ -10,7 +10,7 @@ relief_decision_job_init_defaults (ReliefDecisionJob *job)
 {
   memset (job, 0, sizeof *job);
   job->checkpoint = -1;
-  job->backend = g_strdup ("auto");
+  job->backend = RELIEF_BACKEND_AUTO;
 }
 
 void
@@ -19,7 +19,6 @@ relief_decision_job_clear (ReliefDecisionJob *job)
   g_clear_pointer (&job->run, relief_loaded_run_unref);
   g_clear_pointer (&job->xdir, g_free);
   g_clear_pointer (&job->ydir, g_free);
-  g_clear_pointer (&job->backend, g_free);
 }
 
 gboolean

@@ -21,7 +21,7 @@ typedef struct {
   double           x, y;             /* the point along xdir and ydir */
   ReliefGridAxis   plane_x, plane_y; /* the input plane; count 0: the training samples' extent
                                         and 5% more, RELIEF_DECISION_RESOLUTION points */
-  char            *backend;
+  ReliefBackendKind backend;         /* default auto */
 } ReliefDecisionJob;
 
 /* Called from the computing thread; any may be NULL. */

@@ -316,19 +316,9 @@ sweep_done (gpointer owner, const GError *error)
 
 /* identity (P = I) needs d = D, a check of the training code rather than a sweep. */
 static gboolean
-is_sweep_projection (gpointer item, gpointer data)
+is_sweep_projection (int projection)
 {
-  return adw_enum_list_item_get_value (item) != RELIEF_PROJECTION_IDENTITY;
-}
-
-static void
-offer_projections (AdwComboRow *row)
-{
-  AdwEnumListModel *all = adw_enum_list_model_new (RELIEF_TYPE_PROJECTION_KIND);
-  GtkCustomFilter *filter = gtk_custom_filter_new (is_sweep_projection, NULL, NULL);
-  g_autoptr(GtkFilterListModel) offered = gtk_filter_list_model_new (G_LIST_MODEL (all), GTK_FILTER (filter));
-
-  adw_combo_row_set_model (row, G_LIST_MODEL (offered));
+  return projection != RELIEF_PROJECTION_IDENTITY;
 }
 
 static gboolean
@@ -653,7 +643,7 @@ relief_dimension_page_init (ReliefDimensionPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, NULL);
-  offer_projections (self->projection_row);
+  relief_combo_offer_enum (self->projection_row, RELIEF_TYPE_PROJECTION_KIND, is_sweep_projection);
   /* The classroom default: a small MLP (371 parameters) on the spiral, with Adam, reaching
    * d_int90 between 2 and 256 within seconds on a CPU. */
   relief_train_controls_init (&self->controls);

@@ -2,17 +2,18 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "relief-enums.h"
 #include "relief-job-common.h"
 
 ReliefBackend *
-relief_job_open_backend (const char              *name,
+relief_job_open_backend (ReliefBackendKind        kind,
                          ReliefBackendChosenFunc  chosen,
                          gpointer                 user_data,
                          GError                 **error)
 {
-  ReliefBackend *backend = relief_backend_new (name, error);
+  ReliefBackend *backend = relief_backend_new (relief_enum_to_nick (RELIEF_TYPE_BACKEND_KIND, kind), error);
 
-  if (backend && chosen && g_str_equal (name, "auto"))
+  if (backend && chosen && kind == RELIEF_BACKEND_AUTO)
     chosen (backend->name, user_data);
   return backend;
 }

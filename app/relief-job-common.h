@@ -13,9 +13,9 @@ G_BEGIN_DECLS
 /* Which backend "auto" picked; called from the computing thread. */
 typedef void (*ReliefBackendChosenFunc) (const char *name, gpointer user_data);
 
-/* The backend named "cpu", "cuda" or "auto"; chosen (may be NULL) hears what "auto" found:
- * a backend named outright needs no report. */
-ReliefBackend *relief_job_open_backend (const char *name, ReliefBackendChosenFunc chosen, gpointer user_data,
+/* The backend of that kind; chosen (may be NULL) hears what auto found: a backend named
+ * outright needs no report. */
+ReliefBackend *relief_job_open_backend (ReliefBackendKind kind, ReliefBackendChosenFunc chosen, gpointer user_data,
                                         GError **error);
 /* The data set as relief_dataset_open_first makes it, validated. */
 ReliefDataset *relief_job_open_dataset (const char *dataset, const ReliefGeneratorParams *gen, int max_samples,

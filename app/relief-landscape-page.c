@@ -189,21 +189,9 @@ report_error (ReliefLandscapePage *self, const char *heading, const char *messag
 
 /* The map shows a surface as filled contours or in 3D. */
 static gboolean
-is_view_kind (gpointer item, gpointer data)
+is_view_kind (int kind)
 {
-  int kind = adw_enum_list_item_get_value (item);
-
   return kind == RELIEF_FIGURE_CONTOUR || kind == RELIEF_FIGURE_3D;
-}
-
-static void
-offer_views (AdwComboRow *row)
-{
-  AdwEnumListModel *all = adw_enum_list_model_new (RELIEF_TYPE_FIGURE_KIND);
-  GtkCustomFilter *filter = gtk_custom_filter_new (is_view_kind, NULL, NULL);
-  g_autoptr(GtkFilterListModel) offered = gtk_filter_list_model_new (G_LIST_MODEL (all), GTK_FILTER (filter));
-
-  adw_combo_row_set_model (row, G_LIST_MODEL (offered));
 }
 
 /* The figure options the page's settings choose, for the views and the export alike. */
@@ -373,8 +361,7 @@ relief_landscape_page_show_decision (ReliefLandscapePage *self, double x, double
   w = g_new0 (DecisionWork, 1);
   relief_decision_job_init_defaults (&w->job);
   w->job.run = relief_loaded_run_ref (self->run);
-  g_free (w->job.backend);
-  w->job.backend = g_strdup (relief_combo_string (self->backend_row));
+  w->job.backend = relief_combo_enum (self->backend_row);
   w->x = x;
   w->y = y;
   if (!relief_decision_job_set_surface (&w->job, self->surface, x, y, &error))
@@ -476,8 +463,7 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   w->job.directions = relief_combo_enum (self->directions_row);
   w->job.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   w->job.max_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
-  g_free (w->job.backend);
-  w->job.backend = g_strdup (relief_combo_string (self->backend_row));
+  w->job.backend = relief_combo_enum (self->backend_row);
   if (w->job.directions == RELIEF_DIRECTIONS_LINE)
     {
       /* Goodfellow et al.'s interpolation: alpha 0 is the initialization, 1 the final
@@ -696,6 +682,7 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
   g_type_ensure (RELIEF_TYPE_SURFACE_VIEW);
   g_type_ensure (RELIEF_TYPE_DIRECTION_KIND);
   g_type_ensure (RELIEF_TYPE_COLORMAP);
+  g_type_ensure (RELIEF_TYPE_BACKEND_KIND);
   relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-landscape-page.ui",
                                   children, G_N_ELEMENTS (children));
 }
@@ -705,7 +692,7 @@ relief_landscape_page_init (ReliefLandscapePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, self->progress_bar);
-  offer_views (self->plot_row);
+  relief_combo_offer_enum (self->plot_row, RELIEF_TYPE_FIGURE_KIND, is_view_kind);
   /* Nothing to slice until a run is set. */
   relief_page_set_can_run (RELIEF_PAGE (self), FALSE);
   g_signal_connect (self->surface_view, "hover", G_CALLBACK (on_hover), self);

@@ -16,7 +16,7 @@ relief_surface_job_init_defaults (ReliefSurfaceJob *job)
   job->checkpoint = g_strdup ("last");
   job->x = (ReliefGridAxis) { -1, 1, 51 };
   job->y = (ReliefGridAxis) { -1, 1, 51 };
-  job->backend = g_strdup ("auto");
+  job->backend = RELIEF_BACKEND_AUTO;
   job->directions = RELIEF_DIRECTIONS_RANDOM;
   job->normalization = RELIEF_NORM_FILTER;
   job->bias = RELIEF_BIAS_ZERO;
@@ -28,7 +28,6 @@ relief_surface_job_clear (ReliefSurfaceJob *job)
   g_clear_pointer (&job->to_checkpoint, g_free);
   g_clear_pointer (&job->run, relief_loaded_run_unref);
   g_clear_pointer (&job->checkpoint, g_free);
-  g_clear_pointer (&job->backend, g_free);
   g_clear_pointer (&job->output, g_free);
 }
 

@@ -17,7 +17,7 @@ typedef struct {
   ReliefGridAxis x, y;
   guint64        seed;
   int            max_samples;         /* the first N samples of each split; 0: all */
-  char          *backend;
+  ReliefBackendKind backend;          /* default auto */
   char          *output;              /* the surface file; NULL: computed in memory only */
   ReliefDirectionKind directions;     /* default random */
   ReliefNormalization normalization;  /* random directions (default filter) */

@@ -21,7 +21,7 @@ relief_train_job_init_defaults (ReliefTrainJob *job)
   job->activation = RELIEF_ACT_RELU;
   job->loss = RELIEF_LOSS_CROSS_ENTROPY;
   relief_train_config_init_defaults (&job->train);
-  job->backend = g_strdup ("auto");
+  job->backend = RELIEF_BACKEND_AUTO;
 }
 
 void
@@ -29,7 +29,6 @@ relief_train_job_clear (ReliefTrainJob *job)
 {
   g_clear_pointer (&job->dataset, g_free);
   g_clear_pointer (&job->hidden, g_free);
-  g_clear_pointer (&job->backend, g_free);
   g_clear_pointer (&job->output, g_free);
 }
 

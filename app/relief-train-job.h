@@ -18,7 +18,7 @@ typedef struct {
   ReliefActivation      activation;
   ReliefLoss            loss;
   ReliefTrainConfig     train;
-  char                 *backend;      /* "cpu", "cuda", "auto" */
+  ReliefBackendKind     backend;      /* default auto */
   char                 *output;       /* the run file */
 } ReliefTrainJob;
 

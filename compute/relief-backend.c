@@ -37,7 +37,7 @@ relief_backend_new (const char *name, GError **error)
     }
 #endif
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("Unknown backend \"%s\" (valid: cpu, cuda, auto)"), name);
+               _("Unknown backend \"%s\" (valid: auto, cpu, cuda)"), name);
   return NULL;
 }
 

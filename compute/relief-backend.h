@@ -172,6 +172,13 @@ struct _ReliefBackend {
   gpointer priv;
 };
 
+/* What a user asks for (--backend, the pages' Backend rows): a GEnum named by its nicks. */
+typedef enum {
+  RELIEF_BACKEND_AUTO, /*< nick=auto >*/ /* CUDA when usable, otherwise the CPU */
+  RELIEF_BACKEND_CPU,  /*< nick=cpu >*/
+  RELIEF_BACKEND_CUDA, /*< nick=cuda >*/
+} ReliefBackendKind;
+
 /* Backend lookup: "cpu", "cuda" or "auto" (CUDA when usable, otherwise CPU). */
 ReliefBackend *relief_backend_new       (const char *name, GError **error);
 ReliefBackend *relief_backend_cpu_new   (void);

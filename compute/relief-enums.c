@@ -12,6 +12,7 @@ enum_noun (GType type)
     GType       (*get_type) (void);
     const char *noun;
   } nouns[] = {
+    { relief_backend_kind_get_type, N_("backend") },
     { relief_activation_get_type, N_("activation") },
     { relief_loss_get_type, N_("loss") },
     { relief_optimizer_kind_get_type, N_("optimizer") },

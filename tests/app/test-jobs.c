@@ -29,8 +29,7 @@ train_shared_run (void)
   job.gen.n_samples = 200;
   job.hidden[0] = job.hidden[1] = 6;
   job.train.epochs = 4;
-  g_free (job.backend);
-  job.backend = g_strdup ("cpu");
+  job.backend = RELIEF_BACKEND_CPU;
   job.output = g_strdup (run_path);
   g_assert_true (relief_train_job_run (&job, NULL, NULL, &status, &error));
   g_assert_no_error (error);
@@ -59,8 +58,7 @@ test_train_default_rows (Fixture *f, gconstpointer data)
   ReliefTrainStatus status;
 
   relief_train_job_init_defaults (&job);
-  g_free (job.backend);
-  job.backend = g_strdup ("cpu");
+  job.backend = RELIEF_BACKEND_CPU;
   job.output = g_build_filename (f->dir, "default.h5", NULL);
   g_assert_true (relief_train_job_run (&job, &cb, NULL, &status, &error));
   g_assert_no_error (error);
@@ -86,8 +84,7 @@ surface_job_init (ReliefSurfaceJob *job, ReliefLoadedRun *run, ReliefDirectionKi
   relief_surface_job_init_defaults (job);
   job->run = relief_loaded_run_ref (run);
   job->directions = directions;
-  g_free (job->backend);
-  job->backend = g_strdup ("cpu");
+  job->backend = RELIEF_BACKEND_CPU;
   job->x = (ReliefGridAxis) { -0.5, 0.5, 4 };
   job->y = (ReliefGridAxis) { -0.5, 0.5, 3 };
 }
@@ -239,8 +236,7 @@ intdim_job_init (ReliefIntdimJob *job, const char *output)
   job->base.train.optimizer.momentum = 0.8f;
   job->base.train.epochs = 2;
   job->base.hidden[0] = job->base.hidden[1] = 6;
-  g_free (job->base.backend);
-  job->base.backend = g_strdup ("cpu");
+  job->base.backend = RELIEF_BACKEND_CPU;
   job->base.output = g_strdup (output);
   job->projection = RELIEF_PROJECTION_DENSE;
   job->dims = g_memdup2 (dims, sizeof dims);
@@ -322,8 +318,7 @@ test_decision (Fixture *f, gconstpointer data)
 
   relief_decision_job_init_defaults (&job);
   job.run = relief_loaded_run_ref (run);
-  g_free (job.backend);
-  job.backend = g_strdup ("cpu");
+  job.backend = RELIEF_BACKEND_CPU;
   job.plane_x = (ReliefGridAxis) { -2, 3, 30 };
   job.plane_y = (ReliefGridAxis) { -1, 1.5, 20 };
   g_assert_true (relief_decision_job_set_surface (&job, surface, 0.4, -0.3, &error));
@@ -377,8 +372,7 @@ test_decision_needs_two_inputs (Fixture *f, gconstpointer data)
   g_free (train.dataset);
   train.dataset = g_strdup (csv);
   train.train.epochs = 1;
-  g_free (train.backend);
-  train.backend = g_strdup ("cpu");
+  train.backend = RELIEF_BACKEND_CPU;
   train.output = g_strdup (path);
   g_assert_true (relief_train_job_run (&train, NULL, NULL, NULL, &error));
   g_assert_no_error (error);

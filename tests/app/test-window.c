@@ -13,6 +13,7 @@
 #include "test-gtk.h"
 #include "relief-application.h"
 #include "relief-backend.h"
+#include "relief-controls.h"
 #include "relief-dimension-page.h"
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
@@ -394,13 +395,13 @@ dialog_shown (gpointer data)
   return find_dialog (data) != NULL;
 }
 
-/* The backend row of the landscape page: auto, cpu, cuda. */
+/* The backend row of the landscape page. */
 static void
-landscape_select_backend (ReliefLandscapePage *landscape, guint index)
+landscape_select_backend (ReliefLandscapePage *landscape, ReliefBackendKind kind)
 {
   GObject *row = gtk_widget_get_template_child (GTK_WIDGET (landscape), RELIEF_TYPE_LANDSCAPE_PAGE, "backend_row");
 
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row), index);
+  relief_combo_select_enum (ADW_COMBO_ROW (row), kind);
 }
 
 /* Where no CUDA device is usable, choosing the cuda backend for a landscape ends in an
@@ -418,7 +419,7 @@ test_landscape_unusable_backend (Fixture *f, gconstpointer data)
       return;
     }
   settle (f);
-  landscape_select_backend (landscape, 2);
+  landscape_select_backend (landscape, RELIEF_BACKEND_CUDA);
   relief_page_run (RELIEF_PAGE (landscape));
   g_assert_true (iterate_until (page_idle, landscape));
   g_assert_true (iterate_until (dialog_shown, f->window));
@@ -426,7 +427,7 @@ test_landscape_unusable_backend (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "CUDA"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  landscape_select_backend (landscape, 0);
+  landscape_select_backend (landscape, RELIEF_BACKEND_AUTO);
   relief_page_run (RELIEF_PAGE (landscape));
   g_assert_true (iterate_until (landscape_done, landscape));
 }

@@ -46,6 +46,7 @@ static void
 test_nicks (void)
 {
   const Expected expected[] = {
+    { RELIEF_TYPE_BACKEND_KIND, { "auto", "cpu", "cuda" }, "Unknown backend \"bogus\" (valid: auto, cpu, cuda)" },
     { RELIEF_TYPE_ACTIVATION, { "relu", "leaky_relu", "tanh", "gelu" },
       "Unknown activation \"bogus\" (valid: relu, leaky_relu, tanh, gelu)" },
     { RELIEF_TYPE_LOSS, { "cross_entropy", "mse" }, "Unknown loss \"bogus\" (valid: cross_entropy, mse)" },
