@@ -7,22 +7,8 @@
 #include <hdf5.h>
 #include <string.h>
 
+#include "test-h5.h"
 #include "test-tmpdir.h"
-
-static void
-write_string_attr (hid_t loc, const char *name, const char *value)
-{
-  hid_t type = H5Tcopy (H5T_C_S1);
-  hid_t space = H5Screate (H5S_SCALAR);
-  hid_t attr;
-
-  H5Tset_size (type, H5T_VARIABLE);
-  attr = H5Acreate2 (loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  g_assert_cmpint (H5Awrite (attr, type, &value), >=, 0);
-  H5Aclose (attr);
-  H5Sclose (space);
-  H5Tclose (type);
-}
 
 static void
 write_int_attr (hid_t loc, const char *name, gint64 value)
@@ -57,7 +43,7 @@ write_tagged (const char *dir, const char *format, gint64 version)
   hid_t file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
 
   g_assert_cmpint (file, >=, 0);
-  write_string_attr (file, "relief_format", format);
+  test_h5_write_string_attr (file, "relief_format", format);
   write_int_attr (file, "relief_format_version", version);
   H5Fclose (file);
   return path;

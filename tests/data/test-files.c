@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test-h5.h"
 #include "test-tmpdir.h"
 
 static int
@@ -559,21 +560,6 @@ test_surface_foreign (Fixture *f, gconstpointer data)
 }
 
 static void
-write_string_attr (hid_t loc, const char *name, const char *value)
-{
-  hid_t type = H5Tcopy (H5T_C_S1);
-  hid_t space = H5Screate (H5S_SCALAR);
-  hid_t attr;
-
-  H5Tset_size (type, H5T_VARIABLE);
-  attr = H5Acreate2 (loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  g_assert_cmpint (H5Awrite (attr, type, &value), >=, 0);
-  H5Aclose (attr);
-  H5Sclose (space);
-  H5Tclose (type);
-}
-
-static void
 expect_kind_error (const char *path, int code)
 {
   g_autoptr (GError) error = NULL;
@@ -614,7 +600,7 @@ test_detect_kind (Fixture *f, gconstpointer data)
   expect_kind_error (f->dir, RELIEF_FILE_ERROR_IO);
 
   file = H5Fcreate (other, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  write_string_attr (file, "relief_format", "spectrum");
+  test_h5_write_string_attr (file, "relief_format", "spectrum");
   H5Fclose (file);
   expect_kind_error (other, RELIEF_FILE_ERROR_WRONG_KIND);
 
@@ -623,7 +609,7 @@ test_detect_kind (Fixture *f, gconstpointer data)
   expect_kind_error (plain, RELIEF_FILE_ERROR_WRONG_KIND);
 
   file = H5Fcreate (future, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  write_string_attr (file, "relief_format", "run");
+  test_h5_write_string_attr (file, "relief_format", "run");
   space = H5Screate (H5S_SCALAR);
   attr = H5Acreate2 (file, "relief_format_version", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
   H5Awrite (attr, H5T_NATIVE_INT64, &version);
