@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "relief-controls.h"
+#include "relief-live-curves.h"
 #include "relief-figures.h"
 #include "relief-train-job.h"
 #include "relief-plot-view.h"
@@ -12,7 +13,11 @@
 #include "relief-train-page.h"
 #include "relief-work-dir.h"
 
-enum { STEPS, TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_SERIES };
+enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_SERIES };
+
+/* Buckets of the live curves: up to twice as many points, about one per pixel column of
+ * a wide plot. */
+#define LIVE_BUCKETS 1024
 
 struct _ReliefTrainPage {
   ReliefPage parent_instance;
@@ -31,7 +36,7 @@ struct _ReliefTrainPage {
   /* owned */
   struct TrainWork *work;          /* the running job's data, valid while the page runs */
   char           *run_path;        /* the run being written or last written */
-  GArray         *series[N_SERIES];   /* doubles: the curves' points so far */
+  ReliefLiveCurves *curves;       /* the curves so far, decimated */
 };
 
 G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF_TYPE_PAGE)
@@ -95,8 +100,10 @@ update_plots (ReliefTrainPage *self)
   ReliefLineSeries loss_series[2], acc_series[2];
   ReliefLinePlotSpec loss_spec, acc_spec;
   ReliefFigureOptions opt;
-  guint n = self->series[STEPS]->len;
-  gboolean has_test = n > 0 && !isnan (g_array_index (self->series[TEST_LOSS], double, 0));
+  guint n = 0;
+  const double *steps = relief_live_curves_get_x (self->curves, &n);
+  const double *test_loss = relief_live_curves_get_values (self->curves, TEST_LOSS);
+  gboolean has_test = n > 0 && !isnan (test_loss[0]);
 
   if (n == 0)
     return;
@@ -104,11 +111,11 @@ update_plots (ReliefTrainPage *self)
   opt.full_accuracy_axis = TRUE;
   relief_figure_curves_specs (&(ReliefCurves) {
                                 .n = n,
-                                .steps = (const double *) self->series[STEPS]->data,
-                                .train_loss = (const double *) self->series[TRAIN_LOSS]->data,
-                                .test_loss = has_test ? (const double *) self->series[TEST_LOSS]->data : NULL,
-                                .train_acc = (const double *) self->series[TRAIN_ACC]->data,
-                                .test_acc = has_test ? (const double *) self->series[TEST_ACC]->data : NULL,
+                                .steps = steps,
+                                .train_loss = relief_live_curves_get_values (self->curves, TRAIN_LOSS),
+                                .test_loss = has_test ? test_loss : NULL,
+                                .train_acc = relief_live_curves_get_values (self->curves, TRAIN_ACC),
+                                .test_acc = has_test ? relief_live_curves_get_values (self->curves, TEST_ACC) : NULL,
                               },
                               &opt, loss_series, &loss_spec, acc_series, &acc_spec);
   relief_plot_view_set_lines (self->loss_view, &loss_spec);
@@ -118,13 +125,12 @@ update_plots (ReliefTrainPage *self)
 static void
 append_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m)
 {
-  double step = m->step, train_acc = 100 * m->train_acc, test_acc = 100 * m->test_acc;
+  double values[N_SERIES] = {
+    [TRAIN_LOSS] = m->train_loss, [TEST_LOSS] = m->test_loss,
+    [TRAIN_ACC] = 100 * m->train_acc, [TEST_ACC] = 100 * m->test_acc,
+  };
 
-  g_array_append_val (self->series[STEPS], step);
-  g_array_append_val (self->series[TRAIN_LOSS], m->train_loss);
-  g_array_append_val (self->series[TEST_LOSS], m->test_loss);
-  g_array_append_val (self->series[TRAIN_ACC], train_acc);
-  g_array_append_val (self->series[TEST_ACC], test_acc);
+  relief_live_curves_add (self->curves, m->step, values);
 }
 
 static void
@@ -233,8 +239,7 @@ relief_train_page_run (ReliefPage *page)
 
   g_free (self->run_path);
   self->run_path = g_strdup (w->job.output);
-  for (int i = 0; i < N_SERIES; i++)
-    g_array_set_size (self->series[i], 0);
+  relief_live_curves_clear (self->curves);
   relief_plot_view_clear (self->loss_view, _("Training…"));
   relief_plot_view_clear (self->acc_view, NULL);
   relief_page_set_progress (page, 0);
@@ -258,7 +263,16 @@ relief_train_page_get_run_path (ReliefTrainPage *self)
 guint
 relief_train_page_get_n_points (ReliefTrainPage *self)
 {
-  return self->series[STEPS]->len;
+  guint n = 0;
+
+  relief_live_curves_get_x (self->curves, &n);
+  return n;
+}
+
+guint64
+relief_train_page_get_n_metrics (ReliefTrainPage *self)
+{
+  return relief_live_curves_get_n_added (self->curves);
 }
 
 static void
@@ -310,8 +324,7 @@ relief_train_page_finalize (GObject *object)
   ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
 
   g_free (self->run_path);
-  for (int i = 0; i < N_SERIES; i++)
-    g_array_unref (self->series[i]);
+  relief_live_curves_free (self->curves);
   G_OBJECT_CLASS (relief_train_page_parent_class)->finalize (object);
 }
 
@@ -343,8 +356,7 @@ relief_train_page_init (ReliefTrainPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, self->progress_bar);
-  for (int i = 0; i < N_SERIES; i++)
-    self->series[i] = g_array_new (FALSE, FALSE, sizeof (double));
+  self->curves = relief_live_curves_new (N_SERIES, LIVE_BUCKETS);
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
   g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);

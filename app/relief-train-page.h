@@ -11,7 +11,9 @@ G_DECLARE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF, TRAIN_PAGE, Re
 
 /* The run being written or last written. */
 const char *relief_train_page_get_run_path (ReliefTrainPage *self);
-/* Metrics received so far (the loss curve's points). */
-guint       relief_train_page_get_n_points (ReliefTrainPage *self);
+/* The points the curves draw: the metrics received so far, decimated to a bounded number. */
+guint       relief_train_page_get_n_points  (ReliefTrainPage *self);
+/* The metrics received so far. */
+guint64     relief_train_page_get_n_metrics (ReliefTrainPage *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "relief-decision-job.h"
 #include "relief-intdim-job.h"
+#include "relief-live-curves.h"
 #include "relief-enums.h"
 #include "relief-run-file.h"
 #include "relief-surface-job.h"
@@ -387,6 +388,51 @@ test_decision_needs_two_inputs (Fixture *f, gconstpointer data)
   relief_decision_job_clear (&job);
 }
 
+/* Live curves stay bounded however many points arrive, keep the first and last x, and
+ * keep each curve's extremes (a spike among a million points is still drawn); a curve of
+ * NaN does not hide the other. */
+static void
+test_live_curves_bounded (void)
+{
+  g_autoptr(ReliefLiveCurves) curves = relief_live_curves_new (2, 64);
+  double lo = INFINITY, hi = -INFINITY;
+  const double *x, *v, *missing;
+  guint n = 0;
+
+  for (int i = 0; i < 1000000; i++)
+    {
+      double values[2] = { i == 777777 ? 50.0 : i == 123456 ? -50.0 : sin (i * 0.001), NAN };
+
+      relief_live_curves_add (curves, i, values);
+      if (i % 99991 == 0)
+        {
+          relief_live_curves_get_x (curves, &n);
+          g_assert_cmpuint (n, <=, 128);
+        }
+    }
+  g_assert_cmpuint (relief_live_curves_get_n_added (curves), ==, 1000000);
+  x = relief_live_curves_get_x (curves, &n);
+  v = relief_live_curves_get_values (curves, 0);
+  missing = relief_live_curves_get_values (curves, 1);
+  g_assert_cmpuint (n, >, 64);
+  g_assert_cmpuint (n, <=, 128);
+  g_assert_cmpfloat (x[0], ==, 0);
+  g_assert_cmpfloat (x[n - 1], ==, 999999);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (i == 0 || x[i] >= x[i - 1]);
+      lo = MIN (lo, v[i]);
+      hi = MAX (hi, v[i]);
+      g_assert_true (isnan (missing[i]));
+    }
+  g_assert_cmpfloat (lo, ==, -50.0);
+  g_assert_cmpfloat (hi, ==, 50.0);
+
+  relief_live_curves_clear (curves);
+  relief_live_curves_get_x (curves, &n);
+  g_assert_cmpuint (n, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -396,6 +442,7 @@ main (int argc, char **argv)
   run_dir = g_dir_make_tmp ("relief-jobs-XXXXXX", NULL);
   run_path = g_build_filename (run_dir, "run.h5", NULL);
   train_shared_run ();
+  g_test_add_func ("/jobs/live-curves/bounded", test_live_curves_bounded);
   g_test_add ("/jobs/surface/directions", Fixture, NULL, fixture_setup, test_surface_directions, fixture_teardown);
   g_test_add ("/jobs/surface/resume", Fixture, NULL, fixture_setup, test_surface_resume, fixture_teardown);
   g_test_add ("/jobs/intdim/resume", Fixture, NULL, fixture_setup, test_intdim_resume, fixture_teardown);

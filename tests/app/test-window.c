@@ -451,6 +451,53 @@ test_train_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpint (run->n_snapshots, >=, 1);
 }
 
+/* A long, noisy training (a million steps of batch 1, a metrics point each epoch): the
+ * window keeps painting while it runs, the curves it draws stay bounded however many
+ * points arrive, and the run file keeps them all. */
+static void
+test_train_long_stays_bounded (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  GtkWidget *widget = GTK_WIDGET (train);
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *spins[] = { "samples_spin", "batch_spin", "epochs_spin", "lr_spin" };
+  const double values[] = { 20, 1, 62500, 0.05 };   /* 16 training samples: 10^6 steps */
+  guint frames = 0, max_points = 0;
+  guint tick;
+
+  g_assert_true (iterate_until (training_done, train));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (widget, RELIEF_TYPE_TRAIN_PAGE,
+                                                                            "optimizer_row")), RELIEF_OPT_SGD);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (widget, RELIEF_TYPE_TRAIN_PAGE, "hidden_row")),
+                         "4");
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_template_child (widget, RELIEF_TYPE_TRAIN_PAGE,
+                                                                               spins[i])), values[i]);
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (page_running (train));
+
+  /* The main loop paints frame after frame while the training is in its first steps. */
+  tick = gtk_widget_add_tick_callback (GTK_WIDGET (f->window), count_frame, &frames, NULL);
+  while (page_running (train))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      max_points = MAX (max_points, relief_train_page_get_n_points (train));
+      if (frames == 20)
+        g_assert_cmpuint (relief_train_page_get_n_metrics (train), <, 62500);
+      g_usleep (1000);
+    }
+  gtk_widget_remove_tick_callback (GTK_WIDGET (f->window), tick);
+  g_assert_cmpuint (frames, >=, 20);
+  g_assert_cmpuint (max_points, <=, 2048);
+  g_assert_cmpuint (relief_train_page_get_n_metrics (train), >, 62500);
+
+  run = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (run->status, ==, "completed");
+  g_assert_cmpuint (run->n_metrics, ==, relief_train_page_get_n_metrics (train));
+}
+
 static int
 cells_done (const ReliefIntdim *id)
 {
@@ -613,6 +660,7 @@ main (int argc, char **argv)
   main_thread = g_thread_self ();
   add_test ("/window/train/default-trains", test_default_trains);
   add_test ("/window/train/cancel", test_train_cancel);
+  add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
   add_test ("/window/landscape/decision", test_landscape_decision);
   add_test ("/window/landscape/cancel", test_landscape_cancel);
