@@ -645,6 +645,39 @@ test_dimension_cancel_resume (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (relief_dimension_page_get_sweep (page)->baseline_test_acc, ==, saved->baseline_test_acc);
 }
 
+/* The first button below widget whose action is action_name, or NULL. */
+static GtkWidget *
+find_action_button (GtkWidget *widget, const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Each page's Run and Cancel stay in view: never in the sidebar's scrolled part. */
+static void
+test_actions_in_view (Fixture *f, gconstpointer data)
+{
+  gpointer pages[] = { train_page (f->window), landscape_page (f->window), dimension_page (f->window) };
+  const char *actions[] = { "page.run", "page.cancel" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (actions); j++)
+      {
+        GtkWidget *button = find_action_button (pages[i], actions[j]);
+
+        g_assert_nonnull (button);
+        g_assert_null (gtk_widget_get_ancestor (button, GTK_TYPE_SCROLLED_WINDOW));
+      }
+}
+
 static void
 add_test (const char *path, void (*test) (Fixture *, gconstpointer))
 {
@@ -666,6 +699,7 @@ main (int argc, char **argv)
   add_test ("/window/landscape/cancel", test_landscape_cancel);
   add_test ("/window/landscape/unusable-backend", test_landscape_unusable_backend);
   add_test ("/window/responsive", test_responsive);
+  add_test ("/window/actions-in-view", test_actions_in_view);
   add_test ("/window/dimension/refuses-bad-dims", test_dimension_refuses_bad_dims);
   add_test ("/window/dimension/sweep", test_dimension_sweep);
   add_test ("/window/dimension/open", test_dimension_open);
