@@ -205,16 +205,78 @@ figure_options (ReliefLandscapePage *self, ReliefFigureOptions *opt)
   relief_figure_options_set_trajectory (opt, self->surface, (int) gtk_range_get_value (self->trajectory_scale));
 }
 
+/* The smallest power-of-two step whose lattice (every step-th point of both axes) is all
+ * computed; 0 when not even the coarsest is. */
+static int
+complete_step (const ReliefSurface *s)
+{
+  for (int step = 1; step <= MAX (s->nx, s->ny); step *= 2)
+    {
+      gboolean complete = TRUE;
+
+      for (int iy = 0; iy < s->ny && complete; iy += step)
+        for (int ix = 0; ix < s->nx && complete; ix += step)
+          complete = !isnan (s->train_loss[(gsize) iy * s->nx + ix]);
+      if (complete)
+        return step;
+    }
+  return 0;
+}
+
+/* values with its cells not computed yet interpolated (bilinear) from the lattice of
+ * every step-th point, which is complete: the coarse picture while the finer cells come. */
+static void
+fill_from_lattice (const double *values, int nx, int ny, int step, double *filled)
+{
+  int last_x = (nx - 1) / step * step, last_y = (ny - 1) / step * step;
+
+  for (int iy = 0; iy < ny; iy++)
+    for (int ix = 0; ix < nx; ix++)
+      {
+        gsize cell = (gsize) iy * nx + ix;
+        int x0 = MIN (ix / step * step, last_x), y0 = MIN (iy / step * step, last_y);
+        int x1 = MIN (x0 + step, last_x), y1 = MIN (y0 + step, last_y);
+        double tx = x1 > x0 ? (double) (ix - x0) / (x1 - x0) : 0;
+        double ty = y1 > y0 ? (double) (iy - y0) / (y1 - y0) : 0;
+
+        if (!isnan (values[cell]))
+          {
+            filled[cell] = values[cell];
+            continue;
+          }
+        tx = CLAMP (tx, 0, 1);
+        ty = CLAMP (ty, 0, 1);
+        filled[cell] = (1 - ty) * ((1 - tx) * values[(gsize) y0 * nx + x0] + tx * values[(gsize) y0 * nx + x1]) +
+                       ty * ((1 - tx) * values[(gsize) y1 * nx + x0] + tx * values[(gsize) y1 * nx + x1]);
+      }
+}
+
 static void
 update_view (ReliefLandscapePage *self)
 {
   ReliefSurface *s = self->surface;
+  ReliefSurface shown;
+  g_autofree double *loss = NULL, *acc = NULL;
+  int step;
   ReliefFigureOptions opt;
   ReliefHeatmapSpec spec;
   ReliefSurface3DSpec spec3d;
 
   if (s == NULL)
     return;
+  /* Until every cell is in, the views show the finest complete lattice interpolated. */
+  step = self->n_done < s->nx * s->ny ? complete_step (s) : 1;
+  if (step > 1)
+    {
+      gsize n = (gsize) s->nx * s->ny;
+
+      shown = *s;
+      shown.train_loss = loss = g_new (double, n);
+      shown.train_acc = acc = g_new (double, n);
+      fill_from_lattice (s->train_loss, s->nx, s->ny, step, loss);
+      fill_from_lattice (s->train_acc, s->nx, s->ny, step, acc);
+      s = &shown;
+    }
   figure_options (self, &opt);
   if (s->ny == 1)
     {
@@ -396,7 +458,8 @@ surface_done (gpointer owner, const GError *error)
   g_autofree char *basename = output ? g_path_get_basename (output) : NULL;
   g_autofree char *message = NULL;
 
-  keep_loaded_run (self, w);
+  /* The cells that came after the last tick, shown before anything else is said. */
+  surface_tick (self);
   self->work = NULL;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

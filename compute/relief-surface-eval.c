@@ -739,27 +739,29 @@ relief_surface_eval_points (ReliefSurfaceEval *ev, const double *a, const double
   return TRUE;
 }
 
-void
-relief_surface_progressive_order (int nx, int ny, int *order, int level_end[3])
+int
+relief_surface_progressive_order (int nx, int ny, int *order, int level_end[RELIEF_SURFACE_MAX_LEVELS], int *step)
 {
-  static const int steps[] = { 4, 2, 1 };
-  int filled = 0;
+  int longest = MAX (nx, ny), first = 1, n_levels = 0, filled = 0;
 
-  for (int level = 0; level < 3; level++)
+  while ((longest - 1) / (first * 2) >= 3)
+    first *= 2;
+  for (int s = first; s >= 1; s /= 2)
     {
-      int step = steps[level];
-
       for (int iy = 0; iy < ny; iy++)
         for (int ix = 0; ix < nx; ix++)
           {
-            gboolean on_level = ix % step == 0 && iy % step == 0;
-            gboolean coarser = level > 0 && ix % steps[level - 1] == 0 && iy % steps[level - 1] == 0;
+            gboolean on_level = ix % s == 0 && iy % s == 0;
+            gboolean coarser = s < first && ix % (2 * s) == 0 && iy % (2 * s) == 0;
 
             if (on_level && !coarser)
               order[filled++] = iy * nx + ix;
           }
-      level_end[level] = filled;
+      level_end[n_levels++] = filled;
     }
+  if (step)
+    *step = first;
+  return n_levels;
 }
 
 static gboolean
@@ -783,7 +785,7 @@ relief_surface_compute_progressive (ReliefBackend *backend, const ReliefMlpSpec 
   g_autofree double *a = NULL, *b = NULL, *loss = NULL, *acc = NULL, *tloss = NULL, *tacc = NULL;
   gboolean with_test = test != NULL && test->n > 0 && test_loss != NULL && test_acc != NULL;
   gsize cells = (gsize) nx * ny;
-  int level_end[3], pending = 0, cursor = 0, level = 0;
+  int level_end[RELIEF_SURFACE_MAX_LEVELS], pending = 0, cursor = 0, level = 0;
 
   if (nx < 1 || ny < 1 || train == NULL || train->n < 1 || (ny > 1 && (ys == NULL || ydir == NULL)))
     {
@@ -792,7 +794,7 @@ relief_surface_compute_progressive (ReliefBackend *backend, const ReliefMlpSpec 
       return FALSE;
     }
   order = g_new (int, cells);
-  relief_surface_progressive_order (nx, ny, order, level_end);
+  relief_surface_progressive_order (nx, ny, order, level_end, NULL);
   for (gsize c = 0; c < cells; c++)
     if (!cell_done (c, train_loss, with_test ? test_loss : NULL))
       pending++;

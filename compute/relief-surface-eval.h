@@ -40,10 +40,15 @@ gboolean relief_surface_eval_points (ReliefSurfaceEval *ev, const double *a, con
                                      double *mean_loss, double *accuracy,
                                      GCancellable *cancellable, GError **error);
 
-/* The order in which a progressive surface fills in: every 4th point of both axes, then
- * every 2nd, then the rest; order receives the nx * ny cell indices (iy * nx + ix) and
- * level_end[3] where each level ends in it. */
-void relief_surface_progressive_order (int nx, int ny, int *order, int level_end[3]);
+/* The order in which a progressive surface fills in, coarse to fine: level l takes every
+ * (step >> l)-th point of both axes not taken before, the first step the largest power of
+ * two that leaves at least four points along the longer axis, so the first level is 16 to
+ * 49 cells whatever the resolution and a picture comes at once.  order receives the nx * ny
+ * cell indices (iy * nx + ix), level_end where each level ends in it; returns the number
+ * of levels (at most RELIEF_SURFACE_MAX_LEVELS) and, in *step, the first level's step. */
+#define RELIEF_SURFACE_MAX_LEVELS 24
+int  relief_surface_progressive_order (int nx, int ny, int *order, int level_end[RELIEF_SURFACE_MAX_LEVELS],
+                                       int *step);
 
 typedef struct {
   const float   *x;

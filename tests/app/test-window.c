@@ -19,6 +19,7 @@
 #include "relief-run-file.h"
 #include "relief-landscape-page.h"
 #include "relief-page.h"
+#include "relief-plot-view.h"
 #include "relief-train-page.h"
 #include "relief-window.h"
 
@@ -373,6 +374,60 @@ test_landscape_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), <, total);
 }
 
+static gboolean
+some_cells_done (gpointer data)
+{
+  return relief_landscape_page_get_n_done (data, NULL) > 0 || !page_running (data);
+}
+
+/* The grid points of a res x res map over [-1, 1]^2 that the view has a value for. */
+static int
+cells_shown (ReliefLandscapePage *landscape, int res)
+{
+  ReliefPlotView *view = RELIEF_PLOT_VIEW (gtk_widget_get_template_child (GTK_WIDGET (landscape),
+                                                                          RELIEF_TYPE_LANDSCAPE_PAGE, "surface_view"));
+  int shown = 0;
+  double z;
+
+  for (int iy = 0; iy < res; iy++)
+    for (int ix = 0; ix < res; ix++)
+      shown += relief_plot_view_heatmap_value_at (view, -1 + 2.0 * ix / (res - 1), -1 + 2.0 * iy / (res - 1), &z) &&
+               isfinite (z);
+  return shown;
+}
+
+/* A fine landscape shows its whole map, coarse and interpolated, as soon as its first
+ * cells are in, long before the job ends; cancelled, it keeps showing what was computed. */
+static void
+test_landscape_coarse_first (Fixture *f, gconstpointer data)
+{
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  GObject *resolution = gtk_widget_get_template_child (GTK_WIDGET (landscape), RELIEF_TYPE_LANDSCAPE_PAGE,
+                                                       "resolution_spin");
+  const int res = 151;
+  int total = 0, done;
+
+  settle (f);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (resolution), res);
+  relief_page_run (RELIEF_PAGE (landscape));
+  g_assert_true (iterate_until (some_cells_done, landscape));
+  /* The job stands still at its next product, mid-surface. */
+  hold_products (TRUE);
+  g_assert_true (iterate_until (product_waiting, NULL));
+  g_assert_true (page_running (landscape));
+  done = relief_landscape_page_get_n_done (landscape, &total);
+  g_assert_cmpint (total, ==, res * res);
+  g_assert_cmpint (done, >, 0);
+  g_assert_cmpint (done, <, total / 4);
+  g_assert_cmpint (cells_shown (landscape, res), ==, total);
+
+  relief_page_cancel (RELIEF_PAGE (landscape));
+  hold_products (FALSE);
+  g_assert_true (iterate_until (page_idle, landscape));
+  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, NULL), <, total);
+  g_assert_cmpint (cells_shown (landscape, res), ==, total);
+}
+
 /* The message dialog open over window, or NULL. */
 static GtkWidget *
 find_dialog (GtkWindow *window)
@@ -697,6 +752,7 @@ main (int argc, char **argv)
   add_test ("/window/landscape/default", test_default_landscape);
   add_test ("/window/landscape/decision", test_landscape_decision);
   add_test ("/window/landscape/cancel", test_landscape_cancel);
+  add_test ("/window/landscape/coarse-first", test_landscape_coarse_first);
   add_test ("/window/landscape/unusable-backend", test_landscape_unusable_backend);
   add_test ("/window/responsive", test_responsive);
   add_test ("/window/actions-in-view", test_actions_in_view);

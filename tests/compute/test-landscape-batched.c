@@ -177,29 +177,33 @@ test_batched_1d (void)
 static void
 test_progressive_order (void)
 {
-  const int shapes[][2] = { { 9, 9 }, { 7, 6 }, { 1, 1 }, { 5, 1 }, { 21, 21 } };
+  const int shapes[][3] = { /* nx, ny, first step */
+    { 9, 9, 2 }, { 7, 6, 2 }, { 1, 1, 1 }, { 5, 1, 1 }, { 21, 21, 4 }, { 31, 31, 8 }, { 201, 201, 64 },
+  };
 
   for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
     {
-      int nx = shapes[s][0], ny = shapes[s][1], level_end[3];
+      int nx = shapes[s][0], ny = shapes[s][1], level_end[RELIEF_SURFACE_MAX_LEVELS], first = 0, n_levels, level = 0;
       g_autofree int *order = g_new (int, nx * ny);
       g_autofree gboolean *seen = g_new0 (gboolean, nx * ny);
-      int n_coarse = ((nx + 3) / 4) * ((ny + 3) / 4), n_half = ((nx + 1) / 2) * ((ny + 1) / 2);
 
-      relief_surface_progressive_order (nx, ny, order, level_end);
-      g_assert_cmpint (level_end[0], ==, n_coarse);
-      g_assert_cmpint (level_end[1], ==, n_half);
-      g_assert_cmpint (level_end[2], ==, nx * ny);
+      n_levels = relief_surface_progressive_order (nx, ny, order, level_end, &first);
+      g_assert_cmpint (first, ==, shapes[s][2]);
+      g_assert_cmpint (1 << (n_levels - 1), ==, first);
+      g_assert_cmpint (level_end[0], ==, ((nx + first - 1) / first) * ((ny + first - 1) / first));
+      g_assert_cmpint (level_end[0], <=, 49);
+      g_assert_cmpint (level_end[n_levels - 1], ==, nx * ny);
       for (int i = 0; i < nx * ny; i++)
         {
-          int ix = order[i] % nx, iy = order[i] / nx;
+          int ix = order[i] % nx, iy = order[i] / nx, step;
 
+          while (i >= level_end[level])
+            level++;
+          step = first >> level;
           g_assert_false (seen[order[i]]);
           seen[order[i]] = TRUE;
-          if (i < level_end[0])
-            g_assert_true (ix % 4 == 0 && iy % 4 == 0);
-          else if (i < level_end[1])
-            g_assert_true (ix % 2 == 0 && iy % 2 == 0);
+          g_assert_true (ix % step == 0 && iy % step == 0);
+          g_assert_true (level == 0 || ix % (2 * step) != 0 || iy % (2 * step) != 0);
         }
     }
 }
@@ -235,7 +239,7 @@ test_progressive_resume (void)
   double full[4][NX * NY], part[4][NX * NY], want_loss[NX * NY], want_acc[NX * NY];
   ReliefSamples train, test;
   Stream stream = { 0, 0, NULL, { 0 } };
-  int order[NX * NY], level_end[3], remaining = 0;
+  int order[NX * NY], level_end[RELIEF_SURFACE_MAX_LEVELS], remaining = 0;
   Fixture f;
 
   fixture_init (&f, sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
@@ -252,7 +256,7 @@ test_progressive_resume (void)
                                                      on_cell, &stream, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (stream.calls, ==, NX * NY);
-  relief_surface_progressive_order (NX, NY, order, level_end);
+  relief_surface_progressive_order (NX, NY, order, level_end, NULL);
   for (int i = 0; i < level_end[0]; i++)
     g_assert_cmpint (stream.first_cells[i], ==, order[i]);
 
