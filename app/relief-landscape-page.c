@@ -40,6 +40,7 @@ struct _ReliefLandscapePage {
   GtkStack       *plot_stack;
   ReliefPlotView *surface_view;
   ReliefSurfaceView *surface3d_view;
+  GtkWidget      *decision_panel;
   GtkDrawingArea *decision_area;
 
   /* owned */
@@ -390,7 +391,7 @@ decision_done (gpointer owner, const GError *error)
   decision_work_free (self->decision);
   self->decision = g_memdup2 (w, sizeof *w);
   memset (w, 0, sizeof *w);
-  gtk_widget_set_visible (GTK_WIDGET (self->decision_area), TRUE);
+  gtk_widget_set_visible (self->decision_panel, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
 }
 
@@ -406,6 +407,30 @@ relief_landscape_page_has_decision (ReliefLandscapePage *self, gboolean *running
   if (running)
     *running = self->decision_job != NULL;
   return self->decision != NULL;
+}
+
+gboolean
+relief_landscape_page_close_decision (ReliefLandscapePage *self)
+{
+  gboolean open = self->decision != NULL || self->decision_job != NULL;
+
+  g_clear_pointer (&self->decision_job, relief_worker_drop);
+  self->decision_work = NULL;
+  g_clear_pointer (&self->decision, decision_work_free);
+  gtk_widget_set_visible (self->decision_panel, FALSE);
+  return open;
+}
+
+static gboolean
+relief_landscape_page_dismiss (ReliefPage *page)
+{
+  return relief_landscape_page_close_decision (RELIEF_LANDSCAPE_PAGE (page));
+}
+
+static void
+action_close_decision (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  relief_landscape_page_close_decision (RELIEF_LANDSCAPE_PAGE (widget));
 }
 
 void
@@ -496,6 +521,8 @@ relief_landscape_page_set_run (ReliefLandscapePage *self, const char *run_path)
   g_return_if_fail (RELIEF_IS_LANDSCAPE_PAGE (self));
 
   relief_page_cancel (RELIEF_PAGE (self));
+  /* The decisions shown were the earlier model's. */
+  relief_landscape_page_close_decision (self);
   g_free (self->run_path);
   self->run_path = g_strdup (run_path);
   g_clear_pointer (&self->run, relief_loaded_run_unref);
@@ -726,7 +753,8 @@ static const ReliefTemplateChild children[] = {
   CHILD (samples_spin), CHILD (backend_row), CHILD (plot_row), CHILD (trajectory_row),
   CHILD (trajectory_scale), CHILD (colormap_row), CHILD (levels_spin), CHILD (log_switch),
   CHILD (status_label), CHILD (readout_label), CHILD (progress_bar), CHILD (plot_stack),
-  CHILD (surface_view), CHILD (surface3d_view), CHILD (decision_area)
+  CHILD (surface_view), CHILD (surface3d_view), CHILD (decision_panel),
+  CHILD (decision_area)
 };
 #undef CHILD
 
@@ -740,6 +768,8 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
   page_class->run = relief_landscape_page_run;
   page_class->export = relief_landscape_page_export;
   page_class->show_run = relief_landscape_page_show_run;
+  page_class->dismiss = relief_landscape_page_dismiss;
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "page.close-decision", NULL, action_close_decision);
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
   g_type_ensure (RELIEF_TYPE_SURFACE_VIEW);

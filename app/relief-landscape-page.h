@@ -21,5 +21,7 @@ gboolean    relief_landscape_page_value_at   (ReliefLandscapePage *self, double 
  * data sets with two inputs; computed in the background. */
 void        relief_landscape_page_show_decision (ReliefLandscapePage *self, double x, double y);
 gboolean    relief_landscape_page_has_decision  (ReliefLandscapePage *self, gboolean *running);
+/* Closes the decision panel (its close button, Escape): TRUE when it was open. */
+gboolean    relief_landscape_page_close_decision (ReliefLandscapePage *self);
 
 G_END_DECLS

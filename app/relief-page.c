@@ -98,6 +98,15 @@ relief_page_show_run (ReliefPage *self, const char *run_path)
 }
 
 gboolean
+relief_page_dismiss (ReliefPage *self)
+{
+  ReliefPageClass *klass = RELIEF_PAGE_GET_CLASS (self);
+
+  g_return_val_if_fail (RELIEF_IS_PAGE (self), FALSE);
+  return klass->dismiss ? klass->dismiss (self) : FALSE;
+}
+
+gboolean
 relief_page_is_running (ReliefPage *self)
 {
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);

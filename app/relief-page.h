@@ -26,6 +26,9 @@ struct _ReliefPageClass {
   /* A run file was made elsewhere in the window (another page's "run-ready"): TRUE when
    * this page took it up and wants to be shown. */
   gboolean (*show_run) (ReliefPage *self, const char *run_path);
+  /* Escape while nothing computes: closes what the page shows over its figure (a panel);
+   * TRUE when there was something to close.  May be NULL. */
+  gboolean (*dismiss)  (ReliefPage *self);
 };
 
 /* A child of a page's template: its id there and the offset of the field that holds it. */
@@ -53,6 +56,7 @@ void     relief_page_run          (ReliefPage *self);
 void     relief_page_cancel       (ReliefPage *self);
 void     relief_page_export       (ReliefPage *self);
 gboolean relief_page_show_run     (ReliefPage *self, const char *run_path);
+gboolean relief_page_dismiss      (ReliefPage *self);
 gboolean relief_page_is_running   (ReliefPage *self);
 /* Whether page.run can start now (a page may need something first, e.g. a run to slice). */
 void     relief_page_set_can_run  (ReliefPage *self, gboolean can_run);

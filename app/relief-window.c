@@ -81,14 +81,22 @@ action_export (GtkWidget *widget, const char *action_name, GVariant *parameter)
     relief_page_export (page);
 }
 
-/* Escape stops whatever computes, on any page. */
+/* Escape stops whatever computes, on any page; when nothing does, it closes what the page
+ * shown has open over its figure. */
 static void
 action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   g_autoptr(GPtrArray) pages = list_pages (RELIEF_WINDOW (widget));
+  ReliefPage *shown = visible_page (RELIEF_WINDOW (widget));
+  gboolean any_running = FALSE;
 
   for (guint i = 0; i < pages->len; i++)
-    relief_page_cancel (g_ptr_array_index (pages, i));
+    {
+      any_running |= relief_page_is_running (g_ptr_array_index (pages, i));
+      relief_page_cancel (g_ptr_array_index (pages, i));
+    }
+  if (!any_running && shown)
+    relief_page_dismiss (shown);
 }
 
 static void

@@ -346,7 +346,7 @@ test_responsive (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_atomic_int_get (&products_elsewhere), >, 0);
 }
 
-/* Clicking the map shows the model's decisions at that point. */
+/* Clicking the map shows the model's decisions at that point, until Escape. */
 static void
 test_landscape_decision (Fixture *f, gconstpointer data)
 {
@@ -357,6 +357,11 @@ test_landscape_decision (Fixture *f, gconstpointer data)
   g_assert_false (relief_landscape_page_has_decision (landscape, &running));
   relief_landscape_page_show_decision (landscape, 0.1, -0.1);
   g_assert_true (iterate_until (decision_shown, landscape));
+
+  /* Escape, with nothing computing, closes it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.cancel", NULL));
+  g_assert_false (relief_landscape_page_has_decision (landscape, &running));
+  g_assert_false (running);
 }
 
 /* A new computation can be cancelled, and keeps what it computed. */
