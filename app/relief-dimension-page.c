@@ -280,8 +280,7 @@ report_cancelled (ReliefDimensionPage *self, const char *basename)
     message = g_strdup (_("Cancelled before the baseline was trained: nothing to keep"));
   else
     message = g_strdup_printf (_("Cancelled: what ran is saved in %s, and Run continues it"), basename);
-  relief_page_set_status (RELIEF_PAGE (self), message);
-  relief_page_toast (RELIEF_PAGE (self), message);
+  relief_page_report_cancelled (RELIEF_PAGE (self), message);
 }
 
 static void

@@ -488,8 +488,11 @@ surface_done (gpointer owner, const GError *error)
   self->work = NULL;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      message = g_strdup_printf (_("Cancelled after %d cells"), self->n_done);
-      relief_page_set_status (RELIEF_PAGE (self), message);
+      int total = self->surface ? self->surface->nx * self->surface->ny : 0;
+
+      message = g_strdup_printf (_("Cancelled: the map shows the %d of %d cells computed; Compute starts it again"),
+                                 self->n_done, total);
+      relief_page_report_cancelled (RELIEF_PAGE (self), message);
       return;
     }
   if (error)

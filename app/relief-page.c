@@ -234,6 +234,14 @@ relief_page_toast (ReliefPage *self, const char *message)
 }
 
 void
+relief_page_report_cancelled (ReliefPage *self, const char *message)
+{
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  relief_page_set_status (self, message);
+  relief_page_toast (self, message);
+}
+
+void
 relief_page_run_ready (ReliefPage *self, const char *run_path)
 {
   g_return_if_fail (RELIEF_IS_PAGE (self));

@@ -73,6 +73,9 @@ void     relief_page_set_progress (ReliefPage *self, double fraction);
 /* The message in the status line and in a dialog of the window the page is in. */
 void     relief_page_report_error (ReliefPage *self, const char *heading, const char *message);
 void     relief_page_toast        (ReliefPage *self, const char *message);
+/* The one way a page reports a cancelled job: message says what was kept and how to go
+ * on, in the status line and in a toast. */
+void     relief_page_report_cancelled (ReliefPage *self, const char *message);
 /* Emits "run-ready": the page has written a run file that other pages may take up. */
 void     relief_page_run_ready    (ReliefPage *self, const char *run_path);
 

@@ -185,6 +185,11 @@ train_done (gpointer owner, const GError *error)
   g_autofree char *message = NULL;
 
   self->work = NULL;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      relief_page_report_cancelled (RELIEF_PAGE (self), _("Cancelled before training began: nothing was saved; Train starts it again"));
+      return;
+    }
   if (error)
     {
       report_error (self, _("Training failed"), error->message);
@@ -197,8 +202,8 @@ train_done (gpointer owner, const GError *error)
       report_error (self, _("Training diverged"), message);
       break;
     case RELIEF_TRAIN_CANCELLED:
-      message = g_strdup_printf (_("Cancelled: the run up to there is saved as %s"), basename);
-      relief_page_set_status (RELIEF_PAGE (self), message);
+      message = g_strdup_printf (_("Cancelled: the run up to there is saved as %s; Train starts a new one"), basename);
+      relief_page_report_cancelled (RELIEF_PAGE (self), message);
       break;
     default:
       message = g_strdup_printf (_("Trained: %s"), basename);

@@ -364,21 +364,6 @@ test_landscape_decision (Fixture *f, gconstpointer data)
   g_assert_false (running);
 }
 
-/* A new computation can be cancelled, and keeps what it computed. */
-static void
-test_landscape_cancel (Fixture *f, gconstpointer data)
-{
-  ReliefLandscapePage *landscape = landscape_page (f->window);
-  int total = 0;
-
-  settle (f);
-  relief_page_run (RELIEF_PAGE (landscape));
-  g_assert_true (iterate_until (page_running, landscape));
-  relief_page_cancel (RELIEF_PAGE (landscape));
-  g_assert_true (iterate_until (page_idle, landscape));
-  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), <, total);
-}
-
 static gboolean
 some_cells_done (gpointer data)
 {
@@ -455,6 +440,57 @@ dialog_shown (gpointer data)
   return find_dialog (data) != NULL;
 }
 
+/* The page's status line. */
+static const char *
+status_text (gpointer page)
+{
+  GObject *label = gtk_widget_get_template_child (GTK_WIDGET (page), G_OBJECT_TYPE (page), "status_label");
+
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* A label with text below widget, outside the pages: a toast's. */
+static gboolean
+toast_label_below (GtkWidget *widget, const char *text)
+{
+  if (RELIEF_IS_PAGE (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (toast_label_below (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The one way a cancel is reported: what was kept, in the status line and a toast, and no
+ * dialog. */
+static void
+check_cancel_reported (Fixture *f, gpointer page)
+{
+  const char *status = status_text (page);
+
+  g_assert_true (g_str_has_prefix (status, "Cancelled"));
+  g_assert_true (toast_label_below (GTK_WIDGET (f->window), status));
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+}
+
+/* A new computation can be cancelled, and keeps what it computed. */
+static void
+test_landscape_cancel (Fixture *f, gconstpointer data)
+{
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  int total = 0;
+
+  settle (f);
+  relief_page_run (RELIEF_PAGE (landscape));
+  g_assert_true (iterate_until (page_running, landscape));
+  relief_page_cancel (RELIEF_PAGE (landscape));
+  g_assert_true (iterate_until (page_idle, landscape));
+  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), <, total);
+  check_cancel_reported (f, landscape);
+}
+
 /* The backend row of the landscape page. */
 static void
 landscape_select_backend (ReliefLandscapePage *landscape, ReliefBackendKind kind)
@@ -509,6 +545,7 @@ test_train_cancel (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (run->status, ==, "cancelled");
   g_assert_cmpint (run->n_snapshots, >=, 1);
+  check_cancel_reported (f, train);
 }
 
 /* A long, noisy training (a million steps of batch 1, a metrics point each epoch): the
