@@ -63,13 +63,28 @@ static const GActionEntry app_actions[] = {
   { "about", on_about },
 };
 
+/* Application accelerators, so that the Keyboard Shortcuts window can show them. */
+static const struct {
+  const char *action;
+  const char *accels[3];
+} accels[] = {
+  { "app.quit", { "<Control>q" } },
+  { "win.run", { "<Control>Return" } },
+  { "win.cancel", { "Escape" } },
+  { "win.export", { "<Control>e" } },
+  { "win.show-page(0)", { "<Alt>1" } },
+  { "win.show-page(1)", { "<Alt>2" } },
+  { "win.show-page(2)", { "<Alt>3" } },
+  { "win.next-page", { "<Control>Page_Down" } },
+  { "win.previous-page", { "<Control>Page_Up" } },
+};
+
 static void
 relief_application_init (ReliefApplication *self)
 {
-  static const char *quit_accels[] = { "<Control>q", NULL };
-
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
 }
 
 ReliefApplication *

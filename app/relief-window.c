@@ -99,6 +99,51 @@ action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
     relief_page_dismiss (shown);
 }
 
+/* Page switching: by position (Alt+1..3) and to the next or previous page, wrapping. */
+static void
+show_page_at (ReliefWindow *self, int index)
+{
+  g_autoptr(GPtrArray) pages = list_pages (self);
+
+  if (pages->len == 0)
+    return;
+  index = ((index % (int) pages->len) + (int) pages->len) % (int) pages->len;
+  adw_view_stack_set_visible_child (self->stack, g_ptr_array_index (pages, index));
+}
+
+static int
+visible_index (ReliefWindow *self)
+{
+  g_autoptr(GPtrArray) pages = list_pages (self);
+  guint index = 0;
+
+  g_ptr_array_find (pages, visible_page (self), &index);
+  return (int) index;
+}
+
+static void
+action_show_page (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReliefWindow *self = RELIEF_WINDOW (widget);
+  g_autoptr(GPtrArray) pages = list_pages (self);
+  int index = g_variant_get_int32 (parameter);
+
+  if (index >= 0 && index < (int) pages->len)
+    show_page_at (self, index);
+}
+
+static void
+action_next_page (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  show_page_at (RELIEF_WINDOW (widget), visible_index (RELIEF_WINDOW (widget)) + 1);
+}
+
+static void
+action_previous_page (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  show_page_at (RELIEF_WINDOW (widget), visible_index (RELIEF_WINDOW (widget)) - 1);
+}
+
 static void
 on_work_files_response (AdwMessageDialog *dialog, const char *response, ReliefWindow *self)
 {
@@ -138,10 +183,10 @@ relief_window_class_init (ReliefWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.run", NULL, action_run);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, action_cancel);
   gtk_widget_class_install_action (widget_class, "win.work-files", NULL, action_work_files);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.run", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "i", action_show_page);
+  gtk_widget_class_install_action (widget_class, "win.next-page", NULL, action_next_page);
+  gtk_widget_class_install_action (widget_class, "win.previous-page", NULL, action_previous_page);
+  /* Their keys are the application's accelerators (relief-application.c). */
 }
 
 static void

@@ -775,6 +775,29 @@ test_actions_in_view (Fixture *f, gconstpointer data)
       }
 }
 
+/* The Keyboard Shortcuts window shows the application's accelerators: Run, Cancel, Export
+ * and page switching have theirs, and switching goes by position and wraps. */
+static void
+test_shortcuts (Fixture *f, gconstpointer data)
+{
+  const char *actions[] = { "win.run", "win.cancel", "win.export", "win.show-page(0)", "win.show-page(2)",
+                            "win.next-page", "win.previous-page" };
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (train_page (f->window)), ADW_TYPE_VIEW_STACK);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app), actions[i]);
+
+      g_assert_nonnull (accels[0]);
+    }
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "i", 2);
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (dimension_page (f->window)));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-page", NULL);
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (train_page (f->window)));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-page", NULL);
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (dimension_page (f->window)));
+}
+
 static void
 add_test (const char *path, void (*test) (Fixture *, gconstpointer))
 {
@@ -798,6 +821,7 @@ main (int argc, char **argv)
   add_test ("/window/landscape/unusable-backend", test_landscape_unusable_backend);
   add_test ("/window/responsive", test_responsive);
   add_test ("/window/actions-in-view", test_actions_in_view);
+  add_test ("/window/shortcuts", test_shortcuts);
   add_test ("/window/dimension/refuses-bad-dims", test_dimension_refuses_bad_dims);
   add_test ("/window/dimension/sweep", test_dimension_sweep);
   add_test ("/window/dimension/open", test_dimension_open);
