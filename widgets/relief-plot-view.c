@@ -52,6 +52,11 @@ struct _ReliefPlotView {
   double             drag_start[4];
   gboolean           dragging, panned;
   guint              settle_id;
+
+  /* a click: where the press was, and the click waiting out the double-click time */
+  double             press_x, press_y;
+  guint              click_id;
+  double             click_x, click_y;   /* data coordinates */
 };
 
 G_DEFINE_FINAL_TYPE (ReliefPlotView, relief_plot_view, GTK_TYPE_WIDGET)
@@ -302,27 +307,57 @@ on_leave (GtkEventControllerMotion *controller, ReliefPlotView *self)
   end_hover (self);
 }
 
-/* A double click asks for the home window; the owner knows what that is. */
+static gboolean
+emit_click (gpointer user_data)
+{
+  ReliefPlotView *self = user_data;
+
+  self->click_id = 0;
+  g_signal_emit (self, signals[CLICKED], 0, self->click_x, self->click_y);
+  return G_SOURCE_REMOVE;
+}
+
+/* A double click asks for the home window (the owner knows what that is), and is no
+ * click: the first press's click, still waiting, goes. */
 static void
 on_pressed (GtkGestureClick *gesture, int n_press, double px, double py, ReliefPlotView *self)
 {
+  if (n_press == 1)
+    {
+      self->press_x = px;
+      self->press_y = py;
+      self->panned = FALSE;
+    }
   if (n_press == 2 && self->mode == MODE_HEATMAP)
-    g_signal_emit (self, signals[VIEW_RESET], 0);
+    {
+      g_clear_handle_id (&self->click_id, g_source_remove);
+      g_signal_emit (self, signals[VIEW_RESET], 0);
+    }
 }
 
-/* Clicks count on release: a press that turns into a drag (a pan) is no click, and the
- * click gesture gives up by itself once the pointer moves past the drag threshold. */
+/* A click is a press and release without movement: a press that became a pan, or moved
+ * past the pan threshold, is none.  Over a heatmap, where a double click means home, it
+ * waits out the double-click time first. */
 static void
 on_released (GtkGestureClick *gesture, int n_press, double px, double py, ReliefPlotView *self)
 {
   ReliefPlotFrame f;
-  double x, y;
+  int double_click_ms = 400;
 
-  if (n_press != 1 || !ensure_cache (self))
+  if (n_press != 1 || self->panned || hypot (px - self->press_x, py - self->press_y) >= PAN_THRESHOLD ||
+      !ensure_cache (self))
     return;
   f = view_frame (self);
-  if (relief_plot_frame_to_data (&f, px, py, &x, &y))
-    g_signal_emit (self, signals[CLICKED], 0, x, y);
+  if (!relief_plot_frame_to_data (&f, px, py, &self->click_x, &self->click_y))
+    return;
+  g_clear_handle_id (&self->click_id, g_source_remove);
+  if (self->mode != MODE_HEATMAP)
+    {
+      emit_click (self);
+      return;
+    }
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-double-click-time", &double_click_ms, NULL);
+  self->click_id = g_timeout_add (double_click_ms, emit_click, self);
 }
 
 static gboolean
@@ -567,6 +602,7 @@ relief_plot_view_finalize (GObject *object)
 
   clear_data (self);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_handle_id (&self->click_id, g_source_remove);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
   g_clear_pointer (&self->placeholder_text, g_free);
   G_OBJECT_CLASS (relief_plot_view_parent_class)->finalize (object);

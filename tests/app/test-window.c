@@ -418,6 +418,64 @@ test_landscape_coarse_first (Fixture *f, gconstpointer data)
   g_assert_cmpint (cells_shown (landscape, res), ==, total);
 }
 
+static void
+spin_ms (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Dragging the map pans it and double-clicking goes home: neither opens the decision
+ * panel; a click does. */
+static void
+test_landscape_drag_opens_no_panel (Fixture *f, gconstpointer data)
+{
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  GtkWidget *view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (landscape), RELIEF_TYPE_LANDSCAPE_PAGE,
+                                                               "surface_view"));
+  GtkGesture *click = find_controller (view, GTK_TYPE_GESTURE_CLICK);
+  GtkGesture *drag = find_controller (view, GTK_TYPE_GESTURE_DRAG);
+  ReliefPlotFrame frame;
+  gboolean running;
+  double px, py;
+
+  settle (f);
+  g_assert_true (relief_plot_view_get_frame (RELIEF_PLOT_VIEW (view), &frame));
+  relief_plot_frame_from_data (&frame, 0.2, 0.1, &px, &py);
+
+  g_signal_emit_by_name (click, "pressed", 1, px, py);
+  g_signal_emit_by_name (drag, "drag-begin", px, py);
+  g_signal_emit_by_name (drag, "drag-update", 30.0, 20.0);
+  g_signal_emit_by_name (drag, "drag-end", 60.0, 40.0);
+  g_signal_emit_by_name (click, "released", 1, px + 60, py + 40);
+  spin_ms (600);
+  g_assert_false (relief_landscape_page_has_decision (landscape, &running));
+  g_assert_false (running);
+  g_assert_true (iterate_until (landscape_done, landscape));
+
+  g_assert_true (relief_plot_view_get_frame (RELIEF_PLOT_VIEW (view), &frame));
+  relief_plot_frame_from_data (&frame, 0.2, 0.1, &px, &py);
+  g_signal_emit_by_name (click, "pressed", 1, px, py);
+  g_signal_emit_by_name (click, "released", 1, px, py);
+  g_signal_emit_by_name (click, "pressed", 2, px, py);
+  g_signal_emit_by_name (click, "released", 2, px, py);
+  spin_ms (600);
+  g_assert_false (relief_landscape_page_has_decision (landscape, &running));
+  g_assert_false (running);
+  g_assert_true (iterate_until (landscape_done, landscape));
+
+  g_assert_true (relief_plot_view_get_frame (RELIEF_PLOT_VIEW (view), &frame));
+  relief_plot_frame_from_data (&frame, 0.2, 0.1, &px, &py);
+  g_signal_emit_by_name (click, "pressed", 1, px, py);
+  g_signal_emit_by_name (click, "released", 1, px, py);
+  g_assert_true (iterate_until (decision_shown, landscape));
+}
+
 /* The message dialog open over window, or NULL. */
 static GtkWidget *
 find_dialog (GtkWindow *window)
@@ -816,6 +874,7 @@ main (int argc, char **argv)
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
   add_test ("/window/landscape/decision", test_landscape_decision);
+  add_test ("/window/landscape/drag-opens-no-panel", test_landscape_drag_opens_no_panel);
   add_test ("/window/landscape/cancel", test_landscape_cancel);
   add_test ("/window/landscape/coarse-first", test_landscape_coarse_first);
   add_test ("/window/landscape/unusable-backend", test_landscape_unusable_backend);

@@ -6,6 +6,22 @@
 
 #include "test-gtk.h"
 
+/* Past GTK's double-click time (400 ms unless the settings say otherwise). */
+#define DOUBLE_CLICK_WAIT_MS 600
+
+/* Runs the main context for ms milliseconds. */
+static void
+spin_for (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
 enum { NX = 11, NY = 9 };
 
 typedef struct {
@@ -151,17 +167,32 @@ test_plot_view (void)
   g_assert_cmpint (events.hovers, ==, 2);
   g_assert_cmpint (events.hover_ends, ==, 2);
 
-  /* A click inside reports data coordinates; outside, nothing. */
+  /* A click inside reports data coordinates, once the double-click time is over;
+   * outside, nothing. */
   click = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_CLICK);
   g_assert_nonnull (click);
   relief_plot_frame_from_data (&frame, -0.25, -1.5, &px, &py);
   g_signal_emit_by_name (click, "pressed", 1, px, py);
   g_assert_cmpint (events.clicks, ==, 0);   /* it may still become a drag */
   g_signal_emit_by_name (click, "released", 1, px, py);
+  g_assert_cmpint (events.clicks, ==, 0);   /* or a double click */
+  spin_for (DOUBLE_CLICK_WAIT_MS);
   g_assert_cmpint (events.clicks, ==, 1);
   g_assert_cmpfloat_with_epsilon (events.x, -0.25, 1e-9);
   g_assert_cmpfloat_with_epsilon (events.y, -1.5, 1e-9);
+  g_signal_emit_by_name (click, "pressed", 1, 1.0, 1.0);
   g_signal_emit_by_name (click, "released", 1, 1.0, 1.0);
+  spin_for (DOUBLE_CLICK_WAIT_MS);
+  g_assert_cmpint (events.clicks, ==, 1);
+
+  /* A press that moves before its release, and a double click, are no clicks. */
+  g_signal_emit_by_name (click, "pressed", 1, px, py);
+  g_signal_emit_by_name (click, "released", 1, px + 20, py + 10);
+  g_signal_emit_by_name (click, "pressed", 1, px, py);
+  g_signal_emit_by_name (click, "released", 1, px, py);
+  g_signal_emit_by_name (click, "pressed", 2, px, py);
+  g_signal_emit_by_name (click, "released", 2, px, py);
+  spin_for (DOUBLE_CLICK_WAIT_MS);
   g_assert_cmpint (events.clicks, ==, 1);
 
   /* Lines: a frame, no heatmap values. */
@@ -209,19 +240,6 @@ static void
 on_view_reset (ReliefPlotView *view, Windows *w)
 {
   w->resets++;
-}
-
-/* Runs the main context for ms milliseconds. */
-static void
-spin_for (int ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
 }
 
 static void
@@ -327,12 +345,15 @@ test_zoom_pan (void)
   g_assert_cmpint (w.changes, ==, 1);
   g_assert_true (relief_plot_view_get_frame (view, &f));
   g_assert_cmpfloat (f.xmin, ==, frame.xmin);
+  g_signal_emit_by_name (click, "pressed", 1, frame.px + 10, frame.py + 10);
   g_signal_emit_by_name (drag, "drag-begin", frame.px + 10, frame.py + 10);
   g_signal_emit_by_name (drag, "drag-update", frame.pw / 8, frame.ph / 8);
   g_signal_emit_by_name (drag, "drag-update", frame.pw / 4, frame.ph / 4);
   g_assert_cmpint (w.changes, ==, 1);
   g_signal_emit_by_name (drag, "drag-end", frame.pw / 4, frame.ph / 4);
+  g_signal_emit_by_name (click, "released", 1, frame.px + 10 + frame.pw / 4, frame.py + 10 + frame.ph / 4);
   g_assert_cmpint (w.changes, ==, 2);
+  spin_for (DOUBLE_CLICK_WAIT_MS);
   g_assert_cmpint (events.clicks, ==, 0);
   g_assert_cmpfloat_with_epsilon (w.w[0], zoomed[0] - (zoomed[1] - zoomed[0]) / 4, 1e-9);
   g_assert_cmpfloat_with_epsilon (w.w[1], zoomed[1] - (zoomed[1] - zoomed[0]) / 4, 1e-9);
