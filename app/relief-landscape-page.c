@@ -38,6 +38,7 @@ struct _ReliefLandscapePage {
   GtkLabel       *readout_label;
   GtkProgressBar *progress_bar;
   GtkStack       *plot_stack;
+  GtkBox         *plot_box;       /* the map (or 3D view) and the decision panel */
   ReliefPlotView *surface_view;
   ReliefSurfaceView *surface3d_view;
   GtkWidget      *decision_panel;
@@ -373,6 +374,23 @@ decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   relief_figure_decision (cr, width, height, d->map, &options);
 }
 
+/* The panel beside the map where the map stays wide enough for its ticks, else under it:
+ * the map keeps a readable aspect down to a 1024x768 window. */
+#define DECISION_PANEL_SIZE 260
+#define MAP_MIN_WIDTH 560
+
+static void
+place_decision_panel (ReliefLandscapePage *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self->plot_box));
+  gboolean beside = width - DECISION_PANEL_SIZE >= MAP_MIN_WIDTH;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->plot_box),
+                                  beside ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  gtk_widget_set_size_request (GTK_WIDGET (self->decision_area), beside ? MAX (DECISION_PANEL_SIZE, width / 3) : -1,
+                               beside ? -1 : DECISION_PANEL_SIZE);
+}
+
 static void
 decision_done (gpointer owner, const GError *error)
 {
@@ -391,6 +409,7 @@ decision_done (gpointer owner, const GError *error)
   decision_work_free (self->decision);
   self->decision = g_memdup2 (w, sizeof *w);
   memset (w, 0, sizeof *w);
+  place_decision_panel (self);
   gtk_widget_set_visible (self->decision_panel, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
 }
@@ -755,7 +774,7 @@ static const ReliefTemplateChild children[] = {
   CHILD (paned), CHILD (directions_row), CHILD (range_spin), CHILD (resolution_spin), CHILD (seed_spin),
   CHILD (samples_spin), CHILD (backend_row), CHILD (plot_row), CHILD (trajectory_row),
   CHILD (trajectory_scale), CHILD (colormap_row), CHILD (levels_spin), CHILD (log_switch),
-  CHILD (status_label), CHILD (readout_label), CHILD (progress_bar), CHILD (plot_stack),
+  CHILD (status_label), CHILD (readout_label), CHILD (progress_bar), CHILD (plot_stack), CHILD (plot_box),
   CHILD (surface_view), CHILD (surface3d_view), CHILD (decision_panel),
   CHILD (decision_area)
 };
