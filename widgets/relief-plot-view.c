@@ -397,9 +397,53 @@ on_scroll (GtkEventControllerScroll *controller, double dx, double dy, ReliefPlo
   return TRUE;
 }
 
+/* The keyboard, when the plot has focus: arrows pan a tenth of the window, + and - zoom
+ * about its centre (reported once the keys settle, as scrolling), Enter or space picks the
+ * centre as a click would. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
+                ReliefPlotView *self)
+{
+  ReliefPlotFrame f;
+  double w[4], cx, cy, dx = 0, dy = 0, factor = 1;
+
+  if (self->mode != MODE_HEATMAP || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) || !ensure_cache (self))
+    return FALSE;
+  f = view_frame (self);
+  cx = (f.xmin + f.xmax) / 2;
+  cy = (f.ymin + f.ymax) / 2;
+  switch (keyval)
+    {
+    case GDK_KEY_Left: case GDK_KEY_KP_Left: dx = -0.1; break;
+    case GDK_KEY_Right: case GDK_KEY_KP_Right: dx = 0.1; break;
+    case GDK_KEY_Up: case GDK_KEY_KP_Up: dy = 0.1; break;
+    case GDK_KEY_Down: case GDK_KEY_KP_Down: dy = -0.1; break;
+    case GDK_KEY_plus: case GDK_KEY_equal: case GDK_KEY_KP_Add: factor = 1 / ZOOM_STEP; break;
+    case GDK_KEY_minus: case GDK_KEY_KP_Subtract: factor = ZOOM_STEP; break;
+    case GDK_KEY_Return: case GDK_KEY_KP_Enter: case GDK_KEY_space:
+      g_signal_emit (self, signals[CLICKED], 0, cx, cy);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  dx *= f.xmax - f.xmin;
+  dy *= f.ymax - f.ymin;
+  w[0] = cx + dx - (cx - f.xmin) * factor;
+  w[1] = cx + dx + (f.xmax - cx) * factor;
+  w[2] = cy + dy - (cy - f.ymin) * factor;
+  w[3] = cy + dy + (f.ymax - cy) * factor;
+  set_window (self, w);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->settle_id = g_timeout_add (SCROLL_SETTLE_MS, settle_scroll, self);
+  return TRUE;
+}
+
+/* A press on a heatmap gives it the keyboard focus, for the keys above. */
 static void
 on_drag_begin (GtkGestureDrag *gesture, double px, double py, ReliefPlotView *self)
 {
+  if (self->mode == MODE_HEATMAP)
+    gtk_widget_grab_focus (GTK_WIDGET (self));
   self->dragging = self->mode == MODE_HEATMAP && ensure_cache (self);
   self->panned = FALSE;
   if (self->dragging)
@@ -680,6 +724,7 @@ relief_plot_view_init (ReliefPlotView *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *key = gtk_event_controller_key_new ();
 
   g_signal_connect (motion, "enter", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
@@ -694,6 +739,9 @@ relief_plot_view_init (ReliefPlotView *self)
   relief_plot_widget_add_scroll (GTK_WIDGET (self), G_CALLBACK (on_scroll), self);
   relief_plot_widget_add_drag (GTK_WIDGET (self), G_CALLBACK (on_drag_begin), G_CALLBACK (on_drag_update),
                                G_CALLBACK (on_drag_end), self);
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 }
 
 /* ---- API ---- */

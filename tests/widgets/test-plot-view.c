@@ -377,12 +377,41 @@ test_zoom_pan (void)
   g_assert_true (relief_plot_view_heatmap_value_at (view, zoomed[0], zoomed[2], &value));
   g_assert_cmpfloat (value, ==, 0);
 
+  /* With the keyboard focus: Right pans a tenth of the window, + zooms about its centre,
+   * each reported once the keys settle, and Enter picks the centre. */
+  {
+    GtkEventController *keys = find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_KEY);
+    double width = zoomed[1] - zoomed[0], cx = (zoomed[0] + zoomed[1]) / 2, cy = (zoomed[2] + zoomed[3]) / 2;
+    gboolean handled = FALSE;
+    int changes = w.changes, clicks = events.clicks;
+
+    g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (view)));
+    g_assert_nonnull (keys);
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Right, 0, 0, &handled);
+    g_assert_true (handled);
+    g_assert_true (relief_plot_view_get_frame (view, &f));
+    g_assert_cmpfloat_with_epsilon (f.xmin, zoomed[0] + width / 10, 1e-9);
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_plus, 0, 0, &handled);
+    g_assert_true (relief_plot_view_get_frame (view, &f));
+    g_assert_cmpfloat_with_epsilon (f.xmax - f.xmin, width / 1.2, 1e-9);
+    g_assert_cmpfloat_with_epsilon ((f.xmin + f.xmax) / 2, cx + width / 10, 1e-9);
+    g_assert_cmpint (w.changes, ==, changes);
+    spin_for (400);
+    g_assert_cmpint (w.changes, ==, changes + 1);
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Return, 0, 0, &handled);
+    g_assert_cmpint (events.clicks, ==, clicks + 1);
+    g_assert_cmpfloat_with_epsilon (events.x, cx + width / 10, 1e-9);
+    g_assert_cmpfloat_with_epsilon (events.y, cy, 1e-9);
+    relief_plot_view_reset_view (view);
+  }
+
   /* Line plots neither zoom nor pan. */
   {
     double lx[2] = { 0, 1 }, ly[2] = { 1, 2 };
     ReliefLineSeries series = { "a", 2, lx, ly, { 0, 0, 0 }, FALSE };
     ReliefLinePlotSpec lines = { .n_series = 1, .series = &series };
     gboolean handled = TRUE;
+    int changes = w.changes;
 
     relief_plot_view_set_lines (view, &lines);
     g_assert_true (wait_for_frame (view, &frame));
@@ -391,7 +420,7 @@ test_zoom_pan (void)
     g_signal_emit_by_name (drag, "drag-begin", frame.px + 10, frame.py + 10);
     g_signal_emit_by_name (drag, "drag-end", 30.0, 30.0);
     spin_for (300);
-    g_assert_cmpint (w.changes, ==, 2);
+    g_assert_cmpint (w.changes, ==, changes);
     g_assert_true (relief_plot_view_get_frame (view, &f));
     g_assert_cmpfloat (f.xmin, ==, frame.xmin);
   }
