@@ -51,6 +51,8 @@ struct _ReliefLandscapePage {
   ReliefSurface    *surface;       /* what the map shows: grows cell by cell, then the job's
                                       whole result with its directions */
   int               n_done;
+  gboolean          hovering;       /* the pointer over the map, at hover_x, hover_y */
+  double            hover_x, hover_y;
   ReliefWorker     *decision_job;
   struct DecisionWork *decision_work; /* the running decision job's data */
   struct DecisionWork *decision;      /* what decision_area shows */
@@ -297,6 +299,8 @@ update_view (ReliefLandscapePage *self)
   relief_surface_view_set_data (self->surface3d_view, &spec3d);
 }
 
+static void update_readout (ReliefLandscapePage *self);
+
 static void
 surface_tick (gpointer owner)
 {
@@ -326,6 +330,8 @@ surface_tick (gpointer owner)
       g_mutex_unlock (&w->lock);
       relief_page_set_progress (RELIEF_PAGE (self), (double) self->n_done / total);
       update_view (self);
+      /* The cell under a still pointer may just have come. */
+      update_readout (self);
       return;
     }
   g_mutex_unlock (&w->lock);
@@ -525,6 +531,7 @@ surface_done (gpointer owner, const GError *error)
       relief_surface_free (self->surface);
       self->surface = g_steal_pointer (&w->result);
       update_view (self);
+      update_readout (self);
     }
   if (output)
     {
@@ -684,11 +691,13 @@ relief_landscape_page_value_at (ReliefLandscapePage *self, double x, double y, d
 }
 
 static void
-on_hover (ReliefPlotView *view, double x, double y, ReliefLandscapePage *self)
+update_readout (ReliefLandscapePage *self)
 {
-  double loss, acc;
+  double loss, acc, x = self->hover_x, y = self->hover_y;
   g_autofree char *text = NULL;
 
+  if (!self->hovering)
+    return;
   if (relief_landscape_page_value_at (self, x, y, &loss, &acc))
     text = g_strdup_printf (_("x %+.3f   y %+.3f   loss %.4f   accuracy %.1f%%"), x, y, loss, acc);
   else
@@ -697,8 +706,18 @@ on_hover (ReliefPlotView *view, double x, double y, ReliefLandscapePage *self)
 }
 
 static void
+on_hover (ReliefPlotView *view, double x, double y, ReliefLandscapePage *self)
+{
+  self->hovering = TRUE;
+  self->hover_x = x;
+  self->hover_y = y;
+  update_readout (self);
+}
+
+static void
 on_hover_end (ReliefPlotView *view, ReliefLandscapePage *self)
 {
+  self->hovering = FALSE;
   gtk_label_set_text (self->readout_label, "");
 }
 

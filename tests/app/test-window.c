@@ -476,6 +476,23 @@ test_landscape_drag_opens_no_panel (Fixture *f, gconstpointer data)
   g_assert_true (iterate_until (decision_shown, landscape));
 }
 
+/* The readout under a still pointer follows the cells as they come. */
+static void
+test_landscape_readout_follows (Fixture *f, gconstpointer data)
+{
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  GObject *view = gtk_widget_get_template_child (GTK_WIDGET (landscape), RELIEF_TYPE_LANDSCAPE_PAGE, "surface_view");
+  GObject *readout = gtk_widget_get_template_child (GTK_WIDGET (landscape), RELIEF_TYPE_LANDSCAPE_PAGE,
+                                                    "readout_label");
+
+  settle (f);
+  relief_page_run (RELIEF_PAGE (landscape));
+  g_signal_emit_by_name (view, "hover", 0.05, -0.05);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (readout)), "not computed yet"));
+  g_assert_true (iterate_until (landscape_done, landscape));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (readout)), "loss"));
+}
+
 /* The message dialog open over window, or NULL. */
 static GtkWidget *
 find_dialog (GtkWindow *window)
@@ -874,6 +891,7 @@ main (int argc, char **argv)
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
   add_test ("/window/landscape/decision", test_landscape_decision);
+  add_test ("/window/landscape/readout-follows", test_landscape_readout_follows);
   add_test ("/window/landscape/drag-opens-no-panel", test_landscape_drag_opens_no_panel);
   add_test ("/window/landscape/cancel", test_landscape_cancel);
   add_test ("/window/landscape/coarse-first", test_landscape_coarse_first);
