@@ -157,14 +157,16 @@ train_tick (gpointer owner)
     append_metrics (self, &g_array_index (fresh, ReliefTrainMetrics, i));
   {
     const ReliefTrainMetrics *m = &g_array_index (fresh, ReliefTrainMetrics, fresh->len - 1);
+    /* Whole epochs done, of the run's: a fraction of an epoch says nothing at a glance. */
+    int epoch = (int) floor (m->epoch + 1e-9), epochs = w->job.train.epochs;
     g_autofree char *text = NULL;
 
     if (isnan (m->test_loss))
-      text = g_strdup_printf (_("epoch %.1f   train loss %.4f   train acc %.1f%%"),
-                              m->epoch, m->train_loss, 100 * m->train_acc);
+      text = g_strdup_printf (_("epoch %d of %d   train loss %.4f   train acc %.1f%%"),
+                              epoch, epochs, m->train_loss, 100 * m->train_acc);
     else
-      text = g_strdup_printf (_("epoch %.1f   loss %.4f / %.4f   acc %.1f%% / %.1f%% (train / test)"),
-                              m->epoch, m->train_loss, m->test_loss, 100 * m->train_acc, 100 * m->test_acc);
+      text = g_strdup_printf (_("epoch %d of %d   loss %.4f / %.4f   acc %.1f%% / %.1f%% (train / test)"),
+                              epoch, epochs, m->train_loss, m->test_loss, 100 * m->train_acc, 100 * m->test_acc);
     gtk_label_set_text (self->readout_label, text);
   }
   update_plots (self);
@@ -315,11 +317,31 @@ relief_train_page_export (ReliefPage *page)
   relief_page_choose_figure (page, _("Export Training Curves"), "training.pdf", export_to);
 }
 
+/* The curves' values at the step nearest the pointer: the loss plot's or the accuracy
+ * plot's, train and test. */
 static void
 on_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
 {
-  g_autofree char *text = g_strdup_printf (_("step %.0f   %.4g"), x, y);
+  gboolean loss = view == self->loss_view;
+  guint n = 0, best = 0;
+  const double *steps = relief_live_curves_get_x (self->curves, &n);
+  const double *train = relief_live_curves_get_values (self->curves, loss ? TRAIN_LOSS : TRAIN_ACC);
+  const double *test = relief_live_curves_get_values (self->curves, loss ? TEST_LOSS : TEST_ACC);
+  g_autofree char *text = NULL;
 
+  if (n == 0)
+    return;
+  for (guint i = 1; i < n; i++)
+    if (fabs (steps[i] - x) < fabs (steps[best] - x))
+      best = i;
+  if (loss && isnan (test[best]))
+    text = g_strdup_printf (_("step %.0f   train loss %.4f"), steps[best], train[best]);
+  else if (loss)
+    text = g_strdup_printf (_("step %.0f   loss %.4f / %.4f (train / test)"), steps[best], train[best], test[best]);
+  else if (isnan (test[best]))
+    text = g_strdup_printf (_("step %.0f   train acc %.1f%%"), steps[best], train[best]);
+  else
+    text = g_strdup_printf (_("step %.0f   acc %.1f%% / %.1f%% (train / test)"), steps[best], train[best], test[best]);
   gtk_label_set_text (self->readout_label, text);
 }
 

@@ -286,9 +286,18 @@ test_default_trains (Fixture *f, gconstpointer data)
 {
   ReliefTrainPage *train = train_page (f->window);
 
+  GObject *readout = gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE, "readout_label");
+  GObject *acc_view = gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE, "acc_view");
+
   g_assert_true (page_running (train));
   g_assert_true (iterate_until (training_done, train));
   g_assert_true (g_file_test (relief_train_page_get_run_path (train), G_FILE_TEST_IS_REGULAR));
+  /* Whole epochs of the run's; over a plot, that plot's values at the nearest step. */
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (readout)), "epoch 30 of 30 "));
+  g_signal_emit_by_name (acc_view, "hover", 1e9, 12345.0);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (readout)), "step "));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (readout)), "acc "));
+  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (readout)), "12345"));
 }
 
 /* Then its landscape, in the background, filling in. */
