@@ -345,6 +345,16 @@ on_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
   gtk_label_set_text (self->readout_label, text);
 }
 
+/* Momentum applies to the momentum and Nesterov optimizers only. */
+static void
+on_optimizer_changed (ReliefTrainPage *self)
+{
+  int kind = relief_combo_enum (self->controls.optimizer_row);
+
+  gtk_widget_set_sensitive (gtk_widget_get_ancestor (GTK_WIDGET (self->momentum_spin), ADW_TYPE_ACTION_ROW),
+                            kind == RELIEF_OPT_MOMENTUM || kind == RELIEF_OPT_NESTEROV);
+}
+
 static void
 relief_train_page_finalize (GObject *object)
 {
@@ -386,6 +396,8 @@ relief_train_page_init (ReliefTrainPage *self)
   self->curves = relief_live_curves_new (N_SERIES, LIVE_BUCKETS);
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
+  g_signal_connect_swapped (self->controls.optimizer_row, "notify::selected", G_CALLBACK (on_optimizer_changed), self);
+  on_optimizer_changed (self);
   g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);
   g_signal_connect (self->acc_view, "hover", G_CALLBACK (on_hover), self);
 }

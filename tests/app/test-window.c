@@ -647,9 +647,18 @@ test_train_long_stays_bounded (Fixture *f, gconstpointer data)
   guint frames = 0, max_points = 0;
   guint tick;
 
+  GtkWidget *momentum_row = gtk_widget_get_ancestor (GTK_WIDGET (gtk_widget_get_template_child (widget,
+                                                                   RELIEF_TYPE_TRAIN_PAGE, "momentum_spin")),
+                                                     ADW_TYPE_ACTION_ROW);
+  AdwComboRow *optimizer = ADW_COMBO_ROW (gtk_widget_get_template_child (widget, RELIEF_TYPE_TRAIN_PAGE,
+                                                                         "optimizer_row"));
+
   g_assert_true (iterate_until (training_done, train));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (widget, RELIEF_TYPE_TRAIN_PAGE,
-                                                                            "optimizer_row")), RELIEF_OPT_SGD);
+  /* Momentum is there for the optimizers that use it only. */
+  adw_combo_row_set_selected (optimizer, RELIEF_OPT_MOMENTUM);
+  g_assert_true (gtk_widget_get_sensitive (momentum_row));
+  adw_combo_row_set_selected (optimizer, RELIEF_OPT_SGD);
+  g_assert_false (gtk_widget_get_sensitive (momentum_row));
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (widget, RELIEF_TYPE_TRAIN_PAGE, "hidden_row")),
                          "4");
   for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
