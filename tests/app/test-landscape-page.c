@@ -14,23 +14,6 @@
 /* The window's templates, compiled into the app library (resources/meson.build). */
 void relief_register_resource (void);
 
-#define TIMEOUT_US (240 * G_USEC_PER_SEC)
-
-static gboolean
-iterate_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 start = g_get_monotonic_time ();
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      if (g_get_monotonic_time () - start > TIMEOUT_US)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 page_idle (gpointer data)
 {

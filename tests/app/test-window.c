@@ -23,8 +23,6 @@
 #include "relief-train-page.h"
 #include "relief-window.h"
 
-#define TIMEOUT_US (240 * G_USEC_PER_SEC)
-
 /* The backends' matrix products, by thread. */
 
 static GThread *main_thread;
@@ -129,21 +127,6 @@ product_waiting (gpointer data)
   waiting = products_waiting > 0;
   g_mutex_unlock (&hold_lock);
   return waiting;
-}
-
-static gboolean
-iterate_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 start = g_get_monotonic_time ();
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      if (g_get_monotonic_time () - start > TIMEOUT_US)
-        return FALSE;
-    }
-  return TRUE;
 }
 
 /* The pages, as the window hands them out. */

@@ -29,3 +29,24 @@ find_controller (GtkWidget *widget, GType type)
     }
   return NULL;
 }
+
+/* The longest a GUI test waits for one thing to happen: a bound against hangs, not a
+ * measure of speed. */
+#define TEST_GTK_TIMEOUT_US (240 * G_USEC_PER_SEC)
+
+/* Runs the main loop until done (data) holds; FALSE if it still does not after
+ * TEST_GTK_TIMEOUT_US. */
+static inline gboolean
+iterate_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (!done (data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+      if (g_get_monotonic_time () - start > TEST_GTK_TIMEOUT_US)
+        return FALSE;
+    }
+  return TRUE;
+}
