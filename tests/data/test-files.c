@@ -376,6 +376,22 @@ test_run_file_data (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "split"));
   g_clear_error (&error);
 
+  /* A run written before the fast fingerprint carries the samples' SHA-256, still checked. */
+  {
+    g_autoptr(ReliefRun) old_run = NULL;
+    hid_t file = H5Fopen (other_path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t group = H5Gopen2 (file, "dataset", H5P_DEFAULT);
+
+    g_assert_cmpint (H5Adelete (group, "samples_fingerprint"), >=, 0);
+    test_h5_write_string_attr (group, "samples_sha256", "0123");
+    H5Gclose (group);
+    H5Fclose (file);
+    old_run = relief_run_load (other_path, TRUE, &error);
+    g_assert_null (old_run);
+    g_assert_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_CHANGED);
+    g_clear_error (&error);
+  }
+
   /* One cell edited: 4,4 becomes 4,5. */
   g_assert_true (g_file_set_contents (csv, "u,v,label\n" "0,1,0\n1,0,1\n2,2,0\n3,1,1\n4,5,0\n"
                                            "5,0,1\n6,1,0\n7,3,1\n8,2,0\n9,9,1\n", -1, NULL));
