@@ -1,7 +1,10 @@
 #include "relief-config.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -62,10 +65,62 @@ relief_cli_require_output (const char *command, const char *output, int *status)
   return TRUE;
 }
 
-gboolean
-relief_cli_check_figure (const char *command, const char *output, double dpi, int *status)
+/* Whether path (when it is a file) or a file in it (when it is a folder) is the file st. */
+static gboolean
+is_or_holds (const char *path, const GStatBuf *st)
 {
+  GStatBuf in;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_stat (path, &in) != 0)
+    return FALSE;
+  if (!S_ISDIR (in.st_mode))
+    return in.st_dev == st->st_dev && in.st_ino == st->st_ino;
+  dir = g_dir_open (path, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_stat (child, &in) == 0 && in.st_dev == st->st_dev && in.st_ino == st->st_ino)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+relief_cli_check_output (const char *command, const char *output, const char * const *inputs, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = NULL, *message = NULL;
+  GStatBuf st;
+
   if (!relief_cli_require_output (command, output, status))
+    return FALSE;
+  folder = g_path_get_dirname (output);
+  if (!relief_check_destination (output, &error))
+    message = g_strdup (error->message);
+  else if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    message = g_strdup_printf (_("Cannot write “%s”: the folder “%s” does not exist"), output, folder);
+  else if (g_access (folder, W_OK) != 0)
+    message = g_strdup_printf (_("Cannot write “%s”: the folder “%s” is not writable (%s)"), output, folder,
+                               g_strerror (errno));
+  else if (g_stat (output, &st) == 0)
+    for (int i = 0; inputs && inputs[i] && message == NULL; i++)
+      if (is_or_holds (inputs[i], &st))
+        message = g_strdup_printf (_("“%s” is also an input of this command (%s): writing it would destroy "
+                                     "that input; give another output"), output, inputs[i]);
+  if (message == NULL)
+    return TRUE;
+  *status = relief_cli_usage_error (command, message);
+  return FALSE;
+}
+
+gboolean
+relief_cli_check_figure (const char *command, const char *output, const char * const *inputs, double dpi,
+                         int *status)
+{
+  if (!relief_cli_check_output (command, output, inputs, status))
     return FALSE;
   if (!relief_plot_export_supported (output))
     *status = relief_cli_usage_error (command, _("the figure must end in .pdf, .svg or .png"));

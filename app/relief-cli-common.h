@@ -19,11 +19,19 @@ gboolean        relief_cli_parse          (GOptionContext *ctx, const char *comm
 /* Prints "relief COMMAND: message" and returns RELIEF_EXIT_USAGE. */
 int             relief_cli_usage_error    (const char *command, const char *message);
 gboolean        relief_cli_require_output (const char *command, const char *output, int *status);
+/* Before any work: an output is given, is a file name (not a folder, a device or a pipe),
+ * its folder exists and is writable, and it is none of inputs (NULL-terminated paths; a
+ * folder stands for the files in it; NULL entries and names that are not files, like a
+ * generator's, are skipped): writing it would destroy that input, through links too. */
+gboolean        relief_cli_check_output   (const char *command, const char *output, const char * const *inputs,
+                                           int *status);
 /* Errors about the input itself (missing file, wrong kind, bad values) are usage errors
  * (2); a cancel is 130; failures while working are 1. */
 int             relief_cli_error_status   (const GError *error);
-/* A figure to write: output given, a .pdf, .svg or .png, and a dpi from 10 to 2400. */
-gboolean        relief_cli_check_figure   (const char *command, const char *output, double dpi, int *status);
+/* A figure to write: an output as relief_cli_check_output wants it, a .pdf, .svg or .png,
+ * and a dpi from 10 to 2400. */
+gboolean        relief_cli_check_figure   (const char *command, const char *output, const char * const *inputs,
+                                           double dpi, int *status);
 /* path must exist and be a Relief file, of kind when kind is not RELIEF_FILE_KIND_NONE. */
 gboolean        relief_cli_check_input    (const char *command, const char *path, ReliefFileKind kind, int *status);
 

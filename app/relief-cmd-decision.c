@@ -83,7 +83,8 @@ relief_cmd_decision (int argc, char **argv)
     return status;
   if (argc != 2)
     return relief_cli_usage_error ("decision", _("expected one run file; see relief decision --help"));
-  if (!relief_cli_check_figure ("decision", out.output, out.dpi, &status))
+  if (!relief_cli_check_figure ("decision", out.output, (const char *[]) { argv[1], surface_path, NULL }, out.dpi,
+                                &status))
     return status;
   if (surface_path && checkpoint)
     return relief_cli_usage_error ("decision", _("--checkpoint does not apply with --surface: the surface has its own"));

@@ -59,7 +59,7 @@ relief_cmd_intdim (int argc, char **argv)
     return status;
   if (argc > 1)
     return relief_cli_usage_error ("intdim", _("unexpected argument; see relief intdim --help"));
-  if (!relief_cli_require_output ("intdim", output, &status))
+  if (!relief_cli_check_output ("intdim", output, (const char *[]) { options.dataset, NULL }, &status))
     return status;
   if (dims == NULL)
     return relief_cli_usage_error ("intdim", _("the dimensions to sweep are required (--dims 100,200 or A:B:STEP)"));

@@ -114,7 +114,7 @@ relief_cmd_plot (int argc, char **argv)
     return status;
   if (argc != 2)
     return relief_cli_usage_error ("plot", _("expected one run or surface file; see relief plot --help"));
-  if (!relief_cli_check_figure ("plot", figure.output, figure.dpi, &status))
+  if (!relief_cli_check_figure ("plot", figure.output, (const char *[]) { argv[1], NULL }, figure.dpi, &status))
     return status;
   if (levels != -1 && (levels < 0 || levels > 200))
     return relief_cli_usage_error ("plot", _("--levels must be between 0 and 200"));

@@ -45,7 +45,7 @@ relief_cmd_surface (int argc, char **argv)
     return status;
   if (argc != 2)
     return relief_cli_usage_error ("surface", _("expected one run file; see relief surface --help"));
-  if (!relief_cli_require_output ("surface", output, &status))
+  if (!relief_cli_check_output ("surface", output, (const char *[]) { argv[1], NULL }, &status))
     return status;
   if (seed < 0 || max_samples < 0)
     return relief_cli_usage_error ("surface", _("--seed and --max-samples must be non-negative"));

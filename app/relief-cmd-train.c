@@ -88,7 +88,7 @@ relief_cmd_train (int argc, char **argv)
     return status;
   if (argc > 1)
     return relief_cli_usage_error ("train", _("unexpected argument; see relief train --help"));
-  if (!relief_cli_require_output ("train", output, &status))
+  if (!relief_cli_check_output ("train", output, (const char *[]) { options.dataset, NULL }, &status))
     return status;
   relief_train_job_init_defaults (&job);
   if (!relief_cli_train_options_apply (&options, &job, &error))

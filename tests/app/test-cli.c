@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
@@ -622,6 +623,46 @@ test_max_samples (void)
   g_assert_nonnull (strstr (err, "--max-samples"));
 }
 
+/* An output that is one of the command's inputs, through a link too, or that cannot be
+ * written, is refused before any work, and the input is left as it was. */
+static void
+test_output_checked_first (void)
+{
+  g_autofree char *csv_path = tmp_path ("inputs.csv"), *run_path = tmp_path ("run.h5");
+  g_autofree char *link_path = tmp_path ("link.h5"), *missing = tmp_path ("no-such-folder");
+  g_autofree char *csv = NULL, *before = NULL, *after = NULL;
+  g_autoptr(ReliefRun) run = shared_run ();
+  const char *cases[][2] = {
+    { "surface run.h5 -o run.h5", "also an input" },
+    { "surface run.h5 -o link.h5", "also an input" },
+    { "decision run.h5 -o link.h5", "also an input" },
+    { "train --dataset inputs.csv -o inputs.csv", "also an input" },
+    { "surface run.h5 -o no-such-folder/s.h5", "no-such-folder" },
+    { "intdim --dims 2 -o no-such-folder/id.h5", "no-such-folder" },
+    { "surface run.h5 -o .", "folder" },
+  };
+  gsize before_len, after_len;
+
+  csv = g_strdup ("a,b,label\n0,1,0\n1,0,1\n1,1,0\n0,0,1\n2,1,0\n");
+  g_assert_true (g_file_set_contents (csv_path, csv, -1, NULL));
+  g_assert_cmpint (symlink ("run.h5", link_path), ==, 0);
+  g_assert_true (g_file_get_contents (run_path, &before, &before_len, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_relief (cases[i][0], &err), ==, 2);
+      g_assert_nonnull (strstr (err, cases[i][1]));
+    }
+  g_assert_true (g_file_get_contents (run_path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+  g_clear_pointer (&after, g_free);
+  g_assert_true (g_file_get_contents (csv_path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, csv);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_unlink (link_path);
+}
+
 /* relief decision draws the map of a checkpoint, or of a point of a surface, and refuses
  * what it cannot draw. */
 static void
@@ -766,6 +807,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/train/eval-flags", test_eval_flags);
   g_test_add_func ("/cli/decision", test_decision);
   g_test_add_func ("/cli/train/max-samples", test_max_samples);
+  g_test_add_func ("/cli/output-checked-first", test_output_checked_first);
   g_test_add_func ("/cli/writes-nothing-at-home", test_writes_nothing_at_home);
   g_test_add_func ("/cli/bad-inputs", test_bad_inputs);
   return g_test_run ();
