@@ -658,15 +658,16 @@ relief_landscape_page_get_n_done (ReliefLandscapePage *self, int *n_total)
   return self->n_done;
 }
 
+/* The coordinate nearest to v, which lies within the axis. */
 static int
 nearest_index (const double *values, int n, double v)
 {
-  int best = 0;
+  int i;
 
-  for (int i = 1; i < n; i++)
-    if (fabs (values[i] - v) < fabs (values[best] - v))
-      best = i;
-  return best;
+  if (n < 2)
+    return 0;
+  i = relief_grid_cell (values, n, v);
+  return v - values[i] <= values[i + 1] - v ? i : i + 1;
 }
 
 gboolean
