@@ -1,16 +1,18 @@
-/* relief-run-file.c: run files (schema in docs/file-formats.md), streamed while training. */
+/* relief-run-file.c: run files (schema in docs/file-formats.md), built while training. */
 #include "relief-run-file.h"
 #include <glib/gi18n-lib.h>
 #include "relief-loaders.h"
 #include "relief-h5.h"
 #include "relief-enums.h"
+#include "relief-output.h"
 
 #include <string.h>
 #include <glib/gstdio.h>
 
 struct _ReliefRunWriter {
-  char    *path, *tmp_path;
-  hid_t    file;
+  char    *path;
+  ReliefOutputLock *lock;   /* held from the first row to the rename */
+  hid_t    file;         /* in memory (relief_h5_create_memory) until finish writes it */
   gsize    n_params;
   gboolean has_test;
   hsize_t  n_snapshots, n_metrics;
@@ -21,7 +23,7 @@ struct _ReliefRunWriter {
 };
 
 /* Metrics rows written at once: in blocks, and the rest when the run finishes (until then
- * the file is a temporary one, so nothing a reader sees waits). */
+ * the file is in memory, so nothing a reader sees waits). */
 #define METRICS_BLOCK 1024
 
 /* ---- writing ---- */
@@ -285,7 +287,7 @@ static void
 writer_free (ReliefRunWriter *w)
 {
   g_free (w->path);
-  g_free (w->tmp_path);
+  relief_output_unlock (w->lock);
   g_array_unref (w->pending);
   g_free (w);
 }
@@ -296,8 +298,6 @@ writer_discard (ReliefRunWriter *w)
   writer_close (w);
   if (w->file >= 0)
     H5Fclose (w->file);
-  if (w->tmp_path != NULL)
-    g_unlink (w->tmp_path);
   writer_free (w);
 }
 
@@ -309,15 +309,14 @@ writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainC
   g_autofree char *created = g_date_time_format_iso8601 (now);
   hid_t traj, metrics;
 
-  w->tmp_path = relief_h5_temp_path (w->path, error);
-  if (w->tmp_path == NULL)
+  if (!relief_check_destination (w->path, error))
     return FALSE;
-  w->file = H5Fcreate (w->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  w->lock = relief_output_lock (w->path, error);
+  if (w->lock == NULL)
+    return FALSE;
+  w->file = relief_h5_create_memory (w->path, error);
   if (w->file < 0)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create “%s”"), w->tmp_path);
-      return FALSE;
-    }
+    return FALSE;
   if (!relief_h5_write_string_attr (w->file, "relief_format", relief_file_kind_name (RELIEF_FILE_KIND_RUN),
                                     error) ||
       !relief_h5_write_int_attr (w->file, "relief_format_version", RELIEF_RUN_FORMAT_VERSION, error) ||
@@ -361,7 +360,7 @@ writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainC
     }
   if (traj < 0 || metrics < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create the groups of “%s”"), w->tmp_path);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create the groups of “%s”"), w->path);
       return FALSE;
     }
   if (w->train_kind < 0 || (w->has_test && w->test_kind < 0))
@@ -471,25 +470,15 @@ relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error
 {
   ReliefH5Quiet quiet;
   gboolean ok;
-  herr_t closed;
 
   ok = writer_flush_metrics (w, error);
   relief_h5_quiet_begin (&quiet);
   ok = ok && relief_h5_write_string_attr (w->file, "status", status, error);
   writer_close (w);
-  closed = H5Fclose (w->file);
+  ok = ok && relief_h5_write_image (w->file, w->path, error);
+  H5Fclose (w->file);
   w->file = H5I_INVALID_HID;
-  if (ok && closed < 0)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot close “%s”"), w->tmp_path);
-      ok = FALSE;
-    }
   relief_h5_quiet_end (&quiet);
-
-  if (ok)
-    ok = relief_h5_commit (w->tmp_path, w->path, error);
-  else
-    g_unlink (w->tmp_path);
   writer_free (w);
   return ok;
 }
