@@ -125,6 +125,9 @@ take_lock_file (const char *path, const char *lock_path, GError **error)
       GStatBuf at, held;
       int fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 
+      /* Another user's lock file in a shared folder: flock needs no write access. */
+      if (fd < 0 && errno == EACCES)
+        fd = g_open (lock_path, O_RDONLY | O_CLOEXEC, 0);
       if (fd < 0)
         {
           set_errno_error (error, errno, path);
