@@ -137,6 +137,10 @@ take_lock_file (const char *path, const char *lock_path, GError **error)
         {
           int saved = errno;
 
+          /* A file system without locks (some network ones) still takes the file: one
+           * writer per output then holds within this process only. */
+          if (saved == ENOLCK || saved == EOPNOTSUPP || saved == ENOSYS)
+            return fd;
           if (saved == EWOULDBLOCK)
             {
               g_autofree char *holder = describe_holder (fd);
