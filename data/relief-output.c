@@ -329,8 +329,9 @@ relief_output_commit (ReliefOutput *out, GError **error)
       g_propagate_error (error, g_steal_pointer (&out->error));
       close (fd);
     }
-  /* A disk that only now finds no room for what the cache holds says so here. */
-  else if (fsync (fd) != 0)
+  /* A disk that only now finds no room for what the cache holds says so here (a file
+   * system that cannot sync at all, EINVAL, has nothing to report). */
+  else if (fsync (fd) != 0 && errno != EINVAL && errno != ENOTSUP)
     {
       set_errno_error (error, errno, out->path);
       close (fd);
