@@ -114,9 +114,10 @@ remove_stale_temps (const char *dir, const char *base)
       }
 }
 
-/* Opens and flocks lock_path: the fd, or -1 with error (busy or not creatable). */
+/* Opens and flocks lock_path: the fd, or -1 with error (busy or not creatable); *locked
+ * FALSE where the file system has no locks. */
 static int
-take_lock_file (const char *path, const char *lock_path, GError **error)
+take_lock_file (const char *path, const char *lock_path, gboolean *locked, GError **error)
 {
   /* A holder removes the file as it lets go: a lock taken on the file it removed locks
    * nothing, so the file must still be the one at lock_path once locked. */
@@ -139,6 +140,7 @@ take_lock_file (const char *path, const char *lock_path, GError **error)
 
           /* A file system without locks (some network ones) still takes the file: one
            * writer per output then holds within this process only. */
+          *locked = FALSE;
           if (saved == ENOLCK || saved == EOPNOTSUPP || saved == ENOSYS)
             return fd;
           if (saved == EWOULDBLOCK)
@@ -154,6 +156,7 @@ take_lock_file (const char *path, const char *lock_path, GError **error)
           close (fd);
           return -1;
         }
+      *locked = TRUE;
       if (fstat (fd, &held) == 0 && g_stat (lock_path, &at) == 0 && at.st_dev == held.st_dev &&
           at.st_ino == held.st_ino)
         return fd;
@@ -173,6 +176,7 @@ relief_output_lock (const char *path, GError **error)
   g_autofree char *key = NULL, *lock_name = NULL, *lock_path = NULL;
   g_autofree char *info = NULL;
   ReliefOutputLock *lock;
+  gboolean locked = FALSE;
   int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -205,7 +209,7 @@ relief_output_lock (const char *path, GError **error)
       return lock;
     }
 
-  fd = take_lock_file (path, lock_path, error);
+  fd = take_lock_file (path, lock_path, &locked, error);
   if (fd < 0)
     {
       g_mutex_unlock (&locks_mutex);
@@ -215,7 +219,9 @@ relief_output_lock (const char *path, GError **error)
   info = g_strdup_printf ("%d\n%s\n", (int) getpid (), own_command ());
   if (ftruncate (fd, 0) == 0 && pwrite (fd, info, strlen (info), 0) < 0)
     g_debug ("cannot name the holder in %s: %s", lock_path, g_strerror (errno));
-  remove_stale_temps (real_dir, base);
+  /* Without a real lock a temporary file may be another process's save in progress. */
+  if (locked)
+    remove_stale_temps (real_dir, base);
 
   lock = g_new0 (ReliefOutputLock, 1);
   lock->key = g_steal_pointer (&key);
