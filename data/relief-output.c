@@ -253,6 +253,32 @@ relief_output_unlock (ReliefOutputLock *lock)
   g_mutex_unlock (&locks_mutex);
 }
 
+void
+relief_output_remove_stale (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GHashTable) outputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer output;
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      const char *infix = g_strrstr (name, TEMP_INFIX);
+
+      if (infix != NULL && infix > name && strlen (infix) == strlen (TEMP_INFIX) + 6)
+        g_hash_table_add (outputs, g_strndup (name, infix - name));
+    }
+  /* A lock taken from no one removes its output's dead writers' files; a held one fails. */
+  g_hash_table_iter_init (&iter, outputs);
+  while (g_hash_table_iter_next (&iter, &output, NULL))
+    {
+      g_autofree char *path = g_build_filename (dir, output, NULL);
+
+      relief_output_unlock (relief_output_lock (path, NULL));
+    }
+}
+
 ReliefOutput *
 relief_output_new (const char *path, GError **error)
 {

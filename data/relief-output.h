@@ -31,6 +31,10 @@ void              relief_output_unlock (ReliefOutputLock *lock);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefOutputLock, relief_output_unlock)
 
+/* Removes the temporary files in dir whose writer is gone (killed mid-save): those of
+ * every output no thread or process holds the lock of. */
+void              relief_output_remove_stale (const char *dir);
+
 typedef struct _ReliefOutput ReliefOutput;
 
 /* Starts writing path: checks the destination (relief_check_destination), locks it and
