@@ -221,6 +221,47 @@ cpu_act_backward (ReliefBackend *self, ReliefActivation act, const float *x, con
 }
 
 static gboolean
+cpu_act_r_backward (ReliefBackend *self, ReliefActivation act, const float *x, const float *dy, const float *rdy,
+                    const float *rx, float *out, gsize n, GError **error)
+{
+  const float inv_sqrt_2pi = 0.3989422804014327f;
+
+  switch (act)
+    {
+    case RELIEF_ACT_RELU:
+      for (gsize i = 0; i < n; i++)
+        out[i] = x[i] > 0.0f ? rdy[i] : 0.0f;
+      return TRUE;
+    case RELIEF_ACT_LEAKY_RELU:
+      for (gsize i = 0; i < n; i++)
+        out[i] = x[i] > 0.0f ? rdy[i] : RELIEF_LEAKY_RELU_SLOPE * rdy[i];
+      return TRUE;
+    case RELIEF_ACT_TANH:
+      for (gsize i = 0; i < n; i++)
+        {
+          float t = tanhf (x[i]);
+          float d1 = 1.0f - t * t;
+
+          /* tanh'' = -2 tanh tanh' */
+          out[i] = rdy[i] * d1 - 2.0f * t * d1 * dy[i] * rx[i];
+        }
+      return TRUE;
+    case RELIEF_ACT_GELU:
+      for (gsize i = 0; i < n; i++)
+        {
+          float cdf = 0.5f * (1.0f + erff (x[i] * (float) M_SQRT1_2));
+          float pdf = inv_sqrt_2pi * expf (-0.5f * x[i] * x[i]);
+
+          /* gelu' = cdf + x pdf, gelu'' = pdf (2 - x^2) */
+          out[i] = rdy[i] * (cdf + x[i] * pdf) + dy[i] * (pdf * (2.0f - x[i] * x[i])) * rx[i];
+        }
+      return TRUE;
+    default:
+      return unknown_activation (act, error);
+    }
+}
+
+static gboolean
 cpu_col_sum (ReliefBackend *self, const float *x, int rows, int cols, float *out, GError **error)
 {
   for (int c = 0; c < cols; c++)
@@ -327,6 +368,50 @@ loss_now (ReliefBackend *self, int loss_kind, const float *logits, const int32_t
     }
   *loss_sum = total;
   *correct = n_correct;
+  return TRUE;
+}
+
+static gboolean
+cpu_loss_r_backward (ReliefBackend *self, int loss_kind, const float *logits, const float *rlogits,
+                     int rows, int cols, int grad_scale_rows, float *rdlogits, GError **error)
+{
+  if (loss_kind != RELIEF_LOSS_CROSS_ENTROPY && loss_kind != RELIEF_LOSS_MSE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown loss %d"), loss_kind);
+      return FALSE;
+    }
+  if (cols < 1 || grad_scale_rows < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Loss over %d outputs scaled by %d rows"), cols, grad_scale_rows);
+      return FALSE;
+    }
+  for (int r = 0; r < rows; r++)
+    {
+      const float *z = logits + (gsize) r * cols, *rz = rlogits + (gsize) r * cols;
+      float *out = rdlogits + (gsize) r * cols;
+
+      if (loss_kind == RELIEF_LOSS_CROSS_ENTROPY)
+        {
+          double max = z[0], sum = 0.0, pr = 0.0;
+
+          for (int c = 1; c < cols; c++)
+            max = MAX (max, (double) z[c]);
+          for (int c = 0; c < cols; c++)
+            sum += exp ((double) z[c] - max);
+          for (int c = 0; c < cols; c++)
+            pr += exp ((double) z[c] - max) / sum * rz[c];
+          for (int c = 0; c < cols; c++)
+            {
+              double p = exp ((double) z[c] - max) / sum;
+
+              out[c] = (float) (p * ((double) rz[c] - pr) / grad_scale_rows);
+            }
+        }
+      else
+        for (int c = 0; c < cols; c++)
+          out[c] = (float) (2.0 * rz[c] / ((double) cols * grad_scale_rows));
+    }
   return TRUE;
 }
 
@@ -728,6 +813,8 @@ relief_backend_cpu_new (void)
   self->add_bias = cpu_add_bias;
   self->act_forward = cpu_act_forward;
   self->act_backward = cpu_act_backward;
+  self->act_r_backward = cpu_act_r_backward;
+  self->loss_r_backward = cpu_loss_r_backward;
   self->col_sum = cpu_col_sum;
   self->dot = cpu_dot;
   self->loss = cpu_loss;
