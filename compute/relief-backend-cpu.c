@@ -76,6 +76,16 @@ cpu_gemm (ReliefBackend *self, gboolean trans_a, gboolean trans_b, int m, int n,
     }
   if (m == 0 || n == 0)
     return TRUE;
+  /* A matrix times one vector (Lanczos's projections on its whole basis): OpenBLAS 0.3.21's
+   * sgemm would pack all of A for a single column, gemv streams it once. */
+  if (n == 1 && k > 0)
+    {
+      if (trans_a)
+        cblas_sgemv (CblasRowMajor, CblasTrans, k, m, alpha, a, lda, b, trans_b ? 1 : ldb, beta, c, ldc);
+      else
+        cblas_sgemv (CblasRowMajor, CblasNoTrans, m, k, alpha, a, lda, b, trans_b ? 1 : ldb, beta, c, ldc);
+      return TRUE;
+    }
   cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
                m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   return TRUE;

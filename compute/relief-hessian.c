@@ -582,7 +582,7 @@ relief_hessian_power (ReliefHessian *h, int k, double tol, int max_iter, guint64
   ReliefBackend *be = h->backend;
   gsize n = h->n_params;
   g_autoptr(ReliefEigenpairs) pairs = NULL;
-  float *u = NULL, *v = NULL, *w = NULL;
+  float *u = NULL, *v = NULL, *w = NULL, *r = NULL;
   gint64 hvps_before = h->hvps;
   gboolean ok = FALSE;
 
@@ -596,7 +596,8 @@ relief_hessian_power (ReliefHessian *h, int k, double tol, int max_iter, guint64
   pairs = eigenpairs_new (k, n);
   if ((u = be->alloc (be, sizeof (float) * n * k, error)) == NULL ||
       (v = be->alloc (be, sizeof (float) * n, error)) == NULL ||
-      (w = be->alloc (be, sizeof (float) * n, error)) == NULL)
+      (w = be->alloc (be, sizeof (float) * n, error)) == NULL ||
+      (r = be->alloc (be, sizeof (float) * n, error)) == NULL)
     goto out;
 
   for (int i = 0; i < k; i++)
@@ -622,10 +623,10 @@ relief_hessian_power (ReliefHessian *h, int k, double tol, int max_iter, guint64
                   !be->axpy (be, n, (float) (-pairs->values[j] * c), u + (gsize) j * n, w, error))
                 goto out;
             }
-          if (!be->dot (be, n, v, w, &lambda, error) || !be->dot (be, n, w, w, &wn2, error))
+          if (!be->dot (be, n, v, w, &lambda, error) || !be->dot (be, n, w, w, &wn2, error) ||
+              !be->axpby_add (be, n, w, (float) -lambda, v, 0.0f, v, r, error) ||
+              !be->dot (be, n, r, r, &r2, error))
             goto out;
-          /* ||w - lambda v||^2 = ||w||^2 - lambda^2 for unit v */
-          r2 = MAX (wn2 - lambda * lambda, 0.0);
           if (!isfinite (wn2))
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The Hessian-vector product is not finite"));
@@ -652,6 +653,7 @@ out:
   be->free (be, u);
   be->free (be, v);
   be->free (be, w);
+  be->free (be, r);
   return ok;
 }
 

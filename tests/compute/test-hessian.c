@@ -290,6 +290,26 @@ test_hvp_reference (void)
             for (gsize i = 0; i < p.n * p.n; i++)
               g_assert_cmpfloat (fabs (dense_whole[i] - dense[i]), <=, 1e-6 * scale);
           }
+          /* the chunked gradient against the double one */
+          {
+            g_autoptr(GError) error = NULL;
+            g_autoptr(GByteArray) pattern = g_byte_array_new ();
+            g_autofree double *pd = g_new (double, p.n);
+            g_autofree double *g_ref = g_new (double, p.n);
+            g_autofree float *g = g_new (float, p.n);
+            double loss;
+
+            for (gsize i = 0; i < p.n; i++)
+              pd[i] = p.params[i];
+            grad_reference (p.spec, pd, p.x, p.y, g_ref, pattern);
+            /* on the CPU backend, device buffers are host memory */
+            g_assert_true (relief_hessian_get_backend (h) == be);
+            g_assert_true (relief_hessian_gradient (h, g, &loss, &error));
+            g_assert_no_error (error);
+            g_assert_cmpfloat (loss, >, 0);
+            for (gsize i = 0; i < p.n; i++)
+              g_assert_cmpfloat (fabs (g[i] - g_ref[i]), <=, 1e-6 * (1 + fabs (g_ref[i])));
+          }
           /* l2 adds l2 v */
           {
             g_autoptr(GError) error = NULL;
