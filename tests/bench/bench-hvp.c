@@ -111,24 +111,42 @@ fail:
   return FALSE;
 }
 
+/* The PyTorch baseline's product time on its device, or FALSE having said why not. */
 static gboolean
-run_torch (const char *script, const char *mnist_dir, int samples, int repeats)
+run_torch (const char *script, const char *mnist_dir, int samples, int repeats, double *hvp_s, char **device)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *n = g_strdup_printf ("%d", samples);
   g_autofree char *reps = g_strdup_printf ("%d", repeats);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  /* $RELIEF_PYTHON picks the interpreter that has PyTorch, python3 on the PATH otherwise. */
   const char *python = g_getenv ("RELIEF_PYTHON") != NULL ? g_getenv ("RELIEF_PYTHON") : "python3";
   const char *argv[] = { python, script, mnist_dir, "--samples", n, "--repeats", reps, NULL };
   int wait_status = 0;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
-                     NULL, NULL, &wait_status, &error) ||
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &wait_status, &error) ||
       !g_spawn_check_wait_status (wait_status, &error))
     {
-      printf ("PyTorch baseline not run: %s\n", error->message);
+      printf ("PyTorch baseline not run: %s\n%s", error->message, err != NULL ? err : "");
       return FALSE;
     }
-  return TRUE;
+  fputs (out, stdout);
+  lines = g_strsplit (out, "\n", -1);
+  for (char **line = lines; *line != NULL; line++)
+    {
+      char dev[64];
+      double grad_s;
+
+      if (sscanf (*line, "torch gradient %lf s, hvp %lf s on %63s", &grad_s, hvp_s, dev) == 3)
+        {
+          *device = g_strdup (dev);
+          return TRUE;
+        }
+    }
+  printf ("PyTorch baseline printed no time\n");
+  return FALSE;
 }
 
 static char *
@@ -166,6 +184,7 @@ main (int argc, char **argv)
                                                        RELIEF_LOSS_CROSS_ENTROPY);
   g_autofree float *params = g_new (float, relief_mlp_spec_n_params (spec));
   const char *names[2] = { "cpu", "cuda" };
+  double cpu_hvp = -1, cuda_hvp = -1;
   int status = 0;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -211,6 +230,10 @@ main (int argc, char **argv)
         }
       if (!time_products (be, h, repeats, &hvp_s, &grad_s))
         status = 1;
+      else if (b == 0)
+        cpu_hvp = hvp_s;
+      else
+        cuda_hvp = hvp_s;
       g_clear_pointer (&h, relief_hessian_free);
       if (no_eigen)
         continue;
@@ -223,6 +246,19 @@ main (int argc, char **argv)
         status = 1;
     }
   if (baseline != NULL)
-    run_torch (baseline, dir, samples, repeats);
+    {
+      g_autofree char *torch_device = NULL;
+      double torch_hvp;
+
+      fflush (stdout);
+      if (run_torch (baseline, dir, samples, repeats, &torch_hvp, &torch_device))
+        {
+          double ours = g_str_equal (torch_device, "cuda") ? cuda_hvp : cpu_hvp;
+
+          if (ours > 0)
+            printf ("PyTorch / Relief product on %s: %.2fx (target at least 2x: %s)\n", torch_device,
+                    torch_hvp / ours, torch_hvp / ours >= 2.0 ? "met" : "not met");
+        }
+    }
   return status;
 }
