@@ -681,6 +681,53 @@ test_errors (void)
   problem_clear (&p);
 }
 
+static void
+cancel_at_twelve (gint64 hvps, gpointer user_data)
+{
+  /* the products count on from the Lanczos run before: 7 of them */
+  if (hvps == 12)
+    g_cancellable_cancel (user_data);
+}
+
+/* Too few steps: the pairs come back, flagged unconverged; a cancel from the progress
+ * callback stops the next product. */
+static void
+test_limits (void)
+{
+  g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefHessian) h = NULL;
+  g_autoptr(ReliefEigenpairs) top = NULL;
+  g_autoptr(ReliefSlqResult) slq = NULL;
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  ReliefLanczosSettings settings;
+  ReliefLanczosInfo info;
+  ReliefSlqSettings slq_settings;
+  Problem p;
+
+  problem_init (&p, &nets[0], RELIEF_ACT_TANH, RELIEF_LOSS_CROSS_ENTROPY, 60);
+  h = problem_hessian (&p, be, CHUNK);
+  relief_lanczos_settings_init_defaults (&settings);
+  settings.k = 3;
+  settings.max_iter = 4;
+  settings.tol = 1e-8;
+  g_assert_true (relief_hessian_lanczos (h, &settings, &top, NULL, &info, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (info.converged);
+  g_assert_cmpint (info.iterations, ==, 4);
+  g_assert_cmpint (top->n, ==, 3);
+  g_assert_cmpfloat (top->residuals[0], >, 0);
+  g_clear_pointer (&top, relief_eigenpairs_free);
+
+  relief_hessian_set_progress (h, cancel_at_twelve, cancel);
+  relief_slq_settings_init_defaults (&slq_settings);
+  g_assert_false (relief_hessian_slq (h, &slq_settings, &slq, cancel, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (slq);
+  g_assert_cmpint (relief_hessian_hvp_count (h), ==, 4 + 3 + 5);
+  problem_clear (&p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -691,5 +738,6 @@ main (int argc, char **argv)
   g_test_add_func ("/hessian/trace", test_trace);
   g_test_add_func ("/hessian/slq", test_slq);
   g_test_add_func ("/hessian/errors", test_errors);
+  g_test_add_func ("/hessian/limits", test_limits);
   return g_test_run ();
 }
