@@ -110,6 +110,18 @@ relief_hessian_get_backend (ReliefHessian *h)
   return h->backend;
 }
 
+gboolean
+relief_hessian_set_params_host (ReliefHessian *h, const float *params_host, GError **error)
+{
+  return h->backend->upload (h->backend, h->params, params_host, sizeof (float) * h->n_params, error);
+}
+
+gboolean
+relief_hessian_set_params (ReliefHessian *h, const float *params, GError **error)
+{
+  return h->backend->copy (h->backend, h->params, params, sizeof (float) * h->n_params, error);
+}
+
 void
 relief_hessian_set_l2 (ReliefHessian *h, double l2)
 {

@@ -32,6 +32,10 @@ void           relief_hessian_free (ReliefHessian *h);
 gsize          relief_hessian_n_params (ReliefHessian *h);
 int            relief_hessian_n_samples (ReliefHessian *h);
 ReliefBackend *relief_hessian_get_backend (ReliefHessian *h);
+/* Move the operator to other parameters (training's curvature tracking): from the host,
+ * or from a buffer on the same backend (n_params floats). */
+gboolean       relief_hessian_set_params_host (ReliefHessian *h, const float *params_host, GError **error);
+gboolean       relief_hessian_set_params (ReliefHessian *h, const float *params, GError **error);
 void           relief_hessian_set_l2 (ReliefHessian *h, double l2);
 void           relief_hessian_set_progress (ReliefHessian *h, ReliefHessianProgress progress, gpointer user_data);
 /* Hessian-vector products computed so far. */

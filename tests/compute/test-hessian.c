@@ -725,6 +725,34 @@ test_limits (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (slq);
   g_assert_cmpint (relief_hessian_hvp_count (h), ==, 4 + 3 + 5);
+
+  /* other parameters: the same products as an operator made at them */
+  {
+    g_autofree float *other = g_new (float, p.n);
+    g_autofree float *v = g_new (float, p.n);
+    g_autofree float *a = g_new (float, p.n);
+    g_autofree float *b = g_new (float, p.n);
+    g_autoptr(ReliefHessian) fresh = NULL;
+
+    g_clear_error (&error);
+    relief_hessian_set_progress (h, NULL, NULL);
+    relief_rng_normal_fill (12, 0, other, p.n);
+    relief_rng_normal_fill (13, 0, v, p.n);
+    g_assert_true (relief_hessian_set_params_host (h, other, &error));
+    g_assert_true (relief_hessian_hvp_host (h, v, a, &error));
+    g_assert_no_error (error);
+    fresh = relief_hessian_new (be, p.spec, other, p.x, p.y, N_SAMPLES, CHUNK, &error);
+    g_assert_no_error (error);
+    g_assert_true (relief_hessian_hvp_host (fresh, v, b, &error));
+    g_assert_cmpmem (a, sizeof (float) * p.n, b, sizeof (float) * p.n);
+    /* and back, from a buffer on the backend (host memory on the CPU) */
+    g_assert_true (relief_hessian_set_params (fresh, p.params, &error));
+    g_assert_true (relief_hessian_set_params_host (h, p.params, &error));
+    g_assert_true (relief_hessian_hvp_host (fresh, v, a, &error));
+    g_assert_true (relief_hessian_hvp_host (h, v, b, &error));
+    g_assert_no_error (error);
+    g_assert_cmpmem (a, sizeof (float) * p.n, b, sizeof (float) * p.n);
+  }
   problem_clear (&p);
 }
 
