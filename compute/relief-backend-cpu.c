@@ -712,6 +712,7 @@ relief_backend_cpu_new (void)
   ReliefBackend *self = g_new0 (ReliefBackend, 1);
 
   self->name = "cpu";
+  self->host_memory = TRUE;
   self->destroy = cpu_destroy;
   self->alloc = cpu_alloc;
   self->free = cpu_free;

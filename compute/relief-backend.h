@@ -44,6 +44,9 @@ typedef struct {
 
 struct _ReliefBackend {
   const char *name;                      /* "cpu", "cuda" */
+  /* alloc() returns host memory: host data that is only read (a data set) can be passed
+   * to the operations in place, without an upload. */
+  gboolean    host_memory;
 
   void      (*destroy)   (ReliefBackend *self);
 
