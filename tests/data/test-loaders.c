@@ -188,10 +188,15 @@ test_idx_plain_no_test (Fixture *f, gconstpointer data)
   check_mnist (ds, 12, 0);
 }
 
-/* A pixel of the large set: every byte value occurs, in no simple order. */
+/* A pixel of the large set: every byte value occurs, in no simple order, between runs of
+ * zeros as an MNIST digit's border (which the loader's sum skips). */
 static guint8
 large_pixel (gsize i)
 {
+  gsize in_image = i % 784;
+
+  if (in_image < 117 || in_image > 690 || in_image % 28 < 5)
+    return 0;
   return (guint8) ((i * 2654435761u) >> 13);
 }
 
