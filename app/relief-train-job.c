@@ -84,7 +84,9 @@ relief_train_job_run (const ReliefTrainJob          *job,
 
   g_return_val_if_fail (job->output != NULL, FALSE);
 
-  ds = relief_job_open_dataset (job->dataset, &job->gen, job->max_samples, error);
+  /* Not relief_job_open_dataset: relief_train validates the samples before it reads
+   * them (and the writer, aborted then, reads none by label), and once is enough. */
+  ds = relief_dataset_open_first (job->dataset, &job->gen, job->max_samples, error);
   if (ds == NULL)
     return FALSE;
   if (job->train.batch_size < 1 || job->train.epochs < 1)
