@@ -122,7 +122,8 @@ struct _ReliefBackend {
                                int32_t *dst, GError **error);
 
   /* One fused optimizer step over a flat buffer.  state holds what the optimizer needs
-   * (momentum: n floats, adam/adamw: 2n floats); step counts from 1.  When step_dev (one
+   * (momentum: n floats, adam/adamw: 2n floats); params, grad and state do not overlap;
+   * step counts from 1.  When step_dev (one
    * gint64 on the device) is not NULL the step is read from there when the update runs,
    * and step is ignored: a recorded graph then replays with the count of each launch.
    * That count is not checked (the device cannot report it): it must be 1 or more. */
