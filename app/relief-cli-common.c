@@ -117,15 +117,18 @@ relief_cli_check_output (const char *command, const char *output, const char * c
 }
 
 gboolean
-relief_cli_check_figure (const char *command, const char *output, const char * const *inputs, double dpi,
+relief_cli_check_figure (const char *command, ReliefCliFigureOptions *figure, const char * const *inputs,
                          int *status)
 {
-  if (!relief_cli_check_output (command, output, inputs, status))
+  g_autoptr(GError) error = NULL;
+
+  if (!relief_cli_check_output (command, figure->output, inputs, status))
     return FALSE;
-  if (!relief_plot_export_supported (output))
+  if (!relief_plot_export_supported (figure->output))
     *status = relief_cli_usage_error (command, _("the figure must end in .pdf, .svg or .png"));
-  else if (!(dpi >= 10 && dpi <= 2400))
-    *status = relief_cli_usage_error (command, _("--dpi must be between 10 and 2400"));
+  else if (figure->dpi_text &&
+           !relief_cli_parse_number ("--dpi", figure->dpi_text, 10, FALSE, 2400, FALSE, &figure->dpi, &error))
+    *status = relief_cli_usage_error (command, error->message);
   else
     return TRUE;
   return FALSE;

@@ -62,8 +62,9 @@ relief_cmd_train (int argc, char **argv)
 {
   g_auto(ReliefTrainJob) job = { 0 };
   g_auto(ReliefCliTrainOptions) options = { 0 };
-  g_autofree char *output = NULL;
-  int snapshot_every = -1, status = 0;
+  g_autofree char *output = NULL, *snapshot_every = NULL;
+  gint64 every;
+  int status = 0;
   ReliefTrainStatus train_status = RELIEF_TRAIN_COMPLETED;
   g_autoptr(GError) error = NULL;
   TrainCli cli = { 0 };
@@ -75,7 +76,7 @@ relief_cmd_train (int argc, char **argv)
     .user_data = &cli,
   };
   GOptionEntry entries[] = {
-    { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &snapshot_every, N_("Steps between trajectory snapshots (0: each epoch)"), "N" },
+    { "snapshot-every", 0, 0, G_OPTION_ARG_STRING, &snapshot_every, N_("Steps between trajectory snapshots (0: each epoch)"), "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The run file to write"), N_("RUN.h5") },
     { NULL }
   };
@@ -91,12 +92,11 @@ relief_cmd_train (int argc, char **argv)
   if (!relief_cli_check_output ("train", output, (const char *[]) { options.dataset, NULL }, &status))
     return status;
   relief_train_job_init_defaults (&job);
-  if (!relief_cli_train_options_apply (&options, &job, &error))
+  if (!relief_cli_train_options_apply (&options, &job, &error) ||
+      (snapshot_every && !relief_cli_parse_int ("--snapshot-every", snapshot_every, 0, G_MAXINT, &every, &error)))
     return relief_cli_usage_error ("train", error->message);
-  if (snapshot_every < -1)
-    return relief_cli_usage_error ("train", _("--snapshot-every must be >= 0"));
-  if (snapshot_every != -1)
-    job.train.snapshot_every = snapshot_every;
+  if (snapshot_every)
+    job.train.snapshot_every = (int) every;
   job.output = g_strdup (output);
 
   relief_cli_progress_begin (progress, "train");

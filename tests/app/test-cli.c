@@ -530,6 +530,78 @@ test_shared_flags (void)
     g_assert_nonnull (strstr (train_flags, flags[i]));
 }
 
+/* Every value a flag is given is checked for what it is: no value stands for the
+ * default (only leaving the flag out does), no hex, NaN or infinity passes for a number,
+ * and a flag a figure has no use for is refused rather than ignored. */
+static void
+test_flag_values (void)
+{
+  const char *cases[][2] = {
+    { "train --lr -1 -o x.h5", "--lr" },
+    { "train --lr -0.5 -o x.h5", "--lr" },
+    { "train --lr nan -o x.h5", "--lr" },
+    { "train --lr 0x1p-3 -o x.h5", "0x1p-3" },
+    { "train --lr 1e39 -o x.h5", "32-bit float" },
+    { "train --batch-size -1 -o x.h5", "--batch-size" },
+    { "train --batch-size 0x10 -o x.h5", "0x10" },
+    { "train --epochs 0 -o x.h5", "--epochs" },
+    { "train --epochs -1 -o x.h5", "--epochs" },
+    { "train --momentum -1 -o x.h5", "--momentum" },
+    { "train --weight-decay -1 -o x.h5", "--weight-decay" },
+    { "train --samples -1 -o x.h5", "--samples" },
+    { "train --noise -1 -o x.h5", "--noise" },
+    { "train --classes -1 -o x.h5", "--classes" },
+    { "train --test-fraction -1 -o x.h5", "--test-fraction" },
+    { "train --seed -1 -o x.h5", "--seed" },
+    { "train --data-seed -1 -o x.h5", "--data-seed" },
+    { "train --max-samples -1 -o x.h5", "--max-samples" },
+    { "train --eval-every -1 -o x.h5", "--eval-every" },
+    { "train --snapshot-every -1 -o x.h5", "--snapshot-every" },
+    { "train --hidden= -o x.h5", "--hidden" },
+    { "intdim --dims 2 --lr -1 -o x.h5", "--lr" },
+    { "intdim --dims 2 --seeds 0x2 -o x.h5", "--seeds" },
+    { "intdim --dims 2 --global-baseline nan -o x.h5", "--global-baseline" },
+    { "surface run.h5 --seed -1 -o x.h5", "--seed" },
+    { "surface run.h5 --max-samples 0 -o x.h5", "--max-samples" },
+    { "surface run.h5 --max-samples -1 -o x.h5", "--max-samples" },
+    { "plot run.h5 --kind 3d -o x.png", "--kind only applies to surfaces" },
+    { "plot run.h5 --levels 5 -o x.png", "--levels" },
+    { "plot run.h5 --colormap magma -o x.png", "--colormap" },
+    { "plot surface.h5 --levels -1 -o x.png", "--levels" },
+    { "plot surface.h5 --dpi 0x96 -o x.png", "--dpi" },
+    { "plot slice.h5 --kind 3d -o x.png", "1D slice" },
+    { "decision run.h5 --dpi nan -o x.png", "--dpi" },
+  };
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(ReliefSurface) surface = shared_surface ();
+  g_autoptr(ReliefRun) given = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *given_path = tmp_path ("given.h5"), *x_png = tmp_path ("x.png");
+
+  g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 -o slice.h5", NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      g_autofree char *x = tmp_path ("x.h5");
+
+      g_assert_cmpint (run_relief (cases[i][0], &err), ==, 2);
+      g_assert_nonnull (strstr (err, cases[i][1]));
+      g_assert_cmpuint (strlen (err), ==, strcspn (err, "\n") + 1);
+      g_assert_false (g_file_test (x, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (x_png, G_FILE_TEST_EXISTS));
+    }
+
+  /* A value given, even the default's, is the value used. */
+  g_assert_cmpint (run_relief ("train --dataset moons --samples 200 --hidden 4 --lr 0.05 --batch-size 16 --epochs 2 "
+                               "--seed 0 --snapshot-every 0 -o given.h5", NULL), ==, 0);
+  given = relief_run_load (given_path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (given->config.optimizer.lr, 0.05, 1e-7);
+  g_assert_cmpint (given->config.batch_size, ==, 16);
+  g_assert_cmpint (given->config.epochs, ==, 2);
+  g_assert_cmpint (given->n_snapshots, ==, 3);
+}
+
 /* --eval-every and --eval-samples all bring back full evaluation at the given cadence;
  * the default run prints its time and the share of it its metrics took. */
 static void
@@ -803,6 +875,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/command-table", test_command_table);
   g_test_add_func ("/cli/shared-flags", test_shared_flags);
+  g_test_add_func ("/cli/flag-values", test_flag_values);
   g_test_add_func ("/cli/intdim/flags", test_intdim_flags);
   g_test_add_func ("/cli/train/eval-flags", test_eval_flags);
   g_test_add_func ("/cli/decision", test_decision);
