@@ -11,9 +11,19 @@ relief_job_open_backend (ReliefBackendKind        kind,
                          gpointer                 user_data,
                          GError                 **error)
 {
-  ReliefBackend *backend = relief_backend_new (relief_enum_to_nick (RELIEF_TYPE_BACKEND_KIND, kind), error);
+  g_autoptr(GError) local_error = NULL;
+  ReliefBackend *backend = relief_backend_new (relief_enum_to_nick (RELIEF_TYPE_BACKEND_KIND, kind), &local_error);
 
-  if (backend && chosen && kind == RELIEF_BACKEND_AUTO)
+  if (backend == NULL)
+    {
+      /* NOT_SUPPORTED: this build or machine has no such backend, which is the request's
+       * fault (a bad flag or setting), not a failure of the work. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+        local_error->code = G_IO_ERROR_INVALID_ARGUMENT;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (chosen && kind == RELIEF_BACKEND_AUTO)
     chosen (backend->name, user_data);
   return backend;
 }

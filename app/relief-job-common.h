@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 typedef void (*ReliefBackendChosenFunc) (const char *name, gpointer user_data);
 
 /* The backend of that kind; chosen (may be NULL) hears what auto found: a backend named
- * outright needs no report. */
+ * outright needs no report.  One this build or machine lacks (CUDA without a device) is
+ * G_IO_ERROR_INVALID_ARGUMENT, as any setting that cannot be met. */
 ReliefBackend *relief_job_open_backend (ReliefBackendKind kind, ReliefBackendChosenFunc chosen, gpointer user_data,
                                         GError **error);
 /* The data set as relief_dataset_open_first makes it, validated. */

@@ -146,7 +146,7 @@ resume_cells (const char *path, ReliefSurface *surface, GError **error)
       (old->test_loss == NULL) != (surface->test_loss == NULL) ||
       old->max_samples != surface->max_samples)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("%s holds a different surface (grid, directions or samples); remove it or leave out --resume"),
                    path);
       return FALSE;

@@ -280,7 +280,7 @@ test_surface_resume_refuses_other (void)
 
   write_partial ("other.h5");
   g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 --y=-0.5:0.5:3 --seed 3 --resume -o other.h5", &err),
-                   ==, 1);
+                   ==, 2);
   g_assert_nonnull (strstr (err, "different surface"));
   partial = load_surface ("other.h5");
   for (int i = 0; i < 15; i += 2)
@@ -735,6 +735,55 @@ test_output_checked_first (void)
   g_unlink (link_path);
 }
 
+/* Bad input is exit 2 wherever it is found: an output that is a device or cannot be
+ * written, and a backend the machine lacks (exit 0 where it has one, never 1). */
+static void
+test_exit_status (void)
+{
+  g_autofree char *locked = tmp_path ("locked");
+  g_autoptr(ReliefRun) run = shared_run ();
+  const char *outputs[] = { "/dev/null", ".", "no-such-folder/x.h5" };
+  const char *backend[] = {
+    "train --dataset moons --samples 100 --hidden 2 --epochs 1 --backend cuda -o cuda-run.h5",
+    "surface run.h5 --x=-1:1:3 --backend cuda -o cuda-surface.h5",
+    "intdim --dataset moons --samples 100 --hidden 2 --epochs 1 --dims 2 --backend cuda -o cuda-sweep.h5",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      const char *commands[] = { "train --epochs 1 -o %s", "surface run.h5 -o %s", "intdim --dims 2 -o %s" };
+
+      for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+        {
+          g_autofree char *args = g_strdup_printf (commands[c], outputs[i]);
+          g_autofree char *err = NULL;
+
+          g_assert_cmpint (run_relief (args, &err), ==, 2);
+          g_assert_nonnull (strstr (err, outputs[i]));
+        }
+    }
+  /* A folder without write permission: root writes anyway, so only for other users. */
+  if (getuid () != 0)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (g_mkdir (locked, 0500), ==, 0);
+      g_assert_cmpint (run_relief ("train --epochs 1 -o locked/x.h5", &err), ==, 2);
+      g_assert_nonnull (strstr (err, "not writable"));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (backend); i++)
+    {
+      g_autofree char *err = NULL;
+      int status = run_relief (backend[i], &err);
+
+      if (status == 0)
+        continue;
+      g_assert_cmpint (status, ==, 2);
+      g_assert_nonnull (strstr (err, "CUDA"));
+      g_assert_cmpuint (strlen (err), ==, strcspn (err, "\n") + 1);
+    }
+}
+
 /* relief decision draws the map of a checkpoint, or of a point of a surface, and refuses
  * what it cannot draw. */
 static void
@@ -881,6 +930,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/decision", test_decision);
   g_test_add_func ("/cli/train/max-samples", test_max_samples);
   g_test_add_func ("/cli/output-checked-first", test_output_checked_first);
+  g_test_add_func ("/cli/exit-status", test_exit_status);
   g_test_add_func ("/cli/writes-nothing-at-home", test_writes_nothing_at_home);
   g_test_add_func ("/cli/bad-inputs", test_bad_inputs);
   return g_test_run ();
