@@ -235,6 +235,37 @@ relief_cli_on_progress (double fraction, gpointer user_data)
   relief_cli_progress_draw (p, fraction, FALSE);
 }
 
+/* "45 s", "12 min", "3.5 h" */
+static char *
+duration_text (double seconds)
+{
+  if (seconds < 90)
+    return g_strdup_printf (_("%.0f s"), seconds);
+  if (seconds < 90 * 60)
+    return g_strdup_printf (_("%.0f min"), seconds / 60);
+  return g_strdup_printf (_("%.1f h"), seconds / 3600);
+}
+
+void
+relief_cli_on_estimate (const ReliefJobEstimate *estimate, gpointer user_data)
+{
+  ReliefCliProgress *p = user_data;
+  g_autofree char *duration = NULL;
+
+  if (estimate->bytes < 1e9 && estimate->seconds < 10)
+    return;
+  if (estimate->seconds > 0)
+    {
+      duration = duration_text (estimate->seconds);
+      g_printerr (_("relief %s: this takes about %.1f GB of memory and %s (%.1e operations; a sample of them "
+                    "timed on the %s backend)\n"), p->label, estimate->bytes / 1e9, duration, estimate->flops,
+                  estimate->backend);
+    }
+  else
+    g_printerr (_("relief %s: this takes about %.1f GB of memory on the %s backend\n"), p->label,
+                estimate->bytes / 1e9, estimate->backend);
+}
+
 void
 relief_cli_on_backend_chosen (const char *name, gpointer user_data)
 {

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include "relief-file.h"
 #include "relief-cli-options.h"
+#include "relief-job-common.h"
 
 G_BEGIN_DECLS
 
@@ -59,5 +60,8 @@ void relief_cli_progress_end   (ReliefCliProgress *progress, gboolean complete);
 /* Callbacks for the jobs, user_data a ReliefCliProgress. */
 void relief_cli_on_progress       (double fraction, gpointer user_data);
 void relief_cli_on_backend_chosen (const char *name, gpointer user_data);
+/* Prints one line on stderr before a large job (1 GB of memory or 10 s of computing and
+ * more): what it will take. */
+void relief_cli_on_estimate       (const ReliefJobEstimate *estimate, gpointer user_data);
 
 G_END_DECLS

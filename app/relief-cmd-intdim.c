@@ -41,6 +41,7 @@ relief_cmd_intdim (int argc, char **argv)
   ReliefIntdimJobCallbacks cb = {
     .progress = relief_cli_on_progress,
     .cell = on_cell,
+    .estimate = relief_cli_on_estimate,
     .backend_chosen = relief_cli_on_backend_chosen,
     .user_data = &progress,
   };

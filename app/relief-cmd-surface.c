@@ -22,6 +22,7 @@ relief_cmd_surface (int argc, char **argv)
   ReliefCliProgress progress;
   ReliefSurfaceJobCallbacks cb = {
     .progress = relief_cli_on_progress,
+    .estimate = relief_cli_on_estimate,
     .backend_chosen = relief_cli_on_backend_chosen,
     .user_data = &progress,
   };

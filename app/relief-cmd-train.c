@@ -33,6 +33,14 @@ on_backend_chosen (const char *name, gpointer user_data)
 }
 
 static void
+on_estimate (const ReliefJobEstimate *estimate, gpointer user_data)
+{
+  TrainCli *t = user_data;
+
+  relief_cli_on_estimate (estimate, &t->progress);
+}
+
+static void
 on_metrics (const ReliefTrainMetrics *m, gpointer user_data)
 {
   TrainCli *t = user_data;
@@ -72,6 +80,7 @@ relief_cmd_train (int argc, char **argv)
   ReliefTrainJobCallbacks cb = {
     .progress = on_progress,
     .metrics = on_metrics,
+    .estimate = on_estimate,
     .backend_chosen = on_backend_chosen,
     .user_data = &cli,
   };

@@ -169,6 +169,49 @@ resume_cells (const char *path, ReliefSurface *surface, GError **error)
   return TRUE;
 }
 
+/* Bytes of host memory per grid point: four grids of doubles, the order of the cells (an
+ * int) and a grid's worth of slack for saving. */
+#define SURFACE_BYTES_PER_CELL (5 * sizeof (double) + sizeof (int))
+
+/* The time of cells points: the surface's own evaluator timed on a few points of the
+ * same samples (more until they take 50 ms), scaled to the cells.  Left 0 for a small
+ * job, where timing would cost more than it tells. */
+static void
+estimate_time (ReliefBackend *backend, const ReliefMlpSpec *spec, const float *center, const float *xdir,
+               const float *ydir, gsize cells, const ReliefSamples *train, const ReliefSamples *test,
+               ReliefJobEstimate *estimate)
+{
+  enum { MAX_TRIAL = 512 };
+  g_autoptr(ReliefSurfaceEval) ev = NULL;
+  double a[MAX_TRIAL] = { 0 }, b[MAX_TRIAL] = { 0 }, loss[MAX_TRIAL], acc[MAX_TRIAL], per_sample = 0;
+  double samples = (double) train->n + test->n;
+
+  /* Multiply-adds through the layers past the first, which is factorized, and the work on
+   * every width's values (activations, combining the first layer). */
+  for (int l = 0; l <= spec->n_layers; l++)
+    per_sample += (l >= 1 && l < spec->n_layers ? 2.0 * spec->sizes[l] * spec->sizes[l + 1] : 0) +
+                  10.0 * spec->sizes[l];
+  estimate->flops = (double) cells * samples * per_sample;
+  if (estimate->flops < RELIEF_JOB_TIMED_FLOPS ||
+      (ev = relief_surface_eval_new (backend, spec, center, xdir, ydir, MAX_TRIAL, 0, NULL)) == NULL)
+    return;
+  for (int k = 8; k <= MAX_TRIAL && (gsize) k <= MAX (cells, 8); k *= 4)
+    {
+      gint64 start = g_get_monotonic_time ();
+      double took;
+
+      if (!relief_surface_eval_points (ev, a, ydir ? b : NULL, k, train->x, train->y, train->n, loss, acc, NULL,
+                                       NULL) ||
+          (test->n > 0 && !relief_surface_eval_points (ev, a, ydir ? b : NULL, k, test->x, test->y, test->n, loss,
+                                                        acc, NULL, NULL)))
+        return;
+      took = (g_get_monotonic_time () - start) * 1e-6;
+      estimate->seconds = took / k * cells;
+      if (took >= 0.05)
+        break;
+    }
+}
+
 gboolean
 relief_surface_job_run (const ReliefSurfaceJob          *job,
                         const ReliefSurfaceJobCallbacks *cb,
@@ -181,6 +224,7 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   g_autoptr(ReliefBackend) backend = NULL;
   g_autoptr(GError) compute_error = NULL;
   SurfaceContext ctx = { cb, 0, 0 };
+  ReliefJobEstimate estimate = { 0 };
   ReliefSamples train, test = { NULL, NULL, 0 };
   const ReliefDataset *ds;
   const float *center;
@@ -204,13 +248,17 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
 
   ds = run->dataset;
   center = run->params + (gsize) index * run->n_params;
-  /* Four grids of doubles (losses and accuracies, train and test) must fit the memory:
-   * a grid too large is refused, not an abort. */
-  if ((gsize) job->x.count * (one_d ? 1 : job->y.count) > relief_file_memory_budget () / (4 * sizeof (double)))
+  /* The grids (losses and accuracies, train and test, doubles, the order the cells are
+   * computed in and the copy HDF5 may make when saving) and the directions live in the
+   * host's memory, whatever the backend: a grid too large is refused, not an abort. */
+  estimate.bytes = (double) job->x.count * (one_d ? 1 : job->y.count) * SURFACE_BYTES_PER_CELL +
+                   8.0 * run->n_params;
+  estimate.backend = backend->name;
+  if (estimate.bytes > (double) relief_file_memory_budget ())
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("A grid of %d × %d points needs more memory than is available"), one_d ? 1 : job->y.count,
-                   job->x.count);
+                   _("A grid of %d × %d points needs about %.1f GB of memory; %.1f GB are available"),
+                   one_d ? 1 : job->y.count, job->x.count, estimate.bytes / 1e9, relief_file_memory_budget () / 1e9);
       return FALSE;
     }
   surface = relief_surface_new (job->x.count, one_d ? 1 : job->y.count);
@@ -245,6 +293,9 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
     test = (ReliefSamples) { ds->x_test, ds->y_test, ds->n_test };
   if (job->max_samples > 0 && job->max_samples < test.n)
     test.n = job->max_samples;
+  estimate_time (backend, run->spec, center, surface->xdir, surface->ydir, ctx.total, &train, &test, &estimate);
+  if (cb && cb->estimate)
+    cb->estimate (&estimate, cb->user_data);
 
   if (!relief_surface_compute_progressive (backend, run->spec, center, surface->xdir, surface->ydir,
                                            surface->xcoords, surface->nx, surface->ycoords, surface->ny,

@@ -33,6 +33,7 @@ typedef struct {
   /* Once the surface's grid and directions are known, before any cell. */
   void (*surface_ready) (const ReliefSurface *s, gpointer user_data);
   void (*cell)          (int ix, int iy, double loss, double acc_percent, gpointer user_data);
+  ReliefJobEstimateFunc  estimate;
   ReliefBackendChosenFunc backend_chosen;
   gpointer user_data;
 } ReliefSurfaceJobCallbacks;

@@ -78,6 +78,8 @@ relief_train_job_run (const ReliefTrainJob          *job,
   g_autoptr(ReliefMlpSpec) spec = NULL;
   g_autoptr(ReliefBackend) backend = NULL;
   g_autofree float *params = NULL;
+  g_autofree char *what = NULL;
+  ReliefJobEstimate estimate = { 0 };
   TrainContext ctx = { cb, NULL };
   ReliefTrainCallbacks tcb = { on_train_metrics, on_train_snapshot, on_train_progress, &ctx };
   ReliefTrainStatus st;
@@ -106,6 +108,18 @@ relief_train_job_run (const ReliefTrainJob          *job,
   if (backend == NULL)
     return FALSE;
 
+  /* A model too large for the memory is refused before anything of its size is
+   * allocated; a large one says what it will take. */
+  relief_job_estimate_training (spec, ds, &job->train, g_strcmp0 (backend->name, "cpu") == 0, &estimate);
+  what = g_strdup_printf (_("Training a model of %llu parameters"),
+                          (unsigned long long) relief_mlp_spec_n_params (spec));
+  if (!relief_job_check_estimate (backend, what, &estimate, error))
+    return FALSE;
+  if (estimate.flops >= RELIEF_JOB_TIMED_FLOPS &&
+      !relief_job_time_training (backend, spec, ds, &job->train, 0, &estimate.seconds))
+    estimate.seconds = 0;
+  if (cb && cb->estimate)
+    cb->estimate (&estimate, cb->user_data);
   params = g_try_new (float, relief_mlp_spec_n_params (spec));
   if (params == NULL)
     {

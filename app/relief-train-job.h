@@ -26,6 +26,7 @@ typedef struct {
 typedef struct {
   void (*progress)       (double fraction, gpointer user_data);
   void (*metrics)        (const ReliefTrainMetrics *m, gpointer user_data);
+  ReliefJobEstimateFunc  estimate;
   ReliefBackendChosenFunc backend_chosen;
   gpointer user_data;
 } ReliefTrainJobCallbacks;

@@ -1,7 +1,9 @@
 /* The CLI end to end: train, surface, plot, and the errors users will meet. */
+#include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -784,6 +786,63 @@ test_exit_status (void)
     }
 }
 
+/* What cannot fit the memory is refused before any work, saying how much it needs and
+ * how much there is: a model, a sweep, a grid (exit 2, one line, nothing written). */
+static void
+test_sizes_refused (void)
+{
+  const char *cases[] = {
+    "train --hidden 100000,100000 -o big.h5",
+    "intdim --hidden 100000,100000 --dims 2 --epochs 1 -o big.h5",
+    "intdim --dataset moons --hidden 300,300 --dims 90000 --projection dense --epochs 1 -o big.h5",
+    "surface run.h5 --x=0:1:100000 --y=0:1:100000 -o big.h5",
+  };
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autofree char *big = tmp_path ("big.h5");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_relief (cases[i], &err), ==, 2);
+      g_assert_nonnull (strstr (err, "needs about"));
+      g_assert_nonnull (strstr (err, "GB"));
+      g_assert_cmpuint (strlen (err), ==, strcspn (err, "\n") + 1);
+      g_assert_false (g_file_test (big, G_FILE_TEST_EXISTS));
+    }
+}
+
+/* A large job says what it will take, in one line before it starts: a 4-million-point
+ * surface, interrupted once it has said so (Ctrl-C keeps its cells, exit 130). */
+static void
+test_estimate_before_large_job (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_subprocess_launcher_set_cwd (launcher, workdir);
+  child = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("RELIEF_BIN"), "surface", "run.h5",
+                                       "--x=-1:1:2000", "--y=-1:1:2000", "-o", "large.h5", NULL);
+  g_assert_no_error (error);
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (child));
+  line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_test_message ("%s", line);
+  /* The grids' memory, and a time from a sample of the points timed. */
+  g_assert_true (g_str_has_prefix (line, "relief surface: this takes about 0."));
+  g_assert_nonnull (strstr (line, "GB of memory and "));
+  g_assert_nonnull (strstr (line, "timed on the"));
+  g_subprocess_send_signal (child, SIGINT);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 130);
+}
+
 /* relief decision draws the map of a checkpoint, or of a point of a surface, and refuses
  * what it cannot draw. */
 static void
@@ -931,6 +990,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/train/max-samples", test_max_samples);
   g_test_add_func ("/cli/output-checked-first", test_output_checked_first);
   g_test_add_func ("/cli/exit-status", test_exit_status);
+  g_test_add_func ("/cli/sizes-refused", test_sizes_refused);
+  g_test_add_func ("/cli/estimate-before-large-job", test_estimate_before_large_job);
   g_test_add_func ("/cli/writes-nothing-at-home", test_writes_nothing_at_home);
   g_test_add_func ("/cli/bad-inputs", test_bad_inputs);
   return g_test_run ();
