@@ -356,12 +356,18 @@ job_key (const ReliefIntdimJob *job)
 
 /* The sweep's file: the one shown when the settings are its own, else a new one. */
 static char *
-choose_output (ReliefDimensionPage *self, const char *key, GError **error)
+choose_output (ReliefDimensionPage *self, const ReliefIntdimJob *job, const char *key, GError **error)
 {
+  const ReliefTrainJob *b = &job->base;
+  g_autofree char *stem = NULL;
+
   if (self->sweep_path && g_strcmp0 (key, self->sweep_key) == 0 &&
       g_file_test (self->sweep_path, G_FILE_TEST_EXISTS))
     return g_strdup (self->sweep_path);
-  return relief_work_dir_new_path (RELIEF_FILE_KIND_INTDIM, error);
+  /* Named for its data set and model, as runs are. */
+  stem = relief_work_dir_stem (b->dataset, b->hidden, b->n_hidden,
+                               relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, b->activation));
+  return relief_work_dir_new_path (RELIEF_FILE_KIND_INTDIM, stem, error);
 }
 
 static void
@@ -376,7 +382,7 @@ relief_dimension_page_run (ReliefPage *page)
   if (read_job (self, &w->job, &error))
     {
       key = job_key (&w->job);
-      w->job.base.output = choose_output (self, key, &error);
+      w->job.base.output = choose_output (self, &w->job, key, &error);
     }
   if (w->job.base.output == NULL)
     {

@@ -12,6 +12,7 @@
 #include "relief-plot.h"
 #include "relief-train-page.h"
 #include "relief-work-dir.h"
+#include "relief-enums.h"
 
 enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_SERIES };
 
@@ -226,18 +227,27 @@ read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
   return TRUE;
 }
 
+/* The run's file is named for its data set and model. */
+static char *
+job_stem (const ReliefTrainJob *job)
+{
+  return relief_work_dir_stem (job->dataset, job->hidden, job->n_hidden,
+                               relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, job->activation));
+}
+
 static void
 relief_train_page_run (ReliefPage *page)
 {
   ReliefTrainPage *self = RELIEF_TRAIN_PAGE (page);
   g_autoptr(GError) error = NULL;
+  g_autofree char *stem = NULL;
   TrainWork *w;
 
   w = g_new0 (TrainWork, 1);
   g_mutex_init (&w->lock);
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
   if (!read_job (self, &w->job, &error) ||
-      (w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, &error)) == NULL)
+      (w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, stem = job_stem (&w->job), &error)) == NULL)
     {
       train_work_free (w);
       report_error (self, _("Cannot start training"), error->message);
