@@ -358,15 +358,13 @@ job_key (const ReliefIntdimJob *job)
 static char *
 choose_output (ReliefDimensionPage *self, const ReliefIntdimJob *job, const char *key, GError **error)
 {
-  const ReliefTrainJob *b = &job->base;
   g_autofree char *stem = NULL;
 
   if (self->sweep_path && g_strcmp0 (key, self->sweep_key) == 0 &&
       g_file_test (self->sweep_path, G_FILE_TEST_EXISTS))
     return g_strdup (self->sweep_path);
   /* Named for its data set and model, as runs are. */
-  stem = relief_work_dir_stem (b->dataset, b->hidden, b->n_hidden,
-                               relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, b->activation));
+  stem = relief_train_job_stem (&job->base);
   return relief_work_dir_new_path (RELIEF_FILE_KIND_INTDIM, stem, error);
 }
 

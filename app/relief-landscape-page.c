@@ -64,6 +64,7 @@ G_DEFINE_FINAL_TYPE (ReliefLandscapePage, relief_landscape_page, RELIEF_TYPE_PAG
 typedef struct SurfaceWork {
   char            *run_path;       /* loaded in the worker thread when job.run is NULL */
   gboolean         save;           /* into the slice's file in the surfaces folder */
+  gboolean         resume;         /* from that file, when an earlier job left one */
   ReliefSurfaceJob job;
   ReliefSurface   *result;         /* once the job is done */
   GMutex           lock;           /* guards job.run's setting and what follows */
@@ -100,10 +101,14 @@ work_surface_ready (const ReliefSurface *s, gpointer user_data)
   g_mutex_lock (&w->lock);
   w->nx = s->nx;
   w->ny = s->ny;
-  w->loss = g_new (double, n);
-  w->acc = g_new (double, n);
+  g_free (w->loss);
+  g_free (w->acc);
+  w->done = 0;
+  /* A saved slice computed before comes with its cells: they show at once. */
+  w->loss = g_memdup2 (s->train_loss, n * sizeof (double));
+  w->acc = g_memdup2 (s->train_acc, n * sizeof (double));
   for (gsize i = 0; i < n; i++)
-    w->loss[i] = w->acc[i] = NAN;
+    w->done += !isnan (w->loss[i]);
   if (s->n_proj > 0 && s->proj_xcoord && s->proj_ycoord)
     {
       w->n_proj = s->n_proj;
@@ -154,6 +159,7 @@ static gboolean
 surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   SurfaceWork *w = data;
+  g_autoptr(GError) local_error = NULL;
   ReliefSurfaceJobCallbacks cb = {
     .surface_ready = work_surface_ready,
     .cell = work_cell,
@@ -172,6 +178,17 @@ surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
     }
   if (w->save && (w->job.output = slice_path (&w->job, error)) == NULL)
     return FALSE;
+  /* The slice's file, when an earlier job left one, is continued (or, complete, only
+   * shown); one that is not this slice after all (its run was replaced) is computed anew. */
+  w->job.resume = w->save && w->resume;
+  if (relief_surface_job_run (&w->job, &cb, cancellable, &w->result, &local_error))
+    return TRUE;
+  if (!w->job.resume || !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  w->job.resume = FALSE;
   return relief_surface_job_run (&w->job, &cb, cancellable, &w->result, error);
 }
 
@@ -562,7 +579,8 @@ relief_landscape_page_set_run (ReliefLandscapePage *self, const char *run_path)
  * same resolution, in memory only.  save: the user asked for this slice, and its file is
  * written (one per run and slice) when it is complete. */
 static void
-compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin, double ymax, gboolean save)
+compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin, double ymax, gboolean save,
+                gboolean resume)
 {
   SurfaceWork *w;
   int resolution = gtk_spin_button_get_value_as_int (self->resolution_spin);
@@ -575,6 +593,7 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   relief_surface_job_init_defaults (&w->job);
   w->run_path = g_strdup (self->run_path);
   w->save = save;
+  w->resume = resume;
   if (self->run)
     w->job.run = relief_loaded_run_ref (self->run);
   w->job.x = (ReliefGridAxis) { xmin, xmax, resolution };
@@ -611,22 +630,30 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   relief_page_start_job (RELIEF_PAGE (self), surface_work_run, w, surface_work_free, surface_tick, surface_done);
 }
 
+/* The slice the settings ask for, saved.  resume: shown from its file when an earlier job
+ * computed it (the landscape of a run opened again), else computed. */
 static void
-relief_landscape_page_run (ReliefPage *page)
+compute_slice (ReliefLandscapePage *self, gboolean resume)
 {
-  ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (page);
   double range = gtk_spin_button_get_value (self->range_spin);
 
   relief_plot_view_reset_view (self->surface_view);
-  compute_window (self, -range, range, -range, range, TRUE);
+  compute_window (self, -range, range, -range, range, TRUE, resume);
 }
 
-/* A run trained on the Train page: its landscape, at once. */
+static void
+relief_landscape_page_run (ReliefPage *page)
+{
+  compute_slice (RELIEF_LANDSCAPE_PAGE (page), FALSE);
+}
+
+/* A run trained or opened on the Train page: its landscape, at once. */
 static gboolean
 relief_landscape_page_show_run (ReliefPage *page, const char *run_path)
 {
   relief_landscape_page_set_run (RELIEF_LANDSCAPE_PAGE (page), run_path);
-  relief_page_run (page);
+  if (!relief_page_is_running (page))
+    compute_slice (RELIEF_LANDSCAPE_PAGE (page), TRUE);
   return TRUE;
 }
 
@@ -634,7 +661,7 @@ static void
 on_view_changed (ReliefPlotView *view, double xmin, double xmax, double ymin, double ymax,
                  ReliefLandscapePage *self)
 {
-  compute_window (self, xmin, xmax, ymin, ymax, FALSE);
+  compute_window (self, xmin, xmax, ymin, ymax, FALSE, FALSE);
 }
 
 static void

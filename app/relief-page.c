@@ -72,6 +72,21 @@ relief_page_run (ReliefPage *self)
 }
 
 void
+relief_page_start_default (ReliefPage *self)
+{
+  ReliefPagePrivate *priv = relief_page_get_instance_private (self);
+  ReliefPageClass *klass = RELIEF_PAGE_GET_CLASS (self);
+
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  if (priv->job != NULL || !priv->can_run)
+    return;
+  if (klass->start_default)
+    klass->start_default (self);
+  else
+    klass->run (self);
+}
+
+void
 relief_page_cancel (ReliefPage *self)
 {
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);

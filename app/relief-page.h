@@ -29,6 +29,9 @@ struct _ReliefPageClass {
   /* Escape while nothing computes: closes what the page shows over its figure (a panel);
    * TRUE when there was something to close.  May be NULL. */
   gboolean (*dismiss)  (ReliefPage *self);
+  /* The window's first page when it opens: what a new user sees happen without choosing
+   * anything.  May be NULL: run. */
+  void     (*start_default) (ReliefPage *self);
 };
 
 /* A child of a page's template: its id there and the offset of the field that holds it. */
@@ -54,6 +57,7 @@ void     relief_page_set_status_widgets (ReliefPage *self, GtkLabel *status, Gtk
 
 void     relief_page_run          (ReliefPage *self);
 void     relief_page_cancel       (ReliefPage *self);
+void     relief_page_start_default (ReliefPage *self);
 void     relief_page_export       (ReliefPage *self);
 gboolean relief_page_show_run     (ReliefPage *self, const char *run_path);
 gboolean relief_page_dismiss      (ReliefPage *self);

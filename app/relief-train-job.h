@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include "relief-generators.h"
 #include "relief-job-common.h"
+#include "relief-run-file.h"
 #include "relief-train.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,15 @@ void     relief_train_job_clear         (ReliefTrainJob *job);
  * where it stopped; *status tells which.  FALSE only on a real failure (no file left). */
 gboolean relief_train_job_run (const ReliefTrainJob *job, const ReliefTrainJobCallbacks *cb,
                                GCancellable *cancellable, ReliefTrainStatus *status, GError **error);
+
+/* The stem that names the job's files in the work folder: "spiral-16-16-relu". */
+char    *relief_train_job_stem (const ReliefTrainJob *job);
+
+/* The newest completed run in the runs folder (relief-work-dir.h) that the job would train
+ * again: the same samples, model and training settings, and the same backend unless the
+ * job's is auto.  Only for generated data, whose samples a run stores.  The run loaded
+ * (with its data set) and *path, or NULL (no error) when there is none. */
+ReliefRun *relief_train_job_find_run (const ReliefTrainJob *job, char **path, GError **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefTrainJob, relief_train_job_clear)
 

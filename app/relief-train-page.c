@@ -12,7 +12,6 @@
 #include "relief-plot.h"
 #include "relief-train-page.h"
 #include "relief-work-dir.h"
-#include "relief-enums.h"
 
 enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_SERIES };
 
@@ -45,6 +44,8 @@ G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF_TYPE_PAGE)
 /* Shared between the worker thread (writes) and the page's tick (reads). */
 typedef struct TrainWork {
   ReliefTrainJob    job;
+  gboolean          reuse;         /* a run trained before with these settings will do */
+  char             *reused_path;   /* the run taken instead of training, if any */
   GMutex            lock;
   double            fraction;
   GArray           *pending;       /* ReliefTrainMetrics not yet shown */
@@ -57,6 +58,7 @@ train_work_free (gpointer data)
   TrainWork *w = data;
 
   relief_train_job_clear (&w->job);
+  g_free (w->reused_path);
   g_array_unref (w->pending);
   g_mutex_clear (&w->lock);
   g_free (w);
@@ -82,6 +84,29 @@ work_metrics (const ReliefTrainMetrics *m, gpointer user_data)
   g_mutex_unlock (&w->lock);
 }
 
+/* The curves of a run trained before, handed over as if they had just been trained. */
+static void
+offer_run_metrics (TrainWork *w, const ReliefRun *run)
+{
+  gint64 total = run->n_snapshots > 0 ? run->snapshot_step[run->n_snapshots - 1] : 0;
+
+  for (int i = 0; i < run->n_metrics; i++)
+    {
+      ReliefTrainMetrics m = {
+        .step = run->metric_step[i],
+        .total_steps = total,
+        .epoch = total > 0 ? (double) run->metric_step[i] * run->config.epochs / total : 0,
+        .train_loss = run->train_loss[i],
+        .train_acc = run->train_acc[i],
+        .test_loss = run->test_loss ? run->test_loss[i] : NAN,
+        .test_acc = run->test_acc ? run->test_acc[i] : NAN,
+      };
+
+      work_metrics (&m, w);
+    }
+  work_progress (1.0, w);
+}
+
 static gboolean
 train_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -92,6 +117,18 @@ train_work_run (gpointer data, GCancellable *cancellable, GError **error)
     .user_data = w,
   };
 
+  if (w->reuse)
+    {
+      g_autoptr(ReliefRun) run = relief_train_job_find_run (&w->job, &w->reused_path, NULL);
+
+      /* Not found (or the folder unreadable): trained as asked. */
+      if (run != NULL)
+        {
+          offer_run_metrics (w, run);
+          w->status = RELIEF_TRAIN_COMPLETED;
+          return TRUE;
+        }
+    }
   return relief_train_job_run (&w->job, &cb, cancellable, &w->status, error);
 }
 
@@ -183,11 +220,25 @@ static void
 train_done (gpointer owner, const GError *error)
 {
   ReliefTrainPage *self = owner;
-  ReliefTrainStatus status = self->work->status;
-  g_autofree char *basename = g_path_get_basename (self->run_path);
+  TrainWork *w = self->work;
+  ReliefTrainStatus status = w->status;
+  g_autofree char *basename = NULL;
   g_autofree char *message = NULL;
 
   self->work = NULL;
+  if (error == NULL && w->reused_path != NULL)
+    {
+      g_autofree char *title = relief_work_dir_title (w->reused_path);
+
+      g_free (self->run_path);
+      self->run_path = g_strdup (w->reused_path);
+      message = g_strdup_printf (_("The built-in default, trained before: %s. Train trains it again."), title);
+      relief_page_set_status (RELIEF_PAGE (self), message);
+      relief_page_set_progress (RELIEF_PAGE (self), 1.0);
+      relief_page_run_ready (RELIEF_PAGE (self), self->run_path);
+      return;
+    }
+  basename = g_path_get_basename (self->run_path);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       relief_page_report_cancelled (RELIEF_PAGE (self), _("Cancelled before training began: nothing was saved; Train starts it again"));
@@ -227,27 +278,22 @@ read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
   return TRUE;
 }
 
-/* The run's file is named for its data set and model. */
-static char *
-job_stem (const ReliefTrainJob *job)
-{
-  return relief_work_dir_stem (job->dataset, job->hidden, job->n_hidden,
-                               relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, job->activation));
-}
-
+/* reuse: a completed run of the same settings in the runs folder is shown instead of
+ * training again (the built-in default at every launch). */
 static void
-relief_train_page_run (ReliefPage *page)
+start_training (ReliefTrainPage *self, gboolean reuse)
 {
-  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (page);
+  ReliefPage *page = RELIEF_PAGE (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *stem = NULL;
   TrainWork *w;
 
   w = g_new0 (TrainWork, 1);
+  w->reuse = reuse;
   g_mutex_init (&w->lock);
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
   if (!read_job (self, &w->job, &error) ||
-      (w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, stem = job_stem (&w->job), &error)) == NULL)
+      (w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, stem = relief_train_job_stem (&w->job), &error)) == NULL)
     {
       train_work_free (w);
       report_error (self, _("Cannot start training"), error->message);
@@ -269,6 +315,18 @@ relief_train_page_run (ReliefPage *page)
   }
   self->work = w;
   relief_page_start_job (page, train_work_run, w, train_work_free, train_tick, train_done);
+}
+
+static void
+relief_train_page_run (ReliefPage *page)
+{
+  start_training (RELIEF_TRAIN_PAGE (page), FALSE);
+}
+
+static void
+relief_train_page_start_default (ReliefPage *page)
+{
+  start_training (RELIEF_TRAIN_PAGE (page), TRUE);
 }
 
 const char *
@@ -391,6 +449,7 @@ relief_train_page_class_init (ReliefTrainPageClass *klass)
   G_OBJECT_CLASS (klass)->finalize = relief_train_page_finalize;
   page_class->run = relief_train_page_run;
   page_class->export = relief_train_page_export;
+  page_class->start_default = relief_train_page_start_default;
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
   relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-train-page.ui",

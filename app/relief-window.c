@@ -214,7 +214,7 @@ relief_window_start_default (ReliefWindow *self)
   g_return_if_fail (RELIEF_IS_WINDOW (self));
   pages = list_pages (self);
   if (pages->len > 0)
-    relief_page_run (g_ptr_array_index (pages, 0));
+    relief_page_start_default (g_ptr_array_index (pages, 0));
 }
 
 ReliefPage *

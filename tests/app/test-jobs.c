@@ -11,6 +11,7 @@
 #include "relief-run-file.h"
 #include "relief-surface-job.h"
 #include "relief-train-job.h"
+#include "relief-work-dir.h"
 #include "test-tmpdir.h"
 
 /* One small run shared by the tests, trained once. */
@@ -433,6 +434,95 @@ test_live_curves_bounded (void)
   g_assert_cmpuint (n, ==, 0);
 }
 
+static void
+small_job (ReliefTrainJob *job)
+{
+  relief_train_job_init_defaults (job);
+  job->gen.n_samples = 100;
+  job->hidden[0] = job->hidden[1] = 4;
+  job->train.epochs = 2;
+  job->backend = RELIEF_BACKEND_CPU;
+}
+
+/* A run in the runs folder is found again by a job of the same settings, and by no job
+ * that differs in its samples, model, training or backend; nor when it did not complete. */
+static void
+test_train_find_run (void)
+{
+  g_auto(ReliefTrainJob) job = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stem = NULL, *found_path = NULL;
+  g_autoptr(ReliefRun) found = NULL;
+  ReliefTrainStatus status;
+
+  small_job (&job);
+  stem = relief_train_job_stem (&job);
+  g_assert_cmpstr (stem, ==, "spiral-4-4-relu");
+  /* Nothing trained yet. */
+  g_assert_null (relief_train_job_find_run (&job, &found_path, &error));
+  g_assert_no_error (error);
+  g_assert_null (found_path);
+
+  job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, stem, &error);
+  g_assert_no_error (error);
+  g_assert_true (relief_train_job_run (&job, NULL, NULL, &status, &error));
+  g_assert_cmpint (status, ==, RELIEF_TRAIN_COMPLETED);
+
+  found = relief_train_job_find_run (&job, &found_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found_path, ==, job.output);
+  g_assert_cmpint (found->n_metrics, >, 0);
+  g_clear_pointer (&found, relief_run_free);
+  g_clear_pointer (&found_path, g_free);
+  /* auto takes a run of any backend. */
+  job.backend = RELIEF_BACKEND_AUTO;
+  found = relief_train_job_find_run (&job, &found_path, &error);
+  g_assert_nonnull (found);
+  g_clear_pointer (&found, relief_run_free);
+  g_clear_pointer (&found_path, g_free);
+
+  for (int change = 0; change < 7; change++)
+    {
+      g_auto(ReliefTrainJob) other = { 0 };
+      g_autofree char *path = NULL;
+      g_autoptr(ReliefRun) run = NULL;
+
+      small_job (&other);
+      switch (change)
+        {
+        case 0: other.gen.noise += 0.01; break;       /* other samples, same counts */
+        case 1: other.gen.n_samples = 120; break;
+        case 2: other.train.optimizer.lr *= 2; break;
+        case 3: other.train.seed = 1; break;
+        case 4: other.train.epochs = 3; break;
+        case 5: other.activation = RELIEF_ACT_TANH; break;
+        case 6: other.backend = RELIEF_BACKEND_CUDA; break;
+        }
+      run = relief_train_job_find_run (&other, &path, &error);
+      g_assert_no_error (error);
+      g_assert_null (run);
+      g_assert_null (path);
+    }
+
+  /* A cancelled run is not the training asked for. */
+  {
+    g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+    g_autofree char *old = g_strdup (job.output);
+
+    g_assert_cmpint (g_unlink (old), ==, 0);
+    g_free (job.output);
+    job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, stem, &error);
+    g_cancellable_cancel (cancelled);
+    g_assert_true (relief_train_job_run (&job, NULL, cancelled, &status, &error));
+    g_assert_cmpint (status, ==, RELIEF_TRAIN_CANCELLED);
+    g_assert_true (g_file_test (job.output, G_FILE_TEST_IS_REGULAR));
+    found = relief_train_job_find_run (&job, &found_path, &error);
+    g_assert_no_error (error);
+    g_assert_null (found);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -447,6 +537,7 @@ main (int argc, char **argv)
   g_test_add ("/jobs/surface/resume", Fixture, NULL, fixture_setup, test_surface_resume, fixture_teardown);
   g_test_add ("/jobs/intdim/resume", Fixture, NULL, fixture_setup, test_intdim_resume, fixture_teardown);
   g_test_add ("/jobs/train/default-rows", Fixture, NULL, fixture_setup, test_train_default_rows, fixture_teardown);
+  g_test_add_func ("/jobs/train/find-run", test_train_find_run);
   g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
   g_test_add ("/jobs/decision/needs-two-inputs", Fixture, NULL, fixture_setup, test_decision_needs_two_inputs,
               fixture_teardown);

@@ -22,6 +22,7 @@
 #include "relief-plot-view.h"
 #include "relief-train-page.h"
 #include "relief-window.h"
+#include "relief-work-dir.h"
 
 /* The backends' matrix products, by thread. */
 
@@ -281,6 +282,55 @@ test_default_trains (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (readout)), "step "));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (readout)), "acc "));
   g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (readout)), "12345"));
+}
+
+static guint
+count_work_files (ReliefFileKind kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = relief_work_dir_list (kind, NULL, &error);
+
+  g_assert_no_error (error);
+  return files->len;
+}
+
+/* The next launch finds the default trained before and shows it, with its landscape from
+ * the file saved then: no new run, no new surface, and no product computed. */
+static void
+test_default_reused (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  GObject *status = gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE, "status_label");
+  GObject *readout = gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE, "readout_label");
+  g_autofree char *first = NULL, *name = NULL;
+  double loss, acc;
+
+  settle (f);
+  first = g_strdup (relief_train_page_get_run_path (train));
+  name = g_path_get_basename (first);
+  g_assert_true (g_str_has_prefix (name, "spiral-16-16-relu-"));
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_RUN), ==, 1);
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_SURFACE), ==, 1);
+
+  g_atomic_int_set (&products_elsewhere, 0);
+  relief_window_start_default (f->window);
+  g_assert_true (iterate_until (training_done, train));
+  g_assert_cmpstr (relief_train_page_get_run_path (train), ==, first);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (status)), "trained before"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (readout)), "epoch 30 of 30 "));
+  g_assert_cmpuint (relief_train_page_get_n_points (train), >, 50);
+  g_assert_true (iterate_until (landscape_done, landscape));
+  g_assert_true (relief_landscape_page_value_at (landscape, 0, 0, &loss, &acc));
+  g_assert_cmpint (g_atomic_int_get (&products_elsewhere), ==, 0);
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_RUN), ==, 1);
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_SURFACE), ==, 1);
+
+  /* Train itself trains, and a new run is made. */
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (iterate_until (training_done, train));
+  g_assert_cmpstr (relief_train_page_get_run_path (train), !=, first);
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_RUN), ==, 2);
 }
 
 /* Then its landscape, in the background, filling in. */
@@ -894,6 +944,7 @@ main (int argc, char **argv)
     return 77;
   main_thread = g_thread_self ();
   add_test ("/window/train/default-trains", test_default_trains);
+  add_test ("/window/train/default-reused", test_default_reused);
   add_test ("/window/train/cancel", test_train_cancel);
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
