@@ -309,6 +309,7 @@ sweep_done (gpointer owner, const GError *error)
     {
       message = cells_run > 0 ? g_strdup_printf (_("Sweep saved as %s"), basename)
                               : g_strdup_printf (_("Every training of this sweep was already in %s"), basename);
+      relief_work_dir_add_recent (self->sweep_path, NULL);
       relief_page_set_status (RELIEF_PAGE (self), message);
     }
 }
@@ -458,7 +459,7 @@ relief_dimension_page_open (ReliefDimensionPage *self, const char *path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefIntdim) id = NULL;
-  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *title = relief_work_dir_title (path);
   g_autofree char *message = NULL;
   ReliefIntdimJob job = { 0 };
 
@@ -479,10 +480,25 @@ relief_dimension_page_open (ReliefDimensionPage *self, const char *path)
   relief_train_job_clear (&job.base);
   g_free (job.dims);
 
-  message = g_strdup_printf (_("Opened %s"), basename);
+  relief_work_dir_add_recent (path, NULL);
+  message = g_strdup_printf (_("Opened %s"), title);
   relief_page_set_status (RELIEF_PAGE (self), message);
   show_sweep (self, g_steal_pointer (&id));
   update_progress (self, -2, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+relief_dimension_page_open_file (ReliefPage *page, const char *path, ReliefFileKind kind)
+{
+  ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (page);
+
+  if (kind != RELIEF_FILE_KIND_INTDIM)
+    return FALSE;
+  /* What ran of a sweep is in its file already. */
+  relief_page_drop_job (page);
+  self->work = NULL;
+  relief_dimension_page_open (self, path);
   return TRUE;
 }
 
@@ -630,6 +646,7 @@ relief_dimension_page_class_init (ReliefDimensionPageClass *klass)
   G_OBJECT_CLASS (klass)->finalize = relief_dimension_page_finalize;
   page_class->run = relief_dimension_page_run;
   page_class->export = relief_dimension_page_export;
+  page_class->open = relief_dimension_page_open_file;
 
   g_type_ensure (RELIEF_TYPE_PROJECTION_KIND);
   relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-dimension-page.ui",

@@ -554,6 +554,7 @@ surface_done (gpointer owner, const GError *error)
     {
       message = g_strdup_printf (_("Landscape saved as %s; click the map to see the model there"), basename);
       prune_surfaces (self);
+      relief_work_dir_add_recent (output, NULL);
     }
   else
     message = g_strdup (_("Landscape computed; click the map to see the model there"));
@@ -573,6 +574,66 @@ relief_landscape_page_set_run (ReliefLandscapePage *self, const char *run_path)
   self->run_path = g_strdup (run_path);
   g_clear_pointer (&self->run, relief_loaded_run_unref);
   relief_page_set_can_run (RELIEF_PAGE (self), run_path != NULL);
+}
+
+/* A surface file: its map, and its run (when that file is still there) for zooming,
+ * clicks and Compute. */
+static gboolean
+relief_landscape_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
+{
+  ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (page);
+  g_autoptr(ReliefSurface) surface = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL, *message = NULL;
+  gboolean has_run;
+  int direction;
+  gsize n;
+
+  if (kind != RELIEF_FILE_KIND_SURFACE)
+    return FALSE;
+  if ((surface = relief_surface_load (path, &error)) == NULL)
+    {
+      report_error (self, _("Cannot open the landscape"), error->message);
+      return TRUE;
+    }
+  relief_page_drop_job (page);
+  self->work = NULL;
+  has_run = surface->run_file != NULL && g_file_test (surface->run_file, G_FILE_TEST_IS_REGULAR);
+  relief_landscape_page_set_run (self, has_run ? surface->run_file : NULL);
+
+  /* The controls as the slice was made, so that Compute makes it again. */
+  if (surface->direction_kind && relief_enum_from_nick (RELIEF_TYPE_DIRECTION_KIND, surface->direction_kind,
+                                                       &direction, NULL))
+    relief_combo_select_enum (self->directions_row, direction);
+  gtk_spin_button_set_value (self->seed_spin, (double) surface->seed);
+  gtk_spin_button_set_value (self->resolution_spin, surface->nx);
+  gtk_spin_button_set_value (self->range_spin, MAX (fabs (surface->xcoords[0]), fabs (surface->xcoords[surface->nx - 1])));
+
+  n = (gsize) surface->nx * surface->ny;
+  self->n_done = 0;
+  for (gsize i = 0; i < n; i++)
+    self->n_done += !isnan (surface->train_loss[i]);
+  gtk_widget_set_sensitive (self->trajectory_row, surface->n_proj > 0);
+  if (surface->n_proj > 0)
+    {
+      gtk_range_set_range (self->trajectory_scale, 0, surface->n_proj - 1);
+      gtk_range_set_value (self->trajectory_scale, surface->n_proj - 1);
+    }
+  g_clear_pointer (&self->surface, relief_surface_free);
+  self->surface = g_steal_pointer (&surface);
+  relief_plot_view_reset_view (self->surface_view);
+  update_view (self);
+  update_readout (self);
+
+  relief_work_dir_add_recent (path, NULL);
+  title = relief_work_dir_title (path);
+  if (has_run)
+    message = g_strdup_printf (_("Opened %s"), title);
+  else
+    message = g_strdup_printf (_("Opened %s; its run is not there, so it cannot be zoomed or computed again"), title);
+  relief_page_set_status (page, message);
+  relief_page_set_progress (page, (double) self->n_done / n);
+  return TRUE;
 }
 
 /* The map's window in direction coordinates; zooming and panning recompute it at the
@@ -838,6 +899,7 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
   page_class->export = relief_landscape_page_export;
   page_class->show_run = relief_landscape_page_show_run;
   page_class->dismiss = relief_landscape_page_dismiss;
+  page_class->open = relief_landscape_page_open;
   gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "page.close-decision", NULL, action_close_decision);
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);

@@ -122,6 +122,15 @@ relief_page_dismiss (ReliefPage *self)
 }
 
 gboolean
+relief_page_open (ReliefPage *self, const char *path, ReliefFileKind kind)
+{
+  ReliefPageClass *klass = RELIEF_PAGE_GET_CLASS (self);
+
+  g_return_val_if_fail (RELIEF_IS_PAGE (self), FALSE);
+  return klass->open ? klass->open (self, path, kind) : FALSE;
+}
+
+gboolean
 relief_page_is_running (ReliefPage *self)
 {
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);
@@ -189,13 +198,27 @@ relief_page_start_job (ReliefPage *self, ReliefWorkerFunc work, gpointer work_da
 }
 
 void
+relief_page_drop_job (ReliefPage *self)
+{
+  ReliefPagePrivate *priv = relief_page_get_instance_private (self);
+
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  g_clear_pointer (&priv->job, relief_worker_drop);
+  set_running (self, NULL);
+}
+
+void
 relief_page_set_status (ReliefPage *self, const char *text)
 {
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);
 
   g_return_if_fail (RELIEF_IS_PAGE (self));
   if (priv->status)
-    gtk_label_set_text (priv->status, text);
+    {
+      gtk_label_set_text (priv->status, text);
+      /* The whole of it where the line is too short. */
+      gtk_widget_set_tooltip_text (GTK_WIDGET (priv->status), text);
+    }
 }
 
 void
@@ -234,18 +257,25 @@ relief_page_report_error (ReliefPage *self, const char *heading, const char *mes
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-void
-relief_page_toast (ReliefPage *self, const char *message)
+static void
+add_toast (ReliefPage *self, const char *message, AdwToastPriority priority)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   AdwToast *toast;
 
-  g_return_if_fail (RELIEF_IS_PAGE (self));
   if (overlay == NULL)
     return;
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 4);
+  adw_toast_set_priority (toast, priority);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+void
+relief_page_toast (ReliefPage *self, const char *message)
+{
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  add_toast (self, message, ADW_TOAST_PRIORITY_NORMAL);
 }
 
 void
@@ -253,7 +283,8 @@ relief_page_report_cancelled (ReliefPage *self, const char *message)
 {
   g_return_if_fail (RELIEF_IS_PAGE (self));
   relief_page_set_status (self, message);
-  relief_page_toast (self, message);
+  /* The answer to what the user just did: shown at once, before any toast waiting. */
+  add_toast (self, message, ADW_TOAST_PRIORITY_HIGH);
 }
 
 void

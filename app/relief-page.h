@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "relief-file.h"
 #include "relief-plot.h"
 #include "relief-worker.h"
 
@@ -32,6 +33,10 @@ struct _ReliefPageClass {
   /* The window's first page when it opens: what a new user sees happen without choosing
    * anything.  May be NULL: run. */
   void     (*start_default) (ReliefPage *self);
+  /* A file chosen in the window's Open dialog or its recent files: FALSE when files of
+   * kind are not this page's; else the page shows it (or reports why it cannot) and
+   * wants to be shown.  May be NULL. */
+  gboolean (*open)     (ReliefPage *self, const char *path, ReliefFileKind kind);
 };
 
 /* A child of a page's template: its id there and the offset of the field that holds it. */
@@ -61,6 +66,7 @@ void     relief_page_start_default (ReliefPage *self);
 void     relief_page_export       (ReliefPage *self);
 gboolean relief_page_show_run     (ReliefPage *self, const char *run_path);
 gboolean relief_page_dismiss      (ReliefPage *self);
+gboolean relief_page_open         (ReliefPage *self, const char *path, ReliefFileKind kind);
 gboolean relief_page_is_running   (ReliefPage *self);
 /* Whether page.run can start now (a page may need something first, e.g. a run to slice). */
 void     relief_page_set_can_run  (ReliefPage *self, gboolean can_run);
@@ -71,6 +77,10 @@ void     relief_page_set_can_run  (ReliefPage *self, gboolean can_run);
  * done once after it, both with the page. */
 void     relief_page_start_job    (ReliefPage *self, ReliefWorkerFunc work, gpointer work_data,
                                    GDestroyNotify work_data_free, ReliefWorkerTick tick, ReliefWorkerDone done);
+
+/* Stops the running job, if any, without hearing of it again (its done is not called):
+ * the page shows something else now. */
+void     relief_page_drop_job     (ReliefPage *self);
 
 void     relief_page_set_status   (ReliefPage *self, const char *text);
 void     relief_page_set_progress (ReliefPage *self, double fraction);

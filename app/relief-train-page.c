@@ -84,24 +84,34 @@ work_metrics (const ReliefTrainMetrics *m, gpointer user_data)
   g_mutex_unlock (&w->lock);
 }
 
+/* Row i of a run's metrics as training reported it; epochs counted as the run's
+ * (its last snapshot ends the last epoch it trained). */
+static void
+run_metrics (const ReliefRun *run, int i, ReliefTrainMetrics *m)
+{
+  gint64 total = run->n_snapshots > 0 ? run->snapshot_step[run->n_snapshots - 1] : 0;
+  double last_epoch = run->n_snapshots > 0 ? run->snapshot_epoch[run->n_snapshots - 1] : 0;
+
+  *m = (ReliefTrainMetrics) {
+    .step = run->metric_step[i],
+    .total_steps = total,
+    .epoch = total > 0 ? (double) run->metric_step[i] * last_epoch / total : 0,
+    .train_loss = run->train_loss[i],
+    .train_acc = run->train_acc[i],
+    .test_loss = run->test_loss ? run->test_loss[i] : NAN,
+    .test_acc = run->test_acc ? run->test_acc[i] : NAN,
+  };
+}
+
 /* The curves of a run trained before, handed over as if they had just been trained. */
 static void
 offer_run_metrics (TrainWork *w, const ReliefRun *run)
 {
-  gint64 total = run->n_snapshots > 0 ? run->snapshot_step[run->n_snapshots - 1] : 0;
-
   for (int i = 0; i < run->n_metrics; i++)
     {
-      ReliefTrainMetrics m = {
-        .step = run->metric_step[i],
-        .total_steps = total,
-        .epoch = total > 0 ? (double) run->metric_step[i] * run->config.epochs / total : 0,
-        .train_loss = run->train_loss[i],
-        .train_acc = run->train_acc[i],
-        .test_loss = run->test_loss ? run->test_loss[i] : NAN,
-        .test_acc = run->test_acc ? run->test_acc[i] : NAN,
-      };
+      ReliefTrainMetrics m;
 
+      run_metrics (run, i, &m);
       work_metrics (&m, w);
     }
   work_progress (1.0, w);
@@ -172,6 +182,22 @@ append_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m)
 }
 
 static void
+show_last_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m, int epochs)
+{
+  /* Whole epochs done, of the run's: a fraction of an epoch says nothing at a glance. */
+  int epoch = (int) floor (m->epoch + 1e-9);
+  g_autofree char *text = NULL;
+
+  if (isnan (m->test_loss))
+    text = g_strdup_printf (_("epoch %d of %d   train loss %.4f   train acc %.1f%%"),
+                            epoch, epochs, m->train_loss, 100 * m->train_acc);
+  else
+    text = g_strdup_printf (_("epoch %d of %d   loss %.4f / %.4f   acc %.1f%% / %.1f%% (train / test)"),
+                            epoch, epochs, m->train_loss, m->test_loss, 100 * m->train_acc, 100 * m->test_acc);
+  gtk_label_set_text (self->readout_label, text);
+}
+
+static void
 train_tick (gpointer owner)
 {
   ReliefTrainPage *self = owner;
@@ -193,20 +219,7 @@ train_tick (gpointer owner)
     return;
   for (guint i = 0; i < fresh->len; i++)
     append_metrics (self, &g_array_index (fresh, ReliefTrainMetrics, i));
-  {
-    const ReliefTrainMetrics *m = &g_array_index (fresh, ReliefTrainMetrics, fresh->len - 1);
-    /* Whole epochs done, of the run's: a fraction of an epoch says nothing at a glance. */
-    int epoch = (int) floor (m->epoch + 1e-9), epochs = w->job.train.epochs;
-    g_autofree char *text = NULL;
-
-    if (isnan (m->test_loss))
-      text = g_strdup_printf (_("epoch %d of %d   train loss %.4f   train acc %.1f%%"),
-                              epoch, epochs, m->train_loss, 100 * m->train_acc);
-    else
-      text = g_strdup_printf (_("epoch %d of %d   loss %.4f / %.4f   acc %.1f%% / %.1f%% (train / test)"),
-                              epoch, epochs, m->train_loss, m->test_loss, 100 * m->train_acc, 100 * m->test_acc);
-    gtk_label_set_text (self->readout_label, text);
-  }
+  show_last_metrics (self, &g_array_index (fresh, ReliefTrainMetrics, fresh->len - 1), w->job.train.epochs);
   update_plots (self);
 }
 
@@ -232,9 +245,10 @@ train_done (gpointer owner, const GError *error)
 
       g_free (self->run_path);
       self->run_path = g_strdup (w->reused_path);
-      message = g_strdup_printf (_("The built-in default, trained before: %s. Train trains it again."), title);
+      message = g_strdup_printf (_("%s (trained before)"), title);
       relief_page_set_status (RELIEF_PAGE (self), message);
       relief_page_set_progress (RELIEF_PAGE (self), 1.0);
+      relief_work_dir_add_recent (self->run_path, NULL);
       relief_page_run_ready (RELIEF_PAGE (self), self->run_path);
       return;
     }
@@ -265,6 +279,8 @@ train_done (gpointer owner, const GError *error)
       relief_page_set_progress (RELIEF_PAGE (self), 1.0);
       break;
     }
+  /* The list of recent files is a convenience: a folder it cannot be written in is no failure. */
+  relief_work_dir_add_recent (self->run_path, NULL);
   relief_page_run_ready (RELIEF_PAGE (self), self->run_path);
 }
 
@@ -327,6 +343,54 @@ static void
 relief_train_page_start_default (ReliefPage *page)
 {
   start_training (RELIEF_TRAIN_PAGE (page), TRUE);
+}
+
+/* A run file: its curves, its settings in the controls (Train trains it again), and its
+ * landscape on the Landscape page. */
+static gboolean
+relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
+{
+  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (page);
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL, *message = NULL;
+  ReliefTrainMetrics m;
+
+  if (kind != RELIEF_FILE_KIND_RUN)
+    return FALSE;
+  if ((run = relief_run_load (path, FALSE, &error)) == NULL)
+    {
+      report_error (self, _("Cannot open the run"), error->message);
+      return TRUE;
+    }
+  relief_page_drop_job (page);
+  self->work = NULL;
+  relief_train_controls_fill (&self->controls, run->dataset_name, NULL, run->spec, &run->config);
+  gtk_spin_button_set_value (self->momentum_spin, run->config.optimizer.momentum);
+  gtk_spin_button_set_value (self->weight_decay_spin, run->config.optimizer.weight_decay);
+
+  relief_live_curves_clear (self->curves);
+  relief_plot_view_clear (self->loss_view, _("This run has no metrics"));
+  relief_plot_view_clear (self->acc_view, NULL);
+  gtk_label_set_text (self->readout_label, "");
+  for (int i = 0; i < run->n_metrics; i++)
+    {
+      run_metrics (run, i, &m);
+      append_metrics (self, &m);
+    }
+  if (run->n_metrics > 0)
+    show_last_metrics (self, &m, run->config.epochs);
+  update_plots (self);
+
+  g_free (self->run_path);
+  self->run_path = g_strdup (path);
+  relief_work_dir_add_recent (path, NULL);
+  title = relief_work_dir_title (path);
+  message = g_strdup_printf (_("Opened %s (%s)"), title, run->status);
+  relief_page_set_status (page, message);
+  relief_page_set_progress (page, 1.0);
+  relief_page_run_ready (page, path);
+  return TRUE;
 }
 
 const char *
@@ -450,6 +514,7 @@ relief_train_page_class_init (ReliefTrainPageClass *klass)
   page_class->run = relief_train_page_run;
   page_class->export = relief_train_page_export;
   page_class->start_default = relief_train_page_start_default;
+  page_class->open = relief_train_page_open;
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
   relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-train-page.ui",

@@ -514,6 +514,7 @@ relief_run_free (ReliefRun *run)
   g_clear_pointer (&run->spec, relief_mlp_spec_free);
   g_free (run->backend);
   g_free (run->status);
+  g_free (run->dataset_name);
   g_free (run->params);
   g_free (run->snapshot_step);
   g_free (run->snapshot_epoch);
@@ -779,6 +780,28 @@ reload_dataset (hid_t group, gint64 n_train, gint64 n_test, GError **error)
   return g_steal_pointer (&ds);
 }
 
+/* What a job would open again: a generated or installed set by its name, file data by
+ * the source it was read from. */
+static char *
+read_dataset_name (hid_t file, GError **error)
+{
+  hid_t group = relief_h5_open_group (file, "dataset", error);
+  gint64 generated = 1;
+  char *name = NULL;
+
+  if (group < 0)
+    return NULL;
+  if (relief_h5_read_int_attr (group, "generated", &generated, error))
+    {
+      if (!generated && relief_h5_has_attr (group, "source"))
+        name = relief_h5_read_string_attr (group, "source", error);
+      else
+        name = relief_h5_read_string_attr (group, "name", error);
+    }
+  H5Gclose (group);
+  return name;
+}
+
 static ReliefDataset *
 read_dataset (hid_t file, GError **error)
 {
@@ -885,7 +908,8 @@ run_load (const char *path, gboolean load_dataset, GError **error)
           ok = FALSE;
         }
     }
-  ok = ok && read_config (file, run, error) && read_trajectory (file, run, error) && read_metrics (file, run, error);
+  ok = ok && read_config (file, run, error) && read_trajectory (file, run, error) && read_metrics (file, run, error) &&
+       (run->dataset_name = read_dataset_name (file, error)) != NULL;
   if (ok && load_dataset)
     ok = (run->dataset = read_dataset (file, error)) != NULL && check_model_data (run, error);
   H5Fclose (file);

@@ -257,12 +257,24 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_atomic_int_get (&products_on_main), ==, 0);
 }
 
-/* The default's training and then its landscape, finished. */
+static gboolean
+map_drawn (gpointer page)
+{
+  GObject *view = gtk_widget_get_template_child (GTK_WIDGET (page), RELIEF_TYPE_LANDSCAPE_PAGE, "surface_view");
+  ReliefPlotFrame frame;
+
+  return relief_plot_view_get_frame (RELIEF_PLOT_VIEW (view), &frame);
+}
+
+/* The default's training and then its landscape, finished, and the landscape shown (as
+ * the toast's button does) and drawn. */
 static void
 settle (Fixture *f)
 {
   g_assert_true (iterate_until (training_done, train_page (f->window)));
   g_assert_true (iterate_until (landscape_done, landscape_page (f->window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "i", 1));
+  g_assert_true (iterate_until (map_drawn, landscape_page (f->window)));
 }
 
 static void
@@ -598,6 +610,28 @@ check_cancel_reported (Fixture *f, gpointer page)
   g_assert_null (find_dialog (GTK_WINDOW (f->window)));
 }
 
+/* When the training ends the Train page stays shown; a toast offers its landscape, which
+ * its button shows. */
+static void
+test_train_offers_landscape (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (train), ADW_TYPE_VIEW_STACK);
+  g_autofree char *title = NULL, *message = NULL;
+
+  g_assert_true (iterate_until (training_done, train));
+  title = relief_work_dir_title (relief_train_page_get_run_path (train));
+  message = g_strdup_printf ("The Landscape page takes up %s", title);
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (train));
+  g_assert_true (toast_label_below (GTK_WIDGET (f->window), message));
+  g_assert_true (toast_label_below (GTK_WIDGET (f->window), "Show Landscape"));
+  g_assert_true (iterate_until (landscape_done, landscape_page (f->window)));
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (train));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "i", 1));
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) ==
+                 GTK_WIDGET (landscape_page (f->window)));
+}
+
 /* A new computation can be cancelled, and keeps what it computed. */
 static void
 test_landscape_cancel (Fixture *f, gconstpointer data)
@@ -848,6 +882,124 @@ test_dimension_open (Fixture *f, gconstpointer data)
   check_complete (relief_dimension_page_get_sweep (page), 3);
 }
 
+static gboolean
+visible (ReliefWindow *window, gpointer page)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
+
+  return adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (page);
+}
+
+/* The recent item i's file. */
+static char *
+recent_target (ReliefWindow *window, int i)
+{
+  GMenuModel *menu = relief_window_get_recent_menu (window);
+  g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                      G_VARIANT_TYPE_STRING);
+
+  return target ? g_variant_dup_string (target, NULL) : NULL;
+}
+
+static char *
+recent_label (ReliefWindow *window, int i)
+{
+  char *label = NULL;
+
+  g_menu_model_get_item_attribute (relief_window_get_recent_menu (window), i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+  return label;
+}
+
+/* The window opens runs, landscapes and sweeps, each on its page, and lists them (and what
+ * it wrote) newest first among its recent files; a file that is none of them is refused. */
+static void
+test_open_files (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  ReliefDimensionPage *dimension = NULL;
+  g_autoptr(GPtrArray) surfaces = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *run = NULL, *surface = NULL, *sweep = NULL, *junk = NULL, *label = NULL, *target = NULL;
+  GObject *hidden = gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE, "hidden_row");
+  int total = 0;
+
+  settle (f);
+  run = g_strdup (relief_train_page_get_run_path (train));
+  surfaces = relief_work_dir_list (RELIEF_FILE_KIND_SURFACE, NULL, &error);
+  g_assert_cmpuint (surfaces->len, ==, 1);
+  surface = g_strdup (((ReliefWorkFile *) surfaces->pdata[0])->path);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* What the window wrote, newest first: the landscape, then its run. */
+  target = recent_target (f->window, 0);
+  g_assert_cmpstr (target, ==, surface);
+  g_free (target);
+  target = recent_target (f->window, 1);
+  g_assert_cmpstr (target, ==, run);
+  g_free (target);
+
+  dimension = show_dimension_page (f->window);
+  run_small_sweep (dimension);
+  sweep = g_strdup (relief_dimension_page_get_sweep_path (dimension));
+  g_assert_true (g_str_has_prefix (strrchr (sweep, '/') + 1, "spiral-16-16-relu-"));
+
+  /* A landscape: on the Landscape page, every cell of it, zoomable (its run is there). */
+  relief_landscape_page_close_decision (landscape);
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "3");
+  g_assert_true (relief_window_open_file (f->window, surface));
+  g_assert_true (visible (f->window, landscape));
+  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), ==, total);
+  g_assert_cmpint (total, >, 0);
+  g_assert_true (g_str_has_prefix (status_text (landscape), "Opened spiral · 16-16 relu · "));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (landscape)) &&
+                 gtk_widget_activate_action (GTK_WIDGET (landscape), "page.run", NULL));
+  g_assert_true (page_running (landscape));
+  g_assert_true (iterate_until (landscape_done, landscape));
+
+  /* A run: its curves and settings on the Train page. */
+  g_assert_true (relief_window_open_file (f->window, run));
+  g_assert_true (visible (f->window, train));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hidden)), ==, "16,16");
+  g_assert_cmpuint (relief_train_page_get_n_points (train), >, 50);
+  g_assert_true (g_str_has_prefix (status_text (train), "Opened spiral · 16-16 relu · "));
+  g_assert_true (iterate_until (landscape_done, landscape));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  /* A sweep, from the recent files: on the Dimension page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-recent", "s", sweep));
+  g_assert_true (visible (f->window, dimension));
+  check_complete (relief_dimension_page_get_sweep (dimension), 3);
+  target = recent_target (f->window, 0);
+  g_assert_cmpstr (target, ==, sweep);
+  label = recent_label (f->window, 0);
+  g_assert_true (g_str_has_prefix (label, "spiral · 16-16 relu · "));
+  g_assert_true (g_str_has_suffix (label, " · sweep"));
+  /* Then the landscape the run's opening showed again (and saved), then the run. */
+  g_free (target);
+  target = recent_target (f->window, 1);
+  g_assert_cmpstr (target, ==, surface);
+  g_free (label);
+  label = recent_label (f->window, 1);
+  g_assert_true (g_str_has_suffix (label, " · landscape"));
+  g_free (target);
+  target = recent_target (f->window, 2);
+  g_assert_cmpstr (target, ==, run);
+  g_free (label);
+  label = recent_label (f->window, 2);
+  g_assert_true (g_str_has_suffix (label, " · run"));
+
+  /* Not a Relief file: a toast says so, and nothing changes. */
+  junk = g_build_filename (g_get_user_data_dir (), "junk.h5", NULL);
+  g_assert_true (g_file_set_contents (junk, "not hdf5", -1, NULL));
+  g_assert_false (relief_window_open_file (f->window, junk));
+  g_assert_true (visible (f->window, dimension));
+  g_free (target);
+  target = recent_target (f->window, 0);
+  g_assert_cmpstr (target, ==, sweep);
+}
+
 /* A cancelled sweep keeps what ran, and Run continues it in the same file. */
 static void
 test_dimension_cancel_resume (Fixture *f, gconstpointer data)
@@ -945,6 +1097,7 @@ main (int argc, char **argv)
   main_thread = g_thread_self ();
   add_test ("/window/train/default-trains", test_default_trains);
   add_test ("/window/train/default-reused", test_default_reused);
+  add_test ("/window/train/offers-landscape", test_train_offers_landscape);
   add_test ("/window/train/cancel", test_train_cancel);
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
@@ -961,5 +1114,6 @@ main (int argc, char **argv)
   add_test ("/window/dimension/sweep", test_dimension_sweep);
   add_test ("/window/dimension/open", test_dimension_open);
   add_test ("/window/dimension/cancel-resume", test_dimension_cancel_resume);
+  add_test ("/window/open-files", test_open_files);
   return g_test_run ();
 }
