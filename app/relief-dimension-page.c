@@ -324,9 +324,19 @@ is_sweep_projection (int projection)
 static gboolean
 read_job (ReliefDimensionPage *self, ReliefIntdimJob *job, GError **error)
 {
-  if (!relief_train_controls_read (&self->controls, &job->base, error) ||
-      !relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &job->dims, &job->K, error))
+  GtkSpinButton *spins[] = { self->seeds_spin, self->global_spin, NULL };
+  g_autoptr(GError) dims_error = NULL;
+
+  if (!relief_train_controls_read (&self->controls, &job->base, error) || !relief_spins_check (spins, error))
     return FALSE;
+  if (!relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &job->dims, &job->K, &dims_error))
+    {
+      relief_row_set_error (GTK_WIDGET (self->dims_row), dims_error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->dims_row));
+      g_propagate_prefixed_error (error, g_steal_pointer (&dims_error), "%s: ",
+                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->dims_row)));
+      return FALSE;
+    }
   job->projection = relief_combo_enum (self->projection_row);
   job->n_seeds = gtk_spin_button_get_value_as_int (self->seeds_spin);
   job->global_baseline = gtk_spin_button_get_value (self->global_spin);
@@ -378,12 +388,15 @@ relief_dimension_page_run (ReliefPage *page)
   SweepWork *w;
 
   w = sweep_work_new ();
-  if (read_job (self, &w->job, &error))
+  /* A bad field is marked beside it; the status line says which. */
+  if (!read_job (self, &w->job, &error))
     {
-      key = job_key (&w->job);
-      w->job.base.output = choose_output (self, &w->job, key, &error);
+      sweep_work_free (w);
+      relief_page_set_status (page, error->message);
+      return;
     }
-  if (w->job.base.output == NULL)
+  key = job_key (&w->job);
+  if ((w->job.base.output = choose_output (self, &w->job, key, &error)) == NULL)
     {
       sweep_work_free (w);
       report_error (self, _("Cannot start the sweep"), error->message);
@@ -608,13 +621,13 @@ static void
 on_dims_changed (ReliefDimensionPage *self)
 {
   g_autofree gint64 *dims = NULL;
+  g_autoptr(GError) error = NULL;
   int K;
-  gboolean valid = relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &dims, &K, NULL);
 
-  if (valid)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->dims_row), "error");
+  if (relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &dims, &K, &error))
+    relief_row_set_error (GTK_WIDGET (self->dims_row), NULL);
   else
-    gtk_widget_add_css_class (GTK_WIDGET (self->dims_row), "error");
+    relief_row_set_error (GTK_WIDGET (self->dims_row), error->message);
 }
 
 static void
@@ -667,6 +680,8 @@ relief_dimension_page_init (ReliefDimensionPage *self)
   /* The classroom default: a small MLP (371 parameters) on the spiral, with Adam, reaching
    * d_int90 between 2 and 256 within seconds on a CPU. */
   relief_train_controls_init (&self->controls);
+  relief_spin_watch (self->seeds_spin);
+  relief_spin_watch (self->global_spin);
   g_signal_connect_swapped (self->dims_row, "changed", G_CALLBACK (on_dims_changed), self);
 
   gtk_drawing_area_set_draw_func (self->plot_area, plot_draw, self, NULL);

@@ -702,10 +702,25 @@ compute_slice (ReliefLandscapePage *self, gboolean resume)
   compute_window (self, -range, range, -range, range, TRUE, resume);
 }
 
+/* Compute's settings, all good; else the first bad one is marked and the status line says
+ * which. */
+static gboolean
+check_settings (ReliefLandscapePage *self)
+{
+  GtkSpinButton *spins[] = { self->range_spin, self->resolution_spin, self->seed_spin, self->samples_spin, NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (relief_spins_check (spins, &error))
+    return TRUE;
+  relief_page_set_status (RELIEF_PAGE (self), error->message);
+  return FALSE;
+}
+
 static void
 relief_landscape_page_run (ReliefPage *page)
 {
-  compute_slice (RELIEF_LANDSCAPE_PAGE (page), FALSE);
+  if (check_settings (RELIEF_LANDSCAPE_PAGE (page)))
+    compute_slice (RELIEF_LANDSCAPE_PAGE (page), FALSE);
 }
 
 /* A run trained or opened on the Train page: its landscape, at once. */
@@ -729,6 +744,19 @@ static void
 on_view_reset (ReliefPlotView *view, ReliefLandscapePage *self)
 {
   relief_landscape_page_run (RELIEF_PAGE (self));
+}
+
+/* The range applies to planes of random or PCA directions (the line's runs from before
+ * the initialization to past the final model), the seed to random ones only. */
+static void
+on_directions_changed (ReliefLandscapePage *self)
+{
+  int kind = relief_combo_enum (self->directions_row);
+
+  gtk_widget_set_sensitive (gtk_widget_get_ancestor (GTK_WIDGET (self->range_spin), ADW_TYPE_ACTION_ROW),
+                            kind != RELIEF_DIRECTIONS_LINE);
+  gtk_widget_set_sensitive (gtk_widget_get_ancestor (GTK_WIDGET (self->seed_spin), ADW_TYPE_ACTION_ROW),
+                            kind == RELIEF_DIRECTIONS_RANDOM);
 }
 
 static void
@@ -914,7 +942,14 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
 static void
 relief_landscape_page_init (ReliefLandscapePage *self)
 {
+  GtkSpinButton *spins[5];
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  spins[0] = self->range_spin;
+  spins[1] = self->resolution_spin;
+  spins[2] = self->seed_spin;
+  spins[3] = self->samples_spin;
+  spins[4] = self->levels_spin;
   relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, self->progress_bar);
   relief_combo_offer_enum (self->plot_row, RELIEF_TYPE_FIGURE_KIND, is_view_kind);
   /* Nothing to slice until a run is set. */
@@ -926,6 +961,10 @@ relief_landscape_page_init (ReliefLandscapePage *self)
   g_signal_connect (self->surface_view, "clicked", G_CALLBACK (on_clicked), self);
   gtk_drawing_area_set_draw_func (self->decision_area, decision_draw, self, NULL);
   g_signal_connect_swapped (self->plot_row, "notify::selected", G_CALLBACK (on_plot_kind_changed), self);
+  g_signal_connect_swapped (self->directions_row, "notify::selected", G_CALLBACK (on_directions_changed), self);
+  on_directions_changed (self);
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    relief_spin_watch (spins[i]);
   g_signal_connect_swapped (self->trajectory_scale, "value-changed", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->colormap_row, "notify::selected", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->levels_spin, "value-changed", G_CALLBACK (on_view_setting_changed), self);

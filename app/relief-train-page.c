@@ -274,7 +274,11 @@ train_done (gpointer owner, const GError *error)
       relief_page_report_cancelled (RELIEF_PAGE (self), message);
       break;
     default:
-      message = g_strdup_printf (_("Trained: %s"), basename);
+      {
+        g_autofree char *title = relief_work_dir_title (self->run_path);
+
+        message = g_strdup_printf (_("Trained: %s"), title);
+      }
       relief_page_set_status (RELIEF_PAGE (self), message);
       relief_page_set_progress (RELIEF_PAGE (self), 1.0);
       break;
@@ -287,7 +291,9 @@ train_done (gpointer owner, const GError *error)
 static gboolean
 read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
 {
-  if (!relief_train_controls_read (&self->controls, job, error))
+  GtkSpinButton *spins[] = { self->momentum_spin, self->weight_decay_spin, NULL };
+
+  if (!relief_train_controls_read (&self->controls, job, error) || !relief_spins_check (spins, error))
     return FALSE;
   job->train.optimizer.momentum = gtk_spin_button_get_value (self->momentum_spin);
   job->train.optimizer.weight_decay = gtk_spin_button_get_value (self->weight_decay_spin);
@@ -308,8 +314,15 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   w->reuse = reuse;
   g_mutex_init (&w->lock);
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
-  if (!read_job (self, &w->job, &error) ||
-      (w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, stem = relief_train_job_stem (&w->job), &error)) == NULL)
+  /* A bad field is marked beside it; the status line says which. */
+  if (!read_job (self, &w->job, &error))
+    {
+      train_work_free (w);
+      relief_page_set_status (page, error->message);
+      return;
+    }
+  stem = relief_train_job_stem (&w->job);
+  if ((w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, stem, &error)) == NULL)
     {
       train_work_free (w);
       report_error (self, _("Cannot start training"), error->message);
@@ -530,6 +543,8 @@ relief_train_page_init (ReliefTrainPage *self)
   self->curves = relief_live_curves_new (N_SERIES, LIVE_BUCKETS);
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
+  relief_spin_watch (self->momentum_spin);
+  relief_spin_watch (self->weight_decay_spin);
   g_signal_connect_swapped (self->controls.optimizer_row, "notify::selected", G_CALLBACK (on_optimizer_changed), self);
   on_optimizer_changed (self);
   g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);

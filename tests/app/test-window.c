@@ -16,6 +16,8 @@
 #include "relief-controls.h"
 #include "relief-dimension-page.h"
 #include "relief-intdim-file.h"
+#include "relief-intdim-job.h"
+#include "relief-directions.h"
 #include "relief-run-file.h"
 #include "relief-landscape-page.h"
 #include "relief-page.h"
@@ -1000,6 +1002,128 @@ test_open_files (Fixture *f, gconstpointer data)
   g_assert_cmpstr (target, ==, sweep);
 }
 
+static GtkWidget *
+child (gpointer page, const char *id)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), G_OBJECT_TYPE (page), id));
+}
+
+static GtkWidget *
+row_of (GtkWidget *control)
+{
+  return ADW_IS_PREFERENCES_ROW (control) ? control : gtk_widget_get_ancestor (control, ADW_TYPE_PREFERENCES_ROW);
+}
+
+/* Types text into a spin button and leaves it (as Tab does). */
+static void
+type_into (GtkWidget *spin, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  gtk_spin_button_update (GTK_SPIN_BUTTON (spin));
+}
+
+static void
+assert_marked (GtkWidget *control, const char *message)
+{
+  GtkWidget *row = row_of (control);
+
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  if (ADW_IS_ACTION_ROW (row))
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, message);
+  else
+    g_assert_true (toast_label_below (row, message));
+}
+
+/* Bad input is never taken for something else: it stays as typed, its row turns red with
+ * the message beside it, the page's job does not start and its status line says which
+ * field, without a dialog, on every page; good input clears the mark.  Rows that do not
+ * apply are insensitive. */
+static void
+test_inputs (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  ReliefDimensionPage *dimension = dimension_page (f->window);
+  GtkWidget *lr = child (train, "lr_spin"), *epochs = child (train, "epochs_spin");
+  GtkWidget *hidden = child (train, "hidden_row");
+  GtkWidget *range = child (landscape, "range_spin"), *seed = child (landscape, "seed_spin");
+  GtkWidget *seeds = child (dimension, "seeds_spin");
+
+  settle (f);
+  /* Learning rate: "abc" is no number, and the rate stays what it was. */
+  type_into (lr, "abc");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "abc");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (lr)), ==, 0.01);
+  assert_marked (lr, "Enter a number");
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_false (page_running (train));
+  g_assert_cmpstr (status_text (train), ==, "Learning rate: Enter a number");
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  type_into (lr, "20");
+  assert_marked (lr, "Between 0.00001 and 10");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (lr)), ==, 0.01);
+  type_into (lr, "0.02");
+  g_assert_false (gtk_widget_has_css_class (row_of (lr), "error"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_of (lr))) ?: "", ==, "");
+  g_assert_cmpfloat (fabs (gtk_spin_button_get_value (GTK_SPIN_BUTTON (lr)) - 0.02), <, 1e-9);
+  type_into (epochs, "2.5");
+  assert_marked (epochs, "Enter a whole number");
+  type_into (epochs, "30");
+  g_assert_false (gtk_widget_has_css_class (row_of (epochs), "error"));
+
+  /* Hidden layers, an entry row: the message at its end. */
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "16,x");
+  g_assert_true (gtk_widget_has_css_class (hidden, "error"));
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_false (page_running (train));
+  g_assert_true (g_str_has_prefix (status_text (train), "Hidden layers: "));
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "16,16");
+  g_assert_false (gtk_widget_has_css_class (hidden, "error"));
+
+  /* Momentum applies to momentum and nesterov only. */
+  relief_combo_select_enum (ADW_COMBO_ROW (child (train, "optimizer_row")), RELIEF_OPT_SGD);
+  g_assert_false (gtk_widget_get_sensitive (row_of (child (train, "momentum_spin"))));
+  relief_combo_select_enum (ADW_COMBO_ROW (child (train, "optimizer_row")), RELIEF_OPT_NESTEROV);
+  g_assert_true (gtk_widget_get_sensitive (row_of (child (train, "momentum_spin"))));
+
+  /* The Landscape page: the same. */
+  type_into (range, "wide");
+  assert_marked (range, "Enter a number");
+  relief_page_run (RELIEF_PAGE (landscape));
+  g_assert_false (page_running (landscape));
+  g_assert_cmpstr (status_text (landscape), ==, "Range: Enter a number");
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  type_into (range, "1");
+  g_assert_false (gtk_widget_has_css_class (row_of (range), "error"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_of (range))), ==, "Half-width in each direction");
+  /* The direction seed applies to random directions, the range to planes. */
+  relief_combo_select_enum (ADW_COMBO_ROW (child (landscape, "directions_row")), RELIEF_DIRECTIONS_PCA);
+  g_assert_false (gtk_widget_get_sensitive (row_of (seed)));
+  g_assert_true (gtk_widget_get_sensitive (row_of (range)));
+  relief_combo_select_enum (ADW_COMBO_ROW (child (landscape, "directions_row")), RELIEF_DIRECTIONS_LINE);
+  g_assert_false (gtk_widget_get_sensitive (row_of (range)));
+  relief_combo_select_enum (ADW_COMBO_ROW (child (landscape, "directions_row")), RELIEF_DIRECTIONS_RANDOM);
+  g_assert_true (gtk_widget_get_sensitive (row_of (seed)));
+
+  /* The Dimension page: the same, and no sweep starts. */
+  type_into (seeds, "1.5");
+  assert_marked (seeds, "Enter a whole number");
+  relief_page_run (RELIEF_PAGE (dimension));
+  g_assert_false (page_running (dimension));
+  g_assert_true (g_str_has_prefix (status_text (dimension), "Seeds"));
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  {
+    g_autofree gint64 *dims = NULL;
+    g_autoptr(GError) error = NULL;
+    int K;
+
+    g_assert_false (relief_parse_dims ("8,4", &dims, &K, &error));
+    gtk_editable_set_text (GTK_EDITABLE (child (dimension, "dims_row")), "8,4");
+    assert_marked (child (dimension, "dims_row"), error->message);
+  }
+}
+
 /* A cancelled sweep keeps what ran, and Run continues it in the same file. */
 static void
 test_dimension_cancel_resume (Fixture *f, gconstpointer data)
@@ -1115,5 +1239,6 @@ main (int argc, char **argv)
   add_test ("/window/dimension/open", test_dimension_open);
   add_test ("/window/dimension/cancel-resume", test_dimension_cancel_resume);
   add_test ("/window/open-files", test_open_files);
+  add_test ("/window/inputs", test_inputs);
   return g_test_run ();
 }
