@@ -214,6 +214,8 @@ test_run_round_trip (Fixture *f, gconstpointer data)
   light = relief_run_load (path, FALSE, &error);
   g_assert_no_error (error);
   g_assert_null (light->dataset);
+  /* Named as a job would open it again, even without the samples. */
+  g_assert_cmpstr (light->dataset_name, ==, "moons");
 }
 
 /* Files written before the metrics kinds evaluated every row in full, and read so; a kind
@@ -364,6 +366,7 @@ test_run_file_data (Fixture *f, gconstpointer data)
   g_assert_cmpmem (run->dataset->x_train, ds->n_train * 2 * sizeof (float), ds->x_train,
                    ds->n_train * 2 * sizeof (float));
   g_assert_cmpstr (run->dataset->source_sha256[0], ==, ds->source_sha256[0]);
+  g_assert_cmpstr (run->dataset_name, ==, csv);
 
   /* Opened with another split seed than the run records: caught, not silently re-split. */
   other_split = relief_dataset_load_csv (csv, NULL, 0.4, 6, &error);
