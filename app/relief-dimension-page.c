@@ -49,6 +49,8 @@ G_DEFINE_FINAL_TYPE (ReliefDimensionPage, relief_dimension_page, RELIEF_TYPE_PAG
 /* Shared between the worker thread (writes) and the page's tick (reads). */
 typedef struct SweepWork {
   ReliefIntdimJob job;
+  char           *key;             /* the settings, as job_key makes them */
+  gboolean        adopted;         /* the page shows this job's sweep (else still the one before) */
   GMutex          lock;
   ReliefIntdim   *fresh;           /* a copy of the sweep not yet shown, or NULL */
   int             k, seed;         /* the training running: k == -1 the baseline, -2 none */
@@ -64,6 +66,7 @@ sweep_work_free (gpointer data)
 
   relief_train_job_clear (&w->job.base);
   g_free (w->job.dims);
+  g_free (w->key);
   g_clear_pointer (&w->fresh, relief_intdim_free);
   g_mutex_clear (&w->lock);
   g_free (w);
@@ -253,6 +256,15 @@ sweep_tick (gpointer owner)
   fraction = w->fraction;
   g_mutex_unlock (&w->lock);
 
+  /* The sweep shown before goes once this one has started: a start that fails keeps it. */
+  if (fresh && !w->adopted)
+    {
+      g_free (self->sweep_path);
+      self->sweep_path = g_strdup (w->job.base.output);
+      g_free (self->sweep_key);
+      self->sweep_key = g_strdup (w->key);
+      w->adopted = TRUE;
+    }
   if (fresh)
     show_sweep (self, fresh);
   update_progress (self, k, seed, fraction);
@@ -272,11 +284,11 @@ report_error (ReliefDimensionPage *self, const char *heading, const char *messag
 }
 
 static void
-report_cancelled (ReliefDimensionPage *self, const char *basename)
+report_cancelled (ReliefDimensionPage *self, const char *output, const char *basename)
 {
   g_autofree char *message = NULL;
 
-  if (!g_file_test (self->sweep_path, G_FILE_TEST_EXISTS))
+  if (!g_file_test (output, G_FILE_TEST_EXISTS))
     message = g_strdup (_("Cancelled before the baseline was trained: nothing to keep"));
   else
     message = g_strdup_printf (_("Cancelled: what ran is saved in %s, and Run continues it"), basename);
@@ -287,15 +299,29 @@ static void
 sweep_done (gpointer owner, const GError *error)
 {
   ReliefDimensionPage *self = owner;
-  int n_diverged = self->work->n_diverged, cells_run = self->work->cells_run;
-  g_autofree char *basename = g_path_get_basename (self->sweep_path);
+  SweepWork *w = self->work;
+  int n_diverged = w->n_diverged, cells_run = w->cells_run;
+  g_autofree char *basename = g_path_get_basename (w->job.base.output);
   g_autofree char *message = NULL;
 
   self->work = NULL;
   update_progress (self, -2, 0, 0);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    report_cancelled (self, basename);
+    report_cancelled (self, w->job.base.output, basename);
+  else if (error && !w->adopted && self->sweep != NULL)
+    {
+      /* Refused before it began (a dimension beyond the model's parameters, ...): what
+       * was shown stays, and the settings to change are named. */
+      message = g_strdup_printf (_("%s. The sweep shown is kept."), error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+        {
+          relief_page_set_status (RELIEF_PAGE (self), message);
+          relief_page_toast (RELIEF_PAGE (self), message);
+        }
+      else
+        report_error (self, _("The sweep could not run"), message);
+    }
   else if (error)
     report_error (self, _("The sweep could not run"), error->message);
   else if (n_diverged > 0)
@@ -384,7 +410,7 @@ relief_dimension_page_run (ReliefPage *page)
 {
   ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (page);
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = NULL, *message = NULL;
+  g_autofree char *message = NULL;
   SweepWork *w;
 
   w = sweep_work_new ();
@@ -395,21 +421,15 @@ relief_dimension_page_run (ReliefPage *page)
       relief_page_set_status (page, error->message);
       return;
     }
-  key = job_key (&w->job);
-  if ((w->job.base.output = choose_output (self, &w->job, key, &error)) == NULL)
+  w->key = job_key (&w->job);
+  if ((w->job.base.output = choose_output (self, &w->job, w->key, &error)) == NULL)
     {
       sweep_work_free (w);
       report_error (self, _("Cannot start the sweep"), error->message);
       return;
     }
-  if (g_strcmp0 (w->job.base.output, self->sweep_path) != 0)
-    {
-      g_free (self->sweep_path);
-      self->sweep_path = g_strdup (w->job.base.output);
-      show_sweep (self, NULL);
-    }
-  g_free (self->sweep_key);
-  self->sweep_key = g_steal_pointer (&key);
+  /* Continuing the sweep shown; a new one replaces it once it has begun (sweep_tick). */
+  w->adopted = g_strcmp0 (w->job.base.output, self->sweep_path) == 0;
 
   message = g_strdup_printf (_("Training a %s MLP on %s in random subspaces of d = %s…"),
                              gtk_editable_get_text (GTK_EDITABLE (self->controls.hidden_row)), w->job.base.dataset,

@@ -1124,6 +1124,40 @@ test_inputs (Fixture *f, gconstpointer data)
   }
 }
 
+/* A sweep refused when it starts (a dimension beyond the model's 371 parameters) leaves
+ * the sweep shown as it was, and says why, without a dialog; nothing is written. */
+static void
+test_dimension_failed_start_keeps_sweep (Fixture *f, gconstpointer data)
+{
+  ReliefDimensionPage *page = show_dimension_page (f->window);
+  g_autofree char *path = NULL;
+  const ReliefIntdim *shown;
+
+  run_small_sweep (page);
+  path = g_strdup (relief_dimension_page_get_sweep_path (page));
+  shown = relief_dimension_page_get_sweep (page);
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_INTDIM), ==, 1);
+
+  set_sweep (page, "2,8,1000", 300, 3);
+  relief_page_run (RELIEF_PAGE (page));
+  g_assert_true (iterate_until (page_idle, page));
+  g_assert_true (relief_dimension_page_get_sweep (page) == shown);
+  check_complete (relief_dimension_page_get_sweep (page), 3);
+  g_assert_cmpstr (relief_dimension_page_get_sweep_path (page), ==, path);
+  g_assert_nonnull (strstr (status_text (page), "1000"));
+  g_assert_nonnull (strstr (status_text (page), "The sweep shown is kept"));
+  g_assert_true (toast_label_below (GTK_WIDGET (f->window), status_text (page)));
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_INTDIM), ==, 1);
+
+  /* Its own settings again continue (here: find complete) the sweep shown. */
+  set_sweep (page, "2,8,32", 300, 3);
+  relief_page_run (RELIEF_PAGE (page));
+  g_assert_cmpstr (relief_dimension_page_get_sweep_path (page), ==, path);
+  g_assert_true (iterate_until (page_idle, page));
+  check_complete (relief_dimension_page_get_sweep (page), 3);
+}
+
 /* A cancelled sweep keeps what ran, and Run continues it in the same file. */
 static void
 test_dimension_cancel_resume (Fixture *f, gconstpointer data)
@@ -1238,6 +1272,7 @@ main (int argc, char **argv)
   add_test ("/window/dimension/sweep", test_dimension_sweep);
   add_test ("/window/dimension/open", test_dimension_open);
   add_test ("/window/dimension/cancel-resume", test_dimension_cancel_resume);
+  add_test ("/window/dimension/failed-start-keeps-sweep", test_dimension_failed_start_keeps_sweep);
   add_test ("/window/open-files", test_open_files);
   add_test ("/window/inputs", test_inputs);
   return g_test_run ();
