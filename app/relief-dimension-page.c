@@ -601,10 +601,15 @@ plot_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer us
   ReliefDimensionPage *self = user_data;
   ReliefFigureOptions options;
 
+  double w, h;
+
   if (self->sweep == NULL)
     return;
   relief_figure_options_init (&options);
-  relief_figure_intdim (cr, width, height, self->sweep, &options, &self->frame);
+  /* At the text scale of the other views; the frame back in pixels, for the pointer. */
+  relief_plot_screen_begin (cr, width, height, &w, &h);
+  relief_figure_intdim (cr, w, h, self->sweep, &options, &self->frame);
+  relief_plot_frame_scale (&self->frame, RELIEF_PLOT_SCREEN_SCALE);
   self->has_frame = TRUE;
 }
 

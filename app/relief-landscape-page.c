@@ -388,13 +388,16 @@ decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   DecisionWork *d = self->decision;
   ReliefFigureOptions options;
   g_autofree char *title = NULL;
+  double w, h;
 
   if (d == NULL)
     return;
   title = g_strdup_printf (_("Decisions at (%.2f, %.2f)"), d->x, d->y);
   relief_figure_options_init (&options);
   options.title = title;
-  relief_figure_decision (cr, width, height, d->map, &options);
+  /* At the text scale of the other views. */
+  relief_plot_screen_begin (cr, width, height, &w, &h);
+  relief_figure_decision (cr, w, h, d->map, &options);
 }
 
 /* The panel beside the map where the map stays wide enough for its ticks, else under it:

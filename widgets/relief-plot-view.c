@@ -516,7 +516,7 @@ draw_hover (ReliefPlotView *self, cairo_t *cr, int width, int height)
   /* The label box beside the cursor, flipped to stay inside the widget. */
   cairo_save (cr);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, 11);
+  cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL * RELIEF_SCREEN_ZOOM);
   cairo_text_extents (cr, text, &e);
   bw = e.x_advance + 10;
   bh = 20;

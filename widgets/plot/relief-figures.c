@@ -5,7 +5,6 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
-#define TITLE_SIZE 11.0
 #define TITLE_BAND 24.0
 
 void
@@ -45,7 +44,7 @@ draw_figure_title (cairo_t *cr, double width, const char *title)
   cairo_rectangle (cr, 0, 0, width, TITLE_BAND);
   cairo_fill (cr);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size (cr, TITLE_SIZE);
+  cairo_set_font_size (cr, RELIEF_PLOT_FONT_TITLE);
   cairo_text_extents (cr, title, &e);
   cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
   cairo_move_to (cr, (width - e.x_advance) / 2, TITLE_BAND / 2 + 4);
@@ -386,7 +385,7 @@ relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntd
       cairo_arc (cr, px, py, 5, 0, 2 * G_PI);
       cairo_set_line_width (cr, 2);
       cairo_stroke (cr);
-      cairo_set_font_size (cr, 11);
+      cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL);
       {
         g_autofree char *label = g_strdup_printf (_("d_int90 = %.0f"), id->dint90_individual_mean);
         cairo_text_extents_t e;

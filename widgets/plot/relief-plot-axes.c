@@ -525,3 +525,24 @@ relief_plot_frame_from_data (const ReliefPlotFrame *f, double x, double y, doubl
   *px = f->px + fx * f->pw;
   *py = f->py + f->ph - fy * f->ph;
 }
+
+void
+relief_plot_screen_begin (cairo_t *cr, double width, double height, double *width_pt, double *height_pt)
+{
+  cairo_scale (cr, RELIEF_PLOT_SCREEN_SCALE, RELIEF_PLOT_SCREEN_SCALE);
+  *width_pt = width / RELIEF_PLOT_SCREEN_SCALE;
+  *height_pt = height / RELIEF_PLOT_SCREEN_SCALE;
+}
+
+void
+relief_plot_frame_scale (ReliefPlotFrame *frame, double scale)
+{
+  frame->px *= scale;
+  frame->py *= scale;
+  frame->pw *= scale;
+  frame->ph *= scale;
+  frame->cbx *= scale;
+  frame->cby *= scale;
+  frame->cbw *= scale;
+  frame->cbh *= scale;
+}

@@ -227,7 +227,7 @@ draw_contours (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax)
   for (int k = 0; k < hm->n_levels; k++)
     relief_contour_segments (hm->tz, s->nx, s->ny, s->xs, s->ys, hm->levels[k], add_segment, &target);
   cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 0.55);
-  cairo_set_line_width (cr, 0.6);
+  cairo_set_line_width (cr, 0.9);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_stroke (cr);
   cairo_restore (cr);
@@ -421,7 +421,7 @@ draw_colorbar (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax, ReliefP
           cairo_line_to (cr, x + w, ly);
         }
       cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 0.55);
-      cairo_set_line_width (cr, 0.6);
+      cairo_set_line_width (cr, 0.9);
       cairo_stroke (cr);
     }
 

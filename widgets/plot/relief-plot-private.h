@@ -7,12 +7,14 @@
 
 G_BEGIN_DECLS
 
-#define FONT_TICK   9.0
-#define FONT_LABEL 10.0
-#define FONT_TITLE 11.0
+/* The text scale is relief-plot-axes.h's. */
+#define FONT_TICK   RELIEF_PLOT_FONT_TICK
+#define FONT_LABEL  RELIEF_PLOT_FONT_LABEL
+#define FONT_TITLE  RELIEF_PLOT_FONT_TITLE
 #define TICK_LEN    3.5
 #define PAD         4.0
-#define LINE_WIDTH  0.8
+/* Axes, ticks and frames: over a pixel on screen, as thin lines vanish on a projector. */
+#define LINE_WIDTH  1.0
 #define MAX_TICKS  10
 
 extern const double relief_plot_ink[3];
