@@ -36,6 +36,8 @@ relief_train_job_clear (ReliefTrainJob *job)
 typedef struct {
   const ReliefTrainJobCallbacks *cb;
   ReliefRunWriter               *writer;
+  const ReliefMlpSpec           *spec;
+  const ReliefDataset           *ds;
 } TrainContext;
 
 static gboolean
@@ -56,7 +58,11 @@ on_train_snapshot (gint64 step, double epoch, const float *params, gsize n_param
 {
   TrainContext *ctx = user_data;
 
-  return relief_run_writer_add_snapshot (ctx->writer, step, epoch, params, error);
+  if (!relief_run_writer_add_snapshot (ctx->writer, step, epoch, params, error))
+    return FALSE;
+  if (ctx->cb && ctx->cb->snapshot)
+    ctx->cb->snapshot (ctx->spec, ctx->ds, step, params, ctx->cb->user_data);
+  return TRUE;
 }
 
 static void
@@ -79,7 +85,7 @@ relief_train_job_run (const ReliefTrainJob          *job,
   g_autoptr(ReliefMlpSpec) spec = NULL;
   g_autoptr(ReliefBackend) backend = NULL;
   g_autofree float *params = NULL;
-  TrainContext ctx = { cb, NULL };
+  TrainContext ctx = { cb, NULL, NULL, NULL };
   ReliefTrainCallbacks tcb = { on_train_metrics, on_train_snapshot, on_train_progress, &ctx };
   ReliefTrainStatus st;
 
@@ -117,6 +123,8 @@ relief_train_job_run (const ReliefTrainJob          *job,
     }
   relief_mlp_init_params (spec, job->train.seed, params);
 
+  ctx.spec = spec;
+  ctx.ds = ds;
   ctx.writer = relief_run_writer_new (job->output, spec, &job->train, backend->name, ds, error);
   if (ctx.writer == NULL)
     return FALSE;

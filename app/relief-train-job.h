@@ -27,6 +27,10 @@ typedef struct {
 typedef struct {
   void (*progress)       (double fraction, gpointer user_data);
   void (*metrics)        (const ReliefTrainMetrics *m, gpointer user_data);
+  /* At each snapshot (step 0, every snapshot_every steps, the end): the model, its data
+   * set and the parameters on the host, borrowed for the call. */
+  void (*snapshot)       (const ReliefMlpSpec *spec, const ReliefDataset *ds, gint64 step, const float *params,
+                          gpointer user_data);
   ReliefBackendChosenFunc backend_chosen;
   gpointer user_data;
 } ReliefTrainJobCallbacks;

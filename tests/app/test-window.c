@@ -298,6 +298,12 @@ test_default_trains (Fixture *f, gconstpointer data)
   g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (readout)), "12345"));
 }
 
+static gboolean
+landscape_done_or_held (gpointer page)
+{
+  return landscape_done (page) || product_waiting (NULL);
+}
+
 static guint
 count_work_files (ReliefFileKind kind)
 {
@@ -306,6 +312,52 @@ count_work_files (ReliefFileKind kind)
 
   g_assert_no_error (error);
   return files->len;
+}
+
+static gboolean
+map_shown (gpointer page)
+{
+  gint64 step;
+
+  return relief_train_page_get_map_step (page, &step);
+}
+
+static gboolean
+map_or_idle (gpointer page)
+{
+  gint64 step;
+
+  return relief_train_page_get_map_step (page, &step) || !page_running (page);
+}
+
+/* For 2D data the Train page shows the model's decisions over the data beside the curves:
+ * while it trains, from its first snapshot on, and at its end the final model's. */
+static void
+test_train_decision_map (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  GtkWidget *epochs = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE,
+                                                                 "epochs_spin"));
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 step = -1;
+
+  g_assert_true (iterate_until (training_done, train));
+  run = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (relief_train_page_get_map_step (train, &step));
+  g_assert_cmpint (step, ==, run->snapshot_step[run->n_snapshots - 1]);
+
+  /* A long training: the map comes before the end, and follows the training. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs), 5000);
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_false (relief_train_page_get_map_step (train, &step));
+  g_assert_true (iterate_until (map_or_idle, train));
+  g_assert_true (page_running (train));
+  g_assert_true (relief_train_page_get_map_step (train, &step));
+  g_assert_cmpint (step, <, 5000 * 25);
+  relief_page_cancel (RELIEF_PAGE (train));
+  g_assert_true (iterate_until (page_idle, train));
 }
 
 /* The next launch finds the default trained before and shows it, with its landscape from
@@ -327,16 +379,21 @@ test_default_reused (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_RUN), ==, 1);
   g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_SURFACE), ==, 1);
 
-  g_atomic_int_set (&products_elsewhere, 0);
   relief_window_start_default (f->window);
   g_assert_true (iterate_until (training_done, train));
+  /* The Train page's map was computed before its job ended; the landscape, from its file,
+   * needs no product: held, one would stop it. */
+  g_atomic_int_set (&products_elsewhere, 0);
+  hold_products (TRUE);
   g_assert_cmpstr (relief_train_page_get_run_path (train), ==, first);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (status)), "trained before"));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (readout)), "epoch 30 of 30 "));
   g_assert_cmpuint (relief_train_page_get_n_points (train), >, 50);
-  g_assert_true (iterate_until (landscape_done, landscape));
-  g_assert_true (relief_landscape_page_value_at (landscape, 0, 0, &loss, &acc));
+  g_assert_true (iterate_until (landscape_done_or_held, landscape));
+  hold_products (FALSE);
   g_assert_cmpint (g_atomic_int_get (&products_elsewhere), ==, 0);
+  g_assert_true (landscape_done (landscape));
+  g_assert_true (relief_landscape_page_value_at (landscape, 0, 0, &loss, &acc));
   g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_RUN), ==, 1);
   g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_SURFACE), ==, 1);
 
@@ -965,6 +1022,8 @@ test_open_files (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hidden)), ==, "16,16");
   g_assert_cmpuint (relief_train_page_get_n_points (train), >, 50);
   g_assert_true (g_str_has_prefix (status_text (train), "Opened spiral · 16-16 relu · "));
+  /* With the final model's decisions beside them, computed meanwhile. */
+  g_assert_true (iterate_until (map_shown, train));
   g_assert_true (iterate_until (landscape_done, landscape));
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -1256,6 +1315,7 @@ main (int argc, char **argv)
   add_test ("/window/train/default-trains", test_default_trains);
   add_test ("/window/train/default-reused", test_default_reused);
   add_test ("/window/train/offers-landscape", test_train_offers_landscape);
+  add_test ("/window/train/decision-map", test_train_decision_map);
   add_test ("/window/train/cancel", test_train_cancel);
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
