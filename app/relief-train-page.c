@@ -64,6 +64,7 @@ typedef struct TrainWork {
   float            *last_params;   /* the newest snapshot, and its step */
   gint64            last_step, mapped_step;
   gint64            mapped_at;     /* monotonic time of the last map */
+  gint64            map_cost;      /* how long it took */
   ReliefDecisionMap *fresh_map;    /* not yet shown */
   gint64            fresh_map_step;
 } TrainWork;
@@ -105,7 +106,7 @@ work_metrics (const ReliefTrainMetrics *m, gpointer user_data)
   g_mutex_unlock (&w->lock);
 }
 
-/* The live map at most this often: a few a second, a small share of the training. */
+/* The live map at most this often: a few a second. */
 #define MAP_INTERVAL_US (250 * G_TIME_SPAN_MILLISECOND)
 
 /* The decisions at params, handed to the page (the worker thread). */
@@ -114,6 +115,7 @@ offer_map (TrainWork *w, const ReliefMlpSpec *spec, const ReliefDataset *ds, con
 {
   ReliefGridAxis whole = { 0, 0, 0 };
   ReliefDecisionMap *map;
+  gint64 start = g_get_monotonic_time ();
 
   if (w->map_backend == NULL && (w->map_backend = relief_backend_new ("cpu", NULL)) == NULL)
     return;
@@ -122,6 +124,7 @@ offer_map (TrainWork *w, const ReliefMlpSpec *spec, const ReliefDataset *ds, con
     return;
   w->mapped_step = step;
   w->mapped_at = g_get_monotonic_time ();
+  w->map_cost = w->mapped_at - start;
   g_mutex_lock (&w->lock);
   relief_decision_map_free (w->fresh_map);
   w->fresh_map = map;
@@ -158,7 +161,8 @@ work_snapshot (const ReliefMlpSpec *spec, const ReliefDataset *ds, gint64 step, 
     }
   memcpy (w->last_params, params, n * sizeof (float));
   w->last_step = step;
-  if (w->mapped_step < 0 || g_get_monotonic_time () - w->mapped_at >= MAP_INTERVAL_US)
+  /* A large model's map waits longer: the maps take at most a tenth of the time. */
+  if (w->mapped_step < 0 || g_get_monotonic_time () - w->mapped_at >= MAX (MAP_INTERVAL_US, 9 * w->map_cost))
     offer_map (w, spec, ds, params, step);
 }
 
