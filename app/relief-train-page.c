@@ -276,9 +276,14 @@ append_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m)
 static void
 show_map (ReliefTrainPage *self, ReliefDecisionMap *map, gint64 step)
 {
+  GtkWidget *plots = gtk_widget_get_parent (GTK_WIDGET (self->decision_area));
+  int width = gtk_widget_get_width (plots);
+
   relief_decision_map_free (self->map);
   self->map = map;
   self->map_step = step;
+  /* A third of the plots' width or so: the curves keep their ticks down to 1024 pixels. */
+  gtk_widget_set_size_request (GTK_WIDGET (self->decision_area), width > 0 ? MAX (200, width * 3 / 10) : 260, -1);
   gtk_widget_set_visible (GTK_WIDGET (self->decision_area), map != NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
 }
