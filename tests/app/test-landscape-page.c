@@ -48,13 +48,20 @@ list_tree (const char *dir, GPtrArray *lines)
     }
 }
 
+/* g_ptr_array_sort hands the comparison pointers to the elements. */
+static int
+compare_lines (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 static char *
 tree_listing (const char *dir)
 {
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
 
   list_tree (dir, lines);
-  g_ptr_array_sort (lines, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (lines, compare_lines);
   g_ptr_array_add (lines, NULL);
   return g_strjoinv ("\n", (char **) lines->pdata);
 }
