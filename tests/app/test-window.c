@@ -1281,7 +1281,7 @@ test_actions_in_view (Fixture *f, gconstpointer data)
 static void
 test_shortcuts (Fixture *f, gconstpointer data)
 {
-  const char *actions[] = { "win.run", "win.cancel", "win.export", "win.show-page(0)", "win.show-page(2)",
+  const char *actions[] = { "win.run", "win.cancel", "win.export", "win.open", "win.show-page(0)", "win.show-page(2)",
                             "win.next-page", "win.previous-page" };
   GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (train_page (f->window)), ADW_TYPE_VIEW_STACK);
 
