@@ -178,7 +178,7 @@ relief_work_dir_title (const char *path)
 {
   g_autofree char *name = g_path_get_basename (path);
   g_autoptr(GRegex) regex = g_regex_new ("^(?:([A-Za-z0-9_-]+)-)?([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{2})([0-9]{2})"
-                                         "[0-9]{2}(?:-[0-9]+)?(-[0-9a-f]{12})?\\.h5$", 0, 0, NULL);
+                                         "[0-9]{2}(?:-[0-9]{1,11})?(-[0-9a-f]{12})?\\.h5$", 0, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
   g_autoptr(GDateTime) when = NULL, now = g_date_time_new_now_local ();
   g_autoptr(GString) title = g_string_new (NULL);

@@ -318,6 +318,10 @@ test_named_path (void)
   slice_file = slice_path ("/x/spiral-16-16-relu-20201231-235900.h5", 0, &slice);
   slice_title = relief_work_dir_title (slice_file);
   g_assert_cmpstr (slice_title, ==, "spiral · 16-16 relu · Dec 31 23:59 · landscape");
+  /* A hash of decimal digits only is still a slice's, not a counter. */
+  g_free (title);
+  title = relief_work_dir_title ("/x/spiral-16-16-relu-20201231-235900-123456789012.h5");
+  g_assert_cmpstr (title, ==, "spiral · 16-16 relu · Dec 31 23:59 · landscape");
   g_free (title);
   title = relief_work_dir_title ("/x/20201231-235900.h5");
   g_assert_cmpstr (title, ==, "Dec 31 23:59");
