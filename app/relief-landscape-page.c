@@ -53,6 +53,8 @@ struct _ReliefLandscapePage {
   int               n_done;
   gboolean          hovering;       /* the pointer over the map, at hover_x, hover_y */
   double            hover_x, hover_y;
+  ReliefWorker     *run_job;        /* an opened surface's run, while it loads */
+  struct RunLoad   *run_load;
   ReliefWorker     *decision_job;
   struct DecisionWork *decision_work; /* the running decision job's data */
   struct DecisionWork *decision;      /* what decision_area shows */
@@ -485,6 +487,11 @@ relief_landscape_page_show_decision (ReliefLandscapePage *self, double x, double
   DecisionWork *w;
 
   /* The surface's directions arrive with its last cell. */
+  if (self->run == NULL && self->run_job != NULL)
+    {
+      relief_page_set_status (RELIEF_PAGE (self), _("The run is still loading: click again in a moment"));
+      return;
+    }
   if (self->run == NULL || self->surface == NULL || self->surface->xdir == NULL)
     return;
   if (self->decision_job)
@@ -565,12 +572,59 @@ surface_done (gpointer owner, const GError *error)
   relief_page_set_progress (RELIEF_PAGE (self), 1.0);
 }
 
+/* An opened surface's run, loaded off the main loop for clicks on the map. */
+typedef struct RunLoad {
+  char            *path;
+  ReliefLoadedRun *run;
+} RunLoad;
+
+static void
+run_load_free (gpointer data)
+{
+  RunLoad *l = data;
+
+  g_free (l->path);
+  g_clear_pointer (&l->run, relief_loaded_run_unref);
+  g_free (l);
+}
+
+static gboolean
+run_load_run (gpointer data, GCancellable *cancellable, GError **error)
+{
+  RunLoad *l = data;
+
+  l->run = relief_loaded_run_load (l->path, error);
+  return l->run != NULL;
+}
+
+static void
+run_load_done (gpointer owner, const GError *error)
+{
+  ReliefLandscapePage *self = owner;
+  RunLoad *l = self->run_load;
+
+  self->run_job = NULL;
+  self->run_load = NULL;
+  if (error)
+    relief_page_set_status (RELIEF_PAGE (self), error->message);
+  else if (self->run == NULL && g_strcmp0 (l->path, self->run_path) == 0)
+    self->run = relief_loaded_run_ref (l->run);
+}
+
+static void
+stop_run_load (ReliefLandscapePage *self)
+{
+  g_clear_pointer (&self->run_job, relief_worker_drop);
+  self->run_load = NULL;
+}
+
 void
 relief_landscape_page_set_run (ReliefLandscapePage *self, const char *run_path)
 {
   g_return_if_fail (RELIEF_IS_LANDSCAPE_PAGE (self));
 
   relief_page_cancel (RELIEF_PAGE (self));
+  stop_run_load (self);
   /* The decisions shown were the earlier model's. */
   relief_landscape_page_close_decision (self);
   g_free (self->run_path);
@@ -603,6 +657,12 @@ relief_landscape_page_open (ReliefPage *page, const char *path, ReliefFileKind k
   self->work = NULL;
   has_run = surface->run_file != NULL && g_file_test (surface->run_file, G_FILE_TEST_IS_REGULAR);
   relief_landscape_page_set_run (self, has_run ? surface->run_file : NULL);
+  if (has_run)
+    {
+      self->run_load = g_new0 (RunLoad, 1);
+      self->run_load->path = g_strdup (surface->run_file);
+      self->run_job = relief_worker_start (run_load_run, self->run_load, run_load_free, NULL, run_load_done, self);
+    }
 
   /* The controls as the slice was made, so that Compute makes it again. */
   if (surface->direction_kind && relief_enum_from_nick (RELIEF_TYPE_DIRECTION_KIND, surface->direction_kind,
@@ -893,6 +953,7 @@ relief_landscape_page_dispose (GObject *object)
 
   g_clear_pointer (&self->decision_job, relief_worker_drop);
   self->decision_work = NULL;
+  stop_run_load (self);
   G_OBJECT_CLASS (relief_landscape_page_parent_class)->dispose (object);
 }
 
