@@ -35,7 +35,28 @@ typedef struct {
   const ReliefSurfaceJobCallbacks *cb;
   int                              total;
   int                              done;
+  /* The periodic saves: the cells done so far go to the output every few seconds, so that
+   * a kill loses little; a save that fails stops the work through `stop`. */
+  const ReliefSurface             *surface;
+  const char                      *output;
+  ReliefSaveClock                  clock;
+  GError                          *save_error;
+  GCancellable                    *stop;
 } SurfaceContext;
+
+/* Called after each cell, whose values are all in the surface by then: the cells after
+ * it in the same batch are still NaN, so the file holds exactly the cells done. */
+static void
+surface_save_if_due (SurfaceContext *ctx)
+{
+  gint64 began = g_get_monotonic_time ();
+
+  if (ctx->output == NULL || ctx->save_error != NULL || !relief_save_clock_due (&ctx->clock))
+    return;
+  if (!relief_surface_save (ctx->surface, ctx->output, &ctx->save_error))
+    g_cancellable_cancel (ctx->stop);
+  relief_save_clock_saved (&ctx->clock, began);
+}
 
 static void
 on_surface_cell (int ix, int iy, double loss, double acc, gpointer user_data)
@@ -43,6 +64,7 @@ on_surface_cell (int ix, int iy, double loss, double acc, gpointer user_data)
   SurfaceContext *ctx = user_data;
 
   ctx->done++;
+  surface_save_if_due (ctx);
   if (ctx->cb == NULL)
     return;
   if (ctx->cb->cell)
@@ -169,6 +191,12 @@ resume_cells (const char *path, ReliefSurface *surface, GError **error)
   return TRUE;
 }
 
+static void
+cancel_stop (GCancellable *cancellable, gpointer stop)
+{
+  g_cancellable_cancel (stop);
+}
+
 gboolean
 relief_surface_job_run (const ReliefSurfaceJob          *job,
                         const ReliefSurfaceJobCallbacks *cb,
@@ -180,13 +208,16 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   g_autoptr(ReliefSurface) surface = NULL;
   g_autoptr(ReliefBackend) backend = NULL;
   g_autoptr(GError) compute_error = NULL;
-  SurfaceContext ctx = { cb, 0, 0 };
+  g_autoptr(GCancellable) stop = g_cancellable_new ();
+  SurfaceContext ctx = { cb, 0, 0, NULL, job->output, { 0 }, NULL, stop };
+  gulong forward = 0;
   ReliefSamples train, test = { NULL, NULL, 0 };
   const ReliefDataset *ds;
   const float *center;
   gboolean one_d = job->one_d || job->directions == RELIEF_DIRECTIONS_LINE;
   int index;
   gsize cells;
+  gboolean ok;
 
   /* A plane needs two points along y, or it is the 1D slice along x. */
   if (!one_d && job->y.count < 2)
@@ -246,11 +277,23 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   if (job->max_samples > 0 && job->max_samples < test.n)
     test.n = job->max_samples;
 
-  if (!relief_surface_compute_progressive (backend, run->spec, center, surface->xdir, surface->ydir,
+  ctx.surface = surface;
+  relief_save_clock_init (&ctx.clock);
+  if (cancellable != NULL)
+    forward = g_cancellable_connect (cancellable, G_CALLBACK (cancel_stop), stop, NULL);
+  ok = relief_surface_compute_progressive (backend, run->spec, center, surface->xdir, surface->ydir,
                                            surface->xcoords, surface->nx, surface->ycoords, surface->ny,
                                            &train, &test, surface->train_loss, surface->train_acc,
                                            surface->test_loss, surface->test_acc,
-                                           on_surface_cell, &ctx, cancellable, &compute_error))
+                                           on_surface_cell, &ctx, stop, &compute_error);
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, forward);
+  if (ctx.save_error != NULL)
+    {
+      g_propagate_error (error, ctx.save_error);
+      return FALSE;
+    }
+  if (!ok)
     {
       /* A cancelled surface is still worth keeping: the cells done so far are real, and
        * --resume continues from them. */
