@@ -37,7 +37,7 @@ subspace_step_body (gpointer data, const gint64 *step_dev, GError **error)
          relief_projection_forward (run->proj, run->theta0, run->z, run->theta, error) &&
          relief_mlp_forward_backward (run->mlp, run->theta, x_batch, y_batch, rows, run->grad, NULL, NULL, error) &&
          relief_projection_transpose (run->proj, run->grad, run->g_z, error) &&
-         relief_stepper_update (run->backend, run->optimizer, step_dev, run->z, run->z_before, run->g_z, run->state,
+         relief_stepper_update (run->backend, run->optimizer, step_dev, run->z, run->z_before, NULL, run->g_z, run->state,
                                 relief_projection_get_d (run->proj), error);
 }
 
@@ -143,8 +143,7 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
       for (int index = 0; index < steps_per_epoch; index++)
         {
           double batch_loss;
-          gboolean diverged;
-          int rows;
+          int rows, undone;
 
           if (g_cancellable_is_cancelled (cancellable))
             {
@@ -153,10 +152,11 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
             }
           if (!relief_batcher_prepare (run.batcher, epoch, index, &rows, error) ||
               !relief_stepper_run (run.stepper, step + 1, rows, error) ||
-              !relief_stepper_check_update (be, run.z, run.z_before, d, rows, &batch_loss, NULL, &diverged, error))
+              !relief_stepper_check_update (be, run.z, run.z_before, NULL, d, rows, &batch_loss, NULL, &undone, error))
             goto out;
-          /* As in relief_train: a divergence keeps the last finite z. */
-          if (diverged)
+          /* A divergence keeps the z the step started from: the cell counts with the
+           * accuracy there (its parameters stay finite). */
+          if (undone > 0)
             {
               status = RELIEF_TRAIN_DIVERGED;
               break;

@@ -339,20 +339,49 @@ test_errors (void)
   }
 }
 
+/* A diverging run keeps its last finite step: every snapshot and every metrics row is
+ * finite, the run ends at the last snapshot, and the step that was not finite is recorded
+ * after it.  Parameters too large for the model's loss from the first step on (SGD at
+ * 1e30) and after a few (momentum at 10), and an update that overflows (SGD at 3, tanh). */
 static void
 test_divergence_keeps_run (void)
 {
-  g_autofree char *run_path = tmp_path ("diverged.h5");
-  g_autoptr(ReliefRun) run = NULL;
-  g_autoptr(GError) error = NULL;
+  static const char *settings[] = {
+    "--optimizer sgd --lr 1e30",
+    "--optimizer momentum --lr 10 --loss mse",
+    "--optimizer sgd --lr 3 --loss mse --activation tanh",
+  };
 
-  g_assert_cmpint (run_relief ("train --dataset xor --samples 200 --optimizer sgd --lr 1e30 --epochs 3 -o diverged.h5", NULL), ==, 1);
-  run = relief_run_load (run_path, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (run->status, ==, "diverged");
-  g_assert_cmpint (run->n_snapshots, >=, 1);
-  for (gsize i = 0; i < run->n_params * run->n_snapshots; i++)
-    g_assert_true (isfinite (run->params[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      g_autofree char *run_path = tmp_path ("diverged.h5");
+      g_autofree char *args = g_strdup_printf ("train --dataset xor --samples 200 %s --epochs 3 --snapshot-every 1 "
+                                               "--eval-every 1 -o diverged.h5", settings[i]);
+      g_autofree char *err = NULL;
+      g_autoptr(ReliefRun) run = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 last;
+
+      g_assert_cmpint (run_relief (args, &err), ==, 1);
+      g_assert_nonnull (strstr (err, "diverged"));
+      run = relief_run_load (run_path, FALSE, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (run->status, ==, "diverged");
+      g_assert_cmpint (run->n_snapshots, >=, 1);
+      for (gsize k = 0; k < run->n_params * run->n_snapshots; k++)
+        g_assert_true (isfinite (run->params[k]));
+      for (int k = 0; k < run->n_metrics; k++)
+        {
+          g_assert_true (isfinite (run->train_loss[k]) && isfinite (run->train_acc[k]));
+          g_assert_true (isfinite (run->test_loss[k]) && isfinite (run->test_acc[k]));
+        }
+      last = run->snapshot_step[run->n_snapshots - 1];
+      g_assert_cmpint (run->metric_step[run->n_metrics - 1], ==, last);
+      g_assert_cmpint (run->diverged_at_step, >, last);
+      g_assert_cmpint (run->diverged_at_step, <=, last + 2);
+      g_test_message ("%s: diverged at step %" G_GINT64_FORMAT ", kept step %" G_GINT64_FORMAT, settings[i],
+                      run->diverged_at_step, last);
+    }
 }
 
 #define SWEEP_ARGS "--dataset gaussians --samples 300 --hidden 8 --projection dense --dims 2,8,32 --seeds 2 --epochs 3"

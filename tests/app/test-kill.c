@@ -1,7 +1,7 @@
 /* kill -9 at random moments, then resume: `relief surface`, `relief train` and `relief
- * intdim` killed with SIGKILL while they compute, continued (surface and train with
- * --resume, intdim by running it again), end with the same result as an uninterrupted run,
- * bit for bit.  The children save every 50 ms (RELIEF_SAVE_SECONDS), so most kills land
+ * intdim` killed with SIGKILL while they compute (and train interrupted with SIGINT, as
+ * Ctrl-C does), continued (surface and train with --resume, intdim by running it again),
+ * end with the same result as an uninterrupted run, bit for bit.  The children save every 50 ms (RELIEF_SAVE_SECONDS), so most kills land
  * after a save; one that lands before any leaves nothing to resume, and the rerun starts
  * over and must still give the same result.  Nothing here depends on how long anything
  * takes: the moments are fractions of the uninterrupted run's own time, from a fixed seed. */
@@ -54,9 +54,9 @@ run_relief (const char *args)
   return WEXITSTATUS (wait_status);
 }
 
-/* Starts relief and kills it with SIGKILL after delay_us, unless it ended before. */
+/* Starts relief and sends it the signal after delay_us, unless it ended before. */
 static void
-run_relief_killed (const char *args, gint64 delay_us)
+run_relief_killed (const char *args, int signal, gint64 delay_us)
 {
   g_auto(GStrv) argv = relief_argv (args);
   g_auto(GStrv) env = child_env ();
@@ -68,10 +68,11 @@ run_relief_killed (const char *args, gint64 delay_us)
                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
                                 NULL, NULL, &pid, &error));
   g_usleep (delay_us);
-  kill (pid, SIGKILL);
+  kill (pid, signal);
   g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
-  g_test_message ("relief %s: %s after %.2f s", args,
-                  WIFSIGNALED (wait_status) ? "killed" : "ended before the kill", delay_us / 1e6);
+  g_test_message ("relief %s: signal %d after %.2f s: %s %d", args, signal, delay_us / 1e6,
+                  WIFSIGNALED (wait_status) ? "killed by" : "exited with",
+                  WIFSIGNALED (wait_status) ? WTERMSIG (wait_status) : WEXITSTATUS (wait_status));
   g_spawn_close_pid (pid);
 }
 
@@ -91,10 +92,11 @@ assert_same_doubles (const double *a, const double *b, gsize n)
 
 typedef void (*CompareFunc) (const char *reference, const char *resumed);
 
-/* The command (a format with one %s, the output) run whole once, then KILLS times killed
- * at a moment within that run's time and continued with `again` (the same format). */
+/* The command (a format with one %s, the output) run whole once, then KILLS times sent
+ * the signal at a moment within that run's time and continued with `again` (the same
+ * format). */
 static void
-kill_and_resume (const char *command, const char *again, CompareFunc compare)
+kill_and_resume (const char *command, const char *again, int signal, CompareFunc compare)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (15);
   g_autofree char *reference = tmp_path ("reference.h5"), *resumed = tmp_path ("resumed.h5");
@@ -110,7 +112,7 @@ kill_and_resume (const char *command, const char *again, CompareFunc compare)
   for (int i = 0; i < KILLS; i++)
     {
       g_remove (resumed);
-      run_relief_killed (first, (gint64) (g_rand_double_range (rand, 0.1, 0.9) * duration));
+      run_relief_killed (first, signal, (gint64) (g_rand_double_range (rand, 0.1, 0.9) * duration));
       g_assert_cmpint (run_relief (then), ==, 0);
       compare (reference, resumed);
     }
@@ -142,8 +144,8 @@ static void
 test_surface (void)
 {
   g_assert_cmpint (run_relief ("train --dataset moons --samples 2000 --hidden 32,32 --epochs 2 -o run.h5"), ==, 0);
-  kill_and_resume ("surface run.h5 --x=-1:1:81 --y=-1:1:81 --seed 4 -o %s",
-                   "surface run.h5 --x=-1:1:81 --y=-1:1:81 --seed 4 --resume -o %s", compare_surfaces);
+  kill_and_resume ("surface run.h5 --x=-1:1:61 --y=-1:1:61 --seed 4 -o %s",
+                   "surface run.h5 --x=-1:1:61 --y=-1:1:61 --seed 4 --resume -o %s", SIGKILL, compare_surfaces);
 }
 
 static void
@@ -173,13 +175,20 @@ compare_runs (const char *reference, const char *resumed)
                    sizeof (ReliefMetricKind) * b->n_metrics);
 }
 
-#define TRAIN_ARGS "train --dataset spiral --samples 3000 --hidden 32,32 --optimizer adam --batch-size 8 " \
-                   "--epochs 8 --snapshot-every 100 --eval-every 50"
+#define TRAIN_ARGS "train --dataset spiral --samples 3000 --hidden 64,64 --optimizer adam --batch-size 16 " \
+                   "--epochs 15 --snapshot-every 500 --eval-every 200"
 
 static void
 test_train (void)
 {
-  kill_and_resume (TRAIN_ARGS " -o %s", TRAIN_ARGS " --resume -o %s", compare_runs);
+  kill_and_resume (TRAIN_ARGS " -o %s", TRAIN_ARGS " --resume -o %s", SIGKILL, compare_runs);
+}
+
+/* Ctrl-C: the run ends with a final row and snapshot of its own, which --resume drops. */
+static void
+test_train_interrupted (void)
+{
+  kill_and_resume (TRAIN_ARGS " -o %s", TRAIN_ARGS " --resume -o %s", SIGINT, compare_runs);
 }
 
 static void
@@ -213,7 +222,7 @@ compare_sweeps (const char *reference, const char *resumed)
 static void
 test_intdim (void)
 {
-  kill_and_resume (INTDIM_ARGS, INTDIM_ARGS, compare_sweeps);
+  kill_and_resume (INTDIM_ARGS, INTDIM_ARGS, SIGKILL, compare_sweeps);
 }
 
 int
@@ -229,6 +238,7 @@ main (int argc, char **argv)
   g_assert_cmpint (g_mkdir_with_parents (workdir, 0700), ==, 0);
   g_test_add_func ("/kill/surface", test_surface);
   g_test_add_func ("/kill/train", test_train);
+  g_test_add_func ("/kill/train-interrupted", test_train_interrupted);
   g_test_add_func ("/kill/intdim", test_intdim);
   return g_test_run ();
 }
