@@ -287,6 +287,54 @@ test_surface_resume_refuses_other (void)
     g_assert_true (isnan (partial->train_loss[i]));
 }
 
+#define RESUME_ARGS "train --dataset xor --samples 200 --hidden 8 --epochs 2 --seed 4"
+
+/* --resume: with no file the run starts over; a finished run is left as it is; a run
+ * with other settings or data is refused before any work (exit 2), the file unchanged. */
+static void
+test_train_resume_checks (void)
+{
+  g_autofree char *path = tmp_path ("resumable.h5"), *fresh_path = tmp_path ("fresh.h5");
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len = 0, after_len = 0;
+  struct { const char *args; const char *message; } others[] = {
+    { RESUME_ARGS " --lr 0.02 --resume -o resumable.h5", "different run" },
+    { RESUME_ARGS " --hidden 9 --resume -o resumable.h5", "different run" },
+    { RESUME_ARGS " --samples 300 --resume -o resumable.h5", "different run" },
+    { RESUME_ARGS " --epochs 3 --resume -o resumable.h5", "different run" },
+  };
+  g_autoptr(ReliefRun) a = NULL, b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_relief (RESUME_ARGS " --resume -o fresh.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief (RESUME_ARGS " -o resumable.h5", NULL), ==, 0);
+  a = relief_run_load (fresh_path, FALSE, &error);
+  g_assert_no_error (error);
+  b = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (a->params, sizeof (float) * a->n_params * a->n_snapshots, b->params,
+                   sizeof (float) * b->n_params * b->n_snapshots);
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_relief (RESUME_ARGS " --resume -o resumable.h5", &err), ==, 0);
+    g_assert_nonnull (strstr (err, "nothing to do"));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autofree char *err = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_assert_cmpint (run_relief (others[i].args, &err), ==, 2);
+      g_assert_nonnull (strstr (err, others[i].message));
+      lines = g_strsplit (g_strstrip (err), "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 1);
+    }
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+}
+
 static void
 test_errors (void)
 {
@@ -814,6 +862,7 @@ main (int argc, char **argv)
   g_assert_cmpint (g_mkdir_with_parents (workdir, 0700), ==, 0);
   g_test_add_func ("/cli/train/writes-run", test_train_writes_run);
   g_test_add_func ("/cli/train/divergence-keeps-run", test_divergence_keeps_run);
+  g_test_add_func ("/cli/train/resume-checks", test_train_resume_checks);
   g_test_add_func ("/cli/surface/grid", test_surface_grid);
   g_test_add_func ("/cli/surface/centre-is-checkpoint", test_surface_centre);
   g_test_add_func ("/cli/surface/pca", test_surface_pca);

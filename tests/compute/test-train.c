@@ -304,6 +304,131 @@ test_diverges_first_step (void)
   recorder_clear (&rec);
 }
 
+/* A recorder that also copies the state a checkpoint hands over after one step. */
+typedef struct {
+  Recorder         rec;          /* first: the recorder's callbacks take this struct for it */
+  gint64           at_step;
+  ReliefTrainState state;
+  float           *params, *previous, *optimizer;
+} Capture;
+
+static gboolean
+capture_due (gpointer user_data)
+{
+  Capture *cap = user_data;
+
+  /* Progress has been called once for every step so far. */
+  return cap->rec.progress_calls == cap->at_step && cap->params == NULL;
+}
+
+static gboolean
+capture_state (const ReliefTrainState *state, gpointer user_data, GError **error)
+{
+  Capture *cap = user_data;
+
+  cap->state = *state;
+  cap->params = g_memdup2 (state->params, sizeof (float) * state->n_params);
+  cap->previous = g_memdup2 (state->previous_params, sizeof (float) * state->n_params);
+  cap->optimizer = g_memdup2 (state->optimizer_state, sizeof (float) * MAX (state->n_state, 1));
+  cap->state.params = cap->params;
+  cap->state.previous_params = cap->previous;
+  cap->state.optimizer_state = cap->optimizer;
+  return TRUE;
+}
+
+static void
+assert_same_rows (const ReliefTrainMetrics *a, const ReliefTrainMetrics *b)
+{
+  g_assert_cmpint (a->step, ==, b->step);
+  g_assert_cmpmem (&a->train_loss, sizeof (double), &b->train_loss, sizeof (double));
+  g_assert_cmpmem (&a->train_acc, sizeof (double), &b->train_acc, sizeof (double));
+  g_assert_cmpmem (&a->test_loss, sizeof (double), &b->test_loss, sizeof (double));
+  g_assert_cmpmem (&a->test_acc, sizeof (double), &b->test_acc, sizeof (double));
+  g_assert_cmpint (a->train_kind, ==, b->train_kind);
+  g_assert_cmpint (a->test_kind, ==, b->test_kind);
+  g_assert_cmpint (a->train_samples, ==, b->train_samples);
+  g_assert_cmpint (a->test_samples, ==, b->test_samples);
+}
+
+/* A run continued from the state a checkpoint handed over, in the middle of an epoch and
+ * of the running train columns, gives the rest of the whole run bit for bit: the same
+ * rows, snapshots and final parameters, for every optimizer (their moments and Adam's
+ * step count go on). */
+static void
+test_continue (void)
+{
+  static const ReliefOptimizerKind kinds[] = { RELIEF_OPT_SGD, RELIEF_OPT_MOMENTUM, RELIEF_OPT_NESTEROV,
+                                               RELIEF_OPT_ADAM, RELIEF_OPT_ADAMW };
+  g_autoptr(ReliefDataset) ds = make_blobs (150, 30);
+  g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU,
+                                                       RELIEF_LOSS_CROSS_ENTROPY);
+  gsize n = n_params ();
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree float *whole = g_new (float, n), *first = g_new (float, n), *rest = g_new (float, n);
+      Capture cap = { .at_step = 23 };
+      ReliefTrainConfig config;
+      Recorder a, c;
+      ReliefTrainCallbacks cb_b = { on_metrics, on_snapshot, on_progress, &cap, capture_due, capture_state, NULL };
+      ReliefTrainCallbacks cb_c = { on_metrics, on_snapshot, on_progress, &c, NULL, NULL, NULL };
+      guint skip_rows = 0, skip_snaps = 0;
+
+      relief_train_config_init_defaults (&config);
+      config.optimizer.kind = kinds[k];
+      config.optimizer.lr = kinds[k] >= RELIEF_OPT_ADAM ? 0.01f : 0.1f;
+      config.optimizer.weight_decay = 0.01f;
+      config.epochs = 5;
+      config.batch_size = 16;
+      config.eval_every = 7;
+      config.snapshot_every = 5;
+      config.seed = 11 + k;
+      recorder_init (&a);
+      recorder_init (&cap.rec);
+      recorder_init (&c);
+      g_assert_cmpint (run_training (ds, &config, whole, &a, NULL, &error), ==, RELIEF_TRAIN_COMPLETED);
+
+      /* The same run, handing over its state after step 23 (in the third epoch of 10
+       * steps, two steps after a row). */
+      relief_mlp_init_params (spec, config.seed, first);
+      g_assert_cmpint (relief_train (be, spec, ds, &config, first, &cb_b, NULL, &error), ==, RELIEF_TRAIN_COMPLETED);
+      g_assert_no_error (error);
+      g_assert_cmpmem (first, sizeof (float) * n, whole, sizeof (float) * n);
+      g_assert_nonnull (cap.params);
+      g_assert_cmpint (cap.state.step, ==, 23);
+      g_assert_cmpint (cap.state.last_metrics, ==, 21);
+      g_assert_cmpint (cap.state.last_snapshot, ==, 20);
+      g_assert_cmpint (cap.state.run_rows, ==, 2 * 16);
+      g_assert_false (cap.state.cancelled);
+
+      /* Continued from it. */
+      g_assert_cmpint (relief_train_from (be, spec, ds, &config, &cap.state, rest, &cb_c, NULL, &error), ==,
+                       RELIEF_TRAIN_COMPLETED);
+      g_assert_no_error (error);
+      g_assert_cmpmem (rest, sizeof (float) * n, whole, sizeof (float) * n);
+      while (g_array_index (a.metrics, ReliefTrainMetrics, skip_rows).step <= 23)
+        skip_rows++;
+      g_assert_cmpuint (c.metrics->len, ==, a.metrics->len - skip_rows);
+      for (guint i = 0; i < c.metrics->len; i++)
+        assert_same_rows (&g_array_index (c.metrics, ReliefTrainMetrics, i),
+                          &g_array_index (a.metrics, ReliefTrainMetrics, skip_rows + i));
+      while (g_array_index (a.snap_steps, gint64, skip_snaps) <= 23)
+        skip_snaps++;
+      g_assert_cmpuint (c.snapshots->len, ==, a.snapshots->len - skip_snaps);
+      for (guint i = 0; i < c.snapshots->len; i++)
+        g_assert_cmpmem (c.snapshots->pdata[i], sizeof (float) * n, a.snapshots->pdata[skip_snaps + i],
+                         sizeof (float) * n);
+      recorder_clear (&a);
+      recorder_clear (&cap.rec);
+      recorder_clear (&c);
+      g_free (cap.params);
+      g_free (cap.previous);
+      g_free (cap.optimizer);
+    }
+}
+
 static void
 test_bad_input (void)
 {
@@ -609,6 +734,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compute/train/cancel", test_cancel);
   g_test_add_func ("/compute/train/diverges", test_diverges);
   g_test_add_func ("/compute/train/diverges-first-step", test_diverges_first_step);
+  g_test_add_func ("/compute/train/continue", test_continue);
   g_test_add_func ("/compute/train/bad-input", test_bad_input);
   g_test_add_func ("/compute/train/defaults", test_defaults);
   g_test_add_func ("/compute/train/names", test_names);
