@@ -39,8 +39,8 @@ on_resumed (gint64 step, gint64 total_steps, gpointer user_data)
   if (step >= total_steps)
     g_printerr (_("relief train: the run in the output has ended already; nothing to do\n"));
   else
-    g_printerr (_("relief train: continuing the run in the output at step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT "\n"),
-                step, total_steps);
+    g_printerr (_("relief train: continuing the run in the output at step %" G_GINT64_FORMAT
+                  " of %" G_GINT64_FORMAT "\n"), step, total_steps);
 }
 
 static void

@@ -107,7 +107,8 @@ on_train_diverged (gint64 last_step, gint64 diverged_step, gpointer user_data, G
 static gboolean
 same_split (const float *xa, const int32_t *ya, const float *xb, const int32_t *yb, int n, int n_features)
 {
-  return n == 0 || (memcmp (xa, xb, sizeof (float) * n * n_features) == 0 && memcmp (ya, yb, sizeof (int32_t) * n) == 0);
+  return n == 0 ||
+         (memcmp (xa, xb, sizeof (float) * n * n_features) == 0 && memcmp (ya, yb, sizeof (int32_t) * n) == 0);
 }
 
 /* Whether the run file at the output is this job's run: the same model, training settings,
@@ -150,7 +151,8 @@ continue_run (const ReliefTrainJob *job, const ReliefMlpSpec *spec, const Relief
   if (!same_run (old, spec, &job->train, backend_name, ds))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("%s holds a different run (model, training settings, data or backend); remove it or leave out --resume"),
+                   _("%s holds a different run (model, training settings, data or backend); "
+                     "remove it or leave out --resume"),
                    job->output);
       return NULL;
     }
@@ -162,7 +164,8 @@ continue_run (const ReliefTrainJob *job, const ReliefMlpSpec *spec, const Relief
   if (!old->resumable)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("%s holds a run that stopped without a saved state to continue from; remove it or leave out --resume"),
+                   _("%s holds a run that stopped without a saved state to continue from; "
+                     "remove it or leave out --resume"),
                    job->output);
       return NULL;
     }

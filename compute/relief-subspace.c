@@ -37,8 +37,8 @@ subspace_step_body (gpointer data, const gint64 *step_dev, GError **error)
          relief_projection_forward (run->proj, run->theta0, run->z, run->theta, error) &&
          relief_mlp_forward_backward (run->mlp, run->theta, x_batch, y_batch, rows, run->grad, NULL, NULL, error) &&
          relief_projection_transpose (run->proj, run->grad, run->g_z, error) &&
-         relief_stepper_update (run->backend, run->optimizer, step_dev, run->z, run->z_before, NULL, run->g_z, run->state,
-                                relief_projection_get_d (run->proj), error);
+         relief_stepper_update (run->backend, run->optimizer, step_dev, run->z, run->z_before, NULL, run->g_z,
+                                run->state, relief_projection_get_d (run->proj), error);
 }
 
 static void

@@ -1,10 +1,11 @@
 /* kill -9 at random moments, then resume: `relief surface`, `relief train` and `relief
  * intdim` killed with SIGKILL while they compute (and train interrupted with SIGINT, as
  * Ctrl-C does), continued (surface and train with --resume, intdim by running it again),
- * end with the same result as an uninterrupted run, bit for bit.  The children save every 50 ms (RELIEF_SAVE_SECONDS), so most kills land
- * after a save; one that lands before any leaves nothing to resume, and the rerun starts
- * over and must still give the same result.  Nothing here depends on how long anything
- * takes: the moments are fractions of the uninterrupted run's own time, from a fixed seed. */
+ * end with the same result as an uninterrupted run, bit for bit.  The children save every
+ * 50 ms (RELIEF_SAVE_SECONDS), so most kills land after a save; one that lands before any
+ * leaves nothing to resume, and the rerun starts over and must still give the same
+ * result.  Nothing here depends on how long anything takes: the moments are fractions of
+ * the uninterrupted run's own time, from a fixed seed. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
