@@ -294,7 +294,7 @@ test_surface_resume_refuses_other (void)
 static void
 test_train_resume_checks (void)
 {
-  g_autofree char *path = tmp_path ("resumable.h5"), *fresh_path = tmp_path ("fresh.h5");
+  g_autofree char *path = tmp_path ("resumable.h5"), *fresh_path = tmp_path ("resumed-fresh.h5");
   g_autofree char *before = NULL, *after = NULL;
   gsize before_len = 0, after_len = 0;
   struct { const char *args; const char *message; } others[] = {
@@ -306,7 +306,7 @@ test_train_resume_checks (void)
   g_autoptr(ReliefRun) a = NULL, b = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (run_relief (RESUME_ARGS " --resume -o fresh.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief (RESUME_ARGS " --resume -o resumed-fresh.h5", NULL), ==, 0);
   g_assert_cmpint (run_relief (RESUME_ARGS " -o resumable.h5", NULL), ==, 0);
   a = relief_run_load (fresh_path, FALSE, &error);
   g_assert_no_error (error);
