@@ -95,7 +95,7 @@ typedef void (*CompareFunc) (const char *reference, const char *resumed);
 
 /* The command (a format with one %s, the output) run whole once, then KILLS times sent
  * the signal at a moment within that run's time and continued with `again` (the same
- * format). */
+ * format); the last time, the continued run is sent it too, then continued again. */
 static void
 kill_and_resume (const char *command, const char *again, int signal, CompareFunc compare)
 {
@@ -114,6 +114,9 @@ kill_and_resume (const char *command, const char *again, int signal, CompareFunc
     {
       g_remove (resumed);
       run_relief_killed (first, signal, (gint64) (g_rand_double_range (rand, 0.1, 0.9) * duration));
+      /* Once, the continued run is killed too before it may end. */
+      if (i == KILLS - 1)
+        run_relief_killed (then, signal, (gint64) (g_rand_double_range (rand, 0.1, 0.5) * duration));
       g_assert_cmpint (run_relief (then), ==, 0);
       compare (reference, resumed);
     }
