@@ -330,10 +330,12 @@ emit_checkpoint (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, gin
     .n_params = run->n_params,
     .params = run->params_host,
     .n_state = run->n_state,
-    .optimizer_state = run->state_host,
     .run_loss_sum = run->run_loss_sum,
     .run_correct = run->run_correct,
     .run_rows = run->run_rows,
+    .step_loss_sum = run->step_loss_sum,
+    .step_correct = run->step_correct,
+    .step_rows = run->step_rows,
     .last_metrics = last_metrics,
     .last_snapshot = last_snapshot,
     .elapsed_seconds = (now - run->start_us) / 1e6,
@@ -433,6 +435,9 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
       run.run_loss_sum = from->run_loss_sum;
       run.run_correct = from->run_correct;
       run.run_rows = from->run_rows;
+      run.step_loss_sum = from->step_loss_sum;
+      run.step_correct = from->step_correct;
+      run.step_rows = from->step_rows;
       run.start_us -= (gint64) (from->elapsed_seconds * G_USEC_PER_SEC);
       run.metrics_us = (gint64) (from->metrics_seconds * G_USEC_PER_SEC);
     }

@@ -68,6 +68,8 @@ typedef struct {
   const float *optimizer_state;   /* [n_state]: momentum, or Adam's two moments; 0 for SGD */
   double       run_loss_sum;      /* the running train columns since the last metrics row */
   gint64       run_correct, run_rows;
+  double       step_loss_sum;     /* the last step's share of them (taken back if the loss at params */
+  gint64       step_correct, step_rows;   /* turns out not to be finite) */
   gint64       last_metrics, last_snapshot;   /* the steps of the last row and snapshot */
   double       elapsed_seconds, metrics_seconds;
   gboolean     cancelled;         /* saved because the run was cancelled, before its final row */

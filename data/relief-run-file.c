@@ -621,6 +621,9 @@ write_resume (hid_t file, const ReliefTrainState *st, hsize_t n_snapshots, hsize
        relief_h5_write_double_attr (group, "run_loss_sum", st->run_loss_sum, error) &&
        relief_h5_write_int_attr (group, "run_correct", st->run_correct, error) &&
        relief_h5_write_int_attr (group, "run_rows", st->run_rows, error) &&
+       relief_h5_write_double_attr (group, "step_loss_sum", st->step_loss_sum, error) &&
+       relief_h5_write_int_attr (group, "step_correct", st->step_correct, error) &&
+       relief_h5_write_int_attr (group, "step_rows", st->step_rows, error) &&
        relief_h5_write_double_attr (group, "elapsed_seconds", st->elapsed_seconds, error) &&
        relief_h5_write_double_attr (group, "metrics_seconds", st->metrics_seconds, error) &&
        write_float_vector (group, "params", st->params, st->n_params, error) &&
@@ -795,13 +798,17 @@ read_resume (ReliefRunWriter *w, gsize n_state, hsize_t *n_snapshots, hsize_t *n
        relief_h5_read_double_attr (group, "run_loss_sum", &st->run_loss_sum, error) &&
        relief_h5_read_int_attr (group, "run_correct", &st->run_correct, error) &&
        relief_h5_read_int_attr (group, "run_rows", &st->run_rows, error) &&
+       relief_h5_read_double_attr (group, "step_loss_sum", &st->step_loss_sum, error) &&
+       relief_h5_read_int_attr (group, "step_correct", &st->step_correct, error) &&
+       relief_h5_read_int_attr (group, "step_rows", &st->step_rows, error) &&
        relief_h5_read_double_attr (group, "elapsed_seconds", &st->elapsed_seconds, error) &&
        relief_h5_read_double_attr (group, "metrics_seconds", &st->metrics_seconds, error) &&
        (w->resume_params = read_float_vector (group, "params", w->n_params, error)) != NULL &&
        (w->resume_previous = read_float_vector (group, "previous_params", w->n_params, error)) != NULL &&
        (n_state == 0 || (w->resume_optimizer = read_float_vector (group, "optimizer_state", n_state, error)) != NULL);
   H5Gclose (group);
-  if (ok && (snapshots < 1 || metrics < 1 || st->run_rows < 0 || st->run_correct < 0))
+  if (ok && (snapshots < 1 || metrics < 1 || st->run_rows < 0 || st->run_correct < 0 || st->step_rows < 0 ||
+             st->step_correct < 0))
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("The run's saved state is invalid"));
       ok = FALSE;
