@@ -15,6 +15,7 @@ typedef struct {
   ReliefTrainMetrics last;
   gboolean           has_last;
   gint64             last_step, diverged_step;   /* of a divergence */
+  gboolean           ended_before;               /* --resume found the run finished */
 } TrainCli;
 
 static void
@@ -36,7 +37,10 @@ on_backend_chosen (const char *name, gpointer user_data)
 static void
 on_resumed (gint64 step, gint64 total_steps, gpointer user_data)
 {
-  if (step >= total_steps)
+  TrainCli *t = user_data;
+
+  t->ended_before = step >= total_steps;
+  if (t->ended_before)
     g_printerr (_("relief train: the run in the output has ended already; nothing to do\n"));
   else
     g_printerr (_("relief train: continuing the run in the output at step %" G_GINT64_FORMAT
@@ -132,6 +136,8 @@ relief_cmd_train (int argc, char **argv)
       return relief_cli_error_status (error);
     }
   relief_cli_progress_end (progress, TRUE);
+  if (cli.ended_before)
+    return 0;
   if (cli.has_last)
     print_summary (&cli.last);
   if (train_status == RELIEF_TRAIN_DIVERGED)

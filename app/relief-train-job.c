@@ -195,6 +195,7 @@ relief_train_job_run (const ReliefTrainJob          *job,
   };
   const ReliefTrainState *from = NULL;
   ReliefTrainStatus st, finished = RELIEF_TRAIN_FAILED;
+
   g_return_val_if_fail (job->output != NULL, FALSE);
 
   ds = relief_job_open_dataset (job->dataset, &job->gen, job->max_samples, error);
