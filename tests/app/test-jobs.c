@@ -1,5 +1,6 @@
 /* The jobs in-process, without GTK: surface resume and every direction kind, surfaces kept
- * in memory, intdim resume, the decision map against compute's grid prediction. */
+ * in memory, what surface and train jobs save while they work, intdim resume, the decision
+ * map against compute's grid prediction. */
 #include <gio/gio.h>
 #include <math.h>
 #include <string.h>
@@ -217,6 +218,108 @@ test_surface_resume (Fixture *f, gconstpointer data)
   g_assert_null (resumed);
   g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
   g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (files_in (f->dir), ==, 1);
+}
+
+typedef struct {
+  const char *path;
+  int         cells;
+  int         saved_cells;   /* computed cells in the output when the first cell came */
+} SaveWatch;
+
+static void
+watch_cell (int ix, int iy, double loss, double acc, gpointer user_data)
+{
+  SaveWatch *w = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefSurface) saved = NULL;
+
+  if (w->cells++ > 0)
+    return;
+  saved = relief_surface_load (w->path, &error);
+  g_assert_no_error (error);
+  for (int c = 0; c < saved->nx * saved->ny; c++)
+    w->saved_cells += !isnan (saved->train_loss[c]);
+}
+
+/* While it computes, a surface job writes the cells done so far to its output when its
+ * save clock is due: at once here (RELIEF_SAVE_SECONDS tiny), so the file holds the first
+ * cell when that cell is reported, and only it. */
+static void
+test_surface_saves_while_computing (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
+  g_autofree char *path = g_build_filename (f->dir, "saving.h5", NULL);
+  g_auto(ReliefSurfaceJob) job = { 0 };
+  g_autoptr(ReliefSurface) s = NULL;
+  SaveWatch watch = { path, 0, 0 };
+  ReliefSurfaceJobCallbacks cb = { .cell = watch_cell, .user_data = &watch };
+
+  g_assert_no_error (error);
+  surface_job_init (&job, run, RELIEF_DIRECTIONS_RANDOM);
+  job.output = g_strdup (path);
+  g_setenv ("RELIEF_SAVE_SECONDS", "1e-9", TRUE);
+  g_assert_true (relief_surface_job_run (&job, &cb, NULL, &s, &error));
+  g_unsetenv ("RELIEF_SAVE_SECONDS");
+  g_assert_no_error (error);
+  g_assert_cmpint (watch.cells, ==, 12);
+  g_assert_cmpint (watch.saved_cells, ==, 1);
+  g_assert_cmpuint (files_in (f->dir), ==, 1);
+}
+
+typedef struct {
+  const char *path;
+  int         rows;
+  gboolean    checked;
+} TrainWatch;
+
+static void
+watch_row (const ReliefTrainMetrics *m, gpointer user_data)
+{
+  TrainWatch *w = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefRun) saved = NULL;
+
+  w->rows++;
+  if (m->step < 10 || w->checked)
+    return;
+  saved = relief_run_load (w->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (saved->status, ==, "running");
+  g_assert_true (saved->resumable);
+  g_assert_cmpint (saved->n_metrics, >=, 1);
+  g_assert_cmpint (saved->n_metrics, <, w->rows);
+  w->checked = TRUE;
+}
+
+/* A training job writes the run so far and its state to the output while it trains; the
+ * file it ends with is the whole run, without the state. */
+static void
+test_train_saves_while_training (Fixture *f, gconstpointer data)
+{
+  g_auto(ReliefTrainJob) job = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefRun) run = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "saving-run.h5", NULL);
+  TrainWatch watch = { path, 0, FALSE };
+  ReliefTrainJobCallbacks cb = { .metrics = watch_row, .user_data = &watch };
+  ReliefTrainStatus status;
+
+  relief_train_job_init_defaults (&job);
+  job.train.epochs = 2;
+  job.backend = RELIEF_BACKEND_CPU;
+  job.output = g_strdup (path);
+  g_setenv ("RELIEF_SAVE_SECONDS", "1e-9", TRUE);
+  g_assert_true (relief_train_job_run (&job, &cb, NULL, &status, &error));
+  g_unsetenv ("RELIEF_SAVE_SECONDS");
+  g_assert_no_error (error);
+  g_assert_true (watch.checked);
+  run = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (run->status, ==, "completed");
+  g_assert_false (run->resumable);
+  g_assert_cmpint (run->n_metrics, ==, watch.rows);
   g_assert_cmpuint (files_in (f->dir), ==, 1);
 }
 
@@ -445,6 +548,10 @@ main (int argc, char **argv)
   g_test_add_func ("/jobs/live-curves/bounded", test_live_curves_bounded);
   g_test_add ("/jobs/surface/directions", Fixture, NULL, fixture_setup, test_surface_directions, fixture_teardown);
   g_test_add ("/jobs/surface/resume", Fixture, NULL, fixture_setup, test_surface_resume, fixture_teardown);
+  g_test_add ("/jobs/surface/saves-while-computing", Fixture, NULL, fixture_setup, test_surface_saves_while_computing,
+              fixture_teardown);
+  g_test_add ("/jobs/train/saves-while-training", Fixture, NULL, fixture_setup, test_train_saves_while_training,
+              fixture_teardown);
   g_test_add ("/jobs/intdim/resume", Fixture, NULL, fixture_setup, test_intdim_resume, fixture_teardown);
   g_test_add ("/jobs/train/default-rows", Fixture, NULL, fixture_setup, test_train_default_rows, fixture_teardown);
   g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
