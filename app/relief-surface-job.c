@@ -8,6 +8,7 @@
 #include "relief-surface-eval.h"
 #include "relief-surface-job.h"
 #include "relief-enums.h"
+#include "relief-output.h"
 
 void
 relief_surface_job_init_defaults (ReliefSurfaceJob *job)
@@ -205,6 +206,7 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
                         GError                         **error)
 {
   const ReliefRun *run = relief_loaded_run_get_run (job->run);
+  g_autoptr(ReliefOutputLock) lock = NULL;
   g_autoptr(ReliefSurface) surface = NULL;
   g_autoptr(ReliefBackend) backend = NULL;
   g_autoptr(GError) compute_error = NULL;
@@ -227,6 +229,9 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
       return FALSE;
     }
   if (!relief_run_resolve_checkpoint (run, job->checkpoint, &index, error))
+    return FALSE;
+  /* Held from the resume's read to the last save: one writer per surface file. */
+  if (job->output != NULL && (lock = relief_output_lock (job->output, error)) == NULL)
     return FALSE;
   backend = relief_job_open_backend (job->backend, cb ? cb->backend_chosen : NULL, cb ? cb->user_data : NULL,
                                      error);

@@ -7,6 +7,7 @@
 #include "relief-run-file.h"
 #include "relief-train-job.h"
 #include "relief-enums.h"
+#include "relief-output.h"
 
 void
 relief_train_job_init_defaults (ReliefTrainJob *job)
@@ -179,6 +180,7 @@ relief_train_job_run (const ReliefTrainJob          *job,
                       ReliefTrainStatus             *status,
                       GError                       **error)
 {
+  g_autoptr(ReliefOutputLock) lock = NULL;
   g_autoptr(ReliefDataset) ds = NULL;
   g_autoptr(ReliefMlpSpec) spec = NULL;
   g_autoptr(ReliefBackend) backend = NULL;
@@ -197,6 +199,11 @@ relief_train_job_run (const ReliefTrainJob          *job,
   ReliefTrainStatus st, finished = RELIEF_TRAIN_FAILED;
 
   g_return_val_if_fail (job->output != NULL, FALSE);
+
+  /* One writer per run file, from before the data is read to the rename. */
+  lock = relief_output_lock (job->output, error);
+  if (lock == NULL)
+    return FALSE;
 
   ds = relief_job_open_dataset (job->dataset, &job->gen, job->max_samples, error);
   if (ds == NULL)

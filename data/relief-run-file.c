@@ -1,16 +1,18 @@
-/* relief-run-file.c: run files (schema in docs/file-formats.md), streamed while training. */
+/* relief-run-file.c: run files (schema in docs/file-formats.md), built while training. */
 #include "relief-run-file.h"
 #include <glib/gi18n-lib.h>
 #include "relief-loaders.h"
 #include "relief-h5.h"
 #include "relief-enums.h"
+#include "relief-output.h"
 
 #include <string.h>
 #include <glib/gstdio.h>
 
 struct _ReliefRunWriter {
-  char    *path, *tmp_path;
-  hid_t    file;
+  char    *path;
+  ReliefOutputLock *lock;   /* held from the first row to the rename */
+  hid_t    file;         /* in memory (relief_h5_create_memory) until finish writes it */
   gsize    n_params;
   gboolean has_test;
   hsize_t  n_snapshots, n_metrics;
@@ -25,7 +27,7 @@ struct _ReliefRunWriter {
 };
 
 /* Metrics rows written at once: in blocks, and the rest when the run finishes (until then
- * the file is a temporary one, so nothing a reader sees waits). */
+ * the file is in memory, so nothing a reader sees waits). */
 #define METRICS_BLOCK 1024
 
 /* ---- writing ---- */
@@ -295,7 +297,7 @@ static void
 writer_free (ReliefRunWriter *w)
 {
   g_free (w->path);
-  g_free (w->tmp_path);
+  relief_output_unlock (w->lock);
   g_array_unref (w->pending);
   g_array_unref (w->snapshot_steps);
   g_array_unref (w->metric_steps);
@@ -311,8 +313,6 @@ writer_discard (ReliefRunWriter *w)
   writer_close (w);
   if (w->file >= 0)
     H5Fclose (w->file);
-  if (w->tmp_path != NULL)
-    g_unlink (w->tmp_path);
   writer_free (w);
 }
 
@@ -324,15 +324,14 @@ writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainC
   g_autofree char *created = g_date_time_format_iso8601 (now);
   hid_t traj, metrics;
 
-  w->tmp_path = relief_h5_temp_path (w->path, error);
-  if (w->tmp_path == NULL)
+  if (!relief_check_destination (w->path, error))
     return FALSE;
-  w->file = H5Fcreate (w->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  w->lock = relief_output_lock (w->path, error);
+  if (w->lock == NULL)
+    return FALSE;
+  w->file = relief_h5_create_memory (w->path, error);
   if (w->file < 0)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create “%s”"), w->tmp_path);
-      return FALSE;
-    }
+    return FALSE;
   if (!relief_h5_write_string_attr (w->file, "relief_format", relief_file_kind_name (RELIEF_FILE_KIND_RUN),
                                     error) ||
       !relief_h5_write_int_attr (w->file, "relief_format_version", RELIEF_RUN_FORMAT_VERSION, error) ||
@@ -376,7 +375,7 @@ writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainC
     }
   if (traj < 0 || metrics < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create the groups of “%s”"), w->tmp_path);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create the groups of “%s”"), w->path);
       return FALSE;
     }
   if (w->train_kind < 0 || (w->has_test && w->test_kind < 0))
@@ -670,73 +669,23 @@ writer_open_datasets (ReliefRunWriter *w, GError **error)
   return TRUE;
 }
 
-static gboolean
-copy_file (const char *from, const char *to, GError **error)
-{
-  g_autoptr(GFile) source = g_file_new_for_path (from);
-  g_autoptr(GFile) dest = g_file_new_for_path (to);
-  g_autoptr(GError) local = NULL;
-
-  if (!g_file_copy (source, dest, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local))
-    {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, _("Cannot copy “%s” to “%s”: %s"), from, to,
-                   local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* The run so far with the state, beside the one being written and renamed over the
- * output: the file being written is closed for the copy, so that the copy is complete. */
+/* The run so far with the state: the /resume group is written into the file in memory,
+ * the file's image is written over the output (atomically, through relief-output), and
+ * the group is removed again, so that a run that goes on to finish does not keep it. */
 static gboolean
 writer_checkpoint (ReliefRunWriter *w, const ReliefTrainState *state, GError **error)
 {
-  g_autofree char *copy = NULL;
-  hid_t file;
   gboolean ok;
 
-  if (!writer_flush_metrics (w, error))
+  if (!writer_flush_metrics (w, error) || !write_resume (w->file, state, w->n_snapshots, w->n_metrics, error))
     return FALSE;
-  writer_close_datasets (w);
-  if (H5Fclose (w->file) < 0)
+  ok = relief_h5_write_image (w->file, w->path, error);
+  if (H5Ldelete (w->file, "resume", H5P_DEFAULT) < 0 && ok)
     {
-      w->file = H5I_INVALID_HID;
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot close “%s”"), w->tmp_path);
-      return FALSE;
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot remove the saved state from “%s”"), w->path);
+      ok = FALSE;
     }
-  w->file = H5I_INVALID_HID;
-  if ((copy = relief_h5_temp_path (w->path, error)) == NULL)
-    return FALSE;
-  ok = copy_file (w->tmp_path, copy, error);
-  if (ok)
-    {
-      file = H5Fopen (copy, H5F_ACC_RDWR, H5P_DEFAULT);
-      ok = file >= 0;
-      if (!ok)
-        relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot open “%s”"), copy);
-      else
-        {
-          ok = write_resume (file, state, w->n_snapshots, w->n_metrics, error);
-          if (H5Fclose (file) < 0 && ok)
-            {
-              relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot close “%s”"), copy);
-              ok = FALSE;
-            }
-        }
-    }
-  if (ok)
-    ok = relief_h5_commit (copy, w->path, error);
-  else
-    g_unlink (copy);
-  if (!ok)
-    return FALSE;
-  w->file = H5Fopen (w->tmp_path, H5F_ACC_RDWR, H5P_DEFAULT);
-  if (w->file < 0)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot open “%s” again"), w->tmp_path);
-      return FALSE;
-    }
-  return writer_open_datasets (w, error);
+  return ok;
 }
 
 gboolean
@@ -843,14 +792,14 @@ writer_continue (ReliefRunWriter *w, gsize n_state, GError **error)
 {
   hsize_t n_snapshots = 0, n_metrics = 0;
 
-  if ((w->tmp_path = relief_h5_temp_path (w->path, error)) == NULL || !copy_file (w->path, w->tmp_path, error))
+  if (!relief_check_destination (w->path, error))
     return FALSE;
-  w->file = H5Fopen (w->tmp_path, H5F_ACC_RDWR, H5P_DEFAULT);
+  w->lock = relief_output_lock (w->path, error);
+  if (w->lock == NULL)
+    return FALSE;
+  w->file = relief_h5_open_memory (w->path, error);
   if (w->file < 0)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot open “%s”"), w->tmp_path);
-      return FALSE;
-    }
+    return FALSE;
   w->has_test = relief_h5_has_link (w->file, "metrics/test_loss");
   if (!read_resume (w, n_state, &n_snapshots, &n_metrics, error) || !writer_open_datasets (w, error))
     return FALSE;
@@ -863,7 +812,7 @@ writer_continue (ReliefRunWriter *w, gsize n_state, GError **error)
     return FALSE;
   if (H5Ldelete (w->file, "resume", H5P_DEFAULT) < 0)
     {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot remove the saved state from “%s”"), w->tmp_path);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot remove the saved state from “%s”"), w->path);
       return FALSE;
     }
   return relief_h5_write_string_attr (w->file, "status", "running", error);
@@ -898,25 +847,15 @@ relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error
 {
   ReliefH5Quiet quiet;
   gboolean ok;
-  herr_t closed;
 
   ok = writer_flush_metrics (w, error);
   relief_h5_quiet_begin (&quiet);
   ok = ok && relief_h5_write_string_attr (w->file, "status", status, error);
   writer_close (w);
-  closed = H5Fclose (w->file);
+  ok = ok && relief_h5_write_image (w->file, w->path, error);
+  H5Fclose (w->file);
   w->file = H5I_INVALID_HID;
-  if (ok && closed < 0)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot close “%s”"), w->tmp_path);
-      ok = FALSE;
-    }
   relief_h5_quiet_end (&quiet);
-
-  if (ok)
-    ok = relief_h5_commit (w->tmp_path, w->path, error);
-  else
-    g_unlink (w->tmp_path);
   writer_free (w);
   return ok;
 }

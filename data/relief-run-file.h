@@ -12,7 +12,9 @@ G_BEGIN_DECLS
 
 #define RELIEF_RUN_FORMAT_VERSION 1
 
-/* Streams a run while it trains: snapshots and metrics are appended as they come. */
+/* Builds a run while it trains: snapshots and metrics are appended as they come, to a file
+ * in memory, written to path by _finish.  The writer locks path from _new on
+ * (relief_output_lock: a second writer of the same file is refused). */
 typedef struct _ReliefRunWriter ReliefRunWriter;
 
 ReliefRunWriter *relief_run_writer_new (const char *path, const ReliefMlpSpec *spec, const ReliefTrainConfig *config,
@@ -21,9 +23,9 @@ gboolean relief_run_writer_add_snapshot (ReliefRunWriter *w, gint64 step, double
                                          GError **error);
 gboolean relief_run_writer_add_metrics  (ReliefRunWriter *w, const ReliefTrainMetrics *m, GError **error);
 /* Records the status ("completed", "cancelled", "diverged") as the root attribute
- * `status`, closes the file and renames it into place; frees w. */
+ * `status` and writes the file (relief_h5_write_image); frees w. */
 gboolean relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error);
-/* Closes and deletes the temporary file; frees w. */
+/* Drops the run, path untouched; frees w. */
 void     relief_run_writer_abort  (ReliefRunWriter *w);
 
 /* Writes the run so far, with the state to continue it from (the /resume group), to the

@@ -8,6 +8,7 @@
 #include "relief-decision-job.h"
 #include "relief-intdim-job.h"
 #include "relief-live-curves.h"
+#include "relief-output.h"
 #include "relief-enums.h"
 #include "relief-run-file.h"
 #include "relief-surface-job.h"
@@ -536,6 +537,82 @@ test_live_curves_bounded (void)
   g_assert_cmpuint (n, ==, 0);
 }
 
+typedef struct {
+  ReliefTrainJob   *train;
+  ReliefSurfaceJob *surface;
+  ReliefIntdimJob  *intdim;
+  gboolean          ok[3];
+  GError           *error[3];
+} OtherJobs;
+
+/* The three jobs in turn on a thread of their own, as the window's worker runs them. */
+static gpointer
+run_other_jobs (gpointer data)
+{
+  OtherJobs *o = data;
+  ReliefTrainStatus status;
+  g_autoptr(ReliefSurface) surface = NULL;
+  g_autoptr(ReliefIntdim) sweep = NULL;
+  int cells = 0;
+
+  o->ok[0] = relief_train_job_run (o->train, NULL, NULL, &status, &o->error[0]);
+  o->ok[1] = relief_surface_job_run (o->surface, NULL, NULL, &surface, &o->error[1]);
+  o->ok[2] = relief_intdim_job_run (o->intdim, NULL, NULL, &cells, &sweep, &o->error[2]);
+  return NULL;
+}
+
+/* A file one job writes (here this thread holds the locks) another job refuses before any
+ * work, whatever the kind; once free, they write it. */
+static void
+test_one_writer (Fixture *f, gconstpointer data)
+{
+  const char *names[3] = { "run.h5", "surface.h5", "sweep.h5" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
+  g_auto(ReliefTrainJob) train = { 0 };
+  g_auto(ReliefSurfaceJob) surface = { 0 };
+  g_auto(ReliefIntdimJob) intdim = { 0 };
+  OtherJobs o = { &train, &surface, &intdim };
+  ReliefOutputLock *locks[3];
+  char *paths[3];
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 3; i++)
+    paths[i] = g_build_filename (f->dir, names[i], NULL);
+  relief_train_job_init_defaults (&train);
+  train.train.epochs = 1;
+  train.backend = RELIEF_BACKEND_CPU;
+  train.output = g_strdup (paths[0]);
+  surface_job_init (&surface, run, RELIEF_DIRECTIONS_RANDOM);
+  surface.output = g_strdup (paths[1]);
+  intdim_job_init (&intdim, paths[2]);
+
+  for (int i = 0; i < 3; i++)
+    {
+      locks[i] = relief_output_lock (paths[i], &error);
+      g_assert_no_error (error);
+    }
+  g_thread_join (g_thread_new ("other-jobs", run_other_jobs, &o));
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_false (o.ok[i]);
+      g_assert_error (o.error[i], RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_BUSY);
+      g_assert_nonnull (strstr (o.error[i]->message, "another job of this process"));
+      g_clear_error (&o.error[i]);
+      g_assert_false (g_file_test (paths[i], G_FILE_TEST_EXISTS));
+      relief_output_unlock (locks[i]);
+    }
+
+  g_thread_join (g_thread_new ("other-jobs", run_other_jobs, &o));
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_no_error (o.error[i]);
+      g_assert_true (o.ok[i]);
+      g_assert_true (g_file_test (paths[i], G_FILE_TEST_IS_REGULAR));
+      g_free (paths[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -554,6 +631,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/jobs/intdim/resume", Fixture, NULL, fixture_setup, test_intdim_resume, fixture_teardown);
   g_test_add ("/jobs/train/default-rows", Fixture, NULL, fixture_setup, test_train_default_rows, fixture_teardown);
+  g_test_add ("/jobs/one-writer", Fixture, NULL, fixture_setup, test_one_writer, fixture_teardown);
   g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
   g_test_add ("/jobs/decision/needs-two-inputs", Fixture, NULL, fixture_setup, test_decision_needs_two_inputs,
               fixture_teardown);

@@ -7,6 +7,7 @@
  * the test links with -Wl,--wrap=relief_backend_new, and every backend the jobs create
  * gets its matrix products counted by thread and, when a case asks, held. */
 #include <adwaita.h>
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@
 #include "relief-plot-view.h"
 #include "relief-train-page.h"
 #include "relief-window.h"
+#include "../test-fsize.h"
 
 /* The backends' matrix products, by thread. */
 
@@ -881,6 +883,54 @@ test_shortcuts (Fixture *f, gconstpointer data)
 }
 
 static void
+draw_filled (cairo_t *cr, double width, double height, gpointer data)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      cairo_set_source_rgb (cr, i / 50.0, 0.5, 1 - i / 50.0);
+      cairo_rectangle (cr, i * width / 50, 0, width / 50, height * (i + 1) / 50);
+      cairo_fill (cr);
+    }
+}
+
+/* An export to a full disk (RLIMIT_FSIZE) ends in an error dialog naming the file and why,
+ * not in an "Exported" toast, and the figure already there is kept. */
+static void
+test_export_disk_full (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "figure.pdf", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *expected = g_strdup_printf ("Cannot write “%s”: %s", path, g_strerror (EFBIG));
+  g_autofree char *contents = NULL;
+  ReliefTrainPage *train = train_page (f->window);
+  GtkWidget *dialog;
+  FsizeLimit limit;
+
+  /* Nothing else of the window's writes meanwhile. */
+  settle (f);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "the figure before", -1, NULL));
+  fsize_limit_begin (&limit, 512);
+  relief_page_write_figure (RELIEF_PAGE (train), file, 400, 300, draw_filled, NULL);
+  fsize_limit_end (&limit);
+  g_assert_true (iterate_until (dialog_shown, f->window));
+  dialog = find_dialog (GTK_WINDOW (f->window));
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, expected);
+  g_assert_false (toast_label_below (GTK_WIDGET (f->window), "Exported figure.pdf"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "the figure before");
+
+  /* With room, the same export replaces it and says so. */
+  relief_page_write_figure (RELIEF_PAGE (train), file, 400, 300, draw_filled, NULL);
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  g_assert_true (toast_label_below (GTK_WIDGET (f->window), "Exported figure.pdf"));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+}
+
+static void
 add_test (const char *path, void (*test) (Fixture *, gconstpointer))
 {
   g_test_add (path, Fixture, NULL, fixture_setup, test, fixture_teardown);
@@ -910,5 +960,6 @@ main (int argc, char **argv)
   add_test ("/window/dimension/sweep", test_dimension_sweep);
   add_test ("/window/dimension/open", test_dimension_open);
   add_test ("/window/dimension/cancel-resume", test_dimension_cancel_resume);
+  add_test ("/window/export/disk-full", test_export_disk_full);
   return g_test_run ();
 }

@@ -62,6 +62,9 @@ write_run (const char *path, const ReliefMlpSpec *spec, const ReliefTrainConfig 
   g_autofree float *params = g_new (float, n);
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *lock_name = g_strconcat (".", base, ".lock", NULL);
+  g_autofree char *lock = g_build_filename (dir, lock_name, NULL);
   int files_before = count_files (dir);
   ReliefRunWriter *w = relief_run_writer_new (path, spec, config, "cpu", ds, &error);
 
@@ -81,12 +84,14 @@ write_run (const char *path, const ReliefMlpSpec *spec, const ReliefTrainConfig 
       g_assert_true (relief_run_writer_add_metrics (w, &m, &error));
       g_assert_no_error (error);
     }
-  /* Until finish only the temporary file exists, beside the destination. */
+  /* Until finish the run is in memory: beside the destination only its lock. */
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (lock, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (count_files (dir), ==, files_before + 1);
   g_assert_true (relief_run_writer_finish (w, "completed", &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (lock, G_FILE_TEST_EXISTS));
   g_assert_cmpint (count_files (dir), ==, files_before + 1);
 }
 
@@ -461,6 +466,7 @@ test_run_abort (Fixture *f, gconstpointer data)
   w = relief_run_writer_new (path, spec, &config, "cpu", ds, &error);
   g_assert_no_error (error);
   g_assert_true (relief_run_writer_add_snapshot (w, 0, 0.0, params, &error));
+  /* The lock (".aborted.h5.lock"), no temporary file: the run is in memory. */
   g_assert_cmpint (count_files (f->dir), ==, 1);
   relief_run_writer_abort (w);
   g_assert_cmpint (count_files (f->dir), ==, 0);
@@ -470,7 +476,7 @@ test_run_abort (Fixture *f, gconstpointer data)
     g_autofree char *nowhere = g_build_filename (f->dir, "missing", "run.h5", NULL);
     w = relief_run_writer_new (nowhere, spec, &config, "cpu", ds, &error);
     g_assert_null (w);
-    g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   }
 }
 
