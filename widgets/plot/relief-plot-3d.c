@@ -397,10 +397,10 @@ draw_colorbar (cairo_t *cr, const Scene *sc, double x, double y, double w, doubl
 
   cairo_save (cr);
   relief_plot_colorbar_ramp (cr, sc->spec->colormap, x, y, w, h);
-  relief_plot_axis_build (&cb, sc->zmin, sc->zmax, sc->spec->log_scale, (int) (h / 28) + 1);
+  relief_ticks_build (&cb, sc->zmin, sc->zmax, sc->spec->log_scale, (int) (h / 28) + 1);
   relief_plot_colorbar_ticks (cr, &cb, x, y, w, h);
   cairo_restore (cr);
-  relief_plot_axis_clear (&cb);
+  relief_ticks_clear (&cb);
 }
 
 void
@@ -455,9 +455,9 @@ relief_plot_surface3d (cairo_t *cr, double width, double height, const ReliefSur
   sc.v.cx = LABEL_SIDE + aw / 2;
   sc.v.cy = top + LABEL_TOP + ah / 2;
 
-  relief_plot_axis_build (&ax[0], sc.xlo, sc.xhi, FALSE, (int) (sc.v.scale * 2 / 55) + 1);
-  relief_plot_axis_build (&ax[1], sc.ylo, sc.yhi, FALSE, (int) (sc.v.scale * 2 / 55) + 1);
-  relief_plot_axis_build (&ax[2], sc.zmin, sc.zmax, spec->log_scale, (int) (sc.v.scale * 2 * BOX_H / 30) + 1);
+  relief_ticks_build (&ax[0], sc.xlo, sc.xhi, FALSE, (int) (sc.v.scale * 2 / 55) + 1);
+  relief_ticks_build (&ax[1], sc.ylo, sc.yhi, FALSE, (int) (sc.v.scale * 2 / 55) + 1);
+  relief_ticks_build (&ax[2], sc.zmin, sc.zmax, spec->log_scale, (int) (sc.v.scale * 2 * BOX_H / 30) + 1);
 
   cairo_save (cr);
   cairo_rectangle (cr, 0, top, width - right, height - top);
@@ -476,6 +476,6 @@ relief_plot_surface3d (cairo_t *cr, double width, double height, const ReliefSur
   cairo_restore (cr);
 
   for (int k = 0; k < 3; k++)
-    relief_plot_axis_clear (&ax[k]);
+    relief_ticks_clear (&ax[k]);
   g_free (sc.tz);
 }
