@@ -140,6 +140,29 @@ make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, R
                                error);
 }
 
+/* The margin around a fitted trajectory, a share of its extent on each side. */
+#define FIT_MARGIN 0.15
+
+/* One axis of the grid over the values v[n] (the trajectory's coordinates and the
+ * centre, 0) with a margin; its count kept.  An extent of nothing keeps the axis asked for. */
+static void
+fit_axis (const double *v, int n, ReliefGridAxis *axis)
+{
+  double lo = 0, hi = 0, margin;
+
+  for (int i = 0; i < n; i++)
+    if (isfinite (v[i]))
+      {
+        lo = MIN (lo, v[i]);
+        hi = MAX (hi, v[i]);
+      }
+  if (!(hi > lo))
+    return;
+  margin = FIT_MARGIN * (hi - lo);
+  axis->min = lo - margin;
+  axis->max = hi + margin;
+}
+
 static gboolean
 same_values (const double *a, const double *b, int n)
 {
@@ -266,8 +289,18 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
       surface->test_loss = nan_grid (cells);
       surface->test_acc = nan_grid (cells);
     }
-  if (!make_directions (job, run, index, surface, error) ||
-      (job->resume && job->output && !resume_cells (job->output, surface, error)))
+  if (!make_directions (job, run, index, surface, error))
+    return FALSE;
+  if (job->fit_path && surface->n_proj > 0 && surface->ycoords != NULL)
+    {
+      ReliefGridAxis x = job->x, y = job->y;
+
+      fit_axis (surface->proj_xcoord, surface->n_proj, &x);
+      fit_axis (surface->proj_ycoord, surface->n_proj, &y);
+      relief_grid_axis_values (&x, surface->xcoords);
+      relief_grid_axis_values (&y, surface->ycoords);
+    }
+  if (job->resume && job->output && !resume_cells (job->output, surface, error))
     return FALSE;
   for (gsize c = 0; c < cells; c++)
     ctx.total += isnan (surface->train_loss[c]) || (surface->test_loss != NULL && isnan (surface->test_loss[c]));

@@ -25,6 +25,8 @@ typedef struct {
   char          *to_checkpoint;       /* line: the snapshot at alpha 1 (the centre is alpha 0) */
   gboolean       one_d;               /* x only: a 1D slice (always so for "line") */
   gboolean       resume;              /* continue the surface already in output (if any), when it matches */
+  gboolean       fit_path;            /* pca: x and y span the projected trajectory with a margin
+                                         (their counts kept), not the ranges asked for */
 } ReliefSurfaceJob;
 
 /* Called from the computing thread; any may be NULL. */

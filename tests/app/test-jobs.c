@@ -172,6 +172,52 @@ test_surface_directions (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_chdir (cwd), ==, 0);
 }
 
+/* A PCA plane fitted to its trajectory: the whole path and the centre inside the grid,
+ * with a margin of 10 to 20% of the path's extent on each side; the counts kept. */
+static void
+test_surface_pca_fit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
+  g_auto(ReliefSurfaceJob) job = { 0 };
+  g_autoptr(ReliefSurface) s = NULL;
+  double lo[2] = { 0, 0 }, hi[2] = { 0, 0 };
+
+  g_assert_no_error (error);
+  surface_job_init (&job, run, RELIEF_DIRECTIONS_PCA);
+  job.x = (ReliefGridAxis) { -1e-6, 1e-6, 5 };   /* far too small for the path */
+  job.fit_path = TRUE;
+  g_assert_true (relief_surface_job_run (&job, NULL, NULL, &s, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (s->nx, ==, 5);
+  g_assert_cmpint (s->ny, ==, job.y.count);
+  for (int i = 0; i < s->n_proj; i++)
+    {
+      lo[0] = MIN (lo[0], s->proj_xcoord[i]);
+      hi[0] = MAX (hi[0], s->proj_xcoord[i]);
+      lo[1] = MIN (lo[1], s->proj_ycoord[i]);
+      hi[1] = MAX (hi[1], s->proj_ycoord[i]);
+    }
+  for (int a = 0; a < 2; a++)
+    {
+      const double *c = a == 0 ? s->xcoords : s->ycoords;
+      int n = a == 0 ? s->nx : s->ny;
+      double extent = hi[a] - lo[a];
+
+      g_assert_cmpfloat (extent, >, 0);
+      g_assert_cmpfloat (c[0], <=, lo[a] - 0.1 * extent);
+      g_assert_cmpfloat (c[0], >=, lo[a] - 0.2 * extent);
+      g_assert_cmpfloat (c[n - 1], >=, hi[a] + 0.1 * extent);
+      g_assert_cmpfloat (c[n - 1], <=, hi[a] + 0.2 * extent);
+    }
+  /* Without fit_path the ranges asked for stand. */
+  job.fit_path = FALSE;
+  g_clear_pointer (&s, relief_surface_free);
+  g_assert_true (relief_surface_job_run (&job, NULL, NULL, &s, &error));
+  g_assert_cmpfloat (s->xcoords[0], ==, -1e-6);
+  g_assert_cmpfloat (s->xcoords[4], ==, 1e-6);
+}
+
 /* A file of the same surface with cells missing continues: only those are computed, and
  * they equal an uninterrupted run's.  Another surface in the file is refused untouched. */
 static void
@@ -624,6 +670,7 @@ main (int argc, char **argv)
   train_shared_run ();
   g_test_add_func ("/jobs/live-curves/bounded", test_live_curves_bounded);
   g_test_add ("/jobs/surface/directions", Fixture, NULL, fixture_setup, test_surface_directions, fixture_teardown);
+  g_test_add ("/jobs/surface/pca-fit", Fixture, NULL, fixture_setup, test_surface_pca_fit, fixture_teardown);
   g_test_add ("/jobs/surface/resume", Fixture, NULL, fixture_setup, test_surface_resume, fixture_teardown);
   g_test_add ("/jobs/surface/saves-while-computing", Fixture, NULL, fixture_setup, test_surface_saves_while_computing,
               fixture_teardown);
