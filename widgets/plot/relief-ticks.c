@@ -304,9 +304,9 @@ relief_ticks_build (ReliefTicks *t, double lo, double hi, gboolean log, int targ
       static const int fine[] = { 1, 2, 5 }, thirds[] = { 1, 3 };
       int n_decades = (int) floor (hi + 1e-9) - (int) ceil (lo - 1e-9) + 1;
 
-      /* Few decades: 1, 2 and 5 (or 1 and 3) times each, when they fit. */
-      if (n_decades < 3 && (log_mantissa_ticks (t, fine, G_N_ELEMENTS (fine), target) ||
-                            log_mantissa_ticks (t, thirds, G_N_ELEMENTS (thirds), target)))
+      /* 1, 2 and 5 (or 1 and 3) times each decade, when they fit. */
+      if (log_mantissa_ticks (t, fine, G_N_ELEMENTS (fine), target) ||
+          log_mantissa_ticks (t, thirds, G_N_ELEMENTS (thirds), target))
         return;
       if (n_decades >= 2 || (n_decades == 1 && hi - lo >= 1))
         {

@@ -23,9 +23,9 @@ typedef struct {
 
 /* The ticks of an axis from lo to hi (log10 of the data limits when log) with about
  * `target` labels (2 to 10).  A linear axis: nice steps (1, 2, 5 x 10^k).  A log axis
- * spanning decades: the decades (every k-th when crowded, spread over the whole range),
- * or 1, 2 and 5 times them when few decades leave room, minor ticks at the other integer
- * multiples or the skipped decades; within a decade: nice steps in data units. */
+ * spanning decades: 1, 2 and 5 (or 1 and 3) times each decade when they fit, else the
+ * decades (every k-th when crowded, spread over the whole range), minor ticks at the other
+ * integer multiples or the skipped decades; within a decade: nice steps in data units. */
 void     relief_ticks_build (ReliefTicks *t, double lo, double hi, gboolean log, int target);
 void     relief_ticks_clear (ReliefTicks *t);
 
