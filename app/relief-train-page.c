@@ -259,6 +259,7 @@ relief_train_page_run (ReliefPage *page)
   }
   self->work = w;
   relief_page_start_job (page, train_work_run, w, train_work_free, train_tick, train_done);
+  relief_page_run_coming (page);
 }
 
 const char *

@@ -61,6 +61,17 @@ on_run_ready (ReliefPage *source, const char *path, ReliefWindow *self)
     }
 }
 
+/* A page began (or gave up) making a run: the others say that they show the previous one. */
+static void
+on_run_coming (ReliefPage *source, gboolean coming, ReliefWindow *self)
+{
+  g_autoptr(GPtrArray) pages = list_pages (self);
+
+  for (guint i = 0; i < pages->len; i++)
+    if (g_ptr_array_index (pages, i) != source)
+      relief_page_expect_run (g_ptr_array_index (pages, i), coming);
+}
+
 /* The window's shortcuts act on the page shown: its job (a training, a surface, a sweep)
  * and its figure. */
 static void
@@ -197,7 +208,10 @@ relief_window_init (ReliefWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   pages = list_pages (self);
   for (guint i = 0; i < pages->len; i++)
-    g_signal_connect_object (g_ptr_array_index (pages, i), "run-ready", G_CALLBACK (on_run_ready), self, 0);
+    {
+      g_signal_connect_object (g_ptr_array_index (pages, i), "run-ready", G_CALLBACK (on_run_ready), self, 0);
+      g_signal_connect_object (g_ptr_array_index (pages, i), "run-coming", G_CALLBACK (on_run_coming), self, 0);
+    }
 }
 
 ReliefWindow *

@@ -285,6 +285,28 @@ test_default_trains (Fixture *f, gconstpointer data)
   g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (readout)), "12345"));
 }
 
+static const char *status_text (gpointer page);
+
+/* A second training: meanwhile the landscape says its map is the previous run's, and the
+ * new run's landscape replaces it when the training ends. */
+static void
+test_landscape_marks_previous_run (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  g_autofree char *first = NULL;
+
+  settle (f);
+  first = g_strdup (relief_train_page_get_run_path (train));
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (page_running (train));
+  g_assert_nonnull (strstr (status_text (landscape), "previous run"));
+  g_assert_true (iterate_until (training_done, train));
+  g_assert_cmpstr (relief_train_page_get_run_path (train), !=, first);
+  g_assert_true (iterate_until (landscape_done, landscape));
+  g_assert_null (strstr (status_text (landscape), "previous run"));
+}
+
 /* Then its landscape, in the background, filling in. */
 static void
 test_default_landscape (Fixture *f, gconstpointer data)
@@ -796,8 +818,16 @@ test_dimension_open (Fixture *f, gconstpointer data)
   run_small_sweep (page);
   path = g_strdup (relief_dimension_page_get_sweep_path (page));
   g_assert_false (relief_dimension_page_open (page, relief_train_page_get_run_path (train)));
+  g_assert_false (g_str_has_prefix (status_text (page), "Opened"));
   g_assert_true (relief_dimension_page_open (page, path));
   check_complete (relief_dimension_page_get_sweep (page), 3);
+  /* The refusal's message is gone from the status line: it says what opened. */
+  {
+    g_autofree char *basename = g_path_get_basename (path);
+    g_autofree char *opened = g_strdup_printf ("Opened %s", basename);
+
+    g_assert_cmpstr (status_text (page), ==, opened);
+  }
 }
 
 /* A cancelled sweep keeps what ran, and Run continues it in the same file. */
@@ -948,6 +978,7 @@ main (int argc, char **argv)
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
   add_test ("/window/landscape/decision", test_landscape_decision);
+  add_test ("/window/landscape/marks-previous-run", test_landscape_marks_previous_run);
   add_test ("/window/landscape/readout-follows", test_landscape_readout_follows);
   add_test ("/window/landscape/drag-opens-no-panel", test_landscape_drag_opens_no_panel);
   add_test ("/window/landscape/cancel", test_landscape_cancel);
