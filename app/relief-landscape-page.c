@@ -298,6 +298,8 @@ static void
 update_plot_stack (ReliefLandscapePage *self)
 {
   gtk_stack_set_visible_child_name (self->plot_stack, asks_3d (self) && !is_line (self) ? "3d" : "map");
+  /* A line neither zooms nor pans: its tooltip would say it does. */
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->surface_view), !is_line (self));
 }
 
 /* The Range row says what the map's window is when it is not ±range: a zoom, a PCA plane
