@@ -261,6 +261,7 @@ test_range_follows_zoom (PageFixture *f, gconstpointer data)
   relief_page_run (RELIEF_PAGE (f->page));
   check_view (f->page, 0.3);
   g_assert_cmpuint (count_surfaces (), ==, 2);   /* Compute saved what the map shows */
+  g_assert_true (iterate_until (map_drawn, f->page));
   g_assert_true (relief_plot_view_get_frame (view, &frame));
   g_assert_cmpfloat_with_epsilon (frame.xmin, -0.2, 1e-9);
   g_assert_cmpfloat_with_epsilon (frame.xmax, 0.6, 1e-9);
@@ -270,6 +271,7 @@ test_range_follows_zoom (PageFixture *f, gconstpointer data)
   g_assert_cmpstr (range_subtitle (f->page), ==, "Half-width in each direction");
   relief_page_run (RELIEF_PAGE (f->page));
   check_view (f->page, 0);
+  g_assert_true (iterate_until (map_drawn, f->page));
   g_assert_true (relief_plot_view_get_frame (view, &frame));
   g_assert_cmpfloat_with_epsilon (frame.xmin, -0.5, 1e-9);
   g_assert_cmpfloat_with_epsilon (frame.ymax, 0.5, 1e-9);
