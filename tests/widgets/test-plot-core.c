@@ -177,7 +177,9 @@ test_ticks_nice (void)
 static void
 check_format (double value, double step, const char *expected)
 {
-  g_autofree char *text = relief_tick_format (value, step);
+  g_autofree char *text = NULL;
+
+  relief_tick_labels (&value, 1, step, &text);
 
   g_assert_cmpstr (text, ==, expected);
 }

@@ -97,23 +97,6 @@ format_with (double value, double step, const char *format)
   return value < 0 ? g_strconcat ("\342\210\222", buf, NULL) : g_strdup (buf);
 }
 
-static double
-usable_step (double step, double a)
-{
-  return step > 0 && isfinite (step) ? step : a > 0 ? a : 1;
-}
-
-char *
-relief_tick_format (double value, double step)
-{
-  char format[16];
-  double a = fabs (value);
-
-  step = usable_step (step, a);
-  axis_format (isfinite (a) && a > 0 ? a : step, step, format, sizeof format);
-  return format_with (value, step, format);
-}
-
 void
 relief_tick_labels (const double *values, int n, double step, char **labels)
 {
@@ -123,7 +106,8 @@ relief_tick_labels (const double *values, int n, double step, char **labels)
   for (int i = 0; i < n; i++)
     if (isfinite (values[i]))
       maxabs = MAX (maxabs, fabs (values[i]));
-  step = usable_step (step, maxabs);
+  if (!(step > 0) || !isfinite (step))
+    step = maxabs > 0 ? maxabs : 1;
   axis_format (maxabs > 1e-9 * step ? maxabs : step, step, format, sizeof format);
   for (int i = 0; i < n; i++)
     labels[i] = format_with (values[i], step, format);

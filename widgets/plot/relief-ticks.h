@@ -32,8 +32,6 @@ void     relief_ticks_clear (ReliefTicks *t);
 /* "Nice" tick positions (1, 2, 5 x 10^k) covering [lo, hi]: at most max_ticks, at least 2
  * when lo < hi.  Returns the number written to ticks (capacity max_ticks + 2). */
 int      relief_ticks_nice (double lo, double hi, int max_ticks, double *ticks);
-/* Tick label with just enough digits for the step between ticks. */
-char    *relief_tick_format (double value, double step);
 /* Labels of n ticks step apart in one format, chosen from the largest of them and the
  * step: all fixed-point with the decimals the step needs, or all scientific with the same
  * mantissa digits (from 10^6 up, or for steps below 10^-4). */
