@@ -14,6 +14,7 @@ typedef struct {
   ReliefWorkerTick  tick;
   ReliefWorkerDone  done;
   gboolean          can_run;
+  gboolean          run_coming;      /* the job makes a run, not yet handed on */
 } ReliefPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ReliefPage, relief_page, GTK_TYPE_WIDGET)
@@ -21,7 +22,7 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ReliefPage, relief_page, GTK_TYPE_WIDGET)
 enum { PROP_0, PROP_RUNNING, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { RUN_READY, N_SIGNALS };
+enum { RUN_READY, RUN_COMING, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -182,6 +183,12 @@ job_done (gpointer owner, const GError *error)
   set_running (self, NULL);
   if (done)
     done (self, error);
+  /* No run came of it (an error, a cancel before the first step). */
+  if (priv->run_coming && priv->job == NULL)
+    {
+      priv->run_coming = FALSE;
+      g_signal_emit (self, signals[RUN_COMING], 0, FALSE);
+    }
 }
 
 void
@@ -290,8 +297,31 @@ relief_page_report_cancelled (ReliefPage *self, const char *message)
 void
 relief_page_run_ready (ReliefPage *self, const char *run_path)
 {
+  ReliefPagePrivate *priv = relief_page_get_instance_private (self);
+
   g_return_if_fail (RELIEF_IS_PAGE (self));
+  priv->run_coming = FALSE;
   g_signal_emit (self, signals[RUN_READY], 0, run_path);
+}
+
+void
+relief_page_run_coming (ReliefPage *self)
+{
+  ReliefPagePrivate *priv = relief_page_get_instance_private (self);
+
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  priv->run_coming = TRUE;
+  g_signal_emit (self, signals[RUN_COMING], 0, TRUE);
+}
+
+void
+relief_page_expect_run (ReliefPage *self, gboolean coming)
+{
+  ReliefPageClass *klass = RELIEF_PAGE_GET_CLASS (self);
+
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  if (klass->run_coming)
+    klass->run_coming (self, coming);
 }
 
 typedef struct {
@@ -436,6 +466,8 @@ relief_page_class_init (ReliefPageClass *klass)
 
   signals[RUN_READY] = g_signal_new ("run-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[RUN_COMING] = g_signal_new ("run-coming", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_install_action (widget_class, "page.run", NULL, action_run);

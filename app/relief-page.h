@@ -37,6 +37,10 @@ struct _ReliefPageClass {
    * kind are not this page's; else the page shows it (or reports why it cannot) and
    * wants to be shown.  May be NULL. */
   gboolean (*open)     (ReliefPage *self, const char *path, ReliefFileKind kind);
+  /* Another page began a job that ends in "run-ready" (coming TRUE), or its job ended
+   * without a run (FALSE): what this page shows is the previous run's meanwhile.  May be
+   * NULL. */
+  void     (*run_coming) (ReliefPage *self, gboolean coming);
 };
 
 /* A child of a page's template: its id there and the offset of the field that holds it. */
@@ -92,6 +96,11 @@ void     relief_page_toast        (ReliefPage *self, const char *message);
 void     relief_page_report_cancelled (ReliefPage *self, const char *message);
 /* Emits "run-ready": the page has written a run file that other pages may take up. */
 void     relief_page_run_ready    (ReliefPage *self, const char *run_path);
+/* After relief_page_start_job: the job makes a run that "run-ready" hands on.  Emits
+ * "run-coming" (TRUE) now, and (FALSE) when the job ends without run-ready. */
+void     relief_page_run_coming   (ReliefPage *self);
+/* What the window tells the other pages of "run-coming" (the class's run_coming). */
+void     relief_page_expect_run   (ReliefPage *self, gboolean coming);
 
 typedef void (*ReliefPageFileFunc) (ReliefPage *self, GFile *file);
 /* Shows chooser (taking it) and calls on_file if the user picks a file. */

@@ -539,6 +539,7 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   }
   self->work = w;
   relief_page_start_job (page, train_work_run, w, train_work_free, train_tick, train_done);
+  relief_page_run_coming (page);
 }
 
 static void

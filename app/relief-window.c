@@ -206,6 +206,17 @@ relief_window_get_recent_menu (ReliefWindow *self)
   return G_MENU_MODEL (self->recent_menu);
 }
 
+/* A page began (or gave up) making a run: the others say that they show the previous one. */
+static void
+on_run_coming (ReliefPage *source, gboolean coming, ReliefWindow *self)
+{
+  g_autoptr(GPtrArray) pages = list_pages (self);
+
+  for (guint i = 0; i < pages->len; i++)
+    if (g_ptr_array_index (pages, i) != source)
+      relief_page_expect_run (g_ptr_array_index (pages, i), coming);
+}
+
 /* The window's shortcuts act on the page shown: its job (a training, a surface, a sweep)
  * and its figure. */
 static void
@@ -349,6 +360,7 @@ relief_window_init (ReliefWindow *self)
       g_signal_connect_object (g_ptr_array_index (pages, i), "run-ready", G_CALLBACK (on_run_ready), self, 0);
       g_signal_connect_object (g_ptr_array_index (pages, i), "notify::running", G_CALLBACK (on_page_running), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (g_ptr_array_index (pages, i), "run-coming", G_CALLBACK (on_run_coming), self, 0);
     }
   update_recent_menu (self);
 }

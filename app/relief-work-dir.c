@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "relief-work-dir.h"
+#include "relief-output.h"
 
 /* Indexed by ReliefFileKind: the kinds Relief writes on its own. */
 static const char * const folders[RELIEF_FILE_N_KINDS] = {
@@ -344,6 +345,7 @@ gboolean
 relief_work_dir_prune (ReliefFileKind kind, gint64 max_files, gint64 max_bytes, guint *n_removed, GError **error)
 {
   g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *dir_path = NULL;
   guint64 total = 0;
   guint removed = 0;
   gboolean ok = TRUE;
@@ -355,6 +357,10 @@ relief_work_dir_prune (ReliefFileKind kind, gint64 max_files, gint64 max_bytes, 
   files = relief_work_dir_list (kind, &total, error);
   if (files == NULL)
     return FALSE;
+  /* Unique names are never written again, so nothing else removes what a save killed
+   * midway left here. */
+  dir_path = folder_path (kind);
+  relief_output_remove_stale (dir_path);
   /* Oldest first, until what is left fits both bounds. */
   for (guint i = 0; ok && i < files->len; i++)
     {

@@ -75,8 +75,10 @@ GPtrArray *relief_work_dir_list  (ReliefFileKind kind, guint64 *total_size, GErr
 
 /* Deletes the oldest listed files of a kind until at most max_files remain and they take
  * at most max_bytes (-1: no bound on that; 0 and 0 clear the folder).  Only listed files
- * are deleted, so never a save in progress nor anything Relief did not make.  n_removed,
- * when not NULL, counts the files deleted; FALSE at the first one that cannot be. */
+ * are deleted, so never a save in progress nor anything Relief did not make; and the
+ * temporary files of saves whose writer is gone (relief_output_remove_stale), not counted
+ * in n_removed.  n_removed, when not NULL, counts the files deleted; FALSE at the first
+ * one that cannot be. */
 gboolean   relief_work_dir_prune (ReliefFileKind kind, gint64 max_files, gint64 max_bytes, guint *n_removed,
                                   GError **error);
 

@@ -7,6 +7,7 @@
  * the test links with -Wl,--wrap=relief_backend_new, and every backend the jobs create
  * gets its matrix products counted by thread and, when a case asks, held. */
 #include <adwaita.h>
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@
 #include "relief-train-page.h"
 #include "relief-window.h"
 #include "relief-work-dir.h"
+#include "../test-fsize.h"
 
 /* The backends' matrix products, by thread. */
 
@@ -402,6 +404,28 @@ test_default_reused (Fixture *f, gconstpointer data)
   g_assert_true (iterate_until (training_done, train));
   g_assert_cmpstr (relief_train_page_get_run_path (train), !=, first);
   g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_RUN), ==, 2);
+}
+
+static const char *status_text (gpointer page);
+
+/* A second training: meanwhile the landscape says its map is the previous run's, and the
+ * new run's landscape replaces it when the training ends. */
+static void
+test_landscape_marks_previous_run (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  g_autofree char *first = NULL;
+
+  settle (f);
+  first = g_strdup (relief_train_page_get_run_path (train));
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (page_running (train));
+  g_assert_nonnull (strstr (status_text (landscape), "previous run"));
+  g_assert_true (iterate_until (training_done, train));
+  g_assert_cmpstr (relief_train_page_get_run_path (train), !=, first);
+  g_assert_true (iterate_until (landscape_done, landscape));
+  g_assert_null (strstr (status_text (landscape), "previous run"));
 }
 
 /* Then its landscape, in the background, filling in. */
@@ -937,8 +961,16 @@ test_dimension_open (Fixture *f, gconstpointer data)
   run_small_sweep (page);
   path = g_strdup (relief_dimension_page_get_sweep_path (page));
   g_assert_false (relief_dimension_page_open (page, relief_train_page_get_run_path (train)));
+  g_assert_false (g_str_has_prefix (status_text (page), "Opened"));
   g_assert_true (relief_dimension_page_open (page, path));
   check_complete (relief_dimension_page_get_sweep (page), 3);
+  /* The refusal's message is gone from the status line: it says what opened. */
+  {
+    g_autofree char *title = relief_work_dir_title (path);
+    g_autofree char *opened = g_strdup_printf ("Opened %s", title);
+
+    g_assert_cmpstr (status_text (page), ==, opened);
+  }
 }
 
 static gboolean
@@ -1314,6 +1346,61 @@ test_shortcuts (Fixture *f, gconstpointer data)
 }
 
 static void
+draw_filled (cairo_t *cr, double width, double height, gpointer data)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      cairo_set_source_rgb (cr, i / 50.0, 0.5, 1 - i / 50.0);
+      cairo_rectangle (cr, i * width / 50, 0, width / 50, height * (i + 1) / 50);
+      cairo_fill (cr);
+    }
+}
+
+static gboolean
+exported_toast_shown (gpointer window)
+{
+  return toast_label_below (window, "Exported figure.pdf");
+}
+
+/* An export to a full disk (RLIMIT_FSIZE) ends in an error dialog naming the file and why,
+ * not in an "Exported" toast, and the figure already there is kept. */
+static void
+test_export_disk_full (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "figure.pdf", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *expected = g_strdup_printf ("Cannot write “%s”: %s", path, g_strerror (EFBIG));
+  g_autofree char *contents = NULL;
+  ReliefTrainPage *train = train_page (f->window);
+  GtkWidget *dialog;
+  FsizeLimit limit;
+
+  /* Nothing else of the window's writes meanwhile. */
+  settle (f);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "the figure before", -1, NULL));
+  fsize_limit_begin (&limit, 512);
+  relief_page_write_figure (RELIEF_PAGE (train), file, 400, 300, draw_filled, NULL);
+  fsize_limit_end (&limit);
+  g_assert_true (iterate_until (dialog_shown, f->window));
+  dialog = find_dialog (GTK_WINDOW (f->window));
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==, expected);
+  g_assert_false (toast_label_below (GTK_WIDGET (f->window), "Exported figure.pdf"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "the figure before");
+
+  /* With room, the same export replaces it and says so. */
+  relief_page_write_figure (RELIEF_PAGE (train), file, 400, 300, draw_filled, NULL);
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  /* After the toast of the training before it (Show Landscape), when that one is shown. */
+  g_assert_true (iterate_until (exported_toast_shown, f->window));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+}
+
+static void
 add_test (const char *path, void (*test) (Fixture *, gconstpointer))
 {
   g_test_add (path, Fixture, NULL, fixture_setup, test, fixture_teardown);
@@ -1334,6 +1421,7 @@ main (int argc, char **argv)
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
   add_test ("/window/landscape/decision", test_landscape_decision);
+  add_test ("/window/landscape/marks-previous-run", test_landscape_marks_previous_run);
   add_test ("/window/landscape/readout-follows", test_landscape_readout_follows);
   add_test ("/window/landscape/drag-opens-no-panel", test_landscape_drag_opens_no_panel);
   add_test ("/window/landscape/cancel", test_landscape_cancel);
@@ -1349,5 +1437,6 @@ main (int argc, char **argv)
   add_test ("/window/dimension/failed-start-keeps-sweep", test_dimension_failed_start_keeps_sweep);
   add_test ("/window/open-files", test_open_files);
   add_test ("/window/inputs", test_inputs);
+  add_test ("/window/export/disk-full", test_export_disk_full);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
  * a save in progress or what Relief did not make. */
 #include "relief-surface-file.h"
 #include "relief-work-dir.h"
+#include "relief-output.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -210,6 +211,8 @@ typedef struct {
   char *dir;
   char *oldest, *middle, *newest;  /* automatic surfaces */
   char *saving, *notes, *foreign_name, *link, *outside, *folder;
+  char *dead_save;                 /* a save whose writer was killed */
+  ReliefOutputLock *writer;        /* the lock of saving's output, as its writer holds it */
 } Folder;
 
 /* Three automatic surfaces among what must never be listed or deleted: a save in
@@ -228,6 +231,7 @@ folder_setup (Folder *f, gconstpointer data)
   f->middle = relief_work_dir_slice_path (run, 0, &slice, &error);
   f->newest = g_build_filename (f->dir, "20260101-000000-1.h5", NULL);
   f->saving = g_build_filename (f->dir, "20260301-000000.h5.tmp-a1B2c3", NULL);
+  f->dead_save = g_build_filename (f->dir, "20260302-000000.h5.tmp-Zz0000", NULL);
   f->notes = g_build_filename (f->dir, "notes-0123456789ab.txt", NULL);
   f->foreign_name = g_build_filename (f->dir, "20260102-000000.h5", NULL);
   f->link = g_build_filename (f->dir, "20260103-000000.h5", NULL);
@@ -237,7 +241,15 @@ folder_setup (Folder *f, gconstpointer data)
   save_surface (f->oldest, 2);
   save_surface (f->middle, 40);
   save_surface (f->newest, 400);
+  /* A save in progress: its writer holds its output's lock. */
+  {
+    g_autofree char *output = g_build_filename (f->dir, "20260301-000000.h5", NULL);
+
+    f->writer = relief_output_lock (output, &error);
+    g_assert_no_error (error);
+  }
   save_surface (f->saving, 2);
+  save_surface (f->dead_save, 2);
   save_surface (f->outside, 2);
   set_age (f->oldest, 1000);
   set_age (f->middle, 2000);
@@ -253,6 +265,8 @@ folder_setup (Folder *f, gconstpointer data)
 static void
 folder_teardown (Folder *f, gconstpointer data)
 {
+  relief_output_unlock (f->writer);
+  g_free (f->dead_save);
   g_free (f->dir);
   g_free (f->oldest);
   g_free (f->middle);
@@ -265,9 +279,12 @@ folder_teardown (Folder *f, gconstpointer data)
   g_free (f->folder);
 }
 
+/* After a prune: a save in progress and what Relief did not make are there, a dead save's
+ * temporary file is not. */
 static void
 assert_untouched (Folder *f)
 {
+  g_assert_false (g_file_test (f->dead_save, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (f->saving, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (f->notes, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (f->foreign_name, G_FILE_TEST_IS_REGULAR));

@@ -581,6 +581,25 @@ test_specs (void)
   g_assert_true (map.path_x == px);
   g_assert_cmpint (map.path_marker, ==, 2);
 
+  g_assert_cmpstr (map.xlabel, ==, "x direction");
+  g_assert_cmpstr (map.ylabel, ==, "y direction");
+
+  /* A PCA plane names its axes by the components and the variance each explains. */
+  f.surface.direction_kind = (char *) "pca";
+  f.surface.explained_variance_ratio[0] = 0.7243;
+  f.surface.explained_variance_ratio[1] = 0.1208;
+  relief_figure_options_set_plane (&opt, &f.surface);
+  relief_figure_surface_map_spec (&f.surface, &opt, &map);
+  g_assert_cmpstr (map.xlabel, ==, "PC1 (72.4%)");
+  g_assert_cmpstr (map.ylabel, ==, "PC2 (12.1%)");
+  relief_figure_surface_3d_spec (&f.surface, &opt, &three_d);
+  g_assert_cmpstr (three_d.xlabel, ==, "PC1 (72.4%)");
+  f.surface.direction_kind = (char *) "random";
+  relief_figure_options_set_plane (&opt, &f.surface);
+  relief_figure_surface_map_spec (&f.surface, &opt, &map);
+  g_assert_cmpstr (map.xlabel, ==, "x direction");
+  f.surface.direction_kind = NULL;
+
   opt.azimuth = 10;
   relief_figure_surface_3d_spec (&f.surface, &opt, &three_d);
   g_assert_true (three_d.z == f.surface.train_loss);

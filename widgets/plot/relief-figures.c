@@ -31,6 +31,22 @@ relief_figure_options_set_trajectory (ReliefFigureOptions *opt, const ReliefSurf
   opt->path_marker = path_marker;
 }
 
+void
+relief_figure_options_set_plane (ReliefFigureOptions *opt, const ReliefSurface *s)
+{
+  opt->plane_xlabel[0] = opt->plane_ylabel[0] = '\0';
+  if (g_strcmp0 (s->direction_kind, "pca") != 0)
+    return;
+  if (isfinite (s->explained_variance_ratio[0]))
+    g_snprintf (opt->plane_xlabel, sizeof opt->plane_xlabel, _("PC1 (%.1f%%)"), 100 * s->explained_variance_ratio[0]);
+  else
+    g_strlcpy (opt->plane_xlabel, _("PC1"), sizeof opt->plane_xlabel);
+  if (isfinite (s->explained_variance_ratio[1]))
+    g_snprintf (opt->plane_ylabel, sizeof opt->plane_ylabel, _("PC2 (%.1f%%)"), 100 * s->explained_variance_ratio[1]);
+  else
+    g_strlcpy (opt->plane_ylabel, _("PC2"), sizeof opt->plane_ylabel);
+}
+
 /* A figure-wide title above side-by-side or stacked panels; returns the height it took. */
 static double
 draw_figure_title (cairo_t *cr, double width, const char *title)
@@ -75,17 +91,18 @@ train_test_series (ReliefLineSeries series[2], int n, const double *x, const dou
   return 2;
 }
 
-/* A surface's axes are its directions unless the caller names them. */
+/* A surface's axes are its directions (or its principal components) unless the caller
+ * names them. */
 static const char *
 surface_xlabel (const ReliefFigureOptions *opt)
 {
-  return opt->xlabel ? opt->xlabel : _("x direction");
+  return opt->xlabel ? opt->xlabel : opt->plane_xlabel[0] ? opt->plane_xlabel : _("x direction");
 }
 
 static const char *
 surface_ylabel (const ReliefFigureOptions *opt)
 {
-  return opt->ylabel ? opt->ylabel : _("y direction");
+  return opt->ylabel ? opt->ylabel : opt->plane_ylabel[0] ? opt->plane_ylabel : _("y direction");
 }
 
 /* Loss above accuracy along x, for row `row` of the surface. */
@@ -164,8 +181,13 @@ relief_figure_interpolation_spec (const ReliefSurface *s, const ReliefFigureOpti
 
 void
 relief_figure_surface (cairo_t *cr, double width, double height, const ReliefSurface *s,
-                       const ReliefFigureOptions *opt)
+                       const ReliefFigureOptions *given)
 {
+  ReliefFigureOptions named = *given;
+  const ReliefFigureOptions *opt = &named;
+
+  if (named.plane_xlabel[0] == '\0')
+    relief_figure_options_set_plane (&named, s);
   if (s->ny <= 1 || s->ycoords == NULL)
     {
       figure_surface_1d (cr, width, height, s, 0, opt);
