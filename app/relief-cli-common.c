@@ -6,11 +6,13 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "relief-cli-common.h"
 #include "relief-generators.h"
 #include "relief-file.h"
+#include "relief-output.h"
 #include "relief-plot.h"
 
 GOptionContext *
@@ -88,6 +90,31 @@ is_or_holds (const char *path, const GStatBuf *st)
   return FALSE;
 }
 
+/* The outputs this command locked, until it exits. */
+static GPtrArray *held_outputs;
+
+static void
+release_outputs (void)
+{
+  g_clear_pointer (&held_outputs, g_ptr_array_unref);
+}
+
+static gboolean
+hold_output (const char *output, GError **error)
+{
+  ReliefOutputLock *lock = relief_output_lock (output, error);
+
+  if (lock == NULL)
+    return FALSE;
+  if (held_outputs == NULL)
+    {
+      held_outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) relief_output_unlock);
+      atexit (release_outputs);
+    }
+  g_ptr_array_add (held_outputs, lock);
+  return TRUE;
+}
+
 gboolean
 relief_cli_check_output (const char *command, const char *output, const char * const *inputs, int *status)
 {
@@ -110,6 +137,8 @@ relief_cli_check_output (const char *command, const char *output, const char * c
       if (is_or_holds (inputs[i], &st))
         message = g_strdup_printf (_("“%s” is also an input of this command (%s): writing it would destroy "
                                      "that input; give another output"), output, inputs[i]);
+  if (message == NULL && !hold_output (output, &error))
+    message = g_strdup (error->message);
   if (message == NULL)
     return TRUE;
   *status = relief_cli_usage_error (command, message);

@@ -24,7 +24,9 @@ gboolean        relief_cli_require_output (const char *command, const char *outp
 /* Before any work: an output is given, is a file name (not a folder, a device or a pipe),
  * its folder exists and is writable, and it is none of inputs (NULL-terminated paths; a
  * folder stands for the files in it; NULL entries and names that are not files, like a
- * generator's, are skipped): writing it would destroy that input, through links too. */
+ * generator's, are skipped): writing it would destroy that input, through links too.
+ * Then it is locked until the command exits (relief_output_lock): an output another
+ * command or the window is writing is refused, naming that writer. */
 gboolean        relief_cli_check_output   (const char *command, const char *output, const char * const *inputs,
                                            int *status);
 /* Errors about the input itself (missing file, wrong kind, bad values) are usage errors

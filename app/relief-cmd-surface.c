@@ -32,7 +32,7 @@ relief_cmd_surface (int argc, char **argv)
     { "normalization", 0, 0, G_OPTION_ARG_STRING, &normalization, N_("Random directions: filter (default), layer or none"), N_("NAME") },
     { "bias", 0, 0, G_OPTION_ARG_STRING, &bias, N_("Random directions: biases zero (default) or copy"), N_("MODE") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Line: the checkpoint at alpha 1"), N_("N|last") },
-    { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x range and resolution (default -1:1:51; a line -0.5:1.5:41); alone, a 1D slice"), N_("MIN:MAX:COUNT") },
+    { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x range and resolution (default -1:1:51; a line -0.5:1.5:41; a PCA plane spans its trajectory); alone, a 1D slice"), N_("MIN:MAX:COUNT") },
     { "y", 0, 0, G_OPTION_ARG_STRING, &yspec, N_("y range and resolution (default -1:1:51)"), N_("MIN:MAX:COUNT") },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, N_("Continue an interrupted surface already in the output file"), NULL },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, N_("Seed of the random directions (default 0)"), "N" },
@@ -76,6 +76,8 @@ relief_cmd_surface (int argc, char **argv)
     job.x = (ReliefGridAxis) { -0.5, 1.5, 41 };
   /* --x alone asks for a 1D slice; PCA planes are always 2D. */
   job.one_d = xspec != NULL && yspec == NULL && job.directions != RELIEF_DIRECTIONS_PCA;
+  /* A PCA plane's trajectory can lie far beyond -1:1: without ranges the grid spans it. */
+  job.fit_path = job.directions == RELIEF_DIRECTIONS_PCA && xspec == NULL && yspec == NULL;
   if (!known)
     status = relief_cli_usage_error ("surface", _("--directions takes random, pca or line"));
   else if (to != NULL && job.directions != RELIEF_DIRECTIONS_LINE)

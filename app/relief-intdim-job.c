@@ -7,6 +7,7 @@
 #include "relief-intdim-job.h"
 #include "relief-dint90.h"
 #include "relief-enums.h"
+#include "relief-output.h"
 
 void
 relief_intdim_job_clear (ReliefIntdimJob *job)
@@ -231,6 +232,7 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefIntdimJobCallback
                        int *cells_run, ReliefIntdim **result, GError **error)
 {
   const ReliefTrainJob *base = &job->base;
+  g_autoptr(ReliefOutputLock) lock = NULL;
   g_autoptr(ReliefDataset) ds = NULL;
   g_autoptr(ReliefBackend) backend = NULL;
   g_autoptr(ReliefIntdim) id = NULL;
@@ -240,6 +242,9 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefIntdimJobCallback
   gsize D;
 
   *cells_run = 0;
+  /* One sweep per file: a second one would read the same cells done and train them again. */
+  if (base->output != NULL && (lock = relief_output_lock (base->output, error)) == NULL)
+    return FALSE;
   ds = relief_job_open_dataset (base->dataset, &base->gen, base->max_samples, error);
   if (ds == NULL)
     return FALSE;

@@ -266,3 +266,29 @@ relief_parse_int_list (const char   *text,
   *n = count;
   return TRUE;
 }
+
+void
+relief_save_clock_init (ReliefSaveClock *clock)
+{
+  const char *env = g_getenv ("RELIEF_SAVE_SECONDS");
+  char *end = NULL;
+  double seconds = env != NULL ? g_ascii_strtod (env, &end) : NAN;
+
+  clock->seconds = end != NULL && end != env && *end == '\0' && seconds > 0 && isfinite (seconds)
+                     ? seconds : RELIEF_SAVE_SECONDS_DEFAULT;
+  clock->next_us = g_get_monotonic_time () + (gint64) (clock->seconds * G_USEC_PER_SEC);
+}
+
+gboolean
+relief_save_clock_due (const ReliefSaveClock *clock)
+{
+  return g_get_monotonic_time () >= clock->next_us;
+}
+
+void
+relief_save_clock_saved (ReliefSaveClock *clock, gint64 began_us)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  clock->next_us = now + MAX ((gint64) (clock->seconds * G_USEC_PER_SEC), 20 * (now - began_us));
+}

@@ -62,6 +62,20 @@ double   relief_job_time_product      (ReliefBackend *backend, double flops);
 gboolean relief_job_check_estimate    (ReliefBackend *backend, const char *what, ReliefJobEstimate *estimate,
                                        GError **error);
 
+/* When a long job saves what it has done so far, so that a kill loses little: every
+ * RELIEF_SAVE_SECONDS seconds of work (default 5; a positive number), and never sooner
+ * than twenty times the last save took after it, so saving stays within 5% of the time. */
+#define RELIEF_SAVE_SECONDS_DEFAULT 5.0
+typedef struct {
+  double seconds;
+  gint64 next_us;      /* monotonic time the next save is due */
+} ReliefSaveClock;
+
+void           relief_save_clock_init  (ReliefSaveClock *clock);
+gboolean       relief_save_clock_due   (const ReliefSaveClock *clock);
+/* A save that began at began_us (g_get_monotonic_time) has just ended. */
+void           relief_save_clock_saved (ReliefSaveClock *clock, gint64 began_us);
+
 /* "32,32": layer widths, each 1 to 100000; "" or NULL is no layer. */
 gboolean       relief_parse_int_list   (const char *text, int **values, int *n, GError **error);
 

@@ -8,6 +8,7 @@
 #include "relief-surface-eval.h"
 #include "relief-surface-job.h"
 #include "relief-enums.h"
+#include "relief-output.h"
 
 void
 relief_surface_job_init_defaults (ReliefSurfaceJob *job)
@@ -35,7 +36,28 @@ typedef struct {
   const ReliefSurfaceJobCallbacks *cb;
   int                              total;
   int                              done;
+  /* The periodic saves: the cells done so far go to the output every few seconds, so that
+   * a kill loses little; a save that fails stops the work through `stop`. */
+  const ReliefSurface             *surface;
+  const char                      *output;
+  ReliefSaveClock                  clock;
+  GError                          *save_error;
+  GCancellable                    *stop;
 } SurfaceContext;
+
+/* Called after each cell, whose values are all in the surface by then: the cells after
+ * it in the same batch are still NaN, so the file holds exactly the cells done. */
+static void
+surface_save_if_due (SurfaceContext *ctx)
+{
+  gint64 began = g_get_monotonic_time ();
+
+  if (ctx->output == NULL || ctx->save_error != NULL || !relief_save_clock_due (&ctx->clock))
+    return;
+  if (!relief_surface_save (ctx->surface, ctx->output, &ctx->save_error))
+    g_cancellable_cancel (ctx->stop);
+  relief_save_clock_saved (&ctx->clock, began);
+}
 
 static void
 on_surface_cell (int ix, int iy, double loss, double acc, gpointer user_data)
@@ -43,6 +65,7 @@ on_surface_cell (int ix, int iy, double loss, double acc, gpointer user_data)
   SurfaceContext *ctx = user_data;
 
   ctx->done++;
+  surface_save_if_due (ctx);
   if (ctx->cb == NULL)
     return;
   if (ctx->cb->cell)
@@ -115,6 +138,29 @@ make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, R
   return relief_direction_pca (run->n_params, run->params, index + 1, center, surface->xdir, surface->ydir,
                                surface->explained_variance_ratio, surface->proj_xcoord, surface->proj_ycoord,
                                error);
+}
+
+/* The margin around a fitted trajectory, a share of its extent on each side. */
+#define FIT_MARGIN 0.15
+
+/* One axis of the grid over the values v[n] (the trajectory's coordinates and the
+ * centre, 0) with a margin; its count kept.  An extent of nothing keeps the axis asked for. */
+static void
+fit_axis (const double *v, int n, ReliefGridAxis *axis)
+{
+  double lo = 0, hi = 0, margin;
+
+  for (int i = 0; i < n; i++)
+    if (isfinite (v[i]))
+      {
+        lo = MIN (lo, v[i]);
+        hi = MAX (hi, v[i]);
+      }
+  if (!(hi > lo))
+    return;
+  margin = FIT_MARGIN * (hi - lo);
+  axis->min = lo - margin;
+  axis->max = hi + margin;
 }
 
 static gboolean
@@ -212,6 +258,12 @@ estimate_time (ReliefBackend *backend, const ReliefMlpSpec *spec, const float *c
     }
 }
 
+static void
+cancel_stop (GCancellable *cancellable, gpointer stop)
+{
+  g_cancellable_cancel (stop);
+}
+
 gboolean
 relief_surface_job_run (const ReliefSurfaceJob          *job,
                         const ReliefSurfaceJobCallbacks *cb,
@@ -220,10 +272,13 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
                         GError                         **error)
 {
   const ReliefRun *run = relief_loaded_run_get_run (job->run);
+  g_autoptr(ReliefOutputLock) lock = NULL;
   g_autoptr(ReliefSurface) surface = NULL;
   g_autoptr(ReliefBackend) backend = NULL;
   g_autoptr(GError) compute_error = NULL;
-  SurfaceContext ctx = { cb, 0, 0 };
+  g_autoptr(GCancellable) stop = g_cancellable_new ();
+  SurfaceContext ctx = { cb, 0, 0, NULL, job->output, { 0 }, NULL, stop };
+  gulong forward = 0;
   ReliefJobEstimate estimate = { 0 };
   ReliefSamples train, test = { NULL, NULL, 0 };
   const ReliefDataset *ds;
@@ -231,6 +286,7 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   gboolean one_d = job->one_d || job->directions == RELIEF_DIRECTIONS_LINE;
   int index;
   gsize cells;
+  gboolean ok;
 
   /* A plane needs two points along y, or it is the 1D slice along x. */
   if (!one_d && job->y.count < 2)
@@ -240,6 +296,9 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
       return FALSE;
     }
   if (!relief_run_resolve_checkpoint (run, job->checkpoint, &index, error))
+    return FALSE;
+  /* Held from the resume's read to the last save: one writer per surface file. */
+  if (job->output != NULL && (lock = relief_output_lock (job->output, error)) == NULL)
     return FALSE;
   backend = relief_job_open_backend (job->backend, cb ? cb->backend_chosen : NULL, cb ? cb->user_data : NULL,
                                      error);
@@ -278,8 +337,18 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
       surface->test_loss = nan_grid (cells);
       surface->test_acc = nan_grid (cells);
     }
-  if (!make_directions (job, run, index, surface, error) ||
-      (job->resume && job->output && !resume_cells (job->output, surface, error)))
+  if (!make_directions (job, run, index, surface, error))
+    return FALSE;
+  if (job->fit_path && surface->n_proj > 0 && surface->ycoords != NULL)
+    {
+      ReliefGridAxis x = job->x, y = job->y;
+
+      fit_axis (surface->proj_xcoord, surface->n_proj, &x);
+      fit_axis (surface->proj_ycoord, surface->n_proj, &y);
+      relief_grid_axis_values (&x, surface->xcoords);
+      relief_grid_axis_values (&y, surface->ycoords);
+    }
+  if (job->resume && job->output && !resume_cells (job->output, surface, error))
     return FALSE;
   for (gsize c = 0; c < cells; c++)
     ctx.total += isnan (surface->train_loss[c]) || (surface->test_loss != NULL && isnan (surface->test_loss[c]));
@@ -297,11 +366,23 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   if (cb && cb->estimate)
     cb->estimate (&estimate, cb->user_data);
 
-  if (!relief_surface_compute_progressive (backend, run->spec, center, surface->xdir, surface->ydir,
+  ctx.surface = surface;
+  relief_save_clock_init (&ctx.clock);
+  if (cancellable != NULL)
+    forward = g_cancellable_connect (cancellable, G_CALLBACK (cancel_stop), stop, NULL);
+  ok = relief_surface_compute_progressive (backend, run->spec, center, surface->xdir, surface->ydir,
                                            surface->xcoords, surface->nx, surface->ycoords, surface->ny,
                                            &train, &test, surface->train_loss, surface->train_acc,
                                            surface->test_loss, surface->test_acc,
-                                           on_surface_cell, &ctx, cancellable, &compute_error))
+                                           on_surface_cell, &ctx, stop, &compute_error);
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, forward);
+  if (ctx.save_error != NULL)
+    {
+      g_propagate_error (error, ctx.save_error);
+      return FALSE;
+    }
+  if (!ok)
     {
       /* A cancelled surface is still worth keeping: the cells done so far are real, and
        * --resume continues from them. */

@@ -289,6 +289,54 @@ test_surface_resume_refuses_other (void)
     g_assert_true (isnan (partial->train_loss[i]));
 }
 
+#define RESUME_ARGS "train --dataset xor --samples 200 --hidden 8 --epochs 2 --seed 4"
+
+/* --resume: with no file the run starts over; a finished run is left as it is; a run
+ * with other settings or data is refused before any work (exit 2), the file unchanged. */
+static void
+test_train_resume_checks (void)
+{
+  g_autofree char *path = tmp_path ("resumable.h5"), *fresh_path = tmp_path ("resumed-fresh.h5");
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len = 0, after_len = 0;
+  struct { const char *args; const char *message; } others[] = {
+    { RESUME_ARGS " --lr 0.02 --resume -o resumable.h5", "different run" },
+    { RESUME_ARGS " --hidden 9 --resume -o resumable.h5", "different run" },
+    { RESUME_ARGS " --samples 300 --resume -o resumable.h5", "different run" },
+    { RESUME_ARGS " --epochs 3 --resume -o resumable.h5", "different run" },
+  };
+  g_autoptr(ReliefRun) a = NULL, b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_relief (RESUME_ARGS " --resume -o resumed-fresh.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief (RESUME_ARGS " -o resumable.h5", NULL), ==, 0);
+  a = relief_run_load (fresh_path, FALSE, &error);
+  g_assert_no_error (error);
+  b = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (a->params, sizeof (float) * a->n_params * a->n_snapshots, b->params,
+                   sizeof (float) * b->n_params * b->n_snapshots);
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_relief (RESUME_ARGS " --resume -o resumable.h5", &err), ==, 0);
+    g_assert_nonnull (strstr (err, "nothing to do"));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autofree char *err = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_assert_cmpint (run_relief (others[i].args, &err), ==, 2);
+      g_assert_nonnull (strstr (err, others[i].message));
+      lines = g_strsplit (g_strstrip (err), "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 1);
+    }
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+}
+
 static void
 test_errors (void)
 {
@@ -341,20 +389,49 @@ test_errors (void)
   }
 }
 
+/* A diverging run keeps its last finite step: every snapshot and every metrics row is
+ * finite, the run ends at the last snapshot, and the step that was not finite is recorded
+ * after it.  Parameters too large for the model's loss from the first step on (SGD at
+ * 1e30) and after a few (momentum at 10), and an update that overflows (SGD at 3, tanh). */
 static void
 test_divergence_keeps_run (void)
 {
-  g_autofree char *run_path = tmp_path ("diverged.h5");
-  g_autoptr(ReliefRun) run = NULL;
-  g_autoptr(GError) error = NULL;
+  static const char *settings[] = {
+    "--optimizer sgd --lr 1e30",
+    "--optimizer momentum --lr 10 --loss mse",
+    "--optimizer sgd --lr 3 --loss mse --activation tanh",
+  };
 
-  g_assert_cmpint (run_relief ("train --dataset xor --samples 200 --optimizer sgd --lr 1e30 --epochs 3 -o diverged.h5", NULL), ==, 1);
-  run = relief_run_load (run_path, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (run->status, ==, "diverged");
-  g_assert_cmpint (run->n_snapshots, >=, 1);
-  for (gsize i = 0; i < run->n_params * run->n_snapshots; i++)
-    g_assert_true (isfinite (run->params[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      g_autofree char *run_path = tmp_path ("diverged.h5");
+      g_autofree char *args = g_strdup_printf ("train --dataset xor --samples 200 %s --epochs 3 --snapshot-every 1 "
+                                               "--eval-every 1 -o diverged.h5", settings[i]);
+      g_autofree char *err = NULL;
+      g_autoptr(ReliefRun) run = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 last;
+
+      g_assert_cmpint (run_relief (args, &err), ==, 1);
+      g_assert_nonnull (strstr (err, "diverged"));
+      run = relief_run_load (run_path, FALSE, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (run->status, ==, "diverged");
+      g_assert_cmpint (run->n_snapshots, >=, 1);
+      for (gsize k = 0; k < run->n_params * run->n_snapshots; k++)
+        g_assert_true (isfinite (run->params[k]));
+      for (int k = 0; k < run->n_metrics; k++)
+        {
+          g_assert_true (isfinite (run->train_loss[k]) && isfinite (run->train_acc[k]));
+          g_assert_true (isfinite (run->test_loss[k]) && isfinite (run->test_acc[k]));
+        }
+      last = run->snapshot_step[run->n_snapshots - 1];
+      g_assert_cmpint (run->metric_step[run->n_metrics - 1], ==, last);
+      g_assert_cmpint (run->diverged_at_step, >, last);
+      g_assert_cmpint (run->diverged_at_step, <=, last + 2);
+      g_test_message ("%s: diverged at step %" G_GINT64_FORMAT ", kept step %" G_GINT64_FORMAT, settings[i],
+                      run->diverged_at_step, last);
+    }
 }
 
 #define SWEEP_ARGS "--dataset gaussians --samples 300 --hidden 8 --projection dense --dims 2,8,32 --seeds 2 --epochs 3"
@@ -965,6 +1042,7 @@ main (int argc, char **argv)
   g_assert_cmpint (g_mkdir_with_parents (workdir, 0700), ==, 0);
   g_test_add_func ("/cli/train/writes-run", test_train_writes_run);
   g_test_add_func ("/cli/train/divergence-keeps-run", test_divergence_keeps_run);
+  g_test_add_func ("/cli/train/resume-checks", test_train_resume_checks);
   g_test_add_func ("/cli/surface/grid", test_surface_grid);
   g_test_add_func ("/cli/surface/centre-is-checkpoint", test_surface_centre);
   g_test_add_func ("/cli/surface/pca", test_surface_pca);
