@@ -3,7 +3,8 @@
  * relief-run-file.h, relief-surface-file.h, relief-intdim-file.h (docs/file-formats.md).
  *
  * Every file is written under a temporary name beside its destination and renamed when
- * complete, so a crash or a cancel never leaves a half-written file at the final path.
+ * complete, by one writer at a time (relief-output.h), so a crash, a cancel or a full disk
+ * never leaves a half-written file at the final path.
  */
 #pragma once
 
@@ -20,6 +21,7 @@ typedef enum {
   RELIEF_FILE_ERROR_WRONG_KIND,   /* an HDF5 file of another kind */
   RELIEF_FILE_ERROR_VERSION,      /* a newer schema version than we know */
   RELIEF_FILE_ERROR_CORRUPT,      /* missing or malformed datasets */
+  RELIEF_FILE_ERROR_BUSY,         /* another writer holds the output's lock (relief-output.h) */
 } ReliefFileError;
 
 /* Every writer's first check: a rename replaces whatever the name points at, so the

@@ -3,8 +3,10 @@
 #include <glib/gi18n-lib.h>
 #include "relief-file.h"
 #include "relief-enums.h"
+#include "relief-output.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,10 +17,11 @@ relief_h5_quiet_begin (ReliefH5Quiet *quiet)
 {
   static gsize once;
 
-  /* libhdf5's own shutdown at exit walks what a damaged file or a failed close left
-   * behind: it crashes or prints "infinite loop closing library".  Every file Relief
-   * opens it closes itself, so that shutdown is skipped; it must be asked for before the
-   * library starts, which any HDF5 call here does. */
+  /* libhdf5's own shutdown at exit walks what a damaged file that failed to open left
+   * behind: it prints "infinite loop closing library" or crashes.  (Files are written
+   * from memory, so no close fails on a full disk: relief_h5_create_memory.)  Every file
+   * Relief opens it closes itself, so that shutdown is skipped; it must be asked for
+   * before the library starts, which any HDF5 call here does. */
   if (g_once_init_enter (&once))
     {
       H5dont_atexit ();
@@ -61,7 +64,11 @@ relief_h5_set_error (GError **error, int code, const char *format, ...)
   H5Eclear2 (H5E_DEFAULT);
 
   if (desc != NULL)
-    g_set_error (error, RELIEF_FILE_ERROR, code, _("%s (%s)"), message, desc);
+    {
+      /* Some of HDF5's messages hold a newline: a message is one line. */
+      g_strdelimit (desc, "\n\r", ' ');
+      g_set_error (error, RELIEF_FILE_ERROR, code, _("%s (%s)"), message, g_strstrip (desc));
+    }
   else
     g_set_error_literal (error, RELIEF_FILE_ERROR, code, message);
 }
@@ -540,69 +547,94 @@ relief_h5_read_strings (hid_t loc, const char *name, GError **error)
   return result;
 }
 
-char *
-relief_h5_temp_path (const char *path, GError **error)
+hid_t
+relief_h5_create_memory (const char *path, GError **error)
 {
-  g_autofree char *tmpl = g_strconcat (path, ".tmp-XXXXXX", NULL);
-  int fd;
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
+  hid_t file = H5I_INVALID_HID;
 
-  if (!relief_check_destination (path, error))
-    return NULL;
-  /* 0666 less the umask, like any file the user creates (g_mkstemp alone gives 0600). */
-  fd = g_mkstemp_full (tmpl, O_RDWR, 0666);
-  if (fd < 0)
+  /* libhdf5 1.10 cannot fail a close safely: when H5Fclose's flush fails (a full disk) it
+   * frees the file but keeps its identifier, and its shutdown then crashes on it.  A file
+   * in memory cannot fail to flush; its bytes reach the disk through relief-output, whose
+   * every write is checked. */
+  if (fapl >= 0 && H5Pset_fapl_core (fapl, 1 << 20, FALSE) >= 0)
+    file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (fapl >= 0)
+    H5Pclose (fapl);
+  if (file < 0)
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot write “%s”: cannot create an HDF5 file"), path);
+  return file;
+}
+
+hid_t
+relief_h5_open_memory (const char *path, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *contents = NULL, *memory_name = NULL, *base = g_path_get_basename (path);
+  gsize length = 0;
+  hid_t fapl, file = H5I_INVALID_HID;
+
+  if (!g_file_get_contents (path, &contents, &length, &local))
     {
-      int saved = errno;
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, _("Cannot create a temporary file beside “%s”: %s"),
-                   path, g_strerror (saved));
-      return NULL;
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, _("Cannot read “%s”: %s"), path, local->message);
+      return H5I_INVALID_HID;
     }
-  g_close (fd, NULL);
-  return g_steal_pointer (&tmpl);
+  /* The core driver opens the image it is given (copied) and never the file on disk
+   * (no backing store): the output is written again only through relief_h5_write_image.
+   * It refuses a name that exists on disk, so the file in memory is named after a folder
+   * that is not there. */
+  memory_name = g_strdup_printf ("%s.in-memory/%s", path, base);
+  fapl = H5Pcreate (H5P_FILE_ACCESS);
+  if (fapl >= 0 && H5Pset_fapl_core (fapl, 1 << 20, FALSE) >= 0 && H5Pset_file_image (fapl, contents, length) >= 0)
+    file = H5Fopen (memory_name, H5F_ACC_RDWR, fapl);
+  if (fapl >= 0)
+    H5Pclose (fapl);
+  if (file < 0)
+    relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot open “%s”"), path);
+  return file;
 }
 
 gboolean
-relief_h5_commit (const char *tmp_path, const char *path, GError **error)
+relief_h5_write_image (hid_t file, const char *path, GError **error)
 {
-  if (g_rename (tmp_path, path) != 0)
+  g_autofree char *image = NULL, *size_text = NULL;
+  ssize_t size;
+
+  if (H5Fflush (file, H5F_SCOPE_LOCAL) < 0 || (size = H5Fget_file_image (file, NULL, 0)) < 0)
     {
-      int saved = errno;
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO, _("Cannot rename “%s” to “%s”: %s"),
-                   tmp_path, path, g_strerror (saved));
-      g_unlink (tmp_path);
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot write “%s”"), path);
       return FALSE;
     }
-  return TRUE;
+  image = g_try_malloc (MAX (size, 1));
+  if (image == NULL)
+    {
+      size_text = g_format_size ((guint64) size);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("Cannot write “%s”: not enough memory for its %s"),
+                   path, size_text);
+      return FALSE;
+    }
+  if (H5Fget_file_image (file, image, (size_t) size) != size)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot write “%s”"), path);
+      return FALSE;
+    }
+  return relief_output_save (path, image, (gsize) size, error);
 }
 
 static gboolean
 save_atomic (const char *path, ReliefH5WriteFunc write, gconstpointer data, GError **error)
 {
-  g_autofree char *tmp_path = relief_h5_temp_path (path, error);
   hid_t file;
   gboolean ok;
 
-  if (tmp_path == NULL)
+  if (!relief_check_destination (path, error))
     return FALSE;
-  file = H5Fcreate (tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  file = relief_h5_create_memory (path, error);
   if (file < 0)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create “%s”"), tmp_path);
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-  ok = write (file, data, error);
-  if (H5Fclose (file) < 0 && ok)
-    {
-      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot close “%s”"), tmp_path);
-      ok = FALSE;
-    }
-  if (!ok)
-    {
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-  return relief_h5_commit (tmp_path, path, error);
+    return FALSE;
+  ok = write (file, data, error) && relief_h5_write_image (file, path, error);
+  H5Fclose (file);
+  return ok;
 }
 
 gboolean
@@ -877,6 +909,77 @@ relief_h5_open_kind (const char *path, ReliefFileKind *kind, GError **error)
 fail:
   H5Fclose (file);
   return H5I_INVALID_HID;
+}
+
+/* "[0, 1]", "(0, inf)": how messages write a range. */
+static char *
+range_text (double min, gboolean min_open, double max, gboolean max_open)
+{
+  return g_strdup_printf ("%s%g, %g%s", min_open ? "(" : "[", min, max, max_open ? ")" : "]");
+}
+
+gboolean
+relief_h5_check_setting (const char *name, double value, double min, gboolean min_open, double max,
+                         gboolean max_open, GError **error)
+{
+  g_autofree char *range = NULL;
+
+  if ((min_open ? value > min : value >= min) && (max_open ? value < max : value <= max))
+    return TRUE;
+  range = range_text (min, min_open, max, max_open);
+  g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("“%s” is %g, outside %s"), name, value,
+               range);
+  return FALSE;
+}
+
+gboolean
+relief_h5_check_values (const char *name, const double *values, gsize n, double min, double max, gboolean nan_ok,
+                        GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!(values[i] >= min && values[i] <= max) && !(nan_ok && isnan (values[i])))
+      {
+        g_autofree char *range = range_text (min, FALSE, max, FALSE);
+
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("“%s” holds %g (value %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT "), outside %s"), name,
+                     values[i], i + 1, n, range);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+relief_h5_check_finite (const char *name, const float *values, gsize n, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (values[i]))
+      {
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("“%s” holds %g (value %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT "), not a finite number"),
+                     name, values[i], i + 1, n);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+relief_h5_check_ascending (const char *name, const double *values, gsize n, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (values[i]) || (i > 0 && !(values[i] > values[i - 1])))
+      {
+        if (isfinite (values[i]))
+          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                       _("“%s” is not ascending: %g follows %g (value %" G_GSIZE_FORMAT ")"), name, values[i],
+                       values[i - 1], i + 1);
+        else
+          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                       _("“%s” holds %g (value %" G_GSIZE_FORMAT "), not a finite coordinate"), name, values[i],
+                       i + 1);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 hid_t

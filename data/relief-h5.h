@@ -55,13 +55,18 @@ gpointer relief_h5_read_dataset  (hid_t loc, const char *name, hid_t mem_type, g
 gboolean relief_h5_write_strings (hid_t loc, const char *name, const char * const *strv, GError **error);
 char   **relief_h5_read_strings  (hid_t loc, const char *name, GError **error);
 
-/* Creates an empty "<path>.tmp-XXXXXX" beside path for an atomic write. */
-char    *relief_h5_temp_path (const char *path, GError **error);
-/* Renames tmp_path onto path; removes tmp_path on failure. */
-gboolean relief_h5_commit    (const char *tmp_path, const char *path, GError **error);
-/* The whole atomic write: a temporary file beside path, write (file, data, error) into it,
- * close, rename over path; on any failure the temporary file is removed and path is left
- * as it was.  HDF5's own error printing is silenced meanwhile. */
+/* A new HDF5 file held in memory, named after path: written to path with
+ * relief_h5_write_image, closed with H5Fclose (which then cannot fail). */
+hid_t    relief_h5_create_memory (const char *path, GError **error);
+/* An existing HDF5 file read whole into memory and opened there for writing; path itself
+ * is not written until relief_h5_write_image. */
+hid_t    relief_h5_open_memory   (const char *path, GError **error);
+/* What the file holds now, written to path through relief-output (locked, every write
+ * checked, renamed into place); the file stays open.  May be called again. */
+gboolean relief_h5_write_image   (hid_t file, const char *path, GError **error);
+/* The whole atomic write: an in-memory file, write (file, data, error) into it, then its
+ * image to path as relief_h5_write_image does; on any failure path is left as it was and
+ * no temporary file remains.  HDF5's own error printing is silenced meanwhile. */
 typedef gboolean (*ReliefH5WriteFunc) (hid_t file, gconstpointer data, GError **error);
 gboolean relief_h5_save_atomic (const char *path, ReliefH5WriteFunc write, gconstpointer data, GError **error);
 
@@ -71,6 +76,19 @@ hid_t    relief_h5_open_group (hid_t file, const char *name, GError **error);
 /* The /model group: kind "mlp", layer_sizes, activation, loss, n_params. */
 gboolean       relief_h5_write_model (hid_t file, const ReliefMlpSpec *spec, GError **error);
 ReliefMlpSpec *relief_h5_read_model  (hid_t file, GError **error);
+
+/* Checks of what a file holds, past its shapes: a value out of its range is
+ * RELIEF_FILE_ERROR_CORRUPT with a message naming the setting or dataset, the value and
+ * the range.  A range end is excluded when its *_open is TRUE. */
+gboolean relief_h5_check_setting   (const char *name, double value, double min, gboolean min_open, double max,
+                                    gboolean max_open, GError **error);
+/* Every one of n values in [min, max], or NaN where nan_ok (a cell or row not computed). */
+gboolean relief_h5_check_values    (const char *name, const double *values, gsize n, double min, double max,
+                                    gboolean nan_ok, GError **error);
+/* Every one of n floats finite (parameters, directions). */
+gboolean relief_h5_check_finite    (const char *name, const float *values, gsize n, GError **error);
+/* n finite values, each greater than the one before (coordinates). */
+gboolean relief_h5_check_ascending (const char *name, const double *values, gsize n, GError **error);
 
 /* Opens path read-only and tells its kind by the registry of relief-file.h (a surface also
  * for a loss-landscape file without Relief attributes); rejects newer schema versions. */

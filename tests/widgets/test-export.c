@@ -2,6 +2,7 @@
 #include "relief-plot.h"
 
 #include <cairo.h>
+#include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "../test-fsize.h"
 
 static void
 draw_lines (cairo_t *cr, double width, double height, gpointer user_data)
@@ -294,6 +297,48 @@ test_export_errors (void)
   remove_tree (dir);
 }
 
+/* A full disk (RLIMIT_FSIZE: writes past the limit fail with EFBIG): early, and at the
+ * very end, where a PDF writes its trailer as the surface finishes.  The export fails
+ * with one line naming the file, as the window's export shows it, and the figure there
+ * before is kept byte for byte. */
+static void
+test_export_disk_full (void)
+{
+  const char *names[] = { "figure.png", "figure.svg", "figure.pdf" };
+  g_autofree char *dir = make_tmpdir ();
+  int calls = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *before = NULL;
+      g_autofree char *expected = g_strdup_printf ("Cannot write “%s”: %s", path, g_strerror (EFBIG));
+      gsize before_len;
+
+      g_assert_true (relief_plot_export (path, 324, 216, 150, draw_lines, &calls, NULL));
+      g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+      g_assert_cmpuint (before_len, >, 2048);
+      for (int at_end = 0; at_end < 2; at_end++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *now = NULL;
+          gsize now_len;
+          FsizeLimit limit;
+
+          /* The same figure larger: it cannot fit where the old one just did. */
+          fsize_limit_begin (&limit, at_end ? before_len - 64 : 1024);
+          g_assert_false (relief_plot_export (path, 324, 216, 300, draw_lines, &calls, &error));
+          fsize_limit_end (&limit);
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+          g_assert_cmpstr (error->message, ==, expected);
+          g_assert_true (g_file_get_contents (path, &now, &now_len, NULL));
+          g_assert_cmpmem (now, now_len, before, before_len);
+          g_assert_cmpuint (count_entries (dir), ==, i + 1);
+        }
+    }
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -303,5 +348,6 @@ main (int argc, char **argv)
   g_test_add_func ("/export/not-regular", test_export_not_regular);
   g_test_add_func ("/export/supported", test_export_supported);
   g_test_add_func ("/export/errors", test_export_errors);
+  g_test_add_func ("/export/disk-full", test_export_disk_full);
   return g_test_run ();
 }

@@ -1,17 +1,13 @@
 /* relief-plot-export.c: figures to PNG, SVG and PDF files, written atomically. */
 #include "relief-plot-export.h"
-#include "relief-file.h"
+#include "relief-output.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef enum { FORMAT_NONE, FORMAT_PNG, FORMAT_SVG, FORMAT_PDF } Format;
 
@@ -37,10 +33,16 @@ relief_plot_export_supported (const char *path)
   return format_of (path) != FORMAT_NONE;
 }
 
-/* Draws into a new surface that writes to tmp_path; FALSE with error when cairo fails. */
-static gboolean
-render (Format format, const char *tmp_path, double width, double height, double dpi,
-        ReliefDrawFunc draw, gpointer user_data, GError **error)
+static cairo_status_t
+write_to_output (void *closure, const unsigned char *data, unsigned int length)
+{
+  return relief_output_write (closure, data, length, NULL) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Draws into a new surface whose bytes go to out: cairo's status once all is written. */
+static cairo_status_t
+render (Format format, ReliefOutput *out, double width, double height, double dpi,
+        ReliefDrawFunc draw, gpointer user_data)
 {
   cairo_surface_t *surface;
   cairo_status_t status;
@@ -57,8 +59,8 @@ render (Format format, const char *tmp_path, double width, double height, double
     }
   else
     {
-      surface = format == FORMAT_SVG ? cairo_svg_surface_create (tmp_path, width, height)
-                                     : cairo_pdf_surface_create (tmp_path, width, height);
+      surface = format == FORMAT_SVG ? cairo_svg_surface_create_for_stream (write_to_output, out, width, height)
+                                     : cairo_pdf_surface_create_for_stream (write_to_output, out, width, height);
       cr = cairo_create (surface);
     }
 
@@ -66,17 +68,13 @@ render (Format format, const char *tmp_path, double width, double height, double
   status = cairo_status (cr);
   cairo_destroy (cr);
   if (status == CAIRO_STATUS_SUCCESS && format == FORMAT_PNG)
-    status = cairo_surface_write_to_png (surface, tmp_path);
+    status = cairo_surface_write_to_png_stream (surface, write_to_output, out);
+  /* A PDF or SVG is written out here, its trailer last: its status tells whether all went. */
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return status;
 }
 
 gboolean
@@ -84,8 +82,8 @@ relief_plot_export (const char *path, double width, double height, double dpi,
                     ReliefDrawFunc draw, gpointer user_data, GError **error)
 {
   Format format = format_of (path);
-  g_autofree char *dir = NULL, *base = NULL, *tmp_path = NULL;
-  int fd;
+  ReliefOutput *out;
+  cairo_status_t status;
 
   if (format == FORMAT_NONE)
     {
@@ -100,37 +98,16 @@ relief_plot_export (const char *path, double width, double height, double dpi,
       return FALSE;
     }
 
-  if (!relief_check_destination (path, error))
+  out = relief_output_new (path, error);
+  if (out == NULL)
     return FALSE;
-  /* The temporary file sits beside the destination so that the rename is atomic. */
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
-  fd = g_mkstemp_full (tmp_path, O_RDWR, 0666);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write “%s”: %s"), path,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  close (fd);
-
-  if (!render (format, tmp_path, width, height, dpi, draw, user_data, error))
-    {
-      g_unlink (tmp_path);
-      g_prefix_error (error, _("Cannot write “%s”: "), path);
-      return FALSE;
-    }
-  if (g_rename (tmp_path, path) != 0)
-    {
-      int saved = errno;
-
-      g_unlink (tmp_path);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write “%s”: %s"), path,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  status = render (format, out, width, height, dpi, draw, user_data);
+  if (status == CAIRO_STATUS_SUCCESS)
+    return relief_output_commit (out, error);
+  /* A failed write has its own message (errno's); otherwise cairo's. */
+  if (relief_output_write (out, NULL, 0, error))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write “%s”: %s"), path,
+                 cairo_status_to_string (status));
+  relief_output_abort (out);
+  return FALSE;
 }
