@@ -14,6 +14,8 @@ typedef struct {
   ReliefCliProgress  progress;
   ReliefTrainMetrics last;
   gboolean           has_last;
+  gint64             last_step, diverged_step;   /* of a divergence */
+  gboolean           ended_before;               /* --resume found the run finished */
 } TrainCli;
 
 static void
@@ -30,6 +32,36 @@ on_backend_chosen (const char *name, gpointer user_data)
   TrainCli *t = user_data;
 
   relief_cli_on_backend_chosen (name, &t->progress);
+}
+
+static void
+on_estimate (const ReliefJobEstimate *estimate, gpointer user_data)
+{
+  TrainCli *t = user_data;
+
+  relief_cli_on_estimate (estimate, &t->progress);
+}
+
+static void
+on_resumed (gint64 step, gint64 total_steps, gpointer user_data)
+{
+  TrainCli *t = user_data;
+
+  t->ended_before = step >= total_steps;
+  if (t->ended_before)
+    g_printerr (_("relief train: the run in the output has ended already; nothing to do\n"));
+  else
+    g_printerr (_("relief train: continuing the run in the output at step %" G_GINT64_FORMAT
+                  " of %" G_GINT64_FORMAT "\n"), step, total_steps);
+}
+
+static void
+on_diverged (gint64 last_step, gint64 diverged_step, gpointer user_data)
+{
+  TrainCli *t = user_data;
+
+  t->last_step = last_step;
+  t->diverged_step = diverged_step;
 }
 
 static void
@@ -62,8 +94,10 @@ relief_cmd_train (int argc, char **argv)
 {
   g_auto(ReliefTrainJob) job = { 0 };
   g_auto(ReliefCliTrainOptions) options = { 0 };
-  g_autofree char *output = NULL;
-  int snapshot_every = -1, status = 0;
+  g_autofree char *output = NULL, *snapshot_every = NULL;
+  gint64 every;
+  int status = 0;
+  gboolean resume = FALSE;
   ReliefTrainStatus train_status = RELIEF_TRAIN_COMPLETED;
   g_autoptr(GError) error = NULL;
   TrainCli cli = { 0 };
@@ -71,12 +105,16 @@ relief_cmd_train (int argc, char **argv)
   ReliefTrainJobCallbacks cb = {
     .progress = on_progress,
     .metrics = on_metrics,
+    .estimate = on_estimate,
     .backend_chosen = on_backend_chosen,
+    .resumed = on_resumed,
+    .diverged = on_diverged,
     .user_data = &cli,
   };
   GOptionEntry entries[] = {
-    { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &snapshot_every, N_("Steps between trajectory snapshots (0: each epoch)"), "N" },
+    { "snapshot-every", 0, 0, G_OPTION_ARG_STRING, &snapshot_every, N_("Steps between trajectory snapshots (0: each epoch)"), "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The run file to write"), N_("RUN.h5") },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, N_("Continue the killed or interrupted run already in the output file (the same settings)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = relief_cli_context (NULL, _("Train a model and write its run file (HDF5)."));
@@ -91,13 +129,13 @@ relief_cmd_train (int argc, char **argv)
   if (!relief_cli_check_output ("train", output, (const char *[]) { options.dataset, NULL }, &status))
     return status;
   relief_train_job_init_defaults (&job);
-  if (!relief_cli_train_options_apply (&options, &job, &error))
+  if (!relief_cli_train_options_apply (&options, &job, &error) ||
+      (snapshot_every && !relief_cli_parse_int ("--snapshot-every", snapshot_every, 0, G_MAXINT, &every, &error)))
     return relief_cli_usage_error ("train", error->message);
-  if (snapshot_every < -1)
-    return relief_cli_usage_error ("train", _("--snapshot-every must be >= 0"));
-  if (snapshot_every != -1)
-    job.train.snapshot_every = snapshot_every;
+  if (snapshot_every)
+    job.train.snapshot_every = (int) every;
   job.output = g_strdup (output);
+  job.resume = resume;
 
   relief_cli_progress_begin (progress, "train");
   if (!relief_train_job_run (&job, &cb, progress->cancellable, &train_status, &error))
@@ -107,16 +145,19 @@ relief_cmd_train (int argc, char **argv)
       return relief_cli_error_status (error);
     }
   relief_cli_progress_end (progress, TRUE);
+  if (cli.ended_before)
+    return 0;
   if (cli.has_last)
     print_summary (&cli.last);
   if (train_status == RELIEF_TRAIN_DIVERGED)
     {
-      g_printerr (_("relief train: the loss diverged (NaN or infinite); the run up to there is in %s\n"), output);
+      g_printerr (_("relief train: the loss diverged (NaN or infinite) at step %" G_GINT64_FORMAT "; the run up to step %"
+                    G_GINT64_FORMAT ", the last finite one, is in %s\n"), cli.diverged_step, cli.last_step, output);
       return 1;
     }
   if (train_status == RELIEF_TRAIN_CANCELLED)
     {
-      g_printerr (_("relief train: interrupted; the run up to there is in %s\n"), output);
+      g_printerr (_("relief train: interrupted; the run up to there is in %s (--resume continues it)\n"), output);
       return RELIEF_EXIT_INTERRUPTED;
     }
   return 0;

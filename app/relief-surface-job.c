@@ -36,7 +36,28 @@ typedef struct {
   const ReliefSurfaceJobCallbacks *cb;
   int                              total;
   int                              done;
+  /* The periodic saves: the cells done so far go to the output every few seconds, so that
+   * a kill loses little; a save that fails stops the work through `stop`. */
+  const ReliefSurface             *surface;
+  const char                      *output;
+  ReliefSaveClock                  clock;
+  GError                          *save_error;
+  GCancellable                    *stop;
 } SurfaceContext;
+
+/* Called after each cell, whose values are all in the surface by then: the cells after
+ * it in the same batch are still NaN, so the file holds exactly the cells done. */
+static void
+surface_save_if_due (SurfaceContext *ctx)
+{
+  gint64 began = g_get_monotonic_time ();
+
+  if (ctx->output == NULL || ctx->save_error != NULL || !relief_save_clock_due (&ctx->clock))
+    return;
+  if (!relief_surface_save (ctx->surface, ctx->output, &ctx->save_error))
+    g_cancellable_cancel (ctx->stop);
+  relief_save_clock_saved (&ctx->clock, began);
+}
 
 static void
 on_surface_cell (int ix, int iy, double loss, double acc, gpointer user_data)
@@ -44,6 +65,7 @@ on_surface_cell (int ix, int iy, double loss, double acc, gpointer user_data)
   SurfaceContext *ctx = user_data;
 
   ctx->done++;
+  surface_save_if_due (ctx);
   if (ctx->cb == NULL)
     return;
   if (ctx->cb->cell)
@@ -118,6 +140,29 @@ make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, R
                                error);
 }
 
+/* The margin around a fitted trajectory, a share of its extent on each side. */
+#define FIT_MARGIN 0.15
+
+/* One axis of the grid over the values v[n] (the trajectory's coordinates and the
+ * centre, 0) with a margin; its count kept.  An extent of nothing keeps the axis asked for. */
+static void
+fit_axis (const double *v, int n, ReliefGridAxis *axis)
+{
+  double lo = 0, hi = 0, margin;
+
+  for (int i = 0; i < n; i++)
+    if (isfinite (v[i]))
+      {
+        lo = MIN (lo, v[i]);
+        hi = MAX (hi, v[i]);
+      }
+  if (!(hi > lo))
+    return;
+  margin = FIT_MARGIN * (hi - lo);
+  axis->min = lo - margin;
+  axis->max = hi + margin;
+}
+
 static gboolean
 same_values (const double *a, const double *b, int n)
 {
@@ -147,7 +192,7 @@ resume_cells (const char *path, ReliefSurface *surface, GError **error)
       (old->test_loss == NULL) != (surface->test_loss == NULL) ||
       old->max_samples != surface->max_samples)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("%s holds a different surface (grid, directions or samples); remove it or leave out --resume"),
                    path);
       return FALSE;
@@ -170,6 +215,55 @@ resume_cells (const char *path, ReliefSurface *surface, GError **error)
   return TRUE;
 }
 
+/* Bytes of host memory per grid point: four grids of doubles, the order of the cells (an
+ * int) and a grid's worth of slack for saving. */
+#define SURFACE_BYTES_PER_CELL (5 * sizeof (double) + sizeof (int))
+
+/* The time of cells points: the surface's own evaluator timed on a few points of the
+ * same samples (more until they take 50 ms), scaled to the cells.  Left 0 for a small
+ * job, where timing would cost more than it tells. */
+static void
+estimate_time (ReliefBackend *backend, const ReliefMlpSpec *spec, const float *center, const float *xdir,
+               const float *ydir, gsize cells, const ReliefSamples *train, const ReliefSamples *test,
+               ReliefJobEstimate *estimate)
+{
+  enum { MAX_TRIAL = 512 };
+  g_autoptr(ReliefSurfaceEval) ev = NULL;
+  double a[MAX_TRIAL] = { 0 }, b[MAX_TRIAL] = { 0 }, loss[MAX_TRIAL], acc[MAX_TRIAL], per_sample = 0;
+  double samples = (double) train->n + test->n;
+
+  /* Multiply-adds through the layers past the first, which is factorized, and the work on
+   * every width's values (activations, combining the first layer). */
+  for (int l = 0; l <= spec->n_layers; l++)
+    per_sample += (l >= 1 && l < spec->n_layers ? 2.0 * spec->sizes[l] * spec->sizes[l + 1] : 0) +
+                  10.0 * spec->sizes[l];
+  estimate->flops = (double) cells * samples * per_sample;
+  if (estimate->flops < RELIEF_JOB_TIMED_FLOPS ||
+      (ev = relief_surface_eval_new (backend, spec, center, xdir, ydir, MAX_TRIAL, 0, NULL)) == NULL)
+    return;
+  for (int k = 8; k <= MAX_TRIAL && (gsize) k <= MAX (cells, 8); k *= 4)
+    {
+      gint64 start = g_get_monotonic_time ();
+      double took;
+
+      if (!relief_surface_eval_points (ev, a, ydir ? b : NULL, k, train->x, train->y, train->n, loss, acc, NULL,
+                                       NULL) ||
+          (test->n > 0 && !relief_surface_eval_points (ev, a, ydir ? b : NULL, k, test->x, test->y, test->n, loss,
+                                                        acc, NULL, NULL)))
+        return;
+      took = (g_get_monotonic_time () - start) * 1e-6;
+      estimate->seconds = took / k * cells;
+      if (took >= 0.05)
+        break;
+    }
+}
+
+static void
+cancel_stop (GCancellable *cancellable, gpointer stop)
+{
+  g_cancellable_cancel (stop);
+}
+
 gboolean
 relief_surface_job_run (const ReliefSurfaceJob          *job,
                         const ReliefSurfaceJobCallbacks *cb,
@@ -182,13 +276,17 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   g_autoptr(ReliefSurface) surface = NULL;
   g_autoptr(ReliefBackend) backend = NULL;
   g_autoptr(GError) compute_error = NULL;
-  SurfaceContext ctx = { cb, 0, 0 };
+  g_autoptr(GCancellable) stop = g_cancellable_new ();
+  SurfaceContext ctx = { cb, 0, 0, NULL, job->output, { 0 }, NULL, stop };
+  gulong forward = 0;
+  ReliefJobEstimate estimate = { 0 };
   ReliefSamples train, test = { NULL, NULL, 0 };
   const ReliefDataset *ds;
   const float *center;
   gboolean one_d = job->one_d || job->directions == RELIEF_DIRECTIONS_LINE;
   int index;
   gsize cells;
+  gboolean ok;
 
   /* A plane needs two points along y, or it is the 1D slice along x. */
   if (!one_d && job->y.count < 2)
@@ -209,13 +307,17 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
 
   ds = run->dataset;
   center = run->params + (gsize) index * run->n_params;
-  /* Four grids of doubles (losses and accuracies, train and test) must fit the memory:
-   * a grid too large is refused, not an abort. */
-  if ((gsize) job->x.count * (one_d ? 1 : job->y.count) > relief_file_memory_budget () / (4 * sizeof (double)))
+  /* The grids (losses and accuracies, train and test, doubles, the order the cells are
+   * computed in and the copy HDF5 may make when saving) and the directions live in the
+   * host's memory, whatever the backend: a grid too large is refused, not an abort. */
+  estimate.bytes = (double) job->x.count * (one_d ? 1 : job->y.count) * SURFACE_BYTES_PER_CELL +
+                   8.0 * run->n_params;
+  estimate.backend = backend->name;
+  if (estimate.bytes > (double) relief_file_memory_budget ())
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("A grid of %d × %d points needs more memory than is available"), one_d ? 1 : job->y.count,
-                   job->x.count);
+                   _("A grid of %d × %d points needs about %.1f GB of memory; %.1f GB are available"),
+                   one_d ? 1 : job->y.count, job->x.count, estimate.bytes / 1e9, relief_file_memory_budget () / 1e9);
       return FALSE;
     }
   surface = relief_surface_new (job->x.count, one_d ? 1 : job->y.count);
@@ -235,8 +337,18 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
       surface->test_loss = nan_grid (cells);
       surface->test_acc = nan_grid (cells);
     }
-  if (!make_directions (job, run, index, surface, error) ||
-      (job->resume && job->output && !resume_cells (job->output, surface, error)))
+  if (!make_directions (job, run, index, surface, error))
+    return FALSE;
+  if (job->fit_path && surface->n_proj > 0 && surface->ycoords != NULL)
+    {
+      ReliefGridAxis x = job->x, y = job->y;
+
+      fit_axis (surface->proj_xcoord, surface->n_proj, &x);
+      fit_axis (surface->proj_ycoord, surface->n_proj, &y);
+      relief_grid_axis_values (&x, surface->xcoords);
+      relief_grid_axis_values (&y, surface->ycoords);
+    }
+  if (job->resume && job->output && !resume_cells (job->output, surface, error))
     return FALSE;
   for (gsize c = 0; c < cells; c++)
     ctx.total += isnan (surface->train_loss[c]) || (surface->test_loss != NULL && isnan (surface->test_loss[c]));
@@ -250,12 +362,27 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
     test = (ReliefSamples) { ds->x_test, ds->y_test, ds->n_test };
   if (job->max_samples > 0 && job->max_samples < test.n)
     test.n = job->max_samples;
+  estimate_time (backend, run->spec, center, surface->xdir, surface->ydir, ctx.total, &train, &test, &estimate);
+  if (cb && cb->estimate)
+    cb->estimate (&estimate, cb->user_data);
 
-  if (!relief_surface_compute_progressive (backend, run->spec, center, surface->xdir, surface->ydir,
+  ctx.surface = surface;
+  relief_save_clock_init (&ctx.clock);
+  if (cancellable != NULL)
+    forward = g_cancellable_connect (cancellable, G_CALLBACK (cancel_stop), stop, NULL);
+  ok = relief_surface_compute_progressive (backend, run->spec, center, surface->xdir, surface->ydir,
                                            surface->xcoords, surface->nx, surface->ycoords, surface->ny,
                                            &train, &test, surface->train_loss, surface->train_acc,
                                            surface->test_loss, surface->test_acc,
-                                           on_surface_cell, &ctx, cancellable, &compute_error))
+                                           on_surface_cell, &ctx, stop, &compute_error);
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, forward);
+  if (ctx.save_error != NULL)
+    {
+      g_propagate_error (error, ctx.save_error);
+      return FALSE;
+    }
+  if (!ok)
     {
       /* A cancelled surface is still worth keeping: the cells done so far are real, and
        * --resume continues from them. */

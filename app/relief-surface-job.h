@@ -25,6 +25,8 @@ typedef struct {
   char          *to_checkpoint;       /* line: the snapshot at alpha 1 (the centre is alpha 0) */
   gboolean       one_d;               /* x only: a 1D slice (always so for "line") */
   gboolean       resume;              /* continue the surface already in output (if any), when it matches */
+  gboolean       fit_path;            /* pca: x and y span the projected trajectory with a margin
+                                         (their counts kept), not the ranges asked for */
 } ReliefSurfaceJob;
 
 /* Called from the computing thread; any may be NULL. */
@@ -33,6 +35,7 @@ typedef struct {
   /* Once the surface's grid and directions are known, before any cell. */
   void (*surface_ready) (const ReliefSurface *s, gpointer user_data);
   void (*cell)          (int ix, int iy, double loss, double acc_percent, gpointer user_data);
+  ReliefJobEstimateFunc  estimate;
   ReliefBackendChosenFunc backend_chosen;
   gpointer user_data;
 } ReliefSurfaceJobCallbacks;
@@ -42,8 +45,10 @@ typedef struct {
 void     relief_surface_job_init_defaults (ReliefSurfaceJob *job);
 void     relief_surface_job_clear         (ReliefSurfaceJob *job);
 /* Computes the surface, writes it when the job has an output, and hands it over in *result
- * (may be NULL).  On cancel the cells computed so far are written (the rest NaN) and the
- * function returns FALSE with G_IO_ERROR_CANCELLED. */
+ * (may be NULL).  While it computes, the cells done so far are written to the output every
+ * few seconds (ReliefSaveClock), so that after a kill a resume loses at most that much.
+ * On cancel the cells computed so far are written (the rest NaN) and the function returns
+ * FALSE with G_IO_ERROR_CANCELLED. */
 gboolean relief_surface_job_run (const ReliefSurfaceJob *job, const ReliefSurfaceJobCallbacks *cb,
                                  GCancellable *cancellable, ReliefSurface **result, GError **error);
 

@@ -44,6 +44,9 @@ typedef struct {
 
 struct _ReliefBackend {
   const char *name;                      /* "cpu", "cuda" */
+  /* alloc() returns host memory: host data that is only read (a data set) can be passed
+   * to the operations in place, without an upload. */
+  gboolean    host_memory;
 
   void      (*destroy)   (ReliefBackend *self);
 
@@ -131,7 +134,8 @@ struct _ReliefBackend {
                                int32_t *dst, GError **error);
 
   /* One fused optimizer step over a flat buffer.  state holds what the optimizer needs
-   * (momentum: n floats, adam/adamw: 2n floats); step counts from 1.  When step_dev (one
+   * (momentum: n floats, adam/adamw: 2n floats); params, grad and state do not overlap;
+   * step counts from 1.  When step_dev (one
    * gint64 on the device) is not NULL the step is read from there when the update runs,
    * and step is ignored: a recorded graph then replays with the count of each launch.
    * That count is not checked (the device cannot report it): it must be 1 or more. */

@@ -479,13 +479,22 @@ relief_mlp_evaluate (ReliefMlp *mlp, const float *params, const float *x_host, c
   for (int start = 0; start < n; start += mlp->max_batch)
     {
       int rows = MIN (mlp->max_batch, n - start);
+      const float *x = x_host + (gsize) start * in;
+      const int32_t *y = y_host + start;
       double chunk_sum;
       int chunk_correct;
 
-      if (!be->upload (be, mlp->x_stage, x_host + (gsize) start * in, sizeof (float) * rows * in, error) ||
-          !be->upload (be, mlp->y_stage, y_host + start, sizeof (int32_t) * rows, error) ||
-          !forward_pass (mlp, params, mlp->x_stage, rows, error) ||
-          !be->loss (be, spec->loss, relief_mlp_get_logits (mlp), mlp->y_stage, rows,
+      /* A host-memory backend reads the rows where they are. */
+      if (!be->host_memory)
+        {
+          if (!be->upload (be, mlp->x_stage, x, sizeof (float) * rows * in, error) ||
+              !be->upload (be, mlp->y_stage, y, sizeof (int32_t) * rows, error))
+            return FALSE;
+          x = mlp->x_stage;
+          y = mlp->y_stage;
+        }
+      if (!forward_pass (mlp, params, x, rows, error) ||
+          !be->loss (be, spec->loss, relief_mlp_get_logits (mlp), y, rows,
                      spec->sizes[spec->n_layers], rows, NULL, &chunk_sum, &chunk_correct, error))
         return FALSE;
       total += chunk_sum;

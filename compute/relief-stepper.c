@@ -108,16 +108,17 @@ relief_stepper_run (ReliefStepper *st, gint64 step, int rows, GError **error)
 
 gboolean
 relief_stepper_update (ReliefBackend *be, const ReliefOptimizerConfig *optimizer, const gint64 *step_dev, float *x,
-                       float *x_before, const float *grad, float *state, gsize n, GError **error)
+                       float *x_before, float *x_before2, const float *grad, float *state, gsize n, GError **error)
 {
-  return be->copy (be, x_before, x, sizeof (float) * n, error) &&
+  return (x_before2 == NULL || be->copy (be, x_before2, x_before, sizeof (float) * n, error)) &&
+         be->copy (be, x_before, x, sizeof (float) * n, error) &&
          be->optimizer_step (be, optimizer, 0, step_dev, x, grad, state, n, error) &&
          be->dot (be, n, x, x, NULL, error);
 }
 
 gboolean
-relief_stepper_check_update (ReliefBackend *be, float *x, const float *x_before, gsize n, int rows,
-                             double *batch_loss, int *correct, gboolean *diverged, GError **error)
+relief_stepper_check_update (ReliefBackend *be, float *x, const float *x_before, const float *x_before2, gsize n,
+                             int rows, double *batch_loss, int *correct, int *undone, GError **error)
 {
   double loss_sum, sum_sq;
   int n_correct;
@@ -128,6 +129,16 @@ relief_stepper_check_update (ReliefBackend *be, float *x, const float *x_before,
     *correct = n_correct;
   *batch_loss = loss_sum / rows;
   /* Squares of floats cannot overflow a double: only inf or NaN make the sum non-finite. */
-  *diverged = !isfinite (*batch_loss) || !isfinite (sum_sq);
-  return !*diverged || be->copy (be, x, x_before, sizeof (float) * n, error);
+  if (!isfinite (*batch_loss) && x_before2 != NULL)
+    {
+      *undone = 2;
+      return be->copy (be, x, x_before2, sizeof (float) * n, error);
+    }
+  if (!isfinite (*batch_loss) || !isfinite (sum_sq))
+    {
+      *undone = 1;
+      return be->copy (be, x, x_before, sizeof (float) * n, error);
+    }
+  *undone = 0;
+  return TRUE;
 }

@@ -26,17 +26,21 @@ gboolean       relief_stepper_is_replaying (const ReliefStepper *stepper);
 
 /* The guarded update both trainers make after a forward/backward whose loss was left on
  * the device (relief_mlp_forward_backward with NULL mean_loss and correct), in two halves.
- * relief_stepper_update queues the device work: a copy of x in x_before, the optimizer step
- * of x with grad (of n values) at the step count in step_dev, and x's sum of squares,
- * deferred.  relief_stepper_check_update reads the batch's loss and that sum back in one
- * fetch and undoes the step when either is not finite (the loss: x already overflowed the
- * model; the squares: the step did); *batch_loss gets the batch's mean loss, *correct (may
- * be NULL) its rows whose argmax is their label, and *diverged whether the step was undone. */
+ * relief_stepper_update queues the device work: a copy of x_before in x_before2 (when not
+ * NULL), a copy of x in x_before, the optimizer step of x with grad (of n values) at the
+ * step count in step_dev, and x's sum of squares, deferred.  relief_stepper_check_update
+ * reads the batch's loss and that sum back in one fetch and undoes what is not finite:
+ * when the loss is not (x_before, the point the step started from, already overflowed the
+ * model) x goes back to x_before2, the point before that, and *undone is 2 (x_before
+ * without an x_before2, and *undone 1); when only the squares are (the step overflowed)
+ * x goes back to x_before and *undone is 1; otherwise *undone is 0.  *batch_loss gets the
+ * batch's mean loss and *correct (may be NULL) its rows whose argmax is their label. */
 gboolean relief_stepper_update       (ReliefBackend *backend, const ReliefOptimizerConfig *optimizer,
-                                      const gint64 *step_dev, float *x, float *x_before, const float *grad,
-                                      float *state, gsize n, GError **error);
-gboolean relief_stepper_check_update (ReliefBackend *backend, float *x, const float *x_before, gsize n, int rows,
-                                      double *batch_loss, int *correct, gboolean *diverged, GError **error);
+                                      const gint64 *step_dev, float *x, float *x_before, float *x_before2,
+                                      const float *grad, float *state, gsize n, GError **error);
+gboolean relief_stepper_check_update (ReliefBackend *backend, float *x, const float *x_before,
+                                      const float *x_before2, gsize n, int rows, double *batch_loss, int *correct,
+                                      int *undone, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefStepper, relief_stepper_free)
 

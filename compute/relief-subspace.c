@@ -16,6 +16,7 @@ typedef struct {
   float         *grad;
   float         *z;
   float         *z_before;   /* z before the last update, kept on divergence */
+  float         *z_before2;  /* and before the one before it: kept when the loss at z_before is not finite */
   float         *g_z;
   float         *state;
   ReliefProjection *proj;
@@ -37,15 +38,16 @@ subspace_step_body (gpointer data, const gint64 *step_dev, GError **error)
          relief_projection_forward (run->proj, run->theta0, run->z, run->theta, error) &&
          relief_mlp_forward_backward (run->mlp, run->theta, x_batch, y_batch, rows, run->grad, NULL, NULL, error) &&
          relief_projection_transpose (run->proj, run->grad, run->g_z, error) &&
-         relief_stepper_update (run->backend, run->optimizer, step_dev, run->z, run->z_before, run->g_z, run->state,
-                                relief_projection_get_d (run->proj), error);
+         relief_stepper_update (run->backend, run->optimizer, step_dev, run->z, run->z_before, run->z_before2,
+                                run->g_z, run->state, relief_projection_get_d (run->proj), error);
 }
 
 static void
 subspace_run_clear (SubspaceRun *run)
 {
   ReliefBackend *be = run->backend;
-  gpointer buffers[] = { run->theta0, run->theta, run->grad, run->z, run->z_before, run->g_z, run->state };
+  gpointer buffers[] = { run->theta0, run->theta, run->grad, run->z, run->z_before, run->z_before2, run->g_z,
+                         run->state };
 
   g_clear_pointer (&run->stepper, relief_stepper_free);
   for (guint i = 0; i < G_N_ELEMENTS (buffers); i++)
@@ -131,7 +133,9 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
       !alloc_floats (be, &run.theta, D, error) ||
       !alloc_floats (be, &run.grad, D, error) ||
       !alloc_floats (be, &run.z, d, error) ||
+      /* Zero-filled, as z starts: a first step whose loss is not finite keeps z = 0. */
       !alloc_floats (be, &run.z_before, d, error) ||
+      !alloc_floats (be, &run.z_before2, d, error) ||
       !alloc_floats (be, &run.g_z, d, error) ||
       !alloc_floats (be, &run.state, MAX (1, (gsize) state_size * d), error) ||
       !be->upload (be, run.theta0, theta0_host, sizeof (float) * D, error) ||
@@ -143,8 +147,7 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
       for (int index = 0; index < steps_per_epoch; index++)
         {
           double batch_loss;
-          gboolean diverged;
-          int rows;
+          int rows, undone;
 
           if (g_cancellable_is_cancelled (cancellable))
             {
@@ -153,11 +156,16 @@ relief_subspace_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const 
             }
           if (!relief_batcher_prepare (run.batcher, epoch, index, &rows, error) ||
               !relief_stepper_run (run.stepper, step + 1, rows, error) ||
-              !relief_stepper_check_update (be, run.z, run.z_before, d, rows, &batch_loss, NULL, &diverged, error))
+              !relief_stepper_check_update (be, run.z, run.z_before, run.z_before2, d, rows, &batch_loss, NULL,
+                                            &undone, error))
             goto out;
-          /* As in relief_train: a divergence keeps the last finite z. */
-          if (diverged)
+          /* As in relief_train: a divergence keeps the last z whose loss was finite (the
+           * one before the step's start when the loss there was not), and the cell counts
+           * with the accuracy there. */
+          if (undone > 0)
             {
+              if (undone == 2 && step > 0)
+                step--;
               status = RELIEF_TRAIN_DIVERGED;
               break;
             }

@@ -45,9 +45,14 @@ typedef struct {
   ReliefBatcher *batcher;
   float         *params;
   float         *params_before;   /* the parameters before the last update, for divergence */
+  float         *params_before2;  /* and before the one before it (the last whose loss was finite when
+                                   * the loss at params_before is not) */
   float         *grad;
   float         *state;
   float         *params_host;     /* host copy handed to snapshot callbacks */
+  float         *state_host;      /* host copies of the optimizer state and of params_before, for checkpoints */
+  float         *before_host;
+  gsize          n_state;
   const ReliefOptimizerConfig *optimizer;
   gsize          n_params;
   ReliefStepper *stepper;
@@ -59,6 +64,8 @@ typedef struct {
   int32_t       *y_sub_train, *y_sub_test;
   double         run_loss_sum;    /* the batches since the last row: loss summed over rows */
   gint64         run_correct, run_rows;
+  double         step_loss_sum;   /* the last step's share of them, taken back when it diverged */
+  gint64         step_correct, step_rows;
   gint64         start_us, metrics_us;
 } TrainRun;
 
@@ -74,15 +81,15 @@ train_step_body (gpointer data, const gint64 *step_dev, GError **error)
 
   return relief_batcher_gather_prepared (run->batcher, &x_batch, &y_batch, &rows, error) &&
          relief_mlp_forward_backward (run->mlp, run->params, x_batch, y_batch, rows, run->grad, NULL, NULL, error) &&
-         relief_stepper_update (run->backend, run->optimizer, step_dev, run->params, run->params_before, run->grad,
-                                run->state, run->n_params, error);
+         relief_stepper_update (run->backend, run->optimizer, step_dev, run->params, run->params_before,
+                                run->params_before2, run->grad, run->state, run->n_params, error);
 }
 
 static void
 train_run_clear (TrainRun *run)
 {
   ReliefBackend *be = run->backend;
-  float **device_floats[] = { &run->params, &run->params_before, &run->grad, &run->state };
+  float **device_floats[] = { &run->params, &run->params_before, &run->params_before2, &run->grad, &run->state };
 
   g_clear_pointer (&run->stepper, relief_stepper_free);
   for (guint i = 0; i < G_N_ELEMENTS (device_floats); i++)
@@ -91,6 +98,8 @@ train_run_clear (TrainRun *run)
   g_clear_pointer (&run->batcher, relief_batcher_free);
   g_clear_pointer (&run->mlp, relief_mlp_free);
   g_free (run->params_host);
+  g_free (run->state_host);
+  g_free (run->before_host);
   g_free (run->x_sub_train);
   g_free (run->y_sub_train);
   g_free (run->x_sub_test);
@@ -308,11 +317,61 @@ emit_snapshot (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, int s
          cb->snapshot (step, (double) step / steps_per_epoch, run->params_host, n_params, cb->user_data, error);
 }
 
+/* Hands the run's state to the checkpoint callback: after step `step`, its rows and
+ * snapshot handed over. */
+static gboolean
+emit_checkpoint (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, gint64 last_metrics,
+                 gint64 last_snapshot, gboolean cancelled, GError **error)
+{
+  ReliefBackend *be = run->backend;
+  gint64 now = g_get_monotonic_time ();
+  ReliefTrainState state = {
+    .step = step,
+    .n_params = run->n_params,
+    .params = run->params_host,
+    .n_state = run->n_state,
+    .run_loss_sum = run->run_loss_sum,
+    .run_correct = run->run_correct,
+    .run_rows = run->run_rows,
+    .step_loss_sum = run->step_loss_sum,
+    .step_correct = run->step_correct,
+    .step_rows = run->step_rows,
+    .last_metrics = last_metrics,
+    .last_snapshot = last_snapshot,
+    .elapsed_seconds = (now - run->start_us) / 1e6,
+    .metrics_seconds = run->metrics_us / 1e6,
+    .cancelled = cancelled,
+  };
+
+  if (cb == NULL || cb->checkpoint == NULL)
+    return TRUE;
+  if (run->state_host == NULL)
+    {
+      run->state_host = g_new (float, MAX (run->n_state, 1));
+      run->before_host = g_new (float, run->n_params);
+    }
+  state.optimizer_state = run->state_host;
+  state.previous_params = run->before_host;
+  return be->download (be, run->params_host, run->params, sizeof (float) * run->n_params, error) &&
+         be->download (be, run->before_host, run->params_before, sizeof (float) * run->n_params, error) &&
+         (run->n_state == 0 ||
+          be->download (be, run->state_host, run->state, sizeof (float) * run->n_state, error)) &&
+         cb->checkpoint (&state, cb->user_data, error);
+}
+
 ReliefTrainStatus
 relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
               const ReliefTrainConfig *config, float *params_host,
               const ReliefTrainCallbacks *callbacks, GCancellable *cancellable,
               GError **error)
+{
+  return relief_train_from (backend, spec, ds, config, NULL, params_host, callbacks, cancellable, error);
+}
+
+ReliefTrainStatus
+relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
+                   const ReliefTrainConfig *config, const ReliefTrainState *from, float *params_host,
+                   const ReliefTrainCallbacks *callbacks, GCancellable *cancellable, GError **error)
 {
   ReliefBackend *be = backend;
   TrainRun run = { .backend = backend, .optimizer = &config->optimizer };
@@ -336,6 +395,15 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
   /* About 100 rows, never more (the epoch ends aside). */
   eval_every = config->eval_every > 0 ? config->eval_every : (int) MAX (1, (total_steps + 99) / 100);
   state_size = relief_optimizer_state_size (config->optimizer.kind);
+  run.n_state = (gsize) state_size * n_params;
+  if (from != NULL &&
+      (from->n_params != n_params || from->n_state != run.n_state || from->step < 0 || from->step > total_steps))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The saved state (step %lld, %llu parameters) does not belong to this run"),
+                   (long long) from->step, (unsigned long long) from->n_params);
+      goto out;
+    }
   prepare_subsets (&run, ds, config, steps_per_epoch, total_steps, eval_every);
 
   /* One workspace serves both the steps and the full-set evaluations, which run in
@@ -344,26 +412,51 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
   if (run.mlp == NULL ||
       !alloc_floats (be, &run.params, n_params, error) ||
       !alloc_floats (be, &run.params_before, n_params, error) ||
+      !alloc_floats (be, &run.params_before2, n_params, error) ||
       !alloc_floats (be, &run.grad, n_params, error) ||
-      !alloc_floats (be, &run.state, MAX (1, (gsize) state_size * n_params), error) ||
-      !be->upload (be, run.params, params_host, sizeof (float) * n_params, error) ||
+      !alloc_floats (be, &run.state, MAX (1, run.n_state), error) ||
+      !be->upload (be, run.params, from != NULL ? from->params : params_host, sizeof (float) * n_params, error) ||
+      (from != NULL && run.n_state > 0 &&
+       !be->upload (be, run.state, from->optimizer_state, sizeof (float) * run.n_state, error)) ||
+      /* A first step whose loss is not finite keeps the start (or where a continued run
+       * was a step before). */
+      (from != NULL ? !be->upload (be, run.params_before, from->previous_params, sizeof (float) * n_params, error)
+                    : !be->copy (be, run.params_before, run.params, sizeof (float) * n_params, error)) ||
       (run.stepper = relief_stepper_new (be, train_step_body, &run, error)) == NULL)
     goto out;
   run.params_host = g_new (float, n_params);
   run.n_params = n_params;
 
-  if (!emit_metrics (&run, ds, callbacks, 0, total_steps, steps_per_epoch, batch_loss, error) ||
-      !emit_snapshot (&run, callbacks, 0, steps_per_epoch, n_params, error))
-    goto out;
-  last_metrics = last_snapshot = 0;
-
-  for (int epoch = 0; epoch < config->epochs && status == RELIEF_TRAIN_COMPLETED; epoch++)
+  if (from != NULL)
     {
-      for (int index = 0; index < steps_per_epoch; index++)
+      step = from->step;
+      last_metrics = from->last_metrics;
+      last_snapshot = from->last_snapshot;
+      run.run_loss_sum = from->run_loss_sum;
+      run.run_correct = from->run_correct;
+      run.run_rows = from->run_rows;
+      run.step_loss_sum = from->step_loss_sum;
+      run.step_correct = from->step_correct;
+      run.step_rows = from->step_rows;
+      run.start_us -= (gint64) (from->elapsed_seconds * G_USEC_PER_SEC);
+      run.metrics_us = (gint64) (from->metrics_seconds * G_USEC_PER_SEC);
+    }
+  else
+    {
+      if (!emit_metrics (&run, ds, callbacks, 0, total_steps, steps_per_epoch, batch_loss, error) ||
+          !emit_snapshot (&run, callbacks, 0, steps_per_epoch, n_params, error))
+        goto out;
+      last_metrics = last_snapshot = 0;
+    }
+
+  /* A continued run starts within the epoch it stopped in. */
+  for (int epoch = (int) (step / steps_per_epoch), first = (int) (step % steps_per_epoch);
+       epoch < config->epochs && status == RELIEF_TRAIN_COMPLETED; epoch++, first = 0)
+    {
+      for (int index = first; index < steps_per_epoch; index++)
         {
           gboolean epoch_end = index == steps_per_epoch - 1;
-          gboolean diverged;
-          int rows;
+          int rows, undone;
 
           if (g_cancellable_is_cancelled (cancellable))
             {
@@ -374,18 +467,45 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
            * keeps the last finite parameters, as the snapshot callback promises. */
           if (!relief_batcher_prepare (run.batcher, epoch, index, &rows, error) ||
               !relief_stepper_run (run.stepper, step + 1, rows, error) ||
-              !relief_stepper_check_update (be, run.params, run.params_before, n_params, rows, &batch_loss,
-                                            &batch_correct, &diverged, error))
+              !relief_stepper_check_update (be, run.params, run.params_before, run.params_before2, n_params, rows,
+                                            &batch_loss, &batch_correct, &undone, error))
             goto out;
-          if (diverged)
+          if (undone > 0)
             {
+              /* The step's update overflowed: the parameters it started from are the last
+               * finite ones.  Or the loss at those was not finite: the ones before them
+               * are (the start, when that is the first step), and what came of the
+               * step that made them goes. */
+              gint64 diverged_step = undone == 1 ? step + 1 : step;
+
+              if (undone == 2 && step > 0)
+                {
+                  step--;
+                  if (last_metrics > step)
+                    last_metrics = -1;
+                  else
+                    {
+                      run.run_loss_sum -= run.step_loss_sum;
+                      run.run_correct -= run.step_correct;
+                      run.run_rows -= run.step_rows;
+                    }
+                  if (last_snapshot > step)
+                    last_snapshot = -1;
+                }
               status = RELIEF_TRAIN_DIVERGED;
+              batch_loss = NAN;
+              if (callbacks != NULL && callbacks->diverged != NULL &&
+                  !callbacks->diverged (step, diverged_step, callbacks->user_data, error))
+                goto out;
               break;
             }
           step++;
-          run.run_loss_sum += batch_loss * rows;
-          run.run_correct += batch_correct;
-          run.run_rows += rows;
+          run.step_loss_sum = batch_loss * rows;
+          run.step_correct = batch_correct;
+          run.step_rows = rows;
+          run.run_loss_sum += run.step_loss_sum;
+          run.run_correct += run.step_correct;
+          run.run_rows += run.step_rows;
 
           if (callbacks != NULL && callbacks->progress != NULL)
             callbacks->progress (step, total_steps, batch_loss, callbacks->user_data);
@@ -401,9 +521,18 @@ relief_train (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDat
                 goto out;
               last_snapshot = step;
             }
+          if (step < total_steps && callbacks != NULL && callbacks->checkpoint_due != NULL &&
+              callbacks->checkpoint_due (callbacks->user_data) &&
+              !emit_checkpoint (&run, callbacks, step, last_metrics, last_snapshot, FALSE, error))
+            goto out;
         }
     }
 
+  /* A cancelled run can be continued from here, before the final row and snapshot that
+   * the whole run does not have. */
+  if (status == RELIEF_TRAIN_CANCELLED &&
+      !emit_checkpoint (&run, callbacks, step, last_metrics, last_snapshot, TRUE, error))
+    goto out;
   /* The end of the run, whatever ended it: final metrics and parameters, once. */
   if (last_metrics != step &&
       !emit_metrics (&run, ds, callbacks, step, total_steps, steps_per_epoch, batch_loss, error))

@@ -55,6 +55,26 @@ typedef enum {
   RELIEF_TRAIN_FAILED,    /*< nick=failed >*/    /* error is set */
 } ReliefTrainStatus;
 
+/* Where a run stands between two steps: what continues it as if it had never stopped.
+ * The batch order and the evaluation subsets are functions of the seed and the epoch, so
+ * the step count is the random generators' position too. */
+typedef struct {
+  gint64       step;              /* optimizer steps taken */
+  gsize        n_params;
+  const float *params;            /* [n_params] */
+  const float *previous_params;   /* [n_params]: a step before (the start at step 0), kept if the
+                                   * loss at params turns out not to be finite */
+  gsize        n_state;
+  const float *optimizer_state;   /* [n_state]: momentum, or Adam's two moments; 0 for SGD */
+  double       run_loss_sum;      /* the running train columns since the last metrics row */
+  gint64       run_correct, run_rows;
+  double       step_loss_sum;     /* the last step's share of them (taken back if the loss at params */
+  gint64       step_correct, step_rows;   /* turns out not to be finite) */
+  gint64       last_metrics, last_snapshot;   /* the steps of the last row and snapshot */
+  double       elapsed_seconds, metrics_seconds;
+  gboolean     cancelled;         /* saved because the run was cancelled, before its final row */
+} ReliefTrainState;
+
 typedef struct {
   /* Called at step 0 (before training), every eval_every steps, at every epoch end and at
    * the end. */
@@ -66,6 +86,18 @@ typedef struct {
   /* Called after every step with the fraction done, cheap; may be NULL. */
   void     (*progress) (gint64 step, gint64 total_steps, double batch_loss, gpointer user_data);
   gpointer user_data;
+  /* Asked after every step (after its metrics row and snapshot, if any), cheap: whether to
+   * save the run's state now; may be NULL (never). */
+  gboolean (*checkpoint_due) (gpointer user_data);
+  /* The state to save: after a step checkpoint_due asked for, and when the run is
+   * cancelled (before its final row and snapshot, which a continued run does not have);
+   * may be NULL. */
+  gboolean (*checkpoint)     (const ReliefTrainState *state, gpointer user_data, GError **error);
+  /* When the loss diverged: the run ends at last_step, the last step whose parameters and
+   * loss were finite; the metrics rows and snapshots after it, already handed over, are to
+   * be dropped.  diverged_step is the first step whose parameters or loss were not finite.
+   * Called before the final row and snapshot (at last_step); may be NULL. */
+  gboolean (*diverged)       (gint64 last_step, gint64 diverged_step, gpointer user_data, GError **error);
 } ReliefTrainCallbacks;
 
 /* The checks every trainer makes: a valid data set whose features and classes match the
@@ -82,5 +114,13 @@ ReliefTrainStatus relief_train (ReliefBackend *backend, const ReliefMlpSpec *spe
                                 const ReliefTrainConfig *config, float *params_host,
                                 const ReliefTrainCallbacks *callbacks, GCancellable *cancellable,
                                 GError **error);
+/* Continues a run from a state its checkpoint callback was given (by a run of the same
+ * spec, data set and config), as if it had not stopped: on the same backend the rest of
+ * the run, its metrics rows and snapshots, are those the whole run has, bit for bit (the
+ * rows' timings aside).  params_host receives the final parameters. */
+ReliefTrainStatus relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
+                                     const ReliefTrainConfig *config, const ReliefTrainState *from,
+                                     float *params_host, const ReliefTrainCallbacks *callbacks,
+                                     GCancellable *cancellable, GError **error);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "relief-enums.h"
 #include "relief-output.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -20,6 +21,10 @@ struct _ReliefRunWriter {
   hid_t    metric_step, train_loss, train_acc, test_loss, test_acc, train_kind, test_kind;
   hid_t    kind_type;    /* the kinds' strings: variable-length UTF-8 */
   GArray  *pending;      /* ReliefTrainMetrics rows not yet written */
+  GArray  *snapshot_steps, *metric_steps;   /* gint64: every snapshot's and row's step, for truncating */
+  /* A continued run: the state its file saved, arrays owned here. */
+  ReliefTrainState resume;
+  float   *resume_params, *resume_previous, *resume_optimizer;
 };
 
 /* Metrics rows written at once: in blocks, and the rest when the run finishes (until then
@@ -265,7 +270,7 @@ write_dataset (hid_t file, const ReliefDataset *ds, guint64 seed, GError **error
 }
 
 static void
-writer_close (ReliefRunWriter *w)
+writer_close_datasets (ReliefRunWriter *w)
 {
   hid_t *dsets[] = { &w->snap_params, &w->snap_step, &w->snap_epoch, &w->metric_step,
                      &w->train_loss, &w->train_acc, &w->test_loss, &w->test_acc, &w->train_kind, &w->test_kind };
@@ -276,6 +281,12 @@ writer_close (ReliefRunWriter *w)
         H5Dclose (*dsets[i]);
         *dsets[i] = H5I_INVALID_HID;
       }
+}
+
+static void
+writer_close (ReliefRunWriter *w)
+{
+  writer_close_datasets (w);
   if (w->kind_type >= 0)
     {
       H5Tclose (w->kind_type);
@@ -289,6 +300,11 @@ writer_free (ReliefRunWriter *w)
   g_free (w->path);
   relief_output_unlock (w->lock);
   g_array_unref (w->pending);
+  g_array_unref (w->snapshot_steps);
+  g_array_unref (w->metric_steps);
+  g_free (w->resume_params);
+  g_free (w->resume_previous);
+  g_free (w->resume_optimizer);
   g_free (w);
 }
 
@@ -368,6 +384,32 @@ writer_create (ReliefRunWriter *w, const ReliefMlpSpec *spec, const ReliefTrainC
   return TRUE;
 }
 
+static ReliefRunWriter *
+writer_alloc (const char *path)
+{
+  ReliefRunWriter *w = g_new0 (ReliefRunWriter, 1);
+
+  w->path = g_strdup (path);
+  w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
+  w->snapshot_steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  w->metric_steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  w->file = w->snap_params = w->snap_step = w->snap_epoch = H5I_INVALID_HID;
+  w->metric_step = w->train_loss = w->train_acc = w->test_loss = w->test_acc = H5I_INVALID_HID;
+  w->train_kind = w->test_kind = H5I_INVALID_HID;
+  w->kind_type = H5I_INVALID_HID;
+  return w;
+}
+
+static hid_t
+kind_type_new (void)
+{
+  hid_t type = H5Tcopy (H5T_C_S1);
+
+  H5Tset_size (type, H5T_VARIABLE);
+  H5Tset_cset (type, H5T_CSET_UTF8);
+  return type;
+}
+
 ReliefRunWriter *
 relief_run_writer_new (const char *path, const ReliefMlpSpec *spec, const ReliefTrainConfig *config,
                        const char *backend_name, const ReliefDataset *ds, GError **error)
@@ -378,19 +420,12 @@ relief_run_writer_new (const char *path, const ReliefMlpSpec *spec, const Relief
 
   g_return_val_if_fail (path != NULL && spec != NULL && config != NULL && ds != NULL, NULL);
 
-  w = g_new0 (ReliefRunWriter, 1);
-  w->path = g_strdup (path);
-  w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
-  w->file = w->snap_params = w->snap_step = w->snap_epoch = H5I_INVALID_HID;
-  w->metric_step = w->train_loss = w->train_acc = w->test_loss = w->test_acc = H5I_INVALID_HID;
-  w->train_kind = w->test_kind = H5I_INVALID_HID;
+  w = writer_alloc (path);
   w->n_params = relief_mlp_spec_n_params (spec);
   w->has_test = ds->n_test > 0;
 
   relief_h5_quiet_begin (&quiet);
-  w->kind_type = H5Tcopy (H5T_C_S1);
-  H5Tset_size (w->kind_type, H5T_VARIABLE);
-  H5Tset_cset (w->kind_type, H5T_CSET_UTF8);
+  w->kind_type = kind_type_new ();
   ok = writer_create (w, spec, config, backend_name != NULL ? backend_name : "", ds, error);
   if (!ok)
     writer_discard (w);
@@ -410,7 +445,10 @@ relief_run_writer_add_snapshot (ReliefRunWriter *w, gint64 step, double epoch, c
        append_rows (w->snap_epoch, H5T_NATIVE_DOUBLE, w->n_snapshots, 1, 0, &epoch, error);
   relief_h5_quiet_end (&quiet);
   if (ok)
-    w->n_snapshots++;
+    {
+      w->n_snapshots++;
+      g_array_append_val (w->snapshot_steps, step);
+    }
   return ok;
 }
 
@@ -462,7 +500,347 @@ gboolean
 relief_run_writer_add_metrics (ReliefRunWriter *w, const ReliefTrainMetrics *m, GError **error)
 {
   g_array_append_vals (w->pending, m, 1);
+  g_array_append_val (w->metric_steps, m->step);
   return w->pending->len < METRICS_BLOCK || writer_flush_metrics (w, error);
+}
+
+/* Shrinks a growing dataset to its first rows. */
+static gboolean
+shrink_rows (hid_t dset, hsize_t rows, GError **error)
+{
+  hsize_t dims[2] = { 0, 0 };
+  hid_t space = H5Dget_space (dset);
+  int rank = space >= 0 ? H5Sget_simple_extent_dims (space, dims, NULL) : -1;
+
+  if (space >= 0)
+    H5Sclose (space);
+  if (rank < 1 || rank > 2)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("A dataset of the run has the wrong shape"));
+      return FALSE;
+    }
+  if (dims[0] < rows)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("The run's saved state counts more rows than its datasets hold"));
+      return FALSE;
+    }
+  dims[0] = rows;
+  if (H5Dset_extent (dset, dims) < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot shrink a dataset"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Keeps the first n_snapshots snapshots and n_metrics rows (pending ones included). */
+static gboolean
+writer_keep (ReliefRunWriter *w, hsize_t n_snapshots, hsize_t n_metrics, GError **error)
+{
+  hid_t metric_dsets[] = { w->metric_step, w->train_loss, w->train_acc, w->train_kind,
+                           w->test_loss, w->test_acc, w->test_kind };
+  hsize_t written = MIN (n_metrics, w->n_metrics);
+
+  if (n_snapshots < w->n_snapshots &&
+      (!shrink_rows (w->snap_params, n_snapshots, error) || !shrink_rows (w->snap_step, n_snapshots, error) ||
+       !shrink_rows (w->snap_epoch, n_snapshots, error)))
+    return FALSE;
+  w->n_snapshots = MIN (n_snapshots, w->n_snapshots);
+  g_array_set_size (w->snapshot_steps, w->n_snapshots);
+  if (written < w->n_metrics)
+    for (guint i = 0; i < G_N_ELEMENTS (metric_dsets); i++)
+      if (metric_dsets[i] >= 0 && !shrink_rows (metric_dsets[i], written, error))
+        return FALSE;
+  w->n_metrics = written;
+  g_array_set_size (w->pending, MIN (w->pending->len, n_metrics - written));
+  g_array_set_size (w->metric_steps, w->n_metrics + w->pending->len);
+  return TRUE;
+}
+
+/* How many of the first entries of steps are at most last_step (they ascend). */
+static guint
+count_up_to (GArray *steps, gint64 last_step)
+{
+  guint n = 0;
+
+  while (n < steps->len && g_array_index (steps, gint64, n) <= last_step)
+    n++;
+  return n;
+}
+
+gboolean
+relief_run_writer_set_diverged (ReliefRunWriter *w, gint64 last_step, gint64 diverged_step, GError **error)
+{
+  ReliefH5Quiet quiet;
+  gboolean ok;
+
+  relief_h5_quiet_begin (&quiet);
+  ok = writer_keep (w, count_up_to (w->snapshot_steps, last_step), count_up_to (w->metric_steps, last_step), error) &&
+       relief_h5_write_int_attr (w->file, "diverged_at_step", diverged_step, error);
+  relief_h5_quiet_end (&quiet);
+  return ok;
+}
+
+/* The state's float vectors are stored as float64, exactly: an optimizer's moments decay
+ * into float32 denormals, whose bytes are small integers that can read like a reference
+ * into a string heap, which the readers' check before libhdf5 reads strings refuses (see
+ * relief-h5.c); as doubles, no float's bytes do. */
+static gboolean
+write_float_vector (hid_t loc, const char *name, const float *values, gsize n, GError **error)
+{
+  hsize_t dims[1] = { n };
+  g_autofree double *wide = g_new (double, MAX (n, 1));
+
+  for (gsize i = 0; i < n; i++)
+    wide[i] = values[i];
+  return relief_h5_write_dataset (loc, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, dims, wide, error);
+}
+
+/* The /resume group: the state to continue from and how many snapshots and rows of the
+ * file it follows (a cancelled run's final row and snapshot come after them). */
+static gboolean
+write_resume (hid_t file, const ReliefTrainState *st, hsize_t n_snapshots, hsize_t n_metrics, GError **error)
+{
+  hid_t group;
+  gboolean ok;
+
+  if (relief_h5_has_link (file, "resume"))
+    H5Ldelete (file, "resume", H5P_DEFAULT);
+  group = H5Gcreate2 (file, "resume", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (group < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create group “resume”"));
+      return FALSE;
+    }
+  ok = relief_h5_write_int_attr (group, "step", st->step, error) &&
+       relief_h5_write_int_attr (group, "n_snapshots", (gint64) n_snapshots, error) &&
+       relief_h5_write_int_attr (group, "n_metrics", (gint64) n_metrics, error) &&
+       relief_h5_write_int_attr (group, "last_metrics", st->last_metrics, error) &&
+       relief_h5_write_int_attr (group, "last_snapshot", st->last_snapshot, error) &&
+       relief_h5_write_double_attr (group, "run_loss_sum", st->run_loss_sum, error) &&
+       relief_h5_write_int_attr (group, "run_correct", st->run_correct, error) &&
+       relief_h5_write_int_attr (group, "run_rows", st->run_rows, error) &&
+       relief_h5_write_double_attr (group, "step_loss_sum", st->step_loss_sum, error) &&
+       relief_h5_write_int_attr (group, "step_correct", st->step_correct, error) &&
+       relief_h5_write_int_attr (group, "step_rows", st->step_rows, error) &&
+       relief_h5_write_double_attr (group, "elapsed_seconds", st->elapsed_seconds, error) &&
+       relief_h5_write_double_attr (group, "metrics_seconds", st->metrics_seconds, error) &&
+       write_float_vector (group, "params", st->params, st->n_params, error) &&
+       write_float_vector (group, "previous_params", st->previous_params, st->n_params, error) &&
+       (st->n_state == 0 || write_float_vector (group, "optimizer_state", st->optimizer_state, st->n_state, error));
+  H5Gclose (group);
+  return ok;
+}
+
+gboolean
+relief_run_writer_set_resume (ReliefRunWriter *w, const ReliefTrainState *state, GError **error)
+{
+  ReliefH5Quiet quiet;
+  gboolean ok;
+
+  relief_h5_quiet_begin (&quiet);
+  ok = writer_flush_metrics (w, error) && write_resume (w->file, state, w->n_snapshots, w->n_metrics, error);
+  relief_h5_quiet_end (&quiet);
+  return ok;
+}
+
+static gboolean
+writer_open_datasets (ReliefRunWriter *w, GError **error)
+{
+  struct { hid_t *dset; const char *path; gboolean optional; } dsets[] = {
+    { &w->snap_params, "trajectory/params", FALSE }, { &w->snap_step, "trajectory/step", FALSE },
+    { &w->snap_epoch, "trajectory/epoch", FALSE }, { &w->metric_step, "metrics/step", FALSE },
+    { &w->train_loss, "metrics/train_loss", FALSE }, { &w->train_acc, "metrics/train_acc", FALSE },
+    { &w->train_kind, "metrics/train_kind", FALSE }, { &w->test_loss, "metrics/test_loss", TRUE },
+    { &w->test_acc, "metrics/test_acc", TRUE }, { &w->test_kind, "metrics/test_kind", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dsets); i++)
+    {
+      if (dsets[i].optional && !w->has_test)
+        continue;
+      *dsets[i].dset = H5Dopen2 (w->file, dsets[i].path, H5P_DEFAULT);
+      if (*dsets[i].dset < 0)
+        {
+          relief_h5_set_error (error, RELIEF_FILE_ERROR_CORRUPT, _("Cannot open dataset “%s”"), dsets[i].path);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The run so far with the state: the /resume group is written into the file in memory,
+ * the file's image is written over the output (atomically, through relief-output), and
+ * the group is removed again, so that a run that goes on to finish does not keep it. */
+static gboolean
+writer_checkpoint (ReliefRunWriter *w, const ReliefTrainState *state, GError **error)
+{
+  gboolean ok;
+
+  if (!writer_flush_metrics (w, error) || !write_resume (w->file, state, w->n_snapshots, w->n_metrics, error))
+    return FALSE;
+  ok = relief_h5_write_image (w->file, w->path, error);
+  if (H5Ldelete (w->file, "resume", H5P_DEFAULT) < 0 && ok)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot remove the saved state from “%s”"), w->path);
+      ok = FALSE;
+    }
+  return ok;
+}
+
+gboolean
+relief_run_writer_checkpoint (ReliefRunWriter *w, const ReliefTrainState *state, GError **error)
+{
+  ReliefH5Quiet quiet;
+  gboolean ok;
+
+  relief_h5_quiet_begin (&quiet);
+  ok = writer_checkpoint (w, state, error);
+  relief_h5_quiet_end (&quiet);
+  return ok;
+}
+
+static float *
+read_float_vector (hid_t loc, const char *name, gsize n, GError **error)
+{
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank = 0;
+  g_autofree double *wide = relief_h5_read_dataset (loc, name, H5T_NATIVE_DOUBLE, sizeof (double), &rank, dims,
+                                                    error);
+  float *values;
+
+  if (wide == NULL)
+    return NULL;
+  if (rank != 1 || dims[0] != n)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("The run's saved state “%s” does not hold %llu values"), name, (unsigned long long) n);
+      return NULL;
+    }
+  values = g_new (float, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    values[i] = (float) wide[i];
+  return values;
+}
+
+static gboolean
+read_resume (ReliefRunWriter *w, gsize n_state, hsize_t *n_snapshots, hsize_t *n_metrics, GError **error)
+{
+  ReliefTrainState *st = &w->resume;
+  gint64 snapshots, metrics;
+  hid_t group;
+  gboolean ok;
+
+  if (!relief_h5_has_link (w->file, "resume"))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("The run holds no saved state to continue from"));
+      return FALSE;
+    }
+  if ((group = relief_h5_open_group (w->file, "resume", error)) < 0)
+    return FALSE;
+  ok = relief_h5_read_int_attr (group, "step", &st->step, error) &&
+       relief_h5_read_int_attr (group, "n_snapshots", &snapshots, error) &&
+       relief_h5_read_int_attr (group, "n_metrics", &metrics, error) &&
+       relief_h5_read_int_attr (group, "last_metrics", &st->last_metrics, error) &&
+       relief_h5_read_int_attr (group, "last_snapshot", &st->last_snapshot, error) &&
+       relief_h5_read_double_attr (group, "run_loss_sum", &st->run_loss_sum, error) &&
+       relief_h5_read_int_attr (group, "run_correct", &st->run_correct, error) &&
+       relief_h5_read_int_attr (group, "run_rows", &st->run_rows, error) &&
+       relief_h5_read_double_attr (group, "step_loss_sum", &st->step_loss_sum, error) &&
+       relief_h5_read_int_attr (group, "step_correct", &st->step_correct, error) &&
+       relief_h5_read_int_attr (group, "step_rows", &st->step_rows, error) &&
+       relief_h5_read_double_attr (group, "elapsed_seconds", &st->elapsed_seconds, error) &&
+       relief_h5_read_double_attr (group, "metrics_seconds", &st->metrics_seconds, error) &&
+       (w->resume_params = read_float_vector (group, "params", w->n_params, error)) != NULL &&
+       (w->resume_previous = read_float_vector (group, "previous_params", w->n_params, error)) != NULL &&
+       (n_state == 0 || (w->resume_optimizer = read_float_vector (group, "optimizer_state", n_state, error)) != NULL);
+  H5Gclose (group);
+  if (ok && (snapshots < 1 || metrics < 1 || st->run_rows < 0 || st->run_correct < 0 || st->step_rows < 0 ||
+             st->step_correct < 0))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("The run's saved state is invalid"));
+      ok = FALSE;
+    }
+  if (!ok)
+    return FALSE;
+  st->n_params = w->n_params;
+  st->params = w->resume_params;
+  st->previous_params = w->resume_previous;
+  st->n_state = n_state;
+  st->optimizer_state = w->resume_optimizer;
+  *n_snapshots = (hsize_t) snapshots;
+  *n_metrics = (hsize_t) metrics;
+  return TRUE;
+}
+
+/* The steps of the rows or snapshots kept, for a later truncation. */
+static gboolean
+read_steps (hid_t dset, GArray *steps, hsize_t n, GError **error)
+{
+  g_array_set_size (steps, n);
+  if (n > 0 && H5Dread (dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, steps->data) < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot read the run's steps"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+writer_continue (ReliefRunWriter *w, gsize n_state, GError **error)
+{
+  hsize_t n_snapshots = 0, n_metrics = 0;
+
+  if (!relief_check_destination (w->path, error))
+    return FALSE;
+  w->lock = relief_output_lock (w->path, error);
+  if (w->lock == NULL)
+    return FALSE;
+  w->file = relief_h5_open_memory (w->path, error);
+  if (w->file < 0)
+    return FALSE;
+  w->has_test = relief_h5_has_link (w->file, "metrics/test_loss");
+  if (!read_resume (w, n_state, &n_snapshots, &n_metrics, error) || !writer_open_datasets (w, error))
+    return FALSE;
+  /* The counts before are what the datasets hold, so that writer_keep shrinks them. */
+  w->n_snapshots = G_MAXINT64;
+  w->n_metrics = G_MAXINT64;
+  if (!writer_keep (w, n_snapshots, n_metrics, error) ||
+      !read_steps (w->snap_step, w->snapshot_steps, n_snapshots, error) ||
+      !read_steps (w->metric_step, w->metric_steps, n_metrics, error))
+    return FALSE;
+  if (H5Ldelete (w->file, "resume", H5P_DEFAULT) < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot remove the saved state from “%s”"), w->path);
+      return FALSE;
+    }
+  return relief_h5_write_string_attr (w->file, "status", "running", error);
+}
+
+ReliefRunWriter *
+relief_run_writer_continue (const char *path, const ReliefMlpSpec *spec, ReliefOptimizerKind optimizer,
+                            const ReliefTrainState **state, GError **error)
+{
+  ReliefRunWriter *w = writer_alloc (path);
+  ReliefH5Quiet quiet;
+  gboolean ok;
+
+  w->n_params = relief_mlp_spec_n_params (spec);
+  relief_h5_quiet_begin (&quiet);
+  w->kind_type = kind_type_new ();
+  ok = writer_continue (w, (gsize) relief_optimizer_state_size (optimizer) * w->n_params, error);
+  if (!ok)
+    writer_discard (w);
+  relief_h5_quiet_end (&quiet);
+  if (!ok)
+    {
+      g_prefix_error (error, _("%s: "), path);
+      return NULL;
+    }
+  *state = &w->resume;
+  return w;
 }
 
 gboolean
@@ -503,6 +881,7 @@ relief_run_free (ReliefRun *run)
   g_clear_pointer (&run->spec, relief_mlp_spec_free);
   g_free (run->backend);
   g_free (run->status);
+  g_free (run->dataset_name);
   g_free (run->params);
   g_free (run->snapshot_step);
   g_free (run->snapshot_epoch);
@@ -572,6 +951,20 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   H5Gclose (group);
   if (!ok || !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, optimizer, (int *) &c->optimizer.kind, error))
     return FALSE;
+  /* The settings a resumed or reproduced run would train with: each as the flags allow. */
+  if (!relief_h5_check_setting ("config/lr", lr, 0, TRUE, G_MAXFLOAT, FALSE, error) ||
+      !relief_h5_check_setting ("config/momentum", momentum, 0, FALSE, 1, TRUE, error) ||
+      !relief_h5_check_setting ("config/weight_decay", weight_decay, 0, FALSE, G_MAXFLOAT, FALSE, error) ||
+      !relief_h5_check_setting ("config/beta1", beta1, 0, FALSE, 1, TRUE, error) ||
+      !relief_h5_check_setting ("config/beta2", beta2, 0, FALSE, 1, TRUE, error) ||
+      !relief_h5_check_setting ("config/eps", eps, 0, TRUE, G_MAXFLOAT, FALSE, error) ||
+      !relief_h5_check_setting ("config/batch_size", (double) batch_size, 1, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("config/epochs", (double) epochs, 1, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("config/snapshot_every", (double) snapshot_every, 0, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("config/eval_every", (double) eval_every, 0, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("config/eval_samples", (double) eval_samples, RELIEF_EVAL_ALL, FALSE, G_MAXINT64,
+                                FALSE, error))
+    return FALSE;
   c->optimizer.lr = (float) lr;
   c->optimizer.momentum = (float) momentum;
   c->optimizer.weight_decay = (float) weight_decay;
@@ -583,6 +976,21 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   c->snapshot_every = (int) snapshot_every;
   c->eval_every = (int) eval_every;
   c->eval_samples = (int) CLAMP (eval_samples, RELIEF_EVAL_ALL, G_MAXINT);
+  return TRUE;
+}
+
+/* Steps count optimizer steps from 0, in the order they were taken. */
+static gboolean
+check_steps (const char *name, const gint64 *steps, gint64 n, GError **error)
+{
+  for (gint64 i = 0; i < n; i++)
+    if (steps[i] < 0 || (i > 0 && steps[i] < steps[i - 1]))
+      {
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("“%s” holds step %" G_GINT64_FORMAT " (value %" G_GINT64_FORMAT "): steps are counted from 0 "
+                       "and never go back"), name, steps[i], i + 1);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -613,7 +1021,10 @@ read_trajectory (hid_t file, ReliefRun *run, GError **error)
   if (run->snapshot_step == NULL)
     goto out;
   run->snapshot_epoch = read_vector (group, "epoch", H5T_NATIVE_DOUBLE, sizeof (double), t, NULL, error);
-  ok = run->snapshot_epoch != NULL;
+  ok = run->snapshot_epoch != NULL &&
+       relief_h5_check_finite ("trajectory/params", run->params, (gsize) t * run->n_params, error) &&
+       check_steps ("trajectory/step", run->snapshot_step, t, error) &&
+       relief_h5_check_values ("trajectory/epoch", run->snapshot_epoch, (gsize) t, 0, G_MAXDOUBLE, FALSE, error);
 
 out:
   H5Gclose (group);
@@ -666,6 +1077,14 @@ read_metrics (hid_t file, ReliefRun *run, GError **error)
   ok = ok && (run->train_kind = read_kinds (group, "train_kind", s, error)) != NULL;
   if (ok && run->test_loss != NULL)
     ok = (run->test_kind = read_kinds (group, "test_kind", s, error)) != NULL;
+  /* Accuracies are fractions; losses (cross-entropy, squared error) never below 0, and NaN
+   * or infinite only where a run diverged. */
+  ok = ok && check_steps ("metrics/step", run->metric_step, s, error) &&
+       relief_h5_check_values ("metrics/train_acc", run->train_acc, (gsize) s, 0, 1, TRUE, error) &&
+       relief_h5_check_values ("metrics/train_loss", run->train_loss, (gsize) s, 0, INFINITY, TRUE, error);
+  if (ok && run->test_loss != NULL)
+    ok = relief_h5_check_values ("metrics/test_acc", run->test_acc, (gsize) s, 0, 1, TRUE, error) &&
+         relief_h5_check_values ("metrics/test_loss", run->test_loss, (gsize) s, 0, INFINITY, TRUE, error);
   run->n_metrics = (int) s;
   H5Gclose (group);
   return ok;
@@ -768,6 +1187,28 @@ reload_dataset (hid_t group, gint64 n_train, gint64 n_test, GError **error)
   return g_steal_pointer (&ds);
 }
 
+/* What a job would open again: a generated or installed set by its name, file data by
+ * the source it was read from. */
+static char *
+read_dataset_name (hid_t file, GError **error)
+{
+  hid_t group = relief_h5_open_group (file, "dataset", error);
+  gint64 generated = 1;
+  char *name = NULL;
+
+  if (group < 0)
+    return NULL;
+  if (relief_h5_read_int_attr (group, "generated", &generated, error))
+    {
+      if (!generated && relief_h5_has_attr (group, "source"))
+        name = relief_h5_read_string_attr (group, "source", error);
+      else
+        name = relief_h5_read_string_attr (group, "name", error);
+    }
+  H5Gclose (group);
+  return name;
+}
+
 static ReliefDataset *
 read_dataset (hid_t file, GError **error)
 {
@@ -820,7 +1261,7 @@ read_dataset (hid_t file, GError **error)
   return ok ? g_steal_pointer (&ds) : NULL;
 }
 
-/* The model must take the data set's features and give a logit for each of its classes:
+/* The model must take the data set's features and give one logit for each of its classes:
  * the evaluation reads x rows of the model's input size and indexes logits by label. */
 static gboolean
 check_model_data (const ReliefRun *run, GError **error)
@@ -828,7 +1269,7 @@ check_model_data (const ReliefRun *run, GError **error)
   const ReliefDataset *ds = run->dataset;
   int inputs = run->spec->sizes[0], outputs = run->spec->sizes[run->spec->n_layers];
 
-  if (inputs != ds->n_features || outputs < ds->n_classes)
+  if (inputs != ds->n_features || outputs != ds->n_classes)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
                    _("The model takes %d inputs and gives %d outputs, but its data set has %d features and %d classes"),
@@ -860,6 +1301,10 @@ run_load (const char *path, gboolean load_dataset, GError **error)
 
   ok = (run->status = relief_h5_read_string_attr (file, "status", error)) != NULL &&
        (run->spec = relief_h5_read_model (file, error)) != NULL;
+  run->diverged_at_step = -1;
+  if (ok && relief_h5_has_attr (file, "diverged_at_step"))
+    ok = relief_h5_read_int_attr (file, "diverged_at_step", &run->diverged_at_step, error);
+  run->resumable = relief_h5_has_link (file, "resume");
   if (ok)
     {
       run->n_params = relief_mlp_spec_n_params (run->spec);
@@ -874,7 +1319,8 @@ run_load (const char *path, gboolean load_dataset, GError **error)
           ok = FALSE;
         }
     }
-  ok = ok && read_config (file, run, error) && read_trajectory (file, run, error) && read_metrics (file, run, error);
+  ok = ok && read_config (file, run, error) && read_trajectory (file, run, error) && read_metrics (file, run, error) &&
+       (run->dataset_name = read_dataset_name (file, error)) != NULL;
   if (ok && load_dataset)
     ok = (run->dataset = read_dataset (file, error)) != NULL && check_model_data (run, error);
   H5Fclose (file);

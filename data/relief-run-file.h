@@ -28,11 +28,32 @@ gboolean relief_run_writer_finish (ReliefRunWriter *w, const char *status, GErro
 /* Drops the run, path untouched; frees w. */
 void     relief_run_writer_abort  (ReliefRunWriter *w);
 
+/* Writes the run so far, with the state to continue it from (the /resume group), to the
+ * output: a copy of the file being written, renamed over the output, so that the output
+ * always holds a complete run file; the writer goes on appending. */
+gboolean relief_run_writer_checkpoint   (ReliefRunWriter *w, const ReliefTrainState *state, GError **error);
+/* Puts the state into the file itself (a cancelled run, before its final row), so that
+ * the finished file can be continued. */
+gboolean relief_run_writer_set_resume   (ReliefRunWriter *w, const ReliefTrainState *state, GError **error);
+/* Drops the snapshots and rows after last_step and records diverged_step as the root
+ * attribute `diverged_at_step`. */
+gboolean relief_run_writer_set_diverged (ReliefRunWriter *w, gint64 last_step, gint64 diverged_step,
+                                         GError **error);
+/* Continues the run file at path that holds a saved state: a copy of it is written
+ * further, with the snapshots and rows after the state dropped (a cancelled run's final
+ * ones), and renamed over path when finished.  *state (owned by the writer) is where to
+ * go on from.  The caller has checked that the file is this run's (relief_run_load). */
+ReliefRunWriter *relief_run_writer_continue (const char *path, const ReliefMlpSpec *spec,
+                                             ReliefOptimizerKind optimizer, const ReliefTrainState **state,
+                                             GError **error);
+
 typedef struct {
   ReliefMlpSpec     *spec;
   ReliefTrainConfig  config;
   char              *backend;
   char              *status;
+  gint64             diverged_at_step;   /* the first step that was not finite; -1: none */
+  gboolean           resumable;          /* holds a saved state: relief train --resume continues it */
   gsize              n_params;
   int                n_snapshots;     /* T */
   float             *params;          /* [T, n_params] */
@@ -44,6 +65,8 @@ typedef struct {
   double            *test_loss, *test_acc;     /* [S] or NULL */
   ReliefMetricKind  *train_kind;      /* [S]: full in files written before the kinds */
   ReliefMetricKind  *test_kind;       /* [S] or NULL */
+  char              *dataset_name;    /* the data set as a job names it: a generator's or an
+                                         installed set's name, or file data's source path */
   ReliefDataset     *dataset;         /* generated: the stored samples; file data: reloaded
                                          from the recorded paths, checksums verified */
 } ReliefRun;

@@ -352,6 +352,50 @@ test_cancel_before_first_step (void)
   g_assert_true (isnan (result.test_acc));
 }
 
+/* A subspace training that diverges keeps the last z whose loss was finite: the cell's
+ * result is that z's, finite (SGD at learning rates whose updates or losses overflow;
+ * keeping the z a step started from, whose loss had overflowed, gave a NaN loss). */
+static void
+test_divergence_keeps_finite (void)
+{
+  g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
+  static const int sizes[] = { 2, 8, 3 };
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 3, RELIEF_ACT_RELU, RELIEF_LOSS_MSE);
+  g_autoptr(ReliefDataset) ds = make_blobs (60, 30, 0.8);
+  gsize D = relief_mlp_spec_n_params (spec);
+  g_autofree float *theta0 = g_new (float, D);
+  float z[6];
+  int diverged = 0;
+
+  relief_mlp_init_params (spec, 4, theta0);
+  for (double lr = 10; lr < 1e12; lr *= 10)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ReliefProjection) proj = relief_projection_new (be, RELIEF_PROJECTION_DENSE, D, 6, 1, &error);
+      ReliefTrainConfig config;
+      ReliefSubspaceResult result;
+      ReliefTrainStatus st;
+
+      relief_train_config_init_defaults (&config);
+      config.optimizer.kind = RELIEF_OPT_SGD;
+      config.optimizer.lr = (float) lr;
+      config.batch_size = 8;
+      config.epochs = 3;
+      st = relief_subspace_train (be, spec, ds, &config, proj, theta0, z, NULL, &result, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("lr %g: %s after %" G_GINT64_FORMAT " steps, loss %g", lr,
+                      relief_enum_to_nick (RELIEF_TYPE_TRAIN_STATUS, st), result.steps, result.train_loss);
+      if (st != RELIEF_TRAIN_DIVERGED)
+        continue;
+      diverged++;
+      for (int i = 0; i < 6; i++)
+        g_assert_true (isfinite (z[i]));
+      g_assert_true (isfinite (result.train_loss) && isfinite (result.test_loss));
+      g_assert_true (isfinite (result.train_acc) && isfinite (result.test_acc));
+    }
+  g_assert_cmpint (diverged, >=, 3);
+}
+
 /* A projection for another number of parameters is refused. */
 static void
 test_mismatched_projection (void)
@@ -506,6 +550,7 @@ main (int argc, char **argv)
   g_test_add_func ("/subspace/gradient", test_gradient_in_z);
   g_test_add_func ("/subspace/identity-is-direct", test_identity_is_direct_training);
   g_test_add_func ("/subspace/cancel-before-first-step", test_cancel_before_first_step);
+  g_test_add_func ("/subspace/divergence-keeps-finite", test_divergence_keeps_finite);
   g_test_add_func ("/subspace/mismatched-projection", test_mismatched_projection);
   g_test_add_func ("/subspace/dint90", test_dint90_tables);
   g_test_add_func ("/subspace/sweep", test_sweep_on_blobs);

@@ -39,6 +39,7 @@ typedef struct {
   GCancellable *cancel_at_step_owner;
   gint64        cancel_at_step;
   gint64        progress_calls;
+  gint64        last_step, diverged_step;   /* from the divergence callback */
 } Recorder;
 
 static gboolean
@@ -302,6 +303,174 @@ test_diverges_first_step (void)
   g_assert_cmpint (g_array_index (rec.snap_steps, gint64, rec.snap_steps->len - 1), ==, 0);
   g_assert_cmpint (rec.progress_calls, ==, 0);
   recorder_clear (&rec);
+}
+
+/* A recorder that also copies the state a checkpoint hands over after one step. */
+typedef struct {
+  Recorder         rec;          /* first: the recorder's callbacks take this struct for it */
+  gint64           at_step;
+  guint            rows_before, snapshots_before;   /* handed over when the state was */
+  ReliefTrainState state;
+  float           *params, *previous, *optimizer;
+} Capture;
+
+static gboolean
+capture_due (gpointer user_data)
+{
+  Capture *cap = user_data;
+
+  /* Progress has been called once for every step so far. */
+  return cap->rec.progress_calls == cap->at_step && cap->params == NULL;
+}
+
+static gboolean
+capture_state (const ReliefTrainState *state, gpointer user_data, GError **error)
+{
+  Capture *cap = user_data;
+
+  cap->state = *state;
+  cap->rows_before = cap->rec.metrics->len;
+  cap->snapshots_before = cap->rec.snapshots->len;
+  cap->params = g_memdup2 (state->params, sizeof (float) * state->n_params);
+  cap->previous = g_memdup2 (state->previous_params, sizeof (float) * state->n_params);
+  cap->optimizer = g_memdup2 (state->optimizer_state, sizeof (float) * MAX (state->n_state, 1));
+  cap->state.params = cap->params;
+  cap->state.previous_params = cap->previous;
+  cap->state.optimizer_state = cap->optimizer;
+  return TRUE;
+}
+
+static void
+assert_same_rows (const ReliefTrainMetrics *a, const ReliefTrainMetrics *b)
+{
+  g_assert_cmpint (a->step, ==, b->step);
+  g_assert_cmpmem (&a->train_loss, sizeof (double), &b->train_loss, sizeof (double));
+  g_assert_cmpmem (&a->train_acc, sizeof (double), &b->train_acc, sizeof (double));
+  g_assert_cmpmem (&a->test_loss, sizeof (double), &b->test_loss, sizeof (double));
+  g_assert_cmpmem (&a->test_acc, sizeof (double), &b->test_acc, sizeof (double));
+  g_assert_cmpint (a->train_kind, ==, b->train_kind);
+  g_assert_cmpint (a->test_kind, ==, b->test_kind);
+  g_assert_cmpint (a->train_samples, ==, b->train_samples);
+  g_assert_cmpint (a->test_samples, ==, b->test_samples);
+}
+
+static gboolean
+record_diverged (gint64 last_step, gint64 diverged_step, gpointer user_data, GError **error)
+{
+  Recorder *rec = user_data;
+
+  rec->last_step = last_step;
+  rec->diverged_step = diverged_step;
+  return TRUE;
+}
+
+/* The run of config whole; the same run handing over its state after step at_step; and a
+ * run continued from that state: the last gives the rest of the whole run bit for bit, the
+ * same rows, snapshots, final parameters and end. */
+static void
+check_continue (const ReliefTrainConfig *config, gint64 at_step, ReliefTrainStatus expected)
+{
+  g_autoptr(ReliefDataset) ds = make_blobs (150, 30);
+  g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU,
+                                                       RELIEF_LOSS_CROSS_ENTROPY);
+  gsize n = n_params ();
+  g_autoptr(GError) error = NULL;
+  g_autofree float *whole = g_new (float, n), *first = g_new (float, n), *rest = g_new (float, n);
+  Capture cap = { .at_step = at_step };
+  Recorder a, c;
+  ReliefTrainCallbacks cb_a = { on_metrics, on_snapshot, on_progress, &a, NULL, NULL, record_diverged };
+  ReliefTrainCallbacks cb_b = { on_metrics, on_snapshot, on_progress, &cap, capture_due, capture_state, NULL };
+  ReliefTrainCallbacks cb_c = { on_metrics, on_snapshot, on_progress, &c, NULL, NULL, record_diverged };
+
+  recorder_init (&a);
+  recorder_init (&cap.rec);
+  recorder_init (&c);
+  a.last_step = a.diverged_step = c.last_step = c.diverged_step = -1;
+  relief_mlp_init_params (spec, config->seed, whole);
+  g_assert_cmpint (relief_train (be, spec, ds, config, whole, &cb_a, NULL, &error), ==, expected);
+  g_assert_no_error (error);
+
+  relief_mlp_init_params (spec, config->seed, first);
+  g_assert_cmpint (relief_train (be, spec, ds, config, first, &cb_b, NULL, &error), ==, expected);
+  g_assert_no_error (error);
+  g_assert_cmpmem (first, sizeof (float) * n, whole, sizeof (float) * n);
+  g_assert_nonnull (cap.params);
+  g_assert_cmpint (cap.state.step, ==, at_step);
+  g_assert_false (cap.state.cancelled);
+
+  g_assert_cmpint (relief_train_from (be, spec, ds, config, &cap.state, rest, &cb_c, NULL, &error), ==, expected);
+  g_assert_no_error (error);
+  g_assert_cmpmem (rest, sizeof (float) * n, whole, sizeof (float) * n);
+  g_assert_cmpint (c.last_step, ==, a.last_step);
+  g_assert_cmpint (c.diverged_step, ==, a.diverged_step);
+  if (expected == RELIEF_TRAIN_DIVERGED)
+    g_test_message ("diverged at step %" G_GINT64_FORMAT ", kept %" G_GINT64_FORMAT ", continued after %"
+                    G_GINT64_FORMAT, a.diverged_step, a.last_step, at_step);
+  /* What the whole run handed over after the state, the continued run hands over. */
+  g_assert_cmpuint (c.metrics->len, ==, a.metrics->len - cap.rows_before);
+  for (guint i = 0; i < c.metrics->len; i++)
+    assert_same_rows (&g_array_index (c.metrics, ReliefTrainMetrics, i),
+                      &g_array_index (a.metrics, ReliefTrainMetrics, cap.rows_before + i));
+  g_assert_cmpuint (c.snapshots->len, ==, a.snapshots->len - cap.snapshots_before);
+  for (guint i = 0; i < c.snapshots->len; i++)
+    g_assert_cmpmem (c.snapshots->pdata[i], sizeof (float) * n, a.snapshots->pdata[cap.snapshots_before + i],
+                     sizeof (float) * n);
+  recorder_clear (&a);
+  recorder_clear (&cap.rec);
+  recorder_clear (&c);
+  g_free (cap.params);
+  g_free (cap.previous);
+  g_free (cap.optimizer);
+}
+
+static void
+continue_config (ReliefTrainConfig *config, ReliefOptimizerKind kind, guint64 seed)
+{
+  relief_train_config_init_defaults (config);
+  config->optimizer.kind = kind;
+  config->optimizer.lr = kind >= RELIEF_OPT_ADAM ? 0.01f : 0.1f;
+  config->optimizer.weight_decay = 0.01f;
+  config->epochs = 5;
+  config->batch_size = 16;   /* 150 rows: 10 steps an epoch, the last of 6 */
+  config->eval_every = 7;
+  config->snapshot_every = 5;
+  config->seed = seed;
+}
+
+/* Continued after step 23 (in the third epoch, two steps after a row), every optimizer
+ * gives the rest of the whole run bit for bit: their moments and Adam's step count go on. */
+static void
+test_continue (void)
+{
+  static const ReliefOptimizerKind kinds[] = { RELIEF_OPT_SGD, RELIEF_OPT_MOMENTUM, RELIEF_OPT_NESTEROV,
+                                               RELIEF_OPT_ADAM, RELIEF_OPT_ADAMW };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      ReliefTrainConfig config;
+
+      continue_config (&config, kinds[k], 11 + k);
+      check_continue (&config, 23, RELIEF_TRAIN_COMPLETED);
+    }
+}
+
+/* A run that diverges right after where it was continued ends where the whole run ends:
+ * the step before the state's comes back from the state itself, and the last step's share
+ * of the running columns is taken back. */
+/* A run that diverges right after where it was continued ends where the whole run ends.
+ * At SGD's lr 256 the update of step 4 is finite but the loss at its parameters is not:
+ * continued after step 4, the parameters of step 3 come back from the state itself (a
+ * step before its own), and step 4's share of the running columns is taken back. */
+static void
+test_continue_diverging (void)
+{
+  ReliefTrainConfig config;
+
+  continue_config (&config, RELIEF_OPT_SGD, 3);
+  config.optimizer.lr = 256;
+  check_continue (&config, 4, RELIEF_TRAIN_DIVERGED);
+  check_continue (&config, 2, RELIEF_TRAIN_DIVERGED);
 }
 
 static void
@@ -609,6 +778,8 @@ main (int argc, char **argv)
   g_test_add_func ("/compute/train/cancel", test_cancel);
   g_test_add_func ("/compute/train/diverges", test_diverges);
   g_test_add_func ("/compute/train/diverges-first-step", test_diverges_first_step);
+  g_test_add_func ("/compute/train/continue", test_continue);
+  g_test_add_func ("/compute/train/continue-diverging", test_continue_diverging);
   g_test_add_func ("/compute/train/bad-input", test_bad_input);
   g_test_add_func ("/compute/train/defaults", test_defaults);
   g_test_add_func ("/compute/train/names", test_names);

@@ -219,6 +219,8 @@ test_run_round_trip (Fixture *f, gconstpointer data)
   light = relief_run_load (path, FALSE, &error);
   g_assert_no_error (error);
   g_assert_null (light->dataset);
+  /* Named as a job would open it again, even without the samples. */
+  g_assert_cmpstr (light->dataset_name, ==, "moons");
 }
 
 /* Files written before the metrics kinds evaluated every row in full, and read so; a kind
@@ -310,6 +312,148 @@ test_run_checkpoints (Fixture *f, gconstpointer data)
 }
 
 static void
+add_row (ReliefRunWriter *w, gint64 step, gboolean snapshot, const float *params)
+{
+  ReliefTrainMetrics m = { .step = step, .train_loss = 1.0 / (step + 1), .train_acc = 0.5, .test_loss = 0.25,
+                           .test_acc = 0.75, .train_kind = RELIEF_METRIC_RUNNING, .test_kind = RELIEF_METRIC_FULL };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (relief_run_writer_add_metrics (w, &m, &error));
+  g_assert_no_error (error);
+  if (snapshot)
+    g_assert_true (relief_run_writer_add_snapshot (w, step, step / 10.0, params, &error));
+  g_assert_no_error (error);
+}
+
+static ReliefRun *
+load_run (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  ReliefRun *run = relief_run_load (path, FALSE, &error);
+
+  g_assert_no_error (error);
+  return run;
+}
+
+/* The saved state: a checkpoint writes the run so far with it to the output while the
+ * writer goes on; a writer continued from that file gets the state back bit for bit
+ * (denormal moments too) and the rows after it are gone; a divergence drops the rows
+ * after the last finite step and records the step; a cancelled run keeps its state in the
+ * file it ends with, and its final row goes when it is continued. */
+static void
+test_run_saved_state (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "state.h5", NULL);
+  g_autoptr (ReliefMlpSpec) spec = small_spec ();
+  g_autoptr (ReliefDataset) ds = small_moons (0.2);
+  g_autoptr (GError) error = NULL;
+  gsize n = relief_mlp_spec_n_params (spec);
+  g_autofree float *params = g_new (float, n), *previous = g_new (float, n), *moments = g_new (float, 2 * n);
+  ReliefTrainConfig config;
+  ReliefTrainState state = { .step = 7, .n_params = n, .params = params, .previous_params = previous,
+                             .n_state = 2 * n, .optimizer_state = moments, .run_loss_sum = 1.0 / 3,
+                             .run_correct = 5, .run_rows = 8, .last_metrics = 5, .last_snapshot = 5,
+                             .elapsed_seconds = 2.5, .metrics_seconds = 0.125 };
+  const ReliefTrainState *back = NULL;
+  ReliefRunWriter *w;
+
+  relief_train_config_init_defaults (&config);
+  fill_params (params, n, 7);
+  fill_params (previous, n, 6);
+  /* Moments decayed into denormals: 8 and 0x800 times the smallest float. */
+  for (gsize i = 0; i < 2 * n; i++)
+    {
+      guint32 bits = i % 3 == 0 ? 8 : i % 3 == 1 ? 0x800 : 0;
+
+      memcpy (&moments[i], &bits, sizeof bits);
+    }
+
+  w = relief_run_writer_new (path, spec, &config, "cpu", ds, &error);
+  g_assert_no_error (error);
+  add_row (w, 0, TRUE, previous);
+  add_row (w, 5, TRUE, previous);
+  g_assert_true (relief_run_writer_checkpoint (w, &state, &error));
+  g_assert_no_error (error);
+  add_row (w, 10, TRUE, params);
+  {
+    g_autoptr (ReliefRun) run = load_run (path);
+
+    g_assert_cmpstr (run->status, ==, "running");
+    g_assert_true (run->resumable);
+    g_assert_cmpint (run->n_snapshots, ==, 2);
+    g_assert_cmpint (run->n_metrics, ==, 2);
+  }
+  relief_run_writer_abort (w);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  w = relief_run_writer_continue (path, spec, RELIEF_OPT_ADAM, &back, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->step, ==, 7);
+  g_assert_cmpint (back->last_metrics, ==, 5);
+  g_assert_cmpint (back->run_correct, ==, 5);
+  g_assert_cmpint (back->run_rows, ==, 8);
+  g_assert_cmpfloat (back->run_loss_sum, ==, 1.0 / 3);
+  g_assert_cmpfloat (back->elapsed_seconds, ==, 2.5);
+  g_assert_cmpmem (back->params, sizeof (float) * n, params, sizeof (float) * n);
+  g_assert_cmpmem (back->previous_params, sizeof (float) * n, previous, sizeof (float) * n);
+  g_assert_cmpuint (back->n_state, ==, 2 * n);
+  g_assert_cmpmem (back->optimizer_state, sizeof (float) * 2 * n, moments, sizeof (float) * 2 * n);
+  add_row (w, 10, TRUE, params);
+  add_row (w, 11, FALSE, params);
+  g_assert_true (relief_run_writer_set_diverged (w, 10, 12, &error) && relief_run_writer_set_diverged (w, 9, 10, &error));
+  g_assert_no_error (error);
+  g_assert_true (relief_run_writer_finish (w, "diverged", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr (ReliefRun) run = load_run (path);
+
+    g_assert_cmpstr (run->status, ==, "diverged");
+    g_assert_false (run->resumable);
+    g_assert_cmpint (run->diverged_at_step, ==, 10);
+    g_assert_cmpint (run->n_snapshots, ==, 2);
+    g_assert_cmpint (run->snapshot_step[1], ==, 5);
+    g_assert_cmpint (run->n_metrics, ==, 2);
+    g_assert_cmpint (run->metric_step[1], ==, 5);
+  }
+
+  /* Cancelled: the state in the file, then the final row and snapshot. */
+  w = relief_run_writer_new (path, spec, &config, "cpu", ds, &error);
+  g_assert_no_error (error);
+  add_row (w, 0, TRUE, previous);
+  state.step = 3;
+  g_assert_true (relief_run_writer_set_resume (w, &state, &error));
+  g_assert_no_error (error);
+  add_row (w, 3, TRUE, params);
+  g_assert_true (relief_run_writer_finish (w, "cancelled", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr (ReliefRun) run = load_run (path);
+
+    g_assert_true (run->resumable);
+    g_assert_cmpint (run->n_snapshots, ==, 2);
+    g_assert_cmpint (run->diverged_at_step, ==, -1);
+  }
+  w = relief_run_writer_continue (path, spec, RELIEF_OPT_ADAM, &back, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->step, ==, 3);
+  g_assert_true (relief_run_writer_finish (w, "completed", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr (ReliefRun) run = load_run (path);
+
+    g_assert_cmpstr (run->status, ==, "completed");
+    g_assert_false (run->resumable);
+    g_assert_cmpint (run->n_snapshots, ==, 1);
+    g_assert_cmpint (run->n_metrics, ==, 1);
+  }
+
+  /* A finished run holds no state to continue from. */
+  w = relief_run_writer_continue (path, spec, RELIEF_OPT_ADAM, &back, &error);
+  g_assert_null (w);
+  g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT);
+}
+
+static void
 test_run_abort (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir, "aborted.h5", NULL);
@@ -370,6 +514,7 @@ test_run_file_data (Fixture *f, gconstpointer data)
   g_assert_cmpmem (run->dataset->x_train, ds->n_train * 2 * sizeof (float), ds->x_train,
                    ds->n_train * 2 * sizeof (float));
   g_assert_cmpstr (run->dataset->source_sha256[0], ==, ds->source_sha256[0]);
+  g_assert_cmpstr (run->dataset_name, ==, csv);
 
   /* Opened with another split seed than the run records: caught, not silently re-split. */
   other_split = relief_dataset_load_csv (csv, NULL, 0.4, 6, &error);
@@ -487,6 +632,135 @@ test_surface_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpmem (back->ydir, s->n_params * sizeof (float), s->ydir, s->n_params * sizeof (float));
 }
 
+/* Loads path (expected to be refused as corrupt) and checks the message names the file
+ * and what is wrong. */
+static void
+expect_corrupt (gpointer (*load) (const char *path, GError **error), const char *path, const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  gpointer loaded = load (path, &error);
+
+  g_assert_null (loaded);
+  g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT);
+  if (strstr (error->message, path) == NULL || strstr (error->message, fragment) == NULL)
+    g_error ("“%s” lacks “%s” or the path", error->message, fragment);
+}
+
+static gpointer
+load_run_with_data (const char *path, GError **error)
+{
+  return relief_run_load (path, TRUE, error);
+}
+
+static gpointer
+load_surface (const char *path, GError **error)
+{
+  return relief_surface_load (path, error);
+}
+
+/* A run file whose shapes are right but whose values make no sense is refused, naming
+ * what is wrong: accuracies outside [0, 1], a negative loss, a NaN parameter, steps going
+ * back, settings no flag would accept, labels outside the classes, a data set whose
+ * classes are not the model's outputs. */
+static void
+test_run_bad_values (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "run.h5", NULL);
+  g_autoptr (ReliefMlpSpec) spec = small_spec ();
+  g_autoptr (ReliefDataset) ds = small_moons (0.2);
+  ReliefTrainConfig config;
+  const double big_acc = 1.5, low_acc = -0.25, negative_loss = -1, nan_value = NAN;
+  const float nan_param = NAN;
+  const gint64 negative = -3, zero = 0, three = 3;
+  const int32_t label = 2;
+  struct {
+    const char *dataset, *object, *attr;   /* a dataset element or an attribute to spoil */
+    hsize_t     index;
+    hid_t       type;
+    const void *value;
+    const char *fragment;
+  } cases[] = {
+    { "metrics/train_acc", NULL, NULL, 1, H5T_NATIVE_DOUBLE, &big_acc, "“metrics/train_acc” holds 1.5 (value 2 of 4)" },
+    { "metrics/test_acc", NULL, NULL, 0, H5T_NATIVE_DOUBLE, &low_acc, "“metrics/test_acc” holds -0.25" },
+    { "metrics/train_loss", NULL, NULL, 2, H5T_NATIVE_DOUBLE, &negative_loss, "“metrics/train_loss” holds -1" },
+    { "metrics/step", NULL, NULL, 3, H5T_NATIVE_INT64, &zero, "“metrics/step” holds step 0 (value 4)" },
+    { "trajectory/params", NULL, NULL, 5, H5T_NATIVE_FLOAT, &nan_param, "“trajectory/params” holds nan" },
+    { "trajectory/epoch", NULL, NULL, 1, H5T_NATIVE_DOUBLE, &nan_value, "“trajectory/epoch”" },
+    { "dataset/y_train", NULL, NULL, 0, H5T_NATIVE_INT32, &label, "label 2, outside 0..1" },
+    { NULL, "config", "batch_size", 0, H5T_NATIVE_INT64, &negative, "“config/batch_size” is -3" },
+    { NULL, "config", "epochs", 0, H5T_NATIVE_INT64, &zero, "“config/epochs” is 0" },
+    { NULL, "config", "lr", 0, H5T_NATIVE_DOUBLE, &nan_value, "“config/lr” is nan" },
+    { NULL, "config", "momentum", 0, H5T_NATIVE_DOUBLE, &big_acc, "“config/momentum” is 1.5" },
+    { NULL, "dataset", "n_classes", 0, H5T_NATIVE_INT64, &three, "gives 2 outputs, but its data set has 2 features and 3 classes" },
+  };
+
+  relief_train_config_init_defaults (&config);
+  write_run (path, spec, &config, ds);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-%u.h5", i);
+      g_autofree char *copy = test_h5_copy (path, name);
+
+      if (cases[i].dataset)
+        test_h5_poke (copy, cases[i].dataset, cases[i].index, cases[i].type, cases[i].value);
+      else
+        test_h5_set_attr (copy, cases[i].object, cases[i].attr, cases[i].type, cases[i].value);
+      expect_corrupt (load_run_with_data, copy, cases[i].fragment);
+      g_assert_cmpint (g_unlink (copy), ==, 0);
+    }
+}
+
+/* A surface with coordinates not ascending, an accuracy beyond 100%, a negative loss or
+ * a direction that is not finite is refused, naming what is wrong. */
+static void
+test_surface_bad_values (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "surface.h5", NULL);
+  g_autoptr (ReliefSurface) s = relief_surface_new (3, 2);
+  g_autoptr (GError) error = NULL;
+  const double back = -1, nan_value = NAN, big_acc = 150, negative = -3;
+  const float inf = INFINITY;
+  struct {
+    const char *dataset;
+    hsize_t     index;
+    hid_t       type;
+    const void *value;
+    const char *fragment;
+  } cases[] = {
+    { "xcoordinates", 2, H5T_NATIVE_DOUBLE, &back, "“xcoordinates” is not ascending: -1 follows 0 (value 3)" },
+    { "ycoordinates", 0, H5T_NATIVE_DOUBLE, &nan_value, "“ycoordinates” holds nan (value 1), not a finite coordinate" },
+    { "train_acc", 4, H5T_NATIVE_DOUBLE, &big_acc, "“train_acc” holds 150 (value 5 of 6), outside [0, 100]" },
+    { "test_loss", 1, H5T_NATIVE_DOUBLE, &negative, "“test_loss” holds -3 (value 2 of 6)" },
+    { "xdirection/0", 3, H5T_NATIVE_FLOAT, &inf, "“xdirection” holds inf (value 4" },
+  };
+
+  for (int i = 0; i < 3; i++)
+    s->xcoords[i] = -0.5 + 0.5 * i;
+  s->ycoords[0] = -1;
+  s->ycoords[1] = 1;
+  s->test_loss = g_new0 (double, 6);
+  s->test_acc = g_new0 (double, 6);
+  for (int c = 0; c < 6; c++)
+    s->train_loss[c] = s->train_acc[c] = c;
+  s->n_params = 8;
+  s->xdir = g_new0 (float, 8);
+  s->ydir = g_new0 (float, 8);
+  s->run_file = g_strdup ("run.h5");
+  s->normalization = g_strdup ("filter");
+  s->direction_kind = g_strdup ("random");
+  g_assert_true (relief_surface_save (s, path, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-%u.h5", i);
+      g_autofree char *copy = test_h5_copy (path, name);
+
+      test_h5_poke (copy, cases[i].dataset, cases[i].index, cases[i].type, cases[i].value);
+      expect_corrupt (load_surface, copy, cases[i].fragment);
+      g_assert_cmpint (g_unlink (copy), ==, 0);
+    }
+}
+
 static void
 test_surface_1d (Fixture *f, gconstpointer data)
 {
@@ -503,7 +777,7 @@ test_surface_1d (Fixture *f, gconstpointer data)
     }
   s->test_loss = g_new (double, 5);
   for (int i = 0; i < 5; i++)
-    s->test_loss[i] = -i;
+    s->test_loss[i] = 2 * i;
   g_assert_true (relief_surface_save (s, path, &error));
   g_assert_no_error (error);
   assert_dims (path, "train_loss", 1, 5, 0);
@@ -708,8 +982,11 @@ main (int argc, char **argv)
   g_test_add ("/files/run/checkpoints", Fixture, NULL, fixture_setup, test_run_checkpoints, fixture_teardown);
   g_test_add ("/files/run/old-metrics", Fixture, NULL, fixture_setup, test_run_old_metrics, fixture_teardown);
   g_test_add ("/files/run/abort", Fixture, NULL, fixture_setup, test_run_abort, fixture_teardown);
+  g_test_add ("/files/run/saved-state", Fixture, NULL, fixture_setup, test_run_saved_state, fixture_teardown);
   g_test_add ("/files/run/file-data", Fixture, NULL, fixture_setup, test_run_file_data, fixture_teardown);
+  g_test_add ("/files/run/bad-values", Fixture, NULL, fixture_setup, test_run_bad_values, fixture_teardown);
   g_test_add ("/files/surface/round-trip", Fixture, NULL, fixture_setup, test_surface_round_trip, fixture_teardown);
+  g_test_add ("/files/surface/bad-values", Fixture, NULL, fixture_setup, test_surface_bad_values, fixture_teardown);
   g_test_add ("/files/surface/1d", Fixture, NULL, fixture_setup, test_surface_1d, fixture_teardown);
   g_test_add ("/files/surface/foreign", Fixture, NULL, fixture_setup, test_surface_foreign, fixture_teardown);
   g_test_add ("/files/detect-kind", Fixture, NULL, fixture_setup, test_detect_kind, fixture_teardown);
