@@ -89,6 +89,9 @@ relief_worker_start (ReliefWorkerFunc work,
   task = g_task_new (NULL, worker->cancellable, worker_finished, worker);
   g_task_set_task_data (task, worker, NULL);
   g_task_set_return_on_cancel (task, FALSE);
+  /* The work says what a cancel left: a training cancelled midway returns TRUE with its
+   * run saved, which GTask would otherwise turn into G_IO_ERROR_CANCELLED. */
+  g_task_set_check_cancellable (task, FALSE);
   worker->tick_source = g_timeout_add (TICK_INTERVAL_MS, worker_tick, worker);
   g_task_run_in_thread (task, worker_thread);
   return worker;
