@@ -576,6 +576,9 @@ draw_hover (ReliefPlotView *self, cairo_t *cr, int width, int height)
     x = self->hover_x - 12 - bw;
   if (y + bh > height)
     y = self->hover_y - 12 - bh;
+  /* A narrow plot: neither side has room, so the box keeps to the widget's left edge. */
+  x = CLAMP (x, 0, MAX (0, width - bw - 1));
+  y = CLAMP (y, 0, MAX (0, height - bh - 1));
   x = floor (x) + 0.5;
   y = floor (y) + 0.5;
   cairo_rectangle (cr, x, y, bw, bh);

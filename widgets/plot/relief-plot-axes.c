@@ -129,7 +129,7 @@ relief_plot_axes_begin (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, con
   ax->px = left;
 
   /* Fewer x ticks until neighbouring labels keep a gap between them. */
-  for (int target = CLAMP ((int) ((w - left - right) / 60), 2, MAX_TICKS); target >= 2; target--)
+  for (int target = CLAMP ((int) ((w - left - right) / X_TICK_SPACING), 2, MAX_TICKS); target >= 2; target--)
     {
       gboolean fits = TRUE;
 
@@ -227,7 +227,7 @@ static void
 build_x_axis (cairo_t *cr, ReliefPlotAxis *a, double lo, double hi, gboolean log, double pw)
 {
   relief_plot_set_font (cr, FONT_TICK);
-  for (int target = CLAMP ((int) (pw / 60), 2, MAX_TICKS); target >= 2; target--)
+  for (int target = CLAMP ((int) (pw / X_TICK_SPACING), 2, MAX_TICKS); target >= 2; target--)
     {
       gboolean fits = TRUE;
 

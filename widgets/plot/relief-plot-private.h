@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 #define LINE_WIDTH  1.0
 #define MINOR_TICK_LEN 2.0
 #define MAX_TICKS  10
+/* Points of axis per x tick to start from; fewer follow while neighbouring labels crowd
+ * (a 1024x768 window's curves, some 230 pt wide, keep 4 or 5 ticks of short labels). */
+#define X_TICK_SPACING 45
 
 extern const double relief_plot_ink[3];
 
