@@ -330,14 +330,21 @@ update_range_row (ReliefLandscapePage *self)
   ReliefDirectionKind kind = relief_combo_enum (self->directions_row);
   double range = gtk_spin_button_get_value (self->range_spin);
   g_autofree char *text = NULL;
+  g_autofree char *tip = NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->range_spin), kind == RELIEF_DIRECTIONS_RANDOM);
+  /* Short enough for two lines of the sidebar; what to do with it in the tooltip. */
   if (kind == RELIEF_DIRECTIONS_LINE)
-    text = g_strdup (_("A line spans alpha −0.5 to 1.5: the initialization at 0, the final model at 1"));
+    {
+      text = g_strdup (_("A line: alpha −0.5 … 1.5"));
+      tip = g_strdup (_("The initialization at alpha 0, the final model at 1"));
+    }
   else if (self->zoomed)
-    text = g_strdup_printf (_("Zoomed to x %.3g … %.3g, y %.3g … %.3g: Compute computes and saves this window; "
-                              "double-click the map for ±%.3g"),
-                            self->window[0], self->window[1], self->window[2], self->window[3], range);
+    {
+      text = g_strdup_printf (_("Zoomed to x %.3g … %.3g, y %.3g … %.3g"), self->window[0], self->window[1],
+                              self->window[2], self->window[3]);
+      tip = g_strdup_printf (_("Compute computes and saves this window; double-click the map for ±%.3g"), range);
+    }
   else if (kind == RELIEF_DIRECTIONS_PCA && s && s->ny > 1 && g_strcmp0 (s->direction_kind, "pca") == 0)
     text = g_strdup_printf (_("A PCA plane spans its trajectory: x %.3g … %.3g, y %.3g … %.3g"), s->xcoords[0],
                             s->xcoords[s->nx - 1], s->ycoords[0], s->ycoords[s->ny - 1]);
@@ -346,6 +353,7 @@ update_range_row (ReliefLandscapePage *self)
   else
     text = g_strdup (_("Half-width in each direction"));
   adw_action_row_set_subtitle (self->range_row, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->range_row), tip);
 }
 
 static void
@@ -495,15 +503,17 @@ decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   title = g_strdup_printf (_("Decisions at (%.2f, %.2f)"), d->x, d->y);
   relief_figure_options_init (&options);
   options.title = title;
-  /* At the text scale of the other views. */
-  relief_plot_screen_begin (cr, width, height, &w, &h);
+  /* At the text scale of the other views, in the largest square centred in the panel: the
+   * input plane undistorted, as on the Train page, also in a wide panel under the map. */
+  cairo_translate (cr, floor ((width - MIN (width, height)) / 2.0), 0);
+  relief_plot_screen_begin (cr, MIN (width, height), MIN (width, height), &w, &h);
   relief_figure_decision (cr, w, h, d->map, &options);
 }
 
 /* The panel beside the map where the map stays wide enough for its ticks, else under it:
  * the map keeps a readable aspect down to a 1024x768 window. */
 #define DECISION_PANEL_SIZE 260
-#define MAP_MIN_WIDTH 560
+#define MAP_MIN_WIDTH 520
 
 static void
 place_decision_panel (ReliefLandscapePage *self)

@@ -34,6 +34,7 @@ struct _ReliefTrainPage {
   GtkProgressBar *progress_bar;
   ReliefPlotView *loss_view;
   ReliefPlotView *acc_view;
+  GtkWidget      *plots_box;      /* the curves and, beside them, decision_area */
   GtkDrawingArea *decision_area;  /* 2D data: the model's decisions, live */
 
   /* owned */
@@ -276,16 +277,87 @@ append_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m)
 static void
 show_map (ReliefTrainPage *self, ReliefDecisionMap *map, gint64 step)
 {
-  GtkWidget *plots = gtk_widget_get_parent (GTK_WIDGET (self->decision_area));
-  int width = gtk_widget_get_width (plots);
-
   relief_decision_map_free (self->map);
   self->map = map;
   self->map_step = step;
-  /* A third of the plots' width or so: the curves keep their ticks down to 1024 pixels. */
-  gtk_widget_set_size_request (GTK_WIDGET (self->decision_area), width > 0 ? MAX (200, width * 3 / 10) : 260, -1);
   gtk_widget_set_visible (GTK_WIDGET (self->decision_area), map != NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
+}
+
+/* The plots' layout: the curves, and beside them the decision map (when shown) in about
+ * three tenths of the width, at least DECISION_MIN_WIDTH and no wider than tall (the map is
+ * square), so that the curves keep their ticks down to a 1024x768 window; it follows every
+ * size the window takes. */
+#define DECISION_MIN_WIDTH 180
+#define PLOTS_SPACING 8
+
+#define RELIEF_TYPE_TRAIN_PLOTS (relief_train_plots_get_type ())
+G_DECLARE_FINAL_TYPE (ReliefTrainPlots, relief_train_plots, RELIEF, TRAIN_PLOTS, GtkWidget)
+
+struct _ReliefTrainPlots
+{
+  GtkWidget parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (ReliefTrainPlots, relief_train_plots, GTK_TYPE_WIDGET)
+
+static void
+relief_train_plots_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                            int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  GtkWidget *curves = gtk_widget_get_first_child (widget);
+  GtkWidget *decision = curves ? gtk_widget_get_next_sibling (curves) : NULL;
+  int cmin = 0, cnat = 0;
+
+  if (curves)
+    gtk_widget_measure (curves, orientation, -1, &cmin, &cnat, NULL, NULL);
+  *minimum = cmin;
+  *natural = cnat;
+  if (decision && gtk_widget_should_layout (decision) && orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum += PLOTS_SPACING + DECISION_MIN_WIDTH;
+      *natural += PLOTS_SPACING + DECISION_MIN_WIDTH;
+    }
+}
+
+static void
+relief_train_plots_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  GtkWidget *curves = gtk_widget_get_first_child (widget);
+  GtkWidget *decision = curves ? gtk_widget_get_next_sibling (curves) : NULL;
+  int dw = 0, cmin;
+
+  if (curves == NULL)
+    return;
+  gtk_widget_measure (curves, GTK_ORIENTATION_HORIZONTAL, height, &cmin, NULL, NULL, NULL);
+  if (decision && gtk_widget_should_layout (decision))
+    dw = CLAMP (MIN (width * 3 / 10, height), DECISION_MIN_WIDTH, MAX (DECISION_MIN_WIDTH, width - PLOTS_SPACING - cmin));
+  gtk_widget_allocate (curves, dw > 0 ? width - dw - PLOTS_SPACING : width, height, -1, NULL);
+  if (dw > 0)
+    gtk_widget_allocate (decision, dw, height, -1, gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (width - dw, 0)));
+}
+
+static void
+relief_train_plots_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (relief_train_plots_parent_class)->dispose (object);
+}
+
+static void
+relief_train_plots_class_init (ReliefTrainPlotsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = relief_train_plots_dispose;
+  GTK_WIDGET_CLASS (klass)->measure = relief_train_plots_measure;
+  GTK_WIDGET_CLASS (klass)->size_allocate = relief_train_plots_size_allocate;
+}
+
+static void
+relief_train_plots_init (ReliefTrainPlots *self)
+{
 }
 
 /* The map in the largest square the area has, at its top: the input plane undistorted. */
@@ -731,7 +803,8 @@ relief_train_page_finalize (GObject *object)
 #define CHILD(field) RELIEF_TEMPLATE_CHILD (ReliefTrainPage, field)
 static const ReliefTemplateChild children[] = {
   CHILD (paned), CHILD (momentum_spin), CHILD (weight_decay_spin), CHILD (status_label),
-  CHILD (readout_label), CHILD (progress_bar), CHILD (loss_view), CHILD (acc_view), CHILD (decision_area)
+  CHILD (readout_label), CHILD (progress_bar), CHILD (loss_view), CHILD (acc_view), CHILD (decision_area),
+  CHILD (plots_box)
 };
 #undef CHILD
 
@@ -749,6 +822,7 @@ relief_train_page_class_init (ReliefTrainPageClass *klass)
   page_class->open = relief_train_page_open;
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
+  g_type_ensure (RELIEF_TYPE_TRAIN_PLOTS);
   relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-train-page.ui",
                                   children, G_N_ELEMENTS (children));
   relief_train_controls_bind_template (widget_class, G_STRUCT_OFFSET (ReliefTrainPage, controls));

@@ -362,6 +362,50 @@ test_train_decision_map (Fixture *f, gconstpointer data)
   g_assert_true (iterate_until (page_idle, train));
 }
 
+/* The Train page's plots at the sizes a 1024x768 and a 1920x1080 window give them, in
+ * turn, after the decision map came (as a window resized later): the map keeps about three
+ * tenths of the plots' width (at least 180 pixels, no wider than tall) at each size, the
+ * curves the rest; and the status line keeps room for its text beside a long readout. */
+static void
+test_train_layout_follows_size (Fixture *f, gconstpointer data)
+{
+  static const int sizes[][2] = { { 640, 600 }, { 1536, 950 }, { 640, 600 }, { 900, 250 } };
+  ReliefTrainPage *train = train_page (f->window);
+  GtkWidget *area = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE,
+                                                               "decision_area"));
+  GtkWidget *plots = gtk_widget_get_parent (area);
+  GtkWidget *curves = gtk_widget_get_first_child (plots);
+  GtkLabel *status = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE,
+                                                               "status_label"));
+  GtkLabel *readout = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE,
+                                                                "readout_label"));
+  GtkWidget *line = gtk_widget_get_parent (GTK_WIDGET (status));
+  int snat, min;
+
+  g_assert_true (iterate_until (training_done, train));
+  g_assert_true (gtk_widget_get_visible (area));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      int pw = sizes[i][0], ph = sizes[i][1], dw;
+
+      gtk_widget_measure (plots, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      g_assert_cmpint (min, <=, pw);
+      gtk_widget_allocate (plots, pw, ph, -1, NULL);
+      dw = gtk_widget_get_width (area);
+      g_assert_cmpint (dw, ==, MAX (180, MIN (pw * 3 / 10, ph)));
+      g_assert_cmpint (gtk_widget_get_height (area), ==, ph);
+      g_assert_cmpint (gtk_widget_get_width (curves), ==, pw - dw - 8);
+    }
+
+  gtk_label_set_text (readout, "step 36010: train 0.254712, test 0.214633 and a long readout besides");
+  gtk_widget_measure (GTK_WIDGET (status), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &snat, NULL, NULL);
+  gtk_widget_measure (line, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  g_assert_cmpint (min, <=, 640);
+  gtk_widget_allocate (line, 640, 24, -1, NULL);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (status)), >=, MIN (snat, 250));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (readout)), >, 0);
+}
+
 /* The next launch finds the default trained before and shows it, with its landscape from
  * the file saved then: no new run, no new surface, and no product computed. */
 static void
@@ -786,6 +830,8 @@ test_train_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpstr (run->status, ==, "cancelled");
   g_assert_cmpint (run->n_snapshots, >=, 1);
   check_cancel_reported (f, train);
+  /* What was kept: the run so far, not "before training began". */
+  g_assert_nonnull (strstr (status_text (train), "the run up to there is saved as"));
 }
 
 /* A long, noisy training (a million steps of batch 1, a metrics point each epoch): the
@@ -1417,6 +1463,7 @@ main (int argc, char **argv)
   add_test ("/window/train/default-reused", test_default_reused);
   add_test ("/window/train/offers-landscape", test_train_offers_landscape);
   add_test ("/window/train/decision-map", test_train_decision_map);
+  add_test ("/window/train/layout-follows-size", test_train_layout_follows_size);
   add_test ("/window/train/cancel", test_train_cancel);
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
