@@ -346,8 +346,11 @@ update_range_row (ReliefLandscapePage *self)
       tip = g_strdup_printf (_("Compute computes and saves this window; double-click the map for ±%.3g"), range);
     }
   else if (kind == RELIEF_DIRECTIONS_PCA && s && s->ny > 1 && g_strcmp0 (s->direction_kind, "pca") == 0)
-    text = g_strdup_printf (_("A PCA plane spans its trajectory: x %.3g … %.3g, y %.3g … %.3g"), s->xcoords[0],
-                            s->xcoords[s->nx - 1], s->ycoords[0], s->ycoords[s->ny - 1]);
+    {
+      text = g_strdup_printf (_("Fitted to the path: x %.3g … %.3g, y %.3g … %.3g"), s->xcoords[0],
+                              s->xcoords[s->nx - 1], s->ycoords[0], s->ycoords[s->ny - 1]);
+      tip = g_strdup (_("A PCA plane spans its trajectory, with a margin"));
+    }
   else if (kind == RELIEF_DIRECTIONS_PCA)
     text = g_strdup (_("A PCA plane spans its trajectory"));
   else

@@ -326,7 +326,7 @@ test_pca_fits_trajectory (PageFixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (child (f->page, "range_spin"))));
   relief_page_run (RELIEF_PAGE (f->page));
   g_assert_true (iterate_until (page_idle, f->page));
-  g_assert_true (g_str_has_prefix (range_subtitle (f->page), "A PCA plane spans its trajectory: x"));
+  g_assert_true (g_str_has_prefix (range_subtitle (f->page), "Fitted to the path: x"));
   g_assert_true (iterate_until (map_drawn, f->page));
   g_assert_true (relief_plot_view_get_frame (RELIEF_PLOT_VIEW (child (f->page, "surface_view")), &frame));
   /* The whole trajectory lies inside the map (the range asked for was ±0.01), as in the
