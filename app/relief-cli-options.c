@@ -77,6 +77,26 @@ relief_cli_metrics_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
                                               metrics));
 }
 
+void
+relief_cli_curvature_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
+{
+  const GOptionEntry curvature[] = {
+    { "track-curvature", 0, 0, G_OPTION_ARG_STRING, &o->track_curvature,
+      N_("Measure the sharpness (the top Hessian eigenvalue, by Lanczos) at step 0 and every N steps "
+         "(default 0: never)"), "N" },
+    { "curvature-samples", 0, 0, G_OPTION_ARG_STRING, &o->curvature_samples,
+      N_("Measure it on the first N training samples, or all (default 5000)"), "N|all" },
+    { "curvature-trace", 0, 0, G_OPTION_ARG_NONE, &o->curvature_trace,
+      N_("Also estimate the Hessian's trace (Hutchinson)"), NULL },
+    { "curvature-min", 0, 0, G_OPTION_ARG_NONE, &o->curvature_min,
+      N_("Also compute the smallest eigenvalue"), NULL },
+    { NULL }
+  };
+
+  g_option_context_add_group (ctx, new_group ("curvature", _("Curvature options:"), _("Show the curvature options"),
+                                              curvature));
+}
+
 static gboolean
 invalid (GError **error, const char *message)
 {
@@ -226,6 +246,17 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
         return invalid (error, _("--eval-samples must be a positive number or “all”"));
       job->train.eval_samples = (int) n;
     }
+
+  if (!apply_int ("--track-curvature", o->track_curvature, 0, &job->train.curvature_every, error))
+    return FALSE;
+  if (o->curvature_samples != NULL && g_strcmp0 (o->curvature_samples, "all") == 0)
+    job->train.curvature_samples = G_MAXINT;
+  else if (!apply_int ("--curvature-samples", o->curvature_samples, 1, &job->train.curvature_samples, error))
+    return FALSE;
+  if ((o->curvature_samples != NULL || o->curvature_trace || o->curvature_min) && job->train.curvature_every == 0)
+    return invalid (error, _("--curvature-samples, --curvature-trace and --curvature-min need --track-curvature N"));
+  job->train.curvature_trace = o->curvature_trace;
+  job->train.curvature_min = o->curvature_min;
   return TRUE;
 }
 
@@ -236,7 +267,7 @@ relief_cli_train_options_clear (ReliefCliTrainOptions *o)
     &o->dataset, &o->samples, &o->classes, &o->noise, &o->test_fraction, &o->data_seed, &o->max_samples,
     &o->hidden, &o->activation, &o->loss,
     &o->optimizer, &o->lr, &o->momentum, &o->weight_decay, &o->batch_size, &o->epochs, &o->seed, &o->backend,
-    &o->eval_every, &o->eval_samples,
+    &o->eval_every, &o->eval_samples, &o->track_curvature, &o->curvature_samples,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
