@@ -396,7 +396,13 @@ emit_curvature (TrainRun *run, const ReliefTrainConfig *config, const ReliefTrai
       run->has_curvature_start = TRUE;
     }
   if (bottom != NULL && bottom->n > 0)
-    row.lambda_min = bottom->values[0];
+    {
+      row.lambda_min = bottom->values[0];
+      /* The next start holds both ends: started from one eigenvector alone (exact for a
+       * quadratic loss), Lanczos would stop at its one Ritz value, taken for both ends. */
+      for (gsize i = 0; i < run->n_params; i++)
+        run->curvature_start[i] += bottom->vectors[i];
+    }
   if (config->curvature_trace)
     {
       /* Other probes at every measurement, the same ones in a resumed run. */

@@ -59,8 +59,9 @@ typedef struct {
 } ReliefTrainMetrics;
 
 /* One measurement of the curvature during training (ReliefTrainConfig.curvature_*):
- * Lanczos on the Hessian of the mean loss over the fixed subset, warm-started from the
- * previous measurement's top eigenvector; Hutchinson's estimator for the trace. */
+ * Lanczos on the Hessian of the mean loss over the fixed subset (weight decay not in it),
+ * warm-started from the previous measurement's top eigenvector (plus its bottom one when
+ * lambda_min is asked for); Hutchinson's estimator for the trace. */
 typedef struct {
   gint64  step;
   double  lambda_max;
@@ -98,7 +99,7 @@ typedef struct {
   gint64       last_metrics, last_snapshot;   /* the steps of the last row and snapshot */
   double       elapsed_seconds, metrics_seconds;
   double       curvature_seconds;
-  const float *curvature_start;   /* [n_params]: the last top eigenvector, the next Lanczos start;
+  const float *curvature_start;   /* [n_params]: the next Lanczos start (the last eigenvectors);
                                    * NULL when curvature is not tracked or not yet measured */
   gboolean     cancelled;         /* saved because the run was cancelled, before its final row */
 } ReliefTrainState;
