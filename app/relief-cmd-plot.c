@@ -27,6 +27,23 @@ draw_run (cairo_t *cr, double width, double height, gconstpointer data, const Re
   relief_figure_run (cr, width, height, data, opt);
 }
 
+static void
+draw_run_curves (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_run_curves (cr, width, height, data, opt);
+}
+
+static void
+draw_run_curvature (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  const ReliefRun *run = data;
+  g_autofree double *steps = g_new (double, run->curvature->n);
+  ReliefSharpness c;
+
+  relief_figure_run_sharpness (run, steps, &c);
+  relief_figure_sharpness (cr, width, height, &c, opt);
+}
+
 static gpointer
 load_surface (const char *path, GError **error)
 {
@@ -60,6 +77,7 @@ draw_intdim (cairo_t *cr, double width, double height, gconstpointer data, const
 typedef enum {
   FLAG_LOG    = 1 << 0,
   FLAG_MAP    = 1 << 1,     /* --kind, --levels, --colormap: a surface's 2D figures */
+  FLAG_KIND   = 1 << 2,     /* --kind alone: a run's curves or curvature */
 } PlotFlags;
 
 /* What each kind of file relief_file_detect_kind knows becomes. */
@@ -71,7 +89,7 @@ static const struct {
   void         (*draw) (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt);
   GDestroyNotify free;
 } plot_kinds[] = {
-  { RELIEF_FILE_KIND_RUN, 648, 252, FLAG_LOG, load_run, draw_run, (GDestroyNotify) relief_run_free },
+  { RELIEF_FILE_KIND_RUN, 648, 252, FLAG_LOG | FLAG_KIND, load_run, draw_run, (GDestroyNotify) relief_run_free },
   { RELIEF_FILE_KIND_SURFACE, 432, 324, FLAG_LOG | FLAG_MAP, load_surface, draw_surface,
     (GDestroyNotify) relief_surface_free },
   { RELIEF_FILE_KIND_INTDIM, 432, 324, 0, load_intdim, draw_intdim, (GDestroyNotify) relief_intdim_free },
@@ -83,9 +101,10 @@ static const char *
 unused_flag (PlotFlags used, gboolean log_scale, const char *kind, const char *levels, const char *colormap,
              const char **where)
 {
-  *where = _("surfaces");
-  if (kind && !(used & FLAG_MAP))
+  *where = _("runs and surfaces");
+  if (kind && !(used & (FLAG_MAP | FLAG_KIND)))
     return "--kind";
+  *where = _("surfaces");
   if (levels && !(used & FLAG_MAP))
     return "--levels";
   if (colormap && !(used & FLAG_MAP))
@@ -127,12 +146,16 @@ relief_cmd_plot (int argc, char **argv)
   ReliefFigureOptions options;
   PlotData data = { NULL, &options, NULL };
   int k;
+  double width, height;
   gboolean ok;
   GOptionEntry entries[] = {
     { "colormap", 0, 0, G_OPTION_ARG_STRING, &colormap, N_("viridis or magma"), N_("NAME") },
     { "levels", 0, 0, G_OPTION_ARG_STRING, &levels, N_("Contour levels (default 12)"), "N" },
     { "log", 0, 0, G_OPTION_ARG_NONE, &log_scale, N_("Logarithmic color scale"), NULL },
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind, N_("Surface figure: contour, heatmap, 3d or 1d (default contour)"), N_("KIND") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind,
+      N_("Surface figure: contour, heatmap, 3d or 1d (default contour); run figure: curves (loss and accuracy) or "
+         "curvature (lambda_max, tr H against 2/lr; default: the curves, and the curvature beside them when the run "
+         "tracked it)"), N_("KIND") },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface or intdim file as a figure (PDF, SVG or PNG)."));
@@ -154,16 +177,24 @@ relief_cmd_plot (int argc, char **argv)
   options.title = figure.title;
   if (colormap && !relief_enum_from_nick (RELIEF_TYPE_COLORMAP, colormap, (int *) &options.colormap, NULL))
     return relief_cli_usage_error ("plot", _("unknown colormap (viridis, magma)"));
-  if (figure_kind && !relief_enum_from_nick (RELIEF_TYPE_FIGURE_KIND, figure_kind, (int *) &options.kind, NULL))
+
+  if (!relief_cli_check_input ("plot", argv[1], RELIEF_FILE_KIND_NONE, &status))
+    return status;
+  kind = relief_file_detect_kind (argv[1], NULL);
+  if (figure_kind && kind == RELIEF_FILE_KIND_RUN && g_strcmp0 (figure_kind, "curves") != 0 &&
+      g_strcmp0 (figure_kind, "curvature") != 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("unknown figure kind “%s” for a run (curves, curvature)"),
+                                                  figure_kind);
+      return relief_cli_usage_error ("plot", message);
+    }
+  if (figure_kind && kind != RELIEF_FILE_KIND_RUN &&
+      !relief_enum_from_nick (RELIEF_TYPE_FIGURE_KIND, figure_kind, (int *) &options.kind, NULL))
     {
       g_autofree char *message = g_strdup_printf (_("unknown figure kind “%s” (contour, heatmap, 3d, 1d)"),
                                                   figure_kind);
       return relief_cli_usage_error ("plot", message);
     }
-
-  if (!relief_cli_check_input ("plot", argv[1], RELIEF_FILE_KIND_NONE, &status))
-    return status;
-  kind = relief_file_detect_kind (argv[1], NULL);
   k = find_plot_kind (kind);
   if (k < 0)
     {
@@ -198,8 +229,34 @@ relief_cmd_plot (int argc, char **argv)
         }
     }
   data.draw = plot_kinds[k].draw;
-  ok = relief_plot_export (figure.output, plot_kinds[k].width, plot_kinds[k].height, figure.dpi, draw_plot, &data,
-                           &error);
+  width = plot_kinds[k].width;
+  height = plot_kinds[k].height;
+  if (kind == RELIEF_FILE_KIND_RUN)
+    {
+      const ReliefRun *run = data.data;
+      gboolean tracked = run->curvature != NULL && run->curvature->n > 0;
+
+      if (g_strcmp0 (figure_kind, "curvature") == 0 && !tracked)
+        {
+          g_autofree char *message = g_strdup_printf (_("%s holds no curvature (train with --track-curvature N)"),
+                                                      argv[1]);
+
+          relief_run_free (data.data);
+          return relief_cli_usage_error ("plot", message);
+        }
+      if (g_strcmp0 (figure_kind, "curvature") == 0)
+        {
+          data.draw = draw_run_curvature;
+          width = 432;
+          height = 324;
+        }
+      else if (g_strcmp0 (figure_kind, "curves") == 0)
+        data.draw = draw_run_curves;
+      else if (tracked)
+        /* The sharpness as a third panel of the same size. */
+        width = width * 3 / 2;
+    }
+  ok = relief_plot_export (figure.output, width, height, figure.dpi, draw_plot, &data, &error);
   plot_kinds[k].free (data.data);
   if (!ok)
     {

@@ -244,17 +244,13 @@ relief_figure_curves_specs (const ReliefCurves *c, const ReliefFigureOptions *op
     }
 }
 
-void
-relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *run,
-                   const ReliefFigureOptions *opt)
+/* The run's curves into the two specs; the arrays (n_metrics each) are the caller's. */
+static void
+run_curves_specs (const ReliefRun *run, const ReliefFigureOptions *opt, double *steps, double *train_acc,
+                  double *test_acc, ReliefLineSeries loss[2], ReliefLinePlotSpec *loss_spec, ReliefLineSeries acc[2],
+                  ReliefLinePlotSpec *acc_spec)
 {
   int n = run->n_metrics;
-  g_autofree double *steps = g_new (double, MAX (n, 1));
-  g_autofree double *train_acc = g_new (double, MAX (n, 1));
-  g_autofree double *test_acc = run->test_acc ? g_new (double, MAX (n, 1)) : NULL;
-  ReliefLineSeries loss[2], acc[2];
-  ReliefLinePlotSpec loss_spec, acc_spec;
-  double top, half = width / 2;
 
   /* Runs store accuracy as a fraction; the figure shows percent. */
   for (int i = 0; i < n; i++)
@@ -264,13 +260,130 @@ relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *ru
       if (test_acc)
         test_acc[i] = 100 * run->test_acc[i];
     }
-
   relief_figure_curves_specs (&(ReliefCurves) { n, steps, run->train_loss, run->test_loss, train_acc, test_acc },
-                              opt, loss, &loss_spec, acc, &acc_spec);
+                              opt, loss, loss_spec, acc, acc_spec);
+}
 
+static void
+figure_run (cairo_t *cr, double width, double height, const ReliefRun *run, const ReliefFigureOptions *opt,
+            gboolean with_curvature)
+{
+  int n = run->n_metrics;
+  int nc = run->curvature != NULL ? run->curvature->n : 0;
+  g_autofree double *steps = g_new (double, MAX (n, 1));
+  g_autofree double *train_acc = g_new (double, MAX (n, 1));
+  g_autofree double *test_acc = run->test_acc ? g_new (double, MAX (n, 1)) : NULL;
+  g_autofree double *curvature_steps = g_new (double, MAX (nc, 1));
+  ReliefLineSeries loss[2], acc[2];
+  ReliefLinePlotSpec loss_spec, acc_spec;
+  ReliefSharpnessSpec sharp;
+  ReliefSharpness c;
+  double top, panel;
+
+  run_curves_specs (run, opt, steps, train_acc, test_acc, loss, &loss_spec, acc, &acc_spec);
   top = draw_figure_title (cr, width, opt->title);
-  draw_panel (cr, 0, top, half, height - top, &loss_spec);
-  draw_panel (cr, half, top, width - half, height - top, &acc_spec);
+  if (!with_curvature || !relief_figure_run_sharpness (run, curvature_steps, &c))
+    {
+      panel = width / 2;
+      draw_panel (cr, 0, top, panel, height - top, &loss_spec);
+      draw_panel (cr, panel, top, width - panel, height - top, &acc_spec);
+      return;
+    }
+  relief_figure_sharpness_spec (&c, opt, &sharp);
+  panel = width / 3;
+  draw_panel (cr, 0, top, panel, height - top, &loss_spec);
+  draw_panel (cr, panel, top, panel, height - top, &acc_spec);
+  draw_panel (cr, 2 * panel, top, width - 2 * panel, height - top, &sharp.spec);
+}
+
+void
+relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *run,
+                   const ReliefFigureOptions *opt)
+{
+  figure_run (cr, width, height, run, opt, TRUE);
+}
+
+void
+relief_figure_run_curves (cairo_t *cr, double width, double height, const ReliefRun *run,
+                          const ReliefFigureOptions *opt)
+{
+  figure_run (cr, width, height, run, opt, FALSE);
+}
+
+gboolean
+relief_figure_run_sharpness (const ReliefRun *run, double *steps, ReliefSharpness *c)
+{
+  const ReliefRunCurvature *rc = run->curvature;
+
+  if (rc == NULL || rc->n == 0)
+    return FALSE;
+  for (int i = 0; i < rc->n; i++)
+    steps[i] = (double) rc->step[i];
+  *c = (ReliefSharpness) {
+    .n = rc->n,
+    .steps = steps,
+    .lambda_max = rc->lambda_max,
+    .trace = rc->trace,
+    .lambda_min = rc->lambda_min,
+    .lr = run->config.optimizer.lr,
+  };
+  return TRUE;
+}
+
+static gboolean
+all_positive (const double *v, int n)
+{
+  for (int i = 0; v != NULL && i < n; i++)
+    if (isfinite (v[i]) && !(v[i] > 0))
+      return FALSE;
+  return TRUE;
+}
+
+void
+relief_figure_sharpness_spec (const ReliefSharpness *c, const ReliefFigureOptions *opt, ReliefSharpnessSpec *out)
+{
+  ReliefLineSeries *series = out->series;
+  double x0 = c->n > 0 ? c->steps[0] : 0, x1 = c->n > 0 ? c->steps[c->n - 1] : 1;
+  int k = 0;
+
+  series[k] = (ReliefLineSeries) { "λmax", c->n, c->steps, c->lambda_max, { 0 }, FALSE };
+  relief_plot_palette (0, series[k++].rgb);
+  if (c->trace != NULL)
+    {
+      series[k] = (ReliefLineSeries) { "tr H", c->n, c->steps, c->trace, { 0 }, FALSE };
+      relief_plot_palette (1, series[k++].rgb);
+    }
+  if (c->lambda_min != NULL)
+    {
+      series[k] = (ReliefLineSeries) { "λmin", c->n, c->steps, c->lambda_min, { 0 }, TRUE };
+      relief_plot_palette (2, series[k++].rgb);
+    }
+  /* The limit spans the steps measured (one measurement: a step either side). */
+  out->line_x[0] = x0;
+  out->line_x[1] = x1 > x0 ? x1 : x0 + 1;
+  out->line_y[0] = out->line_y[1] = 2.0 / c->lr;
+  g_snprintf (out->limit_label, sizeof out->limit_label, "2/η = %.4g", 2.0 / c->lr);
+  series[k++] = (ReliefLineSeries) { out->limit_label, 2, out->line_x, out->line_y, { 0.35, 0.35, 0.35 }, TRUE };
+  out->spec = (ReliefLinePlotSpec) {
+    .title = _("Sharpness"), .xlabel = _("step"), .ylabel = _("curvature"),
+    .n_series = k,
+    .series = series,
+    .log_y = all_positive (c->lambda_max, c->n) && all_positive (c->trace, c->n) &&
+             all_positive (c->lambda_min, c->n),
+    .legend = TRUE,
+  };
+}
+
+void
+relief_figure_sharpness (cairo_t *cr, double width, double height, const ReliefSharpness *c,
+                         const ReliefFigureOptions *opt)
+{
+  ReliefSharpnessSpec sharp;
+  double top;
+
+  relief_figure_sharpness_spec (c, opt, &sharp);
+  top = draw_figure_title (cr, width, opt->title);
+  draw_panel (cr, 0, top, width, height - top, &sharp.spec);
 }
 
 /* The accuracies the figure shows: test accuracy when the dataset had a test split. */

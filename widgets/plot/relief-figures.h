@@ -88,9 +88,45 @@ void relief_figure_curves_specs (const ReliefCurves *c, const ReliefFigureOption
                                  ReliefLineSeries loss_series[2], ReliefLinePlotSpec *loss,
                                  ReliefLineSeries acc_series[2], ReliefLinePlotSpec *acc);
 
-/* Loss and accuracy (%) against the step, side by side; test curves when the run has them. */
+/* Loss and accuracy (%) against the step, side by side; test curves when the run has them;
+ * and the sharpness beside them when the run tracked curvature (relief_figure_run_curves:
+ * never). */
 void relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *run,
                         const ReliefFigureOptions *opt);
+void relief_figure_run_curves (cairo_t *cr, double width, double height, const ReliefRun *run,
+                               const ReliefFigureOptions *opt);
+
+/* Curvature over training: lambda_max at n steps, and the trace and lambda_min when not
+ * NULL, for a run of learning rate lr. */
+typedef struct {
+  int           n;
+  const double *steps;
+  const double *lambda_max;
+  const double *trace;        /* NULL: not tracked */
+  const double *lambda_min;   /* NULL: not tracked */
+  double        lr;
+} ReliefSharpness;
+
+/* lambda_max(t) (and tr H(t), lambda_min(t)) against the step with the line 2/lr, the
+ * linear-stability limit of gradient descent for lambda_max (Cohen et al. 2021's edge of
+ * stability) and of SGD for the trace (Wu & Su 2023).  The y axis is logarithmic when
+ * every value is positive (the limit is often orders of magnitude above), linear
+ * otherwise.  The spec points into the struct, which holds the series and the limit. */
+typedef struct {
+  ReliefLineSeries   series[4];
+  double             line_x[2], line_y[2];
+  char               limit_label[48];
+  ReliefLinePlotSpec spec;
+} ReliefSharpnessSpec;
+
+void relief_figure_sharpness_spec (const ReliefSharpness *c, const ReliefFigureOptions *opt,
+                                   ReliefSharpnessSpec *out);
+/* The spec drawn, with opt->title above. */
+void relief_figure_sharpness (cairo_t *cr, double width, double height, const ReliefSharpness *c,
+                              const ReliefFigureOptions *opt);
+/* A run's /curvature as ReliefSharpness (pointing into the run and steps, [run->curvature->n]
+ * doubles the caller provides); FALSE when the run tracked none. */
+gboolean relief_figure_run_sharpness (const ReliefRun *run, double *steps, ReliefSharpness *c);
 
 /* Test accuracy (%) against the subspace dimension d (train accuracy when the dataset had
  * no test split): the mean over seeds as a line, each seed as dots, the baseline and its
