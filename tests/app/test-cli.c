@@ -194,6 +194,45 @@ test_plot_run (void)
   g_assert_true (file_starts_with (path, "%PDF", 4));
 }
 
+/* --track-curvature records the sharpness every N steps, reports its time apart, and
+ * relief plot draws it; the curvature flags need it, and a run without it has no
+ * curvature figure. */
+static void
+test_train_curvature (void)
+{
+  g_autoptr(ReliefRun) plain = shared_run ();
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = tmp_path ("curvature.h5"), *figure = tmp_path ("sharpness.png");
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run_relief_full ("train --dataset moons --samples 300 --hidden 8,8 --epochs 2 --batch-size 16 "
+                                    "--track-curvature 10 --curvature-samples 120 --curvature-trace -o curvature.h5",
+                                    &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Curvature: 4 measurements on 120 samples"));
+  run = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  /* 240 training samples in batches of 16: 30 steps, measured at 0, 10, 20, 30 */
+  g_assert_cmpint (run->curvature->n, ==, 4);
+  g_assert_cmpint (run->curvature->step[3], ==, 30);
+  g_assert_nonnull (run->curvature->trace);
+  g_assert_null (run->curvature->lambda_min);
+  g_assert_cmpint (run_relief ("plot curvature.h5 --kind curvature -o sharpness.png", NULL), ==, 0);
+  g_assert_true (file_starts_with (figure, "\x89PNG", 4));
+  g_assert_cmpint (run_relief ("plot curvature.h5 --kind curves -o curves-only.pdf", NULL), ==, 0);
+
+  g_assert_cmpint (run_relief ("plot run.h5 --kind curvature -o none.png", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "holds no curvature"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("plot run.h5 --kind contour -o none.png", &err), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("train --dataset moons --curvature-trace -o x.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--track-curvature"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("train --dataset moons --track-curvature -1 -o x.h5", &err), ==, 2);
+  g_assert_false (g_file_test ("x.h5", G_FILE_TEST_EXISTS));
+}
+
 static void
 test_surface_pca (void)
 {
@@ -1052,6 +1091,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/surface/resume-refuses-other", test_surface_resume_refuses_other);
   g_test_add_func ("/cli/plot/surface-formats", test_plot_surface);
   g_test_add_func ("/cli/plot/run-curves", test_plot_run);
+  g_test_add_func ("/cli/train/curvature", test_train_curvature);
   g_test_add_func ("/cli/intdim/sweep", test_intdim_sweep);
   g_test_add_func ("/cli/intdim/plot", test_intdim_plot);
   g_test_add_func ("/cli/intdim/resume", test_intdim_resume);

@@ -500,6 +500,76 @@ test_run (void)
   g_assert_cmpint (titled.non_white, >, 0);
 }
 
+static void
+draw_run_curves (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_run_curves (cr, w, h, data, opt);
+}
+
+/* A run that tracked curvature: the run figure gains a third panel, the sharpness, with the
+ * curves in the first two as before (relief_figure_run_curves: those alone, as for a run
+ * without curvature); the sharpness spec draws the run's 2/lr, on a log axis unless a
+ * value is not positive. */
+static void
+test_run_curvature (void)
+{
+  RunFixture f;
+  ReliefFigureOptions opt;
+  gint64 steps[5] = { 0, 10, 20, 30, 40 };
+  double lambda_max[5] = { 1, 2, 3.5, 3.9, 3.95 }, trace[5] = { 3, 6, 9, 10, 10 };
+  double lambda_min[5] = { -0.5, -0.2, -0.1, -0.05, 0.01 }, plot_steps[5];
+  ReliefRunCurvature curvature = { .n = 5, .step = steps, .lambda_max = lambda_max, .trace = trace, .samples = 100 };
+  cairo_surface_t *plain, *curves, *with;
+  ReliefSharpness c;
+  ReliefSharpnessSpec spec;
+  int right_plain = 0, right_with = 0;
+
+  relief_figure_options_init (&opt);
+  run_fixture_init (&f, TRUE);
+  f.run.config.optimizer.lr = 0.5f;
+  plain = render_pixels (draw_run, &f.run, &opt);
+  f.run.curvature = &curvature;
+  curves = render_pixels (draw_run_curves, &f.run, &opt);
+  with = render_pixels (draw_run, &f.run, &opt);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        g_assert_cmphex (pixel (plain, x, y), ==, pixel (curves, x, y));
+        if (x > 2 * W / 3 + 40)
+          {
+            right_plain += (pixel (plain, x, y) & 0xffffff) != 0xffffff;
+            right_with += (pixel (with, x, y) & 0xffffff) != 0xffffff;
+          }
+      }
+  g_assert_cmpint (right_with, >, right_plain + 1000);
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (curves);
+  cairo_surface_destroy (with);
+
+  g_assert_true (relief_figure_run_sharpness (&f.run, plot_steps, &c));
+  g_assert_cmpint (c.n, ==, 5);
+  g_assert_cmpfloat (plot_steps[4], ==, 40);
+  relief_figure_sharpness_spec (&c, &opt, &spec);
+  /* lambda_max, the trace and the limit */
+  g_assert_cmpint (spec.spec.n_series, ==, 3);
+  g_assert_true (spec.spec.log_y);
+  g_assert_cmpfloat (spec.series[2].y[0], ==, 4.0);
+  g_assert_cmpfloat (spec.series[2].y[1], ==, 4.0);
+  g_assert_cmpfloat (spec.series[2].x[0], ==, 0);
+  g_assert_cmpfloat (spec.series[2].x[1], ==, 40);
+  g_assert_cmpstr (spec.series[2].label, ==, "2/η = 4");
+  g_assert_true (spec.series[2].dashed);
+
+  curvature.lambda_min = lambda_min;
+  g_assert_true (relief_figure_run_sharpness (&f.run, plot_steps, &c));
+  relief_figure_sharpness_spec (&c, &opt, &spec);
+  g_assert_cmpint (spec.spec.n_series, ==, 4);
+  g_assert_false (spec.spec.log_y);
+
+  f.run.curvature = NULL;
+  g_assert_false (relief_figure_run_sharpness (&f.run, plot_steps, &c));
+}
+
 /* The figure of a half-run sweep reports its frame, holds every dot, and a dot there is found
  * under the pointer. */
 static void
@@ -767,6 +837,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/surface-1d", test_surface_1d);
   g_test_add_func ("/figures/surface-kinds", test_surface_kinds);
   g_test_add_func ("/figures/run", test_run);
+  g_test_add_func ("/figures/run-curvature", test_run_curvature);
   g_test_add_func ("/figures/intdim-hit", test_intdim_hit);
   g_test_add_func ("/figures/screen-text-scale", test_screen_text_scale);
   g_test_add_func ("/figures/specs", test_specs);
