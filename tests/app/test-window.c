@@ -362,6 +362,54 @@ test_train_decision_map (Fixture *f, gconstpointer data)
   g_assert_true (iterate_until (page_idle, train));
 }
 
+static gboolean
+plot_view_has_frame (gpointer view)
+{
+  ReliefPlotFrame frame;
+
+  return relief_plot_view_get_frame (RELIEF_PLOT_VIEW (view), &frame);
+}
+
+/* The Train page's sharpness row: off by default (no view, no /curvature); set to N, the
+ * training measures lambda_max every N steps and the page shows it beside the curves as
+ * it comes, with 2/lr; the run file holds the measurements. */
+static void
+test_train_sharpness (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  GtkWidget *page = GTK_WIDGET (train);
+  GtkWidget *epochs = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE, "epochs_spin"));
+  GtkWidget *every = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE, "curvature_spin"));
+  GtkWidget *trace_row = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE,
+                                                                    "curvature_trace_row"));
+  GtkWidget *sharp = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE, "sharp_view"));
+  ReliefPlotFrame frame;
+  g_autoptr(ReliefRun) run = NULL, tracked = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (iterate_until (training_done, train));
+  run = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (run->curvature);
+  g_assert_false (gtk_widget_get_visible (sharp));
+  g_assert_false (gtk_widget_get_sensitive (trace_row));
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs), 3);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (every), 10);
+  g_assert_true (gtk_widget_get_sensitive (trace_row));
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (iterate_until (training_done, train));
+  g_assert_true (gtk_widget_get_visible (sharp));
+  tracked = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tracked->curvature);
+  g_assert_cmpint (tracked->config.curvature_every, ==, 10);
+  /* 800 samples in batches of 32, 3 epochs: 75 steps, measured at 0, 10, ..., 70 */
+  g_assert_cmpint (tracked->curvature->n, ==, 8);
+  g_assert_true (iterate_until (plot_view_has_frame, sharp));
+  g_assert_true (relief_plot_view_get_frame (RELIEF_PLOT_VIEW (sharp), &frame));
+}
+
 /* The next launch finds the default trained before and shows it, with its landscape from
  * the file saved then: no new run, no new surface, and no product computed. */
 static void
@@ -1418,6 +1466,7 @@ main (int argc, char **argv)
   add_test ("/window/train/offers-landscape", test_train_offers_landscape);
   add_test ("/window/train/decision-map", test_train_decision_map);
   add_test ("/window/train/cancel", test_train_cancel);
+  add_test ("/window/train/sharpness", test_train_sharpness);
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
   add_test ("/window/landscape/decision", test_landscape_decision);
