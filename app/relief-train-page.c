@@ -796,6 +796,30 @@ on_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
   gtk_label_set_text (self->readout_label, text);
 }
 
+/* The sharpness at the measurement nearest the pointer. */
+static void
+on_sharp_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
+{
+  guint n = self->sharp_steps->len, best = 0;
+  const double *steps = (const double *) self->sharp_steps->data;
+  double lambda_max, trace;
+  g_autofree char *text = NULL;
+
+  if (n == 0)
+    return;
+  for (guint i = 1; i < n; i++)
+    if (fabs (steps[i] - x) < fabs (steps[best] - x))
+      best = i;
+  lambda_max = g_array_index (self->sharp_max, double, best);
+  trace = g_array_index (self->sharp_trace, double, best);
+  if (self->sharp_has_trace)
+    text = g_strdup_printf (_("step %.0f   λmax %.4g   tr H %.4g   2/η %.4g"), steps[best], lambda_max, trace,
+                            2.0 / self->sharp_lr);
+  else
+    text = g_strdup_printf (_("step %.0f   λmax %.4g   2/η %.4g"), steps[best], lambda_max, 2.0 / self->sharp_lr);
+  gtk_label_set_text (self->readout_label, text);
+}
+
 /* The trace is measured only with the sharpness. */
 static void
 on_curvature_changed (ReliefTrainPage *self)
@@ -882,4 +906,5 @@ relief_train_page_init (ReliefTrainPage *self)
   gtk_drawing_area_set_draw_func (self->decision_area, decision_draw, self, NULL);
   g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);
   g_signal_connect (self->acc_view, "hover", G_CALLBACK (on_hover), self);
+  g_signal_connect (self->sharp_view, "hover", G_CALLBACK (on_sharp_hover), self);
 }
