@@ -331,7 +331,8 @@ update_range_row (ReliefLandscapePage *self)
   double range = gtk_spin_button_get_value (self->range_spin);
   g_autofree char *text = NULL;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->range_spin), kind == RELIEF_DIRECTIONS_RANDOM);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->range_spin), kind == RELIEF_DIRECTIONS_RANDOM ||
+                            kind == RELIEF_DIRECTIONS_HESSIAN || kind == RELIEF_DIRECTIONS_HESSIAN_MIN);
   if (kind == RELIEF_DIRECTIONS_LINE)
     text = g_strdup (_("A line spans alpha −0.5 to 1.5: the initialization at 0, the final model at 1"));
   else if (self->zoomed)

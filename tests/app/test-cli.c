@@ -392,7 +392,7 @@ test_errors (void)
     { "surface run.h5 --x=1:0:5 -o s.h5", "1:0:5", 2 },
     { "surface run.h5 --checkpoint 99 -o s.h5", "99", 2 },
     { "surface run.h5 --directions line -o s.h5", "--to", 2 },
-    { "surface run.h5 --directions spiral -o s.h5", "random, pca or line", 2 },
+    { "surface run.h5 --directions spiral -o s.h5", "random, pca, line, hessian or hessian-min", 2 },
     { "surface run.h5 --normalization filtr -o s.h5", "filtr", 2 },
     { "surface run.h5 --bias keep -o s.h5", "keep", 2 },
     { "surface run.h5 --directions pca --normalization layer -o s.h5", "--normalization", 2 },

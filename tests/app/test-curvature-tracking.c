@@ -1,13 +1,16 @@
 /* Curvature tracked during training (relief train --track-curvature): the exact lambda_max
  * of a linear model with the squared error, whose Hessian does not depend on the
- * parameters; the steps measured; a cancelled and resumed run against a whole one. */
+ * parameters; the steps measured; a cancelled and resumed run against a whole one; the
+ * surface job's Hessian directions against the dense Hessian's eigenvectors. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
 #include "relief-hessian.h"
+#include "relief-loaded-run.h"
 #include "relief-run-file.h"
+#include "relief-surface-job.h"
 #include "relief-train-job.h"
 
 static char *dir;
@@ -232,6 +235,123 @@ test_resume_equal (void)
     }
 }
 
+static double
+dot (const float *a, const float *b, gsize n)
+{
+  double sum = 0;
+
+  for (gsize i = 0; i < n; i++)
+    sum += (double) a[i] * b[i];
+  return sum;
+}
+
+/* v's Rayleigh quotient under H and its residual ||H v - lambda v||. */
+static double
+rayleigh (ReliefHessian *h, const float *v, gsize n, double *residual)
+{
+  g_autofree float *hv = g_new (float, n);
+  g_autoptr(GError) error = NULL;
+  double lambda, r2 = 0;
+
+  g_assert_true (relief_hessian_hvp_host (h, v, hv, &error));
+  g_assert_no_error (error);
+  lambda = dot (v, hv, n);
+  for (gsize i = 0; i < n; i++)
+    r2 += (hv[i] - lambda * v[i]) * (hv[i] - lambda * v[i]);
+  *residual = sqrt (r2);
+  return lambda;
+}
+
+/* relief surface --directions hessian slices along unit eigenvectors of the Hessian at
+ * the checkpoint (over the first curvature_samples training samples): the top two, or
+ * (hessian-min) the top and the bottom one, the eigenvalues of the dense Hessian. */
+static void
+test_surface_hessian_directions (void)
+{
+  g_auto(ReliefTrainJob) train = { 0 };
+  g_autoptr(ReliefLoadedRun) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  /* Before the operator, so that it is freed after it. */
+  g_autoptr(ReliefBackend) backend = relief_backend_new ("cpu", NULL);
+  g_autoptr(ReliefHessian) h = NULL;
+  g_autofree double *dense = NULL, *values = NULL;
+  g_autofree float *e = NULL;
+  const ReliefRun *run;
+  ReliefTrainStatus status;
+  const float *center;
+  gsize n;
+  const ReliefDirectionKind kinds[] = { RELIEF_DIRECTIONS_HESSIAN, RELIEF_DIRECTIONS_HESSIAN_MIN };
+
+  job_init (&train, "hessian-run.h5");
+  train.hidden[0] = train.hidden[1] = 5;
+  train.activation = RELIEF_ACT_TANH;
+  train.train.epochs = 2;
+  g_assert_true (relief_train_job_run (&train, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  loaded = relief_loaded_run_load (train.output, &error);
+  g_assert_no_error (error);
+  run = relief_loaded_run_get_run (loaded);
+  n = run->n_params;
+  center = run->params + (gsize) (run->n_snapshots - 1) * n;
+  h = relief_hessian_new (backend, run->spec, center, run->dataset->x_train, run->dataset->y_train, 120, 0, &error);
+  g_assert_no_error (error);
+
+  /* The dense Hessian, column by column, and its eigenvalues (ascending). */
+  dense = g_new (double, n * n);
+  values = g_new (double, n);
+  e = g_new0 (float, n);
+  for (gsize j = 0; j < n; j++)
+    {
+      g_autofree float *column = g_new (float, n);
+
+      e[j] = 1;
+      g_assert_true (relief_hessian_hvp_host (h, e, column, &error));
+      g_assert_no_error (error);
+      e[j] = 0;
+      for (gsize i = 0; i < n; i++)
+        dense[j * n + i] = column[i];
+    }
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < i; j++)
+      dense[i * n + j] = dense[j * n + i] = 0.5 * (dense[i * n + j] + dense[j * n + i]);
+  g_assert_true (relief_symmetric_eigen ((int) n, dense, values, FALSE, &error));
+  g_assert_no_error (error);
+  g_test_message ("%zu parameters: lambda %.6g, %.6g ... %.6g", n, values[n - 1], values[n - 2], values[0]);
+  g_assert_cmpfloat (values[0], <, 0);
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_auto(ReliefSurfaceJob) job = { 0 };
+      g_autoptr(ReliefSurface) surface = NULL;
+      double top = fabs (values[n - 1]), rx, ry, lx, ly;
+
+      relief_surface_job_init_defaults (&job);
+      job.run = relief_loaded_run_ref (loaded);
+      job.directions = kinds[k];
+      job.backend = RELIEF_BACKEND_CPU;
+      job.curvature_samples = 120;
+      job.x = (ReliefGridAxis) { -0.5, 0.5, 3 };
+      job.y = (ReliefGridAxis) { -0.5, 0.5, 3 };
+      g_assert_true (relief_surface_job_run (&job, NULL, NULL, &surface, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (surface->direction_kind, ==, kinds[k] == RELIEF_DIRECTIONS_HESSIAN ? "hessian" : "hessian-min");
+      g_assert_cmpfloat_with_epsilon (dot (surface->xdir, surface->xdir, n), 1.0, 1e-5);
+      g_assert_cmpfloat_with_epsilon (dot (surface->ydir, surface->ydir, n), 1.0, 1e-5);
+      g_assert_cmpfloat (fabs (dot (surface->xdir, surface->ydir, n)), <, 1e-4);
+      lx = rayleigh (h, surface->xdir, n, &rx);
+      ly = rayleigh (h, surface->ydir, n, &ry);
+      g_test_message ("%s: x lambda %.6g (residual %.3g), y lambda %.6g (residual %.3g)", surface->direction_kind, lx,
+                      rx, ly, ry);
+      g_assert_cmpfloat (rx, <=, 1e-3 * top);
+      g_assert_cmpfloat (ry, <=, 1e-3 * top);
+      g_assert_cmpfloat_with_epsilon (lx, values[n - 1], 1e-4 * top);
+      g_assert_cmpfloat_with_epsilon (ly, kinds[k] == RELIEF_DIRECTIONS_HESSIAN ? values[n - 2] : values[0],
+                                      1e-4 * top);
+      /* The centre of the slice is the checkpoint. */
+      g_assert_true (isfinite (surface->train_loss[4]));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -242,6 +362,7 @@ main (int argc, char **argv)
   g_test_add_func ("/curvature-tracking/linear-mse-exact", test_linear_mse_exact);
   g_test_add_func ("/curvature-tracking/default-subset", test_default_subset);
   g_test_add_func ("/curvature-tracking/resume-equal", test_resume_equal);
+  g_test_add_func ("/curvature-tracking/surface-hessian-directions", test_surface_hessian_directions);
   status = g_test_run ();
   {
     g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);

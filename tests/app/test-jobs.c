@@ -124,7 +124,8 @@ test_surface_directions (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
-  const ReliefDirectionKind kinds[] = { RELIEF_DIRECTIONS_RANDOM, RELIEF_DIRECTIONS_PCA, RELIEF_DIRECTIONS_LINE };
+  const ReliefDirectionKind kinds[] = { RELIEF_DIRECTIONS_RANDOM, RELIEF_DIRECTIONS_PCA, RELIEF_DIRECTIONS_LINE,
+                                        RELIEF_DIRECTIONS_HESSIAN, RELIEF_DIRECTIONS_HESSIAN_MIN };
   g_autofree char *cwd = g_get_current_dir ();
 
   /* Anything written without a path would land beside the run or here. */
@@ -162,10 +163,17 @@ test_surface_directions (Fixture *f, gconstpointer data)
           g_assert_cmpint (s->n_proj, ==, relief_loaded_run_get_run (run)->n_snapshots);
           g_assert_nonnull (s->ydir);
         }
-      else
+      else if (kinds[k] == RELIEF_DIRECTIONS_LINE)
         {
           g_assert_null (s->ydir);
           g_assert_cmpint (s->to_checkpoint, ==, relief_loaded_run_get_run (run)->n_snapshots - 1);
+        }
+      else
+        {
+          /* Eigenvectors of the Hessian, in parameter units (test-curvature-tracking
+           * checks them against the dense Hessian). */
+          g_assert_nonnull (s->ydir);
+          g_assert_cmpstr (s->normalization, ==, "none");
         }
     }
   g_assert_cmpuint (files_in (f->dir), ==, 0);
