@@ -338,13 +338,9 @@ emit_snapshot (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, int s
          cb->snapshot (step, (double) step / steps_per_epoch, run->params_host, n_params, cb->user_data, error);
 }
 
-/* Lanczos steps and Hutchinson probes of one measurement during training: enough for the
- * extreme eigenvalues of the networks trained here (warm starts converge in a few steps),
- * and a trace within 2% (one standard error) or after 100 probes. */
-#define CURVATURE_LANCZOS_STEPS 100
+/* A trace within 2% (one standard error), from 10 probes on. */
 #define CURVATURE_TRACE_REL_TOL 0.02
 #define CURVATURE_TRACE_MIN_PROBES 10
-#define CURVATURE_TRACE_MAX_PROBES 100
 
 /* The subset tracked: the first curvature_samples training samples. */
 static int
@@ -381,7 +377,7 @@ emit_curvature (TrainRun *run, const ReliefTrainConfig *config, const ReliefTrai
   relief_lanczos_settings_init_defaults (&settings);
   settings.k = 1;
   settings.smallest = config->curvature_min;
-  settings.max_iter = CURVATURE_LANCZOS_STEPS;
+  settings.max_iter = RELIEF_CURVATURE_LANCZOS_STEPS;
   settings.seed = relief_rng_derive (config->seed, "curvature");
   settings.start = run->has_curvature_start ? run->curvature_start : NULL;
   if (!relief_hessian_set_params (run->hessian, run->params, error) ||
@@ -407,7 +403,7 @@ emit_curvature (TrainRun *run, const ReliefTrainConfig *config, const ReliefTrai
     {
       /* Other probes at every measurement, the same ones in a resumed run. */
       if (!relief_hessian_trace (run->hessian, CURVATURE_TRACE_REL_TOL, CURVATURE_TRACE_MIN_PROBES,
-                                 CURVATURE_TRACE_MAX_PROBES,
+                                 RELIEF_CURVATURE_TRACE_MAX_PROBES,
                                  relief_rng_derive (config->seed ^ (guint64) step, "curvature-trace"), &trace, NULL,
                                  error))
         return FALSE;

@@ -27,6 +27,10 @@ typedef struct {
 #define RELIEF_EVAL_ALL (-1)
 /* As the edge-of-stability code (Cohen et al. 2021) measures it. */
 #define RELIEF_CURVATURE_DEFAULT_SAMPLES 5000
+/* At most per measurement: Lanczos steps (enough for the extreme eigenvalues of the
+ * networks trained here; warm starts converge in a few) and Hutchinson probes. */
+#define RELIEF_CURVATURE_LANCZOS_STEPS 100
+#define RELIEF_CURVATURE_TRACE_MAX_PROBES 100
 
 void        relief_train_config_init_defaults (ReliefTrainConfig *config);
 
