@@ -35,6 +35,14 @@ void
 relief_figure_options_set_plane (ReliefFigureOptions *opt, const ReliefSurface *s)
 {
   opt->plane_xlabel[0] = opt->plane_ylabel[0] = '\0';
+  if (g_strcmp0 (s->direction_kind, "hessian") == 0 || g_strcmp0 (s->direction_kind, "hessian-min") == 0)
+    {
+      g_strlcpy (opt->plane_xlabel, _("top Hessian eigenvector"), sizeof opt->plane_xlabel);
+      g_strlcpy (opt->plane_ylabel, g_strcmp0 (s->direction_kind, "hessian") == 0 ? _("second Hessian eigenvector")
+                                                                                : _("bottom Hessian eigenvector"),
+                 sizeof opt->plane_ylabel);
+      return;
+    }
   if (g_strcmp0 (s->direction_kind, "pca") != 0)
     return;
   if (isfinite (s->explained_variance_ratio[0]))
