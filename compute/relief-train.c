@@ -384,19 +384,22 @@ emit_curvature (TrainRun *run, const ReliefTrainConfig *config, const ReliefTrai
       !relief_hessian_lanczos (run->hessian, &settings, &top, config->curvature_min ? &bottom : NULL, &info, NULL,
                                error))
     return FALSE;
-  if (top->n > 0)
+  /* Parameters about to diverge can give no finite curvature: recorded as NaN (not
+   * measured), and the next measurement starts afresh. */
+  run->has_curvature_start = FALSE;
+  if (top->n > 0 && isfinite (top->values[0]))
     {
       row.lambda_max = top->values[0];
-      row.lambda_max_residual = top->residuals[0];
+      row.lambda_max_residual = isfinite (top->residuals[0]) ? top->residuals[0] : NAN;
       memcpy (run->curvature_start, top->vectors, sizeof (float) * run->n_params);
       run->has_curvature_start = TRUE;
     }
-  if (bottom != NULL && bottom->n > 0)
+  if (bottom != NULL && bottom->n > 0 && isfinite (bottom->values[0]))
     {
       row.lambda_min = bottom->values[0];
       /* The next start holds both ends: started from one eigenvector alone (exact for a
        * quadratic loss), Lanczos would stop at its one Ritz value, taken for both ends. */
-      for (gsize i = 0; i < run->n_params; i++)
+      for (gsize i = 0; run->has_curvature_start && i < run->n_params; i++)
         run->curvature_start[i] += bottom->vectors[i];
     }
   if (config->curvature_trace)
@@ -407,8 +410,8 @@ emit_curvature (TrainRun *run, const ReliefTrainConfig *config, const ReliefTrai
                                  relief_rng_derive (config->seed ^ (guint64) step, "curvature-trace"), &trace, NULL,
                                  error))
         return FALSE;
-      row.trace = trace.trace;
-      row.trace_stderr = trace.stderr_;
+      row.trace = isfinite (trace.trace) ? trace.trace : NAN;
+      row.trace_stderr = isfinite (trace.stderr_) ? trace.stderr_ : NAN;
     }
   row.hvps = relief_hessian_hvp_count (run->hessian) - hvps;
   row.seconds = (run->curvature_us + g_get_monotonic_time () - begin) / 1e6;
