@@ -138,7 +138,7 @@ relief_cmd_plot (int argc, char **argv)
   g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface or intdim file as a figure (PDF, SVG or PNG)."));
 
   relief_cli_figure_options_add (&figure, ctx);
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  relief_cli_add_entries (ctx, entries);
   if (!relief_cli_parse (ctx, "plot", &argc, &argv, &status))
     return status;
   if (argc != 2)

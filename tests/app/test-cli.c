@@ -629,6 +629,7 @@ test_flag_values (void)
     { "train --weight-decay -1 -o x.h5", "--weight-decay" },
     { "train --samples -1 -o x.h5", "--samples" },
     { "train --noise -1 -o x.h5", "--noise" },
+    { "train --noise 1e300 -o x.h5", "--noise" },          /* infinite features: the flag, not the data */
     { "train --classes -1 -o x.h5", "--classes" },
     { "train --test-fraction -1 -o x.h5", "--test-fraction" },
     { "train --seed -1 -o x.h5", "--seed" },
@@ -637,6 +638,15 @@ test_flag_values (void)
     { "train --eval-every -1 -o x.h5", "--eval-every" },
     { "train --snapshot-every -1 -o x.h5", "--snapshot-every" },
     { "train --hidden= -o x.h5", "--hidden" },
+    { "train --output= --epochs 1", "-o takes a file name" },
+    { "surface run.h5 -o ''", "-o takes a file name" },
+    { "intdim --dims 2 --output=", "-o takes a file name" },
+    { "plot run.h5 --output=", "-o takes a file name" },
+    { "decision run.h5 --output=", "-o takes a file name" },
+    /* A switch given a value: GLib would take --log=0 as --log, and --resume=no as --resume. */
+    { "plot surface.h5 --log=0 -o x.png", "--log takes no value" },
+    { "train --resume=no -o x.h5", "--resume takes no value" },
+    { "surface run.h5 --resume= -o x.h5", "--resume takes no value" },
     { "intdim --dims 2 --lr -1 -o x.h5", "--lr" },
     { "intdim --dims 2 --seeds 0x2 -o x.h5", "--seeds" },
     { "intdim --dims 2 --global-baseline nan -o x.h5", "--global-baseline" },
