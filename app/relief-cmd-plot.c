@@ -130,7 +130,7 @@ relief_cmd_plot (int argc, char **argv)
   gboolean ok;
   GOptionEntry entries[] = {
     { "colormap", 0, 0, G_OPTION_ARG_STRING, &colormap, N_("viridis or magma"), N_("NAME") },
-    { "levels", 0, 0, G_OPTION_ARG_STRING, &levels, N_("Contour levels (default 12)"), "N" },
+    { "levels", 0, 0, G_OPTION_ARG_STRING, &levels, N_("Contour levels (0: continuous colours, no contours; default 12)"), "N" },
     { "log", 0, 0, G_OPTION_ARG_NONE, &log_scale, N_("Logarithmic color scale"), NULL },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind, N_("Surface figure: contour, heatmap, 3d or 1d (default contour)"), N_("KIND") },
     { NULL }
