@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include "relief-h5.h"
+#include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
@@ -67,6 +68,12 @@ static const ReliefFileKindInfo registry[RELIEF_FILE_N_KINDS] = {
     .name = "intdim",
     .description = N_("a sweep"),
     .max_version = RELIEF_INTDIM_FORMAT_VERSION,
+  },
+  [RELIEF_FILE_KIND_HESSIAN] = {
+    .kind = RELIEF_FILE_KIND_HESSIAN,
+    .name = "hessian",
+    .description = N_("a Hessian spectrum"),
+    .max_version = RELIEF_HESSIAN_FORMAT_VERSION,
   },
 };
 
