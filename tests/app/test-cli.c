@@ -1069,18 +1069,43 @@ test_hessian (void)
   g_assert_cmpfloat (hs->density_grid[0], <, dense[0]);
   g_assert_cmpfloat (hs->density_grid[hs->n_grid - 1], >, dense[D - 1]);
 
-  /* Power iteration from the same command agrees on the top eigenvalue, on a subset. */
+  /* Its figure, with the run's 2/lr found; --log is the runs' and surfaces' flag. */
+  {
+    g_autofree char *png = tmp_path ("hessian.png"), *pdf = tmp_path ("hessian.pdf"), *err = NULL;
+
+    g_assert_cmpint (run_relief ("plot hessian.h5 -o hessian.png", &err), ==, 0);
+    g_assert_true (file_starts_with (png, "\x89PNG", 4));
+    g_assert_null (strstr (err, "2/η"));
+    g_assert_cmpint (run_relief ("plot hessian.h5 -o hessian.pdf", NULL), ==, 0);
+    g_assert_true (file_starts_with (pdf, "%PDF", 4));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_relief ("plot hessian.h5 --log -o hessian-log.png", &err), ==, 2);
+    g_assert_nonnull (strstr (err, "--log"));
+  }
+
+  /* Power iteration agrees with Lanczos on the top eigenvalue, at another checkpoint
+   * over a subset of the samples. */
   g_clear_pointer (&hs, relief_hessian_spectrum_free);
   g_assert_cmpint (run_relief ("hessian run.h5 --method power --top 1 --tolerance 1e-6 --max-iter 2000 "
                                "--checkpoint 0 --samples 50 -o power.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief ("hessian run.h5 --top 1 --checkpoint 0 --samples 50 -o lanczos.h5", NULL), ==, 0);
   hs = relief_hessian_spectrum_load (power, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (hs->method, ==, "power");
-  g_assert_cmpint (hs->checkpoint, ==, 0);
-  g_assert_cmpint (hs->n_samples, ==, 50);
-  g_assert_cmpint (hs->largest.n, ==, 1);
-  g_assert_false (hs->has_trace);
-  g_assert_cmpint (hs->n_grid, ==, 0);
+  {
+    g_autofree char *lanczos_path = tmp_path ("lanczos.h5");
+    g_autoptr(ReliefHessianSpectrum) lanczos = relief_hessian_spectrum_load (lanczos_path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (hs->method, ==, "power");
+    g_assert_cmpint (hs->checkpoint, ==, 0);
+    g_assert_cmpint (hs->n_samples, ==, 50);
+    g_assert_cmpint (hs->largest.n, ==, 1);
+    g_assert_false (hs->has_trace);
+    g_assert_cmpint (hs->n_grid, ==, 0);
+    g_test_message ("power %.9g, lanczos %.9g", hs->largest.values[0], lanczos->largest.values[0]);
+    g_assert_cmpfloat_with_epsilon (hs->largest.values[0], lanczos->largest.values[0],
+                                    1e-4 * fabs (lanczos->largest.values[0]));
+  }
 }
 
 /* Bad flags and inputs are usage errors (exit 2, one line) and write nothing. */

@@ -687,6 +687,98 @@ test_decision (void)
   cairo_surface_destroy (figure);
 }
 
+typedef struct {
+  ReliefHessianSpectrum hs;
+  double lr;
+  double grid[201], density[201];
+  double top[2], top_residuals[2];
+} HessianFixture;
+
+static void
+draw_hessian (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  const HessianFixture *f = data;
+
+  relief_figure_hessian (cr, w, h, &f->hs, f->lr, NULL, opt, NULL);
+}
+
+/* A density of two bumps (at 0 and 3) with the top eigenvalues 3 and 1 marked: the x axis
+ * spans the spectrum, the y axis is logarithmic from the floor under the peak; the marks
+ * are red in the lowest decade at their eigenvalues; 2/lr is drawn, dashed and dark, when
+ * it lies near the spectrum and left off the axis when far; without lr the figure differs
+ * only by what its text says. */
+static void
+test_hessian (void)
+{
+  HessianFixture f = { 0 };
+  ReliefFigureOptions opt;
+  ReliefPlotFrame frame;
+  cairo_surface_t *s, *s_far, *s_none;
+  cairo_t *cr;
+  double px, py, peak = 0;
+  int dark = 0;
+
+  for (int i = 0; i < 201; i++)
+    {
+      double x = -1 + 5.0 * i / 200;
+
+      f.grid[i] = x;
+      f.density[i] = 0.8 * exp (-x * x / 0.02) + 0.2 * exp (-(x - 3) * (x - 3) / 0.02);
+      peak = MAX (peak, f.density[i]);
+    }
+  f.top[0] = 3;
+  f.top[1] = 1;
+  f.hs = (ReliefHessianSpectrum) {
+    .n_params = 10, .checkpoint = 2, .n_samples = 100, .n_grid = 201, .density_grid = f.grid,
+    .density = f.density, .largest = { 2, f.top, NULL, f.top_residuals }, .has_trace = TRUE, .trace = 4,
+    .trace_stderr = 0.5,
+  };
+  relief_figure_options_init (&opt);
+
+  f.lr = 0.4;   /* 2/lr = 5, beside the spectrum, which the grid ends at 4 */
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cr = cairo_create (s);
+  relief_figure_hessian (cr, W, H, &f.hs, f.lr, NULL, &opt, &frame);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  g_assert_true (frame.log_y);
+  g_assert_cmpfloat (frame.xmin, <, -1);
+  g_assert_cmpfloat (frame.xmax, >, 5);
+  g_assert_cmpfloat (frame.xmax, <, 5.5);
+  g_assert_cmpfloat_with_epsilon (frame.ymin, peak * 1e-8, 1e-15);
+  for (int i = 0; i < 2; i++)
+    {
+      relief_plot_frame_from_data (&frame, f.top[i], peak * 3e-8, &px, &py);
+      g_assert_true (pixel_near (s, px, py, 0xcc3333, 60));
+    }
+  /* The 2/lr line: dark pixels down its column, with gaps (dashed). */
+  relief_plot_frame_from_data (&frame, 5, peak, &px, &py);
+  for (int y = (int) frame.py + 2; y < (int) (frame.py + frame.ph) - 2; y++)
+    dark += pixel_near (s, px, y, 0x333333, 50);
+  g_assert_cmpint (dark, >, frame.ph / 4);
+  g_assert_cmpint (dark, <, frame.ph - 4);
+
+  f.lr = 0.01;   /* 2/lr = 200: named, not drawn, and the axis stays on the spectrum */
+  s_far = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cr = cairo_create (s_far);
+  relief_figure_hessian (cr, W, H, &f.hs, f.lr, NULL, &opt, &frame);
+  cairo_destroy (cr);
+  g_assert_cmpfloat (frame.xmax, <, 4.5);
+
+  f.lr = NAN;
+  s_none = render_pixels (draw_hessian, &f, &opt);
+  g_assert_true (memcmp (cairo_image_surface_get_data (s_far), cairo_image_surface_get_data (s_none),
+                         cairo_image_surface_get_stride (s_none) * H) != 0);
+  /* Below the text band the two are the same picture. */
+  g_assert_cmpmem (cairo_image_surface_get_data (s_far) + cairo_image_surface_get_stride (s_far) * 48,
+                   cairo_image_surface_get_stride (s_far) * (H - 48),
+                   cairo_image_surface_get_data (s_none) + cairo_image_surface_get_stride (s_none) * 48,
+                   cairo_image_surface_get_stride (s_none) * (H - 48));
+  cairo_surface_destroy (s);
+  cairo_surface_destroy (s_far);
+  cairo_surface_destroy (s_none);
+}
+
 /* The height in pixels of the first band of dark rows below the frame's bottom edge (past
  * its tick marks): the x tick labels' digits. */
 static int
@@ -768,6 +860,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/surface-kinds", test_surface_kinds);
   g_test_add_func ("/figures/run", test_run);
   g_test_add_func ("/figures/intdim-hit", test_intdim_hit);
+  g_test_add_func ("/figures/hessian", test_hessian);
   g_test_add_func ("/figures/screen-text-scale", test_screen_text_scale);
   g_test_add_func ("/figures/specs", test_specs);
   g_test_add_func ("/figures/decision", test_decision);

@@ -454,3 +454,170 @@ relief_figure_decision (cairo_t                   *cr,
 
   relief_plot_decision (cr, width, height, &spec, NULL);
 }
+
+/* Vertical lines at the n values, from y0 to y1, as one series broken by NaN. */
+static void
+vertical_lines (const double *values, int n, double y0, double y1, double *x, double *y)
+{
+  for (int i = 0; i < n; i++)
+    {
+      x[3 * i] = x[3 * i + 1] = x[3 * i + 2] = values[i];
+      y[3 * i] = y0;
+      y[3 * i + 1] = y1;
+      y[3 * i + 2] = NAN;
+    }
+}
+
+/* Below this share of its peak the density is drawn at the floor: a log axis shows the
+ * tails' decades without running to the underflow of the Gaussians. */
+#define HESSIAN_DENSITY_FLOOR 1e-8
+/* The eigenvalues are a rug in the axis' lowest decade, under the density's peaks. */
+#define HESSIAN_RUG_DECADES 1.0
+#define SUMMARY_BAND 16.0
+
+void
+relief_figure_hessian (cairo_t                     *cr,
+                       double                       width,
+                       double                       height,
+                       const ReliefHessianSpectrum *hs,
+                       double                       lr,
+                       const char                  *no_lr_reason,
+                       const ReliefFigureOptions   *opt,
+                       ReliefPlotFrame             *frame_out)
+{
+  const ReliefHessianPairs *top = &hs->largest, *low = &hs->smallest;
+  int n_top = top->n, n_low = low->n;
+  g_autofree double *density = g_new (double, MAX (hs->n_grid, 1));
+  g_autofree double *top_x = g_new (double, 3 * MAX (n_top, 1)), *top_y = g_new (double, 3 * MAX (n_top, 1));
+  g_autofree double *low_x = g_new (double, 3 * MAX (n_low, 1)), *low_y = g_new (double, 3 * MAX (n_low, 1));
+  g_autofree char *title = NULL, *top_label = NULL, *low_label = NULL, *limit_label = NULL;
+  GString *summary = g_string_new (NULL);
+  g_autofree char *summary_text = NULL;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, peak = 0, floor_y, ceiling, margin;
+  double limit = isfinite (lr) && lr > 0 ? 2.0 / lr : NAN, limit_x[2], limit_y[2];
+  gboolean limit_shown = FALSE;
+  ReliefLineSeries series[4];
+  ReliefLinePlotSpec spec = { 0 };
+  cairo_text_extents_t e;
+  ReliefPlotFrame frame;
+  double top_band;
+  int n = 0;
+
+  for (int i = 0; i < hs->n_grid; i++)
+    {
+      peak = MAX (peak, hs->density[i]);
+      lo = MIN (lo, hs->density_grid[i]);
+      hi = MAX (hi, hs->density_grid[i]);
+    }
+  for (int i = 0; i < n_top; i++)
+    lo = MIN (lo, top->values[i]), hi = MAX (hi, top->values[i]);
+  for (int i = 0; i < n_low; i++)
+    lo = MIN (lo, low->values[i]), hi = MAX (hi, low->values[i]);
+  if (hs->has_trace && lo > hi)
+    lo = hi = hs->trace / MAX (1.0, (double) hs->n_params);
+  if (lo > hi)
+    lo = -1, hi = 1;
+  margin = hi > lo ? 0.05 * (hi - lo) : MAX (0.05 * fabs (hi), 0.05);
+  /* 2/lr joins the axis when it lies within the spectrum's width beyond it: farther, it
+   * would squeeze the spectrum into a corner, and the text names it instead. */
+  if (isfinite (limit) && limit <= hi + MAX (hi - lo, margin) && limit >= lo - MAX (hi - lo, margin))
+    {
+      limit_shown = TRUE;
+      lo = MIN (lo, limit);
+      hi = MAX (hi, limit);
+    }
+  spec.xmin = lo - margin;
+  spec.xmax = hi + margin;
+  if (peak > 0)
+    {
+      floor_y = peak * HESSIAN_DENSITY_FLOOR;
+      ceiling = peak * 10;
+    }
+  else
+    {
+      floor_y = 1e-3;
+      ceiling = 1;
+    }
+  spec.ymin = floor_y;
+  spec.ymax = ceiling;
+  spec.log_y = TRUE;
+
+  if (hs->n_grid > 0)
+    {
+      for (int i = 0; i < hs->n_grid; i++)
+        density[i] = MAX (hs->density[i], floor_y);
+      series[n] = (ReliefLineSeries) { _("density (SLQ)"), hs->n_grid, hs->density_grid, density, { 0 }, FALSE };
+      relief_plot_palette (0, series[n].rgb);
+      n++;
+    }
+  if (n_top > 0)
+    {
+      vertical_lines (top->values, n_top, floor_y, floor_y * pow (10, HESSIAN_RUG_DECADES), top_x, top_y);
+      top_label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "top eigenvalue", "top %d eigenvalues", n_top), n_top);
+      series[n] = (ReliefLineSeries) { top_label, 3 * n_top, top_x, top_y, { 0.8, 0.2, 0.2 }, FALSE };
+      n++;
+    }
+  if (n_low > 0)
+    {
+      vertical_lines (low->values, n_low, floor_y, floor_y * pow (10, HESSIAN_RUG_DECADES), low_x, low_y);
+      low_label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "smallest eigenvalue", "smallest %d eigenvalues",
+                                                n_low), n_low);
+      series[n] = (ReliefLineSeries) { low_label, 3 * n_low, low_x, low_y, { 0.2, 0.4, 0.8 }, TRUE };
+      n++;
+    }
+  if (limit_shown)
+    {
+      limit_x[0] = limit_x[1] = limit;
+      limit_y[0] = floor_y;
+      limit_y[1] = ceiling;
+      limit_label = g_strdup_printf (_("2/η = %.4g (lr %.3g)"), limit, lr);
+      series[n] = (ReliefLineSeries) { limit_label, 2, limit_x, limit_y, { 0.2, 0.2, 0.2 }, TRUE };
+      n++;
+    }
+
+  if (n_top > 0)
+    g_string_append_printf (summary, _("λ_max = %.4g"), top->values[0]);
+  if (n_low > 0)
+    g_string_append_printf (summary, _("%sλ_min = %.4g"), summary->len ? "   " : "", low->values[0]);
+  if (hs->has_trace)
+    g_string_append_printf (summary, _("%str H = %.4g ± %.2g"), summary->len ? "   " : "", hs->trace,
+                            hs->trace_stderr);
+  if (isfinite (limit) && !limit_shown)
+    g_string_append_printf (summary, _("%s2/η = %.4g, off the axis"), summary->len ? "   " : "", limit);
+  else if (!isfinite (limit))
+    g_string_append_printf (summary, _("%sno 2/η line: %s"), summary->len ? "   " : "",
+                            no_lr_reason ? no_lr_reason : _("the learning rate is unknown"));
+  summary_text = g_string_free (summary, FALSE);
+
+  title = opt->title ? g_strdup (opt->title)
+                     : g_strdup_printf (_("Hessian spectrum at checkpoint %d (%d samples)"), hs->checkpoint,
+                                        hs->n_samples);
+  spec.xlabel = _("eigenvalue");
+  spec.ylabel = hs->n_grid > 0 ? _("density (log scale)") : "";
+  spec.series = series;
+  spec.n_series = n;
+  spec.legend = TRUE;
+
+  top_band = draw_figure_title (cr, width, title);
+  /* The numbers in a band of their own, between the title and the plot. */
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, RELIEF_PLOT_FONT_TICK);
+  cairo_text_extents (cr, summary_text, &e);
+  cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+  cairo_move_to (cr, MAX (4, (width - e.x_advance) / 2), top_band + SUMMARY_BAND - 4);
+  cairo_show_text (cr, summary_text);
+  cairo_restore (cr);
+  top_band += SUMMARY_BAND;
+
+  cairo_save (cr);
+  cairo_translate (cr, 0, top_band);
+  relief_plot_lines (cr, width, height - top_band, &spec, &frame);
+  cairo_restore (cr);
+  if (frame_out)
+    {
+      *frame_out = frame;
+      frame_out->py += top_band;
+      frame_out->cby += top_band;
+    }
+}

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "relief-decision.h"
+#include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
@@ -102,6 +103,17 @@ void relief_figure_intdim (cairo_t *cr, double width, double height, const Relie
  * units: its dimension index k and seed.  FALSE when none is that near. */
 gboolean relief_figure_intdim_hit (const ReliefIntdim *id, const ReliefPlotFrame *frame, double px, double py,
                                    double radius, int *k, int *seed);
+
+/* A Hessian spectrum as PyHessian draws it: the SLQ eigenvalue density on a log density
+ * axis, the largest eigenvalues marked as solid lines and the smallest (when the file has
+ * them) dashed, and the linear-stability limit 2/lr of gradient descent for the run's
+ * learning rate lr, in the figure when it falls near the spectrum, named beside it
+ * otherwise; lr NaN: unknown, which the figure says (no_lr_reason, may be NULL: why).  A
+ * spectrum without a density shows its eigenvalues alone.  A line of text gives
+ * lambda_max, lambda_min and the trace with its standard error, those it has.  frame_out
+ * (may be NULL) receives where the data area ended up. */
+void relief_figure_hessian (cairo_t *cr, double width, double height, const ReliefHessianSpectrum *hs, double lr,
+                            const char *no_lr_reason, const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out);
 
 /* The decision regions over the input plane (x₁, x₂) with the training samples on top;
  * opt->title (may be NULL) above. */
