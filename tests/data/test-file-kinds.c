@@ -123,8 +123,8 @@ static void
 test_unknown_kind (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_tagged (f->dir, "spectrum", 1);
-  g_autofree char *expected = g_strdup_printf ("“%s” is a Relief file of an unknown kind “spectrum”, not a run, a surface or a sweep",
-                                               path);
+  g_autofree char *expected = g_strdup_printf ("“%s” is a Relief file of an unknown kind “spectrum”, not a run, "
+                                               "a surface, a sweep or a Hessian spectrum", path);
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (relief_file_detect_kind (path, &error), ==, RELIEF_FILE_KIND_NONE);
