@@ -777,6 +777,29 @@ test_hessian (void)
   cairo_surface_destroy (s);
   cairo_surface_destroy (s_far);
   cairo_surface_destroy (s_none);
+
+  /* Without the density: the eigenvalues by rank, a red dot at (1, 3), 2/lr = 4 a level. */
+  f.hs.n_grid = 0;
+  f.lr = 0.5;
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cr = cairo_create (s);
+  relief_figure_hessian (cr, W, H, &f.hs, f.lr, NULL, &opt, &frame);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  g_assert_false (frame.log_y);
+  g_assert_cmpfloat (frame.xmin, ==, 0.5);
+  g_assert_cmpfloat (frame.xmax, ==, 2.5);
+  g_assert_cmpfloat (frame.ymin, <, 1);
+  g_assert_cmpfloat (frame.ymax, >, 4);
+  relief_plot_frame_from_data (&frame, 1, 3, &px, &py);
+  g_assert_true (pixel_near (s, px, py, 0xcc3333, 60));
+  cairo_surface_destroy (s);
+
+  /* Only a trace: no plot, and no failure. */
+  f.hs.largest.n = 0;
+  s = render_pixels (draw_hessian, &f, &opt);
+  g_assert_cmpint (ink_in (s, 0, W, 48, H, NULL), >, 0);
+  cairo_surface_destroy (s);
 }
 
 /* The height in pixels of the first band of dark rows below the frame's bottom edge (past

@@ -475,33 +475,31 @@ vertical_lines (const double *values, int n, double y0, double y1, double *x, do
 #define HESSIAN_RUG_DECADES 1.0
 #define SUMMARY_BAND 16.0
 
-void
-relief_figure_hessian (cairo_t                     *cr,
-                       double                       width,
-                       double                       height,
-                       const ReliefHessianSpectrum *hs,
-                       double                       lr,
-                       const char                  *no_lr_reason,
-                       const ReliefFigureOptions   *opt,
-                       ReliefPlotFrame             *frame_out)
+/* Whether 2/lr joins an axis spanning [lo, hi]: within the spectrum's width beyond it.
+ * Farther, it would squeeze the spectrum into a corner, and the text names it instead. */
+static gboolean
+limit_near (double limit, double lo, double hi)
+{
+  double reach = MAX (hi - lo, MAX (0.05 * fabs (hi), 0.05));
+
+  return isfinite (limit) && limit <= hi + reach && limit >= lo - reach;
+}
+
+/* The density on a log axis, the eigenvalues as a rug under it, 2/lr when near (TRUE:
+ * drawn). */
+static gboolean
+hessian_density_plot (cairo_t *cr, double width, double height, const ReliefHessianSpectrum *hs, double lr,
+                      ReliefLinePlotSpec *spec, ReliefPlotFrame *frame)
 {
   const ReliefHessianPairs *top = &hs->largest, *low = &hs->smallest;
-  int n_top = top->n, n_low = low->n;
-  g_autofree double *density = g_new (double, MAX (hs->n_grid, 1));
+  int n_top = top->n, n_low = low->n, n = 0;
+  g_autofree double *density = g_new (double, hs->n_grid);
   g_autofree double *top_x = g_new (double, 3 * MAX (n_top, 1)), *top_y = g_new (double, 3 * MAX (n_top, 1));
   g_autofree double *low_x = g_new (double, 3 * MAX (n_low, 1)), *low_y = g_new (double, 3 * MAX (n_low, 1));
-  g_autofree char *title = NULL, *top_label = NULL, *low_label = NULL, *limit_label = NULL;
-  GString *summary = g_string_new (NULL);
-  g_autofree char *summary_text = NULL;
-  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, peak = 0, floor_y, ceiling, margin;
-  double limit = isfinite (lr) && lr > 0 ? 2.0 / lr : NAN, limit_x[2], limit_y[2];
-  gboolean limit_shown = FALSE;
+  g_autofree char *top_label = NULL, *low_label = NULL, *limit_label = NULL;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, peak = 0, floor_y, ceiling, margin, rug;
+  double limit = 2.0 / lr, limit_x[2], limit_y[2];
   ReliefLineSeries series[4];
-  ReliefLinePlotSpec spec = { 0 };
-  cairo_text_extents_t e;
-  ReliefPlotFrame frame;
-  double top_band;
-  int n = 0;
 
   for (int i = 0; i < hs->n_grid; i++)
     {
@@ -513,106 +511,208 @@ relief_figure_hessian (cairo_t                     *cr,
     lo = MIN (lo, top->values[i]), hi = MAX (hi, top->values[i]);
   for (int i = 0; i < n_low; i++)
     lo = MIN (lo, low->values[i]), hi = MAX (hi, low->values[i]);
-  if (hs->has_trace && lo > hi)
-    lo = hi = hs->trace / MAX (1.0, (double) hs->n_params);
-  if (lo > hi)
-    lo = -1, hi = 1;
-  margin = hi > lo ? 0.05 * (hi - lo) : MAX (0.05 * fabs (hi), 0.05);
-  /* 2/lr joins the axis when it lies within the spectrum's width beyond it: farther, it
-   * would squeeze the spectrum into a corner, and the text names it instead. */
-  if (isfinite (limit) && limit <= hi + MAX (hi - lo, margin) && limit >= lo - MAX (hi - lo, margin))
+  if (limit_near (limit, lo, hi))
     {
-      limit_shown = TRUE;
       lo = MIN (lo, limit);
       hi = MAX (hi, limit);
     }
-  spec.xmin = lo - margin;
-  spec.xmax = hi + margin;
-  if (peak > 0)
-    {
-      floor_y = peak * HESSIAN_DENSITY_FLOOR;
-      ceiling = peak * 10;
-    }
   else
-    {
-      floor_y = 1e-3;
-      ceiling = 1;
-    }
-  spec.ymin = floor_y;
-  spec.ymax = ceiling;
-  spec.log_y = TRUE;
+    limit = NAN;
+  margin = 0.05 * (hi - lo);
+  spec->xmin = lo - margin;
+  spec->xmax = hi + margin;
+  /* A density of zeros everywhere (a file from elsewhere) still gets an axis. */
+  floor_y = peak > 0 ? peak * HESSIAN_DENSITY_FLOOR : 1e-8;
+  ceiling = peak > 0 ? peak * 10 : 1;
+  rug = floor_y * pow (10, HESSIAN_RUG_DECADES);
+  spec->ymin = floor_y;
+  spec->ymax = ceiling;
+  spec->log_y = TRUE;
+  spec->xlabel = _("eigenvalue");
+  spec->ylabel = _("density (log scale)");
 
-  if (hs->n_grid > 0)
-    {
-      for (int i = 0; i < hs->n_grid; i++)
-        density[i] = MAX (hs->density[i], floor_y);
-      series[n] = (ReliefLineSeries) { _("density (SLQ)"), hs->n_grid, hs->density_grid, density, { 0 }, FALSE };
-      relief_plot_palette (0, series[n].rgb);
-      n++;
-    }
+  for (int i = 0; i < hs->n_grid; i++)
+    density[i] = MAX (hs->density[i], floor_y);
+  series[n] = (ReliefLineSeries) { _("density (SLQ)"), hs->n_grid, hs->density_grid, density, { 0 }, FALSE };
+  relief_plot_palette (0, series[n].rgb);
+  n++;
   if (n_top > 0)
     {
-      vertical_lines (top->values, n_top, floor_y, floor_y * pow (10, HESSIAN_RUG_DECADES), top_x, top_y);
+      vertical_lines (top->values, n_top, floor_y, rug, top_x, top_y);
       top_label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "top eigenvalue", "top %d eigenvalues", n_top), n_top);
-      series[n] = (ReliefLineSeries) { top_label, 3 * n_top, top_x, top_y, { 0.8, 0.2, 0.2 }, FALSE };
-      n++;
+      series[n++] = (ReliefLineSeries) { top_label, 3 * n_top, top_x, top_y, { 0.8, 0.2, 0.2 }, FALSE };
     }
   if (n_low > 0)
     {
-      vertical_lines (low->values, n_low, floor_y, floor_y * pow (10, HESSIAN_RUG_DECADES), low_x, low_y);
+      vertical_lines (low->values, n_low, floor_y, rug, low_x, low_y);
       low_label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "smallest eigenvalue", "smallest %d eigenvalues",
                                                 n_low), n_low);
-      series[n] = (ReliefLineSeries) { low_label, 3 * n_low, low_x, low_y, { 0.2, 0.4, 0.8 }, TRUE };
-      n++;
+      series[n++] = (ReliefLineSeries) { low_label, 3 * n_low, low_x, low_y, { 0.2, 0.4, 0.8 }, TRUE };
     }
-  if (limit_shown)
+  if (isfinite (limit))
     {
       limit_x[0] = limit_x[1] = limit;
       limit_y[0] = floor_y;
       limit_y[1] = ceiling;
       limit_label = g_strdup_printf (_("2/η = %.4g (lr %.3g)"), limit, lr);
-      series[n] = (ReliefLineSeries) { limit_label, 2, limit_x, limit_y, { 0.2, 0.2, 0.2 }, TRUE };
-      n++;
+      series[n++] = (ReliefLineSeries) { limit_label, 2, limit_x, limit_y, { 0.2, 0.2, 0.2 }, TRUE };
     }
+  spec->series = series;
+  spec->n_series = n;
+  relief_plot_lines (cr, width, height, spec, frame);
+  spec->series = NULL;
+  return isfinite (limit);
+}
 
-  if (n_top > 0)
-    g_string_append_printf (summary, _("λ_max = %.4g"), top->values[0]);
-  if (n_low > 0)
-    g_string_append_printf (summary, _("%sλ_min = %.4g"), summary->len ? "   " : "", low->values[0]);
+static void
+rank_dots (cairo_t *cr, const ReliefPlotFrame *frame, const double *values, int n, const double rgb[3])
+{
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  for (int i = 0; i < n; i++)
+    {
+      double px, py;
+
+      relief_plot_frame_from_data (frame, i + 1, values[i], &px, &py);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, px, py, 3, 0, 2 * G_PI);
+    }
+  cairo_fill (cr);
+}
+
+/* Without a density: the eigenvalues against their rank (the largest descending, the
+ * smallest ascending), 2/lr as a level when near them (TRUE: drawn). */
+static gboolean
+hessian_rank_plot (cairo_t *cr, double width, double height, const ReliefHessianSpectrum *hs, double lr,
+                   ReliefLinePlotSpec *spec, ReliefPlotFrame *frame)
+{
+  const ReliefHessianPairs *top = &hs->largest, *low = &hs->smallest;
+  int k = MAX (top->n, low->n), n = 0;
+  g_autofree double *ranks = g_new (double, k);
+  g_autofree char *limit_label = NULL;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, limit = 2.0 / lr, ends[2] = { 0.5, k + 0.5 }, level[2], margin;
+  ReliefLineSeries series[3];
+
+  for (int i = 0; i < k; i++)
+    ranks[i] = i + 1;
+  for (int i = 0; i < top->n; i++)
+    lo = MIN (lo, top->values[i]), hi = MAX (hi, top->values[i]);
+  for (int i = 0; i < low->n; i++)
+    lo = MIN (lo, low->values[i]), hi = MAX (hi, low->values[i]);
+  if (limit_near (limit, lo, hi))
+    {
+      lo = MIN (lo, limit);
+      hi = MAX (hi, limit);
+    }
+  else
+    limit = NAN;
+  margin = hi > lo ? 0.08 * (hi - lo) : MAX (0.1 * fabs (hi), 0.1);
+  spec->xmin = ends[0];
+  spec->xmax = ends[1];
+  spec->ymin = lo - margin;
+  spec->ymax = hi + margin;
+  spec->xlabel = _("rank");
+  spec->ylabel = _("eigenvalue");
+  if (top->n > 0)
+    series[n++] = (ReliefLineSeries) { _("largest"), top->n, ranks, top->values, { 0.8, 0.2, 0.2 }, FALSE };
+  if (low->n > 0)
+    series[n++] = (ReliefLineSeries) { _("smallest"), low->n, ranks, low->values, { 0.2, 0.4, 0.8 }, TRUE };
+  if (isfinite (limit))
+    {
+      level[0] = level[1] = limit;
+      limit_label = g_strdup_printf (_("2/η = %.4g (lr %.3g)"), limit, lr);
+      series[n++] = (ReliefLineSeries) { limit_label, 2, ends, level, { 0.2, 0.2, 0.2 }, TRUE };
+    }
+  spec->series = series;
+  spec->n_series = n;
+  relief_plot_lines (cr, width, height, spec, frame);
+  rank_dots (cr, frame, top->values, top->n, (const double[]) { 0.8, 0.2, 0.2 });
+  rank_dots (cr, frame, low->values, low->n, (const double[]) { 0.2, 0.4, 0.8 });
+  spec->series = NULL;
+  return isfinite (limit);
+}
+
+/* lambda_max, lambda_min, the trace and where 2/lr is, those the spectrum has. */
+static char *
+hessian_summary (const ReliefHessianSpectrum *hs, double lr, gboolean limit_drawn, const char *no_lr_reason)
+{
+  GString *summary = g_string_new (NULL);
+  double limit = 2.0 / lr;
+
+  if (hs->largest.n > 0)
+    g_string_append_printf (summary, _("λ_max = %.4g"), hs->largest.values[0]);
+  if (hs->smallest.n > 0)
+    g_string_append_printf (summary, _("%sλ_min = %.4g"), summary->len ? "   " : "", hs->smallest.values[0]);
   if (hs->has_trace)
     g_string_append_printf (summary, _("%str H = %.4g ± %.2g"), summary->len ? "   " : "", hs->trace,
                             hs->trace_stderr);
-  if (isfinite (limit) && !limit_shown)
+  if (isfinite (limit) && !limit_drawn)
     g_string_append_printf (summary, _("%s2/η = %.4g, off the axis"), summary->len ? "   " : "", limit);
   else if (!isfinite (limit))
     g_string_append_printf (summary, _("%sno 2/η line: %s"), summary->len ? "   " : "",
                             no_lr_reason ? no_lr_reason : _("the learning rate is unknown"));
-  summary_text = g_string_free (summary, FALSE);
+  return g_string_free (summary, FALSE);
+}
 
+static void
+show_centered (cairo_t *cr, double width, double y, const char *text)
+{
+  cairo_text_extents_t e;
+
+  cairo_text_extents (cr, text, &e);
+  cairo_move_to (cr, MAX (4, (width - e.x_advance) / 2), y);
+  cairo_show_text (cr, text);
+}
+
+void
+relief_figure_hessian (cairo_t                     *cr,
+                       double                       width,
+                       double                       height,
+                       const ReliefHessianSpectrum *hs,
+                       double                       lr,
+                       const char                  *no_lr_reason,
+                       const ReliefFigureOptions   *opt,
+                       ReliefPlotFrame             *frame_out)
+{
+  g_autofree char *title = NULL, *summary = NULL;
+  gboolean eigen = hs->largest.n > 0 || hs->smallest.n > 0;
+  ReliefLinePlotSpec spec = { 0 };
+  ReliefPlotFrame frame = { 0 };
+  gboolean limit_drawn = FALSE;
+  double top_band;
+
+  if (!(isfinite (lr) && lr > 0))
+    lr = NAN;
   title = opt->title ? g_strdup (opt->title)
                      : g_strdup_printf (_("Hessian spectrum at checkpoint %d (%d samples)"), hs->checkpoint,
                                         hs->n_samples);
-  spec.xlabel = _("eigenvalue");
-  spec.ylabel = hs->n_grid > 0 ? _("density (log scale)") : "";
-  spec.series = series;
-  spec.n_series = n;
   spec.legend = TRUE;
 
-  top_band = draw_figure_title (cr, width, title);
-  /* The numbers in a band of their own, between the title and the plot. */
+  /* The plot first, below the bands, so that the text knows whether 2/lr was drawn. */
+  top_band = TITLE_BAND + SUMMARY_BAND;
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_translate (cr, 0, top_band);
+  if (hs->n_grid > 0)
+    limit_drawn = hessian_density_plot (cr, width, height - top_band, hs, lr, &spec, &frame);
+  else if (eigen)
+    limit_drawn = hessian_rank_plot (cr, width, height - top_band, hs, lr, &spec, &frame);
+  cairo_restore (cr);
+
+  summary = hessian_summary (hs, lr, limit_drawn, no_lr_reason);
+  draw_figure_title (cr, width, title);
   cairo_save (cr);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, RELIEF_PLOT_FONT_TICK);
-  cairo_text_extents (cr, summary_text, &e);
   cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
-  cairo_move_to (cr, MAX (4, (width - e.x_advance) / 2), top_band + SUMMARY_BAND - 4);
-  cairo_show_text (cr, summary_text);
-  cairo_restore (cr);
-  top_band += SUMMARY_BAND;
-
-  cairo_save (cr);
-  cairo_translate (cr, 0, top_band);
-  relief_plot_lines (cr, width, height - top_band, &spec, &frame);
+  show_centered (cr, width, TITLE_BAND + SUMMARY_BAND - 4, summary);
+  /* Only the trace: nothing to plot; the numbers, in the middle. */
+  if (hs->n_grid == 0 && !eigen)
+    {
+      cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL);
+      show_centered (cr, width, top_band + (height - top_band) / 2,
+                     _("Only the trace was computed: no eigenvalues or density to draw"));
+    }
   cairo_restore (cr);
   if (frame_out)
     {

@@ -109,7 +109,8 @@ gboolean relief_figure_intdim_hit (const ReliefIntdim *id, const ReliefPlotFrame
  * them) dashed, and the linear-stability limit 2/lr of gradient descent for the run's
  * learning rate lr, in the figure when it falls near the spectrum, named beside it
  * otherwise; lr NaN: unknown, which the figure says (no_lr_reason, may be NULL: why).  A
- * spectrum without a density shows its eigenvalues alone.  A line of text gives
+ * spectrum without a density shows its eigenvalues against their rank (2/lr a level), one
+ * with only a trace its numbers.  A line of text gives
  * lambda_max, lambda_min and the trace with its standard error, those it has.  frame_out
  * (may be NULL) receives where the data area ended up. */
 void relief_figure_hessian (cairo_t *cr, double width, double height, const ReliefHessianSpectrum *hs, double lr,
