@@ -7,6 +7,7 @@
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
+#include "relief-weights-file.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +68,12 @@ static const ReliefFileKindInfo registry[RELIEF_FILE_N_KINDS] = {
     .name = "intdim",
     .description = N_("a sweep"),
     .max_version = RELIEF_INTDIM_FORMAT_VERSION,
+  },
+  [RELIEF_FILE_KIND_WEIGHTS] = {
+    .kind = RELIEF_FILE_KIND_WEIGHTS,
+    .name = "weights",
+    .description = N_("weight spectra"),
+    .max_version = RELIEF_WEIGHTS_FORMAT_VERSION,
   },
 };
 
