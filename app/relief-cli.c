@@ -9,6 +9,7 @@
 #include "relief-cmd-plot.h"
 #include "relief-cmd-surface.h"
 #include "relief-cmd-train.h"
+#include "relief-cmd-weights.h"
 
 /* Every command, in the order the help lists them. */
 static const struct {
@@ -20,6 +21,7 @@ static const struct {
   { "surface", N_("Compute the loss surface around a checkpoint of a run"), relief_cmd_surface },
   { "intdim", N_("Sweep random subspaces to measure the intrinsic dimension"), relief_cmd_intdim },
   { "decision", N_("Draw a model’s decision regions over its two inputs"), relief_cmd_decision },
+  { "weights", N_("Compute the spectra of a run’s weight matrices (WeightWatcher’s alpha)"), relief_cmd_weights },
   { "plot", N_("Draw a run, surface or intdim file as a PDF, SVG or PNG figure"), relief_cmd_plot },
 };
 
