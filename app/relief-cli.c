@@ -22,7 +22,7 @@ static const struct {
   { "intdim", N_("Sweep random subspaces to measure the intrinsic dimension"), relief_cmd_intdim },
   { "decision", N_("Draw a model’s decision regions over its two inputs"), relief_cmd_decision },
   { "weights", N_("Compute the spectra of a run’s weight matrices (WeightWatcher’s alpha)"), relief_cmd_weights },
-  { "plot", N_("Draw a run, surface or intdim file as a PDF, SVG or PNG figure"), relief_cmd_plot },
+  { "plot", N_("Draw a run, surface, intdim or weights file as a PDF, SVG or PNG figure"), relief_cmd_plot },
 };
 
 gboolean

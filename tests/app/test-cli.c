@@ -849,6 +849,16 @@ test_weights (void)
   for (int l = 0; l < 3; l++)
     g_assert_cmpfloat (all->top_singular_values[3 * 5 + l], ==, last->layers[l].singular_values[0]);
 
+  /* relief plot draws them: the ESDs, and the trajectory when there is one. */
+  {
+    g_autofree char *pdf = tmp_path ("weights.pdf"), *png = tmp_path ("weights.png");
+
+    g_assert_cmpint (run_relief ("plot all.h5 -o weights.pdf", NULL), ==, 0);
+    g_assert_cmpint (run_relief ("plot last.h5 -o weights.png", NULL), ==, 0);
+    g_assert_true (file_starts_with (pdf, "%PDF", 4));
+    g_assert_true (file_starts_with (png, "\x89PNG", 4));
+  }
+
   for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
     {
       g_autofree char *err = NULL;

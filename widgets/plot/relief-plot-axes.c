@@ -133,13 +133,15 @@ relief_plot_axis_build (ReliefPlotAxis *a, double lo, double hi, gboolean log, i
        * times powers of ten; inside a factor of a few: plain ticks in data units. */
       if (n_decades >= 3)
         {
-          n = nice_inside (lo, hi, target, t);
-          if (n >= 2 && t[1] - t[0] >= 1)
-            {
-              for (int i = 0; i < n; i++)
-                axis_add (a, t[i], relief_tick_format (pow (10, t[i]), pow (10, t[i])));
-              return;
-            }
+          /* Every s-th decade, s the smallest that fits: at least two labels whatever
+           * the span (a nice step of 5 decades could leave only one inside). */
+          int step = 1;
+
+          while ((int) (floor (hi / step) - ceil (lo / step)) + 1 > target)
+            step++;
+          for (int k = (int) ceil (lo / step); k <= (int) floor (hi / step); k++)
+            axis_add (a, k * step, relief_tick_format (pow (10, k * step), pow (10, k * step)));
+          return;
         }
       for (int k = (int) floor (lo); k <= (int) ceil (hi); k++)
         for (int m = 0; m < 3; m++)
