@@ -911,6 +911,7 @@ test_bad_inputs (void)
     { "run", "surface %s --x=-1:1:2 --y=-1:1:2 -o out.h5", "out.h5" },
     { "surface", "plot %s -o out.png", "out.png" },
     { "intdim", "plot %s -o out.png", "out.png" },
+    { "weights", "plot %s -o out.png", "out.png" },
     { "csv", "train --dataset %s --hidden 2 --epochs 1 -o out.h5", "out.h5" },
   };
 
