@@ -16,10 +16,12 @@ print_summary (const ReliefWeights *w)
     {
       const ReliefLayerSpectrum *s = &w->layers[l];
       g_autofree char *shape = g_strdup_printf ("%d×%d", s->rows, s->cols);
+      g_autofree char *stable_rank = g_strdup_printf ("%.3g", s->stable_rank);
 
       if (isnan (s->fit.alpha))
-        g_print (_("  layer %d  %-9s  alpha –  (nothing to fit)  lambda_max %.4g  stable rank %.3g  MP edge %.4g\n"),
-                 l, shape, s->lambda_max, s->stable_rank, s->mp_edge);
+        g_print (_("  layer %d  %-9s  alpha –  (too few distinct eigenvalues to fit)  lambda_max %.4g  stable rank %s  "
+                   "MP edge %.4g\n"),
+                 l, shape, s->lambda_max, isnan (s->stable_rank) ? "–" : stable_rank, s->mp_edge);
       else
         g_print (_("  layer %d  %-9s  alpha %.2f ± %.2f (xmin %.4g, %d eigenvalues)  lambda_max %.4g  stable rank %.3g  "
                    "MP edge %.4g\n"),
