@@ -72,6 +72,7 @@ static const struct {
   { "win.run", { "<Control>Return" } },
   { "win.cancel", { "Escape" } },
   { "win.export", { "<Control>e" } },
+  { "win.open", { "<Control>o" } },
   { "win.show-page(0)", { "<Alt>1" } },
   { "win.show-page(1)", { "<Alt>2" } },
   { "win.show-page(2)", { "<Alt>3" } },

@@ -146,15 +146,18 @@ relief_cli_check_output (const char *command, const char *output, const char * c
 }
 
 gboolean
-relief_cli_check_figure (const char *command, const char *output, const char * const *inputs, double dpi,
+relief_cli_check_figure (const char *command, ReliefCliFigureOptions *figure, const char * const *inputs,
                          int *status)
 {
-  if (!relief_cli_check_output (command, output, inputs, status))
+  g_autoptr(GError) error = NULL;
+
+  if (!relief_cli_check_output (command, figure->output, inputs, status))
     return FALSE;
-  if (!relief_plot_export_supported (output))
+  if (!relief_plot_export_supported (figure->output))
     *status = relief_cli_usage_error (command, _("the figure must end in .pdf, .svg or .png"));
-  else if (!(dpi >= 10 && dpi <= 2400))
-    *status = relief_cli_usage_error (command, _("--dpi must be between 10 and 2400"));
+  else if (figure->dpi_text &&
+           !relief_cli_parse_number ("--dpi", figure->dpi_text, 10, FALSE, 2400, FALSE, &figure->dpi, &error))
+    *status = relief_cli_usage_error (command, error->message);
   else
     return TRUE;
   return FALSE;
@@ -259,6 +262,37 @@ relief_cli_on_progress (double fraction, gpointer user_data)
   if (p->n_cells > 0)
     fraction = (p->cell + fraction) / p->n_cells;
   relief_cli_progress_draw (p, fraction, FALSE);
+}
+
+/* "45 s", "12 min", "3.5 h" */
+static char *
+duration_text (double seconds)
+{
+  if (seconds < 90)
+    return g_strdup_printf (_("%.0f s"), seconds);
+  if (seconds < 90 * 60)
+    return g_strdup_printf (_("%.0f min"), seconds / 60);
+  return g_strdup_printf (_("%.1f h"), seconds / 3600);
+}
+
+void
+relief_cli_on_estimate (const ReliefJobEstimate *estimate, gpointer user_data)
+{
+  ReliefCliProgress *p = user_data;
+  g_autofree char *duration = NULL;
+
+  if (estimate->bytes < 1e9 && estimate->seconds < 10)
+    return;
+  if (estimate->seconds > 0)
+    {
+      duration = duration_text (estimate->seconds);
+      g_printerr (_("relief %s: this takes about %.1f GB of memory and %s (%.1e operations; a sample of them "
+                    "timed on the %s backend)\n"), p->label, estimate->bytes / 1e9, duration, estimate->flops,
+                  estimate->backend);
+    }
+  else
+    g_printerr (_("relief %s: this takes about %.1f GB of memory on the %s backend\n"), p->label,
+                estimate->bytes / 1e9, estimate->backend);
 }
 
 void

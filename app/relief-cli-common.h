@@ -4,6 +4,8 @@
 
 #include <gio/gio.h>
 #include "relief-file.h"
+#include "relief-cli-options.h"
+#include "relief-job-common.h"
 
 G_BEGIN_DECLS
 
@@ -31,9 +33,9 @@ gboolean        relief_cli_check_output   (const char *command, const char *outp
  * (2); a cancel is 130; failures while working are 1. */
 int             relief_cli_error_status   (const GError *error);
 /* A figure to write: an output as relief_cli_check_output wants it, a .pdf, .svg or .png,
- * and a dpi from 10 to 2400. */
-gboolean        relief_cli_check_figure   (const char *command, const char *output, const char * const *inputs,
-                                           double dpi, int *status);
+ * and a --dpi (when given) from 10 to 2400, parsed into figure->dpi. */
+gboolean        relief_cli_check_figure   (const char *command, ReliefCliFigureOptions *figure,
+                                           const char * const *inputs, int *status);
 /* path must exist and be a Relief file, of kind when kind is not RELIEF_FILE_KIND_NONE. */
 gboolean        relief_cli_check_input    (const char *command, const char *path, ReliefFileKind kind, int *status);
 
@@ -60,5 +62,8 @@ void relief_cli_progress_end   (ReliefCliProgress *progress, gboolean complete);
 /* Callbacks for the jobs, user_data a ReliefCliProgress. */
 void relief_cli_on_progress       (double fraction, gpointer user_data);
 void relief_cli_on_backend_chosen (const char *name, gpointer user_data);
+/* Prints one line on stderr before a large job (1 GB of memory or 10 s of computing and
+ * more): what it will take. */
+void relief_cli_on_estimate       (const ReliefJobEstimate *estimate, gpointer user_data);
 
 G_END_DECLS

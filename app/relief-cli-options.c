@@ -1,12 +1,11 @@
 #include "relief-config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
 
 #include "relief-cli-options.h"
 #include "relief-enums.h"
-
-/* -1 marks a flag not given: every valid value of these is non-negative. */
-#define UNSET (-1)
 
 static GOptionGroup *
 new_group (const char *name, const char *description, const char *help, const GOptionEntry *entries)
@@ -25,14 +24,14 @@ relief_cli_train_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset,
       N_("Generator (spiral, moons, circles, xor, gaussians), installed data set (mnist, fashion-mnist), "
          "IDX directory or CSV file (default spiral)"), N_("NAME|DIR|FILE.csv") },
-    { "samples", 0, 0, G_OPTION_ARG_INT, &o->samples, N_("Samples to generate (generators; default 1000)"), "N" },
-    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &o->noise, N_("Noise of the generator (default: the generator’s own)"), "X" },
-    { "classes", 0, 0, G_OPTION_ARG_INT, &o->classes, N_("Classes (spiral, gaussians; default: the generator’s own)"), "N" },
-    { "test-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o->test_fraction,
+    { "samples", 0, 0, G_OPTION_ARG_STRING, &o->samples, N_("Samples to generate (generators; default 1000)"), "N" },
+    { "noise", 0, 0, G_OPTION_ARG_STRING, &o->noise, N_("Noise of the generator (default: the generator’s own)"), "X" },
+    { "classes", 0, 0, G_OPTION_ARG_STRING, &o->classes, N_("Classes (spiral, gaussians; default: the generator’s own)"), "N" },
+    { "test-fraction", 0, 0, G_OPTION_ARG_STRING, &o->test_fraction,
       N_("Fraction held out for testing (generators, CSV; default 0.2)"), "X" },
-    { "data-seed", 0, 0, G_OPTION_ARG_INT64, &o->data_seed,
+    { "data-seed", 0, 0, G_OPTION_ARG_STRING, &o->data_seed,
       N_("Seed of the generator and of a CSV file’s split (default: --seed)"), "N" },
-    { "max-samples", 0, 0, G_OPTION_ARG_INT, &o->max_samples,
+    { "max-samples", 0, 0, G_OPTION_ARG_STRING, &o->max_samples,
       N_("Use only the first N samples of each split, training and test (generated or IDX data; default all)"), "N" },
     { NULL }
   };
@@ -44,22 +43,17 @@ relief_cli_train_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
   };
   const GOptionEntry training[] = {
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, N_("sgd, momentum, nesterov, adam (default) or adamw"), "O" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, N_("Learning rate (default 0.01)"), "X" },
-    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, N_("Momentum (momentum, nesterov; default 0.9)"), "X" },
-    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &o->weight_decay, N_("Weight decay (default 0)"), "X" },
-    { "batch-size", 0, 0, G_OPTION_ARG_INT, &o->batch_size, N_("Mini-batch size (default 32)"), "N" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, N_("Epochs (default 20)"), "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, N_("Random seed of the data, the initialization and the batches (default 0)"), "N" },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &o->lr, N_("Learning rate (default 0.01)"), "X" },
+    { "momentum", 0, 0, G_OPTION_ARG_STRING, &o->momentum, N_("Momentum (momentum, nesterov; default 0.9)"), "X" },
+    { "weight-decay", 0, 0, G_OPTION_ARG_STRING, &o->weight_decay, N_("Weight decay (default 0)"), "X" },
+    { "batch-size", 0, 0, G_OPTION_ARG_STRING, &o->batch_size, N_("Mini-batch size (default 32)"), "N" },
+    { "epochs", 0, 0, G_OPTION_ARG_STRING, &o->epochs, N_("Epochs (default 20)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, N_("Random seed of the data, the initialization and the batches (default 0)"), "N" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &o->backend, N_("cpu, cuda or auto (default)"), N_("NAME") },
     { NULL }
   };
 
-  *o = (ReliefCliTrainOptions) {
-    .samples = UNSET, .classes = UNSET, .noise = UNSET, .test_fraction = UNSET, .data_seed = UNSET,
-    .max_samples = UNSET,
-    .lr = UNSET, .momentum = UNSET, .weight_decay = UNSET, .batch_size = UNSET, .epochs = UNSET, .seed = UNSET,
-    .eval_every = UNSET,
-  };
+  *o = (ReliefCliTrainOptions) { 0 };
   g_option_context_add_group (ctx, new_group ("data", _("Data options:"), _("Show the data options"), data));
   g_option_context_add_group (ctx, new_group ("model", _("Model options:"), _("Show the model options"), model));
   g_option_context_add_group (ctx, new_group ("training", _("Training options:"), _("Show the training options"),
@@ -70,7 +64,7 @@ void
 relief_cli_metrics_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
 {
   const GOptionEntry metrics[] = {
-    { "eval-every", 0, 0, G_OPTION_ARG_INT, &o->eval_every,
+    { "eval-every", 0, 0, G_OPTION_ARG_STRING, &o->eval_every,
       N_("Steps between metrics rows, besides every epoch end (default 0: about 100 rows)"), "N" },
     { "eval-samples", 0, 0, G_OPTION_ARG_STRING, &o->eval_samples,
       N_("Evaluate N samples of each split at every row, or all of them (default: the train curve from the "
@@ -91,9 +85,90 @@ invalid (GError **error, const char *message)
 }
 
 gboolean
+relief_cli_parse_int (const char *flag, const char *text, gint64 min, gint64 max, gint64 *out, GError **error)
+{
+  g_autofree char *range = NULL;
+
+  if (g_ascii_string_to_signed (text, 10, min, max, out, NULL))
+    return TRUE;
+  if (max == G_MAXINT || max == G_MAXINT64)
+    range = g_strdup_printf (_("a whole number >= %" G_GINT64_FORMAT), min);
+  else
+    range = g_strdup_printf (_("a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT), min, max);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s takes %s, not “%s”"), flag, range, text);
+  return FALSE;
+}
+
+gboolean
+relief_cli_parse_number (const char *flag, const char *text, double min, gboolean min_open, double max,
+                         gboolean max_open, double *out, GError **error)
+{
+  g_autofree char *range = NULL;
+  char *end = NULL;
+  double v = 0;
+  /* Decimal only: strtod would also take hex (0x1p3), "nan" and "inf". */
+  gboolean decimal = *text != '\0' && strspn (text, "0123456789+-.eE") == strlen (text);
+
+  if (decimal)
+    v = g_ascii_strtod (text, &end);
+  if (decimal && end != text && *end == '\0' && isfinite (v) &&
+      (min_open ? v > min : v >= min) && (max_open ? v < max : v <= max))
+    {
+      *out = v;
+      return TRUE;
+    }
+  if (isinf (max))
+    range = g_strdup_printf (_("a number %s %g"), min_open ? ">" : ">=", min);
+  else if (max == G_MAXFLOAT)
+    range = g_strdup_printf (_("a number %s %g within a 32-bit float’s range"), min_open ? ">" : ">=", min);
+  else
+    range = g_strdup_printf (_("a number in %s%g, %g%s"), min_open ? "(" : "[", min, max, max_open ? ")" : "]");
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s takes %s, not “%s”"), flag, range, text);
+  return FALSE;
+}
+
+/* Each given flag's value into the job; an absent one (NULL) leaves the job's field. */
+static gboolean
+apply_int (const char *flag, const char *text, gint64 min, int *field, GError **error)
+{
+  gint64 v;
+
+  if (text == NULL)
+    return TRUE;
+  if (!relief_cli_parse_int (flag, text, min, G_MAXINT, &v, error))
+    return FALSE;
+  *field = (int) v;
+  return TRUE;
+}
+
+static gboolean
+apply_number (const char *flag, const char *text, double min, gboolean min_open, double max, gboolean max_open,
+              double *field, GError **error)
+{
+  return text == NULL || relief_cli_parse_number (flag, text, min, min_open, max, max_open, field, error);
+}
+
+/* The optimizer's settings are floats: a value beyond a float's range is refused too. */
+static gboolean
+apply_float (const char *flag, const char *text, double min, gboolean min_open, double max, gboolean max_open,
+             float *field, GError **error)
+{
+  double v;
+
+  if (text == NULL)
+    return TRUE;
+  if (!relief_cli_parse_number (flag, text, min, min_open, MIN (max, G_MAXFLOAT), max_open && max <= G_MAXFLOAT, &v,
+                                error))
+    return FALSE;
+  *field = (float) v;
+  return TRUE;
+}
+
+gboolean
 relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *job, GError **error)
 {
   ReliefOptimizerConfig *opt = &job->train.optimizer;
+  gint64 seed = -1, data_seed = -1;
 
   if (o->dataset)
     {
@@ -102,24 +177,25 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
       if (relief_generator_exists (o->dataset))
         relief_generator_defaults (o->dataset, &job->gen);
     }
-  if (o->samples != UNSET) job->gen.n_samples = o->samples;
-  if (o->noise != UNSET) job->gen.noise = o->noise;
-  if (o->classes != UNSET) job->gen.n_classes = o->classes;
-  if (o->test_fraction != UNSET) job->gen.test_fraction = o->test_fraction;
-  if (o->seed < UNSET || o->data_seed < UNSET)
-    return invalid (error, _("the seed must be a non-negative integer"));
-  if (o->max_samples != UNSET && o->max_samples < 1)
-    return invalid (error, _("--max-samples must be at least 1"));
-  if (o->max_samples != UNSET)
-    job->max_samples = o->max_samples;
-  if (o->seed != UNSET)
-    job->gen.seed = job->train.seed = (guint64) o->seed;
-  if (o->data_seed != UNSET)
-    job->gen.seed = (guint64) o->data_seed;
+  if (!apply_int ("--samples", o->samples, 1, &job->gen.n_samples, error) ||
+      !apply_number ("--noise", o->noise, 0, FALSE, INFINITY, FALSE, &job->gen.noise, error) ||
+      !apply_int ("--classes", o->classes, 1, &job->gen.n_classes, error) ||
+      !apply_number ("--test-fraction", o->test_fraction, 0, FALSE, 1, TRUE, &job->gen.test_fraction, error) ||
+      !apply_int ("--max-samples", o->max_samples, 1, &job->max_samples, error) ||
+      (o->seed && !relief_cli_parse_int ("--seed", o->seed, 0, G_MAXINT64, &seed, error)) ||
+      (o->data_seed && !relief_cli_parse_int ("--data-seed", o->data_seed, 0, G_MAXINT64, &data_seed, error)))
+    return FALSE;
+  if (o->seed)
+    job->gen.seed = job->train.seed = (guint64) seed;
+  if (o->data_seed)
+    job->gen.seed = (guint64) data_seed;
 
   if (o->hidden)
     {
       g_clear_pointer (&job->hidden, g_free);
+      /* An empty --hidden= is a typo, not a request for a model without hidden layers. */
+      if (*o->hidden == '\0')
+        return invalid (error, _("--hidden takes the hidden layer widths, like 32,32"));
       if (!relief_parse_int_list (o->hidden, &job->hidden, &job->n_hidden, error))
         return FALSE;
     }
@@ -129,20 +205,17 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
       (o->optimizer && !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, o->optimizer, (int *) &opt->kind, error)))
     return FALSE;
 
-  if (o->lr != UNSET) opt->lr = o->lr;
-  if (o->momentum != UNSET) opt->momentum = o->momentum;
-  if (o->weight_decay != UNSET) opt->weight_decay = o->weight_decay;
-  if (o->batch_size != UNSET) job->train.batch_size = o->batch_size;
-  if (o->epochs != UNSET) job->train.epochs = o->epochs;
-  if (!(opt->momentum >= 0 && opt->momentum < 1) || !(opt->weight_decay >= 0))
-    return invalid (error, _("--weight-decay must be >= 0, --momentum in [0, 1)"));
+  if (!apply_float ("--lr", o->lr, 0, TRUE, INFINITY, FALSE, &opt->lr, error) ||
+      !apply_float ("--momentum", o->momentum, 0, FALSE, 1, TRUE, &opt->momentum, error) ||
+      !apply_float ("--weight-decay", o->weight_decay, 0, FALSE, INFINITY, FALSE, &opt->weight_decay, error) ||
+      !apply_int ("--batch-size", o->batch_size, 1, &job->train.batch_size, error) ||
+      !apply_int ("--epochs", o->epochs, 1, &job->train.epochs, error))
+    return FALSE;
   if (o->backend && !relief_enum_from_nick (RELIEF_TYPE_BACKEND_KIND, o->backend, (int *) &job->backend, error))
     return FALSE;
 
-  if (o->eval_every < UNSET)
-    return invalid (error, _("--eval-every must be >= 0"));
-  if (o->eval_every != UNSET)
-    job->train.eval_every = o->eval_every;
+  if (!apply_int ("--eval-every", o->eval_every, 0, &job->train.eval_every, error))
+    return FALSE;
   if (o->eval_samples != NULL && g_strcmp0 (o->eval_samples, "all") == 0)
     job->train.eval_samples = RELIEF_EVAL_ALL;
   else if (o->eval_samples != NULL)
@@ -159,13 +232,15 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
 void
 relief_cli_train_options_clear (ReliefCliTrainOptions *o)
 {
-  g_clear_pointer (&o->dataset, g_free);
-  g_clear_pointer (&o->hidden, g_free);
-  g_clear_pointer (&o->activation, g_free);
-  g_clear_pointer (&o->loss, g_free);
-  g_clear_pointer (&o->optimizer, g_free);
-  g_clear_pointer (&o->backend, g_free);
-  g_clear_pointer (&o->eval_samples, g_free);
+  char **fields[] = {
+    &o->dataset, &o->samples, &o->classes, &o->noise, &o->test_fraction, &o->data_seed, &o->max_samples,
+    &o->hidden, &o->activation, &o->loss,
+    &o->optimizer, &o->lr, &o->momentum, &o->weight_decay, &o->batch_size, &o->epochs, &o->seed, &o->backend,
+    &o->eval_every, &o->eval_samples,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_clear_pointer (fields[i], g_free);
 }
 
 void
@@ -174,7 +249,7 @@ relief_cli_figure_options_add (ReliefCliFigureOptions *o, GOptionContext *ctx)
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, N_("The figure to write (.pdf, .svg or .png)"), N_("FIGURE") },
     { "title", 0, 0, G_OPTION_ARG_STRING, &o->title, N_("Figure title"), N_("TEXT") },
-    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &o->dpi, N_("Resolution of PNG figures (default 150)"), "N" },
+    { "dpi", 0, 0, G_OPTION_ARG_STRING, &o->dpi_text, N_("Resolution of PNG figures (default 150)"), "N" },
     { NULL }
   };
 
@@ -187,4 +262,5 @@ relief_cli_figure_options_clear (ReliefCliFigureOptions *o)
 {
   g_clear_pointer (&o->output, g_free);
   g_clear_pointer (&o->title, g_free);
+  g_clear_pointer (&o->dpi_text, g_free);
 }

@@ -8,25 +8,18 @@
 
 G_BEGIN_DECLS
 
-/* What the flags parsed into; unset ones keep the job's defaults. */
+/* What the flags parsed into, each the text given or NULL when the flag is absent: a flag
+ * not given keeps the job's default, and every value given is checked (no value of a
+ * flag stands for "the default"). */
 typedef struct {
   /* data */
-  char   *dataset;
-  int     samples, classes;
-  double  noise, test_fraction;
-  gint64  data_seed;
-  int     max_samples;
+  char   *dataset, *samples, *classes, *noise, *test_fraction, *data_seed, *max_samples;
   /* model */
   char   *hidden, *activation, *loss;
   /* training */
-  char   *optimizer;
-  double  lr, momentum, weight_decay;
-  int     batch_size, epochs;
-  gint64  seed;
-  char   *backend;
+  char   *optimizer, *lr, *momentum, *weight_decay, *batch_size, *epochs, *seed, *backend;
   /* metrics (train only) */
-  int     eval_every;
-  char   *eval_samples;
+  char   *eval_every, *eval_samples;
 } ReliefCliTrainOptions;
 
 /* Adds the groups "data", "model" and "training" to ctx, parsing into options (which must
@@ -41,13 +34,23 @@ gboolean relief_cli_train_options_apply (const ReliefCliTrainOptions *options, R
                                          GError **error);
 void     relief_cli_train_options_clear (ReliefCliTrainOptions *options);
 
+/* The value of a numeric flag (its name with dashes, for the message): a decimal integer
+ * in [min, max], or a decimal number (no hex, NaN or infinity) in the range whose ends
+ * are excluded when the matching *_open is TRUE.  FALSE with a message naming the flag,
+ * the range and the text otherwise. */
+gboolean relief_cli_parse_int    (const char *flag, const char *text, gint64 min, gint64 max, gint64 *out,
+                                  GError **error);
+gboolean relief_cli_parse_number (const char *flag, const char *text, double min, gboolean min_open, double max,
+                                  gboolean max_open, double *out, GError **error);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefCliTrainOptions, relief_cli_train_options_clear)
 
 /* The flags of every command that writes a figure (plot, decision): -o, --title, --dpi. */
 typedef struct {
   char   *output;
   char   *title;
-  double  dpi;
+  char   *dpi_text;     /* as given; NULL when absent */
+  double  dpi;          /* 150 unless given; set by relief_cli_check_figure */
 } ReliefCliFigureOptions;
 
 /* Adds them to ctx's main options, parsing into options (which must outlive the parse). */

@@ -1,6 +1,7 @@
 #include "relief-config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "relief-cli-common.h"
 #include "relief-cli-options.h"
@@ -28,22 +29,12 @@ static gboolean
 parse_point (const char *text, double *x, double *y)
 {
   g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-  char *end;
   guint n = g_strv_length (parts);
 
   *y = 0;
-  if (n < 1 || n > 2)
-    return FALSE;
-  *x = g_ascii_strtod (parts[0], &end);
-  if (end == parts[0] || *end != '\0')
-    return FALSE;
-  if (n == 2)
-    {
-      *y = g_ascii_strtod (parts[1], &end);
-      if (end == parts[1] || *end != '\0')
-        return FALSE;
-    }
-  return TRUE;
+  return n >= 1 && n <= 2 &&
+         relief_cli_parse_number ("--at", parts[0], -INFINITY, FALSE, INFINITY, FALSE, x, NULL) &&
+         (n == 1 || relief_cli_parse_number ("--at", parts[1], -INFINITY, FALSE, INFINITY, FALSE, y, NULL));
 }
 
 int
@@ -83,8 +74,7 @@ relief_cmd_decision (int argc, char **argv)
     return status;
   if (argc != 2)
     return relief_cli_usage_error ("decision", _("expected one run file; see relief decision --help"));
-  if (!relief_cli_check_figure ("decision", out.output, (const char *[]) { argv[1], surface_path, NULL }, out.dpi,
-                                &status))
+  if (!relief_cli_check_figure ("decision", &out, (const char *[]) { argv[1], surface_path, NULL }, &status))
     return status;
   if (surface_path && checkpoint)
     return relief_cli_usage_error ("decision", _("--checkpoint does not apply with --surface: the surface has its own"));

@@ -31,8 +31,9 @@ relief_cmd_intdim (int argc, char **argv)
 {
   g_auto(ReliefIntdimJob) job = { 0 };
   g_auto(ReliefCliTrainOptions) options = { 0 };
-  g_autofree char *projection = NULL, *dims = NULL, *output = NULL;
-  int seeds = 1, cells_run = 0, status = 0;
+  g_autofree char *projection = NULL, *dims = NULL, *output = NULL, *seeds_text = NULL, *baseline_text = NULL;
+  int cells_run = 0, status = 0;
+  gint64 seeds = 1;
   double global_baseline = 1.0;
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefIntdim) result = NULL;
@@ -40,14 +41,15 @@ relief_cmd_intdim (int argc, char **argv)
   ReliefIntdimJobCallbacks cb = {
     .progress = relief_cli_on_progress,
     .cell = on_cell,
+    .estimate = relief_cli_on_estimate,
     .backend_chosen = relief_cli_on_backend_chosen,
     .user_data = &progress,
   };
   GOptionEntry entries[] = {
     { "projection", 0, 0, G_OPTION_ARG_STRING, &projection, N_("dense, sparse, fastfood or implicit (default dense; sparse or fastfood for large networks on a CPU)"), "P" },
     { "dims", 0, 0, G_OPTION_ARG_STRING, &dims, N_("Subspace dimensions to sweep"), "100,200|A:B:STEP" },
-    { "seeds", 0, 0, G_OPTION_ARG_INT, &seeds, N_("Seeds per dimension (default 1); seed s of the sweep trains with --seed + s"), "K" },
-    { "global-baseline", 0, 0, G_OPTION_ARG_DOUBLE, &global_baseline, N_("Accuracy for the global d_int90 (default 1.0)"), "X" },
+    { "seeds", 0, 0, G_OPTION_ARG_STRING, &seeds_text, N_("Seeds per dimension (default 1); seed s of the sweep trains with --seed + s"), "K" },
+    { "global-baseline", 0, 0, G_OPTION_ARG_STRING, &baseline_text, N_("Accuracy for the global d_int90 (default 1.0)"), "X" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The sweep file to write or resume"), N_("INTDIM.h5") },
     { NULL }
   };
@@ -63,13 +65,13 @@ relief_cmd_intdim (int argc, char **argv)
     return status;
   if (dims == NULL)
     return relief_cli_usage_error ("intdim", _("the dimensions to sweep are required (--dims 100,200 or A:B:STEP)"));
-  if (seeds < 1 || seeds > 1000)
-    return relief_cli_usage_error ("intdim", _("--seeds must be between 1 and 1000"));
-  if (!(global_baseline > 0 && global_baseline <= 1))
-    return relief_cli_usage_error ("intdim", _("--global-baseline must be in (0, 1]"));
+  if ((seeds_text && !relief_cli_parse_int ("--seeds", seeds_text, 1, 1000, &seeds, &error)) ||
+      (baseline_text &&
+       !relief_cli_parse_number ("--global-baseline", baseline_text, 0, TRUE, 1, FALSE, &global_baseline, &error)))
+    return relief_cli_usage_error ("intdim", error->message);
 
   relief_train_job_init_defaults (&job.base);
-  job.n_seeds = seeds;
+  job.n_seeds = (int) seeds;
   job.global_baseline = global_baseline;
   job.projection = RELIEF_PROJECTION_DENSE;
   if (!relief_cli_train_options_apply (&options, &job.base, &error) ||

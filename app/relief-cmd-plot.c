@@ -74,21 +74,49 @@ size_weights (gconstpointer data, double *width, double *height)
   relief_figure_weights_size (data, width, height);
 }
 
+/* The flags that only some kinds of figure have a use for. */
+typedef enum {
+  FLAG_LOG    = 1 << 0,
+  FLAG_MAP    = 1 << 1,     /* --kind, --levels, --colormap: a surface's 2D figures */
+} PlotFlags;
+
 /* What each kind of file relief_file_detect_kind knows becomes. */
 static const struct {
   ReliefFileKind kind;
   double         width, height;        /* points */
+  PlotFlags      flags;                /* the flags its figure uses */
   gpointer     (*load) (const char *path, GError **error);
   void         (*draw) (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt);
   GDestroyNotify free;
   /* NULL: width and height; else the size the data needs (a panel per layer). */
   void         (*size) (gconstpointer data, double *width, double *height);
 } plot_kinds[] = {
-  { RELIEF_FILE_KIND_RUN, 648, 252, load_run, draw_run, (GDestroyNotify) relief_run_free, NULL },
-  { RELIEF_FILE_KIND_SURFACE, 432, 324, load_surface, draw_surface, (GDestroyNotify) relief_surface_free, NULL },
-  { RELIEF_FILE_KIND_INTDIM, 432, 324, load_intdim, draw_intdim, (GDestroyNotify) relief_intdim_free, NULL },
-  { RELIEF_FILE_KIND_WEIGHTS, 0, 0, load_weights, draw_weights, (GDestroyNotify) relief_weights_free, size_weights },
+  { RELIEF_FILE_KIND_RUN, 648, 252, FLAG_LOG, load_run, draw_run, (GDestroyNotify) relief_run_free, NULL },
+  { RELIEF_FILE_KIND_SURFACE, 432, 324, FLAG_LOG | FLAG_MAP, load_surface, draw_surface,
+    (GDestroyNotify) relief_surface_free, NULL },
+  { RELIEF_FILE_KIND_INTDIM, 432, 324, 0, load_intdim, draw_intdim, (GDestroyNotify) relief_intdim_free, NULL },
+  { RELIEF_FILE_KIND_WEIGHTS, 0, 0, 0, load_weights, draw_weights, (GDestroyNotify) relief_weights_free,
+    size_weights },
 };
+
+/* The first of the flags given that a figure of this file does not use, or NULL; *where
+ * says which files it applies to. */
+static const char *
+unused_flag (PlotFlags used, gboolean log_scale, const char *kind, const char *levels, const char *colormap,
+             const char **where)
+{
+  *where = _("surfaces");
+  if (kind && !(used & FLAG_MAP))
+    return "--kind";
+  if (levels && !(used & FLAG_MAP))
+    return "--levels";
+  if (colormap && !(used & FLAG_MAP))
+    return "--colormap";
+  *where = _("runs and surfaces");
+  if (log_scale && !(used & FLAG_LOG))
+    return "--log";
+  return NULL;
+}
 
 static int
 find_plot_kind (ReliefFileKind kind)
@@ -110,10 +138,12 @@ draw_plot (cairo_t *cr, double width, double height, gpointer user_data)
 int
 relief_cmd_plot (int argc, char **argv)
 {
-  g_autofree char *colormap = NULL, *figure_kind = NULL;
+  g_autofree char *colormap = NULL, *figure_kind = NULL, *levels = NULL;
   g_auto(ReliefCliFigureOptions) figure = { 0 };
   ReliefFileKind kind;
-  int levels = -1, status = 0;
+  gint64 n_levels;
+  int status = 0;
+  const char *unused, *where;
   gboolean log_scale = FALSE;
   g_autoptr(GError) error = NULL;
   ReliefFigureOptions options;
@@ -123,7 +153,7 @@ relief_cmd_plot (int argc, char **argv)
   gboolean ok;
   GOptionEntry entries[] = {
     { "colormap", 0, 0, G_OPTION_ARG_STRING, &colormap, N_("viridis or magma"), N_("NAME") },
-    { "levels", 0, 0, G_OPTION_ARG_INT, &levels, N_("Contour levels (default 12)"), "N" },
+    { "levels", 0, 0, G_OPTION_ARG_STRING, &levels, N_("Contour levels (default 12)"), "N" },
     { "log", 0, 0, G_OPTION_ARG_NONE, &log_scale, N_("Logarithmic color scale"), NULL },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind, N_("Surface figure: contour, heatmap, 3d or 1d (default contour)"), N_("KIND") },
     { NULL }
@@ -136,14 +166,13 @@ relief_cmd_plot (int argc, char **argv)
     return status;
   if (argc != 2)
     return relief_cli_usage_error ("plot", _("expected one run, surface, intdim or weights file; see relief plot --help"));
-  if (!relief_cli_check_figure ("plot", figure.output, (const char *[]) { argv[1], NULL }, figure.dpi, &status))
+  if (!relief_cli_check_figure ("plot", &figure, (const char *[]) { argv[1], NULL }, &status))
     return status;
-  if (levels != -1 && (levels < 0 || levels > 200))
-    return relief_cli_usage_error ("plot", _("--levels must be between 0 and 200"));
-
   relief_figure_options_init (&options);
-  if (levels != -1)
-    options.n_levels = levels;
+  if (levels && !relief_cli_parse_int ("--levels", levels, 0, 200, &n_levels, &error))
+    return relief_cli_usage_error ("plot", error->message);
+  if (levels)
+    options.n_levels = (int) n_levels;
   options.log_scale = log_scale;
   options.title = figure.title;
   if (colormap && !relief_enum_from_nick (RELIEF_TYPE_COLORMAP, colormap, (int *) &options.colormap, NULL))
@@ -165,9 +194,32 @@ relief_cmd_plot (int argc, char **argv)
                                                   argv[1], relief_file_kind_name (kind));
       return relief_cli_usage_error ("plot", message);
     }
+  unused = unused_flag (plot_kinds[k].flags, log_scale, figure_kind, levels, colormap, &where);
+  if (unused)
+    {
+      g_autofree char *message = g_strdup_printf (_("%s is %s: %s only applies to %s"), argv[1],
+                                                  _(relief_file_kind_info (kind)->description), unused, where);
+      return relief_cli_usage_error ("plot", message);
+    }
   data.data = plot_kinds[k].load (argv[1], &error);
   if (data.data == NULL)
     return relief_cli_usage_error ("plot", error->message);
+  if (kind == RELIEF_FILE_KIND_SURFACE)
+    {
+      const ReliefSurface *surface = data.data;
+      /* A 1D slice is drawn as its curve: the 2D figures' flags have nothing to act on. */
+      const char *flat = (figure_kind && options.kind != RELIEF_FIGURE_1D) ? "--kind"
+                         : levels ? "--levels" : colormap ? "--colormap" : NULL;
+
+      if ((surface->ny <= 1 || surface->ycoords == NULL) && flat != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("%s is a 1D slice, drawn as a curve: %s needs a 2D surface"),
+                                                      argv[1], flat);
+
+          relief_surface_free (data.data);
+          return relief_cli_usage_error ("plot", message);
+        }
+    }
   data.draw = plot_kinds[k].draw;
   width = plot_kinds[k].width;
   height = plot_kinds[k].height;

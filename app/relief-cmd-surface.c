@@ -3,6 +3,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "relief-cli-common.h"
+#include "relief-cli-options.h"
 #include "relief-cmd-surface.h"
 #include "relief-surface-job.h"
 #include "relief-enums.h"
@@ -13,13 +14,15 @@ relief_cmd_surface (int argc, char **argv)
   g_auto(ReliefSurfaceJob) job = { 0 };
   g_autofree char *checkpoint = NULL, *xspec = NULL, *yspec = NULL, *output = NULL, *backend = NULL;
   g_autofree char *directions = NULL, *normalization = NULL, *bias = NULL, *to = NULL;
-  gint64 seed = 0;
-  int max_samples = 0, status = 0;
+  g_autofree char *seed_text = NULL, *max_samples_text = NULL;
+  gint64 seed = 0, max_samples = 0;
+  int status = 0;
   gboolean resume = FALSE, known;
   g_autoptr(GError) error = NULL;
   ReliefCliProgress progress;
   ReliefSurfaceJobCallbacks cb = {
     .progress = relief_cli_on_progress,
+    .estimate = relief_cli_on_estimate,
     .backend_chosen = relief_cli_on_backend_chosen,
     .user_data = &progress,
   };
@@ -29,11 +32,11 @@ relief_cmd_surface (int argc, char **argv)
     { "normalization", 0, 0, G_OPTION_ARG_STRING, &normalization, N_("Random directions: filter (default), layer or none"), N_("NAME") },
     { "bias", 0, 0, G_OPTION_ARG_STRING, &bias, N_("Random directions: biases zero (default) or copy"), N_("MODE") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Line: the checkpoint at alpha 1"), N_("N|last") },
-    { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x range and resolution (default -1:1:51; a line -0.5:1.5:41); alone, a 1D slice"), N_("MIN:MAX:COUNT") },
+    { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x range and resolution (default -1:1:51; a line -0.5:1.5:41; a PCA plane spans its trajectory); alone, a 1D slice"), N_("MIN:MAX:COUNT") },
     { "y", 0, 0, G_OPTION_ARG_STRING, &yspec, N_("y range and resolution (default -1:1:51)"), N_("MIN:MAX:COUNT") },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, N_("Continue an interrupted surface already in the output file"), NULL },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the random directions"), "N" },
-    { "max-samples", 0, 0, G_OPTION_ARG_INT, &max_samples, N_("Evaluate on the first N samples of each split (training and test) only"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, N_("Seed of the random directions (default 0)"), "N" },
+    { "max-samples", 0, 0, G_OPTION_ARG_STRING, &max_samples_text, N_("Evaluate on the first N samples of each split (training and test) only"), "N" },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, N_("cpu, cuda or auto (default)"), N_("NAME") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The surface file to write"), N_("SURFACE.h5") },
     { NULL }
@@ -47,15 +50,17 @@ relief_cmd_surface (int argc, char **argv)
     return relief_cli_usage_error ("surface", _("expected one run file; see relief surface --help"));
   if (!relief_cli_check_output ("surface", output, (const char *[]) { argv[1], NULL }, &status))
     return status;
-  if (seed < 0 || max_samples < 0)
-    return relief_cli_usage_error ("surface", _("--seed and --max-samples must be non-negative"));
+  if ((seed_text && !relief_cli_parse_int ("--seed", seed_text, 0, G_MAXINT64, &seed, &error)) ||
+      (max_samples_text &&
+       !relief_cli_parse_int ("--max-samples", max_samples_text, 1, G_MAXINT, &max_samples, &error)))
+    return relief_cli_usage_error ("surface", error->message);
   if (!relief_cli_check_input ("surface", argv[1], RELIEF_FILE_KIND_RUN, &status))
     return status;
 
   relief_surface_job_init_defaults (&job);
   job.output = g_strdup (output);
   job.seed = (guint64) seed;
-  job.max_samples = max_samples;
+  job.max_samples = (int) max_samples;
   if (checkpoint)
     {
       g_free (job.checkpoint);
@@ -71,6 +76,8 @@ relief_cmd_surface (int argc, char **argv)
     job.x = (ReliefGridAxis) { -0.5, 1.5, 41 };
   /* --x alone asks for a 1D slice; PCA planes are always 2D. */
   job.one_d = xspec != NULL && yspec == NULL && job.directions != RELIEF_DIRECTIONS_PCA;
+  /* A PCA plane's trajectory can lie far beyond -1:1: without ranges the grid spans it. */
+  job.fit_path = job.directions == RELIEF_DIRECTIONS_PCA && xspec == NULL && yspec == NULL;
   if (!known)
     status = relief_cli_usage_error ("surface", _("--directions takes random, pca or line"));
   else if (to != NULL && job.directions != RELIEF_DIRECTIONS_LINE)

@@ -35,6 +35,14 @@ on_backend_chosen (const char *name, gpointer user_data)
 }
 
 static void
+on_estimate (const ReliefJobEstimate *estimate, gpointer user_data)
+{
+  TrainCli *t = user_data;
+
+  relief_cli_on_estimate (estimate, &t->progress);
+}
+
+static void
 on_resumed (gint64 step, gint64 total_steps, gpointer user_data)
 {
   TrainCli *t = user_data;
@@ -86,8 +94,9 @@ relief_cmd_train (int argc, char **argv)
 {
   g_auto(ReliefTrainJob) job = { 0 };
   g_auto(ReliefCliTrainOptions) options = { 0 };
-  g_autofree char *output = NULL;
-  int snapshot_every = -1, status = 0;
+  g_autofree char *output = NULL, *snapshot_every = NULL;
+  gint64 every;
+  int status = 0;
   gboolean resume = FALSE;
   ReliefTrainStatus train_status = RELIEF_TRAIN_COMPLETED;
   g_autoptr(GError) error = NULL;
@@ -96,13 +105,14 @@ relief_cmd_train (int argc, char **argv)
   ReliefTrainJobCallbacks cb = {
     .progress = on_progress,
     .metrics = on_metrics,
+    .estimate = on_estimate,
     .backend_chosen = on_backend_chosen,
     .resumed = on_resumed,
     .diverged = on_diverged,
     .user_data = &cli,
   };
   GOptionEntry entries[] = {
-    { "snapshot-every", 0, 0, G_OPTION_ARG_INT, &snapshot_every, N_("Steps between trajectory snapshots (0: each epoch)"), "N" },
+    { "snapshot-every", 0, 0, G_OPTION_ARG_STRING, &snapshot_every, N_("Steps between trajectory snapshots (0: each epoch)"), "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The run file to write"), N_("RUN.h5") },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, N_("Continue the killed or interrupted run already in the output file (the same settings)"), NULL },
     { NULL }
@@ -119,12 +129,11 @@ relief_cmd_train (int argc, char **argv)
   if (!relief_cli_check_output ("train", output, (const char *[]) { options.dataset, NULL }, &status))
     return status;
   relief_train_job_init_defaults (&job);
-  if (!relief_cli_train_options_apply (&options, &job, &error))
+  if (!relief_cli_train_options_apply (&options, &job, &error) ||
+      (snapshot_every && !relief_cli_parse_int ("--snapshot-every", snapshot_every, 0, G_MAXINT, &every, &error)))
     return relief_cli_usage_error ("train", error->message);
-  if (snapshot_every < -1)
-    return relief_cli_usage_error ("train", _("--snapshot-every must be >= 0"));
-  if (snapshot_every != -1)
-    job.train.snapshot_every = snapshot_every;
+  if (snapshot_every)
+    job.train.snapshot_every = (int) every;
   job.output = g_strdup (output);
   job.resume = resume;
 

@@ -41,6 +41,15 @@ gboolean relief_decision_job_set_surface   (ReliefDecisionJob *job, const Relief
 gboolean relief_decision_job_run (const ReliefDecisionJob *job, const ReliefDecisionJobCallbacks *cb,
                                   GCancellable *cancellable, ReliefDecisionMap **result, GError **error);
 
+/* The decisions of the model (spec, params on the host) over the input plane of a data set
+ * with two inputs, with its training samples; a plane axis of count 0 is the samples'
+ * extent and 5% more, at RELIEF_DECISION_RESOLUTION points.  NULL with
+ * G_IO_ERROR_NOT_SUPPORTED for other data sets.  The Train page's live map. */
+ReliefDecisionMap *relief_decision_map_compute (ReliefBackend *backend, const ReliefMlpSpec *spec,
+                                                const ReliefDataset *ds, const float *params,
+                                                const ReliefGridAxis *plane_x, const ReliefGridAxis *plane_y,
+                                                GError **error);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefDecisionJob, relief_decision_job_clear)
 
 G_END_DECLS

@@ -49,6 +49,8 @@ G_DEFINE_FINAL_TYPE (ReliefDimensionPage, relief_dimension_page, RELIEF_TYPE_PAG
 /* Shared between the worker thread (writes) and the page's tick (reads). */
 typedef struct SweepWork {
   ReliefIntdimJob job;
+  char           *key;             /* the settings, as job_key makes them */
+  gboolean        adopted;         /* the page shows this job's sweep (else still the one before) */
   GMutex          lock;
   ReliefIntdim   *fresh;           /* a copy of the sweep not yet shown, or NULL */
   int             k, seed;         /* the training running: k == -1 the baseline, -2 none */
@@ -64,6 +66,7 @@ sweep_work_free (gpointer data)
 
   relief_train_job_clear (&w->job.base);
   g_free (w->job.dims);
+  g_free (w->key);
   g_clear_pointer (&w->fresh, relief_intdim_free);
   g_mutex_clear (&w->lock);
   g_free (w);
@@ -253,6 +256,15 @@ sweep_tick (gpointer owner)
   fraction = w->fraction;
   g_mutex_unlock (&w->lock);
 
+  /* The sweep shown before goes once this one has started: a start that fails keeps it. */
+  if (fresh && !w->adopted)
+    {
+      g_free (self->sweep_path);
+      self->sweep_path = g_strdup (w->job.base.output);
+      g_free (self->sweep_key);
+      self->sweep_key = g_strdup (w->key);
+      w->adopted = TRUE;
+    }
   if (fresh)
     show_sweep (self, fresh);
   update_progress (self, k, seed, fraction);
@@ -272,11 +284,11 @@ report_error (ReliefDimensionPage *self, const char *heading, const char *messag
 }
 
 static void
-report_cancelled (ReliefDimensionPage *self, const char *basename)
+report_cancelled (ReliefDimensionPage *self, const char *output, const char *basename)
 {
   g_autofree char *message = NULL;
 
-  if (!g_file_test (self->sweep_path, G_FILE_TEST_EXISTS))
+  if (!g_file_test (output, G_FILE_TEST_EXISTS))
     message = g_strdup (_("Cancelled before the baseline was trained: nothing to keep"));
   else
     message = g_strdup_printf (_("Cancelled: what ran is saved in %s, and Run continues it"), basename);
@@ -287,15 +299,29 @@ static void
 sweep_done (gpointer owner, const GError *error)
 {
   ReliefDimensionPage *self = owner;
-  int n_diverged = self->work->n_diverged, cells_run = self->work->cells_run;
-  g_autofree char *basename = g_path_get_basename (self->sweep_path);
+  SweepWork *w = self->work;
+  int n_diverged = w->n_diverged, cells_run = w->cells_run;
+  g_autofree char *basename = g_path_get_basename (w->job.base.output);
   g_autofree char *message = NULL;
 
   self->work = NULL;
   update_progress (self, -2, 0, 0);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    report_cancelled (self, basename);
+    report_cancelled (self, w->job.base.output, basename);
+  else if (error && !w->adopted && self->sweep != NULL)
+    {
+      /* Refused before it began (a dimension beyond the model's parameters, ...): what
+       * was shown stays, and the settings to change are named. */
+      message = g_strdup_printf (_("%s. The sweep shown is kept."), error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+        {
+          relief_page_set_status (RELIEF_PAGE (self), message);
+          relief_page_toast (RELIEF_PAGE (self), message);
+        }
+      else
+        report_error (self, _("The sweep could not run"), message);
+    }
   else if (error)
     report_error (self, _("The sweep could not run"), error->message);
   else if (n_diverged > 0)
@@ -309,6 +335,7 @@ sweep_done (gpointer owner, const GError *error)
     {
       message = cells_run > 0 ? g_strdup_printf (_("Sweep saved as %s"), basename)
                               : g_strdup_printf (_("Every training of this sweep was already in %s"), basename);
+      relief_work_dir_add_recent (self->sweep_path, NULL);
       relief_page_set_status (RELIEF_PAGE (self), message);
     }
 }
@@ -323,9 +350,19 @@ is_sweep_projection (int projection)
 static gboolean
 read_job (ReliefDimensionPage *self, ReliefIntdimJob *job, GError **error)
 {
-  if (!relief_train_controls_read (&self->controls, &job->base, error) ||
-      !relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &job->dims, &job->K, error))
+  GtkSpinButton *spins[] = { self->seeds_spin, self->global_spin, NULL };
+  g_autoptr(GError) dims_error = NULL;
+
+  if (!relief_train_controls_read (&self->controls, &job->base, error) || !relief_spins_check (spins, error))
     return FALSE;
+  if (!relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &job->dims, &job->K, &dims_error))
+    {
+      relief_row_set_error (GTK_WIDGET (self->dims_row), dims_error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->dims_row));
+      g_propagate_prefixed_error (error, g_steal_pointer (&dims_error), "%s: ",
+                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->dims_row)));
+      return FALSE;
+    }
   job->projection = relief_combo_enum (self->projection_row);
   job->n_seeds = gtk_spin_button_get_value_as_int (self->seeds_spin);
   job->global_baseline = gtk_spin_button_get_value (self->global_spin);
@@ -356,12 +393,16 @@ job_key (const ReliefIntdimJob *job)
 
 /* The sweep's file: the one shown when the settings are its own, else a new one. */
 static char *
-choose_output (ReliefDimensionPage *self, const char *key, GError **error)
+choose_output (ReliefDimensionPage *self, const ReliefIntdimJob *job, const char *key, GError **error)
 {
+  g_autofree char *stem = NULL;
+
   if (self->sweep_path && g_strcmp0 (key, self->sweep_key) == 0 &&
       g_file_test (self->sweep_path, G_FILE_TEST_EXISTS))
     return g_strdup (self->sweep_path);
-  return relief_work_dir_new_path (RELIEF_FILE_KIND_INTDIM, error);
+  /* Named for its data set and model, as runs are. */
+  stem = relief_train_job_stem (&job->base);
+  return relief_work_dir_new_path (RELIEF_FILE_KIND_INTDIM, stem, error);
 }
 
 static void
@@ -369,29 +410,26 @@ relief_dimension_page_run (ReliefPage *page)
 {
   ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (page);
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = NULL, *message = NULL;
+  g_autofree char *message = NULL;
   SweepWork *w;
 
   w = sweep_work_new ();
-  if (read_job (self, &w->job, &error))
+  /* A bad field is marked beside it; the status line says which. */
+  if (!read_job (self, &w->job, &error))
     {
-      key = job_key (&w->job);
-      w->job.base.output = choose_output (self, key, &error);
+      sweep_work_free (w);
+      relief_page_set_status (page, error->message);
+      return;
     }
-  if (w->job.base.output == NULL)
+  w->key = job_key (&w->job);
+  if ((w->job.base.output = choose_output (self, &w->job, w->key, &error)) == NULL)
     {
       sweep_work_free (w);
       report_error (self, _("Cannot start the sweep"), error->message);
       return;
     }
-  if (g_strcmp0 (w->job.base.output, self->sweep_path) != 0)
-    {
-      g_free (self->sweep_path);
-      self->sweep_path = g_strdup (w->job.base.output);
-      show_sweep (self, NULL);
-    }
-  g_free (self->sweep_key);
-  self->sweep_key = g_steal_pointer (&key);
+  /* Continuing the sweep shown; a new one replaces it once it has begun (sweep_tick). */
+  w->adopted = g_strcmp0 (w->job.base.output, self->sweep_path) == 0;
 
   message = g_strdup_printf (_("Training a %s MLP on %s in random subspaces of d = %s…"),
                              gtk_editable_get_text (GTK_EDITABLE (self->controls.hidden_row)), w->job.base.dataset,
@@ -454,7 +492,7 @@ relief_dimension_page_open (ReliefDimensionPage *self, const char *path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefIntdim) id = NULL;
-  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *title = relief_work_dir_title (path);
   g_autofree char *message = NULL;
   ReliefIntdimJob job = { 0 };
 
@@ -475,10 +513,25 @@ relief_dimension_page_open (ReliefDimensionPage *self, const char *path)
   relief_train_job_clear (&job.base);
   g_free (job.dims);
 
-  message = g_strdup_printf (_("Opened %s"), basename);
+  relief_work_dir_add_recent (path, NULL);
+  message = g_strdup_printf (_("Opened %s"), title);
   relief_page_set_status (RELIEF_PAGE (self), message);
   show_sweep (self, g_steal_pointer (&id));
   update_progress (self, -2, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+relief_dimension_page_open_file (ReliefPage *page, const char *path, ReliefFileKind kind)
+{
+  ReliefDimensionPage *self = RELIEF_DIMENSION_PAGE (page);
+
+  if (kind != RELIEF_FILE_KIND_INTDIM)
+    return FALSE;
+  /* What ran of a sweep is in its file already. */
+  relief_page_drop_job (page);
+  self->work = NULL;
+  relief_dimension_page_open (self, path);
   return TRUE;
 }
 
@@ -548,10 +601,15 @@ plot_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer us
   ReliefDimensionPage *self = user_data;
   ReliefFigureOptions options;
 
+  double w, h;
+
   if (self->sweep == NULL)
     return;
   relief_figure_options_init (&options);
-  relief_figure_intdim (cr, width, height, self->sweep, &options, &self->frame);
+  /* At the text scale of the other views; the frame back in pixels, for the pointer. */
+  relief_plot_screen_begin (cr, width, height, &w, &h);
+  relief_figure_intdim (cr, w, h, self->sweep, &options, &self->frame);
+  relief_plot_frame_scale (&self->frame, RELIEF_PLOT_SCREEN_SCALE);
   self->has_frame = TRUE;
 }
 
@@ -588,13 +646,13 @@ static void
 on_dims_changed (ReliefDimensionPage *self)
 {
   g_autofree gint64 *dims = NULL;
+  g_autoptr(GError) error = NULL;
   int K;
-  gboolean valid = relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &dims, &K, NULL);
 
-  if (valid)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->dims_row), "error");
+  if (relief_parse_dims (gtk_editable_get_text (GTK_EDITABLE (self->dims_row)), &dims, &K, &error))
+    relief_row_set_error (GTK_WIDGET (self->dims_row), NULL);
   else
-    gtk_widget_add_css_class (GTK_WIDGET (self->dims_row), "error");
+    relief_row_set_error (GTK_WIDGET (self->dims_row), error->message);
 }
 
 static void
@@ -626,6 +684,7 @@ relief_dimension_page_class_init (ReliefDimensionPageClass *klass)
   G_OBJECT_CLASS (klass)->finalize = relief_dimension_page_finalize;
   page_class->run = relief_dimension_page_run;
   page_class->export = relief_dimension_page_export;
+  page_class->open = relief_dimension_page_open_file;
 
   g_type_ensure (RELIEF_TYPE_PROJECTION_KIND);
   relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-dimension-page.ui",
@@ -646,6 +705,8 @@ relief_dimension_page_init (ReliefDimensionPage *self)
   /* The classroom default: a small MLP (371 parameters) on the spiral, with Adam, reaching
    * d_int90 between 2 and 256 within seconds on a CPU. */
   relief_train_controls_init (&self->controls);
+  relief_spin_watch (self->seeds_spin);
+  relief_spin_watch (self->global_spin);
   g_signal_connect_swapped (self->dims_row, "changed", G_CALLBACK (on_dims_changed), self);
 
   gtk_drawing_area_set_draw_func (self->plot_area, plot_draw, self, NULL);

@@ -181,6 +181,52 @@ intdim_commit (const ReliefIntdim *id, const char *path, const ReliefIntdimJobCa
   return TRUE;
 }
 
+/* The sweep's cells still to run: the baseline when it has not, and every (d, seed)
+ * without an accuracy. */
+static gboolean
+estimate_sweep (const ReliefIntdimJob *job, const ReliefIntdim *id, const ReliefDataset *ds, ReliefBackend *backend,
+                const ReliefIntdimJobCallbacks *cb, GError **error)
+{
+  ReliefJobEstimate estimate = { 0 }, one = { 0 };
+  gsize D = relief_mlp_spec_n_params (id->spec);
+  gint64 d_max = id->dims[id->K - 1];
+  double steps = ceil ((double) ds->n_train / id->config.batch_size) * id->config.epochs;
+  double proj_bytes, proj_flops, product_flops = 0, train_seconds = 0, product_seconds;
+  int cells = 0, state = relief_optimizer_state_size (id->config.optimizer.kind);
+  gboolean on_host = g_strcmp0 (backend->name, "cpu") == 0;
+  g_autofree char *what = NULL;
+
+  /* A training's memory, and the largest projection's with its d-vectors beside it. */
+  relief_job_estimate_training (id->spec, ds, &id->config, on_host, &one);
+  relief_projection_estimate (job->projection, D, (gsize) d_max, &proj_bytes, &proj_flops);
+  estimate.bytes = one.bytes + proj_bytes + 4.0 * d_max * (3 + state);
+  for (int k = 0; k < id->K; k++)
+    for (int s = 0; s < id->n_seeds; s++)
+      if (isnan (id->train_acc[k * id->n_seeds + s]))
+        {
+          double ignored;
+
+          relief_projection_estimate (job->projection, D, (gsize) id->dims[k], &ignored, &proj_flops);
+          cells++;
+          /* Each step projects forward and back. */
+          product_flops += 2 * steps * proj_flops;
+        }
+  cells += isnan (id->baseline_train_acc);
+  estimate.flops = cells * one.flops + product_flops;
+  what = g_strdup_printf (_("The sweep (%s projections up to d = %" G_GINT64_FORMAT " of %" G_GSIZE_FORMAT
+                            " parameters)"), relief_enum_to_nick (RELIEF_TYPE_PROJECTION_KIND, job->projection),
+                          d_max, D);
+  if (!relief_job_check_estimate (backend, what, &estimate, error))
+    return FALSE;
+  if (estimate.flops >= RELIEF_JOB_TIMED_FLOPS &&
+      relief_job_time_training (backend, id->spec, ds, &id->config, 0, &train_seconds) &&
+      (product_seconds = relief_job_time_product (backend, product_flops)) >= 0)
+    estimate.seconds = cells * train_seconds + product_seconds;
+  if (cb && cb->estimate)
+    cb->estimate (&estimate, cb->user_data);
+  return TRUE;
+}
+
 gboolean
 relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefIntdimJobCallbacks *cb, GCancellable *cancellable,
                        int *cells_run, ReliefIntdim **result, GError **error)
@@ -239,7 +285,10 @@ relief_intdim_job_run (const ReliefIntdimJob *job, const ReliefIntdimJobCallback
     return FALSE;
   g_free (id->backend);
   id->backend = g_strdup (backend->name);
-  /* As relief train: a model too large for the memory is refused, not an abort. */
+  /* As relief train: a sweep too large for the memory is refused before anything of its
+   * size is allocated, and a large one says what it will take. */
+  if (!estimate_sweep (job, id, ds, backend, cb, error))
+    return FALSE;
   params = g_try_new (float, D);
   if (params == NULL)
     {

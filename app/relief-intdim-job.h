@@ -29,6 +29,7 @@ typedef struct {
    * baseline and after each cell, with the status of the training that just ended
    * (RELIEF_TRAIN_COMPLETED for the first call). */
   void (*sweep)    (const ReliefIntdim *sweep, ReliefTrainStatus status, gpointer user_data);
+  ReliefJobEstimateFunc  estimate;
   ReliefBackendChosenFunc backend_chosen;
   gpointer user_data;
 } ReliefIntdimJobCallbacks;

@@ -12,9 +12,19 @@ relief_job_open_backend (ReliefBackendKind        kind,
                          gpointer                 user_data,
                          GError                 **error)
 {
-  ReliefBackend *backend = relief_backend_new (relief_enum_to_nick (RELIEF_TYPE_BACKEND_KIND, kind), error);
+  g_autoptr(GError) local_error = NULL;
+  ReliefBackend *backend = relief_backend_new (relief_enum_to_nick (RELIEF_TYPE_BACKEND_KIND, kind), &local_error);
 
-  if (backend && chosen && kind == RELIEF_BACKEND_AUTO)
+  if (backend == NULL)
+    {
+      /* NOT_SUPPORTED: this build or machine has no such backend, which is the request's
+       * fault (a bad flag or setting), not a failure of the work. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+        local_error->code = G_IO_ERROR_INVALID_ARGUMENT;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (chosen && kind == RELIEF_BACKEND_AUTO)
     chosen (backend->name, user_data);
   return backend;
 }
@@ -46,6 +56,179 @@ relief_job_model_spec (const ReliefDataset *ds,
     sizes[i + 1] = hidden[i];
   sizes[n_hidden + 1] = ds->n_classes;
   return relief_mlp_spec_new (sizes, n_hidden + 2, activation, loss);
+}
+
+/* Multiply-adds of one sample through every layer from first on, as flops (2 each). */
+static double
+forward_flops (const ReliefMlpSpec *spec, int first)
+{
+  double flops = 0;
+
+  for (int l = first; l < spec->n_layers; l++)
+    flops += 2.0 * spec->sizes[l] * spec->sizes[l + 1];
+  return flops;
+}
+
+/* Seconds of one product of op(A) [m, k] by op(B) [k, n] on be: the fastest of repeats
+ * for about 10 ms after one to warm up; a product larger than cap on a side is timed at
+ * cap and scaled by its flops.  -1 when a buffer cannot be had. */
+static double
+time_gemm (ReliefBackend *be, gboolean trans_a, gboolean trans_b, int m, int n, int k, int cap)
+{
+  g_autoptr(GError) error = NULL;
+  int tm = CLAMP (m, 1, cap), tn = CLAMP (n, 1, cap), tk = CLAMP (k, 1, cap);
+  float *a = be->alloc (be, sizeof (float) * tm * tk, &error);
+  float *b = a ? be->alloc (be, sizeof (float) * tk * tn, &error) : NULL;
+  float *c = b ? be->alloc (be, sizeof (float) * tm * tn, &error) : NULL;
+  double best = -1;
+  gint64 spent = 0;
+
+#define GEMM_TIMED() be->gemm (be, trans_a, trans_b, tm, tn, tk, 1.0f, a, trans_a ? tm : tk, b, trans_b ? tk : tn, \
+                               0.0f, c, tn, &error)
+  if (c != NULL && GEMM_TIMED () && be->sync (be, &error))
+    for (int rep = 0; rep < 1000 && spent < 10000; rep++)
+      {
+        gint64 start = g_get_monotonic_time (), took;
+
+        if (!GEMM_TIMED () || !be->sync (be, &error))
+          break;
+        took = MAX (g_get_monotonic_time () - start, 1);
+        spent += took;
+        best = best < 0 ? took : MIN (best, (double) took);
+      }
+#undef GEMM_TIMED
+  if (a)
+    be->free (be, a);
+  if (b)
+    be->free (be, b);
+  if (c)
+    be->free (be, c);
+  return best < 0 || error != NULL ? -1 : best * 1e-6 * ((double) m * n * k) / ((double) tm * tn * tk);
+}
+
+/* Seconds of the forward products of rows samples through the layers from first on. */
+static double
+time_layers (ReliefBackend *be, const ReliefMlpSpec *spec, int first, int rows)
+{
+  double seconds = 0;
+
+  for (int l = first; l < spec->n_layers; l++)
+    {
+      double t = time_gemm (be, FALSE, TRUE, rows, spec->sizes[l + 1], spec->sizes[l], 4096);
+
+      if (t < 0)
+        return -1;
+      seconds += t;
+    }
+  return seconds;
+}
+
+/* Seconds of steps training steps of spec on the first samples of ds: a training of its
+ * own, without metrics or snapshots, from a fresh initialization. */
+static double
+time_steps (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
+            int steps)
+{
+  ReliefDataset view = *ds;
+  ReliefTrainConfig trial = *config;
+  g_autofree float *params = g_try_new (float, relief_mlp_spec_n_params (spec));
+  gint64 start;
+
+  if (params == NULL)
+    return -1;
+  /* The same arrays, fewer of their rows: nothing is copied. */
+  view.n_train = MIN (ds->n_train, config->batch_size * steps);
+  view.n_test = 0;
+  view.x_test = NULL;
+  view.y_test = NULL;
+  trial.epochs = 1;
+  relief_mlp_init_params (spec, config->seed, params);
+  start = g_get_monotonic_time ();
+  if (relief_train (be, spec, &view, &trial, params, NULL, NULL, NULL) != RELIEF_TRAIN_COMPLETED)
+    return -1;
+  return (g_get_monotonic_time () - start) * 1e-6;
+}
+
+void
+relief_job_estimate_training (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
+                              gboolean on_host, ReliefJobEstimate *estimate)
+{
+  double P = (double) relief_mlp_spec_n_params (spec);
+  double rows = relief_train_workspace_rows (ds, config->batch_size);
+  double widths = 0, widest = 0;
+  double steps = ceil ((double) ds->n_train / MAX (config->batch_size, 1)) * config->epochs;
+
+  for (int l = 0; l <= spec->n_layers; l++)
+    {
+      widths += spec->sizes[l];
+      widest = MAX (widest, spec->sizes[l]);
+    }
+  /* Parameters, the copy before each step, gradients, optimizer state and the host's
+   * copy; each layer's pre- and post-activations and two gradient buffers per row. */
+  estimate->bytes += 4.0 * P * (4 + relief_optimizer_state_size (config->optimizer.kind)) +
+                     4.0 * rows * (2 * widths + 2 * widest);
+  if (!on_host)
+    estimate->bytes += 4.0 * ((double) ds->n_train + ds->n_test) * (ds->n_features + 1);
+  /* Forward and backward, three times the forward pass; the test set at every epoch end
+   * and the metrics between, about a tenth of the training by design. */
+  estimate->flops += forward_flops (spec, 0) * (3.0 * steps * MIN (config->batch_size, ds->n_train) * 1.1 +
+                                               (double) config->epochs * ds->n_test);
+}
+
+gboolean
+relief_job_time_training (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
+                          const ReliefTrainConfig *config, double extra_step_seconds, double *seconds)
+{
+  int eval_rows = MIN (1024, MAX (ds->n_test, 1));
+  double steps = ceil ((double) ds->n_train / MAX (config->batch_size, 1)) * config->epochs;
+  double one = time_steps (backend, spec, ds, config, 1), step = one, eval;
+
+  if (one < 0)
+    return FALSE;
+  /* A short step is timed over more, less its set-up: the difference of 2 and 10. */
+  if (one < 0.1 && ds->n_train >= 10 * config->batch_size)
+    {
+      double two = time_steps (backend, spec, ds, config, 2), ten = time_steps (backend, spec, ds, config, 10);
+
+      if (two < 0 || ten < 0)
+        return FALSE;
+      step = MAX (ten - two, 0) / 8;
+    }
+  eval = ds->n_test > 0 ? time_layers (backend, spec, 0, eval_rows) : 0;
+  if (eval < 0)
+    return FALSE;
+  /* Metrics between the epoch ends cost about a tenth more, by design. */
+  *seconds = 1.1 * steps * (step + extra_step_seconds) +
+             (double) config->epochs * ceil ((double) ds->n_test / eval_rows) * eval;
+  return TRUE;
+}
+
+double
+relief_job_time_product (ReliefBackend *backend, double flops)
+{
+  /* A matrix-vector product's rate, the kind of product a projection is, over a matrix
+   * (64 MB) larger than the caches, as a projection's is. */
+  double t = time_gemm (backend, FALSE, FALSE, 16384, 1, 1024, 16384);
+
+  return t < 0 ? -1 : t * flops / (2.0 * 16384 * 1024);
+}
+
+gboolean
+relief_job_check_estimate (ReliefBackend *backend, const char *what, ReliefJobEstimate *estimate,
+                           GError **error)
+{
+  gsize free_bytes = 0, total_bytes = 0;
+
+  estimate->backend = backend->name;
+  if (backend->memory_info != NULL && backend->memory_info (backend, &free_bytes, &total_bytes, NULL) &&
+      estimate->bytes > (double) free_bytes)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s needs about %.1f GB of memory; the %s backend has %.1f GB free"), what,
+                   estimate->bytes / 1e9, backend->name, free_bytes / 1e9);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -7,6 +7,7 @@
 #include "relief-dataset.h"
 #include "relief-loaders.h"
 #include "relief-mlp.h"
+#include "relief-train.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +15,8 @@ G_BEGIN_DECLS
 typedef void (*ReliefBackendChosenFunc) (const char *name, gpointer user_data);
 
 /* The backend of that kind; chosen (may be NULL) hears what auto found: a backend named
- * outright needs no report. */
+ * outright needs no report.  One this build or machine lacks (CUDA without a device) is
+ * G_IO_ERROR_INVALID_ARGUMENT, as any setting that cannot be met. */
 ReliefBackend *relief_job_open_backend (ReliefBackendKind kind, ReliefBackendChosenFunc chosen, gpointer user_data,
                                         GError **error);
 /* The data set as relief_dataset_open_first makes it, validated. */
@@ -23,6 +25,42 @@ ReliefDataset *relief_job_open_dataset (const char *dataset, const ReliefGenerat
 /* The model from the data set's features through the hidden widths to its classes. */
 ReliefMlpSpec *relief_job_model_spec   (const ReliefDataset *ds, const int *hidden, int n_hidden,
                                         ReliefActivation activation, ReliefLoss loss);
+
+/* What a job will take, estimated from its sizes before it starts. */
+typedef struct {
+  double      bytes;     /* the most memory it allocates, on its backend (the host's for the CPU) */
+  double      flops;     /* floating-point operations of the whole job */
+  double      seconds;   /* its time, from a sample of its work timed on the backend; 0: not timed */
+  const char *backend;   /* the backend's name */
+} ReliefJobEstimate;
+
+/* Called once, before the work starts, with the job's estimate. */
+typedef void (*ReliefJobEstimateFunc) (const ReliefJobEstimate *estimate, gpointer user_data);
+
+/* Jobs of more operations than this are timed: a sample of their work runs on the backend
+ * first (a few steps or points, up to some tenths of a second). */
+#define RELIEF_JOB_TIMED_FLOPS 1e11
+
+/* Adds to estimate what training spec on ds with config takes: its parameters, their
+ * gradients and optimizer state, the workspace of a batch, the data set when the backend
+ * is not the host's (on_host FALSE); the steps' forward and backward passes and the
+ * evaluations. */
+void     relief_job_estimate_training (const ReliefMlpSpec *spec, const ReliefDataset *ds,
+                                       const ReliefTrainConfig *config, gboolean on_host,
+                                       ReliefJobEstimate *estimate);
+/* The seconds of that training on backend: a few of its steps timed (a training of their
+ * own on its first samples), each step extra_step_seconds more, and its evaluations'
+ * products.  FALSE when the backend could not run them. */
+gboolean relief_job_time_training     (ReliefBackend *backend, const ReliefMlpSpec *spec, const ReliefDataset *ds,
+                                       const ReliefTrainConfig *config, double extra_step_seconds,
+                                       double *seconds);
+/* Seconds of a matrix-vector product of that many flops on backend; -1 when untimed. */
+double   relief_job_time_product      (ReliefBackend *backend, double flops);
+/* Refuses a job that needs more memory than backend has free (G_IO_ERROR_INVALID_ARGUMENT:
+ * "<what> needs about X GB of memory; the B backend has Y GB free"), before anything of
+ * that size is allocated; sets estimate->backend. */
+gboolean relief_job_check_estimate    (ReliefBackend *backend, const char *what, ReliefJobEstimate *estimate,
+                                       GError **error);
 
 /* When a long job saves what it has done so far, so that a kill loses little: every
  * RELIEF_SAVE_SECONDS seconds of work (default 5; a positive number), and never sooner

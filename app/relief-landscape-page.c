@@ -17,12 +17,21 @@
 #include "relief-work-dir.h"
 #include "relief-enums.h"
 
+/* The map after the run changed: its surface the run's own, an earlier run's (set_run
+ * without a Compute yet), or the previous run's while another page trains the next. */
+typedef enum {
+  FRESH,
+  EARLIER_RUN,
+  RUN_TRAINING,
+} Staleness;
+
 struct _ReliefLandscapePage {
   ReliefPage parent_instance;
 
   /* template widgets */
   GtkWidget      *paned;          /* the root child, unparented in dispose */
   AdwComboRow    *directions_row;
+  AdwActionRow   *range_row;
   GtkSpinButton  *range_spin;
   GtkSpinButton  *resolution_spin;
   GtkSpinButton  *seed_spin;
@@ -53,9 +62,14 @@ struct _ReliefLandscapePage {
   int               n_done;
   gboolean          hovering;       /* the pointer over the map, at hover_x, hover_y */
   double            hover_x, hover_y;
+  ReliefWorker     *run_job;        /* an opened surface's run, while it loads */
+  struct RunLoad   *run_load;
   ReliefWorker     *decision_job;
   struct DecisionWork *decision_work; /* the running decision job's data */
   struct DecisionWork *decision;      /* what decision_area shows */
+  gboolean          zoomed;          /* the map shows window (zoomed or panned), not the range */
+  double            window[4];       /* xmin, xmax, ymin, ymax */
+  Staleness         stale;           /* whether the surface shown is an earlier run's */
 };
 
 G_DEFINE_FINAL_TYPE (ReliefLandscapePage, relief_landscape_page, RELIEF_TYPE_PAGE)
@@ -64,6 +78,7 @@ G_DEFINE_FINAL_TYPE (ReliefLandscapePage, relief_landscape_page, RELIEF_TYPE_PAG
 typedef struct SurfaceWork {
   char            *run_path;       /* loaded in the worker thread when job.run is NULL */
   gboolean         save;           /* into the slice's file in the surfaces folder */
+  gboolean         resume;         /* from that file, when an earlier job left one */
   ReliefSurfaceJob job;
   ReliefSurface   *result;         /* once the job is done */
   GMutex           lock;           /* guards job.run's setting and what follows */
@@ -73,6 +88,9 @@ typedef struct SurfaceWork {
   gboolean         dirty;
   int              n_proj;          /* PCA: the trajectory on the plane */
   double          *proj_x, *proj_y;
+  double          *xs, *ys;        /* the grid the job chose (a PCA plane fits its path) */
+  char            *direction_kind;
+  double           explained[2];
 } SurfaceWork;
 
 static void
@@ -87,6 +105,9 @@ surface_work_free (gpointer data)
   g_free (w->acc);
   g_free (w->proj_x);
   g_free (w->proj_y);
+  g_free (w->xs);
+  g_free (w->ys);
+  g_free (w->direction_kind);
   g_mutex_clear (&w->lock);
   g_free (w);
 }
@@ -100,16 +121,25 @@ work_surface_ready (const ReliefSurface *s, gpointer user_data)
   g_mutex_lock (&w->lock);
   w->nx = s->nx;
   w->ny = s->ny;
-  w->loss = g_new (double, n);
-  w->acc = g_new (double, n);
+  g_free (w->loss);
+  g_free (w->acc);
+  w->done = 0;
+  /* A saved slice computed before comes with its cells: they show at once. */
+  w->loss = g_memdup2 (s->train_loss, n * sizeof (double));
+  w->acc = g_memdup2 (s->train_acc, n * sizeof (double));
   for (gsize i = 0; i < n; i++)
-    w->loss[i] = w->acc[i] = NAN;
+    w->done += !isnan (w->loss[i]);
   if (s->n_proj > 0 && s->proj_xcoord && s->proj_ycoord)
     {
       w->n_proj = s->n_proj;
       w->proj_x = g_memdup2 (s->proj_xcoord, s->n_proj * sizeof (double));
       w->proj_y = g_memdup2 (s->proj_ycoord, s->n_proj * sizeof (double));
     }
+  w->xs = g_memdup2 (s->xcoords, s->nx * sizeof (double));
+  w->ys = s->ycoords ? g_memdup2 (s->ycoords, s->ny * sizeof (double)) : NULL;
+  w->direction_kind = g_strdup (s->direction_kind);
+  w->explained[0] = s->explained_variance_ratio[0];
+  w->explained[1] = s->explained_variance_ratio[1];
   w->dirty = TRUE;
   g_mutex_unlock (&w->lock);
 }
@@ -154,6 +184,7 @@ static gboolean
 surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   SurfaceWork *w = data;
+  g_autoptr(GError) local_error = NULL;
   ReliefSurfaceJobCallbacks cb = {
     .surface_ready = work_surface_ready,
     .cell = work_cell,
@@ -172,6 +203,17 @@ surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
     }
   if (w->save && (w->job.output = slice_path (&w->job, error)) == NULL)
     return FALSE;
+  /* The slice's file, when an earlier job left one, is continued (or, complete, only
+   * shown); one that is not this slice after all (its run was replaced) is computed anew. */
+  w->job.resume = w->save && w->resume;
+  if (relief_surface_job_run (&w->job, &cb, cancellable, &w->result, &local_error))
+    return TRUE;
+  if (!w->job.resume || !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  w->job.resume = FALSE;
   return relief_surface_job_run (&w->job, &cb, cancellable, &w->result, error);
 }
 
@@ -207,6 +249,7 @@ figure_options (ReliefLandscapePage *self, ReliefFigureOptions *opt)
   opt->n_levels = gtk_spin_button_get_value_as_int (self->levels_spin);
   opt->log_scale = gtk_switch_get_active (self->log_switch);
   relief_figure_options_set_trajectory (opt, self->surface, (int) gtk_range_get_value (self->trajectory_scale));
+  relief_figure_options_set_plane (opt, self->surface);
 }
 
 /* The smallest power-of-two step whose lattice (every step-th point of both axes) is all
@@ -255,6 +298,56 @@ fill_from_lattice (const double *values, int nx, int ny, int step, double *fille
       }
 }
 
+/* 3D needs a plane: a line (a 1D slice) is drawn as a curve whatever the plot kind. */
+#define NO_3D_NOTE N_("3D needs a 2D surface: the line is drawn as a curve")
+
+static gboolean
+asks_3d (ReliefLandscapePage *self)
+{
+  return relief_combo_enum (self->plot_row) == RELIEF_FIGURE_3D;
+}
+
+static gboolean
+is_line (ReliefLandscapePage *self)
+{
+  return self->surface ? self->surface->ny == 1 : relief_combo_enum (self->directions_row) == RELIEF_DIRECTIONS_LINE;
+}
+
+static void
+update_plot_stack (ReliefLandscapePage *self)
+{
+  gtk_stack_set_visible_child_name (self->plot_stack, asks_3d (self) && !is_line (self) ? "3d" : "map");
+  /* A line neither zooms nor pans: its tooltip would say it does. */
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->surface_view), !is_line (self));
+}
+
+/* The Range row says what the map's window is when it is not ±range: a zoom, a PCA plane
+ * fitted to its trajectory, a line; Compute computes that window. */
+static void
+update_range_row (ReliefLandscapePage *self)
+{
+  const ReliefSurface *s = self->surface;
+  ReliefDirectionKind kind = relief_combo_enum (self->directions_row);
+  double range = gtk_spin_button_get_value (self->range_spin);
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->range_spin), kind == RELIEF_DIRECTIONS_RANDOM);
+  if (kind == RELIEF_DIRECTIONS_LINE)
+    text = g_strdup (_("A line spans alpha −0.5 to 1.5: the initialization at 0, the final model at 1"));
+  else if (self->zoomed)
+    text = g_strdup_printf (_("Zoomed to x %.3g … %.3g, y %.3g … %.3g: Compute computes and saves this window; "
+                              "double-click the map for ±%.3g"),
+                            self->window[0], self->window[1], self->window[2], self->window[3], range);
+  else if (kind == RELIEF_DIRECTIONS_PCA && s && s->ny > 1 && g_strcmp0 (s->direction_kind, "pca") == 0)
+    text = g_strdup_printf (_("A PCA plane spans its trajectory: x %.3g … %.3g, y %.3g … %.3g"), s->xcoords[0],
+                            s->xcoords[s->nx - 1], s->ycoords[0], s->ycoords[s->ny - 1]);
+  else if (kind == RELIEF_DIRECTIONS_PCA)
+    text = g_strdup (_("A PCA plane spans its trajectory"));
+  else
+    text = g_strdup (_("Half-width in each direction"));
+  adw_action_row_set_subtitle (self->range_row, text);
+}
+
 static void
 update_view (ReliefLandscapePage *self)
 {
@@ -282,11 +375,18 @@ update_view (ReliefLandscapePage *self)
       s = &shown;
     }
   figure_options (self, &opt);
+  /* On screen only, not in an export: the map is an earlier run's. */
+  opt.title = self->stale == EARLIER_RUN ? _("The previous run's landscape: Compute shows this run's")
+              : self->stale == RUN_TRAINING ? _("The previous run's landscape: a new run is training")
+              : NULL;
+  update_plot_stack (self);
   if (s->ny == 1)
     {
       ReliefLineSeries series[1];
       ReliefLinePlotSpec lines;
 
+      if (opt.title == NULL && asks_3d (self))
+        opt.title = _(NO_3D_NOTE);
       relief_figure_interpolation_spec (s, &opt, series, &lines);
       relief_plot_view_set_lines (self->surface_view, &lines);
       relief_surface_view_clear (self->surface3d_view);
@@ -307,6 +407,7 @@ surface_tick (gpointer owner)
   ReliefLandscapePage *self = owner;
   SurfaceWork *w = self->work;
   int total;
+  gboolean grid_came = FALSE;
 
   keep_loaded_run (self, w);
   g_mutex_lock (&w->lock);
@@ -324,11 +425,27 @@ surface_tick (gpointer owner)
           gtk_range_set_value (self->trajectory_scale, w->n_proj - 1);
           gtk_widget_set_sensitive (self->trajectory_row, TRUE);
         }
+      /* The grid the job chose (a PCA plane fitted to its path) and what the plane is. */
+      if (w->xs)
+        {
+          memcpy (self->surface->xcoords, w->xs, w->nx * sizeof (double));
+          if (w->ys && self->surface->ycoords)
+            memcpy (self->surface->ycoords, w->ys, w->ny * sizeof (double));
+          g_clear_pointer (&w->xs, g_free);
+          g_clear_pointer (&w->ys, g_free);
+          g_free (self->surface->direction_kind);
+          self->surface->direction_kind = g_steal_pointer (&w->direction_kind);
+          self->surface->explained_variance_ratio[0] = w->explained[0];
+          self->surface->explained_variance_ratio[1] = w->explained[1];
+          grid_came = TRUE;
+        }
       self->n_done = w->done;
       w->dirty = FALSE;
       total = w->nx * w->ny;
       g_mutex_unlock (&w->lock);
       relief_page_set_progress (RELIEF_PAGE (self), (double) self->n_done / total);
+      if (grid_came)
+        update_range_row (self);
       update_view (self);
       /* The cell under a still pointer may just have come. */
       update_readout (self);
@@ -371,13 +488,16 @@ decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   DecisionWork *d = self->decision;
   ReliefFigureOptions options;
   g_autofree char *title = NULL;
+  double w, h;
 
   if (d == NULL)
     return;
   title = g_strdup_printf (_("Decisions at (%.2f, %.2f)"), d->x, d->y);
   relief_figure_options_init (&options);
   options.title = title;
-  relief_figure_decision (cr, width, height, d->map, &options);
+  /* At the text scale of the other views. */
+  relief_plot_screen_begin (cr, width, height, &w, &h);
+  relief_figure_decision (cr, w, h, d->map, &options);
 }
 
 /* The panel beside the map where the map stays wide enough for its ticks, else under it:
@@ -465,6 +585,11 @@ relief_landscape_page_show_decision (ReliefLandscapePage *self, double x, double
   DecisionWork *w;
 
   /* The surface's directions arrive with its last cell. */
+  if (self->run == NULL && self->run_job != NULL)
+    {
+      relief_page_set_status (RELIEF_PAGE (self), _("The run is still loading: click again in a moment"));
+      return;
+    }
   if (self->run == NULL || self->surface == NULL || self->surface->xdir == NULL)
     return;
   if (self->decision_job)
@@ -533,15 +658,65 @@ surface_done (gpointer owner, const GError *error)
       update_view (self);
       update_readout (self);
     }
-  if (output)
+  if (asks_3d (self) && is_line (self))
+    message = output ? g_strdup_printf (_("Landscape saved as %s; %s"), basename, _(NO_3D_NOTE))
+                     : g_strdup_printf (_("Landscape computed; %s"), _(NO_3D_NOTE));
+  else if (output)
     {
       message = g_strdup_printf (_("Landscape saved as %s; click the map to see the model there"), basename);
       prune_surfaces (self);
+      relief_work_dir_add_recent (output, NULL);
     }
   else
     message = g_strdup (_("Landscape computed; click the map to see the model there"));
   relief_page_set_status (RELIEF_PAGE (self), message);
   relief_page_set_progress (RELIEF_PAGE (self), 1.0);
+}
+
+/* An opened surface's run, loaded off the main loop for clicks on the map. */
+typedef struct RunLoad {
+  char            *path;
+  ReliefLoadedRun *run;
+} RunLoad;
+
+static void
+run_load_free (gpointer data)
+{
+  RunLoad *l = data;
+
+  g_free (l->path);
+  g_clear_pointer (&l->run, relief_loaded_run_unref);
+  g_free (l);
+}
+
+static gboolean
+run_load_run (gpointer data, GCancellable *cancellable, GError **error)
+{
+  RunLoad *l = data;
+
+  l->run = relief_loaded_run_load (l->path, error);
+  return l->run != NULL;
+}
+
+static void
+run_load_done (gpointer owner, const GError *error)
+{
+  ReliefLandscapePage *self = owner;
+  RunLoad *l = self->run_load;
+
+  self->run_job = NULL;
+  self->run_load = NULL;
+  if (error)
+    relief_page_set_status (RELIEF_PAGE (self), error->message);
+  else if (self->run == NULL && g_strcmp0 (l->path, self->run_path) == 0)
+    self->run = relief_loaded_run_ref (l->run);
+}
+
+static void
+stop_run_load (ReliefLandscapePage *self)
+{
+  g_clear_pointer (&self->run_job, relief_worker_drop);
+  self->run_load = NULL;
 }
 
 void
@@ -550,19 +725,111 @@ relief_landscape_page_set_run (ReliefLandscapePage *self, const char *run_path)
   g_return_if_fail (RELIEF_IS_LANDSCAPE_PAGE (self));
 
   relief_page_cancel (RELIEF_PAGE (self));
+  stop_run_load (self);
   /* The decisions shown were the earlier model's. */
   relief_landscape_page_close_decision (self);
+  if (self->surface && g_strcmp0 (self->run_path, run_path) != 0)
+    self->stale = EARLIER_RUN;
+  self->zoomed = FALSE;
   g_free (self->run_path);
   self->run_path = g_strdup (run_path);
   g_clear_pointer (&self->run, relief_loaded_run_unref);
   relief_page_set_can_run (RELIEF_PAGE (self), run_path != NULL);
+  update_range_row (self);
+  update_view (self);
+}
+
+/* Another page began a run (coming) or ended without one. */
+static void
+relief_landscape_page_run_coming (ReliefPage *page, gboolean coming)
+{
+  ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (page);
+
+  if (coming && self->surface)
+    {
+      self->stale = RUN_TRAINING;
+      relief_page_set_status (page, _("The map shows the previous run's landscape until the new run is trained"));
+    }
+  else if (!coming && self->stale == RUN_TRAINING)
+    {
+      self->stale = FRESH;
+      relief_page_set_status (page, "");
+    }
+  update_view (self);
+}
+
+/* A surface file: its map, and its run (when that file is still there) for zooming,
+ * clicks and Compute. */
+static gboolean
+relief_landscape_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
+{
+  ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (page);
+  g_autoptr(ReliefSurface) surface = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL, *message = NULL;
+  gboolean has_run;
+  int direction;
+  gsize n;
+
+  if (kind != RELIEF_FILE_KIND_SURFACE)
+    return FALSE;
+  if ((surface = relief_surface_load (path, &error)) == NULL)
+    {
+      report_error (self, _("Cannot open the landscape"), error->message);
+      return TRUE;
+    }
+  relief_page_drop_job (page);
+  self->work = NULL;
+  has_run = surface->run_file != NULL && g_file_test (surface->run_file, G_FILE_TEST_IS_REGULAR);
+  relief_landscape_page_set_run (self, has_run ? surface->run_file : NULL);
+  if (has_run)
+    {
+      self->run_load = g_new0 (RunLoad, 1);
+      self->run_load->path = g_strdup (surface->run_file);
+      self->run_job = relief_worker_start (run_load_run, self->run_load, run_load_free, NULL, run_load_done, self);
+    }
+
+  /* The controls as the slice was made, so that Compute makes it again. */
+  if (surface->direction_kind && relief_enum_from_nick (RELIEF_TYPE_DIRECTION_KIND, surface->direction_kind,
+                                                       &direction, NULL))
+    relief_combo_select_enum (self->directions_row, direction);
+  gtk_spin_button_set_value (self->seed_spin, (double) surface->seed);
+  gtk_spin_button_set_value (self->resolution_spin, surface->nx);
+  gtk_spin_button_set_value (self->range_spin, MAX (fabs (surface->xcoords[0]), fabs (surface->xcoords[surface->nx - 1])));
+
+  n = (gsize) surface->nx * surface->ny;
+  self->n_done = 0;
+  for (gsize i = 0; i < n; i++)
+    self->n_done += !isnan (surface->train_loss[i]);
+  gtk_widget_set_sensitive (self->trajectory_row, surface->n_proj > 0);
+  if (surface->n_proj > 0)
+    {
+      gtk_range_set_range (self->trajectory_scale, 0, surface->n_proj - 1);
+      gtk_range_set_value (self->trajectory_scale, surface->n_proj - 1);
+    }
+  g_clear_pointer (&self->surface, relief_surface_free);
+  self->surface = g_steal_pointer (&surface);
+  relief_plot_view_reset_view (self->surface_view);
+  update_view (self);
+  update_readout (self);
+
+  relief_work_dir_add_recent (path, NULL);
+  title = relief_work_dir_title (path);
+  if (has_run)
+    message = g_strdup_printf (_("Opened %s"), title);
+  else
+    message = g_strdup_printf (_("Opened %s; its run is not there, so it cannot be zoomed or computed again"), title);
+  relief_page_set_status (page, message);
+  relief_page_set_progress (page, (double) self->n_done / n);
+  return TRUE;
 }
 
 /* The map's window in direction coordinates; zooming and panning recompute it at the
  * same resolution, in memory only.  save: the user asked for this slice, and its file is
  * written (one per run and slice) when it is complete. */
 static void
-compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin, double ymax, gboolean save)
+compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin, double ymax, gboolean save,
+                gboolean resume, gboolean fit)
 {
   SurfaceWork *w;
   int resolution = gtk_spin_button_get_value_as_int (self->resolution_spin);
@@ -575,6 +842,7 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   relief_surface_job_init_defaults (&w->job);
   w->run_path = g_strdup (self->run_path);
   w->save = save;
+  w->resume = resume;
   if (self->run)
     w->job.run = relief_loaded_run_ref (self->run);
   w->job.x = (ReliefGridAxis) { xmin, xmax, resolution };
@@ -583,6 +851,7 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   w->job.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   w->job.max_samples = gtk_spin_button_get_value_as_int (self->samples_spin);
   w->job.backend = relief_combo_enum (self->backend_row);
+  w->job.fit_path = fit && w->job.directions == RELIEF_DIRECTIONS_PCA;
   if (w->job.directions == RELIEF_DIRECTIONS_LINE)
     {
       /* Goodfellow et al.'s interpolation: alpha 0 is the initialization, 1 the final
@@ -601,8 +870,10 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   if (self->surface->ycoords)
     relief_grid_axis_values (&w->job.y, self->surface->ycoords);
   self->n_done = 0;
+  self->stale = FRESH;
   relief_page_set_progress (RELIEF_PAGE (self), 0);
   relief_page_set_status (RELIEF_PAGE (self), _("Computing the landscape around the last checkpoint…"));
+  update_range_row (self);
   update_view (self);
 
   /* A new request replaces the running one; its data is dropped with it. */
@@ -611,22 +882,53 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
   relief_page_start_job (RELIEF_PAGE (self), surface_work_run, w, surface_work_free, surface_tick, surface_done);
 }
 
+/* The slice the settings ask for, saved: the window zoomed to, else ±range (a PCA plane
+ * fitted to its trajectory).  resume: shown from its file when an earlier job computed it
+ * (the landscape of a run opened again), else computed. */
+static void
+compute_slice (ReliefLandscapePage *self, gboolean resume)
+{
+  double range = gtk_spin_button_get_value (self->range_spin);
+  const double *w = self->window;
+
+  if (self->zoomed && relief_combo_enum (self->directions_row) != RELIEF_DIRECTIONS_LINE)
+    {
+      compute_window (self, w[0], w[1], w[2], w[3], TRUE, FALSE, FALSE);
+      return;
+    }
+  self->zoomed = FALSE;
+  relief_plot_view_reset_view (self->surface_view);
+  compute_window (self, -range, range, -range, range, TRUE, resume, TRUE);
+}
+
+/* Compute's settings, all good; else the first bad one is marked and the status line says
+ * which. */
+static gboolean
+check_settings (ReliefLandscapePage *self)
+{
+  GtkSpinButton *spins[] = { self->range_spin, self->resolution_spin, self->seed_spin, self->samples_spin, NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (relief_spins_check (spins, &error))
+    return TRUE;
+  relief_page_set_status (RELIEF_PAGE (self), error->message);
+  return FALSE;
+}
+
 static void
 relief_landscape_page_run (ReliefPage *page)
 {
-  ReliefLandscapePage *self = RELIEF_LANDSCAPE_PAGE (page);
-  double range = gtk_spin_button_get_value (self->range_spin);
-
-  relief_plot_view_reset_view (self->surface_view);
-  compute_window (self, -range, range, -range, range, TRUE);
+  if (check_settings (RELIEF_LANDSCAPE_PAGE (page)))
+    compute_slice (RELIEF_LANDSCAPE_PAGE (page), FALSE);
 }
 
-/* A run trained on the Train page: its landscape, at once. */
+/* A run trained or opened on the Train page: its landscape, at once. */
 static gboolean
 relief_landscape_page_show_run (ReliefPage *page, const char *run_path)
 {
   relief_landscape_page_set_run (RELIEF_LANDSCAPE_PAGE (page), run_path);
-  relief_page_run (page);
+  if (!relief_page_is_running (page))
+    compute_slice (RELIEF_LANDSCAPE_PAGE (page), TRUE);
   return TRUE;
 }
 
@@ -634,20 +936,49 @@ static void
 on_view_changed (ReliefPlotView *view, double xmin, double xmax, double ymin, double ymax,
                  ReliefLandscapePage *self)
 {
-  compute_window (self, xmin, xmax, ymin, ymax, FALSE);
+  self->zoomed = TRUE;
+  self->window[0] = xmin;
+  self->window[1] = xmax;
+  self->window[2] = ymin;
+  self->window[3] = ymax;
+  compute_window (self, xmin, xmax, ymin, ymax, FALSE, FALSE, FALSE);
 }
 
 static void
 on_view_reset (ReliefPlotView *view, ReliefLandscapePage *self)
 {
+  self->zoomed = FALSE;
   relief_landscape_page_run (RELIEF_PAGE (self));
+}
+
+/* The range applies to planes of random or PCA directions (the line's runs from before
+ * the initialization to past the final model), the seed to random ones only. */
+static void
+on_directions_changed (ReliefLandscapePage *self)
+{
+  int kind = relief_combo_enum (self->directions_row);
+
+  gtk_widget_set_sensitive (gtk_widget_get_ancestor (GTK_WIDGET (self->range_spin), ADW_TYPE_ACTION_ROW),
+                            kind != RELIEF_DIRECTIONS_LINE);
+  gtk_widget_set_sensitive (gtk_widget_get_ancestor (GTK_WIDGET (self->seed_spin), ADW_TYPE_ACTION_ROW),
+                            kind == RELIEF_DIRECTIONS_RANDOM);
+}
+
+/* A new range or new directions: Compute starts from ±range again. */
+static void
+on_slice_changed (ReliefLandscapePage *self)
+{
+  self->zoomed = FALSE;
+  update_range_row (self);
 }
 
 static void
 on_plot_kind_changed (ReliefLandscapePage *self)
 {
-  gtk_stack_set_visible_child_name (self->plot_stack,
-                                    relief_combo_enum (self->plot_row) == RELIEF_FIGURE_3D ? "3d" : "map");
+  update_plot_stack (self);
+  if (asks_3d (self) && is_line (self))
+    relief_page_set_status (RELIEF_PAGE (self), _(NO_3D_NOTE));
+  update_view (self);
 }
 
 int
@@ -699,7 +1030,12 @@ update_readout (ReliefLandscapePage *self)
 
   if (!self->hovering)
     return;
-  if (relief_landscape_page_value_at (self, x, y, &loss, &acc))
+  /* Along a line the pointer's height means nothing: alpha and the values there. */
+  if (self->surface && self->surface->ny == 1)
+    text = relief_landscape_page_value_at (self, x, y, &loss, &acc)
+             ? g_strdup_printf (_("alpha %+.3f   loss %.4f   accuracy %.1f%%"), x, loss, acc)
+             : g_strdup_printf (_("alpha %+.3f   not computed yet"), x);
+  else if (relief_landscape_page_value_at (self, x, y, &loss, &acc))
     text = g_strdup_printf (_("x %+.3f   y %+.3f   loss %.4f   accuracy %.1f%%"), x, y, loss, acc);
   else
     text = g_strdup_printf (_("x %+.3f   y %+.3f   not computed yet"), x, y);
@@ -774,6 +1110,7 @@ relief_landscape_page_dispose (GObject *object)
 
   g_clear_pointer (&self->decision_job, relief_worker_drop);
   self->decision_work = NULL;
+  stop_run_load (self);
   G_OBJECT_CLASS (relief_landscape_page_parent_class)->dispose (object);
 }
 
@@ -791,7 +1128,7 @@ relief_landscape_page_finalize (GObject *object)
 
 #define CHILD(field) RELIEF_TEMPLATE_CHILD (ReliefLandscapePage, field)
 static const ReliefTemplateChild children[] = {
-  CHILD (paned), CHILD (directions_row), CHILD (range_spin), CHILD (resolution_spin), CHILD (seed_spin),
+  CHILD (paned), CHILD (directions_row), CHILD (range_row), CHILD (range_spin), CHILD (resolution_spin), CHILD (seed_spin),
   CHILD (samples_spin), CHILD (backend_row), CHILD (plot_row), CHILD (trajectory_row),
   CHILD (trajectory_scale), CHILD (colormap_row), CHILD (levels_spin), CHILD (log_switch),
   CHILD (status_label), CHILD (readout_label), CHILD (progress_bar), CHILD (plot_stack), CHILD (plot_box),
@@ -811,6 +1148,8 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
   page_class->export = relief_landscape_page_export;
   page_class->show_run = relief_landscape_page_show_run;
   page_class->dismiss = relief_landscape_page_dismiss;
+  page_class->open = relief_landscape_page_open;
+  page_class->run_coming = relief_landscape_page_run_coming;
   gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "page.close-decision", NULL, action_close_decision);
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
@@ -825,7 +1164,14 @@ relief_landscape_page_class_init (ReliefLandscapePageClass *klass)
 static void
 relief_landscape_page_init (ReliefLandscapePage *self)
 {
+  GtkSpinButton *spins[5];
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  spins[0] = self->range_spin;
+  spins[1] = self->resolution_spin;
+  spins[2] = self->seed_spin;
+  spins[3] = self->samples_spin;
+  spins[4] = self->levels_spin;
   relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, self->progress_bar);
   relief_combo_offer_enum (self->plot_row, RELIEF_TYPE_FIGURE_KIND, is_view_kind);
   /* Nothing to slice until a run is set. */
@@ -837,8 +1183,15 @@ relief_landscape_page_init (ReliefLandscapePage *self)
   g_signal_connect (self->surface_view, "clicked", G_CALLBACK (on_clicked), self);
   gtk_drawing_area_set_draw_func (self->decision_area, decision_draw, self, NULL);
   g_signal_connect_swapped (self->plot_row, "notify::selected", G_CALLBACK (on_plot_kind_changed), self);
+  g_signal_connect_swapped (self->directions_row, "notify::selected", G_CALLBACK (on_directions_changed), self);
+  on_directions_changed (self);
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    relief_spin_watch (spins[i]);
   g_signal_connect_swapped (self->trajectory_scale, "value-changed", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->colormap_row, "notify::selected", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->levels_spin, "value-changed", G_CALLBACK (on_view_setting_changed), self);
   g_signal_connect_swapped (self->log_switch, "notify::active", G_CALLBACK (on_view_setting_changed), self);
+  g_signal_connect_swapped (self->range_spin, "value-changed", G_CALLBACK (on_slice_changed), self);
+  g_signal_connect_swapped (self->directions_row, "notify::selected", G_CALLBACK (on_slice_changed), self);
+  update_range_row (self);
 }

@@ -14,6 +14,7 @@ typedef struct {
   ReliefWorkerTick  tick;
   ReliefWorkerDone  done;
   gboolean          can_run;
+  gboolean          run_coming;      /* the job makes a run, not yet handed on */
 } ReliefPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ReliefPage, relief_page, GTK_TYPE_WIDGET)
@@ -21,7 +22,7 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ReliefPage, relief_page, GTK_TYPE_WIDGET)
 enum { PROP_0, PROP_RUNNING, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { RUN_READY, N_SIGNALS };
+enum { RUN_READY, RUN_COMING, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -72,6 +73,21 @@ relief_page_run (ReliefPage *self)
 }
 
 void
+relief_page_start_default (ReliefPage *self)
+{
+  ReliefPagePrivate *priv = relief_page_get_instance_private (self);
+  ReliefPageClass *klass = RELIEF_PAGE_GET_CLASS (self);
+
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  if (priv->job != NULL || !priv->can_run)
+    return;
+  if (klass->start_default)
+    klass->start_default (self);
+  else
+    klass->run (self);
+}
+
+void
 relief_page_cancel (ReliefPage *self)
 {
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);
@@ -104,6 +120,15 @@ relief_page_dismiss (ReliefPage *self)
 
   g_return_val_if_fail (RELIEF_IS_PAGE (self), FALSE);
   return klass->dismiss ? klass->dismiss (self) : FALSE;
+}
+
+gboolean
+relief_page_open (ReliefPage *self, const char *path, ReliefFileKind kind)
+{
+  ReliefPageClass *klass = RELIEF_PAGE_GET_CLASS (self);
+
+  g_return_val_if_fail (RELIEF_IS_PAGE (self), FALSE);
+  return klass->open ? klass->open (self, path, kind) : FALSE;
 }
 
 gboolean
@@ -158,6 +183,12 @@ job_done (gpointer owner, const GError *error)
   set_running (self, NULL);
   if (done)
     done (self, error);
+  /* No run came of it (an error, a cancel before the first step). */
+  if (priv->run_coming && priv->job == NULL)
+    {
+      priv->run_coming = FALSE;
+      g_signal_emit (self, signals[RUN_COMING], 0, FALSE);
+    }
 }
 
 void
@@ -174,13 +205,27 @@ relief_page_start_job (ReliefPage *self, ReliefWorkerFunc work, gpointer work_da
 }
 
 void
+relief_page_drop_job (ReliefPage *self)
+{
+  ReliefPagePrivate *priv = relief_page_get_instance_private (self);
+
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  g_clear_pointer (&priv->job, relief_worker_drop);
+  set_running (self, NULL);
+}
+
+void
 relief_page_set_status (ReliefPage *self, const char *text)
 {
   ReliefPagePrivate *priv = relief_page_get_instance_private (self);
 
   g_return_if_fail (RELIEF_IS_PAGE (self));
   if (priv->status)
-    gtk_label_set_text (priv->status, text);
+    {
+      gtk_label_set_text (priv->status, text);
+      /* The whole of it where the line is too short. */
+      gtk_widget_set_tooltip_text (GTK_WIDGET (priv->status), text);
+    }
 }
 
 void
@@ -219,18 +264,25 @@ relief_page_report_error (ReliefPage *self, const char *heading, const char *mes
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-void
-relief_page_toast (ReliefPage *self, const char *message)
+static void
+add_toast (ReliefPage *self, const char *message, AdwToastPriority priority)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   AdwToast *toast;
 
-  g_return_if_fail (RELIEF_IS_PAGE (self));
   if (overlay == NULL)
     return;
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 4);
+  adw_toast_set_priority (toast, priority);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+void
+relief_page_toast (ReliefPage *self, const char *message)
+{
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  add_toast (self, message, ADW_TOAST_PRIORITY_NORMAL);
 }
 
 void
@@ -238,14 +290,38 @@ relief_page_report_cancelled (ReliefPage *self, const char *message)
 {
   g_return_if_fail (RELIEF_IS_PAGE (self));
   relief_page_set_status (self, message);
-  relief_page_toast (self, message);
+  /* The answer to what the user just did: shown at once, before any toast waiting. */
+  add_toast (self, message, ADW_TOAST_PRIORITY_HIGH);
 }
 
 void
 relief_page_run_ready (ReliefPage *self, const char *run_path)
 {
+  ReliefPagePrivate *priv = relief_page_get_instance_private (self);
+
   g_return_if_fail (RELIEF_IS_PAGE (self));
+  priv->run_coming = FALSE;
   g_signal_emit (self, signals[RUN_READY], 0, run_path);
+}
+
+void
+relief_page_run_coming (ReliefPage *self)
+{
+  ReliefPagePrivate *priv = relief_page_get_instance_private (self);
+
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  priv->run_coming = TRUE;
+  g_signal_emit (self, signals[RUN_COMING], 0, TRUE);
+}
+
+void
+relief_page_expect_run (ReliefPage *self, gboolean coming)
+{
+  ReliefPageClass *klass = RELIEF_PAGE_GET_CLASS (self);
+
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  if (klass->run_coming)
+    klass->run_coming (self, coming);
 }
 
 typedef struct {
@@ -390,6 +466,8 @@ relief_page_class_init (ReliefPageClass *klass)
 
   signals[RUN_READY] = g_signal_new ("run-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[RUN_COMING] = g_signal_new ("run-coming", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_install_action (widget_class, "page.run", NULL, action_run);

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "relief-file.h"
 #include "relief-plot.h"
 #include "relief-worker.h"
 
@@ -29,6 +30,17 @@ struct _ReliefPageClass {
   /* Escape while nothing computes: closes what the page shows over its figure (a panel);
    * TRUE when there was something to close.  May be NULL. */
   gboolean (*dismiss)  (ReliefPage *self);
+  /* The window's first page when it opens: what a new user sees happen without choosing
+   * anything.  May be NULL: run. */
+  void     (*start_default) (ReliefPage *self);
+  /* A file chosen in the window's Open dialog or its recent files: FALSE when files of
+   * kind are not this page's; else the page shows it (or reports why it cannot) and
+   * wants to be shown.  May be NULL. */
+  gboolean (*open)     (ReliefPage *self, const char *path, ReliefFileKind kind);
+  /* Another page began a job that ends in "run-ready" (coming TRUE), or its job ended
+   * without a run (FALSE): what this page shows is the previous run's meanwhile.  May be
+   * NULL. */
+  void     (*run_coming) (ReliefPage *self, gboolean coming);
 };
 
 /* A child of a page's template: its id there and the offset of the field that holds it. */
@@ -54,9 +66,11 @@ void     relief_page_set_status_widgets (ReliefPage *self, GtkLabel *status, Gtk
 
 void     relief_page_run          (ReliefPage *self);
 void     relief_page_cancel       (ReliefPage *self);
+void     relief_page_start_default (ReliefPage *self);
 void     relief_page_export       (ReliefPage *self);
 gboolean relief_page_show_run     (ReliefPage *self, const char *run_path);
 gboolean relief_page_dismiss      (ReliefPage *self);
+gboolean relief_page_open         (ReliefPage *self, const char *path, ReliefFileKind kind);
 gboolean relief_page_is_running   (ReliefPage *self);
 /* Whether page.run can start now (a page may need something first, e.g. a run to slice). */
 void     relief_page_set_can_run  (ReliefPage *self, gboolean can_run);
@@ -68,6 +82,10 @@ void     relief_page_set_can_run  (ReliefPage *self, gboolean can_run);
 void     relief_page_start_job    (ReliefPage *self, ReliefWorkerFunc work, gpointer work_data,
                                    GDestroyNotify work_data_free, ReliefWorkerTick tick, ReliefWorkerDone done);
 
+/* Stops the running job, if any, without hearing of it again (its done is not called):
+ * the page shows something else now. */
+void     relief_page_drop_job     (ReliefPage *self);
+
 void     relief_page_set_status   (ReliefPage *self, const char *text);
 void     relief_page_set_progress (ReliefPage *self, double fraction);
 /* The message in the status line and in a dialog of the window the page is in. */
@@ -78,6 +96,11 @@ void     relief_page_toast        (ReliefPage *self, const char *message);
 void     relief_page_report_cancelled (ReliefPage *self, const char *message);
 /* Emits "run-ready": the page has written a run file that other pages may take up. */
 void     relief_page_run_ready    (ReliefPage *self, const char *run_path);
+/* After relief_page_start_job: the job makes a run that "run-ready" hands on.  Emits
+ * "run-coming" (TRUE) now, and (FALSE) when the job ends without run-ready. */
+void     relief_page_run_coming   (ReliefPage *self);
+/* What the window tells the other pages of "run-coming" (the class's run_coming). */
+void     relief_page_expect_run   (ReliefPage *self, gboolean coming);
 
 typedef void (*ReliefPageFileFunc) (ReliefPage *self, GFile *file);
 /* Shows chooser (taking it) and calls on_file if the user picks a file. */

@@ -140,6 +140,29 @@ make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, R
                                error);
 }
 
+/* The margin around a fitted trajectory, a share of its extent on each side. */
+#define FIT_MARGIN 0.15
+
+/* One axis of the grid over the values v[n] (the trajectory's coordinates and the
+ * centre, 0) with a margin; its count kept.  An extent of nothing keeps the axis asked for. */
+static void
+fit_axis (const double *v, int n, ReliefGridAxis *axis)
+{
+  double lo = 0, hi = 0, margin;
+
+  for (int i = 0; i < n; i++)
+    if (isfinite (v[i]))
+      {
+        lo = MIN (lo, v[i]);
+        hi = MAX (hi, v[i]);
+      }
+  if (!(hi > lo))
+    return;
+  margin = FIT_MARGIN * (hi - lo);
+  axis->min = lo - margin;
+  axis->max = hi + margin;
+}
+
 static gboolean
 same_values (const double *a, const double *b, int n)
 {
@@ -169,7 +192,7 @@ resume_cells (const char *path, ReliefSurface *surface, GError **error)
       (old->test_loss == NULL) != (surface->test_loss == NULL) ||
       old->max_samples != surface->max_samples)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("%s holds a different surface (grid, directions or samples); remove it or leave out --resume"),
                    path);
       return FALSE;
@@ -190,6 +213,49 @@ resume_cells (const char *path, ReliefSurface *surface, GError **error)
         surface->test_loss[c] = NAN;
     }
   return TRUE;
+}
+
+/* Bytes of host memory per grid point: four grids of doubles, the order of the cells (an
+ * int) and a grid's worth of slack for saving. */
+#define SURFACE_BYTES_PER_CELL (5 * sizeof (double) + sizeof (int))
+
+/* The time of cells points: the surface's own evaluator timed on a few points of the
+ * same samples (more until they take 50 ms), scaled to the cells.  Left 0 for a small
+ * job, where timing would cost more than it tells. */
+static void
+estimate_time (ReliefBackend *backend, const ReliefMlpSpec *spec, const float *center, const float *xdir,
+               const float *ydir, gsize cells, const ReliefSamples *train, const ReliefSamples *test,
+               ReliefJobEstimate *estimate)
+{
+  enum { MAX_TRIAL = 512 };
+  g_autoptr(ReliefSurfaceEval) ev = NULL;
+  double a[MAX_TRIAL] = { 0 }, b[MAX_TRIAL] = { 0 }, loss[MAX_TRIAL], acc[MAX_TRIAL], per_sample = 0;
+  double samples = (double) train->n + test->n;
+
+  /* Multiply-adds through the layers past the first, which is factorized, and the work on
+   * every width's values (activations, combining the first layer). */
+  for (int l = 0; l <= spec->n_layers; l++)
+    per_sample += (l >= 1 && l < spec->n_layers ? 2.0 * spec->sizes[l] * spec->sizes[l + 1] : 0) +
+                  10.0 * spec->sizes[l];
+  estimate->flops = (double) cells * samples * per_sample;
+  if (estimate->flops < RELIEF_JOB_TIMED_FLOPS ||
+      (ev = relief_surface_eval_new (backend, spec, center, xdir, ydir, MAX_TRIAL, 0, NULL)) == NULL)
+    return;
+  for (int k = 8; k <= MAX_TRIAL && (gsize) k <= MAX (cells, 8); k *= 4)
+    {
+      gint64 start = g_get_monotonic_time ();
+      double took;
+
+      if (!relief_surface_eval_points (ev, a, ydir ? b : NULL, k, train->x, train->y, train->n, loss, acc, NULL,
+                                       NULL) ||
+          (test->n > 0 && !relief_surface_eval_points (ev, a, ydir ? b : NULL, k, test->x, test->y, test->n, loss,
+                                                        acc, NULL, NULL)))
+        return;
+      took = (g_get_monotonic_time () - start) * 1e-6;
+      estimate->seconds = took / k * cells;
+      if (took >= 0.05)
+        break;
+    }
 }
 
 static void
@@ -213,6 +279,7 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   g_autoptr(GCancellable) stop = g_cancellable_new ();
   SurfaceContext ctx = { cb, 0, 0, NULL, job->output, { 0 }, NULL, stop };
   gulong forward = 0;
+  ReliefJobEstimate estimate = { 0 };
   ReliefSamples train, test = { NULL, NULL, 0 };
   const ReliefDataset *ds;
   const float *center;
@@ -240,13 +307,17 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
 
   ds = run->dataset;
   center = run->params + (gsize) index * run->n_params;
-  /* Four grids of doubles (losses and accuracies, train and test) must fit the memory:
-   * a grid too large is refused, not an abort. */
-  if ((gsize) job->x.count * (one_d ? 1 : job->y.count) > relief_file_memory_budget () / (4 * sizeof (double)))
+  /* The grids (losses and accuracies, train and test, doubles, the order the cells are
+   * computed in and the copy HDF5 may make when saving) and the directions live in the
+   * host's memory, whatever the backend: a grid too large is refused, not an abort. */
+  estimate.bytes = (double) job->x.count * (one_d ? 1 : job->y.count) * SURFACE_BYTES_PER_CELL +
+                   8.0 * run->n_params;
+  estimate.backend = backend->name;
+  if (estimate.bytes > (double) relief_file_memory_budget ())
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("A grid of %d × %d points needs more memory than is available"), one_d ? 1 : job->y.count,
-                   job->x.count);
+                   _("A grid of %d × %d points needs about %.1f GB of memory; %.1f GB are available"),
+                   one_d ? 1 : job->y.count, job->x.count, estimate.bytes / 1e9, relief_file_memory_budget () / 1e9);
       return FALSE;
     }
   surface = relief_surface_new (job->x.count, one_d ? 1 : job->y.count);
@@ -266,8 +337,18 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
       surface->test_loss = nan_grid (cells);
       surface->test_acc = nan_grid (cells);
     }
-  if (!make_directions (job, run, index, surface, error) ||
-      (job->resume && job->output && !resume_cells (job->output, surface, error)))
+  if (!make_directions (job, run, index, surface, error))
+    return FALSE;
+  if (job->fit_path && surface->n_proj > 0 && surface->ycoords != NULL)
+    {
+      ReliefGridAxis x = job->x, y = job->y;
+
+      fit_axis (surface->proj_xcoord, surface->n_proj, &x);
+      fit_axis (surface->proj_ycoord, surface->n_proj, &y);
+      relief_grid_axis_values (&x, surface->xcoords);
+      relief_grid_axis_values (&y, surface->ycoords);
+    }
+  if (job->resume && job->output && !resume_cells (job->output, surface, error))
     return FALSE;
   for (gsize c = 0; c < cells; c++)
     ctx.total += isnan (surface->train_loss[c]) || (surface->test_loss != NULL && isnan (surface->test_loss[c]));
@@ -281,6 +362,9 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
     test = (ReliefSamples) { ds->x_test, ds->y_test, ds->n_test };
   if (job->max_samples > 0 && job->max_samples < test.n)
     test.n = job->max_samples;
+  estimate_time (backend, run->spec, center, surface->xdir, surface->ydir, ctx.total, &train, &test, &estimate);
+  if (cb && cb->estimate)
+    cb->estimate (&estimate, cb->user_data);
 
   ctx.surface = surface;
   relief_save_clock_init (&ctx.clock);

@@ -25,6 +25,8 @@ typedef struct {
   char          *to_checkpoint;       /* line: the snapshot at alpha 1 (the centre is alpha 0) */
   gboolean       one_d;               /* x only: a 1D slice (always so for "line") */
   gboolean       resume;              /* continue the surface already in output (if any), when it matches */
+  gboolean       fit_path;            /* pca: x and y span the projected trajectory with a margin
+                                         (their counts kept), not the ranges asked for */
 } ReliefSurfaceJob;
 
 /* Called from the computing thread; any may be NULL. */
@@ -33,6 +35,7 @@ typedef struct {
   /* Once the surface's grid and directions are known, before any cell. */
   void (*surface_ready) (const ReliefSurface *s, gpointer user_data);
   void (*cell)          (int ix, int iy, double loss, double acc_percent, gpointer user_data);
+  ReliefJobEstimateFunc  estimate;
   ReliefBackendChosenFunc backend_chosen;
   gpointer user_data;
 } ReliefSurfaceJobCallbacks;

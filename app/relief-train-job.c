@@ -7,6 +7,7 @@
 #include "relief-run-file.h"
 #include "relief-train-job.h"
 #include "relief-enums.h"
+#include "relief-work-dir.h"
 #include "relief-output.h"
 
 void
@@ -36,6 +37,8 @@ relief_train_job_clear (ReliefTrainJob *job)
 typedef struct {
   const ReliefTrainJobCallbacks *cb;
   ReliefRunWriter               *writer;
+  const ReliefMlpSpec           *spec;
+  const ReliefDataset           *ds;
   ReliefSaveClock                clock;
 } TrainContext;
 
@@ -57,7 +60,11 @@ on_train_snapshot (gint64 step, double epoch, const float *params, gsize n_param
 {
   TrainContext *ctx = user_data;
 
-  return relief_run_writer_add_snapshot (ctx->writer, step, epoch, params, error);
+  if (!relief_run_writer_add_snapshot (ctx->writer, step, epoch, params, error))
+    return FALSE;
+  if (ctx->cb && ctx->cb->snapshot)
+    ctx->cb->snapshot (ctx->spec, ctx->ds, step, params, ctx->cb->user_data);
+  return TRUE;
 }
 
 static void
@@ -106,10 +113,49 @@ on_train_diverged (gint64 last_step, gint64 diverged_step, gpointer user_data, G
 }
 
 static gboolean
-same_split (const float *xa, const int32_t *ya, const float *xb, const int32_t *yb, int n, int n_features)
+same_config (const ReliefTrainConfig *a, const ReliefTrainConfig *b)
 {
-  return n == 0 ||
-         (memcmp (xa, xb, sizeof (float) * n * n_features) == 0 && memcmp (ya, yb, sizeof (int32_t) * n) == 0);
+  const ReliefOptimizerConfig *oa = &a->optimizer, *ob = &b->optimizer;
+
+  return oa->kind == ob->kind && oa->lr == ob->lr && oa->momentum == ob->momentum &&
+         oa->weight_decay == ob->weight_decay && oa->beta1 == ob->beta1 && oa->beta2 == ob->beta2 &&
+         oa->eps == ob->eps && a->batch_size == b->batch_size && a->epochs == b->epochs &&
+         a->snapshot_every == b->snapshot_every && a->eval_every == b->eval_every &&
+         a->eval_samples == b->eval_samples && a->seed == b->seed;
+}
+
+static gboolean
+same_spec (const ReliefMlpSpec *a, const ReliefMlpSpec *b)
+{
+  return a->n_layers == b->n_layers && a->activation == b->activation && a->loss == b->loss &&
+         memcmp (a->sizes, b->sizes, (a->n_layers + 1) * sizeof (int)) == 0;
+}
+
+static gboolean
+same_split (const float *xa, const int32_t *ya, const float *xb, const int32_t *yb, gsize n, int n_features)
+{
+  if (n == 0)
+    return TRUE;
+  return xa != NULL && xb != NULL && ya != NULL && yb != NULL &&
+         memcmp (xa, xb, n * n_features * sizeof (float)) == 0 && memcmp (ya, yb, n * sizeof (int32_t)) == 0;
+}
+
+/* The same samples in the same order, bit for bit. */
+static gboolean
+same_data (const ReliefDataset *a, const ReliefDataset *b)
+{
+  return a->n_features == b->n_features && a->n_classes == b->n_classes && a->n_train == b->n_train &&
+         a->n_test == b->n_test &&
+         same_split (a->x_train, a->y_train, b->x_train, b->y_train, a->n_train, a->n_features) &&
+         same_split (a->x_test, a->y_test, b->x_test, b->y_test, a->n_test, a->n_features);
+}
+
+/* The same generated samples, made with the same standardization. */
+static gboolean
+same_samples (const ReliefDataset *a, const ReliefDataset *b)
+{
+  return b != NULL && b->generated && g_strcmp0 (a->name, b->name) == 0 && a->mean == b->mean && a->std == b->std &&
+         same_data (a, b);
 }
 
 /* Whether the run file at the output is this job's run: the same model, training settings,
@@ -118,25 +164,8 @@ static gboolean
 same_run (const ReliefRun *old, const ReliefMlpSpec *spec, const ReliefTrainConfig *c, const char *backend_name,
           const ReliefDataset *ds)
 {
-  const ReliefTrainConfig *o = &old->config;
-  const ReliefDataset *ods = old->dataset;
-
-  if (old->spec->n_layers != spec->n_layers || old->spec->activation != spec->activation ||
-      old->spec->loss != spec->loss)
-    return FALSE;
-  for (int i = 0; i <= spec->n_layers; i++)
-    if (old->spec->sizes[i] != spec->sizes[i])
-      return FALSE;
-  return o->optimizer.kind == c->optimizer.kind && o->optimizer.lr == c->optimizer.lr &&
-         o->optimizer.momentum == c->optimizer.momentum && o->optimizer.weight_decay == c->optimizer.weight_decay &&
-         o->optimizer.beta1 == c->optimizer.beta1 && o->optimizer.beta2 == c->optimizer.beta2 &&
-         o->optimizer.eps == c->optimizer.eps && o->batch_size == c->batch_size && o->epochs == c->epochs &&
-         o->snapshot_every == c->snapshot_every && o->eval_every == c->eval_every &&
-         o->eval_samples == c->eval_samples && o->seed == c->seed && g_strcmp0 (old->backend, backend_name) == 0 &&
-         ods->n_features == ds->n_features && ods->n_classes == ds->n_classes && ods->n_train == ds->n_train &&
-         ods->n_test == ds->n_test &&
-         same_split (ods->x_train, ods->y_train, ds->x_train, ds->y_train, ds->n_train, ds->n_features) &&
-         same_split (ods->x_test, ods->y_test, ds->x_test, ds->y_test, ds->n_test, ds->n_features);
+  return same_spec (old->spec, spec) && same_config (&old->config, c) && g_strcmp0 (old->backend, backend_name) == 0 &&
+         same_data (old->dataset, ds);
 }
 
 /* The writer that continues the run at the output, or NULL with *finished set when that
@@ -185,7 +214,9 @@ relief_train_job_run (const ReliefTrainJob          *job,
   g_autoptr(ReliefMlpSpec) spec = NULL;
   g_autoptr(ReliefBackend) backend = NULL;
   g_autofree float *params = NULL;
-  TrainContext ctx = { cb, NULL, { 0 } };
+  g_autofree char *what = NULL;
+  ReliefJobEstimate estimate = { 0 };
+  TrainContext ctx = { cb, NULL, NULL, NULL, { 0 } };
   ReliefTrainCallbacks tcb = {
     .metrics = on_train_metrics,
     .snapshot = on_train_snapshot,
@@ -205,7 +236,9 @@ relief_train_job_run (const ReliefTrainJob          *job,
   if (lock == NULL)
     return FALSE;
 
-  ds = relief_job_open_dataset (job->dataset, &job->gen, job->max_samples, error);
+  /* Not relief_job_open_dataset: relief_train validates the samples before it reads
+   * them (and the writer, aborted then, reads none by label), and once is enough. */
+  ds = relief_dataset_open_first (job->dataset, &job->gen, job->max_samples, error);
   if (ds == NULL)
     return FALSE;
   if (job->train.batch_size < 1 || job->train.epochs < 1)
@@ -227,6 +260,18 @@ relief_train_job_run (const ReliefTrainJob          *job,
   if (backend == NULL)
     return FALSE;
 
+  /* A model too large for the memory is refused before anything of its size is
+   * allocated; a large one says what it will take. */
+  relief_job_estimate_training (spec, ds, &job->train, g_strcmp0 (backend->name, "cpu") == 0, &estimate);
+  what = g_strdup_printf (_("Training a model of %llu parameters"),
+                          (unsigned long long) relief_mlp_spec_n_params (spec));
+  if (!relief_job_check_estimate (backend, what, &estimate, error))
+    return FALSE;
+  if (estimate.flops >= RELIEF_JOB_TIMED_FLOPS &&
+      !relief_job_time_training (backend, spec, ds, &job->train, 0, &estimate.seconds))
+    estimate.seconds = 0;
+  if (cb && cb->estimate)
+    cb->estimate (&estimate, cb->user_data);
   params = g_try_new (float, relief_mlp_spec_n_params (spec));
   if (params == NULL)
     {
@@ -237,6 +282,8 @@ relief_train_job_run (const ReliefTrainJob          *job,
     }
   relief_mlp_init_params (spec, job->train.seed, params);
 
+  ctx.spec = spec;
+  ctx.ds = ds;
   if (job->resume && g_file_test (job->output, G_FILE_TEST_EXISTS))
     {
       int batch = MIN (job->train.batch_size, ds->n_train);
@@ -269,4 +316,53 @@ relief_train_job_run (const ReliefTrainJob          *job,
       return FALSE;
     }
   return relief_run_writer_finish (ctx.writer, relief_enum_to_nick (RELIEF_TYPE_TRAIN_STATUS, st), error);
+}
+
+char *
+relief_train_job_stem (const ReliefTrainJob *job)
+{
+  return relief_work_dir_stem (job->dataset, job->hidden, job->n_hidden,
+                               relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, job->activation));
+}
+
+ReliefRun *
+relief_train_job_find_run (const ReliefTrainJob *job, char **path, GError **error)
+{
+  g_autoptr(ReliefDataset) ds = NULL;
+  g_autoptr(ReliefMlpSpec) spec = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autofree char *stem = relief_train_job_stem (job);
+  g_autofree char *prefix = g_strdup_printf ("%s-", stem);
+
+  *path = NULL;
+  ds = relief_job_open_dataset (job->dataset, &job->gen, job->max_samples, error);
+  if (ds == NULL)
+    return NULL;
+  if (!ds->generated)
+    return NULL;
+  spec = relief_job_model_spec (ds, job->hidden, job->n_hidden, job->activation, job->loss);
+  files = relief_work_dir_list (RELIEF_FILE_KIND_RUN, NULL, error);
+  if (files == NULL)
+    return NULL;
+  /* Newest first; only files named for this data set and model are opened. */
+  for (guint i = files->len; i-- > 0;)
+    {
+      const ReliefWorkFile *file = files->pdata[i];
+      g_autofree char *name = g_path_get_basename (file->path);
+      g_autoptr(ReliefRun) run = NULL;
+
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      /* A run that does not load is not this one; the listing already checked its kind. */
+      run = relief_run_load (file->path, TRUE, NULL);
+      if (run == NULL || g_strcmp0 (run->status, "completed") != 0 || !same_spec (run->spec, spec) ||
+          !same_config (&run->config, &job->train) || !same_samples (ds, run->dataset))
+        continue;
+      if (job->backend != RELIEF_BACKEND_AUTO &&
+          g_strcmp0 (run->backend, relief_enum_to_nick (RELIEF_TYPE_BACKEND_KIND, job->backend)) != 0)
+        continue;
+      *path = g_strdup (file->path);
+      return g_steal_pointer (&run);
+    }
+  return NULL;
 }

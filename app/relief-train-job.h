@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include "relief-generators.h"
 #include "relief-job-common.h"
+#include "relief-run-file.h"
 #include "relief-train.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,11 @@ typedef struct {
 typedef struct {
   void (*progress)       (double fraction, gpointer user_data);
   void (*metrics)        (const ReliefTrainMetrics *m, gpointer user_data);
+  ReliefJobEstimateFunc  estimate;
+  /* At each snapshot (step 0, every snapshot_every steps, the end): the model, its data
+   * set and the parameters on the host, borrowed for the call. */
+  void (*snapshot)       (const ReliefMlpSpec *spec, const ReliefDataset *ds, gint64 step, const float *params,
+                          gpointer user_data);
   ReliefBackendChosenFunc backend_chosen;
   /* A resumed run goes on from step (of total_steps; equal for a finished run, which is
    * left as it is). */
@@ -51,6 +57,15 @@ void     relief_train_job_clear         (ReliefTrainJob *job);
  * run starts over.  FALSE only on a real failure (no file left but what was saved). */
 gboolean relief_train_job_run (const ReliefTrainJob *job, const ReliefTrainJobCallbacks *cb,
                                GCancellable *cancellable, ReliefTrainStatus *status, GError **error);
+
+/* The stem that names the job's files in the work folder: "spiral-16-16-relu". */
+char    *relief_train_job_stem (const ReliefTrainJob *job);
+
+/* The newest completed run in the runs folder (relief-work-dir.h) that the job would train
+ * again: the same samples, model and training settings, and the same backend unless the
+ * job's is auto.  Only for generated data, whose samples a run stores.  The run loaded
+ * (with its data set) and *path, or NULL (no error) when there is none. */
+ReliefRun *relief_train_job_find_run (const ReliefTrainJob *job, char **path, GError **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReliefTrainJob, relief_train_job_clear)
 

@@ -3,8 +3,10 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "relief-controls.h"
+#include "relief-decision-job.h"
 #include "relief-live-curves.h"
 #include "relief-figures.h"
 #include "relief-train-job.h"
@@ -32,11 +34,16 @@ struct _ReliefTrainPage {
   GtkProgressBar *progress_bar;
   ReliefPlotView *loss_view;
   ReliefPlotView *acc_view;
+  GtkDrawingArea *decision_area;  /* 2D data: the model's decisions, live */
 
   /* owned */
   struct TrainWork *work;          /* the running job's data, valid while the page runs */
   char           *run_path;        /* the run being written or last written */
   ReliefLiveCurves *curves;       /* the curves so far, decimated */
+  ReliefDecisionMap *map;          /* what decision_area shows */
+  gint64          map_step;
+  ReliefWorker   *map_job;         /* an opened run's map, while it is computed */
+  struct RunMapWork *map_work;
 };
 
 G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF_TYPE_PAGE)
@@ -44,10 +51,22 @@ G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF_TYPE_PAGE)
 /* Shared between the worker thread (writes) and the page's tick (reads). */
 typedef struct TrainWork {
   ReliefTrainJob    job;
+  gboolean          reuse;         /* a run trained before with these settings will do */
+  char             *reused_path;   /* the run taken instead of training, if any */
   GMutex            lock;
   double            fraction;
   GArray           *pending;       /* ReliefTrainMetrics not yet shown */
   ReliefTrainStatus status;
+  /* The live decision map (2D data), made on the worker thread */
+  ReliefBackend    *map_backend;
+  ReliefMlpSpec    *map_spec;      /* copies of the training's, for the last map */
+  ReliefDataset    *map_data;
+  float            *last_params;   /* the newest snapshot, and its step */
+  gint64            last_step, mapped_step;
+  gint64            mapped_at;     /* monotonic time of the last map */
+  gint64            map_cost;      /* how long it took */
+  ReliefDecisionMap *fresh_map;    /* not yet shown */
+  gint64            fresh_map_step;
 } TrainWork;
 
 static void
@@ -56,7 +75,13 @@ train_work_free (gpointer data)
   TrainWork *w = data;
 
   relief_train_job_clear (&w->job);
+  g_free (w->reused_path);
   g_array_unref (w->pending);
+  g_clear_pointer (&w->map_backend, relief_backend_free);
+  g_clear_pointer (&w->map_spec, relief_mlp_spec_free);
+  g_clear_pointer (&w->map_data, relief_dataset_free);
+  g_free (w->last_params);
+  relief_decision_map_free (w->fresh_map);
   g_mutex_clear (&w->lock);
   g_free (w);
 }
@@ -81,6 +106,99 @@ work_metrics (const ReliefTrainMetrics *m, gpointer user_data)
   g_mutex_unlock (&w->lock);
 }
 
+/* The live map at most this often: a few a second. */
+#define MAP_INTERVAL_US (250 * G_TIME_SPAN_MILLISECOND)
+
+/* The decisions at params, handed to the page (the worker thread). */
+static void
+offer_map (TrainWork *w, const ReliefMlpSpec *spec, const ReliefDataset *ds, const float *params, gint64 step)
+{
+  ReliefGridAxis whole = { 0, 0, 0 };
+  ReliefDecisionMap *map;
+  gint64 start = g_get_monotonic_time ();
+
+  if (w->map_backend == NULL && (w->map_backend = relief_backend_new ("cpu", NULL)) == NULL)
+    return;
+  map = relief_decision_map_compute (w->map_backend, spec, ds, params, &whole, &whole, NULL);
+  if (map == NULL)
+    return;
+  w->mapped_step = step;
+  w->mapped_at = g_get_monotonic_time ();
+  w->map_cost = w->mapped_at - start;
+  g_mutex_lock (&w->lock);
+  relief_decision_map_free (w->fresh_map);
+  w->fresh_map = map;
+  w->fresh_map_step = step;
+  g_mutex_unlock (&w->lock);
+}
+
+static ReliefDataset *
+copy_train_split (const ReliefDataset *ds)
+{
+  ReliefDataset *copy = relief_dataset_new (ds->name, ds->n_features, ds->n_classes, ds->n_train, 0);
+
+  memcpy (copy->x_train, ds->x_train, (gsize) ds->n_train * ds->n_features * sizeof (float));
+  memcpy (copy->y_train, ds->y_train, (gsize) ds->n_train * sizeof (int32_t));
+  return copy;
+}
+
+/* A snapshot: mapped when the last map is old enough; kept, so that the end is mapped too. */
+static void
+work_snapshot (const ReliefMlpSpec *spec, const ReliefDataset *ds, gint64 step, const float *params,
+               gpointer user_data)
+{
+  TrainWork *w = user_data;
+  gsize n = relief_mlp_spec_n_params (spec);
+
+  if (ds->n_features != 2)
+    return;
+  if (w->map_spec == NULL)
+    {
+      w->map_spec = relief_mlp_spec_copy (spec);
+      w->map_data = copy_train_split (ds);
+      w->last_params = g_new (float, n);
+      w->mapped_step = -1;
+    }
+  memcpy (w->last_params, params, n * sizeof (float));
+  w->last_step = step;
+  /* A large model's map waits longer: the maps take at most a tenth of the time. */
+  if (w->mapped_step < 0 || g_get_monotonic_time () - w->mapped_at >= MAX (MAP_INTERVAL_US, 9 * w->map_cost))
+    offer_map (w, spec, ds, params, step);
+}
+
+/* Row i of a run's metrics as training reported it; epochs counted as the run's
+ * (its last snapshot ends the last epoch it trained). */
+static void
+run_metrics (const ReliefRun *run, int i, ReliefTrainMetrics *m)
+{
+  gint64 total = run->n_snapshots > 0 ? run->snapshot_step[run->n_snapshots - 1] : 0;
+  double last_epoch = run->n_snapshots > 0 ? run->snapshot_epoch[run->n_snapshots - 1] : 0;
+
+  *m = (ReliefTrainMetrics) {
+    .step = run->metric_step[i],
+    .total_steps = total,
+    .epoch = total > 0 ? (double) run->metric_step[i] * last_epoch / total : 0,
+    .train_loss = run->train_loss[i],
+    .train_acc = run->train_acc[i],
+    .test_loss = run->test_loss ? run->test_loss[i] : NAN,
+    .test_acc = run->test_acc ? run->test_acc[i] : NAN,
+  };
+}
+
+/* The curves of a run trained before, handed over as if they had just been trained. */
+static void
+offer_run_metrics (TrainWork *w, const ReliefRun *run)
+{
+  for (int i = 0; i < run->n_metrics; i++)
+    {
+      ReliefTrainMetrics m;
+
+      run_metrics (run, i, &m);
+      work_metrics (&m, w);
+    }
+  work_progress (1.0, w);
+}
+
 static gboolean
 train_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -88,10 +206,31 @@ train_work_run (gpointer data, GCancellable *cancellable, GError **error)
   ReliefTrainJobCallbacks cb = {
     .progress = work_progress,
     .metrics = work_metrics,
+    .snapshot = work_snapshot,
     .user_data = w,
   };
+  gboolean ok;
 
-  return relief_train_job_run (&w->job, &cb, cancellable, &w->status, error);
+  if (w->reuse)
+    {
+      g_autoptr(ReliefRun) run = relief_train_job_find_run (&w->job, &w->reused_path, NULL);
+
+      /* Not found (or the folder unreadable): trained as asked. */
+      if (run != NULL)
+        {
+          offer_run_metrics (w, run);
+          if (run->n_snapshots > 0)
+            work_snapshot (run->spec, run->dataset, run->snapshot_step[run->n_snapshots - 1],
+                           run->params + (gsize) (run->n_snapshots - 1) * run->n_params, w);
+          w->status = RELIEF_TRAIN_COMPLETED;
+          return TRUE;
+        }
+    }
+  ok = relief_train_job_run (&w->job, &cb, cancellable, &w->status, error);
+  /* The map of the final parameters, whenever the last one came before them. */
+  if (ok && w->map_spec != NULL && w->mapped_step != w->last_step)
+    offer_map (w, w->map_spec, w->map_data, w->last_params, w->last_step);
+  return ok;
 }
 
 static void
@@ -133,12 +272,126 @@ append_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m)
   relief_live_curves_add (self->curves, m->step, values);
 }
 
+/* Takes map, the decisions at step, as the one shown beside the curves. */
+static void
+show_map (ReliefTrainPage *self, ReliefDecisionMap *map, gint64 step)
+{
+  GtkWidget *plots = gtk_widget_get_parent (GTK_WIDGET (self->decision_area));
+  int width = gtk_widget_get_width (plots);
+
+  relief_decision_map_free (self->map);
+  self->map = map;
+  self->map_step = step;
+  /* A third of the plots' width or so: the curves keep their ticks down to 1024 pixels. */
+  gtk_widget_set_size_request (GTK_WIDGET (self->decision_area), width > 0 ? MAX (200, width * 3 / 10) : 260, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->decision_area), map != NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
+}
+
+/* The map in the largest square the area has, at its top: the input plane undistorted. */
+static void
+decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  ReliefTrainPage *self = user_data;
+  ReliefFigureOptions options;
+  g_autofree char *title = NULL;
+  double side = MIN (width, height), w, h;
+
+  if (self->map == NULL)
+    return;
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  title = g_strdup_printf (_("Decisions at step %" G_GINT64_FORMAT), self->map_step);
+  relief_figure_options_init (&options);
+  options.title = title;
+  relief_plot_screen_begin (cr, side, side, &w, &h);
+  relief_figure_decision (cr, w, h, self->map, &options);
+}
+
+/* The decisions of an opened run's final model, computed off the main loop (its data
+ * set is loaded, file data read again). */
+typedef struct RunMapWork {
+  char              *path;
+  ReliefDecisionMap *map;
+  gint64             step;
+} RunMapWork;
+
+static void
+run_map_work_free (gpointer data)
+{
+  RunMapWork *w = data;
+
+  g_free (w->path);
+  relief_decision_map_free (w->map);
+  g_free (w);
+}
+
+static gboolean
+run_map_work_run (gpointer data, GCancellable *cancellable, GError **error)
+{
+  RunMapWork *w = data;
+  g_autoptr(ReliefRun) run = relief_run_load (w->path, TRUE, error);
+  g_autoptr(ReliefBackend) backend = NULL;
+  ReliefGridAxis whole = { 0, 0, 0 };
+  int last;
+
+  if (run == NULL)
+    return FALSE;
+  if (run->dataset->n_features != 2 || run->n_snapshots == 0)
+    return TRUE;
+  if ((backend = relief_backend_new ("cpu", error)) == NULL)
+    return FALSE;
+  last = run->n_snapshots - 1;
+  w->step = run->snapshot_step[last];
+  w->map = relief_decision_map_compute (backend, run->spec, run->dataset, run->params + (gsize) last * run->n_params,
+                                        &whole, &whole, error);
+  return w->map != NULL;
+}
+
+static void
+run_map_done (gpointer owner, const GError *error)
+{
+  ReliefTrainPage *self = owner;
+  RunMapWork *w = self->map_work;
+
+  self->map_job = NULL;
+  self->map_work = NULL;
+  /* A run whose data cannot be read again still shows its curves; the map is extra. */
+  if (error == NULL && w->map != NULL)
+    show_map (self, g_steal_pointer (&w->map), w->step);
+}
+
+static void
+stop_run_map (ReliefTrainPage *self)
+{
+  g_clear_pointer (&self->map_job, relief_worker_drop);
+  self->map_work = NULL;
+}
+
+static void
+show_last_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m, int epochs)
+{
+  /* Whole epochs done, of the run's: a fraction of an epoch says nothing at a glance. */
+  int epoch = (int) floor (m->epoch + 1e-9);
+  g_autofree char *text = NULL;
+
+  if (isnan (m->test_loss))
+    text = g_strdup_printf (_("epoch %d of %d   train loss %.4f   train acc %.1f%%"),
+                            epoch, epochs, m->train_loss, 100 * m->train_acc);
+  else
+    text = g_strdup_printf (_("epoch %d of %d   loss %.4f / %.4f   acc %.1f%% / %.1f%% (train / test)"),
+                            epoch, epochs, m->train_loss, m->test_loss, 100 * m->train_acc, 100 * m->test_acc);
+  gtk_label_set_text (self->readout_label, text);
+}
+
 static void
 train_tick (gpointer owner)
 {
   ReliefTrainPage *self = owner;
   TrainWork *w = self->work;
   g_autoptr(GArray) fresh = NULL;
+  ReliefDecisionMap *map;
+  gint64 map_step;
   double fraction;
 
   g_mutex_lock (&w->lock);
@@ -148,27 +401,18 @@ train_tick (gpointer owner)
       fresh = w->pending;
       w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
     }
+  map = g_steal_pointer (&w->fresh_map);
+  map_step = w->fresh_map_step;
   g_mutex_unlock (&w->lock);
 
   relief_page_set_progress (RELIEF_PAGE (self), fraction);
+  if (map)
+    show_map (self, map, map_step);
   if (fresh == NULL)
     return;
   for (guint i = 0; i < fresh->len; i++)
     append_metrics (self, &g_array_index (fresh, ReliefTrainMetrics, i));
-  {
-    const ReliefTrainMetrics *m = &g_array_index (fresh, ReliefTrainMetrics, fresh->len - 1);
-    /* Whole epochs done, of the run's: a fraction of an epoch says nothing at a glance. */
-    int epoch = (int) floor (m->epoch + 1e-9), epochs = w->job.train.epochs;
-    g_autofree char *text = NULL;
-
-    if (isnan (m->test_loss))
-      text = g_strdup_printf (_("epoch %d of %d   train loss %.4f   train acc %.1f%%"),
-                              epoch, epochs, m->train_loss, 100 * m->train_acc);
-    else
-      text = g_strdup_printf (_("epoch %d of %d   loss %.4f / %.4f   acc %.1f%% / %.1f%% (train / test)"),
-                              epoch, epochs, m->train_loss, m->test_loss, 100 * m->train_acc, 100 * m->test_acc);
-    gtk_label_set_text (self->readout_label, text);
-  }
+  show_last_metrics (self, &g_array_index (fresh, ReliefTrainMetrics, fresh->len - 1), w->job.train.epochs);
   update_plots (self);
 }
 
@@ -182,11 +426,26 @@ static void
 train_done (gpointer owner, const GError *error)
 {
   ReliefTrainPage *self = owner;
-  ReliefTrainStatus status = self->work->status;
-  g_autofree char *basename = g_path_get_basename (self->run_path);
+  TrainWork *w = self->work;
+  ReliefTrainStatus status = w->status;
+  g_autofree char *basename = NULL;
   g_autofree char *message = NULL;
 
   self->work = NULL;
+  if (error == NULL && w->reused_path != NULL)
+    {
+      g_autofree char *title = relief_work_dir_title (w->reused_path);
+
+      g_free (self->run_path);
+      self->run_path = g_strdup (w->reused_path);
+      message = g_strdup_printf (_("%s (trained before)"), title);
+      relief_page_set_status (RELIEF_PAGE (self), message);
+      relief_page_set_progress (RELIEF_PAGE (self), 1.0);
+      relief_work_dir_add_recent (self->run_path, NULL);
+      relief_page_run_ready (RELIEF_PAGE (self), self->run_path);
+      return;
+    }
+  basename = g_path_get_basename (self->run_path);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       relief_page_report_cancelled (RELIEF_PAGE (self), _("Cancelled before training began: nothing was saved; Train starts it again"));
@@ -208,36 +467,55 @@ train_done (gpointer owner, const GError *error)
       relief_page_report_cancelled (RELIEF_PAGE (self), message);
       break;
     default:
-      message = g_strdup_printf (_("Trained: %s"), basename);
+      {
+        g_autofree char *title = relief_work_dir_title (self->run_path);
+
+        message = g_strdup_printf (_("Trained: %s"), title);
+      }
       relief_page_set_status (RELIEF_PAGE (self), message);
       relief_page_set_progress (RELIEF_PAGE (self), 1.0);
       break;
     }
+  /* The list of recent files is a convenience: a folder it cannot be written in is no failure. */
+  relief_work_dir_add_recent (self->run_path, NULL);
   relief_page_run_ready (RELIEF_PAGE (self), self->run_path);
 }
 
 static gboolean
 read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
 {
-  if (!relief_train_controls_read (&self->controls, job, error))
+  GtkSpinButton *spins[] = { self->momentum_spin, self->weight_decay_spin, NULL };
+
+  if (!relief_train_controls_read (&self->controls, job, error) || !relief_spins_check (spins, error))
     return FALSE;
   job->train.optimizer.momentum = gtk_spin_button_get_value (self->momentum_spin);
   job->train.optimizer.weight_decay = gtk_spin_button_get_value (self->weight_decay_spin);
   return TRUE;
 }
 
+/* reuse: a completed run of the same settings in the runs folder is shown instead of
+ * training again (the built-in default at every launch). */
 static void
-relief_train_page_run (ReliefPage *page)
+start_training (ReliefTrainPage *self, gboolean reuse)
 {
-  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (page);
+  ReliefPage *page = RELIEF_PAGE (self);
   g_autoptr(GError) error = NULL;
+  g_autofree char *stem = NULL;
   TrainWork *w;
 
   w = g_new0 (TrainWork, 1);
+  w->reuse = reuse;
   g_mutex_init (&w->lock);
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
-  if (!read_job (self, &w->job, &error) ||
-      (w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, &error)) == NULL)
+  /* A bad field is marked beside it; the status line says which. */
+  if (!read_job (self, &w->job, &error))
+    {
+      train_work_free (w);
+      relief_page_set_status (page, error->message);
+      return;
+    }
+  stem = relief_train_job_stem (&w->job);
+  if ((w->job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, stem, &error)) == NULL)
     {
       train_work_free (w);
       report_error (self, _("Cannot start training"), error->message);
@@ -247,6 +525,8 @@ relief_train_page_run (ReliefPage *page)
   g_free (self->run_path);
   self->run_path = g_strdup (w->job.output);
   relief_live_curves_clear (self->curves);
+  stop_run_map (self);
+  show_map (self, NULL, 0);
   relief_plot_view_clear (self->loss_view, _("Training…"));
   relief_plot_view_clear (self->acc_view, NULL);
   relief_page_set_progress (page, 0);
@@ -259,6 +539,72 @@ relief_train_page_run (ReliefPage *page)
   }
   self->work = w;
   relief_page_start_job (page, train_work_run, w, train_work_free, train_tick, train_done);
+  relief_page_run_coming (page);
+}
+
+static void
+relief_train_page_run (ReliefPage *page)
+{
+  start_training (RELIEF_TRAIN_PAGE (page), FALSE);
+}
+
+static void
+relief_train_page_start_default (ReliefPage *page)
+{
+  start_training (RELIEF_TRAIN_PAGE (page), TRUE);
+}
+
+/* A run file: its curves, its settings in the controls (Train trains it again), and its
+ * landscape on the Landscape page. */
+static gboolean
+relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
+{
+  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (page);
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL, *message = NULL;
+  ReliefTrainMetrics m;
+
+  if (kind != RELIEF_FILE_KIND_RUN)
+    return FALSE;
+  if ((run = relief_run_load (path, FALSE, &error)) == NULL)
+    {
+      report_error (self, _("Cannot open the run"), error->message);
+      return TRUE;
+    }
+  relief_page_drop_job (page);
+  self->work = NULL;
+  stop_run_map (self);
+  show_map (self, NULL, 0);
+  self->map_work = g_new0 (RunMapWork, 1);
+  self->map_work->path = g_strdup (path);
+  self->map_job = relief_worker_start (run_map_work_run, self->map_work, run_map_work_free, NULL, run_map_done, self);
+  relief_train_controls_fill (&self->controls, run->dataset_name, NULL, run->spec, &run->config);
+  gtk_spin_button_set_value (self->momentum_spin, run->config.optimizer.momentum);
+  gtk_spin_button_set_value (self->weight_decay_spin, run->config.optimizer.weight_decay);
+
+  relief_live_curves_clear (self->curves);
+  relief_plot_view_clear (self->loss_view, _("This run has no metrics"));
+  relief_plot_view_clear (self->acc_view, NULL);
+  gtk_label_set_text (self->readout_label, "");
+  for (int i = 0; i < run->n_metrics; i++)
+    {
+      run_metrics (run, i, &m);
+      append_metrics (self, &m);
+    }
+  if (run->n_metrics > 0)
+    show_last_metrics (self, &m, run->config.epochs);
+  update_plots (self);
+
+  g_free (self->run_path);
+  self->run_path = g_strdup (path);
+  relief_work_dir_add_recent (path, NULL);
+  title = relief_work_dir_title (path);
+  message = g_strdup_printf (_("Opened %s (%s)"), title, run->status);
+  relief_page_set_status (page, message);
+  relief_page_set_progress (page, 1.0);
+  relief_page_run_ready (page, path);
+  return TRUE;
 }
 
 const char *
@@ -274,6 +620,15 @@ relief_train_page_get_n_points (ReliefTrainPage *self)
 
   relief_live_curves_get_x (self->curves, &n);
   return n;
+}
+
+gboolean
+relief_train_page_get_map_step (ReliefTrainPage *self, gint64 *step)
+{
+  if (self->map == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->decision_area)))
+    return FALSE;
+  *step = self->map_step;
+  return TRUE;
 }
 
 guint64
@@ -356,19 +711,27 @@ on_optimizer_changed (ReliefTrainPage *self)
 }
 
 static void
+relief_train_page_dispose (GObject *object)
+{
+  stop_run_map (RELIEF_TRAIN_PAGE (object));
+  G_OBJECT_CLASS (relief_train_page_parent_class)->dispose (object);
+}
+
+static void
 relief_train_page_finalize (GObject *object)
 {
   ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
 
   g_free (self->run_path);
   relief_live_curves_free (self->curves);
+  relief_decision_map_free (self->map);
   G_OBJECT_CLASS (relief_train_page_parent_class)->finalize (object);
 }
 
 #define CHILD(field) RELIEF_TEMPLATE_CHILD (ReliefTrainPage, field)
 static const ReliefTemplateChild children[] = {
   CHILD (paned), CHILD (momentum_spin), CHILD (weight_decay_spin), CHILD (status_label),
-  CHILD (readout_label), CHILD (progress_bar), CHILD (loss_view), CHILD (acc_view)
+  CHILD (readout_label), CHILD (progress_bar), CHILD (loss_view), CHILD (acc_view), CHILD (decision_area)
 };
 #undef CHILD
 
@@ -378,9 +741,12 @@ relief_train_page_class_init (ReliefTrainPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ReliefPageClass *page_class = RELIEF_PAGE_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = relief_train_page_dispose;
   G_OBJECT_CLASS (klass)->finalize = relief_train_page_finalize;
   page_class->run = relief_train_page_run;
   page_class->export = relief_train_page_export;
+  page_class->start_default = relief_train_page_start_default;
+  page_class->open = relief_train_page_open;
 
   g_type_ensure (RELIEF_TYPE_PLOT_VIEW);
   relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-train-page.ui",
@@ -396,8 +762,11 @@ relief_train_page_init (ReliefTrainPage *self)
   self->curves = relief_live_curves_new (N_SERIES, LIVE_BUCKETS);
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
+  relief_spin_watch (self->momentum_spin);
+  relief_spin_watch (self->weight_decay_spin);
   g_signal_connect_swapped (self->controls.optimizer_row, "notify::selected", G_CALLBACK (on_optimizer_changed), self);
   on_optimizer_changed (self);
+  gtk_drawing_area_set_draw_func (self->decision_area, decision_draw, self, NULL);
   g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);
   g_signal_connect (self->acc_view, "hover", G_CALLBACK (on_hover), self);
 }

@@ -15,5 +15,7 @@ const char *relief_train_page_get_run_path (ReliefTrainPage *self);
 guint       relief_train_page_get_n_points  (ReliefTrainPage *self);
 /* The metrics received so far. */
 guint64     relief_train_page_get_n_metrics (ReliefTrainPage *self);
+/* 2D data: whether the decision map beside the curves shows, and the step it is of. */
+gboolean    relief_train_page_get_map_step  (ReliefTrainPage *self, gint64 *step);
 
 G_END_DECLS

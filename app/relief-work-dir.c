@@ -3,6 +3,7 @@
 #include "relief-config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -48,12 +49,40 @@ relief_work_dir_get (ReliefFileKind kind, GError **error)
   return g_steal_pointer (&dir);
 }
 
+static void
+append_name_part (GString *stem, const char *text)
+{
+  for (const char *c = text; *c; c++)
+    g_string_append_c (stem, g_ascii_isalnum (*c) || *c == '_' ? *c : '_');
+}
+
 char *
-relief_work_dir_new_path (ReliefFileKind kind, GError **error)
+relief_work_dir_stem (const char *dataset, const int *hidden, int n_hidden, const char *activation)
+{
+  g_autofree char *base = g_path_get_basename (dataset != NULL && *dataset ? dataset : "data");
+  char *dot = strrchr (base, '.');
+  GString *stem = g_string_new (NULL);
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  append_name_part (stem, base);
+  for (int i = 0; i < n_hidden; i++)
+    g_string_append_printf (stem, "-%d", hidden[i]);
+  if (activation != NULL && *activation)
+    {
+      g_string_append_c (stem, '-');
+      append_name_part (stem, activation);
+    }
+  return g_string_free (stem, FALSE);
+}
+
+char *
+relief_work_dir_new_path (ReliefFileKind kind, const char *stem, GError **error)
 {
   g_autofree char *dir = relief_work_dir_get (kind, error);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *time = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *stamp = stem != NULL && *stem ? g_strdup_printf ("%s-%s", stem, time) : g_strdup (time);
 
   if (dir == NULL)
     return NULL;
@@ -129,7 +158,128 @@ relief_work_file_free (ReliefWorkFile *file)
 static gboolean
 is_work_name (const char *name)
 {
-  return g_regex_match_simple ("^([0-9]{8}-[0-9]{6}(-[0-9]+)?|.+-[0-9a-f]{12})\\.h5$", name, 0, 0);
+  return g_regex_match_simple ("^(([A-Za-z0-9_]+-)*[0-9]{8}-[0-9]{6}(-[0-9]+)?|.+-[0-9a-f]{12})\\.h5$", name, 0, 0);
+}
+
+/* "16-16 relu" from "16-16-relu": the widths, then the activation. */
+static char *
+model_words (char **parts, int n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (int i = 0; i < n - 1; i++)
+    g_string_append_printf (text, i == 0 ? "%s" : "-%s", parts[i]);
+  if (n > 0)
+    g_string_append_printf (text, text->len > 0 ? " %s" : "%s", parts[n - 1]);
+  return g_string_free (text, FALSE);
+}
+
+char *
+relief_work_dir_title (const char *path)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autoptr(GRegex) regex = g_regex_new ("^(?:([A-Za-z0-9_-]+)-)?([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{2})([0-9]{2})"
+                                         "[0-9]{2}(?:-[0-9]{1,11})?(-[0-9a-f]{12})?\\.h5$", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GDateTime) when = NULL, now = g_date_time_new_now_local ();
+  g_autoptr(GString) title = g_string_new (NULL);
+  g_autofree char *stem = NULL, *slice = NULL, *time = NULL;
+  int field[5];
+
+  if (!g_regex_match (regex, name, 0, &match))
+    {
+      if (g_str_has_suffix (name, ".h5"))
+        name[strlen (name) - strlen (".h5")] = '\0';
+      return g_steal_pointer (&name);
+    }
+  stem = g_match_info_fetch (match, 1);
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *digits = g_match_info_fetch (match, i + 2);
+      field[i] = atoi (digits);
+    }
+  slice = g_match_info_fetch (match, 7);
+  when = g_date_time_new_local (field[0], field[1], field[2], field[3], field[4], 0);
+  if (stem != NULL && *stem)
+    {
+      g_auto(GStrv) parts = g_strsplit (stem, "-", -1);
+      int n = g_strv_length (parts);
+      g_autofree char *model = model_words (parts + 1, n - 1);
+
+      g_string_append (title, parts[0]);
+      if (*model)
+        g_string_append_printf (title, " · %s", model);
+      g_string_append (title, " · ");
+    }
+  if (when == NULL)
+    time = g_strdup ("?");
+  else if (g_date_time_get_year (when) == g_date_time_get_year (now) &&
+           g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (now))
+    time = g_date_time_format (when, "%H:%M");
+  else
+    time = g_date_time_format (when, "%b %-d %H:%M");
+  g_string_append (title, time);
+  if (slice != NULL && *slice)
+    g_string_append (title, _(" · landscape"));
+  return g_string_free (g_steal_pointer (&title), FALSE);
+}
+
+static char *
+recent_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "relief", "recent", NULL);
+}
+
+static char **
+read_recent (void)
+{
+  g_autofree char *file = recent_path ();
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (file, &contents, NULL, NULL))
+    return g_new0 (char *, 1);
+  return g_strsplit (contents, "\n", -1);
+}
+
+gboolean
+relief_work_dir_add_recent (const char *path, GError **error)
+{
+  g_autofree char *file = recent_path ();
+  g_autofree char *dir = g_path_get_dirname (file);
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_auto(GStrv) old = read_recent ();
+  g_autoptr(GString) text = g_string_new (absolute);
+  int kept = 1;
+
+  g_string_append_c (text, '\n');
+  for (int i = 0; old[i] != NULL && kept < RELIEF_RECENT_MAX; i++)
+    if (*old[i] && !g_str_equal (old[i], absolute))
+      {
+        g_string_append_printf (text, "%s\n", old[i]);
+        kept++;
+      }
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  /* g_file_set_contents writes a temporary file and renames it. */
+  return g_file_set_contents (file, text->str, text->len, error);
+}
+
+char **
+relief_work_dir_list_recent (void)
+{
+  g_auto(GStrv) lines = read_recent ();
+  GPtrArray *kept = g_ptr_array_new ();
+
+  for (int i = 0; lines[i] != NULL && kept->len < RELIEF_RECENT_MAX; i++)
+    if (g_path_is_absolute (lines[i]) && g_file_test (lines[i], G_FILE_TEST_IS_REGULAR))
+      g_ptr_array_add (kept, g_strdup (lines[i]));
+  g_ptr_array_add (kept, NULL);
+  return (char **) g_ptr_array_free (kept, FALSE);
 }
 
 static int

@@ -12,9 +12,30 @@ G_BEGIN_DECLS
  * NULL with a G_FILE_ERROR saying which folder could not be made. */
 char      *relief_work_dir_get      (ReliefFileKind kind, GError **error);
 
-/* A path not taken yet in the folder of a kind, named for the local time:
- * "20261202-003000.h5", then "20261202-003000-1.h5", ... within the same second. */
-char      *relief_work_dir_new_path (ReliefFileKind kind, GError **error);
+/* The stem that names a training's files: "<data set>-<hidden widths>-<activation>", e.g.
+ * "spiral-16-16-relu".  A data set given as a file or folder is named by its last
+ * component without the extension; in it anything but ASCII letters, digits and "_"
+ * becomes "_", so that the stem splits back at its "-". */
+char      *relief_work_dir_stem     (const char *dataset, const int *hidden, int n_hidden, const char *activation);
+
+/* A path not taken yet in the folder of a kind, named for the stem (NULL: none) and the
+ * local time: "spiral-16-16-relu-20261202-003000.h5", then "...-003000-1.h5", ... within
+ * the same second. */
+char      *relief_work_dir_new_path (ReliefFileKind kind, const char *stem, GError **error);
+
+/* How the window names a file: for a file named as relief_work_dir_new_path or
+ * relief_work_dir_slice_path name them, its data set, model and time, e.g.
+ * "spiral · 16-16 relu · 06:31" (with the day when it is not today's), a slice followed
+ * by " · landscape"; any other file by its name. */
+char      *relief_work_dir_title    (const char *path);
+
+/* The files the window opened or wrote, newest first, kept in
+ * g_get_user_data_dir ()/relief/recent (one absolute path a line, at most
+ * RELIEF_RECENT_MAX).  add_recent puts path first (once); list_recent leaves out files
+ * gone since.  The list is written whole to a temporary name and renamed. */
+#define RELIEF_RECENT_MAX 10
+gboolean   relief_work_dir_add_recent  (const char *path, GError **error);
+char     **relief_work_dir_list_recent (void);
 
 /* What makes one slice of a run: two slices with equal settings are the same surface. */
 typedef struct {

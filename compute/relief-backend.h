@@ -44,6 +44,9 @@ typedef struct {
 
 struct _ReliefBackend {
   const char *name;                      /* "cpu", "cuda" */
+  /* alloc() returns host memory: host data that is only read (a data set) can be passed
+   * to the operations in place, without an upload. */
+  gboolean    host_memory;
 
   void      (*destroy)   (ReliefBackend *self);
 
@@ -84,6 +87,12 @@ struct _ReliefBackend {
   gboolean  (*act_forward)  (ReliefBackend *self, ReliefActivation act, const float *x, float *y, gsize n, GError **error);
   /* dx = dy * act'(x), x the pre-activation */
   gboolean  (*act_backward) (ReliefBackend *self, ReliefActivation act, const float *x, const float *dy, float *dx, gsize n, GError **error);
+  /* The R-operator of act_backward (Pearlmutter's, for Hessian-vector products): when x
+   * moves by rx and dy by rdy, dx = dy * act'(x) moves by
+   * out = rdy * act'(x) + dy * act''(x) * rx.  act'' is 0 for relu and leaky relu (their
+   * kinks have measure zero). */
+  gboolean  (*act_r_backward) (ReliefBackend *self, ReliefActivation act, const float *x, const float *dy,
+                               const float *rdy, const float *rx, float *out, gsize n, GError **error);
 
   /* reductions */
   /* out[c] = sum over rows of x[r, c] (bias gradients) */
@@ -102,6 +111,12 @@ struct _ReliefBackend {
                           int rows, int cols, int grad_scale_rows, float *dlogits,
                           double *loss_sum, int *correct, GError **error);
 
+  /* The R-operator of loss()'s dlogits: rdlogits = (the Hessian of the row's loss in its
+   * logits) rlogits / grad_scale_rows, row by row.  Cross-entropy: p * r - p (p . r) with
+   * p = softmax(logits); mse: 2 r / cols.  Neither depends on the labels. */
+  gboolean  (*loss_r_backward) (ReliefBackend *self, int loss_kind, const float *logits, const float *rlogits,
+                                int rows, int cols, int grad_scale_rows, float *rdlogits, GError **error);
+
   /* For count logit matrices [rows, cols] at logits + i * stride: acc_loss[i] += the loss
    * summed over the rows, as loss() sums it, and acc_correct[i] += the rows whose argmax is
    * their label; the accumulators are doubles on the device, read back when the caller is
@@ -119,7 +134,8 @@ struct _ReliefBackend {
                                int32_t *dst, GError **error);
 
   /* One fused optimizer step over a flat buffer.  state holds what the optimizer needs
-   * (momentum: n floats, adam/adamw: 2n floats); step counts from 1.  When step_dev (one
+   * (momentum: n floats, adam/adamw: 2n floats); params, grad and state do not overlap;
+   * step counts from 1.  When step_dev (one
    * gint64 on the device) is not NULL the step is read from there when the update runs,
    * and step is ignored: a recorded graph then replays with the count of each launch.
    * That count is not checked (the device cannot report it): it must be 1 or more. */

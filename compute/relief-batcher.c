@@ -1,5 +1,6 @@
 /* relief-batcher.c: the training set on the device and its shuffled mini-batches.  The
- * set is uploaded once; each batch is gathered on the device from the epoch's order. */
+ * set is uploaded once (on a host-memory backend it is read in place); each batch is
+ * gathered on the device from the epoch's order. */
 #include "relief-batcher.h"
 #include "relief-rng.h"
 
@@ -14,8 +15,11 @@ struct _ReliefBatcher {
   int           *perm_dev;      /* and on the device, uploaded once per epoch */
   int           *idx_batch;     /* the prepared batch's rows, on the device */
   int            prepared_rows;
-  float         *x_train, *x_batch;
-  int32_t       *y_train, *y_batch;
+  const float   *x_train;       /* the data set's own arrays on a host-memory backend */
+  const int32_t *y_train;
+  gboolean       owns_train;    /* else device copies, freed with the batcher */
+  float         *x_batch;
+  int32_t       *y_batch;
 };
 
 ReliefBatcher *
@@ -33,13 +37,28 @@ relief_batcher_new (ReliefBackend *backend, const ReliefDataset *ds, int batch_s
   b->perm = g_new (int, MAX (n, 1));
   if ((b->perm_dev = backend->alloc (backend, sizeof (int) * MAX (n, 1), error)) == NULL ||
       (b->idx_batch = backend->alloc (backend, sizeof (int) * b->batch_size, error)) == NULL ||
-      (b->x_train = backend->alloc (backend, sizeof (float) * n * f, error)) == NULL ||
-      (b->y_train = backend->alloc (backend, sizeof (int32_t) * n, error)) == NULL ||
       (b->x_batch = backend->alloc (backend, sizeof (float) * b->batch_size * f, error)) == NULL ||
-      (b->y_batch = backend->alloc (backend, sizeof (int32_t) * b->batch_size, error)) == NULL ||
-      !backend->upload (backend, b->x_train, ds->x_train, sizeof (float) * n * f, error) ||
-      !backend->upload (backend, b->y_train, ds->y_train, sizeof (int32_t) * n, error))
+      (b->y_batch = backend->alloc (backend, sizeof (int32_t) * b->batch_size, error)) == NULL)
     return NULL;
+  if (backend->host_memory)
+    {
+      /* In place: a copy of MNIST would be 188 MB written (and faulted in) for nothing. */
+      b->x_train = ds->x_train;
+      b->y_train = ds->y_train;
+    }
+  else
+    {
+      float *x_dev = backend->alloc (backend, sizeof (float) * n * f, error);
+      int32_t *y_dev = x_dev != NULL ? backend->alloc (backend, sizeof (int32_t) * n, error) : NULL;
+
+      b->owns_train = TRUE;
+      b->x_train = x_dev;
+      b->y_train = y_dev;
+      if (y_dev == NULL ||
+          !backend->upload (backend, x_dev, ds->x_train, sizeof (float) * n * f, error) ||
+          !backend->upload (backend, y_dev, ds->y_train, sizeof (int32_t) * n, error))
+        return NULL;
+    }
   return g_steal_pointer (&b);
 }
 
@@ -50,8 +69,8 @@ relief_batcher_free (ReliefBatcher *b)
 
   if (b == NULL)
     return;
-  device[0] = b->x_train;
-  device[1] = b->y_train;
+  device[0] = b->owns_train ? (gpointer) b->x_train : NULL;
+  device[1] = b->owns_train ? (gpointer) b->y_train : NULL;
   device[2] = b->x_batch;
   device[3] = b->y_batch;
   device[4] = b->perm_dev;

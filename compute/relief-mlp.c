@@ -137,6 +137,13 @@ struct _ReliefMlp {
   float         *grad_b;
   float         *x_stage;   /* evaluate()'s host chunks */
   int32_t       *y_stage;
+
+  /* relief_mlp_hvp's R-operator buffers, allocated by its first call */
+  float        **r_pre;     /* per layer, [batch, out]: R{Z} */
+  float        **r_post;    /* per hidden layer: R{act(Z)} */
+  float         *r_grad_a;  /* R{dZ} and R{dX}, [batch, widest layer] */
+  float         *r_grad_b;
+  int            widest;
 };
 
 void
@@ -154,6 +161,16 @@ relief_mlp_free (ReliefMlp *mlp)
     }
   g_free (mlp->pre);
   g_free (mlp->post);
+  if (mlp->r_pre != NULL)
+    for (int l = 0; l < mlp->spec->n_layers; l++)
+      {
+        be->free (be, mlp->r_pre[l]);
+        be->free (be, mlp->r_post[l]);
+      }
+  g_free (mlp->r_pre);
+  g_free (mlp->r_post);
+  be->free (be, mlp->r_grad_a);
+  be->free (be, mlp->r_grad_b);
   be->free (be, mlp->grad_a);
   be->free (be, mlp->grad_b);
   be->free (be, mlp->x_stage);
@@ -197,6 +214,7 @@ relief_mlp_new (ReliefBackend *backend, const ReliefMlpSpec *spec, int max_batch
   mlp->backend = backend;
   mlp->spec = relief_mlp_spec_copy (spec);
   mlp->max_batch = max_batch;
+  mlp->widest = widest;
   mlp->pre = g_new0 (float *, spec->n_layers);
   mlp->post = g_new0 (float *, spec->n_layers);
   rows = (gsize) max_batch;
@@ -326,6 +344,123 @@ relief_mlp_forward_backward (ReliefMlp *mlp, const float *params, const float *x
   return TRUE;
 }
 
+static gboolean
+ensure_r_buffers (ReliefMlp *mlp, GError **error)
+{
+  ReliefBackend *be = mlp->backend;
+  const ReliefMlpSpec *spec = mlp->spec;
+  gsize rows = (gsize) mlp->max_batch;
+
+  if (mlp->r_grad_b != NULL)
+    return TRUE;
+  if (mlp->r_pre == NULL)
+    {
+      mlp->r_pre = g_new0 (float *, spec->n_layers);
+      mlp->r_post = g_new0 (float *, spec->n_layers);
+    }
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      gsize bytes = sizeof (float) * rows * spec->sizes[l + 1];
+
+      if (mlp->r_pre[l] == NULL && (mlp->r_pre[l] = be->alloc (be, bytes, error)) == NULL)
+        return FALSE;
+      if (l < spec->n_layers - 1 && mlp->r_post[l] == NULL &&
+          (mlp->r_post[l] = be->alloc (be, bytes, error)) == NULL)
+        return FALSE;
+    }
+  if (mlp->r_grad_a == NULL &&
+      (mlp->r_grad_a = be->alloc (be, sizeof (float) * rows * mlp->widest, error)) == NULL)
+    return FALSE;
+  return (mlp->r_grad_b = be->alloc (be, sizeof (float) * rows * mlp->widest, error)) != NULL;
+}
+
+/* Pearlmutter's R-operator, R{f} = d/dt f(params + t v) at t = 0, pushed through the
+ * forward pass (R-forward) and then through the backward pass (R-backward), which it runs
+ * beside the ordinary backward pass.  Per layer, with A the layer's input, Z = A W^T + b,
+ * and V, c the direction's parts for W and b:
+ *   R{Z} = A V^T + R{A} W^T + c,          R{act(Z)} = act'(Z) R{Z}
+ *   R{dW} = R{dZ}^T A + dZ^T R{A},        R{db} = column sums of R{dZ}
+ *   R{dX} = R{dZ} W + dZ V,               R{dZ_prev} = act'(Z_prev) R{dX} + act''(Z_prev) R{Z_prev} dX
+ * and at the loss R{dlogits} = (the loss's Hessian in the logits) R{logits}.  R{dW, db} is
+ * H v. */
+gboolean
+relief_mlp_hvp (ReliefMlp *mlp, const float *params, const float *v, const float *x, const int32_t *y,
+                int batch, int scale_rows, float *hv, double *loss_sum, GError **error)
+{
+  ReliefBackend *be = mlp->backend;
+  const ReliefMlpSpec *spec = mlp->spec;
+  int last = spec->n_layers - 1, n_out = spec->sizes[spec->n_layers];
+  float *dz = mlp->grad_a, *dx = mlp->grad_b;
+  float *r_dz, *r_dx;
+  double sum;
+  int correct;
+
+  if (!check_batch (mlp, batch, error))
+    return FALSE;
+  if (scale_rows < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("A Hessian-vector product scaled by %d rows"), scale_rows);
+      return FALSE;
+    }
+  if (!ensure_r_buffers (mlp, error) || !forward_pass (mlp, params, x, batch, error))
+    return FALSE;
+  r_dz = mlp->r_grad_a;
+  r_dx = mlp->r_grad_b;
+
+  /* R-forward */
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      int in = spec->sizes[l], out = spec->sizes[l + 1];
+      gsize w_off = relief_mlp_spec_weight_offset (spec, l);
+      gsize b_off = relief_mlp_spec_bias_offset (spec, l);
+
+      if (!be->gemm (be, FALSE, TRUE, batch, out, in, 1.0f, layer_input (mlp, x, l), in, v + w_off, in,
+                     0.0f, mlp->r_pre[l], out, error) ||
+          (l > 0 && !be->gemm (be, FALSE, TRUE, batch, out, in, 1.0f, mlp->r_post[l - 1], in, params + w_off, in,
+                               1.0f, mlp->r_pre[l], out, error)) ||
+          !be->add_bias (be, mlp->r_pre[l], v + b_off, batch, out, error))
+        return FALSE;
+      if (l < last &&
+          !be->act_backward (be, spec->activation, mlp->pre[l], mlp->r_pre[l], mlp->r_post[l],
+                             (gsize) batch * out, error))
+        return FALSE;
+    }
+
+  /* The loss: dlogits and R{dlogits} */
+  if (!be->loss (be, spec->loss, mlp->pre[last], y, batch, n_out, scale_rows, dz, &sum, &correct, error) ||
+      !be->loss_r_backward (be, spec->loss, mlp->pre[last], mlp->r_pre[last], batch, n_out, scale_rows, r_dz,
+                            error))
+    return FALSE;
+
+  /* R-backward, beside the backward pass */
+  for (int l = last; l >= 0; l--)
+    {
+      int in = spec->sizes[l], out = spec->sizes[l + 1];
+      gsize w_off = relief_mlp_spec_weight_offset (spec, l);
+      gsize b_off = relief_mlp_spec_bias_offset (spec, l);
+
+      if (!be->gemm (be, TRUE, FALSE, out, in, batch, 1.0f, r_dz, out, layer_input (mlp, x, l), in,
+                     0.0f, hv + w_off, in, error) ||
+          (l > 0 && !be->gemm (be, TRUE, FALSE, out, in, batch, 1.0f, dz, out, mlp->r_post[l - 1], in,
+                               1.0f, hv + w_off, in, error)) ||
+          !be->col_sum (be, r_dz, batch, out, hv + b_off, error))
+        return FALSE;
+      if (l == 0)
+        break;
+      if (!be->gemm (be, FALSE, FALSE, batch, in, out, 1.0f, dz, out, params + w_off, in, 0.0f, dx, in, error) ||
+          !be->gemm (be, FALSE, FALSE, batch, in, out, 1.0f, r_dz, out, params + w_off, in, 0.0f, r_dx, in, error) ||
+          !be->gemm (be, FALSE, FALSE, batch, in, out, 1.0f, dz, out, v + w_off, in, 1.0f, r_dx, in, error) ||
+          !be->act_r_backward (be, spec->activation, mlp->pre[l - 1], dx, r_dx, mlp->r_pre[l - 1], r_dz,
+                               (gsize) batch * in, error) ||
+          !be->act_backward (be, spec->activation, mlp->pre[l - 1], dx, dz, (gsize) batch * in, error))
+        return FALSE;
+    }
+  if (loss_sum != NULL)
+    *loss_sum = sum;
+  return TRUE;
+}
+
 gboolean
 relief_mlp_evaluate (ReliefMlp *mlp, const float *params, const float *x_host, const int32_t *y_host,
                      int n, double *mean_loss, double *accuracy, GError **error)
@@ -344,13 +479,22 @@ relief_mlp_evaluate (ReliefMlp *mlp, const float *params, const float *x_host, c
   for (int start = 0; start < n; start += mlp->max_batch)
     {
       int rows = MIN (mlp->max_batch, n - start);
+      const float *x = x_host + (gsize) start * in;
+      const int32_t *y = y_host + start;
       double chunk_sum;
       int chunk_correct;
 
-      if (!be->upload (be, mlp->x_stage, x_host + (gsize) start * in, sizeof (float) * rows * in, error) ||
-          !be->upload (be, mlp->y_stage, y_host + start, sizeof (int32_t) * rows, error) ||
-          !forward_pass (mlp, params, mlp->x_stage, rows, error) ||
-          !be->loss (be, spec->loss, relief_mlp_get_logits (mlp), mlp->y_stage, rows,
+      /* A host-memory backend reads the rows where they are. */
+      if (!be->host_memory)
+        {
+          if (!be->upload (be, mlp->x_stage, x, sizeof (float) * rows * in, error) ||
+              !be->upload (be, mlp->y_stage, y, sizeof (int32_t) * rows, error))
+            return FALSE;
+          x = mlp->x_stage;
+          y = mlp->y_stage;
+        }
+      if (!forward_pass (mlp, params, x, rows, error) ||
+          !be->loss (be, spec->loss, relief_mlp_get_logits (mlp), y, rows,
                      spec->sizes[spec->n_layers], rows, NULL, &chunk_sum, &chunk_correct, error))
         return FALSE;
       total += chunk_sum;

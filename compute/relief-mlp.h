@@ -56,6 +56,14 @@ gboolean       relief_mlp_forward  (ReliefMlp *mlp, const float *params, const f
  * fetch (divide by batch for the mean). */
 gboolean       relief_mlp_forward_backward (ReliefMlp *mlp, const float *params, const float *x, const int32_t *y,
                                             int batch, float *grad, double *mean_loss, int *correct, GError **error);
+/* The Hessian-vector product by Pearlmutter's R-operator (one forward, R-forward,
+ * backward and R-backward pass, about two gradients' work): hv (device, n_params floats)
+ * receives H v for H the Hessian in the parameters of (the loss summed over the batch's
+ * rows) / scale_rows, v a direction on the device in the parameters' layout.  A sum over
+ * chunks of rows with scale_rows their total gives the Hessian of the mean loss.
+ * *loss_sum (may be NULL) receives the batch's loss summed over its rows. */
+gboolean       relief_mlp_hvp (ReliefMlp *mlp, const float *params, const float *v, const float *x, const int32_t *y,
+                               int batch, int scale_rows, float *hv, double *loss_sum, GError **error);
 /* The logits of the last forward pass [batch, outputs], on the device. */
 const float   *relief_mlp_get_logits (ReliefMlp *mlp);
 

@@ -69,6 +69,34 @@ check_fits (ReliefProjection *proj, double bytes, GError **error)
   return FALSE;
 }
 
+void
+relief_projection_estimate (ReliefProjectionKind kind, gsize D, gsize d, double *bytes, double *flops)
+{
+  double n = 1;
+
+  g_return_if_fail ((guint) kind < G_N_ELEMENTS (families));
+  *bytes = families[kind]->bytes (D, d);
+  switch (kind)
+    {
+    case RELIEF_PROJECTION_SPARSE:
+      *flops = 2.0 * d * sqrt ((double) D);
+      break;
+    case RELIEF_PROJECTION_FASTFOOD:
+      /* Two Walsh-Hadamard transforms of n = 2^k >= D per block of n columns. */
+      while (n < D)
+        n *= 2;
+      *flops = 2.0 * n * log2 (n) * ceil ((double) d / n) + 4.0 * D;
+      break;
+    case RELIEF_PROJECTION_IMPLICIT:
+      /* dense's product, and its P drawn again: a few operations per entry. */
+      *flops = 6.0 * D * d;
+      break;
+    default:
+      *flops = 2.0 * D * d;
+      break;
+    }
+}
+
 ReliefProjection *
 relief_projection_new (ReliefBackend *backend, ReliefProjectionKind kind, gsize D, gsize d, guint64 seed,
                        GError **error)

@@ -39,6 +39,10 @@ gboolean relief_projection_transpose (ReliefProjection *proj, const float *g_the
  * products: the reference the products are checked against. */
 void     relief_projection_explicit_reference (const ReliefProjection *proj, float *p_host);
 
+/* About what a D x d projection of kind holds (bytes, while building and after) and what
+ * one product with it costs (floating-point operations), before any is made. */
+void     relief_projection_estimate (ReliefProjectionKind kind, gsize D, gsize d, double *bytes, double *flops);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefProjection, relief_projection_free)
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "relief-output.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -908,6 +909,77 @@ relief_h5_open_kind (const char *path, ReliefFileKind *kind, GError **error)
 fail:
   H5Fclose (file);
   return H5I_INVALID_HID;
+}
+
+/* "[0, 1]", "(0, inf)": how messages write a range. */
+static char *
+range_text (double min, gboolean min_open, double max, gboolean max_open)
+{
+  return g_strdup_printf ("%s%g, %g%s", min_open ? "(" : "[", min, max, max_open ? ")" : "]");
+}
+
+gboolean
+relief_h5_check_setting (const char *name, double value, double min, gboolean min_open, double max,
+                         gboolean max_open, GError **error)
+{
+  g_autofree char *range = NULL;
+
+  if ((min_open ? value > min : value >= min) && (max_open ? value < max : value <= max))
+    return TRUE;
+  range = range_text (min, min_open, max, max_open);
+  g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("“%s” is %g, outside %s"), name, value,
+               range);
+  return FALSE;
+}
+
+gboolean
+relief_h5_check_values (const char *name, const double *values, gsize n, double min, double max, gboolean nan_ok,
+                        GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!(values[i] >= min && values[i] <= max) && !(nan_ok && isnan (values[i])))
+      {
+        g_autofree char *range = range_text (min, FALSE, max, FALSE);
+
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("“%s” holds %g (value %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT "), outside %s"), name,
+                     values[i], i + 1, n, range);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+relief_h5_check_finite (const char *name, const float *values, gsize n, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (values[i]))
+      {
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("“%s” holds %g (value %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT "), not a finite number"),
+                     name, values[i], i + 1, n);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+relief_h5_check_ascending (const char *name, const double *values, gsize n, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (values[i]) || (i > 0 && !(values[i] > values[i - 1])))
+      {
+        if (isfinite (values[i]))
+          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                       _("“%s” is not ascending: %g follows %g (value %" G_GSIZE_FORMAT ")"), name, values[i],
+                       values[i - 1], i + 1);
+        else
+          g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                       _("“%s” holds %g (value %" G_GSIZE_FORMAT "), not a finite coordinate"), name, values[i],
+                       i + 1);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 hid_t

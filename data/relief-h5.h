@@ -77,6 +77,19 @@ hid_t    relief_h5_open_group (hid_t file, const char *name, GError **error);
 gboolean       relief_h5_write_model (hid_t file, const ReliefMlpSpec *spec, GError **error);
 ReliefMlpSpec *relief_h5_read_model  (hid_t file, GError **error);
 
+/* Checks of what a file holds, past its shapes: a value out of its range is
+ * RELIEF_FILE_ERROR_CORRUPT with a message naming the setting or dataset, the value and
+ * the range.  A range end is excluded when its *_open is TRUE. */
+gboolean relief_h5_check_setting   (const char *name, double value, double min, gboolean min_open, double max,
+                                    gboolean max_open, GError **error);
+/* Every one of n values in [min, max], or NaN where nan_ok (a cell or row not computed). */
+gboolean relief_h5_check_values    (const char *name, const double *values, gsize n, double min, double max,
+                                    gboolean nan_ok, GError **error);
+/* Every one of n floats finite (parameters, directions). */
+gboolean relief_h5_check_finite    (const char *name, const float *values, gsize n, GError **error);
+/* n finite values, each greater than the one before (coordinates). */
+gboolean relief_h5_check_ascending (const char *name, const double *values, gsize n, GError **error);
+
 /* Opens path read-only and tells its kind by the registry of relief-file.h (a surface also
  * for a loss-landscape file without Relief attributes); rejects newer schema versions. */
 hid_t    relief_h5_open_kind (const char *path, ReliefFileKind *kind, GError **error);

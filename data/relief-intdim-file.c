@@ -2,6 +2,7 @@
 #include "relief-intdim-file.h"
 #include "relief-h5.h"
 #include "relief-enums.h"
+#include "relief-projection.h"
 
 #include <math.h>
 #include <string.h>
@@ -206,6 +207,7 @@ read_settings (hid_t file, ReliefIntdim *id, GError **error)
   g_autofree char *optimizer = NULL;
   double lr, momentum, weight_decay;
   gint64 batch_size, epochs, max_samples = 0;
+  ReliefProjectionKind projection;
 
   /* Files from before momentum and weight decay were recorded ran with the defaults. */
   relief_train_config_init_defaults (c);
@@ -227,10 +229,19 @@ read_settings (hid_t file, ReliefIntdim *id, GError **error)
       !read_generator (file, id, error) ||
       (relief_h5_has_attr (file, "max_samples") && !relief_h5_read_int_attr (file, "max_samples", &max_samples, error)))
     return FALSE;
-  if (batch_size < 1 || batch_size > G_MAXINT || epochs < 1 || epochs > G_MAXINT || max_samples < 0 ||
-      max_samples > G_MAXINT)
+  if (!relief_h5_check_setting ("lr", lr, 0, TRUE, G_MAXFLOAT, FALSE, error) ||
+      !relief_h5_check_setting ("momentum", momentum, 0, FALSE, 1, TRUE, error) ||
+      !relief_h5_check_setting ("weight_decay", weight_decay, 0, FALSE, G_MAXFLOAT, FALSE, error) ||
+      !relief_h5_check_setting ("batch_size", (double) batch_size, 1, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("epochs", (double) epochs, 1, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("max_samples", (double) max_samples, 0, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("global_baseline", id->global_baseline, 0, TRUE, 1, FALSE, error))
+    return FALSE;
+  if (!relief_enum_from_nick (RELIEF_TYPE_PROJECTION_KIND, id->projection, (int *) &projection, NULL) ||
+      projection == RELIEF_PROJECTION_IDENTITY)
     {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("Malformed batch size, epochs or max samples"));
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("“projection” is “%s”, not dense, sparse, fastfood or implicit"), id->projection);
       return FALSE;
     }
   c->optimizer.lr = (float) lr;
@@ -240,6 +251,42 @@ read_settings (hid_t file, ReliefIntdim *id, GError **error)
   c->epochs = (int) epochs;
   id->max_samples = (int) max_samples;
   return (id->spec = relief_h5_read_model (file, error)) != NULL;
+}
+
+/* The sweep's values past their shapes: dimensions from 1 up, ascending, none beyond the
+ * model's parameters; accuracies fractions and losses not negative (NaN where a cell has
+ * not run); d_int90 NaN (not reached) or a dimension within the sweep's, its spread not
+ * negative. */
+static gboolean
+check_sweep (const ReliefIntdim *id, GError **error)
+{
+  gsize cells = (gsize) id->K * id->n_seeds;
+  gsize D = relief_mlp_spec_n_params (id->spec);
+  double first = (double) id->dims[0], last = (double) id->dims[id->K - 1];
+  const char *spreads[] = { "dint90_individual_std", "dint90_global_std" };
+  const double spread[] = { id->dint90_individual_std, id->dint90_global_std };
+  const char *means[] = { "dint90_individual", "dint90_global" };
+  const double mean[] = { id->dint90_individual_mean, id->dint90_global_mean };
+
+  for (int k = 0; k < id->K; k++)
+    if (id->dims[k] < 1 || (k > 0 && id->dims[k] <= id->dims[k - 1]) || (guint64) id->dims[k] > D)
+      {
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("“dims” holds %" G_GINT64_FORMAT " (value %d): dimensions must be ascending, from 1 to the "
+                       "model’s %" G_GSIZE_FORMAT " parameters"), id->dims[k], k + 1, D);
+        return FALSE;
+      }
+  if (!relief_h5_check_values ("train_acc", id->train_acc, cells, 0, 1, TRUE, error) ||
+      !relief_h5_check_values ("test_acc", id->test_acc, cells, 0, 1, TRUE, error) ||
+      !relief_h5_check_values ("final_loss", id->final_loss, cells, 0, INFINITY, TRUE, error) ||
+      !relief_h5_check_values ("baseline_train_acc", &id->baseline_train_acc, 1, 0, 1, TRUE, error) ||
+      !relief_h5_check_values ("baseline_test_acc", &id->baseline_test_acc, 1, 0, 1, TRUE, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (means); i++)
+    if (!relief_h5_check_values (means[i], &mean[i], 1, first, last, TRUE, error) ||
+        !relief_h5_check_values (spreads[i], &spread[i], 1, 0, G_MAXDOUBLE, TRUE, error))
+      return FALSE;
+  return TRUE;
 }
 
 static ReliefIntdim *
@@ -294,7 +341,7 @@ intdim_load (const char *path, GError **error)
            read_scalar (file, "dint90_individual_std", &id->dint90_individual_std, error) &&
            read_scalar (file, "dint90_global", &id->dint90_global_mean, error) &&
            read_scalar (file, "dint90_global_std", &id->dint90_global_std, error) &&
-           read_settings (file, id, error);
+           read_settings (file, id, error) && check_sweep (id, error);
     }
   H5Fclose (file);
   if (!ok)

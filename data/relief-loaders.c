@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include "relief-file.h"
 #include "relief-rng.h"
+#include "relief-sha256.h"
 
 #include <errno.h>
 #include <float.h>
@@ -21,7 +22,7 @@
 char *
 relief_file_sha256 (const char *path, GError **error)
 {
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (ReliefSha256) checksum = relief_sha256_new ();
   g_autofree guchar *buf = g_malloc (1 << 16);
   FILE *f = g_fopen (path, "rb");
   size_t n;
@@ -35,7 +36,7 @@ relief_file_sha256 (const char *path, GError **error)
       return NULL;
     }
   while ((n = fread (buf, 1, 1 << 16, f)) > 0)
-    g_checksum_update (checksum, buf, n);
+    relief_sha256_update (checksum, buf, n);
   failed = ferror (f) != 0;
   fclose (f);
   if (failed)
@@ -43,25 +44,21 @@ relief_file_sha256 (const char *path, GError **error)
       g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, _("Cannot read “%s”"), path);
       return NULL;
     }
-  return g_strdup (g_checksum_get_string (checksum));
+  return relief_sha256_finish (g_steal_pointer (&checksum));
 }
 
-/* Fills the dataset's source lists with the files read and their checksums. */
-static gboolean
-record_sources (ReliefDataset *ds, GPtrArray *paths, GError **error)
+/* Fills the dataset's source lists with the files read and the SHA-256 of the bytes read
+ * from each (n of both; the digests are taken). */
+static void
+record_sources (ReliefDataset *ds, const char * const *paths, char **sha256, guint n)
 {
-  guint n = paths->len;
-
   ds->source_paths = g_new0 (char *, n + 1);
   ds->source_sha256 = g_new0 (char *, n + 1);
   for (guint i = 0; i < n; i++)
     {
-      ds->source_paths[i] = g_strdup (g_ptr_array_index (paths, i));
-      ds->source_sha256[i] = relief_file_sha256 (ds->source_paths[i], error);
-      if (ds->source_sha256[i] == NULL)
-        return FALSE;
+      ds->source_paths[i] = g_strdup (paths[i]);
+      ds->source_sha256[i] = g_steal_pointer (&sha256[i]);
     }
-  return TRUE;
 }
 
 /* Scalar mean and std over the training features, applied to both splits; a constant
@@ -96,17 +93,22 @@ standardize (ReliefDataset *ds)
  * complete one, so inflate is driven here: a gzip file must end with its trailer (CRC and
  * size checked), and what follows a member must be another member. */
 typedef struct {
-  FILE       *file;
-  const char *path;
-  gboolean    gzip;
-  gboolean    ended;     /* the last member's trailer was read */
-  z_stream    z;
-  guint8      in[1 << 16];
+  FILE         *file;
+  const char   *path;
+  gboolean      gzip;
+  gboolean      ended;     /* the last member's trailer was read */
+  /* The SHA-256 of the file's bytes as they are read, the ones the run records: a
+   * plain file's reads past it while hash_paused (its caller hashes them). */
+  ReliefSha256 *hash;
+  gboolean      hash_paused;
+  z_stream      z;
+  guint8        in[1 << 16];
 } IdxStream;
 
 static void
 idx_stream_free (IdxStream *st)
 {
+  relief_sha256_free (st->hash);
   if (st->gzip)
     inflateEnd (&st->z);
   if (st->file != NULL)
@@ -130,6 +132,7 @@ idx_stream_open (const char *path, GError **error)
     }
   st->gzip = fread (magic, 1, 2, st->file) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
   rewind (st->file);
+  st->hash = relief_sha256_new ();
   /* 16 + MAX_WBITS: a gzip header and trailer around the deflate data. */
   if (st->gzip && inflateInit2 (&st->z, 16 + MAX_WBITS) != Z_OK)
     {
@@ -152,6 +155,8 @@ idx_stream_read (IdxStream *st, guint8 *buf, gsize len, gsize *got, GError **err
           g_set_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_TRUNCATED, _("Cannot read “%s”"), st->path);
           return FALSE;
         }
+      if (!st->hash_paused)
+        relief_sha256_update (st->hash, buf, *got);
       return TRUE;
     }
   *got = 0;
@@ -176,6 +181,7 @@ idx_stream_read (IdxStream *st, guint8 *buf, gsize len, gsize *got, GError **err
             }
           if (n == 0)
             break;
+          relief_sha256_update (st->hash, st->in, n);
           st->z.next_in = st->in;
           st->z.avail_in = n;
         }
@@ -205,12 +211,44 @@ typedef struct {
   const guint8 *items;
   guint32       count;
   gsize         item_size;  /* rows * cols for images, 1 for labels */
+  char         *sha256;     /* of the file's bytes, once hashing ends */
+  GThread      *hashing;    /* a large plain file's items, hashed beside the conversion */
 } IdxFile;
+
+/* The file's SHA-256, taken (waits for the hashing thread). */
+static char *
+idx_file_steal_sha256 (IdxFile *idx)
+{
+  if (idx->hashing != NULL)
+    idx->sha256 = g_thread_join (g_steal_pointer (&idx->hashing));
+  return g_steal_pointer (&idx->sha256);
+}
 
 static void
 idx_file_clear (IdxFile *idx)
 {
+  g_free (idx_file_steal_sha256 (idx));
   g_clear_pointer (&idx->bytes, g_bytes_unref);
+}
+
+typedef struct {
+  ReliefSha256 *hash;
+  GBytes       *bytes;
+} HashTail;
+
+static gpointer
+hash_tail_thread (gpointer data)
+{
+  HashTail *tail = data;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (tail->bytes, &len);
+  char *hex;
+
+  relief_sha256_update (tail->hash, bytes, len);
+  hex = relief_sha256_finish (tail->hash);
+  g_bytes_unref (tail->bytes);
+  g_free (tail);
+  return hex;
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IdxFile, idx_file_clear)
@@ -273,6 +311,9 @@ idx_read (IdxStream *st, const char *path, guint32 magic, IdxFile *idx, GError *
       return FALSE;
     }
   data = g_malloc (MAX (items_len, 1));
+  /* A large plain file's items are hashed on a thread of their own once read, while the
+   * data set converts them (below, HashTail); the bytes after them must be none. */
+  st->hash_paused = !st->gzip && items_len >= (1 << 20);
   if (!idx_stream_read (st, data, items_len, &got, error))
     return FALSE;
   if (got < items_len)
@@ -295,6 +336,18 @@ idx_read (IdxStream *st, const char *path, guint32 magic, IdxFile *idx, GError *
   idx->bytes = g_bytes_new_take (g_steal_pointer (&data), items_len);
   idx->items = g_bytes_get_data (idx->bytes, NULL);
   idx->item_size = item_size;
+  if (st->hash_paused)
+    {
+      HashTail *tail = g_new (HashTail, 1);
+
+      tail->hash = g_steal_pointer (&st->hash);
+      tail->bytes = g_bytes_ref (idx->bytes);
+      idx->hashing = g_thread_try_new ("relief-sha256", hash_tail_thread, tail, NULL);
+      if (idx->hashing == NULL)
+        idx->sha256 = hash_tail_thread (tail);
+    }
+  else
+    idx->sha256 = relief_sha256_finish (g_steal_pointer (&st->hash));
   return TRUE;
 }
 
@@ -375,12 +428,79 @@ idx_load_pair (const char *images_path, const char *labels_path, IdxFile *images
   return TRUE;
 }
 
-static gboolean
-idx_copy (const IdxFile *images, const IdxFile *labels, const char *labels_path, int n, float *x, int32_t *y,
-          int *max_label, GError **error)
+/* Writes a zero into every page of a fresh (calloc'd) buffer: its page faults, taken on a
+ * thread of their own while the loader sums the pixels, not when the values are written. */
+typedef struct {
+  float *x[2];
+  gsize  len[2];  /* in floats */
+} Prefault;
+
+static gpointer
+prefault_thread (gpointer data)
 {
-  for (gsize i = 0; i < (gsize) n * images->item_size; i++)
-    x[i] = images->items[i] / 255.0f;
+  Prefault *pf = data;
+
+  for (int k = 0; k < 2; k++)
+    for (gsize i = 0; i < pf->len[k]; i += 1024)
+      pf->x[k][i] = 0.0f;
+  return NULL;
+}
+
+/* Scales the first pixels of each split to [0,1] and standardizes them as standardize ()
+ * does the floats, in one pass over each split's bytes and one over the training set's
+ * twice (its sums, in standardize ()'s order): the same bits, without writing the floats
+ * twice and reading them three times.  The buffers' page faults are taken meanwhile. */
+static void
+idx_standardize (ReliefDataset *ds, const guint8 *train, const guint8 *test)
+{
+  gsize n_train = (gsize) ds->n_train * ds->n_features;
+  gsize n_test = (gsize) ds->n_test * ds->n_features;
+  float scaled[256], standardized[256];
+  double sum = 0.0, sum_sq = 0.0, mean, var, std;
+  Prefault pf = { { ds->x_train, ds->x_test }, { n_train, n_test } };
+  GThread *prefault = n_train + n_test >= (1 << 20) ? g_thread_try_new ("relief-prefault", prefault_thread, &pf, NULL)
+                                                    : NULL;
+
+  for (int v = 0; v < 256; v++)
+    scaled[v] = v / 255.0f;
+  /* Adding a zero pixel leaves a sum of non-negative terms as it is: eight zero pixels in
+   * a row (most of an MNIST digit's border) are skipped, the others added in order. */
+  {
+    gsize i = 0;
+
+    for (; i + 8 <= n_train; i += 8)
+      {
+        guint64 eight;
+
+        memcpy (&eight, train + i, sizeof eight);
+        if (eight != 0)
+          for (int k = 0; k < 8; k++)
+            sum += scaled[train[i + k]];
+      }
+    for (; i < n_train; i++)
+      sum += scaled[train[i]];
+  }
+  mean = n_train > 0 ? sum / n_train : 0.0;
+  for (gsize i = 0; i < n_train; i++)
+    sum_sq += (scaled[train[i]] - mean) * (scaled[train[i]] - mean);
+  var = n_train > 0 ? sum_sq / n_train : 0.0;
+  std = var > 1e-24 ? sqrt (var) : 1.0;
+
+  for (int v = 0; v < 256; v++)
+    standardized[v] = (float) ((scaled[v] - mean) / std);
+  if (prefault != NULL)
+    g_thread_join (prefault);
+  for (gsize i = 0; i < n_train; i++)
+    ds->x_train[i] = standardized[train[i]];
+  for (gsize i = 0; i < n_test; i++)
+    ds->x_test[i] = standardized[test[i]];
+  ds->mean = mean;
+  ds->std = std;
+}
+
+static gboolean
+idx_copy_labels (const IdxFile *labels, const char *labels_path, int n, int32_t *y, int *max_label, GError **error)
+{
   for (int i = 0; i < n; i++)
     {
       if (labels->items[i] >= IDX_MAX_CLASSES)
@@ -475,17 +595,19 @@ relief_dataset_load_idx_dir (const char *dir, int max_train, int max_test, GErro
 
   name = g_path_get_basename (dir);
   ds = relief_dataset_new (name, (int) train_images.item_size, 1, n_train, n_test);
-  if (!idx_copy (&train_images, &train_labels, train_labels_path, n_train, ds->x_train, ds->y_train, &max_label,
-                 error))
-    return NULL;
-  if (n_test > 0 &&
-      !idx_copy (&test_images, &test_labels, test_labels_path, n_test, ds->x_test, ds->y_test, &max_label, error))
+  if (!idx_copy_labels (&train_labels, train_labels_path, n_train, ds->y_train, &max_label, error) ||
+      (n_test > 0 && !idx_copy_labels (&test_labels, test_labels_path, n_test, ds->y_test, &max_label, error)))
     return NULL;
   ds->n_classes = max_label + 1;
   ds->generated = FALSE;
-  standardize (ds);
-  if (!record_sources (ds, paths, error))
-    return NULL;
+  idx_standardize (ds, train_images.items, n_test > 0 ? test_images.items : NULL);
+  {
+    char *sha256[4] = { idx_file_steal_sha256 (&train_images), idx_file_steal_sha256 (&train_labels),
+                        has_test ? idx_file_steal_sha256 (&test_images) : NULL,
+                        has_test ? idx_file_steal_sha256 (&test_labels) : NULL };
+
+    record_sources (ds, (const char * const *) paths->pdata, sha256, paths->len);
+  }
   return g_steal_pointer (&ds);
 }
 
@@ -520,10 +642,12 @@ parse_number (const char *cell, double *out)
 }
 
 /* The whole file as text: a regular file that fits in memory, with no NUL byte and valid
- * UTF-8 (a UTF-8 byte order mark, as spreadsheets write, is skipped). */
+ * UTF-8 (a UTF-8 byte order mark, as spreadsheets write, is skipped); *sha256 the SHA-256
+ * of its bytes. */
 static char *
-read_csv_text (const char *path, GError **error)
+read_csv_text (const char *path, char **sha256, GError **error)
 {
+  g_autoptr (ReliefSha256) hash = relief_sha256_new ();
   g_autoptr (GError) local_error = NULL;
   g_autofree char *contents = NULL;
   const char *bad, *nul;
@@ -570,6 +694,8 @@ read_csv_text (const char *path, GError **error)
                    _("%s:%d: not UTF-8 text (save the file as UTF-8)"), path, line);
       return NULL;
     }
+  relief_sha256_update (hash, contents, len);
+  *sha256 = relief_sha256_finish (g_steal_pointer (&hash));
   if (g_str_has_prefix (contents, "\xef\xbb\xbf"))
     memmove (contents, contents + 3, len - 2);
   return g_steal_pointer (&contents);
@@ -584,7 +710,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
   g_auto (GStrv) header = NULL;
   g_autoptr (GArray) x = g_array_new (FALSE, FALSE, sizeof (float));
   g_autoptr (GArray) y = g_array_new (FALSE, FALSE, sizeof (int32_t));
-  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  g_autofree char *sha256 = NULL;
   g_autofree int *perm = NULL;
   g_autoptr (ReliefDataset) ds = NULL;
   g_autofree char *name = NULL;
@@ -596,7 +722,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
                    _("The test fraction must be between 0 and 0.9, not %g"), test_fraction);
       return NULL;
     }
-  if ((contents = read_csv_text (path, error)) == NULL)
+  if ((contents = read_csv_text (path, &sha256, error)) == NULL)
     return NULL;
   lines = g_strsplit (contents, "\n", -1);
 
@@ -738,9 +864,7 @@ relief_dataset_load_csv (const char *path, const char *label_column, double test
     }
   ds->generated = FALSE;
   standardize (ds);
-  g_ptr_array_add (paths, (gpointer) path);
-  if (!record_sources (ds, paths, error))
-    return NULL;
+  record_sources (ds, &path, &sha256, 1);
   return g_steal_pointer (&ds);
 }
 

@@ -6,6 +6,7 @@
 #include "relief-enums.h"
 #include "relief-output.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -880,6 +881,7 @@ relief_run_free (ReliefRun *run)
   g_clear_pointer (&run->spec, relief_mlp_spec_free);
   g_free (run->backend);
   g_free (run->status);
+  g_free (run->dataset_name);
   g_free (run->params);
   g_free (run->snapshot_step);
   g_free (run->snapshot_epoch);
@@ -949,6 +951,20 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   H5Gclose (group);
   if (!ok || !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, optimizer, (int *) &c->optimizer.kind, error))
     return FALSE;
+  /* The settings a resumed or reproduced run would train with: each as the flags allow. */
+  if (!relief_h5_check_setting ("config/lr", lr, 0, TRUE, G_MAXFLOAT, FALSE, error) ||
+      !relief_h5_check_setting ("config/momentum", momentum, 0, FALSE, 1, TRUE, error) ||
+      !relief_h5_check_setting ("config/weight_decay", weight_decay, 0, FALSE, G_MAXFLOAT, FALSE, error) ||
+      !relief_h5_check_setting ("config/beta1", beta1, 0, FALSE, 1, TRUE, error) ||
+      !relief_h5_check_setting ("config/beta2", beta2, 0, FALSE, 1, TRUE, error) ||
+      !relief_h5_check_setting ("config/eps", eps, 0, TRUE, G_MAXFLOAT, FALSE, error) ||
+      !relief_h5_check_setting ("config/batch_size", (double) batch_size, 1, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("config/epochs", (double) epochs, 1, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("config/snapshot_every", (double) snapshot_every, 0, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("config/eval_every", (double) eval_every, 0, FALSE, G_MAXINT, FALSE, error) ||
+      !relief_h5_check_setting ("config/eval_samples", (double) eval_samples, RELIEF_EVAL_ALL, FALSE, G_MAXINT64,
+                                FALSE, error))
+    return FALSE;
   c->optimizer.lr = (float) lr;
   c->optimizer.momentum = (float) momentum;
   c->optimizer.weight_decay = (float) weight_decay;
@@ -960,6 +976,21 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   c->snapshot_every = (int) snapshot_every;
   c->eval_every = (int) eval_every;
   c->eval_samples = (int) CLAMP (eval_samples, RELIEF_EVAL_ALL, G_MAXINT);
+  return TRUE;
+}
+
+/* Steps count optimizer steps from 0, in the order they were taken. */
+static gboolean
+check_steps (const char *name, const gint64 *steps, gint64 n, GError **error)
+{
+  for (gint64 i = 0; i < n; i++)
+    if (steps[i] < 0 || (i > 0 && steps[i] < steps[i - 1]))
+      {
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("“%s” holds step %" G_GINT64_FORMAT " (value %" G_GINT64_FORMAT "): steps are counted from 0 "
+                       "and never go back"), name, steps[i], i + 1);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -990,7 +1021,10 @@ read_trajectory (hid_t file, ReliefRun *run, GError **error)
   if (run->snapshot_step == NULL)
     goto out;
   run->snapshot_epoch = read_vector (group, "epoch", H5T_NATIVE_DOUBLE, sizeof (double), t, NULL, error);
-  ok = run->snapshot_epoch != NULL;
+  ok = run->snapshot_epoch != NULL &&
+       relief_h5_check_finite ("trajectory/params", run->params, (gsize) t * run->n_params, error) &&
+       check_steps ("trajectory/step", run->snapshot_step, t, error) &&
+       relief_h5_check_values ("trajectory/epoch", run->snapshot_epoch, (gsize) t, 0, G_MAXDOUBLE, FALSE, error);
 
 out:
   H5Gclose (group);
@@ -1043,6 +1077,14 @@ read_metrics (hid_t file, ReliefRun *run, GError **error)
   ok = ok && (run->train_kind = read_kinds (group, "train_kind", s, error)) != NULL;
   if (ok && run->test_loss != NULL)
     ok = (run->test_kind = read_kinds (group, "test_kind", s, error)) != NULL;
+  /* Accuracies are fractions; losses (cross-entropy, squared error) never below 0, and NaN
+   * or infinite only where a run diverged. */
+  ok = ok && check_steps ("metrics/step", run->metric_step, s, error) &&
+       relief_h5_check_values ("metrics/train_acc", run->train_acc, (gsize) s, 0, 1, TRUE, error) &&
+       relief_h5_check_values ("metrics/train_loss", run->train_loss, (gsize) s, 0, INFINITY, TRUE, error);
+  if (ok && run->test_loss != NULL)
+    ok = relief_h5_check_values ("metrics/test_acc", run->test_acc, (gsize) s, 0, 1, TRUE, error) &&
+         relief_h5_check_values ("metrics/test_loss", run->test_loss, (gsize) s, 0, INFINITY, TRUE, error);
   run->n_metrics = (int) s;
   H5Gclose (group);
   return ok;
@@ -1145,6 +1187,28 @@ reload_dataset (hid_t group, gint64 n_train, gint64 n_test, GError **error)
   return g_steal_pointer (&ds);
 }
 
+/* What a job would open again: a generated or installed set by its name, file data by
+ * the source it was read from. */
+static char *
+read_dataset_name (hid_t file, GError **error)
+{
+  hid_t group = relief_h5_open_group (file, "dataset", error);
+  gint64 generated = 1;
+  char *name = NULL;
+
+  if (group < 0)
+    return NULL;
+  if (relief_h5_read_int_attr (group, "generated", &generated, error))
+    {
+      if (!generated && relief_h5_has_attr (group, "source"))
+        name = relief_h5_read_string_attr (group, "source", error);
+      else
+        name = relief_h5_read_string_attr (group, "name", error);
+    }
+  H5Gclose (group);
+  return name;
+}
+
 static ReliefDataset *
 read_dataset (hid_t file, GError **error)
 {
@@ -1197,7 +1261,7 @@ read_dataset (hid_t file, GError **error)
   return ok ? g_steal_pointer (&ds) : NULL;
 }
 
-/* The model must take the data set's features and give a logit for each of its classes:
+/* The model must take the data set's features and give one logit for each of its classes:
  * the evaluation reads x rows of the model's input size and indexes logits by label. */
 static gboolean
 check_model_data (const ReliefRun *run, GError **error)
@@ -1205,7 +1269,7 @@ check_model_data (const ReliefRun *run, GError **error)
   const ReliefDataset *ds = run->dataset;
   int inputs = run->spec->sizes[0], outputs = run->spec->sizes[run->spec->n_layers];
 
-  if (inputs != ds->n_features || outputs < ds->n_classes)
+  if (inputs != ds->n_features || outputs != ds->n_classes)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
                    _("The model takes %d inputs and gives %d outputs, but its data set has %d features and %d classes"),
@@ -1255,7 +1319,8 @@ run_load (const char *path, gboolean load_dataset, GError **error)
           ok = FALSE;
         }
     }
-  ok = ok && read_config (file, run, error) && read_trajectory (file, run, error) && read_metrics (file, run, error);
+  ok = ok && read_config (file, run, error) && read_trajectory (file, run, error) && read_metrics (file, run, error) &&
+       (run->dataset_name = read_dataset_name (file, error)) != NULL;
   if (ok && load_dataset)
     ok = (run->dataset = read_dataset (file, error)) != NULL && check_model_data (run, error);
   H5Fclose (file);

@@ -65,6 +65,8 @@ typedef struct {
   double            *test_loss, *test_acc;     /* [S] or NULL */
   ReliefMetricKind  *train_kind;      /* [S]: full in files written before the kinds */
   ReliefMetricKind  *test_kind;       /* [S] or NULL */
+  char              *dataset_name;    /* the data set as a job names it: a generator's or an
+                                         installed set's name, or file data's source path */
   ReliefDataset     *dataset;         /* generated: the stored samples; file data: reloaded
                                          from the recorded paths, checksums verified */
 } ReliefRun;

@@ -346,6 +346,47 @@ read_relief_attrs (hid_t file, ReliefSurface *s, GError **error)
          relief_h5_read_int_attr (file, "max_samples", &s->max_samples, error);
 }
 
+/* A grid's values in [0, max], NaN where not computed, or -1 there in a loss-landscape
+ * file (its plot_surface.py marks cells so). */
+static gboolean
+check_grid (const ReliefSurface *s, const char *name, const double *values, double max, GError **error)
+{
+  gsize cells = (gsize) s->nx * s->ny;
+
+  if (values == NULL)
+    return TRUE;
+  for (gsize c = 0; c < cells; c++)
+    if (!(values[c] >= 0 && values[c] <= max) && !isnan (values[c]) && !(s->foreign && values[c] == -1))
+      {
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("“%s” holds %g (value %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT "), outside [0, %g]"), name,
+                     values[c], c + 1, cells, max);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* What the figures, the readout and --resume rely on, past the shapes: coordinates
+ * ascending, accuracies in percent, losses not negative (infinite where the model
+ * overflowed), finite directions and trajectory. */
+static gboolean
+check_values (const ReliefSurface *s, GError **error)
+{
+  return relief_h5_check_ascending ("xcoordinates", s->xcoords, s->nx, error) &&
+         (s->ycoords == NULL || relief_h5_check_ascending ("ycoordinates", s->ycoords, s->ny, error)) &&
+         check_grid (s, "train_loss", s->train_loss, INFINITY, error) &&
+         check_grid (s, "train_acc", s->train_acc, 100, error) &&
+         check_grid (s, "test_loss", s->test_loss, INFINITY, error) &&
+         check_grid (s, "test_acc", s->test_acc, 100, error) &&
+         (s->xdir == NULL || relief_h5_check_finite ("xdirection", s->xdir, s->n_params, error)) &&
+         (s->ydir == NULL || relief_h5_check_finite ("ydirection", s->ydir, s->n_params, error)) &&
+         relief_h5_check_values ("explained_variance_ratio", s->explained_variance_ratio, 2, 0, 1, TRUE, error) &&
+         (s->proj_xcoord == NULL ||
+          relief_h5_check_values ("proj_xcoord", s->proj_xcoord, s->n_proj, -G_MAXDOUBLE, G_MAXDOUBLE, FALSE, error)) &&
+         (s->proj_ycoord == NULL ||
+          relief_h5_check_values ("proj_ycoord", s->proj_ycoord, s->n_proj, -G_MAXDOUBLE, G_MAXDOUBLE, FALSE, error));
+}
+
 static ReliefSurface *
 surface_load (const char *path, GError **error)
 {
@@ -398,6 +439,7 @@ surface_load (const char *path, GError **error)
   if (ok && relief_h5_has_link (file, "ydirection"))
     ok = (s->ydir = read_direction (file, "ydirection", s->n_params, &s->n_params, error)) != NULL;
   H5Fclose (file);
+  ok = ok && check_values (s, error);
   if (!ok)
     g_prefix_error (error, _("%s: "), path);
   return ok ? g_steal_pointer (&s) : NULL;

@@ -479,25 +479,52 @@ on_drag_end (GtkGestureDrag *gesture, double ox, double oy, ReliefPlotView *self
 
 /* ---- drawing ---- */
 
+/* The pointer in data coordinates. */
+static void
+hover_data (ReliefPlotView *self, double *x, double *y)
+{
+  ReliefPlotFrame vf = view_frame (self);
+
+  relief_plot_frame_to_data (&vf, self->hover_x, self->hover_y, x, y);
+}
+
+char *
+relief_plot_view_get_hover_text (ReliefPlotView *self)
+{
+  GString *text;
+  double x, y, z;
+
+  g_return_val_if_fail (RELIEF_IS_PLOT_VIEW (self), NULL);
+
+  if (!self->hovering || self->mode == MODE_EMPTY)
+    return NULL;
+  hover_data (self, &x, &y);
+  if (self->mode == MODE_HEATMAP)
+    return relief_plot_view_heatmap_value_at (self, x, y, &z) ? g_strdup_printf ("%.4g, %.4g: %.4g", x, y, z)
+                                                               : g_strdup_printf ("%.4g, %.4g", x, y);
+  /* Over lines the pointer's height means nothing: each line's value at its x does. */
+  text = g_string_new (NULL);
+  g_string_printf (text, "%s%s%.4g", self->lines.xlabel ? self->lines.xlabel : "", self->lines.xlabel ? " " : "", x);
+  for (int s = 0; s < self->lines.n_series; s++)
+    if (relief_plot_view_line_value_at (self, s, x, &y))
+      {
+        const char *label = self->lines.series[s].label;
+
+        g_string_append_printf (text, "%s%s%s%.4g", s == 0 ? ": " : ", ", label ? label : "", label ? " " : "", y);
+      }
+  return g_string_free (text, FALSE);
+}
+
 static void
 draw_hover (ReliefPlotView *self, cairo_t *cr, int width, int height)
 {
   const ReliefPlotFrame *f = &self->frame;
-  double x, y, z, bw, bh;
-  g_autofree char *text = NULL;
+  double x, y, bw, bh;
+  g_autofree char *text = relief_plot_view_get_hover_text (self);
   cairo_text_extents_t e;
 
-  {
-    ReliefPlotFrame vf = view_frame (self);
-
-    relief_plot_frame_to_data (&vf, self->hover_x, self->hover_y, &x, &y);
-  }
-  if (self->mode == MODE_HEATMAP && relief_plot_view_heatmap_value_at (self, x, y, &z))
-    text = g_strdup_printf ("%.4g, %.4g: %.4g", x, y, z);
-  else
-    text = g_strdup_printf ("%.4g, %.4g", x, y);
-
-  /* The crosshair: light over a heatmap, dark over a white plot. */
+  /* The crosshair: light over a heatmap, dark over a white plot.  Over lines, a dot on each
+   * line where it crosses the pointer's x instead of a line at the pointer's height. */
   cairo_save (cr);
   cairo_rectangle (cr, f->px, f->py, f->pw, f->ph);
   cairo_clip (cr);
@@ -506,17 +533,40 @@ draw_hover (ReliefPlotView *self, cairo_t *cr, int width, int height)
   else
     cairo_set_source_rgba (cr, 0, 0, 0, 0.4);
   cairo_set_line_width (cr, 1);
-  cairo_move_to (cr, f->px, floor (self->hover_y) + 0.5);
-  cairo_line_to (cr, f->px + f->pw, floor (self->hover_y) + 0.5);
+  if (self->mode == MODE_HEATMAP)
+    {
+      cairo_move_to (cr, f->px, floor (self->hover_y) + 0.5);
+      cairo_line_to (cr, f->px + f->pw, floor (self->hover_y) + 0.5);
+    }
   cairo_move_to (cr, floor (self->hover_x) + 0.5, f->py);
   cairo_line_to (cr, floor (self->hover_x) + 0.5, f->py + f->ph);
   cairo_stroke (cr);
+  if (self->mode == MODE_LINES)
+    {
+      ReliefPlotFrame vf = view_frame (self);
+
+      hover_data (self, &x, &y);
+      for (int s = 0; s < self->lines.n_series; s++)
+        {
+          const ReliefLineSeries *series = &self->lines.series[s];
+          double v, px, py;
+
+          if (!relief_plot_view_line_value_at (self, s, x, &v) || (vf.log_y && v <= 0))
+            continue;
+          relief_plot_frame_from_data (&vf, x, v, &px, &py);
+          cairo_arc (cr, px, py, 3.5, 0, 2 * G_PI);
+          cairo_set_source_rgb (cr, series->rgb[0], series->rgb[1], series->rgb[2]);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_stroke (cr);
+        }
+    }
   cairo_restore (cr);
 
   /* The label box beside the cursor, flipped to stay inside the widget. */
   cairo_save (cr);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, 11);
+  cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL * RELIEF_SCREEN_ZOOM);
   cairo_text_extents (cr, text, &e);
   bw = e.x_advance + 10;
   bh = 20;
@@ -845,6 +895,46 @@ relief_plot_view_heatmap_value_at (ReliefPlotView *self, double x, double y, dou
     return FALSE;
   *z = h->z[(gsize) j * h->nx + i];
   return TRUE;
+}
+
+gboolean
+relief_plot_view_line_value_at (ReliefPlotView *self, int s, double x, double *y)
+{
+  const ReliefLineSeries *series;
+
+  g_return_val_if_fail (RELIEF_IS_PLOT_VIEW (self), FALSE);
+
+  if (self->mode != MODE_LINES || s < 0 || s >= self->lines.n_series)
+    return FALSE;
+  series = &self->lines.series[s];
+  for (int i = 0; i + 1 < series->n; i++)
+    {
+      double x0 = series->x[i], x1 = series->x[i + 1];
+
+      if (!(x0 <= x && x <= x1))
+        continue;
+      /* On a point its own value, beside a gap none. */
+      if (x == x0 && isfinite (series->y[i]))
+        {
+          *y = series->y[i];
+          return TRUE;
+        }
+      if (x == x1 && isfinite (series->y[i + 1]))
+        {
+          *y = series->y[i + 1];
+          return TRUE;
+        }
+      if (!isfinite (series->y[i]) || !isfinite (series->y[i + 1]))
+        return FALSE;
+      *y = x1 > x0 ? series->y[i] + (x - x0) / (x1 - x0) * (series->y[i + 1] - series->y[i]) : series->y[i + 1];
+      return TRUE;
+    }
+  if (series->n == 1 && series->x[0] == x && isfinite (series->y[0]))
+    {
+      *y = series->y[0];
+      return TRUE;
+    }
+  return FALSE;
 }
 
 const char *

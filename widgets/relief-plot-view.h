@@ -27,6 +27,12 @@ void        relief_plot_view_clear (ReliefPlotView *self, const char *placeholde
 gboolean    relief_plot_view_get_frame (ReliefPlotView *self, ReliefPlotFrame *frame);
 /* The heatmap value at data coords (nearest cell), FALSE outside or NaN. */
 gboolean    relief_plot_view_heatmap_value_at (ReliefPlotView *self, double x, double y, double *z);
+/* Series s of a line plot at x, linear between its points (x increasing): FALSE outside
+ * its points or beside a gap (NaN). */
+gboolean    relief_plot_view_line_value_at (ReliefPlotView *self, int s, double x, double *y);
+/* What the label box beside the pointer says (over a line plot: x and each series' value
+ * there, not the pointer's height), NULL when the pointer is not over the data. */
+char       *relief_plot_view_get_hover_text (ReliefPlotView *self);
 
 const char *relief_plot_view_get_placeholder_text (ReliefPlotView *self);
 void        relief_plot_view_set_placeholder_text (ReliefPlotView *self, const char *text);

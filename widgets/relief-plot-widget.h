@@ -5,11 +5,13 @@
 
 #include <gtk/gtk.h>
 
+#include "relief-plot-axes.h"
+
 G_BEGIN_DECLS
 
-/* The plot core sizes text and lines in points; on screen a point is about 1.25 pixels
- * (as matplotlib shows figures at 100 dpi or so), which keeps tick labels readable. */
-#define RELIEF_SCREEN_ZOOM 1.25
+/* The plot core sizes text and lines in points; on screen a point is the core's
+ * RELIEF_PLOT_SCREEN_SCALE pixels, for every figure alike. */
+#define RELIEF_SCREEN_ZOOM RELIEF_PLOT_SCREEN_SCALE
 
 /* An owned copy of n doubles; NULL when v is NULL or n is 0. */
 double *relief_plot_widget_copy_doubles (const double *v, gsize n);

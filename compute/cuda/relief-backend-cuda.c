@@ -344,6 +344,39 @@ cuda_act_backward (ReliefBackend *self, ReliefActivation act, const float *x, co
 }
 
 static gboolean
+cuda_act_r_backward (ReliefBackend *self, ReliefActivation act, const float *x, const float *dy, const float *rdy,
+                     const float *rx, float *out, gsize n, GError **error)
+{
+  ReliefCudaActivation cuda_act;
+
+  return map_activation (act, &cuda_act, error) &&
+         cuda_check (relief_cuda_act_r_backward (cuda_act, x, dy, rdy, rx, out, n, priv_of (self)->stream),
+                     "activation second derivative", error);
+}
+
+static gboolean
+cuda_loss_r_backward (ReliefBackend *self, int loss_kind, const float *logits, const float *rlogits,
+                      int rows, int cols, int grad_scale_rows, float *rdlogits, GError **error)
+{
+  ReliefCudaLoss kind = loss_kind == RELIEF_LOSS_MSE ? RELIEF_CUDA_LOSS_MSE : RELIEF_CUDA_LOSS_CROSS_ENTROPY;
+
+  if (loss_kind != RELIEF_LOSS_CROSS_ENTROPY && loss_kind != RELIEF_LOSS_MSE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown loss %d"), loss_kind);
+      return FALSE;
+    }
+  if (cols < 1 || grad_scale_rows < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Loss over %d outputs scaled by %d rows"), cols, grad_scale_rows);
+      return FALSE;
+    }
+  return cuda_check (relief_cuda_loss_r_backward (kind, logits, rlogits, rows, cols, grad_scale_rows, rdlogits,
+                                                  priv_of (self)->stream),
+                     "loss Hessian-vector product", error);
+}
+
+static gboolean
 cuda_col_sum (ReliefBackend *self, const float *x, int rows, int cols, float *out, GError **error)
 {
   return cuda_check (relief_cuda_col_sum (x, rows, cols, out, priv_of (self)->stream), "column sum", error);
@@ -800,6 +833,8 @@ relief_backend_cuda_new (GError **error)
   self->add_bias = cuda_add_bias;
   self->act_forward = cuda_act_forward;
   self->act_backward = cuda_act_backward;
+  self->act_r_backward = cuda_act_r_backward;
+  self->loss_r_backward = cuda_loss_r_backward;
   self->col_sum = cuda_col_sum;
   self->dot = cuda_dot;
   self->loss = cuda_loss;

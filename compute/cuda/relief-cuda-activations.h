@@ -25,11 +25,16 @@ cudaError_t relief_cuda_act_forward  (ReliefCudaActivation act, const float *x, 
                                       cudaStream_t stream);
 cudaError_t relief_cuda_act_backward (ReliefCudaActivation act, const float *x, const float *dy, float *dx,
                                       size_t n, cudaStream_t stream);
+/* out = rdy * act'(x) + dy * act''(x) * rx: the R-operator of the derivative. */
+cudaError_t relief_cuda_act_r_backward (ReliefCudaActivation act, const float *x, const float *dy, const float *rdy,
+                                        const float *rx, float *out, size_t n, cudaStream_t stream);
 
 /* The element functions on the host, for tests without a device. */
 void relief_cuda_host_act_forward    (ReliefCudaActivation act, const float *x, float *y, size_t n);
 void relief_cuda_host_act_backward   (ReliefCudaActivation act, const float *x, const float *dy, float *dx,
                                       size_t n);
+void relief_cuda_host_act_r_backward (ReliefCudaActivation act, const float *x, const float *dy, const float *rdy,
+                                      const float *rx, float *out, size_t n);
 
 #ifdef __cplusplus
 }

@@ -57,6 +57,40 @@ loss_row (ReliefCudaLoss loss, const float *z, int32_t label, int cols, int grad
   return total;
 }
 
+/* One row of cpu_loss_r_backward: the loss's Hessian in the logits times rz, in double. */
+__host__ __device__ inline void
+loss_r_row (ReliefCudaLoss loss, const float *z, const float *rz, int cols, int grad_scale_rows, float *out)
+{
+  if (loss == RELIEF_CUDA_LOSS_CROSS_ENTROPY)
+    {
+      double max = z[0], sum = 0.0, pr = 0.0;
+
+      for (int c = 1; c < cols; c++)
+        max = (double) z[c] > max ? (double) z[c] : max;
+      for (int c = 0; c < cols; c++)
+        sum += exp ((double) z[c] - max);
+      for (int c = 0; c < cols; c++)
+        pr += exp ((double) z[c] - max) / sum * rz[c];
+      for (int c = 0; c < cols; c++)
+        {
+          double p = exp ((double) z[c] - max) / sum;
+
+          out[c] = (float) (p * ((double) rz[c] - pr) / grad_scale_rows);
+        }
+    }
+  else
+    for (int c = 0; c < cols; c++)
+      out[c] = (float) (2.0 * rz[c] / ((double) cols * grad_scale_rows));
+}
+
+__global__ void
+loss_r_rows_kernel (ReliefCudaLoss loss, const float *logits, const float *rlogits, int rows, int cols,
+                    int grad_scale_rows, float *rdlogits)
+{
+  for (size_t r = first_index (); r < (size_t) rows; r += grid_stride ())
+    loss_r_row (loss, logits + r * cols, rlogits + r * cols, cols, grad_scale_rows, rdlogits + r * cols);
+}
+
 enum : int32_t {
   ROW_CORRECT = 1,
   ROW_BAD_LABEL = 2,
@@ -207,4 +241,22 @@ relief_cuda_host_loss_row (ReliefCudaLoss loss, const float *logits, int32_t lab
                            float *dlogits, int *correct, int *label_ok)
 {
   return loss_row (loss, logits, label, cols, grad_scale_rows, dlogits, correct, label_ok);
+}
+
+extern "C" cudaError_t
+relief_cuda_loss_r_backward (ReliefCudaLoss loss, const float *logits, const float *rlogits, int rows, int cols,
+                             int grad_scale_rows, float *rdlogits, cudaStream_t stream)
+{
+  if (rows <= 0)
+    return cudaSuccess;
+  loss_r_rows_kernel<<<blocks_for ((size_t) rows), kThreads, 0, stream>>> (loss, logits, rlogits, rows, cols,
+                                                                           grad_scale_rows, rdlogits);
+  return cudaGetLastError ();
+}
+
+extern "C" void
+relief_cuda_host_loss_r_row (ReliefCudaLoss loss, const float *logits, const float *rlogits, int cols,
+                             int grad_scale_rows, float *rdlogits)
+{
+  loss_r_row (loss, logits, rlogits, cols, grad_scale_rows, rdlogits);
 }

@@ -28,10 +28,17 @@ cudaError_t relief_cuda_loss_accumulate (ReliefCudaLoss loss, const float *logit
                                          const int32_t *labels, int rows, int cols, double *row_loss,
                                          int32_t *row_flags, double *acc_loss, double *acc_correct,
                                          cudaStream_t stream);
+/* rdlogits = the loss's Hessian in the logits times rlogits, divided by grad_scale_rows,
+ * one thread per row. */
+cudaError_t relief_cuda_loss_r_backward (ReliefCudaLoss loss, const float *logits, const float *rlogits, int rows,
+                                         int cols, int grad_scale_rows, float *rdlogits, cudaStream_t stream);
 
 /* One row of the loss on the host: returns the row's loss, sets *correct and *label_ok. */
 double relief_cuda_host_loss_row     (ReliefCudaLoss loss, const float *logits, int32_t label, int cols,
                                       int grad_scale_rows, float *dlogits, int *correct, int *label_ok);
+/* One row of relief_cuda_loss_r_backward on the host. */
+void   relief_cuda_host_loss_r_row   (ReliefCudaLoss loss, const float *logits, const float *rlogits, int cols,
+                                      int grad_scale_rows, float *rdlogits);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,9 @@
 /* The CLI end to end: train, surface, plot, and the errors users will meet. */
+#include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -281,7 +283,7 @@ test_surface_resume_refuses_other (void)
 
   write_partial ("other.h5");
   g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 --y=-0.5:0.5:3 --seed 3 --resume -o other.h5", &err),
-                   ==, 1);
+                   ==, 2);
   g_assert_nonnull (strstr (err, "different surface"));
   partial = load_surface ("other.h5");
   for (int i = 0; i < 15; i += 2)
@@ -608,6 +610,78 @@ test_shared_flags (void)
     g_assert_nonnull (strstr (train_flags, flags[i]));
 }
 
+/* Every value a flag is given is checked for what it is: no value stands for the
+ * default (only leaving the flag out does), no hex, NaN or infinity passes for a number,
+ * and a flag a figure has no use for is refused rather than ignored. */
+static void
+test_flag_values (void)
+{
+  const char *cases[][2] = {
+    { "train --lr -1 -o x.h5", "--lr" },
+    { "train --lr -0.5 -o x.h5", "--lr" },
+    { "train --lr nan -o x.h5", "--lr" },
+    { "train --lr 0x1p-3 -o x.h5", "0x1p-3" },
+    { "train --lr 1e39 -o x.h5", "32-bit float" },
+    { "train --batch-size -1 -o x.h5", "--batch-size" },
+    { "train --batch-size 0x10 -o x.h5", "0x10" },
+    { "train --epochs 0 -o x.h5", "--epochs" },
+    { "train --epochs -1 -o x.h5", "--epochs" },
+    { "train --momentum -1 -o x.h5", "--momentum" },
+    { "train --weight-decay -1 -o x.h5", "--weight-decay" },
+    { "train --samples -1 -o x.h5", "--samples" },
+    { "train --noise -1 -o x.h5", "--noise" },
+    { "train --classes -1 -o x.h5", "--classes" },
+    { "train --test-fraction -1 -o x.h5", "--test-fraction" },
+    { "train --seed -1 -o x.h5", "--seed" },
+    { "train --data-seed -1 -o x.h5", "--data-seed" },
+    { "train --max-samples -1 -o x.h5", "--max-samples" },
+    { "train --eval-every -1 -o x.h5", "--eval-every" },
+    { "train --snapshot-every -1 -o x.h5", "--snapshot-every" },
+    { "train --hidden= -o x.h5", "--hidden" },
+    { "intdim --dims 2 --lr -1 -o x.h5", "--lr" },
+    { "intdim --dims 2 --seeds 0x2 -o x.h5", "--seeds" },
+    { "intdim --dims 2 --global-baseline nan -o x.h5", "--global-baseline" },
+    { "surface run.h5 --seed -1 -o x.h5", "--seed" },
+    { "surface run.h5 --max-samples 0 -o x.h5", "--max-samples" },
+    { "surface run.h5 --max-samples -1 -o x.h5", "--max-samples" },
+    { "plot run.h5 --kind 3d -o x.png", "--kind only applies to surfaces" },
+    { "plot run.h5 --levels 5 -o x.png", "--levels" },
+    { "plot run.h5 --colormap magma -o x.png", "--colormap" },
+    { "plot surface.h5 --levels -1 -o x.png", "--levels" },
+    { "plot surface.h5 --dpi 0x96 -o x.png", "--dpi" },
+    { "plot slice.h5 --kind 3d -o x.png", "1D slice" },
+    { "decision run.h5 --dpi nan -o x.png", "--dpi" },
+  };
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(ReliefSurface) surface = shared_surface ();
+  g_autoptr(ReliefRun) given = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *given_path = tmp_path ("given.h5"), *x_png = tmp_path ("x.png");
+
+  g_assert_cmpint (run_relief ("surface run.h5 --x=-0.5:0.5:5 -o slice.h5", NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      g_autofree char *x = tmp_path ("x.h5");
+
+      g_assert_cmpint (run_relief (cases[i][0], &err), ==, 2);
+      g_assert_nonnull (strstr (err, cases[i][1]));
+      g_assert_cmpuint (strlen (err), ==, strcspn (err, "\n") + 1);
+      g_assert_false (g_file_test (x, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (x_png, G_FILE_TEST_EXISTS));
+    }
+
+  /* A value given, even the default's, is the value used. */
+  g_assert_cmpint (run_relief ("train --dataset moons --samples 200 --hidden 4 --lr 0.05 --batch-size 16 --epochs 2 "
+                               "--seed 0 --snapshot-every 0 -o given.h5", NULL), ==, 0);
+  given = relief_run_load (given_path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (given->config.optimizer.lr, 0.05, 1e-7);
+  g_assert_cmpint (given->config.batch_size, ==, 16);
+  g_assert_cmpint (given->config.epochs, ==, 2);
+  g_assert_cmpint (given->n_snapshots, ==, 3);
+}
+
 /* --eval-every and --eval-samples all bring back full evaluation at the given cadence;
  * the default run prints its time and the share of it its metrics took. */
 static void
@@ -739,6 +813,112 @@ test_output_checked_first (void)
   g_assert_cmpstr (after, ==, csv);
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
   g_unlink (link_path);
+}
+
+/* Bad input is exit 2 wherever it is found: an output that is a device or cannot be
+ * written, and a backend the machine lacks (exit 0 where it has one, never 1). */
+static void
+test_exit_status (void)
+{
+  g_autofree char *locked = tmp_path ("locked");
+  g_autoptr(ReliefRun) run = shared_run ();
+  const char *outputs[] = { "/dev/null", ".", "no-such-folder/x.h5" };
+  const char *backend[] = {
+    "train --dataset moons --samples 100 --hidden 2 --epochs 1 --backend cuda -o cuda-run.h5",
+    "surface run.h5 --x=-1:1:3 --backend cuda -o cuda-surface.h5",
+    "intdim --dataset moons --samples 100 --hidden 2 --epochs 1 --dims 2 --backend cuda -o cuda-sweep.h5",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      const char *commands[] = { "train --epochs 1 -o %s", "surface run.h5 -o %s", "intdim --dims 2 -o %s" };
+
+      for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+        {
+          g_autofree char *args = g_strdup_printf (commands[c], outputs[i]);
+          g_autofree char *err = NULL;
+
+          g_assert_cmpint (run_relief (args, &err), ==, 2);
+          g_assert_nonnull (strstr (err, outputs[i]));
+        }
+    }
+  /* A folder without write permission: root writes anyway, so only for other users. */
+  if (getuid () != 0)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (g_mkdir (locked, 0500), ==, 0);
+      g_assert_cmpint (run_relief ("train --epochs 1 -o locked/x.h5", &err), ==, 2);
+      g_assert_nonnull (strstr (err, "not writable"));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (backend); i++)
+    {
+      g_autofree char *err = NULL;
+      int status = run_relief (backend[i], &err);
+
+      if (status == 0)
+        continue;
+      g_assert_cmpint (status, ==, 2);
+      g_assert_nonnull (strstr (err, "CUDA"));
+      g_assert_cmpuint (strlen (err), ==, strcspn (err, "\n") + 1);
+    }
+}
+
+/* What cannot fit the memory is refused before any work, saying how much it needs and
+ * how much there is: a model, a sweep, a grid (exit 2, one line, nothing written). */
+static void
+test_sizes_refused (void)
+{
+  const char *cases[] = {
+    "train --hidden 100000,100000 -o big.h5",
+    "intdim --hidden 100000,100000 --dims 2 --epochs 1 -o big.h5",
+    "intdim --dataset moons --hidden 300,300 --dims 90000 --projection dense --epochs 1 -o big.h5",
+    "surface run.h5 --x=0:1:100000 --y=0:1:100000 -o big.h5",
+  };
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autofree char *big = tmp_path ("big.h5");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_relief (cases[i], &err), ==, 2);
+      g_assert_nonnull (strstr (err, "needs about"));
+      g_assert_nonnull (strstr (err, "GB"));
+      g_assert_cmpuint (strlen (err), ==, strcspn (err, "\n") + 1);
+      g_assert_false (g_file_test (big, G_FILE_TEST_EXISTS));
+    }
+}
+
+/* A large job says what it will take, in one line before it starts: a 4-million-point
+ * surface, interrupted once it has said so (Ctrl-C keeps its cells, exit 130). */
+static void
+test_estimate_before_large_job (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_subprocess_launcher_set_cwd (launcher, workdir);
+  child = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("RELIEF_BIN"), "surface", "run.h5",
+                                       "--x=-1:1:2000", "--y=-1:1:2000", "-o", "large.h5", NULL);
+  g_assert_no_error (error);
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (child));
+  line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_test_message ("%s", line);
+  /* The grids' memory, and a time from a sample of the points timed. */
+  g_assert_true (g_str_has_prefix (line, "relief surface: this takes about 0."));
+  g_assert_nonnull (strstr (line, "GB of memory and "));
+  g_assert_nonnull (strstr (line, "timed on the"));
+  g_subprocess_send_signal (child, SIGINT);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 130);
 }
 
 /* relief decision draws the map of a checkpoint, or of a point of a surface, and refuses
@@ -978,12 +1158,16 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/command-table", test_command_table);
   g_test_add_func ("/cli/shared-flags", test_shared_flags);
+  g_test_add_func ("/cli/flag-values", test_flag_values);
   g_test_add_func ("/cli/intdim/flags", test_intdim_flags);
   g_test_add_func ("/cli/train/eval-flags", test_eval_flags);
   g_test_add_func ("/cli/decision", test_decision);
   g_test_add_func ("/cli/weights", test_weights);
   g_test_add_func ("/cli/train/max-samples", test_max_samples);
   g_test_add_func ("/cli/output-checked-first", test_output_checked_first);
+  g_test_add_func ("/cli/exit-status", test_exit_status);
+  g_test_add_func ("/cli/sizes-refused", test_sizes_refused);
+  g_test_add_func ("/cli/estimate-before-large-job", test_estimate_before_large_job);
   g_test_add_func ("/cli/writes-nothing-at-home", test_writes_nothing_at_home);
   g_test_add_func ("/cli/bad-inputs", test_bad_inputs);
   return g_test_run ();

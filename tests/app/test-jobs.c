@@ -14,6 +14,7 @@
 #include "relief-surface-job.h"
 #include "relief-train-job.h"
 #include "relief-weights-job.h"
+#include "relief-work-dir.h"
 #include "test-tmpdir.h"
 
 /* One small run shared by the tests, trained once. */
@@ -173,6 +174,52 @@ test_surface_directions (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_chdir (cwd), ==, 0);
 }
 
+/* A PCA plane fitted to its trajectory: the whole path and the centre inside the grid,
+ * with a margin of 10 to 20% of the path's extent on each side; the counts kept. */
+static void
+test_surface_pca_fit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
+  g_auto(ReliefSurfaceJob) job = { 0 };
+  g_autoptr(ReliefSurface) s = NULL;
+  double lo[2] = { 0, 0 }, hi[2] = { 0, 0 };
+
+  g_assert_no_error (error);
+  surface_job_init (&job, run, RELIEF_DIRECTIONS_PCA);
+  job.x = (ReliefGridAxis) { -1e-6, 1e-6, 5 };   /* far too small for the path */
+  job.fit_path = TRUE;
+  g_assert_true (relief_surface_job_run (&job, NULL, NULL, &s, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (s->nx, ==, 5);
+  g_assert_cmpint (s->ny, ==, job.y.count);
+  for (int i = 0; i < s->n_proj; i++)
+    {
+      lo[0] = MIN (lo[0], s->proj_xcoord[i]);
+      hi[0] = MAX (hi[0], s->proj_xcoord[i]);
+      lo[1] = MIN (lo[1], s->proj_ycoord[i]);
+      hi[1] = MAX (hi[1], s->proj_ycoord[i]);
+    }
+  for (int a = 0; a < 2; a++)
+    {
+      const double *c = a == 0 ? s->xcoords : s->ycoords;
+      int n = a == 0 ? s->nx : s->ny;
+      double extent = hi[a] - lo[a];
+
+      g_assert_cmpfloat (extent, >, 0);
+      g_assert_cmpfloat (c[0], <=, lo[a] - 0.1 * extent);
+      g_assert_cmpfloat (c[0], >=, lo[a] - 0.2 * extent);
+      g_assert_cmpfloat (c[n - 1], >=, hi[a] + 0.1 * extent);
+      g_assert_cmpfloat (c[n - 1], <=, hi[a] + 0.2 * extent);
+    }
+  /* Without fit_path the ranges asked for stand. */
+  job.fit_path = FALSE;
+  g_clear_pointer (&s, relief_surface_free);
+  g_assert_true (relief_surface_job_run (&job, NULL, NULL, &s, &error));
+  g_assert_cmpfloat (s->xcoords[0], ==, -1e-6);
+  g_assert_cmpfloat (s->xcoords[4], ==, 1e-6);
+}
+
 /* A file of the same surface with cells missing continues: only those are computed, and
  * they equal an uninterrupted run's.  Another surface in the file is refused untouched. */
 static void
@@ -216,7 +263,7 @@ test_surface_resume (Fixture *f, gconstpointer data)
   job.seed = 6;
   g_clear_pointer (&resumed, relief_surface_free);
   g_assert_false (relief_surface_job_run (&job, NULL, NULL, &resumed, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_null (resumed);
   g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
   g_assert_cmpstr (before, ==, after);
@@ -621,6 +668,95 @@ test_live_curves_bounded (void)
   g_assert_cmpuint (n, ==, 0);
 }
 
+static void
+small_job (ReliefTrainJob *job)
+{
+  relief_train_job_init_defaults (job);
+  job->gen.n_samples = 100;
+  job->hidden[0] = job->hidden[1] = 4;
+  job->train.epochs = 2;
+  job->backend = RELIEF_BACKEND_CPU;
+}
+
+/* A run in the runs folder is found again by a job of the same settings, and by no job
+ * that differs in its samples, model, training or backend; nor when it did not complete. */
+static void
+test_train_find_run (void)
+{
+  g_auto(ReliefTrainJob) job = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stem = NULL, *found_path = NULL;
+  g_autoptr(ReliefRun) found = NULL;
+  ReliefTrainStatus status;
+
+  small_job (&job);
+  stem = relief_train_job_stem (&job);
+  g_assert_cmpstr (stem, ==, "spiral-4-4-relu");
+  /* Nothing trained yet. */
+  g_assert_null (relief_train_job_find_run (&job, &found_path, &error));
+  g_assert_no_error (error);
+  g_assert_null (found_path);
+
+  job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, stem, &error);
+  g_assert_no_error (error);
+  g_assert_true (relief_train_job_run (&job, NULL, NULL, &status, &error));
+  g_assert_cmpint (status, ==, RELIEF_TRAIN_COMPLETED);
+
+  found = relief_train_job_find_run (&job, &found_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found_path, ==, job.output);
+  g_assert_cmpint (found->n_metrics, >, 0);
+  g_clear_pointer (&found, relief_run_free);
+  g_clear_pointer (&found_path, g_free);
+  /* auto takes a run of any backend. */
+  job.backend = RELIEF_BACKEND_AUTO;
+  found = relief_train_job_find_run (&job, &found_path, &error);
+  g_assert_nonnull (found);
+  g_clear_pointer (&found, relief_run_free);
+  g_clear_pointer (&found_path, g_free);
+
+  for (int change = 0; change < 7; change++)
+    {
+      g_auto(ReliefTrainJob) other = { 0 };
+      g_autofree char *path = NULL;
+      g_autoptr(ReliefRun) run = NULL;
+
+      small_job (&other);
+      switch (change)
+        {
+        case 0: other.gen.noise += 0.01; break;       /* other samples, same counts */
+        case 1: other.gen.n_samples = 120; break;
+        case 2: other.train.optimizer.lr *= 2; break;
+        case 3: other.train.seed = 1; break;
+        case 4: other.train.epochs = 3; break;
+        case 5: other.activation = RELIEF_ACT_TANH; break;
+        case 6: other.backend = RELIEF_BACKEND_CUDA; break;
+        }
+      run = relief_train_job_find_run (&other, &path, &error);
+      g_assert_no_error (error);
+      g_assert_null (run);
+      g_assert_null (path);
+    }
+
+  /* A cancelled run is not the training asked for. */
+  {
+    g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+    g_autofree char *old = g_strdup (job.output);
+
+    g_assert_cmpint (g_unlink (old), ==, 0);
+    g_free (job.output);
+    job.output = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, stem, &error);
+    g_cancellable_cancel (cancelled);
+    g_assert_true (relief_train_job_run (&job, NULL, cancelled, &status, &error));
+    g_assert_cmpint (status, ==, RELIEF_TRAIN_CANCELLED);
+    g_assert_true (g_file_test (job.output, G_FILE_TEST_IS_REGULAR));
+    found = relief_train_job_find_run (&job, &found_path, &error);
+    g_assert_no_error (error);
+    g_assert_null (found);
+  }
+}
+
 typedef struct {
   ReliefTrainJob   *train;
   ReliefSurfaceJob *surface;
@@ -708,6 +844,7 @@ main (int argc, char **argv)
   train_shared_run ();
   g_test_add_func ("/jobs/live-curves/bounded", test_live_curves_bounded);
   g_test_add ("/jobs/surface/directions", Fixture, NULL, fixture_setup, test_surface_directions, fixture_teardown);
+  g_test_add ("/jobs/surface/pca-fit", Fixture, NULL, fixture_setup, test_surface_pca_fit, fixture_teardown);
   g_test_add ("/jobs/surface/resume", Fixture, NULL, fixture_setup, test_surface_resume, fixture_teardown);
   g_test_add ("/jobs/surface/saves-while-computing", Fixture, NULL, fixture_setup, test_surface_saves_while_computing,
               fixture_teardown);
@@ -715,6 +852,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/jobs/intdim/resume", Fixture, NULL, fixture_setup, test_intdim_resume, fixture_teardown);
   g_test_add ("/jobs/train/default-rows", Fixture, NULL, fixture_setup, test_train_default_rows, fixture_teardown);
+  g_test_add_func ("/jobs/train/find-run", test_train_find_run);
   g_test_add ("/jobs/one-writer", Fixture, NULL, fixture_setup, test_one_writer, fixture_teardown);
   g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
   g_test_add ("/jobs/weights", Fixture, NULL, fixture_setup, test_weights, fixture_teardown);

@@ -17,12 +17,15 @@
 #include "relief-controls.h"
 #include "relief-dimension-page.h"
 #include "relief-intdim-file.h"
+#include "relief-intdim-job.h"
+#include "relief-directions.h"
 #include "relief-run-file.h"
 #include "relief-landscape-page.h"
 #include "relief-page.h"
 #include "relief-plot-view.h"
 #include "relief-train-page.h"
 #include "relief-window.h"
+#include "relief-work-dir.h"
 #include "../test-fsize.h"
 
 /* The backends' matrix products, by thread. */
@@ -258,12 +261,24 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_atomic_int_get (&products_on_main), ==, 0);
 }
 
-/* The default's training and then its landscape, finished. */
+static gboolean
+map_drawn (gpointer page)
+{
+  GObject *view = gtk_widget_get_template_child (GTK_WIDGET (page), RELIEF_TYPE_LANDSCAPE_PAGE, "surface_view");
+  ReliefPlotFrame frame;
+
+  return relief_plot_view_get_frame (RELIEF_PLOT_VIEW (view), &frame);
+}
+
+/* The default's training and then its landscape, finished, and the landscape shown (as
+ * the toast's button does) and drawn. */
 static void
 settle (Fixture *f)
 {
   g_assert_true (iterate_until (training_done, train_page (f->window)));
   g_assert_true (iterate_until (landscape_done, landscape_page (f->window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "i", 1));
+  g_assert_true (iterate_until (map_drawn, landscape_page (f->window)));
 }
 
 static void
@@ -283,6 +298,134 @@ test_default_trains (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (readout)), "step "));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (readout)), "acc "));
   g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (readout)), "12345"));
+}
+
+static gboolean
+landscape_done_or_held (gpointer page)
+{
+  return landscape_done (page) || product_waiting (NULL);
+}
+
+static guint
+count_work_files (ReliefFileKind kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = relief_work_dir_list (kind, NULL, &error);
+
+  g_assert_no_error (error);
+  return files->len;
+}
+
+static gboolean
+map_shown (gpointer page)
+{
+  gint64 step;
+
+  return relief_train_page_get_map_step (page, &step);
+}
+
+static gboolean
+map_or_idle (gpointer page)
+{
+  gint64 step;
+
+  return relief_train_page_get_map_step (page, &step) || !page_running (page);
+}
+
+/* For 2D data the Train page shows the model's decisions over the data beside the curves:
+ * while it trains, from its first snapshot on, and at its end the final model's. */
+static void
+test_train_decision_map (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  GtkWidget *epochs = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE,
+                                                                 "epochs_spin"));
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 step = -1;
+
+  g_assert_true (iterate_until (training_done, train));
+  run = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (relief_train_page_get_map_step (train, &step));
+  g_assert_cmpint (step, ==, run->snapshot_step[run->n_snapshots - 1]);
+
+  /* A long training: the map comes before the end, and follows the training. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs), 5000);
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_false (relief_train_page_get_map_step (train, &step));
+  g_assert_true (iterate_until (map_or_idle, train));
+  g_assert_true (page_running (train));
+  g_assert_true (relief_train_page_get_map_step (train, &step));
+  g_assert_cmpint (step, <, 5000 * 25);
+  relief_page_cancel (RELIEF_PAGE (train));
+  g_assert_true (iterate_until (page_idle, train));
+}
+
+/* The next launch finds the default trained before and shows it, with its landscape from
+ * the file saved then: no new run, no new surface, and no product computed. */
+static void
+test_default_reused (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  GObject *status = gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE, "status_label");
+  GObject *readout = gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE, "readout_label");
+  g_autofree char *first = NULL, *name = NULL;
+  double loss, acc;
+
+  settle (f);
+  first = g_strdup (relief_train_page_get_run_path (train));
+  name = g_path_get_basename (first);
+  g_assert_true (g_str_has_prefix (name, "spiral-16-16-relu-"));
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_RUN), ==, 1);
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_SURFACE), ==, 1);
+
+  relief_window_start_default (f->window);
+  g_assert_true (iterate_until (training_done, train));
+  /* The Train page's map was computed before its job ended; the landscape, from its file,
+   * needs no product: held, one would stop it. */
+  g_atomic_int_set (&products_elsewhere, 0);
+  hold_products (TRUE);
+  g_assert_cmpstr (relief_train_page_get_run_path (train), ==, first);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (status)), "trained before"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (readout)), "epoch 30 of 30 "));
+  g_assert_cmpuint (relief_train_page_get_n_points (train), >, 50);
+  g_assert_true (iterate_until (landscape_done_or_held, landscape));
+  hold_products (FALSE);
+  g_assert_cmpint (g_atomic_int_get (&products_elsewhere), ==, 0);
+  g_assert_true (landscape_done (landscape));
+  g_assert_true (relief_landscape_page_value_at (landscape, 0, 0, &loss, &acc));
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_RUN), ==, 1);
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_SURFACE), ==, 1);
+
+  /* Train itself trains, and a new run is made. */
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (iterate_until (training_done, train));
+  g_assert_cmpstr (relief_train_page_get_run_path (train), !=, first);
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_RUN), ==, 2);
+}
+
+static const char *status_text (gpointer page);
+
+/* A second training: meanwhile the landscape says its map is the previous run's, and the
+ * new run's landscape replaces it when the training ends. */
+static void
+test_landscape_marks_previous_run (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  g_autofree char *first = NULL;
+
+  settle (f);
+  first = g_strdup (relief_train_page_get_run_path (train));
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (page_running (train));
+  g_assert_nonnull (strstr (status_text (landscape), "previous run"));
+  g_assert_true (iterate_until (training_done, train));
+  g_assert_cmpstr (relief_train_page_get_run_path (train), !=, first);
+  g_assert_true (iterate_until (landscape_done, landscape));
+  g_assert_null (strstr (status_text (landscape), "previous run"));
 }
 
 /* Then its landscape, in the background, filling in. */
@@ -538,6 +681,28 @@ toast_label_below (GtkWidget *widget, const char *text)
   return FALSE;
 }
 
+typedef struct {
+  GtkWidget  *window;
+  const char *text;
+} ToastWait;
+
+static gboolean
+toast_wait_shown (gpointer data)
+{
+  const ToastWait *w = data;
+
+  return toast_label_below (w->window, w->text);
+}
+
+/* A toast saying text, once those before it in the overlay's queue have had their time. */
+static gboolean
+toast_shown (gpointer window, const char *text)
+{
+  ToastWait w = { window, text };
+
+  return iterate_until (toast_wait_shown, &w);
+}
+
 /* The one way a cancel is reported: what was kept, in the status line and a toast, and no
  * dialog. */
 static void
@@ -548,6 +713,28 @@ check_cancel_reported (Fixture *f, gpointer page)
   g_assert_true (g_str_has_prefix (status, "Cancelled"));
   g_assert_true (toast_label_below (GTK_WIDGET (f->window), status));
   g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+}
+
+/* When the training ends the Train page stays shown; a toast offers its landscape, which
+ * its button shows. */
+static void
+test_train_offers_landscape (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (train), ADW_TYPE_VIEW_STACK);
+  g_autofree char *title = NULL, *message = NULL;
+
+  g_assert_true (iterate_until (training_done, train));
+  title = relief_work_dir_title (relief_train_page_get_run_path (train));
+  message = g_strdup_printf ("The Landscape page takes up %s", title);
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (train));
+  g_assert_true (toast_label_below (GTK_WIDGET (f->window), message));
+  g_assert_true (toast_label_below (GTK_WIDGET (f->window), "Show Landscape"));
+  g_assert_true (iterate_until (landscape_done, landscape_page (f->window)));
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (train));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "i", 1));
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) ==
+                 GTK_WIDGET (landscape_page (f->window)));
 }
 
 /* A new computation can be cancelled, and keeps what it computed. */
@@ -796,7 +983,305 @@ test_dimension_open (Fixture *f, gconstpointer data)
   run_small_sweep (page);
   path = g_strdup (relief_dimension_page_get_sweep_path (page));
   g_assert_false (relief_dimension_page_open (page, relief_train_page_get_run_path (train)));
+  g_assert_false (g_str_has_prefix (status_text (page), "Opened"));
   g_assert_true (relief_dimension_page_open (page, path));
+  check_complete (relief_dimension_page_get_sweep (page), 3);
+  /* The refusal's message is gone from the status line: it says what opened. */
+  {
+    g_autofree char *title = relief_work_dir_title (path);
+    g_autofree char *opened = g_strdup_printf ("Opened %s", title);
+
+    g_assert_cmpstr (status_text (page), ==, opened);
+  }
+}
+
+static gboolean
+visible (ReliefWindow *window, gpointer page)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
+
+  return adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (page);
+}
+
+/* The recent item i's file. */
+static char *
+recent_target (ReliefWindow *window, int i)
+{
+  GMenuModel *menu = relief_window_get_recent_menu (window);
+  g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                      G_VARIANT_TYPE_STRING);
+
+  return target ? g_variant_dup_string (target, NULL) : NULL;
+}
+
+static char *
+recent_label (ReliefWindow *window, int i)
+{
+  char *label = NULL;
+
+  g_menu_model_get_item_attribute (relief_window_get_recent_menu (window), i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+  return label;
+}
+
+static gboolean
+click_until_decision (gpointer page)
+{
+  gboolean running;
+
+  if (relief_landscape_page_has_decision (page, &running) && !running)
+    return TRUE;
+  if (!running)
+    relief_landscape_page_show_decision (page, 0.1, -0.1);
+  return FALSE;
+}
+
+/* The window opens runs, landscapes and sweeps, each on its page, and lists them (and what
+ * it wrote) newest first among its recent files; a file that is none of them is refused. */
+static void
+test_open_files (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  ReliefDimensionPage *dimension = NULL;
+  g_autoptr(GPtrArray) surfaces = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *run = NULL, *surface = NULL, *sweep = NULL, *junk = NULL, *label = NULL, *target = NULL;
+  GObject *hidden = gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE, "hidden_row");
+  int total = 0;
+
+  settle (f);
+  run = g_strdup (relief_train_page_get_run_path (train));
+  surfaces = relief_work_dir_list (RELIEF_FILE_KIND_SURFACE, NULL, &error);
+  g_assert_cmpuint (surfaces->len, ==, 1);
+  surface = g_strdup (((ReliefWorkFile *) surfaces->pdata[0])->path);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* What the window wrote, newest first: the landscape, then its run. */
+  target = recent_target (f->window, 0);
+  g_assert_cmpstr (target, ==, surface);
+  g_free (target);
+  target = recent_target (f->window, 1);
+  g_assert_cmpstr (target, ==, run);
+  g_free (target);
+
+  dimension = show_dimension_page (f->window);
+  run_small_sweep (dimension);
+  sweep = g_strdup (relief_dimension_page_get_sweep_path (dimension));
+  g_assert_true (g_str_has_prefix (strrchr (sweep, '/') + 1, "spiral-16-16-relu-"));
+
+  /* A landscape: on the Landscape page, every cell of it, zoomable (its run is there). */
+  relief_landscape_page_close_decision (landscape);
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "3");
+  g_assert_true (relief_window_open_file (f->window, surface));
+  g_assert_true (visible (f->window, landscape));
+  g_assert_cmpint (relief_landscape_page_get_n_done (landscape, &total), ==, total);
+  g_assert_cmpint (total, >, 0);
+  g_assert_true (g_str_has_prefix (status_text (landscape), "Opened spiral · 16-16 relu · "));
+  /* A click shows the model there, once its run has loaded in the background. */
+  g_assert_true (iterate_until (click_until_decision, landscape));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (landscape)) &&
+                 gtk_widget_activate_action (GTK_WIDGET (landscape), "page.run", NULL));
+  g_assert_true (page_running (landscape));
+  g_assert_true (iterate_until (landscape_done, landscape));
+
+  /* A run: its curves and settings on the Train page. */
+  g_assert_true (relief_window_open_file (f->window, run));
+  g_assert_true (visible (f->window, train));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hidden)), ==, "16,16");
+  g_assert_cmpuint (relief_train_page_get_n_points (train), >, 50);
+  g_assert_true (g_str_has_prefix (status_text (train), "Opened spiral · 16-16 relu · "));
+  /* With the final model's decisions beside them, computed meanwhile. */
+  g_assert_true (iterate_until (map_shown, train));
+  g_assert_true (iterate_until (landscape_done, landscape));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  /* A sweep, from the recent files: on the Dimension page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-recent", "s", sweep));
+  g_assert_true (visible (f->window, dimension));
+  check_complete (relief_dimension_page_get_sweep (dimension), 3);
+  target = recent_target (f->window, 0);
+  g_assert_cmpstr (target, ==, sweep);
+  label = recent_label (f->window, 0);
+  g_assert_true (g_str_has_prefix (label, "spiral · 16-16 relu · "));
+  g_assert_true (g_str_has_suffix (label, " · sweep"));
+  /* Then the landscape the run's opening showed again (and saved), then the run. */
+  g_free (target);
+  target = recent_target (f->window, 1);
+  g_assert_cmpstr (target, ==, surface);
+  g_free (label);
+  label = recent_label (f->window, 1);
+  g_assert_true (g_str_has_suffix (label, " · landscape"));
+  g_free (target);
+  target = recent_target (f->window, 2);
+  g_assert_cmpstr (target, ==, run);
+  g_free (label);
+  label = recent_label (f->window, 2);
+  g_assert_true (g_str_has_suffix (label, " · run"));
+
+  /* Not a Relief file: a toast says so, and nothing changes. */
+  junk = g_build_filename (g_get_user_data_dir (), "junk.h5", NULL);
+  g_assert_true (g_file_set_contents (junk, "not hdf5", -1, NULL));
+  g_assert_false (relief_window_open_file (f->window, junk));
+  g_assert_true (visible (f->window, dimension));
+  g_free (target);
+  target = recent_target (f->window, 0);
+  g_assert_cmpstr (target, ==, sweep);
+}
+
+static GtkWidget *
+child (gpointer page, const char *id)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), G_OBJECT_TYPE (page), id));
+}
+
+static GtkWidget *
+row_of (GtkWidget *control)
+{
+  return ADW_IS_PREFERENCES_ROW (control) ? control : gtk_widget_get_ancestor (control, ADW_TYPE_PREFERENCES_ROW);
+}
+
+/* Types text into a spin button and leaves it (as Tab does). */
+static void
+type_into (GtkWidget *spin, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  gtk_spin_button_update (GTK_SPIN_BUTTON (spin));
+}
+
+static void
+assert_marked (GtkWidget *control, const char *message)
+{
+  GtkWidget *row = row_of (control);
+
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  if (ADW_IS_ACTION_ROW (row))
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, message);
+  else
+    g_assert_true (toast_label_below (row, message));
+}
+
+/* Bad input is never taken for something else: it stays as typed, its row turns red with
+ * the message beside it, the page's job does not start and its status line says which
+ * field, without a dialog, on every page; good input clears the mark.  Rows that do not
+ * apply are insensitive. */
+static void
+test_inputs (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  ReliefLandscapePage *landscape = landscape_page (f->window);
+  ReliefDimensionPage *dimension = dimension_page (f->window);
+  GtkWidget *lr = child (train, "lr_spin"), *epochs = child (train, "epochs_spin");
+  GtkWidget *hidden = child (train, "hidden_row");
+  GtkWidget *range = child (landscape, "range_spin"), *seed = child (landscape, "seed_spin");
+  GtkWidget *seeds = child (dimension, "seeds_spin");
+
+  settle (f);
+  /* Learning rate: "abc" is no number, and the rate stays what it was. */
+  type_into (lr, "abc");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "abc");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (lr)), ==, 0.01);
+  assert_marked (lr, "Enter a number");
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_false (page_running (train));
+  g_assert_cmpstr (status_text (train), ==, "Learning rate: Enter a number");
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  type_into (lr, "20");
+  assert_marked (lr, "Between 0.00001 and 10");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (lr)), ==, 0.01);
+  type_into (lr, "0.02");
+  g_assert_false (gtk_widget_has_css_class (row_of (lr), "error"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_of (lr))) ?: "", ==, "");
+  g_assert_cmpfloat (fabs (gtk_spin_button_get_value (GTK_SPIN_BUTTON (lr)) - 0.02), <, 1e-9);
+  type_into (epochs, "2.5");
+  assert_marked (epochs, "Enter a whole number");
+  type_into (epochs, "30");
+  g_assert_false (gtk_widget_has_css_class (row_of (epochs), "error"));
+
+  /* Hidden layers, an entry row: the message at its end. */
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "16,x");
+  g_assert_true (gtk_widget_has_css_class (hidden, "error"));
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_false (page_running (train));
+  g_assert_true (g_str_has_prefix (status_text (train), "Hidden layers: "));
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "16,16");
+  g_assert_false (gtk_widget_has_css_class (hidden, "error"));
+
+  /* Momentum applies to momentum and nesterov only. */
+  relief_combo_select_enum (ADW_COMBO_ROW (child (train, "optimizer_row")), RELIEF_OPT_SGD);
+  g_assert_false (gtk_widget_get_sensitive (row_of (child (train, "momentum_spin"))));
+  relief_combo_select_enum (ADW_COMBO_ROW (child (train, "optimizer_row")), RELIEF_OPT_NESTEROV);
+  g_assert_true (gtk_widget_get_sensitive (row_of (child (train, "momentum_spin"))));
+
+  /* The Landscape page: the same. */
+  type_into (range, "wide");
+  assert_marked (range, "Enter a number");
+  relief_page_run (RELIEF_PAGE (landscape));
+  g_assert_false (page_running (landscape));
+  g_assert_cmpstr (status_text (landscape), ==, "Range: Enter a number");
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  type_into (range, "1");
+  g_assert_false (gtk_widget_has_css_class (row_of (range), "error"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_of (range))), ==, "Half-width in each direction");
+  /* The direction seed applies to random directions, the range to planes. */
+  relief_combo_select_enum (ADW_COMBO_ROW (child (landscape, "directions_row")), RELIEF_DIRECTIONS_PCA);
+  g_assert_false (gtk_widget_get_sensitive (row_of (seed)));
+  g_assert_true (gtk_widget_get_sensitive (row_of (range)));
+  relief_combo_select_enum (ADW_COMBO_ROW (child (landscape, "directions_row")), RELIEF_DIRECTIONS_LINE);
+  g_assert_false (gtk_widget_get_sensitive (row_of (range)));
+  relief_combo_select_enum (ADW_COMBO_ROW (child (landscape, "directions_row")), RELIEF_DIRECTIONS_RANDOM);
+  g_assert_true (gtk_widget_get_sensitive (row_of (seed)));
+
+  /* The Dimension page: the same, and no sweep starts. */
+  type_into (seeds, "1.5");
+  assert_marked (seeds, "Enter a whole number");
+  relief_page_run (RELIEF_PAGE (dimension));
+  g_assert_false (page_running (dimension));
+  g_assert_true (g_str_has_prefix (status_text (dimension), "Seeds"));
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  {
+    g_autofree gint64 *dims = NULL;
+    g_autoptr(GError) error = NULL;
+    int K;
+
+    g_assert_false (relief_parse_dims ("8,4", &dims, &K, &error));
+    gtk_editable_set_text (GTK_EDITABLE (child (dimension, "dims_row")), "8,4");
+    assert_marked (child (dimension, "dims_row"), error->message);
+  }
+}
+
+/* A sweep refused when it starts (a dimension beyond the model's 371 parameters) leaves
+ * the sweep shown as it was, and says why, without a dialog; nothing is written. */
+static void
+test_dimension_failed_start_keeps_sweep (Fixture *f, gconstpointer data)
+{
+  ReliefDimensionPage *page = show_dimension_page (f->window);
+  g_autofree char *path = NULL;
+  const ReliefIntdim *shown;
+
+  run_small_sweep (page);
+  path = g_strdup (relief_dimension_page_get_sweep_path (page));
+  shown = relief_dimension_page_get_sweep (page);
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_INTDIM), ==, 1);
+
+  set_sweep (page, "2,8,1000", 300, 3);
+  relief_page_run (RELIEF_PAGE (page));
+  g_assert_true (iterate_until (page_idle, page));
+  g_assert_true (relief_dimension_page_get_sweep (page) == shown);
+  check_complete (relief_dimension_page_get_sweep (page), 3);
+  g_assert_cmpstr (relief_dimension_page_get_sweep_path (page), ==, path);
+  g_assert_nonnull (strstr (status_text (page), "1000"));
+  g_assert_nonnull (strstr (status_text (page), "The sweep shown is kept"));
+  g_assert_true (toast_shown (f->window, status_text (page)));
+  g_assert_null (find_dialog (GTK_WINDOW (f->window)));
+  g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_INTDIM), ==, 1);
+
+  /* Its own settings again continue (here: find complete) the sweep shown. */
+  set_sweep (page, "2,8,32", 300, 3);
+  relief_page_run (RELIEF_PAGE (page));
+  g_assert_cmpstr (relief_dimension_page_get_sweep_path (page), ==, path);
+  g_assert_true (iterate_until (page_idle, page));
   check_complete (relief_dimension_page_get_sweep (page), 3);
 }
 
@@ -864,7 +1349,7 @@ test_actions_in_view (Fixture *f, gconstpointer data)
 static void
 test_shortcuts (Fixture *f, gconstpointer data)
 {
-  const char *actions[] = { "win.run", "win.cancel", "win.export", "win.show-page(0)", "win.show-page(2)",
+  const char *actions[] = { "win.run", "win.cancel", "win.export", "win.open", "win.show-page(0)", "win.show-page(2)",
                             "win.next-page", "win.previous-page" };
   GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (train_page (f->window)), ADW_TYPE_VIEW_STACK);
 
@@ -892,6 +1377,7 @@ draw_filled (cairo_t *cr, double width, double height, gpointer data)
       cairo_fill (cr);
     }
 }
+
 
 /* An export to a full disk (RLIMIT_FSIZE) ends in an error dialog naming the file and why,
  * not in an "Exported" toast, and the figure already there is kept. */
@@ -924,7 +1410,8 @@ test_export_disk_full (Fixture *f, gconstpointer data)
   /* With room, the same export replaces it and says so. */
   relief_page_write_figure (RELIEF_PAGE (train), file, 400, 300, draw_filled, NULL);
   g_assert_null (find_dialog (GTK_WINDOW (f->window)));
-  g_assert_true (toast_label_below (GTK_WIDGET (f->window), "Exported figure.pdf"));
+  /* After the toast of the training before it (Show Landscape), when that one is shown. */
+  g_assert_true (toast_shown (f->window, "Exported figure.pdf"));
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents, "%PDF"));
@@ -944,10 +1431,14 @@ main (int argc, char **argv)
     return 77;
   main_thread = g_thread_self ();
   add_test ("/window/train/default-trains", test_default_trains);
+  add_test ("/window/train/default-reused", test_default_reused);
+  add_test ("/window/train/offers-landscape", test_train_offers_landscape);
+  add_test ("/window/train/decision-map", test_train_decision_map);
   add_test ("/window/train/cancel", test_train_cancel);
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
   add_test ("/window/landscape/decision", test_landscape_decision);
+  add_test ("/window/landscape/marks-previous-run", test_landscape_marks_previous_run);
   add_test ("/window/landscape/readout-follows", test_landscape_readout_follows);
   add_test ("/window/landscape/drag-opens-no-panel", test_landscape_drag_opens_no_panel);
   add_test ("/window/landscape/cancel", test_landscape_cancel);
@@ -960,6 +1451,9 @@ main (int argc, char **argv)
   add_test ("/window/dimension/sweep", test_dimension_sweep);
   add_test ("/window/dimension/open", test_dimension_open);
   add_test ("/window/dimension/cancel-resume", test_dimension_cancel_resume);
+  add_test ("/window/dimension/failed-start-keeps-sweep", test_dimension_failed_start_keeps_sweep);
+  add_test ("/window/open-files", test_open_files);
+  add_test ("/window/inputs", test_inputs);
   add_test ("/window/export/disk-full", test_export_disk_full);
   return g_test_run ();
 }

@@ -94,7 +94,7 @@ test_folder_error (void)
   g_assert_true (g_str_has_prefix (error->message, "Cannot create the folder "));
   g_assert_nonnull (strstr (error->message, expected));
   g_clear_error (&error);
-  path = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, &error);
+  path = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, NULL, &error);
   g_assert_null (path);
   g_assert_true (error != NULL && error->domain == G_FILE_ERROR);
 }
@@ -103,7 +103,7 @@ static void
 test_new_path (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *first = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, &error);
+  g_autofree char *first = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, NULL, &error);
   g_autofree char *again = NULL, *second = NULL, *name = NULL, *dir = NULL;
 
   assert_isolated ();
@@ -114,11 +114,11 @@ test_new_path (void)
   g_assert_true (g_regex_match_simple ("^[0-9]{8}-[0-9]{6}(-[0-9]+)?\\.h5$", name, 0, 0));
   /* Nothing is made at the path: until something is, it is the one to take. */
   g_assert_false (g_file_test (first, G_FILE_TEST_EXISTS));
-  again = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, &error);
+  again = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, NULL, &error);
   if (g_str_equal (again, first))
     {
       g_assert_true (g_file_set_contents (first, "", 0, NULL));
-      second = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, &error);
+      second = relief_work_dir_new_path (RELIEF_FILE_KIND_RUN, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (second, !=, first);
       g_assert_false (g_file_test (second, G_FILE_TEST_EXISTS));
@@ -293,6 +293,108 @@ assert_untouched (Folder *f)
   g_assert_true (g_file_test (f->folder, G_FILE_TEST_IS_DIR));
 }
 
+/* Runs and sweeps are named for their data set and model, then the time; the window
+ * shows that name in words, and lists the files so named. */
+static void
+test_named_path (void)
+{
+  static const int hidden[] = { 16, 16 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stem = relief_work_dir_stem ("spiral", hidden, 2, "relu");
+  g_autofree char *csv = relief_work_dir_stem ("/data/my-set v2.csv", hidden, 1, "leaky_relu");
+  g_autofree char *none = relief_work_dir_stem ("moons", NULL, 0, "tanh");
+  g_autofree char *path = NULL, *name = NULL, *title = NULL, *slice_title = NULL, *slice_file = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *hhmm = NULL, *expected = NULL;
+  g_autoptr (ReliefSurface) s = relief_surface_new (3, 1);
+  g_autoptr (GPtrArray) files = NULL;
+
+  assert_isolated ();
+  g_assert_cmpstr (stem, ==, "spiral-16-16-relu");
+  g_assert_cmpstr (csv, ==, "my_set_v2-16-leaky_relu");
+  g_assert_cmpstr (none, ==, "moons-tanh");
+
+  path = relief_work_dir_new_path (RELIEF_FILE_KIND_INTDIM, stem, &error);
+  g_assert_no_error (error);
+  name = g_path_get_basename (path);
+  g_assert_true (g_regex_match_simple ("^spiral-16-16-relu-[0-9]{8}-[0-9]{6}(-[0-9]+)?\\.h5$", name, 0, 0));
+
+  /* Today's files by the time alone; others with their day. */
+  now = g_date_time_new_now_local ();
+  title = relief_work_dir_title (path);
+  hhmm = g_strdup_printf ("%.2s:%.2s", name + strlen ("spiral-16-16-relu-20261202-"),
+                          name + strlen ("spiral-16-16-relu-20261202-00"));
+  expected = g_strdup_printf ("spiral · 16-16 relu · %s", hhmm);
+  if (g_date_time_get_hour (now) == 0 && g_date_time_get_minute (now) == 0)
+    g_test_message ("midnight: the file may be yesterday's");
+  else
+    g_assert_cmpstr (title, ==, expected);
+  g_free (title);
+  title = relief_work_dir_title ("/x/moons-tanh-20201231-235900-2.h5");
+  g_assert_cmpstr (title, ==, "moons · tanh · Dec 31 23:59");
+  slice_file = slice_path ("/x/spiral-16-16-relu-20201231-235900.h5", 0, &slice);
+  slice_title = relief_work_dir_title (slice_file);
+  g_assert_cmpstr (slice_title, ==, "spiral · 16-16 relu · Dec 31 23:59 · landscape");
+  /* A hash of decimal digits only is still a slice's, not a counter. */
+  g_free (title);
+  title = relief_work_dir_title ("/x/spiral-16-16-relu-20201231-235900-123456789012.h5");
+  g_assert_cmpstr (title, ==, "spiral · 16-16 relu · Dec 31 23:59 · landscape");
+  g_free (title);
+  title = relief_work_dir_title ("/x/20201231-235900.h5");
+  g_assert_cmpstr (title, ==, "Dec 31 23:59");
+  g_free (title);
+  title = relief_work_dir_title ("/x/my run.h5");
+  g_assert_cmpstr (title, ==, "my run");
+
+  /* A file so named is listed as the kind it holds. */
+  g_free (path);
+  path = relief_work_dir_new_path (RELIEF_FILE_KIND_SURFACE, stem, &error);
+  g_assert_no_error (error);
+  g_assert_true (relief_surface_save (s, path, &error));
+  files = relief_work_dir_list (RELIEF_FILE_KIND_SURFACE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (files->len, ==, 1);
+  g_assert_cmpstr (((ReliefWorkFile *) files->pdata[0])->path, ==, path);
+}
+
+/* The recent files: newest first, each once, at most RELIEF_RECENT_MAX, files gone since
+ * left out, in the data folder (never the user's). */
+static void
+test_recent (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "files", NULL);
+  g_auto (GStrv) empty = NULL, listed = NULL;
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  assert_isolated ();
+  empty = relief_work_dir_list_recent ();
+  g_assert_cmpuint (g_strv_length (empty), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  for (int i = 0; i < RELIEF_RECENT_MAX + 2; i++)
+    {
+      char *path = g_strdup_printf ("%s/file-%d.h5", dir, i);
+
+      g_assert_true (g_file_set_contents (path, "", 0, NULL));
+      g_assert_true (relief_work_dir_add_recent (path, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (paths, path);
+    }
+  /* The first again: first in the list, not twice. */
+  g_assert_true (relief_work_dir_add_recent (paths->pdata[3], &error));
+  g_assert_cmpint (g_unlink (paths->pdata[RELIEF_RECENT_MAX + 1]), ==, 0);
+  listed = relief_work_dir_list_recent ();
+  g_assert_cmpuint (g_strv_length (listed), ==, RELIEF_RECENT_MAX - 1);
+  g_assert_cmpstr (listed[0], ==, paths->pdata[3]);
+  g_assert_cmpstr (listed[1], ==, paths->pdata[RELIEF_RECENT_MAX]);
+  for (guint i = 1; listed[i] != NULL; i++)
+    g_assert_cmpstr (listed[i], !=, paths->pdata[3]);
+  {
+    g_autofree char *file = g_build_filename (g_get_user_data_dir (), "relief", "recent", NULL);
+    g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  }
+}
+
 static void
 test_list_empty (void)
 {
@@ -410,6 +512,8 @@ main (int argc, char **argv)
   g_test_add_func ("/work-dir/folder-error", test_folder_error);
   g_test_add_func ("/work-dir/new-path", test_new_path);
   g_test_add_func ("/work-dir/slice-path", test_slice_path);
+  g_test_add_func ("/work-dir/named-path", test_named_path);
+  g_test_add_func ("/work-dir/recent", test_recent);
   g_test_add_func ("/work-dir/list-empty", test_list_empty);
   g_test_add ("/work-dir/list", Folder, NULL, folder_setup, test_list, folder_teardown);
   g_test_add ("/work-dir/prune-files", Folder, NULL, folder_setup, test_prune_files, folder_teardown);

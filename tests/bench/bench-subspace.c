@@ -12,6 +12,7 @@
  * Building P is timed separately.  A stored P larger than half the memory of the machine
  * (host RAM for the CPU, free device memory for CUDA) is skipped with its size printed.
  * Exit status 2: no MNIST. */
+#include "relief-blas-tune.h"
 #include "relief-loaders.h"
 #include "relief-subspace.h"
 #include "relief-train.h"
@@ -282,6 +283,9 @@ main (int argc, char **argv)
   g_auto(GStrv) dim_items = NULL;
   int K = 0;
 
+  /* The kernels the relief binary runs on (it re-executes itself where OpenBLAS takes an
+   * AVX-512 or AVX2 CPU for an older one), not the ones detected. */
+  relief_blas_reexec (argv);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

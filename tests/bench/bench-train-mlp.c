@@ -8,6 +8,7 @@
  * first step to the end of the last and scaled to the whole epoch, so it leaves out the
  * one-time upload of the data set and the first step's warm-up, as the PyTorch baseline
  * (data already on the device, warmed up) does.  Exit status 2: no MNIST. */
+#include "relief-blas-tune.h"
 #include "relief-loaders.h"
 #include "relief-train.h"
 #include "relief-enums.h"
@@ -141,6 +142,9 @@ main (int argc, char **argv)
   double cpu_epoch, cuda_epoch = -1.0, torch_epoch;
   int status = 0;
 
+  /* The kernels the relief binary runs on (it re-executes itself where OpenBLAS takes an
+   * AVX-512 or AVX2 CPU for an older one), not the ones detected. */
+  relief_blas_reexec (argv);
   if (!g_file_test (train_images, G_FILE_TEST_EXISTS) && !g_file_test (train_images_gz, G_FILE_TEST_EXISTS))
     {
       g_printerr ("No MNIST in %s.\nInstall it with:  RELIEF_DATASETS=mnist build-aux/relief-setup.sh deps\n"

@@ -92,6 +92,18 @@ test_activations (void)
       g_test_message ("%s backward: max diff %g", relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, acts[a]),
                       max_abs_diff (ref, got, n));
       g_assert_cmpmem (ref, sizeof (float) * n, got, sizeof (float) * n);
+
+      /* the R-operator of the derivative, with dy and x standing in for rdy and rx */
+      g_assert_true (cpu->act_r_backward (cpu, acts[a], x, dy, got, x, ref, n, &error));
+      g_assert_no_error (error);
+      {
+        g_autofree float *rdy = g_memdup2 (got, sizeof (float) * n);
+
+        relief_cuda_host_act_r_backward (cuda_acts[a], x, dy, rdy, x, got, n);
+      }
+      g_test_message ("%s R-backward: max diff %g", relief_enum_to_nick (RELIEF_TYPE_ACTIVATION, acts[a]),
+                      max_abs_diff (ref, got, n));
+      g_assert_cmpmem (ref, sizeof (float) * n, got, sizeof (float) * n);
     }
 }
 
@@ -197,6 +209,32 @@ test_loss_rows (void)
         g_assert_cmpint (cpu_correct, ==, cuda_correct);
         g_assert_cmpmem (dcpu, sizeof (float) * rows * cols, dcuda, sizeof (float) * rows * cols);
       }
+}
+
+/* The loss's R-backward (its Hessian in the logits times a vector), row by row. */
+static void
+test_loss_r_rows (void)
+{
+  g_autoptr(ReliefBackend) cpu = cpu_backend ();
+  int rows = 23, cols = 11;
+
+  for (int kind = RELIEF_LOSS_CROSS_ENTROPY; kind <= RELIEF_LOSS_MSE; kind++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree float *logits = g_new (float, rows * cols);
+      g_autofree float *r = g_new (float, rows * cols);
+      g_autofree float *ref = g_new (float, rows * cols);
+      g_autofree float *got = g_new (float, rows * cols);
+
+      relief_rng_normal_fill (31, 0, logits, (gsize) rows * cols);
+      relief_rng_normal_fill (32, 0, r, (gsize) rows * cols);
+      g_assert_true (cpu->loss_r_backward (cpu, kind, logits, r, rows, cols, 40, ref, &error));
+      g_assert_no_error (error);
+      for (int row = 0; row < rows; row++)
+        relief_cuda_host_loss_r_row (kind == RELIEF_LOSS_MSE ? RELIEF_CUDA_LOSS_MSE : RELIEF_CUDA_LOSS_CROSS_ENTROPY,
+                                     logits + row * cols, r + row * cols, cols, 40, got + row * cols);
+      g_assert_cmpmem (ref, sizeof (float) * rows * cols, got, sizeof (float) * rows * cols);
+    }
 }
 
 static void
@@ -322,6 +360,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/host/activations", test_activations);
   g_test_add_func ("/cuda/host/optimizers", test_optimizers);
   g_test_add_func ("/cuda/host/loss-rows", test_loss_rows);
+  g_test_add_func ("/cuda/host/loss-r-rows", test_loss_r_rows);
   g_test_add_func ("/cuda/host/bad-label", test_bad_label);
   g_test_add_func ("/cuda/host/fwht", test_fwht);
   g_test_add_func ("/cuda/host/csr-and-gather", test_csr_and_gather);

@@ -219,6 +219,8 @@ test_run_round_trip (Fixture *f, gconstpointer data)
   light = relief_run_load (path, FALSE, &error);
   g_assert_no_error (error);
   g_assert_null (light->dataset);
+  /* Named as a job would open it again, even without the samples. */
+  g_assert_cmpstr (light->dataset_name, ==, "moons");
 }
 
 /* Files written before the metrics kinds evaluated every row in full, and read so; a kind
@@ -512,6 +514,7 @@ test_run_file_data (Fixture *f, gconstpointer data)
   g_assert_cmpmem (run->dataset->x_train, ds->n_train * 2 * sizeof (float), ds->x_train,
                    ds->n_train * 2 * sizeof (float));
   g_assert_cmpstr (run->dataset->source_sha256[0], ==, ds->source_sha256[0]);
+  g_assert_cmpstr (run->dataset_name, ==, csv);
 
   /* Opened with another split seed than the run records: caught, not silently re-split. */
   other_split = relief_dataset_load_csv (csv, NULL, 0.4, 6, &error);
@@ -629,6 +632,135 @@ test_surface_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpmem (back->ydir, s->n_params * sizeof (float), s->ydir, s->n_params * sizeof (float));
 }
 
+/* Loads path (expected to be refused as corrupt) and checks the message names the file
+ * and what is wrong. */
+static void
+expect_corrupt (gpointer (*load) (const char *path, GError **error), const char *path, const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  gpointer loaded = load (path, &error);
+
+  g_assert_null (loaded);
+  g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT);
+  if (strstr (error->message, path) == NULL || strstr (error->message, fragment) == NULL)
+    g_error ("“%s” lacks “%s” or the path", error->message, fragment);
+}
+
+static gpointer
+load_run_with_data (const char *path, GError **error)
+{
+  return relief_run_load (path, TRUE, error);
+}
+
+static gpointer
+load_surface (const char *path, GError **error)
+{
+  return relief_surface_load (path, error);
+}
+
+/* A run file whose shapes are right but whose values make no sense is refused, naming
+ * what is wrong: accuracies outside [0, 1], a negative loss, a NaN parameter, steps going
+ * back, settings no flag would accept, labels outside the classes, a data set whose
+ * classes are not the model's outputs. */
+static void
+test_run_bad_values (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "run.h5", NULL);
+  g_autoptr (ReliefMlpSpec) spec = small_spec ();
+  g_autoptr (ReliefDataset) ds = small_moons (0.2);
+  ReliefTrainConfig config;
+  const double big_acc = 1.5, low_acc = -0.25, negative_loss = -1, nan_value = NAN;
+  const float nan_param = NAN;
+  const gint64 negative = -3, zero = 0, three = 3;
+  const int32_t label = 2;
+  struct {
+    const char *dataset, *object, *attr;   /* a dataset element or an attribute to spoil */
+    hsize_t     index;
+    hid_t       type;
+    const void *value;
+    const char *fragment;
+  } cases[] = {
+    { "metrics/train_acc", NULL, NULL, 1, H5T_NATIVE_DOUBLE, &big_acc, "“metrics/train_acc” holds 1.5 (value 2 of 4)" },
+    { "metrics/test_acc", NULL, NULL, 0, H5T_NATIVE_DOUBLE, &low_acc, "“metrics/test_acc” holds -0.25" },
+    { "metrics/train_loss", NULL, NULL, 2, H5T_NATIVE_DOUBLE, &negative_loss, "“metrics/train_loss” holds -1" },
+    { "metrics/step", NULL, NULL, 3, H5T_NATIVE_INT64, &zero, "“metrics/step” holds step 0 (value 4)" },
+    { "trajectory/params", NULL, NULL, 5, H5T_NATIVE_FLOAT, &nan_param, "“trajectory/params” holds nan" },
+    { "trajectory/epoch", NULL, NULL, 1, H5T_NATIVE_DOUBLE, &nan_value, "“trajectory/epoch”" },
+    { "dataset/y_train", NULL, NULL, 0, H5T_NATIVE_INT32, &label, "label 2, outside 0..1" },
+    { NULL, "config", "batch_size", 0, H5T_NATIVE_INT64, &negative, "“config/batch_size” is -3" },
+    { NULL, "config", "epochs", 0, H5T_NATIVE_INT64, &zero, "“config/epochs” is 0" },
+    { NULL, "config", "lr", 0, H5T_NATIVE_DOUBLE, &nan_value, "“config/lr” is nan" },
+    { NULL, "config", "momentum", 0, H5T_NATIVE_DOUBLE, &big_acc, "“config/momentum” is 1.5" },
+    { NULL, "dataset", "n_classes", 0, H5T_NATIVE_INT64, &three, "gives 2 outputs, but its data set has 2 features and 3 classes" },
+  };
+
+  relief_train_config_init_defaults (&config);
+  write_run (path, spec, &config, ds);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-%u.h5", i);
+      g_autofree char *copy = test_h5_copy (path, name);
+
+      if (cases[i].dataset)
+        test_h5_poke (copy, cases[i].dataset, cases[i].index, cases[i].type, cases[i].value);
+      else
+        test_h5_set_attr (copy, cases[i].object, cases[i].attr, cases[i].type, cases[i].value);
+      expect_corrupt (load_run_with_data, copy, cases[i].fragment);
+      g_assert_cmpint (g_unlink (copy), ==, 0);
+    }
+}
+
+/* A surface with coordinates not ascending, an accuracy beyond 100%, a negative loss or
+ * a direction that is not finite is refused, naming what is wrong. */
+static void
+test_surface_bad_values (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "surface.h5", NULL);
+  g_autoptr (ReliefSurface) s = relief_surface_new (3, 2);
+  g_autoptr (GError) error = NULL;
+  const double back = -1, nan_value = NAN, big_acc = 150, negative = -3;
+  const float inf = INFINITY;
+  struct {
+    const char *dataset;
+    hsize_t     index;
+    hid_t       type;
+    const void *value;
+    const char *fragment;
+  } cases[] = {
+    { "xcoordinates", 2, H5T_NATIVE_DOUBLE, &back, "“xcoordinates” is not ascending: -1 follows 0 (value 3)" },
+    { "ycoordinates", 0, H5T_NATIVE_DOUBLE, &nan_value, "“ycoordinates” holds nan (value 1), not a finite coordinate" },
+    { "train_acc", 4, H5T_NATIVE_DOUBLE, &big_acc, "“train_acc” holds 150 (value 5 of 6), outside [0, 100]" },
+    { "test_loss", 1, H5T_NATIVE_DOUBLE, &negative, "“test_loss” holds -3 (value 2 of 6)" },
+    { "xdirection/0", 3, H5T_NATIVE_FLOAT, &inf, "“xdirection” holds inf (value 4" },
+  };
+
+  for (int i = 0; i < 3; i++)
+    s->xcoords[i] = -0.5 + 0.5 * i;
+  s->ycoords[0] = -1;
+  s->ycoords[1] = 1;
+  s->test_loss = g_new0 (double, 6);
+  s->test_acc = g_new0 (double, 6);
+  for (int c = 0; c < 6; c++)
+    s->train_loss[c] = s->train_acc[c] = c;
+  s->n_params = 8;
+  s->xdir = g_new0 (float, 8);
+  s->ydir = g_new0 (float, 8);
+  s->run_file = g_strdup ("run.h5");
+  s->normalization = g_strdup ("filter");
+  s->direction_kind = g_strdup ("random");
+  g_assert_true (relief_surface_save (s, path, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-%u.h5", i);
+      g_autofree char *copy = test_h5_copy (path, name);
+
+      test_h5_poke (copy, cases[i].dataset, cases[i].index, cases[i].type, cases[i].value);
+      expect_corrupt (load_surface, copy, cases[i].fragment);
+      g_assert_cmpint (g_unlink (copy), ==, 0);
+    }
+}
+
 static void
 test_surface_1d (Fixture *f, gconstpointer data)
 {
@@ -645,7 +777,7 @@ test_surface_1d (Fixture *f, gconstpointer data)
     }
   s->test_loss = g_new (double, 5);
   for (int i = 0; i < 5; i++)
-    s->test_loss[i] = -i;
+    s->test_loss[i] = 2 * i;
   g_assert_true (relief_surface_save (s, path, &error));
   g_assert_no_error (error);
   assert_dims (path, "train_loss", 1, 5, 0);
@@ -852,7 +984,9 @@ main (int argc, char **argv)
   g_test_add ("/files/run/abort", Fixture, NULL, fixture_setup, test_run_abort, fixture_teardown);
   g_test_add ("/files/run/saved-state", Fixture, NULL, fixture_setup, test_run_saved_state, fixture_teardown);
   g_test_add ("/files/run/file-data", Fixture, NULL, fixture_setup, test_run_file_data, fixture_teardown);
+  g_test_add ("/files/run/bad-values", Fixture, NULL, fixture_setup, test_run_bad_values, fixture_teardown);
   g_test_add ("/files/surface/round-trip", Fixture, NULL, fixture_setup, test_surface_round_trip, fixture_teardown);
+  g_test_add ("/files/surface/bad-values", Fixture, NULL, fixture_setup, test_surface_bad_values, fixture_teardown);
   g_test_add ("/files/surface/1d", Fixture, NULL, fixture_setup, test_surface_1d, fixture_teardown);
   g_test_add ("/files/surface/foreign", Fixture, NULL, fixture_setup, test_surface_foreign, fixture_teardown);
   g_test_add ("/files/detect-kind", Fixture, NULL, fixture_setup, test_detect_kind, fixture_teardown);

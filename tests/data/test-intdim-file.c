@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "test-h5.h"
 #include "test-tmpdir.h"
 
 /* A sweep of 3 dims and 2 seeds with cells (0,0), (1,1) and (2,0) run, the others NaN.
@@ -145,6 +146,76 @@ test_without_generator (Fixture *f, gconstpointer data)
   g_assert_cmpint (back->K, ==, 3);
 }
 
+/* A sweep whose shapes are right but whose values make no sense is refused, naming the
+ * file and what is wrong: dimensions not ascending, not positive or beyond the model,
+ * accuracies outside [0, 1], a negative loss, a d_int90 outside the sweep, settings no
+ * flag would accept, an unknown projection. */
+static void
+test_bad_values (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "id.h5", NULL);
+  g_autoptr (ReliefIntdim) id = sample_sweep ();
+  g_autoptr (GError) error = NULL;
+  const gint64 two = 2, zero = 0, huge = 1000, negative = -3;
+  const double big = 1.5, low = -0.5, nan_value = NAN, far = 100, none = 0;
+  struct {
+    const char *dataset, *attr;   /* a dataset element or a root attribute to spoil */
+    hsize_t     index;
+    hid_t       type;
+    const void *value;
+    const char *fragment;
+  } cases[] = {
+    { "dims", NULL, 1, H5T_NATIVE_INT64, &two, "“dims” holds 2 (value 2): dimensions must be ascending" },
+    { "dims", NULL, 0, H5T_NATIVE_INT64, &zero, "“dims” holds 0 (value 1)" },
+    { "dims", NULL, 2, H5T_NATIVE_INT64, &huge, "model’s 51 parameters" },
+    { "train_acc", NULL, 0, H5T_NATIVE_DOUBLE, &big, "“train_acc” holds 1.5 (value 1 of 6), outside [0, 1]" },
+    { "test_acc", NULL, 3, H5T_NATIVE_DOUBLE, &low, "“test_acc” holds -0.5 (value 4 of 6)" },
+    { "final_loss", NULL, 4, H5T_NATIVE_DOUBLE, &low, "“final_loss” holds -0.5" },
+    { "baseline_test_acc", NULL, 0, H5T_NATIVE_DOUBLE, &big, "“baseline_test_acc” holds 1.5" },
+    { "dint90_individual", NULL, 0, H5T_NATIVE_DOUBLE, &far, "“dint90_individual” holds 100 (value 1 of 1), outside [2, 32]" },
+    { NULL, "batch_size", 0, H5T_NATIVE_INT64, &negative, "“batch_size” is -3" },
+    { NULL, "lr", 0, H5T_NATIVE_DOUBLE, &nan_value, "“lr” is nan" },
+    { NULL, "global_baseline", 0, H5T_NATIVE_DOUBLE, &none, "“global_baseline” is 0, outside (0, 1]" },
+  };
+
+  g_assert_true (relief_intdim_save (id, path, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases) + 1; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-%u.h5", i);
+      g_autofree char *copy = test_h5_copy (path, name);
+      g_autoptr (ReliefIntdim) back = NULL;
+      const char *fragment;
+
+      if (i == G_N_ELEMENTS (cases))
+        {
+          hid_t file = H5Fopen (copy, H5F_ACC_RDWR, H5P_DEFAULT);
+
+          g_assert_cmpint (H5Adelete (file, "projection"), >=, 0);
+          test_h5_write_string_attr (file, "projection", "identity");
+          H5Fclose (file);
+          fragment = "“projection” is “identity”";
+        }
+      else if (cases[i].dataset)
+        {
+          test_h5_poke (copy, cases[i].dataset, cases[i].index, cases[i].type, cases[i].value);
+          fragment = cases[i].fragment;
+        }
+      else
+        {
+          test_h5_set_attr (copy, "/", cases[i].attr, cases[i].type, cases[i].value);
+          fragment = cases[i].fragment;
+        }
+      back = relief_intdim_load (copy, &error);
+      g_assert_null (back);
+      g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT);
+      if (strstr (error->message, copy) == NULL || strstr (error->message, fragment) == NULL)
+        g_error ("“%s” lacks “%s” or the path", error->message, fragment);
+      g_clear_error (&error);
+      g_assert_cmpint (g_unlink (copy), ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -154,5 +225,6 @@ main (int argc, char **argv)
   g_test_add_func ("/intdim-file/copy-is-deep", test_copy_is_deep);
   g_test_add ("/intdim-file/without-generator", Fixture, NULL, fixture_setup, test_without_generator,
               fixture_teardown);
+  g_test_add ("/intdim-file/bad-values", Fixture, NULL, fixture_setup, test_bad_values, fixture_teardown);
   return g_test_run ();
 }

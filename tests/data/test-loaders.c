@@ -188,6 +188,104 @@ test_idx_plain_no_test (Fixture *f, gconstpointer data)
   check_mnist (ds, 12, 0);
 }
 
+/* A pixel of the large set: every byte value occurs, in no simple order, between runs of
+ * zeros as an MNIST digit's border (which the loader's sum skips). */
+static guint8
+large_pixel (gsize i)
+{
+  gsize in_image = i % 784;
+
+  if (in_image < 117 || in_image > 690 || in_image % 28 < 5)
+    return 0;
+  return (guint8) ((i * 2654435761u) >> 13);
+}
+
+static void
+write_large (const char *dir, const char *name, guint32 magic, int n, int side, gboolean gzip)
+{
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  gsize n_bytes = (gsize) n * (magic == 0x00000803 ? side * side : 1);
+
+  put_be32 (bytes, magic);
+  put_be32 (bytes, n);
+  if (magic == 0x00000803)
+    {
+      put_be32 (bytes, side);
+      put_be32 (bytes, side);
+    }
+  g_byte_array_set_size (bytes, bytes->len + n_bytes);
+  for (gsize i = 0; i < n_bytes; i++)
+    bytes->data[bytes->len - n_bytes + i] = magic == 0x00000803 ? large_pixel (i) : i % 10;
+  write_file (dir, name, bytes->data, bytes->len, gzip);
+}
+
+/* Files of a megabyte and more (whose items are hashed on a thread while they convert,
+ * plain or gzip): each recorded SHA-256 is GLib's of the file, and the values are the bits
+ * of the plain computation: pixels / 255 as floats, their mean and population std summed
+ * in order in double, each value standardized in double and rounded to float. */
+static void
+test_idx_large (Fixture *f, gconstpointer data)
+{
+  const int n_train = 2000, n_test = 500, side = 28, n_features = side * side;
+  g_autoptr (ReliefDataset) ds = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean gzip = GPOINTER_TO_INT (data);
+  const char *suffix = gzip ? ".gz" : "";
+  const char *names[] = { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                          "t10k-labels-idx1-ubyte" };
+  g_autofree float *x = g_new (float, (gsize) (n_train + n_test) * n_features);
+  double sum = 0.0, sum_sq = 0.0, mean, std;
+
+  for (int i = 0; i < 4; i++)
+    {
+      g_autofree char *name = g_strconcat (names[i], suffix, NULL);
+
+      write_large (f->dir, name, i % 2 == 0 ? 0x00000803 : 0x00000801, i < 2 ? n_train : n_test, side, gzip);
+    }
+  ds = relief_dataset_load_idx_dir (f->dir, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ds->n_train, ==, n_train);
+  g_assert_cmpint (ds->n_test, ==, n_test);
+  g_assert_cmpint (ds->n_classes, ==, 10);
+  for (int i = 0; i < 4; i++)
+    {
+      g_autofree char *contents = NULL;
+      g_autofree char *sha = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (ds->source_paths[i], &contents, &len, NULL));
+      sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+      g_assert_cmpstr (ds->source_sha256[i], ==, sha);
+    }
+
+  for (gsize i = 0; i < (gsize) (n_train + n_test) * n_features; i++)
+    x[i] = large_pixel (i < (gsize) n_train * n_features ? i : i - (gsize) n_train * n_features) / 255.0f;
+  for (gsize i = 0; i < (gsize) n_train * n_features; i++)
+    sum += x[i];
+  mean = sum / ((gsize) n_train * n_features);
+  for (gsize i = 0; i < (gsize) n_train * n_features; i++)
+    sum_sq += (x[i] - mean) * (x[i] - mean);
+  std = sqrt (sum_sq / ((gsize) n_train * n_features));
+  for (gsize i = 0; i < (gsize) (n_train + n_test) * n_features; i++)
+    x[i] = (float) ((x[i] - mean) / std);
+  g_assert_true (ds->mean == mean && ds->std == std);
+  g_assert_true (memcmp (ds->x_train, x, sizeof (float) * n_train * n_features) == 0);
+  g_assert_true (memcmp (ds->x_test, x + (gsize) n_train * n_features, sizeof (float) * n_test * n_features) == 0);
+  for (int k = 0; k < n_train; k++)
+    g_assert_cmpint (ds->y_train[k], ==, k % 10);
+
+  /* A failure after the images were read (and their hashing started) is the same one. */
+  g_clear_pointer (&ds, relief_dataset_free);
+  {
+    g_autofree char *name = g_strconcat (names[3], suffix, NULL);
+
+    write_large (f->dir, name, 0x00000801, n_test - 1, side, gzip);
+  }
+  ds = relief_dataset_load_idx_dir (f->dir, 0, 0, &error);
+  g_assert_null (ds);
+  g_assert_error (error, RELIEF_DATA_ERROR, RELIEF_DATA_ERROR_MISMATCH);
+}
+
 static void
 expect_idx_error (const char *dir, int code, const char *fragment)
 {
@@ -538,6 +636,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add ("/loaders/idx/gzip", Fixture, NULL, fixture_setup, test_idx_plain_and_gzip, fixture_teardown);
   g_test_add ("/loaders/idx/plain-no-test", Fixture, NULL, fixture_setup, test_idx_plain_no_test, fixture_teardown);
+  g_test_add ("/loaders/idx/large-plain", Fixture, GINT_TO_POINTER (FALSE), fixture_setup, test_idx_large,
+              fixture_teardown);
+  g_test_add ("/loaders/idx/large-gzip", Fixture, GINT_TO_POINTER (TRUE), fixture_setup, test_idx_large,
+              fixture_teardown);
   g_test_add ("/loaders/idx/installed", Fixture, NULL, fixture_setup, test_installed_by_name, fixture_teardown);
   g_test_add ("/loaders/idx/errors", Fixture, NULL, fixture_setup, test_idx_errors, fixture_teardown);
   g_test_add ("/loaders/csv/good", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);

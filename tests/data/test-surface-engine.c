@@ -20,6 +20,8 @@ test_pca_fields (Fixture *f, gconstpointer data)
 
   for (int i = 0; i < 6; i++)
     s->train_loss[i] = s->train_acc[i] = i;
+  for (int i = 0; i < 3; i++)
+    s->xcoords[i] = i;
   s->ycoords[1] = 1;
   s->run_file = g_strdup ("run.h5");
   s->checkpoint = 4;
@@ -60,6 +62,8 @@ test_line_fields (Fixture *f, gconstpointer data)
   g_autoptr(ReliefSurface) back = NULL;
   g_autoptr(GError) error = NULL;
 
+  for (int i = 0; i < 4; i++)
+    s->xcoords[i] = i * 0.5;
   s->run_file = g_strdup ("run.h5");
   s->checkpoint = 0;
   s->to_checkpoint = 7;

@@ -582,6 +582,25 @@ test_specs (void)
   g_assert_true (map.path_x == px);
   g_assert_cmpint (map.path_marker, ==, 2);
 
+  g_assert_cmpstr (map.xlabel, ==, "x direction");
+  g_assert_cmpstr (map.ylabel, ==, "y direction");
+
+  /* A PCA plane names its axes by the components and the variance each explains. */
+  f.surface.direction_kind = (char *) "pca";
+  f.surface.explained_variance_ratio[0] = 0.7243;
+  f.surface.explained_variance_ratio[1] = 0.1208;
+  relief_figure_options_set_plane (&opt, &f.surface);
+  relief_figure_surface_map_spec (&f.surface, &opt, &map);
+  g_assert_cmpstr (map.xlabel, ==, "PC1 (72.4%)");
+  g_assert_cmpstr (map.ylabel, ==, "PC2 (12.1%)");
+  relief_figure_surface_3d_spec (&f.surface, &opt, &three_d);
+  g_assert_cmpstr (three_d.xlabel, ==, "PC1 (72.4%)");
+  f.surface.direction_kind = (char *) "random";
+  relief_figure_options_set_plane (&opt, &f.surface);
+  relief_figure_surface_map_spec (&f.surface, &opt, &map);
+  g_assert_cmpstr (map.xlabel, ==, "x direction");
+  f.surface.direction_kind = NULL;
+
   opt.azimuth = 10;
   relief_figure_surface_3d_spec (&f.surface, &opt, &three_d);
   g_assert_true (three_d.z == f.surface.train_loss);
@@ -800,6 +819,77 @@ test_weights_figure (void)
   g_assert_cmpint (ink.non_white, >, 3000);
 }
 
+/* The height in pixels of the first band of dark rows below the frame's bottom edge (past
+ * its tick marks): the x tick labels' digits. */
+static int
+tick_label_height (cairo_surface_t *s, const ReliefPlotFrame *f)
+{
+  int first = -1, last = -1;
+
+  for (int y = (int) (f->py + f->ph) + 6; y < cairo_image_surface_get_height (s); y++)
+    {
+      gboolean ink = FALSE;
+
+      for (int x = (int) f->px; x < (int) (f->px + f->pw) && !ink; x++)
+        ink = ((pixel (s, x, y) >> 8) & 0xff) < 128;
+      if (ink && first < 0)
+        first = y;
+      if (ink)
+        last = y;
+      else if (first >= 0)
+        break;
+    }
+  return first < 0 ? 0 : last - first + 1;
+}
+
+/* One text scale on screen: a figure drawn through relief_plot_screen_begin has the tick
+ * labels of the plot views (a 9-point label is over 7 pixels tall, not 6), and its frame,
+ * scaled back to pixels, finds its points. */
+static void
+test_screen_text_scale (void)
+{
+  g_autoptr(ReliefIntdim) id = relief_intdim_new (4, 1);
+  int width = 600, height = 450;
+  cairo_surface_t *screen = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_surface_t *plain = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr;
+  ReliefFigureOptions opt;
+  ReliefPlotFrame frame, plain_frame;
+  double w, h, px, py;
+  int k = -1, seed = -1, tall, short_;
+
+  for (int i = 0; i < 4; i++)
+    {
+      id->dims[i] = 4 << (2 * i);
+      id->test_acc[i] = 0.2 + 0.2 * i;
+    }
+  id->baseline_test_acc = 0.97;
+  relief_figure_options_init (&opt);
+
+  cr = cairo_create (screen);
+  relief_plot_screen_begin (cr, width, height, &w, &h);
+  g_assert_cmpfloat (w, ==, width / RELIEF_PLOT_SCREEN_SCALE);
+  relief_figure_intdim (cr, w, h, id, &opt, &frame);
+  cairo_destroy (cr);
+  relief_plot_frame_scale (&frame, RELIEF_PLOT_SCREEN_SCALE);
+  cr = cairo_create (plain);
+  relief_figure_intdim (cr, width, height, id, &opt, &plain_frame);
+  cairo_destroy (cr);
+
+  tall = tick_label_height (screen, &frame);
+  short_ = tick_label_height (plain, &plain_frame);
+  g_test_message ("tick label digits: %d px on screen, %d px unscaled", tall, short_);
+  g_assert_cmpint (tall, >=, 8);
+  g_assert_cmpint (short_, <, tall);
+  /* The frame in pixels: the points are where it says. */
+  g_assert_cmpfloat (frame.px + frame.pw, <=, width);
+  relief_plot_frame_from_data (&frame, 64, 60, &px, &py);
+  g_assert_true (relief_figure_intdim_hit (id, &frame, px, py, 8, &k, &seed));
+  g_assert_cmpint (k, ==, 2);
+  cairo_surface_destroy (screen);
+  cairo_surface_destroy (plain);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -810,6 +900,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/surface-kinds", test_surface_kinds);
   g_test_add_func ("/figures/run", test_run);
   g_test_add_func ("/figures/intdim-hit", test_intdim_hit);
+  g_test_add_func ("/figures/screen-text-scale", test_screen_text_scale);
   g_test_add_func ("/figures/specs", test_specs);
   g_test_add_func ("/figures/decision", test_decision);
   g_test_add_func ("/figures/weights-esd", test_weights_esd);

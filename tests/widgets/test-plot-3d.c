@@ -2,6 +2,7 @@
 #include "relief-plot.h"
 
 #include <math.h>
+#include <string.h>
 
 #define W 480
 #define H 360
@@ -190,6 +191,73 @@ test_angles_and_degenerate (void)
   g_assert_cmpint (render (&spec).colored, ==, 0);
 }
 
+static cairo_surface_t *
+render_image (const ReliefSurface3DSpec *spec)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  cairo_t *cr = cairo_create (s);
+
+  relief_plot_surface3d (cr, W, H, spec);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
+/* The axis titles stay whole inside the figure, left of the colorbar, at every zoom: the
+ * pixels where they differ from a figure without them keep clear of the edges, where a
+ * label cut by the clip would touch them. */
+static void
+test_zoom_keeps_labels (void)
+{
+  double xs[N], ys[N], z[N * N];
+  ReliefSurface3DSpec spec = {
+    .xlabel = "x direction", .ylabel = "y direction", .zlabel = "train loss",
+    .nx = N, .ny = N, .xs = xs, .ys = ys, .z = z, .show_colorbar = TRUE,
+    .azimuth = RELIEF_SURFACE3D_AZIMUTH, .elevation = RELIEF_SURFACE3D_ELEVATION, .path_marker = -1,
+  };
+  /* The colorbar takes the right 56 units and a gap before it. */
+  int right = W - 56 - 4;
+
+  grid (xs, N, -1, 1);
+  grid (ys, N, -1, 1);
+  for (int j = 0; j < N; j++)
+    for (int i = 0; i < N; i++)
+      z[j * N + i] = xs[i] * xs[i] + 2 * ys[j] * ys[j];
+  for (double zoom = 1; zoom <= 4; zoom *= 1.25)
+    {
+      ReliefSurface3DSpec bare = spec;
+      cairo_surface_t *with, *without;
+      int stride, x0 = W, x1 = -1, y0 = H, y1 = -1;
+
+      spec.zoom = bare.zoom = zoom;
+      bare.xlabel = bare.ylabel = bare.zlabel = "";
+      with = render_image (&spec);
+      without = render_image (&bare);
+      stride = cairo_image_surface_get_stride (with);
+      for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+          if (memcmp (cairo_image_surface_get_data (with) + y * stride + 4 * x,
+                      cairo_image_surface_get_data (without) + y * stride + 4 * x, 4) != 0)
+            {
+              x0 = MIN (x0, x);
+              x1 = MAX (x1, x);
+              y0 = MIN (y0, y);
+              y1 = MAX (y1, y);
+            }
+      if (zoom < 1.5)
+        g_assert_cmpint (x1, >=, 0);   /* the titles are there */
+      if (x1 >= 0)
+        {
+          g_assert_cmpint (x0, >=, 1);
+          g_assert_cmpint (x1, <=, right - 2);
+          g_assert_cmpint (y0, >=, 1);
+          g_assert_cmpint (y1, <=, H - 2);
+        }
+      cairo_surface_destroy (with);
+      cairo_surface_destroy (without);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -199,5 +267,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot-3d/nan-hole", test_nan_hole);
   g_test_add_func ("/plot-3d/path", test_path);
   g_test_add_func ("/plot-3d/angles-degenerate", test_angles_and_degenerate);
+  g_test_add_func ("/plot-3d/zoom-keeps-labels", test_zoom_keeps_labels);
   return g_test_run ();
 }

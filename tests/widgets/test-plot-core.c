@@ -177,7 +177,9 @@ test_ticks_nice (void)
 static void
 check_format (double value, double step, const char *expected)
 {
-  g_autofree char *text = relief_tick_format (value, step);
+  g_autofree char *text = NULL;
+
+  relief_tick_labels (&value, 1, step, &text);
 
   g_assert_cmpstr (text, ==, expected);
 }
@@ -198,6 +200,143 @@ test_tick_format (void)
   check_format (2e6, 1e6, "2e+06");
   check_format (3e-5, 1e-5, "3e-05");
   check_format (0.1, 0.1, "0.1");     /* as log ticks are labelled: 10^-1 */
+}
+
+/* Every label of an axis in one format: 5e+06 is never beside 1.0e+07. */
+static void
+test_tick_labels_one_format (void)
+{
+  static const double big[] = { 0, 5e6, 1e7, 1.5e7 }, mixed[] = { 5e5, 1e6, 1.5e6, 2e6 }, small[] = { 0.5, 1, 1.5 };
+  char *labels[4];
+
+  relief_tick_labels (big, 4, 5e6, labels);
+  g_assert_cmpstr (labels[0], ==, "0");
+  g_assert_cmpstr (labels[1], ==, "5.0e+06");
+  g_assert_cmpstr (labels[2], ==, "1.0e+07");
+  g_assert_cmpstr (labels[3], ==, "1.5e+07");
+  for (int i = 0; i < 4; i++)
+    g_free (labels[i]);
+  relief_tick_labels (mixed, 4, 5e5, labels);
+  g_assert_cmpstr (labels[0], ==, "5.0e+05");
+  g_assert_cmpstr (labels[3], ==, "2.0e+06");
+  for (int i = 0; i < 4; i++)
+    g_free (labels[i]);
+  relief_tick_labels (small, 3, 0.5, labels);
+  g_assert_cmpstr (labels[1], ==, "1.0");
+  for (int i = 0; i < 3; i++)
+    g_free (labels[i]);
+}
+
+/* What every axis holds: its ticks inside its range, increasing, at most the labels asked
+ * for, each label the value at its tick, in one format. */
+static void
+check_axis (const ReliefTicks *t, int target)
+{
+  double eps = 1e-9 * (t->hi - t->lo);
+  int other = t->n > 0 && strcmp (t->label[0], "0") == 0 ? t->n - 1 : 0;   /* a label that is not "0" */
+  gboolean sci = t->n > 0 && strchr (t->label[other], 'e') != NULL;
+
+  g_assert_cmpint (t->n, >=, 1);
+  g_assert_cmpint (t->n, <=, MAX (target, 2));
+  for (int i = 0; i < t->n; i++)
+    {
+      const char *text = t->label[i];
+      gboolean negative = g_str_has_prefix (text, "\342\210\222");   /* the typographic minus */
+      double value = (negative ? -1 : 1) * g_ascii_strtod (negative ? text + 3 : text, NULL);
+      double at = t->log ? pow (10, t->pos[i]) : t->pos[i];
+
+      g_assert_cmpfloat (t->pos[i], >=, t->lo - eps);
+      g_assert_cmpfloat (t->pos[i], <=, t->hi + eps);
+      if (i > 0)
+        g_assert_cmpfloat (t->pos[i], >, t->pos[i - 1]);
+      if (strcmp (t->label[i], "0") != 0)
+        g_assert_true ((strchr (t->label[i], 'e') != NULL) == sci);
+      g_assert_cmpfloat (fabs (value - at), <=, 1e-6 * MAX (fabs (at), t->log ? 0 : t->hi - t->lo));
+    }
+  for (int i = 0; i < t->n_minor; i++)
+    {
+      g_assert_cmpfloat (t->minor[i], >=, t->lo - eps);
+      g_assert_cmpfloat (t->minor[i], <=, t->hi + eps);
+    }
+}
+
+/* Log axes: labels spread over the whole range (decades from the bottom to the top, never
+ * linear steps that crowd the top decade), minor ticks when the labels are few. */
+static void
+test_ticks_log_spread (void)
+{
+  static const double ranges[][2] = {
+    { 0.03, 5 }, { 0.005, 1.6 }, { 1e-4, 2.3 }, { 0.01, 10 }, { 0.02, 3 }, { 1e-7, 30 }, { 2e-3, 25 }, { 0.3, 2.5 },
+  };
+  ReliefTicks t = { 0 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+    for (int target = 2; target <= 12; target++)
+      {
+        double lo = log10 (ranges[r][0]), hi = log10 (ranges[r][1]), span = hi - lo, gap = 0;
+
+        relief_ticks_build (&t, lo, hi, TRUE, target);
+        check_axis (&t, target);
+        /* No stretch of the axis without a label longer than half of it and half a
+         * decade; the first label in the lower 40%, the last in the upper 40%. */
+        for (int i = 0; i <= t.n; i++)
+          gap = MAX (gap, (i < t.n ? t.pos[i] : hi) - (i > 0 ? t.pos[i - 1] : lo));
+        if (target >= 3 && t.n >= 2)
+          {
+            g_assert_cmpfloat (gap, <=, span / 2 + 0.5);
+            g_assert_cmpfloat ((t.pos[0] - lo) / span, <, 0.4);
+            g_assert_cmpfloat ((t.pos[t.n - 1] - lo) / span, >, 0.6);
+          }
+        /* Every decade labelled: the integer multiples between them are minor ticks. */
+        if (span > 1.5 && span <= 7 && t.n >= 2 && fabs (t.pos[1] - t.pos[0] - 1) < 1e-9)
+          g_assert_cmpint (t.n_minor, >=, 8);
+      }
+  /* Hand-checked: 0.03 to 5 in at most 4 labels is 0.1 and 1 with 2 to 9 times each
+   * between; in 5, 1 and 3 times the decades. */
+  relief_ticks_build (&t, log10 (0.03), log10 (5), TRUE, 4);
+  g_assert_cmpint (t.n, ==, 2);
+  g_assert_cmpstr (t.label[0], ==, "0.1");
+  g_assert_cmpstr (t.label[1], ==, "1");
+  relief_ticks_build (&t, log10 (0.03), log10 (5), TRUE, 5);
+  g_assert_cmpint (t.n, ==, 5);
+  g_assert_cmpstr (t.label[0], ==, "0.03");
+  g_assert_cmpstr (t.label[4], ==, "3");
+  /* Seven decades in three labels: every third, the others minor ticks. */
+  relief_ticks_build (&t, -7, 0, TRUE, 3);
+  g_assert_cmpint (t.n, ==, 3);
+  g_assert_cmpstr (t.label[0], ==, "1e-06");
+  g_assert_cmpstr (t.label[2], ==, "1e+00");
+  relief_ticks_clear (&t);
+}
+
+/* Linear axes: ticks never outside the range, whatever it is. */
+static void
+test_ticks_inside (void)
+{
+  ReliefTicks t = { 0 };
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (int k = 0; k < 2000; k++)
+    {
+      double scale = pow (10, g_rand_double_range (rand, -6, 8));
+      double lo = g_rand_double_range (rand, -1, 1) * scale, hi = lo + g_rand_double_range (rand, 0.01, 3) * scale;
+      int target = g_rand_int_range (rand, 2, 11);
+
+      relief_ticks_build (&t, lo, hi, FALSE, target);
+      check_axis (&t, target);
+      if (lo > 0)
+        {
+          relief_ticks_build (&t, log10 (lo), log10 (hi), TRUE, target);
+          check_axis (&t, target);
+        }
+    }
+  /* 0 to 1.6e7 in steps of 5e6: one format, the last tick 1.5e7 inside. */
+  relief_ticks_build (&t, 0, 1.6e7, FALSE, 4);
+  g_assert_cmpint (t.n, ==, 4);
+  g_assert_cmpstr (t.label[1], ==, "5.0e+06");
+  g_assert_cmpstr (t.label[3], ==, "1.5e+07");
+  relief_ticks_clear (&t);
+  g_rand_free (rand);
 }
 
 /* ---- contours ---- */
@@ -684,6 +823,9 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/colormap/lightness", test_colormap_lightness);
   g_test_add_func ("/plot/ticks/nice", test_ticks_nice);
   g_test_add_func ("/plot/ticks/format", test_tick_format);
+  g_test_add_func ("/plot/ticks/one-format", test_tick_labels_one_format);
+  g_test_add_func ("/plot/ticks/log-spread", test_ticks_log_spread);
+  g_test_add_func ("/plot/ticks/inside", test_ticks_inside);
   g_test_add_func ("/plot/contour/circle", test_contour_circle);
   g_test_add_func ("/plot/contour/nan", test_contour_nan);
   g_test_add_func ("/plot/contour/saddle", test_contour_saddle);

@@ -209,6 +209,36 @@ test_plot_view (void)
   g_assert_cmpfloat (frame.xmax, >, 2);
   g_assert_false (relief_plot_view_heatmap_value_at (view, 1, 2, &value));
 
+  /* Over lines the readout is each line's value at the pointer's x, whatever its height;
+   * none beside a gap. */
+  g_assert_true (relief_plot_view_line_value_at (view, 0, 0, &value));
+  g_assert_cmpfloat (value, ==, 1);
+  g_assert_false (relief_plot_view_line_value_at (view, 0, 0.5, &value));   /* beside the NaN */
+  g_assert_false (relief_plot_view_line_value_at (view, 0, 2.5, &value));
+  g_assert_false (relief_plot_view_line_value_at (view, 1, 0, &value));
+  {
+    double lx[3] = { 0, 1, 2 }, ly[3] = { 1, 2, 4 };
+    ReliefLineSeries series = { "train", 3, lx, ly, { 0.1, 0.4, 0.7 }, FALSE };
+    ReliefLinePlotSpec lines = { .xlabel = "step", .ylabel = "loss", .n_series = 1, .series = &series };
+    g_autofree char *low = NULL, *high = NULL;
+
+    relief_plot_view_set_lines (view, &lines);
+    g_assert_true (wait_for_frame (view, &frame));
+    g_assert_true (relief_plot_view_line_value_at (view, 0, 1.25, &value));
+    g_assert_cmpfloat_with_epsilon (value, 2.5, 1e-12);
+    relief_plot_frame_from_data (&frame, 1.25, 1.2, &px, &py);
+    g_signal_emit_by_name (motion, "motion", px, py);
+    low = relief_plot_view_get_hover_text (view);
+    relief_plot_frame_from_data (&frame, 1.25, 3.8, &px, &py);
+    g_signal_emit_by_name (motion, "motion", px, py);
+    high = relief_plot_view_get_hover_text (view);
+    g_assert_cmpstr (low, ==, "step 1.25: train 2.5");
+    g_assert_cmpstr (high, ==, low);
+    spin (20);   /* draws the dot on the line */
+    g_signal_emit_by_name (motion, "leave");
+    g_assert_null (relief_plot_view_get_hover_text (view));
+  }
+
   /* Clearing drops the data and shows the new placeholder. */
   relief_plot_view_clear (view, "Training…");
   g_assert_cmpint (notifies, ==, 2);

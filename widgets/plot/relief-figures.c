@@ -6,7 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-#define TITLE_SIZE 11.0
 #define TITLE_BAND 24.0
 
 void
@@ -33,6 +32,22 @@ relief_figure_options_set_trajectory (ReliefFigureOptions *opt, const ReliefSurf
   opt->path_marker = path_marker;
 }
 
+void
+relief_figure_options_set_plane (ReliefFigureOptions *opt, const ReliefSurface *s)
+{
+  opt->plane_xlabel[0] = opt->plane_ylabel[0] = '\0';
+  if (g_strcmp0 (s->direction_kind, "pca") != 0)
+    return;
+  if (isfinite (s->explained_variance_ratio[0]))
+    g_snprintf (opt->plane_xlabel, sizeof opt->plane_xlabel, _("PC1 (%.1f%%)"), 100 * s->explained_variance_ratio[0]);
+  else
+    g_strlcpy (opt->plane_xlabel, _("PC1"), sizeof opt->plane_xlabel);
+  if (isfinite (s->explained_variance_ratio[1]))
+    g_snprintf (opt->plane_ylabel, sizeof opt->plane_ylabel, _("PC2 (%.1f%%)"), 100 * s->explained_variance_ratio[1]);
+  else
+    g_strlcpy (opt->plane_ylabel, _("PC2"), sizeof opt->plane_ylabel);
+}
+
 /* A figure-wide title above side-by-side or stacked panels; returns the height it took. */
 static double
 draw_figure_title (cairo_t *cr, double width, const char *title)
@@ -46,7 +61,7 @@ draw_figure_title (cairo_t *cr, double width, const char *title)
   cairo_rectangle (cr, 0, 0, width, TITLE_BAND);
   cairo_fill (cr);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size (cr, TITLE_SIZE);
+  cairo_set_font_size (cr, RELIEF_PLOT_FONT_TITLE);
   cairo_text_extents (cr, title, &e);
   cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
   cairo_move_to (cr, (width - e.x_advance) / 2, TITLE_BAND / 2 + 4);
@@ -77,17 +92,18 @@ train_test_series (ReliefLineSeries series[2], int n, const double *x, const dou
   return 2;
 }
 
-/* A surface's axes are its directions unless the caller names them. */
+/* A surface's axes are its directions (or its principal components) unless the caller
+ * names them. */
 static const char *
 surface_xlabel (const ReliefFigureOptions *opt)
 {
-  return opt->xlabel ? opt->xlabel : _("x direction");
+  return opt->xlabel ? opt->xlabel : opt->plane_xlabel[0] ? opt->plane_xlabel : _("x direction");
 }
 
 static const char *
 surface_ylabel (const ReliefFigureOptions *opt)
 {
-  return opt->ylabel ? opt->ylabel : _("y direction");
+  return opt->ylabel ? opt->ylabel : opt->plane_ylabel[0] ? opt->plane_ylabel : _("y direction");
 }
 
 /* Loss above accuracy along x, for row `row` of the surface. */
@@ -166,8 +182,13 @@ relief_figure_interpolation_spec (const ReliefSurface *s, const ReliefFigureOpti
 
 void
 relief_figure_surface (cairo_t *cr, double width, double height, const ReliefSurface *s,
-                       const ReliefFigureOptions *opt)
+                       const ReliefFigureOptions *given)
 {
+  ReliefFigureOptions named = *given;
+  const ReliefFigureOptions *opt = &named;
+
+  if (named.plane_xlabel[0] == '\0')
+    relief_figure_options_set_plane (&named, s);
   if (s->ny <= 1 || s->ycoords == NULL)
     {
       figure_surface_1d (cr, width, height, s, 0, opt);
@@ -387,7 +408,7 @@ relief_figure_intdim (cairo_t *cr, double width, double height, const ReliefIntd
       cairo_arc (cr, px, py, 5, 0, 2 * G_PI);
       cairo_set_line_width (cr, 2);
       cairo_stroke (cr);
-      cairo_set_font_size (cr, 11);
+      cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL);
       {
         g_autofree char *label = g_strdup_printf (_("d_int90 = %.0f"), id->dint90_individual_mean);
         cairo_text_extents_t e;

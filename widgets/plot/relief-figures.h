@@ -43,9 +43,16 @@ typedef struct {
   double         azimuth, elevation; /* RELIEF_FIGURE_3D: the view, in degrees */
   gboolean       full_accuracy_axis; /* accuracy axes span 0 to 100% (a live view that
                                         should not rescale as points arrive) */
+  /* A surface's own axis names when xlabel and ylabel are NULL, kept here for the specs
+   * that point into them (relief_figure_options_set_plane); empty: the directions'. */
+  char           plane_xlabel[48], plane_ylabel[48];
 } ReliefFigureOptions;
 
 void relief_figure_options_init (ReliefFigureOptions *opt);
+/* The names of the surface's plane: "PC1 (72.4%)" and "PC2 (12.1%)" for a PCA plane, with
+ * the share of the trajectory's variance each explains; none for other directions.
+ * relief_figure_surface finds them itself; a caller of the specs sets them. */
+void relief_figure_options_set_plane (ReliefFigureOptions *opt, const ReliefSurface *s);
 /* The path of a PCA plane's surface: its training trajectory, path_marker the highlighted
  * point (-1 none).  Nothing changes when s has no trajectory. */
 void relief_figure_options_set_trajectory (ReliefFigureOptions *opt, const ReliefSurface *s, int path_marker);

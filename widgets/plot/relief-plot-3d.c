@@ -142,13 +142,32 @@ draw_panes (cairo_t *cr, const View *v, const double back[3], const ReliefPlotAx
   cairo_restore (cr);
 }
 
+/* The part of the figure the box is drawn in: a zoomed box is cut at its edges, and its
+ * labels are kept whole inside it. */
+typedef struct {
+  double x0, y0, x1, y1;
+} Rect;
+
+/* Whether text shown at (x, y) with halign and valign (relief_plot_show_text) lies whole
+ * inside r. */
+static gboolean
+text_fits (cairo_t *cr, const Rect *r, double x, double y, const char *text, double halign, double valign)
+{
+  double w = relief_plot_text_width (cr, text), ch = relief_plot_cap_height (cr);
+  double left = x - halign * w, baseline = y + (1 - valign) * ch;
+
+  return left >= r->x0 && left + w <= r->x1 && baseline - ch >= r->y0 && baseline + relief_plot_descent (cr) <= r->y1;
+}
+
 /* An axis along box axis k on the edge through `at`, with ticks and labels pointing away
- * from the box along `out` (a 3D direction). */
+ * from the box along `out` (a 3D direction).  Only ticks whose labels fit in r are drawn,
+ * and the axis title sits by the middle of the edge's part in view, moved inside r; a
+ * zoomed box whose edge shows no tick has no title there. */
 static void
 draw_axis (cairo_t *cr, const View *v, int k, const double at[3], const double out[3], const ReliefPlotAxis *ax,
-           const double lo[3], const double hi[3], const char *label)
+           const double lo[3], const double hi[3], const char *label, const Rect *r)
 {
-  double ox, oy, x0, y0, len, dx, dy, p0[3], p1[3], far = 0;
+  double ox, oy, x0, y0, len, dx, dy, p0[3], p1[3], far = 0, shown_lo = INFINITY, shown_hi = -INFINITY;
   double origin[3] = { 0, 0, 0 };
 
   project (v, out, &ox, &oy);
@@ -179,28 +198,58 @@ draw_axis (cairo_t *cr, const View *v, int k, const double at[3], const double o
       memcpy (p, at, sizeof p);
       p[k] = lo[k] + relief_plot_axis_frac (ax, ax->pos[t]) * (hi[k] - lo[k]);
       project (v, p, &x, &y);
+      if (!text_fits (cr, r, x + (TICK_LEN + PAD) * dx, y + (TICK_LEN + PAD) * dy, ax->label[t], 0.5 - 0.5 * dx,
+                      0.5 - 0.5 * dy))
+        continue;
       cairo_move_to (cr, x, y);
       cairo_line_to (cr, x + TICK_LEN * dx, y + TICK_LEN * dy);
       cairo_stroke (cr);
       relief_plot_show_text (cr, x + (TICK_LEN + PAD) * dx, y + (TICK_LEN + PAD) * dy, ax->label[t],
                              0.5 - 0.5 * dx, 0.5 - 0.5 * dy);
       far = MAX (far, fabs (dx) * w + fabs (dy) * relief_plot_cap_height (cr));
+      shown_lo = MIN (shown_lo, p[k]);
+      shown_hi = MAX (shown_hi, p[k]);
     }
 
-  if (label && *label)
+  if (label && *label && shown_lo <= shown_hi)
     {
-      double p[3], x, y, off = TICK_LEN + 2.5 * PAD + far;
+      double p[3], x, y, off = TICK_LEN + 2.5 * PAD + far, lw, ch;
 
       memcpy (p, at, sizeof p);
       p[k] = (lo[k] + hi[k]) / 2;
       project (v, p, &x, &y);
       relief_plot_set_font (cr, FONT_LABEL);
+      lw = relief_plot_text_width (cr, label);
+      ch = relief_plot_cap_height (cr);
       /* Beside a vertical axis the label reads upwards, as matplotlib sets it, so that it
        * takes a line's height of the width and not its length. */
       if (k == 2 && fabs (dx) > fabs (dy))
-        relief_plot_show_text_vertical (cr, x + off * dx - (dx < 0 ? relief_plot_cap_height (cr) : 0), y, label);
+        {
+          double lx = x + off * dx - (dx < 0 ? ch : 0);
+
+          if (x < r->x0 || x > r->x1 || y < r->y0 || y > r->y1)
+            {
+              p[k] = (shown_lo + shown_hi) / 2;
+              project (v, p, &x, &y);
+              lx = x + off * dx - (dx < 0 ? ch : 0);
+            }
+          relief_plot_show_text_vertical (cr, CLAMP (lx, r->x0 + ch, r->x1), CLAMP (y, r->y0 + lw / 2, r->y1 - lw / 2),
+                                          label);
+        }
       else
-        relief_plot_show_text (cr, x + off * dx, y + off * dy, label, 0.5 - 0.5 * dx, 0.5 - 0.5 * dy);
+        {
+          double ha = 0.5 - 0.5 * dx, va = 0.5 - 0.5 * dy, tx, ty;
+
+          if (x < r->x0 || x > r->x1 || y < r->y0 || y > r->y1)
+            {
+              p[k] = (shown_lo + shown_hi) / 2;
+              project (v, p, &x, &y);
+            }
+          /* The anchor moved so that the text's box lies inside r. */
+          tx = CLAMP (x + off * dx, r->x0 + ha * lw, r->x1 - (1 - ha) * lw);
+          ty = CLAMP (y + off * dy, r->y0 + va * ch, r->y1 - relief_plot_descent (cr) - (1 - va) * ch);
+          relief_plot_show_text (cr, tx, ty, label, ha, va);
+        }
     }
   cairo_restore (cr);
 }
@@ -211,23 +260,44 @@ sign (double v)
   return v >= 0 ? 1 : -1;
 }
 
+static const double box_lo[3] = { -1, -1, -BOX_H }, box_hi[3] = { 1, 1, BOX_H };
+
+/* The panes on the far side of each axis; the floor below unless seen from beneath. */
 static void
-draw_box_axes (cairo_t *cr, const Scene *sc, ReliefPlotAxis ax[3])
+box_back (const View *v, double back[3])
+{
+  back[0] = -sign (v->eye[0]);
+  back[1] = -sign (v->eye[1]);
+  back[2] = -sign (v->eye[2]) * BOX_H;
+}
+
+static void
+draw_box_panes (cairo_t *cr, const Scene *sc, const ReliefPlotAxis ax[3])
+{
+  const ReliefPlotAxis *axes[3] = { &ax[0], &ax[1], &ax[2] };
+  double back[3];
+
+  box_back (&sc->v, back);
+  draw_panes (cr, &sc->v, back, axes, box_lo, box_hi);
+}
+
+/* Drawn after the surface: a zoomed surface reaches out over the labels' places, and the
+ * labels stay readable over it. */
+static void
+draw_box_axes (cairo_t *cr, const Scene *sc, ReliefPlotAxis ax[3], const Rect *r)
 {
   const View *v = &sc->v;
-  double lo[3] = { -1, -1, -BOX_H }, hi[3] = { 1, 1, BOX_H };
-  /* The panes on the far side of each axis; the floor below unless seen from beneath. */
-  double back[3] = { -sign (v->eye[0]), -sign (v->eye[1]), -sign (v->eye[2]) * BOX_H };
-  const ReliefPlotAxis *axes[3] = { &ax[0], &ax[1], &ax[2] };
+  const double *lo = box_lo, *hi = box_hi;
+  double back[3];
   double best = INFINITY, zc[3] = { 0, 0, 0 };
 
-  draw_panes (cr, v, back, axes, lo, hi);
+  box_back (v, back);
 
   /* x and y on the floor's edges nearer the viewer; z on the vertical edge furthest left. */
   draw_axis (cr, v, 0, (const double[3]) { 0, -back[1], back[2] }, (const double[3]) { 0, -back[1], 0 },
-             &ax[0], lo, hi, sc->spec->xlabel);
+             &ax[0], lo, hi, sc->spec->xlabel, r);
   draw_axis (cr, v, 1, (const double[3]) { -back[0], 0, back[2] }, (const double[3]) { -back[0], 0, 0 },
-             &ax[1], lo, hi, sc->spec->ylabel);
+             &ax[1], lo, hi, sc->spec->ylabel, r);
   for (int c = 0; c < 4; c++)
     {
       double p[3] = { c & 1 ? 1 : -1, c & 2 ? 1 : -1, 0 }, x, y;
@@ -240,7 +310,7 @@ draw_box_axes (cairo_t *cr, const Scene *sc, ReliefPlotAxis ax[3])
           zc[1] = p[1];
         }
     }
-  draw_axis (cr, v, 2, zc, (const double[3]) { zc[0], zc[1], 0 }, &ax[2], lo, hi, sc->spec->zlabel);
+  draw_axis (cr, v, 2, zc, (const double[3]) { zc[0], zc[1], 0 }, &ax[2], lo, hi, sc->spec->zlabel, r);
 }
 
 /* ---- the surface ---- */
@@ -397,10 +467,10 @@ draw_colorbar (cairo_t *cr, const Scene *sc, double x, double y, double w, doubl
 
   cairo_save (cr);
   relief_plot_colorbar_ramp (cr, sc->spec->colormap, x, y, w, h);
-  relief_plot_axis_build (&cb, sc->zmin, sc->zmax, sc->spec->log_scale, (int) (h / 28) + 1);
+  relief_ticks_build (&cb, sc->zmin, sc->zmax, sc->spec->log_scale, (int) (h / 28) + 1);
   relief_plot_colorbar_ticks (cr, &cb, x, y, w, h);
   cairo_restore (cr);
-  relief_plot_axis_clear (&cb);
+  relief_ticks_clear (&cb);
 }
 
 void
@@ -411,6 +481,7 @@ relief_plot_surface3d (cairo_t *cr, double width, double height, const ReliefSur
   gsize n = spec->z && spec->nx > 0 && spec->ny > 0 ? (gsize) spec->nx * spec->ny : 0;
   double az = spec->azimuth * G_PI / 180, el = spec->elevation * G_PI / 180;
   double top = PAD, right = 0, aw, ah, zoom = spec->zoom > 0 ? spec->zoom : 1;
+  Rect view;
   gboolean has_data;
 
   sc.tz = g_new (double, MAX (n, 1));
@@ -455,20 +526,28 @@ relief_plot_surface3d (cairo_t *cr, double width, double height, const ReliefSur
   sc.v.cx = LABEL_SIDE + aw / 2;
   sc.v.cy = top + LABEL_TOP + ah / 2;
 
-  relief_plot_axis_build (&ax[0], sc.xlo, sc.xhi, FALSE, (int) (sc.v.scale * 2 / 55) + 1);
-  relief_plot_axis_build (&ax[1], sc.ylo, sc.yhi, FALSE, (int) (sc.v.scale * 2 / 55) + 1);
-  relief_plot_axis_build (&ax[2], sc.zmin, sc.zmax, spec->log_scale, (int) (sc.v.scale * 2 * BOX_H / 30) + 1);
+  relief_ticks_build (&ax[0], sc.xlo, sc.xhi, FALSE, (int) (sc.v.scale * 2 / 55) + 1);
+  relief_ticks_build (&ax[1], sc.ylo, sc.yhi, FALSE, (int) (sc.v.scale * 2 / 55) + 1);
+  relief_ticks_build (&ax[2], sc.zmin, sc.zmax, spec->log_scale, (int) (sc.v.scale * 2 * BOX_H / 30) + 1);
 
+  /* Left of the colorbar with a gap, below the title. */
+  view = (Rect) { 0, top, MAX (width - right - (right > 0 ? PAD : 0), 1), height };
   cairo_save (cr);
-  cairo_rectangle (cr, 0, top, width - right, height - top);
+  cairo_rectangle (cr, view.x0, view.y0, view.x1 - view.x0, view.y1 - view.y0);
   cairo_clip (cr);
-  draw_box_axes (cr, &sc, ax);
+  draw_box_panes (cr, &sc, ax);
   if (has_data)
     {
       draw_quads (cr, &sc);
       if (spec->n_path > 0 && spec->path_x && spec->path_y)
         draw_path (cr, &sc);
     }
+  {
+    /* Labels keep a hair from the edges, where antialiasing would cut them. */
+    Rect inner = { view.x0 + 2, view.y0 + 2, view.x1 - 2, view.y1 - 2 };
+
+    draw_box_axes (cr, &sc, ax, &inner);
+  }
   cairo_restore (cr);
   /* Shorter than the figure, as matplotlib shrinks it beside a 3D box. */
   if (has_data && spec->show_colorbar)
@@ -476,6 +555,6 @@ relief_plot_surface3d (cairo_t *cr, double width, double height, const ReliefSur
   cairo_restore (cr);
 
   for (int k = 0; k < 3; k++)
-    relief_plot_axis_clear (&ax[k]);
+    relief_ticks_clear (&ax[k]);
   g_free (sc.tz);
 }

@@ -66,109 +66,6 @@ relief_plot_show_text_vertical (cairo_t *cr, double x, double y, const char *tex
 
 /* ---- axes ---- */
 
-void
-relief_plot_axis_clear (ReliefPlotAxis *a)
-{
-  for (int i = 0; i < a->n; i++)
-    g_clear_pointer (&a->label[i], g_free);
-  a->n = 0;
-}
-
-static void
-axis_add (ReliefPlotAxis *a, double pos, char *label)
-{
-  double eps = 1e-9 * (a->hi - a->lo);
-
-  if (pos < a->lo - eps || pos > a->hi + eps || a->n == MAX_TICKS + 2)
-    {
-      g_free (label);
-      return;
-    }
-  a->pos[a->n] = pos;
-  a->label[a->n] = label;
-  a->n++;
-}
-
-/* The finest nice ticks of which at most `target` fall inside [lo, hi] (the ticks
- * themselves cover the range, so the outer ones usually fall outside). */
-static int
-nice_inside (double lo, double hi, int target, double *t)
-{
-  double eps = 1e-9 * (hi - lo);
-  int n = 0;
-
-  for (int max = MAX_TICKS + 2; max >= 2; max--)
-    {
-      int inside = 0;
-
-      n = relief_ticks_nice (lo, hi, max, t);
-      for (int i = 0; i < n; i++)
-        inside += t[i] >= lo - eps && t[i] <= hi + eps;
-      if (inside <= target)
-        break;
-    }
-  return n;
-}
-
-/* `target` is about how many ticks fit along the axis. */
-void
-relief_plot_axis_build (ReliefPlotAxis *a, double lo, double hi, gboolean log, int target)
-{
-  double t[MAX_TICKS + 4];
-  int n;
-
-  relief_plot_axis_clear (a);
-  a->lo = lo;
-  a->hi = hi;
-  a->log = log;
-  target = CLAMP (target, 2, MAX_TICKS);
-
-  if (log)
-    {
-      static const double mantissas[3] = { 1, 2, 5 };
-      int n_decades = (int) (floor (hi) - ceil (lo)) + 1;
-      int n_fine = 0;
-
-      /* Three or more decades: label them (thinned when crowded); fewer: 1, 2 and 5
-       * times powers of ten; inside a factor of a few: plain ticks in data units. */
-      if (n_decades >= 3)
-        {
-          /* Every s-th decade, s the smallest that fits: at least two labels whatever
-           * the span (a nice step of 5 decades could leave only one inside). */
-          int step = 1;
-
-          while ((int) (floor (hi / step) - ceil (lo / step)) + 1 > target)
-            step++;
-          for (int k = (int) ceil (lo / step); k <= (int) floor (hi / step); k++)
-            axis_add (a, k * step, relief_tick_format (pow (10, k * step), pow (10, k * step)));
-          return;
-        }
-      for (int k = (int) floor (lo); k <= (int) ceil (hi); k++)
-        for (int m = 0; m < 3; m++)
-          if (log10 (mantissas[m]) + k >= lo - 1e-9 && log10 (mantissas[m]) + k <= hi + 1e-9)
-            n_fine++;
-      if (n_fine >= 2 && n_fine <= target + 2)
-        {
-          for (int k = (int) floor (lo); k <= (int) ceil (hi); k++)
-            for (int m = 0; m < 3; m++)
-              {
-                double v = mantissas[m] * pow (10, k);
-
-                axis_add (a, log10 (v), relief_tick_format (v, pow (10, k)));
-              }
-          return;
-        }
-      n = nice_inside (pow (10, lo), pow (10, hi), target, t);
-      for (int i = 0; i < n; i++)
-        if (t[i] > 0)
-          axis_add (a, log10 (t[i]), relief_tick_format (t[i], n > 1 ? t[1] - t[0] : t[i]));
-      return;
-    }
-  n = nice_inside (lo, hi, target, t);
-  for (int i = 0; i < n; i++)
-    axis_add (a, t[i], relief_tick_format (t[i], n > 1 ? t[1] - t[0] : 1));
-}
-
 double
 relief_plot_axis_max_label_width (cairo_t *cr, const ReliefPlotAxis *a)
 {
@@ -224,7 +121,7 @@ relief_plot_axes_begin (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, con
            + (xlabel && *xlabel ? PAD + ch_label + desc_label : desc_tick);
   ax->py = top;
   ax->ph = MAX (h - top - bottom, 1);
-  relief_plot_axis_build (&ax->y, ylo, yhi, log_y, (int) (ax->ph / 28) + 1);
+  relief_ticks_build (&ax->y, ylo, yhi, log_y, (int) (ax->ph / 28) + 1);
 
   left = PAD + (ylabel && *ylabel ? ch_label + desc_label + 1.5 * PAD : 0)
          + relief_plot_axis_max_label_width (cr, &ax->y) + PAD + TICK_LEN;
@@ -237,7 +134,7 @@ relief_plot_axes_begin (cairo_t *cr, ReliefPlotAxes *ax, double w, double h, con
       gboolean fits = TRUE;
 
       ax->pw = MAX (w - left - right, 1);
-      relief_plot_axis_build (&ax->x, xlo, xhi, log_x, target);
+      relief_ticks_build (&ax->x, xlo, xhi, log_x, target);
       for (int i = 0; i + 1 < ax->x.n; i++)
         {
           double gap = (relief_plot_axis_frac (&ax->x, ax->x.pos[i + 1])
@@ -299,6 +196,20 @@ draw_ticks (cairo_t *cr, const ReliefPlotAxes *ax)
       cairo_move_to (cr, ax->px, y);
       cairo_line_to (cr, ax->px - TICK_LEN, y);
     }
+  for (int i = 0; i < ax->x.n_minor; i++)
+    {
+      double x = relief_plot_axes_x_dev (ax, ax->x.minor[i]);
+
+      cairo_move_to (cr, x, ax->py + ax->ph);
+      cairo_line_to (cr, x, ax->py + ax->ph + MINOR_TICK_LEN);
+    }
+  for (int i = 0; i < ax->y.n_minor; i++)
+    {
+      double y = relief_plot_axes_y_dev (ax, ax->y.minor[i]);
+
+      cairo_move_to (cr, ax->px, y);
+      cairo_line_to (cr, ax->px - MINOR_TICK_LEN, y);
+    }
   cairo_stroke (cr);
 
   relief_plot_set_font (cr, FONT_TICK);
@@ -320,14 +231,14 @@ build_x_axis (cairo_t *cr, ReliefPlotAxis *a, double lo, double hi, gboolean log
     {
       gboolean fits = TRUE;
 
-      relief_plot_axis_build (a, lo, hi, log, target);
+      relief_ticks_build (a, lo, hi, log, target);
       for (int i = 0; i + 1 < a->n; i++)
         if ((relief_plot_axis_frac (a, a->pos[i + 1]) - relief_plot_axis_frac (a, a->pos[i])) * pw
             < (relief_plot_text_width (cr, a->label[i]) + relief_plot_text_width (cr, a->label[i + 1])) / 2 + 2 * PAD)
           fits = FALSE;
       if (fits || target == 2)
         return;
-      relief_plot_axis_clear (a);
+      relief_ticks_clear (a);
     }
 }
 
@@ -337,7 +248,7 @@ frame_axes (cairo_t *cr, const ReliefPlotFrame *f, double xmin, double xmax, dou
 {
   *ax = (ReliefPlotAxes) { .px = f->px, .py = f->py, .pw = f->pw, .ph = f->ph };
   build_x_axis (cr, &ax->x, f->log_x ? log10 (xmin) : xmin, f->log_x ? log10 (xmax) : xmax, f->log_x, f->pw);
-  relief_plot_axis_build (&ax->y, f->log_y ? log10 (ymin) : ymin, f->log_y ? log10 (ymax) : ymax, f->log_y,
+  relief_ticks_build (&ax->y, f->log_y ? log10 (ymin) : ymin, f->log_y ? log10 (ymax) : ymax, f->log_y,
                           (int) (f->ph / 28) + 1);
 }
 
@@ -379,10 +290,10 @@ relief_plot_redraw_ticks (cairo_t *cr, const ReliefPlotFrame *f, double xmin, do
   cairo_fill (cr);
   draw_ticks (cr, &now);
   cairo_restore (cr);
-  relief_plot_axis_clear (&old.x);
-  relief_plot_axis_clear (&old.y);
-  relief_plot_axis_clear (&now.x);
-  relief_plot_axis_clear (&now.y);
+  relief_ticks_clear (&old.x);
+  relief_ticks_clear (&old.y);
+  relief_ticks_clear (&now.x);
+  relief_ticks_clear (&now.y);
 }
 
 void
@@ -459,8 +370,8 @@ relief_plot_axes_finish (cairo_t *cr, ReliefPlotAxes *ax, const char *title, con
   relief_plot_axes_draw (cr, ax, title, xlabel, ylabel);
   if (frame_out)
     relief_plot_fill_frame (ax, frame_out);
-  relief_plot_axis_clear (&ax->x);
-  relief_plot_axis_clear (&ax->y);
+  relief_ticks_clear (&ax->x);
+  relief_ticks_clear (&ax->y);
 }
 
 void
@@ -526,4 +437,25 @@ relief_plot_frame_from_data (const ReliefPlotFrame *f, double x, double y, doubl
 
   *px = f->px + fx * f->pw;
   *py = f->py + f->ph - fy * f->ph;
+}
+
+void
+relief_plot_screen_begin (cairo_t *cr, double width, double height, double *width_pt, double *height_pt)
+{
+  cairo_scale (cr, RELIEF_PLOT_SCREEN_SCALE, RELIEF_PLOT_SCREEN_SCALE);
+  *width_pt = width / RELIEF_PLOT_SCREEN_SCALE;
+  *height_pt = height / RELIEF_PLOT_SCREEN_SCALE;
+}
+
+void
+relief_plot_frame_scale (ReliefPlotFrame *frame, double scale)
+{
+  frame->px *= scale;
+  frame->py *= scale;
+  frame->pw *= scale;
+  frame->ph *= scale;
+  frame->cbx *= scale;
+  frame->cby *= scale;
+  frame->cbw *= scale;
+  frame->cbh *= scale;
 }

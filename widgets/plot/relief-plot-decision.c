@@ -63,7 +63,7 @@ draw_samples (cairo_t *cr, const ReliefDecisionSpec *s, const ReliefPlotAxes *ax
 {
   cairo_save (cr);
   relief_plot_clip_to_data (cr, ax);
-  cairo_set_line_width (cr, 0.6);
+  cairo_set_line_width (cr, 0.9);
   for (int k = 0; k < s->n_samples; k++)
     {
       double rgb[3], x = s->samples[2 * k], y = s->samples[2 * k + 1];

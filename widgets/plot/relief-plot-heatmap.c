@@ -227,7 +227,7 @@ draw_contours (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax)
   for (int k = 0; k < hm->n_levels; k++)
     relief_contour_segments (hm->tz, s->nx, s->ny, s->xs, s->ys, hm->levels[k], add_segment, &target);
   cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 0.55);
-  cairo_set_line_width (cr, 0.6);
+  cairo_set_line_width (cr, 0.9);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_stroke (cr);
   cairo_restore (cr);
@@ -335,7 +335,7 @@ colorbar_width (cairo_t *cr, const ReliefPlotAxes *ax, gpointer user_data)
   const char *zlabel = hm->spec->zlabel;
   double width;
 
-  relief_plot_axis_build (&hm->cbar, hm->zmin, hm->zmax, hm->spec->log_scale, (int) (ax->ph / 28) + 1);
+  relief_ticks_build (&hm->cbar, hm->zmin, hm->zmax, hm->spec->log_scale, (int) (ax->ph / 28) + 1);
   hm->cb_gap = 12;
   hm->cb_width = 12;
   relief_plot_set_font (cr, FONT_TICK);
@@ -379,6 +379,13 @@ relief_plot_colorbar_ticks (cairo_t *cr, const ReliefPlotAxis *axis, double x, d
       cairo_move_to (cr, x + w, ty);
       cairo_line_to (cr, x + w + TICK_LEN, ty);
     }
+  for (int i = 0; i < axis->n_minor; i++)
+    {
+      double ty = y + h - relief_plot_axis_frac (axis, axis->minor[i]) * h;
+
+      cairo_move_to (cr, x + w, ty);
+      cairo_line_to (cr, x + w + MINOR_TICK_LEN, ty);
+    }
   cairo_stroke (cr);
   relief_plot_set_font (cr, FONT_TICK);
   for (int i = 0; i < axis->n; i++)
@@ -421,7 +428,7 @@ draw_colorbar (cairo_t *cr, const Heatmap *hm, const ReliefPlotAxes *ax, ReliefP
           cairo_line_to (cr, x + w, ly);
         }
       cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 0.55);
-      cairo_set_line_width (cr, 0.6);
+      cairo_set_line_width (cr, 0.9);
       cairo_stroke (cr);
     }
 
@@ -494,9 +501,9 @@ relief_plot_heatmap (cairo_t *cr, double width, double height, const ReliefHeatm
     relief_plot_series_legend (cr, &ax, spec->paths, spec->n_paths);
   cairo_restore (cr);
 
-  relief_plot_axis_clear (&ax.x);
-  relief_plot_axis_clear (&ax.y);
-  relief_plot_axis_clear (&hm.cbar);
+  relief_ticks_clear (&ax.x);
+  relief_ticks_clear (&ax.y);
+  relief_ticks_clear (&hm.cbar);
   g_free (hm.levels);
   g_free (hm.tz);
   if (frame_out)

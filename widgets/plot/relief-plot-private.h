@@ -7,12 +7,15 @@
 
 G_BEGIN_DECLS
 
-#define FONT_TICK   9.0
-#define FONT_LABEL 10.0
-#define FONT_TITLE 11.0
+/* The text scale is relief-plot-axes.h's. */
+#define FONT_TICK   RELIEF_PLOT_FONT_TICK
+#define FONT_LABEL  RELIEF_PLOT_FONT_LABEL
+#define FONT_TITLE  RELIEF_PLOT_FONT_TITLE
 #define TICK_LEN    3.5
 #define PAD         4.0
-#define LINE_WIDTH  0.8
+/* Axes, ticks and frames: over a pixel on screen, as thin lines vanish on a projector. */
+#define LINE_WIDTH  1.0
+#define MINOR_TICK_LEN 2.0
 #define MAX_TICKS  10
 
 extern const double relief_plot_ink[3];
@@ -27,17 +30,9 @@ double relief_plot_descent    (cairo_t *cr);
 void   relief_plot_show_text  (cairo_t *cr, double x, double y, const char *text, double halign, double valign);
 void   relief_plot_show_text_vertical (cairo_t *cr, double x, double y, const char *text);
 
-typedef struct {
-  double lo, hi;                  /* limits in axis units (log10 of data when log) */
-  gboolean log;
-  int n;
-  double pos[MAX_TICKS + 2];      /* tick positions in axis units, inside [lo, hi] */
-  char *label[MAX_TICKS + 2];
-} ReliefPlotAxis;
+/* An axis's limits and ticks (relief-ticks.h). */
+typedef ReliefTicks ReliefPlotAxis;
 
-/* `target` is about how many ticks fit along the axis. */
-void   relief_plot_axis_build (ReliefPlotAxis *a, double lo, double hi, gboolean log, int target);
-void   relief_plot_axis_clear (ReliefPlotAxis *a);
 double relief_plot_axis_max_label_width (cairo_t *cr, const ReliefPlotAxis *a);
 /* Fraction along the axis, 0 at lo. */
 double relief_plot_axis_frac  (const ReliefPlotAxis *a, double v);
