@@ -10,6 +10,7 @@
 #include "relief-cmd-plot.h"
 #include "relief-cmd-surface.h"
 #include "relief-cmd-train.h"
+#include "relief-cmd-weights.h"
 
 /* Every command, in the order the help lists them. */
 static const struct {
@@ -22,7 +23,8 @@ static const struct {
   { "intdim", N_("Sweep random subspaces to measure the intrinsic dimension"), relief_cmd_intdim },
   { "hessian", N_("Compute the curvature of a run’s loss: Hessian eigenvalues, trace, density"), relief_cmd_hessian },
   { "decision", N_("Draw a model’s decision regions over its two inputs"), relief_cmd_decision },
-  { "plot", N_("Draw a run, surface, intdim or hessian file as a PDF, SVG or PNG figure"), relief_cmd_plot },
+  { "weights", N_("Compute the spectra of a run’s weight matrices (WeightWatcher’s alpha)"), relief_cmd_weights },
+  { "plot", N_("Draw a run, surface, intdim, hessian or weights file as a PDF, SVG or PNG figure"), relief_cmd_plot },
 };
 
 gboolean

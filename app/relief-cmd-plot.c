@@ -125,6 +125,24 @@ draw_hessian (cairo_t *cr, double width, double height, gconstpointer data, cons
   relief_figure_hessian (cr, width, height, plot->hs, plot->lr, plot->no_lr_reason, opt, NULL);
 }
 
+static gpointer
+load_weights (const char *path, GError **error)
+{
+  return relief_weights_load (path, error);
+}
+
+static void
+draw_weights (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_weights (cr, width, height, data, opt);
+}
+
+static void
+size_weights (gconstpointer data, double *width, double *height)
+{
+  relief_figure_weights_size (data, width, height);
+}
+
 /* The flags that only some kinds of figure have a use for. */
 typedef enum {
   FLAG_LOG    = 1 << 0,
@@ -139,12 +157,16 @@ static const struct {
   gpointer     (*load) (const char *path, GError **error);
   void         (*draw) (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt);
   GDestroyNotify free;
+  /* NULL: width and height; else the size the data needs (a panel per layer). */
+  void         (*size) (gconstpointer data, double *width, double *height);
 } plot_kinds[] = {
-  { RELIEF_FILE_KIND_RUN, 648, 252, FLAG_LOG, load_run, draw_run, (GDestroyNotify) relief_run_free },
+  { RELIEF_FILE_KIND_RUN, 648, 252, FLAG_LOG, load_run, draw_run, (GDestroyNotify) relief_run_free, NULL },
   { RELIEF_FILE_KIND_SURFACE, 432, 324, FLAG_LOG | FLAG_MAP, load_surface, draw_surface,
-    (GDestroyNotify) relief_surface_free },
-  { RELIEF_FILE_KIND_INTDIM, 432, 324, 0, load_intdim, draw_intdim, (GDestroyNotify) relief_intdim_free },
-  { RELIEF_FILE_KIND_HESSIAN, 504, 324, 0, load_hessian, draw_hessian, (GDestroyNotify) hessian_plot_free },
+    (GDestroyNotify) relief_surface_free, NULL },
+  { RELIEF_FILE_KIND_INTDIM, 432, 324, 0, load_intdim, draw_intdim, (GDestroyNotify) relief_intdim_free, NULL },
+  { RELIEF_FILE_KIND_WEIGHTS, 0, 0, 0, load_weights, draw_weights, (GDestroyNotify) relief_weights_free,
+    size_weights },
+  { RELIEF_FILE_KIND_HESSIAN, 504, 324, 0, load_hessian, draw_hessian, (GDestroyNotify) hessian_plot_free, NULL },
 };
 
 /* The first of the flags given that a figure of this file does not use, or NULL; *where
@@ -197,6 +219,7 @@ relief_cmd_plot (int argc, char **argv)
   ReliefFigureOptions options;
   PlotData data = { NULL, &options, NULL };
   int k;
+  double width, height;
   gboolean ok;
   GOptionEntry entries[] = {
     { "colormap", 0, 0, G_OPTION_ARG_STRING, &colormap, N_("viridis or magma"), N_("NAME") },
@@ -205,14 +228,14 @@ relief_cmd_plot (int argc, char **argv)
     { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind, N_("Surface figure: contour, heatmap, 3d or 1d (default contour)"), N_("KIND") },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface, intdim or hessian file as a figure (PDF, SVG or PNG)."));
+  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface, intdim, hessian or weights file as a figure (PDF, SVG or PNG)."));
 
   relief_cli_figure_options_add (&figure, ctx);
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!relief_cli_parse (ctx, "plot", &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return relief_cli_usage_error ("plot", _("expected one run, surface, intdim or hessian file; see relief plot --help"));
+    return relief_cli_usage_error ("plot", _("expected one run, surface, intdim, hessian or weights file; see relief plot --help"));
   if (!relief_cli_check_figure ("plot", &figure, (const char *[]) { argv[1], NULL }, &status))
     return status;
   relief_figure_options_init (&options);
@@ -237,7 +260,7 @@ relief_cmd_plot (int argc, char **argv)
   k = find_plot_kind (kind);
   if (k < 0)
     {
-      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface, intdim and hessian files"),
+      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface, intdim, hessian and weights files"),
                                                   argv[1], relief_file_kind_name (kind));
       return relief_cli_usage_error ("plot", message);
     }
@@ -268,8 +291,11 @@ relief_cmd_plot (int argc, char **argv)
         }
     }
   data.draw = plot_kinds[k].draw;
-  ok = relief_plot_export (figure.output, plot_kinds[k].width, plot_kinds[k].height, figure.dpi, draw_plot, &data,
-                           &error);
+  width = plot_kinds[k].width;
+  height = plot_kinds[k].height;
+  if (plot_kinds[k].size != NULL)
+    plot_kinds[k].size (data.data, &width, &height);
+  ok = relief_plot_export (figure.output, width, height, figure.dpi, draw_plot, &data, &error);
   plot_kinds[k].free (data.data);
   if (!ok)
     {

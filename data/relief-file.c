@@ -8,6 +8,7 @@
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
+#include "relief-weights-file.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +75,12 @@ static const ReliefFileKindInfo registry[RELIEF_FILE_N_KINDS] = {
     .name = "hessian",
     .description = N_("a Hessian spectrum"),
     .max_version = RELIEF_HESSIAN_FORMAT_VERSION,
+  },
+  [RELIEF_FILE_KIND_WEIGHTS] = {
+    .kind = RELIEF_FILE_KIND_WEIGHTS,
+    .name = "weights",
+    .description = N_("weight spectra"),
+    .max_version = RELIEF_WEIGHTS_FORMAT_VERSION,
   },
 };
 

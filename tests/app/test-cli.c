@@ -12,6 +12,7 @@
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
+#include "relief-weights-file.h"
 #include "relief-mlp.h"
 
 /* The folder the commands run in, shared by the cases: the run, surface and sweep that
@@ -542,7 +543,7 @@ static void
 test_help (void)
 {
   const char *commands[] = { "--help", "train --help", "surface --help", "intdim --help", "hessian --help",
-                             "decision --help", "plot --help" };
+                             "decision --help", "weights --help", "plot --help" };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -553,7 +554,7 @@ test_help (void)
     }
 }
 
-static const char *command_names[] = { "train", "surface", "intdim", "hessian", "decision", "plot" };
+static const char *command_names[] = { "train", "surface", "intdim", "hessian", "decision", "weights", "plot" };
 
 /* relief --help and an unknown command both name every command. */
 static void
@@ -957,6 +958,101 @@ test_decision (void)
     }
 }
 
+static ReliefWeights *
+load_weights (const char *name)
+{
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(GError) error = NULL;
+  ReliefWeights *w = relief_weights_load (path, &error);
+
+  g_assert_no_error (error);
+  return w;
+}
+
+/* relief weights: the spectra of the checkpoint asked for are compute's of its weights,
+ * `all` adds every snapshot's top singular values, and bad input is refused with nothing
+ * written. */
+static void
+test_weights (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(ReliefSurface) surface = shared_surface ();
+  g_autoptr(ReliefWeights) last = NULL, first = NULL, all = NULL;
+  g_autofree char *out = NULL;
+  struct { const char *args; const char *message; } errors[] = {
+    { "weights run.h5", "-o" },
+    { "weights surface.h5 -o w.h5", "not a run file" },
+    { "weights run.h5 --checkpoint 6 -o w.h5", "from -6 to 5" },
+    { "weights run.h5 --checkpoint first -o w.h5", "“first”" },
+    { "weights run.h5 -o run.h5", "also an input" },
+    { "weights run.h5 surface.h5 -o w.h5", "one run file" },
+    { "weights missing.h5 -o w.h5", "missing.h5" },
+  };
+  ReliefLayerSpectrum spectra[3];
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_relief_full ("weights run.h5 -o last.h5", &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "layer 0  8×2"));
+  g_assert_nonnull (strstr (out, "layer 2  2×8"));
+  g_assert_cmpint (run_relief ("weights run.h5 --checkpoint 0 -o first.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief ("weights run.h5 --checkpoint all -o all.h5", NULL), ==, 0);
+  last = load_weights ("last.h5");
+  first = load_weights ("first.h5");
+  all = load_weights ("all.h5");
+  g_assert_cmpint (last->checkpoint, ==, 5);
+  g_assert_cmpint (last->checkpoint_step, ==, run->snapshot_step[5]);
+  g_assert_cmpstr (last->run_file, ==, "run.h5");
+  g_assert_cmpint (last->n_snapshots, ==, 0);
+  g_assert_cmpint (first->checkpoint, ==, 0);
+  g_assert_true (relief_weight_spectra (run->spec, run->params, spectra, &error));
+  for (int l = 0; l < 3; l++)
+    {
+      g_assert_cmpint (first->layers[l].rows, ==, run->spec->sizes[l + 1]);
+      /* To rounding: the command may run OpenBLAS with other kernels (relief's CPU check). */
+      for (int i = 0; i < spectra[l].n; i++)
+        g_assert_cmpfloat_with_epsilon (first->layers[l].esd[i], spectra[l].esd[i], 1e-12 * spectra[l].esd[0]);
+      g_assert_cmpfloat_with_epsilon (first->layers[l].fit.xmin, spectra[l].fit.xmin, 1e-12 * spectra[l].esd[0]);
+      g_assert_cmpfloat_with_epsilon (first->layers[l].fit.alpha, spectra[l].fit.alpha, 1e-9);
+      g_assert_cmpfloat_with_epsilon (first->layers[l].mp_edge, spectra[l].mp_edge, 1e-12 * spectra[l].mp_edge);
+      relief_layer_spectrum_clear (&spectra[l]);
+    }
+  g_assert_cmpint (all->checkpoint, ==, 5);
+  g_assert_cmpint (all->n_snapshots, ==, 6);
+  for (int t = 0; t < 6; t++)
+    {
+      double top[3];
+
+      g_assert_cmpint (all->snapshot_step[t], ==, run->snapshot_step[t]);
+      g_assert_true (relief_weight_top_singular_values (run->spec, run->params + (gsize) t * run->n_params, top,
+                                                        &error));
+      for (int l = 0; l < 3; l++)
+        g_assert_cmpfloat_with_epsilon (all->top_singular_values[3 * t + l], top[l], 1e-12 * top[l]);
+    }
+  for (int l = 0; l < 3; l++)
+    g_assert_cmpfloat (all->top_singular_values[3 * 5 + l], ==, last->layers[l].singular_values[0]);
+
+  /* relief plot draws them: the ESDs, and the trajectory when there is one. */
+  {
+    g_autofree char *pdf = tmp_path ("weights.pdf"), *png = tmp_path ("weights.png");
+
+    g_assert_cmpint (run_relief ("plot all.h5 -o weights.pdf", NULL), ==, 0);
+    g_assert_cmpint (run_relief ("plot last.h5 -o weights.png", NULL), ==, 0);
+    g_assert_true (file_starts_with (pdf, "%PDF", 4));
+    g_assert_true (file_starts_with (png, "\x89PNG", 4));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    {
+      g_autofree char *err = NULL;
+      g_autofree char *w = tmp_path ("w.h5");
+
+      g_assert_cmpint (run_relief (errors[i].args, &err), ==, 2);
+      g_assert_nonnull (strstr (err, errors[i].message));
+      g_assert_true (strchr (err, '\n') == strrchr (err, '\n'));
+      g_assert_false (g_file_test (w, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* What the commands above wrote went where -o said: the case's home and XDG folders stay
  * empty. */
 static gboolean
@@ -1194,6 +1290,7 @@ test_bad_inputs (void)
     { "surface", "plot %s -o out.png", "out.png" },
     { "intdim", "plot %s -o out.png", "out.png" },
     { "hessian", "plot %s -o out.png", "out.png" },
+    { "weights", "plot %s -o out.png", "out.png" },
     { "csv", "train --dataset %s --hidden 2 --epochs 1 -o out.h5", "out.h5" },
   };
 
@@ -1264,6 +1361,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/intdim/flags", test_intdim_flags);
   g_test_add_func ("/cli/train/eval-flags", test_eval_flags);
   g_test_add_func ("/cli/decision", test_decision);
+  g_test_add_func ("/cli/weights", test_weights);
   g_test_add_func ("/cli/train/max-samples", test_max_samples);
   g_test_add_func ("/cli/output-checked-first", test_output_checked_first);
   g_test_add_func ("/cli/exit-status", test_exit_status);

@@ -1,6 +1,7 @@
 /* The jobs in-process, without GTK: surface resume and every direction kind, surfaces kept
  * in memory, what surface and train jobs save while they work, intdim resume, the decision
- * map against compute's grid prediction, the hessian job's output, cancel and lock. */
+ * map against compute's grid prediction, the hessian job's output, cancel and lock, the
+ * weight spectra against compute's. */
 #include <gio/gio.h>
 #include <math.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "relief-run-file.h"
 #include "relief-surface-job.h"
 #include "relief-train-job.h"
+#include "relief-weights-job.h"
 #include "relief-work-dir.h"
 #include "test-tmpdir.h"
 
@@ -540,6 +542,89 @@ test_decision_needs_two_inputs (Fixture *f, gconstpointer data)
   relief_decision_job_clear (&job);
 }
 
+static void
+record_fraction (double fraction, gpointer user_data)
+{
+  GArray *fractions = user_data;
+
+  g_array_append_val (fractions, fraction);
+}
+
+static void
+cancel_on_progress (double fraction, gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* The spectra of a checkpoint are compute's of its parameters, the trajectory holds every
+ * snapshot's top singular values, progress rises to 1, and a cancel stops it. */
+static void
+test_weights (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load_parameters (run_path, &error);
+  const ReliefRun *r = relief_loaded_run_get_run (run);
+  g_autoptr(ReliefWeights) first = NULL, all = NULL, none = NULL;
+  g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  ReliefWeightsJobCallbacks cb = { record_fraction, fractions };
+  ReliefLayerSpectrum spectra[3];
+  ReliefWeightsJob job;
+
+  g_assert_no_error (error);
+  g_assert_null (r->dataset);
+  relief_weights_job_init_defaults (&job);
+  job.run = relief_loaded_run_ref (run);
+  job.checkpoint = 1;
+  g_assert_true (relief_weights_job_run (&job, NULL, NULL, &first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (first->checkpoint, ==, 1);
+  g_assert_cmpint (first->checkpoint_step, ==, r->snapshot_step[1]);
+  g_assert_cmpstr (first->run_file, ==, run_path);
+  g_assert_cmpint (first->n_snapshots, ==, 0);
+  g_assert_true (relief_weight_spectra (r->spec, r->params + r->n_params, spectra, &error));
+  for (int l = 0; l < 3; l++)
+    {
+      g_assert_cmpmem (first->layers[l].singular_values, spectra[l].n * sizeof (double), spectra[l].singular_values,
+                       spectra[l].n * sizeof (double));
+      g_assert_cmpfloat (first->layers[l].fit.alpha, ==, spectra[l].fit.alpha);
+      relief_layer_spectrum_clear (&spectra[l]);
+    }
+
+  job.checkpoint = -1;
+  job.trajectory = TRUE;
+  g_assert_true (relief_weights_job_run (&job, &cb, NULL, &all, &error));
+  g_assert_cmpint (all->checkpoint, ==, r->n_snapshots - 1);
+  g_assert_cmpint (all->n_snapshots, ==, r->n_snapshots);
+  for (int t = 0; t < r->n_snapshots; t++)
+    {
+      double top[3];
+
+      g_assert_true (relief_weight_top_singular_values (r->spec, r->params + (gsize) t * r->n_params, top, &error));
+      g_assert_cmpint (all->snapshot_step[t], ==, r->snapshot_step[t]);
+      g_assert_cmpmem (all->top_singular_values + 3 * t, sizeof top, top, sizeof top);
+    }
+  for (int l = 0; l < 3; l++)
+    g_assert_cmpfloat (all->top_singular_values[3 * (r->n_snapshots - 1) + l], ==,
+                       all->layers[l].singular_values[0]);
+  g_assert_cmpuint (fractions->len, ==, 3 + r->n_snapshots);
+  for (guint i = 1; i < fractions->len; i++)
+    g_assert_cmpfloat (g_array_index (fractions, double, i), >, g_array_index (fractions, double, i - 1));
+  g_assert_cmpfloat (g_array_index (fractions, double, fractions->len - 1), ==, 1.0);
+
+  /* A cancel while it works (after the first matrix) stops it at the next. */
+  cb = (ReliefWeightsJobCallbacks) { cancel_on_progress, cancellable };
+  g_assert_false (relief_weights_job_run (&job, &cb, cancellable, &none, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (none);
+  g_clear_error (&error);
+  job.checkpoint = r->n_snapshots;
+  g_assert_false (relief_weights_job_run (&job, NULL, NULL, &none, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  relief_weights_job_clear (&job);
+  g_assert_cmpuint (files_in (f->dir), ==, 0);
+}
+
 /* Live curves stay bounded however many points arrive, keep the first and last x, and
  * keep each curve's extremes (a spike among a million points is still drawn); a curve of
  * NaN does not hide the other. */
@@ -907,6 +992,7 @@ main (int argc, char **argv)
   g_test_add ("/jobs/one-writer", Fixture, NULL, fixture_setup, test_one_writer, fixture_teardown);
   g_test_add ("/jobs/hessian", Fixture, NULL, fixture_setup, test_hessian_job, fixture_teardown);
   g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
+  g_test_add ("/jobs/weights", Fixture, NULL, fixture_setup, test_weights, fixture_teardown);
   g_test_add ("/jobs/decision/needs-two-inputs", Fixture, NULL, fixture_setup, test_decision_needs_two_inputs,
               fixture_teardown);
   status = g_test_run ();

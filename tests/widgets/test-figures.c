@@ -1,4 +1,5 @@
-/* Tests of the surface, run and sweep figures on hand-built surfaces, runs and sweeps. */
+/* Tests of the surface, run, sweep and weight-spectra figures on hand-built surfaces,
+ * runs, sweeps and spectra. */
 #include "relief-enums.h"
 #include "relief-figures.h"
 
@@ -802,6 +803,137 @@ test_hessian (void)
   cairo_surface_destroy (s);
 }
 
+static void
+draw_weights (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_weights (cr, w, h, data, opt);
+}
+
+/* Spectra of a 20-50-30-4 net's initial weights, the last layer all zeros (nothing to fit),
+ * with a trajectory of 5 snapshots. */
+static ReliefWeights *
+weights_fixture (void)
+{
+  const int sizes[] = { 20, 50, 30, 4 };
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 4, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  g_autofree float *params = g_new (float, relief_mlp_spec_n_params (spec));
+  ReliefWeights *w = relief_weights_new (spec);
+  g_autoptr(GError) error = NULL;
+
+  relief_mlp_init_params (spec, 5, params);
+  memset (params + relief_mlp_spec_weight_offset (spec, 2), 0, 4 * 30 * sizeof (float));
+  g_assert_true (relief_weight_spectra (spec, params, w->layers, &error));
+  w->run_file = g_strdup ("run.h5");
+  relief_weights_set_trajectory (w, 5);
+  for (int t = 0; t < 5; t++)
+    {
+      w->snapshot_step[t] = 100 * t;
+      for (int l = 0; l < 3; l++)
+        w->top_singular_values[t * 3 + l] = 1 + l + 0.2 * t;
+    }
+  return w;
+}
+
+/* An ESD panel: log bins holding every fitted eigenvalue, the power law a straight line of
+ * slope -alpha on log-log axes from xmin, at the tail's share of the density, the MP edge
+ * marked; a layer without a fit has no line. */
+static void
+test_weights_esd (void)
+{
+  g_autoptr(ReliefWeights) w = weights_fixture ();
+  const ReliefLayerSpectrum *s = &w->layers[1];
+  ReliefEsdFigure esd;
+  ReliefHistogramSpec spec;
+  double total = 0;
+
+  relief_figure_weights_esd_spec (w, 1, &esd, &spec);
+  g_assert_true (spec.log_x && spec.log_y && spec.density && spec.legend);
+  g_assert_cmpint (spec.n_bins, >=, 4);
+  for (int b = 0; b < spec.n_bins; b++)
+    {
+      total += spec.counts[b];
+      g_assert_cmpfloat (spec.edges[b + 1], >, spec.edges[b]);
+    }
+  g_assert_cmpfloat (total, ==, s->n_fitted);
+  g_assert_cmpfloat_with_epsilon (spec.edges[0], s->esd[s->n_fitted - 1], 1e-9 * s->esd[0]);
+  g_assert_cmpfloat_with_epsilon (spec.edges[spec.n_bins], s->lambda_max, 1e-9 * s->lambda_max);
+  g_assert_cmpint (spec.n_lines, ==, 1);
+  g_assert_cmpfloat (spec.lines[0].x[0], ==, s->fit.xmin);
+  g_assert_cmpfloat (spec.lines[0].x[1], ==, s->lambda_max);
+  g_assert_cmpfloat_with_epsilon (spec.lines[0].y[0],
+                                  (double) s->fit.n_tail / s->n_fitted * (s->fit.alpha - 1) / s->fit.xmin, 1e-12);
+  g_assert_cmpfloat_with_epsilon (log (spec.lines[0].y[1] / spec.lines[0].y[0]) /
+                                  log (spec.lines[0].x[1] / spec.lines[0].x[0]), -s->fit.alpha, 1e-9);
+  g_assert_nonnull (strstr (spec.lines[0].label, "α ="));
+  g_assert_cmpint (spec.n_markers, ==, 1);
+  g_assert_cmpfloat (spec.markers[0].x, ==, s->mp_edge);
+  g_assert_cmpstr (spec.title, ==, "Layer 1 (30 × 50)");
+  relief_figure_weights_esd_clear (&esd);
+  g_assert_null (esd.edges);
+
+  /* The zero layer: no eigenvalue to bin, no fit, no edge (its entries have no variance). */
+  relief_figure_weights_esd_spec (w, 2, &esd, &spec);
+  g_assert_cmpint (spec.n_bins, ==, 0);
+  g_assert_cmpint (spec.n_lines, ==, 0);
+  g_assert_cmpint (spec.n_markers, ==, 0);
+  relief_figure_weights_esd_clear (&esd);
+}
+
+/* The whole figure: a panel per layer in a row above the trajectory, every panel inked;
+ * the trajectory's marked snapshot changes only the trajectory panel. */
+static void
+test_weights_figure (void)
+{
+  g_autoptr(ReliefWeights) w = weights_fixture ();
+  ReliefFigureOptions opt;
+  double width, height;
+  Ink ink;
+
+  relief_figure_weights_size (w, &width, &height);
+  g_assert_cmpfloat (width, ==, 3 * 288);
+  g_assert_cmpfloat (height, ==, 2 * 216);
+  relief_figure_options_init (&opt);
+  ink = render (draw_weights, w, &opt);
+  g_assert_cmpint (ink.top_half, >, 3000);
+  g_assert_cmpint (ink.bottom_half, >, 3000);
+  {
+    cairo_surface_t *img = render_pixels (draw_weights, w, &opt);
+
+    /* Each ESD panel (a third of the top half) holds its bars and axes. */
+    for (int c = 0; c < 3; c++)
+      g_assert_cmpint (ink_in (img, c * W / 3 + 10, (c + 1) * W / 3 - 10, 20, H / 2 - 10, NULL), >, 500);
+    cairo_surface_destroy (img);
+  }
+
+  {
+    cairo_surface_t *plain = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H / 2);
+    cairo_surface_t *marked = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H / 2);
+    cairo_t *cr = cairo_create (plain);
+    int changed = 0;
+
+    relief_figure_weights_top (cr, W, H / 2, w, &opt, -1);
+    cairo_destroy (cr);
+    cr = cairo_create (marked);
+    relief_figure_weights_top (cr, W, H / 2, w, &opt, 2);
+    cairo_destroy (cr);
+    cairo_surface_flush (plain);
+    cairo_surface_flush (marked);
+    for (int y = 0; y < H / 2; y++)
+      for (int x = 0; x < W; x++)
+        changed += pixel (plain, x, y) != pixel (marked, x, y);
+    g_assert_cmpint (changed, >, 50);
+    cairo_surface_destroy (plain);
+    cairo_surface_destroy (marked);
+  }
+
+  /* Without a trajectory: the ESDs alone, a shorter figure. */
+  relief_weights_set_trajectory (w, 0);
+  relief_figure_weights_size (w, &width, &height);
+  g_assert_cmpfloat (height, ==, 216);
+  ink = render (draw_weights, w, &opt);
+  g_assert_cmpint (ink.non_white, >, 3000);
+}
+
 /* The height in pixels of the first band of dark rows below the frame's bottom edge (past
  * its tick marks): the x tick labels' digits. */
 static int
@@ -887,5 +1019,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/screen-text-scale", test_screen_text_scale);
   g_test_add_func ("/figures/specs", test_specs);
   g_test_add_func ("/figures/decision", test_decision);
+  g_test_add_func ("/figures/weights-esd", test_weights_esd);
+  g_test_add_func ("/figures/weights", test_weights_figure);
   return g_test_run ();
 }

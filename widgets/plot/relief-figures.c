@@ -1,9 +1,10 @@
-/* relief-figures.c: surface, run, sweep and decision figures from panels of the plot
- * core, and the specs behind them. */
+/* relief-figures.c: surface, run, sweep, decision and weight-spectra figures from panels
+ * of the plot core, and the specs behind them. */
 #include "relief-figures.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #define TITLE_BAND 24.0
 
@@ -720,4 +721,212 @@ relief_figure_hessian (cairo_t                     *cr,
       frame_out->py += top_band;
       frame_out->cby += top_band;
     }
+}
+
+/* Log bins over the fitted eigenvalues: about two per sqrt(n), from 4 to 100 (WeightWatcher
+ * draws 100), spanning them exactly (a decade around a single value). */
+static void
+esd_bins (const ReliefLayerSpectrum *s, ReliefEsdFigure *esd)
+{
+  int n = s->n_fitted;
+  double lo, hi;
+
+  esd->n_bins = n > 0 ? CLAMP ((int) ceil (2 * sqrt (n)), 4, 100) : 0;
+  esd->edges = g_new (double, esd->n_bins + 1);
+  esd->counts = g_new0 (double, MAX (esd->n_bins, 1));
+  if (n == 0)
+    return;
+  /* The ESD is descending: the fitted ones are the first n. */
+  lo = log10 (s->esd[n - 1]);
+  hi = log10 (s->esd[0]);
+  if (!(hi > lo))
+    {
+      lo -= 0.5;
+      hi += 0.5;
+    }
+  for (int b = 0; b <= esd->n_bins; b++)
+    esd->edges[b] = pow (10, lo + (hi - lo) * b / esd->n_bins);
+  for (int i = 0; i < n; i++)
+    {
+      int b = (int) floor ((log10 (s->esd[i]) - lo) / (hi - lo) * esd->n_bins);
+
+      esd->counts[CLAMP (b, 0, esd->n_bins - 1)] += 1;
+    }
+}
+
+void
+relief_figure_weights_esd_spec (const ReliefWeights *w, int layer, ReliefEsdFigure *esd, ReliefHistogramSpec *spec)
+{
+  const ReliefLayerSpectrum *s = &w->layers[layer];
+  const ReliefPowerLawFit *fit = &s->fit;
+  gboolean has_fit = !isnan (fit->alpha) && s->n_fitted > 0 && fit->xmin > 0;
+
+  memset (esd, 0, sizeof *esd);
+  esd_bins (s, esd);
+  esd->title = g_strdup_printf (_("Layer %d (%d × %d)"), layer, s->rows, s->cols);
+  if (has_fit)
+    {
+      /* p(λ) = (α − 1) / xmin (λ / xmin)^−α over the tail, a share n_tail / n_fitted of the
+       * eigenvalues the density counts. */
+      double share = (double) fit->n_tail / s->n_fitted, c = share * (fit->alpha - 1) / fit->xmin;
+
+      esd->fit_x[0] = fit->xmin;
+      esd->fit_x[1] = MAX (s->lambda_max, fit->xmin);
+      for (int i = 0; i < 2; i++)
+        esd->fit_y[i] = c * pow (esd->fit_x[i] / fit->xmin, -fit->alpha);
+      esd->fit_label = g_strdup_printf (_("power law α = %.2f ± %.2f"), fit->alpha, fit->alpha_stderr);
+      esd->fit = (ReliefLineSeries) { esd->fit_label, 2, esd->fit_x, esd->fit_y, { 0.84, 0.15, 0.16 }, FALSE };
+    }
+  esd->mp_edge = (ReliefHistogramMarker) { s->mp_edge, { 0.17, 0.63, 0.17 }, TRUE, _("Marchenko-Pastur edge") };
+  *spec = (ReliefHistogramSpec) {
+    .title = esd->title,
+    .xlabel = _("eigenvalue λ of WᵀW"),
+    .ylabel = _("density"),
+    .n_bins = esd->n_bins,
+    .edges = esd->edges,
+    .counts = esd->counts,
+    .density = TRUE,
+    .log_x = TRUE,
+    .log_y = TRUE,
+    .n_lines = has_fit ? 1 : 0,
+    .lines = &esd->fit,
+    .n_markers = isfinite (s->mp_edge) && s->mp_edge > 0 ? 1 : 0,
+    .markers = &esd->mp_edge,
+    .legend = TRUE,
+  };
+  relief_plot_palette (0, spec->rgb);
+}
+
+void
+relief_figure_weights_esd_clear (ReliefEsdFigure *esd)
+{
+  g_clear_pointer (&esd->edges, g_free);
+  g_clear_pointer (&esd->counts, g_free);
+  g_clear_pointer (&esd->title, g_free);
+  g_clear_pointer (&esd->fit_label, g_free);
+}
+
+static void
+draw_esd_panel (cairo_t *cr, double x, double y, double width, double height, const ReliefWeights *w, int layer)
+{
+  ReliefEsdFigure esd;
+  ReliefHistogramSpec spec;
+
+  relief_figure_weights_esd_spec (w, layer, &esd, &spec);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  relief_plot_histogram (cr, width, height, &spec, NULL);
+  cairo_restore (cr);
+  relief_figure_weights_esd_clear (&esd);
+}
+
+void
+relief_figure_weights_esd (cairo_t *cr, double width, double height, const ReliefWeights *w, int layer,
+                           const ReliefFigureOptions *opt)
+{
+  double top = draw_figure_title (cr, width, opt->title);
+
+  draw_esd_panel (cr, 0, top, width, height - top, w, layer);
+}
+
+static void
+draw_top_panel (cairo_t *cr, double x, double y, double width, double height, const ReliefWeights *w, int marked)
+{
+  int T = w->n_snapshots, L = w->n_layers;
+  g_autofree double *steps = g_new (double, MAX (T, 1));
+  g_autofree double *values = g_new (double, MAX ((gsize) T * L, 1));
+  g_autofree ReliefLineSeries *series = g_new0 (ReliefLineSeries, L + 1);
+  g_auto(GStrv) labels = g_new0 (char *, L + 1);
+  double mark_x[2], mark_y[2] = { -INFINITY, INFINITY };
+  ReliefLinePlotSpec spec = { 0 };
+  int n_series = T > 0 ? L : 0;
+
+  for (int t = 0; t < T; t++)
+    {
+      steps[t] = (double) w->snapshot_step[t];
+      for (int l = 0; l < L; l++)
+        values[(gsize) l * T + t] = w->top_singular_values[(gsize) t * L + l];
+    }
+  for (int l = 0; l < n_series; l++)
+    {
+      labels[l] = g_strdup_printf (_("layer %d (%d × %d)"), l, w->layers[l].rows, w->layers[l].cols);
+      series[l] = (ReliefLineSeries) { labels[l], T, steps, values + (gsize) l * T, { 0 }, FALSE };
+      relief_plot_palette (l, series[l].rgb);
+    }
+  spec.title = _("Top singular value over training");
+  spec.xlabel = _("step");
+  spec.ylabel = _("σ_max of W");
+  spec.series = series;
+  spec.n_series = n_series;
+  spec.legend = TRUE;
+  if (marked >= 0 && marked < T)
+    {
+      /* A vertical line at the marked step over the data's own limits. */
+      double lo = INFINITY, hi = -INFINITY;
+
+      for (gsize i = 0; i < (gsize) T * L; i++)
+        if (isfinite (values[i]))
+          lo = MIN (lo, values[i]), hi = MAX (hi, values[i]);
+      if (lo <= hi)
+        {
+          double margin = lo < hi ? 0.05 * (hi - lo) : 0.5;
+
+          spec.ymin = lo - margin;
+          spec.ymax = hi + margin;
+          mark_x[0] = mark_x[1] = steps[marked];
+          mark_y[0] = spec.ymin;
+          mark_y[1] = spec.ymax;
+          series[L] = (ReliefLineSeries) { NULL, 2, mark_x, mark_y, { 0.3, 0.3, 0.3 }, TRUE };
+          spec.n_series = L + 1;
+        }
+    }
+  draw_panel (cr, x, y, width, height, &spec);
+}
+
+void
+relief_figure_weights_top (cairo_t *cr, double width, double height, const ReliefWeights *w,
+                           const ReliefFigureOptions *opt, int marked)
+{
+  double top = draw_figure_title (cr, width, opt->title);
+
+  draw_top_panel (cr, 0, top, width, height - top, w, marked);
+}
+
+#define WEIGHTS_COLUMNS 3
+#define WEIGHTS_PANEL_WIDTH 288.0
+#define WEIGHTS_PANEL_HEIGHT 216.0
+
+void
+relief_figure_weights_size (const ReliefWeights *w, double *width, double *height)
+{
+  int columns = MIN (w->n_layers, WEIGHTS_COLUMNS), rows = (w->n_layers + WEIGHTS_COLUMNS - 1) / WEIGHTS_COLUMNS;
+
+  *width = MAX (columns, 2) * WEIGHTS_PANEL_WIDTH;
+  *height = (rows + (w->n_snapshots > 0 ? 1 : 0)) * WEIGHTS_PANEL_HEIGHT;
+}
+
+void
+relief_figure_weights (cairo_t *cr, double width, double height, const ReliefWeights *w,
+                       const ReliefFigureOptions *opt)
+{
+  /* White where a short last row leaves room. */
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  int columns = MIN (w->n_layers, WEIGHTS_COLUMNS), rows = (w->n_layers + WEIGHTS_COLUMNS - 1) / WEIGHTS_COLUMNS;
+  int bands = rows + (w->n_snapshots > 0 ? 1 : 0);
+  double top = draw_figure_title (cr, width, opt->title);
+  double band = (height - top) / MAX (bands, 1);
+
+  for (int l = 0; l < w->n_layers; l++)
+    {
+      int r = l / WEIGHTS_COLUMNS, c = l % WEIGHTS_COLUMNS;
+      double panel = width / MAX (columns, 2);
+
+      draw_esd_panel (cr, c * panel, top + r * band, panel, band, w, l);
+    }
+  if (w->n_snapshots > 0)
+    draw_top_panel (cr, 0, top + rows * band, width, band, w, -1);
 }
