@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "relief-cli-common.h"
 #include "relief-cli-options.h"
 #include "relief-enums.h"
 
@@ -147,6 +148,11 @@ relief_cli_parse_number (const char *flag, const char *text, double min, gboolea
   return FALSE;
 }
 
+/* The generators' features are floats: a noise beyond this would give infinite features
+ * (the samples are normal deviates times the noise), refused as the flag's value rather
+ * than as a data set with non-finite features once it is generated. */
+#define RELIEF_CLI_NOISE_MAX 1e30
+
 /* Each given flag's value into the job; an absent one (NULL) leaves the job's field. */
 static gboolean
 apply_int (const char *flag, const char *text, gint64 min, int *field, GError **error)
@@ -198,7 +204,7 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
         relief_generator_defaults (o->dataset, &job->gen);
     }
   if (!apply_int ("--samples", o->samples, 1, &job->gen.n_samples, error) ||
-      !apply_number ("--noise", o->noise, 0, FALSE, INFINITY, FALSE, &job->gen.noise, error) ||
+      !apply_number ("--noise", o->noise, 0, FALSE, RELIEF_CLI_NOISE_MAX, FALSE, &job->gen.noise, error) ||
       !apply_int ("--classes", o->classes, 1, &job->gen.n_classes, error) ||
       !apply_number ("--test-fraction", o->test_fraction, 0, FALSE, 1, TRUE, &job->gen.test_fraction, error) ||
       !apply_int ("--max-samples", o->max_samples, 1, &job->max_samples, error) ||
@@ -285,7 +291,7 @@ relief_cli_figure_options_add (ReliefCliFigureOptions *o, GOptionContext *ctx)
   };
 
   *o = (ReliefCliFigureOptions) { .dpi = 150 };
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  relief_cli_add_entries (ctx, entries);
 }
 
 void

@@ -139,7 +139,7 @@ relief_cmd_train (int argc, char **argv)
   };
   g_autoptr(GOptionContext) ctx = relief_cli_context (NULL, _("Train a model and write its run file (HDF5)."));
 
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  relief_cli_add_entries (ctx, entries);
   relief_cli_train_options_add (&options, ctx);
   relief_cli_metrics_options_add (&options, ctx);
   relief_cli_curvature_options_add (&options, ctx);

@@ -729,6 +729,28 @@ toast_label_below (GtkWidget *widget, const char *text)
   return FALSE;
 }
 
+typedef struct {
+  GtkWidget  *window;
+  const char *text;
+} ToastWait;
+
+static gboolean
+toast_wait_shown (gpointer data)
+{
+  const ToastWait *w = data;
+
+  return toast_label_below (w->window, w->text);
+}
+
+/* A toast saying text, once those before it in the overlay's queue have had their time. */
+static gboolean
+toast_shown (gpointer window, const char *text)
+{
+  ToastWait w = { window, text };
+
+  return iterate_until (toast_wait_shown, &w);
+}
+
 /* The one way a cancel is reported: what was kept, in the status line and a toast, and no
  * dialog. */
 static void
@@ -1299,7 +1321,7 @@ test_dimension_failed_start_keeps_sweep (Fixture *f, gconstpointer data)
   g_assert_cmpstr (relief_dimension_page_get_sweep_path (page), ==, path);
   g_assert_nonnull (strstr (status_text (page), "1000"));
   g_assert_nonnull (strstr (status_text (page), "The sweep shown is kept"));
-  g_assert_true (toast_label_below (GTK_WIDGET (f->window), status_text (page)));
+  g_assert_true (toast_shown (f->window, status_text (page)));
   g_assert_null (find_dialog (GTK_WINDOW (f->window)));
   g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_INTDIM), ==, 1);
 
@@ -1404,11 +1426,6 @@ draw_filled (cairo_t *cr, double width, double height, gpointer data)
     }
 }
 
-static gboolean
-exported_toast_shown (gpointer window)
-{
-  return toast_label_below (window, "Exported figure.pdf");
-}
 
 /* An export to a full disk (RLIMIT_FSIZE) ends in an error dialog naming the file and why,
  * not in an "Exported" toast, and the figure already there is kept. */
@@ -1442,7 +1459,7 @@ test_export_disk_full (Fixture *f, gconstpointer data)
   relief_page_write_figure (RELIEF_PAGE (train), file, 400, 300, draw_filled, NULL);
   g_assert_null (find_dialog (GTK_WINDOW (f->window)));
   /* After the toast of the training before it (Show Landscape), when that one is shown. */
-  g_assert_true (iterate_until (exported_toast_shown, f->window));
+  g_assert_true (toast_shown (f->window, "Exported figure.pdf"));
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents, "%PDF"));

@@ -1,4 +1,5 @@
-/* relief-figures.h: the standard figures of surfaces, runs, sweeps and decision maps,
+/* relief-figures.h: the standard figures of surfaces, runs, sweeps, decision maps and
+ * weight spectra,
  * drawn with the plot core (no GTK): what `relief plot` writes, what the window exports,
  * and the specs the window's views draw.  The one place that turns data into plot specs. */
 #pragma once
@@ -7,9 +8,11 @@
 #include <glib.h>
 
 #include "relief-decision.h"
+#include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
+#include "relief-weights-file.h"
 #include "relief-plot.h"
 #include "relief-plot-enum-types.h"
 
@@ -140,9 +143,52 @@ void relief_figure_intdim (cairo_t *cr, double width, double height, const Relie
 gboolean relief_figure_intdim_hit (const ReliefIntdim *id, const ReliefPlotFrame *frame, double px, double py,
                                    double radius, int *k, int *seed);
 
+/* A Hessian spectrum as PyHessian draws it: the SLQ eigenvalue density on a log density
+ * axis, the largest eigenvalues marked as solid lines and the smallest (when the file has
+ * them) dashed, and the linear-stability limit 2/lr of gradient descent for the run's
+ * learning rate lr, in the figure when it falls near the spectrum, named beside it
+ * otherwise; lr NaN: unknown, which the figure says (no_lr_reason, may be NULL: why).  A
+ * spectrum without a density shows its eigenvalues against their rank (2/lr a level), one
+ * with only a trace its numbers.  A line of text gives
+ * lambda_max, lambda_min and the trace with its standard error, those it has.  frame_out
+ * (may be NULL) receives where the data area ended up. */
+void relief_figure_hessian (cairo_t *cr, double width, double height, const ReliefHessianSpectrum *hs, double lr,
+                            const char *no_lr_reason, const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out);
+
 /* The decision regions over the input plane (x₁, x₂) with the training samples on top;
  * opt->title (may be NULL) above. */
 void relief_figure_decision (cairo_t *cr, double width, double height, const ReliefDecisionMap *map,
                              const ReliefFigureOptions *opt);
+
+/* The ESD of one layer's weight matrix on log-log axes: a density histogram of its
+ * eigenvalues >= the fit's threshold over log bins, the fitted power law from xmin to
+ * lambda_max (in the same density: the tail's share times its pdf) and the
+ * Marchenko-Pastur edge, dashed; the layer and its shape as the panel's title. */
+typedef struct {
+  int                   n_bins;
+  double               *edges, *counts;      /* [n_bins + 1], [n_bins] */
+  double                fit_x[2], fit_y[2];
+  ReliefLineSeries      fit;
+  ReliefHistogramMarker mp_edge;
+  char                 *title, *fit_label;
+} ReliefEsdFigure;
+
+/* Fills esd (its arrays allocated) and spec, which points into it and into w. */
+void relief_figure_weights_esd_spec  (const ReliefWeights *w, int layer, ReliefEsdFigure *esd,
+                                      ReliefHistogramSpec *spec);
+void relief_figure_weights_esd_clear (ReliefEsdFigure *esd);
+void relief_figure_weights_esd       (cairo_t *cr, double width, double height, const ReliefWeights *w, int layer,
+                                      const ReliefFigureOptions *opt);
+/* The top singular value of each layer against the training step, one line per layer;
+ * marked (a snapshot index, -1 none) as a vertical line at its step.  Axes alone when w
+ * has no trajectory. */
+void relief_figure_weights_top       (cairo_t *cr, double width, double height, const ReliefWeights *w,
+                                      const ReliefFigureOptions *opt, int marked);
+/* Every layer's ESD in a grid of up to three columns and, when w has one, the trajectory
+ * of top singular values below them; opt->title above.  _size: the size (points) that
+ * gives each panel room. */
+void relief_figure_weights           (cairo_t *cr, double width, double height, const ReliefWeights *w,
+                                      const ReliefFigureOptions *opt);
+void relief_figure_weights_size      (const ReliefWeights *w, double *width, double *height);
 
 G_END_DECLS
