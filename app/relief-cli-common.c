@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "relief-cli-common.h"
@@ -23,6 +24,38 @@ relief_cli_context (const char *parameter, const char *summary)
   g_option_context_set_summary (ctx, summary);
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   return ctx;
+}
+
+/* The long names of the switches (flags without a value) of the command being parsed:
+ * GLib takes "--resume=abc" or "--log=0" as the bare switch, silently. */
+static GPtrArray *switches;
+
+/* g_option_context_add_main_entries, remembering the switches among the entries. */
+void
+relief_cli_add_entries (GOptionContext *ctx, const GOptionEntry *entries)
+{
+  if (switches == NULL)
+    switches = g_ptr_array_new ();
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
+    if (e->arg == G_OPTION_ARG_NONE)
+      g_ptr_array_add (switches, (gpointer) e->long_name);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+}
+
+/* A switch given a value (--log=0): which, or NULL. */
+static const char *
+switch_with_value (int argc, char **argv)
+{
+  for (int i = 1; i < argc && switches != NULL && !g_str_equal (argv[i], "--"); i++)
+    for (guint k = 0; k < switches->len; k++)
+      {
+        const char *name = g_ptr_array_index (switches, k);
+        gsize len = strlen (name);
+
+        if (g_str_has_prefix (argv[i], "--") && strncmp (argv[i] + 2, name, len) == 0 && argv[i][2 + len] == '=')
+          return name;
+      }
+  return NULL;
 }
 
 int
@@ -48,6 +81,14 @@ relief_cli_parse (GOptionContext *ctx, const char *command, int *argc, char ***a
         *status = 0;
         return FALSE;
       }
+  if (switch_with_value (*argc, *argv) != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("--%s takes no value: give it alone to turn it on, or leave it "
+                                                    "out"), switch_with_value (*argc, *argv));
+
+      *status = relief_cli_usage_error (command, message);
+      return FALSE;
+    }
   if (!g_option_context_parse (ctx, argc, argv, &error))
     {
       *status = relief_cli_usage_error (command, error->message);
@@ -62,6 +103,12 @@ relief_cli_require_output (const char *command, const char *output, int *status)
   if (output == NULL)
     {
       *status = relief_cli_usage_error (command, _("an output file is required (-o FILE)"));
+      return FALSE;
+    }
+  /* -o "" (or --output=) is a typo: the empty name is not a file to write. */
+  if (*output == '\0')
+    {
+      *status = relief_cli_usage_error (command, _("-o takes a file name, not an empty one"));
       return FALSE;
     }
   return TRUE;

@@ -14,6 +14,9 @@ G_BEGIN_DECLS
 
 /* A command's option context: parameter (may be NULL) after the options, summary above. */
 GOptionContext *relief_cli_context        (const char *parameter, const char *summary);
+/* Adds a command's main entries, remembering its switches: relief_cli_parse refuses a
+ * switch given a value (--resume=no), which GLib would take as the switch. */
+void            relief_cli_add_entries    (GOptionContext *ctx, const GOptionEntry *entries);
 /* Parses; --help lists every group's options, not only the main ones.  FALSE when the
  * command must end now, with *status its exit status (0 after the help). */
 gboolean        relief_cli_parse          (GOptionContext *ctx, const char *command, int *argc, char ***argv,

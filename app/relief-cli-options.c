@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "relief-cli-common.h"
 #include "relief-cli-options.h"
 #include "relief-enums.h"
 
@@ -77,6 +78,26 @@ relief_cli_metrics_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
                                               metrics));
 }
 
+void
+relief_cli_curvature_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
+{
+  const GOptionEntry curvature[] = {
+    { "track-curvature", 0, 0, G_OPTION_ARG_STRING, &o->track_curvature,
+      N_("Measure the sharpness (the top Hessian eigenvalue, by Lanczos) at step 0 and every N steps "
+         "(default 0: never)"), "N" },
+    { "curvature-samples", 0, 0, G_OPTION_ARG_STRING, &o->curvature_samples,
+      N_("Measure it on the first N training samples, or all (default 5000)"), "N|all" },
+    { "curvature-trace", 0, 0, G_OPTION_ARG_NONE, &o->curvature_trace,
+      N_("Also estimate the Hessian's trace (Hutchinson)"), NULL },
+    { "curvature-min", 0, 0, G_OPTION_ARG_NONE, &o->curvature_min,
+      N_("Also compute the smallest eigenvalue"), NULL },
+    { NULL }
+  };
+
+  g_option_context_add_group (ctx, new_group ("curvature", _("Curvature options:"), _("Show the curvature options"),
+                                              curvature));
+}
+
 static gboolean
 invalid (GError **error, const char *message)
 {
@@ -126,6 +147,11 @@ relief_cli_parse_number (const char *flag, const char *text, double min, gboolea
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s takes %s, not “%s”"), flag, range, text);
   return FALSE;
 }
+
+/* The generators' features are floats: a noise beyond this would give infinite features
+ * (the samples are normal deviates times the noise), refused as the flag's value rather
+ * than as a data set with non-finite features once it is generated. */
+#define RELIEF_CLI_NOISE_MAX 1e30
 
 /* Each given flag's value into the job; an absent one (NULL) leaves the job's field. */
 static gboolean
@@ -178,7 +204,7 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
         relief_generator_defaults (o->dataset, &job->gen);
     }
   if (!apply_int ("--samples", o->samples, 1, &job->gen.n_samples, error) ||
-      !apply_number ("--noise", o->noise, 0, FALSE, INFINITY, FALSE, &job->gen.noise, error) ||
+      !apply_number ("--noise", o->noise, 0, FALSE, RELIEF_CLI_NOISE_MAX, FALSE, &job->gen.noise, error) ||
       !apply_int ("--classes", o->classes, 1, &job->gen.n_classes, error) ||
       !apply_number ("--test-fraction", o->test_fraction, 0, FALSE, 1, TRUE, &job->gen.test_fraction, error) ||
       !apply_int ("--max-samples", o->max_samples, 1, &job->max_samples, error) ||
@@ -226,6 +252,17 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
         return invalid (error, _("--eval-samples must be a positive number or “all”"));
       job->train.eval_samples = (int) n;
     }
+
+  if (!apply_int ("--track-curvature", o->track_curvature, 0, &job->train.curvature_every, error))
+    return FALSE;
+  if (o->curvature_samples != NULL && g_strcmp0 (o->curvature_samples, "all") == 0)
+    job->train.curvature_samples = G_MAXINT;
+  else if (!apply_int ("--curvature-samples", o->curvature_samples, 1, &job->train.curvature_samples, error))
+    return FALSE;
+  if ((o->curvature_samples != NULL || o->curvature_trace || o->curvature_min) && job->train.curvature_every == 0)
+    return invalid (error, _("--curvature-samples, --curvature-trace and --curvature-min need --track-curvature N"));
+  job->train.curvature_trace = o->curvature_trace;
+  job->train.curvature_min = o->curvature_min;
   return TRUE;
 }
 
@@ -236,7 +273,7 @@ relief_cli_train_options_clear (ReliefCliTrainOptions *o)
     &o->dataset, &o->samples, &o->classes, &o->noise, &o->test_fraction, &o->data_seed, &o->max_samples,
     &o->hidden, &o->activation, &o->loss,
     &o->optimizer, &o->lr, &o->momentum, &o->weight_decay, &o->batch_size, &o->epochs, &o->seed, &o->backend,
-    &o->eval_every, &o->eval_samples,
+    &o->eval_every, &o->eval_samples, &o->track_curvature, &o->curvature_samples,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -254,7 +291,7 @@ relief_cli_figure_options_add (ReliefCliFigureOptions *o, GOptionContext *ctx)
   };
 
   *o = (ReliefCliFigureOptions) { .dpi = 150 };
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  relief_cli_add_entries (ctx, entries);
 }
 
 void

@@ -20,6 +20,9 @@ typedef struct {
   char   *optimizer, *lr, *momentum, *weight_decay, *batch_size, *epochs, *seed, *backend;
   /* metrics (train only) */
   char   *eval_every, *eval_samples;
+  /* curvature (train only) */
+  char   *track_curvature, *curvature_samples;
+  gboolean curvature_trace, curvature_min;
 } ReliefCliTrainOptions;
 
 /* Adds the groups "data", "model" and "training" to ctx, parsing into options (which must
@@ -28,6 +31,9 @@ void     relief_cli_train_options_add   (ReliefCliTrainOptions *options, GOption
 /* Adds the group "metrics": --eval-every and --eval-samples, for the commands that record
  * a training run's metrics (intdim evaluates its trainings in full once, at their end). */
 void     relief_cli_metrics_options_add (ReliefCliTrainOptions *options, GOptionContext *ctx);
+/* Adds the group "curvature": --track-curvature, --curvature-samples, --curvature-trace,
+ * --curvature-min (train). */
+void     relief_cli_curvature_options_add (ReliefCliTrainOptions *options, GOptionContext *ctx);
 /* Sets the job (initialized with relief_train_job_init_defaults) from the flags given;
  * FALSE with a message for the user when one does not parse or is out of range. */
 gboolean relief_cli_train_options_apply (const ReliefCliTrainOptions *options, ReliefTrainJob *job,

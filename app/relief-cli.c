@@ -5,10 +5,12 @@
 #include "relief-cli.h"
 #include "relief-cli-common.h"
 #include "relief-cmd-decision.h"
+#include "relief-cmd-hessian.h"
 #include "relief-cmd-intdim.h"
 #include "relief-cmd-plot.h"
 #include "relief-cmd-surface.h"
 #include "relief-cmd-train.h"
+#include "relief-cmd-weights.h"
 
 /* Every command, in the order the help lists them. */
 static const struct {
@@ -19,8 +21,10 @@ static const struct {
   { "train", N_("Train a model and write its run file"), relief_cmd_train },
   { "surface", N_("Compute the loss surface around a checkpoint of a run"), relief_cmd_surface },
   { "intdim", N_("Sweep random subspaces to measure the intrinsic dimension"), relief_cmd_intdim },
+  { "hessian", N_("Compute the curvature of a run’s loss: Hessian eigenvalues, trace, density"), relief_cmd_hessian },
   { "decision", N_("Draw a model’s decision regions over its two inputs"), relief_cmd_decision },
-  { "plot", N_("Draw a run, surface or intdim file as a PDF, SVG or PNG figure"), relief_cmd_plot },
+  { "weights", N_("Compute the spectra of a run’s weight matrices (WeightWatcher’s alpha)"), relief_cmd_weights },
+  { "plot", N_("Draw a run, surface, intdim, hessian or weights file as a PDF, SVG or PNG figure"), relief_cmd_plot },
 };
 
 gboolean

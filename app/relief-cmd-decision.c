@@ -58,7 +58,7 @@ relief_cmd_decision (int argc, char **argv)
   DecisionFigure figure = { NULL, &options };
   gboolean ok;
   GOptionEntry entries[] = {
-    { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("The model: a snapshot index or “last” (default)"), N_("N|last") },
+    { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("The model: a snapshot index (negative: from the end, -1 the last) or “last” (default)"), N_("N|last") },
     { "surface", 0, 0, G_OPTION_ARG_FILENAME, &surface_path, N_("The model at a point of this surface of the run, as the Landscape page shows it"), N_("SURFACE.h5") },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("With --surface: the point along its directions (default 0,0)"), "X,Y" },
     { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x₁ range and resolution (default: the samples’ extent, 120 points)"), N_("MIN:MAX:COUNT") },
@@ -68,7 +68,7 @@ relief_cmd_decision (int argc, char **argv)
   };
   g_autoptr(GOptionContext) ctx = relief_cli_context (N_("RUN.h5"), _("Draw the decision regions of a model of a run over its two inputs, with the training samples (PDF, SVG or PNG)."));
 
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  relief_cli_add_entries (ctx, entries);
   relief_cli_figure_options_add (&out, ctx);
   if (!relief_cli_parse (ctx, "decision", &argc, &argv, &status))
     return status;

@@ -55,7 +55,7 @@ relief_cmd_intdim (int argc, char **argv)
   };
   g_autoptr(GOptionContext) ctx = relief_cli_context (NULL, _("Measure the intrinsic dimension: train in random subspaces of growing dimension (HDF5)."));
 
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  relief_cli_add_entries (ctx, entries);
   relief_cli_train_options_add (&options, ctx);
   if (!relief_cli_parse (ctx, "intdim", &argc, &argv, &status))
     return status;

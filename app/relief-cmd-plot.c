@@ -1,6 +1,7 @@
 #include "relief-config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "relief-cli-common.h"
 #include "relief-cli-options.h"
@@ -25,6 +26,23 @@ static void
 draw_run (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
 {
   relief_figure_run (cr, width, height, data, opt);
+}
+
+static void
+draw_run_curves (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_run_curves (cr, width, height, data, opt);
+}
+
+static void
+draw_run_curvature (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  const ReliefRun *run = data;
+  g_autofree double *steps = g_new (double, run->curvature->n);
+  ReliefSharpness c;
+
+  relief_figure_run_sharpness (run, steps, &c);
+  relief_figure_sharpness (cr, width, height, &c, opt);
 }
 
 static gpointer
@@ -56,10 +74,97 @@ draw_intdim (cairo_t *cr, double width, double height, gconstpointer data, const
   relief_figure_intdim (cr, width, height, data, opt, NULL);
 }
 
+/* A spectrum with the learning rate of its run, when the run file can be read. */
+typedef struct {
+  ReliefHessianSpectrum *hs;
+  double                 lr;
+  char                  *no_lr_reason;
+} HessianPlot;
+
+static void
+hessian_plot_free (HessianPlot *plot)
+{
+  relief_hessian_spectrum_free (plot->hs);
+  g_free (plot->no_lr_reason);
+  g_free (plot);
+}
+
+/* The run file as recorded, or, when that path is relative and not found from here,
+ * beside the spectrum's file (the two moved together). */
+static char *
+find_run_file (const char *spectrum_path, const char *run_file)
+{
+  g_autofree char *dir = NULL;
+  char *beside;
+
+  if (g_file_test (run_file, G_FILE_TEST_EXISTS) || g_path_is_absolute (run_file))
+    return g_strdup (run_file);
+  dir = g_path_get_dirname (spectrum_path);
+  beside = g_build_filename (dir, run_file, NULL);
+  if (g_file_test (beside, G_FILE_TEST_EXISTS))
+    return beside;
+  g_free (beside);
+  return g_strdup (run_file);
+}
+
+static gpointer
+load_hessian (const char *path, GError **error)
+{
+  g_autoptr(ReliefHessianSpectrum) hs = relief_hessian_spectrum_load (path, error);
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) run_error = NULL;
+  g_autofree char *run_path = NULL;
+  HessianPlot *plot;
+
+  if (hs == NULL)
+    return NULL;
+  plot = g_new0 (HessianPlot, 1);
+  plot->lr = NAN;
+  run_path = find_run_file (path, hs->run_file);
+  run = relief_run_load (run_path, FALSE, &run_error);
+  if (run != NULL)
+    plot->lr = run->config.optimizer.lr;
+  else
+    {
+      /* The figure still draws; it says why the line is missing, and so does stderr. */
+      plot->no_lr_reason = g_strdup_printf (_("run file %s not readable"), hs->run_file);
+      g_printerr (_("relief plot: drawn without the 2/η line: %s\n"), run_error->message);
+    }
+  plot->hs = g_steal_pointer (&hs);
+  return plot;
+}
+
+static void
+draw_hessian (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  const HessianPlot *plot = data;
+
+  relief_figure_hessian (cr, width, height, plot->hs, plot->lr, plot->no_lr_reason, opt, NULL);
+}
+
+static gpointer
+load_weights (const char *path, GError **error)
+{
+  return relief_weights_load (path, error);
+}
+
+static void
+draw_weights (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_weights (cr, width, height, data, opt);
+}
+
+static void
+size_weights (gconstpointer data, double *width, double *height)
+{
+  relief_figure_weights_size (data, width, height);
+}
+
 /* The flags that only some kinds of figure have a use for. */
 typedef enum {
   FLAG_LOG    = 1 << 0,
   FLAG_MAP    = 1 << 1,     /* --kind, --levels, --colormap: a surface's 2D figures */
+  FLAG_KIND   = 1 << 2,     /* --kind alone: a run's curves or curvature */
 } PlotFlags;
 
 /* What each kind of file relief_file_detect_kind knows becomes. */
@@ -70,11 +175,16 @@ static const struct {
   gpointer     (*load) (const char *path, GError **error);
   void         (*draw) (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt);
   GDestroyNotify free;
+  /* NULL: width and height; else the size the data needs (a panel per layer). */
+  void         (*size) (gconstpointer data, double *width, double *height);
 } plot_kinds[] = {
-  { RELIEF_FILE_KIND_RUN, 648, 252, FLAG_LOG, load_run, draw_run, (GDestroyNotify) relief_run_free },
+  { RELIEF_FILE_KIND_RUN, 648, 252, FLAG_LOG | FLAG_KIND, load_run, draw_run, (GDestroyNotify) relief_run_free, NULL },
   { RELIEF_FILE_KIND_SURFACE, 432, 324, FLAG_LOG | FLAG_MAP, load_surface, draw_surface,
-    (GDestroyNotify) relief_surface_free },
-  { RELIEF_FILE_KIND_INTDIM, 432, 324, 0, load_intdim, draw_intdim, (GDestroyNotify) relief_intdim_free },
+    (GDestroyNotify) relief_surface_free, NULL },
+  { RELIEF_FILE_KIND_INTDIM, 432, 324, 0, load_intdim, draw_intdim, (GDestroyNotify) relief_intdim_free, NULL },
+  { RELIEF_FILE_KIND_WEIGHTS, 0, 0, 0, load_weights, draw_weights, (GDestroyNotify) relief_weights_free,
+    size_weights },
+  { RELIEF_FILE_KIND_HESSIAN, 504, 324, 0, load_hessian, draw_hessian, (GDestroyNotify) hessian_plot_free, NULL },
 };
 
 /* The first of the flags given that a figure of this file does not use, or NULL; *where
@@ -83,9 +193,10 @@ static const char *
 unused_flag (PlotFlags used, gboolean log_scale, const char *kind, const char *levels, const char *colormap,
              const char **where)
 {
-  *where = _("surfaces");
-  if (kind && !(used & FLAG_MAP))
+  *where = _("runs and surfaces");
+  if (kind && !(used & (FLAG_MAP | FLAG_KIND)))
     return "--kind";
+  *where = _("surfaces");
   if (levels && !(used & FLAG_MAP))
     return "--levels";
   if (colormap && !(used & FLAG_MAP))
@@ -127,22 +238,26 @@ relief_cmd_plot (int argc, char **argv)
   ReliefFigureOptions options;
   PlotData data = { NULL, &options, NULL };
   int k;
+  double width, height;
   gboolean ok;
   GOptionEntry entries[] = {
     { "colormap", 0, 0, G_OPTION_ARG_STRING, &colormap, N_("viridis or magma"), N_("NAME") },
-    { "levels", 0, 0, G_OPTION_ARG_STRING, &levels, N_("Contour levels (default 12)"), "N" },
+    { "levels", 0, 0, G_OPTION_ARG_STRING, &levels, N_("Contour levels (0: continuous colours, no contours; default 12)"), "N" },
     { "log", 0, 0, G_OPTION_ARG_NONE, &log_scale, N_("Logarithmic color scale"), NULL },
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind, N_("Surface figure: contour, heatmap, 3d or 1d (default contour)"), N_("KIND") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind,
+      N_("Surface figure: contour, heatmap, 3d or 1d (default contour); run figure: curves (loss and accuracy) or "
+         "curvature (lambda_max, tr H against 2/lr; default: the curves, and the curvature beside them when the run "
+         "tracked it)"), N_("KIND") },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface or intdim file as a figure (PDF, SVG or PNG)."));
+  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface, intdim, hessian or weights file as a figure (PDF, SVG or PNG)."));
 
   relief_cli_figure_options_add (&figure, ctx);
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  relief_cli_add_entries (ctx, entries);
   if (!relief_cli_parse (ctx, "plot", &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return relief_cli_usage_error ("plot", _("expected one run or surface file; see relief plot --help"));
+    return relief_cli_usage_error ("plot", _("expected one run, surface, intdim, hessian or weights file; see relief plot --help"));
   if (!relief_cli_check_figure ("plot", &figure, (const char *[]) { argv[1], NULL }, &status))
     return status;
   relief_figure_options_init (&options);
@@ -154,20 +269,28 @@ relief_cmd_plot (int argc, char **argv)
   options.title = figure.title;
   if (colormap && !relief_enum_from_nick (RELIEF_TYPE_COLORMAP, colormap, (int *) &options.colormap, NULL))
     return relief_cli_usage_error ("plot", _("unknown colormap (viridis, magma)"));
-  if (figure_kind && !relief_enum_from_nick (RELIEF_TYPE_FIGURE_KIND, figure_kind, (int *) &options.kind, NULL))
+
+  if (!relief_cli_check_input ("plot", argv[1], RELIEF_FILE_KIND_NONE, &status))
+    return status;
+  kind = relief_file_detect_kind (argv[1], NULL);
+  if (figure_kind && kind == RELIEF_FILE_KIND_RUN && g_strcmp0 (figure_kind, "curves") != 0 &&
+      g_strcmp0 (figure_kind, "curvature") != 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("unknown figure kind “%s” for a run (curves, curvature)"),
+                                                  figure_kind);
+      return relief_cli_usage_error ("plot", message);
+    }
+  if (figure_kind && kind != RELIEF_FILE_KIND_RUN &&
+      !relief_enum_from_nick (RELIEF_TYPE_FIGURE_KIND, figure_kind, (int *) &options.kind, NULL))
     {
       g_autofree char *message = g_strdup_printf (_("unknown figure kind “%s” (contour, heatmap, 3d, 1d)"),
                                                   figure_kind);
       return relief_cli_usage_error ("plot", message);
     }
-
-  if (!relief_cli_check_input ("plot", argv[1], RELIEF_FILE_KIND_NONE, &status))
-    return status;
-  kind = relief_file_detect_kind (argv[1], NULL);
   k = find_plot_kind (kind);
   if (k < 0)
     {
-      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface and intdim files"),
+      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface, intdim, hessian and weights files"),
                                                   argv[1], relief_file_kind_name (kind));
       return relief_cli_usage_error ("plot", message);
     }
@@ -198,8 +321,36 @@ relief_cmd_plot (int argc, char **argv)
         }
     }
   data.draw = plot_kinds[k].draw;
-  ok = relief_plot_export (figure.output, plot_kinds[k].width, plot_kinds[k].height, figure.dpi, draw_plot, &data,
-                           &error);
+  width = plot_kinds[k].width;
+  height = plot_kinds[k].height;
+  if (plot_kinds[k].size != NULL)
+    plot_kinds[k].size (data.data, &width, &height);
+  if (kind == RELIEF_FILE_KIND_RUN)
+    {
+      const ReliefRun *run = data.data;
+      gboolean tracked = run->curvature != NULL && run->curvature->n > 0;
+
+      if (g_strcmp0 (figure_kind, "curvature") == 0 && !tracked)
+        {
+          g_autofree char *message = g_strdup_printf (_("%s holds no curvature (train with --track-curvature N)"),
+                                                      argv[1]);
+
+          relief_run_free (data.data);
+          return relief_cli_usage_error ("plot", message);
+        }
+      if (g_strcmp0 (figure_kind, "curvature") == 0)
+        {
+          data.draw = draw_run_curvature;
+          width = 432;
+          height = 324;
+        }
+      else if (g_strcmp0 (figure_kind, "curves") == 0)
+        data.draw = draw_run_curves;
+      else if (tracked)
+        /* The sharpness as a third panel of the same size. */
+        width = width * 3 / 2;
+    }
+  ok = relief_plot_export (figure.output, width, height, figure.dpi, draw_plot, &data, &error);
   plot_kinds[k].free (data.data);
   if (!ok)
     {

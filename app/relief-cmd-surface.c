@@ -13,7 +13,8 @@ relief_cmd_surface (int argc, char **argv)
 {
   g_auto(ReliefSurfaceJob) job = { 0 };
   g_autofree char *checkpoint = NULL, *xspec = NULL, *yspec = NULL, *output = NULL, *backend = NULL;
-  g_autofree char *directions = NULL, *normalization = NULL, *bias = NULL, *to = NULL;
+  g_autofree char *directions = NULL, *normalization = NULL, *bias = NULL, *to = NULL, *curvature_samples = NULL;
+  gint64 hessian_samples = 0;
   g_autofree char *seed_text = NULL, *max_samples_text = NULL;
   gint64 seed = 0, max_samples = 0;
   int status = 0;
@@ -27,11 +28,12 @@ relief_cmd_surface (int argc, char **argv)
     .user_data = &progress,
   };
   GOptionEntry entries[] = {
-    { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("Snapshot at the centre: an index or “last” (default)"), N_("N|last") },
-    { "directions", 0, 0, G_OPTION_ARG_STRING, &directions, N_("random (default), pca (of the trajectory) or line (to --to)"), N_("KIND") },
+    { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("Snapshot at the centre: an index (negative: from the end, -1 the last) or “last” (default)"), N_("N|last") },
+    { "directions", 0, 0, G_OPTION_ARG_STRING, &directions, N_("random (default), pca (of the trajectory), line (to --to), hessian (the Hessian's top two eigenvectors) or hessian-min (its top and bottom ones)"), N_("KIND") },
+    { "curvature-samples", 0, 0, G_OPTION_ARG_STRING, &curvature_samples, N_("Hessian directions: the Hessian over the first N training samples, or all (default 5000)"), "N|all" },
     { "normalization", 0, 0, G_OPTION_ARG_STRING, &normalization, N_("Random directions: filter (default), layer or none"), N_("NAME") },
     { "bias", 0, 0, G_OPTION_ARG_STRING, &bias, N_("Random directions: biases zero (default) or copy"), N_("MODE") },
-    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Line: the checkpoint at alpha 1"), N_("N|last") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Line: the checkpoint at alpha 1 (an index as for --checkpoint)"), N_("N|last") },
     { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("x range and resolution (default -1:1:51; a line -0.5:1.5:41; a PCA plane spans its trajectory); alone, a 1D slice"), N_("MIN:MAX:COUNT") },
     { "y", 0, 0, G_OPTION_ARG_STRING, &yspec, N_("y range and resolution (default -1:1:51)"), N_("MIN:MAX:COUNT") },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, N_("Continue an interrupted surface already in the output file"), NULL },
@@ -43,7 +45,7 @@ relief_cmd_surface (int argc, char **argv)
   };
   g_autoptr(GOptionContext) ctx = relief_cli_context (N_("RUN.h5"), _("Compute the loss surface around a checkpoint of a run: along random directions, the PCA plane of the trajectory, or the line to another checkpoint."));
 
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  relief_cli_add_entries (ctx, entries);
   if (!relief_cli_parse (ctx, "surface", &argc, &argv, &status))
     return status;
   if (argc != 2)
@@ -79,7 +81,13 @@ relief_cmd_surface (int argc, char **argv)
   /* A PCA plane's trajectory can lie far beyond -1:1: without ranges the grid spans it. */
   job.fit_path = job.directions == RELIEF_DIRECTIONS_PCA && xspec == NULL && yspec == NULL;
   if (!known)
-    status = relief_cli_usage_error ("surface", _("--directions takes random, pca or line"));
+    status = relief_cli_usage_error ("surface", _("--directions takes random, pca, line, hessian or hessian-min"));
+  else if (curvature_samples != NULL && job.directions != RELIEF_DIRECTIONS_HESSIAN &&
+           job.directions != RELIEF_DIRECTIONS_HESSIAN_MIN)
+    status = relief_cli_usage_error ("surface", _("--curvature-samples only applies to --directions hessian and hessian-min"));
+  else if (curvature_samples != NULL && g_strcmp0 (curvature_samples, "all") != 0 &&
+           !relief_cli_parse_int ("--curvature-samples", curvature_samples, 1, G_MAXINT, &hessian_samples, &error))
+    status = relief_cli_usage_error ("surface", error->message);
   else if (to != NULL && job.directions != RELIEF_DIRECTIONS_LINE)
     status = relief_cli_usage_error ("surface", _("--to only applies to --directions line"));
   else if (job.directions == RELIEF_DIRECTIONS_LINE && to == NULL)
@@ -95,6 +103,8 @@ relief_cmd_surface (int argc, char **argv)
 
   if (status != 0)
     return status;
+  if (curvature_samples != NULL)
+    job.curvature_samples = g_strcmp0 (curvature_samples, "all") == 0 ? G_MAXINT : (int) hessian_samples;
   if ((job.run = relief_loaded_run_load (argv[1], &error)) == NULL)
     {
       g_printerr ("relief surface: %s\n", error->message);

@@ -14,6 +14,9 @@ typedef struct {
   ReliefCliProgress  progress;
   ReliefTrainMetrics last;
   gboolean           has_last;
+  ReliefCurvatureRow last_curvature;
+  int                n_curvature;
+  double             lr;
   gint64             last_step, diverged_step;   /* of a divergence */
   gboolean           ended_before;               /* --resume found the run finished */
 } TrainCli;
@@ -73,11 +76,21 @@ on_metrics (const ReliefTrainMetrics *m, gpointer user_data)
   t->has_last = TRUE;
 }
 
-/* What the run took, the share of it spent on metrics (the benchmark reads this line),
- * and where it ended. */
 static void
-print_summary (const ReliefTrainMetrics *m)
+on_curvature (const ReliefCurvatureRow *row, gpointer user_data)
 {
+  TrainCli *t = user_data;
+
+  t->last_curvature = *row;
+  t->n_curvature++;
+}
+
+/* What the run took, the share of it spent on metrics (the benchmark reads this line) and
+ * on curvature, and where it ended. */
+static void
+print_summary (const TrainCli *t)
+{
+  const ReliefTrainMetrics *m = &t->last;
   gboolean test = !isnan (m->test_loss);
 
   g_print (_("Trained %" G_GINT64_FORMAT " steps in %.3f s; metrics %.3f s, %.1f%% of the time\n"), m->step,
@@ -87,6 +100,12 @@ print_summary (const ReliefTrainMetrics *m)
            test ? m->test_loss : m->train_loss, 100 * (test ? m->test_acc : m->train_acc),
            relief_enum_to_nick (RELIEF_TYPE_METRIC_KIND, test ? m->test_kind : m->train_kind),
            test ? m->test_samples : m->train_samples);
+  if (t->n_curvature > 0)
+    g_print (_("Curvature: %d measurements on %d samples in %.3f s, %.1f%% of the time; last lambda_max %.6g "
+               "at step %" G_GINT64_FORMAT " (2/lr = %.6g)\n"),
+             t->n_curvature, t->last_curvature.samples, m->curvature_seconds,
+             m->elapsed_seconds > 0 ? 100 * m->curvature_seconds / m->elapsed_seconds : 0.0,
+             t->last_curvature.lambda_max, t->last_curvature.step, 2.0 / t->lr);
 }
 
 int
@@ -109,6 +128,7 @@ relief_cmd_train (int argc, char **argv)
     .backend_chosen = on_backend_chosen,
     .resumed = on_resumed,
     .diverged = on_diverged,
+    .curvature = on_curvature,
     .user_data = &cli,
   };
   GOptionEntry entries[] = {
@@ -119,9 +139,10 @@ relief_cmd_train (int argc, char **argv)
   };
   g_autoptr(GOptionContext) ctx = relief_cli_context (NULL, _("Train a model and write its run file (HDF5)."));
 
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  relief_cli_add_entries (ctx, entries);
   relief_cli_train_options_add (&options, ctx);
   relief_cli_metrics_options_add (&options, ctx);
+  relief_cli_curvature_options_add (&options, ctx);
   if (!relief_cli_parse (ctx, "train", &argc, &argv, &status))
     return status;
   if (argc > 1)
@@ -136,6 +157,7 @@ relief_cmd_train (int argc, char **argv)
     job.train.snapshot_every = (int) every;
   job.output = g_strdup (output);
   job.resume = resume;
+  cli.lr = job.train.optimizer.lr;
 
   relief_cli_progress_begin (progress, "train");
   if (!relief_train_job_run (&job, &cb, progress->cancellable, &train_status, &error))
@@ -148,7 +170,7 @@ relief_cmd_train (int argc, char **argv)
   if (cli.ended_before)
     return 0;
   if (cli.has_last)
-    print_summary (&cli.last);
+    print_summary (&cli);
   if (train_status == RELIEF_TRAIN_DIVERGED)
     {
       g_printerr (_("relief train: the loss diverged (NaN or infinite) at step %" G_GINT64_FORMAT "; the run up to step %"

@@ -173,6 +173,21 @@ relief_job_estimate_training (const ReliefMlpSpec *spec, const ReliefDataset *ds
    * and the metrics between, about a tenth of the training by design. */
   estimate->flops += forward_flops (spec, 0) * (3.0 * steps * MIN (config->batch_size, ds->n_train) * 1.1 +
                                                (double) config->epochs * ds->n_test);
+  if (config->curvature_every > 0)
+    {
+      /* At most: each measurement's Lanczos vectors and the subset on the backend; its
+       * products (each about two gradients, six forward passes) over the subset. */
+      double samples = MIN (config->curvature_samples > 0 ? config->curvature_samples
+                                                           : RELIEF_CURVATURE_DEFAULT_SAMPLES, ds->n_train);
+      double measurements = floor (steps / config->curvature_every) + 1;
+      double hvps = RELIEF_CURVATURE_LANCZOS_STEPS + 2 +
+                    (config->curvature_trace ? RELIEF_CURVATURE_TRACE_MAX_PROBES : 0);
+
+      estimate->bytes += 4.0 * P * (RELIEF_CURVATURE_LANCZOS_STEPS + 4) + 4.0 * MIN (samples, 1024) * 4 * widths;
+      if (!on_host)
+        estimate->bytes += 4.0 * samples * (ds->n_features + 1);
+      estimate->flops += forward_flops (spec, 0) * 6.0 * samples * hvps * measurements;
+    }
 }
 
 gboolean

@@ -332,7 +332,8 @@ update_range_row (ReliefLandscapePage *self)
   g_autofree char *text = NULL;
   g_autofree char *tip = NULL;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->range_spin), kind == RELIEF_DIRECTIONS_RANDOM);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->range_spin), kind == RELIEF_DIRECTIONS_RANDOM ||
+                            kind == RELIEF_DIRECTIONS_HESSIAN || kind == RELIEF_DIRECTIONS_HESSIAN_MIN);
   /* Short enough for two lines of the sidebar; what to do with it in the tooltip. */
   if (kind == RELIEF_DIRECTIONS_LINE)
     {

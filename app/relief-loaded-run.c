@@ -7,10 +7,10 @@ struct _ReliefLoadedRun {
   ReliefRun *run;
 };
 
-ReliefLoadedRun *
-relief_loaded_run_load (const char *path, GError **error)
+static ReliefLoadedRun *
+loaded_run_load (const char *path, gboolean with_dataset, GError **error)
 {
-  ReliefRun *contents = relief_run_load (path, TRUE, error);
+  ReliefRun *contents = relief_run_load (path, with_dataset, error);
   ReliefLoadedRun *run;
 
   if (contents == NULL)
@@ -19,6 +19,18 @@ relief_loaded_run_load (const char *path, GError **error)
   run->path = g_strdup (path);
   run->run = contents;
   return run;
+}
+
+ReliefLoadedRun *
+relief_loaded_run_load (const char *path, GError **error)
+{
+  return loaded_run_load (path, TRUE, error);
+}
+
+ReliefLoadedRun *
+relief_loaded_run_load_parameters (const char *path, GError **error)
+{
+  return loaded_run_load (path, FALSE, error);
 }
 
 ReliefLoadedRun *

@@ -12,6 +12,9 @@ typedef struct _ReliefLoadedRun ReliefLoadedRun;
 
 /* The run at path with its data set (a file data set reloaded and its checksums checked). */
 ReliefLoadedRun *relief_loaded_run_load  (const char *path, GError **error);
+/* The run at path without its data set (ReliefRun.dataset NULL), for jobs that need only
+ * its model and parameters (weight spectra): no data set to find, reload and check. */
+ReliefLoadedRun *relief_loaded_run_load_parameters (const char *path, GError **error);
 /* Thread-safe reference counting. */
 ReliefLoadedRun *relief_loaded_run_ref   (ReliefLoadedRun *run);
 void             relief_loaded_run_unref (ReliefLoadedRun *run);

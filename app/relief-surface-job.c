@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "relief-hessian.h"
 #include "relief-rng.h"
 #include "relief-surface-eval.h"
 #include "relief-surface-job.h"
@@ -84,10 +85,57 @@ nan_grid (gsize cells)
   return grid;
 }
 
+/* Lanczos settings for the Hessian's directions: tighter than training's tracking, since
+ * the slice shows them (residuals ||H v - lambda v|| about 1e-6 of lambda_max). */
+#define HESSIAN_DIRECTIONS_TOL 1e-6
+#define HESSIAN_DIRECTIONS_STEPS 300
+
+/* The eigenvectors of the Hessian of the loss at the centre, over the first training
+ * samples: the top two (hessian), or the top and the bottom one (hessian-min); x only for
+ * a 1D slice.  Unit vectors in parameter units. */
+static gboolean
+hessian_directions (const ReliefSurfaceJob *job, ReliefBackend *backend, const ReliefRun *run, const float *center,
+                    ReliefSurface *surface, GError **error)
+{
+  const ReliefDataset *ds = run->dataset;
+  int n = job->curvature_samples > 0 ? job->curvature_samples : RELIEF_CURVATURE_DEFAULT_SAMPLES;
+  gboolean bottom = job->directions == RELIEF_DIRECTIONS_HESSIAN_MIN && surface->ycoords != NULL;
+  g_autoptr(ReliefHessian) h = NULL;
+  g_autoptr(ReliefEigenpairs) top = NULL;
+  g_autoptr(ReliefEigenpairs) low = NULL;
+  ReliefLanczosSettings settings;
+  ReliefLanczosInfo info;
+
+  h = relief_hessian_new (backend, run->spec, center, ds->x_train, ds->y_train, MIN (n, ds->n_train), 0, error);
+  if (h == NULL)
+    return FALSE;
+  relief_lanczos_settings_init_defaults (&settings);
+  settings.k = job->directions == RELIEF_DIRECTIONS_HESSIAN && surface->ycoords != NULL ? 2 : 1;
+  settings.smallest = bottom;
+  settings.tol = HESSIAN_DIRECTIONS_TOL;
+  settings.max_iter = HESSIAN_DIRECTIONS_STEPS;
+  settings.seed = relief_rng_derive (job->seed, "hessian");
+  if (!relief_hessian_lanczos (h, &settings, &top, bottom ? &low : NULL, &info, NULL, error))
+    return FALSE;
+  if (top->n < settings.k || (bottom && low->n < 1))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("The Hessian at this checkpoint has fewer than two directions of curvature to slice along"));
+      return FALSE;
+    }
+  memcpy (surface->xdir, top->vectors, sizeof (float) * run->n_params);
+  if (surface->ycoords != NULL)
+    {
+      surface->ydir = g_new (float, run->n_params);
+      memcpy (surface->ydir, bottom ? low->vectors : top->vectors + run->n_params, sizeof (float) * run->n_params);
+    }
+  return TRUE;
+}
+
 /* Fills the surface's directions (and their parameters) for the job's kind. */
 static gboolean
-make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, ReliefSurface *surface,
-                 GError **error)
+make_directions (const ReliefSurfaceJob *job, ReliefBackend *backend, const ReliefRun *run, int index,
+                 ReliefSurface *surface, GError **error)
 {
   const float *center = run->params + (gsize) index * run->n_params;
 
@@ -106,8 +154,10 @@ make_directions (const ReliefSurfaceJob *job, const ReliefRun *run, int index, R
         }
       return TRUE;
     }
-  /* PCA and line directions live in parameter units: no normalization applies. */
+  /* PCA, line and Hessian directions live in parameter units: no normalization applies. */
   surface->normalization = g_strdup ("none");
+  if (job->directions == RELIEF_DIRECTIONS_HESSIAN || job->directions == RELIEF_DIRECTIONS_HESSIAN_MIN)
+    return hessian_directions (job, backend, run, center, surface, error);
   if (job->directions == RELIEF_DIRECTIONS_LINE)
     {
       int to;
@@ -337,7 +387,7 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
       surface->test_loss = nan_grid (cells);
       surface->test_acc = nan_grid (cells);
     }
-  if (!make_directions (job, run, index, surface, error))
+  if (!make_directions (job, backend, run, index, surface, error))
     return FALSE;
   if (job->fit_path && surface->n_proj > 0 && surface->ycoords != NULL)
     {

@@ -27,6 +27,9 @@ typedef struct {
   gboolean       resume;              /* continue the surface already in output (if any), when it matches */
   gboolean       fit_path;            /* pca: x and y span the projected trajectory with a margin
                                          (their counts kept), not the ranges asked for */
+  int            curvature_samples;   /* hessian, hessian-min: the Hessian of the loss over the first N
+                                         training samples (0: RELIEF_CURVATURE_DEFAULT_SAMPLES; all
+                                         when there are fewer) */
 } ReliefSurfaceJob;
 
 /* Called from the computing thread; any may be NULL. */

@@ -67,6 +67,18 @@ on_train_snapshot (gint64 step, double epoch, const float *params, gsize n_param
   return TRUE;
 }
 
+static gboolean
+on_train_curvature (const ReliefCurvatureRow *row, gpointer user_data, GError **error)
+{
+  TrainContext *ctx = user_data;
+
+  if (!relief_run_writer_add_curvature (ctx->writer, row, error))
+    return FALSE;
+  if (ctx->cb && ctx->cb->curvature)
+    ctx->cb->curvature (row, ctx->cb->user_data);
+  return TRUE;
+}
+
 static void
 on_train_progress (gint64 step, gint64 total_steps, double batch_loss, gpointer user_data)
 {
@@ -121,7 +133,9 @@ same_config (const ReliefTrainConfig *a, const ReliefTrainConfig *b)
          oa->weight_decay == ob->weight_decay && oa->beta1 == ob->beta1 && oa->beta2 == ob->beta2 &&
          oa->eps == ob->eps && a->batch_size == b->batch_size && a->epochs == b->epochs &&
          a->snapshot_every == b->snapshot_every && a->eval_every == b->eval_every &&
-         a->eval_samples == b->eval_samples && a->seed == b->seed;
+         a->eval_samples == b->eval_samples && a->seed == b->seed && a->curvature_every == b->curvature_every &&
+         a->curvature_samples == b->curvature_samples && a->curvature_trace == b->curvature_trace &&
+         a->curvature_min == b->curvature_min;
 }
 
 static gboolean
@@ -225,6 +239,7 @@ relief_train_job_run (const ReliefTrainJob          *job,
     .checkpoint_due = on_train_checkpoint_due,
     .checkpoint = on_train_checkpoint,
     .diverged = on_train_diverged,
+    .curvature = on_train_curvature,
   };
   const ReliefTrainState *from = NULL;
   ReliefTrainStatus st, finished = RELIEF_TRAIN_FAILED;

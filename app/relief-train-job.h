@@ -39,6 +39,8 @@ typedef struct {
   void (*resumed)        (gint64 step, gint64 total_steps, gpointer user_data);
   /* A divergence: the run ends at last_step; diverged_step was not finite. */
   void (*diverged)       (gint64 last_step, gint64 diverged_step, gpointer user_data);
+  /* Each curvature measurement (train.curvature_every), as the run file records it. */
+  void (*curvature)      (const ReliefCurvatureRow *row, gpointer user_data);
   gpointer user_data;
 } ReliefTrainJobCallbacks;
 

@@ -35,12 +35,19 @@ struct _ReliefTrainPage {
   ReliefPlotView *loss_view;
   ReliefPlotView *acc_view;
   GtkWidget      *plots_box;      /* the curves and, beside them, decision_area */
+  ReliefPlotView *sharp_view;     /* the sharpness, when the run tracks it */
   GtkDrawingArea *decision_area;  /* 2D data: the model's decisions, live */
+  GtkSpinButton  *curvature_spin;
+  GtkWidget      *curvature_trace_row;
+  GtkSwitch      *curvature_trace_switch;
 
   /* owned */
   struct TrainWork *work;          /* the running job's data, valid while the page runs */
   char           *run_path;        /* the run being written or last written */
   ReliefLiveCurves *curves;       /* the curves so far, decimated */
+  GArray         *sharp_steps, *sharp_max, *sharp_trace;   /* double: the sharpness so far */
+  gboolean        sharp_has_trace;
+  double          sharp_lr;
   ReliefDecisionMap *map;          /* what decision_area shows */
   gint64          map_step;
   ReliefWorker   *map_job;         /* an opened run's map, while it is computed */
@@ -57,6 +64,7 @@ typedef struct TrainWork {
   GMutex            lock;
   double            fraction;
   GArray           *pending;       /* ReliefTrainMetrics not yet shown */
+  GArray           *pending_curvature;   /* ReliefCurvatureRow not yet shown */
   ReliefTrainStatus status;
   /* The live decision map (2D data), made on the worker thread */
   ReliefBackend    *map_backend;
@@ -78,6 +86,7 @@ train_work_free (gpointer data)
   relief_train_job_clear (&w->job);
   g_free (w->reused_path);
   g_array_unref (w->pending);
+  g_array_unref (w->pending_curvature);
   g_clear_pointer (&w->map_backend, relief_backend_free);
   g_clear_pointer (&w->map_spec, relief_mlp_spec_free);
   g_clear_pointer (&w->map_data, relief_dataset_free);
@@ -104,6 +113,16 @@ work_metrics (const ReliefTrainMetrics *m, gpointer user_data)
 
   g_mutex_lock (&w->lock);
   g_array_append_val (w->pending, *m);
+  g_mutex_unlock (&w->lock);
+}
+
+static void
+work_curvature (const ReliefCurvatureRow *row, gpointer user_data)
+{
+  TrainWork *w = user_data;
+
+  g_mutex_lock (&w->lock);
+  g_array_append_val (w->pending_curvature, *row);
   g_mutex_unlock (&w->lock);
 }
 
@@ -208,6 +227,7 @@ train_work_run (gpointer data, GCancellable *cancellable, GError **error)
     .progress = work_progress,
     .metrics = work_metrics,
     .snapshot = work_snapshot,
+    .curvature = work_curvature,
     .user_data = w,
   };
   gboolean ok;
@@ -260,6 +280,52 @@ update_plots (ReliefTrainPage *self)
                               &opt, loss_series, &loss_spec, acc_series, &acc_spec);
   relief_plot_view_set_lines (self->loss_view, &loss_spec);
   relief_plot_view_set_lines (self->acc_view, &acc_spec);
+}
+
+/* The sharpness so far against 2/lr, in its own view below the curves: shown once the run
+ * has a measurement. */
+static void
+update_sharpness (ReliefTrainPage *self)
+{
+  guint n = self->sharp_steps->len;
+  ReliefFigureOptions opt;
+  ReliefSharpnessSpec spec;
+  ReliefSharpness c = {
+    .n = (int) n,
+    .steps = (const double *) self->sharp_steps->data,
+    .lambda_max = (const double *) self->sharp_max->data,
+    .trace = self->sharp_has_trace ? (const double *) self->sharp_trace->data : NULL,
+    .lr = self->sharp_lr,
+  };
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sharp_view), n > 0);
+  if (n == 0)
+    return;
+  relief_figure_options_init (&opt);
+  relief_figure_sharpness_spec (&c, &opt, &spec);
+  relief_plot_view_set_lines (self->sharp_view, &spec.spec);
+}
+
+static void
+clear_sharpness (ReliefTrainPage *self, double lr, gboolean has_trace)
+{
+  g_array_set_size (self->sharp_steps, 0);
+  g_array_set_size (self->sharp_max, 0);
+  g_array_set_size (self->sharp_trace, 0);
+  self->sharp_lr = lr;
+  self->sharp_has_trace = has_trace;
+  relief_plot_view_clear (self->sharp_view, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->sharp_view), FALSE);
+}
+
+static void
+append_sharpness (ReliefTrainPage *self, gint64 step, double lambda_max, double trace)
+{
+  double x = (double) step;
+
+  g_array_append_val (self->sharp_steps, x);
+  g_array_append_val (self->sharp_max, lambda_max);
+  g_array_append_val (self->sharp_trace, trace);
 }
 
 static void
@@ -462,6 +528,7 @@ train_tick (gpointer owner)
   ReliefTrainPage *self = owner;
   TrainWork *w = self->work;
   g_autoptr(GArray) fresh = NULL;
+  g_autoptr(GArray) fresh_curvature = NULL;
   ReliefDecisionMap *map;
   gint64 map_step;
   double fraction;
@@ -473,9 +540,25 @@ train_tick (gpointer owner)
       fresh = w->pending;
       w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
     }
+  if (w->pending_curvature->len > 0)
+    {
+      fresh_curvature = w->pending_curvature;
+      w->pending_curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
+    }
   map = g_steal_pointer (&w->fresh_map);
   map_step = w->fresh_map_step;
   g_mutex_unlock (&w->lock);
+
+  if (fresh_curvature != NULL)
+    {
+      for (guint i = 0; i < fresh_curvature->len; i++)
+        {
+          const ReliefCurvatureRow *row = &g_array_index (fresh_curvature, ReliefCurvatureRow, i);
+
+          append_sharpness (self, row->step, row->lambda_max, row->trace);
+        }
+      update_sharpness (self);
+    }
 
   relief_page_set_progress (RELIEF_PAGE (self), fraction);
   if (map)
@@ -556,12 +639,14 @@ train_done (gpointer owner, const GError *error)
 static gboolean
 read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
 {
-  GtkSpinButton *spins[] = { self->momentum_spin, self->weight_decay_spin, NULL };
+  GtkSpinButton *spins[] = { self->momentum_spin, self->weight_decay_spin, self->curvature_spin, NULL };
 
   if (!relief_train_controls_read (&self->controls, job, error) || !relief_spins_check (spins, error))
     return FALSE;
   job->train.optimizer.momentum = gtk_spin_button_get_value (self->momentum_spin);
   job->train.optimizer.weight_decay = gtk_spin_button_get_value (self->weight_decay_spin);
+  job->train.curvature_every = gtk_spin_button_get_value_as_int (self->curvature_spin);
+  job->train.curvature_trace = job->train.curvature_every > 0 && gtk_switch_get_active (self->curvature_trace_switch);
   return TRUE;
 }
 
@@ -579,6 +664,7 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   w->reuse = reuse;
   g_mutex_init (&w->lock);
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
+  w->pending_curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
   /* A bad field is marked beside it; the status line says which. */
   if (!read_job (self, &w->job, &error))
     {
@@ -597,6 +683,7 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   g_free (self->run_path);
   self->run_path = g_strdup (w->job.output);
   relief_live_curves_clear (self->curves);
+  clear_sharpness (self, w->job.train.optimizer.lr, w->job.train.curvature_trace);
   stop_run_map (self);
   show_map (self, NULL, 0);
   relief_plot_view_clear (self->loss_view, _("Training…"));
@@ -654,6 +741,13 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
   relief_train_controls_fill (&self->controls, run->dataset_name, NULL, run->spec, &run->config);
   gtk_spin_button_set_value (self->momentum_spin, run->config.optimizer.momentum);
   gtk_spin_button_set_value (self->weight_decay_spin, run->config.optimizer.weight_decay);
+  gtk_spin_button_set_value (self->curvature_spin, run->config.curvature_every);
+  gtk_switch_set_active (self->curvature_trace_switch, run->config.curvature_trace);
+  clear_sharpness (self, run->config.optimizer.lr, run->curvature != NULL && run->curvature->trace != NULL);
+  for (int i = 0; run->curvature != NULL && i < run->curvature->n; i++)
+    append_sharpness (self, run->curvature->step[i], run->curvature->lambda_max[i],
+                      run->curvature->trace != NULL ? run->curvature->trace[i] : NAN);
+  update_sharpness (self);
 
   relief_live_curves_clear (self->curves);
   relief_plot_view_clear (self->loss_view, _("This run has no metrics"));
@@ -728,7 +822,9 @@ export_to (ReliefPage *page, GFile *file)
   if ((run = relief_run_load (self->run_path, FALSE, &error)) == NULL)
     report_error (self, _("Cannot export"), error->message);
   else
-    relief_page_write_figure (page, file, 648, 252, draw_run_figure, run);
+    /* A run that tracked curvature has the sharpness as a third panel. */
+    relief_page_write_figure (page, file, run->curvature != NULL && run->curvature->n > 0 ? 972 : 648, 252,
+                              draw_run_figure, run);
 }
 
 static void
@@ -772,6 +868,37 @@ on_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
   gtk_label_set_text (self->readout_label, text);
 }
 
+/* The sharpness at the measurement nearest the pointer. */
+static void
+on_sharp_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
+{
+  guint n = self->sharp_steps->len, best = 0;
+  const double *steps = (const double *) self->sharp_steps->data;
+  double lambda_max, trace;
+  g_autofree char *text = NULL;
+
+  if (n == 0)
+    return;
+  for (guint i = 1; i < n; i++)
+    if (fabs (steps[i] - x) < fabs (steps[best] - x))
+      best = i;
+  lambda_max = g_array_index (self->sharp_max, double, best);
+  trace = g_array_index (self->sharp_trace, double, best);
+  if (self->sharp_has_trace)
+    text = g_strdup_printf (_("step %.0f   λmax %.4g   tr H %.4g   2/η %.4g"), steps[best], lambda_max, trace,
+                            2.0 / self->sharp_lr);
+  else
+    text = g_strdup_printf (_("step %.0f   λmax %.4g   2/η %.4g"), steps[best], lambda_max, 2.0 / self->sharp_lr);
+  gtk_label_set_text (self->readout_label, text);
+}
+
+/* The trace is measured only with the sharpness. */
+static void
+on_curvature_changed (ReliefTrainPage *self)
+{
+  gtk_widget_set_sensitive (self->curvature_trace_row, gtk_spin_button_get_value_as_int (self->curvature_spin) > 0);
+}
+
 /* Momentum applies to the momentum and Nesterov optimizers only. */
 static void
 on_optimizer_changed (ReliefTrainPage *self)
@@ -796,6 +923,9 @@ relief_train_page_finalize (GObject *object)
 
   g_free (self->run_path);
   relief_live_curves_free (self->curves);
+  g_array_unref (self->sharp_steps);
+  g_array_unref (self->sharp_max);
+  g_array_unref (self->sharp_trace);
   relief_decision_map_free (self->map);
   G_OBJECT_CLASS (relief_train_page_parent_class)->finalize (object);
 }
@@ -804,7 +934,8 @@ relief_train_page_finalize (GObject *object)
 static const ReliefTemplateChild children[] = {
   CHILD (paned), CHILD (momentum_spin), CHILD (weight_decay_spin), CHILD (status_label),
   CHILD (readout_label), CHILD (progress_bar), CHILD (loss_view), CHILD (acc_view), CHILD (decision_area),
-  CHILD (plots_box)
+  CHILD (plots_box), CHILD (sharp_view), CHILD (curvature_spin), CHILD (curvature_trace_row),
+  CHILD (curvature_trace_switch)
 };
 #undef CHILD
 
@@ -834,13 +965,20 @@ relief_train_page_init (ReliefTrainPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   relief_page_set_status_widgets (RELIEF_PAGE (self), self->status_label, self->progress_bar);
   self->curves = relief_live_curves_new (N_SERIES, LIVE_BUCKETS);
+  self->sharp_steps = g_array_new (FALSE, FALSE, sizeof (double));
+  self->sharp_max = g_array_new (FALSE, FALSE, sizeof (double));
+  self->sharp_trace = g_array_new (FALSE, FALSE, sizeof (double));
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
   relief_spin_watch (self->momentum_spin);
   relief_spin_watch (self->weight_decay_spin);
+  relief_spin_watch (self->curvature_spin);
+  g_signal_connect_swapped (self->curvature_spin, "value-changed", G_CALLBACK (on_curvature_changed), self);
+  on_curvature_changed (self);
   g_signal_connect_swapped (self->controls.optimizer_row, "notify::selected", G_CALLBACK (on_optimizer_changed), self);
   on_optimizer_changed (self);
   gtk_drawing_area_set_draw_func (self->decision_area, decision_draw, self, NULL);
   g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);
   g_signal_connect (self->acc_view, "hover", G_CALLBACK (on_hover), self);
+  g_signal_connect (self->sharp_view, "hover", G_CALLBACK (on_sharp_hover), self);
 }

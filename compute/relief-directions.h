@@ -12,6 +12,8 @@ typedef enum {
   RELIEF_DIRECTIONS_RANDOM, /*< nick=random >*/ /* Gaussian, normalized as asked (the default) */
   RELIEF_DIRECTIONS_PCA,    /*< nick=pca >*/    /* the trajectory's two leading principal components */
   RELIEF_DIRECTIONS_LINE,   /*< nick=line >*/   /* the line to another checkpoint (Goodfellow et al.) */
+  RELIEF_DIRECTIONS_HESSIAN,     /*< nick=hessian >*/     /* the loss's Hessian's two top eigenvectors */
+  RELIEF_DIRECTIONS_HESSIAN_MIN, /*< nick=hessian-min >*/ /* its top and its bottom (most negative) one */
 } ReliefDirectionKind;
 
 typedef enum {

@@ -9,6 +9,7 @@
  * epoch, and the rows between epoch ends evaluate a fixed test subset sized to the budget. */
 #include "relief-train.h"
 #include "relief-batcher.h"
+#include "relief-hessian.h"
 #include "relief-rng.h"
 #include "relief-stepper.h"
 
@@ -35,6 +36,10 @@ relief_train_config_init_defaults (ReliefTrainConfig *config)
     .eval_every = 0,
     .eval_samples = 0,
     .seed = 0,
+    .curvature_every = 0,
+    .curvature_samples = 0,
+    .curvature_trace = FALSE,
+    .curvature_min = FALSE,
   };
 }
 
@@ -67,6 +72,12 @@ typedef struct {
   double         step_loss_sum;   /* the last step's share of them, taken back when it diverged */
   gint64         step_correct, step_rows;
   gint64         start_us, metrics_us;
+
+  /* curvature tracking */
+  ReliefHessian *hessian;         /* over the fixed subset; NULL when not tracked */
+  float         *curvature_start; /* host: the last top eigenvector, the next Lanczos start */
+  gboolean       has_curvature_start;
+  gint64         curvature_us;
 } TrainRun;
 
 /* One step on the device: the prepared batch's gradient and the guarded update.  The
@@ -92,6 +103,8 @@ train_run_clear (TrainRun *run)
   float **device_floats[] = { &run->params, &run->params_before, &run->params_before2, &run->grad, &run->state };
 
   g_clear_pointer (&run->stepper, relief_stepper_free);
+  g_clear_pointer (&run->hessian, relief_hessian_free);
+  g_free (run->curvature_start);
   for (guint i = 0; i < G_N_ELEMENTS (device_floats); i++)
     if (*device_floats[i] != NULL)
       be->free (be, *device_floats[i]);
@@ -145,6 +158,13 @@ check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTr
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("Snapshot and evaluation intervals must be at least 0 (got %d, %d)"),
                    config->snapshot_every, config->eval_every);
+      return FALSE;
+    }
+  if (config->curvature_every < 0 || config->curvature_samples < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Curvature interval and samples must be at least 0 (got %d, %d)"),
+                   config->curvature_every, config->curvature_samples);
       return FALSE;
     }
   if (config->eval_samples < RELIEF_EVAL_ALL)
@@ -298,6 +318,7 @@ emit_metrics (TrainRun *run, const ReliefDataset *ds, const ReliefTrainCallbacks
 
   end = g_get_monotonic_time ();
   m.metrics_seconds = (run->metrics_us + end - begin) / 1e6;
+  m.curvature_seconds = run->curvature_us / 1e6;
   m.elapsed_seconds = (end - run->start_us) / 1e6;
   ok = cb->metrics (&m, cb->user_data, error);
   /* The callback's own work (writing the row) is the metrics' cost too. */
@@ -315,6 +336,88 @@ emit_snapshot (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, int s
     return TRUE;
   return be->download (be, run->params_host, run->params, sizeof (float) * n_params, error) &&
          cb->snapshot (step, (double) step / steps_per_epoch, run->params_host, n_params, cb->user_data, error);
+}
+
+/* A trace within 2% (one standard error), from 10 probes on. */
+#define CURVATURE_TRACE_REL_TOL 0.02
+#define CURVATURE_TRACE_MIN_PROBES 10
+
+/* The subset tracked: the first curvature_samples training samples. */
+static int
+curvature_subset (const ReliefTrainConfig *config, const ReliefDataset *ds)
+{
+  int n = config->curvature_samples > 0 ? config->curvature_samples : RELIEF_CURVATURE_DEFAULT_SAMPLES;
+
+  return MIN (n, ds->n_train);
+}
+
+/* Measures the curvature at the current parameters and hands the row over.  The
+ * measurement is not cancelled midway (it is bounded); the step loop sees a cancel next. */
+static gboolean
+emit_curvature (TrainRun *run, const ReliefTrainConfig *config, const ReliefTrainCallbacks *cb, gint64 step,
+                GError **error)
+{
+  g_autoptr(ReliefEigenpairs) top = NULL;
+  g_autoptr(ReliefEigenpairs) bottom = NULL;
+  ReliefLanczosSettings settings;
+  ReliefLanczosInfo info;
+  ReliefTraceResult trace = { 0 };
+  ReliefCurvatureRow row = {
+    .step = step,
+    .lambda_max = NAN,
+    .lambda_max_residual = NAN,
+    .lambda_min = NAN,
+    .trace = NAN,
+    .trace_stderr = NAN,
+    .samples = relief_hessian_n_samples (run->hessian),
+  };
+  gint64 begin = g_get_monotonic_time (), hvps = relief_hessian_hvp_count (run->hessian);
+  gboolean ok;
+
+  relief_lanczos_settings_init_defaults (&settings);
+  settings.k = 1;
+  settings.smallest = config->curvature_min;
+  settings.max_iter = RELIEF_CURVATURE_LANCZOS_STEPS;
+  settings.seed = relief_rng_derive (config->seed, "curvature");
+  settings.start = run->has_curvature_start ? run->curvature_start : NULL;
+  if (!relief_hessian_set_params (run->hessian, run->params, error) ||
+      !relief_hessian_lanczos (run->hessian, &settings, &top, config->curvature_min ? &bottom : NULL, &info, NULL,
+                               error))
+    return FALSE;
+  /* Parameters about to diverge can give no finite curvature: recorded as NaN (not
+   * measured), and the next measurement starts afresh. */
+  run->has_curvature_start = FALSE;
+  if (top->n > 0 && isfinite (top->values[0]))
+    {
+      row.lambda_max = top->values[0];
+      row.lambda_max_residual = isfinite (top->residuals[0]) ? top->residuals[0] : NAN;
+      memcpy (run->curvature_start, top->vectors, sizeof (float) * run->n_params);
+      run->has_curvature_start = TRUE;
+    }
+  if (bottom != NULL && bottom->n > 0 && isfinite (bottom->values[0]))
+    {
+      row.lambda_min = bottom->values[0];
+      /* The next start holds both ends: started from one eigenvector alone (exact for a
+       * quadratic loss), Lanczos would stop at its one Ritz value, taken for both ends. */
+      for (gsize i = 0; run->has_curvature_start && i < run->n_params; i++)
+        run->curvature_start[i] += bottom->vectors[i];
+    }
+  if (config->curvature_trace)
+    {
+      /* Other probes at every measurement, the same ones in a resumed run. */
+      if (!relief_hessian_trace (run->hessian, CURVATURE_TRACE_REL_TOL, CURVATURE_TRACE_MIN_PROBES,
+                                 RELIEF_CURVATURE_TRACE_MAX_PROBES,
+                                 relief_rng_derive (config->seed ^ (guint64) step, "curvature-trace"), &trace, NULL,
+                                 error))
+        return FALSE;
+      row.trace = isfinite (trace.trace) ? trace.trace : NAN;
+      row.trace_stderr = isfinite (trace.stderr_) ? trace.stderr_ : NAN;
+    }
+  row.hvps = relief_hessian_hvp_count (run->hessian) - hvps;
+  row.seconds = (run->curvature_us + g_get_monotonic_time () - begin) / 1e6;
+  ok = cb == NULL || cb->curvature == NULL || cb->curvature (&row, cb->user_data, error);
+  run->curvature_us += g_get_monotonic_time () - begin;
+  return ok;
 }
 
 /* Hands the run's state to the checkpoint callback: after step `step`, its rows and
@@ -340,6 +443,8 @@ emit_checkpoint (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, gin
     .last_snapshot = last_snapshot,
     .elapsed_seconds = (now - run->start_us) / 1e6,
     .metrics_seconds = run->metrics_us / 1e6,
+    .curvature_seconds = run->curvature_us / 1e6,
+    .curvature_start = run->has_curvature_start ? run->curvature_start : NULL,
     .cancelled = cancelled,
   };
 
@@ -426,6 +531,14 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
     goto out;
   run.params_host = g_new (float, n_params);
   run.n_params = n_params;
+  if (config->curvature_every > 0)
+    {
+      run.hessian = relief_hessian_new (be, spec, from != NULL ? from->params : params_host, ds->x_train,
+                                        ds->y_train, curvature_subset (config, ds), 0, error);
+      if (run.hessian == NULL)
+        goto out;
+      run.curvature_start = g_new (float, n_params);
+    }
 
   if (from != NULL)
     {
@@ -440,11 +553,18 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
       run.step_rows = from->step_rows;
       run.start_us -= (gint64) (from->elapsed_seconds * G_USEC_PER_SEC);
       run.metrics_us = (gint64) (from->metrics_seconds * G_USEC_PER_SEC);
+      run.curvature_us = (gint64) (from->curvature_seconds * G_USEC_PER_SEC);
+      if (run.hessian != NULL && from->curvature_start != NULL)
+        {
+          memcpy (run.curvature_start, from->curvature_start, sizeof (float) * n_params);
+          run.has_curvature_start = TRUE;
+        }
     }
   else
     {
       if (!emit_metrics (&run, ds, callbacks, 0, total_steps, steps_per_epoch, batch_loss, error) ||
-          !emit_snapshot (&run, callbacks, 0, steps_per_epoch, n_params, error))
+          !emit_snapshot (&run, callbacks, 0, steps_per_epoch, n_params, error) ||
+          (run.hessian != NULL && !emit_curvature (&run, config, callbacks, 0, error)))
         goto out;
       last_metrics = last_snapshot = 0;
     }
@@ -521,6 +641,9 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
                 goto out;
               last_snapshot = step;
             }
+          if (run.hessian != NULL && step % config->curvature_every == 0 &&
+              !emit_curvature (&run, config, callbacks, step, error))
+            goto out;
           if (step < total_steps && callbacks != NULL && callbacks->checkpoint_due != NULL &&
               callbacks->checkpoint_due (callbacks->user_data) &&
               !emit_checkpoint (&run, callbacks, step, last_metrics, last_snapshot, FALSE, error))

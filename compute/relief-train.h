@@ -15,9 +15,22 @@ typedef struct {
   int      eval_samples;     /* what a row evaluates: 0 the default rule (see ReliefTrainMetrics),
                               * RELIEF_EVAL_ALL both splits in full, N > 0 a fixed subset of N samples of each */
   guint64  seed;             /* initialization, mini-batch order and evaluation subsets */
+  /* Sharpness over training: lambda_max of the loss's Hessian (and its trace, lambda_min
+   * when asked) at step 0 and every curvature_every steps, on the first curvature_samples
+   * training samples (0: RELIEF_CURVATURE_DEFAULT_SAMPLES; all when there are fewer). */
+  int      curvature_every;  /* 0: not tracked */
+  int      curvature_samples;
+  gboolean curvature_trace;
+  gboolean curvature_min;
 } ReliefTrainConfig;
 
 #define RELIEF_EVAL_ALL (-1)
+/* As the edge-of-stability code (Cohen et al. 2021) measures it. */
+#define RELIEF_CURVATURE_DEFAULT_SAMPLES 5000
+/* At most per measurement: Lanczos steps (enough for the extreme eigenvalues of the
+ * networks trained here; warm starts converge in a few) and Hutchinson probes. */
+#define RELIEF_CURVATURE_LANCZOS_STEPS 100
+#define RELIEF_CURVATURE_TRACE_MAX_PROBES 100
 
 void        relief_train_config_init_defaults (ReliefTrainConfig *config);
 
@@ -45,8 +58,25 @@ typedef struct {
   ReliefMetricKind train_kind, test_kind;
   int     train_samples, test_samples;   /* how many samples the columns cover */
   double  metrics_seconds;   /* spent on metrics so far, this row's evaluation included */
+  double  curvature_seconds; /* spent on curvature tracking so far (not training either) */
   double  elapsed_seconds;   /* since training started */
 } ReliefTrainMetrics;
+
+/* One measurement of the curvature during training (ReliefTrainConfig.curvature_*):
+ * Lanczos on the Hessian of the mean loss over the fixed subset (weight decay not in it),
+ * warm-started from the previous measurement's top eigenvector (plus its bottom one when
+ * lambda_min is asked for); Hutchinson's estimator for the trace. */
+typedef struct {
+  gint64  step;
+  double  lambda_max;
+  double  lambda_max_residual;   /* ||H v - lambda v|| */
+  double  lambda_min;            /* NaN unless asked for */
+  double  trace;                 /* NaN unless asked for */
+  double  trace_stderr;
+  gint64  hvps;                  /* Hessian-vector products this measurement took */
+  int     samples;               /* the subset's size */
+  double  seconds;               /* all measurements so far, this one included */
+} ReliefCurvatureRow;
 
 typedef enum {
   RELIEF_TRAIN_COMPLETED, /*< nick=completed >*/
@@ -72,6 +102,9 @@ typedef struct {
   gint64       step_correct, step_rows;   /* turns out not to be finite) */
   gint64       last_metrics, last_snapshot;   /* the steps of the last row and snapshot */
   double       elapsed_seconds, metrics_seconds;
+  double       curvature_seconds;
+  const float *curvature_start;   /* [n_params]: the next Lanczos start (the last eigenvectors);
+                                   * NULL when curvature is not tracked or not yet measured */
   gboolean     cancelled;         /* saved because the run was cancelled, before its final row */
 } ReliefTrainState;
 
@@ -98,6 +131,9 @@ typedef struct {
    * be dropped.  diverged_step is the first step whose parameters or loss were not finite.
    * Called before the final row and snapshot (at last_step); may be NULL. */
   gboolean (*diverged)       (gint64 last_step, gint64 diverged_step, gpointer user_data, GError **error);
+  /* With curvature_every: each measurement, after the step's metrics row and snapshot;
+   * may be NULL. */
+  gboolean (*curvature)      (const ReliefCurvatureRow *row, gpointer user_data, GError **error);
 } ReliefTrainCallbacks;
 
 /* The checks every trainer makes: a valid data set whose features and classes match the

@@ -4,9 +4,11 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include "relief-h5.h"
+#include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
+#include "relief-weights-file.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +69,18 @@ static const ReliefFileKindInfo registry[RELIEF_FILE_N_KINDS] = {
     .name = "intdim",
     .description = N_("a sweep"),
     .max_version = RELIEF_INTDIM_FORMAT_VERSION,
+  },
+  [RELIEF_FILE_KIND_HESSIAN] = {
+    .kind = RELIEF_FILE_KIND_HESSIAN,
+    .name = "hessian",
+    .description = N_("a Hessian spectrum"),
+    .max_version = RELIEF_HESSIAN_FORMAT_VERSION,
+  },
+  [RELIEF_FILE_KIND_WEIGHTS] = {
+    .kind = RELIEF_FILE_KIND_WEIGHTS,
+    .name = "weights",
+    .description = N_("weight spectra"),
+    .max_version = RELIEF_WEIGHTS_FORMAT_VERSION,
   },
 };
 

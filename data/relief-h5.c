@@ -203,6 +203,112 @@ file_size_of (hid_t loc)
   return size;
 }
 
+static guint64 read_le (const guint8 *p, int n);
+
+/* The offset of the data of attribute name's message at q (where its name starts) of the
+ * window w, when the bytes there are one (versions 1 to 3, a variable-length datatype);
+ * 0 when they are not. */
+static gsize
+vlen_attr_data_at (const guint8 *w, gsize n, gsize q, gsize name_size)
+{
+  gsize dt_at, dt, ds, data;
+
+  if (q >= 8 && w[q - 8] == 1 && w[q - 7] == 0 && read_le (w + q - 6, 2) == name_size)
+    {
+      dt = read_le (w + q - 4, 2);
+      ds = read_le (w + q - 2, 2);
+      dt_at = q + ((name_size + 7) & ~(gsize) 7);
+      data = dt_at + ((dt + 7) & ~(gsize) 7) + ((ds + 7) & ~(gsize) 7);
+    }
+  else if (q >= 8 && w[q - 8] == 2 && read_le (w + q - 6, 2) == name_size)
+    {
+      dt = read_le (w + q - 4, 2);
+      ds = read_le (w + q - 2, 2);
+      dt_at = q + name_size;
+      data = dt_at + dt + ds;
+    }
+  else if (q >= 9 && w[q - 9] == 3 && read_le (w + q - 7, 2) == name_size)
+    {
+      dt = read_le (w + q - 5, 2);
+      ds = read_le (w + q - 3, 2);
+      dt_at = q + name_size;
+      data = dt_at + dt + ds;
+    }
+  else
+    return 0;
+  /* The datatype message's first byte holds its class in the low nibble: 9, variable-length. */
+  return dt_at < n && (w[dt_at] & 0x0f) == 9 ? data : 0;
+}
+
+/* Whether the reference a variable-length string attribute holds (its length, the global
+ * heap collection's address, the object's index) can be sound: libhdf5 1.10 allocates and
+ * clears the declared length before it looks at the address, so a damaged one costs up
+ * to 4 GiB and seconds before the read fails.  The attribute's message is looked for by
+ * its name in the first 64 KiB of its object's header in a file read from the disk; one
+ * not found there (in a continuation or dense storage) is left to libhdf5. */
+static gboolean
+vlen_attr_sound (hid_t loc, const char *name)
+{
+  const gsize window = 65536;
+  gsize name_size = strlen (name) + 1;
+  H5O_info_t info;
+  hid_t file, fcpl, fapl;
+  gboolean on_disk = FALSE;
+  size_t sizeof_addr = 8, sizeof_size = 8;
+  hsize_t userblock = 0;
+  g_autofree char *path = NULL;
+  g_autofree guint8 *w = NULL;
+  gboolean sound = TRUE;
+  guint64 file_size;
+  gssize n, len;
+  int fd;
+
+  if (H5Oget_info2 (loc, &info, H5O_INFO_BASIC) < 0 || (file = H5Iget_file_id (loc)) < 0)
+    return TRUE;
+  len = H5Fget_name (file, NULL, 0);
+  if (len > 0)
+    {
+      path = g_malloc (len + 1);
+      H5Fget_name (file, path, len + 1);
+    }
+  fcpl = H5Fget_create_plist (file);
+  if (fcpl >= 0)
+    {
+      H5Pget_sizes (fcpl, &sizeof_addr, &sizeof_size);
+      H5Pget_userblock (fcpl, &userblock);
+      H5Pclose (fcpl);
+    }
+  /* Only a file read from the disk is what its name holds (one in memory may be saved
+   * over an older file of that name). */
+  fapl = H5Fget_access_plist (file);
+  if (fapl >= 0)
+    {
+      on_disk = H5Pget_driver (fapl) == H5FD_SEC2;
+      H5Pclose (fapl);
+    }
+  H5Fclose (file);
+  if (!on_disk || path == NULL || (sizeof_addr != 4 && sizeof_addr != 8) || (fd = g_open (path, O_RDONLY, 0)) < 0)
+    return TRUE;
+  file_size = (guint64) lseek (fd, 0, SEEK_END);
+  w = g_malloc (window);
+  n = pread (fd, w, window, (off_t) (userblock + info.addr));
+  g_close (fd, NULL);
+  for (gssize q = 0; n > 0 && q + (gssize) name_size <= n; q++)
+    {
+      gsize data;
+
+      if (w[q] != (guint8) name[0] || memcmp (w + q, name, name_size) != 0)
+        continue;
+      data = vlen_attr_data_at (w, (gsize) n, (gsize) q, name_size);
+      if (data == 0 || data + 8 + sizeof_addr > (gsize) n)
+        continue;
+      len = (gssize) read_le (w + data, 4);
+      sound = len == 0 || ((guint64) len <= file_size && read_le (w + data + 4, (int) sizeof_addr) < file_size);
+      break;
+    }
+  return sound;
+}
+
 /* A string attribute is one value, scalar or of one element, of fixed or variable length;
  * arrays are refused before anything is read into a single string. */
 char *
@@ -226,6 +332,11 @@ relief_h5_read_string_attr (hid_t loc, const char *name, GError **error)
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
                    _("Attribute “%s” holds %lld strings, not one"), name, (long long) count);
+    }
+  else if (H5Tis_variable_str (file_type) > 0 && !vlen_attr_sound (loc, name))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("Attribute “%s” is damaged: its string's length or place lies beyond the file"), name);
     }
   else if (H5Tis_variable_str (file_type) > 0)
     {

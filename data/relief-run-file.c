@@ -22,14 +22,20 @@ struct _ReliefRunWriter {
   hid_t    kind_type;    /* the kinds' strings: variable-length UTF-8 */
   GArray  *pending;      /* ReliefTrainMetrics rows not yet written */
   GArray  *snapshot_steps, *metric_steps;   /* gint64: every snapshot's and row's step, for truncating */
+  /* Curvature tracked during training: every row so far (few), written whole as the
+   * /curvature group at each save. */
+  GArray  *curvature;    /* ReliefCurvatureRow */
+  gboolean curvature_min, curvature_trace;
   /* A continued run: the state its file saved, arrays owned here. */
   ReliefTrainState resume;
-  float   *resume_params, *resume_previous, *resume_optimizer;
+  float   *resume_params, *resume_previous, *resume_optimizer, *resume_curvature;
 };
 
 /* Metrics rows written at once: in blocks, and the rest when the run finishes (until then
  * the file is in memory, so nothing a reader sees waits). */
 #define METRICS_BLOCK 1024
+
+static gboolean check_steps (const char *name, const gint64 *steps, gint64 n, GError **error);
 
 /* ---- writing ---- */
 
@@ -109,7 +115,11 @@ write_config (hid_t file, const ReliefTrainConfig *c, const char *backend_name, 
        relief_h5_write_int_attr (group, "eval_samples", c->eval_samples, error) &&
        relief_h5_write_double_attr (group, "beta1", c->optimizer.beta1, error) &&
        relief_h5_write_double_attr (group, "beta2", c->optimizer.beta2, error) &&
-       relief_h5_write_double_attr (group, "eps", c->optimizer.eps, error);
+       relief_h5_write_double_attr (group, "eps", c->optimizer.eps, error) &&
+       relief_h5_write_int_attr (group, "curvature_every", c->curvature_every, error) &&
+       relief_h5_write_int_attr (group, "curvature_samples", c->curvature_samples, error) &&
+       relief_h5_write_int_attr (group, "curvature_trace", c->curvature_trace, error) &&
+       relief_h5_write_int_attr (group, "curvature_min", c->curvature_min, error);
   H5Gclose (group);
   return ok;
 }
@@ -302,6 +312,8 @@ writer_free (ReliefRunWriter *w)
   g_array_unref (w->pending);
   g_array_unref (w->snapshot_steps);
   g_array_unref (w->metric_steps);
+  g_array_unref (w->curvature);
+  g_free (w->resume_curvature);
   g_free (w->resume_params);
   g_free (w->resume_previous);
   g_free (w->resume_optimizer);
@@ -393,6 +405,7 @@ writer_alloc (const char *path)
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
   w->snapshot_steps = g_array_new (FALSE, FALSE, sizeof (gint64));
   w->metric_steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  w->curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
   w->file = w->snap_params = w->snap_step = w->snap_epoch = H5I_INVALID_HID;
   w->metric_step = w->train_loss = w->train_acc = w->test_loss = w->test_acc = H5I_INVALID_HID;
   w->train_kind = w->test_kind = H5I_INVALID_HID;
@@ -423,6 +436,8 @@ relief_run_writer_new (const char *path, const ReliefMlpSpec *spec, const Relief
   w = writer_alloc (path);
   w->n_params = relief_mlp_spec_n_params (spec);
   w->has_test = ds->n_test > 0;
+  w->curvature_min = config->curvature_min;
+  w->curvature_trace = config->curvature_trace;
 
   relief_h5_quiet_begin (&quiet);
   w->kind_type = kind_type_new ();
@@ -504,6 +519,77 @@ relief_run_writer_add_metrics (ReliefRunWriter *w, const ReliefTrainMetrics *m, 
   return w->pending->len < METRICS_BLOCK || writer_flush_metrics (w, error);
 }
 
+gboolean
+relief_run_writer_add_curvature (ReliefRunWriter *w, const ReliefCurvatureRow *row, GError **error)
+{
+  if (w->curvature->len > 0 && row->step <= g_array_index (w->curvature, ReliefCurvatureRow, w->curvature->len - 1).step)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO,
+                   _("Curvature at step %" G_GINT64_FORMAT " comes after a later step's"), row->step);
+      return FALSE;
+    }
+  g_array_append_vals (w->curvature, row, 1);
+  return TRUE;
+}
+
+/* The /curvature group from the rows so far, replacing the one written before; none when
+ * the run tracks no curvature. */
+static gboolean
+write_curvature (ReliefRunWriter *w, GError **error)
+{
+  guint n = w->curvature->len;
+  hsize_t dims[1] = { n };
+  g_autofree gint64 *step = g_new (gint64, MAX (n, 1));
+  g_autofree gint64 *hvps = g_new (gint64, MAX (n, 1));
+  g_autofree double *values = g_new (double, 5 * MAX (n, 1));
+  const ReliefCurvatureRow *last = n > 0 ? &g_array_index (w->curvature, ReliefCurvatureRow, n - 1) : NULL;
+  hid_t group;
+  gboolean ok;
+
+  if (relief_h5_has_link (w->file, "curvature") && H5Ldelete (w->file, "curvature", H5P_DEFAULT) < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot replace group “curvature”"));
+      return FALSE;
+    }
+  if (n == 0)
+    return TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      const ReliefCurvatureRow *r = &g_array_index (w->curvature, ReliefCurvatureRow, i);
+
+      step[i] = r->step;
+      hvps[i] = r->hvps;
+      values[i] = r->lambda_max;
+      values[n + i] = r->lambda_max_residual;
+      values[2 * n + i] = r->lambda_min;
+      values[3 * n + i] = r->trace;
+      values[4 * n + i] = r->trace_stderr;
+    }
+  group = H5Gcreate2 (w->file, "curvature", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (group < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create group “curvature”"));
+      return FALSE;
+    }
+  ok = relief_h5_write_dataset (group, "step", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, dims, step, error) &&
+       relief_h5_write_dataset (group, "lambda_max", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, dims, values, error) &&
+       relief_h5_write_dataset (group, "lambda_max_residual", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, dims,
+                                values + n, error) &&
+       relief_h5_write_dataset (group, "hvps", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, dims, hvps, error) &&
+       (!w->curvature_min ||
+        relief_h5_write_dataset (group, "lambda_min", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, dims, values + 2 * n,
+                                 error)) &&
+       (!w->curvature_trace ||
+        (relief_h5_write_dataset (group, "trace", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, dims, values + 3 * n,
+                                  error) &&
+         relief_h5_write_dataset (group, "trace_stderr", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, dims,
+                                  values + 4 * n, error))) &&
+       relief_h5_write_int_attr (group, "samples", last->samples, error) &&
+       relief_h5_write_double_attr (group, "seconds", last->seconds, error);
+  H5Gclose (group);
+  return ok;
+}
+
 /* Shrinks a growing dataset to its first rows. */
 static gboolean
 shrink_rows (hid_t dset, hsize_t rows, GError **error)
@@ -576,6 +662,9 @@ relief_run_writer_set_diverged (ReliefRunWriter *w, gint64 last_step, gint64 div
   gboolean ok;
 
   relief_h5_quiet_begin (&quiet);
+  while (w->curvature->len > 0 &&
+         g_array_index (w->curvature, ReliefCurvatureRow, w->curvature->len - 1).step > last_step)
+    g_array_set_size (w->curvature, w->curvature->len - 1);
   ok = writer_keep (w, count_up_to (w->snapshot_steps, last_step), count_up_to (w->metric_steps, last_step), error) &&
        relief_h5_write_int_attr (w->file, "diverged_at_step", diverged_step, error);
   relief_h5_quiet_end (&quiet);
@@ -600,7 +689,8 @@ write_float_vector (hid_t loc, const char *name, const float *values, gsize n, G
 /* The /resume group: the state to continue from and how many snapshots and rows of the
  * file it follows (a cancelled run's final row and snapshot come after them). */
 static gboolean
-write_resume (hid_t file, const ReliefTrainState *st, hsize_t n_snapshots, hsize_t n_metrics, GError **error)
+write_resume (hid_t file, const ReliefTrainState *st, hsize_t n_snapshots, hsize_t n_metrics, guint n_curvature,
+              GError **error)
 {
   hid_t group;
   gboolean ok;
@@ -626,6 +716,10 @@ write_resume (hid_t file, const ReliefTrainState *st, hsize_t n_snapshots, hsize
        relief_h5_write_int_attr (group, "step_rows", st->step_rows, error) &&
        relief_h5_write_double_attr (group, "elapsed_seconds", st->elapsed_seconds, error) &&
        relief_h5_write_double_attr (group, "metrics_seconds", st->metrics_seconds, error) &&
+       relief_h5_write_int_attr (group, "n_curvature", n_curvature, error) &&
+       relief_h5_write_double_attr (group, "curvature_seconds", st->curvature_seconds, error) &&
+       (st->curvature_start == NULL ||
+        write_float_vector (group, "curvature_start", st->curvature_start, st->n_params, error)) &&
        write_float_vector (group, "params", st->params, st->n_params, error) &&
        write_float_vector (group, "previous_params", st->previous_params, st->n_params, error) &&
        (st->n_state == 0 || write_float_vector (group, "optimizer_state", st->optimizer_state, st->n_state, error));
@@ -640,7 +734,7 @@ relief_run_writer_set_resume (ReliefRunWriter *w, const ReliefTrainState *state,
   gboolean ok;
 
   relief_h5_quiet_begin (&quiet);
-  ok = writer_flush_metrics (w, error) && write_resume (w->file, state, w->n_snapshots, w->n_metrics, error);
+  ok = writer_flush_metrics (w, error) && write_resume (w->file, state, w->n_snapshots, w->n_metrics, w->curvature->len, error);
   relief_h5_quiet_end (&quiet);
   return ok;
 }
@@ -678,7 +772,8 @@ writer_checkpoint (ReliefRunWriter *w, const ReliefTrainState *state, GError **e
 {
   gboolean ok;
 
-  if (!writer_flush_metrics (w, error) || !write_resume (w->file, state, w->n_snapshots, w->n_metrics, error))
+  if (!writer_flush_metrics (w, error) || !write_curvature (w, error) ||
+      !write_resume (w->file, state, w->n_snapshots, w->n_metrics, w->curvature->len, error))
     return FALSE;
   ok = relief_h5_write_image (w->file, w->path, error);
   if (H5Ldelete (w->file, "resume", H5P_DEFAULT) < 0 && ok)
@@ -724,8 +819,103 @@ read_float_vector (hid_t loc, const char *name, gsize n, GError **error)
   return values;
 }
 
+void
+relief_run_curvature_free (ReliefRunCurvature *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->step);
+  g_free (c->lambda_max);
+  g_free (c->lambda_max_residual);
+  g_free (c->hvps);
+  g_free (c->lambda_min);
+  g_free (c->trace);
+  g_free (c->trace_stderr);
+  g_free (c);
+}
+
+/* A 1D dataset of exactly n elements, or any length (n < 0) into *n_out. */
+static gpointer
+read_curvature_vector (hid_t group, const char *name, hid_t mem_type, gsize elem_size, gint64 n, gint64 *n_out,
+                       GError **error)
+{
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank = 0;
+  gpointer data = relief_h5_read_dataset (group, name, mem_type, elem_size, &rank, dims, error);
+
+  if (data == NULL)
+    return NULL;
+  if (rank != 1 || dims[0] > G_MAXINT || (n >= 0 && dims[0] != (hsize_t) n))
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("Dataset “curvature/%s” has the wrong shape"), name);
+      g_free (data);
+      return NULL;
+    }
+  if (n_out != NULL)
+    *n_out = (gint64) dims[0];
+  return data;
+}
+
+/* The /curvature group, validated: the same length everywhere, steps ascending, the
+ * values finite (NaN where a measurement found no eigenvalue), stderr and hvps not
+ * negative. */
+static ReliefRunCurvature *
+read_curvature (hid_t file, GError **error)
+{
+  g_autoptr(ReliefRunCurvature) c = g_new0 (ReliefRunCurvature, 1);
+  gint64 n = 0, samples = 0;
+  hid_t group = relief_h5_open_group (file, "curvature", error);
+  gboolean ok;
+
+  if (group < 0)
+    return NULL;
+  ok = (c->step = read_curvature_vector (group, "step", H5T_NATIVE_INT64, sizeof (gint64), -1, &n, error)) &&
+       (c->lambda_max = read_curvature_vector (group, "lambda_max", H5T_NATIVE_DOUBLE, sizeof (double), n, NULL,
+                                               error)) &&
+       (c->lambda_max_residual = read_curvature_vector (group, "lambda_max_residual", H5T_NATIVE_DOUBLE,
+                                                        sizeof (double), n, NULL, error)) &&
+       (c->hvps = read_curvature_vector (group, "hvps", H5T_NATIVE_INT64, sizeof (gint64), n, NULL, error)) &&
+       relief_h5_read_int_attr (group, "samples", &samples, error) &&
+       relief_h5_read_double_attr (group, "seconds", &c->seconds, error);
+  if (ok && relief_h5_has_link (group, "lambda_min"))
+    ok = (c->lambda_min = read_curvature_vector (group, "lambda_min", H5T_NATIVE_DOUBLE, sizeof (double), n, NULL,
+                                                 error)) != NULL;
+  if (ok && relief_h5_has_link (group, "trace"))
+    ok = (c->trace = read_curvature_vector (group, "trace", H5T_NATIVE_DOUBLE, sizeof (double), n, NULL,
+                                            error)) != NULL &&
+         (c->trace_stderr = read_curvature_vector (group, "trace_stderr", H5T_NATIVE_DOUBLE, sizeof (double), n,
+                                                   NULL, error)) != NULL;
+  H5Gclose (group);
+  c->n = (int) n;
+  ok = ok && check_steps ("curvature/step", c->step, n, error) &&
+       relief_h5_check_setting ("curvature/samples", (double) samples, 1, FALSE, G_MAXINT, FALSE, error) &&
+       relief_h5_check_setting ("curvature/seconds", c->seconds, 0, FALSE, INFINITY, FALSE, error) &&
+       relief_h5_check_values ("curvature/lambda_max", c->lambda_max, (gsize) n, -G_MAXDOUBLE, G_MAXDOUBLE, TRUE,
+                               error) &&
+       relief_h5_check_values ("curvature/lambda_max_residual", c->lambda_max_residual, (gsize) n, 0, G_MAXDOUBLE,
+                               TRUE, error) &&
+       (c->lambda_min == NULL ||
+        relief_h5_check_values ("curvature/lambda_min", c->lambda_min, (gsize) n, -G_MAXDOUBLE, G_MAXDOUBLE, TRUE,
+                                error)) &&
+       (c->trace == NULL ||
+        (relief_h5_check_values ("curvature/trace", c->trace, (gsize) n, -G_MAXDOUBLE, G_MAXDOUBLE, TRUE, error) &&
+         relief_h5_check_values ("curvature/trace_stderr", c->trace_stderr, (gsize) n, 0, G_MAXDOUBLE, TRUE,
+                                 error)));
+  for (gint64 i = 0; ok && i < n; i++)
+    if (c->hvps[i] < 0)
+      {
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("“curvature/hvps” holds a negative count"));
+        ok = FALSE;
+      }
+  c->samples = (int) samples;
+  return ok ? g_steal_pointer (&c) : NULL;
+}
+
 static gboolean
-read_resume (ReliefRunWriter *w, gsize n_state, hsize_t *n_snapshots, hsize_t *n_metrics, GError **error)
+read_resume (ReliefRunWriter *w, gsize n_state, hsize_t *n_snapshots, hsize_t *n_metrics, gint64 *n_curvature,
+             GError **error)
 {
   ReliefTrainState *st = &w->resume;
   gint64 snapshots, metrics;
@@ -753,11 +943,18 @@ read_resume (ReliefRunWriter *w, gsize n_state, hsize_t *n_snapshots, hsize_t *n
        relief_h5_read_int_attr (group, "step_rows", &st->step_rows, error) &&
        relief_h5_read_double_attr (group, "elapsed_seconds", &st->elapsed_seconds, error) &&
        relief_h5_read_double_attr (group, "metrics_seconds", &st->metrics_seconds, error) &&
+       /* Files of runs without curvature tracking may lack these. */
+       (!relief_h5_has_attr (group, "n_curvature") ||
+        relief_h5_read_int_attr (group, "n_curvature", n_curvature, error)) &&
+       (!relief_h5_has_attr (group, "curvature_seconds") ||
+        relief_h5_read_double_attr (group, "curvature_seconds", &st->curvature_seconds, error)) &&
+       (!relief_h5_has_link (group, "curvature_start") ||
+        (w->resume_curvature = read_float_vector (group, "curvature_start", w->n_params, error)) != NULL) &&
        (w->resume_params = read_float_vector (group, "params", w->n_params, error)) != NULL &&
        (w->resume_previous = read_float_vector (group, "previous_params", w->n_params, error)) != NULL &&
        (n_state == 0 || (w->resume_optimizer = read_float_vector (group, "optimizer_state", n_state, error)) != NULL);
   H5Gclose (group);
-  if (ok && (snapshots < 1 || metrics < 1 || st->run_rows < 0 || st->run_correct < 0 || st->step_rows < 0 ||
+  if (ok && (snapshots < 1 || metrics < 1 || *n_curvature < 0 || st->run_rows < 0 || st->run_correct < 0 || st->step_rows < 0 ||
              st->step_correct < 0))
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("The run's saved state is invalid"));
@@ -770,6 +967,7 @@ read_resume (ReliefRunWriter *w, gsize n_state, hsize_t *n_snapshots, hsize_t *n
   st->previous_params = w->resume_previous;
   st->n_state = n_state;
   st->optimizer_state = w->resume_optimizer;
+  st->curvature_start = w->resume_curvature;
   *n_snapshots = (hsize_t) snapshots;
   *n_metrics = (hsize_t) metrics;
   return TRUE;
@@ -788,10 +986,67 @@ read_steps (hid_t dset, GArray *steps, hsize_t n, GError **error)
   return TRUE;
 }
 
+/* The rows of the file's /curvature group up to the saved state's, and the settings that
+ * say which columns it has; the group is written anew at every save. */
+static gboolean
+writer_continue_curvature (ReliefRunWriter *w, gint64 n_curvature, GError **error)
+{
+  g_autoptr(ReliefRunCurvature) c = NULL;
+  hid_t config = relief_h5_open_group (w->file, "config", error);
+  gint64 every = 0, min = 0, trace = 0;
+  gboolean ok;
+
+  if (config < 0)
+    return FALSE;
+  ok = (!relief_h5_has_attr (config, "curvature_every") ||
+        relief_h5_read_int_attr (config, "curvature_every", &every, error)) &&
+       (!relief_h5_has_attr (config, "curvature_min") || relief_h5_read_int_attr (config, "curvature_min", &min, error)) &&
+       (!relief_h5_has_attr (config, "curvature_trace") ||
+        relief_h5_read_int_attr (config, "curvature_trace", &trace, error));
+  H5Gclose (config);
+  if (!ok)
+    return FALSE;
+  w->curvature_min = min != 0;
+  w->curvature_trace = trace != 0;
+  if (n_curvature == 0)
+    return TRUE;
+  if (!relief_h5_has_link (w->file, "curvature") || (c = read_curvature (w->file, error)) == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("The run's saved state counts curvature rows that the file does not hold"));
+      return FALSE;
+    }
+  if (n_curvature > c->n)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("The run's saved state counts more curvature rows than the file holds"));
+      return FALSE;
+    }
+  for (gint64 i = 0; i < n_curvature; i++)
+    {
+      ReliefCurvatureRow row = {
+        .step = c->step[i],
+        .lambda_max = c->lambda_max[i],
+        .lambda_max_residual = c->lambda_max_residual[i],
+        .lambda_min = c->lambda_min != NULL ? c->lambda_min[i] : NAN,
+        .trace = c->trace != NULL ? c->trace[i] : NAN,
+        .trace_stderr = c->trace_stderr != NULL ? c->trace_stderr[i] : NAN,
+        .hvps = c->hvps[i],
+        .samples = c->samples,
+        .seconds = w->resume.curvature_seconds,
+      };
+
+      g_array_append_val (w->curvature, row);
+    }
+  return TRUE;
+}
+
 static gboolean
 writer_continue (ReliefRunWriter *w, gsize n_state, GError **error)
 {
   hsize_t n_snapshots = 0, n_metrics = 0;
+  gint64 n_curvature = 0;
 
   if (!relief_check_destination (w->path, error))
     return FALSE;
@@ -802,7 +1057,8 @@ writer_continue (ReliefRunWriter *w, gsize n_state, GError **error)
   if (w->file < 0)
     return FALSE;
   w->has_test = relief_h5_has_link (w->file, "metrics/test_loss");
-  if (!read_resume (w, n_state, &n_snapshots, &n_metrics, error) || !writer_open_datasets (w, error))
+  if (!read_resume (w, n_state, &n_snapshots, &n_metrics, &n_curvature, error) ||
+      !writer_continue_curvature (w, n_curvature, error) || !writer_open_datasets (w, error))
     return FALSE;
   /* The counts before are what the datasets hold, so that writer_keep shrinks them. */
   w->n_snapshots = G_MAXINT64;
@@ -851,7 +1107,7 @@ relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error
 
   ok = writer_flush_metrics (w, error);
   relief_h5_quiet_begin (&quiet);
-  ok = ok && relief_h5_write_string_attr (w->file, "status", status, error);
+  ok = ok && relief_h5_write_string_attr (w->file, "status", status, error) && write_curvature (w, error);
   writer_close (w);
   ok = ok && relief_h5_write_image (w->file, w->path, error);
   H5Fclose (w->file);
@@ -893,6 +1149,7 @@ relief_run_free (ReliefRun *run)
   g_free (run->train_kind);
   g_free (run->test_kind);
   g_clear_pointer (&run->dataset, relief_dataset_free);
+  g_clear_pointer (&run->curvature, relief_run_curvature_free);
   g_free (run);
 }
 
@@ -924,6 +1181,7 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   g_autofree char *optimizer = NULL;
   double lr, momentum, weight_decay, beta1, beta2, eps;
   gint64 batch_size, epochs, snapshot_every, eval_every = 0, eval_samples = RELIEF_EVAL_ALL;
+  gint64 curvature_every = 0, curvature_samples = 0, curvature_trace = 0, curvature_min = 0;
   hid_t group = relief_h5_open_group (file, "config", error);
   gboolean ok;
 
@@ -948,6 +1206,12 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   /* So is eval_samples: files written before it evaluated every row in full. */
   if (ok && relief_h5_has_attr (group, "eval_samples"))
     ok = relief_h5_read_int_attr (group, "eval_samples", &eval_samples, error);
+  /* And the curvature settings: files written before them tracked none. */
+  if (ok && relief_h5_has_attr (group, "curvature_every"))
+    ok = relief_h5_read_int_attr (group, "curvature_every", &curvature_every, error) &&
+         relief_h5_read_int_attr (group, "curvature_samples", &curvature_samples, error) &&
+         relief_h5_read_int_attr (group, "curvature_trace", &curvature_trace, error) &&
+         relief_h5_read_int_attr (group, "curvature_min", &curvature_min, error);
   H5Gclose (group);
   if (!ok || !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, optimizer, (int *) &c->optimizer.kind, error))
     return FALSE;
@@ -963,8 +1227,18 @@ read_config (hid_t file, ReliefRun *run, GError **error)
       !relief_h5_check_setting ("config/snapshot_every", (double) snapshot_every, 0, FALSE, G_MAXINT, FALSE, error) ||
       !relief_h5_check_setting ("config/eval_every", (double) eval_every, 0, FALSE, G_MAXINT, FALSE, error) ||
       !relief_h5_check_setting ("config/eval_samples", (double) eval_samples, RELIEF_EVAL_ALL, FALSE, G_MAXINT64,
-                                FALSE, error))
+                                FALSE, error) ||
+      !relief_h5_check_setting ("config/curvature_every", (double) curvature_every, 0, FALSE, G_MAXINT, FALSE,
+                                error) ||
+      !relief_h5_check_setting ("config/curvature_samples", (double) curvature_samples, 0, FALSE, G_MAXINT, FALSE,
+                                error) ||
+      !relief_h5_check_setting ("config/curvature_trace", (double) curvature_trace, 0, FALSE, 1, FALSE, error) ||
+      !relief_h5_check_setting ("config/curvature_min", (double) curvature_min, 0, FALSE, 1, FALSE, error))
     return FALSE;
+  c->curvature_every = (int) curvature_every;
+  c->curvature_samples = (int) curvature_samples;
+  c->curvature_trace = curvature_trace != 0;
+  c->curvature_min = curvature_min != 0;
   c->optimizer.lr = (float) lr;
   c->optimizer.momentum = (float) momentum;
   c->optimizer.weight_decay = (float) weight_decay;
@@ -1321,6 +1595,9 @@ run_load (const char *path, gboolean load_dataset, GError **error)
     }
   ok = ok && read_config (file, run, error) && read_trajectory (file, run, error) && read_metrics (file, run, error) &&
        (run->dataset_name = read_dataset_name (file, error)) != NULL;
+  /* Optional: runs that tracked curvature. */
+  if (ok && relief_h5_has_link (file, "curvature"))
+    ok = (run->curvature = read_curvature (file, error)) != NULL;
   if (ok && load_dataset)
     ok = (run->dataset = read_dataset (file, error)) != NULL && check_model_data (run, error);
   H5Fclose (file);

@@ -22,6 +22,8 @@ ReliefRunWriter *relief_run_writer_new (const char *path, const ReliefMlpSpec *s
 gboolean relief_run_writer_add_snapshot (ReliefRunWriter *w, gint64 step, double epoch, const float *params,
                                          GError **error);
 gboolean relief_run_writer_add_metrics  (ReliefRunWriter *w, const ReliefTrainMetrics *m, GError **error);
+/* A curvature measurement (steps ascending), written as /curvature at every save. */
+gboolean relief_run_writer_add_curvature (ReliefRunWriter *w, const ReliefCurvatureRow *row, GError **error);
 /* Records the status ("completed", "cancelled", "diverged") as the root attribute
  * `status` and writes the file (relief_h5_write_image); frees w. */
 gboolean relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error);
@@ -47,6 +49,21 @@ ReliefRunWriter *relief_run_writer_continue (const char *path, const ReliefMlpSp
                                              ReliefOptimizerKind optimizer, const ReliefTrainState **state,
                                              GError **error);
 
+/* The curvature a run tracked (/curvature): C measurements. */
+typedef struct {
+  int      n;
+  gint64  *step;                 /* [C], ascending */
+  double  *lambda_max;           /* [C] */
+  double  *lambda_max_residual;  /* [C] */
+  gint64  *hvps;                 /* [C] */
+  double  *lambda_min;           /* [C], or NULL when not tracked */
+  double  *trace, *trace_stderr; /* [C], or NULL when not tracked */
+  int      samples;              /* the subset's size */
+  double   seconds;              /* the time all measurements took (part of the run's, not training) */
+} ReliefRunCurvature;
+
+void relief_run_curvature_free (ReliefRunCurvature *c);
+
 typedef struct {
   ReliefMlpSpec     *spec;
   ReliefTrainConfig  config;
@@ -69,6 +86,7 @@ typedef struct {
                                          installed set's name, or file data's source path */
   ReliefDataset     *dataset;         /* generated: the stored samples; file data: reloaded
                                          from the recorded paths, checksums verified */
+  ReliefRunCurvature *curvature;      /* NULL when the run tracked none */
 } ReliefRun;
 
 /* load_dataset FALSE skips the dataset (ReliefRun.dataset NULL), e.g. for plotting. */
@@ -78,5 +96,6 @@ void       relief_run_free (ReliefRun *run);
 gboolean   relief_run_resolve_checkpoint (const ReliefRun *run, const char *text, int *index, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRun, relief_run_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRunCurvature, relief_run_curvature_free)
 
 G_END_DECLS

@@ -251,8 +251,9 @@ main (int argc, char **argv)
     { "full.pdf", "plot surface.h5" },
     { "full.png", "plot surface.h5" },
     { "full.svg", "plot surface.h5" },
+    { "full-decision.png", "decision run.h5" },
   };
-  static const char *names[] = { "train", "surface", "intdim", "plot-pdf", "plot-png", "plot-svg" };
+  static const char *names[] = { "train", "surface", "intdim", "plot-pdf", "plot-png", "plot-svg", "decision" };
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   if (g_getenv ("RELIEF_BIN") == NULL)

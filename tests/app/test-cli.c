@@ -7,9 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "relief-hessian.h"
+#include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
+#include "relief-weights-file.h"
 #include "relief-mlp.h"
 
 /* The folder the commands run in, shared by the cases: the run, surface and sweep that
@@ -194,6 +197,45 @@ test_plot_run (void)
   g_assert_true (file_starts_with (path, "%PDF", 4));
 }
 
+/* --track-curvature records the sharpness every N steps, reports its time apart, and
+ * relief plot draws it; the curvature flags need it, and a run without it has no
+ * curvature figure. */
+static void
+test_train_curvature (void)
+{
+  g_autoptr(ReliefRun) plain = shared_run ();
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = tmp_path ("curvature.h5"), *figure = tmp_path ("sharpness.png");
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run_relief_full ("train --dataset moons --samples 300 --hidden 8,8 --epochs 2 --batch-size 16 "
+                                    "--track-curvature 10 --curvature-samples 120 --curvature-trace -o curvature.h5",
+                                    &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Curvature: 4 measurements on 120 samples"));
+  run = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  /* 240 training samples in batches of 16: 30 steps, measured at 0, 10, 20, 30 */
+  g_assert_cmpint (run->curvature->n, ==, 4);
+  g_assert_cmpint (run->curvature->step[3], ==, 30);
+  g_assert_nonnull (run->curvature->trace);
+  g_assert_null (run->curvature->lambda_min);
+  g_assert_cmpint (run_relief ("plot curvature.h5 --kind curvature -o sharpness.png", NULL), ==, 0);
+  g_assert_true (file_starts_with (figure, "\x89PNG", 4));
+  g_assert_cmpint (run_relief ("plot curvature.h5 --kind curves -o curves-only.pdf", NULL), ==, 0);
+
+  g_assert_cmpint (run_relief ("plot run.h5 --kind curvature -o none.png", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "holds no curvature"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("plot run.h5 --kind contour -o none.png", &err), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("train --dataset moons --curvature-trace -o x.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--track-curvature"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("train --dataset moons --track-curvature -1 -o x.h5", &err), ==, 2);
+  g_assert_false (g_file_test ("x.h5", G_FILE_TEST_EXISTS));
+}
+
 static void
 test_surface_pca (void)
 {
@@ -353,7 +395,7 @@ test_errors (void)
     { "surface run.h5 --x=1:0:5 -o s.h5", "1:0:5", 2 },
     { "surface run.h5 --checkpoint 99 -o s.h5", "99", 2 },
     { "surface run.h5 --directions line -o s.h5", "--to", 2 },
-    { "surface run.h5 --directions spiral -o s.h5", "random, pca or line", 2 },
+    { "surface run.h5 --directions spiral -o s.h5", "random, pca, line, hessian or hessian-min", 2 },
     { "surface run.h5 --normalization filtr -o s.h5", "filtr", 2 },
     { "surface run.h5 --bias keep -o s.h5", "keep", 2 },
     { "surface run.h5 --directions pca --normalization layer -o s.h5", "--normalization", 2 },
@@ -539,8 +581,8 @@ test_intdim_refuses_other_data (void)
 static void
 test_help (void)
 {
-  const char *commands[] = { "--help", "train --help", "surface --help", "intdim --help", "decision --help",
-                             "plot --help" };
+  const char *commands[] = { "--help", "train --help", "surface --help", "intdim --help", "hessian --help",
+                             "decision --help", "weights --help", "plot --help" };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -551,7 +593,7 @@ test_help (void)
     }
 }
 
-static const char *command_names[] = { "train", "surface", "intdim", "decision", "plot" };
+static const char *command_names[] = { "train", "surface", "intdim", "hessian", "decision", "weights", "plot" };
 
 /* relief --help and an unknown command both name every command. */
 static void
@@ -629,6 +671,7 @@ test_flag_values (void)
     { "train --weight-decay -1 -o x.h5", "--weight-decay" },
     { "train --samples -1 -o x.h5", "--samples" },
     { "train --noise -1 -o x.h5", "--noise" },
+    { "train --noise 1e300 -o x.h5", "--noise" },          /* infinite features: the flag, not the data */
     { "train --classes -1 -o x.h5", "--classes" },
     { "train --test-fraction -1 -o x.h5", "--test-fraction" },
     { "train --seed -1 -o x.h5", "--seed" },
@@ -637,13 +680,25 @@ test_flag_values (void)
     { "train --eval-every -1 -o x.h5", "--eval-every" },
     { "train --snapshot-every -1 -o x.h5", "--snapshot-every" },
     { "train --hidden= -o x.h5", "--hidden" },
+    { "train --output= --epochs 1", "-o takes a file name" },
+    { "surface run.h5 -o ''", "-o takes a file name" },
+    { "intdim --dims 2 --output=", "-o takes a file name" },
+    { "plot run.h5 --output=", "-o takes a file name" },
+    { "decision run.h5 --output=", "-o takes a file name" },
+    /* A switch given a value: GLib would take --log=0 as --log, and --resume=no as --resume. */
+    { "plot surface.h5 --log=0 -o x.png", "--log takes no value" },
+    { "train --resume=no -o x.h5", "--resume takes no value" },
+    { "surface run.h5 --resume= -o x.h5", "--resume takes no value" },
     { "intdim --dims 2 --lr -1 -o x.h5", "--lr" },
     { "intdim --dims 2 --seeds 0x2 -o x.h5", "--seeds" },
     { "intdim --dims 2 --global-baseline nan -o x.h5", "--global-baseline" },
     { "surface run.h5 --seed -1 -o x.h5", "--seed" },
     { "surface run.h5 --max-samples 0 -o x.h5", "--max-samples" },
     { "surface run.h5 --max-samples -1 -o x.h5", "--max-samples" },
-    { "plot run.h5 --kind 3d -o x.png", "--kind only applies to surfaces" },
+    { "plot run.h5 --kind 3d -o x.png", "unknown figure kind “3d” for a run (curves, curvature)" },
+    { "plot surface.h5 --kind curvature -o x.png", "unknown figure kind “curvature”" },
+    { "train --track-curvature 0x5 -o x.h5", "--track-curvature" },
+    { "train --track-curvature 5 --curvature-samples 0 -o x.h5", "--curvature-samples" },
     { "plot run.h5 --levels 5 -o x.png", "--levels" },
     { "plot run.h5 --colormap magma -o x.png", "--colormap" },
     { "plot surface.h5 --levels -1 -o x.png", "--levels" },
@@ -955,6 +1010,101 @@ test_decision (void)
     }
 }
 
+static ReliefWeights *
+load_weights (const char *name)
+{
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(GError) error = NULL;
+  ReliefWeights *w = relief_weights_load (path, &error);
+
+  g_assert_no_error (error);
+  return w;
+}
+
+/* relief weights: the spectra of the checkpoint asked for are compute's of its weights,
+ * `all` adds every snapshot's top singular values, and bad input is refused with nothing
+ * written. */
+static void
+test_weights (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(ReliefSurface) surface = shared_surface ();
+  g_autoptr(ReliefWeights) last = NULL, first = NULL, all = NULL;
+  g_autofree char *out = NULL;
+  struct { const char *args; const char *message; } errors[] = {
+    { "weights run.h5", "-o" },
+    { "weights surface.h5 -o w.h5", "not a run file" },
+    { "weights run.h5 --checkpoint 6 -o w.h5", "from -6 to 5" },
+    { "weights run.h5 --checkpoint first -o w.h5", "“first”" },
+    { "weights run.h5 -o run.h5", "also an input" },
+    { "weights run.h5 surface.h5 -o w.h5", "one run file" },
+    { "weights missing.h5 -o w.h5", "missing.h5" },
+  };
+  ReliefLayerSpectrum spectra[3];
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_relief_full ("weights run.h5 -o last.h5", &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "layer 0  8×2"));
+  g_assert_nonnull (strstr (out, "layer 2  2×8"));
+  g_assert_cmpint (run_relief ("weights run.h5 --checkpoint 0 -o first.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief ("weights run.h5 --checkpoint all -o all.h5", NULL), ==, 0);
+  last = load_weights ("last.h5");
+  first = load_weights ("first.h5");
+  all = load_weights ("all.h5");
+  g_assert_cmpint (last->checkpoint, ==, 5);
+  g_assert_cmpint (last->checkpoint_step, ==, run->snapshot_step[5]);
+  g_assert_cmpstr (last->run_file, ==, "run.h5");
+  g_assert_cmpint (last->n_snapshots, ==, 0);
+  g_assert_cmpint (first->checkpoint, ==, 0);
+  g_assert_true (relief_weight_spectra (run->spec, run->params, spectra, &error));
+  for (int l = 0; l < 3; l++)
+    {
+      g_assert_cmpint (first->layers[l].rows, ==, run->spec->sizes[l + 1]);
+      /* To rounding: the command may run OpenBLAS with other kernels (relief's CPU check). */
+      for (int i = 0; i < spectra[l].n; i++)
+        g_assert_cmpfloat_with_epsilon (first->layers[l].esd[i], spectra[l].esd[i], 1e-12 * spectra[l].esd[0]);
+      g_assert_cmpfloat_with_epsilon (first->layers[l].fit.xmin, spectra[l].fit.xmin, 1e-12 * spectra[l].esd[0]);
+      g_assert_cmpfloat_with_epsilon (first->layers[l].fit.alpha, spectra[l].fit.alpha, 1e-9);
+      g_assert_cmpfloat_with_epsilon (first->layers[l].mp_edge, spectra[l].mp_edge, 1e-12 * spectra[l].mp_edge);
+      relief_layer_spectrum_clear (&spectra[l]);
+    }
+  g_assert_cmpint (all->checkpoint, ==, 5);
+  g_assert_cmpint (all->n_snapshots, ==, 6);
+  for (int t = 0; t < 6; t++)
+    {
+      double top[3];
+
+      g_assert_cmpint (all->snapshot_step[t], ==, run->snapshot_step[t]);
+      g_assert_true (relief_weight_top_singular_values (run->spec, run->params + (gsize) t * run->n_params, top,
+                                                        &error));
+      for (int l = 0; l < 3; l++)
+        g_assert_cmpfloat_with_epsilon (all->top_singular_values[3 * t + l], top[l], 1e-12 * top[l]);
+    }
+  for (int l = 0; l < 3; l++)
+    g_assert_cmpfloat (all->top_singular_values[3 * 5 + l], ==, last->layers[l].singular_values[0]);
+
+  /* relief plot draws them: the ESDs, and the trajectory when there is one. */
+  {
+    g_autofree char *pdf = tmp_path ("weights.pdf"), *png = tmp_path ("weights.png");
+
+    g_assert_cmpint (run_relief ("plot all.h5 -o weights.pdf", NULL), ==, 0);
+    g_assert_cmpint (run_relief ("plot last.h5 -o weights.png", NULL), ==, 0);
+    g_assert_true (file_starts_with (pdf, "%PDF", 4));
+    g_assert_true (file_starts_with (png, "\x89PNG", 4));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    {
+      g_autofree char *err = NULL;
+      g_autofree char *w = tmp_path ("w.h5");
+
+      g_assert_cmpint (run_relief (errors[i].args, &err), ==, 2);
+      g_assert_nonnull (strstr (err, errors[i].message));
+      g_assert_true (strchr (err, '\n') == strrchr (err, '\n'));
+      g_assert_false (g_file_test (w, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* What the commands above wrote went where -o said: the case's home and XDG folders stay
  * empty. */
 static gboolean
@@ -982,6 +1132,202 @@ test_writes_nothing_at_home (void)
     }
 }
 
+
+/* The dense Hessian of run.h5's training loss at its last snapshot over all its training
+ * samples, built column by column from products in this process: its eigenvalues
+ * (ascending) and trace. */
+static double *
+dense_spectrum (const ReliefRun *run, double *trace)
+{
+  g_autoptr(ReliefBackend) cpu = relief_backend_cpu_new ();
+  g_autoptr(ReliefHessian) h = NULL;
+  g_autoptr(GError) error = NULL;
+  int D = (int) run->n_params;
+  g_autofree double *dense = g_new (double, (gsize) D * D);
+  g_autofree float *e = g_new0 (float, D), *column = g_new (float, D);
+  double *values = g_new (double, D);
+
+  h = relief_hessian_new (cpu, run->spec, run->params + (gsize) (run->n_snapshots - 1) * D, run->dataset->x_train,
+                          run->dataset->y_train, run->dataset->n_train, 0, &error);
+  g_assert_no_error (error);
+  for (int j = 0; j < D; j++)
+    {
+      e[j] = 1;
+      g_assert_true (relief_hessian_hvp_host (h, e, column, &error));
+      e[j] = 0;
+      for (int i = 0; i < D; i++)
+        dense[(gsize) j * D + i] = column[i];
+    }
+  /* Symmetric to rounding: the average of the two triangles is the reference. */
+  for (int i = 0; i < D; i++)
+    for (int j = 0; j < i; j++)
+      dense[(gsize) i * D + j] = dense[(gsize) j * D + i] = 0.5 * (dense[(gsize) i * D + j] + dense[(gsize) j * D + i]);
+  *trace = 0;
+  for (int i = 0; i < D; i++)
+    *trace += dense[(gsize) i * D + i];
+  g_assert_true (relief_symmetric_eigen (D, dense, values, FALSE, &error));
+  g_assert_no_error (error);
+  return values;
+}
+
+/* relief hessian over the whole training set: the top and smallest eigenvalues are those
+ * of the dense Hessian computed here, each pair's residual small, the trace within three
+ * of its standard errors, the density a probability density; the defaults take every
+ * training sample at the last snapshot. */
+static void
+test_hessian (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(ReliefHessianSpectrum) hs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = tmp_path ("hessian.h5"), *power = tmp_path ("power.h5");
+  g_autofree double *dense = NULL;
+  double trace, mass = 0, scale;
+  int D = (int) run->n_params;
+
+  g_assert_cmpint (run_relief ("hessian run.h5 --top 3 --smallest --trace --density --slq-steps 40 -o hessian.h5",
+                               NULL), ==, 0);
+  hs = relief_hessian_spectrum_load (path, &error);
+  g_assert_no_error (error);
+  dense = dense_spectrum (run, &trace);
+  scale = MAX (fabs (dense[0]), fabs (dense[D - 1]));
+  g_assert_cmpint (hs->checkpoint, ==, run->n_snapshots - 1);
+  g_assert_cmpint (hs->n_samples, ==, run->dataset->n_train);
+  g_assert_cmpuint (hs->n_params, ==, run->n_params);
+  g_assert_cmpstr (hs->method, ==, "lanczos");
+  g_assert_cmpint (hs->largest.n, ==, 3);
+  g_assert_cmpint (hs->smallest.n, ==, 3);
+  for (int i = 0; i < 3; i++)
+    {
+      g_test_message ("lambda %d: %.9g (dense %.9g), smallest %.9g (dense %.9g)", i, hs->largest.values[i],
+                      dense[D - 1 - i], hs->smallest.values[i], dense[i]);
+      g_assert_cmpfloat_with_epsilon (hs->largest.values[i], dense[D - 1 - i], 1e-4 * scale);
+      g_assert_cmpfloat_with_epsilon (hs->smallest.values[i], dense[i], 1e-4 * scale);
+      g_assert_cmpfloat (hs->largest.residuals[i], <=, 1e-3 * scale);
+    }
+  g_assert_true (hs->has_trace);
+  g_test_message ("trace %.6g +- %.3g (dense %.6g)", hs->trace, hs->trace_stderr, trace);
+  g_assert_cmpfloat (fabs (hs->trace - trace), <=, 3 * hs->trace_stderr);
+  g_assert_cmpint (hs->slq_starts, ==, 10);
+  g_assert_cmpint (hs->slq_steps, ==, 40);
+  for (int i = 1; i < hs->n_grid; i++)
+    mass += 0.5 * (hs->density[i] + hs->density[i - 1]) * (hs->density_grid[i] - hs->density_grid[i - 1]);
+  g_assert_cmpfloat_with_epsilon (mass, 1.0, 1e-3);
+  /* The density spans the spectrum, from below the smallest to above the largest. */
+  g_assert_cmpfloat (hs->density_grid[0], <, dense[0]);
+  g_assert_cmpfloat (hs->density_grid[hs->n_grid - 1], >, dense[D - 1]);
+
+  /* Its figure, with the run's 2/lr found; --log is the runs' and surfaces' flag. */
+  {
+    g_autofree char *png = tmp_path ("hessian.png"), *pdf = tmp_path ("hessian.pdf"), *err = NULL;
+
+    g_assert_cmpint (run_relief ("plot hessian.h5 -o hessian.png", &err), ==, 0);
+    g_assert_true (file_starts_with (png, "\x89PNG", 4));
+    g_assert_null (strstr (err, "2/η"));
+    g_assert_cmpint (run_relief ("plot hessian.h5 -o hessian.pdf", NULL), ==, 0);
+    g_assert_true (file_starts_with (pdf, "%PDF", 4));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_relief ("plot hessian.h5 --log -o hessian-log.png", &err), ==, 2);
+    g_assert_nonnull (strstr (err, "--log"));
+  }
+
+  /* Power iteration agrees with Lanczos on the top eigenvalue, at another checkpoint
+   * over a subset of the samples. */
+  g_clear_pointer (&hs, relief_hessian_spectrum_free);
+  g_assert_cmpint (run_relief ("hessian run.h5 --method power --top 1 --tolerance 1e-6 --max-iter 2000 "
+                               "--checkpoint 0 --samples 50 -o power.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief ("hessian run.h5 --top 1 --checkpoint 0 --samples 50 -o lanczos.h5", NULL), ==, 0);
+  hs = relief_hessian_spectrum_load (power, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *lanczos_path = tmp_path ("lanczos.h5");
+    g_autoptr(ReliefHessianSpectrum) lanczos = relief_hessian_spectrum_load (lanczos_path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (hs->method, ==, "power");
+    g_assert_cmpint (hs->checkpoint, ==, 0);
+    g_assert_cmpint (hs->n_samples, ==, 50);
+    g_assert_cmpint (hs->largest.n, ==, 1);
+    g_assert_false (hs->has_trace);
+    g_assert_cmpint (hs->n_grid, ==, 0);
+    g_test_message ("power %.9g, lanczos %.9g", hs->largest.values[0], lanczos->largest.values[0]);
+    g_assert_cmpfloat_with_epsilon (hs->largest.values[0], lanczos->largest.values[0],
+                                    1e-4 * fabs (lanczos->largest.values[0]));
+  }
+}
+
+/* Bad flags and inputs are usage errors (exit 2, one line) and write nothing. */
+static void
+test_hessian_errors (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(ReliefSurface) surface = shared_surface ();
+  g_autofree char *out = tmp_path ("h-bad.h5");
+  struct { const char *args; const char *message; } cases[] = {
+    { "hessian run.h5 --top -1 -o h-bad.h5", "--top" },
+    { "hessian run.h5 --top many -o h-bad.h5", "--top" },
+    { "hessian run.h5 --top 0 -o h-bad.h5", "nothing to compute" },
+    { "hessian run.h5 --smallest --method power -o h-bad.h5", "--method lanczos" },
+    { "hessian run.h5 --method newton -o h-bad.h5", "lanczos or power" },
+    { "hessian run.h5 --slq-steps 5 -o h-bad.h5", "--density" },
+    { "hessian run.h5 --samples 0 -o h-bad.h5", "--samples" },
+    { "hessian run.h5 --tolerance nan -o h-bad.h5", "--tolerance" },
+    { "hessian run.h5 --seed -4 -o h-bad.h5", "--seed" },
+    { "hessian run.h5 --backend tpu -o h-bad.h5", "tpu" },
+    { "hessian run.h5 --checkpoint 99 -o h-bad.h5", "99" },
+    { "hessian surface.h5 -o h-bad.h5", "not a run file" },
+    { "hessian missing.h5 -o h-bad.h5", "missing.h5" },
+    { "hessian run.h5", "-o" },
+    { "hessian run.h5 -o run.h5", "run.h5" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_relief (cases[i].args, &err), ==, 2);
+      if (strstr (err, cases[i].message) == NULL || strchr (err, '\n') != strrchr (err, '\n'))
+        g_error ("relief %s: %s", cases[i].args, err);
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    }
+}
+
+/* Ctrl-C during a long density, once it has said what it will take, leaves no file,
+ * complete or not, and exits 130. */
+static void
+test_hessian_interrupted (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *line = NULL;
+  const char *name;
+
+  g_subprocess_launcher_set_cwd (launcher, workdir);
+  child = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("RELIEF_BIN"), "hessian", "run.h5", "--top", "0",
+                                       "--density", "--slq-starts", "10000", "-o", "interrupted.h5", NULL);
+  g_assert_no_error (error);
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (child));
+  line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_test_message ("%s", line);
+  /* 800,000 products: timed on one, and said before the work. */
+  g_assert_true (g_str_has_prefix (line, "relief hessian: this takes about "));
+  g_assert_nonnull (strstr (line, "timed on the cpu backend"));
+  g_subprocess_send_signal (child, SIGINT);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 130);
+  dir = g_dir_open (workdir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_null (strstr (name, "interrupted"));
+}
+
 /* Every regression input of the fuzz targets through the command that reads its kind:
  * a refusal is exit 2 with one line that names the file, and nothing written. */
 static void
@@ -995,6 +1341,8 @@ test_bad_inputs (void)
     { "run", "surface %s --x=-1:1:2 --y=-1:1:2 -o out.h5", "out.h5" },
     { "surface", "plot %s -o out.png", "out.png" },
     { "intdim", "plot %s -o out.png", "out.png" },
+    { "hessian", "plot %s -o out.png", "out.png" },
+    { "weights", "plot %s -o out.png", "out.png" },
     { "csv", "train --dataset %s --hidden 2 --epochs 1 -o out.h5", "out.h5" },
   };
 
@@ -1052,6 +1400,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/surface/resume-refuses-other", test_surface_resume_refuses_other);
   g_test_add_func ("/cli/plot/surface-formats", test_plot_surface);
   g_test_add_func ("/cli/plot/run-curves", test_plot_run);
+  g_test_add_func ("/cli/train/curvature", test_train_curvature);
   g_test_add_func ("/cli/intdim/sweep", test_intdim_sweep);
   g_test_add_func ("/cli/intdim/plot", test_intdim_plot);
   g_test_add_func ("/cli/intdim/resume", test_intdim_resume);
@@ -1065,6 +1414,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/intdim/flags", test_intdim_flags);
   g_test_add_func ("/cli/train/eval-flags", test_eval_flags);
   g_test_add_func ("/cli/decision", test_decision);
+  g_test_add_func ("/cli/weights", test_weights);
   g_test_add_func ("/cli/train/max-samples", test_max_samples);
   g_test_add_func ("/cli/output-checked-first", test_output_checked_first);
   g_test_add_func ("/cli/exit-status", test_exit_status);
@@ -1072,5 +1422,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/estimate-before-large-job", test_estimate_before_large_job);
   g_test_add_func ("/cli/writes-nothing-at-home", test_writes_nothing_at_home);
   g_test_add_func ("/cli/bad-inputs", test_bad_inputs);
+  g_test_add_func ("/cli/hessian", test_hessian);
+  g_test_add_func ("/cli/hessian-errors", test_hessian_errors);
+  g_test_add_func ("/cli/hessian-interrupted", test_hessian_interrupted);
   return g_test_run ();
 }

@@ -1,11 +1,13 @@
 /* The jobs in-process, without GTK: surface resume and every direction kind, surfaces kept
  * in memory, what surface and train jobs save while they work, intdim resume, the decision
- * map against compute's grid prediction. */
+ * map against compute's grid prediction, the hessian job's output, cancel and lock, the
+ * weight spectra against compute's. */
 #include <gio/gio.h>
 #include <math.h>
 #include <string.h>
 
 #include "relief-decision-job.h"
+#include "relief-hessian-job.h"
 #include "relief-intdim-job.h"
 #include "relief-live-curves.h"
 #include "relief-output.h"
@@ -13,6 +15,7 @@
 #include "relief-run-file.h"
 #include "relief-surface-job.h"
 #include "relief-train-job.h"
+#include "relief-weights-job.h"
 #include "relief-work-dir.h"
 #include "test-tmpdir.h"
 
@@ -124,7 +127,8 @@ test_surface_directions (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
-  const ReliefDirectionKind kinds[] = { RELIEF_DIRECTIONS_RANDOM, RELIEF_DIRECTIONS_PCA, RELIEF_DIRECTIONS_LINE };
+  const ReliefDirectionKind kinds[] = { RELIEF_DIRECTIONS_RANDOM, RELIEF_DIRECTIONS_PCA, RELIEF_DIRECTIONS_LINE,
+                                        RELIEF_DIRECTIONS_HESSIAN, RELIEF_DIRECTIONS_HESSIAN_MIN };
   g_autofree char *cwd = g_get_current_dir ();
 
   /* Anything written without a path would land beside the run or here. */
@@ -162,10 +166,17 @@ test_surface_directions (Fixture *f, gconstpointer data)
           g_assert_cmpint (s->n_proj, ==, relief_loaded_run_get_run (run)->n_snapshots);
           g_assert_nonnull (s->ydir);
         }
-      else
+      else if (kinds[k] == RELIEF_DIRECTIONS_LINE)
         {
           g_assert_null (s->ydir);
           g_assert_cmpint (s->to_checkpoint, ==, relief_loaded_run_get_run (run)->n_snapshots - 1);
+        }
+      else
+        {
+          /* Eigenvectors of the Hessian, in parameter units (test-curvature-tracking
+           * checks them against the dense Hessian). */
+          g_assert_nonnull (s->ydir);
+          g_assert_cmpstr (s->normalization, ==, "none");
         }
     }
   g_assert_cmpuint (files_in (f->dir), ==, 0);
@@ -539,6 +550,89 @@ test_decision_needs_two_inputs (Fixture *f, gconstpointer data)
   relief_decision_job_clear (&job);
 }
 
+static void
+record_fraction (double fraction, gpointer user_data)
+{
+  GArray *fractions = user_data;
+
+  g_array_append_val (fractions, fraction);
+}
+
+static void
+cancel_on_progress (double fraction, gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* The spectra of a checkpoint are compute's of its parameters, the trajectory holds every
+ * snapshot's top singular values, progress rises to 1, and a cancel stops it. */
+static void
+test_weights (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load_parameters (run_path, &error);
+  const ReliefRun *r = relief_loaded_run_get_run (run);
+  g_autoptr(ReliefWeights) first = NULL, all = NULL, none = NULL;
+  g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  ReliefWeightsJobCallbacks cb = { record_fraction, fractions };
+  ReliefLayerSpectrum spectra[3];
+  ReliefWeightsJob job;
+
+  g_assert_no_error (error);
+  g_assert_null (r->dataset);
+  relief_weights_job_init_defaults (&job);
+  job.run = relief_loaded_run_ref (run);
+  job.checkpoint = 1;
+  g_assert_true (relief_weights_job_run (&job, NULL, NULL, &first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (first->checkpoint, ==, 1);
+  g_assert_cmpint (first->checkpoint_step, ==, r->snapshot_step[1]);
+  g_assert_cmpstr (first->run_file, ==, run_path);
+  g_assert_cmpint (first->n_snapshots, ==, 0);
+  g_assert_true (relief_weight_spectra (r->spec, r->params + r->n_params, spectra, &error));
+  for (int l = 0; l < 3; l++)
+    {
+      g_assert_cmpmem (first->layers[l].singular_values, spectra[l].n * sizeof (double), spectra[l].singular_values,
+                       spectra[l].n * sizeof (double));
+      g_assert_cmpfloat (first->layers[l].fit.alpha, ==, spectra[l].fit.alpha);
+      relief_layer_spectrum_clear (&spectra[l]);
+    }
+
+  job.checkpoint = -1;
+  job.trajectory = TRUE;
+  g_assert_true (relief_weights_job_run (&job, &cb, NULL, &all, &error));
+  g_assert_cmpint (all->checkpoint, ==, r->n_snapshots - 1);
+  g_assert_cmpint (all->n_snapshots, ==, r->n_snapshots);
+  for (int t = 0; t < r->n_snapshots; t++)
+    {
+      double top[3];
+
+      g_assert_true (relief_weight_top_singular_values (r->spec, r->params + (gsize) t * r->n_params, top, &error));
+      g_assert_cmpint (all->snapshot_step[t], ==, r->snapshot_step[t]);
+      g_assert_cmpmem (all->top_singular_values + 3 * t, sizeof top, top, sizeof top);
+    }
+  for (int l = 0; l < 3; l++)
+    g_assert_cmpfloat (all->top_singular_values[3 * (r->n_snapshots - 1) + l], ==,
+                       all->layers[l].singular_values[0]);
+  g_assert_cmpuint (fractions->len, ==, 3 + r->n_snapshots);
+  for (guint i = 1; i < fractions->len; i++)
+    g_assert_cmpfloat (g_array_index (fractions, double, i), >, g_array_index (fractions, double, i - 1));
+  g_assert_cmpfloat (g_array_index (fractions, double, fractions->len - 1), ==, 1.0);
+
+  /* A cancel while it works (after the first matrix) stops it at the next. */
+  cb = (ReliefWeightsJobCallbacks) { cancel_on_progress, cancellable };
+  g_assert_false (relief_weights_job_run (&job, &cb, cancellable, &none, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (none);
+  g_clear_error (&error);
+  job.checkpoint = r->n_snapshots;
+  g_assert_false (relief_weights_job_run (&job, NULL, NULL, &none, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  relief_weights_job_clear (&job);
+  g_assert_cmpuint (files_in (f->dir), ==, 0);
+}
+
 /* Live curves stay bounded however many points arrive, keep the first and last x, and
  * keep each curve's extremes (a spike among a million points is still drawn); a curve of
  * NaN does not hide the other. */
@@ -749,6 +843,140 @@ test_one_writer (Fixture *f, gconstpointer data)
     }
 }
 
+typedef struct {
+  int           calls;
+  double        last;
+  gboolean      monotone;
+  int           estimates;
+  int           cancel_after;    /* cancel at this call; 0: never */
+  GCancellable *cancellable;
+} HessianProgress;
+
+static void
+on_hessian_progress (double fraction, gpointer user_data)
+{
+  HessianProgress *p = user_data;
+
+  p->monotone = p->monotone && fraction >= p->last && fraction <= 1;
+  p->last = fraction;
+  if (++p->calls == p->cancel_after)
+    g_cancellable_cancel (p->cancellable);
+}
+
+static void
+on_hessian_estimate (const ReliefJobEstimate *estimate, gpointer user_data)
+{
+  HessianProgress *p = user_data;
+
+  g_assert_cmpfloat (estimate->bytes, >, 0);
+  g_assert_cmpfloat (estimate->flops, >, 0);
+  g_assert_cmpstr (estimate->backend, ==, "cpu");
+  p->estimates++;
+}
+
+typedef struct {
+  const ReliefHessianJob          *job;
+  const ReliefHessianJobCallbacks *cb;
+  gboolean                         ok;
+  GError                          *error;
+} HessianThread;
+
+static gpointer
+run_hessian_job (gpointer data)
+{
+  HessianThread *t = data;
+
+  t->ok = relief_hessian_job_run (t->job, t->cb, NULL, NULL, &t->error);
+  return NULL;
+}
+
+/* The hessian job writes what it hands over, bit for bit, with progress up to 1 and one
+ * estimate before the work; a cancel midway leaves an existing output as it was; a locked
+ * output is refused before any product; power iteration cannot give the smallest. */
+static void
+test_hessian_job (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) run = relief_loaded_run_load (run_path, &error);
+  g_autofree char *path = g_build_filename (f->dir, "hessian.h5", NULL);
+  g_autoptr(ReliefHessianSpectrum) result = NULL, back = NULL;
+  g_auto(ReliefHessianJob) job = { 0 };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  HessianProgress progress = { 0, 0, TRUE, 0, 0, cancellable };
+  ReliefHessianJobCallbacks cb = { on_hessian_progress, on_hessian_estimate, NULL, &progress };
+  g_autofree char *contents = NULL;
+  gsize length;
+  ReliefOutputLock *lock;
+
+  g_assert_no_error (error);
+  relief_hessian_job_init_defaults (&job);
+  job.run = relief_loaded_run_ref (run);
+  job.top_k = 2;
+  job.smallest = TRUE;
+  job.trace = TRUE;
+  job.density = TRUE;
+  job.slq.n_starts = 3;
+  job.slq.n_steps = 20;
+  job.seed = 5;
+  job.backend = RELIEF_BACKEND_CPU;
+  job.output = g_strdup (path);
+  g_assert_true (relief_hessian_job_run (&job, &cb, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_true (progress.monotone);
+  g_assert_cmpfloat (progress.last, ==, 1.0);
+  g_assert_cmpint (progress.estimates, ==, 1);
+  back = relief_hessian_spectrum_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->n_samples, ==, relief_loaded_run_get_run (run)->dataset->n_train);
+  g_assert_cmpint (back->largest.n, ==, 2);
+  g_assert_cmpint (back->smallest.n, ==, 2);
+  g_assert_cmpmem (back->largest.values, 2 * sizeof (double), result->largest.values, 2 * sizeof (double));
+  g_assert_cmpmem (back->largest.vectors, 2 * back->n_params * sizeof (float), result->largest.vectors,
+                   2 * result->n_params * sizeof (float));
+  g_assert_cmpmem (back->smallest.values, 2 * sizeof (double), result->smallest.values, 2 * sizeof (double));
+  g_assert_cmpfloat (back->trace, ==, result->trace);
+  g_assert_cmpint (back->n_grid, ==, result->n_grid);
+  g_assert_cmpmem (back->density, back->n_grid * sizeof (double), result->density, result->n_grid * sizeof (double));
+  g_assert_cmpuint (back->seed, ==, 5);
+
+  /* Cancelled at the tenth product: the file from before stays, bit for bit. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  progress = (HessianProgress) { 0, 0, TRUE, 0, 10, cancellable };
+  g_assert_false (relief_hessian_job_run (&job, &cb, cancellable, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  {
+    g_autofree char *after = NULL;
+    gsize after_length;
+
+    g_assert_true (g_file_get_contents (path, &after, &after_length, NULL));
+    g_assert_cmpmem (after, after_length, contents, length);
+    g_assert_cmpint (progress.calls, >=, 10);
+  }
+
+  /* Locked by this thread, the output is refused to the job on another, before any work. */
+  lock = relief_output_lock (path, &error);
+  g_assert_no_error (error);
+  {
+    HessianThread t = { &job, &cb, FALSE, NULL };
+
+    progress = (HessianProgress) { 0, 0, TRUE, 0, 0, NULL };
+    g_thread_join (g_thread_new ("hessian", run_hessian_job, &t));
+    g_assert_false (t.ok);
+    g_assert_error (t.error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_BUSY);
+    g_clear_error (&t.error);
+    g_assert_cmpint (progress.calls, ==, 0);
+    g_assert_cmpint (progress.estimates, ==, 0);
+  }
+  relief_output_unlock (lock);
+
+  job.power = TRUE;
+  progress = (HessianProgress) { 0, 0, TRUE, 0, 0, NULL };
+  g_assert_false (relief_hessian_job_run (&job, &cb, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (progress.calls, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -770,7 +998,9 @@ main (int argc, char **argv)
   g_test_add ("/jobs/train/default-rows", Fixture, NULL, fixture_setup, test_train_default_rows, fixture_teardown);
   g_test_add_func ("/jobs/train/find-run", test_train_find_run);
   g_test_add ("/jobs/one-writer", Fixture, NULL, fixture_setup, test_one_writer, fixture_teardown);
+  g_test_add ("/jobs/hessian", Fixture, NULL, fixture_setup, test_hessian_job, fixture_teardown);
   g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
+  g_test_add ("/jobs/weights", Fixture, NULL, fixture_setup, test_weights, fixture_teardown);
   g_test_add ("/jobs/decision/needs-two-inputs", Fixture, NULL, fixture_setup, test_decision_needs_two_inputs,
               fixture_teardown);
   status = g_test_run ();

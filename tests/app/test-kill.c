@@ -177,6 +177,18 @@ compare_runs (const char *reference, const char *resumed)
   assert_same_doubles (a->test_acc, b->test_acc, a->n_metrics);
   g_assert_cmpmem (a->train_kind, sizeof (ReliefMetricKind) * a->n_metrics, b->train_kind,
                    sizeof (ReliefMetricKind) * b->n_metrics);
+  g_assert_true ((a->curvature == NULL) == (b->curvature == NULL));
+  if (a->curvature != NULL)
+    {
+      int n = a->curvature->n;
+
+      g_assert_cmpint (n, ==, b->curvature->n);
+      g_assert_cmpmem (a->curvature->step, sizeof (gint64) * n, b->curvature->step, sizeof (gint64) * n);
+      assert_same_doubles (a->curvature->lambda_max, b->curvature->lambda_max, n);
+      assert_same_doubles (a->curvature->lambda_min, b->curvature->lambda_min, n);
+      assert_same_doubles (a->curvature->trace, b->curvature->trace, n);
+      assert_same_doubles (a->curvature->trace_stderr, b->curvature->trace_stderr, n);
+    }
 }
 
 #define TRAIN_ARGS "train --dataset spiral --samples 3000 --hidden 64,64 --optimizer adam --batch-size 16 " \
@@ -186,6 +198,15 @@ static void
 test_train (void)
 {
   kill_and_resume (TRAIN_ARGS " -o %s", TRAIN_ARGS " --resume -o %s", SIGKILL, compare_runs);
+}
+
+/* With the sharpness tracked: its rows and warm starts go on as in the whole run. */
+#define CURVATURE_ARGS TRAIN_ARGS " --track-curvature 150 --curvature-samples 500 --curvature-trace --curvature-min"
+
+static void
+test_train_curvature (void)
+{
+  kill_and_resume (CURVATURE_ARGS " -o %s", CURVATURE_ARGS " --resume -o %s", SIGKILL, compare_runs);
 }
 
 /* Ctrl-C: the run ends with a final row and snapshot of its own, which --resume drops. */
@@ -243,6 +264,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kill/surface", test_surface);
   g_test_add_func ("/kill/train", test_train);
   g_test_add_func ("/kill/train-interrupted", test_train_interrupted);
+  g_test_add_func ("/kill/train-curvature", test_train_curvature);
   g_test_add_func ("/kill/intdim", test_intdim);
   return g_test_run ();
 }

@@ -406,6 +406,54 @@ test_train_layout_follows_size (Fixture *f, gconstpointer data)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (readout)), >, 0);
 }
 
+static gboolean
+plot_view_has_frame (gpointer view)
+{
+  ReliefPlotFrame frame;
+
+  return relief_plot_view_get_frame (RELIEF_PLOT_VIEW (view), &frame);
+}
+
+/* The Train page's sharpness row: off by default (no view, no /curvature); set to N, the
+ * training measures lambda_max every N steps and the page shows it beside the curves as
+ * it comes, with 2/lr; the run file holds the measurements. */
+static void
+test_train_sharpness (Fixture *f, gconstpointer data)
+{
+  ReliefTrainPage *train = train_page (f->window);
+  GtkWidget *page = GTK_WIDGET (train);
+  GtkWidget *epochs = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE, "epochs_spin"));
+  GtkWidget *every = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE, "curvature_spin"));
+  GtkWidget *trace_row = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE,
+                                                                    "curvature_trace_row"));
+  GtkWidget *sharp = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE, "sharp_view"));
+  ReliefPlotFrame frame;
+  g_autoptr(ReliefRun) run = NULL, tracked = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (iterate_until (training_done, train));
+  run = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (run->curvature);
+  g_assert_false (gtk_widget_get_visible (sharp));
+  g_assert_false (gtk_widget_get_sensitive (trace_row));
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs), 3);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (every), 10);
+  g_assert_true (gtk_widget_get_sensitive (trace_row));
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (iterate_until (training_done, train));
+  g_assert_true (gtk_widget_get_visible (sharp));
+  tracked = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tracked->curvature);
+  g_assert_cmpint (tracked->config.curvature_every, ==, 10);
+  /* 800 samples in batches of 32, 3 epochs: 75 steps, measured at 0, 10, ..., 70 */
+  g_assert_cmpint (tracked->curvature->n, ==, 8);
+  g_assert_true (iterate_until (plot_view_has_frame, sharp));
+  g_assert_true (relief_plot_view_get_frame (RELIEF_PLOT_VIEW (sharp), &frame));
+}
+
 /* The next launch finds the default trained before and shows it, with its landscape from
  * the file saved then: no new run, no new surface, and no product computed. */
 static void
@@ -723,6 +771,28 @@ toast_label_below (GtkWidget *widget, const char *text)
     if (toast_label_below (child, text))
       return TRUE;
   return FALSE;
+}
+
+typedef struct {
+  GtkWidget  *window;
+  const char *text;
+} ToastWait;
+
+static gboolean
+toast_wait_shown (gpointer data)
+{
+  const ToastWait *w = data;
+
+  return toast_label_below (w->window, w->text);
+}
+
+/* A toast saying text, once those before it in the overlay's queue have had their time. */
+static gboolean
+toast_shown (gpointer window, const char *text)
+{
+  ToastWait w = { window, text };
+
+  return iterate_until (toast_wait_shown, &w);
 }
 
 /* The one way a cancel is reported: what was kept, in the status line and a toast, and no
@@ -1297,7 +1367,7 @@ test_dimension_failed_start_keeps_sweep (Fixture *f, gconstpointer data)
   g_assert_cmpstr (relief_dimension_page_get_sweep_path (page), ==, path);
   g_assert_nonnull (strstr (status_text (page), "1000"));
   g_assert_nonnull (strstr (status_text (page), "The sweep shown is kept"));
-  g_assert_true (toast_label_below (GTK_WIDGET (f->window), status_text (page)));
+  g_assert_true (toast_shown (f->window, status_text (page)));
   g_assert_null (find_dialog (GTK_WINDOW (f->window)));
   g_assert_cmpuint (count_work_files (RELIEF_FILE_KIND_INTDIM), ==, 1);
 
@@ -1402,11 +1472,6 @@ draw_filled (cairo_t *cr, double width, double height, gpointer data)
     }
 }
 
-static gboolean
-exported_toast_shown (gpointer window)
-{
-  return toast_label_below (window, "Exported figure.pdf");
-}
 
 /* An export to a full disk (RLIMIT_FSIZE) ends in an error dialog naming the file and why,
  * not in an "Exported" toast, and the figure already there is kept. */
@@ -1440,7 +1505,7 @@ test_export_disk_full (Fixture *f, gconstpointer data)
   relief_page_write_figure (RELIEF_PAGE (train), file, 400, 300, draw_filled, NULL);
   g_assert_null (find_dialog (GTK_WINDOW (f->window)));
   /* After the toast of the training before it (Show Landscape), when that one is shown. */
-  g_assert_true (iterate_until (exported_toast_shown, f->window));
+  g_assert_true (toast_shown (f->window, "Exported figure.pdf"));
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents, "%PDF"));
@@ -1465,6 +1530,7 @@ main (int argc, char **argv)
   add_test ("/window/train/decision-map", test_train_decision_map);
   add_test ("/window/train/layout-follows-size", test_train_layout_follows_size);
   add_test ("/window/train/cancel", test_train_cancel);
+  add_test ("/window/train/sharpness", test_train_sharpness);
   add_test ("/window/train/long-stays-bounded", test_train_long_stays_bounded);
   add_test ("/window/landscape/default", test_default_landscape);
   add_test ("/window/landscape/decision", test_landscape_decision);

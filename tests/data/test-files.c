@@ -84,6 +84,15 @@ write_run (const char *path, const ReliefMlpSpec *spec, const ReliefTrainConfig 
       g_assert_true (relief_run_writer_add_metrics (w, &m, &error));
       g_assert_no_error (error);
     }
+  for (int c = 0; config->curvature_every > 0 && c < 3; c++)
+    {
+      ReliefCurvatureRow row = { .step = c * 5, .lambda_max = 2.0 + c, .lambda_max_residual = 1e-6,
+                                 .lambda_min = -0.5 + 0.25 * c, .trace = 10.0 + c, .trace_stderr = 0.1,
+                                 .hvps = 20 - c, .samples = 30, .seconds = 0.5 * (c + 1) };
+
+      g_assert_true (relief_run_writer_add_curvature (w, &row, &error));
+      g_assert_no_error (error);
+    }
   /* Until finish the run is in memory: beside the destination only its lock. */
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (lock, G_FILE_TEST_IS_REGULAR));
@@ -710,6 +719,78 @@ test_run_bad_values (Fixture *f, gconstpointer data)
     }
 }
 
+/* A run's /curvature comes back as written (columns not tracked absent), and is validated:
+ * steps going back, a negative error or count, settings out of range are refused. */
+static void
+test_run_curvature (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "curvature.h5", NULL);
+  g_autofree char *plain_path = g_build_filename (f->dir, "min-only.h5", NULL);
+  g_autoptr (ReliefMlpSpec) spec = small_spec ();
+  g_autoptr (ReliefDataset) ds = small_moons (0.2);
+  g_autoptr (ReliefRun) run = NULL, min_only = NULL;
+  g_autoptr (GError) error = NULL;
+  ReliefTrainConfig config;
+  const double negative = -1;
+  const gint64 back = 1, negative_count = -4, two = 2;
+  struct {
+    const char *dataset, *object, *attr;
+    hsize_t     index;
+    hid_t       type;
+    const void *value;
+    const char *fragment;
+  } cases[] = {
+    { "curvature/step", NULL, NULL, 2, H5T_NATIVE_INT64, &back, "“curvature/step” holds step 1 (value 3)" },
+    { "curvature/trace_stderr", NULL, NULL, 0, H5T_NATIVE_DOUBLE, &negative, "“curvature/trace_stderr” holds -1" },
+    { "curvature/hvps", NULL, NULL, 1, H5T_NATIVE_INT64, &negative_count, "“curvature/hvps” holds a negative count" },
+    { NULL, "config", "curvature_trace", 0, H5T_NATIVE_INT64, &two, "“config/curvature_trace” is 2" },
+    { NULL, "curvature", "samples", 0, H5T_NATIVE_INT64, &negative_count, "“curvature/samples” is -4" },
+  };
+
+  relief_train_config_init_defaults (&config);
+  config.curvature_every = 5;
+  config.curvature_samples = 30;
+  config.curvature_trace = TRUE;
+  config.curvature_min = TRUE;
+  write_run (path, spec, &config, ds);
+  run = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->config.curvature_every, ==, 5);
+  g_assert_cmpint (run->config.curvature_samples, ==, 30);
+  g_assert_true (run->config.curvature_trace && run->config.curvature_min);
+  g_assert_nonnull (run->curvature);
+  g_assert_cmpint (run->curvature->n, ==, 3);
+  g_assert_cmpint (run->curvature->step[2], ==, 10);
+  g_assert_cmpfloat (run->curvature->lambda_max[1], ==, 3.0);
+  g_assert_cmpfloat (run->curvature->lambda_min[0], ==, -0.5);
+  g_assert_cmpfloat (run->curvature->trace[2], ==, 12.0);
+  g_assert_cmpfloat (run->curvature->trace_stderr[2], ==, 0.1);
+  g_assert_cmpint (run->curvature->hvps[2], ==, 18);
+  g_assert_cmpint (run->curvature->samples, ==, 30);
+  g_assert_cmpfloat (run->curvature->seconds, ==, 1.5);
+
+  config.curvature_trace = FALSE;
+  write_run (plain_path, spec, &config, ds);
+  min_only = relief_run_load (plain_path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (min_only->curvature->trace);
+  g_assert_null (min_only->curvature->trace_stderr);
+  g_assert_nonnull (min_only->curvature->lambda_min);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-curvature-%u.h5", i);
+      g_autofree char *copy = test_h5_copy (path, name);
+
+      if (cases[i].dataset)
+        test_h5_poke (copy, cases[i].dataset, cases[i].index, cases[i].type, cases[i].value);
+      else
+        test_h5_set_attr (copy, cases[i].object, cases[i].attr, cases[i].type, cases[i].value);
+      expect_corrupt (load_run_with_data, copy, cases[i].fragment);
+      g_assert_cmpint (g_unlink (copy), ==, 0);
+    }
+}
+
 /* A surface with coordinates not ascending, an accuracy beyond 100%, a negative loss or
  * a direction that is not finite is refused, naming what is wrong. */
 static void
@@ -985,6 +1066,7 @@ main (int argc, char **argv)
   g_test_add ("/files/run/saved-state", Fixture, NULL, fixture_setup, test_run_saved_state, fixture_teardown);
   g_test_add ("/files/run/file-data", Fixture, NULL, fixture_setup, test_run_file_data, fixture_teardown);
   g_test_add ("/files/run/bad-values", Fixture, NULL, fixture_setup, test_run_bad_values, fixture_teardown);
+  g_test_add ("/files/run/curvature", Fixture, NULL, fixture_setup, test_run_curvature, fixture_teardown);
   g_test_add ("/files/surface/round-trip", Fixture, NULL, fixture_setup, test_surface_round_trip, fixture_teardown);
   g_test_add ("/files/surface/bad-values", Fixture, NULL, fixture_setup, test_surface_bad_values, fixture_teardown);
   g_test_add ("/files/surface/1d", Fixture, NULL, fixture_setup, test_surface_1d, fixture_teardown);

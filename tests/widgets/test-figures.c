@@ -1,4 +1,5 @@
-/* Tests of the surface, run and sweep figures on hand-built surfaces, runs and sweeps. */
+/* Tests of the surface, run, sweep and weight-spectra figures on hand-built surfaces,
+ * runs, sweeps and spectra. */
 #include "relief-enums.h"
 #include "relief-figures.h"
 
@@ -500,6 +501,76 @@ test_run (void)
   g_assert_cmpint (titled.non_white, >, 0);
 }
 
+static void
+draw_run_curves (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_run_curves (cr, w, h, data, opt);
+}
+
+/* A run that tracked curvature: the run figure gains a third panel, the sharpness, with the
+ * curves in the first two as before (relief_figure_run_curves: those alone, as for a run
+ * without curvature); the sharpness spec draws the run's 2/lr, on a log axis unless a
+ * value is not positive. */
+static void
+test_run_curvature (void)
+{
+  RunFixture f;
+  ReliefFigureOptions opt;
+  gint64 steps[5] = { 0, 10, 20, 30, 40 };
+  double lambda_max[5] = { 1, 2, 3.5, 3.9, 3.95 }, trace[5] = { 3, 6, 9, 10, 10 };
+  double lambda_min[5] = { -0.5, -0.2, -0.1, -0.05, 0.01 }, plot_steps[5];
+  ReliefRunCurvature curvature = { .n = 5, .step = steps, .lambda_max = lambda_max, .trace = trace, .samples = 100 };
+  cairo_surface_t *plain, *curves, *with;
+  ReliefSharpness c;
+  ReliefSharpnessSpec spec;
+  int right_plain = 0, right_with = 0;
+
+  relief_figure_options_init (&opt);
+  run_fixture_init (&f, TRUE);
+  f.run.config.optimizer.lr = 0.5f;
+  plain = render_pixels (draw_run, &f.run, &opt);
+  f.run.curvature = &curvature;
+  curves = render_pixels (draw_run_curves, &f.run, &opt);
+  with = render_pixels (draw_run, &f.run, &opt);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      {
+        g_assert_cmphex (pixel (plain, x, y), ==, pixel (curves, x, y));
+        if (x > 2 * W / 3 + 40)
+          {
+            right_plain += (pixel (plain, x, y) & 0xffffff) != 0xffffff;
+            right_with += (pixel (with, x, y) & 0xffffff) != 0xffffff;
+          }
+      }
+  g_assert_cmpint (right_with, >, right_plain + 1000);
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (curves);
+  cairo_surface_destroy (with);
+
+  g_assert_true (relief_figure_run_sharpness (&f.run, plot_steps, &c));
+  g_assert_cmpint (c.n, ==, 5);
+  g_assert_cmpfloat (plot_steps[4], ==, 40);
+  relief_figure_sharpness_spec (&c, &opt, &spec);
+  /* lambda_max, the trace and the limit */
+  g_assert_cmpint (spec.spec.n_series, ==, 3);
+  g_assert_true (spec.spec.log_y);
+  g_assert_cmpfloat (spec.series[2].y[0], ==, 4.0);
+  g_assert_cmpfloat (spec.series[2].y[1], ==, 4.0);
+  g_assert_cmpfloat (spec.series[2].x[0], ==, 0);
+  g_assert_cmpfloat (spec.series[2].x[1], ==, 40);
+  g_assert_cmpstr (spec.series[2].label, ==, "2/η = 4");
+  g_assert_true (spec.series[2].dashed);
+
+  curvature.lambda_min = lambda_min;
+  g_assert_true (relief_figure_run_sharpness (&f.run, plot_steps, &c));
+  relief_figure_sharpness_spec (&c, &opt, &spec);
+  g_assert_cmpint (spec.spec.n_series, ==, 4);
+  g_assert_false (spec.spec.log_y);
+
+  f.run.curvature = NULL;
+  g_assert_false (relief_figure_run_sharpness (&f.run, plot_steps, &c));
+}
+
 /* The figure of a half-run sweep reports its frame, holds every dot, and a dot there is found
  * under the pointer. */
 static void
@@ -687,6 +758,252 @@ test_decision (void)
   cairo_surface_destroy (figure);
 }
 
+typedef struct {
+  ReliefHessianSpectrum hs;
+  double lr;
+  double grid[201], density[201];
+  double top[2], top_residuals[2];
+} HessianFixture;
+
+static void
+draw_hessian (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  const HessianFixture *f = data;
+
+  relief_figure_hessian (cr, w, h, &f->hs, f->lr, NULL, opt, NULL);
+}
+
+/* A density of two bumps (at 0 and 3) with the top eigenvalues 3 and 1 marked: the x axis
+ * spans the spectrum, the y axis is logarithmic from the floor under the peak; the marks
+ * are red in the lowest decade at their eigenvalues; 2/lr is drawn, dashed and dark, when
+ * it lies near the spectrum and left off the axis when far; without lr the figure differs
+ * only by what its text says. */
+static void
+test_hessian (void)
+{
+  HessianFixture f = { 0 };
+  ReliefFigureOptions opt;
+  ReliefPlotFrame frame;
+  cairo_surface_t *s, *s_far, *s_none;
+  cairo_t *cr;
+  double px, py, peak = 0;
+  int dark = 0;
+
+  for (int i = 0; i < 201; i++)
+    {
+      double x = -1 + 5.0 * i / 200;
+
+      f.grid[i] = x;
+      f.density[i] = 0.8 * exp (-x * x / 0.02) + 0.2 * exp (-(x - 3) * (x - 3) / 0.02);
+      peak = MAX (peak, f.density[i]);
+    }
+  f.top[0] = 3;
+  f.top[1] = 1;
+  f.hs = (ReliefHessianSpectrum) {
+    .n_params = 10, .checkpoint = 2, .n_samples = 100, .n_grid = 201, .density_grid = f.grid,
+    .density = f.density, .largest = { 2, f.top, NULL, f.top_residuals }, .has_trace = TRUE, .trace = 4,
+    .trace_stderr = 0.5,
+  };
+  relief_figure_options_init (&opt);
+
+  f.lr = 0.4;   /* 2/lr = 5, beside the spectrum, which the grid ends at 4 */
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cr = cairo_create (s);
+  relief_figure_hessian (cr, W, H, &f.hs, f.lr, NULL, &opt, &frame);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  g_assert_true (frame.log_y);
+  g_assert_cmpfloat (frame.xmin, <, -1);
+  g_assert_cmpfloat (frame.xmax, >, 5);
+  g_assert_cmpfloat (frame.xmax, <, 5.5);
+  g_assert_cmpfloat_with_epsilon (frame.ymin, peak * 1e-8, 1e-15);
+  for (int i = 0; i < 2; i++)
+    {
+      relief_plot_frame_from_data (&frame, f.top[i], peak * 3e-8, &px, &py);
+      g_assert_true (pixel_near (s, px, py, 0xcc3333, 60));
+    }
+  /* The 2/lr line: dark pixels down its column, with gaps (dashed). */
+  relief_plot_frame_from_data (&frame, 5, peak, &px, &py);
+  for (int y = (int) frame.py + 2; y < (int) (frame.py + frame.ph) - 2; y++)
+    dark += pixel_near (s, px, y, 0x333333, 50);
+  g_assert_cmpint (dark, >, frame.ph / 4);
+  g_assert_cmpint (dark, <, frame.ph - 4);
+
+  f.lr = 0.01;   /* 2/lr = 200: named, not drawn, and the axis stays on the spectrum */
+  s_far = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cr = cairo_create (s_far);
+  relief_figure_hessian (cr, W, H, &f.hs, f.lr, NULL, &opt, &frame);
+  cairo_destroy (cr);
+  g_assert_cmpfloat (frame.xmax, <, 4.5);
+
+  f.lr = NAN;
+  s_none = render_pixels (draw_hessian, &f, &opt);
+  g_assert_true (memcmp (cairo_image_surface_get_data (s_far), cairo_image_surface_get_data (s_none),
+                         cairo_image_surface_get_stride (s_none) * H) != 0);
+  /* Below the text band the two are the same picture. */
+  g_assert_cmpmem (cairo_image_surface_get_data (s_far) + cairo_image_surface_get_stride (s_far) * 48,
+                   cairo_image_surface_get_stride (s_far) * (H - 48),
+                   cairo_image_surface_get_data (s_none) + cairo_image_surface_get_stride (s_none) * 48,
+                   cairo_image_surface_get_stride (s_none) * (H - 48));
+  cairo_surface_destroy (s);
+  cairo_surface_destroy (s_far);
+  cairo_surface_destroy (s_none);
+
+  /* Without the density: the eigenvalues by rank, a red dot at (1, 3), 2/lr = 4 a level. */
+  f.hs.n_grid = 0;
+  f.lr = 0.5;
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cr = cairo_create (s);
+  relief_figure_hessian (cr, W, H, &f.hs, f.lr, NULL, &opt, &frame);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  g_assert_false (frame.log_y);
+  g_assert_cmpfloat (frame.xmin, ==, 0.5);
+  g_assert_cmpfloat (frame.xmax, ==, 2.5);
+  g_assert_cmpfloat (frame.ymin, <, 1);
+  g_assert_cmpfloat (frame.ymax, >, 4);
+  relief_plot_frame_from_data (&frame, 1, 3, &px, &py);
+  g_assert_true (pixel_near (s, px, py, 0xcc3333, 60));
+  cairo_surface_destroy (s);
+
+  /* Only a trace: no plot, and no failure. */
+  f.hs.largest.n = 0;
+  s = render_pixels (draw_hessian, &f, &opt);
+  g_assert_cmpint (ink_in (s, 0, W, 48, H, NULL), >, 0);
+  cairo_surface_destroy (s);
+}
+
+static void
+draw_weights (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_weights (cr, w, h, data, opt);
+}
+
+/* Spectra of a 20-50-30-4 net's initial weights, the last layer all zeros (nothing to fit),
+ * with a trajectory of 5 snapshots. */
+static ReliefWeights *
+weights_fixture (void)
+{
+  const int sizes[] = { 20, 50, 30, 4 };
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 4, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  g_autofree float *params = g_new (float, relief_mlp_spec_n_params (spec));
+  ReliefWeights *w = relief_weights_new (spec);
+  g_autoptr(GError) error = NULL;
+
+  relief_mlp_init_params (spec, 5, params);
+  memset (params + relief_mlp_spec_weight_offset (spec, 2), 0, 4 * 30 * sizeof (float));
+  g_assert_true (relief_weight_spectra (spec, params, w->layers, &error));
+  w->run_file = g_strdup ("run.h5");
+  relief_weights_set_trajectory (w, 5);
+  for (int t = 0; t < 5; t++)
+    {
+      w->snapshot_step[t] = 100 * t;
+      for (int l = 0; l < 3; l++)
+        w->top_singular_values[t * 3 + l] = 1 + l + 0.2 * t;
+    }
+  return w;
+}
+
+/* An ESD panel: log bins holding every fitted eigenvalue, the power law a straight line of
+ * slope -alpha on log-log axes from xmin, at the tail's share of the density, the MP edge
+ * marked; a layer without a fit has no line. */
+static void
+test_weights_esd (void)
+{
+  g_autoptr(ReliefWeights) w = weights_fixture ();
+  const ReliefLayerSpectrum *s = &w->layers[1];
+  ReliefEsdFigure esd;
+  ReliefHistogramSpec spec;
+  double total = 0;
+
+  relief_figure_weights_esd_spec (w, 1, &esd, &spec);
+  g_assert_true (spec.log_x && spec.log_y && spec.density && spec.legend);
+  g_assert_cmpint (spec.n_bins, >=, 4);
+  for (int b = 0; b < spec.n_bins; b++)
+    {
+      total += spec.counts[b];
+      g_assert_cmpfloat (spec.edges[b + 1], >, spec.edges[b]);
+    }
+  g_assert_cmpfloat (total, ==, s->n_fitted);
+  g_assert_cmpfloat_with_epsilon (spec.edges[0], s->esd[s->n_fitted - 1], 1e-9 * s->esd[0]);
+  g_assert_cmpfloat_with_epsilon (spec.edges[spec.n_bins], s->lambda_max, 1e-9 * s->lambda_max);
+  g_assert_cmpint (spec.n_lines, ==, 1);
+  g_assert_cmpfloat (spec.lines[0].x[0], ==, s->fit.xmin);
+  g_assert_cmpfloat (spec.lines[0].x[1], ==, s->lambda_max);
+  g_assert_cmpfloat_with_epsilon (spec.lines[0].y[0],
+                                  (double) s->fit.n_tail / s->n_fitted * (s->fit.alpha - 1) / s->fit.xmin, 1e-12);
+  g_assert_cmpfloat_with_epsilon (log (spec.lines[0].y[1] / spec.lines[0].y[0]) /
+                                  log (spec.lines[0].x[1] / spec.lines[0].x[0]), -s->fit.alpha, 1e-9);
+  g_assert_nonnull (strstr (spec.lines[0].label, "α ="));
+  g_assert_cmpint (spec.n_markers, ==, 1);
+  g_assert_cmpfloat (spec.markers[0].x, ==, s->mp_edge);
+  g_assert_cmpstr (spec.title, ==, "Layer 1 (30 × 50)");
+  relief_figure_weights_esd_clear (&esd);
+  g_assert_null (esd.edges);
+
+  /* The zero layer: no eigenvalue to bin, no fit, no edge (its entries have no variance). */
+  relief_figure_weights_esd_spec (w, 2, &esd, &spec);
+  g_assert_cmpint (spec.n_bins, ==, 0);
+  g_assert_cmpint (spec.n_lines, ==, 0);
+  g_assert_cmpint (spec.n_markers, ==, 0);
+  relief_figure_weights_esd_clear (&esd);
+}
+
+/* The whole figure: a panel per layer in a row above the trajectory, every panel inked;
+ * the trajectory's marked snapshot changes only the trajectory panel. */
+static void
+test_weights_figure (void)
+{
+  g_autoptr(ReliefWeights) w = weights_fixture ();
+  ReliefFigureOptions opt;
+  double width, height;
+  Ink ink;
+
+  relief_figure_weights_size (w, &width, &height);
+  g_assert_cmpfloat (width, ==, 3 * 288);
+  g_assert_cmpfloat (height, ==, 2 * 216);
+  relief_figure_options_init (&opt);
+  ink = render (draw_weights, w, &opt);
+  g_assert_cmpint (ink.top_half, >, 3000);
+  g_assert_cmpint (ink.bottom_half, >, 3000);
+  {
+    cairo_surface_t *img = render_pixels (draw_weights, w, &opt);
+
+    /* Each ESD panel (a third of the top half) holds its bars and axes. */
+    for (int c = 0; c < 3; c++)
+      g_assert_cmpint (ink_in (img, c * W / 3 + 10, (c + 1) * W / 3 - 10, 20, H / 2 - 10, NULL), >, 500);
+    cairo_surface_destroy (img);
+  }
+
+  {
+    cairo_surface_t *plain = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H / 2);
+    cairo_surface_t *marked = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H / 2);
+    cairo_t *cr = cairo_create (plain);
+    int changed = 0;
+
+    relief_figure_weights_top (cr, W, H / 2, w, &opt, -1);
+    cairo_destroy (cr);
+    cr = cairo_create (marked);
+    relief_figure_weights_top (cr, W, H / 2, w, &opt, 2);
+    cairo_destroy (cr);
+    cairo_surface_flush (plain);
+    cairo_surface_flush (marked);
+    for (int y = 0; y < H / 2; y++)
+      for (int x = 0; x < W; x++)
+        changed += pixel (plain, x, y) != pixel (marked, x, y);
+    g_assert_cmpint (changed, >, 50);
+    cairo_surface_destroy (plain);
+    cairo_surface_destroy (marked);
+  }
+
+  /* Without a trajectory: the ESDs alone, a shorter figure. */
+  relief_weights_set_trajectory (w, 0);
+  relief_figure_weights_size (w, &width, &height);
+  g_assert_cmpfloat (height, ==, 216);
+  ink = render (draw_weights, w, &opt);
+  g_assert_cmpint (ink.non_white, >, 3000);
+}
+
 /* The height in pixels of the first band of dark rows below the frame's bottom edge (past
  * its tick marks): the x tick labels' digits. */
 static int
@@ -767,9 +1084,13 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/surface-1d", test_surface_1d);
   g_test_add_func ("/figures/surface-kinds", test_surface_kinds);
   g_test_add_func ("/figures/run", test_run);
+  g_test_add_func ("/figures/run-curvature", test_run_curvature);
   g_test_add_func ("/figures/intdim-hit", test_intdim_hit);
+  g_test_add_func ("/figures/hessian", test_hessian);
   g_test_add_func ("/figures/screen-text-scale", test_screen_text_scale);
   g_test_add_func ("/figures/specs", test_specs);
   g_test_add_func ("/figures/decision", test_decision);
+  g_test_add_func ("/figures/weights-esd", test_weights_esd);
+  g_test_add_func ("/figures/weights", test_weights_figure);
   return g_test_run ();
 }

@@ -1,5 +1,5 @@
 /* Tests of histograms: bars where the bins' counts (or densities) reach, nothing above
- * them or over empty bins, on linear and log axes. */
+ * them or over empty bins, on linear and log axes; lines and markers over them. */
 #include "relief-plot.h"
 
 #include "test-pixels.h"
@@ -120,6 +120,54 @@ test_log (void)
   cairo_surface_destroy (img);
 }
 
+/* Log bins on log-log axes, as an ESD is drawn: each bar over its decade, a line across
+ * them, markers as vertical lines (one beyond the bins, which the x axis then reaches). */
+static void
+test_log_log_overlays (void)
+{
+  static const double decades[4] = { 1, 10, 100, 1000 }, decade_counts[3] = { 60, 30, 10 };
+  static const double line_x[2] = { 1, 1000 }, line_y[2] = { 0.05, 5e-5 };
+  static const double red[3] = { 0.85, 0.1, 0.1 }, green[3] = { 0.1, 0.6, 0.2 };
+  ReliefLineSeries line = { .label = "fit", .n = 2, .x = line_x, .y = line_y, .rgb = { 0.85, 0.1, 0.1 } };
+  ReliefHistogramMarker markers[2] = { { .x = 300, .rgb = { 0.1, 0.6, 0.2 }, .label = "edge" },
+                                       { .x = 5000, .rgb = { 0.1, 0.6, 0.2 }, .dashed = TRUE } };
+  ReliefHistogramSpec spec = { .n_bins = 3, .edges = decades, .counts = decade_counts, .density = TRUE,
+                               .log_x = TRUE, .log_y = TRUE, .rgb = { 0.2, 0.4, 0.8 }, .n_lines = 1,
+                               .lines = &line, .n_markers = 2, .markers = markers, .legend = TRUE };
+  cairo_surface_t *img = test_render (W, H, draw, &spec);
+  double span = log10 (5000.0), x, y, x_edge, unused, x_far;
+
+  g_assert_true (frame.log_x && frame.log_y);
+  g_assert_cmpfloat_with_epsilon (log10 (frame.xmin), -0.05 * span, 1e-12);
+  g_assert_cmpfloat_with_epsilon (log10 (frame.xmax), 1.05 * span, 1e-12);
+  /* Densities: 0.6 / 9, 0.3 / 90, 0.1 / 900; each bar's top in its decade. */
+  for (int b = 0; b < 3; b++)
+    {
+      double density = decade_counts[b] / 100.0 / (decades[b + 1] - decades[b]), top;
+
+      relief_plot_frame_from_data (&frame, sqrt (decades[b] * decades[b + 1]) * (b == 2 ? 0.5 : 1), density, &x,
+                                   &top);
+      g_assert_true (test_pixel_is (img, x, top + 3, blue, 2));
+      g_assert_true (test_pixel_is (img, x, top - 4, test_white, 0) || test_pixel_tints (img, x, top - 4, red, 0.3));
+    }
+  /* The line at its middle in log units, straight there on log-log axes, over the bar. */
+  relief_plot_frame_from_data (&frame, pow (10, 1.5), 0.05 * pow (10, -1.5), &x, &y);
+  g_assert_true (test_pixel_is (img, x, y, red, 40) || test_pixel_is (img, x, y - 1, red, 40) ||
+                 test_pixel_is (img, x, y + 1, red, 40));
+  relief_plot_frame_from_data (&frame, 300, frame.ymin, &x_edge, &unused);
+  relief_plot_frame_from_data (&frame, 5000, frame.ymin, &x_far, &unused);
+  g_assert_cmpfloat (x_far, <, frame.px + frame.pw);
+  for (double fy = 0.3; fy < 0.95; fy += 0.2)
+    {
+      g_assert_true (test_pixel_tints (img, x_edge, frame.py + fy * frame.ph, green, 0.5));
+      g_assert_true (test_pixel_tints (img, x_far, frame.py + fy * frame.ph, green, 0.3) ||
+                     test_pixel_is (img, x_far, frame.py + fy * frame.ph, test_white, 0));
+    }
+  /* Right of the far marker, inside the margin: nothing. */
+  g_assert_true (test_pixel_is (img, x_far + 6, frame.py + frame.ph - 3, test_white, 0));
+  cairo_surface_destroy (img);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -127,5 +175,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot-histogram/counts", test_counts);
   g_test_add_func ("/plot-histogram/density", test_density);
   g_test_add_func ("/plot-histogram/log", test_log);
+  g_test_add_func ("/plot-histogram/log-log-overlays", test_log_log_overlays);
   return g_test_run ();
 }

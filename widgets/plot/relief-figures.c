@@ -1,9 +1,10 @@
-/* relief-figures.c: surface, run, sweep and decision figures from panels of the plot
- * core, and the specs behind them. */
+/* relief-figures.c: surface, run, sweep, decision and weight-spectra figures from panels
+ * of the plot core, and the specs behind them. */
 #include "relief-figures.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #define TITLE_BAND 24.0
 
@@ -35,6 +36,14 @@ void
 relief_figure_options_set_plane (ReliefFigureOptions *opt, const ReliefSurface *s)
 {
   opt->plane_xlabel[0] = opt->plane_ylabel[0] = '\0';
+  if (g_strcmp0 (s->direction_kind, "hessian") == 0 || g_strcmp0 (s->direction_kind, "hessian-min") == 0)
+    {
+      g_strlcpy (opt->plane_xlabel, _("top Hessian eigenvector"), sizeof opt->plane_xlabel);
+      g_strlcpy (opt->plane_ylabel, g_strcmp0 (s->direction_kind, "hessian") == 0 ? _("second Hessian eigenvector")
+                                                                                : _("bottom Hessian eigenvector"),
+                 sizeof opt->plane_ylabel);
+      return;
+    }
   if (g_strcmp0 (s->direction_kind, "pca") != 0)
     return;
   if (isfinite (s->explained_variance_ratio[0]))
@@ -244,17 +253,13 @@ relief_figure_curves_specs (const ReliefCurves *c, const ReliefFigureOptions *op
     }
 }
 
-void
-relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *run,
-                   const ReliefFigureOptions *opt)
+/* The run's curves into the two specs; the arrays (n_metrics each) are the caller's. */
+static void
+run_curves_specs (const ReliefRun *run, const ReliefFigureOptions *opt, double *steps, double *train_acc,
+                  double *test_acc, ReliefLineSeries loss[2], ReliefLinePlotSpec *loss_spec, ReliefLineSeries acc[2],
+                  ReliefLinePlotSpec *acc_spec)
 {
   int n = run->n_metrics;
-  g_autofree double *steps = g_new (double, MAX (n, 1));
-  g_autofree double *train_acc = g_new (double, MAX (n, 1));
-  g_autofree double *test_acc = run->test_acc ? g_new (double, MAX (n, 1)) : NULL;
-  ReliefLineSeries loss[2], acc[2];
-  ReliefLinePlotSpec loss_spec, acc_spec;
-  double top, half = width / 2;
 
   /* Runs store accuracy as a fraction; the figure shows percent. */
   for (int i = 0; i < n; i++)
@@ -264,13 +269,130 @@ relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *ru
       if (test_acc)
         test_acc[i] = 100 * run->test_acc[i];
     }
-
   relief_figure_curves_specs (&(ReliefCurves) { n, steps, run->train_loss, run->test_loss, train_acc, test_acc },
-                              opt, loss, &loss_spec, acc, &acc_spec);
+                              opt, loss, loss_spec, acc, acc_spec);
+}
 
+static void
+figure_run (cairo_t *cr, double width, double height, const ReliefRun *run, const ReliefFigureOptions *opt,
+            gboolean with_curvature)
+{
+  int n = run->n_metrics;
+  int nc = run->curvature != NULL ? run->curvature->n : 0;
+  g_autofree double *steps = g_new (double, MAX (n, 1));
+  g_autofree double *train_acc = g_new (double, MAX (n, 1));
+  g_autofree double *test_acc = run->test_acc ? g_new (double, MAX (n, 1)) : NULL;
+  g_autofree double *curvature_steps = g_new (double, MAX (nc, 1));
+  ReliefLineSeries loss[2], acc[2];
+  ReliefLinePlotSpec loss_spec, acc_spec;
+  ReliefSharpnessSpec sharp;
+  ReliefSharpness c;
+  double top, panel;
+
+  run_curves_specs (run, opt, steps, train_acc, test_acc, loss, &loss_spec, acc, &acc_spec);
   top = draw_figure_title (cr, width, opt->title);
-  draw_panel (cr, 0, top, half, height - top, &loss_spec);
-  draw_panel (cr, half, top, width - half, height - top, &acc_spec);
+  if (!with_curvature || !relief_figure_run_sharpness (run, curvature_steps, &c))
+    {
+      panel = width / 2;
+      draw_panel (cr, 0, top, panel, height - top, &loss_spec);
+      draw_panel (cr, panel, top, width - panel, height - top, &acc_spec);
+      return;
+    }
+  relief_figure_sharpness_spec (&c, opt, &sharp);
+  panel = width / 3;
+  draw_panel (cr, 0, top, panel, height - top, &loss_spec);
+  draw_panel (cr, panel, top, panel, height - top, &acc_spec);
+  draw_panel (cr, 2 * panel, top, width - 2 * panel, height - top, &sharp.spec);
+}
+
+void
+relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *run,
+                   const ReliefFigureOptions *opt)
+{
+  figure_run (cr, width, height, run, opt, TRUE);
+}
+
+void
+relief_figure_run_curves (cairo_t *cr, double width, double height, const ReliefRun *run,
+                          const ReliefFigureOptions *opt)
+{
+  figure_run (cr, width, height, run, opt, FALSE);
+}
+
+gboolean
+relief_figure_run_sharpness (const ReliefRun *run, double *steps, ReliefSharpness *c)
+{
+  const ReliefRunCurvature *rc = run->curvature;
+
+  if (rc == NULL || rc->n == 0)
+    return FALSE;
+  for (int i = 0; i < rc->n; i++)
+    steps[i] = (double) rc->step[i];
+  *c = (ReliefSharpness) {
+    .n = rc->n,
+    .steps = steps,
+    .lambda_max = rc->lambda_max,
+    .trace = rc->trace,
+    .lambda_min = rc->lambda_min,
+    .lr = run->config.optimizer.lr,
+  };
+  return TRUE;
+}
+
+static gboolean
+all_positive (const double *v, int n)
+{
+  for (int i = 0; v != NULL && i < n; i++)
+    if (isfinite (v[i]) && !(v[i] > 0))
+      return FALSE;
+  return TRUE;
+}
+
+void
+relief_figure_sharpness_spec (const ReliefSharpness *c, const ReliefFigureOptions *opt, ReliefSharpnessSpec *out)
+{
+  ReliefLineSeries *series = out->series;
+  double x0 = c->n > 0 ? c->steps[0] : 0, x1 = c->n > 0 ? c->steps[c->n - 1] : 1;
+  int k = 0;
+
+  series[k] = (ReliefLineSeries) { "λmax", c->n, c->steps, c->lambda_max, { 0 }, FALSE };
+  relief_plot_palette (0, series[k++].rgb);
+  if (c->trace != NULL)
+    {
+      series[k] = (ReliefLineSeries) { "tr H", c->n, c->steps, c->trace, { 0 }, FALSE };
+      relief_plot_palette (1, series[k++].rgb);
+    }
+  if (c->lambda_min != NULL)
+    {
+      series[k] = (ReliefLineSeries) { "λmin", c->n, c->steps, c->lambda_min, { 0 }, TRUE };
+      relief_plot_palette (2, series[k++].rgb);
+    }
+  /* The limit spans the steps measured (one measurement: a step either side). */
+  out->line_x[0] = x0;
+  out->line_x[1] = x1 > x0 ? x1 : x0 + 1;
+  out->line_y[0] = out->line_y[1] = 2.0 / c->lr;
+  g_snprintf (out->limit_label, sizeof out->limit_label, "2/η = %.4g", 2.0 / c->lr);
+  series[k++] = (ReliefLineSeries) { out->limit_label, 2, out->line_x, out->line_y, { 0.35, 0.35, 0.35 }, TRUE };
+  out->spec = (ReliefLinePlotSpec) {
+    .title = _("Sharpness"), .xlabel = _("step"), .ylabel = _("curvature"),
+    .n_series = k,
+    .series = series,
+    .log_y = all_positive (c->lambda_max, c->n) && all_positive (c->trace, c->n) &&
+             all_positive (c->lambda_min, c->n),
+    .legend = TRUE,
+  };
+}
+
+void
+relief_figure_sharpness (cairo_t *cr, double width, double height, const ReliefSharpness *c,
+                         const ReliefFigureOptions *opt)
+{
+  ReliefSharpnessSpec sharp;
+  double top;
+
+  relief_figure_sharpness_spec (c, opt, &sharp);
+  top = draw_figure_title (cr, width, opt->title);
+  draw_panel (cr, 0, top, width, height - top, &sharp.spec);
 }
 
 /* The accuracies the figure shows: test accuracy when the dataset had a test split. */
@@ -453,4 +575,479 @@ relief_figure_decision (cairo_t                   *cr,
   };
 
   relief_plot_decision (cr, width, height, &spec, NULL);
+}
+
+/* Vertical lines at the n values, from y0 to y1, as one series broken by NaN. */
+static void
+vertical_lines (const double *values, int n, double y0, double y1, double *x, double *y)
+{
+  for (int i = 0; i < n; i++)
+    {
+      x[3 * i] = x[3 * i + 1] = x[3 * i + 2] = values[i];
+      y[3 * i] = y0;
+      y[3 * i + 1] = y1;
+      y[3 * i + 2] = NAN;
+    }
+}
+
+/* Below this share of its peak the density is drawn at the floor: a log axis shows the
+ * tails' decades without running to the underflow of the Gaussians. */
+#define HESSIAN_DENSITY_FLOOR 1e-8
+/* The eigenvalues are a rug in the axis' lowest decade, under the density's peaks. */
+#define HESSIAN_RUG_DECADES 1.0
+#define SUMMARY_BAND 16.0
+
+/* Whether 2/lr joins an axis spanning [lo, hi]: within the spectrum's width beyond it.
+ * Farther, it would squeeze the spectrum into a corner, and the text names it instead. */
+static gboolean
+limit_near (double limit, double lo, double hi)
+{
+  double reach = MAX (hi - lo, MAX (0.05 * fabs (hi), 0.05));
+
+  return isfinite (limit) && limit <= hi + reach && limit >= lo - reach;
+}
+
+/* The density on a log axis, the eigenvalues as a rug under it, 2/lr when near (TRUE:
+ * drawn). */
+static gboolean
+hessian_density_plot (cairo_t *cr, double width, double height, const ReliefHessianSpectrum *hs, double lr,
+                      ReliefLinePlotSpec *spec, ReliefPlotFrame *frame)
+{
+  const ReliefHessianPairs *top = &hs->largest, *low = &hs->smallest;
+  int n_top = top->n, n_low = low->n, n = 0;
+  g_autofree double *density = g_new (double, hs->n_grid);
+  g_autofree double *top_x = g_new (double, 3 * MAX (n_top, 1)), *top_y = g_new (double, 3 * MAX (n_top, 1));
+  g_autofree double *low_x = g_new (double, 3 * MAX (n_low, 1)), *low_y = g_new (double, 3 * MAX (n_low, 1));
+  g_autofree char *top_label = NULL, *low_label = NULL, *limit_label = NULL;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, peak = 0, floor_y, ceiling, margin, rug;
+  double limit = 2.0 / lr, limit_x[2], limit_y[2];
+  ReliefLineSeries series[4];
+
+  for (int i = 0; i < hs->n_grid; i++)
+    {
+      peak = MAX (peak, hs->density[i]);
+      lo = MIN (lo, hs->density_grid[i]);
+      hi = MAX (hi, hs->density_grid[i]);
+    }
+  for (int i = 0; i < n_top; i++)
+    lo = MIN (lo, top->values[i]), hi = MAX (hi, top->values[i]);
+  for (int i = 0; i < n_low; i++)
+    lo = MIN (lo, low->values[i]), hi = MAX (hi, low->values[i]);
+  if (limit_near (limit, lo, hi))
+    {
+      lo = MIN (lo, limit);
+      hi = MAX (hi, limit);
+    }
+  else
+    limit = NAN;
+  margin = 0.05 * (hi - lo);
+  spec->xmin = lo - margin;
+  spec->xmax = hi + margin;
+  /* A density of zeros everywhere (a file from elsewhere) still gets an axis. */
+  floor_y = peak > 0 ? peak * HESSIAN_DENSITY_FLOOR : 1e-8;
+  ceiling = peak > 0 ? peak * 10 : 1;
+  rug = floor_y * pow (10, HESSIAN_RUG_DECADES);
+  spec->ymin = floor_y;
+  spec->ymax = ceiling;
+  spec->log_y = TRUE;
+  spec->xlabel = _("eigenvalue");
+  spec->ylabel = _("density (log scale)");
+
+  for (int i = 0; i < hs->n_grid; i++)
+    density[i] = MAX (hs->density[i], floor_y);
+  series[n] = (ReliefLineSeries) { _("density (SLQ)"), hs->n_grid, hs->density_grid, density, { 0 }, FALSE };
+  relief_plot_palette (0, series[n].rgb);
+  n++;
+  if (n_top > 0)
+    {
+      vertical_lines (top->values, n_top, floor_y, rug, top_x, top_y);
+      top_label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "top eigenvalue", "top %d eigenvalues", n_top), n_top);
+      series[n++] = (ReliefLineSeries) { top_label, 3 * n_top, top_x, top_y, { 0.8, 0.2, 0.2 }, FALSE };
+    }
+  if (n_low > 0)
+    {
+      vertical_lines (low->values, n_low, floor_y, rug, low_x, low_y);
+      low_label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "smallest eigenvalue", "smallest %d eigenvalues",
+                                                n_low), n_low);
+      series[n++] = (ReliefLineSeries) { low_label, 3 * n_low, low_x, low_y, { 0.2, 0.4, 0.8 }, TRUE };
+    }
+  if (isfinite (limit))
+    {
+      limit_x[0] = limit_x[1] = limit;
+      limit_y[0] = floor_y;
+      limit_y[1] = ceiling;
+      limit_label = g_strdup_printf (_("2/η = %.4g (lr %.3g)"), limit, lr);
+      series[n++] = (ReliefLineSeries) { limit_label, 2, limit_x, limit_y, { 0.2, 0.2, 0.2 }, TRUE };
+    }
+  spec->series = series;
+  spec->n_series = n;
+  relief_plot_lines (cr, width, height, spec, frame);
+  spec->series = NULL;
+  return isfinite (limit);
+}
+
+static void
+rank_dots (cairo_t *cr, const ReliefPlotFrame *frame, const double *values, int n, const double rgb[3])
+{
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  for (int i = 0; i < n; i++)
+    {
+      double px, py;
+
+      relief_plot_frame_from_data (frame, i + 1, values[i], &px, &py);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, px, py, 3, 0, 2 * G_PI);
+    }
+  cairo_fill (cr);
+}
+
+/* Without a density: the eigenvalues against their rank (the largest descending, the
+ * smallest ascending), 2/lr as a level when near them (TRUE: drawn). */
+static gboolean
+hessian_rank_plot (cairo_t *cr, double width, double height, const ReliefHessianSpectrum *hs, double lr,
+                   ReliefLinePlotSpec *spec, ReliefPlotFrame *frame)
+{
+  const ReliefHessianPairs *top = &hs->largest, *low = &hs->smallest;
+  int k = MAX (top->n, low->n), n = 0;
+  g_autofree double *ranks = g_new (double, k);
+  g_autofree char *limit_label = NULL;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, limit = 2.0 / lr, ends[2] = { 0.5, k + 0.5 }, level[2], margin;
+  ReliefLineSeries series[3];
+
+  for (int i = 0; i < k; i++)
+    ranks[i] = i + 1;
+  for (int i = 0; i < top->n; i++)
+    lo = MIN (lo, top->values[i]), hi = MAX (hi, top->values[i]);
+  for (int i = 0; i < low->n; i++)
+    lo = MIN (lo, low->values[i]), hi = MAX (hi, low->values[i]);
+  if (limit_near (limit, lo, hi))
+    {
+      lo = MIN (lo, limit);
+      hi = MAX (hi, limit);
+    }
+  else
+    limit = NAN;
+  margin = hi > lo ? 0.08 * (hi - lo) : MAX (0.1 * fabs (hi), 0.1);
+  spec->xmin = ends[0];
+  spec->xmax = ends[1];
+  spec->ymin = lo - margin;
+  spec->ymax = hi + margin;
+  spec->xlabel = _("rank");
+  spec->ylabel = _("eigenvalue");
+  if (top->n > 0)
+    series[n++] = (ReliefLineSeries) { _("largest"), top->n, ranks, top->values, { 0.8, 0.2, 0.2 }, FALSE };
+  if (low->n > 0)
+    series[n++] = (ReliefLineSeries) { _("smallest"), low->n, ranks, low->values, { 0.2, 0.4, 0.8 }, TRUE };
+  if (isfinite (limit))
+    {
+      level[0] = level[1] = limit;
+      limit_label = g_strdup_printf (_("2/η = %.4g (lr %.3g)"), limit, lr);
+      series[n++] = (ReliefLineSeries) { limit_label, 2, ends, level, { 0.2, 0.2, 0.2 }, TRUE };
+    }
+  spec->series = series;
+  spec->n_series = n;
+  relief_plot_lines (cr, width, height, spec, frame);
+  rank_dots (cr, frame, top->values, top->n, (const double[]) { 0.8, 0.2, 0.2 });
+  rank_dots (cr, frame, low->values, low->n, (const double[]) { 0.2, 0.4, 0.8 });
+  spec->series = NULL;
+  return isfinite (limit);
+}
+
+/* lambda_max, lambda_min, the trace and where 2/lr is, those the spectrum has. */
+static char *
+hessian_summary (const ReliefHessianSpectrum *hs, double lr, gboolean limit_drawn, const char *no_lr_reason)
+{
+  GString *summary = g_string_new (NULL);
+  double limit = 2.0 / lr;
+
+  if (hs->largest.n > 0)
+    g_string_append_printf (summary, _("λ_max = %.4g"), hs->largest.values[0]);
+  if (hs->smallest.n > 0)
+    g_string_append_printf (summary, _("%sλ_min = %.4g"), summary->len ? "   " : "", hs->smallest.values[0]);
+  if (hs->has_trace)
+    g_string_append_printf (summary, _("%str H = %.4g ± %.2g"), summary->len ? "   " : "", hs->trace,
+                            hs->trace_stderr);
+  if (isfinite (limit) && !limit_drawn)
+    g_string_append_printf (summary, _("%s2/η = %.4g, off the axis"), summary->len ? "   " : "", limit);
+  else if (!isfinite (limit))
+    g_string_append_printf (summary, _("%sno 2/η line: %s"), summary->len ? "   " : "",
+                            no_lr_reason ? no_lr_reason : _("the learning rate is unknown"));
+  return g_string_free (summary, FALSE);
+}
+
+static void
+show_centered (cairo_t *cr, double width, double y, const char *text)
+{
+  cairo_text_extents_t e;
+
+  cairo_text_extents (cr, text, &e);
+  cairo_move_to (cr, MAX (4, (width - e.x_advance) / 2), y);
+  cairo_show_text (cr, text);
+}
+
+void
+relief_figure_hessian (cairo_t                     *cr,
+                       double                       width,
+                       double                       height,
+                       const ReliefHessianSpectrum *hs,
+                       double                       lr,
+                       const char                  *no_lr_reason,
+                       const ReliefFigureOptions   *opt,
+                       ReliefPlotFrame             *frame_out)
+{
+  g_autofree char *title = NULL, *summary = NULL;
+  gboolean eigen = hs->largest.n > 0 || hs->smallest.n > 0;
+  ReliefLinePlotSpec spec = { 0 };
+  ReliefPlotFrame frame = { 0 };
+  gboolean limit_drawn = FALSE;
+  double top_band;
+
+  if (!(isfinite (lr) && lr > 0))
+    lr = NAN;
+  title = opt->title ? g_strdup (opt->title)
+                     : g_strdup_printf (_("Hessian spectrum at checkpoint %d (%d samples)"), hs->checkpoint,
+                                        hs->n_samples);
+  spec.legend = TRUE;
+
+  /* The plot first, below the bands, so that the text knows whether 2/lr was drawn. */
+  top_band = TITLE_BAND + SUMMARY_BAND;
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_translate (cr, 0, top_band);
+  if (hs->n_grid > 0)
+    limit_drawn = hessian_density_plot (cr, width, height - top_band, hs, lr, &spec, &frame);
+  else if (eigen)
+    limit_drawn = hessian_rank_plot (cr, width, height - top_band, hs, lr, &spec, &frame);
+  cairo_restore (cr);
+
+  summary = hessian_summary (hs, lr, limit_drawn, no_lr_reason);
+  draw_figure_title (cr, width, title);
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, RELIEF_PLOT_FONT_TICK);
+  cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+  show_centered (cr, width, TITLE_BAND + SUMMARY_BAND - 4, summary);
+  /* Only the trace: nothing to plot; the numbers, in the middle. */
+  if (hs->n_grid == 0 && !eigen)
+    {
+      cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL);
+      show_centered (cr, width, top_band + (height - top_band) / 2,
+                     _("Only the trace was computed: no eigenvalues or density to draw"));
+    }
+  cairo_restore (cr);
+  if (frame_out)
+    {
+      *frame_out = frame;
+      frame_out->py += top_band;
+      frame_out->cby += top_band;
+    }
+}
+
+/* Log bins over the fitted eigenvalues: about two per sqrt(n), from 4 to 100 (WeightWatcher
+ * draws 100), spanning them exactly (a decade around a single value). */
+static void
+esd_bins (const ReliefLayerSpectrum *s, ReliefEsdFigure *esd)
+{
+  int n = s->n_fitted;
+  double lo, hi;
+
+  esd->n_bins = n > 0 ? CLAMP ((int) ceil (2 * sqrt (n)), 4, 100) : 0;
+  esd->edges = g_new (double, esd->n_bins + 1);
+  esd->counts = g_new0 (double, MAX (esd->n_bins, 1));
+  if (n == 0)
+    return;
+  /* The ESD is descending: the fitted ones are the first n. */
+  lo = log10 (s->esd[n - 1]);
+  hi = log10 (s->esd[0]);
+  if (!(hi > lo))
+    {
+      lo -= 0.5;
+      hi += 0.5;
+    }
+  for (int b = 0; b <= esd->n_bins; b++)
+    esd->edges[b] = pow (10, lo + (hi - lo) * b / esd->n_bins);
+  for (int i = 0; i < n; i++)
+    {
+      int b = (int) floor ((log10 (s->esd[i]) - lo) / (hi - lo) * esd->n_bins);
+
+      esd->counts[CLAMP (b, 0, esd->n_bins - 1)] += 1;
+    }
+}
+
+void
+relief_figure_weights_esd_spec (const ReliefWeights *w, int layer, ReliefEsdFigure *esd, ReliefHistogramSpec *spec)
+{
+  const ReliefLayerSpectrum *s = &w->layers[layer];
+  const ReliefPowerLawFit *fit = &s->fit;
+  gboolean has_fit = !isnan (fit->alpha) && s->n_fitted > 0 && fit->xmin > 0;
+
+  memset (esd, 0, sizeof *esd);
+  esd_bins (s, esd);
+  esd->title = g_strdup_printf (_("Layer %d (%d × %d)"), layer, s->rows, s->cols);
+  if (has_fit)
+    {
+      /* p(λ) = (α − 1) / xmin (λ / xmin)^−α over the tail, a share n_tail / n_fitted of the
+       * eigenvalues the density counts. */
+      double share = (double) fit->n_tail / s->n_fitted, c = share * (fit->alpha - 1) / fit->xmin;
+
+      esd->fit_x[0] = fit->xmin;
+      esd->fit_x[1] = MAX (s->lambda_max, fit->xmin);
+      for (int i = 0; i < 2; i++)
+        esd->fit_y[i] = c * pow (esd->fit_x[i] / fit->xmin, -fit->alpha);
+      esd->fit_label = g_strdup_printf (_("power law α = %.2f ± %.2f"), fit->alpha, fit->alpha_stderr);
+      esd->fit = (ReliefLineSeries) { esd->fit_label, 2, esd->fit_x, esd->fit_y, { 0.84, 0.15, 0.16 }, FALSE };
+    }
+  esd->mp_edge = (ReliefHistogramMarker) { s->mp_edge, { 0.17, 0.63, 0.17 }, TRUE, _("Marchenko-Pastur edge") };
+  *spec = (ReliefHistogramSpec) {
+    .title = esd->title,
+    .xlabel = _("eigenvalue λ of WᵀW"),
+    .ylabel = _("density"),
+    .n_bins = esd->n_bins,
+    .edges = esd->edges,
+    .counts = esd->counts,
+    .density = TRUE,
+    .log_x = TRUE,
+    .log_y = TRUE,
+    .n_lines = has_fit ? 1 : 0,
+    .lines = &esd->fit,
+    .n_markers = isfinite (s->mp_edge) && s->mp_edge > 0 ? 1 : 0,
+    .markers = &esd->mp_edge,
+    .legend = TRUE,
+  };
+  relief_plot_palette (0, spec->rgb);
+}
+
+void
+relief_figure_weights_esd_clear (ReliefEsdFigure *esd)
+{
+  g_clear_pointer (&esd->edges, g_free);
+  g_clear_pointer (&esd->counts, g_free);
+  g_clear_pointer (&esd->title, g_free);
+  g_clear_pointer (&esd->fit_label, g_free);
+}
+
+static void
+draw_esd_panel (cairo_t *cr, double x, double y, double width, double height, const ReliefWeights *w, int layer)
+{
+  ReliefEsdFigure esd;
+  ReliefHistogramSpec spec;
+
+  relief_figure_weights_esd_spec (w, layer, &esd, &spec);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  relief_plot_histogram (cr, width, height, &spec, NULL);
+  cairo_restore (cr);
+  relief_figure_weights_esd_clear (&esd);
+}
+
+void
+relief_figure_weights_esd (cairo_t *cr, double width, double height, const ReliefWeights *w, int layer,
+                           const ReliefFigureOptions *opt)
+{
+  double top = draw_figure_title (cr, width, opt->title);
+
+  draw_esd_panel (cr, 0, top, width, height - top, w, layer);
+}
+
+static void
+draw_top_panel (cairo_t *cr, double x, double y, double width, double height, const ReliefWeights *w, int marked)
+{
+  int T = w->n_snapshots, L = w->n_layers;
+  g_autofree double *steps = g_new (double, MAX (T, 1));
+  g_autofree double *values = g_new (double, MAX ((gsize) T * L, 1));
+  g_autofree ReliefLineSeries *series = g_new0 (ReliefLineSeries, L + 1);
+  g_auto(GStrv) labels = g_new0 (char *, L + 1);
+  double mark_x[2], mark_y[2] = { -INFINITY, INFINITY };
+  ReliefLinePlotSpec spec = { 0 };
+  int n_series = T > 0 ? L : 0;
+
+  for (int t = 0; t < T; t++)
+    {
+      steps[t] = (double) w->snapshot_step[t];
+      for (int l = 0; l < L; l++)
+        values[(gsize) l * T + t] = w->top_singular_values[(gsize) t * L + l];
+    }
+  for (int l = 0; l < n_series; l++)
+    {
+      labels[l] = g_strdup_printf (_("layer %d (%d × %d)"), l, w->layers[l].rows, w->layers[l].cols);
+      series[l] = (ReliefLineSeries) { labels[l], T, steps, values + (gsize) l * T, { 0 }, FALSE };
+      relief_plot_palette (l, series[l].rgb);
+    }
+  spec.title = _("Top singular value over training");
+  spec.xlabel = _("step");
+  spec.ylabel = _("σ_max of W");
+  spec.series = series;
+  spec.n_series = n_series;
+  spec.legend = TRUE;
+  if (marked >= 0 && marked < T)
+    {
+      /* A vertical line at the marked step over the data's own limits. */
+      double lo = INFINITY, hi = -INFINITY;
+
+      for (gsize i = 0; i < (gsize) T * L; i++)
+        if (isfinite (values[i]))
+          lo = MIN (lo, values[i]), hi = MAX (hi, values[i]);
+      if (lo <= hi)
+        {
+          double margin = lo < hi ? 0.05 * (hi - lo) : 0.5;
+
+          spec.ymin = lo - margin;
+          spec.ymax = hi + margin;
+          mark_x[0] = mark_x[1] = steps[marked];
+          mark_y[0] = spec.ymin;
+          mark_y[1] = spec.ymax;
+          series[L] = (ReliefLineSeries) { NULL, 2, mark_x, mark_y, { 0.3, 0.3, 0.3 }, TRUE };
+          spec.n_series = L + 1;
+        }
+    }
+  draw_panel (cr, x, y, width, height, &spec);
+}
+
+void
+relief_figure_weights_top (cairo_t *cr, double width, double height, const ReliefWeights *w,
+                           const ReliefFigureOptions *opt, int marked)
+{
+  double top = draw_figure_title (cr, width, opt->title);
+
+  draw_top_panel (cr, 0, top, width, height - top, w, marked);
+}
+
+#define WEIGHTS_COLUMNS 3
+#define WEIGHTS_PANEL_WIDTH 288.0
+#define WEIGHTS_PANEL_HEIGHT 216.0
+
+void
+relief_figure_weights_size (const ReliefWeights *w, double *width, double *height)
+{
+  int columns = MIN (w->n_layers, WEIGHTS_COLUMNS), rows = (w->n_layers + WEIGHTS_COLUMNS - 1) / WEIGHTS_COLUMNS;
+
+  *width = MAX (columns, 2) * WEIGHTS_PANEL_WIDTH;
+  *height = (rows + (w->n_snapshots > 0 ? 1 : 0)) * WEIGHTS_PANEL_HEIGHT;
+}
+
+void
+relief_figure_weights (cairo_t *cr, double width, double height, const ReliefWeights *w,
+                       const ReliefFigureOptions *opt)
+{
+  /* White where a short last row leaves room. */
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  int columns = MIN (w->n_layers, WEIGHTS_COLUMNS), rows = (w->n_layers + WEIGHTS_COLUMNS - 1) / WEIGHTS_COLUMNS;
+  int bands = rows + (w->n_snapshots > 0 ? 1 : 0);
+  double top = draw_figure_title (cr, width, opt->title);
+  double band = (height - top) / MAX (bands, 1);
+
+  for (int l = 0; l < w->n_layers; l++)
+    {
+      int r = l / WEIGHTS_COLUMNS, c = l % WEIGHTS_COLUMNS;
+      double panel = width / MAX (columns, 2);
+
+      draw_esd_panel (cr, c * panel, top + r * band, panel, band, w, l);
+    }
+  if (w->n_snapshots > 0)
+    draw_top_panel (cr, 0, top + rows * band, width, band, w, -1);
 }

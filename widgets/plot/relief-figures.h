@@ -1,4 +1,5 @@
-/* relief-figures.h: the standard figures of surfaces, runs, sweeps and decision maps,
+/* relief-figures.h: the standard figures of surfaces, runs, sweeps, decision maps and
+ * weight spectra,
  * drawn with the plot core (no GTK): what `relief plot` writes, what the window exports,
  * and the specs the window's views draw.  The one place that turns data into plot specs. */
 #pragma once
@@ -7,9 +8,11 @@
 #include <glib.h>
 
 #include "relief-decision.h"
+#include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
+#include "relief-weights-file.h"
 #include "relief-plot.h"
 #include "relief-plot-enum-types.h"
 
@@ -48,7 +51,8 @@ typedef struct {
 
 void relief_figure_options_init (ReliefFigureOptions *opt);
 /* The names of the surface's plane: "PC1 (72.4%)" and "PC2 (12.1%)" for a PCA plane, with
- * the share of the trajectory's variance each explains; none for other directions.
+ * the share of the trajectory's variance each explains; the eigenvectors' for Hessian
+ * directions; none for other directions.
  * relief_figure_surface finds them itself; a caller of the specs sets them. */
 void relief_figure_options_set_plane (ReliefFigureOptions *opt, const ReliefSurface *s);
 /* The path of a PCA plane's surface: its training trajectory, path_marker the highlighted
@@ -88,9 +92,45 @@ void relief_figure_curves_specs (const ReliefCurves *c, const ReliefFigureOption
                                  ReliefLineSeries loss_series[2], ReliefLinePlotSpec *loss,
                                  ReliefLineSeries acc_series[2], ReliefLinePlotSpec *acc);
 
-/* Loss and accuracy (%) against the step, side by side; test curves when the run has them. */
+/* Loss and accuracy (%) against the step, side by side; test curves when the run has them;
+ * and the sharpness beside them when the run tracked curvature (relief_figure_run_curves:
+ * never). */
 void relief_figure_run (cairo_t *cr, double width, double height, const ReliefRun *run,
                         const ReliefFigureOptions *opt);
+void relief_figure_run_curves (cairo_t *cr, double width, double height, const ReliefRun *run,
+                               const ReliefFigureOptions *opt);
+
+/* Curvature over training: lambda_max at n steps, and the trace and lambda_min when not
+ * NULL, for a run of learning rate lr. */
+typedef struct {
+  int           n;
+  const double *steps;
+  const double *lambda_max;
+  const double *trace;        /* NULL: not tracked */
+  const double *lambda_min;   /* NULL: not tracked */
+  double        lr;
+} ReliefSharpness;
+
+/* lambda_max(t) (and tr H(t), lambda_min(t)) against the step with the line 2/lr, the
+ * linear-stability limit of gradient descent for lambda_max (Cohen et al. 2021's edge of
+ * stability) and of SGD for the trace (Wu & Su 2023).  The y axis is logarithmic when
+ * every value is positive (the limit is often orders of magnitude above), linear
+ * otherwise.  The spec points into the struct, which holds the series and the limit. */
+typedef struct {
+  ReliefLineSeries   series[4];
+  double             line_x[2], line_y[2];
+  char               limit_label[48];
+  ReliefLinePlotSpec spec;
+} ReliefSharpnessSpec;
+
+void relief_figure_sharpness_spec (const ReliefSharpness *c, const ReliefFigureOptions *opt,
+                                   ReliefSharpnessSpec *out);
+/* The spec drawn, with opt->title above. */
+void relief_figure_sharpness (cairo_t *cr, double width, double height, const ReliefSharpness *c,
+                              const ReliefFigureOptions *opt);
+/* A run's /curvature as ReliefSharpness (pointing into the run and steps, [run->curvature->n]
+ * doubles the caller provides); FALSE when the run tracked none. */
+gboolean relief_figure_run_sharpness (const ReliefRun *run, double *steps, ReliefSharpness *c);
 
 /* Test accuracy (%) against the subspace dimension d (train accuracy when the dataset had
  * no test split): the mean over seeds as a line, each seed as dots, the baseline and its
@@ -103,9 +143,52 @@ void relief_figure_intdim (cairo_t *cr, double width, double height, const Relie
 gboolean relief_figure_intdim_hit (const ReliefIntdim *id, const ReliefPlotFrame *frame, double px, double py,
                                    double radius, int *k, int *seed);
 
+/* A Hessian spectrum as PyHessian draws it: the SLQ eigenvalue density on a log density
+ * axis, the largest eigenvalues marked as solid lines and the smallest (when the file has
+ * them) dashed, and the linear-stability limit 2/lr of gradient descent for the run's
+ * learning rate lr, in the figure when it falls near the spectrum, named beside it
+ * otherwise; lr NaN: unknown, which the figure says (no_lr_reason, may be NULL: why).  A
+ * spectrum without a density shows its eigenvalues against their rank (2/lr a level), one
+ * with only a trace its numbers.  A line of text gives
+ * lambda_max, lambda_min and the trace with its standard error, those it has.  frame_out
+ * (may be NULL) receives where the data area ended up. */
+void relief_figure_hessian (cairo_t *cr, double width, double height, const ReliefHessianSpectrum *hs, double lr,
+                            const char *no_lr_reason, const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out);
+
 /* The decision regions over the input plane (x₁, x₂) with the training samples on top;
  * opt->title (may be NULL) above. */
 void relief_figure_decision (cairo_t *cr, double width, double height, const ReliefDecisionMap *map,
                              const ReliefFigureOptions *opt);
+
+/* The ESD of one layer's weight matrix on log-log axes: a density histogram of its
+ * eigenvalues >= the fit's threshold over log bins, the fitted power law from xmin to
+ * lambda_max (in the same density: the tail's share times its pdf) and the
+ * Marchenko-Pastur edge, dashed; the layer and its shape as the panel's title. */
+typedef struct {
+  int                   n_bins;
+  double               *edges, *counts;      /* [n_bins + 1], [n_bins] */
+  double                fit_x[2], fit_y[2];
+  ReliefLineSeries      fit;
+  ReliefHistogramMarker mp_edge;
+  char                 *title, *fit_label;
+} ReliefEsdFigure;
+
+/* Fills esd (its arrays allocated) and spec, which points into it and into w. */
+void relief_figure_weights_esd_spec  (const ReliefWeights *w, int layer, ReliefEsdFigure *esd,
+                                      ReliefHistogramSpec *spec);
+void relief_figure_weights_esd_clear (ReliefEsdFigure *esd);
+void relief_figure_weights_esd       (cairo_t *cr, double width, double height, const ReliefWeights *w, int layer,
+                                      const ReliefFigureOptions *opt);
+/* The top singular value of each layer against the training step, one line per layer;
+ * marked (a snapshot index, -1 none) as a vertical line at its step.  Axes alone when w
+ * has no trajectory. */
+void relief_figure_weights_top       (cairo_t *cr, double width, double height, const ReliefWeights *w,
+                                      const ReliefFigureOptions *opt, int marked);
+/* Every layer's ESD in a grid of up to three columns and, when w has one, the trajectory
+ * of top singular values below them; opt->title above.  _size: the size (points) that
+ * gives each panel room. */
+void relief_figure_weights           (cairo_t *cr, double width, double height, const ReliefWeights *w,
+                                      const ReliefFigureOptions *opt);
+void relief_figure_weights_size      (const ReliefWeights *w, double *width, double *height);
 
 G_END_DECLS

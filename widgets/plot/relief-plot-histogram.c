@@ -1,8 +1,10 @@
-/* relief-plot-histogram.c: bars over bins, on a linear or a log y axis. */
+/* relief-plot-histogram.c: bars over bins, on linear or log axes, with lines and markers
+ * over them. */
 #include "relief-plot-histogram.h"
 #include "relief-plot-private.h"
 
 #include <math.h>
+#include <string.h>
 
 /* Bin heights in data units: counts, or densities. */
 static double *
@@ -57,30 +59,95 @@ y_limits (const ReliefHistogramSpec *s, const double *h, double *lo, double *hi)
   *hi = max > 0 ? 1.05 * max : 1;
 }
 
+static double
+x_axis_unit (const ReliefHistogramSpec *s, double x)
+{
+  return s->log_x ? log10 (x) : x;
+}
+
+/* x limits in axis units: the edges and the markers (those a log axis can show), with 5%
+ * margins. */
+static void
+x_limits (const ReliefHistogramSpec *s, double *lo, double *hi)
+{
+  double span;
+
+  *lo = 0;
+  *hi = 1;
+  if (s->n_bins > 0 && s->edges)
+    {
+      *lo = x_axis_unit (s, s->edges[0]);
+      *hi = x_axis_unit (s, s->edges[s->n_bins]);
+    }
+  for (int m = 0; m < s->n_markers; m++)
+    if (isfinite (s->markers[m].x) && (!s->log_x || s->markers[m].x > 0))
+      {
+        *lo = MIN (*lo, x_axis_unit (s, s->markers[m].x));
+        *hi = MAX (*hi, x_axis_unit (s, s->markers[m].x));
+      }
+  relief_plot_widen_if_empty (lo, hi);
+  span = *hi - *lo;
+  *lo -= 0.05 * span;
+  *hi += 0.05 * span;
+}
+
+static void
+draw_markers (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefHistogramSpec *s)
+{
+  for (int m = 0; m < s->n_markers; m++)
+    {
+      const ReliefHistogramMarker *marker = &s->markers[m];
+      double x;
+
+      if (!isfinite (marker->x) || (s->log_x && marker->x <= 0))
+        continue;
+      x = relief_plot_axes_x_dev (ax, x_axis_unit (s, marker->x));
+      cairo_save (cr);
+      cairo_set_source_rgb (cr, marker->rgb[0], marker->rgb[1], marker->rgb[2]);
+      cairo_set_line_width (cr, 1.5);
+      if (marker->dashed)
+        cairo_set_dash (cr, (const double[]) { 5, 3 }, 2, 0);
+      cairo_move_to (cr, x, ax->py);
+      cairo_line_to (cr, x, ax->py + ax->ph);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
+}
+
+/* The legend of the lines and markers: the markers as series without points, so they
+ * take their place in it without weighing on where it goes. */
+static void
+draw_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefHistogramSpec *s)
+{
+  g_autofree ReliefLineSeries *entries = g_new0 (ReliefLineSeries, MAX (s->n_lines + s->n_markers, 1));
+
+  for (int l = 0; l < s->n_lines; l++)
+    entries[l] = s->lines[l];
+  for (int m = 0; m < s->n_markers; m++)
+    {
+      ReliefLineSeries *e = &entries[s->n_lines + m];
+
+      e->label = s->markers[m].label;
+      e->dashed = s->markers[m].dashed;
+      memcpy (e->rgb, s->markers[m].rgb, sizeof e->rgb);
+    }
+  relief_plot_series_legend (cr, ax, entries, s->n_lines + s->n_markers);
+}
+
 void
 relief_plot_histogram (cairo_t *cr, double width, double height, const ReliefHistogramSpec *spec,
                        ReliefPlotFrame *frame_out)
 {
   g_autofree double *h = bin_heights (spec);
   ReliefPlotAxes ax = { 0 };
-  double xlo = 0, xhi = 1, ylo, yhi;
+  double xlo, xhi, ylo, yhi;
 
-  if (spec->n_bins > 0 && spec->edges)
-    {
-      double span;
-
-      xlo = spec->edges[0];
-      xhi = spec->edges[spec->n_bins];
-      relief_plot_widen_if_empty (&xlo, &xhi);
-      span = xhi - xlo;
-      xlo -= 0.05 * span;
-      xhi += 0.05 * span;
-    }
+  x_limits (spec, &xlo, &xhi);
   y_limits (spec, h, &ylo, &yhi);
 
   cairo_save (cr);
-  relief_plot_axes_begin (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi, FALSE,
-                          spec->log_y, NULL, NULL);
+  relief_plot_axes_begin (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi,
+                          spec->log_x, spec->log_y, NULL, NULL);
 
   cairo_save (cr);
   relief_plot_clip_to_data (cr, &ax);
@@ -90,14 +157,20 @@ relief_plot_histogram (cairo_t *cr, double width, double height, const ReliefHis
 
       if (!isfinite (h[b]) || h[b] <= 0)
         continue;
-      x0 = relief_plot_axes_x_dev (&ax, spec->edges[b]);
-      x1 = relief_plot_axes_x_dev (&ax, spec->edges[b + 1]);
+      x0 = relief_plot_axes_x_dev (&ax, x_axis_unit (spec, spec->edges[b]));
+      x1 = relief_plot_axes_x_dev (&ax, x_axis_unit (spec, spec->edges[b + 1]));
       top = relief_plot_axes_y_dev (&ax, spec->log_y ? log10 (h[b]) : h[b]);
       cairo_rectangle (cr, x0, top, x1 - x0, ax.py + ax.ph - top);
     }
   cairo_set_source_rgb (cr, spec->rgb[0], spec->rgb[1], spec->rgb[2]);
   cairo_fill (cr);
+  for (int l = 0; l < spec->n_lines; l++)
+    relief_plot_draw_series (cr, &ax, &spec->lines[l]);
+  draw_markers (cr, &ax, spec);
   cairo_restore (cr);
+
+  if (spec->legend)
+    draw_legend (cr, &ax, spec);
 
   relief_plot_axes_finish (cr, &ax, spec->title, spec->xlabel, spec->ylabel, frame_out);
   cairo_restore (cr);

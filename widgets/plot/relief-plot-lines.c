@@ -25,12 +25,12 @@ usable_y (double y, gboolean log_y)
 
 /* A line plot's point in axis units (log10 on log axes); FALSE when it cannot be drawn. */
 static gboolean
-line_point (const ReliefLinePlotSpec *spec, double x, double y, double *ax_x, double *ax_y)
+line_point (gboolean log_x, gboolean log_y, double x, double y, double *ax_x, double *ax_y)
 {
-  if (!usable_y (x, spec->log_x) || !usable_y (y, spec->log_y))
+  if (!usable_y (x, log_x) || !usable_y (y, log_y))
     return FALSE;
-  *ax_x = spec->log_x ? log10 (x) : x;
-  *ax_y = spec->log_y ? log10 (y) : y;
+  *ax_x = log_x ? log10 (x) : x;
+  *ax_y = log_y ? log10 (y) : y;
   return TRUE;
 }
 
@@ -44,7 +44,7 @@ data_limits (const ReliefLinePlotSpec *spec, double *xlo, double *xhi, double *y
       {
         double x, y;
 
-        if (!line_point (spec, spec->series[s].x[i], spec->series[s].y[i], &x, &y))
+        if (!line_point (spec->log_x, spec->log_y, spec->series[s].x[i], spec->series[s].y[i], &x, &y))
           continue;
         x0 = MIN (x0, x);
         x1 = MAX (x1, x);
@@ -88,8 +88,8 @@ data_limits (const ReliefLinePlotSpec *spec, double *xlo, double *xhi, double *y
     }
 }
 
-static void
-draw_series (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLinePlotSpec *spec, const ReliefLineSeries *s)
+void
+relief_plot_draw_series (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLineSeries *s)
 {
   gboolean pen_down = FALSE;
 
@@ -105,7 +105,7 @@ draw_series (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLinePlotSpec *sp
     {
       double x, y, nx, ny;
 
-      if (!line_point (spec, s->x[i], s->y[i], &x, &y))
+      if (!line_point (ax->x.log, ax->y.log, s->x[i], s->y[i], &x, &y))
         {
           pen_down = FALSE;
           continue;
@@ -116,7 +116,7 @@ draw_series (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLinePlotSpec *sp
         cairo_line_to (cr, x, y);
       else
         {
-          gboolean alone = i + 1 >= s->n || !line_point (spec, s->x[i + 1], s->y[i + 1], &nx, &ny);
+          gboolean alone = i + 1 >= s->n || !line_point (ax->x.log, ax->y.log, s->x[i + 1], s->y[i + 1], &nx, &ny);
 
           cairo_move_to (cr, x, y);
           /* A point between two gaps would draw nothing: make it a dot. */
@@ -232,7 +232,7 @@ relief_plot_lines (cairo_t *cr, double width, double height, const ReliefLinePlo
   cairo_save (cr);
   relief_plot_clip_to_data (cr, &ax);
   for (int s = 0; s < spec->n_series; s++)
-    draw_series (cr, &ax, spec, &spec->series[s]);
+    relief_plot_draw_series (cr, &ax, &spec->series[s]);
   cairo_restore (cr);
 
   /* The legend lies inside the data area, clear of the box and the ticks drawn after it. */

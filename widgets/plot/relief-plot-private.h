@@ -88,6 +88,9 @@ void   relief_plot_colorbar_ramp (cairo_t *cr, ReliefColormap cmap, double x, do
 /* The colorbar's outline and, on its right, the ticks and labels of axis. */
 void   relief_plot_colorbar_ticks (cairo_t *cr, const ReliefPlotAxis *axis, double x, double y, double w, double h);
 
+/* A series in ax's data units (log10 on its log axes), the pen lifted over NaN or, on a
+ * log axis, values <= 0; the caller clips. */
+void   relief_plot_draw_series (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLineSeries *s);
 /* A legend of the labelled series, in the corner of the data area that hides the fewest
  * of their points; none when it does not fit. */
 void   relief_plot_series_legend (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefLineSeries *series, int n);
