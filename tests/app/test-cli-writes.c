@@ -11,6 +11,7 @@
 
 #include "relief-output.h"
 #include "../test-fsize.h"
+#include "test-relief-bin.h"
 
 /* The folder the commands run in; the inputs the cases share are made once. */
 static char *workdir;
@@ -27,17 +28,6 @@ result_clear (Result *r)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static char **
-relief_argv (const char *args)
-{
-  g_autofree char *command = g_strdup_printf ("%s %s", g_getenv ("RELIEF_BIN"), args);
-  g_autoptr(GError) error = NULL;
-  char **argv = NULL;
-
-  g_assert_true (g_shell_parse_argv (command, NULL, &argv, &error));
-  return argv;
-}
 
 /* Runs relief args; limit > 0: no file may grow past limit bytes.  A crash fails the case. */
 static void

@@ -17,21 +17,11 @@
 #include "relief-intdim-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
+#include "test-relief-bin.h"
 
 #define KILLS 3
 
 static char *workdir;
-
-static char **
-relief_argv (const char *args)
-{
-  g_autofree char *command = g_strdup_printf ("%s %s", g_getenv ("RELIEF_BIN"), args);
-  g_autoptr(GError) error = NULL;
-  char **argv = NULL;
-
-  g_assert_true (g_shell_parse_argv (command, NULL, &argv, &error));
-  return argv;
-}
 
 static char **
 child_env (void)
