@@ -36,6 +36,11 @@ if [ $# -le 1 ] && [ "${RELIEF_ASAN:-1}" != 0 ]; then
       >"$asanlog" 2>&1 || { cat "$asanlog"; asan_ok=0; }
   fi
   if [ $asan_ok = 1 ]; then
+    # A folder configured before meson.build files changed lists the tests it had then:
+    # bring build.ninja (and so the introspection) up to date first.
+    ninja -C "$asandir" build.ninja >"$asanlog" 2>&1 || { tail -40 "$asanlog"; asan_ok=0; }
+  fi
+  if [ $asan_ok = 1 ]; then
     # Only what the data suite runs is built: the readers and their tests, not the app.
     mapfile -t targets < <(meson introspect "$asandir" --tests | python3 -c '
 import json, os, sys
