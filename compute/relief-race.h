@@ -1,0 +1,67 @@
+/* relief-race.h: optimizers racing on analytic functions of (x, y), for lessons.
+ *
+ * Functions are built-ins or expressions typed by the user (relief-expr.h); every racer
+ * steps with the backend's own optimizer step (relief-backend.h's optimizer_step, n = 2),
+ * the same update code as the trainers. */
+#pragma once
+
+#include <glib.h>
+#include "relief-backend.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ReliefFunction ReliefFunction;
+
+/* A built-in by name: quadratic (with condition number kappa and rotation theta, radians),
+ * rosenbrock, beale, himmelblau, booth, saddle, monkey_saddle, rastrigin, styblinski_tang,
+ * six_hump_camel; or an expression in x and y ("x^2 + 3*sin(y)").  A bad expression fails
+ * with the column of the bad character in the message ("column 7: unexpected ')'"). */
+ReliefFunction *relief_function_new_builtin (const char *name, double kappa, double theta, GError **error);
+ReliefFunction *relief_function_new_expression (const char *expression, GError **error);
+void            relief_function_free (ReliefFunction *f);
+const char     *relief_function_name (const ReliefFunction *f);        /* the built-in's name or the expression */
+/* NULL-terminated list of built-in names (static). */
+const char *const *relief_function_builtins (void);
+/* The value, exact gradient [2] and Hessian [2][2] (row-major, may be NULL) at (x, y). */
+double          relief_function_eval (const ReliefFunction *f, double x, double y, double grad[2], double hess[4]);
+/* A view rectangle that shows the function's interesting part, and its known minimum (or
+ * NaN when none is known). */
+void            relief_function_default_view (const ReliefFunction *f, double *xmin, double *xmax,
+                                              double *ymin, double *ymax);
+void            relief_function_default_start (const ReliefFunction *f, double *x, double *y);
+
+typedef struct {
+  char                 *name;      /* as given: "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "sign" */
+  ReliefOptimizerConfig config;    /* kind, lr, momentum, betas, eps, weight_decay */
+} ReliefRacer;
+
+/* Parses an optimizer name as the CLI and the lesson file spell it. */
+gboolean relief_racer_init (ReliefRacer *racer, const char *name, double lr, GError **error);
+void     relief_racer_clear (ReliefRacer *racer);
+
+/* A race in progress: every racer from the same start, one step at a time. */
+typedef struct _ReliefRace ReliefRace;
+
+ReliefRace *relief_race_new (ReliefBackend *backend, const ReliefFunction *f, const ReliefRacer *racers, int n_racers,
+                             double x0, double y0, GError **error);
+void        relief_race_free (ReliefRace *race);
+/* Advances every live racer by n steps.  A racer whose point or loss stops being finite,
+ * or leaves |x|,|y| > 1e6, is marked diverged at that step and stops. */
+gboolean    relief_race_step (ReliefRace *race, int n, GError **error);
+void        relief_race_reset (ReliefRace *race, double x0, double y0);
+int         relief_race_n_racers (const ReliefRace *race);
+gint64      relief_race_n_steps (const ReliefRace *race);          /* steps taken so far */
+/* Racer i's path [n_steps + 1, 2] (row 0 the start) and loss [n_steps + 1]; valid until the
+ * next step or reset.  diverged_at: the step at which it diverged, -1 when it has not. */
+const double *relief_race_path (const ReliefRace *race, int i, gint64 *n_points);
+const double *relief_race_loss (const ReliefRace *race, int i);
+gint64      relief_race_diverged_at (const ReliefRace *race, int i);
+
+/* For the quadratic 0.5 * p^T A p: lambda_max of A; 2 / lambda_max is GD's stability limit,
+ * 2 (1 + beta) / lambda_max heavy ball's.  NaN for other functions. */
+double      relief_function_lambda_max (const ReliefFunction *f);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefFunction, relief_function_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRace, relief_race_free)
+
+G_END_DECLS
