@@ -329,21 +329,98 @@ lanczos_work_init (LanczosWork *work, ReliefBackend *be, gsize n_params, int m, 
   return TRUE;
 }
 
-/* Asked after every step j (steps = j + 1 done, beta[j] the next off-diagonal): TRUE stops. */
-typedef gboolean (*LanczosStop) (int steps, const double *alpha, const double *beta, gpointer data);
+/* Asked after every step j (steps = j + 1 done, beta[j] the next off-diagonal, the
+ * current Krylov block from step block_start on; block_start == steps right after a
+ * restart): TRUE stops. */
+typedef gboolean (*LanczosStop) (int steps, int block_start, const double *alpha, const double *beta,
+                                 gpointer data);
+
+/* w -= Q^T (Q w) over the first count basis vectors, twice (classical Gram-Schmidt is then
+ * as good as modified in floats). */
+static gboolean
+orthogonalize (ReliefBackend *be, LanczosWork *work, gsize n, int count, float *w, GError **error)
+{
+  for (int pass = 0; pass < 2; pass++)
+    if (!be->gemm (be, FALSE, FALSE, count, 1, (int) n, 1.0f, work->q, (int) n, w, 1, 0.0f, work->coef, 1, error) ||
+        !be->gemm (be, TRUE, FALSE, (int) n, 1, count, -1.0f, work->q, (int) n, work->coef, 1, 1.0f, w, 1, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* A restart after a breakdown: q[count] becomes a normal draw (draw number `draw` of
+ * seed) orthogonalized against the count basis vectors and normalized.  *fresh is FALSE
+ * when nothing is left of it (the basis spans the space, to rounding). */
+static gboolean
+lanczos_restart (ReliefBackend *be, LanczosWork *work, gsize n, int count, guint64 seed, int draw,
+                 gboolean *fresh, GError **error)
+{
+  float *q = work->q + (gsize) count * n;
+  double before, after;
+
+  *fresh = FALSE;
+  if (!be->random_normal (be, q, n, seed, (guint64) draw * n, error) ||
+      !be->dot (be, n, q, q, &before, error) ||
+      !orthogonalize (be, work, n, count, q, error) ||
+      !be->dot (be, n, q, q, &after, error))
+    return FALSE;
+  /* what is left of a draw in the basis's span is rounding, ~1e-7 of it */
+  if (!(after > 1e-8 * before))
+    return TRUE;
+  *fresh = TRUE;
+  return be->scale (be, q, n, (float) (1.0 / sqrt (after)), error);
+}
+
+/* How a Lanczos run goes on when the Krylov space closes (beta tiny against the
+ * matrix's scale) before the space is whole: restart (the eigensolver) or stop (SLQ,
+ * whose quadrature belongs to its start). */
+typedef struct {
+  gboolean restart;
+  guint64  seed;           /* the restarts' draws */
+  int      restarts;       /* out: restarts made */
+  int      block_start;    /* out: the step the last Krylov block began at */
+  gboolean closed;         /* out: the basis spans the whole space (to rounding) */
+} LanczosRestart;
+
+/* A breakdown seen only later: from a start in the null space (or of tiny curvature) the
+ * first products are rounding, beta with them, and the matrix's scale is not known yet;
+ * its next vector was rounding normalized, a random start as good as a restart's.  Once
+ * the scale is known, such a beta is set to 0 and counted as a restart, so that T is
+ * block diagonal as after one.  The current block's start is returned. */
+static int
+mark_late_breakdowns (double *beta, int block_start, int j, double scale, LanczosRestart *restart)
+{
+  for (int i = block_start; i < j; i++)
+    if (beta[i] != 0.0 && beta[i] <= 1e-6 * scale)
+      {
+        beta[i] = 0.0;
+        restart->restarts++;
+        block_start = restart->block_start = i + 1;
+      }
+  return block_start;
+}
 
 /* Up to m Lanczos steps from work->q[0] (already on the device, any nonzero norm):
  * alpha [m], beta [m] on the host, *steps the steps taken; the basis stays in work->q.
- * Stops early when the Krylov space closes (beta tiny against the matrix's scale). */
+ * When the Krylov space closes, beta[j] is 0 and the run stops, or (restart->restart)
+ * goes on from a random vector orthogonal to the basis: T is then block diagonal, each
+ * block the tridiagonal matrix of one invariant Krylov space; it stops when no such
+ * vector is left. */
 static gboolean
 lanczos_run (ReliefHessian *h, LanczosWork *work, int m, double *alpha, double *beta, int *steps,
-             LanczosStop stop, gpointer stop_data, GCancellable *cancellable, GError **error)
+             LanczosRestart *restart, LanczosStop stop, gpointer stop_data, GCancellable *cancellable,
+             GError **error)
 {
   ReliefBackend *be = h->backend;
   gsize n = h->n_params;
   double norm2, scale = 0.0;
+  int block_start = 0;
 
   *steps = 0;
+  if (restart != NULL)
+    {
+      restart->restarts = restart->block_start = 0;
+      restart->closed = FALSE;
+    }
   if (!be->dot (be, n, work->q, work->q, &norm2, error))
     return FALSE;
   if (!(norm2 > 0.0) || !isfinite (norm2))
@@ -363,16 +440,10 @@ lanczos_run (ReliefHessian *h, LanczosWork *work, int m, double *alpha, double *
           !relief_hessian_hvp (h, qj, work->w, error) ||
           !be->dot (be, n, qj, work->w, &alpha[j], error))
         return FALSE;
-      /* Full reorthogonalization, twice (classical Gram-Schmidt is then as good as
-       * modified in floats): w -= Q^T (Q w) over the basis so far, which also takes
-       * alpha_j q_j and beta_{j-1} q_{j-1} off. */
-      for (int pass = 0; pass < 2; pass++)
-        if (!be->gemm (be, FALSE, FALSE, j + 1, 1, (int) n, 1.0f, work->q, (int) n, work->w, 1, 0.0f, work->coef, 1,
-                       error) ||
-            !be->gemm (be, TRUE, FALSE, (int) n, 1, j + 1, -1.0f, work->q, (int) n, work->coef, 1, 1.0f, work->w, 1,
-                       error))
-          return FALSE;
-      if (!be->dot (be, n, work->w, work->w, &b2, error))
+      /* Full reorthogonalization against the whole basis, which also takes alpha_j q_j
+       * and beta_{j-1} q_{j-1} off. */
+      if (!orthogonalize (be, work, n, j + 1, work->w, error) ||
+          !be->dot (be, n, work->w, work->w, &b2, error))
         return FALSE;
       if (!isfinite (alpha[j]) || !isfinite (b2))
         {
@@ -383,15 +454,38 @@ lanczos_run (ReliefHessian *h, LanczosWork *work, int m, double *alpha, double *
       beta[j] = sqrt (b2);
       scale = MAX (scale, fabs (alpha[j]) + beta[j] + (j > 0 ? beta[j - 1] : 0.0));
       *steps = j + 1;
-      if ((gsize) (j + 1) >= n || beta[j] <= 1e-6 * scale)
+      if (restart != NULL && restart->restart)
+        block_start = mark_late_breakdowns (beta, block_start, j, scale, restart);
+      if ((gsize) (j + 1) >= n)
         {
           beta[j] = 0.0;
+          if (restart != NULL)
+            restart->closed = TRUE;
           break;
         }
-      if (!be->copy (be, qj + n, work->w, sizeof (float) * n, error) ||
-          !be->scale (be, qj + n, n, (float) (1.0 / beta[j]), error))
+      if (beta[j] <= 1e-6 * scale)
+        {
+          gboolean fresh;
+
+          /* Breakdown: the basis spans an invariant space.  A restart even after the last
+           * step allowed tells whether the space was whole (then every pair is exact). */
+          beta[j] = 0.0;
+          if (restart == NULL || !restart->restart)
+            break;
+          if (!lanczos_restart (be, work, n, j + 1, restart->seed, restart->restarts, &fresh, error))
+            return FALSE;
+          if (!fresh)
+            {
+              restart->closed = TRUE;
+              break;
+            }
+          restart->restarts++;
+          block_start = restart->block_start = j + 1;
+        }
+      else if (!be->copy (be, qj + n, work->w, sizeof (float) * n, error) ||
+               !be->scale (be, qj + n, n, (float) (1.0 / beta[j]), error))
         return FALSE;
-      if (stop != NULL && stop (j + 1, alpha, beta, stop_data))
+      if (stop != NULL && stop (j + 1, block_start, alpha, beta, stop_data))
         break;
     }
   return TRUE;
@@ -428,29 +522,54 @@ typedef struct {
   GError *error;
 } LanczosCheck;
 
+/* Whether the extreme Ritz pairs of an nb x nb tridiagonal block, its eigenvectors
+ * vectors (tridiagonal_of's order), meet limit with the residual estimate last_beta |the
+ * last component of the vector|: the `count` largest (largest), the `count` smallest
+ * (smallest). */
 static gboolean
-lanczos_converged (int steps, const double *alpha, const double *beta, gpointer data)
+ends_converged (int nb, const double *vectors, double last_beta, int count, gboolean largest, gboolean smallest,
+                double limit)
 {
-  LanczosCheck *check = data;
-  const ReliefLanczosSettings *s = check->settings;
-  g_autofree double *values = g_new (double, steps);
-  g_autofree double *vectors = g_new (double, (gsize) steps * steps);
-  int want = MIN (s->k, steps);
-  double top;
-
-  if (steps < s->k || check->error != NULL ||
-      !tridiagonal_of (steps, alpha, beta, values, vectors, &check->error))
-    return check->error != NULL;
-  top = MAX (fabs (values[0]), fabs (values[steps - 1]));
-  for (int i = 0; i < want; i++)
+  count = MIN (count, nb);
+  for (int i = 0; i < count; i++)
     {
-      /* the residual of Ritz pair i is beta_j |last component of its vector| */
-      if (s->largest && beta[steps - 1] * fabs (vectors[(gsize) (steps - 1 - i) * steps + steps - 1]) > s->tol * top)
+      if (largest && last_beta * fabs (vectors[(gsize) (nb - 1 - i) * nb + nb - 1]) > limit)
         return FALSE;
-      if (s->smallest && beta[steps - 1] * fabs (vectors[(gsize) i * steps + steps - 1]) > s->tol * top)
+      if (smallest && last_beta * fabs (vectors[(gsize) i * nb + nb - 1]) > limit)
         return FALSE;
     }
   return TRUE;
+}
+
+/* The residual of a Ritz pair is beta_j |the last component of its vector|: the k
+ * wanted at each end asked for must meet tol against the largest |Ritz value|.  After a
+ * restart the earlier blocks' pairs are exact (their last components 0), and the current
+ * block's own extremes must have converged too: until they have, the space it explores
+ * may hold an eigenvalue beyond the wanted ones (a start in an eigenspace, a repeated
+ * eigenvalue). */
+static gboolean
+lanczos_converged (int steps, int block_start, const double *alpha, const double *beta, gpointer data)
+{
+  LanczosCheck *check = data;
+  const ReliefLanczosSettings *s = check->settings;
+  int nb = steps - block_start;
+  g_autofree double *values = NULL, *vectors = NULL;
+  double limit;
+
+  if (steps < s->k || nb == 0 || check->error != NULL)
+    return check->error != NULL;
+  values = g_new (double, steps);
+  vectors = g_new (double, (gsize) steps * steps);
+  if (!tridiagonal_of (steps, alpha, beta, values, vectors, &check->error))
+    return TRUE;
+  limit = s->tol * MAX (fabs (values[0]), fabs (values[steps - 1]));
+  if (!ends_converged (steps, vectors, beta[steps - 1], s->k, s->largest, s->smallest, limit))
+    return FALSE;
+  if (block_start == 0)
+    return TRUE;
+  if (!tridiagonal_of (nb, alpha + block_start, beta + block_start, values, vectors, &check->error))
+    return TRUE;
+  return ends_converged (nb, vectors, beta[steps - 1], 1, s->largest, s->smallest, limit);
 }
 
 /* Ritz vectors of the count pairs at indices idx of T's eigenvectors: Y = S Q, normalized,
@@ -514,6 +633,7 @@ relief_hessian_lanczos (ReliefHessian *h, const ReliefLanczosSettings *settings,
   gsize n = h->n_params;
   LanczosWork work;
   LanczosCheck check = { settings, NULL };
+  LanczosRestart restart = { .restart = TRUE, .seed = relief_rng_derive (settings->seed, "lanczos-restart") };
   g_autofree double *alpha = NULL, *beta = NULL, *values = NULL, *vectors = NULL;
   g_autofree int *idx = NULL;
   gint64 hvps_before = h->hvps;
@@ -541,15 +661,15 @@ relief_hessian_lanczos (ReliefHessian *h, const ReliefLanczosSettings *settings,
     }
   else if (!be->random_normal (be, work.q, n, relief_rng_derive (settings->seed, "lanczos"), 0, error))
     goto out;
-  if (!lanczos_run (h, &work, m, alpha, beta, &steps, lanczos_converged, &check, cancellable, error))
+  if (!lanczos_run (h, &work, m, alpha, beta, &steps, &restart, lanczos_converged, &check, cancellable, error))
     goto out;
   if (check.error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&check.error));
       goto out;
     }
-  /* Converged: every wanted pair met tol, or the space closed (beta 0) or is whole. */
-  converged = beta[steps - 1] == 0.0 || lanczos_converged (steps, alpha, beta, &check);
+  /* Converged: every wanted pair met tol, or the basis spans the whole space. */
+  converged = restart.closed || lanczos_converged (steps, restart.block_start, alpha, beta, &check);
   g_clear_error (&check.error);
   values = g_new (double, steps);
   vectors = g_new (double, (gsize) steps * steps);
@@ -580,7 +700,7 @@ relief_hessian_lanczos (ReliefHessian *h, const ReliefLanczosSettings *settings,
         }
     }
   if (info != NULL)
-    *info = (ReliefLanczosInfo) { steps, h->hvps - hvps_before, converged };
+    *info = (ReliefLanczosInfo) { steps, h->hvps - hvps_before, converged, restart.restarts };
   ok = TRUE;
 out:
   lanczos_work_clear (&work);
@@ -792,7 +912,7 @@ relief_hessian_slq (ReliefHessian *h, const ReliefSlqSettings *settings, ReliefS
       int steps;
 
       if (!be->random_normal (be, work.q, n, start_seed, (guint64) s * n, error) ||
-          !lanczos_run (h, &work, m, alpha, beta, &steps, NULL, NULL, cancellable, error) ||
+          !lanczos_run (h, &work, m, alpha, beta, &steps, NULL, NULL, NULL, cancellable, error) ||
           !tridiagonal_of (steps, alpha, beta, values, vectors, error))
         goto out;
       for (int i = 0; i < steps; i++)

@@ -74,12 +74,18 @@ typedef struct {
   int      iterations;     /* Lanczos steps taken */
   gint64   hvps;           /* products, the residuals' included */
   gboolean converged;      /* every wanted pair met tol (or the Krylov space was whole) */
+  int      restarts;       /* breakdowns gone on from (see relief_hessian_lanczos) */
 } ReliefLanczosInfo;
 
 void           relief_lanczos_settings_init_defaults (ReliefLanczosSettings *settings);
 /* Lanczos with full reorthogonalization (classical Gram-Schmidt, twice, against every
- * Lanczos vector), its tridiagonal matrix in double.  largest / smallest may be NULL
- * when not asked for; they hold fewer than k pairs when the Krylov space closed first. */
+ * Lanczos vector), its tridiagonal matrix in double.  When the Krylov space becomes
+ * invariant (beta below 1e-6 of the matrix's scale: a start in an eigenspace, a Hessian
+ * of low rank, a repeated eigenvalue), Lanczos restarts from a normal draw of seed
+ * orthogonalized against the basis, and then converges only once the new Krylov block's
+ * own extremes have too, so an eigenvalue outside the first invariant space is not
+ * missed.  largest / smallest may be NULL when not asked for; they hold fewer than k
+ * pairs only when the parameters are fewer than k. */
 gboolean       relief_hessian_lanczos (ReliefHessian *h, const ReliefLanczosSettings *settings,
                                        ReliefEigenpairs **largest, ReliefEigenpairs **smallest,
                                        ReliefLanczosInfo *info, GCancellable *cancellable, GError **error);

@@ -26,6 +26,12 @@ static const int net_a[] = { 3, 4, 3 };
 static const int net_b[] = { 2, 3, 3, 2 };
 static const int net_c[] = { 4, 3 };
 static const Net nets[] = { { net_a, 3 }, { net_b, 4 }, { net_c, 2 } };
+/* a linear model wider than the samples are many: with the squared error its Hessian,
+ * (2 / (C n)) X~^T X~ for each of the C outputs (X~ the samples with a column of ones),
+ * has rank C n = 14 of its 18 parameters, every eigenvalue twice */
+static const int net_wide[] = { 8, 2 };
+static const Net wide = { net_wide, 2 };
+#define MAX_INPUTS 8
 
 static double
 act_d (ReliefActivation act, double z, double *d1)
@@ -140,7 +146,7 @@ typedef struct {
   ReliefMlpSpec *spec;
   gsize n;
   float *params;
-  float x[N_SAMPLES * 4];
+  float x[N_SAMPLES * MAX_INPUTS];
   int32_t y[N_SAMPLES];
   double *h_ref;    /* [n, n] central differences of the double gradient */
   int skipped;
@@ -163,6 +169,7 @@ problem_init (Problem *p, const Net *net, ReliefActivation act, ReliefLoss loss,
   g_autofree double *pd = NULL, *gp = NULL, *gm = NULL;
   const double h = 1e-5;
 
+  g_assert_cmpint (net->sizes[0], <=, MAX_INPUTS);
   memset (p, 0, sizeof *p);
   p->spec = relief_mlp_spec_new (net->sizes, net->n_sizes, act, loss);
   p->n = relief_mlp_spec_n_params (p->spec);
@@ -487,6 +494,135 @@ test_lanczos (void)
       }
 }
 
+/* The reference's values (ascending) against Lanczos's top and bottom k. */
+static void
+assert_ends (const double *values, gsize n, const ReliefEigenpairs *top, const ReliefEigenpairs *bottom, int k)
+{
+  double scale = MAX (fabs (values[0]), fabs (values[n - 1]));
+
+  g_assert_cmpint (top->n, ==, k);
+  g_assert_cmpint (bottom->n, ==, k);
+  for (int i = 0; i < k; i++)
+    {
+      g_assert_cmpfloat (fabs (top->values[i] - values[n - 1 - i]), <=, 1e-4 * scale);
+      g_assert_cmpfloat (fabs (bottom->values[i] - values[i]), <=, 1e-4 * scale);
+      g_assert_cmpfloat (top->residuals[i], <=, 1e-3 * scale);
+      g_assert_cmpfloat (bottom->residuals[i], <=, 1e-3 * scale);
+    }
+}
+
+/* Started exactly at an eigenvector (of the operator's own dense matrix, so the first
+ * step closes the Krylov space to rounding), at the top, the bottom and in the middle of
+ * the spectrum: Lanczos restarts and still finds the three at each end. */
+static void
+test_lanczos_eigenvector_start (void)
+{
+  g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
+  g_autoptr(ReliefHessian) h = NULL;
+  g_autofree double *values = NULL, *vectors = NULL, *own = NULL, *own_values = NULL;
+  g_autofree float *start = NULL;
+  Problem p;
+
+  problem_init (&p, &nets[0], RELIEF_ACT_TANH, RELIEF_LOSS_CROSS_ENTROPY, 60);
+  g_assert_cmpint (p.skipped, ==, 0);
+  h = problem_hessian (&p, be, CHUNK);
+  values = g_new (double, p.n);
+  vectors = g_new (double, p.n * p.n);
+  reference_eigen (&p, values, vectors);
+  own = dense_from_hvp (h, p.n);
+  for (gsize i = 0; i < p.n; i++)
+    for (gsize j = 0; j < i; j++)
+      own[i * p.n + j] = own[j * p.n + i] = 0.5 * (own[i * p.n + j] + own[j * p.n + i]);
+  own_values = g_new (double, p.n);
+  g_assert_true (relief_symmetric_eigen ((int) p.n, own, own_values, TRUE, NULL));
+  start = g_new (float, p.n);
+
+  for (int which = 0; which < 3; which++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ReliefEigenpairs) top = NULL;
+      g_autoptr(ReliefEigenpairs) bottom = NULL;
+      ReliefLanczosSettings settings;
+      ReliefLanczosInfo info;
+      gsize at = which == 0 ? p.n - 1 : which == 1 ? 0 : p.n / 2;
+
+      for (gsize j = 0; j < p.n; j++)
+        start[j] = (float) own[at * p.n + j];
+      relief_lanczos_settings_init_defaults (&settings);
+      settings.k = 3;
+      settings.smallest = TRUE;
+      settings.tol = 1e-6;
+      settings.start = start;
+      g_assert_true (relief_hessian_lanczos (h, &settings, &top, &bottom, &info, NULL, &error));
+      g_assert_no_error (error);
+      g_test_message ("start at eigenvector %zu (lambda %.6g): %d steps, %d restarts, top %.6g %.6g %.6g, "
+                      "bottom %.6g %.6g %.6g", at, own_values[at], info.iterations, info.restarts, top->values[0],
+                      top->values[1], top->values[2], bottom->values[0], bottom->values[1], bottom->values[2]);
+      g_assert_true (info.converged);
+      g_assert_cmpint (info.restarts, >=, 1);
+      assert_ends (values, p.n, top, bottom, 3);
+    }
+  problem_clear (&p);
+}
+
+/* A Hessian of low rank with repeated eigenvalues (the wide linear model): one Krylov
+ * space holds each distinct eigenvalue once, so the top five (three values, two of them
+ * twice) and the smallest five (four zeros) need restarts. */
+static void
+test_lanczos_low_rank (void)
+{
+  g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefHessian) h = NULL;
+  g_autoptr(ReliefEigenpairs) top = NULL;
+  g_autoptr(ReliefEigenpairs) bottom = NULL;
+  g_autofree double *values = NULL, *vectors = NULL;
+  ReliefLanczosSettings settings;
+  ReliefLanczosInfo info;
+  Problem p;
+  double scale;
+
+  problem_init (&p, &wide, RELIEF_ACT_TANH, RELIEF_LOSS_MSE, 17);
+  g_assert_cmpint (p.n, ==, 18);
+  h = problem_hessian (&p, be, CHUNK);
+  values = g_new (double, p.n);
+  vectors = g_new (double, p.n * p.n);
+  reference_eigen (&p, values, vectors);
+  scale = values[p.n - 1];
+  /* the reference: four zeros, then seven distinct values, each twice */
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (fabs (values[i]), <=, 1e-8 * scale);
+  g_assert_cmpfloat (values[4], >=, 1e-3 * scale);
+  for (gsize i = 4; i < p.n; i += 2)
+    g_assert_cmpfloat (values[i + 1] - values[i], <=, 1e-8 * scale);
+
+  relief_lanczos_settings_init_defaults (&settings);
+  settings.k = 5;
+  settings.smallest = TRUE;
+  settings.tol = 1e-6;
+  settings.seed = 3;
+  g_assert_true (relief_hessian_lanczos (h, &settings, &top, &bottom, &info, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("low rank: %d steps, %d restarts; top %.6g %.6g %.6g %.6g %.6g (reference %.6g %.6g %.6g %.6g "
+                  "%.6g); bottom %.3g %.3g %.3g %.3g %.6g", info.iterations, info.restarts, top->values[0],
+                  top->values[1], top->values[2], top->values[3], top->values[4], values[17], values[16], values[15],
+                  values[14], values[13], bottom->values[0], bottom->values[1], bottom->values[2], bottom->values[3],
+                  bottom->values[4]);
+  g_assert_true (info.converged);
+  g_assert_cmpint (info.restarts, >=, 1);
+  assert_ends (values, p.n, top, bottom, 5);
+  /* the repeated values' vectors are orthogonal: two directions, not one found twice */
+  for (int i = 0; i < 4; i += 2)
+    {
+      double dot = 0;
+
+      for (gsize j = 0; j < p.n; j++)
+        dot += (double) top->vectors[i * p.n + j] * top->vectors[(i + 1) * p.n + j];
+      g_assert_cmpfloat (fabs (dot), <=, 1e-3);
+    }
+  problem_clear (&p);
+}
+
 static void
 test_trace (void)
 {
@@ -763,6 +899,8 @@ main (int argc, char **argv)
   g_test_add_func ("/hessian/hvp-reference", test_hvp_reference);
   g_test_add_func ("/hessian/lapack", test_lapack);
   g_test_add_func ("/hessian/lanczos", test_lanczos);
+  g_test_add_func ("/hessian/lanczos-eigenvector-start", test_lanczos_eigenvector_start);
+  g_test_add_func ("/hessian/lanczos-low-rank", test_lanczos_low_rank);
   g_test_add_func ("/hessian/trace", test_trace);
   g_test_add_func ("/hessian/slq", test_slq);
   g_test_add_func ("/hessian/errors", test_errors);
