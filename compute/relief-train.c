@@ -394,14 +394,10 @@ emit_curvature (TrainRun *run, const ReliefTrainConfig *config, const ReliefTrai
       memcpy (run->curvature_start, top->vectors, sizeof (float) * run->n_params);
       run->has_curvature_start = TRUE;
     }
+  /* The next start is the top eigenvector alone, whether or not lambda_min is tracked:
+   * where it is exact (a quadratic loss), Lanczos restarts from its breakdown. */
   if (bottom != NULL && bottom->n > 0 && isfinite (bottom->values[0]))
-    {
-      row.lambda_min = bottom->values[0];
-      /* The next start holds both ends: started from one eigenvector alone (exact for a
-       * quadratic loss), Lanczos would stop at its one Ritz value, taken for both ends. */
-      for (gsize i = 0; run->has_curvature_start && i < run->n_params; i++)
-        run->curvature_start[i] += bottom->vectors[i];
-    }
+    row.lambda_min = bottom->values[0];
   if (config->curvature_trace)
     {
       /* Other probes at every measurement, the same ones in a resumed run. */

@@ -103,7 +103,7 @@ typedef struct {
   gint64       last_metrics, last_snapshot;   /* the steps of the last row and snapshot */
   double       elapsed_seconds, metrics_seconds;
   double       curvature_seconds;
-  const float *curvature_start;   /* [n_params]: the next Lanczos start (the last eigenvectors);
+  const float *curvature_start;   /* [n_params]: the next Lanczos start (the last top eigenvector);
                                    * NULL when curvature is not tracked or not yet measured */
   gboolean     cancelled;         /* saved because the run was cancelled, before its final row */
 } ReliefTrainState;

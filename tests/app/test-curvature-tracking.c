@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "relief-h5.h"
 #include "relief-hessian.h"
 #include "relief-loaded-run.h"
 #include "relief-run-file.h"
@@ -56,6 +57,27 @@ linear_mse_hessian (const ReliefDataset *ds, int n, double *lambda_max, double *
   *lambda_max = values[d - 1];
 }
 
+/* A linear model with MSE, its curvature tracked (both ends and the trace) every 6 steps
+ * on the first 100 samples. */
+static void
+linear_job_init (ReliefTrainJob *job, const char *name)
+{
+  job_init (job, name);
+  g_free (job->dataset);
+  job->dataset = g_strdup ("gaussians");
+  relief_generator_defaults ("gaussians", &job->gen);
+  job->gen.n_samples = 300;
+  job->n_hidden = 0;
+  job->loss = RELIEF_LOSS_MSE;
+  job->train.optimizer.kind = RELIEF_OPT_SGD;
+  job->train.optimizer.lr = 0.05f;
+  job->train.batch_size = 16;
+  job->train.curvature_every = 6;
+  job->train.curvature_samples = 100;
+  job->train.curvature_min = TRUE;
+  job->train.curvature_trace = TRUE;
+}
+
 /* A linear model with MSE: every measurement is the closed form's, on the first
  * curvature_samples training samples, at step 0 and every curvature_every steps. */
 static void
@@ -68,20 +90,7 @@ test_linear_mse_exact (void)
   double lambda_max, lambda_min, trace;
   gint64 total;
 
-  job_init (&job, "linear.h5");
-  g_free (job.dataset);
-  job.dataset = g_strdup ("gaussians");
-  relief_generator_defaults ("gaussians", &job.gen);
-  job.gen.n_samples = 300;
-  job.n_hidden = 0;
-  job.loss = RELIEF_LOSS_MSE;
-  job.train.optimizer.kind = RELIEF_OPT_SGD;
-  job.train.optimizer.lr = 0.05f;
-  job.train.batch_size = 16;
-  job.train.curvature_every = 6;
-  job.train.curvature_samples = 100;
-  job.train.curvature_min = TRUE;
-  job.train.curvature_trace = TRUE;
+  linear_job_init (&job, "linear.h5");
   g_assert_true (relief_train_job_run (&job, NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_cmpint (status, ==, RELIEF_TRAIN_COMPLETED);
@@ -168,6 +177,54 @@ assert_same_doubles (const double *a, const double *b, int n)
     g_assert_cmpmem (a, sizeof (double) * n, b, sizeof (double) * n);
 }
 
+/* The cut run's /resume/curvature_start (NULL when absent), n floats. */
+static float *
+read_curvature_start (const char *path, gsize n)
+{
+  g_autoptr(GError) error = NULL;
+  hid_t file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t group;
+  float *start = NULL;
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank;
+
+  g_assert_cmpint (file, >=, 0);
+  group = H5Gopen2 (file, "resume", H5P_DEFAULT);
+  g_assert_cmpint (group, >=, 0);
+  if (relief_h5_has_link (group, "curvature_start"))
+    {
+      start = relief_h5_read_dataset (group, "curvature_start", H5T_NATIVE_FLOAT, sizeof (float), &rank, dims, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (rank, ==, 1);
+      g_assert_cmpuint (dims[0], ==, n);
+    }
+  H5Gclose (group);
+  H5Fclose (file);
+  return start;
+}
+
+static void
+delete_curvature_start (const char *path)
+{
+  hid_t file = H5Fopen (path, H5F_ACC_RDWR, H5P_DEFAULT);
+
+  g_assert_cmpint (file, >=, 0);
+  g_assert_cmpint (H5Ldelete (file, "resume/curvature_start", H5P_DEFAULT), >=, 0);
+  H5Fclose (file);
+}
+
+static void
+copy_file (const char *from, const char *to)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (to, contents, (gssize) length, &error));
+  g_assert_no_error (error);
+}
+
 /* Cancelled at several moments (between measurements, and with saves every step) and
  * resumed, a run with curvature ends as the whole run: the same measurements, bit for bit,
  * the warm starts included, and the same parameters. */
@@ -212,6 +269,30 @@ test_resume_equal (void)
       g_assert_no_error (error);
       g_assert_true (cut->resumable);
       g_assert_cmpint (cut->curvature->n, <, ref->curvature->n);
+      if (m == 0)
+        {
+          /* Resumed without the saved warm start, the later measurements start cold and
+           * differ from the whole run's: the saved one is what the resume uses. */
+          g_auto(ReliefTrainJob) cold = { 0 };
+          g_autoptr(ReliefRun) cold_run = NULL;
+          g_autofree float *start = read_curvature_start (job.output, cut->n_params);
+          int n = ref->curvature->n;
+
+          g_assert_nonnull (start);
+          job_init (&cold, "resumed-cold.h5");
+          cold.train = whole.train;
+          cold.resume = TRUE;
+          copy_file (job.output, cold.output);
+          delete_curvature_start (cold.output);
+          g_assert_true (relief_train_job_run (&cold, NULL, NULL, &status, &error));
+          g_assert_no_error (error);
+          cold_run = relief_run_load (cold.output, FALSE, &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (cold_run->curvature->n, ==, n);
+          g_assert_false (memcmp (cold_run->curvature->hvps, ref->curvature->hvps, sizeof (gint64) * n) == 0 &&
+                          memcmp (cold_run->curvature->lambda_max, ref->curvature->lambda_max,
+                                  sizeof (double) * n) == 0);
+        }
 
       job.resume = TRUE;
       g_assert_true (relief_train_job_run (&job, NULL, NULL, &status, &error));
@@ -260,6 +341,59 @@ rayleigh (ReliefHessian *h, const float *v, gsize n, double *residual)
     r2 += (hv[i] - lambda * v[i]) * (hv[i] - lambda * v[i]);
   *residual = sqrt (r2);
   return lambda;
+}
+
+/* The warm start is the last top eigenvector alone (lambda_min tracked too): on the
+ * linear model, whose Hessian does not move, the saved start of a cut run is a unit
+ * eigenvector of lambda_max; the run resumed from it measures the closed form's values,
+ * the warm starts there exact eigenvectors, from which Lanczos restarts. */
+static void
+test_warm_start (void)
+{
+  g_auto(ReliefTrainJob) job = { 0 };
+  g_autoptr(ReliefRun) cut = NULL, run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(ReliefBackend) backend = relief_backend_new ("cpu", NULL);
+  g_autoptr(ReliefHessian) h = NULL;
+  g_autofree float *start = NULL;
+  CancelAt at = { cancellable, 0.5 };
+  ReliefTrainJobCallbacks cb = { .progress = cancel_at, .user_data = &at };
+  ReliefTrainStatus status;
+  double lambda_max, lambda_min, trace, lambda, residual;
+
+  linear_job_init (&job, "warm.h5");
+  g_assert_true (relief_train_job_run (&job, &cb, cancellable, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, RELIEF_TRAIN_CANCELLED);
+  cut = relief_run_load (job.output, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cut->curvature->n, >=, 2);
+  linear_mse_hessian (cut->dataset, 100, &lambda_max, &lambda_min, &trace);
+  start = read_curvature_start (job.output, cut->n_params);
+  g_assert_nonnull (start);
+  h = relief_hessian_new (backend, cut->spec, cut->params, cut->dataset->x_train, cut->dataset->y_train, 100, 0,
+                          &error);
+  g_assert_no_error (error);
+  lambda = rayleigh (h, start, cut->n_params, &residual);
+  g_test_message ("saved start: |v|^2 %.9g, v^T H v %.9g (lambda_max %.9g, lambda_min %.9g), residual %.3g",
+                  dot (start, start, cut->n_params), lambda, lambda_max, lambda_min, residual);
+  g_assert_cmpfloat_with_epsilon (dot (start, start, cut->n_params), 1.0, 1e-5);
+  g_assert_cmpfloat_with_epsilon (lambda, lambda_max, 1e-5 * lambda_max);
+  g_assert_cmpfloat (residual, <=, 1e-3 * lambda_max);
+
+  job.resume = TRUE;
+  g_assert_true (relief_train_job_run (&job, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, RELIEF_TRAIN_COMPLETED);
+  run = relief_run_load (job.output, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->curvature->n, >, cut->curvature->n);
+  for (int i = cut->curvature->n; i < run->curvature->n; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (run->curvature->lambda_max[i], lambda_max, 1e-5 * lambda_max);
+      g_assert_cmpfloat_with_epsilon (run->curvature->lambda_min[i], lambda_min, 1e-5 * lambda_max);
+    }
 }
 
 /* relief surface --directions hessian slices along unit eigenvectors of the Hessian at
@@ -362,6 +496,7 @@ main (int argc, char **argv)
   g_test_add_func ("/curvature-tracking/linear-mse-exact", test_linear_mse_exact);
   g_test_add_func ("/curvature-tracking/default-subset", test_default_subset);
   g_test_add_func ("/curvature-tracking/resume-equal", test_resume_equal);
+  g_test_add_func ("/curvature-tracking/warm-start", test_warm_start);
   g_test_add_func ("/curvature-tracking/surface-hessian-directions", test_surface_hessian_directions);
   status = g_test_run ();
   {
