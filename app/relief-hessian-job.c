@@ -67,18 +67,6 @@ hvp_budget (const ReliefHessianJob *job, gsize n_params)
   return MAX (budget, 1);
 }
 
-/* The multiply-adds of one product over n samples: a forward, a backward, their R-passes
- * (about two gradients, each three forward passes' worth). */
-static double
-hvp_flops (const ReliefMlpSpec *spec, int n)
-{
-  double per_sample = 0;
-
-  for (int l = 0; l < spec->n_layers; l++)
-    per_sample += 2.0 * spec->sizes[l] * spec->sizes[l + 1];
-  return 6.0 * per_sample * n;
-}
-
 static ReliefHessianPairs
 take_pairs (ReliefEigenpairs *pairs)
 {
@@ -221,9 +209,8 @@ relief_hessian_job_run (const ReliefHessianJob          *job,
   HessianContext ctx = { cb, 1 };
   ReliefJobEstimate estimate = { 0 };
   const float *params;
-  double one_hvp;
   int index, n, krylov;
-  gsize D = run->n_params, widest = 0;
+  gsize D = run->n_params;
 
   if (!check_settings (job, error) || !relief_run_resolve_checkpoint (run, job->checkpoint, &index, error))
     return FALSE;
@@ -244,15 +231,10 @@ relief_hessian_job_run (const ReliefHessianJob          *job,
   /* On the backend: the samples, a chunk's activations and their R-values, the
    * parameters and a few vectors of their length, and the Krylov basis (every Lanczos
    * vector is kept for the reorthogonalization); on the host the eigenvectors. */
-  for (int l = 0; l <= run->spec->n_layers; l++)
-    widest += run->spec->sizes[l];
   krylov = (int) MIN ((gsize) MAX (job->top_k > 0 && !job->power ? job->max_iter : 0,
                                    job->density ? job->slq.n_steps : 0), D);
-  estimate.bytes = 4.0 * n * (ds->n_features + 1) + 4.0 * 8 * MIN (n, 1024) * widest +
-                   4.0 * D * (krylov + 8 + 2 * job->top_k);
   ctx.budget = hvp_budget (job, D);
-  one_hvp = hvp_flops (run->spec, n);
-  estimate.flops = ctx.budget * one_hvp;
+  relief_job_estimate_hessian (run->spec, n, krylov, 8 + 2 * job->top_k, ctx.budget, &estimate);
   if (!relief_job_check_estimate (backend, _("The Hessian"), &estimate, error))
     return FALSE;
 
@@ -260,28 +242,10 @@ relief_hessian_job_run (const ReliefHessianJob          *job,
   h = relief_hessian_new (backend, run->spec, params, ds->x_train, ds->y_train, n, 0, error);
   if (h == NULL)
     return FALSE;
-  /* A large job times products of its own (the first warms the caches and is not counted,
-   * then more until they take 50 ms) and scales them to the products it takes at most: an
-   * upper bound, since every part may converge before its cap. */
-  if (estimate.flops >= RELIEF_JOB_TIMED_FLOPS)
-    {
-      g_autofree float *v = g_new (float, D), *hv = g_new (float, D);
-      gint64 start = 0;
-      int timed = 0;
-
-      for (gsize i = 0; i < D; i++)
-        v[i] = (float) ((i % 7) - 3) / 3.0f;
-      for (int trial = 0; trial < 9; trial++)
-        {
-          if (!relief_hessian_hvp_host (h, v, hv, error))
-            return FALSE;
-          if (trial == 0)
-            start = g_get_monotonic_time ();
-          else if (++timed >= 1 && g_get_monotonic_time () - start >= G_USEC_PER_SEC / 20)
-            break;
-        }
-      estimate.seconds = (g_get_monotonic_time () - start) * 1e-6 / timed * ctx.budget;
-    }
+  /* A large job times products of its own and scales them to the products it takes at
+   * most: an upper bound, since every part may converge before its cap. */
+  if (estimate.flops >= RELIEF_JOB_TIMED_FLOPS && (estimate.seconds = relief_job_time_hvps (h, ctx.budget, error)) < 0)
+    return FALSE;
   if (cb && cb->estimate)
     cb->estimate (&estimate, cb->user_data);
 

@@ -228,6 +228,54 @@ relief_job_time_product (ReliefBackend *backend, double flops)
   return t < 0 ? -1 : t * flops / (2.0 * 16384 * 1024);
 }
 
+double
+relief_job_hvp_flops (const ReliefMlpSpec *spec, int n_samples)
+{
+  double per_sample = 0;
+
+  for (int l = 0; l < spec->n_layers; l++)
+    per_sample += 2.0 * spec->sizes[l] * spec->sizes[l + 1];
+  return 6.0 * per_sample * n_samples;
+}
+
+/* relief-hessian.c's chunks of samples through the network */
+#define HESSIAN_CHUNK_ROWS 1024
+
+void
+relief_job_estimate_hessian (const ReliefMlpSpec *spec, int n_samples, int krylov, int vectors, double hvps,
+                             ReliefJobEstimate *estimate)
+{
+  double D = (double) relief_mlp_spec_n_params (spec), widest = 0;
+
+  for (int l = 0; l <= spec->n_layers; l++)
+    widest += spec->sizes[l];
+  estimate->bytes += 4.0 * n_samples * (spec->sizes[0] + 1) + 4.0 * 8 * MIN (n_samples, HESSIAN_CHUNK_ROWS) * widest +
+                     4.0 * D * (krylov + vectors);
+  estimate->flops += hvps * relief_job_hvp_flops (spec, n_samples);
+}
+
+double
+relief_job_time_hvps (ReliefHessian *h, double hvps, GError **error)
+{
+  gsize D = relief_hessian_n_params (h);
+  g_autofree float *v = g_new (float, D), *hv = g_new (float, D);
+  gint64 start = 0;
+  int timed = 0;
+
+  for (gsize i = 0; i < D; i++)
+    v[i] = (float) ((i % 7) - 3) / 3.0f;
+  for (int trial = 0; trial < 9; trial++)
+    {
+      if (!relief_hessian_hvp_host (h, v, hv, error))
+        return -1;
+      if (trial == 0)
+        start = g_get_monotonic_time ();
+      else if (++timed >= 1 && g_get_monotonic_time () - start >= G_USEC_PER_SEC / 20)
+        break;
+    }
+  return (g_get_monotonic_time () - start) * 1e-6 / timed * hvps;
+}
+
 gboolean
 relief_job_check_estimate (ReliefBackend *backend, const char *what, ReliefJobEstimate *estimate,
                            GError **error)

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include "relief-backend.h"
 #include "relief-dataset.h"
+#include "relief-hessian.h"
 #include "relief-loaders.h"
 #include "relief-mlp.h"
 #include "relief-train.h"
@@ -56,6 +57,17 @@ gboolean relief_job_time_training     (ReliefBackend *backend, const ReliefMlpSp
                                        double *seconds);
 /* Seconds of a matrix-vector product of that many flops on backend; -1 when untimed. */
 double   relief_job_time_product      (ReliefBackend *backend, double flops);
+/* Multiply-adds of one Hessian-vector product of spec over n samples: a forward, a
+ * backward and their R-passes (about two gradients, each three forward passes' worth). */
+double   relief_job_hvp_flops         (const ReliefMlpSpec *spec, int n_samples);
+/* Adds to estimate what Hessian-vector products of spec over n samples take on the
+ * backend: the samples, a chunk's activations and their R-values, a Krylov basis of krylov
+ * vectors and `vectors` more of the parameters' length (bytes), and hvps products (flops). */
+void     relief_job_estimate_hessian  (const ReliefMlpSpec *spec, int n_samples, int krylov, int vectors, double hvps,
+                                       ReliefJobEstimate *estimate);
+/* The seconds of hvps products of h: a few timed (the first warms the caches and is not
+ * counted, then more until they take 50 ms), scaled; -1 with error set when one fails. */
+double   relief_job_time_hvps         (ReliefHessian *h, double hvps, GError **error);
 /* Refuses a job that needs more memory than backend has free (G_IO_ERROR_INVALID_ARGUMENT:
  * "<what> needs about X GB of memory; the B backend has Y GB free"), before anything of
  * that size is allocated; sets estimate->backend. */

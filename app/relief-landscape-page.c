@@ -91,6 +91,7 @@ typedef struct SurfaceWork {
   double          *xs, *ys;        /* the grid the job chose (a PCA plane fits its path) */
   char            *direction_kind;
   double           explained[2];
+  double           eigenvalue[2];  /* Hessian directions: x's and y's */
 } SurfaceWork;
 
 static void
@@ -140,6 +141,8 @@ work_surface_ready (const ReliefSurface *s, gpointer user_data)
   w->direction_kind = g_strdup (s->direction_kind);
   w->explained[0] = s->explained_variance_ratio[0];
   w->explained[1] = s->explained_variance_ratio[1];
+  w->eigenvalue[0] = s->x_eigenvalue;
+  w->eigenvalue[1] = s->y_eigenvalue;
   w->dirty = TRUE;
   g_mutex_unlock (&w->lock);
 }
@@ -449,6 +452,8 @@ surface_tick (gpointer owner)
           self->surface->direction_kind = g_steal_pointer (&w->direction_kind);
           self->surface->explained_variance_ratio[0] = w->explained[0];
           self->surface->explained_variance_ratio[1] = w->explained[1];
+          self->surface->x_eigenvalue = w->eigenvalue[0];
+          self->surface->y_eigenvalue = w->eigenvalue[1];
           grid_came = TRUE;
         }
       self->n_done = w->done;

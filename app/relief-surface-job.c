@@ -90,27 +90,76 @@ nan_grid (gsize cells)
 #define HESSIAN_DIRECTIONS_TOL 1e-6
 #define HESSIAN_DIRECTIONS_STEPS 300
 
-/* The eigenvectors of the Hessian of the loss at the centre, over the first training
- * samples: the top two (hessian), or the top and the bottom one (hessian-min); x only for
- * a 1D slice.  Unit vectors in parameter units. */
 static gboolean
-hessian_directions (const ReliefSurfaceJob *job, ReliefBackend *backend, const ReliefRun *run, const float *center,
-                    ReliefSurface *surface, GError **error)
+is_hessian (ReliefDirectionKind kind)
+{
+  return kind == RELIEF_DIRECTIONS_HESSIAN || kind == RELIEF_DIRECTIONS_HESSIAN_MIN;
+}
+
+/* The pairs Lanczos computes for the Hessian's directions: the top two (hessian), or the
+ * top and the bottom one (hessian-min); the top one only for a 1D slice. */
+static int
+hessian_top_k (const ReliefSurfaceJob *job, gboolean one_d)
+{
+  return job->directions == RELIEF_DIRECTIONS_HESSIAN && !one_d ? 2 : 1;
+}
+
+static gboolean
+hessian_bottom (const ReliefSurfaceJob *job, gboolean one_d)
+{
+  return job->directions == RELIEF_DIRECTIONS_HESSIAN_MIN && !one_d;
+}
+
+/* The Hessian of the loss at the centre over the first curvature_samples training
+ * samples, and what its directions take (added to estimate): the operator's memory with
+ * Lanczos's basis, at most HESSIAN_DIRECTIONS_STEPS products and one per pair for its
+ * residual, timed when large.  A basis too large for the backend is refused first. */
+static ReliefHessian *
+hessian_operator (const ReliefSurfaceJob *job, ReliefBackend *backend, const ReliefRun *run, const float *center,
+                  gboolean one_d, ReliefJobEstimate *estimate, GError **error)
 {
   const ReliefDataset *ds = run->dataset;
   int n = job->curvature_samples > 0 ? job->curvature_samples : RELIEF_CURVATURE_DEFAULT_SAMPLES;
-  gboolean bottom = job->directions == RELIEF_DIRECTIONS_HESSIAN_MIN && surface->ycoords != NULL;
+  int k = hessian_top_k (job, one_d), pairs = k + hessian_bottom (job, one_d);
+  int krylov = (int) MIN ((gsize) HESSIAN_DIRECTIONS_STEPS, run->n_params);
+  double hvps = krylov + pairs, seconds;
+  ReliefJobEstimate lanczos = { 0 };
   g_autoptr(ReliefHessian) h = NULL;
+
+  n = MIN (n, ds->n_train);
+  /* the products' vectors, the Ritz vectors and the host's copy of them */
+  relief_job_estimate_hessian (run->spec, n, krylov + 1, 6 + 2 * pairs, hvps, &lanczos);
+  if (!relief_job_check_estimate (backend, _("The Hessian’s directions"), &lanczos, error))
+    return NULL;
+  h = relief_hessian_new (backend, run->spec, center, ds->x_train, ds->y_train, n, 0, error);
+  if (h == NULL)
+    return NULL;
+  estimate->bytes += lanczos.bytes;
+  estimate->flops += lanczos.flops;
+  if (lanczos.flops >= RELIEF_JOB_TIMED_FLOPS)
+    {
+      if ((seconds = relief_job_time_hvps (h, hvps, error)) < 0)
+        return NULL;
+      estimate->seconds += seconds;
+    }
+  return g_steal_pointer (&h);
+}
+
+/* The eigenvectors of h, the Hessian at the centre: the top two (hessian), or the top and
+ * the bottom one (hessian-min); x only for a 1D slice.  Unit vectors in parameter units,
+ * their eigenvalues beside them. */
+static gboolean
+hessian_directions (const ReliefSurfaceJob *job, ReliefHessian *h, const ReliefRun *run, ReliefSurface *surface,
+                    GError **error)
+{
+  gboolean one_d = surface->ycoords == NULL, bottom = hessian_bottom (job, one_d);
   g_autoptr(ReliefEigenpairs) top = NULL;
   g_autoptr(ReliefEigenpairs) low = NULL;
   ReliefLanczosSettings settings;
   ReliefLanczosInfo info;
 
-  h = relief_hessian_new (backend, run->spec, center, ds->x_train, ds->y_train, MIN (n, ds->n_train), 0, error);
-  if (h == NULL)
-    return FALSE;
   relief_lanczos_settings_init_defaults (&settings);
-  settings.k = job->directions == RELIEF_DIRECTIONS_HESSIAN && surface->ycoords != NULL ? 2 : 1;
+  settings.k = hessian_top_k (job, one_d);
   settings.smallest = bottom;
   settings.tol = HESSIAN_DIRECTIONS_TOL;
   settings.max_iter = HESSIAN_DIRECTIONS_STEPS;
@@ -124,17 +173,19 @@ hessian_directions (const ReliefSurfaceJob *job, ReliefBackend *backend, const R
       return FALSE;
     }
   memcpy (surface->xdir, top->vectors, sizeof (float) * run->n_params);
-  if (surface->ycoords != NULL)
+  surface->x_eigenvalue = top->values[0];
+  if (!one_d)
     {
       surface->ydir = g_new (float, run->n_params);
       memcpy (surface->ydir, bottom ? low->vectors : top->vectors + run->n_params, sizeof (float) * run->n_params);
+      surface->y_eigenvalue = bottom ? low->values[0] : top->values[1];
     }
   return TRUE;
 }
 
 /* Fills the surface's directions (and their parameters) for the job's kind. */
 static gboolean
-make_directions (const ReliefSurfaceJob *job, ReliefBackend *backend, const ReliefRun *run, int index,
+make_directions (const ReliefSurfaceJob *job, ReliefHessian *h, const ReliefRun *run, int index,
                  ReliefSurface *surface, GError **error)
 {
   const float *center = run->params + (gsize) index * run->n_params;
@@ -156,8 +207,8 @@ make_directions (const ReliefSurfaceJob *job, ReliefBackend *backend, const Reli
     }
   /* PCA, line and Hessian directions live in parameter units: no normalization applies. */
   surface->normalization = g_strdup ("none");
-  if (job->directions == RELIEF_DIRECTIONS_HESSIAN || job->directions == RELIEF_DIRECTIONS_HESSIAN_MIN)
-    return hessian_directions (job, backend, run, center, surface, error);
+  if (is_hessian (job->directions))
+    return hessian_directions (job, h, run, surface, error);
   if (job->directions == RELIEF_DIRECTIONS_LINE)
     {
       int to;
@@ -269,9 +320,10 @@ resume_cells (const char *path, ReliefSurface *surface, GError **error)
  * int) and a grid's worth of slack for saving. */
 #define SURFACE_BYTES_PER_CELL (5 * sizeof (double) + sizeof (int))
 
-/* The time of cells points: the surface's own evaluator timed on a few points of the
- * same samples (more until they take 50 ms), scaled to the cells.  Left 0 for a small
- * job, where timing would cost more than it tells. */
+/* Adds the time of cells points: the surface's own evaluator timed on a few points of the
+ * same samples (more until they take 50 ms), scaled to the cells; what the directions are
+ * does not change it.  No time for a small job, where timing would cost more than it
+ * tells. */
 static void
 estimate_time (ReliefBackend *backend, const ReliefMlpSpec *spec, const float *center, const float *xdir,
                const float *ydir, gsize cells, const ReliefSamples *train, const ReliefSamples *test,
@@ -280,15 +332,16 @@ estimate_time (ReliefBackend *backend, const ReliefMlpSpec *spec, const float *c
   enum { MAX_TRIAL = 512 };
   g_autoptr(ReliefSurfaceEval) ev = NULL;
   double a[MAX_TRIAL] = { 0 }, b[MAX_TRIAL] = { 0 }, loss[MAX_TRIAL], acc[MAX_TRIAL], per_sample = 0;
-  double samples = (double) train->n + test->n;
+  double samples = (double) train->n + test->n, flops, seconds = 0;
 
   /* Multiply-adds through the layers past the first, which is factorized, and the work on
    * every width's values (activations, combining the first layer). */
   for (int l = 0; l <= spec->n_layers; l++)
     per_sample += (l >= 1 && l < spec->n_layers ? 2.0 * spec->sizes[l] * spec->sizes[l + 1] : 0) +
                   10.0 * spec->sizes[l];
-  estimate->flops = (double) cells * samples * per_sample;
-  if (estimate->flops < RELIEF_JOB_TIMED_FLOPS ||
+  flops = (double) cells * samples * per_sample;
+  estimate->flops += flops;
+  if (flops < RELIEF_JOB_TIMED_FLOPS ||
       (ev = relief_surface_eval_new (backend, spec, center, xdir, ydir, MAX_TRIAL, 0, NULL)) == NULL)
     return;
   for (int k = 8; k <= MAX_TRIAL && (gsize) k <= MAX (cells, 8); k *= 4)
@@ -302,10 +355,11 @@ estimate_time (ReliefBackend *backend, const ReliefMlpSpec *spec, const float *c
                                                         acc, NULL, NULL)))
         return;
       took = (g_get_monotonic_time () - start) * 1e-6;
-      estimate->seconds = took / k * cells;
+      seconds = took / k * cells;
       if (took >= 0.05)
         break;
     }
+  estimate->seconds += seconds;
 }
 
 static void
@@ -325,6 +379,7 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   g_autoptr(ReliefOutputLock) lock = NULL;
   g_autoptr(ReliefSurface) surface = NULL;
   g_autoptr(ReliefBackend) backend = NULL;
+  g_autoptr(ReliefHessian) h = NULL;
   g_autoptr(GError) compute_error = NULL;
   g_autoptr(GCancellable) stop = g_cancellable_new ();
   SurfaceContext ctx = { cb, 0, 0, NULL, job->output, { 0 }, NULL, stop };
@@ -387,8 +442,30 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
       surface->test_loss = nan_grid (cells);
       surface->test_acc = nan_grid (cells);
     }
-  if (!make_directions (job, backend, run, index, surface, error))
+  train = (ReliefSamples) { ds->x_train, ds->y_train, ds->n_train };
+  if (job->max_samples > 0 && job->max_samples < train.n)
+    train.n = job->max_samples;
+  if (ds->n_test > 0)
+    test = (ReliefSamples) { ds->x_test, ds->y_test, ds->n_test };
+  if (job->max_samples > 0 && job->max_samples < test.n)
+    test.n = job->max_samples;
+  /* The Hessian's directions are work of their own (Lanczos over the curvature samples):
+   * the estimate comes before it, and counts it and every cell (a resumed surface's cells
+   * are known only once its directions are). */
+  if (is_hessian (job->directions))
+    {
+      g_autofree float *zero_x = g_new0 (float, run->n_params);
+      g_autofree float *zero_y = one_d ? NULL : g_new0 (float, run->n_params);
+
+      if ((h = hessian_operator (job, backend, run, center, one_d, &estimate, error)) == NULL)
+        return FALSE;
+      estimate_time (backend, run->spec, center, zero_x, zero_y, cells, &train, &test, &estimate);
+      if (cb && cb->estimate)
+        cb->estimate (&estimate, cb->user_data);
+    }
+  if (!make_directions (job, h, run, index, surface, error))
     return FALSE;
+  g_clear_pointer (&h, relief_hessian_free);
   if (job->fit_path && surface->n_proj > 0 && surface->ycoords != NULL)
     {
       ReliefGridAxis x = job->x, y = job->y;
@@ -405,16 +482,12 @@ relief_surface_job_run (const ReliefSurfaceJob          *job,
   if (cb && cb->surface_ready)
     cb->surface_ready (surface, cb->user_data);
 
-  train = (ReliefSamples) { ds->x_train, ds->y_train, ds->n_train };
-  if (job->max_samples > 0 && job->max_samples < train.n)
-    train.n = job->max_samples;
-  if (ds->n_test > 0)
-    test = (ReliefSamples) { ds->x_test, ds->y_test, ds->n_test };
-  if (job->max_samples > 0 && job->max_samples < test.n)
-    test.n = job->max_samples;
-  estimate_time (backend, run->spec, center, surface->xdir, surface->ydir, ctx.total, &train, &test, &estimate);
-  if (cb && cb->estimate)
-    cb->estimate (&estimate, cb->user_data);
+  if (!is_hessian (job->directions))
+    {
+      estimate_time (backend, run->spec, center, surface->xdir, surface->ydir, ctx.total, &train, &test, &estimate);
+      if (cb && cb->estimate)
+        cb->estimate (&estimate, cb->user_data);
+    }
 
   ctx.surface = surface;
   relief_save_clock_init (&ctx.clock);

@@ -28,6 +28,7 @@ relief_surface_new (int nx, int ny)
   s->checkpoint = -1;
   s->to_checkpoint = -1;
   s->max_samples = -1;
+  s->x_eigenvalue = s->y_eigenvalue = NAN;
   s->explained_variance_ratio[0] = s->explained_variance_ratio[1] = NAN;
   return s;
 }
@@ -127,6 +128,10 @@ write_surface (hid_t file, gconstpointer data, GError **error)
     ok = relief_h5_write_int_attr (file, "to_checkpoint", s->to_checkpoint, error);
   if (ok && s->max_samples >= 0)
     ok = relief_h5_write_int_attr (file, "max_samples", s->max_samples, error);
+  if (ok && isfinite (s->x_eigenvalue))
+    ok = relief_h5_write_double_attr (file, "x_eigenvalue", s->x_eigenvalue, error);
+  if (ok && isfinite (s->y_eigenvalue))
+    ok = relief_h5_write_double_attr (file, "y_eigenvalue", s->y_eigenvalue, error);
   if (ok && !isnan (s->explained_variance_ratio[0]))
     {
       hsize_t two[1] = { 2 };
@@ -342,8 +347,15 @@ read_relief_attrs (hid_t file, ReliefSurface *s, GError **error)
   if (relief_h5_has_attr (file, "to_checkpoint") && !relief_h5_read_int_attr (file, "to_checkpoint",
                                                                                &s->to_checkpoint, error))
     return FALSE;
-  return !relief_h5_has_attr (file, "max_samples") ||
-         relief_h5_read_int_attr (file, "max_samples", &s->max_samples, error);
+  if (relief_h5_has_attr (file, "max_samples") && !relief_h5_read_int_attr (file, "max_samples", &s->max_samples,
+                                                                             error))
+    return FALSE;
+  /* Added with the Hessian's directions. */
+  if (relief_h5_has_attr (file, "x_eigenvalue") &&
+      !relief_h5_read_double_attr (file, "x_eigenvalue", &s->x_eigenvalue, error))
+    return FALSE;
+  return !relief_h5_has_attr (file, "y_eigenvalue") ||
+         relief_h5_read_double_attr (file, "y_eigenvalue", &s->y_eigenvalue, error);
 }
 
 /* A grid's values in [0, max], NaN where not computed, or -1 there in a loss-landscape
@@ -381,6 +393,8 @@ check_values (const ReliefSurface *s, GError **error)
          (s->xdir == NULL || relief_h5_check_finite ("xdirection", s->xdir, s->n_params, error)) &&
          (s->ydir == NULL || relief_h5_check_finite ("ydirection", s->ydir, s->n_params, error)) &&
          relief_h5_check_values ("explained_variance_ratio", s->explained_variance_ratio, 2, 0, 1, TRUE, error) &&
+         relief_h5_check_values ("x_eigenvalue", &s->x_eigenvalue, 1, -G_MAXDOUBLE, G_MAXDOUBLE, TRUE, error) &&
+         relief_h5_check_values ("y_eigenvalue", &s->y_eigenvalue, 1, -G_MAXDOUBLE, G_MAXDOUBLE, TRUE, error) &&
          (s->proj_xcoord == NULL ||
           relief_h5_check_values ("proj_xcoord", s->proj_xcoord, s->n_proj, -G_MAXDOUBLE, G_MAXDOUBLE, FALSE, error)) &&
          (s->proj_ycoord == NULL ||
@@ -410,6 +424,7 @@ surface_load (const char *path, GError **error)
   s->checkpoint = -1;
   s->to_checkpoint = -1;
   s->max_samples = -1;
+  s->x_eigenvalue = s->y_eigenvalue = NAN;
   s->explained_variance_ratio[0] = s->explained_variance_ratio[1] = NAN;
   s->ny = 1;
   ok = (s->xcoords = read_coords (file, "xcoordinates", &s->nx, error)) != NULL;

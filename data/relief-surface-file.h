@@ -33,6 +33,8 @@ typedef struct {
   char    *bias_mode;          /* "zero", "copy" (random directions) */
   gint64   to_checkpoint;      /* "line": the snapshot at alpha 1 (the center is alpha 0) */
   gint64   max_samples;        /* samples per cell: the first N of each split; -1 all */
+  /* Hessian directions (root attributes): the eigenvalues of xdir and ydir; NaN otherwise */
+  double   x_eigenvalue, y_eigenvalue;
   /* PCA directions (root datasets): NaN and 0 / NULL otherwise */
   double   explained_variance_ratio[2];
   int      n_proj;             /* T: snapshots of the trajectory */

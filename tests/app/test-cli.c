@@ -1170,6 +1170,50 @@ dense_spectrum (const ReliefRun *run, double *trace)
   return values;
 }
 
+/* relief surface along the Hessian's directions records their eigenvalues, those of the
+ * dense Hessian (the run's 240 training samples, fewer than the default 5000), and
+ * relief plot draws the surface; a 1D slice has the x one only. */
+static void
+test_surface_hessian (void)
+{
+  g_autoptr(ReliefRun) run = shared_run ();
+  double trace;
+  g_autofree double *values = dense_spectrum (run, &trace);
+  gsize D = run->n_params;
+  double top = fabs (values[D - 1]);
+  const char *kinds[] = { "hessian", "hessian-min" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autofree char *args = g_strdup_printf ("surface run.h5 --directions %s --x=-0.5:0.5:9 --y=-0.5:0.5:7 "
+                                               "-o %s.h5", kinds[k], kinds[k]);
+      g_autofree char *name = g_strdup_printf ("%s.h5", kinds[k]);
+      g_autofree char *plot = g_strdup_printf ("plot %s.h5 -o %s.png", kinds[k], kinds[k]);
+      g_autofree char *png = g_strdup_printf ("%s.png", kinds[k]);
+      g_autofree char *png_path = tmp_path (png);
+      g_autoptr(ReliefSurface) s = NULL;
+
+      g_assert_cmpint (run_relief (args, NULL), ==, 0);
+      s = load_surface (name);
+      g_test_message ("%s: x_eigenvalue %.6g, y_eigenvalue %.6g (dense: %.6g, %.6g, ..., %.6g)", kinds[k],
+                      s->x_eigenvalue, s->y_eigenvalue, values[D - 1], values[D - 2], values[0]);
+      g_assert_cmpfloat_with_epsilon (s->x_eigenvalue, values[D - 1], 1e-4 * top);
+      g_assert_cmpfloat_with_epsilon (s->y_eigenvalue, k == 0 ? values[D - 2] : values[0], 1e-4 * top);
+      g_assert_cmpint (run_relief (plot, NULL), ==, 0);
+      g_assert_true (file_starts_with (png_path, "\x89PNG", 4));
+    }
+  {
+    g_autoptr(ReliefSurface) slice = NULL;
+
+    g_assert_cmpint (run_relief ("surface run.h5 --directions hessian-min --x=-0.5:0.5:9 -o hessian-1d.h5", NULL),
+                     ==, 0);
+    slice = load_surface ("hessian-1d.h5");
+    g_assert_null (slice->ydir);
+    g_assert_cmpfloat_with_epsilon (slice->x_eigenvalue, values[D - 1], 1e-4 * top);
+    g_assert_true (isnan (slice->y_eigenvalue));
+  }
+}
+
 /* relief hessian over the whole training set: the top and smallest eigenvalues are those
  * of the dense Hessian computed here, each pair's residual small, the trace within three
  * of its standard errors, the density a probability density; the defaults take every
@@ -1401,6 +1445,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/plot/surface-formats", test_plot_surface);
   g_test_add_func ("/cli/plot/run-curves", test_plot_run);
   g_test_add_func ("/cli/train/curvature", test_train_curvature);
+  g_test_add_func ("/cli/surface/hessian", test_surface_hessian);
   g_test_add_func ("/cli/intdim/sweep", test_intdim_sweep);
   g_test_add_func ("/cli/intdim/plot", test_intdim_plot);
   g_test_add_func ("/cli/intdim/resume", test_intdim_resume);

@@ -121,7 +121,60 @@ assert_all_finite (const ReliefSurface *s)
                    isfinite (s->test_loss[i]) && isfinite (s->test_acc[i]));
 }
 
-/* Each direction kind, computed in memory: the surface comes back, no file is written. */
+/* A surface job's cells and its estimate: one, before the first cell. */
+typedef struct {
+  int               cells;
+  int               estimates;
+  gboolean          cell_before_estimate;
+  ReliefJobEstimate estimate;
+} SurfaceCounts;
+
+static void
+counts_cell (int ix, int iy, double loss, double acc, gpointer user_data)
+{
+  SurfaceCounts *c = user_data;
+
+  c->cells++;
+  c->cell_before_estimate |= c->estimates == 0;
+}
+
+static void
+counts_estimate (const ReliefJobEstimate *estimate, gpointer user_data)
+{
+  SurfaceCounts *c = user_data;
+
+  c->estimates++;
+  c->estimate = *estimate;
+}
+
+/* v's Rayleigh quotient v^T H v / v^T v under the Hessian of the run's training loss at
+ * center over all its training samples (fewer than the surface job's 5000). */
+static double
+rayleigh_quotient (const ReliefRun *run, const float *center, const float *v)
+{
+  g_autoptr(ReliefBackend) cpu = relief_backend_cpu_new ();
+  g_autoptr(ReliefHessian) h = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *hv = g_new (float, run->n_params);
+  double vhv = 0, vv = 0;
+
+  h = relief_hessian_new (cpu, run->spec, center, run->dataset->x_train, run->dataset->y_train,
+                          run->dataset->n_train, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (relief_hessian_hvp_host (h, v, hv, &error));
+  g_assert_no_error (error);
+  for (gsize i = 0; i < run->n_params; i++)
+    {
+      vhv += (double) v[i] * hv[i];
+      vv += (double) v[i] * v[i];
+    }
+  return vhv / vv;
+}
+
+/* Each direction kind, computed in memory: the surface comes back, no file is written.
+ * The estimate comes once, before the cells; for the Hessian's directions it counts
+ * Lanczos's products past the cells' work (the same grid's as the random directions'),
+ * and the surface records the eigenvalues of its directions. */
 static void
 test_surface_directions (Fixture *f, gconstpointer data)
 {
@@ -130,6 +183,7 @@ test_surface_directions (Fixture *f, gconstpointer data)
   const ReliefDirectionKind kinds[] = { RELIEF_DIRECTIONS_RANDOM, RELIEF_DIRECTIONS_PCA, RELIEF_DIRECTIONS_LINE,
                                         RELIEF_DIRECTIONS_HESSIAN, RELIEF_DIRECTIONS_HESSIAN_MIN };
   g_autofree char *cwd = g_get_current_dir ();
+  ReliefJobEstimate random_estimate = { 0 };
 
   /* Anything written without a path would land beside the run or here. */
   g_assert_cmpint (g_chdir (f->dir), ==, 0);
@@ -139,8 +193,8 @@ test_surface_directions (Fixture *f, gconstpointer data)
     {
       g_auto(ReliefSurfaceJob) job = { 0 };
       g_autoptr(ReliefSurface) s = NULL;
-      int cells = 0;
-      ReliefSurfaceJobCallbacks cb = { .cell = count_cell, .user_data = &cells };
+      SurfaceCounts counts = { 0 };
+      ReliefSurfaceJobCallbacks cb = { .cell = counts_cell, .estimate = counts_estimate, .user_data = &counts };
 
       surface_job_init (&job, run, kinds[k]);
       if (kinds[k] == RELIEF_DIRECTIONS_LINE)
@@ -156,8 +210,18 @@ test_surface_directions (Fixture *f, gconstpointer data)
       g_assert_cmpstr (s->run_file, ==, run_path);
       g_assert_cmpint (s->nx, ==, 4);
       g_assert_cmpint (s->ny, ==, kinds[k] == RELIEF_DIRECTIONS_LINE ? 1 : 3);
-      g_assert_cmpint (cells, ==, s->nx * s->ny);
+      g_assert_cmpint (counts.cells, ==, s->nx * s->ny);
+      g_assert_cmpint (counts.estimates, ==, 1);
+      g_assert_false (counts.cell_before_estimate);
+      g_assert_cmpfloat (counts.estimate.flops, >, 0);
+      if (kinds[k] == RELIEF_DIRECTIONS_RANDOM)
+        random_estimate = counts.estimate;
       assert_all_finite (s);
+      if (kinds[k] != RELIEF_DIRECTIONS_HESSIAN && kinds[k] != RELIEF_DIRECTIONS_HESSIAN_MIN)
+        {
+          g_assert_true (isnan (s->x_eigenvalue));
+          g_assert_true (isnan (s->y_eigenvalue));
+        }
       g_assert_nonnull (s->xdir);
       if (kinds[k] == RELIEF_DIRECTIONS_RANDOM)
         g_assert_cmpstr (s->normalization, ==, "filter");
@@ -175,8 +239,26 @@ test_surface_directions (Fixture *f, gconstpointer data)
         {
           /* Eigenvectors of the Hessian, in parameter units (test-curvature-tracking
            * checks them against the dense Hessian). */
+          const ReliefRun *r = relief_loaded_run_get_run (run);
+          const float *center = r->params + (gsize) (r->n_snapshots - 1) * r->n_params;
+          double D = (double) r->n_params, lx = rayleigh_quotient (r, center, s->xdir),
+                 ly = rayleigh_quotient (r, center, s->ydir);
+
           g_assert_nonnull (s->ydir);
           g_assert_cmpstr (s->normalization, ==, "none");
+          g_test_message ("%s: x_eigenvalue %.6g (v^T H v %.6g), y_eigenvalue %.6g (%.6g); estimate %.4g flops, "
+                          "%.4g bytes (random: %.4g, %.4g)", s->direction_kind, s->x_eigenvalue, lx, s->y_eigenvalue,
+                          ly, counts.estimate.flops, counts.estimate.bytes, random_estimate.flops,
+                          random_estimate.bytes);
+          g_assert_cmpfloat_with_epsilon (s->x_eigenvalue, lx, 1e-4 * fabs (lx));
+          g_assert_cmpfloat_with_epsilon (s->y_eigenvalue, ly, 1e-4 * fabs (lx));
+          g_assert_cmpfloat (s->x_eigenvalue, >, s->y_eigenvalue);
+          /* Lanczos's products at most (one per step, one per pair's residual: two pairs
+           * for either kind), and its basis of one vector per step */
+          g_assert_cmpfloat_with_epsilon (counts.estimate.flops - random_estimate.flops,
+                                          (MIN (300, D) + 2) * relief_job_hvp_flops (r->spec, r->dataset->n_train),
+                                          1e-9 * counts.estimate.flops);
+          g_assert_cmpfloat (counts.estimate.bytes - random_estimate.bytes, >=, 4.0 * D * MIN (300, D));
         }
     }
   g_assert_cmpuint (files_in (f->dir), ==, 0);

@@ -38,10 +38,20 @@ relief_figure_options_set_plane (ReliefFigureOptions *opt, const ReliefSurface *
   opt->plane_xlabel[0] = opt->plane_ylabel[0] = '\0';
   if (g_strcmp0 (s->direction_kind, "hessian") == 0 || g_strcmp0 (s->direction_kind, "hessian-min") == 0)
     {
-      g_strlcpy (opt->plane_xlabel, _("top Hessian eigenvector"), sizeof opt->plane_xlabel);
-      g_strlcpy (opt->plane_ylabel, g_strcmp0 (s->direction_kind, "hessian") == 0 ? _("second Hessian eigenvector")
-                                                                                : _("bottom Hessian eigenvector"),
-                 sizeof opt->plane_ylabel);
+      gboolean second = g_strcmp0 (s->direction_kind, "hessian") == 0;
+
+      /* v1, v2 (or v_min) with their eigenvalues; a file from before they were recorded
+       * names the directions only */
+      if (isfinite (s->x_eigenvalue))
+        g_snprintf (opt->plane_xlabel, sizeof opt->plane_xlabel, _("v1 (λ = %.3g)"), s->x_eigenvalue);
+      else
+        g_strlcpy (opt->plane_xlabel, _("top Hessian eigenvector"), sizeof opt->plane_xlabel);
+      if (isfinite (s->y_eigenvalue))
+        g_snprintf (opt->plane_ylabel, sizeof opt->plane_ylabel, second ? _("v2 (λ = %.3g)") : _("v_min (λ = %.3g)"),
+                    s->y_eigenvalue);
+      else
+        g_strlcpy (opt->plane_ylabel, second ? _("second Hessian eigenvector") : _("bottom Hessian eigenvector"),
+                   sizeof opt->plane_ylabel);
       return;
     }
   if (g_strcmp0 (s->direction_kind, "pca") != 0)

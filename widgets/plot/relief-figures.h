@@ -52,7 +52,8 @@ typedef struct {
 void relief_figure_options_init (ReliefFigureOptions *opt);
 /* The names of the surface's plane: "PC1 (72.4%)" and "PC2 (12.1%)" for a PCA plane, with
  * the share of the trajectory's variance each explains; the eigenvectors' for Hessian
- * directions; none for other directions.
+ * directions, with their eigenvalues ("v1 (λ = 12.3)") where the file records them; none
+ * for other directions.
  * relief_figure_surface finds them itself; a caller of the specs sets them. */
 void relief_figure_options_set_plane (ReliefFigureOptions *opt, const ReliefSurface *s);
 /* The path of a PCA plane's surface: its training trajectory, path_marker the highlighted
