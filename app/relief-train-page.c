@@ -40,14 +40,16 @@ struct _ReliefTrainPage {
   GtkSpinButton  *curvature_spin;
   GtkWidget      *curvature_trace_row;
   GtkSwitch      *curvature_trace_switch;
+  GtkWidget      *curvature_min_row;
+  GtkSwitch      *curvature_min_switch;
 
   /* owned */
   struct TrainWork *work;          /* the running job's data, valid while the page runs */
   char           *run_path;        /* the run being written or last written */
   ReliefLiveCurves *curves;       /* the curves so far, decimated */
-  GArray         *sharp_steps, *sharp_max, *sharp_trace;   /* double: the sharpness so far */
-  gboolean        sharp_has_trace;
-  double          sharp_lr;
+  GArray         *sharp_steps, *sharp_max, *sharp_trace, *sharp_min;   /* double: the sharpness so far */
+  gboolean        sharp_has_trace, sharp_has_min;
+  ReliefOptimizerConfig sharp_optimizer;   /* the run's: its stability limit */
   ReliefDecisionMap *map;          /* what decision_area shows */
   gint64          map_step;
   ReliefWorker   *map_job;         /* an opened run's map, while it is computed */
@@ -282,24 +284,33 @@ update_plots (ReliefTrainPage *self)
   relief_plot_view_set_lines (self->acc_view, &acc_spec);
 }
 
-/* The sharpness so far against 2/lr, in its own view below the curves: shown once the run
- * has a measurement. */
-static void
-update_sharpness (ReliefTrainPage *self)
+/* What the sharpness view draws: the measurements so far, the run's optimizer. */
+static ReliefSharpness
+sharpness_of (ReliefTrainPage *self)
 {
-  guint n = self->sharp_steps->len;
-  ReliefFigureOptions opt;
-  ReliefSharpnessSpec spec;
-  ReliefSharpness c = {
-    .n = (int) n,
+  return (ReliefSharpness) {
+    .n = (int) self->sharp_steps->len,
     .steps = (const double *) self->sharp_steps->data,
     .lambda_max = (const double *) self->sharp_max->data,
     .trace = self->sharp_has_trace ? (const double *) self->sharp_trace->data : NULL,
-    .lr = self->sharp_lr,
+    .lambda_min = self->sharp_has_min ? (const double *) self->sharp_min->data : NULL,
+    .lr = self->sharp_optimizer.lr,
+    .optimizer = self->sharp_optimizer.kind,
+    .momentum = self->sharp_optimizer.momentum,
   };
+}
 
-  gtk_widget_set_visible (GTK_WIDGET (self->sharp_view), n > 0);
-  if (n == 0)
+/* The sharpness so far (lambda_min too when tracked) against the optimizer's stability
+ * limit, in its own view below the curves: shown once the run has a measurement. */
+static void
+update_sharpness (ReliefTrainPage *self)
+{
+  ReliefSharpness c = sharpness_of (self);
+  ReliefFigureOptions opt;
+  ReliefSharpnessSpec spec;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sharp_view), c.n > 0);
+  if (c.n == 0)
     return;
   relief_figure_options_init (&opt);
   relief_figure_sharpness_spec (&c, &opt, &spec);
@@ -307,25 +318,29 @@ update_sharpness (ReliefTrainPage *self)
 }
 
 static void
-clear_sharpness (ReliefTrainPage *self, double lr, gboolean has_trace)
+clear_sharpness (ReliefTrainPage *self, const ReliefOptimizerConfig *optimizer, gboolean has_trace,
+                 gboolean has_min)
 {
   g_array_set_size (self->sharp_steps, 0);
   g_array_set_size (self->sharp_max, 0);
   g_array_set_size (self->sharp_trace, 0);
-  self->sharp_lr = lr;
+  g_array_set_size (self->sharp_min, 0);
+  self->sharp_optimizer = *optimizer;
   self->sharp_has_trace = has_trace;
+  self->sharp_has_min = has_min;
   relief_plot_view_clear (self->sharp_view, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->sharp_view), FALSE);
 }
 
 static void
-append_sharpness (ReliefTrainPage *self, gint64 step, double lambda_max, double trace)
+append_sharpness (ReliefTrainPage *self, gint64 step, double lambda_max, double trace, double lambda_min)
 {
   double x = (double) step;
 
   g_array_append_val (self->sharp_steps, x);
   g_array_append_val (self->sharp_max, lambda_max);
   g_array_append_val (self->sharp_trace, trace);
+  g_array_append_val (self->sharp_min, lambda_min);
 }
 
 static void
@@ -555,7 +570,7 @@ train_tick (gpointer owner)
         {
           const ReliefCurvatureRow *row = &g_array_index (fresh_curvature, ReliefCurvatureRow, i);
 
-          append_sharpness (self, row->step, row->lambda_max, row->trace);
+          append_sharpness (self, row->step, row->lambda_max, row->trace, row->lambda_min);
         }
       update_sharpness (self);
     }
@@ -647,6 +662,7 @@ read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
   job->train.optimizer.weight_decay = gtk_spin_button_get_value (self->weight_decay_spin);
   job->train.curvature_every = gtk_spin_button_get_value_as_int (self->curvature_spin);
   job->train.curvature_trace = job->train.curvature_every > 0 && gtk_switch_get_active (self->curvature_trace_switch);
+  job->train.curvature_min = job->train.curvature_every > 0 && gtk_switch_get_active (self->curvature_min_switch);
   return TRUE;
 }
 
@@ -683,7 +699,7 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   g_free (self->run_path);
   self->run_path = g_strdup (w->job.output);
   relief_live_curves_clear (self->curves);
-  clear_sharpness (self, w->job.train.optimizer.lr, w->job.train.curvature_trace);
+  clear_sharpness (self, &w->job.train.optimizer, w->job.train.curvature_trace, w->job.train.curvature_min);
   stop_run_map (self);
   show_map (self, NULL, 0);
   relief_plot_view_clear (self->loss_view, _("Training…"));
@@ -743,10 +759,13 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
   gtk_spin_button_set_value (self->weight_decay_spin, run->config.optimizer.weight_decay);
   gtk_spin_button_set_value (self->curvature_spin, run->config.curvature_every);
   gtk_switch_set_active (self->curvature_trace_switch, run->config.curvature_trace);
-  clear_sharpness (self, run->config.optimizer.lr, run->curvature != NULL && run->curvature->trace != NULL);
+  gtk_switch_set_active (self->curvature_min_switch, run->config.curvature_min);
+  clear_sharpness (self, &run->config.optimizer, run->curvature != NULL && run->curvature->trace != NULL,
+                   run->curvature != NULL && run->curvature->lambda_min != NULL);
   for (int i = 0; run->curvature != NULL && i < run->curvature->n; i++)
     append_sharpness (self, run->curvature->step[i], run->curvature->lambda_max[i],
-                      run->curvature->trace != NULL ? run->curvature->trace[i] : NAN);
+                      run->curvature->trace != NULL ? run->curvature->trace[i] : NAN,
+                      run->curvature->lambda_min != NULL ? run->curvature->lambda_min[i] : NAN);
   update_sharpness (self);
 
   relief_live_curves_clear (self->curves);
@@ -868,35 +887,38 @@ on_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
   gtk_label_set_text (self->readout_label, text);
 }
 
-/* The sharpness at the measurement nearest the pointer. */
+/* The sharpness at the measurement nearest the pointer, and the stability limit. */
 static void
 on_sharp_hover (ReliefPlotView *view, double x, double y, ReliefTrainPage *self)
 {
-  guint n = self->sharp_steps->len, best = 0;
-  const double *steps = (const double *) self->sharp_steps->data;
-  double lambda_max, trace;
-  g_autofree char *text = NULL;
+  ReliefSharpness c = sharpness_of (self);
+  g_autoptr(GString) text = g_string_new (NULL);
+  char limit[96];
+  int best = 0;
 
-  if (n == 0)
+  if (c.n == 0)
     return;
-  for (guint i = 1; i < n; i++)
-    if (fabs (steps[i] - x) < fabs (steps[best] - x))
+  for (int i = 1; i < c.n; i++)
+    if (fabs (c.steps[i] - x) < fabs (c.steps[best] - x))
       best = i;
-  lambda_max = g_array_index (self->sharp_max, double, best);
-  trace = g_array_index (self->sharp_trace, double, best);
-  if (self->sharp_has_trace)
-    text = g_strdup_printf (_("step %.0f   λmax %.4g   tr H %.4g   2/η %.4g"), steps[best], lambda_max, trace,
-                            2.0 / self->sharp_lr);
-  else
-    text = g_strdup_printf (_("step %.0f   λmax %.4g   2/η %.4g"), steps[best], lambda_max, 2.0 / self->sharp_lr);
-  gtk_label_set_text (self->readout_label, text);
+  g_string_printf (text, _("step %.0f   λmax %.4g"), c.steps[best], c.lambda_max[best]);
+  if (c.lambda_min != NULL)
+    g_string_append_printf (text, _("   λmin %.4g"), c.lambda_min[best]);
+  if (c.trace != NULL)
+    g_string_append_printf (text, _("   tr H %.4g"), c.trace[best]);
+  relief_figure_stability_limit (&c, limit, sizeof limit);
+  g_string_append_printf (text, "   %s", limit);
+  gtk_label_set_text (self->readout_label, text->str);
 }
 
 /* The trace is measured only with the sharpness. */
 static void
 on_curvature_changed (ReliefTrainPage *self)
 {
-  gtk_widget_set_sensitive (self->curvature_trace_row, gtk_spin_button_get_value_as_int (self->curvature_spin) > 0);
+  gboolean tracked = gtk_spin_button_get_value_as_int (self->curvature_spin) > 0;
+
+  gtk_widget_set_sensitive (self->curvature_trace_row, tracked);
+  gtk_widget_set_sensitive (self->curvature_min_row, tracked);
 }
 
 /* Momentum applies to the momentum and Nesterov optimizers only. */
@@ -926,6 +948,7 @@ relief_train_page_finalize (GObject *object)
   g_array_unref (self->sharp_steps);
   g_array_unref (self->sharp_max);
   g_array_unref (self->sharp_trace);
+  g_array_unref (self->sharp_min);
   relief_decision_map_free (self->map);
   G_OBJECT_CLASS (relief_train_page_parent_class)->finalize (object);
 }
@@ -935,7 +958,7 @@ static const ReliefTemplateChild children[] = {
   CHILD (paned), CHILD (momentum_spin), CHILD (weight_decay_spin), CHILD (status_label),
   CHILD (readout_label), CHILD (progress_bar), CHILD (loss_view), CHILD (acc_view), CHILD (decision_area),
   CHILD (plots_box), CHILD (sharp_view), CHILD (curvature_spin), CHILD (curvature_trace_row),
-  CHILD (curvature_trace_switch)
+  CHILD (curvature_trace_switch), CHILD (curvature_min_row), CHILD (curvature_min_switch)
 };
 #undef CHILD
 
@@ -968,6 +991,7 @@ relief_train_page_init (ReliefTrainPage *self)
   self->sharp_steps = g_array_new (FALSE, FALSE, sizeof (double));
   self->sharp_max = g_array_new (FALSE, FALSE, sizeof (double));
   self->sharp_trace = g_array_new (FALSE, FALSE, sizeof (double));
+  self->sharp_min = g_array_new (FALSE, FALSE, sizeof (double));
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
   relief_spin_watch (self->momentum_spin);

@@ -415,8 +415,10 @@ plot_view_has_frame (gpointer view)
 }
 
 /* The Train page's sharpness row: off by default (no view, no /curvature); set to N, the
- * training measures lambda_max every N steps and the page shows it beside the curves as
- * it comes, with 2/lr; the run file holds the measurements. */
+ * training measures lambda_max (and lambda_min when asked) every N steps and the page
+ * shows it beside the curves as it comes, with the optimizer's stability limit (the
+ * default's Adam: gradient descent's 2/lr, so labelled); the run file holds the
+ * measurements. */
 static void
 test_train_sharpness (Fixture *f, gconstpointer data)
 {
@@ -426,7 +428,14 @@ test_train_sharpness (Fixture *f, gconstpointer data)
   GtkWidget *every = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE, "curvature_spin"));
   GtkWidget *trace_row = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE,
                                                                     "curvature_trace_row"));
+  GtkWidget *min_row = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE,
+                                                                  "curvature_min_row"));
+  GtkWidget *min_switch = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE,
+                                                                     "curvature_min_switch"));
   GtkWidget *sharp = GTK_WIDGET (gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE, "sharp_view"));
+  GObject *readout = gtk_widget_get_template_child (page, RELIEF_TYPE_TRAIN_PAGE, "readout_label");
+  g_autofree char *limit = NULL;
+  const char *text;
   ReliefPlotFrame frame;
   g_autoptr(ReliefRun) run = NULL, tracked = NULL;
   g_autoptr(GError) error = NULL;
@@ -437,10 +446,13 @@ test_train_sharpness (Fixture *f, gconstpointer data)
   g_assert_null (run->curvature);
   g_assert_false (gtk_widget_get_visible (sharp));
   g_assert_false (gtk_widget_get_sensitive (trace_row));
+  g_assert_false (gtk_widget_get_sensitive (min_row));
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs), 3);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (every), 10);
   g_assert_true (gtk_widget_get_sensitive (trace_row));
+  g_assert_true (gtk_widget_get_sensitive (min_row));
+  gtk_switch_set_active (GTK_SWITCH (min_switch), TRUE);
   relief_page_run (RELIEF_PAGE (train));
   g_assert_true (iterate_until (training_done, train));
   g_assert_true (gtk_widget_get_visible (sharp));
@@ -450,8 +462,18 @@ test_train_sharpness (Fixture *f, gconstpointer data)
   g_assert_cmpint (tracked->config.curvature_every, ==, 10);
   /* 800 samples in batches of 32, 3 epochs: 75 steps, measured at 0, 10, ..., 70 */
   g_assert_cmpint (tracked->curvature->n, ==, 8);
+  g_assert_nonnull (tracked->curvature->lambda_min);
+  g_assert_cmpint (tracked->config.optimizer.kind, ==, RELIEF_OPT_ADAM);
   g_assert_true (iterate_until (plot_view_has_frame, sharp));
   g_assert_true (relief_plot_view_get_frame (RELIEF_PLOT_VIEW (sharp), &frame));
+  /* The readout at the measurement of step 20: both ends and the labelled limit. */
+  g_signal_emit_by_name (sharp, "hover", 21.0, 1.0);
+  text = gtk_label_get_text (GTK_LABEL (readout));
+  g_test_message ("sharpness readout: %s", text);
+  limit = g_strdup_printf ("2/η = %.4g: GD’s limit, not Adam’s", 2.0 / tracked->config.optimizer.lr);
+  g_assert_true (g_str_has_prefix (text, "step 20   λmax "));
+  g_assert_nonnull (strstr (text, "   λmin "));
+  g_assert_true (g_str_has_suffix (text, limit));
 }
 
 /* The next launch finds the default trained before and shows it, with its landscape from

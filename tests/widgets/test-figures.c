@@ -509,8 +509,8 @@ draw_run_curves (cairo_t *cr, double w, double h, gconstpointer data, const Reli
 
 /* A run that tracked curvature: the run figure gains a third panel, the sharpness, with the
  * curves in the first two as before (relief_figure_run_curves: those alone, as for a run
- * without curvature); the sharpness spec draws the run's 2/lr, on a log axis unless a
- * value is not positive. */
+ * without curvature); the sharpness spec draws the run's stability limit (2/lr for SGD),
+ * lambda_min when tracked, on a log axis unless a value is not positive. */
 static void
 test_run_curvature (void)
 {
@@ -566,6 +566,42 @@ test_run_curvature (void)
   relief_figure_sharpness_spec (&c, &opt, &spec);
   g_assert_cmpint (spec.spec.n_series, ==, 4);
   g_assert_false (spec.spec.log_y);
+  g_assert_cmpstr (spec.series[2].label, ==, "λmin");
+  g_assert_true (spec.series[2].y == lambda_min);
+  g_assert_true (spec.series[2].dashed);
+  g_assert_cmpstr (spec.series[3].label, ==, "2/η = 4");
+
+  /* The limit follows the run's optimizer: momentum's heavy ball 2(1 + β)/η, Nesterov's
+   * 2(1 + β)/((1 + 2β)η), Adam's labelled gradient descent's 2/η. */
+  {
+    const struct {
+      ReliefOptimizerKind kind;
+      double              limit;
+      const char         *label;
+    } limits[] = {
+      { RELIEF_OPT_SGD, 4.0, "2/η = 4" },
+      { RELIEF_OPT_MOMENTUM, 2 * 1.9 / 0.5, "2(1+β)/η = 7.6 (heavy ball)" },
+      { RELIEF_OPT_NESTEROV, 2 * 1.9 / (2.8 * 0.5), "2(1+β)/((1+2β)η) = 2.714 (Nesterov)" },
+      { RELIEF_OPT_ADAM, 4.0, "2/η = 4: GD’s limit, not Adam’s" },
+      { RELIEF_OPT_ADAMW, 4.0, "2/η = 4: GD’s limit, not Adam’s" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+      {
+        char label[96];
+
+        f.run.config.optimizer.kind = limits[i].kind;
+        f.run.config.optimizer.momentum = 0.9f;
+        g_assert_true (relief_figure_run_sharpness (&f.run, plot_steps, &c));
+        g_assert_cmpint (c.optimizer, ==, limits[i].kind);
+        relief_figure_sharpness_spec (&c, &opt, &spec);
+        g_assert_cmpfloat_with_epsilon (spec.series[3].y[0], limits[i].limit, 1e-6 * limits[i].limit);
+        g_assert_cmpfloat (spec.series[3].y[1], ==, spec.series[3].y[0]);
+        g_assert_cmpstr (spec.series[3].label, ==, limits[i].label);
+        g_assert_cmpfloat (relief_figure_stability_limit (&c, label, sizeof label), ==, spec.series[3].y[0]);
+        g_assert_cmpstr (label, ==, limits[i].label);
+      }
+  }
 
   f.run.curvature = NULL;
   g_assert_false (relief_figure_run_sharpness (&f.run, plot_steps, &c));

@@ -345,8 +345,44 @@ relief_figure_run_sharpness (const ReliefRun *run, double *steps, ReliefSharpnes
     .trace = rc->trace,
     .lambda_min = rc->lambda_min,
     .lr = run->config.optimizer.lr,
+    .optimizer = run->config.optimizer.kind,
+    .momentum = run->config.optimizer.momentum,
   };
   return TRUE;
+}
+
+double
+relief_figure_stability_limit (const ReliefSharpness *c, char *label, gsize label_size)
+{
+  double beta = c->momentum, limit;
+  char ignored[8];
+
+  if (label == NULL)
+    {
+      label = ignored;
+      label_size = sizeof ignored;
+    }
+  switch (c->optimizer)
+    {
+    case RELIEF_OPT_MOMENTUM:
+      limit = 2.0 * (1.0 + beta) / c->lr;
+      g_snprintf (label, label_size, _("2(1+β)/η = %.4g (heavy ball)"), limit);
+      return limit;
+    case RELIEF_OPT_NESTEROV:
+      limit = 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * c->lr);
+      g_snprintf (label, label_size, _("2(1+β)/((1+2β)η) = %.4g (Nesterov)"), limit);
+      return limit;
+    case RELIEF_OPT_ADAM:
+    case RELIEF_OPT_ADAMW:
+      limit = 2.0 / c->lr;
+      g_snprintf (label, label_size, _("2/η = %.4g: GD’s limit, not Adam’s"), limit);
+      return limit;
+    case RELIEF_OPT_SGD:
+    default:
+      limit = 2.0 / c->lr;
+      g_snprintf (label, label_size, "2/η = %.4g", limit);
+      return limit;
+    }
 }
 
 static gboolean
@@ -380,8 +416,7 @@ relief_figure_sharpness_spec (const ReliefSharpness *c, const ReliefFigureOption
   /* The limit spans the steps measured (one measurement: a step either side). */
   out->line_x[0] = x0;
   out->line_x[1] = x1 > x0 ? x1 : x0 + 1;
-  out->line_y[0] = out->line_y[1] = 2.0 / c->lr;
-  g_snprintf (out->limit_label, sizeof out->limit_label, "2/η = %.4g", 2.0 / c->lr);
+  out->line_y[0] = out->line_y[1] = relief_figure_stability_limit (c, out->limit_label, sizeof out->limit_label);
   series[k++] = (ReliefLineSeries) { out->limit_label, 2, out->line_x, out->line_y, { 0.35, 0.35, 0.35 }, TRUE };
   out->spec = (ReliefLinePlotSpec) {
     .title = _("Sharpness"), .xlabel = _("step"), .ylabel = _("curvature"),

@@ -102,25 +102,35 @@ void relief_figure_run_curves (cairo_t *cr, double width, double height, const R
                                const ReliefFigureOptions *opt);
 
 /* Curvature over training: lambda_max at n steps, and the trace and lambda_min when not
- * NULL, for a run of learning rate lr. */
+ * NULL, for a run of learning rate lr with the optimizer (momentum: its beta). */
 typedef struct {
-  int           n;
-  const double *steps;
-  const double *lambda_max;
-  const double *trace;        /* NULL: not tracked */
-  const double *lambda_min;   /* NULL: not tracked */
-  double        lr;
+  int                 n;
+  const double       *steps;
+  const double       *lambda_max;
+  const double       *trace;        /* NULL: not tracked */
+  const double       *lambda_min;   /* NULL: not tracked */
+  double              lr;
+  ReliefOptimizerKind optimizer;    /* 0: SGD */
+  double              momentum;     /* momentum, nesterov */
 } ReliefSharpness;
 
-/* lambda_max(t) (and tr H(t), lambda_min(t)) against the step with the line 2/lr, the
- * linear-stability limit of gradient descent for lambda_max (Cohen et al. 2021's edge of
- * stability) and of SGD for the trace (Wu & Su 2023).  The y axis is logarithmic when
- * every value is positive (the limit is often orders of magnitude above), linear
- * otherwise.  The spec points into the struct, which holds the series and the limit. */
+/* The sharpness above which the optimizer's step on a quadratic diverges, and a label
+ * naming it (label_size bytes; may be NULL): 2/η for gradient descent (SGD alike); for
+ * momentum's heavy ball 2(1 + β)/η, for Nesterov's momentum 2(1 + β)/((1 + 2β)η) (Cohen
+ * et al. 2021, appendix); for Adam and AdamW 2/η too, labelled gradient descent's, since
+ * the limit there is on the preconditioned sharpness, which is not computed. */
+double relief_figure_stability_limit (const ReliefSharpness *c, char *label, gsize label_size);
+
+/* lambda_max(t) (and tr H(t), lambda_min(t)) against the step with the stability limit
+ * (relief_figure_stability_limit): lambda_max at the edge of stability sits on it (Cohen
+ * et al. 2021), and for SGD the trace of a stable minimum stays below 2/η (Wu & Su 2023).
+ * The y axis is logarithmic when every value is positive (the limit is often orders of
+ * magnitude above), linear otherwise.  The spec points into the struct, which holds the
+ * series and the limit. */
 typedef struct {
   ReliefLineSeries   series[4];
   double             line_x[2], line_y[2];
-  char               limit_label[48];
+  char               limit_label[96];
   ReliefLinePlotSpec spec;
 } ReliefSharpnessSpec;
 
