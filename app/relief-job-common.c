@@ -250,7 +250,7 @@ relief_job_estimate_hessian (const ReliefMlpSpec *spec, int n_samples, int krylo
   for (int l = 0; l <= spec->n_layers; l++)
     widest += spec->sizes[l];
   estimate->bytes += 4.0 * n_samples * (spec->sizes[0] + 1) + 4.0 * 8 * MIN (n_samples, HESSIAN_CHUNK_ROWS) * widest +
-                     4.0 * D * (krylov + vectors);
+                     4.0 * D * (krylov + vectors) + (double) relief_hessian_cache_bytes (spec, n_samples, 0);
   estimate->flops += hvps * relief_job_hvp_flops (spec, n_samples);
 }
 

@@ -61,8 +61,9 @@ double   relief_job_time_product      (ReliefBackend *backend, double flops);
  * backward and their R-passes (about two gradients, each three forward passes' worth). */
 double   relief_job_hvp_flops         (const ReliefMlpSpec *spec, int n_samples);
 /* Adds to estimate what Hessian-vector products of spec over n samples take on the
- * backend: the samples, a chunk's activations and their R-values, a Krylov basis of krylov
- * vectors and `vectors` more of the parameters' length (bytes), and hvps products (flops). */
+ * backend: the samples, a chunk's activations and their R-values, the passes the products
+ * keep (relief_hessian_cache_bytes), a Krylov basis of krylov vectors and `vectors` more
+ * of the parameters' length (bytes), and hvps products (flops). */
 void     relief_job_estimate_hessian  (const ReliefMlpSpec *spec, int n_samples, int krylov, int vectors, double hvps,
                                        ReliefJobEstimate *estimate);
 /* The seconds of hvps products of h: a few timed (the first warms the caches and is not

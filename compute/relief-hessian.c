@@ -19,6 +19,9 @@ extern void dsyev_ (const char *jobz, const char *uplo, const int *n, double *a,
                     double *work, const int *lwork, int *info, size_t jobz_len, size_t uplo_len);
 
 #define DEFAULT_CHUNK_ROWS 1024
+/* The products' state at the parameters is kept for all the chunks when it takes at most
+ * this much, and a quarter of the backend's free memory where it says. */
+#define CACHE_MAX_BYTES ((gsize) 512 << 20)
 
 struct _ReliefHessian {
   ReliefBackend *backend;          /* borrowed */
@@ -32,6 +35,10 @@ struct _ReliefHessian {
   float         *chunk_out;        /* device, n_params: one chunk's product or gradient */
   double         l2;
   gint64         hvps;
+  /* What the products at params share, per chunk (relief_mlp_hvp_prepare): */
+  float         *cache;            /* device, n_chunks * chunk_state floats */
+  gsize          chunk_state;
+  gboolean       caching, cache_ready;
   ReliefHessianProgress progress;
   gpointer       progress_data;
 };
@@ -50,6 +57,7 @@ relief_hessian_free (ReliefHessian *h)
   be->free (be, h->x);
   be->free (be, h->y);
   be->free (be, h->chunk_out);
+  be->free (be, h->cache);
   g_free (h);
 }
 
@@ -89,6 +97,8 @@ relief_hessian_new (ReliefBackend *backend, const ReliefMlpSpec *spec, const flo
       !be->upload (be, h->x, x_host, sizeof (float) * in * n_samples, error) ||
       !be->upload (be, h->y, y_host, sizeof (int32_t) * n_samples, error))
     return NULL;
+  h->chunk_state = relief_mlp_hvp_state_floats (spec, h->chunk_rows);
+  relief_hessian_set_caching (h, TRUE);
   return g_steal_pointer (&h);
 }
 
@@ -113,13 +123,80 @@ relief_hessian_get_backend (ReliefHessian *h)
 gboolean
 relief_hessian_set_params_host (ReliefHessian *h, const float *params_host, GError **error)
 {
+  h->cache_ready = FALSE;
   return h->backend->upload (h->backend, h->params, params_host, sizeof (float) * h->n_params, error);
 }
 
 gboolean
 relief_hessian_set_params (ReliefHessian *h, const float *params, GError **error)
 {
+  h->cache_ready = FALSE;
   return h->backend->copy (h->backend, h->params, params, sizeof (float) * h->n_params, error);
+}
+
+static int
+n_chunks (ReliefHessian *h)
+{
+  return (h->n_samples + h->chunk_rows - 1) / h->chunk_rows;
+}
+
+gsize
+relief_hessian_cache_bytes (const ReliefMlpSpec *spec, int n_samples, int chunk_rows)
+{
+  int rows = MIN (chunk_rows > 0 ? chunk_rows : DEFAULT_CHUNK_ROWS, n_samples);
+  int chunks = (n_samples + rows - 1) / rows;
+  double bytes = (double) sizeof (float) * relief_mlp_hvp_state_floats (spec, rows) * chunks;
+
+  return bytes <= (double) CACHE_MAX_BYTES ? (gsize) bytes : 0;
+}
+
+gboolean
+relief_hessian_set_caching (ReliefHessian *h, gboolean enabled)
+{
+  ReliefBackend *be = h->backend;
+  gsize free_bytes = 0, total_bytes = 0, bytes = relief_hessian_cache_bytes (h->spec, h->n_samples, h->chunk_rows);
+
+  h->caching = enabled && bytes > 0 &&
+               (be->memory_info == NULL || !be->memory_info (be, &free_bytes, &total_bytes, NULL) ||
+                bytes <= free_bytes / 4);
+  h->cache_ready = FALSE;
+  if (!h->caching)
+    {
+      be->free (be, h->cache);
+      h->cache = NULL;
+    }
+  return h->caching;
+}
+
+/* The chunks' state at params, when products keep it: allocated at the first product
+ * (a backend short of memory then goes without). */
+static void
+ensure_cache (ReliefHessian *h)
+{
+  ReliefBackend *be = h->backend;
+
+  if (h->caching && h->cache == NULL &&
+      (h->cache = be->alloc (be, sizeof (float) * h->chunk_state * n_chunks (h), NULL)) == NULL)
+    h->caching = FALSE;
+}
+
+/* One chunk's share of H v into out: from its kept state, made first at the first product
+ * after a move (chunk by chunk, while its rows are in the caches), or made whole each
+ * time without the cache. */
+static gboolean
+chunk_hvp (ReliefHessian *h, int c, const float *v, float *out, GError **error)
+{
+  gsize in = (gsize) h->spec->sizes[0];
+  int start = c * h->chunk_rows, rows = MIN (h->chunk_rows, h->n_samples - start);
+  const float *x = h->x + (gsize) start * in;
+  float *state;
+
+  if (!h->caching)
+    return relief_mlp_hvp (h->mlp, h->params, v, x, h->y + start, rows, h->n_samples, out, NULL, error);
+  state = h->cache + h->chunk_state * c;
+  return (h->cache_ready ||
+          relief_mlp_hvp_prepare (h->mlp, h->params, x, h->y + start, rows, h->n_samples, state, NULL, error)) &&
+         relief_mlp_hvp_apply (h->mlp, h->params, v, x, state, rows, h->n_samples, out, error);
 }
 
 void
@@ -145,27 +222,22 @@ gboolean
 relief_hessian_hvp (ReliefHessian *h, const float *v, float *hv, GError **error)
 {
   ReliefBackend *be = h->backend;
-  gsize in = (gsize) h->spec->sizes[0];
 
-  if (h->n_samples <= h->chunk_rows)
+  ensure_cache (h);
+  if (n_chunks (h) == 1)
     {
-      if (!relief_mlp_hvp (h->mlp, h->params, v, h->x, h->y, h->n_samples, h->n_samples, hv, NULL, error))
+      if (!chunk_hvp (h, 0, v, hv, error))
         return FALSE;
     }
   else
     {
       if (!be->fill (be, hv, h->n_params, 0.0f, error))
         return FALSE;
-      for (int start = 0; start < h->n_samples; start += h->chunk_rows)
-        {
-          int rows = MIN (h->chunk_rows, h->n_samples - start);
-
-          if (!relief_mlp_hvp (h->mlp, h->params, v, h->x + (gsize) start * in, h->y + start, rows, h->n_samples,
-                               h->chunk_out, NULL, error) ||
-              !be->axpy (be, h->n_params, 1.0f, h->chunk_out, hv, error))
-            return FALSE;
-        }
+      for (int c = 0; c < n_chunks (h); c++)
+        if (!chunk_hvp (h, c, v, h->chunk_out, error) || !be->axpy (be, h->n_params, 1.0f, h->chunk_out, hv, error))
+          return FALSE;
     }
+  h->cache_ready = h->caching;
   if (h->l2 != 0.0 && !be->axpy (be, h->n_params, (float) h->l2, v, hv, error))
     return FALSE;
   h->hvps++;

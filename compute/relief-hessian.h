@@ -37,6 +37,16 @@ ReliefBackend *relief_hessian_get_backend (ReliefHessian *h);
 gboolean       relief_hessian_set_params_host (ReliefHessian *h, const float *params_host, GError **error);
 gboolean       relief_hessian_set_params (ReliefHessian *h, const float *params, GError **error);
 void           relief_hessian_set_l2 (ReliefHessian *h, double l2);
+/* Products at the same parameters share their forward and backward passes: the first
+ * after a move keeps them per chunk (relief_mlp_hvp_prepare), the next apply only what
+ * depends on v, to the same bits.  On by default when the state (about 1,600 floats per
+ * sample for MNIST's 784-200-200-10) takes at most 512 MiB and a quarter of the backend's
+ * free memory; FALSE when it is asked for and does not fit (products then make all of it
+ * each time). */
+gboolean       relief_hessian_set_caching (ReliefHessian *h, gboolean enabled);
+/* The bytes that state takes for an operator of these sizes (relief_hessian_new's
+ * chunk_rows), 0 past the 512 MiB. */
+gsize          relief_hessian_cache_bytes (const ReliefMlpSpec *spec, int n_samples, int chunk_rows);
 void           relief_hessian_set_progress (ReliefHessian *h, ReliefHessianProgress progress, gpointer user_data);
 /* Hessian-vector products computed so far. */
 gint64         relief_hessian_hvp_count (ReliefHessian *h);

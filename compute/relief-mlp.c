@@ -143,6 +143,7 @@ struct _ReliefMlp {
   float        **r_post;    /* per hidden layer: R{act(Z)} */
   float         *r_grad_a;  /* R{dZ} and R{dX}, [batch, widest layer] */
   float         *r_grad_b;
+  float         *hvp_state; /* relief_mlp_hvp's own state, max_batch rows */
   int            widest;
 };
 
@@ -171,6 +172,7 @@ relief_mlp_free (ReliefMlp *mlp)
   g_free (mlp->r_post);
   be->free (be, mlp->r_grad_a);
   be->free (be, mlp->r_grad_b);
+  be->free (be, mlp->hvp_state);
   be->free (be, mlp->grad_a);
   be->free (be, mlp->grad_b);
   be->free (be, mlp->x_stage);
@@ -262,8 +264,10 @@ layer_input (ReliefMlp *mlp, const float *x, int l)
   return l == 0 ? x : mlp->post[l - 1];
 }
 
+/* The forward pass into pre and post (per layer, as mlp->pre and mlp->post). */
 static gboolean
-forward_pass (ReliefMlp *mlp, const float *params, const float *x, int batch, GError **error)
+forward_into (ReliefMlp *mlp, const float *params, const float *x, int batch, float *const *pre,
+              float *const *post, GError **error)
 {
   ReliefBackend *be = mlp->backend;
   const ReliefMlpSpec *spec = mlp->spec;
@@ -275,15 +279,21 @@ forward_pass (ReliefMlp *mlp, const float *params, const float *x, int batch, GE
       const float *b = params + relief_mlp_spec_bias_offset (spec, l);
 
       /* Z = X W^T + b, with W stored [out, in] */
-      if (!be->gemm (be, FALSE, TRUE, batch, out, in, 1.0f, layer_input (mlp, x, l), in, w, in,
-                     0.0f, mlp->pre[l], out, error) ||
-          !be->add_bias (be, mlp->pre[l], b, batch, out, error))
+      if (!be->gemm (be, FALSE, TRUE, batch, out, in, 1.0f, l == 0 ? x : post[l - 1], in, w, in,
+                     0.0f, pre[l], out, error) ||
+          !be->add_bias (be, pre[l], b, batch, out, error))
         return FALSE;
       if (l < spec->n_layers - 1 &&
-          !be->act_forward (be, spec->activation, mlp->pre[l], mlp->post[l], (gsize) batch * out, error))
+          !be->act_forward (be, spec->activation, pre[l], post[l], (gsize) batch * out, error))
         return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+forward_pass (ReliefMlp *mlp, const float *params, const float *x, int batch, GError **error)
+{
+  return forward_into (mlp, params, x, batch, mlp->pre, mlp->post, error);
 }
 
 gboolean
@@ -374,27 +384,58 @@ ensure_r_buffers (ReliefMlp *mlp, GError **error)
   return (mlp->r_grad_b = be->alloc (be, sizeof (float) * rows * mlp->widest, error)) != NULL;
 }
 
-/* Pearlmutter's R-operator, R{f} = d/dt f(params + t v) at t = 0, pushed through the
- * forward pass (R-forward) and then through the backward pass (R-backward), which it runs
- * beside the ordinary backward pass.  Per layer, with A the layer's input, Z = A W^T + b,
- * and V, c the direction's parts for W and b:
- *   R{Z} = A V^T + R{A} W^T + c,          R{act(Z)} = act'(Z) R{Z}
- *   R{dW} = R{dZ}^T A + dZ^T R{A},        R{db} = column sums of R{dZ}
- *   R{dX} = R{dZ} W + dZ V,               R{dZ_prev} = act'(Z_prev) R{dX} + act''(Z_prev) R{Z_prev} dX
- * and at the loss R{dlogits} = (the loss's Hessian in the logits) R{logits}.  R{dW, db} is
- * H v. */
-gboolean
-relief_mlp_hvp (ReliefMlp *mlp, const float *params, const float *v, const float *x, const int32_t *y,
-                int batch, int scale_rows, float *hv, double *loss_sum, GError **error)
-{
-  ReliefBackend *be = mlp->backend;
-  const ReliefMlpSpec *spec = mlp->spec;
-  int last = spec->n_layers - 1, n_out = spec->sizes[spec->n_layers];
-  float *dz = mlp->grad_a, *dx = mlp->grad_b;
-  float *r_dz, *r_dx;
-  double sum;
-  int correct;
+/* What a Hessian-vector product keeps of the pass at params that does not depend on the
+ * direction, per layer l for a batch: Z_l (pre, [batch, out]), act(Z_l) (post, hidden
+ * layers), the backward pass's dZ_l (dz, [batch, out]) and dX_l = dZ_l W_l (dx, [batch,
+ * in], l >= 1), laid out one after the other in a flat buffer. */
+typedef struct {
+  float **pre, **post, **dz, **dx;
+} HvpState;
 
+static gsize
+hvp_state_layout (const ReliefMlpSpec *spec, int batch, float *base, HvpState *st)
+{
+  gsize at = 0;
+
+  if (st != NULL)
+    {
+      st->pre = g_new0 (float *, 4 * spec->n_layers);
+      st->post = st->pre + spec->n_layers;
+      st->dz = st->post + spec->n_layers;
+      st->dx = st->dz + spec->n_layers;
+    }
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      gsize out = (gsize) batch * spec->sizes[l + 1], in = (gsize) batch * spec->sizes[l];
+      gsize post = l < spec->n_layers - 1 ? out : 0, dx = l > 0 ? in : 0;
+
+      if (st != NULL)
+        {
+          st->pre[l] = base + at;
+          st->post[l] = post > 0 ? base + at + out : NULL;
+          st->dz[l] = base + at + out + post;
+          st->dx[l] = dx > 0 ? base + at + 2 * out + post : NULL;
+        }
+      at += 2 * out + post + dx;
+    }
+  return at;
+}
+
+static void
+hvp_state_clear (HvpState *st)
+{
+  g_free (st->pre);
+}
+
+gsize
+relief_mlp_hvp_state_floats (const ReliefMlpSpec *spec, int batch)
+{
+  return hvp_state_layout (spec, batch, NULL, NULL);
+}
+
+static gboolean
+check_hvp_args (ReliefMlp *mlp, int batch, int scale_rows, GError **error)
+{
   if (!check_batch (mlp, batch, error))
     return FALSE;
   if (scale_rows < 1)
@@ -403,10 +444,55 @@ relief_mlp_hvp (ReliefMlp *mlp, const float *params, const float *v, const float
                    _("A Hessian-vector product scaled by %d rows"), scale_rows);
       return FALSE;
     }
-  if (!ensure_r_buffers (mlp, error) || !forward_pass (mlp, params, x, batch, error))
+  return TRUE;
+}
+
+/* The forward pass, the loss's gradient and the backward deltas into st. */
+static gboolean
+hvp_prepare (ReliefMlp *mlp, const float *params, const float *x, const int32_t *y, int batch, int scale_rows,
+             const HvpState *st, double *loss_sum, GError **error)
+{
+  ReliefBackend *be = mlp->backend;
+  const ReliefMlpSpec *spec = mlp->spec;
+  int last = spec->n_layers - 1, n_out = spec->sizes[spec->n_layers];
+  double sum;
+  int correct;
+
+  if (!forward_into (mlp, params, x, batch, st->pre, st->post, error) ||
+      !be->loss (be, spec->loss, st->pre[last], y, batch, n_out, scale_rows, st->dz[last], &sum, &correct, error))
     return FALSE;
-  r_dz = mlp->r_grad_a;
-  r_dx = mlp->r_grad_b;
+  for (int l = last; l > 0; l--)
+    {
+      int in = spec->sizes[l], out = spec->sizes[l + 1];
+      const float *w = params + relief_mlp_spec_weight_offset (spec, l);
+
+      if (!be->gemm (be, FALSE, FALSE, batch, in, out, 1.0f, st->dz[l], out, w, in, 0.0f, st->dx[l], in, error) ||
+          !be->act_backward (be, spec->activation, st->pre[l - 1], st->dx[l], st->dz[l - 1], (gsize) batch * in,
+                             error))
+        return FALSE;
+    }
+  if (loss_sum != NULL)
+    *loss_sum = sum;
+  return TRUE;
+}
+
+/* Pearlmutter's R-operator, R{f} = d/dt f(params + t v) at t = 0, pushed through the
+ * forward pass (R-forward) and then through the backward pass (R-backward), from the
+ * ordinary passes kept in st.  Per layer, with A the layer's input, Z = A W^T + b, and
+ * V, c the direction's parts for W and b:
+ *   R{Z} = A V^T + R{A} W^T + c,          R{act(Z)} = act'(Z) R{Z}
+ *   R{dW} = R{dZ}^T A + dZ^T R{A},        R{db} = column sums of R{dZ}
+ *   R{dX} = R{dZ} W + dZ V,               R{dZ_prev} = act'(Z_prev) R{dX} + act''(Z_prev) R{Z_prev} dX
+ * and at the loss R{dlogits} = (the loss's Hessian in the logits) R{logits}.  R{dW, db} is
+ * H v. */
+static gboolean
+hvp_apply (ReliefMlp *mlp, const float *params, const float *v, const float *x, int batch, int scale_rows,
+           const HvpState *st, float *hv, GError **error)
+{
+  ReliefBackend *be = mlp->backend;
+  const ReliefMlpSpec *spec = mlp->spec;
+  int last = spec->n_layers - 1, n_out = spec->sizes[spec->n_layers];
+  float *r_dz = mlp->r_grad_a, *r_dx = mlp->r_grad_b;
 
   /* R-forward */
   for (int l = 0; l < spec->n_layers; l++)
@@ -415,50 +501,95 @@ relief_mlp_hvp (ReliefMlp *mlp, const float *params, const float *v, const float
       gsize w_off = relief_mlp_spec_weight_offset (spec, l);
       gsize b_off = relief_mlp_spec_bias_offset (spec, l);
 
-      if (!be->gemm (be, FALSE, TRUE, batch, out, in, 1.0f, layer_input (mlp, x, l), in, v + w_off, in,
+      if (!be->gemm (be, FALSE, TRUE, batch, out, in, 1.0f, l == 0 ? x : st->post[l - 1], in, v + w_off, in,
                      0.0f, mlp->r_pre[l], out, error) ||
           (l > 0 && !be->gemm (be, FALSE, TRUE, batch, out, in, 1.0f, mlp->r_post[l - 1], in, params + w_off, in,
                                1.0f, mlp->r_pre[l], out, error)) ||
           !be->add_bias (be, mlp->r_pre[l], v + b_off, batch, out, error))
         return FALSE;
       if (l < last &&
-          !be->act_backward (be, spec->activation, mlp->pre[l], mlp->r_pre[l], mlp->r_post[l],
+          !be->act_backward (be, spec->activation, st->pre[l], mlp->r_pre[l], mlp->r_post[l],
                              (gsize) batch * out, error))
         return FALSE;
     }
 
-  /* The loss: dlogits and R{dlogits} */
-  if (!be->loss (be, spec->loss, mlp->pre[last], y, batch, n_out, scale_rows, dz, &sum, &correct, error) ||
-      !be->loss_r_backward (be, spec->loss, mlp->pre[last], mlp->r_pre[last], batch, n_out, scale_rows, r_dz,
-                            error))
+  /* The loss: R{dlogits} */
+  if (!be->loss_r_backward (be, spec->loss, st->pre[last], mlp->r_pre[last], batch, n_out, scale_rows, r_dz, error))
     return FALSE;
 
-  /* R-backward, beside the backward pass */
+  /* R-backward, along the kept backward pass */
   for (int l = last; l >= 0; l--)
     {
       int in = spec->sizes[l], out = spec->sizes[l + 1];
       gsize w_off = relief_mlp_spec_weight_offset (spec, l);
       gsize b_off = relief_mlp_spec_bias_offset (spec, l);
 
-      if (!be->gemm (be, TRUE, FALSE, out, in, batch, 1.0f, r_dz, out, layer_input (mlp, x, l), in,
+      if (!be->gemm (be, TRUE, FALSE, out, in, batch, 1.0f, r_dz, out, l == 0 ? x : st->post[l - 1], in,
                      0.0f, hv + w_off, in, error) ||
-          (l > 0 && !be->gemm (be, TRUE, FALSE, out, in, batch, 1.0f, dz, out, mlp->r_post[l - 1], in,
+          (l > 0 && !be->gemm (be, TRUE, FALSE, out, in, batch, 1.0f, st->dz[l], out, mlp->r_post[l - 1], in,
                                1.0f, hv + w_off, in, error)) ||
           !be->col_sum (be, r_dz, batch, out, hv + b_off, error))
         return FALSE;
       if (l == 0)
         break;
-      if (!be->gemm (be, FALSE, FALSE, batch, in, out, 1.0f, dz, out, params + w_off, in, 0.0f, dx, in, error) ||
-          !be->gemm (be, FALSE, FALSE, batch, in, out, 1.0f, r_dz, out, params + w_off, in, 0.0f, r_dx, in, error) ||
-          !be->gemm (be, FALSE, FALSE, batch, in, out, 1.0f, dz, out, v + w_off, in, 1.0f, r_dx, in, error) ||
-          !be->act_r_backward (be, spec->activation, mlp->pre[l - 1], dx, r_dx, mlp->r_pre[l - 1], r_dz,
-                               (gsize) batch * in, error) ||
-          !be->act_backward (be, spec->activation, mlp->pre[l - 1], dx, dz, (gsize) batch * in, error))
+      if (!be->gemm (be, FALSE, FALSE, batch, in, out, 1.0f, r_dz, out, params + w_off, in, 0.0f, r_dx, in, error) ||
+          !be->gemm (be, FALSE, FALSE, batch, in, out, 1.0f, st->dz[l], out, v + w_off, in, 1.0f, r_dx, in, error) ||
+          !be->act_r_backward (be, spec->activation, st->pre[l - 1], st->dx[l], r_dx, mlp->r_pre[l - 1], r_dz,
+                               (gsize) batch * in, error))
         return FALSE;
     }
-  if (loss_sum != NULL)
-    *loss_sum = sum;
   return TRUE;
+}
+
+gboolean
+relief_mlp_hvp_prepare (ReliefMlp *mlp, const float *params, const float *x, const int32_t *y, int batch,
+                        int scale_rows, float *state, double *loss_sum, GError **error)
+{
+  HvpState st;
+  gboolean ok;
+
+  if (!check_hvp_args (mlp, batch, scale_rows, error))
+    return FALSE;
+  hvp_state_layout (mlp->spec, batch, state, &st);
+  ok = hvp_prepare (mlp, params, x, y, batch, scale_rows, &st, loss_sum, error);
+  hvp_state_clear (&st);
+  return ok;
+}
+
+gboolean
+relief_mlp_hvp_apply (ReliefMlp *mlp, const float *params, const float *v, const float *x, const float *state,
+                      int batch, int scale_rows, float *hv, GError **error)
+{
+  HvpState st;
+  gboolean ok;
+
+  if (!check_hvp_args (mlp, batch, scale_rows, error) || !ensure_r_buffers (mlp, error))
+    return FALSE;
+  hvp_state_layout (mlp->spec, batch, (float *) state, &st);
+  ok = hvp_apply (mlp, params, v, x, batch, scale_rows, &st, hv, error);
+  hvp_state_clear (&st);
+  return ok;
+}
+
+gboolean
+relief_mlp_hvp (ReliefMlp *mlp, const float *params, const float *v, const float *x, const int32_t *y,
+                int batch, int scale_rows, float *hv, double *loss_sum, GError **error)
+{
+  HvpState st;
+  gboolean ok;
+
+  if (!check_hvp_args (mlp, batch, scale_rows, error) || !ensure_r_buffers (mlp, error))
+    return FALSE;
+  if (mlp->hvp_state == NULL &&
+      (mlp->hvp_state = mlp->backend->alloc (mlp->backend,
+                                             sizeof (float) * relief_mlp_hvp_state_floats (mlp->spec, mlp->max_batch),
+                                             error)) == NULL)
+    return FALSE;
+  hvp_state_layout (mlp->spec, batch, mlp->hvp_state, &st);
+  ok = hvp_prepare (mlp, params, x, y, batch, scale_rows, &st, loss_sum, error) &&
+       hvp_apply (mlp, params, v, x, batch, scale_rows, &st, hv, error);
+  hvp_state_clear (&st);
+  return ok;
 }
 
 gboolean

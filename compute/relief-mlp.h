@@ -64,6 +64,16 @@ gboolean       relief_mlp_forward_backward (ReliefMlp *mlp, const float *params,
  * *loss_sum (may be NULL) receives the batch's loss summed over its rows. */
 gboolean       relief_mlp_hvp (ReliefMlp *mlp, const float *params, const float *v, const float *x, const int32_t *y,
                                int batch, int scale_rows, float *hv, double *loss_sum, GError **error);
+/* The same product in two halves, for many directions at the same parameters (Lanczos):
+ * what does not depend on v (the forward pass, the loss's gradient, the backward deltas)
+ * prepared once into state (device, relief_mlp_hvp_state_floats (spec, batch) floats),
+ * then applied to each v at the same params, rows and scale_rows, with a third of the
+ * work fewer and hv bit for bit relief_mlp_hvp's. */
+gsize          relief_mlp_hvp_state_floats (const ReliefMlpSpec *spec, int batch);
+gboolean       relief_mlp_hvp_prepare (ReliefMlp *mlp, const float *params, const float *x, const int32_t *y,
+                                       int batch, int scale_rows, float *state, double *loss_sum, GError **error);
+gboolean       relief_mlp_hvp_apply (ReliefMlp *mlp, const float *params, const float *v, const float *x,
+                                     const float *state, int batch, int scale_rows, float *hv, GError **error);
 /* The logits of the last forward pass [batch, outputs], on the device. */
 const float   *relief_mlp_get_logits (ReliefMlp *mlp);
 

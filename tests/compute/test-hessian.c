@@ -892,6 +892,51 @@ test_limits (void)
   problem_clear (&p);
 }
 
+/* Products at the same parameters reuse their forward and backward passes (the default):
+ * bit for bit the products made whole, in chunks, for every activation's act'' path; and
+ * after a move of the parameters, the new ones'. */
+static void
+test_caching (void)
+{
+  g_autoptr(ReliefBackend) be = relief_backend_cpu_new ();
+
+  for (int act = RELIEF_ACT_RELU; act <= RELIEF_ACT_GELU; act++)
+    {
+      g_autoptr(ReliefHessian) cached = NULL;
+      g_autoptr(ReliefHessian) whole = NULL;
+      g_autoptr(GError) error = NULL;
+      Problem p;
+
+      problem_init (&p, &nets[1], act, RELIEF_LOSS_CROSS_ENTROPY, 20 + act);
+      cached = problem_hessian (&p, be, CHUNK);
+      whole = problem_hessian (&p, be, CHUNK);
+      g_assert_true (relief_hessian_set_caching (cached, TRUE));
+      g_assert_false (relief_hessian_set_caching (whole, FALSE));
+      for (int round = 0; round < 2; round++)
+        {
+          for (int k = 0; k < 3; k++)
+            {
+              g_autofree float *v = g_new (float, p.n);
+              g_autofree float *a = g_new (float, p.n);
+              g_autofree float *b = g_new (float, p.n);
+
+              relief_rng_normal_fill (100 + k, 0, v, p.n);
+              g_assert_true (relief_hessian_hvp_host (cached, v, a, &error));
+              g_assert_true (relief_hessian_hvp_host (whole, v, b, &error));
+              g_assert_no_error (error);
+              g_assert_cmpmem (a, sizeof (float) * p.n, b, sizeof (float) * p.n);
+            }
+          /* elsewhere: both move */
+          for (gsize i = 0; i < p.n; i++)
+            p.params[i] *= 0.5f;
+          g_assert_true (relief_hessian_set_params_host (cached, p.params, &error));
+          g_assert_true (relief_hessian_set_params_host (whole, p.params, &error));
+          g_assert_no_error (error);
+        }
+      problem_clear (&p);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -905,5 +950,6 @@ main (int argc, char **argv)
   g_test_add_func ("/hessian/slq", test_slq);
   g_test_add_func ("/hessian/errors", test_errors);
   g_test_add_func ("/hessian/limits", test_limits);
+  g_test_add_func ("/hessian/caching", test_caching);
   return g_test_run ();
 }
