@@ -107,6 +107,15 @@ def main():
     kept_s = timed(hvp_kept)
     blas = next((item.split("=", 1)[1] for item in torch.__config__.show().replace(",", "\n").split()
                  if item.startswith("BLAS_INFO=")), "unknown")
+    # Debian's build says "generic": the libblas.so.3 it loads is whichever the system picks
+    try:
+        with open("/proc/self/maps") as maps:
+            loaded = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+        if loaded:
+            blas += " = " + ", ".join(sorted(os.path.basename(os.path.dirname(path)) + "/" +
+                                             os.path.basename(path) for path in loaded))
+    except OSError:
+        pass
     print(f"torch gradient {grad_s:.4f} s, hvp {hvp_s:.4f} s (graph kept {kept_s:.4f} s) on {device.type} "
           f"({torch.get_num_threads()} threads, BLAS {blas}): {hvp_s / grad_s:.2f}x a gradient")
 
