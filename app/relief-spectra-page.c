@@ -325,8 +325,20 @@ adopt_params_run (ReliefSpectraPage *self, ReliefLoadedRun *run)
   update_trajectory_row (self);
 }
 
-/* The layer chooser names each layer by its shape; a model of another shape starts at
- * layer 0. */
+/* The layer with the most eigenvalues (the first of those): the ESD with a tail to fit. */
+static int
+largest_layer (const ReliefWeights *w)
+{
+  int best = 0;
+
+  for (int l = 1; l < w->n_layers; l++)
+    if (w->layers[l].n > w->layers[best].n)
+      best = l;
+  return best;
+}
+
+/* The layer chooser names each layer by its shape; a model of another shape starts at its
+ * largest layer. */
 static void
 update_layers (ReliefSpectraPage *self)
 {
@@ -349,9 +361,11 @@ update_layers (ReliefSpectraPage *self)
     }
   if (!same)
     {
-      self->layer = 0;
+      self->layer = largest_layer (w);
+      g_signal_handlers_block_matched (self->layer_row, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
       gtk_string_list_splice (self->layer_list, 0, n, (const char * const *) names);
-      adw_combo_row_set_selected (self->layer_row, 0);
+      adw_combo_row_set_selected (self->layer_row, self->layer);
+      g_signal_handlers_unblock_matched (self->layer_row, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->layer_row), w->n_layers > 1);
 }
@@ -596,13 +610,13 @@ eigen_list_text (ReliefSpectraPage *self)
     {
       g_string_append (text, _("Largest eigenvalues\n"));
       for (int i = 0; i < hs->largest.n; i++)
-        g_string_append_printf (text, "λ%-2d %11.5g  ±%.1e\n", i + 1, hs->largest.values[i], hs->largest.residuals[i]);
+        g_string_append_printf (text, "λ%-2d %10.5g ±%.0e\n", i + 1, hs->largest.values[i], hs->largest.residuals[i]);
     }
   if (hs->smallest.n > 0)
     {
       g_string_append (text, _("\nSmallest eigenvalues\n"));
       for (int i = 0; i < hs->smallest.n; i++)
-        g_string_append_printf (text, "λ%-2d %11.5g  ±%.1e\n", i + 1, hs->smallest.values[i],
+        g_string_append_printf (text, "λ%-2d %10.5g ±%.0e\n", i + 1, hs->smallest.values[i],
                                 hs->smallest.residuals[i]);
     }
   if (hs->has_trace)
@@ -611,7 +625,7 @@ eigen_list_text (ReliefSpectraPage *self)
   if (isfinite (self->lr) && self->lr > 0)
     g_string_append_printf (text, _("\n2/η = %.5g\n(learning rate %.3g)\n"), 2 / self->lr, self->lr);
   if (hs->largest.n > 0)
-    g_string_append (text, _("\n± is each pair’s residual ‖Hv − λv‖"));
+    g_string_append (text, _("\n±: residual ‖Hv−λv‖"));
   return g_string_free (text, FALSE);
 }
 
@@ -784,11 +798,7 @@ relief_spectra_page_set_run (ReliefSpectraPage *self, const char *run_path)
 {
   g_return_if_fail (RELIEF_IS_SPECTRA_PAGE (self));
 
-  if (g_strcmp0 (self->run_path, run_path) == 0 && run_path != NULL && self->params_run != NULL)
-    {
-      start_weights (self, scrubbed (self), self->weights == NULL || self->weights->n_snapshots == 0);
-      return;
-    }
+  /* Loaded again also when it is the same path: a continued run is rewritten there. */
   relief_page_drop_job (RELIEF_PAGE (self));
   self->work = NULL;
   g_clear_pointer (&self->weights_job, relief_worker_drop);
@@ -966,7 +976,7 @@ draw_page_figure (cairo_t *cr, double width, double height, gpointer user_data)
   cairo_save (cr);
   cairo_translate (cr, 0, top);
   {
-    g_autofree char *title = g_strdup_printf (_("Weights at checkpoint %lld (step %lld)"),
+    g_autofree char *title = g_strdup_printf (_("Weight ESD at checkpoint %lld (step %lld)"),
                                               (long long) self->weights->checkpoint,
                                               (long long) self->weights->checkpoint_step);
     opt.title = title;

@@ -22,9 +22,6 @@
 #include "relief-train-job.h"
 #include "relief-window.h"
 
-/* The window's templates, compiled into the app library (resources/meson.build). */
-void relief_register_resource (void);
-
 /* ---- Products that can be held ---- */
 
 static GMutex hold_lock;
@@ -104,8 +101,8 @@ screenshot (GtkWidget *window, const char *name)
 
   if (dir == NULL)
     return;
-  /* Two frames, so that what the last change queued is drawn. */
-  for (int i = 0; i < 20; i++)
+  /* What the last change queued drawn, and the toasts gone (6 s at most). */
+  for (int i = 0; i < 350; i++)
     {
       g_main_context_iteration (NULL, FALSE);
       g_usleep (20000);
@@ -124,10 +121,10 @@ screenshot (GtkWidget *window, const char *name)
 
 #define N_SAMPLES 240
 
-/* A spiral MLP 2-8-3 trained for 4 epochs: 51 parameters, 5 snapshots.  dataset NULL:
- * the spiral generator, else a CSV file's path. */
+/* A spiral MLP of the hidden widths given trained for 4 epochs: 5 snapshots.  dataset
+ * NULL: the spiral generator, else a CSV file's path. */
 static char *
-train_run (const char *dir, const char *name, const char *dataset)
+train_model (const char *dir, const char *name, const char *dataset, const int *hidden, int n_hidden)
 {
   ReliefTrainJob job;
   ReliefTrainStatus status;
@@ -142,9 +139,8 @@ train_run (const char *dir, const char *name, const char *dataset)
     }
   job.gen.n_samples = N_SAMPLES;
   g_free (job.hidden);
-  job.hidden = g_new (int, 1);
-  job.hidden[0] = 8;
-  job.n_hidden = 1;
+  job.hidden = g_memdup2 (hidden, n_hidden * sizeof (int));
+  job.n_hidden = n_hidden;
   job.train.epochs = 4;
   job.train.optimizer.lr = 0.05;
   job.backend = RELIEF_BACKEND_CPU;
@@ -154,6 +150,15 @@ train_run (const char *dir, const char *name, const char *dataset)
   g_assert_cmpint (status, ==, RELIEF_TRAIN_COMPLETED);
   relief_train_job_clear (&job);
   return path;
+}
+
+/* 2-8-3: 51 parameters, a Hessian small enough to build densely. */
+static char *
+train_run (const char *dir, const char *name, const char *dataset)
+{
+  const int hidden[] = { 8 };
+
+  return train_model (dir, name, dataset, hidden, G_N_ELEMENTS (hidden));
 }
 
 /* ---- The page ---- */
@@ -415,7 +420,7 @@ test_hover_readouts (Fixture *f, gconstpointer data)
   }
 
   wait_frame (f->page, RELIEF_SPECTRA_PLOT_ESD, &frame);
-  text = hover (f->page, RELIEF_SPECTRA_PLOT_ESD, w->layers[0].lambda_max, sqrt (frame.ymin * frame.ymax));
+  text = hover (f->page, RELIEF_SPECTRA_PLOT_ESD, w->layers[relief_spectra_page_get_layer (f->page)].lambda_max, sqrt (frame.ymin * frame.ymax));
   g_assert_true (g_str_has_prefix (text, "λ"));
   g_assert_nonnull (strstr (text, "ESD"));
 
@@ -473,24 +478,27 @@ test_layers_and_scrubber (Fixture *f, gconstpointer data)
   g_assert_cmpint (T, ==, 5);
   g_assert_cmpint (w->n_layers, ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (layer_row)), ==, 2);
-  wait_frame (f->page, RELIEF_SPECTRA_PLOT_ESD, &frame);
-  /* The axis spans layer 0's eigenvalues (log bins, 5% margins in decades). */
-  g_assert_cmpfloat (frame.xmax, >=, w->layers[0].lambda_max);
-  g_assert_cmpfloat (frame.xmin, <=, w->layers[0].esd[w->layers[0].n_fitted - 1]);
-  wait.xmax = frame.xmax;
-
-  adw_combo_row_set_selected (layer_row, 1);
+  /* First the layer with the most eigenvalues: 3 × 8 has 3, 8 × 2 has 2. */
   g_assert_cmpint (relief_spectra_page_get_layer (f->page), ==, 1);
-  g_assert_true (iterate_until (esd_frame_changed, &wait));
-  g_assert_true (frame_drawn (f->page, RELIEF_SPECTRA_PLOT_ESD, &frame));
+  g_assert_cmpuint (adw_combo_row_get_selected (layer_row), ==, 1);
+  wait_frame (f->page, RELIEF_SPECTRA_PLOT_ESD, &frame);
+  /* The axis spans layer 1's eigenvalues (log bins, 5% margins in decades). */
   g_assert_cmpfloat (frame.xmax, >=, w->layers[1].lambda_max);
   g_assert_cmpfloat (frame.xmin, <=, w->layers[1].esd[w->layers[1].n_fitted - 1]);
+  wait.xmax = frame.xmax;
+
+  adw_combo_row_set_selected (layer_row, 0);
+  g_assert_cmpint (relief_spectra_page_get_layer (f->page), ==, 0);
+  g_assert_true (iterate_until (esd_frame_changed, &wait));
+  g_assert_true (frame_drawn (f->page, RELIEF_SPECTRA_PLOT_ESD, &frame));
+  g_assert_cmpfloat (frame.xmax, >=, w->layers[0].lambda_max);
+  g_assert_cmpfloat (frame.xmin, <=, w->layers[0].esd[w->layers[0].n_fitted - 1]);
 
   gtk_range_set_value (GTK_RANGE (child (f->page, "trajectory_scale")), 1);
   g_assert_true (iterate_until (weights_at, f));
   w = relief_spectra_page_get_weights (f->page, NULL);
   g_assert_cmpint (w->n_snapshots, ==, T);
-  g_assert_cmpint (relief_spectra_page_get_layer (f->page), ==, 1);
+  g_assert_cmpint (relief_spectra_page_get_layer (f->page), ==, 0);
   relief_spectra_page_get_hessian (f->page, &stale);
   g_assert_true (stale);
   g_assert_nonnull (strstr (label_text (f->page, "eigen_label"), "not the scrubber’s"));
@@ -816,7 +824,8 @@ static void
 test_in_window (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("relief-spectra-XXXXXX", NULL);
-  g_autofree char *run_path = train_run (dir, "run.h5", NULL);
+  const int hidden[] = { 32, 32 };
+  g_autofree char *run_path = train_model (dir, "spiral-32-32.h5", NULL, hidden, G_N_ELEMENTS (hidden));
   g_autoptr(GError) error = NULL;
   ReliefApplication *app = relief_application_new ();
   ReliefWindow *window;
@@ -845,6 +854,23 @@ test_in_window (void)
   wait = (RunWait) { RELIEF_SPECTRA_PAGE (spectra), run_path };
   g_assert_true (iterate_until (run_taken_up, &wait));
 
+  /* Ctrl+Return's action computes the curvature of the page shown. */
+  relief_combo_select_enum (ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (spectra),
+                                                                          RELIEF_TYPE_SPECTRA_PAGE, "backend_row")),
+                            RELIEF_BACKEND_CPU);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (relief_page_is_running (spectra));
+  g_assert_true (iterate_until (page_idle, spectra));
+  g_assert_nonnull (relief_spectra_page_get_hessian (RELIEF_SPECTRA_PAGE (spectra), NULL));
+  screenshot (GTK_WIDGET (window), "spectra-page");
+  if (g_getenv ("RELIEF_SCREENSHOT_DIR"))
+    {
+      g_autofree char *figure = g_build_filename (g_getenv ("RELIEF_SCREENSHOT_DIR"), "spectra-figure.png", NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (figure);
+
+      relief_spectra_page_export_figure (RELIEF_SPECTRA_PAGE (spectra), file);
+    }
+
   /* The Landscape page took it up as well and computes; stop it before closing. */
   relief_page_cancel (relief_window_get_page (window, "landscape"));
   g_assert_true (iterate_until (page_idle, relief_window_get_page (window, "landscape")));
@@ -864,7 +890,9 @@ main (int argc, char **argv)
   if (!test_gtk_display ())
     return 77;
   adw_init ();
-  relief_register_resource ();
+  /* The window's templates, registered once by the application's class (twice, the
+   * static resource would be listed in a loop). */
+  g_type_class_unref (g_type_class_ref (RELIEF_TYPE_APPLICATION));
   ADD ("/spectra-page/curvature-matches-dense", test_curvature_matches_dense);
   ADD ("/spectra-page/hover-readouts", test_hover_readouts);
   ADD ("/spectra-page/layers-and-scrubber", test_layers_and_scrubber);
