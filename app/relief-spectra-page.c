@@ -799,6 +799,8 @@ relief_spectra_page_set_run (ReliefSpectraPage *self, const char *run_path)
   g_return_if_fail (RELIEF_IS_SPECTRA_PAGE (self));
 
   /* Loaded again also when it is the same path: a continued run is rewritten there. */
+  if (relief_page_is_running (RELIEF_PAGE (self)))
+    relief_page_set_status (RELIEF_PAGE (self), _("The previous run’s curvature was stopped: Compute computes this run’s"));
   relief_page_drop_job (RELIEF_PAGE (self));
   self->work = NULL;
   g_clear_pointer (&self->weights_job, relief_worker_drop);
@@ -809,6 +811,12 @@ relief_spectra_page_set_run (ReliefSpectraPage *self, const char *run_path)
   self->run_path = g_strdup (run_path);
   g_clear_pointer (&self->run, relief_loaded_run_unref);
   g_clear_pointer (&self->params_run, relief_loaded_run_unref);
+  /* Without a run no weights come to replace those shown. */
+  if (run_path == NULL)
+    {
+      g_clear_pointer (&self->weights, relief_weights_free);
+      update_layers (self);
+    }
   self->pending_checkpoint = -1;
   set_learning_rate (self, NAN, _("the run is still loading"));
   relief_page_set_can_run (RELIEF_PAGE (self), run_path != NULL);

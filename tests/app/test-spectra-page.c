@@ -707,6 +707,23 @@ test_open_files (Fixture *f, gconstpointer data)
   g_assert_cmpint (relief_spectra_page_get_weights (other, NULL)->n_snapshots, ==, 5);
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (gtk_widget_get_template_child (
                    GTK_WIDGET (other), RELIEF_TYPE_SPECTRA_PAGE, "trajectory_row"))));
+
+  /* Its run gone: the curvature still shows, the weights shown before go, and the page
+   * says Compute cannot compute it again. */
+  {
+    g_autofree char *moved = g_strconcat (f->run_path, ".away", NULL);
+
+    g_assert_cmpint (g_rename (f->run_path, moved), ==, 0);
+    g_assert_true (relief_page_open (RELIEF_PAGE (other), h5, RELIEF_FILE_KIND_HESSIAN));
+    g_assert_cmpfloat (relief_spectra_page_get_hessian (other, NULL)->largest.values[0], ==, lambda_max);
+    g_assert_null (relief_spectra_page_get_weights (other, NULL));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (
+                                GTK_WIDGET (other), RELIEF_TYPE_SPECTRA_PAGE, "status_label"))),
+                              "its run is not there"));
+    relief_page_run (RELIEF_PAGE (other));
+    g_assert_false (relief_page_is_running (RELIEF_PAGE (other)));
+    g_assert_cmpint (g_rename (moved, f->run_path), ==, 0);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
