@@ -723,10 +723,11 @@ top_readout (ReliefSpectraPage *self, double x)
   for (int t = 1; t < w->n_snapshots; t++)
     if (fabs (w->snapshot_step[t] - x) < fabs (w->snapshot_step[nearest] - x))
       nearest = t;
+  /* The layers in the legend's order. */
   text = g_string_new (NULL);
-  g_string_append_printf (text, _("step %lld   σ_max"), (long long) w->snapshot_step[nearest]);
+  g_string_append_printf (text, _("step %lld   σ_max by layer"), (long long) w->snapshot_step[nearest]);
   for (int l = 0; l < w->n_layers; l++)
-    g_string_append_printf (text, _("   layer %d %.4g"), l, w->top_singular_values[(gsize) nearest * w->n_layers + l]);
+    g_string_append_printf (text, "%s%.4g", l ? ", " : " ", w->top_singular_values[(gsize) nearest * w->n_layers + l]);
   return g_string_free (text, FALSE);
 }
 

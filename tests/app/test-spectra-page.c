@@ -428,7 +428,12 @@ test_hover_readouts (Fixture *f, gconstpointer data)
   text = hover (f->page, RELIEF_SPECTRA_PLOT_TOP, (double) w->snapshot_step[2], 0.5 * (frame.ymin + frame.ymax));
   step = g_strdup_printf ("step %lld ", (long long) w->snapshot_step[2]);
   g_assert_true (g_str_has_prefix (text, step));
-  g_assert_nonnull (strstr (text, "layer 1"));
+  {
+    g_autofree char *values = g_strdup_printf ("by layer %.4g, %.4g", w->top_singular_values[2 * w->n_layers],
+                                               w->top_singular_values[2 * w->n_layers + 1]);
+
+    g_assert_nonnull (strstr (text, values));
+  }
 
   /* Off the plots, nothing. */
   g_signal_emit_by_name (find_controller (GTK_WIDGET (child (f->page, "top_area")), GTK_TYPE_EVENT_CONTROLLER_MOTION),
@@ -886,6 +891,9 @@ test_in_window (void)
       g_autoptr(GFile) file = g_file_new_for_path (figure);
 
       relief_spectra_page_export_figure (RELIEF_SPECTRA_PAGE (spectra), file);
+      /* And with a readout: the pointer over the top singular values. */
+      hover (RELIEF_SPECTRA_PAGE (spectra), RELIEF_SPECTRA_PLOT_TOP, 12, 3);
+      screenshot (GTK_WIDGET (window), "spectra-hover");
     }
 
   /* The Landscape page took it up as well and computes; stop it before closing. */
