@@ -467,18 +467,56 @@ hessian_is_stale (ReliefSpectraPage *self)
   return self->stale != FRESH || (run != NULL && self->hessian->checkpoint != scrubbed (self));
 }
 
-/* On screen only, not in an export: why the curvature is not the scrubber's. */
-static char *
-hessian_screen_title (ReliefSpectraPage *self)
+/* Whether title fits a figure width points wide, at the figures' title font. */
+static gboolean
+title_fits (cairo_t *cr, double width, const char *title)
 {
+  cairo_text_extents_t e;
+
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, RELIEF_PLOT_FONT_TITLE);
+  cairo_text_extents (cr, title, &e);
+  cairo_restore (cr);
+  return e.x_advance <= width - 8;
+}
+
+/* The long title where it fits, else the short one (a narrow window); takes both. */
+static char *
+fitted_title (cairo_t *cr, double width, char *long_title, char *short_title)
+{
+  if (long_title == NULL || title_fits (cr, width, long_title))
+    {
+      g_free (short_title);
+      return long_title;
+    }
+  g_free (long_title);
+  return short_title;
+}
+
+/* On screen only, not in an export: why the curvature is not the scrubber's, or, in a
+ * narrow plot, which checkpoint it is at in fewer words than the figure's own title. */
+static char *
+hessian_screen_title (ReliefSpectraPage *self, cairo_t *cr, double width)
+{
+  g_autofree char *full = NULL;
+
   if (self->stale == EARLIER_RUN)
-    return g_strdup (_("The previous run’s curvature: Compute shows this run’s"));
+    return fitted_title (cr, width, g_strdup (_("The previous run’s curvature: Compute shows this run’s")),
+                         g_strdup (_("The previous run’s curvature")));
   if (self->stale == RUN_TRAINING)
-    return g_strdup (_("The previous run’s curvature: a new run is training"));
+    return fitted_title (cr, width, g_strdup (_("The previous run’s curvature: a new run is training")),
+                         g_strdup (_("The previous run’s curvature")));
   if (hessian_is_stale (self))
-    return g_strdup_printf (_("Curvature at checkpoint %d: Compute for checkpoint %d"), self->hessian->checkpoint,
-                            scrubbed (self));
-  return NULL;
+    return fitted_title (cr, width,
+                         g_strdup_printf (_("Curvature at checkpoint %d: Compute for checkpoint %d"),
+                                          self->hessian->checkpoint, scrubbed (self)),
+                         g_strdup_printf (_("Curvature at checkpoint %d"), self->hessian->checkpoint));
+  full = g_strdup_printf (_("Hessian spectrum at checkpoint %d (%d samples)"), self->hessian->checkpoint,
+                          self->hessian->n_samples);
+  if (title_fits (cr, width, full))
+    return NULL;
+  return g_strdup_printf (_("Hessian at checkpoint %d"), self->hessian->checkpoint);
 }
 
 static void
@@ -520,22 +558,26 @@ hessian_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer
       return;
     }
   relief_figure_options_init (&opt);
-  opt.title = title = hessian_screen_title (self);
   relief_plot_screen_begin (cr, width, height, &w, &h);
+  opt.title = title = hessian_screen_title (self, cr, w);
   relief_figure_hessian (cr, w, h, self->hessian, self->lr, self->no_lr, &opt, &frame);
   keep_frame (self, RELIEF_SPECTRA_PLOT_HESSIAN, &frame);
 }
 
-/* The weights' title on screen: which checkpoint, and whether it is the run's before. */
+/* The weights' title on screen: which checkpoint, and whether it is the run's before;
+ * fewer words in a narrow plot. */
 static char *
-weights_screen_title (ReliefSpectraPage *self, const char *what)
+weights_screen_title (ReliefSpectraPage *self, cairo_t *cr, double width)
 {
   const ReliefWeights *w = self->weights;
 
   if (self->stale == RUN_TRAINING)
-    return g_strdup_printf (_("%s: the previous run’s"), what);
-  return g_strdup_printf (_("%s at checkpoint %lld (step %lld)"), what, (long long) w->checkpoint,
-                          (long long) w->checkpoint_step);
+    return fitted_title (cr, width, g_strdup (_("Weight ESD: the previous run’s")),
+                         g_strdup (_("The previous run’s")));
+  return fitted_title (cr, width,
+                       g_strdup_printf (_("Weight ESD at checkpoint %lld (step %lld)"), (long long) w->checkpoint,
+                                        (long long) w->checkpoint_step),
+                       g_strdup_printf (_("Checkpoint %lld"), (long long) w->checkpoint));
 }
 
 static void
@@ -555,8 +597,8 @@ esd_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer use
       return;
     }
   relief_figure_options_init (&opt);
-  opt.title = title = weights_screen_title (self, _("Weight ESD"));
   relief_plot_screen_begin (cr, width, height, &w, &h);
+  opt.title = title = weights_screen_title (self, cr, w);
   relief_figure_weights_esd (cr, w, h, self->weights, self->layer, &opt, &frame);
   keep_frame (self, RELIEF_SPECTRA_PLOT_ESD, &frame);
 }

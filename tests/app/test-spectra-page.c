@@ -894,6 +894,9 @@ test_in_window (void)
       /* And with a readout: the pointer over the top singular values. */
       hover (RELIEF_SPECTRA_PAGE (spectra), RELIEF_SPECTRA_PLOT_TOP, 12, 3);
       screenshot (GTK_WIDGET (window), "spectra-hover");
+      /* The smallest window. */
+      gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+      screenshot (GTK_WIDGET (window), "spectra-800x600");
     }
 
   /* The Landscape page took it up as well and computes; stop it before closing. */
