@@ -73,9 +73,6 @@ static const struct {
   { "win.cancel", { "Escape" } },
   { "win.export", { "<Control>e" } },
   { "win.open", { "<Control>o" } },
-  { "win.show-page(0)", { "<Alt>1" } },
-  { "win.show-page(1)", { "<Alt>2" } },
-  { "win.show-page(2)", { "<Alt>3" } },
   { "win.next-page", { "<Control>Page_Down" } },
   { "win.previous-page", { "<Control>Page_Up" } },
 };
@@ -86,6 +83,15 @@ relief_application_init (ReliefApplication *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+  /* Alt+1 .. Alt+9 show the pages by position, however many the window has. */
+  for (int i = 0; i < 9; i++)
+    {
+      g_autofree char *action = g_strdup_printf ("win.show-page(%d)", i);
+      g_autofree char *accel = g_strdup_printf ("<Alt>%d", i + 1);
+      const char *page_accels[] = { accel, NULL };
+
+      gtk_application_set_accels_for_action (GTK_APPLICATION (self), action, page_accels);
+    }
 }
 
 ReliefApplication *

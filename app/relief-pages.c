@@ -3,6 +3,7 @@
 #include "relief-dimension-page.h"
 #include "relief-landscape-page.h"
 #include "relief-pages.h"
+#include "relief-spectra-page.h"
 #include "relief-train-page.h"
 
 void
@@ -11,4 +12,5 @@ relief_pages_ensure_types (void)
   g_type_ensure (RELIEF_TYPE_TRAIN_PAGE);
   g_type_ensure (RELIEF_TYPE_LANDSCAPE_PAGE);
   g_type_ensure (RELIEF_TYPE_DIMENSION_PAGE);
+  g_type_ensure (RELIEF_TYPE_SPECTRA_PAGE);
 }

@@ -45,18 +45,19 @@ visible_page (ReliefWindow *self)
   return RELIEF_IS_PAGE (child) ? RELIEF_PAGE (child) : NULL;
 }
 
-/* A page made or opened a run: the first other page that takes it up works on it in the
- * background, and a toast offers to show it; the page shown stays. */
+/* A page made or opened a run: every other page that takes it up works on it in the
+ * background, and a toast offers to show the first of them; the page shown stays. */
 static void
 on_run_ready (ReliefPage *source, const char *path, ReliefWindow *self)
 {
   g_autoptr(GPtrArray) pages = list_pages (self);
+  gboolean offered = FALSE;
 
   for (guint i = 0; i < pages->len; i++)
     {
       ReliefPage *page = g_ptr_array_index (pages, i);
 
-      if (page != source && relief_page_show_run (page, path))
+      if (page != source && relief_page_show_run (page, path) && !offered)
         {
           AdwViewStackPage *stack_page = adw_view_stack_get_page (self->stack, GTK_WIDGET (page));
           const char *name = adw_view_stack_page_get_title (stack_page);
@@ -70,7 +71,7 @@ on_run_ready (ReliefPage *source, const char *path, ReliefWindow *self)
           adw_toast_set_action_target_value (toast, g_variant_new_int32 ((int) i));
           adw_toast_set_timeout (toast, 6);
           adw_toast_overlay_add_toast (self->toast_overlay, toast);
-          return;
+          offered = TRUE;
         }
     }
 }
@@ -99,6 +100,12 @@ update_recent_menu (ReliefWindow *self)
           break;
         case RELIEF_FILE_KIND_INTDIM:
           label = g_strdup_printf (_("%s · sweep"), title);
+          break;
+        case RELIEF_FILE_KIND_HESSIAN:
+          label = g_strdup_printf (_("%s · curvature"), title);
+          break;
+        case RELIEF_FILE_KIND_WEIGHTS:
+          label = g_strdup_printf (_("%s · weight spectra"), title);
           break;
         default:
           continue;
@@ -137,7 +144,7 @@ relief_window_open_file (ReliefWindow *self, const char *path)
     if (error != NULL)
       message = g_strdup_printf (_("Cannot open %s: %s"), basename, error->message);
     else
-      message = g_strdup_printf (_("Cannot open %s: it is no run, landscape or sweep"), basename);
+      message = g_strdup_printf (_("Cannot open %s: it is no run, landscape, sweep or spectrum"), basename);
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
   }
   return FALSE;
@@ -166,7 +173,7 @@ action_open (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (_("Open a Run, Landscape or Sweep"), GTK_WINDOW (widget),
+  chooser = gtk_file_chooser_native_new (_("Open a Run, Landscape, Sweep or Spectrum"), GTK_WINDOW (widget),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("HDF5 files"));
   gtk_file_filter_add_pattern (filter, "*.h5");
@@ -255,7 +262,7 @@ action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
     relief_page_dismiss (shown);
 }
 
-/* Page switching: by position (Alt+1..3) and to the next or previous page, wrapping. */
+/* Page switching: by position (Alt+1..9) and to the next or previous page, wrapping. */
 static void
 show_page_at (ReliefWindow *self, int index)
 {

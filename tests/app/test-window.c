@@ -1466,8 +1466,9 @@ static void
 test_shortcuts (Fixture *f, gconstpointer data)
 {
   const char *actions[] = { "win.run", "win.cancel", "win.export", "win.open", "win.show-page(0)", "win.show-page(2)",
-                            "win.next-page", "win.previous-page" };
+                            "win.show-page(3)", "win.next-page", "win.previous-page" };
   GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (train_page (f->window)), ADW_TYPE_VIEW_STACK);
+  GtkWidget *spectra = GTK_WIDGET (relief_window_get_page (f->window, "spectra"));
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {
@@ -1478,9 +1479,11 @@ test_shortcuts (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "i", 2);
   g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (dimension_page (f->window)));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-page", NULL);
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == spectra);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-page", NULL);
   g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (train_page (f->window)));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-page", NULL);
-  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (dimension_page (f->window)));
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == spectra);
 }
 
 static void

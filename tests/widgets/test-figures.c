@@ -1016,11 +1016,18 @@ test_weights_figure (void)
     cairo_surface_t *marked = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H / 2);
     cairo_t *cr = cairo_create (plain);
     int changed = 0;
+    ReliefPlotFrame frame = { 0 };
 
-    relief_figure_weights_top (cr, W, H / 2, w, &opt, -1);
+    relief_figure_weights_top (cr, W, H / 2, w, &opt, -1, NULL);
     cairo_destroy (cr);
     cr = cairo_create (marked);
-    relief_figure_weights_top (cr, W, H / 2, w, &opt, 2);
+    relief_figure_weights_top (cr, W, H / 2, w, &opt, 2, &frame);
+    /* The frame the page hovers over: inside the figure, spanning every step. */
+    g_assert_cmpfloat (frame.pw, >, 0);
+    g_assert_cmpfloat (frame.px + frame.pw, <=, W);
+    g_assert_cmpfloat (frame.py + frame.ph, <=, H / 2);
+    g_assert_cmpfloat (frame.xmin, <=, (double) w->snapshot_step[0]);
+    g_assert_cmpfloat (frame.xmax, >=, (double) w->snapshot_step[w->n_snapshots - 1]);
     cairo_destroy (cr);
     cairo_surface_flush (plain);
     cairo_surface_flush (marked);

@@ -972,31 +972,49 @@ relief_figure_weights_esd_clear (ReliefEsdFigure *esd)
   g_clear_pointer (&esd->fit_label, g_free);
 }
 
+/* A frame drawn at (x, y) of the caller's coordinates, in them. */
 static void
-draw_esd_panel (cairo_t *cr, double x, double y, double width, double height, const ReliefWeights *w, int layer)
+frame_moved (ReliefPlotFrame *frame, double x, double y)
+{
+  frame->px += x;
+  frame->py += y;
+  frame->cbx += x;
+  frame->cby += y;
+}
+
+static void
+draw_esd_panel (cairo_t *cr, double x, double y, double width, double height, const ReliefWeights *w, int layer,
+                ReliefPlotFrame *frame_out)
 {
   ReliefEsdFigure esd;
   ReliefHistogramSpec spec;
+  ReliefPlotFrame frame = { 0 };
 
   relief_figure_weights_esd_spec (w, layer, &esd, &spec);
   cairo_save (cr);
   cairo_translate (cr, x, y);
-  relief_plot_histogram (cr, width, height, &spec, NULL);
+  relief_plot_histogram (cr, width, height, &spec, &frame);
   cairo_restore (cr);
   relief_figure_weights_esd_clear (&esd);
+  if (frame_out)
+    {
+      frame_moved (&frame, x, y);
+      *frame_out = frame;
+    }
 }
 
 void
 relief_figure_weights_esd (cairo_t *cr, double width, double height, const ReliefWeights *w, int layer,
-                           const ReliefFigureOptions *opt)
+                           const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out)
 {
   double top = draw_figure_title (cr, width, opt->title);
 
-  draw_esd_panel (cr, 0, top, width, height - top, w, layer);
+  draw_esd_panel (cr, 0, top, width, height - top, w, layer, frame_out);
 }
 
 static void
-draw_top_panel (cairo_t *cr, double x, double y, double width, double height, const ReliefWeights *w, int marked)
+draw_top_panel (cairo_t *cr, double x, double y, double width, double height, const ReliefWeights *w, int marked,
+                ReliefPlotFrame *frame_out)
 {
   int T = w->n_snapshots, L = w->n_layers;
   g_autofree double *steps = g_new (double, MAX (T, 1));
@@ -1005,6 +1023,7 @@ draw_top_panel (cairo_t *cr, double x, double y, double width, double height, co
   g_auto(GStrv) labels = g_new0 (char *, L + 1);
   double mark_x[2], mark_y[2] = { -INFINITY, INFINITY };
   ReliefLinePlotSpec spec = { 0 };
+  ReliefPlotFrame frame = { 0 };
   int n_series = T > 0 ? L : 0;
 
   for (int t = 0; t < T; t++)
@@ -1046,16 +1065,24 @@ draw_top_panel (cairo_t *cr, double x, double y, double width, double height, co
           spec.n_series = L + 1;
         }
     }
-  draw_panel (cr, x, y, width, height, &spec);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  relief_plot_lines (cr, width, height, &spec, &frame);
+  cairo_restore (cr);
+  if (frame_out)
+    {
+      frame_moved (&frame, x, y);
+      *frame_out = frame;
+    }
 }
 
 void
 relief_figure_weights_top (cairo_t *cr, double width, double height, const ReliefWeights *w,
-                           const ReliefFigureOptions *opt, int marked)
+                           const ReliefFigureOptions *opt, int marked, ReliefPlotFrame *frame_out)
 {
   double top = draw_figure_title (cr, width, opt->title);
 
-  draw_top_panel (cr, 0, top, width, height - top, w, marked);
+  draw_top_panel (cr, 0, top, width, height - top, w, marked, frame_out);
 }
 
 #define WEIGHTS_COLUMNS 3
@@ -1091,8 +1118,8 @@ relief_figure_weights (cairo_t *cr, double width, double height, const ReliefWei
       int r = l / WEIGHTS_COLUMNS, c = l % WEIGHTS_COLUMNS;
       double panel = width / MAX (columns, 2);
 
-      draw_esd_panel (cr, c * panel, top + r * band, panel, band, w, l);
+      draw_esd_panel (cr, c * panel, top + r * band, panel, band, w, l, NULL);
     }
   if (w->n_snapshots > 0)
-    draw_top_panel (cr, 0, top + rows * band, width, band, w, -1);
+    draw_top_panel (cr, 0, top + rows * band, width, band, w, -1, NULL);
 }

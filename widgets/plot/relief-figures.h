@@ -188,13 +188,15 @@ typedef struct {
 void relief_figure_weights_esd_spec  (const ReliefWeights *w, int layer, ReliefEsdFigure *esd,
                                       ReliefHistogramSpec *spec);
 void relief_figure_weights_esd_clear (ReliefEsdFigure *esd);
+/* One layer's ESD with opt->title above; frame_out (may be NULL) receives where the data
+ * area ended up. */
 void relief_figure_weights_esd       (cairo_t *cr, double width, double height, const ReliefWeights *w, int layer,
-                                      const ReliefFigureOptions *opt);
+                                      const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out);
 /* The top singular value of each layer against the training step, one line per layer;
  * marked (a snapshot index, -1 none) as a vertical line at its step.  Axes alone when w
- * has no trajectory. */
+ * has no trajectory.  frame_out (may be NULL) as above. */
 void relief_figure_weights_top       (cairo_t *cr, double width, double height, const ReliefWeights *w,
-                                      const ReliefFigureOptions *opt, int marked);
+                                      const ReliefFigureOptions *opt, int marked, ReliefPlotFrame *frame_out);
 /* Every layer's ESD in a grid of up to three columns and, when w has one, the trajectory
  * of top singular values below them; opt->title above.  _size: the size (points) that
  * gives each panel room. */
