@@ -364,17 +364,17 @@ relief_page_choose_file (ReliefPage *self, GtkFileChooserNative *chooser, Relief
 }
 
 void
-relief_page_choose_figure (ReliefPage *self, const char *title, const char *default_name, ReliefPageFileFunc on_file)
+relief_page_choose_save (ReliefPage *self, const char *title, const char *default_name,
+                         const char *const *names, const char *const *patterns, guint n_filters,
+                         ReliefPageFileFunc on_file)
 {
-  const char *names[] = { N_("PDF document"), N_("SVG image"), N_("PNG image") };
-  const char *patterns[] = { "*.pdf", "*.svg", "*.png" };
   GtkFileChooserNative *chooser;
 
   g_return_if_fail (RELIEF_IS_PAGE (self));
   chooser = gtk_file_chooser_native_new (title, page_window (self), GTK_FILE_CHOOSER_ACTION_SAVE,
                                          _("_Export"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), default_name);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+  for (guint i = 0; i < n_filters; i++)
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
       gtk_file_filter_set_name (filter, _(names[i]));
@@ -382,6 +382,15 @@ relief_page_choose_figure (ReliefPage *self, const char *title, const char *defa
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
     }
   relief_page_choose_file (self, chooser, on_file);
+}
+
+void
+relief_page_choose_figure (ReliefPage *self, const char *title, const char *default_name, ReliefPageFileFunc on_file)
+{
+  static const char *const names[] = { N_("PDF document"), N_("SVG image"), N_("PNG image") };
+  static const char *const patterns[] = { "*.pdf", "*.svg", "*.png" };
+
+  relief_page_choose_save (self, title, default_name, names, patterns, G_N_ELEMENTS (names), on_file);
 }
 
 void

@@ -106,6 +106,10 @@ typedef void (*ReliefPageFileFunc) (ReliefPage *self, GFile *file);
 /* Shows chooser (taking it) and calls on_file if the user picks a file. */
 void     relief_page_choose_file   (ReliefPage *self, GtkFileChooserNative *chooser, ReliefPageFileFunc on_file);
 /* A save dialog for figures (PDF, SVG and PNG filters) that calls on_file with the choice. */
+/* A save dialog (Export, Cancel) with one filter per name and pattern (names translated). */
+void     relief_page_choose_save   (ReliefPage *self, const char *title, const char *default_name,
+                                    const char *const *names, const char *const *patterns, guint n_filters,
+                                    ReliefPageFileFunc on_file);
 void     relief_page_choose_figure (ReliefPage *self, const char *title, const char *default_name,
                                     ReliefPageFileFunc on_file);
 /* Writes the figure drawn by draw to file (PDF, SVG or PNG by its extension; width x height

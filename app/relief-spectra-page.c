@@ -1263,23 +1263,10 @@ export_weights_to (ReliefPage *page, GFile *file)
 static void
 choose_data (ReliefSpectraPage *self, const char *title, const char *default_name, ReliefPageFileFunc on_file)
 {
-  const char *names[] = { N_("HDF5 file"), N_("CSV tables") };
-  const char *patterns[] = { "*.h5", "*.csv" };
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
+  static const char *const names[] = { N_("HDF5 file"), N_("CSV tables") };
+  static const char *const patterns[] = { "*.h5", "*.csv" };
 
-  chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), default_name);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-      gtk_file_filter_set_name (filter, _(names[i]));
-      gtk_file_filter_add_pattern (filter, patterns[i]);
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-    }
-  relief_page_choose_file (RELIEF_PAGE (self), chooser, on_file);
+  relief_page_choose_save (RELIEF_PAGE (self), title, default_name, names, patterns, G_N_ELEMENTS (names), on_file);
 }
 
 static void
