@@ -297,6 +297,7 @@ sharpness_of (ReliefTrainPage *self)
     .lr = self->sharp_optimizer.lr,
     .optimizer = self->sharp_optimizer.kind,
     .momentum = self->sharp_optimizer.momentum,
+    .weight_decay = self->sharp_optimizer.weight_decay,
   };
 }
 
