@@ -363,6 +363,9 @@ relief_figure_optimizer_label (ReliefOptimizerKind kind)
     case RELIEF_OPT_NESTEROV: return "Nesterov";
     case RELIEF_OPT_ADAM:     return "Adam";
     case RELIEF_OPT_ADAMW:    return "AdamW";
+    case RELIEF_OPT_ADAGRAD:  return "Adagrad";
+    case RELIEF_OPT_RMSPROP:  return "RMSprop";
+    case RELIEF_OPT_SIGN:     return _("sign descent");
     default:                  return relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, kind);
     }
 }
