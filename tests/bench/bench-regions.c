@@ -223,6 +223,7 @@ main (int argc, char **argv)
     ReliefTrainStatus status;
 
     relief_generator_defaults ("spiral", &gp);
+    gp.n_classes = 2;
     spiral = relief_dataset_generate ("spiral", &gp, &error);
     relief_train_config_init_defaults (&config);
     config.optimizer.kind = RELIEF_OPT_ADAM;
