@@ -5,10 +5,13 @@
  * (u, v) to the current layer's pre-activations, stored [3][n] (the u coefficients, the v
  * coefficients, the constants of the layer's n neurons).  Splitting a polygon along a
  * neuron's zero line leaves that map unchanged (it depends on the earlier layers only), so
- * within a layer a polygon only points at its ancestor's map; after the layer, the
- * activation pattern at each polygon's centroid gives the next layer's maps, all polygons
- * in one dgemm.  Vertices live in one growable arena (no allocation per polygon); the
- * shared ones are merged at the end by a hash on their quantized coordinates. */
+ * within a layer a polygon only points at its ancestor's map.  Each polygon meets the
+ * layer's neurons depth first (its pieces follow it on a stack) while that map is in cache;
+ * after the layer, the activation pattern at each polygon's centroid gives the next
+ * layer's map, updated from the previous polygon's by the few neurons whose sign differs
+ * rather than made anew (a product of the layer's weights) for each.  Vertices live in
+ * one growable arena (no allocation per polygon); the shared ones are merged at the end
+ * by a hash on their quantized coordinates. */
 #include "relief-regions.h"
 #include "relief-rng.h"
 
@@ -17,8 +20,8 @@
 #include <math.h>
 #include <string.h>
 
-/* A vertex within SPLIT_TOL * (|a| + |b|) * scale + |c|) of a zero line a u + b v + c = 0 lies
- * on it (scale: the rectangle's largest coordinate); so a polygon is only cut where it
+/* A vertex where |a u + b v + c| <= SPLIT_TOL * ((|a| + |b|) * scale + |c|) lies on the zero
+ * line a u + b v + c = 0 (scale: the rectangle's largest coordinate); so a polygon is only cut where it
  * reaches at least SPLIT_TOL * scale beyond the line, and no sliver is thinner.  Vertices
  * closer than MERGE_TOL * scale are one. */
 #define SPLIT_TOL 1e-9
