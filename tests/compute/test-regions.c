@@ -628,6 +628,31 @@ test_errors (void)
   g_clear_error (&error);
 }
 
+static gpointer
+cancel_thread (gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  return NULL;
+}
+
+/* Cancelled from another thread while it runs (a 2-256-256-2 net takes a while). */
+static void
+test_cancel_from_thread (void)
+{
+  static const int sizes[] = { 2, 256, 256, 2 };
+  g_autofree float *params = NULL;
+  g_autoptr(ReliefMlpSpec) spec = make_net (sizes, 4, RELIEF_ACT_RELU, 1, &params);
+  g_autoptr(ReliefPlane) plane = relief_plane_new_input (-3, 3, -3, 3);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GThread *thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  g_autoptr(ReliefRegions) rg = relief_regions_compute (spec, params, plane, 0, cancellable, &error);
+
+  g_thread_join (thread);
+  g_assert_null (rg);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* The plane through three points of a D-input net: vertices mapped to x(u, v) and
  * evaluated there directly agree with the regions' maps, with the pattern at centroids. */
 static void
@@ -860,6 +885,7 @@ main (int argc, char **argv)
   g_test_add_func ("/regions/degenerate/rounding", test_degenerate_rounding);
   g_test_add_func ("/regions/not-piecewise-linear", test_not_piecewise_linear);
   g_test_add_func ("/regions/errors", test_errors);
+  g_test_add_func ("/regions/cancel-from-thread", test_cancel_from_thread);
   g_test_add_func ("/regions/plane/10-inputs", test_plane_10);
   g_test_add_func ("/regions/plane/784-inputs", test_plane_784);
   g_test_add_func ("/regions/local-complexity/naive", test_local_complexity);
