@@ -20,8 +20,8 @@ parse_range (const char *flag, const char *text, double range[2], GError **error
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s takes MIN:MAX, not “%s”"), flag, text);
       return FALSE;
     }
-  if (!relief_cli_parse_number (flag, parts[0], -G_MAXDOUBLE, FALSE, G_MAXDOUBLE, FALSE, &range[0], error) ||
-      !relief_cli_parse_number (flag, parts[1], -G_MAXDOUBLE, FALSE, G_MAXDOUBLE, FALSE, &range[1], error))
+  if (!relief_cli_parse_number (flag, parts[0], -INFINITY, FALSE, INFINITY, FALSE, &range[0], error) ||
+      !relief_cli_parse_number (flag, parts[1], -INFINITY, FALSE, INFINITY, FALSE, &range[1], error))
     return FALSE;
   if (!(range[0] < range[1]))
     {
