@@ -48,6 +48,7 @@ struct _ReliefTrainPage {
   char           *run_path;        /* the run being written or last written */
   ReliefLiveCurves *curves;       /* the curves so far, decimated */
   GArray         *sharp_steps, *sharp_max, *sharp_trace, *sharp_min;   /* double: the sharpness so far */
+  GArray         *complexity;     /* ReliefComplexityRow: the local complexity so far */
   gboolean        sharp_has_trace, sharp_has_min;
   ReliefOptimizerConfig sharp_optimizer;   /* the run's: its stability limit */
   ReliefDecisionMap *map;          /* what decision_area shows */
@@ -67,6 +68,7 @@ typedef struct TrainWork {
   double            fraction;
   GArray           *pending;       /* ReliefTrainMetrics not yet shown */
   GArray           *pending_curvature;   /* ReliefCurvatureRow not yet shown */
+  GArray           *pending_complexity;  /* ReliefComplexityRow not yet taken */
   ReliefTrainStatus status;
   /* The live decision map (2D data), made on the worker thread */
   ReliefBackend    *map_backend;
@@ -89,6 +91,7 @@ train_work_free (gpointer data)
   g_free (w->reused_path);
   g_array_unref (w->pending);
   g_array_unref (w->pending_curvature);
+  g_array_unref (w->pending_complexity);
   g_clear_pointer (&w->map_backend, relief_backend_free);
   g_clear_pointer (&w->map_spec, relief_mlp_spec_free);
   g_clear_pointer (&w->map_data, relief_dataset_free);
@@ -115,6 +118,16 @@ work_metrics (const ReliefTrainMetrics *m, gpointer user_data)
 
   g_mutex_lock (&w->lock);
   g_array_append_val (w->pending, *m);
+  g_mutex_unlock (&w->lock);
+}
+
+static void
+work_complexity (const ReliefComplexityRow *row, gpointer user_data)
+{
+  TrainWork *w = user_data;
+
+  g_mutex_lock (&w->lock);
+  g_array_append_val (w->pending_complexity, *row);
   g_mutex_unlock (&w->lock);
 }
 
@@ -230,6 +243,7 @@ train_work_run (gpointer data, GCancellable *cancellable, GError **error)
     .metrics = work_metrics,
     .snapshot = work_snapshot,
     .curvature = work_curvature,
+    .complexity = work_complexity,
     .user_data = w,
   };
   gboolean ok;
@@ -326,6 +340,7 @@ clear_sharpness (ReliefTrainPage *self, const ReliefOptimizerConfig *optimizer, 
   g_array_set_size (self->sharp_max, 0);
   g_array_set_size (self->sharp_trace, 0);
   g_array_set_size (self->sharp_min, 0);
+  g_array_set_size (self->complexity, 0);
   self->sharp_optimizer = *optimizer;
   self->sharp_has_trace = has_trace;
   self->sharp_has_min = has_min;
@@ -561,6 +576,11 @@ train_tick (gpointer owner)
       fresh_curvature = w->pending_curvature;
       w->pending_curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
     }
+  if (w->pending_complexity->len > 0)
+    {
+      g_array_append_vals (self->complexity, w->pending_complexity->data, w->pending_complexity->len);
+      g_array_set_size (w->pending_complexity, 0);
+    }
   map = g_steal_pointer (&w->fresh_map);
   map_step = w->fresh_map_step;
   g_mutex_unlock (&w->lock);
@@ -682,6 +702,7 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   g_mutex_init (&w->lock);
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
   w->pending_curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
+  w->pending_complexity = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
   /* A bad field is marked beside it; the status line says which. */
   if (!read_job (self, &w->job, &error))
     {
@@ -768,6 +789,22 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
                       run->curvature->trace != NULL ? run->curvature->trace[i] : NAN,
                       run->curvature->lambda_min != NULL ? run->curvature->lambda_min[i] : NAN);
   update_sharpness (self);
+  for (int i = 0; run->complexity != NULL && i < run->complexity->n; i++)
+    {
+      const ReliefRunComplexity *c = run->complexity;
+      ReliefComplexityRow row = {
+        .step = c->step[i],
+        .train = c->train != NULL ? c->train[i] : NAN,
+        .test = c->test != NULL ? c->test[i] : NAN,
+        .random = c->random != NULL ? c->random[i] : NAN,
+        .regions = c->regions != NULL ? c->regions[i] : NAN,
+        .n_train = c->n_train, .n_test = c->n_test, .n_random = c->n_random,
+        .radius = c->radius,
+        .seconds = c->seconds,
+      };
+
+      g_array_append_val (self->complexity, row);
+    }
 
   relief_live_curves_clear (self->curves);
   relief_plot_view_clear (self->loss_view, _("This run has no metrics"));
@@ -806,6 +843,15 @@ relief_train_page_get_n_points (ReliefTrainPage *self)
 
   relief_live_curves_get_x (self->curves, &n);
   return n;
+}
+
+const ReliefComplexityRow *
+relief_train_page_get_complexity (ReliefTrainPage *self, guint *n)
+{
+  g_return_val_if_fail (RELIEF_IS_TRAIN_PAGE (self), NULL);
+
+  *n = self->complexity->len;
+  return (const ReliefComplexityRow *) self->complexity->data;
 }
 
 gboolean
@@ -954,6 +1000,7 @@ relief_train_page_finalize (GObject *object)
   g_free (self->run_path);
   relief_live_curves_free (self->curves);
   g_array_unref (self->sharp_steps);
+  g_array_unref (self->complexity);
   g_array_unref (self->sharp_max);
   g_array_unref (self->sharp_trace);
   g_array_unref (self->sharp_min);
@@ -1000,6 +1047,7 @@ relief_train_page_init (ReliefTrainPage *self)
   self->sharp_max = g_array_new (FALSE, FALSE, sizeof (double));
   self->sharp_trace = g_array_new (FALSE, FALSE, sizeof (double));
   self->sharp_min = g_array_new (FALSE, FALSE, sizeof (double));
+  self->complexity = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
   relief_spin_watch (self->momentum_spin);
