@@ -234,6 +234,15 @@ void relief_figure_race_frame (cairo_t *cr, double width, double height, const R
                                ReliefPlotFrame *frame_out);
 /* The step between a trail's markers: about 15 markers over n_steps, at least 1. */
 gint64 relief_figure_race_marker_every (gint64 n_steps);
+/* The race as a GIF of width x height pixels (relief_plot_anim_gif): a frame every
+ * `every` steps from 0, and the last step always, at fps frames a second; the figure laid
+ * out as on a 720-point-wide page scaled to the width, so that its text keeps its share
+ * of the picture.  _n_frames: how many frames that is. */
+int      relief_figure_race_gif_n_frames (const ReliefRaceFile *race, gint64 every);
+gboolean relief_figure_race_gif (const char *path, const ReliefRaceFile *race, const ReliefRaceGrid *grid, int width,
+                                 int height, double fps, gint64 every, const ReliefFigureOptions *opt,
+                                 ReliefAnimProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
+                                 GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRaceGrid, relief_race_grid_free)
 
 G_END_DECLS
