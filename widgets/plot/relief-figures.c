@@ -1326,7 +1326,8 @@ race_overlay (cairo_t *cr, const ReliefRaceFile *race, gint64 step, const Relief
       y = CLAMP (trails[i].y[trails[i].n - 1], MIN (f->ymin, f->ymax), MAX (f->ymin, f->ymax));
       relief_plot_frame_from_data (f, x, y, &px, &py);
       race_cross (cr, px, py, 5, trails[i].rgb);
-      label = g_strdup_printf (_("%s diverged at step %" G_GINT64_FORMAT), r->optimizer, r->diverged_at);
+      label = g_strdup_printf (_("%s (lr %g) diverged at step %" G_GINT64_FORMAT), r->optimizer, r->lr,
+                               r->diverged_at);
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
       cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL);
       cairo_text_extents (cr, label, &e);

@@ -222,7 +222,7 @@ void            relief_race_grid_free (ReliefRaceGrid *grid);
  * with contour lines (both on a log scale where its values over the view span more than
  * two decades), each racer's trail in its colour with a marker every k steps (about 15
  * over the race), the start and the known minima marked, a racer that diverged by step
- * crossed out where it did with "diverged at step N", a legend of optimizer and lr; on
+ * crossed out where it did with "gd (lr 0.25) diverged at step N", a legend of optimizer and lr; on
  * the right the loss of each racer against the step (a log axis when every loss is
  * positive), its axes those of the whole race so that frames of an animation line up.
  * opt->title (NULL: the function, and the step for a frame) above.  frame_out (may be
