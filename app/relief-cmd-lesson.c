@@ -95,6 +95,7 @@ relief_cmd_lesson (int argc, char **argv)
   ReliefCliProgress progress;
   ReliefRaceJobCallbacks cb = {
     .progress = relief_cli_on_progress,
+    .estimate = relief_cli_on_estimate,
     .user_data = &progress,
   };
   GOptionEntry entries[] = {

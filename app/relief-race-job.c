@@ -85,6 +85,7 @@ relief_race_job_run (const ReliefRaceJob         *job,
   g_autoptr(ReliefFunction) f = NULL;
   g_autoptr(ReliefRace) race = NULL;
   g_autoptr(ReliefRaceFile) file = NULL;
+  ReliefJobEstimate estimate = { 0 };
   double view[4], x0, y0, grad[2];
 
   g_return_val_if_fail (job->function != NULL && job->n_racers > 0, FALSE);
@@ -140,6 +141,13 @@ relief_race_job_run (const ReliefRaceJob         *job,
                                      error);
   if (backend == NULL)
     return FALSE;
+  /* The race's paths and losses (GArrays that may double as they grow) and the file's. */
+  estimate.bytes = (double) job->n_racers * (job->n_steps + 1) * 3 * sizeof (double) * 3;
+  estimate.flops = (double) job->n_racers * job->n_steps * 100;
+  if (!relief_job_check_estimate (backend, _("The race"), &estimate, error))
+    return FALSE;
+  if (cb && cb->estimate)
+    cb->estimate (&estimate, cb->user_data);
   race = relief_race_new (backend, f, job->racers, job->n_racers, x0, y0, error);
   if (race == NULL)
     return FALSE;

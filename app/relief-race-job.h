@@ -26,6 +26,7 @@ typedef struct {
 /* Called from the computing thread; any may be NULL. */
 typedef struct {
   void (*progress) (double fraction, gpointer user_data);
+  ReliefJobEstimateFunc   estimate;
   ReliefBackendChosenFunc backend_chosen;
   gpointer user_data;
 } ReliefRaceJobCallbacks;
