@@ -1529,6 +1529,10 @@ test_lesson_expression_plot_animation (void)
   g_assert_true (file_starts_with (png, "\x89PNG", 4));
   g_assert_cmpint (run_relief ("plot expr.h5 -o race.pdf --colormap magma", NULL), ==, 0);
   g_assert_true (file_starts_with (pdf, "%PDF", 4));
+  /* A start that is no float: the racers begin at it rounded, and the file reads. */
+  g_assert_cmpint (run_relief ("lesson --function saddle --optimizers gd,adam --start=-1.5,0.001 --steps 20 "
+                               "-o saddle.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief ("plot saddle.h5 -o race.png", NULL), ==, 0);
 }
 
 /* relief lesson's usage errors: one line, exit 2, nothing written. */
