@@ -1578,6 +1578,8 @@ test_lesson_errors (void)
     { "--function booth --optimizers gd --animation lesson-out.gif --size 10x10", "--size" },
     { "--function booth --optimizers gd --animation lesson-out.gif --fps 1000", "--fps" },
     { "--function 'log(x)' --optimizers gd --start=-1,0", "not finite at the start" },
+    { "--function booth --optimizers gd --steps 20000 --animation lesson-out.gif --every 2", "at most 5000" },
+    { "--function rosenbrok --optimizers gd --x=-1:1", "unknown function" },
     { "--optimizers gd", "--function is missing" },
     { "--function booth", "--optimizers is missing" },
   };
