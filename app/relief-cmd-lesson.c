@@ -244,6 +244,8 @@ relief_cmd_lesson (int argc, char **argv)
           return relief_cli_error_status (error);
         }
       relief_cli_progress_begin (&progress, "animation");
+      g_printerr (_("relief lesson: %d frames of %dx%d pixels to %s\n"), relief_figure_race_gif_n_frames (race, every),
+                  width, height, animation);
       ok = relief_figure_race_gif (animation, race, grid, width, height, fps, every, &options, on_animation_progress,
                                    &progress, progress.cancellable, &error);
       relief_cli_progress_end (&progress, ok);
