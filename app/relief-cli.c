@@ -7,6 +7,7 @@
 #include "relief-cmd-decision.h"
 #include "relief-cmd-hessian.h"
 #include "relief-cmd-intdim.h"
+#include "relief-cmd-lesson.h"
 #include "relief-cmd-plot.h"
 #include "relief-cmd-regions.h"
 #include "relief-cmd-surface.h"
@@ -26,7 +27,8 @@ static const struct {
   { "decision", N_("Draw a model’s decision regions over its two inputs"), relief_cmd_decision },
   { "weights", N_("Compute the spectra of a run’s weight matrices (WeightWatcher’s alpha)"), relief_cmd_weights },
   { "regions", N_("Compute the exact linear regions of a relu network over an input plane"), relief_cmd_regions },
-  { "plot", N_("Draw a run, surface, intdim, hessian, weights or regions file as a PDF, SVG or PNG figure"), relief_cmd_plot },
+  { "lesson", N_("Race optimizers on a function of (x, y), for a lesson; with an animation"), relief_cmd_lesson },
+  { "plot", N_("Draw a run, surface, intdim, hessian, weights, regions or race file as a PDF, SVG or PNG figure"), relief_cmd_plot },
 };
 
 gboolean

@@ -7,6 +7,7 @@
 #include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
 #include "relief-regions-file.h"
+#include "relief-race-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
 #include "relief-weights-file.h"
@@ -88,6 +89,12 @@ static const ReliefFileKindInfo registry[RELIEF_FILE_N_KINDS] = {
     .name = "regions",
     .description = N_("linear regions"),
     .max_version = RELIEF_REGIONS_FORMAT_VERSION,
+  },
+  [RELIEF_FILE_KIND_RACE] = {
+    .kind = RELIEF_FILE_KIND_RACE,
+    .name = "race",
+    .description = N_("an optimizer race"),
+    .max_version = RELIEF_RACE_FORMAT_VERSION,
   },
 };
 

@@ -244,9 +244,10 @@ main (int argc, char **argv)
     { "full.svg", "plot surface.h5" },
     { "full-decision.png", "decision run.h5" },
     { "full-regions.h5", "regions run.h5 --checkpoint all" },
+    { "full-race.h5", "lesson --function booth --optimizers gd,adam --steps 300" },
   };
   static const char *names[] = { "train", "surface", "intdim", "plot-pdf", "plot-png", "plot-svg", "decision",
-                                 "regions" };
+                                 "regions", "lesson" };
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   if (g_getenv ("RELIEF_BIN") == NULL)

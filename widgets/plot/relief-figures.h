@@ -11,6 +11,7 @@
 #include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
 #include "relief-regions.h"
+#include "relief-race-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
 #include "relief-weights-file.h"
@@ -248,5 +249,44 @@ void relief_figure_regions_clear (ReliefRegionsSpec *out);
 void relief_figure_regions_color (const ReliefRegionsFigure *fig, int r, double rgb[3]);
 void relief_figure_regions       (cairo_t *cr, double width, double height, const ReliefRegionsFigure *fig,
                                   const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out);
+/* An optimizer race (relief-race-file.h) over its function's level sets.  The function's
+ * values on a grid over the race's view come with it, sampled by the caller (the function
+ * is compute's: relief_race_job_grid); z [ny, nx], row = y, over xs [nx], ys [ny]
+ * ascending. */
+typedef struct {
+  int     nx, ny;
+  double *xs, *ys, *z;
+} ReliefRaceGrid;
+
+/* A grid of nx x ny evenly spaced points over [xmin, xmax] x [ymin, ymax], z zeroed. */
+ReliefRaceGrid *relief_race_grid_new  (int nx, int ny, double xmin, double xmax, double ymin, double ymax);
+void            relief_race_grid_free (ReliefRaceGrid *grid);
+
+/* The race at step (every racer's path up to it): on the left the function as a heatmap
+ * with contour lines (both on a log scale where the function spans decades over the
+ * view: its largest value more than 20 times its lowest tenth's), each racer's trail in its colour with a marker every k steps (about 15
+ * over the race), the start and the known minima marked, a racer that diverged by step
+ * crossed out where it did with "gd (lr 0.25) diverged at step N"; on
+ * the right the loss of each racer against the step, with the legend (optimizer and lr),
+ * on a log axis when every loss is positive, its axes those of the whole race so that frames of an animation line up.
+ * opt->title (NULL: the function, and the step for a frame) above.  frame_out (may be
+ * NULL) receives where the map's data area ended up (a page takes clicks on it). */
+void relief_figure_race       (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
+                               const ReliefRaceGrid *grid, const ReliefFigureOptions *opt);
+void relief_figure_race_frame (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
+                               const ReliefRaceGrid *grid, gint64 step, const ReliefFigureOptions *opt,
+                               ReliefPlotFrame *frame_out);
+/* The step between a trail's markers: about 15 markers over n_steps, at least 1. */
+gint64 relief_figure_race_marker_every (gint64 n_steps);
+/* The race as a GIF of width x height pixels (relief_plot_anim_gif): a frame every
+ * `every` steps from 0, and the last step always, at fps frames a second; the figure laid
+ * out as on a 720-point-wide page scaled to the width, so that its text keeps its share
+ * of the picture.  _n_frames: how many frames that is. */
+int      relief_figure_race_gif_n_frames (const ReliefRaceFile *race, gint64 every);
+gboolean relief_figure_race_gif (const char *path, const ReliefRaceFile *race, const ReliefRaceGrid *grid, int width,
+                                 int height, double fps, gint64 every, const ReliefFigureOptions *opt,
+                                 ReliefAnimProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
+                                 GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRaceGrid, relief_race_grid_free)
 
 G_END_DECLS
