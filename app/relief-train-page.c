@@ -921,14 +921,15 @@ on_curvature_changed (ReliefTrainPage *self)
   gtk_widget_set_sensitive (self->curvature_min_row, tracked);
 }
 
-/* Momentum applies to the momentum and Nesterov optimizers only. */
+/* Momentum applies to the momentum and Nesterov optimizers, RMSprop's and sign descent's. */
 static void
 on_optimizer_changed (ReliefTrainPage *self)
 {
   int kind = relief_combo_enum (self->controls.optimizer_row);
 
   gtk_widget_set_sensitive (gtk_widget_get_ancestor (GTK_WIDGET (self->momentum_spin), ADW_TYPE_ACTION_ROW),
-                            kind == RELIEF_OPT_MOMENTUM || kind == RELIEF_OPT_NESTEROV);
+                            kind == RELIEF_OPT_MOMENTUM || kind == RELIEF_OPT_NESTEROV || kind == RELIEF_OPT_RMSPROP ||
+                            kind == RELIEF_OPT_SIGN);
 }
 
 static void
