@@ -6,6 +6,7 @@
 #include "relief-h5.h"
 #include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
+#include "relief-race-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
 #include "relief-weights-file.h"
@@ -81,6 +82,12 @@ static const ReliefFileKindInfo registry[RELIEF_FILE_N_KINDS] = {
     .name = "weights",
     .description = N_("weight spectra"),
     .max_version = RELIEF_WEIGHTS_FORMAT_VERSION,
+  },
+  [RELIEF_FILE_KIND_RACE] = {
+    .kind = RELIEF_FILE_KIND_RACE,
+    .name = "race",
+    .description = N_("an optimizer race"),
+    .max_version = RELIEF_RACE_FORMAT_VERSION,
   },
 };
 

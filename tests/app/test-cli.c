@@ -1387,6 +1387,7 @@ test_bad_inputs (void)
     { "intdim", "plot %s -o out.png", "out.png" },
     { "hessian", "plot %s -o out.png", "out.png" },
     { "weights", "plot %s -o out.png", "out.png" },
+    { "race", "plot %s -o out.png", "out.png" },
     { "csv", "train --dataset %s --hidden 2 --epochs 1 -o out.h5", "out.h5" },
   };
 

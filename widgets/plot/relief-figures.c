@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TITLE_BAND 24.0
@@ -1133,4 +1134,381 @@ relief_figure_weights (cairo_t *cr, double width, double height, const ReliefWei
     }
   if (w->n_snapshots > 0)
     draw_top_panel (cr, 0, top + rows * band, width, band, w, -1, NULL);
+}
+
+/* ---- optimizer races ---- */
+
+ReliefRaceGrid *
+relief_race_grid_new (int nx, int ny, double xmin, double xmax, double ymin, double ymax)
+{
+  ReliefRaceGrid *grid = g_new0 (ReliefRaceGrid, 1);
+
+  g_return_val_if_fail (nx >= 2 && ny >= 2, grid);
+  grid->nx = nx;
+  grid->ny = ny;
+  grid->xs = g_new (double, nx);
+  grid->ys = g_new (double, ny);
+  grid->z = g_new0 (double, (gsize) nx * ny);
+  for (int i = 0; i < nx; i++)
+    grid->xs[i] = xmin + (xmax - xmin) * i / (nx - 1);
+  for (int j = 0; j < ny; j++)
+    grid->ys[j] = ymin + (ymax - ymin) * j / (ny - 1);
+  return grid;
+}
+
+void
+relief_race_grid_free (ReliefRaceGrid *grid)
+{
+  if (grid == NULL)
+    return;
+  g_free (grid->xs);
+  g_free (grid->ys);
+  g_free (grid->z);
+  g_free (grid);
+}
+
+gint64
+relief_figure_race_marker_every (gint64 n_steps)
+{
+  return MAX (1, (n_steps + 14) / 15);
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The map is on a log scale when its values are not negative and span more than two
+ * decades above their lowest twentieth (the minimum itself is often exactly 0). */
+static gboolean
+race_map_log (const ReliefRaceGrid *grid)
+{
+  gsize n = (gsize) grid->nx * grid->ny, n_positive = 0;
+  g_autofree double *positive = g_new (double, MAX (n, 1));
+  double zmax = -G_MAXDOUBLE, low;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double z = grid->z[i];
+
+      if (!isfinite (z))
+        continue;
+      if (z < 0)
+        return FALSE;
+      zmax = MAX (zmax, z);
+      if (z > 0)
+        positive[n_positive++] = z;
+    }
+  if (n_positive < 2)
+    return FALSE;
+  qsort (positive, n_positive, sizeof (double), compare_doubles);
+  low = positive[n_positive / 20];
+  return zmax > 100 * low;
+}
+
+/* Where a racer's trail ends at step: its last row up to step that is finite and near
+ * the view (within ten view sizes beyond it: a diverging racer's next points are far off
+ * the map and beyond what cairo's fixed point can draw). */
+static gint64
+race_trail_end (const ReliefRaceFile *race, const ReliefRaceRacer *r, gint64 step)
+{
+  double wx = race->xmax - race->xmin, wy = race->ymax - race->ymin;
+  gint64 end = -1;
+
+  for (gint64 t = 0; t <= step; t++)
+    {
+      double x = r->path[2 * t], y = r->path[2 * t + 1];
+
+      if (!isfinite (x) || !isfinite (y) || x < race->xmin - 10 * wx || x > race->xmax + 10 * wx ||
+          y < race->ymin - 10 * wy || y > race->ymax + 10 * wy)
+        break;
+      end = t;
+    }
+  return end;
+}
+
+static void
+race_title (const ReliefRaceFile *race, gint64 step, gboolean frame, char *buf, gsize size)
+{
+  g_autofree char *name = NULL;
+
+  if (strcmp (race->function, "quadratic") == 0)
+    name = g_strdup_printf (_("quadratic (κ = %g, θ = %.2f)"), race->kappa, race->theta);
+  else
+    name = g_strdup (race->function);
+  if (frame)
+    g_snprintf (buf, size, _("%s — step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT), name, step, race->n_steps);
+  else
+    g_strlcpy (buf, name, size);
+}
+
+/* A five-pointed star, white edged in ink: a known minimum. */
+static void
+race_star (cairo_t *cr, double x, double y, double r)
+{
+  for (int k = 0; k < 10; k++)
+    {
+      double a = -G_PI / 2 + k * G_PI / 5, rr = k % 2 == 0 ? r : 0.45 * r;
+
+      cairo_line_to (cr, x + rr * cos (a), y + rr * sin (a));
+    }
+  cairo_close_path (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+static void
+race_cross (cairo_t *cr, double x, double y, double r, const double rgb[3])
+{
+  for (int pass = 0; pass < 2; pass++)
+    {
+      cairo_move_to (cr, x - r, y - r);
+      cairo_line_to (cr, x + r, y + r);
+      cairo_move_to (cr, x - r, y + r);
+      cairo_line_to (cr, x + r, y - r);
+      if (pass == 0)
+        cairo_set_source_rgb (cr, 1, 1, 1);
+      else
+        cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_set_line_width (cr, pass == 0 ? 4.5 : 2.5);
+      cairo_stroke (cr);
+    }
+}
+
+/* What the map draws over the heatmap: markers every k steps, the start, the minima, and
+ * where racers diverged. */
+static void
+race_overlay (cairo_t *cr, const ReliefRaceFile *race, gint64 step, const ReliefPlotFrame *f,
+              const ReliefLineSeries *trails)
+{
+  gint64 every = relief_figure_race_marker_every (race->n_steps);
+  double minima[8], px, py;
+  int n_minima = relief_race_known_minima (race->function, minima, 4);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, f->px, f->py, f->pw, f->ph);
+  cairo_clip (cr);
+  for (int i = 0; i < race->n_racers; i++)
+    for (int t = (int) every; t < trails[i].n; t += (int) every)
+      {
+        relief_plot_frame_from_data (f, trails[i].x[t], trails[i].y[t], &px, &py);
+        cairo_arc (cr, px, py, 2.2, 0, 2 * G_PI);
+        cairo_set_source_rgb (cr, 1, 1, 1);
+        cairo_fill_preserve (cr);
+        cairo_set_source_rgb (cr, trails[i].rgb[0], trails[i].rgb[1], trails[i].rgb[2]);
+        cairo_set_line_width (cr, 1.2);
+        cairo_stroke (cr);
+      }
+  for (int m = 0; m < n_minima; m++)
+    {
+      relief_plot_frame_from_data (f, minima[2 * m], minima[2 * m + 1], &px, &py);
+      race_star (cr, px, py, 6);
+    }
+  /* The start: a ring all racers leave from. */
+  relief_plot_frame_from_data (f, race->x0, race->y0, &px, &py);
+  cairo_arc (cr, px, py, 5, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 4);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  cairo_set_line_width (cr, 1.8);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  /* A diverged racer is crossed out at the last point of its trail, pulled into the view,
+   * and says so there (outside the clip, so that the words are whole). */
+  cairo_save (cr);
+  for (int i = 0, shown = 0; i < race->n_racers; i++)
+    {
+      const ReliefRaceRacer *r = &race->racers[i];
+      g_autofree char *label = NULL;
+      cairo_text_extents_t e;
+      double x, y, tx, ty;
+
+      if (r->diverged_at < 0 || r->diverged_at > step || trails[i].n == 0)
+        continue;
+      x = CLAMP (trails[i].x[trails[i].n - 1], MIN (f->xmin, f->xmax), MAX (f->xmin, f->xmax));
+      y = CLAMP (trails[i].y[trails[i].n - 1], MIN (f->ymin, f->ymax), MAX (f->ymin, f->ymax));
+      relief_plot_frame_from_data (f, x, y, &px, &py);
+      race_cross (cr, px, py, 5, trails[i].rgb);
+      label = g_strdup_printf (_("%s diverged at step %" G_GINT64_FORMAT), r->optimizer, r->diverged_at);
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL);
+      cairo_text_extents (cr, label, &e);
+      tx = CLAMP (px - e.x_advance / 2, f->px + 3, f->px + f->pw - e.x_advance - 3);
+      ty = py + (py > f->py + f->ph / 2 ? -10 - 14 * shown : 18 + 14 * shown);
+      ty = CLAMP (ty, f->py + 12, f->py + f->ph - 4);
+      cairo_rectangle (cr, tx - 2, ty - 10, e.x_advance + 4, 13);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, trails[i].rgb[0] * 0.8, trails[i].rgb[1] * 0.8, trails[i].rgb[2] * 0.8);
+      cairo_move_to (cr, tx, ty);
+      cairo_show_text (cr, label);
+      shown++;
+    }
+  cairo_restore (cr);
+}
+
+/* The loss panel's limits over the whole race: what the racers reach before diverging,
+ * the top capped a thousand times above the start's loss (a diverging racer's last
+ * values would squash every other curve). */
+static void
+race_loss_limits (const ReliefRaceFile *race, gboolean *log_y, double *ymin, double *ymax)
+{
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, start = -G_MAXDOUBLE;
+
+  *log_y = TRUE;
+  for (int i = 0; i < race->n_racers; i++)
+    {
+      const ReliefRaceRacer *r = &race->racers[i];
+
+      start = MAX (start, r->loss[0]);
+      for (gint64 t = 0; t <= race->n_steps; t++)
+        {
+          double v = r->loss[t];
+
+          if (!isfinite (v))
+            continue;
+          if (v <= 0)
+            *log_y = FALSE;
+          lo = MIN (lo, v);
+          hi = MAX (hi, v);
+        }
+    }
+  if (lo > hi)
+    {
+      *ymin = *ymax = 0;
+      return;
+    }
+  if (*log_y)
+    {
+      hi = MIN (hi, start * 1e3);
+      *ymin = pow (10, floor (log10 (lo)));
+      *ymax = pow (10, ceil (log10 (hi)));
+      if (*ymax <= *ymin)
+        *ymax = *ymin * 10;
+    }
+  else
+    {
+      double span = MAX (hi - lo, 1e-12);
+
+      hi = MIN (hi, start + 1e3 * MAX (fabs (start - lo), span * 1e-3));
+      *ymin = lo - 0.05 * (hi - lo);
+      *ymax = hi + 0.05 * (hi - lo);
+      if (*ymax <= *ymin)
+        {
+          *ymin -= 1;
+          *ymax += 1;
+        }
+    }
+}
+
+static void
+race_draw (cairo_t *cr, double width, double height, const ReliefRaceFile *race, const ReliefRaceGrid *grid,
+           gint64 step, gboolean frame, const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out)
+{
+  int n = race->n_racers;
+  g_autofree ReliefLineSeries *trails = g_new0 (ReliefLineSeries, MAX (n, 1));
+  g_autofree ReliefLineSeries *losses = g_new0 (ReliefLineSeries, MAX (n, 1));
+  g_autofree double *steps = g_new (double, step + 1);
+  g_auto(GStrv) labels = g_new0 (char *, n + 1);
+  double **buffers = g_new0 (double *, 3 * MAX (n, 1));
+  char title[256];
+  double top, map_w, ymin, ymax;
+  gboolean log_y;
+  ReliefPlotFrame map_frame;
+  ReliefHeatmapSpec map;
+  ReliefLinePlotSpec loss;
+
+  step = CLAMP (step, 0, race->n_steps);
+  for (gint64 t = 0; t <= step; t++)
+    steps[t] = (double) t;
+  for (int i = 0; i < n; i++)
+    {
+      const ReliefRaceRacer *r = &race->racers[i];
+      gint64 end = race_trail_end (race, r, step);
+      double *x = buffers[3 * i] = g_new (double, step + 1);
+      double *y = buffers[3 * i + 1] = g_new (double, step + 1);
+      double *l = buffers[3 * i + 2] = g_new (double, step + 1);
+
+      for (gint64 t = 0; t <= end; t++)
+        {
+          x[t] = r->path[2 * t];
+          y[t] = r->path[2 * t + 1];
+        }
+      for (gint64 t = 0; t <= step; t++)
+        l[t] = isfinite (r->loss[t]) ? r->loss[t] : NAN;
+      labels[i] = g_strdup_printf (_("%s, lr %g"), r->optimizer, r->lr);
+      trails[i] = (ReliefLineSeries) { .label = labels[i], .n = (int) (end + 1), .x = x, .y = y };
+      relief_plot_palette (r->colour, trails[i].rgb);
+      losses[i] = (ReliefLineSeries) { .label = labels[i], .n = (int) (step + 1), .x = steps, .y = l };
+      memcpy (losses[i].rgb, trails[i].rgb, sizeof trails[i].rgb);
+    }
+
+  if (opt->title != NULL)
+    g_strlcpy (title, opt->title, sizeof title);
+  else
+    race_title (race, step, frame, title, sizeof title);
+  top = draw_figure_title (cr, width, title);
+  map_w = round (width * 0.58);
+
+  map = (ReliefHeatmapSpec) {
+    .xlabel = "x", .ylabel = "y", .zlabel = "f (x, y)",
+    .nx = grid->nx, .ny = grid->ny, .xs = grid->xs, .ys = grid->ys, .z = grid->z,
+    .colormap = opt->colormap,
+    .filled = FALSE,
+    .n_levels = MAX (opt->n_levels, 0),
+    .log_scale = race_map_log (grid),
+    .show_colorbar = TRUE,
+    .path_marker = -1,
+    .n_paths = n,
+    .paths = trails,
+  };
+  cairo_save (cr);
+  cairo_translate (cr, 0, top);
+  relief_plot_heatmap (cr, map_w, height - top, &map, &map_frame);
+  race_overlay (cr, race, step, &map_frame, trails);
+  cairo_restore (cr);
+
+  race_loss_limits (race, &log_y, &ymin, &ymax);
+  loss = (ReliefLinePlotSpec) {
+    .title = _("Loss"), .xlabel = _("step"), .ylabel = "f",
+    .n_series = n, .series = losses,
+    .log_y = log_y,
+    .legend = FALSE,
+    .xmin = 0, .xmax = MAX (race->n_steps, 1),
+    .ymin = ymin, .ymax = ymax,
+  };
+  draw_panel (cr, map_w, top, width - map_w, height - top, &loss);
+
+  for (int i = 0; i < 3 * n; i++)
+    g_free (buffers[i]);
+  g_free (buffers);
+  if (frame_out)
+    {
+      map_frame.py += top;
+      map_frame.cby += top;
+      *frame_out = map_frame;
+    }
+}
+
+void
+relief_figure_race (cairo_t *cr, double width, double height, const ReliefRaceFile *race, const ReliefRaceGrid *grid,
+                    const ReliefFigureOptions *opt)
+{
+  race_draw (cr, width, height, race, grid, race->n_steps, FALSE, opt, NULL);
+}
+
+void
+relief_figure_race_frame (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
+                          const ReliefRaceGrid *grid, gint64 step, const ReliefFigureOptions *opt,
+                          ReliefPlotFrame *frame_out)
+{
+  race_draw (cr, width, height, race, grid, step, TRUE, opt, frame_out);
 }

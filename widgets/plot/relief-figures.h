@@ -10,6 +10,7 @@
 #include "relief-decision.h"
 #include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
+#include "relief-race-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
 #include "relief-weights-file.h"
@@ -207,5 +208,36 @@ void relief_figure_weights_top       (cairo_t *cr, double width, double height, 
 void relief_figure_weights           (cairo_t *cr, double width, double height, const ReliefWeights *w,
                                       const ReliefFigureOptions *opt);
 void relief_figure_weights_size      (const ReliefWeights *w, double *width, double *height);
+
+/* An optimizer race (relief-race-file.h) over its function's level sets.  The function's
+ * values on a grid over the race's view come with it, sampled by the caller (the function
+ * is compute's: relief_race_job_grid); z [ny, nx], row = y, over xs [nx], ys [ny]
+ * ascending. */
+typedef struct {
+  int     nx, ny;
+  double *xs, *ys, *z;
+} ReliefRaceGrid;
+
+/* A grid of nx x ny evenly spaced points over [xmin, xmax] x [ymin, ymax], z zeroed. */
+ReliefRaceGrid *relief_race_grid_new  (int nx, int ny, double xmin, double xmax, double ymin, double ymax);
+void            relief_race_grid_free (ReliefRaceGrid *grid);
+
+/* The race at step (every racer's path up to it): on the left the function as a heatmap
+ * with contour lines (both on a log scale where its values over the view span more than
+ * two decades), each racer's trail in its colour with a marker every k steps (about 15
+ * over the race), the start and the known minima marked, a racer that diverged by step
+ * crossed out where it did with "diverged at step N", a legend of optimizer and lr; on
+ * the right the loss of each racer against the step (a log axis when every loss is
+ * positive), its axes those of the whole race so that frames of an animation line up.
+ * opt->title (NULL: the function, and the step for a frame) above.  frame_out (may be
+ * NULL) receives where the map's data area ended up (a page takes clicks on it). */
+void relief_figure_race       (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
+                               const ReliefRaceGrid *grid, const ReliefFigureOptions *opt);
+void relief_figure_race_frame (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
+                               const ReliefRaceGrid *grid, gint64 step, const ReliefFigureOptions *opt,
+                               ReliefPlotFrame *frame_out);
+/* The step between a trail's markers: about 15 markers over n_steps, at least 1. */
+gint64 relief_figure_race_marker_every (gint64 n_steps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRaceGrid, relief_race_grid_free)
 
 G_END_DECLS
