@@ -13,6 +13,7 @@
 #include "relief-lesson-page.h"
 #include "relief-live-curves.h"
 #include "relief-race.h"
+#include "relief-race-file.h"
 #include "relief-train.h"
 #include "relief-work-dir.h"
 #include "relief-worker.h"
@@ -21,8 +22,6 @@
 #define MAX_RACE_STEPS 5000
 /* The function's grid behind the contours. */
 #define GRID 160
-/* Trail markers every this many steps. */
-#define MARK_EVERY 10
 
 static const char *const optimizer_names[] = { "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
                                                "sign", NULL };
@@ -31,15 +30,12 @@ static const char *const optimizer_labels[] = { N_("GD"), N_("Momentum"), N_("Ne
 /* The shipped lessons, resources/lessons/NAME.relief-lesson. */
 static const char *const shipped_lessons[] = { "ravine-and-momentum", "saddle", "two-over-lambda-cliff",
                                                "spiral-growing-network" };
-/* Racers' colours in presentation mode: saturated, distinct on the magma map. */
-static const guint32 contrast_colours[] = { 0x00e5ff, 0xffea00, 0xff1744, 0x76ff03, 0xffffff, 0xff9100, 0xd500f9,
-                                            0x2979ff };
 
 /* One racer's controls. */
 typedef struct {
   GtkWidget      *box;
   GtkDropDown    *optimizer;
-  GtkColorButton *colour;
+  GtkDropDown    *colour;
   GtkSpinButton  *lr;
   GtkScale       *lr_scale;
   GtkWidget      *momentum_box, *betas_box;
@@ -97,9 +93,7 @@ struct _ReliefLessonPage {
   char           *race_error;      /* why there is no race (a bad expression) */
   double          start[2];
   double          view[4];
-  double         *grid_z;          /* [GRID, GRID] of the function over the view */
-  double          grid_xs[GRID], grid_ys[GRID];
-  gboolean        grid_log;
+  ReliefRaceGrid *grid;            /* the function over the view */
   guint           tick_id;
   gint64          last_frame_us;
   double          step_debt;       /* steps due but not yet taken (fractions of a frame) */
@@ -142,14 +136,6 @@ static gboolean
 race_mode (ReliefLessonPage *self)
 {
   return g_strcmp0 (adw_view_stack_get_visible_child_name (self->mode_stack), "playground") != 0;
-}
-
-static void
-rgb_of (guint32 c, double rgb[3])
-{
-  rgb[0] = ((c >> 16) & 0xff) / 255.0;
-  rgb[1] = ((c >> 8) & 0xff) / 255.0;
-  rgb[2] = (c & 0xff) / 255.0;
 }
 
 /* ---- Racers' controls ---- */
@@ -262,7 +248,6 @@ add_racer_row (ReliefLessonPage *self, const ReliefLessonRacer *r)
   GtkWidget *lr_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-  GdkRGBA rgba = { 0, 0, 0, 1 };
   int index = 0;
 
   for (int i = 0; optimizer_labels[i] != NULL; i++)
@@ -271,11 +256,8 @@ add_racer_row (ReliefLessonPage *self, const ReliefLessonRacer *r)
   row->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   gtk_widget_add_css_class (row->box, "card");
   gtk_widget_add_css_class (row->box, "relief-racer");
-  row->colour = GTK_COLOR_BUTTON (gtk_color_button_new ());
-  rgba.red = ((r->colour >> 16) & 0xff) / 255.0f;
-  rgba.green = ((r->colour >> 8) & 0xff) / 255.0f;
-  rgba.blue = (r->colour & 0xff) / 255.0f;
-  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (row->colour), &rgba);
+  row->colour = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (relief_lesson_colour_names ()));
+  gtk_drop_down_set_selected (row->colour, relief_lesson_racer_colour (r->colour));
   gtk_widget_set_tooltip_text (GTK_WIDGET (row->colour), _("The racer’s colour"));
   row->optimizer = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char *const *) labels->pdata));
   for (int i = 0; optimizer_names[i] != NULL; i++)
@@ -326,7 +308,7 @@ add_racer_row (ReliefLessonPage *self, const ReliefLessonRacer *r)
   g_signal_connect_swapped (row->momentum, "value-changed", G_CALLBACK (on_racer_changed), self);
   g_signal_connect_swapped (row->beta1, "value-changed", G_CALLBACK (on_racer_changed), self);
   g_signal_connect_swapped (row->beta2, "value-changed", G_CALLBACK (on_racer_changed), self);
-  g_signal_connect_swapped (row->colour, "color-set", G_CALLBACK (on_racer_changed), self);
+  g_signal_connect_swapped (row->colour, "notify::selected", G_CALLBACK (on_racer_changed), self);
   g_signal_connect (remove, "clicked", G_CALLBACK (remove_racer), self);
   g_ptr_array_add (self->racer_rows, row);
   update_marks (self, row);
@@ -365,14 +347,10 @@ action_add_racer (GtkWidget *widget, const char *action_name, GVariant *paramete
   rebuild_race (self);
 }
 
-static guint32
+static int
 row_colour (RacerRow *row)
 {
-  GdkRGBA rgba;
-
-  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (row->colour), &rgba);
-  return ((guint32) lround (rgba.red * 255) << 16) | ((guint32) lround (rgba.green * 255) << 8)
-         | (guint32) lround (rgba.blue * 255);
+  return (int) gtk_drop_down_get_selected (row->colour);
 }
 
 /* ---- The function and the race ---- */
@@ -392,54 +370,21 @@ kappa_value (ReliefLessonPage *self)
   return pow (10, gtk_range_get_value (self->kappa_scale));
 }
 
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* The function sampled over the view, and whether its contours want a log scale: a
- * function that spans decades above its minimum (Rosenbrock, Beale). */
+/* The function sampled over the view, behind the contours. */
 static void
 sample_grid (ReliefLessonPage *self)
 {
-  double zmin = INFINITY, zmax = -INFINITY;
-  g_autofree double *sorted = NULL;
-  int n = 0;
-
-  g_clear_pointer (&self->grid_z, g_free);
+  g_clear_pointer (&self->grid, relief_race_grid_free);
   if (self->function == NULL)
     return;
-  self->grid_z = g_new (double, GRID * GRID);
-  sorted = g_new (double, GRID * GRID);
-  for (int i = 0; i < GRID; i++)
-    {
-      self->grid_xs[i] = self->view[0] + (self->view[1] - self->view[0]) * i / (GRID - 1);
-      self->grid_ys[i] = self->view[2] + (self->view[3] - self->view[2]) * i / (GRID - 1);
-    }
+  self->grid = relief_race_grid_new (GRID, GRID, self->view[0], self->view[1], self->view[2], self->view[3]);
   for (int j = 0; j < GRID; j++)
     for (int i = 0; i < GRID; i++)
       {
-        double z = relief_function_eval (self->function, self->grid_xs[i], self->grid_ys[j], NULL, NULL);
+        double z = relief_function_eval (self->function, self->grid->xs[i], self->grid->ys[j], NULL, NULL);
 
-        self->grid_z[j * GRID + i] = isfinite (z) ? z : NAN;
-        if (isfinite (z))
-          {
-            zmin = MIN (zmin, z), zmax = MAX (zmax, z);
-            sorted[n++] = z;
-          }
+        self->grid->z[j * GRID + i] = isfinite (z) ? z : NAN;
       }
-  self->grid_log = FALSE;
-  if (n > 0 && zmin >= 0)
-    {
-      double median;
-
-      qsort (sorted, n, sizeof (double), compare_doubles);
-      median = sorted[n / 2];
-      self->grid_log = zmax > 100 * MAX (median, 1e-12);
-    }
 }
 
 static void
@@ -662,240 +607,171 @@ race_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 
 /* ---- The race's figure ---- */
 
-static void
-racer_colour (ReliefLessonPage *self, int i, double rgb[3])
+/* The race so far as the figure takes it: a race file of the live racers. */
+static ReliefRaceFile *
+race_as_file (ReliefLessonPage *self)
 {
-  if (self->presenting)
-    rgb_of (contrast_colours[i % G_N_ELEMENTS (contrast_colours)], rgb);
-  else if (i < (int) self->racer_rows->len)
-    rgb_of (row_colour (g_ptr_array_index (self->racer_rows, i)), rgb);
-  else
-    relief_plot_palette (i, rgb);
+  int n = relief_race_n_racers (self->race);
+  gint64 steps = relief_race_n_steps (self->race);
+  ReliefRaceFile *file = relief_race_file_new (n, steps);
+
+  file->function = g_strdup (relief_function_name (self->function));
+  if (relief_function_is_builtin (self->function) && strcmp (file->function, "quadratic") == 0)
+    {
+      file->kappa = kappa_value (self);
+      file->theta = gtk_range_get_value (self->theta_scale) * G_PI / 180;
+    }
+  file->xmin = self->view[0], file->xmax = self->view[1], file->ymin = self->view[2], file->ymax = self->view[3];
+  file->x0 = self->start[0], file->y0 = self->start[1];
+  for (int i = 0; i < n; i++)
+    {
+      const ReliefRacer *racer = relief_race_racer (self->race, i);
+      ReliefRaceRacer *r = &file->racers[i];
+      gint64 n_points;
+      const double *path = relief_race_path (self->race, i, &n_points);
+      const double *loss = relief_race_loss (self->race, i);
+
+      r->optimizer = g_strdup (racer->name);
+      r->lr = racer->config.lr;
+      r->momentum = racer->config.momentum;
+      r->beta1 = racer->config.beta1;
+      r->beta2 = racer->config.beta2;
+      r->eps = racer->config.eps;
+      r->weight_decay = racer->config.weight_decay;
+      r->diverged_at = relief_race_diverged_at (self->race, i);
+      r->colour = i < (int) self->racer_rows->len ? row_colour (g_ptr_array_index (self->racer_rows, i)) : i;
+      /* A diverged racer's path stops: its last point stands for the rest. */
+      for (gint64 t = 0; t <= steps; t++)
+        {
+          gint64 k = MIN (t, n_points - 1);
+
+          r->path[2 * t] = path[2 * k];
+          r->path[2 * t + 1] = path[2 * k + 1];
+          r->loss[t] = t < n_points ? loss[t] : NAN;
+        }
+    }
+  return file;
 }
 
-static char *
-racer_label (ReliefLessonPage *self, int i)
-{
-  RacerRow *row = g_ptr_array_index (self->racer_rows, i);
-  guint k = gtk_drop_down_get_selected (row->optimizer);
-
-  return g_strdup_printf ("%s η=%.3g", _(optimizer_labels[MIN (k, G_N_ELEMENTS (optimizer_labels) - 2)]),
-                          gtk_spin_button_get_value (row->lr));
-}
-
-/* The eigen-decomposition of a symmetric 2x2 matrix: values ascending, vectors as columns. */
+/* The eigen-decomposition of a symmetric 2x2 matrix: values ascending, the vector of the
+ * larger (cos a, sin a). */
 static void
-eigen2 (const double h[4], double values[2], double vectors[4])
+eigen2 (const double h[4], double values[2], double *angle)
 {
   double a = h[0], b = 0.5 * (h[1] + h[2]), d = h[3];
   double mean = 0.5 * (a + d), r = hypot (0.5 * (a - d), b);
-  double angle = 0.5 * atan2 (2 * b, a - d);
 
   values[0] = mean - r;
   values[1] = mean + r;
-  /* The larger value's vector at angle, the smaller's at right angles to it. */
-  vectors[0] = -sin (angle), vectors[2] = cos (angle);
-  vectors[1] = cos (angle), vectors[3] = sin (angle);
+  *angle = 0.5 * atan2 (2 * b, a - d);
 }
 
-/* Over the map: each live racer's gradient arrow and its Hessian's eigen-directions as an
- * ellipse (axes 1/sqrt|lambda|, the local quadratic's level set), trail markers every
- * MARK_EVERY steps, and what diverged. */
+/* Over the map, at each live racer's point: the way down (the negative gradient) as an
+ * arrow, and the Hessian's eigen-directions as an ellipse whose axes go as 1/sqrt|lambda|
+ * (the local quadratic's level set: long where the curvature is small). */
 static void
-draw_race_overlay (ReliefLessonPage *self, cairo_t *cr, const ReliefPlotFrame *frame, double line)
+draw_race_overlay (ReliefLessonPage *self, cairo_t *cr, const ReliefPlotFrame *f)
 {
-  double diag = hypot (frame->pw, frame->ph);
-  int n_diverged = 0;
+  double diag = hypot (f->pw, f->ph);
+  double sx = f->pw / (f->xmax - f->xmin), sy = f->ph / (f->ymax - f->ymin);
 
+  cairo_save (cr);
+  cairo_rectangle (cr, f->px, f->py, f->pw, f->ph);
+  cairo_clip (cr);
   for (int i = 0; i < relief_race_n_racers (self->race); i++)
     {
       gint64 n_points;
       const double *path = relief_race_path (self->race, i, &n_points);
-      gint64 diverged = relief_race_diverged_at (self->race, i);
-      double rgb[3], px, py, grad[2], hess[4], values[2], vectors[4];
-      double x, y;
+      double x = path[2 * (n_points - 1)], y = path[2 * (n_points - 1) + 1];
+      double rgb[3], px, py, grad[2], hess[4], values[2], angle, gx, gy, len;
+      int colour = i < (int) self->racer_rows->len ? row_colour (g_ptr_array_index (self->racer_rows, i)) : i;
 
-      racer_colour (self, i, rgb);
-      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-      for (gint64 k = MARK_EVERY; k < n_points; k += MARK_EVERY)
-        {
-          relief_plot_frame_from_data (frame, path[2 * k], path[2 * k + 1], &px, &py);
-          cairo_arc (cr, px, py, 2.2 * line, 0, 2 * G_PI);
-          cairo_fill (cr);
-        }
-      x = path[2 * (n_points - 1)], y = path[2 * (n_points - 1) + 1];
-      relief_plot_frame_from_data (frame, x, y, &px, &py);
-      if (diverged >= 0)
-        {
-          g_autofree char *label = racer_label (self, i);
-          g_autofree char *text = g_strdup_printf (_("%s diverged at step %lld"), label, (long long) diverged);
-
-          cairo_set_line_width (cr, 2 * line);
-          cairo_move_to (cr, px - 5 * line, py - 5 * line), cairo_line_to (cr, px + 5 * line, py + 5 * line);
-          cairo_move_to (cr, px - 5 * line, py + 5 * line), cairo_line_to (cr, px + 5 * line, py - 5 * line);
-          cairo_stroke (cr);
-          cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL * line * 1.2);
-          cairo_move_to (cr, frame->px + 8 * line, frame->py + (18 + 16 * n_diverged++) * line);
-          cairo_text_path (cr, text);
-          cairo_set_source_rgb (cr, 0, 0, 0);
-          cairo_set_line_width (cr, 3 * line);
-          cairo_stroke_preserve (cr);
-          cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-          cairo_fill (cr);
-          continue;
-        }
-      if (x < frame->xmin || x > frame->xmax || y < frame->ymin || y > frame->ymax)
+      if (relief_race_diverged_at (self->race, i) >= 0 || x < f->xmin || x > f->xmax || y < f->ymin || y > f->ymax)
         continue;
+      relief_plot_palette (colour, rgb);
+      relief_plot_frame_from_data (f, x, y, &px, &py);
       relief_function_eval (self->function, x, y, grad, hess);
-      eigen2 (hess, values, vectors);
+      eigen2 (hess, values, &angle);
       cairo_save (cr);
       cairo_translate (cr, px, py);
-      /* Screen y grows down; the data's up. */
+      /* In data directions: y up. */
       cairo_scale (cr, 1, -1);
-      if (isfinite (values[0]) && isfinite (values[1]) && (fabs (values[0]) > 0 || fabs (values[1]) > 0))
+      if (isfinite (values[0]) && isfinite (values[1]) && MAX (fabs (values[0]), fabs (values[1])) > 0)
         {
-          double big = MAX (fabs (values[0]), fabs (values[1]));
-          double a0 = fabs (values[0]) > 0 ? sqrt (big / fabs (values[0])) : 4;
-          double r = 0.035 * diag;
+          double big = fabs (values[1]) >= fabs (values[0]) ? fabs (values[1]) : fabs (values[0]);
+          double small = MIN (fabs (values[0]), fabs (values[1]));
+          double stretch = small > 0 ? MIN (sqrt (big / small), 4) : 4;
+          double r = 0.025 * diag;
+          /* The axis along the larger |lambda| is the short one. */
+          double short_angle = fabs (values[1]) >= fabs (values[0]) ? angle : angle + G_PI / 2;
 
-          a0 = MIN (a0, 4);
           cairo_save (cr);
-          cairo_rotate (cr, atan2 (vectors[2] * frame->ph / (frame->ymax - frame->ymin),
-                                   vectors[0] * frame->pw / (frame->xmax - frame->xmin)));
-          cairo_scale (cr, r * a0, r);
+          cairo_rotate (cr, atan2 (sin (short_angle) * sy, cos (short_angle) * sx));
+          cairo_scale (cr, r, r * stretch);
           cairo_arc (cr, 0, 0, 1, 0, 2 * G_PI);
           cairo_restore (cr);
-          cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-          cairo_set_line_width (cr, 1.2 * line);
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
+          cairo_set_line_width (cr, 2.5);
+          cairo_stroke_preserve (cr);
+          cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+          cairo_set_line_width (cr, 1.2);
           cairo_stroke (cr);
         }
-      {
-        double gx = -grad[0] * frame->pw / (frame->xmax - frame->xmin);
-        double gy = -grad[1] * frame->ph / (frame->ymax - frame->ymin);
-        double len = hypot (gx, gy), shown = 0.08 * diag;
+      gx = -grad[0] * sx, gy = -grad[1] * sy;
+      len = hypot (gx, gy);
+      if (len > 0 && isfinite (len))
+        {
+          double ux = gx / len, uy = gy / len, shown = 0.07 * diag;
 
-        if (len > 0 && isfinite (len))
-          {
-            double ux = gx / len, uy = gy / len;
-
-            cairo_move_to (cr, 0, 0);
-            cairo_line_to (cr, ux * shown, uy * shown);
-            cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-            cairo_set_line_width (cr, 2 * line);
-            cairo_stroke (cr);
-            cairo_move_to (cr, ux * shown, uy * shown);
-            cairo_line_to (cr, ux * shown * 0.78 - uy * shown * 0.12, uy * shown * 0.78 + ux * shown * 0.12);
-            cairo_line_to (cr, ux * shown * 0.78 + uy * shown * 0.12, uy * shown * 0.78 - ux * shown * 0.12);
-            cairo_close_path (cr);
-            cairo_fill (cr);
-          }
-      }
+          cairo_move_to (cr, 0, 0);
+          cairo_line_to (cr, ux * shown * 0.8, uy * shown * 0.8);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_set_line_width (cr, 4);
+          cairo_stroke_preserve (cr);
+          cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+          cairo_set_line_width (cr, 2);
+          cairo_stroke (cr);
+          cairo_move_to (cr, ux * shown, uy * shown);
+          cairo_line_to (cr, ux * shown * 0.72 - uy * shown * 0.14, uy * shown * 0.72 + ux * shown * 0.14);
+          cairo_line_to (cr, ux * shown * 0.72 + uy * shown * 0.14, uy * shown * 0.72 - ux * shown * 0.14);
+          cairo_close_path (cr);
+          cairo_fill (cr);
+        }
       cairo_restore (cr);
     }
+  cairo_restore (cr);
 }
 
-/* The map: the function as a heatmap with its level sets, each racer's trail, the start. */
+/* The race's frame: the figure of raceapp's race files, the live overlay on its map. */
 static void
-draw_race_map (ReliefLessonPage *self, cairo_t *cr, double width, double height, double line,
-               ReliefPlotFrame *frame_out)
+draw_race (ReliefLessonPage *self, cairo_t *cr, double width, double height, gboolean overlay,
+           ReliefPlotFrame *frame_out)
 {
-  int n = self->race ? relief_race_n_racers (self->race) : 0;
-  g_autofree ReliefLineSeries *paths = g_new0 (ReliefLineSeries, MAX (n, 1));
-  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *title = NULL;
+  g_autoptr(ReliefRaceFile) file = NULL;
+  ReliefFigureOptions opt;
   ReliefPlotFrame frame = { 0 };
-  ReliefHeatmapSpec spec = {
-    .xlabel = "x",
-    .ylabel = "y",
-    .zlabel = "f(x, y)",
-    .nx = GRID,
-    .ny = GRID,
-    .xs = self->grid_xs,
-    .ys = self->grid_ys,
-    .z = self->grid_z,
-    .colormap = self->presenting ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS,
-    .filled = FALSE,
-    .n_levels = 14,
-    .log_scale = self->grid_log,
-    .show_colorbar = TRUE,
-    .has_marker = TRUE,
-    .marker_x = self->start[0],
-    .marker_y = self->start[1],
-  };
+  g_autofree char *title = NULL;
 
-  if (self->grid_z == NULL)
-    return;
-  title = g_strdup_printf ("%s", self->function ? relief_function_name (self->function) : "");
-  spec.title = title;
-  for (int i = 0; i < n; i++)
+  if (self->race == NULL || self->grid == NULL)
     {
-      gint64 n_points;
-      const double *path = relief_race_path (self->race, i, &n_points);
-      double *x = g_new (double, n_points), *y = g_new (double, n_points);
-
-      for (gint64 k = 0; k < n_points; k++)
-        x[k] = path[2 * k], y[k] = path[2 * k + 1];
-      g_ptr_array_add (owned, x);
-      g_ptr_array_add (owned, y);
-      g_ptr_array_add (owned, paths[i].label = racer_label (self, i));
-      paths[i].n = (int) n_points;
-      paths[i].x = x;
-      paths[i].y = y;
-      racer_colour (self, i, paths[i].rgb);
+      if (frame_out)
+        *frame_out = frame;
+      return;
     }
-  spec.n_paths = n;
-  spec.paths = paths;
-  relief_plot_heatmap (cr, width, height, &spec, &frame);
-  if (self->race)
-    {
-      cairo_save (cr);
-      cairo_rectangle (cr, frame.px, frame.py, frame.pw, frame.ph);
-      cairo_clip (cr);
-      draw_race_overlay (self, cr, &frame, line);
-      cairo_restore (cr);
-    }
+  file = race_as_file (self);
+  relief_figure_options_init (&opt);
+  opt.colormap = self->presenting ? RELIEF_COLORMAP_MAGMA : RELIEF_COLORMAP_VIRIDIS;
+  /* The rotation in degrees, as the slider shows it. */
+  if (isfinite (file->kappa))
+    opt.title = title = g_strdup_printf (_("quadratic (κ = %.3g, θ = %.0f°) — step %lld"), file->kappa,
+                                         gtk_range_get_value (self->theta_scale), (long long) file->n_steps);
+  else
+    opt.title = title = g_strdup_printf (_("%s — step %lld"), file->function, (long long) file->n_steps);
+  relief_figure_race_frame (cr, width, height, file, self->grid, file->n_steps, &opt, &frame);
+  if (overlay)
+    draw_race_overlay (self, cr, &frame);
   if (frame_out)
     *frame_out = frame;
-}
-
-/* Each racer's loss against the step, on a log axis when every loss is positive. */
-static void
-draw_race_loss (ReliefLessonPage *self, cairo_t *cr, double width, double height)
-{
-  int n = self->race ? relief_race_n_racers (self->race) : 0;
-  g_autofree ReliefLineSeries *series = g_new0 (ReliefLineSeries, MAX (n, 1));
-  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  gboolean positive = TRUE;
-  ReliefLinePlotSpec spec = {
-    .title = _("Loss"),
-    .xlabel = _("step"),
-    .ylabel = "f",
-    .legend = FALSE,
-  };
-
-  for (int i = 0; i < n; i++)
-    {
-      gint64 n_points;
-      const double *loss = relief_race_loss (self->race, i);
-      double *x;
-
-      relief_race_path (self->race, i, &n_points);
-      x = g_new (double, n_points);
-      for (gint64 k = 0; k < n_points; k++)
-        {
-          x[k] = (double) k;
-          positive &= !(loss[k] <= 0);
-        }
-      g_ptr_array_add (owned, x);
-      series[i].n = (int) n_points;
-      series[i].x = x;
-      series[i].y = loss;
-      racer_colour (self, i, series[i].rgb);
-    }
-  spec.n_series = n;
-  spec.series = series;
-  spec.log_y = positive;
-  relief_plot_lines (cr, width, height, &spec, NULL);
 }
 
 /* ---- The playground ---- */
@@ -1194,7 +1070,7 @@ pg_restart (ReliefLessonPage *self)
   /* As long as the class watches: the lesson ends it, not the epochs. */
   w->config.epochs = 100000;
   w->config.snapshot_every = 1;
-  w->config.eval_every = 10;
+  w->config.eval_every = 20;
   w->config.seed = pg->seed;
   w->paused = !self->pg_playing;
   self->pg_work = w;
@@ -1382,7 +1258,7 @@ map_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer use
 
   begin (self, cr, width, height, &w, &h);
   if (race_mode (self))
-    draw_race_map (self, cr, w, h, 1.0, &frame);
+    draw_race (self, cr, w, h, TRUE, &frame);
   else
     draw_pg_map (self, cr, w, h, &frame);
   self->map_frame = frame;
@@ -1397,9 +1273,7 @@ loss_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer us
   double w, h;
 
   begin (self, cr, width, height, &w, &h);
-  if (race_mode (self))
-    draw_race_loss (self, cr, w, h);
-  else
+  if (!race_mode (self))
     draw_pg_loss (self, cr, w, h);
 }
 
@@ -1447,6 +1321,8 @@ update_transport (ReliefLessonPage *self)
   gtk_button_set_icon_name (self->play_button, playing ? "media-playback-pause-symbolic"
                                                        : "media-playback-start-symbolic");
   gtk_widget_set_visible (self->speed_box, race_mode (self));
+  /* The race's figure has its loss panel; the playground's curves have their own. */
+  gtk_widget_set_visible (GTK_WIDGET (self->loss_area), !race_mode (self));
 }
 
 void
@@ -2004,20 +1880,19 @@ static void
 draw_page_figure (cairo_t *cr, double width, double height, gpointer user_data)
 {
   ReliefLessonPage *self = user_data;
-  double map_width = width * 0.64;
+  double map_width = width * 0.6;
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   if (race_mode (self))
-    draw_race_map (self, cr, map_width, height, 0.8, NULL);
-  else
-    draw_pg_map (self, cr, map_width, height, &(ReliefPlotFrame) { 0 });
+    {
+      draw_race (self, cr, width, height, TRUE, NULL);
+      return;
+    }
+  draw_pg_map (self, cr, map_width, height, &(ReliefPlotFrame) { 0 });
   cairo_save (cr);
   cairo_translate (cr, map_width, 0);
-  if (race_mode (self))
-    draw_race_loss (self, cr, width - map_width, height);
-  else
-    draw_pg_loss (self, cr, width - map_width, height);
+  draw_pg_loss (self, cr, width - map_width, height);
   cairo_restore (cr);
 }
 
@@ -2096,7 +1971,7 @@ relief_lesson_page_finalize (GObject *object)
   g_clear_pointer (&self->function, relief_function_free);
   g_clear_pointer (&self->backend, relief_backend_free);
   g_free (self->race_error);
-  g_free (self->grid_z);
+  g_clear_pointer (&self->grid, relief_race_grid_free);
   relief_decision_map_free (self->pg_map);
   relief_live_curves_free (self->pg_curves);
   g_array_unref (self->points);

@@ -12,13 +12,21 @@
 
 /* ---- Building and freeing ---- */
 
-static const guint32 racer_colours[] = { 0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd, 0x8c564b, 0xe377c2, 0x17becf };
+/* relief_plot_palette's order. */
+static const char *const colour_names[] = { "blue", "orange", "green", "red", "purple", "brown", "pink", "grey",
+                                            "olive", "cyan", NULL };
+#define N_COLOURS ((int) G_N_ELEMENTS (colour_names) - 1)
 
-guint32
+const char *const *
+relief_lesson_colour_names (void)
+{
+  return colour_names;
+}
+
+int
 relief_lesson_racer_colour (int i)
 {
-  return racer_colours[((i % (int) G_N_ELEMENTS (racer_colours)) + (int) G_N_ELEMENTS (racer_colours))
-                       % (int) G_N_ELEMENTS (racer_colours)];
+  return ((i % N_COLOURS) + N_COLOURS) % N_COLOURS;
 }
 
 static void
@@ -181,6 +189,9 @@ fail (const Source *src, GError **error, const char *group, const char *key, con
   else if (shown_key)
     g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, _("%s: [%s] %s: %s"), src->name,
                  shown_group, shown_key, why);
+  else if (line > 0)
+    g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, _("%s:%d: [%s]: %s"), src->name, line,
+                 shown_group, why);
   else
     g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, _("%s: [%s]: %s"), src->name, shown_group,
                  why);
@@ -282,12 +293,10 @@ get_numbers (const Source *src, GKeyFile *kf, const char *group, const char *key
 }
 
 static gboolean
-get_colour (const Source *src, GKeyFile *kf, const char *group, const char *key, guint32 def, guint32 *out,
-            GError **error)
+get_colour (const Source *src, GKeyFile *kf, const char *group, const char *key, int def, int *out, GError **error)
 {
   g_autofree char *text = NULL;
-  char *end;
-  guint64 v;
+  g_autofree char *names = NULL;
 
   if (!g_key_file_has_key (kf, group, key, NULL))
     {
@@ -295,11 +304,14 @@ get_colour (const Source *src, GKeyFile *kf, const char *group, const char *key,
       return TRUE;
     }
   text = g_strstrip (g_key_file_get_value (kf, group, key, NULL));
-  if (text[0] != '#' || strlen (text) != 7 || (v = g_ascii_strtoull (text + 1, &end, 16), *end != '\0')
-      || !g_ascii_isxdigit (text[1]))
-    return fail (src, error, group, key, _("“%s” is not a colour like #1f77b4"), text);
-  *out = (guint32) v;
-  return TRUE;
+  for (int i = 0; i < N_COLOURS; i++)
+    if (g_ascii_strcasecmp (text, colour_names[i]) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  names = g_strjoinv (", ", (char **) colour_names);
+  return fail (src, error, group, key, _("no colour “%s”: one of %s"), text, names);
 }
 
 static gboolean
@@ -714,14 +726,13 @@ to_key_file (const ReliefLesson *l)
     {
       const ReliefLessonRacer *r = &race->racers[i];
       g_autofree char *g = g_strdup_printf ("Racer %d", i + 1);
-      g_autofree char *colour = g_strdup_printf ("#%06x", r->colour & 0xffffff);
 
       g_key_file_set_string (kf, g, "optimizer", r->optimizer);
       set_number (kf, g, "lr", r->lr);
       set_number (kf, g, "momentum", r->momentum);
       set_number (kf, g, "beta1", r->beta1);
       set_number (kf, g, "beta2", r->beta2);
-      g_key_file_set_string (kf, g, "colour", colour);
+      g_key_file_set_string (kf, g, "colour", colour_names[relief_lesson_racer_colour (r->colour)]);
     }
   {
     g_autofree double *layers = g_new0 (double, MAX (pg->n_layers, 1));

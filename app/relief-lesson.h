@@ -27,7 +27,7 @@ typedef enum {
 typedef struct {
   char   *optimizer;      /* as relief_racer_init spells it: "gd", "momentum", "adam", ... */
   double  lr, momentum, beta1, beta2;
-  guint32 colour;         /* 0xRRGGBB */
+  int     colour;         /* into the figures' palette (relief_plot_palette), 0 .. 9 */
 } ReliefLessonRacer;
 
 typedef struct {
@@ -89,8 +89,10 @@ gboolean      relief_lesson_save      (const ReliefLesson *lesson, const char *p
 /* The lesson with preset i's keys set (checked as the file's are when it was loaded). */
 ReliefLesson *relief_lesson_apply_preset (const ReliefLesson *lesson, int i, GError **error);
 
-/* The colour the page gives racer i when nothing says otherwise. */
-guint32       relief_lesson_racer_colour (int i);
+/* The palette's colours as the file names them ("blue", "orange", ... matplotlib's tab10),
+ * NULL-terminated; the colour racer i gets when the file names none. */
+const char *const *relief_lesson_colour_names (void);
+int           relief_lesson_racer_colour (int i);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefLesson, relief_lesson_free)
 
