@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static double
@@ -277,6 +278,47 @@ test_random_derivatives (void)
     }
 }
 
+/* Random strings over the grammar's characters and a few others: each parses, or fails
+ * with a message that starts "column N:" for a column within the text (or just past it). */
+static void
+test_random_strings (void)
+{
+  static const char *const pieces[] = {
+    "x", "y", "1", "2.5", "e", "pi", "1e3", "+", "-", "*", "/", "^", "(", ")", " ", "sin(", "log(", "tanh",
+    "abs(", "q", "$", ",", ".", "é",
+  };
+  g_autoptr(GRand) rng = g_rand_new_with_seed (7);
+  int parsed = 0;
+
+  for (int i = 0; i < 5000; i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ReliefExpr) e = NULL;
+      int len = g_rand_int_range (rng, 0, 12);
+
+      for (int k = 0; k < len; k++)
+        g_string_append (text, pieces[g_rand_int_range (rng, 0, G_N_ELEMENTS (pieces))]);
+      e = relief_expr_parse (text->str, &error);
+      if (e != NULL)
+        {
+          relief_expr_eval (e, 0.3, -0.7, NULL, NULL);
+          parsed++;
+        }
+      else
+        {
+          int column = 0;
+
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+          g_assert_cmpint (sscanf (error->message, "column %d:", &column), ==, 1);
+          g_assert_cmpint (column, >=, 1);
+          g_assert_cmpint (column, <=, g_utf8_strlen (text->str, -1) + 1);
+        }
+    }
+  g_test_message ("%d of 5000 random strings parsed", parsed);
+  g_assert_cmpint (parsed, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -286,5 +328,6 @@ main (int argc, char **argv)
   g_test_add_func ("/compute/expr/deep-nesting", test_deep_nesting);
   g_test_add_func ("/compute/expr/function-derivatives", test_function_derivatives);
   g_test_add_func ("/compute/expr/random-derivatives", test_random_derivatives);
+  g_test_add_func ("/compute/expr/random-strings", test_random_strings);
   return g_test_run ();
 }
