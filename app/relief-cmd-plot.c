@@ -9,6 +9,7 @@
 #include "relief-enums.h"
 #include "relief-figures.h"
 #include "relief-plot.h"
+#include "relief-race-job.h"
 
 typedef struct {
   gpointer             data;
@@ -160,11 +161,58 @@ size_weights (gconstpointer data, double *width, double *height)
   relief_figure_weights_size (data, width, height);
 }
 
+/* A race with its function sampled over its view. */
+typedef struct {
+  ReliefRaceFile *race;
+  ReliefRaceGrid *grid;
+} RacePlot;
+
+/* The map's grid: fine enough for smooth contours at the figure's size. */
+#define RACE_PLOT_GRID 240
+
+static void
+race_plot_free (RacePlot *plot)
+{
+  relief_race_file_free (plot->race);
+  relief_race_grid_free (plot->grid);
+  g_free (plot);
+}
+
+static gpointer
+load_race (const char *path, GError **error)
+{
+  g_autoptr(ReliefRaceFile) race = relief_race_file_load (path, error);
+  g_autoptr(ReliefRaceGrid) grid = NULL;
+  RacePlot *plot;
+
+  if (race == NULL)
+    return NULL;
+  grid = relief_race_grid_new (RACE_PLOT_GRID, RACE_PLOT_GRID, race->xmin, race->xmax, race->ymin, race->ymax);
+  if (!relief_race_job_sample (race, grid->nx, grid->xs, grid->ny, grid->ys, grid->z, error))
+    {
+      g_prefix_error (error, _("%s: "), path);
+      return NULL;
+    }
+  plot = g_new0 (RacePlot, 1);
+  plot->race = g_steal_pointer (&race);
+  plot->grid = g_steal_pointer (&grid);
+  return plot;
+}
+
+static void
+draw_race (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  const RacePlot *plot = data;
+
+  relief_figure_race (cr, width, height, plot->race, plot->grid, opt);
+}
+
 /* The flags that only some kinds of figure have a use for. */
 typedef enum {
   FLAG_LOG    = 1 << 0,
   FLAG_MAP    = 1 << 1,     /* --kind, --levels, --colormap: a surface's 2D figures */
   FLAG_KIND   = 1 << 2,     /* --kind alone: a run's curves or curvature */
+  FLAG_COLORMAP = 1 << 3,   /* --colormap alone: a race's map */
 } PlotFlags;
 
 /* What each kind of file relief_file_detect_kind knows becomes. */
@@ -185,6 +233,7 @@ static const struct {
   { RELIEF_FILE_KIND_WEIGHTS, 0, 0, 0, load_weights, draw_weights, (GDestroyNotify) relief_weights_free,
     size_weights },
   { RELIEF_FILE_KIND_HESSIAN, 504, 324, 0, load_hessian, draw_hessian, (GDestroyNotify) hessian_plot_free, NULL },
+  { RELIEF_FILE_KIND_RACE, 720, 360, FLAG_COLORMAP, load_race, draw_race, (GDestroyNotify) race_plot_free, NULL },
 };
 
 /* The first of the flags given that a figure of this file does not use, or NULL; *where
@@ -199,8 +248,11 @@ unused_flag (PlotFlags used, gboolean log_scale, const char *kind, const char *l
   *where = _("surfaces");
   if (levels && !(used & FLAG_MAP))
     return "--levels";
-  if (colormap && !(used & FLAG_MAP))
-    return "--colormap";
+  if (colormap && !(used & (FLAG_MAP | FLAG_COLORMAP)))
+    {
+      *where = _("surfaces and races");
+      return "--colormap";
+    }
   *where = _("runs and surfaces");
   if (log_scale && !(used & FLAG_LOG))
     return "--log";
@@ -250,14 +302,14 @@ relief_cmd_plot (int argc, char **argv)
          "tracked it)"), N_("KIND") },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface, intdim, hessian or weights file as a figure (PDF, SVG or PNG)."));
+  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface, intdim, hessian, weights or race file as a figure (PDF, SVG or PNG)."));
 
   relief_cli_figure_options_add (&figure, ctx);
   relief_cli_add_entries (ctx, entries);
   if (!relief_cli_parse (ctx, "plot", &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return relief_cli_usage_error ("plot", _("expected one run, surface, intdim, hessian or weights file; see relief plot --help"));
+    return relief_cli_usage_error ("plot", _("expected one run, surface, intdim, hessian, weights or race file; see relief plot --help"));
   if (!relief_cli_check_figure ("plot", &figure, (const char *[]) { argv[1], NULL }, &status))
     return status;
   relief_figure_options_init (&options);
@@ -290,7 +342,7 @@ relief_cmd_plot (int argc, char **argv)
   k = find_plot_kind (kind);
   if (k < 0)
     {
-      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface, intdim, hessian and weights files"),
+      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface, intdim, hessian, weights and race files"),
                                                   argv[1], relief_file_kind_name (kind));
       return relief_cli_usage_error ("plot", message);
     }

@@ -25,7 +25,7 @@ datadir=${RELIEF_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/relief/datasets}
 
 build_pkgs=(gcc g++ meson ninja-build pkg-config gettext
             libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
-            libcairo2-dev libhdf5-dev libopenblas-dev zlib1g-dev nettle-dev
+            libcairo2-dev libhdf5-dev libopenblas-dev zlib1g-dev nettle-dev libgif-dev
             desktop-file-utils appstream)
 test_pkgs=(xvfb xauth)
 bench_pkgs=(python3 python3-numpy python3-torch)

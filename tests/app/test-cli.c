@@ -10,10 +10,13 @@
 #include "relief-hessian.h"
 #include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
+#include "relief-race-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
 #include "relief-weights-file.h"
 #include "relief-mlp.h"
+
+#include <gif_lib.h>
 
 /* The folder the commands run in, shared by the cases: the run, surface and sweep that
  * several cases read are made once, by the first case that needs them. */
@@ -582,7 +585,7 @@ static void
 test_help (void)
 {
   const char *commands[] = { "--help", "train --help", "surface --help", "intdim --help", "hessian --help",
-                             "decision --help", "weights --help", "plot --help" };
+                             "decision --help", "weights --help", "lesson --help", "plot --help" };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -593,7 +596,8 @@ test_help (void)
     }
 }
 
-static const char *command_names[] = { "train", "surface", "intdim", "hessian", "decision", "weights", "plot" };
+static const char *command_names[] = { "train", "surface", "intdim", "hessian", "decision", "weights", "lesson",
+                                       "plot" };
 
 /* relief --help and an unknown command both name every command. */
 static void
@@ -602,8 +606,8 @@ test_command_table (void)
   g_autofree char *help = NULL, *err = NULL;
 
   g_assert_cmpint (run_relief_full ("--help", &help, NULL), ==, 0);
-  g_assert_cmpint (run_relief ("lesson", &err), ==, 2);
-  g_assert_nonnull (strstr (err, "lesson"));
+  g_assert_cmpint (run_relief ("lecture", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "lecture"));
   for (guint i = 0; i < G_N_ELEMENTS (command_names); i++)
     {
       g_autofree char *listed = g_strdup_printf ("\n  %s ", command_names[i]);
@@ -1390,6 +1394,203 @@ test_hessian_interrupted (void)
     g_assert_null (strstr (name, "interrupted"));
 }
 
+
+static ReliefRaceFile *
+load_race (const char *name)
+{
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(GError) error = NULL;
+  ReliefRaceFile *race = relief_race_file_load (path, &error);
+
+  g_assert_no_error (error);
+  return race;
+}
+
+/* relief lesson on the quadratic 0.5 (x^2 + kappa y^2) (theta 0): each racer's path
+ * against the update rules computed here in double from the learning rates the file
+ * records (the racers step in float32), its loss the function at its points; the settings
+ * are the file's, the optimizers named as given. */
+static void
+test_lesson_quadratic (void)
+{
+  const double kappa = 10;
+  g_autoptr(ReliefRaceFile) race = NULL;
+
+  g_assert_cmpint (run_relief ("lesson --function quadratic --kappa 10 --theta 0 --optimizers gd,momentum,adam "
+                               "--lr 0.05,0.02,0.1 --momentum 0.9 --start=-1.5,1 --steps 50 --x=-2:2 --y=-1.5:1.5 "
+                               "-o race.h5", NULL), ==, 0);
+  race = load_race ("race.h5");
+  g_assert_cmpstr (race->function, ==, "quadratic");
+  g_assert_cmpfloat (race->kappa, ==, 10);
+  g_assert_cmpfloat (race->theta, ==, 0);
+  g_assert_cmpint (race->n_steps, ==, 50);
+  g_assert_cmpint (race->n_racers, ==, 3);
+  g_assert_cmpfloat (race->xmin, ==, -2);
+  g_assert_cmpfloat (race->ymax, ==, 1.5);
+  g_assert_cmpstr (race->racers[0].optimizer, ==, "gd");
+  g_assert_cmpstr (race->racers[1].optimizer, ==, "momentum");
+  g_assert_cmpstr (race->racers[2].optimizer, ==, "adam");
+  g_assert_cmpfloat (fabs (race->racers[1].momentum - 0.9), <, 1e-6);
+  for (int i = 0; i < 3; i++)
+    {
+      const ReliefRaceRacer *r = &race->racers[i];
+      double p[2] = { -1.5, 1 }, v[2] = { 0, 0 }, m[2] = { 0, 0 }, s2[2] = { 0, 0 };
+
+      g_assert_cmpint (r->diverged_at, ==, -1);
+      for (int t = 0; t <= 50; t++)
+        {
+          double g[2] = { p[0], kappa * p[1] };
+
+          if (fabs (r->path[2 * t] - p[0]) > 1e-4 || fabs (r->path[2 * t + 1] - p[1]) > 1e-4 ||
+              fabs (r->loss[t] - 0.5 * (p[0] * p[0] + kappa * p[1] * p[1])) > 1e-4)
+            g_error ("%s at step %d: (%g, %g) loss %g, expected (%g, %g)", r->optimizer, t, r->path[2 * t],
+                     r->path[2 * t + 1], r->loss[t], p[0], p[1]);
+          for (int k = 0; k < 2; k++)
+            if (i == 0)
+              p[k] -= r->lr * g[k];
+            else if (i == 1)
+              {
+                /* heavy ball as torch.optim.SGD: v = beta v + g, p -= lr v */
+                v[k] = r->momentum * v[k] + g[k];
+                p[k] -= r->lr * v[k];
+              }
+            else
+              {
+                m[k] = r->beta1 * m[k] + (1 - r->beta1) * g[k];
+                s2[k] = r->beta2 * s2[k] + (1 - r->beta2) * g[k] * g[k];
+                p[k] -= r->lr * (m[k] / (1 - pow (r->beta1, t + 1))) /
+                        (sqrt (s2[k] / (1 - pow (r->beta2, t + 1))) + r->eps);
+              }
+        }
+    }
+}
+
+/* Gradient descent on the quadratic is stable up to lr = 2 / lambda_max (kappa): at 1.99 /
+ * kappa it converges, at 2.01 / kappa y grows as 1.01^t and the racer is marked diverged
+ * where |y| first passes 1e6, with NaN from there on. */
+static void
+test_lesson_stability_limit (void)
+{
+  g_autoptr(ReliefRaceFile) race = NULL;
+  const ReliefRaceRacer *stable, *unstable;
+  gint64 expected = (gint64) ceil (log (1e6) / log (1.01));
+
+  g_assert_cmpint (run_relief ("lesson --function quadratic --kappa 4 --optimizers gd,gd --lr 0.4975,0.5025 "
+                               "--start 1,1 --steps 1500 -o limit.h5", NULL), ==, 0);
+  race = load_race ("limit.h5");
+  stable = &race->racers[0];
+  unstable = &race->racers[1];
+  g_assert_cmpint (stable->diverged_at, ==, -1);
+  g_assert_cmpfloat (stable->loss[1500], <, 1e-3 * stable->loss[0]);
+  g_assert_cmpint (unstable->diverged_at, >=, expected - 2);
+  g_assert_cmpint (unstable->diverged_at, <=, expected + 2);
+  g_assert_cmpfloat (fabs (unstable->path[2 * (unstable->diverged_at - 1) + 1]), <=, 1e6);
+  g_assert_true (isnan (unstable->path[2 * 1500]) && isnan (unstable->loss[1500]));
+}
+
+/* An expression with its exact gradient: GD on (x - 1)^2 + 2 (y + 0.5)^2 against the
+ * update computed here; the race figure from relief plot as PNG and PDF; the animation a
+ * GIF read back by giflib: its frames (one every --every steps and the last), size, delay
+ * from --fps and the loop forever. */
+static void
+test_lesson_expression_plot_animation (void)
+{
+  g_autoptr(ReliefRaceFile) race = NULL;
+  g_autofree char *gif_path = tmp_path ("expr.gif"), *png = tmp_path ("race.png"), *pdf = tmp_path ("race.pdf");
+  GifFileType *gif;
+  GraphicsControlBlock gcb;
+  gboolean loops = FALSE;
+  int gif_error = 0;
+  double p[2] = { -1, 1 };
+
+  g_assert_cmpint (run_relief ("lesson --function '(x - 1)^2 + 2*(y + 0.5)^2' --optimizers gd --lr 0.1 "
+                               "--start=-1,1 --steps 25 --x=-2:2 --y=-2:2 -o expr.h5 --animation expr.gif "
+                               "--fps 20 --size 320x160 --every 4", NULL), ==, 0);
+  race = load_race ("expr.h5");
+  g_assert_cmpstr (race->function, ==, "(x - 1)^2 + 2*(y + 0.5)^2");
+  g_assert_true (isnan (race->kappa));
+  for (int t = 0; t <= 25; t++)
+    {
+      g_assert_cmpfloat (fabs (race->racers[0].path[2 * t] - p[0]), <, 1e-5);
+      g_assert_cmpfloat (fabs (race->racers[0].path[2 * t + 1] - p[1]), <, 1e-5);
+      p[0] -= race->racers[0].lr * 2 * (p[0] - 1);
+      p[1] -= race->racers[0].lr * 4 * (p[1] + 0.5);
+    }
+
+  gif = DGifOpenFileName (gif_path, &gif_error);
+  g_assert_nonnull (gif);
+  g_assert_cmpint (DGifSlurp (gif), ==, GIF_OK);
+  g_assert_cmpint (gif->SWidth, ==, 320);
+  g_assert_cmpint (gif->SHeight, ==, 160);
+  /* steps 0, 4, ..., 24 and 25 */
+  g_assert_cmpint (gif->ImageCount, ==, 8);
+  for (int i = 0; i < gif->ImageCount; i++)
+    {
+      g_assert_cmpint (DGifSavedExtensionToGCB (gif, i, &gcb), ==, GIF_OK);
+      g_assert_cmpint (gcb.DelayTime, ==, 5);
+    }
+  /* giflib keeps the extensions before an image with it: the loop's is the first image's. */
+  {
+    const ExtensionBlock *blocks = gif->SavedImages[0].ExtensionBlocks;
+    int n_blocks = gif->SavedImages[0].ExtensionBlockCount;
+
+    for (int e = 0; e + 1 < n_blocks; e++)
+      if (blocks[e].Function == APPLICATION_EXT_FUNC_CODE && blocks[e].ByteCount == 11 &&
+          memcmp (blocks[e].Bytes, "NETSCAPE2.0", 11) == 0)
+        loops = blocks[e + 1].ByteCount == 3 && blocks[e + 1].Bytes[0] == 1 && blocks[e + 1].Bytes[1] == 0 &&
+                blocks[e + 1].Bytes[2] == 0;
+  }
+  g_assert_true (loops);
+  DGifCloseFile (gif, &gif_error);
+
+  g_assert_cmpint (run_relief ("plot expr.h5 -o race.png", NULL), ==, 0);
+  g_assert_true (file_starts_with (png, "\x89PNG", 4));
+  g_assert_cmpint (run_relief ("plot expr.h5 -o race.pdf --colormap magma", NULL), ==, 0);
+  g_assert_true (file_starts_with (pdf, "%PDF", 4));
+}
+
+/* relief lesson's usage errors: one line, exit 2, nothing written. */
+static void
+test_lesson_errors (void)
+{
+  g_autofree char *out = tmp_path ("lesson-out.h5"), *gif = tmp_path ("lesson-out.gif");
+  struct { const char *args; const char *message; } cases[] = {
+    { "--function rosenbrok --optimizers gd", "unknown function “rosenbrok”: give one of quadratic, rosenbrock" },
+    { "--function 'x^2 + (y' --optimizers gd", "column" },
+    { "--function 'x^2 +* y' --optimizers gd", "column 6: unexpected '*'" },
+    { "--function rosenbrock --optimizers gd,adamm", "adamm" },
+    { "--function rosenbrock --optimizers gd,adam --lr 0.1,0.2,0.3", "--lr gives 3 values for 2 optimizers" },
+    { "--function rosenbrock --optimizers gd,adam --momentum 0.1,0.2,0.3", "--momentum gives 3 values" },
+    { "--function rosenbrock --optimizers gd --lr 0", "--lr takes a number > 0" },
+    { "--function rosenbrock --optimizers gd --lr fast", "“fast”" },
+    { "--function booth --kappa 3 --optimizers gd", "--kappa and --theta only apply to --function quadratic" },
+    { "--function quadratic --kappa 0.5 --optimizers gd", "--kappa" },
+    { "--function booth --optimizers gd --start 1", "--start takes X,Y" },
+    { "--function booth --optimizers gd --x=3:1", "A < B" },
+    { "--function booth --optimizers gd --start=100,100", "outside the view" },
+    { "--function booth --optimizers gd --steps 0", "--steps" },
+    { "--function booth --optimizers gd --fps 10", "only apply to --animation" },
+    { "--function booth --optimizers gd --animation lesson-out.png", ".gif" },
+    { "--function booth --optimizers gd --animation lesson-out.gif --size 10x10", "--size" },
+    { "--function booth --optimizers gd --animation lesson-out.gif --fps 1000", "--fps" },
+    { "--function 'log(x)' --optimizers gd --start=-1,0", "not finite at the start" },
+    { "--optimizers gd", "--function is missing" },
+    { "--function booth", "--optimizers is missing" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *args = g_strdup_printf ("lesson %s -o lesson-out.h5", cases[i].args);
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_relief (args, &err), ==, 2);
+      if (strstr (err, cases[i].message) == NULL || strchr (err, '\n') != err + strlen (err) - 1)
+        g_error ("relief %s: “%s” lacks “%s” or is not one line", args, err, cases[i].message);
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (gif, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* Every regression input of the fuzz targets through the command that reads its kind:
  * a refusal is exit 2 with one line that names the file, and nothing written. */
 static void
@@ -1486,6 +1687,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/estimate-before-large-job", test_estimate_before_large_job);
   g_test_add_func ("/cli/writes-nothing-at-home", test_writes_nothing_at_home);
   g_test_add_func ("/cli/bad-inputs", test_bad_inputs);
+  g_test_add_func ("/cli/lesson/quadratic", test_lesson_quadratic);
+  g_test_add_func ("/cli/lesson/stability-limit", test_lesson_stability_limit);
+  g_test_add_func ("/cli/lesson/expression-plot-animation", test_lesson_expression_plot_animation);
+  g_test_add_func ("/cli/lesson/errors", test_lesson_errors);
   g_test_add_func ("/cli/hessian", test_hessian);
   g_test_add_func ("/cli/hessian-errors", test_hessian_errors);
   g_test_add_func ("/cli/hessian-interrupted", test_hessian_interrupted);

@@ -11,6 +11,7 @@
 #include "relief-intdim-job.h"
 #include "relief-live-curves.h"
 #include "relief-output.h"
+#include "relief-race-job.h"
 #include "relief-enums.h"
 #include "relief-run-file.h"
 #include "relief-surface-job.h"
@@ -1059,6 +1060,66 @@ test_hessian_job (Fixture *f, gconstpointer data)
   g_assert_cmpint (progress.calls, ==, 0);
 }
 
+
+/* The race job on a rotated quadratic 0.5 p^T A p, A = R diag (1, kappa) R^T: gradient
+ * descent's path is (I - lr A)^t p0, computed here; the file it writes holds the race it
+ * hands over; a cancelled race writes nothing; the map's samples are the function's
+ * values (Rosenbrock's, written out here). */
+static void
+test_race_job (Fixture *f, gconstpointer data)
+{
+  g_auto(ReliefRaceJob) job = { 0 };
+  g_autoptr(ReliefRaceFile) race = NULL, back = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  double c = cos (0.7), s = sin (0.7), kappa = 6, lr;
+  double a[4] = { c * c + kappa * s * s, c * s * (1 - kappa), c * s * (1 - kappa), s * s + kappa * c * c };
+  double p[2] = { 1.5, -1 }, xs[3] = { -1, 0.5, 2 }, ys[2] = { -0.5, 1.5 }, z[6];
+
+  relief_race_job_init_defaults (&job);
+  job.function = g_strdup ("quadratic");
+  job.kappa = kappa;
+  job.theta = 0.7;
+  job.n_racers = 1;
+  job.racers = g_new0 (ReliefRacer, 1);
+  g_assert_true (relief_racer_init (&job.racers[0], "gd", 0.3, &error));
+  job.has_start = TRUE;
+  job.x0 = 1.5;
+  job.y0 = -1;
+  job.n_steps = 30;
+  job.output = g_build_filename (f->dir, "race.h5", NULL);
+  g_assert_true (relief_race_job_run (&job, NULL, NULL, &race, &error));
+  g_assert_no_error (error);
+  lr = race->racers[0].lr;
+  for (int t = 0; t <= 30; t++)
+    {
+      double q[2] = { p[0] - lr * (a[0] * p[0] + a[1] * p[1]), p[1] - lr * (a[2] * p[0] + a[3] * p[1]) };
+
+      g_assert_cmpfloat (fabs (race->racers[0].path[2 * t] - p[0]), <, 1e-5);
+      g_assert_cmpfloat (fabs (race->racers[0].path[2 * t + 1] - p[1]), <, 1e-5);
+      p[0] = q[0];
+      p[1] = q[1];
+    }
+  back = relief_race_file_load (job.output, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (back->racers[0].path, 62 * sizeof (double), race->racers[0].path, 62 * sizeof (double));
+  g_assert_cmpfloat (back->theta, ==, 0.7);
+
+  g_assert_cmpint (g_unlink (job.output), ==, 0);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (relief_race_job_run (&job, NULL, cancellable, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (job.output, G_FILE_TEST_EXISTS));
+
+  g_free (back->function);
+  back->function = g_strdup ("rosenbrock");
+  g_assert_true (relief_race_job_sample (back, 3, xs, 2, ys, z, NULL));
+  for (int j = 0; j < 2; j++)
+    for (int i = 0; i < 3; i++)
+      g_assert_cmpfloat (fabs (z[j * 3 + i] - (pow (1 - xs[i], 2) + 100 * pow (ys[j] - xs[i] * xs[i], 2))), <,
+                         1e-9);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1083,6 +1144,7 @@ main (int argc, char **argv)
   g_test_add ("/jobs/hessian", Fixture, NULL, fixture_setup, test_hessian_job, fixture_teardown);
   g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
   g_test_add ("/jobs/weights", Fixture, NULL, fixture_setup, test_weights, fixture_teardown);
+  g_test_add ("/jobs/race", Fixture, NULL, fixture_setup, test_race_job, fixture_teardown);
   g_test_add ("/jobs/decision/needs-two-inputs", Fixture, NULL, fixture_setup, test_decision_needs_two_inputs,
               fixture_teardown);
   status = g_test_run ();

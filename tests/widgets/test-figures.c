@@ -1118,6 +1118,151 @@ test_screen_text_scale (void)
   cairo_surface_destroy (plain);
 }
 
+
+/* ---- the race figure ---- */
+
+#define RACE_W 720
+#define RACE_H 360
+
+/* Two racers on the quadratic 0.5 (x^2 + 4 y^2) over [-2, 2]^2: the first walks along
+ * y = 1 from x = -1.5 to -0.5 in 10 steps, the second goes up from (-1.5, 1) and diverges
+ * at step 3. */
+static ReliefRaceFile *
+race_sample (ReliefRaceGrid **grid)
+{
+  ReliefRaceFile *race = relief_race_file_new (2, 10);
+
+  race->function = g_strdup ("quadratic");
+  race->kappa = 4;
+  race->theta = 0;
+  race->xmin = race->ymin = -2;
+  race->xmax = race->ymax = 2;
+  race->x0 = -1.5;
+  race->y0 = 1;
+  for (int i = 0; i < 2; i++)
+    {
+      ReliefRaceRacer *r = &race->racers[i];
+
+      r->optimizer = g_strdup (i == 0 ? "gd" : "momentum");
+      r->lr = 0.1;
+      r->colour = i;
+      for (int t = 0; t <= 10; t++)
+        {
+          double x = i == 0 ? -1.5 + 0.1 * t : -1.5, y = i == 0 ? 1 : 1 + 0.3 * t;
+
+          r->path[2 * t] = t < 3 || i == 0 ? x : NAN;
+          r->path[2 * t + 1] = t < 3 || i == 0 ? y : NAN;
+          r->loss[t] = t < 3 || i == 0 ? 0.5 * (x * x + 4 * y * y) : NAN;
+        }
+    }
+  race->racers[1].diverged_at = 3;
+  *grid = relief_race_grid_new (60, 60, -2, 2, -2, 2);
+  for (int j = 0; j < 60; j++)
+    for (int i = 0; i < 60; i++)
+      (*grid)->z[j * 60 + i] = 0.5 * (pow ((*grid)->xs[i], 2) + 4 * pow ((*grid)->ys[j], 2));
+  return race;
+}
+
+static cairo_surface_t *
+render_race (const ReliefRaceFile *race, const ReliefRaceGrid *grid, gint64 step, ReliefPlotFrame *frame)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, RACE_W, RACE_H);
+  cairo_t *cr = cairo_create (s);
+  ReliefFigureOptions opt;
+
+  relief_figure_options_init (&opt);
+  relief_figure_race_frame (cr, RACE_W, RACE_H, race, grid, step, &opt, frame);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}
+
+static guint32
+rgb_at (cairo_surface_t *s, double x, double y)
+{
+  const guchar *row = cairo_image_surface_get_data (s) + (gsize) lround (y) * cairo_image_surface_get_stride (s);
+
+  return ((const guint32 *) row)[lround (x)] & 0xffffff;
+}
+
+/* Pixels of colour (within tol per channel) in the columns [x0, x1). */
+static int
+count_colour (cairo_surface_t *s, guint32 colour, int tol, int x0, int x1)
+{
+  int n = 0;
+
+  for (int y = 0; y < RACE_H; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        guint32 p = rgb_at (s, x, y);
+        gboolean near = TRUE;
+
+        for (int c = 0; c < 3; c++)
+          near = near && ABS ((int) ((p >> (8 * c)) & 0xff) - (int) ((colour >> (8 * c)) & 0xff)) <= tol;
+        n += near;
+      }
+  return n;
+}
+
+/* Whether colour is within 2 pixels of (px, py). */
+static gboolean
+colour_near (cairo_surface_t *s, guint32 colour, double px, double py)
+{
+  for (int dy = -2; dy <= 2; dy++)
+    for (int dx = -2; dx <= 2; dx++)
+      if (rgb_at (s, px + dx, py + dy) == colour)
+        return TRUE;
+  return FALSE;
+}
+
+/* The map's frame is the race's view, left of the loss panel; a trail is drawn up to the
+ * frame's step and not beyond; the known minimum is a white star; the loss panel carries
+ * each racer's colour; a racer that diverged says so (its label in its darkened colour)
+ * from the step it diverged at, not before. */
+static void
+test_race (void)
+{
+  g_autoptr(ReliefRaceGrid) grid = NULL;
+  g_autoptr(ReliefRaceFile) race = race_sample (&grid);
+  const guint32 blue = 0x1f77b4, label = 0xcc650b;   /* tab10's first; its second x 0.8 */
+  ReliefPlotFrame frame, frame2;
+  cairo_surface_t *whole = render_race (race, grid, 10, &frame);
+  cairo_surface_t *early = render_race (race, grid, 2, &frame2);
+  double px, py;
+  int split;
+
+  g_assert_cmpfloat (frame.xmin, ==, -2);
+  g_assert_cmpfloat (frame.xmax, ==, 2);
+  g_assert_cmpfloat (frame.ymin, ==, -2);
+  g_assert_cmpfloat (frame.ymax, ==, 2);
+  g_assert_cmpfloat (frame.px + frame.pw, <, RACE_W * 0.58);
+  g_assert_cmpfloat (frame.py, >, 20);   /* under the title */
+  g_assert_cmpfloat (frame2.px, ==, frame.px);
+  split = (int) (RACE_W * 0.58) + 16;
+
+  /* Step 8 of the first racer: on its trail in the whole race, not yet at step 2. */
+  relief_plot_frame_from_data (&frame, -1.5 + 0.1 * 7.5, 1, &px, &py);
+  g_assert_true (colour_near (whole, blue, px, py));
+  g_assert_false (colour_near (early, blue, px, py));
+  /* The minimum at the origin: the star's white middle. */
+  relief_plot_frame_from_data (&frame, 0, 0, &px, &py);
+  g_assert_cmphex (rgb_at (whole, px, py), ==, 0xffffff);
+  /* The loss curves. */
+  g_assert_cmpint (count_colour (whole, blue, 0, split, RACE_W), >, 50);
+  g_assert_cmpint (count_colour (whole, 0xff7f0e, 0, split, RACE_W), >, 10);
+  g_assert_cmpint (count_colour (early, blue, 0, split, RACE_W), <, count_colour (whole, blue, 0, split, RACE_W));
+  /* "momentum diverged at step 3" */
+  g_assert_cmpint (count_colour (whole, label, 24, 0, split), >, 30);
+  g_assert_cmpint (count_colour (early, label, 24, 0, split), ==, 0);
+  g_assert_cmpint (relief_figure_race_marker_every (10), ==, 1);
+  g_assert_cmpint (relief_figure_race_marker_every (300), ==, 20);
+  g_assert_cmpint (relief_figure_race_gif_n_frames (race, 4), ==, 4);   /* 0, 4, 8, 10 */
+  g_assert_cmpint (relief_figure_race_gif_n_frames (race, 5), ==, 3);   /* 0, 5, 10 */
+  cairo_surface_destroy (whole);
+  cairo_surface_destroy (early);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1135,5 +1280,6 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/decision", test_decision);
   g_test_add_func ("/figures/weights-esd", test_weights_esd);
   g_test_add_func ("/figures/weights", test_weights_figure);
+  g_test_add_func ("/figures/race", test_race);
   return g_test_run ();
 }

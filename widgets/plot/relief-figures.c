@@ -1337,7 +1337,8 @@ race_overlay (cairo_t *cr, const ReliefRaceFile *race, gint64 step, const Relief
       y = CLAMP (trails[i].y[trails[i].n - 1], MIN (f->ymin, f->ymax), MAX (f->ymin, f->ymax));
       relief_plot_frame_from_data (f, x, y, &px, &py);
       race_cross (cr, px, py, 5, trails[i].rgb);
-      label = g_strdup_printf (_("%s diverged at step %" G_GINT64_FORMAT), r->optimizer, r->diverged_at);
+      label = g_strdup_printf (_("%s (lr %g) diverged at step %" G_GINT64_FORMAT), r->optimizer, r->lr,
+                               r->diverged_at);
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
       cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL);
       cairo_text_extents (cr, label, &e);
@@ -1408,6 +1409,8 @@ race_loss_limits (const ReliefRaceFile *race, gboolean *log_y, double *ymin, dou
         }
     }
 }
+
+#define RACE_PANEL_GAP 14.0
 
 static void
 race_draw (cairo_t *cr, double width, double height, const ReliefRaceFile *race, const ReliefRaceGrid *grid,
@@ -1485,7 +1488,8 @@ race_draw (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
     .xmin = 0, .xmax = MAX (race->n_steps, 1),
     .ymin = ymin, .ymax = ymax,
   };
-  draw_panel (cr, map_w, top, width - map_w, height - top, &loss);
+  /* Apart by a gap: the colorbar's label reaches to the map's edge. */
+  draw_panel (cr, map_w + RACE_PANEL_GAP, top, width - map_w - RACE_PANEL_GAP, height - top, &loss);
 
   for (int i = 0; i < 3 * n; i++)
     g_free (buffers[i]);
@@ -1511,4 +1515,45 @@ relief_figure_race_frame (cairo_t *cr, double width, double height, const Relief
                           ReliefPlotFrame *frame_out)
 {
   race_draw (cr, width, height, race, grid, step, TRUE, opt, frame_out);
+}
+
+/* An animation's page width in points: its pixels are this many points scaled. */
+#define RACE_GIF_PAGE_WIDTH 720.0
+
+typedef struct {
+  const ReliefRaceFile      *race;
+  const ReliefRaceGrid      *grid;
+  const ReliefFigureOptions *opt;
+  gint64                     every;
+  int                        n_frames;
+} RaceGif;
+
+int
+relief_figure_race_gif_n_frames (const ReliefRaceFile *race, gint64 every)
+{
+  every = MAX (every, 1);
+  return (int) MIN (G_MAXINT, race->n_steps / every + 1 + (race->n_steps % every != 0));
+}
+
+static void
+draw_race_gif_frame (cairo_t *cr, int width, int height, int frame, gpointer data)
+{
+  const RaceGif *g = data;
+  double scale = CLAMP (width / RACE_GIF_PAGE_WIDTH, 0.5, 4);
+  gint64 step = frame == g->n_frames - 1 ? g->race->n_steps : MIN (frame * g->every, g->race->n_steps);
+
+  cairo_scale (cr, scale, scale);
+  relief_figure_race_frame (cr, width / scale, height / scale, g->race, g->grid, step, g->opt, NULL);
+}
+
+gboolean
+relief_figure_race_gif (const char *path, const ReliefRaceFile *race, const ReliefRaceGrid *grid, int width,
+                        int height, double fps, gint64 every, const ReliefFigureOptions *opt,
+                        ReliefAnimProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
+                        GError **error)
+{
+  RaceGif g = { race, grid, opt, MAX (every, 1), relief_figure_race_gif_n_frames (race, every) };
+
+  return relief_plot_anim_gif (path, width, height, g.n_frames, fps, draw_race_gif_frame, &g, progress,
+                               progress_data, cancellable, error);
 }

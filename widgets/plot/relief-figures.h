@@ -226,7 +226,7 @@ void            relief_race_grid_free (ReliefRaceGrid *grid);
  * with contour lines (both on a log scale where its values over the view span more than
  * two decades), each racer's trail in its colour with a marker every k steps (about 15
  * over the race), the start and the known minima marked, a racer that diverged by step
- * crossed out where it did with "diverged at step N", a legend of optimizer and lr; on
+ * crossed out where it did with "gd (lr 0.25) diverged at step N", a legend of optimizer and lr; on
  * the right the loss of each racer against the step (a log axis when every loss is
  * positive), its axes those of the whole race so that frames of an animation line up.
  * opt->title (NULL: the function, and the step for a frame) above.  frame_out (may be
@@ -238,6 +238,15 @@ void relief_figure_race_frame (cairo_t *cr, double width, double height, const R
                                ReliefPlotFrame *frame_out);
 /* The step between a trail's markers: about 15 markers over n_steps, at least 1. */
 gint64 relief_figure_race_marker_every (gint64 n_steps);
+/* The race as a GIF of width x height pixels (relief_plot_anim_gif): a frame every
+ * `every` steps from 0, and the last step always, at fps frames a second; the figure laid
+ * out as on a 720-point-wide page scaled to the width, so that its text keeps its share
+ * of the picture.  _n_frames: how many frames that is. */
+int      relief_figure_race_gif_n_frames (const ReliefRaceFile *race, gint64 every);
+gboolean relief_figure_race_gif (const char *path, const ReliefRaceFile *race, const ReliefRaceGrid *grid, int width,
+                                 int height, double fps, gint64 every, const ReliefFigureOptions *opt,
+                                 ReliefAnimProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
+                                 GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRaceGrid, relief_race_grid_free)
 
 G_END_DECLS

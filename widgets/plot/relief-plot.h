@@ -11,6 +11,7 @@
 #include "relief-contour.h"
 #include "relief-grid.h"
 #include "relief-plot-3d.h"
+#include "relief-plot-anim.h"
 #include "relief-plot-axes.h"
 #include "relief-plot-decision.h"
 #include "relief-plot-export.h"
