@@ -9,6 +9,7 @@
 #include "relief-decision-job.h"
 #include "relief-enums.h"
 #include "relief-figures.h"
+#include "relief-plot-anim.h"
 #include "relief-generators.h"
 #include "relief-lesson-page.h"
 #include "relief-live-curves.h"
@@ -112,6 +113,7 @@ struct _ReliefLessonPage {
   ReliefLiveCurves *pg_curves;
   GArray         *points;          /* clicked in: x, y, class as doubles */
   double          pg_plane[4];     /* the clicked points' plane */
+  struct AnimWork *anim_work;      /* the GIF being written, the page's job */
 };
 
 G_DEFINE_FINAL_TYPE (ReliefLessonPage, relief_lesson_page, RELIEF_TYPE_PAGE)
@@ -1917,6 +1919,223 @@ relief_lesson_page_export (ReliefPage *page)
                              export_figure_to);
 }
 
+/* ---- The race as a GIF ---- */
+
+/* The most frames an animation gets: a longer race skips steps between them. */
+#define MAX_ANIMATION_FRAMES 600
+
+typedef struct AnimWork {
+  ReliefRaceFile *race;
+  ReliefRaceGrid *grid;
+  char           *path;
+  int             width, height, n_frames;
+  double          fps;
+  GMutex          lock;
+  double          fraction;
+} AnimWork;
+
+static void
+anim_work_free (gpointer data)
+{
+  AnimWork *w = data;
+
+  relief_race_file_free (w->race);
+  relief_race_grid_free (w->grid);
+  g_free (w->path);
+  g_mutex_clear (&w->lock);
+  g_free (w);
+}
+
+static void
+anim_draw (cairo_t *cr, int width, int height, int frame, gpointer user_data)
+{
+  AnimWork *w = user_data;
+  ReliefFigureOptions opt;
+  gint64 step = w->n_frames > 1 ? (gint64) llround ((double) frame * w->race->n_steps / (w->n_frames - 1)) : 0;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  relief_figure_options_init (&opt);
+  relief_figure_race_frame (cr, width, height, w->race, w->grid, step, &opt, NULL);
+}
+
+static void
+anim_progress (double fraction, gpointer user_data)
+{
+  AnimWork *w = user_data;
+
+  g_mutex_lock (&w->lock);
+  w->fraction = fraction;
+  g_mutex_unlock (&w->lock);
+}
+
+static gboolean
+anim_work_run (gpointer data, GCancellable *cancellable, GError **error)
+{
+  AnimWork *w = data;
+
+  return relief_plot_anim_gif (w->path, w->width, w->height, w->n_frames, w->fps, anim_draw, w, anim_progress, w,
+                               cancellable, error);
+}
+
+static void
+anim_tick (gpointer owner)
+{
+  ReliefLessonPage *self = owner;
+  AnimWork *w = self->anim_work;
+  double fraction;
+
+  g_mutex_lock (&w->lock);
+  fraction = w->fraction;
+  g_mutex_unlock (&w->lock);
+  relief_page_set_progress (RELIEF_PAGE (self), fraction);
+}
+
+static void
+anim_done (gpointer owner, const GError *error)
+{
+  ReliefLessonPage *self = owner;
+  g_autofree char *name = g_path_get_basename (self->anim_work->path);
+  g_autofree char *message = NULL;
+
+  self->anim_work = NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    relief_page_report_cancelled (RELIEF_PAGE (self), _("The animation was cancelled: nothing was written"));
+  else if (error)
+    relief_page_report_error (RELIEF_PAGE (self), _("The animation could not be written"), error->message);
+  else
+    {
+      message = g_strdup_printf (_("Exported %s"), name);
+      relief_page_toast (RELIEF_PAGE (self), message);
+      set_race_status (self);
+    }
+}
+
+gboolean
+relief_lesson_page_export_animation (ReliefLessonPage *self, const char *path, double fps, int width, int height,
+                                     GError **error)
+{
+  AnimWork *w;
+
+  g_return_val_if_fail (RELIEF_IS_LESSON_PAGE (self), FALSE);
+  if (self->race == NULL || relief_race_n_steps (self->race) == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("Nothing to animate yet: play or step the race first"));
+      return FALSE;
+    }
+  if (!(fps >= 0.5 && fps <= 100) || width < 64 || width > 4096 || height < 64 || height > 4096)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("An animation of %g frames a second and %d x %d pixels: 0.5 to 100 frames a second, "
+                     "64 to 4096 pixels"), fps, width, height);
+      return FALSE;
+    }
+  relief_lesson_page_play (self, FALSE);
+  w = g_new0 (AnimWork, 1);
+  g_mutex_init (&w->lock);
+  w->race = race_as_file (self);
+  w->grid = relief_race_grid_new (self->grid->nx, self->grid->ny, self->view[0], self->view[1], self->view[2],
+                                  self->view[3]);
+  memcpy (w->grid->z, self->grid->z, (gsize) self->grid->nx * self->grid->ny * sizeof (double));
+  w->path = g_strdup (path);
+  w->fps = fps;
+  w->width = width;
+  w->height = height;
+  w->n_frames = (int) MIN (w->race->n_steps + 1, MAX_ANIMATION_FRAMES);
+  self->anim_work = w;
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  relief_page_set_status (RELIEF_PAGE (self), _("Writing the animation…"));
+  relief_page_start_job (RELIEF_PAGE (self), anim_work_run, w, anim_work_free, anim_tick, anim_done);
+  return TRUE;
+}
+
+/* What the dialog chose, until the file is. */
+typedef struct {
+  double fps;
+  int    width, height;
+} AnimChoice;
+
+static void
+anim_file_chosen (ReliefPage *page, GFile *file)
+{
+  ReliefLessonPage *self = RELIEF_LESSON_PAGE (page);
+  AnimChoice *choice = g_object_get_data (G_OBJECT (self), "anim-choice");
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Choose a local file"));
+  if (error != NULL || !relief_lesson_page_export_animation (self, path, choice->fps, choice->width, choice->height,
+                                                             &error))
+    relief_page_report_error (page, _("The animation could not be written"), error->message);
+}
+
+static void
+on_anim_dialog_response (AdwMessageDialog *dialog, const char *response, ReliefLessonPage *self)
+{
+  static const char *const names[] = { N_("GIF animation") };
+  static const char *const patterns[] = { "*.gif" };
+  AnimChoice *choice;
+
+  if (g_strcmp0 (response, "export") != 0)
+    return;
+  choice = g_new (AnimChoice, 1);
+  choice->fps = gtk_spin_button_get_value (g_object_get_data (G_OBJECT (dialog), "fps"));
+  choice->width = gtk_spin_button_get_value_as_int (g_object_get_data (G_OBJECT (dialog), "width"));
+  choice->height = gtk_spin_button_get_value_as_int (g_object_get_data (G_OBJECT (dialog), "height"));
+  g_object_set_data_full (G_OBJECT (self), "anim-choice", choice, g_free);
+  relief_page_choose_save (RELIEF_PAGE (self), _("Export the Race as a GIF"), "race.gif", names, patterns, 1,
+                           anim_file_chosen);
+}
+
+static void
+action_export_animation (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReliefLessonPage *self = RELIEF_LESSON_PAGE (widget);
+  GtkWidget *grid = gtk_grid_new ();
+  GtkSpinButton *fps = small_spin (0.5, 100, 1, 1);
+  GtkSpinButton *width = small_spin (64, 4096, 10, 0);
+  GtkSpinButton *height = small_spin (64, 4096, 10, 0);
+  const char *labels[] = { N_("Frames per second"), N_("Width (pixels)"), N_("Height (pixels)") };
+  GtkWidget *spins[] = { GTK_WIDGET (fps), GTK_WIDGET (width), GTK_WIDGET (height) };
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (self->race == NULL || relief_race_n_steps (self->race) == 0)
+    {
+      relief_page_report_error (RELIEF_PAGE (self), _("Nothing to animate yet"), _("Play or step the race first."));
+      return;
+    }
+  body = g_strdup_printf (_("The race so far, %lld steps, in up to %d frames."),
+                          (long long) relief_race_n_steps (self->race), MAX_ANIMATION_FRAMES);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                       _("Export the Race as a GIF"), body));
+  gtk_spin_button_set_value (fps, 15);
+  gtk_spin_button_set_value (width, 800);
+  gtk_spin_button_set_value (height, 450);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  for (int i = 0; i < 3; i++)
+    {
+      GtkWidget *label = gtk_label_new (_(labels[i]));
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_grid_attach (GTK_GRID (grid), label, 0, i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), spins[i], 1, i, 1, 1);
+    }
+  adw_message_dialog_set_extra_child (dialog, grid);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "export", _("_Choose File…"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "export", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "export");
+  g_object_set_data (G_OBJECT (dialog), "fps", fps);
+  g_object_set_data (G_OBJECT (dialog), "width", width);
+  g_object_set_data (G_OBJECT (dialog), "height", height);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_anim_dialog_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 relief_lesson_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -2024,6 +2243,7 @@ relief_lesson_page_class_init (ReliefLessonPageClass *klass)
   gtk_widget_class_install_action (widget_class, "lesson.save", NULL, action_save);
   gtk_widget_class_install_action (widget_class, "lesson.load-shipped", "s", action_load_shipped);
   gtk_widget_class_install_action (widget_class, "lesson.preset", "i", action_preset);
+  gtk_widget_class_install_action (widget_class, "lesson.export-animation", NULL, action_export_animation);
   /* F5 wherever the focus is in the window, while the page is shown. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "lesson.present", NULL);
 

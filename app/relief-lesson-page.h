@@ -45,4 +45,10 @@ gboolean      relief_lesson_page_apply_preset   (ReliefLessonPage *self, int i);
 /* The current frame as a figure (PDF, SVG or PNG by the extension). */
 void          relief_lesson_page_export_figure  (ReliefLessonPage *self, GFile *file);
 
+/* Writes the race so far as a looping GIF (relief_plot_anim_gif) in the background, the
+ * page's job (progress in its bar, Escape cancels); FALSE with nothing started when there is
+ * no race yet or the settings are out of range. */
+gboolean      relief_lesson_page_export_animation (ReliefLessonPage *self, const char *path, double fps,
+                                                   int width, int height, GError **error);
+
 G_END_DECLS

@@ -341,12 +341,40 @@ test_shipped_lessons (Fixture *f, gconstpointer data)
   }
 }
 
+static gboolean
+page_idle (gpointer page)
+{
+  return !relief_page_is_running (RELIEF_PAGE (page));
+}
+
 static void
 test_export (Fixture *f, gconstpointer data)
 {
   static const char *const names[] = { "frame.png", "frame.svg", "frame.pdf" };
+  g_autofree char *gif = g_build_filename (f->dir, "race.gif", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
 
-  relief_lesson_page_step (f->page);
+  /* No race yet: refused, nothing started. */
+  g_assert_false (relief_lesson_page_export_animation (f->page, gif, 10, 320, 200, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  for (int i = 0; i < 30; i++)
+    relief_lesson_page_step (f->page);
+  g_assert_false (relief_lesson_page_export_animation (f->page, gif, 1000, 320, 200, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (relief_lesson_page_export_animation (f->page, gif, 10, 320, 200, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (page_idle, f->page));
+  g_assert_true (g_file_get_contents (gif, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (memcmp (contents, "GIF89a", 6) == 0);
+  /* Its size as asked: the logical screen's width and height, little-endian. */
+  g_assert_cmpint ((guint8) contents[6] | ((guint8) contents[7] << 8), ==, 320);
+  g_assert_cmpint ((guint8) contents[8] | ((guint8) contents[9] << 8), ==, 200);
+
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *path = g_build_filename (f->dir, names[i], NULL);
