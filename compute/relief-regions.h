@@ -8,7 +8,7 @@
  * dv = x2 - x0.  The partition covers the rectangle [umin, umax] x [vmin, vmax]. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include "relief-backend.h"
 #include "relief-mlp.h"
 
@@ -52,7 +52,12 @@ typedef struct {
  * spec, float32 as trained; the arithmetic is float64).  Fails with a clear message for tanh
  * and gelu networks (no linear regions), for a plane whose n_inputs differs from the
  * model's, and when max_regions (0: no limit) would be exceeded; honours cancellable
- * between layers. */
+ * between layers and every 256 polygons within one.  Sign tests take a vertex within
+ * 1e-9 (relative to the rectangle's largest coordinate and the neuron's coefficients) of
+ * a zero line as on it, so no region is thinner than that; vertices closer than 1e-11 of
+ * that scale are merged.  The boundary holds, per region, the pieces of the lines where
+ * its top two logits tie; where a tie runs along an edge between two regions (a
+ * degenerate network) both regions give that piece. */
 ReliefRegions *relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, const ReliefPlane *plane,
                                        gsize max_regions, GCancellable *cancellable, GError **error);
 void           relief_regions_free (ReliefRegions *regions);
@@ -70,6 +75,10 @@ double         relief_regions_polygon_area (const ReliefRegions *regions, int r)
 gboolean relief_local_complexity (ReliefBackend *backend, const ReliefMlpSpec *spec, const float *params_host,
                                   const float *points, int n, double radius, int n_dirs, guint64 seed,
                                   int *per_layer_out, int *total_out, GError **error);
+
+/* The n_dirs orthonormal directions [n_dirs, n_inputs] of relief_local_complexity for seed:
+ * Gram-Schmidt on standard normal draws of relief-rng. */
+void           relief_local_complexity_directions (int n_inputs, int n_dirs, guint64 seed, double *dirs);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefPlane, relief_plane_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRegions, relief_regions_free)
