@@ -15,6 +15,7 @@
 #include "relief-live-curves.h"
 #include "relief-race.h"
 #include "relief-race-file.h"
+#include "relief-regions.h"
 #include "relief-train.h"
 #include "relief-work-dir.h"
 #include "relief-worker.h"
@@ -69,6 +70,8 @@ struct _ReliefLessonPage {
   GtkSpinButton  *pg_lr_spin;
   GtkSpinButton  *pg_batch_spin;
   GtkSpinButton  *pg_l2_spin;
+  GtkWidget      *regions_row;
+  GtkSwitch      *regions_switch;
   GtkButton      *play_button;
   GtkToggleButton *present_button;
   GtkRange       *speed_scale;
@@ -110,6 +113,8 @@ struct _ReliefLessonPage {
   gboolean        pg_playing;
   gint64          pg_steps;
   ReliefDecisionMap *pg_map;
+  ReliefRegions  *pg_regions;      /* the map's linear regions, with the switch on */
+  char           *pg_regions_error;
   ReliefLiveCurves *pg_curves;
   GArray         *points;          /* clicked in: x, y, class as doubles */
   double          pg_plane[4];     /* the clicked points' plane */
@@ -797,6 +802,11 @@ typedef struct PlayWork {
   gint64            mapped_at;
   ReliefBackend    *map_backend;
   ReliefDecisionMap *fresh_map;
+  gboolean          want_regions;  /* the linear regions with each map (the page's switch) */
+  gboolean          remap;         /* the switch changed: map again, even paused */
+  gboolean          fresh;         /* fresh_map (and fresh_regions) not yet taken */
+  ReliefRegions    *fresh_regions;
+  char             *regions_error;
 } PlayWork;
 
 static void
@@ -811,17 +821,27 @@ play_work_free (gpointer data)
   g_array_unref (w->pending);
   g_clear_pointer (&w->map_backend, relief_backend_free);
   relief_decision_map_free (w->fresh_map);
+  g_clear_pointer (&w->fresh_regions, relief_regions_free);
+  g_free (w->regions_error);
   g_mutex_clear (&w->lock);
   g_cond_clear (&w->cond);
   g_free (w);
 }
 
-/* The decisions at the newest parameters (the training thread, unlocked). */
+/* Beyond this many linear regions the map shows none (a wide network's partition is more
+ * than a class can read, and costs more than a frame). */
+#define MAX_REGIONS 20000
+
+/* The decisions at the newest parameters, and their linear regions when asked (the
+ * training thread, unlocked). */
 static void
 play_offer_map (PlayWork *w)
 {
   ReliefGridAxis px = { w->plane[0], w->plane[1], 0 }, py = { w->plane[2], w->plane[3], 0 };
   ReliefDecisionMap *map;
+  ReliefRegions *regions = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean want;
 
   if (w->plane[0] < w->plane[1])
     px.count = py.count = RELIEF_DECISION_RESOLUTION;
@@ -830,11 +850,26 @@ play_offer_map (PlayWork *w)
   map = relief_decision_map_compute (w->map_backend, w->spec, w->ds, w->last_params, &px, &py, NULL);
   if (map == NULL)
     return;
+  g_mutex_lock (&w->lock);
+  want = w->want_regions;
+  w->remap = FALSE;
+  g_mutex_unlock (&w->lock);
+  if (want)
+    {
+      g_autoptr(ReliefPlane) plane = relief_plane_new_input (map->xmin, map->xmax, map->ymin, map->ymax);
+
+      regions = relief_regions_compute (w->spec, w->last_params, plane, MAX_REGIONS, NULL, &error);
+    }
   w->mapped_step = w->last_step;
   w->mapped_at = g_get_monotonic_time ();
   g_mutex_lock (&w->lock);
   relief_decision_map_free (w->fresh_map);
   w->fresh_map = map;
+  g_clear_pointer (&w->fresh_regions, relief_regions_free);
+  w->fresh_regions = regions;
+  g_free (w->regions_error);
+  w->regions_error = error ? g_strdup (error->message) : NULL;
+  w->fresh = TRUE;
   g_mutex_unlock (&w->lock);
 }
 
@@ -847,7 +882,7 @@ play_gate (PlayWork *w, gint64 step)
   w->step = step;
   while (w->paused && step >= w->allowed && !g_cancellable_is_cancelled (w->cancellable))
     {
-      if (w->mapped_step != w->last_step)
+      if (w->mapped_step != w->last_step || w->remap)
         {
           g_mutex_unlock (&w->lock);
           play_offer_map (w);
@@ -916,21 +951,102 @@ play_work_run (gpointer data, GCancellable *cancellable, GError **error)
   return status != RELIEF_TRAIN_FAILED;
 }
 
+/* The switch on, for a network that has linear regions. */
+static gboolean
+regions_wanted (ReliefLessonPage *self)
+{
+  return gtk_switch_get_active (self->regions_switch) && gtk_widget_get_sensitive (GTK_WIDGET (self->regions_switch));
+}
+
+static void
+update_readout (ReliefLessonPage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (!race_mode (self) && gtk_switch_get_active (self->regions_switch))
+    {
+      if (self->pg_regions)
+        text = g_strdup_printf (g_dngettext (NULL, "%d linear region", "%d linear regions",
+                                             self->pg_regions->n_regions), self->pg_regions->n_regions);
+      else if (self->pg_regions_error)
+        text = g_strdup (self->pg_regions_error);
+    }
+  gtk_label_set_text (self->readout_label, text ? text : "");
+}
+
+static void
+on_regions_toggled (ReliefLessonPage *self)
+{
+  if (self->pg_work)
+    {
+      g_mutex_lock (&self->pg_work->lock);
+      self->pg_work->want_regions = regions_wanted (self);
+      self->pg_work->remap = TRUE;
+      g_cond_signal (&self->pg_work->cond);
+      g_mutex_unlock (&self->pg_work->lock);
+    }
+  if (!regions_wanted (self))
+    {
+      g_clear_pointer (&self->pg_regions, relief_regions_free);
+      g_clear_pointer (&self->pg_regions_error, g_free);
+    }
+  update_readout (self);
+  redraw (self);
+}
+
+/* Only piecewise-linear networks have linear regions. */
+static void
+update_regions_row (ReliefLessonPage *self)
+{
+  const char *nick = gtk_string_list_get_string (self->activation_list,
+                                                 adw_combo_row_get_selected (self->activation_row));
+  gboolean linear = g_strcmp0 (nick, "relu") == 0 || g_strcmp0 (nick, "leaky_relu") == 0;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->regions_switch), linear);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->regions_row),
+                               linear ? _("The exact regions where the network is affine")
+                                      : _("Only ReLU and leaky ReLU networks have them"));
+}
+
+static void
+on_activation_changed (ReliefLessonPage *self)
+{
+  update_regions_row (self);
+  pg_restart (self);
+}
+
 static void
 pg_tick (gpointer owner)
 {
   ReliefLessonPage *self = owner;
   PlayWork *w = self->pg_work;
   g_autoptr(GArray) rows = NULL;
-  ReliefDecisionMap *map;
+  ReliefDecisionMap *map = NULL;
+  ReliefRegions *regions = NULL;
+  char *regions_error = NULL;
+  gboolean fresh;
   g_autofree char *status = NULL;
 
   g_mutex_lock (&w->lock);
   rows = w->pending;
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
-  map = g_steal_pointer (&w->fresh_map);
+  fresh = w->fresh;
+  if (fresh)
+    {
+      map = g_steal_pointer (&w->fresh_map);
+      regions = g_steal_pointer (&w->fresh_regions);
+      regions_error = g_steal_pointer (&w->regions_error);
+      w->fresh = FALSE;
+    }
   self->pg_steps = w->step;
   g_mutex_unlock (&w->lock);
+  if (fresh)
+    {
+      g_clear_pointer (&self->pg_regions, relief_regions_free);
+      self->pg_regions = regions;
+      g_free (self->pg_regions_error);
+      self->pg_regions_error = regions_error;
+    }
   for (guint i = 0; i < rows->len; i++)
     {
       const ReliefTrainMetrics *m = &g_array_index (rows, ReliefTrainMetrics, i);
@@ -953,6 +1069,7 @@ pg_tick (gpointer owner)
       status = n > 0 ? g_strdup_printf (_("Step %lld · train loss %.4g"), (long long) self->pg_steps, loss[n - 1])
                      : g_strdup_printf (_("Step %lld"), (long long) self->pg_steps);
       relief_page_set_status (RELIEF_PAGE (self), status);
+      update_readout (self);
     }
   redraw (self);
 }
@@ -1075,6 +1192,7 @@ pg_restart (ReliefLessonPage *self)
   w->config.eval_every = 20;
   w->config.seed = pg->seed;
   w->paused = !self->pg_playing;
+  w->want_regions = regions_wanted (self);
   self->pg_work = w;
   self->pg_job = relief_worker_start (play_work_run, w, play_work_free, pg_tick, pg_done, self);
   update_transport (self);
@@ -1091,8 +1209,10 @@ pg_set_playing (ReliefLessonPage *self, gboolean play)
       return;
     }
   g_mutex_lock (&self->pg_work->lock);
+  /* Paused from playing it stops where it is; already paused, the steps asked stay asked. */
+  if (!play && !self->pg_work->paused)
+    self->pg_work->allowed = self->pg_work->step;
   self->pg_work->paused = !play;
-  self->pg_work->allowed = self->pg_work->step;
   g_cond_signal (&self->pg_work->cond);
   g_mutex_unlock (&self->pg_work->lock);
 }
@@ -1106,8 +1226,9 @@ pg_step (ReliefLessonPage *self)
     return;
   self->pg_playing = FALSE;
   g_mutex_lock (&self->pg_work->lock);
+  /* Each press one more step, also before the last one is done. */
   self->pg_work->paused = TRUE;
-  self->pg_work->allowed = self->pg_work->step + 1;
+  self->pg_work->allowed = MAX (self->pg_work->allowed, self->pg_work->step) + 1;
   g_cond_signal (&self->pg_work->cond);
   g_mutex_unlock (&self->pg_work->lock);
 }
@@ -1205,6 +1326,35 @@ draw_pg_loss (ReliefLessonPage *self, cairo_t *cr, double width, double height)
   relief_plot_lines (cr, width, height, &loss_spec, NULL);
 }
 
+/* The linear regions' edges over the decision map, thin, so that the classes stay
+ * readable under them. */
+static void
+draw_regions_overlay (const ReliefRegions *regions, cairo_t *cr, const ReliefPlotFrame *f)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, f->px, f->py, f->pw, f->ph);
+  cairo_clip (cr);
+  for (int r = 0; r < regions->n_regions; r++)
+    {
+      for (gint64 k = regions->polygon_offsets[r]; k < regions->polygon_offsets[r + 1]; k++)
+        {
+          const double *v = &regions->vertices[2 * regions->polygon_vertices[k]];
+          double px, py;
+
+          relief_plot_frame_from_data (f, v[0], v[1], &px, &py);
+          if (k == regions->polygon_offsets[r])
+            cairo_move_to (cr, px, py);
+          else
+            cairo_line_to (cr, px, py);
+        }
+      cairo_close_path (cr);
+    }
+  cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 0.55);
+  cairo_set_line_width (cr, 0.6);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 /* The clicked points before any training: the data alone over the plane. */
 static void
 draw_pg_map (ReliefLessonPage *self, cairo_t *cr, double width, double height, ReliefPlotFrame *frame)
@@ -1215,6 +1365,8 @@ draw_pg_map (ReliefLessonPage *self, cairo_t *cr, double width, double height, R
   if (self->pg_map)
     {
       relief_figure_decision_framed (cr, width, height, self->pg_map, &opt, frame);
+      if (self->pg_regions && gtk_switch_get_active (self->regions_switch))
+        draw_regions_overlay (self->pg_regions, cr, frame);
       return;
     }
   {
@@ -1426,6 +1578,7 @@ on_mode_changed (ReliefLessonPage *self)
   stop_ticking (self);
   if (self->pg_playing)
     pg_set_playing (self, FALSE);
+  update_readout (self);
   if (race_mode (self))
     set_race_status (self);
   else if (self->pg_work == NULL)
@@ -1500,6 +1653,7 @@ read_controls (ReliefLessonPage *self, ReliefLesson *l)
   pg->lr = gtk_spin_button_get_value (self->pg_lr_spin);
   pg->batch = gtk_spin_button_get_value_as_int (self->pg_batch_spin);
   pg->l2 = gtk_spin_button_get_value (self->pg_l2_spin);
+  pg->regions = gtk_switch_get_active (self->regions_switch);
   if (self->lesson)
     pg->seed = self->lesson->playground.seed;
   g_free (pg->points);
@@ -1578,6 +1732,7 @@ show_lesson (ReliefLessonPage *self, const ReliefLesson *l, gboolean keep_preset
   gtk_spin_button_set_value (self->pg_lr_spin, l->playground.lr);
   gtk_spin_button_set_value (self->pg_batch_spin, l->playground.batch);
   gtk_spin_button_set_value (self->pg_l2_spin, l->playground.l2);
+  gtk_switch_set_active (self->regions_switch, l->playground.regions);
   g_array_set_size (self->points, 0);
   g_array_append_vals (self->points, l->playground.points, 3 * l->playground.n_points);
   self->pg_plane[0] = -1.5, self->pg_plane[1] = 1.5, self->pg_plane[2] = -1.5, self->pg_plane[3] = 1.5;
@@ -1600,6 +1755,9 @@ show_lesson (ReliefLessonPage *self, const ReliefLesson *l, gboolean keep_preset
   g_clear_pointer (&self->pg_job, relief_worker_drop);
   self->pg_work = NULL;
   g_clear_pointer (&self->pg_map, relief_decision_map_free);
+  g_clear_pointer (&self->pg_regions, relief_regions_free);
+  g_clear_pointer (&self->pg_regions_error, g_free);
+  update_regions_row (self);
   relief_live_curves_clear (self->pg_curves);
   if (!race_mode (self))
     pg_restart (self);
@@ -2192,6 +2350,8 @@ relief_lesson_page_finalize (GObject *object)
   g_free (self->race_error);
   g_clear_pointer (&self->grid, relief_race_grid_free);
   relief_decision_map_free (self->pg_map);
+  g_clear_pointer (&self->pg_regions, relief_regions_free);
+  g_free (self->pg_regions_error);
   relief_live_curves_free (self->pg_curves);
   g_array_unref (self->points);
   G_OBJECT_CLASS (relief_lesson_page_parent_class)->finalize (object);
@@ -2203,7 +2363,7 @@ static const ReliefTemplateChild children[] = {
   CHILD (expression_row), CHILD (expression_error), CHILD (kappa_row), CHILD (kappa_scale), CHILD (theta_row),
   CHILD (theta_scale), CHILD (lambda_label), CHILD (racers_box), CHILD (dataset_row), CHILD (dataset_list),
   CHILD (layers_box), CHILD (activation_row), CHILD (activation_list), CHILD (pg_lr_spin), CHILD (pg_batch_spin),
-  CHILD (pg_l2_spin), CHILD (play_button), CHILD (present_button), CHILD (speed_scale), CHILD (speed_label),
+  CHILD (pg_l2_spin), CHILD (regions_row), CHILD (regions_switch), CHILD (play_button), CHILD (present_button), CHILD (speed_scale), CHILD (speed_label),
   CHILD (speed_box), CHILD (title_label), CHILD (status_label), CHILD (readout_label), CHILD (progress_bar),
   CHILD (map_area), CHILD (loss_area), CHILD (shipped_section), CHILD (presets_section)
 };
@@ -2328,7 +2488,8 @@ relief_lesson_page_init (ReliefLessonPage *self)
   g_signal_connect_swapped (self->speed_scale, "value-changed", G_CALLBACK (on_speed_changed), self);
   g_signal_connect_swapped (self->mode_stack, "notify::visible-child", G_CALLBACK (on_mode_changed), self);
   g_signal_connect_swapped (self->dataset_row, "notify::selected", G_CALLBACK (pg_restart), self);
-  g_signal_connect_swapped (self->activation_row, "notify::selected", G_CALLBACK (pg_restart), self);
+  g_signal_connect_swapped (self->activation_row, "notify::selected", G_CALLBACK (on_activation_changed), self);
+  g_signal_connect_swapped (self->regions_switch, "notify::active", G_CALLBACK (on_regions_toggled), self);
   g_signal_connect_swapped (self->pg_lr_spin, "value-changed", G_CALLBACK (pg_restart), self);
   g_signal_connect_swapped (self->pg_batch_spin, "value-changed", G_CALLBACK (pg_restart), self);
   g_signal_connect_swapped (self->pg_l2_spin, "value-changed", G_CALLBACK (pg_restart), self);

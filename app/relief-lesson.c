@@ -461,6 +461,14 @@ read_playground (const Source *src, GKeyFile *kf, ReliefLessonPlayground *pg, GE
   if (batch != floor (batch))
     return fail (src, error, g, "batch", _("a whole number is needed"));
   pg->batch = (int) batch;
+  if (g_key_file_has_key (kf, g, "regions", NULL))
+    {
+      g_autoptr(GError) bool_error = NULL;
+
+      pg->regions = g_key_file_get_boolean (kf, g, "regions", &bool_error);
+      if (bool_error)
+        return fail (src, error, g, "regions", _("true or false"));
+    }
   if (g_key_file_has_key (kf, g, "points", NULL))
     {
       int n = 0;
@@ -747,6 +755,7 @@ to_key_file (const ReliefLesson *l)
     set_number (kf, "Playground", "lr", pg->lr);
     g_key_file_set_integer (kf, "Playground", "batch", pg->batch);
     set_number (kf, "Playground", "l2", pg->l2);
+    g_key_file_set_boolean (kf, "Playground", "regions", pg->regions);
     if (pg->n_points > 0)
       set_numbers (kf, "Playground", "points", pg->points, 3 * pg->n_points);
   }

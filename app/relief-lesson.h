@@ -51,6 +51,7 @@ typedef struct {
   double           lr;
   int              batch;
   double           l2;
+  gboolean         regions;       /* the linear regions over the map */
   int              n_points;      /* the points clicked in: x, y and class 0 or 1 each */
   double          *points;        /* [n_points, 3] */
 } ReliefLessonPlayground;

@@ -26,6 +26,19 @@ child (ReliefLessonPage *page, const char *name)
   return gtk_widget_get_template_child (GTK_WIDGET (page), RELIEF_TYPE_LESSON_PAGE, name);
 }
 
+/* The main loop for about ms milliseconds. */
+static void
+iterate_for (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
 /* With RELIEF_SCREENSHOT_DIR set, the window as drawn now in NAME.png there (what
  * docs/screenshots holds); else nothing. */
 static void
@@ -48,26 +61,20 @@ screenshot (GtkWidget *window, const char *name)
     }
   width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
   paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* A window between two frames has nothing to snapshot: the next frame. */
+  for (int i = 0; node == NULL && i < 50; i++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        iterate_for (100);
+    }
+  g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node, NULL);
   file = g_strconcat (name, ".png", NULL);
   path = g_build_filename (dir, file, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-/* The main loop for about ms milliseconds. */
-static void
-iterate_for (int ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
 }
 
 static void
@@ -313,6 +320,48 @@ test_playground (Fixture *f, gconstpointer data)
   g_assert_cmpint (relief_lesson_page_get_playground_steps (f->page), ==, 0);
 }
 
+static gboolean
+regions_shown (gpointer data)
+{
+  GtkLabel *readout = child (data, "readout_label");
+
+  return strstr (gtk_label_get_text (readout), "linear region") != NULL;
+}
+
+/* The switch puts the exact linear regions over the map, for ReLU networks only. */
+static void
+test_regions (Fixture *f, gconstpointer data)
+{
+  AdwViewStack *modes = child (f->page, "mode_stack");
+  GtkSwitch *regions = child (f->page, "regions_switch");
+  AdwComboRow *activation = child (f->page, "activation_row");
+  GtkStringList *activations = child (f->page, "activation_list");
+  GtkLabel *readout = child (f->page, "readout_label");
+  StepWait wait = { f->page, 2 };
+  int n = 0;
+
+  adw_view_stack_set_visible_child_name (modes, "playground");
+  relief_lesson_page_step (f->page);
+  relief_lesson_page_step (f->page);
+  g_assert_true (iterate_until (pg_reached, &wait));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (regions)));
+  gtk_switch_set_active (regions, TRUE);
+  /* Paused, the map is made again with its regions. */
+  g_assert_true (iterate_until (regions_shown, f->page));
+  g_assert_cmpint (sscanf (gtk_label_get_text (readout), "%d", &n), ==, 1);
+  /* One hidden layer of 8 ReLUs cuts the plane with 8 lines: at least 1, at most
+   * 1 + 8 + 28 regions. */
+  g_assert_cmpint (n, >=, 1);
+  g_assert_cmpint (n, <=, 37);
+  g_assert_cmpint (relief_lesson_page_get_playground_steps (f->page), ==, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (activations)); i++)
+    if (strcmp (gtk_string_list_get_string (activations, i), "tanh") == 0)
+      adw_combo_row_set_selected (activation, i);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (regions)));
+  gtk_switch_set_active (regions, FALSE);
+  g_assert_cmpstr (gtk_label_get_text (readout), ==, "");
+}
+
 static void
 test_shipped_lessons (Fixture *f, gconstpointer data)
 {
@@ -425,6 +474,11 @@ take_screenshots (ReliefWindow *window, ReliefLessonPage *page)
   g_assert_true (iterate_until (pg_reached, &pg));
   relief_lesson_page_play (page, FALSE);
   screenshot (GTK_WIDGET (window), "lesson-playground");
+  g_assert_true (relief_lesson_page_apply_preset (page, 4));
+  relief_lesson_page_play (page, TRUE);
+  g_assert_true (iterate_until (pg_reached, &pg));
+  relief_lesson_page_play (page, FALSE);
+  screenshot (GTK_WIDGET (window), "lesson-regions");
 
   g_assert_true (relief_lesson_page_load_shipped (page, "ravine-and-momentum", NULL));
   relief_lesson_page_play (page, TRUE);
@@ -516,6 +570,7 @@ main (int argc, char **argv)
   ADD ("/lesson-page/presentation", test_presentation);
   ADD ("/lesson-page/save-reopen", test_save_reopen);
   ADD ("/lesson-page/playground", test_playground);
+  ADD ("/lesson-page/regions", test_regions);
   ADD ("/lesson-page/shipped-lessons", test_shipped_lessons);
   ADD ("/lesson-page/export", test_export);
   g_test_add_func ("/lesson-page/in-window", test_in_window);

@@ -77,6 +77,7 @@ test_file_round_trip (void)
   l->playground.lr = 0.3;
   l->playground.batch = 7;
   l->playground.l2 = 0.001;
+  l->playground.regions = TRUE;
   l->playground.n_points = 2;
   l->playground.points = g_memdup2 (points, sizeof points);
 
@@ -94,6 +95,7 @@ test_file_round_trip (void)
   g_assert_cmpint (back->playground.layers[2], ==, 64);
   g_assert_cmpint (back->playground.activation, ==, RELIEF_ACT_TANH);
   g_assert_cmpint (back->playground.n_points, ==, 2);
+  g_assert_true (back->playground.regions);
   g_assert_cmpfloat (back->playground.points[4], ==, 1.0 / 3);
   assert_same (l, back);
   /* Written through a temporary name: nothing else is left in the folder. */
@@ -222,6 +224,7 @@ test_errors (void)
     { "[Racer 1]", "[Runner 1]", "bad.relief-lesson:11: [Runner 1]: unknown group" },
     { "lr=0.1", "lr=0.1\ncolour=mauve", "bad.relief-lesson:14: [Racer 1] colour: no colour “mauve”" },
     { "layers=8;8", "layers=8;0", "bad.relief-lesson:17: [Playground] layers: widths are whole numbers from 1 to 64, not 0" },
+    { "dataset=spiral", "dataset=spiral\nregions=maybe", "bad.relief-lesson:17: [Playground] regions: true or false" },
     { "dataset=spiral", "dataset=mnist", "bad.relief-lesson:16: [Playground] dataset: no data set “mnist”" },
     { "layers=8;8", "activation=sigmoid", "bad.relief-lesson:17: [Playground] activation: " },
     { "Race.kappa=100", "Race.kappa=0", "bad.relief-lesson:21: [Preset 1] Race.kappa: 0 must be between 1 and 1e+08" },
