@@ -82,7 +82,6 @@ struct _ReliefLessonPage {
   GtkLabel       *readout_label;
   GtkProgressBar *progress_bar;
   GtkDrawingArea *map_area;
-  GtkDrawingArea *loss_area;
   GMenu          *shipped_section;
   GMenu          *presets_section;
 
@@ -434,7 +433,6 @@ static void
 redraw (ReliefLessonPage *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self->map_area));
-  gtk_widget_queue_draw (GTK_WIDGET (self->loss_area));
 }
 
 /* The racers as the controls set them, into racers (n of them, each to be cleared). */
@@ -1392,6 +1390,20 @@ draw_pg_map (ReliefLessonPage *self, cairo_t *cr, double width, double height, R
   }
 }
 
+/* The playground's frame: the map on the left, as much of the width as its height allows
+ * (at most 62%), the loss curves on the right. */
+static void
+draw_playground (ReliefLessonPage *self, cairo_t *cr, double width, double height, ReliefPlotFrame *frame)
+{
+  double map_width = round (MIN (width * 0.62, MAX (width * 0.5, height * 1.1)));
+
+  draw_pg_map (self, cr, map_width, height, frame);
+  cairo_save (cr);
+  cairo_translate (cr, map_width, 0);
+  draw_pg_loss (self, cr, width - map_width, height);
+  cairo_restore (cr);
+}
+
 /* ---- Drawing ---- */
 
 static void
@@ -1414,21 +1426,10 @@ map_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer use
   if (race_mode (self))
     draw_race (self, cr, w, h, TRUE, &frame);
   else
-    draw_pg_map (self, cr, w, h, &frame);
+    draw_playground (self, cr, w, h, &frame);
   self->map_frame = frame;
   relief_plot_frame_scale (&self->map_frame, RELIEF_PLOT_SCREEN_SCALE * self->scale);
   self->has_map_frame = frame.pw > 0;
-}
-
-static void
-loss_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
-{
-  ReliefLessonPage *self = user_data;
-  double w, h;
-
-  begin (self, cr, width, height, &w, &h);
-  if (!race_mode (self))
-    draw_pg_loss (self, cr, w, h);
 }
 
 static void
@@ -1475,8 +1476,6 @@ update_transport (ReliefLessonPage *self)
   gtk_button_set_icon_name (self->play_button, playing ? "media-playback-pause-symbolic"
                                                        : "media-playback-start-symbolic");
   gtk_widget_set_visible (self->speed_box, race_mode (self));
-  /* The race's figure has its loss panel; the playground's curves have their own. */
-  gtk_widget_set_visible (GTK_WIDGET (self->loss_area), !race_mode (self));
 }
 
 void
@@ -2040,7 +2039,6 @@ static void
 draw_page_figure (cairo_t *cr, double width, double height, gpointer user_data)
 {
   ReliefLessonPage *self = user_data;
-  double map_width = width * 0.6;
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
@@ -2049,11 +2047,7 @@ draw_page_figure (cairo_t *cr, double width, double height, gpointer user_data)
       draw_race (self, cr, width, height, TRUE, NULL);
       return;
     }
-  draw_pg_map (self, cr, map_width, height, &(ReliefPlotFrame) { 0 });
-  cairo_save (cr);
-  cairo_translate (cr, map_width, 0);
-  draw_pg_loss (self, cr, width - map_width, height);
-  cairo_restore (cr);
+  draw_playground (self, cr, width, height, &(ReliefPlotFrame) { 0 });
 }
 
 void
@@ -2365,7 +2359,7 @@ static const ReliefTemplateChild children[] = {
   CHILD (layers_box), CHILD (activation_row), CHILD (activation_list), CHILD (pg_lr_spin), CHILD (pg_batch_spin),
   CHILD (pg_l2_spin), CHILD (regions_row), CHILD (regions_switch), CHILD (play_button), CHILD (present_button), CHILD (speed_scale), CHILD (speed_label),
   CHILD (speed_box), CHILD (title_label), CHILD (status_label), CHILD (readout_label), CHILD (progress_bar),
-  CHILD (map_area), CHILD (loss_area), CHILD (shipped_section), CHILD (presets_section)
+  CHILD (map_area), CHILD (shipped_section), CHILD (presets_section)
 };
 #undef CHILD
 
@@ -2471,7 +2465,6 @@ relief_lesson_page_init (ReliefLessonPage *self)
 
   gtk_scale_set_format_value_func (GTK_SCALE (self->kappa_scale), format_power, NULL, NULL);
   gtk_drawing_area_set_draw_func (self->map_area, map_draw, self, NULL);
-  gtk_drawing_area_set_draw_func (self->loss_area, loss_draw, self, NULL);
   gtk_widget_set_focusable (GTK_WIDGET (self->map_area), TRUE);
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
   g_signal_connect (click, "pressed", G_CALLBACK (on_map_pressed), self);
