@@ -1815,7 +1815,13 @@ gboolean
 relief_lesson_page_save_lesson (ReliefLessonPage *self, const char *path, GError **error)
 {
   g_autoptr(ReliefLesson) l = relief_lesson_page_get_lesson (self);
+  g_autofree char *text = relief_lesson_to_data (l, NULL);
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autoptr(ReliefLesson) check = NULL;
 
+  /* What would not open again (a bad expression being typed) is not saved. */
+  if (!(check = relief_lesson_load_data (text, strlen (text), name, error)))
+    return FALSE;
   if (!relief_lesson_save (l, path, error))
     return FALSE;
   relief_lesson_free (self->lesson);

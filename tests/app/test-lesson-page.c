@@ -156,6 +156,15 @@ test_bad_expression (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (gtk_label_get_text (error), "\nx^2 + )\n      ^"));
   relief_lesson_page_step (f->page);
   g_assert_cmpint (relief_lesson_page_get_race_steps (f->page), ==, 0);
+  /* Not saved while it would not open again. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "bad-expression" RELIEF_LESSON_SUFFIX, NULL);
+    g_autoptr(GError) save_error = NULL;
+
+    g_assert_false (relief_lesson_page_save_lesson (f->page, path, &save_error));
+    g_assert_nonnull (strstr (save_error->message, "[Race] expression: column 7"));
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
   gtk_editable_set_text (expression, "(x - 1)^2 + 2*(y + 0.5)^2");
   g_signal_emit_by_name (expression, "apply");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error)));
