@@ -16,6 +16,8 @@
 #define GIF_DEFAULT_WIDTH 800
 #define GIF_DEFAULT_HEIGHT 400
 #define GIF_DEFAULT_FRAMES 100
+/* A slide's animation: minutes at the fastest rate. */
+#define GIF_MAX_FRAMES 5000
 
 /* A comma-separated list of numbers, one for all n racers or one each, into values [n]. */
 static gboolean
@@ -154,13 +156,18 @@ relief_cmd_lesson (int argc, char **argv)
           return relief_cli_usage_error ("lesson", message);
         }
     }
+  if ((f = relief_function_new (function, job.kappa, job.theta, &error)) == NULL)
+    {
+      g_autofree char *message = function_message (function, error);
+      return relief_cli_usage_error ("lesson", message);
+    }
+  if ((kappa_text || theta_text) && strcmp (function, "quadratic") != 0)
+    return relief_cli_usage_error ("lesson", _("--kappa and --theta only apply to --function quadratic"));
+  job.function = g_strdup (function);
   job.has_start = start_text != NULL;
   if (x_text || y_text)
     {
-      g_autoptr(ReliefFunction) view_of = relief_function_new (function, job.kappa, job.theta, NULL);
-
-      if (view_of != NULL)
-        relief_function_default_view (view_of, &job.xmin, &job.xmax, &job.ymin, &job.ymax);
+      relief_function_default_view (f, &job.xmin, &job.xmax, &job.ymin, &job.ymax);
       job.has_view = TRUE;
       if ((x_text && !parse_pair ("--x", x_text, ':', "A:B", &job.xmin, &job.xmax, &error)) ||
           (y_text && !parse_pair ("--y", y_text, ':', "A:B", &job.ymin, &job.ymax, &error)))
@@ -170,15 +177,6 @@ relief_cmd_lesson (int argc, char **argv)
     }
   if (steps_text)
     job.n_steps = steps;
-
-  if ((f = relief_function_new (function, job.kappa, job.theta, &error)) == NULL)
-    {
-      g_autofree char *message = function_message (function, error);
-      return relief_cli_usage_error ("lesson", message);
-    }
-  if ((kappa_text || theta_text) && strcmp (function, "quadratic") != 0)
-    return relief_cli_usage_error ("lesson", _("--kappa and --theta only apply to --function quadratic"));
-  job.function = g_strdup (function);
 
   names = g_strsplit (optimizers, ",", -1);
   n = (int) g_strv_length (names);
@@ -205,6 +203,14 @@ relief_cmd_lesson (int argc, char **argv)
         job.racers[i].config.momentum = (float) momentum[i];
     }
 
+  if (every_text && job.n_steps / every + 1 > GIF_MAX_FRAMES)
+    {
+      g_autofree char *message = g_strdup_printf (_("--every %" G_GINT64_FORMAT " gives %" G_GINT64_FORMAT
+                                                    " frames of %" G_GINT64_FORMAT " steps; an animation takes at "
+                                                    "most %d"), every, job.n_steps / every + 1, job.n_steps,
+                                                  GIF_MAX_FRAMES);
+      return relief_cli_usage_error ("lesson", message);
+    }
   if (!relief_cli_check_output ("lesson", output, NULL, &status) ||
       (animation && !relief_cli_check_output ("lesson", animation, (const char *[]) { output, NULL }, &status)))
     return status;
@@ -238,6 +244,8 @@ relief_cmd_lesson (int argc, char **argv)
           return relief_cli_error_status (error);
         }
       relief_cli_progress_begin (&progress, "animation");
+      g_printerr (_("relief lesson: %d frames of %dx%d pixels to %s\n"), relief_figure_race_gif_n_frames (race, every),
+                  width, height, animation);
       ok = relief_figure_race_gif (animation, race, grid, width, height, fps, every, &options, on_animation_progress,
                                    &progress, progress.cancellable, &error);
       relief_cli_progress_end (&progress, ok);

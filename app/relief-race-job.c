@@ -28,18 +28,21 @@ relief_race_job_clear (ReliefRaceJob *job)
   g_clear_pointer (&job->output, g_free);
 }
 
-/* The race's paths and losses as the file keeps them: every racer N + 1 rows, NaN after
- * the points of a racer that diverged. */
-static ReliefRaceFile *
-race_to_file (const ReliefRaceJob *job, const ReliefRace *race, double x0, double y0, const double view[4])
+ReliefRaceFile *
+relief_race_job_snapshot (const ReliefRace *race, const double view[4], double x0, double y0)
 {
-  ReliefRaceFile *file = relief_race_file_new (job->n_racers, job->n_steps);
+  const ReliefFunction *f = relief_race_function (race);
+  gint64 n_steps = relief_race_n_steps (race);
+  ReliefRaceFile *file = relief_race_file_new (relief_race_n_racers (race), n_steps);
+  double kappa = relief_function_lambda_max (f);
 
-  file->function = g_strdup (job->function);
-  if (strcmp (job->function, "quadratic") == 0)
+  file->function = g_strdup (relief_function_name (f));
+  if (strcmp (file->function, "quadratic") == 0 && relief_function_is_builtin (f))
     {
-      file->kappa = job->kappa;
-      file->theta = job->theta;
+      /* lambda_max is kappa; theta is not kept by the function, so the snapshot's
+       * caller's race file keeps it (relief_race_job_run sets it from the job). */
+      file->kappa = kappa;
+      file->theta = 0;
     }
   file->xmin = view[0];
   file->xmax = view[1];
@@ -47,15 +50,16 @@ race_to_file (const ReliefRaceJob *job, const ReliefRace *race, double x0, doubl
   file->ymax = view[3];
   file->x0 = x0;
   file->y0 = y0;
-  for (int i = 0; i < job->n_racers; i++)
+  for (int i = 0; i < file->n_racers; i++)
     {
       ReliefRaceRacer *r = &file->racers[i];
-      const ReliefOptimizerConfig *c = &job->racers[i].config;
+      const ReliefRacer *racer = relief_race_racer (race, i);
+      const ReliefOptimizerConfig *c = &racer->config;
       gint64 n_points = 0;
       const double *path = relief_race_path (race, i, &n_points);
       const double *loss = relief_race_loss (race, i);
 
-      r->optimizer = g_strdup (job->racers[i].name);
+      r->optimizer = g_strdup (racer->name);
       r->lr = c->lr;
       r->momentum = c->momentum;
       r->beta1 = c->beta1;
@@ -64,10 +68,10 @@ race_to_file (const ReliefRaceJob *job, const ReliefRace *race, double x0, doubl
       r->weight_decay = c->weight_decay;
       r->diverged_at = relief_race_diverged_at (race, i);
       r->colour = i;
-      n_points = MIN (n_points, job->n_steps + 1);
+      n_points = MIN (n_points, n_steps + 1);
       memcpy (r->path, path, sizeof (double) * 2 * n_points);
       memcpy (r->loss, loss, sizeof (double) * n_points);
-      for (gint64 t = n_points; t <= job->n_steps; t++)
+      for (gint64 t = n_points; t <= n_steps; t++)
         r->path[2 * t] = r->path[2 * t + 1] = r->loss[t] = NAN;
     }
   return file;
@@ -161,7 +165,12 @@ relief_race_job_run (const ReliefRaceJob         *job,
       if (cb && cb->progress)
         cb->progress (MIN (0.99, (double) done / job->n_steps), cb->user_data);
     }
-  file = race_to_file (job, race, x0, y0, view);
+  file = relief_race_job_snapshot (race, view, x0, y0);
+  if (strcmp (file->function, "quadratic") == 0)
+    {
+      file->kappa = job->kappa;
+      file->theta = job->theta;
+    }
   if (job->output != NULL && !relief_race_file_save (file, job->output, error))
     return FALSE;
   if (cb && cb->progress)

@@ -42,6 +42,11 @@ void     relief_race_job_clear         (ReliefRaceJob *job);
  * (G_IO_ERROR_CANCELLED) writes nothing. */
 gboolean relief_race_job_run (const ReliefRaceJob *job, const ReliefRaceJobCallbacks *cb, GCancellable *cancellable,
                               ReliefRaceFile **result, GError **error);
+/* A race in progress as a race file (what the window draws, exports and animates): its
+ * racers' paths and losses so far, NaN after the points of one that diverged, over the
+ * view [xmin, xmax, ymin, ymax] from (x0, y0).  The quadratic's kappa is its lambda_max,
+ * its theta 0: set theta when the function was rotated. */
+ReliefRaceFile *relief_race_job_snapshot (const ReliefRace *race, const double view[4], double x0, double y0);
 /* The race's function (from the file's name, kappa and theta) at the points xs [nx] x
  * ys [ny] into z [ny, nx], row = y: the map a race figure is drawn over (NaN where it is
  * not finite). */

@@ -8,6 +8,8 @@
 
 /* More steps than a lesson ever takes: a file declaring more is refused before reading. */
 #define MAX_STEPS 10000000
+/* How near a path's first point must be to the start: a float32's precision. */
+#define START_TOLERANCE 1e-6
 
 ReliefRaceFile *
 relief_race_file_new (int n_racers, gint64 n_steps)
@@ -275,8 +277,10 @@ race_load (const char *path, GError **error)
       ok = read_racer (file, i, n_steps, &race->racers[i], error);
       race->n_racers = i + 1;   /* what is allocated, for the free */
     }
+  /* The racers step in float32: their first point is the start rounded to a float. */
   for (int i = 0; ok && i < n_racers; i++)
-    if (race->racers[i].path[0] != race->x0 || race->racers[i].path[1] != race->y0)
+    if (fabs (race->racers[i].path[0] - race->x0) > START_TOLERANCE * MAX (1, fabs (race->x0)) ||
+        fabs (race->racers[i].path[1] - race->y0) > START_TOLERANCE * MAX (1, fabs (race->y0)))
       {
         g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
                      _("racer_%02d: its path does not begin at the start (x0, y0)"), i);

@@ -242,8 +242,10 @@ main (int argc, char **argv)
     { "full.png", "plot surface.h5" },
     { "full.svg", "plot surface.h5" },
     { "full-decision.png", "decision run.h5" },
+    { "full-race.h5", "lesson --function booth --optimizers gd,adam --steps 300" },
   };
-  static const char *names[] = { "train", "surface", "intdim", "plot-pdf", "plot-png", "plot-svg", "decision" };
+  static const char *names[] = { "train", "surface", "intdim", "plot-pdf", "plot-png", "plot-svg", "decision",
+                                 "lesson" };
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   if (g_getenv ("RELIEF_BIN") == NULL)

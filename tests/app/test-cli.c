@@ -1547,6 +1547,46 @@ test_lesson_expression_plot_animation (void)
   g_assert_true (file_starts_with (png, "\x89PNG", 4));
   g_assert_cmpint (run_relief ("plot expr.h5 -o race.pdf --colormap magma", NULL), ==, 0);
   g_assert_true (file_starts_with (pdf, "%PDF", 4));
+  /* A start that is no float: the racers begin at it rounded, and the file reads. */
+  g_assert_cmpint (run_relief ("lesson --function saddle --optimizers gd,adam --start=-1.5,0.001 --steps 20 "
+                               "-o saddle.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief ("plot saddle.h5 -o race.png", NULL), ==, 0);
+}
+
+/* Ctrl-C while the animation is written: exit 130, the race file kept, no GIF and no
+ * temporary file of it. */
+static void
+test_lesson_interrupted (void)
+{
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(ReliefRaceFile) race = NULL;
+  g_autofree char *line = NULL;
+  const char *name;
+
+  g_subprocess_launcher_set_cwd (launcher, workdir);
+  child = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("RELIEF_BIN"), "lesson", "--function", "beale",
+                                       "--optimizers", "adam", "--steps", "4000", "-o", "long-race.h5",
+                                       "--animation", "long-race.gif", "--every", "1", NULL);
+  g_assert_no_error (error);
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (child));
+  line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_cmpstr (line, ==, "relief lesson: 4001 frames of 800x400 pixels to long-race.gif");
+  g_subprocess_send_signal (child, SIGINT);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 130);
+  race = load_race ("long-race.h5");
+  g_assert_cmpint (race->n_steps, ==, 4000);
+  dir = g_dir_open (workdir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_null (strstr (name, "long-race.gif"));
 }
 
 /* relief lesson's usage errors: one line, exit 2, nothing written. */
@@ -1574,6 +1614,8 @@ test_lesson_errors (void)
     { "--function booth --optimizers gd --animation lesson-out.gif --size 10x10", "--size" },
     { "--function booth --optimizers gd --animation lesson-out.gif --fps 1000", "--fps" },
     { "--function 'log(x)' --optimizers gd --start=-1,0", "not finite at the start" },
+    { "--function booth --optimizers gd --steps 20000 --animation lesson-out.gif --every 2", "at most 5000" },
+    { "--function rosenbrok --optimizers gd --x=-1:1", "unknown function" },
     { "--optimizers gd", "--function is missing" },
     { "--function booth", "--optimizers is missing" },
   };
@@ -1691,6 +1733,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/lesson/stability-limit", test_lesson_stability_limit);
   g_test_add_func ("/cli/lesson/expression-plot-animation", test_lesson_expression_plot_animation);
   g_test_add_func ("/cli/lesson/errors", test_lesson_errors);
+  g_test_add_func ("/cli/lesson/interrupted", test_lesson_interrupted);
   g_test_add_func ("/cli/hessian", test_hessian);
   g_test_add_func ("/cli/hessian-errors", test_hessian_errors);
   g_test_add_func ("/cli/hessian-interrupted", test_hessian_interrupted);

@@ -1181,32 +1181,27 @@ compare_doubles (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* The map is on a log scale when its values are not negative and span more than two
- * decades above their lowest twentieth (the minimum itself is often exactly 0). */
+/* The map is on a log scale when its values are not negative and its largest is more than
+ * twenty times its lowest tenth's (above the minimum): the function spans decades over the
+ * view, and a linear colour scale would paint its valleys in one colour (Rosenbrock's,
+ * Himmelblau's basins; a quadratic of condition 10 stays linear). */
 static gboolean
 race_map_log (const ReliefRaceGrid *grid)
 {
-  gsize n = (gsize) grid->nx * grid->ny, n_positive = 0;
-  g_autofree double *positive = g_new (double, MAX (n, 1));
-  double zmax = -G_MAXDOUBLE, low;
+  gsize n = (gsize) grid->nx * grid->ny, n_finite = 0;
+  g_autofree double *v = g_new (double, MAX (n, 1));
+  double zmin, zmax, low;
 
   for (gsize i = 0; i < n; i++)
-    {
-      double z = grid->z[i];
-
-      if (!isfinite (z))
-        continue;
-      if (z < 0)
-        return FALSE;
-      zmax = MAX (zmax, z);
-      if (z > 0)
-        positive[n_positive++] = z;
-    }
-  if (n_positive < 2)
+    if (isfinite (grid->z[i]))
+      v[n_finite++] = grid->z[i];
+  if (n_finite < 10)
     return FALSE;
-  qsort (positive, n_positive, sizeof (double), compare_doubles);
-  low = positive[n_positive / 20];
-  return zmax > 100 * low;
+  qsort (v, n_finite, sizeof (double), compare_doubles);
+  zmin = v[0];
+  zmax = v[n_finite - 1];
+  low = v[n_finite / 10] - zmin;
+  return zmin >= 0 && zmax - zmin > 20 * low;
 }
 
 /* Where a racer's trail ends at step: its last row up to step that is finite and near
@@ -1448,7 +1443,8 @@ race_draw (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
       for (gint64 t = 0; t <= step; t++)
         l[t] = isfinite (r->loss[t]) ? r->loss[t] : NAN;
       labels[i] = g_strdup_printf (_("%s, lr %g"), r->optimizer, r->lr);
-      trails[i] = (ReliefLineSeries) { .label = labels[i], .n = (int) (end + 1), .x = x, .y = y };
+      /* The legend is the loss panel's: the map stays clear for the trails. */
+      trails[i] = (ReliefLineSeries) { .n = (int) (end + 1), .x = x, .y = y };
       relief_plot_palette (r->colour, trails[i].rgb);
       losses[i] = (ReliefLineSeries) { .label = labels[i], .n = (int) (step + 1), .x = steps, .y = l };
       memcpy (losses[i].rgb, trails[i].rgb, sizeof trails[i].rgb);
@@ -1484,7 +1480,7 @@ race_draw (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
     .title = _("Loss"), .xlabel = _("step"), .ylabel = "f",
     .n_series = n, .series = losses,
     .log_y = log_y,
-    .legend = FALSE,
+    .legend = TRUE,
     .xmin = 0, .xmax = MAX (race->n_steps, 1),
     .ymin = ymin, .ymax = ymax,
   };

@@ -223,12 +223,12 @@ ReliefRaceGrid *relief_race_grid_new  (int nx, int ny, double xmin, double xmax,
 void            relief_race_grid_free (ReliefRaceGrid *grid);
 
 /* The race at step (every racer's path up to it): on the left the function as a heatmap
- * with contour lines (both on a log scale where its values over the view span more than
- * two decades), each racer's trail in its colour with a marker every k steps (about 15
+ * with contour lines (both on a log scale where the function spans decades over the
+ * view: its largest value more than 20 times its lowest tenth's), each racer's trail in its colour with a marker every k steps (about 15
  * over the race), the start and the known minima marked, a racer that diverged by step
- * crossed out where it did with "gd (lr 0.25) diverged at step N", a legend of optimizer and lr; on
- * the right the loss of each racer against the step (a log axis when every loss is
- * positive), its axes those of the whole race so that frames of an animation line up.
+ * crossed out where it did with "gd (lr 0.25) diverged at step N"; on
+ * the right the loss of each racer against the step, with the legend (optimizer and lr),
+ * on a log axis when every loss is positive, its axes those of the whole race so that frames of an animation line up.
  * opt->title (NULL: the function, and the step for a frame) above.  frame_out (may be
  * NULL) receives where the map's data area ended up (a page takes clicks on it). */
 void relief_figure_race       (cairo_t *cr, double width, double height, const ReliefRaceFile *race,

@@ -55,14 +55,16 @@ pixel_at (cairo_surface_t *surface, int x, int y)
 }
 
 /* Median cut gives each colour the mean of its box, which turns a figure's white paper
- * and its flat colours (the palette's lines) into near misses: each colour becomes the
- * most frequent exact colour among the pixels it stands for. */
+ * and its flat colours (the palette's lines) into near misses: a colour becomes the most
+ * frequent exact colour among the pixels it stands for when that is most of them (a box
+ * of two colours keeps their mean rather than losing the rarer one). */
 static void
 snap_to_modes (const GifByteType *r, const GifByteType *g, const GifByteType *b, const GifByteType *index, gsize n,
                GifColorType *map, int n_colours)
 {
   g_autoptr(GHashTable) counts = g_hash_table_new (g_direct_hash, g_direct_equal);
-  guint best_count[256] = { 0 };
+  guint best_count[256] = { 0 }, best_code[256] = { 0 };
+  gsize total[256] = { 0 };
   GHashTableIter iter;
   gpointer key, value;
 
@@ -71,6 +73,7 @@ snap_to_modes (const GifByteType *r, const GifByteType *g, const GifByteType *b,
       guint code = ((guint) index[k] << 24) | ((guint) r[k] << 16) | ((guint) g[k] << 8) | b[k];
       gpointer at = GUINT_TO_POINTER (code);
 
+      total[index[k]]++;
       g_hash_table_insert (counts, at, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, at)) + 1));
     }
   g_hash_table_iter_init (&iter, counts);
@@ -78,14 +81,19 @@ snap_to_modes (const GifByteType *r, const GifByteType *g, const GifByteType *b,
     {
       guint code = GPOINTER_TO_UINT (key), count = GPOINTER_TO_UINT (value), i = code >> 24;
 
-      if ((int) i < n_colours && count > best_count[i])
+      if (count > best_count[i])
         {
           best_count[i] = count;
-          map[i].Red = (code >> 16) & 0xff;
-          map[i].Green = (code >> 8) & 0xff;
-          map[i].Blue = code & 0xff;
+          best_code[i] = code;
         }
     }
+  for (int i = 0; i < n_colours; i++)
+    if (2 * (gsize) best_count[i] > total[i])
+      {
+        map[i].Red = (best_code[i] >> 16) & 0xff;
+        map[i].Green = (best_code[i] >> 8) & 0xff;
+        map[i].Blue = best_code[i] & 0xff;
+      }
 }
 
 /* The colour map: median cut over the first and the last frame stacked. */
