@@ -15,6 +15,7 @@
 #include "relief-live-curves.h"
 #include "relief-race.h"
 #include "relief-race-file.h"
+#include "relief-race-job.h"
 #include "relief-regions.h"
 #include "relief-train.h"
 #include "relief-work-dir.h"
@@ -42,7 +43,7 @@ typedef struct {
   GtkScale       *lr_scale;
   GtkWidget      *momentum_box, *betas_box;
   GtkSpinButton  *momentum, *beta1, *beta2;
-  GtkLabel       *title;
+  gboolean        linear;        /* the slider's scale (lr_to_scale) */
 } RacerRow;
 
 struct _ReliefLessonPage {
@@ -146,10 +147,18 @@ race_mode (ReliefLessonPage *self)
 
 /* ---- Racers' controls ---- */
 
+/* The lr slider: linear around the quadratic's limits (where the class looks at them),
+ * log over 1e-4 .. 10 elsewhere. */
 static double
-lr_to_scale (double lr)
+lr_to_scale (RacerRow *row, double lr)
 {
-  return log10 (lr);
+  return row->linear ? lr : log10 (lr);
+}
+
+static double
+scale_to_lr (RacerRow *row, double v)
+{
+  return row->linear ? v : pow (10, v);
 }
 
 static const char *
@@ -172,26 +181,44 @@ uses_betas (const char *name)
   return strcmp (name, "adam") == 0 || strcmp (name, "adamw") == 0 || strcmp (name, "rmsprop") == 0;
 }
 
-/* The lr slider's marks: GD's limit 2 / lambda_max and heavy ball's 2 (1 + beta) / lambda_max. */
+static void on_lr_scale (GtkRange *range, RacerRow *row);
+
+/* The lr slider's range and marks: GD's limit 2 / lambda_max, heavy ball's
+ * 2 (1 + beta) / lambda_max and Nesterov's 2 (1 + beta) / ((1 + 2 beta) lambda_max). */
 static void
 update_marks (ReliefLessonPage *self, RacerRow *row)
 {
   double lmax = self->function ? relief_function_lambda_max (self->function) : NAN;
   const char *name = row_optimizer (row);
+  double beta = gtk_spin_button_get_value (row->momentum);
+  double lr = gtk_spin_button_get_value (row->lr);
+  double limit = NAN;
+  const char *limit_label = NULL;
 
-  gtk_scale_clear_marks (row->lr_scale);
   gtk_widget_set_visible (row->momentum_box, uses_momentum (name));
   gtk_widget_set_visible (row->betas_box, uses_betas (name));
   gtk_widget_set_visible (GTK_WIDGET (row->beta1), strcmp (name, "rmsprop") != 0);
-  if (!isfinite (lmax) || lmax <= 0)
-    return;
-  gtk_scale_add_mark (row->lr_scale, lr_to_scale (2 / lmax), GTK_POS_BOTTOM, "2/λ");
-  if (uses_momentum (name))
+  if (isfinite (lmax) && lmax > 0 && strcmp (name, "momentum") == 0)
+    limit = 2 * (1 + beta) / lmax, limit_label = "2(1+β)/λ";
+  else if (isfinite (lmax) && lmax > 0 && strcmp (name, "nesterov") == 0)
+    limit = 2 * (1 + beta) / ((1 + 2 * beta) * lmax), limit_label = "2(1+β)/(1+2β)λ";
+  g_signal_handlers_block_by_func (row->lr_scale, on_lr_scale, row);
+  gtk_scale_clear_marks (row->lr_scale);
+  row->linear = isfinite (lmax) && lmax > 0;
+  if (row->linear)
+    gtk_range_set_range (GTK_RANGE (row->lr_scale), 0, MAX (2.5 * 2 / lmax, isfinite (limit) ? 1.4 * limit : 0));
+  else
+    gtk_range_set_range (GTK_RANGE (row->lr_scale), -4, 1);
+  gtk_range_set_increments (GTK_RANGE (row->lr_scale), row->linear ? 0.001 / lmax : 0.01,
+                            row->linear ? 0.1 / lmax : 0.1);
+  gtk_range_set_value (GTK_RANGE (row->lr_scale), lr_to_scale (row, lr));
+  if (row->linear)
     {
-      double beta = gtk_spin_button_get_value (row->momentum);
-
-      gtk_scale_add_mark (row->lr_scale, lr_to_scale (2 * (1 + beta) / lmax), GTK_POS_TOP, "2(1+β)/λ");
+      gtk_scale_add_mark (row->lr_scale, 2 / lmax, GTK_POS_BOTTOM, "2/λ");
+      if (limit_label)
+        gtk_scale_add_mark (row->lr_scale, limit, GTK_POS_TOP, limit_label);
     }
+  g_signal_handlers_unblock_by_func (row->lr_scale, on_lr_scale, row);
 }
 
 static void
@@ -207,8 +234,9 @@ on_racer_changed (ReliefLessonPage *self)
 static void
 on_lr_scale (GtkRange *range, RacerRow *row)
 {
-  double lr = pow (10, gtk_range_get_value (range));
+  double lr = scale_to_lr (row, gtk_range_get_value (range));
 
+  /* The spin's own lower bound: a linear slider reaches 0. */
   if (fabs (lr - gtk_spin_button_get_value (row->lr)) > 1e-9 * lr)
     gtk_spin_button_set_value (row->lr, lr);
 }
@@ -216,7 +244,7 @@ on_lr_scale (GtkRange *range, RacerRow *row)
 static void
 on_lr_spin (GtkSpinButton *spin, RacerRow *row)
 {
-  double v = lr_to_scale (gtk_spin_button_get_value (spin));
+  double v = lr_to_scale (row, gtk_spin_button_get_value (spin));
 
   if (fabs (v - gtk_range_get_value (GTK_RANGE (row->lr_scale))) > 1e-9)
     gtk_range_set_value (GTK_RANGE (row->lr_scale), v);
@@ -283,9 +311,9 @@ add_racer_row (ReliefLessonPage *self, const ReliefLessonRacer *r)
   row->lr_scale = GTK_SCALE (gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, -4, 1, 0.01));
   gtk_scale_set_draw_value (row->lr_scale, FALSE);
   gtk_widget_set_hexpand (GTK_WIDGET (row->lr_scale), TRUE);
-  gtk_range_set_value (GTK_RANGE (row->lr_scale), lr_to_scale (r->lr));
   gtk_widget_set_tooltip_text (GTK_WIDGET (row->lr_scale),
-                               _("Learning rate (log scale); the marks are the stability limits on the quadratic"));
+                               _("Learning rate: on the quadratic a linear scale marked at the stability limits, "
+                                 "else a log scale"));
   gtk_box_append (GTK_BOX (lr_box), labelled (_("lr"), GTK_WIDGET (row->lr)));
   gtk_box_append (GTK_BOX (lr_box), GTK_WIDGET (row->lr_scale));
 
@@ -612,49 +640,17 @@ race_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 
 /* ---- The race's figure ---- */
 
-/* The race so far as the figure takes it: a race file of the live racers. */
+/* The race so far as the figure takes it (relief_race_job_snapshot), with the rotation and
+ * the colours the page shows. */
 static ReliefRaceFile *
 race_as_file (ReliefLessonPage *self)
 {
-  int n = relief_race_n_racers (self->race);
-  gint64 steps = relief_race_n_steps (self->race);
-  ReliefRaceFile *file = relief_race_file_new (n, steps);
+  ReliefRaceFile *file = relief_race_job_snapshot (self->race, self->view, self->start[0], self->start[1]);
 
-  file->function = g_strdup (relief_function_name (self->function));
-  if (relief_function_is_builtin (self->function) && strcmp (file->function, "quadratic") == 0)
-    {
-      file->kappa = kappa_value (self);
-      file->theta = gtk_range_get_value (self->theta_scale) * G_PI / 180;
-    }
-  file->xmin = self->view[0], file->xmax = self->view[1], file->ymin = self->view[2], file->ymax = self->view[3];
-  file->x0 = self->start[0], file->y0 = self->start[1];
-  for (int i = 0; i < n; i++)
-    {
-      const ReliefRacer *racer = relief_race_racer (self->race, i);
-      ReliefRaceRacer *r = &file->racers[i];
-      gint64 n_points;
-      const double *path = relief_race_path (self->race, i, &n_points);
-      const double *loss = relief_race_loss (self->race, i);
-
-      r->optimizer = g_strdup (racer->name);
-      r->lr = racer->config.lr;
-      r->momentum = racer->config.momentum;
-      r->beta1 = racer->config.beta1;
-      r->beta2 = racer->config.beta2;
-      r->eps = racer->config.eps;
-      r->weight_decay = racer->config.weight_decay;
-      r->diverged_at = relief_race_diverged_at (self->race, i);
-      r->colour = i < (int) self->racer_rows->len ? row_colour (g_ptr_array_index (self->racer_rows, i)) : i;
-      /* A diverged racer's path stops: its last point stands for the rest. */
-      for (gint64 t = 0; t <= steps; t++)
-        {
-          gint64 k = MIN (t, n_points - 1);
-
-          r->path[2 * t] = path[2 * k];
-          r->path[2 * t + 1] = path[2 * k + 1];
-          r->loss[t] = t < n_points ? loss[t] : NAN;
-        }
-    }
+  if (isfinite (file->kappa))
+    file->theta = gtk_range_get_value (self->theta_scale) * G_PI / 180;
+  for (int i = 0; i < file->n_racers && i < (int) self->racer_rows->len; i++)
+    file->racers[i].colour = row_colour (g_ptr_array_index (self->racer_rows, i));
   return file;
 }
 
