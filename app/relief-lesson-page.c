@@ -44,6 +44,7 @@ typedef struct {
   GtkWidget      *momentum_box, *betas_box;
   GtkSpinButton  *momentum, *beta1, *beta2;
   gboolean        linear;        /* the slider's scale (lr_to_scale) */
+  GtkLabel       *limits;        /* lambda_max and the limits, beside the slider */
 } RacerRow;
 
 struct _ReliefLessonPage {
@@ -212,8 +213,14 @@ update_marks (ReliefLessonPage *self, RacerRow *row)
   gtk_range_set_increments (GTK_RANGE (row->lr_scale), row->linear ? 0.001 / lmax : 0.01,
                             row->linear ? 0.1 / lmax : 0.1);
   gtk_range_set_value (GTK_RANGE (row->lr_scale), lr_to_scale (row, lr));
+  gtk_widget_set_visible (GTK_WIDGET (row->limits), row->linear);
   if (row->linear)
     {
+      g_autofree char *text = limit_label ? g_strdup_printf ("λ_max = %.4g   2/λ_max = %.4g   %s = %.4g", lmax,
+                                                             2 / lmax, limit_label, limit)
+                                          : g_strdup_printf ("λ_max = %.4g   2/λ_max = %.4g", lmax, 2 / lmax);
+
+      gtk_label_set_text (row->limits, text);
       gtk_scale_add_mark (row->lr_scale, 2 / lmax, GTK_POS_BOTTOM, "2/λ");
       if (limit_label)
         gtk_scale_add_mark (row->lr_scale, limit, GTK_POS_TOP, limit_label);
@@ -330,6 +337,12 @@ add_racer_row (ReliefLessonPage *self, const ReliefLessonRacer *r)
 
   gtk_box_append (GTK_BOX (row->box), head);
   gtk_box_append (GTK_BOX (row->box), lr_box);
+  row->limits = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (row->limits, 0);
+  gtk_label_set_wrap (row->limits, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (row->limits), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (row->limits), "caption");
+  gtk_box_append (GTK_BOX (row->box), GTK_WIDGET (row->limits));
   gtk_box_append (GTK_BOX (row->box), row->momentum_box);
   gtk_box_append (GTK_BOX (row->box), row->betas_box);
   gtk_box_append (self->racers_box, row->box);

@@ -371,6 +371,33 @@ test_regions (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_label_get_text (readout), ==, "");
 }
 
+/* A click on the playground's map adds a point there (the left button: class 0) and
+ * trains on the clicked points, which need both classes first; Clear empties them. */
+static void
+test_clicked_points (Fixture *f, gconstpointer data)
+{
+  AdwViewStack *modes = child (f->page, "mode_stack");
+  GtkWidget *map = child (f->page, "map_area");
+  GtkLabel *status = child (f->page, "status_label");
+  GtkEventController *click = find_controller (map, GTK_TYPE_GESTURE_CLICK);
+  g_autoptr(ReliefLesson) shown = NULL;
+  g_autoptr(ReliefLesson) cleared = NULL;
+
+  adw_view_stack_set_visible_child_name (modes, "playground");
+  iterate_for (300);
+  g_signal_emit_by_name (click, "pressed", 1, gtk_widget_get_width (map) * 0.4, gtk_widget_get_height (map) * 0.5);
+  iterate_for (100);
+  shown = relief_lesson_page_get_lesson (f->page);
+  g_assert_cmpstr (shown->playground.dataset, ==, "points");
+  g_assert_cmpint (shown->playground.n_points, ==, 1);
+  g_assert_cmpfloat (shown->playground.points[2], ==, 0);
+  g_assert_true (isfinite (shown->playground.points[0]) && isfinite (shown->playground.points[1]));
+  g_assert_nonnull (strstr (gtk_label_get_text (status), "both classes"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "lesson.clear-points", NULL));
+  cleared = relief_lesson_page_get_lesson (f->page);
+  g_assert_cmpint (cleared->playground.n_points, ==, 0);
+}
+
 static void
 test_shipped_lessons (Fixture *f, gconstpointer data)
 {
@@ -580,6 +607,7 @@ main (int argc, char **argv)
   ADD ("/lesson-page/save-reopen", test_save_reopen);
   ADD ("/lesson-page/playground", test_playground);
   ADD ("/lesson-page/regions", test_regions);
+  ADD ("/lesson-page/clicked-points", test_clicked_points);
   ADD ("/lesson-page/shipped-lessons", test_shipped_lessons);
   ADD ("/lesson-page/export", test_export);
   g_test_add_func ("/lesson-page/in-window", test_in_window);
