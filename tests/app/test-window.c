@@ -1477,6 +1477,7 @@ test_shortcuts (Fixture *f, gconstpointer data)
                             "win.show-page(3)", "win.next-page", "win.previous-page" };
   GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (train_page (f->window)), ADW_TYPE_VIEW_STACK);
   GtkWidget *spectra = GTK_WIDGET (relief_window_get_page (f->window, "spectra"));
+  GtkWidget *lesson = GTK_WIDGET (relief_window_get_page (f->window, "lesson"));
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {
@@ -1488,10 +1489,23 @@ test_shortcuts (Fixture *f, gconstpointer data)
   g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (dimension_page (f->window)));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-page", NULL);
   g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == spectra);
+  /* The Lesson page is the last: Alt+N by position, then next wraps to the first. */
+  {
+    g_autoptr(GListModel) pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (stack)));
+    int n = (int) g_list_model_get_n_items (pages);
+    g_autofree char *action = g_strdup_printf ("win.show-page(%d)", n - 1);
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app), action);
+    g_autofree char *alt = g_strdup_printf ("<Alt>%d", n);
+
+    g_assert_cmpint (n, >=, 5);
+    g_assert_cmpstr (accels[0], ==, alt);
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "i", n - 1);
+    g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == lesson);
+  }
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-page", NULL);
   g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (train_page (f->window)));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-page", NULL);
-  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == spectra);
+  g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == lesson);
 }
 
 static void

@@ -638,6 +638,17 @@ relief_figure_decision (cairo_t                   *cr,
                         const ReliefDecisionMap   *map,
                         const ReliefFigureOptions *opt)
 {
+  relief_figure_decision_framed (cr, width, height, map, opt, NULL);
+}
+
+void
+relief_figure_decision_framed (cairo_t                   *cr,
+                               double                     width,
+                               double                     height,
+                               const ReliefDecisionMap   *map,
+                               const ReliefFigureOptions *opt,
+                               ReliefPlotFrame           *frame_out)
+{
   ReliefDecisionSpec spec = {
     .title = opt->title,
     .xlabel = "x₁",
@@ -656,7 +667,7 @@ relief_figure_decision (cairo_t                   *cr,
     .labels = map->labels,
   };
 
-  relief_plot_decision (cr, width, height, &spec, NULL);
+  relief_plot_decision (cr, width, height, &spec, frame_out);
 }
 
 /* Vertical lines at the n values, from y0 to y1, as one series broken by NaN. */

@@ -177,6 +177,10 @@ void relief_figure_hessian (cairo_t *cr, double width, double height, const Reli
  * opt->title (may be NULL) above. */
 void relief_figure_decision (cairo_t *cr, double width, double height, const ReliefDecisionMap *map,
                              const ReliefFigureOptions *opt);
+/* The same, with where the data area ended up in frame_out (may be NULL), for a view that
+ * maps the pointer into the input plane. */
+void relief_figure_decision_framed (cairo_t *cr, double width, double height, const ReliefDecisionMap *map,
+                                    const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out);
 
 /* The ESD of one layer's weight matrix on log-log axes: a density histogram of its
  * eigenvalues >= the fit's threshold over log bins, the fitted power law from xmin to
