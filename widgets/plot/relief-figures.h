@@ -10,6 +10,7 @@
 #include "relief-decision.h"
 #include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
+#include "relief-regions.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
 #include "relief-weights-file.h"
@@ -170,6 +171,13 @@ void relief_figure_hessian (cairo_t *cr, double width, double height, const Reli
  * opt->title (may be NULL) above. */
 void relief_figure_decision (cairo_t *cr, double width, double height, const ReliefDecisionMap *map,
                              const ReliefFigureOptions *opt);
+/* The decision map with a 2-input model's exact linear regions over it (regions of the
+ * input plane, (u, v) = (x₁, x₂)): each region tinted faintly in a colour of its own and
+ * outlined thin, the decision boundary dark on top; opt->title (may be NULL) above.
+ * frame_out (may be NULL) receives where the data area ended up. */
+void relief_figure_decision_regions (cairo_t *cr, double width, double height, const ReliefDecisionMap *map,
+                                     const ReliefRegions *regions, const ReliefFigureOptions *opt,
+                                     ReliefPlotFrame *frame_out);
 
 /* The ESD of one layer's weight matrix on log-log axes: a density histogram of its
  * eigenvalues >= the fit's threshold over log bins, the fitted power law from xmin to
