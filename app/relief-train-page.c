@@ -12,10 +12,16 @@
 #include "relief-train-job.h"
 #include "relief-plot-view.h"
 #include "relief-plot.h"
+#include "relief-regions-live.h"
 #include "relief-train-page.h"
 #include "relief-work-dir.h"
 
 enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_SERIES };
+enum { LC_TRAIN, LC_TEST, LC_RANDOM, N_LC };
+
+/* A live partition of more regions than this is refused (a message), not drawn: a
+ * network gone that far is no picture any more, and the thread stays responsive. */
+#define LIVE_MAX_REGIONS 200000
 
 /* Buckets of the live curves: up to twice as many points, about one per pixel column of
  * a wide plot. */
@@ -42,6 +48,9 @@ struct _ReliefTrainPage {
   GtkSwitch      *curvature_trace_switch;
   GtkWidget      *curvature_min_row;
   GtkSwitch      *curvature_min_switch;
+  GtkWidget      *regions_row;
+  GtkSwitch      *regions_switch;
+  ReliefPlotView *complexity_view;  /* the region count and local complexity over training */
 
   /* owned */
   struct TrainWork *work;          /* the running job's data, valid while the page runs */
@@ -54,6 +63,13 @@ struct _ReliefTrainPage {
   gint64          map_step;
   ReliefWorker   *map_job;         /* an opened run's map, while it is computed */
   struct RunMapWork *map_work;
+  ReliefMlpSpec  *map_spec;        /* the model and parameters of the map shown */
+  float          *map_params;
+  ReliefRegionsLive *regions_live; /* the linear regions, on a thread of their own */
+  ReliefRegions  *regions;         /* those drawn over the map, when the switch is on */
+  gint64          regions_step;
+  ReliefLiveCurves *region_counts; /* the region count at the steps computed */
+  ReliefLiveCurves *complexity;    /* the run's local complexity rows */
 };
 
 G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF_TYPE_PAGE)
@@ -78,6 +94,8 @@ typedef struct TrainWork {
   gint64            map_cost;      /* how long it took */
   ReliefDecisionMap *fresh_map;    /* not yet shown */
   gint64            fresh_map_step;
+  float            *fresh_params;  /* its parameters */
+  ReliefRegionsLive *regions_live; /* the page's: offered each map's parameters */
 } TrainWork;
 
 static void
@@ -94,6 +112,8 @@ train_work_free (gpointer data)
   g_clear_pointer (&w->map_data, relief_dataset_free);
   g_free (w->last_params);
   relief_decision_map_free (w->fresh_map);
+  g_free (w->fresh_params);
+  g_clear_pointer (&w->regions_live, relief_regions_live_unref);
   g_mutex_clear (&w->lock);
   g_free (w);
 }
@@ -147,10 +167,19 @@ offer_map (TrainWork *w, const ReliefMlpSpec *spec, const ReliefDataset *ds, con
   w->mapped_step = step;
   w->mapped_at = g_get_monotonic_time ();
   w->map_cost = w->mapped_at - start;
+  /* The regions of the same parameters, on their own thread: the training goes on. */
+  if (w->regions_live && relief_regions_live_get_enabled (w->regions_live))
+    {
+      g_autoptr(ReliefPlane) plane = relief_plane_new_input (map->xmin, map->xmax, map->ymin, map->ymax);
+
+      relief_regions_live_offer (w->regions_live, spec, params, plane, step);
+    }
   g_mutex_lock (&w->lock);
   relief_decision_map_free (w->fresh_map);
   w->fresh_map = map;
   w->fresh_map_step = step;
+  g_free (w->fresh_params);
+  w->fresh_params = g_memdup2 (params, relief_mlp_spec_n_params (spec) * sizeof (float));
   g_mutex_unlock (&w->lock);
 }
 
@@ -354,14 +383,131 @@ append_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m)
   relief_live_curves_add (self->curves, m->step, values);
 }
 
-/* Takes map, the decisions at step, as the one shown beside the curves. */
+/* The region count and the local complexity over training, below the curves once there
+ * is either. */
 static void
-show_map (ReliefTrainPage *self, ReliefDecisionMap *map, gint64 step)
+update_complexity (ReliefTrainPage *self)
+{
+  guint n_regions = 0, n = 0;
+  const double *region_steps = relief_live_curves_get_x (self->region_counts, &n_regions);
+  const double *steps = relief_live_curves_get_x (self->complexity, &n);
+  ReliefComplexity c = {
+    .n_regions = (int) n_regions,
+    .region_steps = region_steps,
+    .regions = n_regions > 0 ? relief_live_curves_get_values (self->region_counts, 0) : NULL,
+    .n = (int) n,
+    .steps = steps,
+  };
+  ReliefFigureOptions opt;
+  ReliefComplexitySpec spec;
+
+  if (n > 0)
+    {
+      c.train = relief_live_curves_get_values (self->complexity, LC_TRAIN);
+      c.test = relief_live_curves_get_values (self->complexity, LC_TEST);
+      c.random = relief_live_curves_get_values (self->complexity, LC_RANDOM);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->complexity_view), n_regions > 0 || n > 0);
+  if (n_regions == 0 && n == 0)
+    return;
+  relief_figure_options_init (&opt);
+  relief_figure_complexity_spec (&c, &opt, &spec);
+  relief_plot_view_set_lines (self->complexity_view, &spec.spec);
+}
+
+static gboolean
+regions_shown (ReliefTrainPage *self)
+{
+  return self->regions != NULL && gtk_switch_get_active (self->regions_switch);
+}
+
+/* The map's parameters to the regions' thread, when the switch is on and no training
+ * offers them itself. */
+static void
+offer_regions (ReliefTrainPage *self)
+{
+  g_autoptr(ReliefPlane) plane = NULL;
+
+  if (self->work != NULL || self->map == NULL || self->map_params == NULL ||
+      !gtk_switch_get_active (self->regions_switch))
+    return;
+  plane = relief_plane_new_input (self->map->xmin, self->map->xmax, self->map->ymin, self->map->ymax);
+  relief_regions_live_offer (self->regions_live, self->map_spec, self->map_params, plane, self->map_step);
+}
+
+/* Takes map, the decisions at step of spec with params (taken, may be NULL), as the one
+ * shown beside the curves; its regions follow when the switch is on. */
+static void
+show_map (ReliefTrainPage *self, ReliefDecisionMap *map, gint64 step, const ReliefMlpSpec *spec, float *params)
 {
   relief_decision_map_free (self->map);
   self->map = map;
   self->map_step = step;
+  g_clear_pointer (&self->map_spec, relief_mlp_spec_free);
+  g_free (self->map_params);
+  self->map_spec = spec && params ? relief_mlp_spec_copy (spec) : NULL;
+  self->map_params = params;
+  if (map == NULL)
+    g_clear_pointer (&self->regions, relief_regions_free);
+  offer_regions (self);
   gtk_widget_set_visible (GTK_WIDGET (self->decision_area), map != NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
+}
+
+/* "347 regions", or nothing when none are shown. */
+static char *
+regions_text (ReliefTrainPage *self)
+{
+  if (!regions_shown (self))
+    return g_strdup ("");
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d linear region", "%d linear regions",
+                                       self->regions->n_regions),
+                          self->regions->n_regions);
+}
+
+/* A partition from the regions' thread: drawn, counted; a failure said in the status line. */
+static void
+on_regions_ready (gpointer user_data)
+{
+  ReliefTrainPage *self = user_data;
+  g_autofree char *error = NULL;
+  gint64 step = 0;
+  double seconds = 0;
+  ReliefRegions *regions = relief_regions_live_take (self->regions_live, &step, &seconds, &error);
+  guint n = 0;
+  const double *steps;
+
+  if (regions == NULL)
+    {
+      if (error != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("No linear regions: %s"), error);
+
+          relief_page_set_status (RELIEF_PAGE (self), message);
+        }
+      return;
+    }
+  relief_regions_free (self->regions);
+  self->regions = regions;
+  self->regions_step = step;
+  steps = relief_live_curves_get_x (self->region_counts, &n);
+  if (n == 0 || steps[n - 1] < step)
+    {
+      double count = regions->n_regions;
+
+      relief_live_curves_add (self->region_counts, step, &count);
+      update_complexity (self);
+    }
+  if (self->work == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%d linear region at step %" G_GINT64_FORMAT " (%.0f ms)",
+                                                            "%d linear regions at step %" G_GINT64_FORMAT " (%.0f ms)",
+                                                            regions->n_regions),
+                                               regions->n_regions, step, 1000 * seconds);
+
+      gtk_label_set_text (self->readout_label, text);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
 }
 
@@ -454,10 +600,18 @@ decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
     return;
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  title = g_strdup_printf (_("Decisions at step %" G_GINT64_FORMAT), self->map_step);
   relief_figure_options_init (&options);
-  options.title = title;
   relief_plot_screen_begin (cr, side, side, &w, &h);
+  if (regions_shown (self))
+    {
+      options.title = title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Step %" G_GINT64_FORMAT ": %d region",
+                                                            "Step %" G_GINT64_FORMAT ": %d regions",
+                                                            self->regions->n_regions),
+                                               self->regions_step, self->regions->n_regions);
+      relief_figure_decision_regions (cr, w, h, self->map, self->regions, &options, NULL);
+      return;
+    }
+  options.title = title = g_strdup_printf (_("Decisions at step %" G_GINT64_FORMAT), self->map_step);
   relief_figure_decision (cr, w, h, self->map, &options);
 }
 
@@ -467,6 +621,8 @@ typedef struct RunMapWork {
   char              *path;
   ReliefDecisionMap *map;
   gint64             step;
+  ReliefMlpSpec     *spec;
+  float             *params;
 } RunMapWork;
 
 static void
@@ -476,6 +632,8 @@ run_map_work_free (gpointer data)
 
   g_free (w->path);
   relief_decision_map_free (w->map);
+  g_clear_pointer (&w->spec, relief_mlp_spec_free);
+  g_free (w->params);
   g_free (w);
 }
 
@@ -498,6 +656,8 @@ run_map_work_run (gpointer data, GCancellable *cancellable, GError **error)
   w->step = run->snapshot_step[last];
   w->map = relief_decision_map_compute (backend, run->spec, run->dataset, run->params + (gsize) last * run->n_params,
                                         &whole, &whole, error);
+  w->spec = relief_mlp_spec_copy (run->spec);
+  w->params = g_memdup2 (run->params + (gsize) last * run->n_params, run->n_params * sizeof (float));
   return w->map != NULL;
 }
 
@@ -511,7 +671,7 @@ run_map_done (gpointer owner, const GError *error)
   self->map_work = NULL;
   /* A run whose data cannot be read again still shows its curves; the map is extra. */
   if (error == NULL && w->map != NULL)
-    show_map (self, g_steal_pointer (&w->map), w->step);
+    show_map (self, g_steal_pointer (&w->map), w->step, w->spec, g_steal_pointer (&w->params));
 }
 
 static void
@@ -528,12 +688,21 @@ show_last_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m, int epoch
   int epoch = (int) floor (m->epoch + 1e-9);
   g_autofree char *text = NULL;
 
+  g_autofree char *regions = regions_text (self);
+
   if (isnan (m->test_loss))
     text = g_strdup_printf (_("epoch %d of %d   train loss %.4f   train acc %.1f%%"),
                             epoch, epochs, m->train_loss, 100 * m->train_acc);
   else
     text = g_strdup_printf (_("epoch %d of %d   loss %.4f / %.4f   acc %.1f%% / %.1f%% (train / test)"),
                             epoch, epochs, m->train_loss, m->test_loss, 100 * m->train_acc, 100 * m->test_acc);
+  if (*regions)
+    {
+      char *both = g_strconcat (text, "   ", regions, NULL);
+
+      g_free (text);
+      text = both;
+    }
   gtk_label_set_text (self->readout_label, text);
 }
 
@@ -545,6 +714,7 @@ train_tick (gpointer owner)
   g_autoptr(GArray) fresh = NULL;
   g_autoptr(GArray) fresh_curvature = NULL;
   ReliefDecisionMap *map;
+  float *map_params;
   gint64 map_step;
   double fraction;
 
@@ -561,6 +731,7 @@ train_tick (gpointer owner)
       w->pending_curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
     }
   map = g_steal_pointer (&w->fresh_map);
+  map_params = g_steal_pointer (&w->fresh_params);
   map_step = w->fresh_map_step;
   g_mutex_unlock (&w->lock);
 
@@ -576,8 +747,9 @@ train_tick (gpointer owner)
     }
 
   relief_page_set_progress (RELIEF_PAGE (self), fraction);
+  /* map_spec is set once, before the first map. */
   if (map)
-    show_map (self, map, map_step);
+    show_map (self, map, map_step, w->map_spec, map_params);
   if (fresh == NULL)
     return;
   for (guint i = 0; i < fresh->len; i++)
@@ -699,9 +871,13 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   g_free (self->run_path);
   self->run_path = g_strdup (w->job.output);
   relief_live_curves_clear (self->curves);
+  relief_live_curves_clear (self->region_counts);
+  relief_live_curves_clear (self->complexity);
+  update_complexity (self);
+  w->regions_live = relief_regions_live_ref (self->regions_live);
   clear_sharpness (self, &w->job.train.optimizer, w->job.train.curvature_trace, w->job.train.curvature_min);
   stop_run_map (self);
-  show_map (self, NULL, 0);
+  show_map (self, NULL, 0, NULL, NULL);
   relief_plot_view_clear (self->loss_view, _("Training…"));
   relief_plot_view_clear (self->acc_view, NULL);
   relief_page_set_progress (page, 0);
@@ -750,7 +926,7 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
   relief_page_drop_job (page);
   self->work = NULL;
   stop_run_map (self);
-  show_map (self, NULL, 0);
+  show_map (self, NULL, 0, NULL, NULL);
   self->map_work = g_new0 (RunMapWork, 1);
   self->map_work->path = g_strdup (path);
   self->map_job = relief_worker_start (run_map_work_run, self->map_work, run_map_work_free, NULL, run_map_done, self);
@@ -769,6 +945,9 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
   update_sharpness (self);
 
   relief_live_curves_clear (self->curves);
+  relief_live_curves_clear (self->region_counts);
+  relief_live_curves_clear (self->complexity);
+  update_complexity (self);
   relief_plot_view_clear (self->loss_view, _("This run has no metrics"));
   relief_plot_view_clear (self->acc_view, NULL);
   gtk_label_set_text (self->readout_label, "");
@@ -805,6 +984,34 @@ relief_train_page_get_n_points (ReliefTrainPage *self)
 
   relief_live_curves_get_x (self->curves, &n);
   return n;
+}
+
+const ReliefRegions *
+relief_train_page_get_regions (ReliefTrainPage *self, gint64 *step)
+{
+  if (!regions_shown (self))
+    return NULL;
+  if (step)
+    *step = self->regions_step;
+  return self->regions;
+}
+
+gboolean
+relief_train_page_get_map_params (ReliefTrainPage *self, const ReliefMlpSpec **spec, const float **params,
+                                  ReliefPlane **plane)
+{
+  if (self->map == NULL || self->map_params == NULL)
+    return FALSE;
+  *spec = self->map_spec;
+  *params = self->map_params;
+  *plane = relief_plane_new_input (self->map->xmin, self->map->xmax, self->map->ymin, self->map->ymax);
+  return TRUE;
+}
+
+ReliefRegionsLive *
+relief_train_page_get_regions_live (ReliefTrainPage *self)
+{
+  return self->regions_live;
 }
 
 gboolean
@@ -921,6 +1128,31 @@ on_curvature_changed (ReliefTrainPage *self)
   gtk_widget_set_sensitive (self->curvature_min_row, tracked);
 }
 
+/* Only piecewise-linear networks have linear regions. */
+static void
+on_activation_changed (ReliefTrainPage *self)
+{
+  int act = relief_combo_enum (self->controls.activation_row);
+  gboolean linear = act == RELIEF_ACT_RELU || act == RELIEF_ACT_LEAKY_RELU;
+
+  gtk_widget_set_sensitive (self->regions_row, linear);
+  gtk_widget_set_tooltip_text (self->regions_row,
+                               linear ? _("Recomputed on a thread of its own as the model trains; frames it cannot keep up with are dropped")
+                                      : _("Only relu and leaky_relu networks have linear regions: tanh and gelu are curved everywhere, so the network is affine on no region of its input"));
+}
+
+static void
+on_regions_toggled (ReliefTrainPage *self)
+{
+  gboolean on = gtk_switch_get_active (self->regions_switch);
+
+  relief_regions_live_set_enabled (self->regions_live, on);
+  if (!on)
+    g_clear_pointer (&self->regions, relief_regions_free);
+  offer_regions (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
+}
+
 /* Momentum applies to the momentum and Nesterov optimizers only. */
 static void
 on_optimizer_changed (ReliefTrainPage *self)
@@ -934,7 +1166,14 @@ on_optimizer_changed (ReliefTrainPage *self)
 static void
 relief_train_page_dispose (GObject *object)
 {
-  stop_run_map (RELIEF_TRAIN_PAGE (object));
+  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
+
+  stop_run_map (self);
+  if (self->regions_live)
+    {
+      relief_regions_live_detach (self->regions_live);
+      g_clear_pointer (&self->regions_live, relief_regions_live_unref);
+    }
   G_OBJECT_CLASS (relief_train_page_parent_class)->dispose (object);
 }
 
@@ -950,6 +1189,11 @@ relief_train_page_finalize (GObject *object)
   g_array_unref (self->sharp_trace);
   g_array_unref (self->sharp_min);
   relief_decision_map_free (self->map);
+  g_clear_pointer (&self->map_spec, relief_mlp_spec_free);
+  g_free (self->map_params);
+  relief_regions_free (self->regions);
+  relief_live_curves_free (self->region_counts);
+  relief_live_curves_free (self->complexity);
   G_OBJECT_CLASS (relief_train_page_parent_class)->finalize (object);
 }
 
@@ -958,7 +1202,8 @@ static const ReliefTemplateChild children[] = {
   CHILD (paned), CHILD (momentum_spin), CHILD (weight_decay_spin), CHILD (status_label),
   CHILD (readout_label), CHILD (progress_bar), CHILD (loss_view), CHILD (acc_view), CHILD (decision_area),
   CHILD (plots_box), CHILD (sharp_view), CHILD (curvature_spin), CHILD (curvature_trace_row),
-  CHILD (curvature_trace_switch), CHILD (curvature_min_row), CHILD (curvature_min_switch)
+  CHILD (curvature_trace_switch), CHILD (curvature_min_row), CHILD (curvature_min_switch), CHILD (regions_row),
+  CHILD (regions_switch), CHILD (complexity_view)
 };
 #undef CHILD
 
@@ -992,6 +1237,9 @@ relief_train_page_init (ReliefTrainPage *self)
   self->sharp_max = g_array_new (FALSE, FALSE, sizeof (double));
   self->sharp_trace = g_array_new (FALSE, FALSE, sizeof (double));
   self->sharp_min = g_array_new (FALSE, FALSE, sizeof (double));
+  self->region_counts = relief_live_curves_new (1, LIVE_BUCKETS);
+  self->complexity = relief_live_curves_new (N_LC, LIVE_BUCKETS);
+  self->regions_live = relief_regions_live_new (LIVE_MAX_REGIONS, on_regions_ready, self);
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
   relief_spin_watch (self->momentum_spin);
@@ -1001,6 +1249,9 @@ relief_train_page_init (ReliefTrainPage *self)
   on_curvature_changed (self);
   g_signal_connect_swapped (self->controls.optimizer_row, "notify::selected", G_CALLBACK (on_optimizer_changed), self);
   on_optimizer_changed (self);
+  g_signal_connect_swapped (self->controls.activation_row, "notify::selected", G_CALLBACK (on_activation_changed), self);
+  on_activation_changed (self);
+  g_signal_connect_swapped (self->regions_switch, "notify::active", G_CALLBACK (on_regions_toggled), self);
   gtk_drawing_area_set_draw_func (self->decision_area, decision_draw, self, NULL);
   g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);
   g_signal_connect (self->acc_view, "hover", G_CALLBACK (on_hover), self);

@@ -429,6 +429,36 @@ relief_figure_sharpness_spec (const ReliefSharpness *c, const ReliefFigureOption
 }
 
 void
+relief_figure_complexity_spec (const ReliefComplexity *c, const ReliefFigureOptions *opt, ReliefComplexitySpec *out)
+{
+  struct { const char *label; int n; const double *x, *y; gboolean dashed; } curves[] = {
+    { _("regions"), c->n_regions, c->region_steps, c->regions, FALSE },
+    { _("LC train"), c->n, c->steps, c->train, FALSE },
+    { _("LC test"), c->n, c->steps, c->test, TRUE },
+    { _("LC random"), c->n, c->steps, c->random, TRUE },
+  };
+  gboolean positive = TRUE;
+  int k = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (curves); i++)
+    {
+      if (curves[i].y == NULL || curves[i].n == 0)
+        continue;
+      out->series[k] = (ReliefLineSeries) { curves[i].label, curves[i].n, curves[i].x, curves[i].y, { 0 },
+                                            curves[i].dashed };
+      relief_plot_palette (i, out->series[k++].rgb);
+      positive = positive && all_positive (curves[i].y, curves[i].n);
+    }
+  out->spec = (ReliefLinePlotSpec) {
+    .title = _("Complexity"), .xlabel = _("step"), .ylabel = _("regions, neurons"),
+    .n_series = k,
+    .series = out->series,
+    .log_y = positive && k > 0,
+    .legend = TRUE,
+  };
+}
+
+void
 relief_figure_sharpness (cairo_t *cr, double width, double height, const ReliefSharpness *c,
                          const ReliefFigureOptions *opt)
 {
