@@ -8,7 +8,7 @@
  * dv = x2 - x0.  The partition covers the rectangle [umin, umax] x [vmin, vmax]. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include "relief-backend.h"
 #include "relief-mlp.h"
 
@@ -70,6 +70,10 @@ double         relief_regions_polygon_area (const ReliefRegions *regions, int r)
 gboolean relief_local_complexity (ReliefBackend *backend, const ReliefMlpSpec *spec, const float *params_host,
                                   const float *points, int n, double radius, int n_dirs, guint64 seed,
                                   int *per_layer_out, int *total_out, GError **error);
+
+/* The n_dirs orthonormal directions [n_dirs, n_inputs] of relief_local_complexity for seed:
+ * Gram-Schmidt on standard normal draws of relief-rng. */
+void           relief_local_complexity_directions (int n_inputs, int n_dirs, guint64 seed, double *dirs);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefPlane, relief_plane_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRegions, relief_regions_free)
