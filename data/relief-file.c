@@ -6,6 +6,7 @@
 #include "relief-h5.h"
 #include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
+#include "relief-regions-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
 #include "relief-weights-file.h"
@@ -81,6 +82,12 @@ static const ReliefFileKindInfo registry[RELIEF_FILE_N_KINDS] = {
     .name = "weights",
     .description = N_("weight spectra"),
     .max_version = RELIEF_WEIGHTS_FORMAT_VERSION,
+  },
+  [RELIEF_FILE_KIND_REGIONS] = {
+    .kind = RELIEF_FILE_KIND_REGIONS,
+    .name = "regions",
+    .description = N_("linear regions"),
+    .max_version = RELIEF_REGIONS_FORMAT_VERSION,
   },
 };
 

@@ -1,7 +1,7 @@
 /* relief-file.h: what every HDF5 file of Relief shares: the error domain, the check of a
  * destination before saving and the registry of file kinds.  The files themselves:
  * relief-run-file.h, relief-surface-file.h, relief-intdim-file.h,
- * relief-hessian-file.h, relief-weights-file.h (docs/file-formats.md).
+ * relief-hessian-file.h, relief-weights-file.h, relief-regions-file.h (docs/file-formats.md).
  *
  * Every file is written under a temporary name beside its destination and renamed when
  * complete, by one writer at a time (relief-output.h), so a crash, a cancel or a full disk
@@ -45,6 +45,7 @@ typedef enum {
   RELIEF_FILE_KIND_INTDIM,
   RELIEF_FILE_KIND_HESSIAN,
   RELIEF_FILE_KIND_WEIGHTS,
+  RELIEF_FILE_KIND_REGIONS,
   RELIEF_FILE_N_KINDS
 } ReliefFileKind;
 

@@ -60,6 +60,7 @@ test_registry (void)
   g_assert_cmpstr (relief_file_kind_name (RELIEF_FILE_KIND_SURFACE), ==, "surface");
   g_assert_cmpstr (relief_file_kind_name (RELIEF_FILE_KIND_INTDIM), ==, "intdim");
   g_assert_cmpstr (relief_file_kind_name (RELIEF_FILE_KIND_WEIGHTS), ==, "weights");
+  g_assert_cmpstr (relief_file_kind_name (RELIEF_FILE_KIND_REGIONS), ==, "regions");
 
   for (ReliefFileKind k = RELIEF_FILE_KIND_NONE + 1; k < RELIEF_FILE_N_KINDS; k++)
     {
@@ -125,7 +126,7 @@ test_unknown_kind (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_tagged (f->dir, "spectrum", 1);
   g_autofree char *expected = g_strdup_printf ("“%s” is a Relief file of an unknown kind “spectrum”, not a run, "
-                                               "a surface, a sweep, a Hessian spectrum or weight spectra", path);
+                                               "a surface, a sweep, a Hessian spectrum, weight spectra or linear regions", path);
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (relief_file_detect_kind (path, &error), ==, RELIEF_FILE_KIND_NONE);
