@@ -57,11 +57,19 @@ dispatch_ready (gpointer data)
 static void
 queue_ready (ReliefRegionsLive *self)
 {
+  GSource *source;
+
   if (self->notify_queued || self->ready == NULL)
     return;
   self->notify_queued = TRUE;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, dispatch_ready, relief_regions_live_ref (self),
-                              (GDestroyNotify) relief_regions_live_unref);
+  /* A source, not g_main_context_invoke: that would call the owner right here on this
+   * thread whenever the owner's context is free to acquire. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, dispatch_ready, relief_regions_live_ref (self),
+                         (GDestroyNotify) relief_regions_live_unref);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 static void

@@ -501,8 +501,8 @@ on_regions_ready (gpointer user_data)
   if (self->work == NULL)
     {
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%d linear region at step %" G_GINT64_FORMAT " (%.0f ms)",
-                                                            "%d linear regions at step %" G_GINT64_FORMAT " (%.0f ms)",
+                                                            "%d linear region at step %" G_GINT64_FORMAT " (%.1f ms)",
+                                                            "%d linear regions at step %" G_GINT64_FORMAT " (%.1f ms)",
                                                             regions->n_regions),
                                                regions->n_regions, step, 1000 * seconds);
 
@@ -774,6 +774,9 @@ train_done (gpointer owner, const GError *error)
   g_autofree char *message = NULL;
 
   self->work = NULL;
+  /* Switched on after the training offered its last map: that map's regions. */
+  if (self->regions == NULL || self->regions_step != self->map_step)
+    offer_regions (self);
   if (error == NULL && w->reused_path != NULL)
     {
       g_autofree char *title = relief_work_dir_title (w->reused_path);

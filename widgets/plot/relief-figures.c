@@ -729,7 +729,7 @@ relief_figure_decision_regions (cairo_t                   *cr,
 
   relief_plot_decision (cr, width, height, &spec, &frame);
   polygons = region_polygons (regions, &x, &y);
-  relief_plot_polygons_over (cr, &frame, polygons, regions->n_regions, 0.3, edge, regions->boundary,
+  relief_plot_polygons_over (cr, &frame, polygons, regions->n_regions, 0.18, edge, regions->boundary,
                              regions->n_boundary, boundary, 1.5);
   if (frame_out)
     *frame_out = frame;
