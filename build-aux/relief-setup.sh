@@ -106,11 +106,13 @@ case "$mode" in
     # implicit regenerates D x d Gaussians twice a step: minutes a step on a CPU past d = 750.
     "$b/bench-subspace" --mnist "$datadir/mnist" --projections dense,sparse,fastfood
     "$b/bench-subspace" --mnist "$datadir/mnist" --projections implicit --dims 100,750
+    "$b/bench-regions" --mnist "$datadir/mnist"
     # The GPU ones where the CUDA backend can train at all.
     probe=$(mktemp -d)
     if "$builddir/app/relief" train --dataset xor --epochs 1 --backend cuda -o "$probe/probe.h5" >/dev/null 2>&1; then
       RELIEF_DATA_DIR="$datadir" "$b/bench-surface" --backend cuda --baseline "$top/tests/bench/torch_surface_baseline.py"
       "$b/bench-subspace" --mnist "$datadir/mnist" --backend cuda
+      "$b/bench-regions" --mnist "$datadir/mnist" --backend cuda
     fi
     rm -rf "$probe" ;;
   *) echo "usage: $0 run|test|deps|build|fuzz|bench" >&2; exit 2 ;;

@@ -5,27 +5,31 @@
  * (u, v) to the current layer's pre-activations, stored [3][n] (the u coefficients, the v
  * coefficients, the constants of the layer's n neurons).  Splitting a polygon along a
  * neuron's zero line leaves that map unchanged (it depends on the earlier layers only), so
- * within a layer a polygon only points at its ancestor's map; after the layer, the
- * activation pattern at each polygon's centroid gives the next layer's maps, all polygons
- * in one dgemm.  Vertices live in one growable arena (no allocation per polygon); the
- * shared ones are merged at the end by a hash on their quantized coordinates. */
+ * within a layer a polygon only points at its ancestor's map.  Each polygon meets the
+ * layer's neurons depth first (its pieces follow it on a stack) while that map is in cache;
+ * after the layer, the activation pattern at each polygon's centroid gives the next
+ * layer's map, updated from the previous polygon's by the few neurons whose sign differs
+ * rather than made anew (a product of the layer's weights) for each.  Vertices live in
+ * one growable arena (no allocation per polygon); the shared ones are merged at the end
+ * by a hash on their quantized coordinates. */
 #include "relief-regions.h"
 #include "relief-rng.h"
 
-#include <cblas.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
-/* A vertex within SPLIT_TOL * (|a| + |b|) * scale + |c|) of a zero line a u + b v + c = 0 lies
- * on it (scale: the rectangle's largest coordinate); so a polygon is only cut where it
+/* A vertex where |a u + b v + c| <= SPLIT_TOL * ((|a| + |b|) * scale + |c|) lies on the zero
+ * line a u + b v + c = 0 (scale: the rectangle's largest coordinate); so a polygon is only cut where it
  * reaches at least SPLIT_TOL * scale beyond the line, and no sliver is thinner.  Vertices
  * closer than MERGE_TOL * scale are one. */
 #define SPLIT_TOL 1e-9
 #define MERGE_TOL 1e-11
-/* Neurons between two looks at the cancellable within a layer. */
-#define CANCEL_EVERY 16
+/* Polygons between two looks at the cancellable within a layer. */
+#define CANCEL_EVERY 256
+/* Next-layer maps updated from the previous polygon's at most this many times in a row. */
+#define REFRESH_EVERY 64
 /* Rows per forward pass of local complexity. */
 #define LC_ROWS 8192
 
@@ -318,6 +322,73 @@ builder_compact (Builder *b)
   b->n_xy = total;
 }
 
+typedef struct {
+  gsize poly;
+  int   start;   /* the first neuron of the layer still to meet */
+} Pending;
+
+/* z[c][o] += (a, b, c)[c] * row[o] for the three coefficient rows of a map [3][n]. */
+static inline void
+add_row (double *z, int n, const double *row, double a, double b, double c)
+{
+  for (int o = 0; o < n; o++)
+    {
+      z[o] += a * row[o];
+      z[n + o] += b * row[o];
+      z[2 * n + o] += c * row[o];
+    }
+}
+
+static void
+poly_box (const Builder *b, gsize i, double *cu, double *cv, double *hu, double *hv)
+{
+  const Poly *poly = &b->polys[i];
+  const double *xy = b->xy + 2 * poly->off;
+  double lu = xy[0], uu = xy[0], lv = xy[1], uv = xy[1];
+
+  for (int k = 1; k < poly->n; k++)
+    {
+      lu = MIN (lu, xy[2 * k]), uu = MAX (uu, xy[2 * k]);
+      lv = MIN (lv, xy[2 * k + 1]), uv = MAX (uv, xy[2 * k + 1]);
+    }
+  *cu = 0.5 * (lu + uu), *cv = 0.5 * (lv + uv);
+  *hu = 0.5 * (uu - lu), *hv = 0.5 * (uv - lv);
+}
+
+/* Cuts polygon k by the layer's neurons start .. n-1 (map m, [3][n]): it keeps the
+ * positive side of each cut, the negative sides wait on the stack for the neurons after
+ * the one that cut them.  FALSE past max_regions. */
+static gboolean
+cut_by_layer (Builder *b, gsize k, int start, int n, const double *m, Pending **stack, gsize *n_stack,
+              gsize *cap_stack)
+{
+  double cu, cv, hu, hv;
+
+  poly_box (b, k, &cu, &cv, &hu, &hv);
+  for (int j = start; j < n; j++)
+    {
+      double a = m[j], bb = m[n + j], c = m[2 * n + j];
+      double tol = SPLIT_TOL * ((fabs (a) + fabs (bb)) * b->scale + fabs (c));
+      gsize before = b->n_polys;
+
+      /* A neuron constant over the plane cuts nothing; nor does one whose line misses the
+       * polygon's bounding box. */
+      if ((a == 0 && bb == 0) || fabs (a * cu + bb * cv + c) - (fabs (a) * hu + fabs (bb) * hv) > tol)
+        continue;
+      if (!split_polygon (b, k, a, bb, c, tol))
+        return FALSE;
+      if (b->n_polys > before)
+        {
+          GROW (*stack, *cap_stack, *n_stack + 1);
+          (*stack)[*n_stack].poly = before;
+          (*stack)[*n_stack].start = j + 1;
+          (*n_stack)++;
+          poly_box (b, k, &cu, &cv, &hu, &hv);
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 check_piecewise_linear (const ReliefMlpSpec *spec, GError **error)
 {
@@ -507,8 +578,12 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
   g_autoptr(ReliefRegions) out = NULL;
   Builder b = { 0 };
   int L, D, H = 0, K, bit0 = 0;
-  double *maps = NULL, *post = NULL, *w = NULL;
-  gsize cap_maps = 0, cap_post = 0, cap_w = 0;
+  double *maps = NULL, *next_maps = NULL, *w = NULL, *gains = NULL;
+  gsize cap_maps = 0, cap_next_maps = 0, cap_w = 0, cap_gains = 0;
+  Pending *stack = NULL;
+  gsize n_stack = 0, cap_stack = 0, *order = NULL, cap_order = 0, cap_new_polys = 0, cap_new_pat = 0;
+  Poly *new_polys = NULL;
+  guint8 *new_pat = NULL;
   double rect[8];
   gboolean ok = FALSE;
 
@@ -576,26 +651,28 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
       double slope = spec->activation == RELIEF_ACT_LEAKY_RELU ? (double) RELIEF_LEAKY_RELU_SLOPE : 0.0;
       const float *wl = params_host + relief_mlp_spec_weight_offset (spec, l + 1);
       const float *bl = params_host + relief_mlp_spec_bias_offset (spec, l + 1);
-      gsize P;
+      gsize count0 = b.n_polys, n_order = 0, P, chain = 0;
+      int prev_parent = -1;
 
       if (cancelled (cancellable, error))
         goto out;
-      for (int j = 0; j < n; j++)
+      /* Depth first: a polygon and the pieces cut from it meet every neuron of the layer
+       * while their map is in cache; the leaves come out in an order where neighbours
+       * mostly share a parent and differ in few neurons. */
+      for (gsize r = 0; r < count0; r++)
         {
-          gsize count = b.n_polys;
-
-          if (j % CANCEL_EVERY == CANCEL_EVERY - 1 && cancelled (cancellable, error))
+          if (r % CANCEL_EVERY == CANCEL_EVERY - 1 && cancelled (cancellable, error))
             goto out;
-          for (gsize i = 0; i < count; i++)
+          GROW (stack, cap_stack, 1);
+          stack[0].poly = r;
+          stack[0].start = 0;
+          n_stack = 1;
+          while (n_stack > 0)
             {
-              const double *m = maps + (gsize) b.polys[i].map * 3 * n;
-              double a = m[j], bb = m[n + j], c = m[2 * n + j];
-              double tol = SPLIT_TOL * ((fabs (a) + fabs (bb)) * b.scale + fabs (c));
+              Pending it = stack[--n_stack];
 
-              /* A neuron constant over the plane cuts nothing. */
-              if (a == 0 && bb == 0)
-                continue;
-              if (!split_polygon (&b, i, a, bb, c, tol))
+              if (!cut_by_layer (&b, it.poly, it.start, n, maps + (gsize) b.polys[it.poly].map * 3 * n, &stack,
+                                 &n_stack, &cap_stack))
                 {
                   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                                _("The partition has more than %" G_GSIZE_FORMAT " regions (the limit) by layer %d; "
@@ -603,47 +680,86 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
                                max_regions, l + 1);
                   goto out;
                 }
+              GROW (order, cap_order, n_order + 1);
+              order[n_order++] = it.poly;
             }
         }
-      builder_compact (&b);
-
-      /* The pattern at each polygon's centre, and through it the next layer's inputs,
-       * stored polygon by polygon as [3][n] for one product with W^T. */
       P = b.n_polys;
-      GROW (post, cap_post, P * 3 * (gsize) n);
-      for (gsize i = 0; i < P; i++)
-        {
-          const double *m = maps + (gsize) b.polys[i].map * 3 * n;
-          double *pm = post + i * 3 * n, u, v;
-          guint8 *pat = b.pat + i * b.pattern_bytes;
+      g_assert (n_order == P);
 
-          poly_center (&b, &b.polys[i], &u, &v);
+      /* W_{l+1} transposed: row j is what neuron j adds to each next-layer neuron. */
+      GROW (w, cap_w, (gsize) n_next * n);
+      for (int o = 0; o < n_next; o++)
+        for (int j = 0; j < n; j++)
+          w[(gsize) j * n_next + o] = wl[(gsize) o * n + j];
+      GROW (next_maps, cap_next_maps, P * 3 * (gsize) n_next);
+      GROW (gains, cap_gains, 2 * (gsize) n);
+      GROW (new_polys, cap_new_polys, P);
+      GROW (new_pat, cap_new_pat, MAX (P * b.pattern_bytes, 1));
+
+      /* In leaf order: the pattern at each polygon's centre, and through it the next
+       * layer's map, made whole for the first of a parent's pieces (and every
+       * REFRESH_EVERY, against drift) and otherwise from the previous piece's by the
+       * neurons whose sign differs, three multiply-adds per next neuron each. */
+      for (gsize idx = 0; idx < P; idx++)
+        {
+          gsize i = order[idx];
+          const Poly *poly = &b.polys[i];
+          const double *m = maps + (gsize) poly->map * 3 * n;
+          double *z_next = next_maps + idx * 3 * n_next, *cur = gains + (idx % 2) * n, *prev = gains + (1 - idx % 2) * n;
+          guint8 *pat = new_pat + idx * b.pattern_bytes;
+          double u, v;
+          int differ = 0;
+
+          memcpy (pat, b.pat + i * b.pattern_bytes, b.pattern_bytes);
+          poly_center (&b, poly, &u, &v);
           for (int j = 0; j < n; j++)
             {
               double z = m[j] * u + m[n + j] * v + m[2 * n + j];
-              double gain = z > 0 ? 1.0 : slope;
               int bit = bit0 + j;
 
               if (z > 0)
                 pat[bit / 8] |= (guint8) (0x80u >> (bit % 8));
-              pm[j] = gain * m[j];
-              pm[n + j] = gain * m[n + j];
-              pm[2 * n + j] = gain * m[2 * n + j];
+              cur[j] = z > 0 ? 1.0 : slope;
+              differ += idx > 0 && cur[j] != prev[j];
             }
-          b.polys[i].map = (int) i;
+          if (poly->map != prev_parent || chain >= REFRESH_EVERY || differ > n / 4)
+            {
+              for (int o = 0; o < n_next; o++)
+                z_next[o] = z_next[n_next + o] = 0, z_next[2 * n_next + o] = bl[o];
+              for (int j = 0; j < n; j++)
+                if (cur[j] != 0)
+                  add_row (z_next, n_next, w + (gsize) j * n_next, cur[j] * m[j], cur[j] * m[n + j], cur[j] * m[2 * n + j]);
+              chain = 0;
+            }
+          else
+            {
+              memcpy (z_next, z_next - 3 * n_next, sizeof (double) * 3 * n_next);
+              for (int j = 0; j < n && differ > 0; j++)
+                if (cur[j] != prev[j])
+                  {
+                    double d = cur[j] - prev[j];
+
+                    add_row (z_next, n_next, w + (gsize) j * n_next, d * m[j], d * m[n + j], d * m[2 * n + j]);
+                    differ--;
+                  }
+              chain++;
+            }
+          prev_parent = poly->map;
+          new_polys[idx] = *poly;
+          new_polys[idx].map = (int) idx;
         }
       bit0 += n;
+      memcpy (b.polys, new_polys, sizeof (Poly) * P);
+      memcpy (b.pat, new_pat, P * b.pattern_bytes);
+      builder_compact (&b);
+      {
+        double *t = maps;
+        gsize tc = cap_maps;
 
-      GROW (w, cap_w, (gsize) n_next * n);
-      for (gsize e = 0; e < (gsize) n_next * n; e++)
-        w[e] = wl[e];
-      GROW (maps, cap_maps, P * 3 * (gsize) n_next);
-      /* maps[(i, c), :] = post[(i, c), :] W^T: rows are (polygon, coefficient) pairs. */
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) (3 * P), n_next, n, 1.0, post, n, w, n,
-                   0.0, maps, n_next);
-      for (gsize i = 0; i < P; i++)
-        for (int j = 0; j < n_next; j++)
-          maps[(i * 3 + 2) * n_next + j] += bl[j];
+        maps = next_maps, cap_maps = cap_next_maps;
+        next_maps = t, cap_next_maps = tc;
+      }
     }
   if (cancelled (cancellable, error))
     goto out;
@@ -744,8 +860,13 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
 out:
   builder_clear (&b);
   g_free (maps);
-  g_free (post);
+  g_free (next_maps);
   g_free (w);
+  g_free (gains);
+  g_free (stack);
+  g_free (order);
+  g_free (new_polys);
+  g_free (new_pat);
   return ok ? g_steal_pointer (&out) : NULL;
 }
 

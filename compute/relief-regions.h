@@ -52,7 +52,12 @@ typedef struct {
  * spec, float32 as trained; the arithmetic is float64).  Fails with a clear message for tanh
  * and gelu networks (no linear regions), for a plane whose n_inputs differs from the
  * model's, and when max_regions (0: no limit) would be exceeded; honours cancellable
- * between layers. */
+ * between layers and every 256 polygons within one.  Sign tests take a vertex within
+ * 1e-9 (relative to the rectangle's largest coordinate and the neuron's coefficients) of
+ * a zero line as on it, so no region is thinner than that; vertices closer than 1e-11 of
+ * that scale are merged.  The boundary holds, per region, the pieces of the lines where
+ * its top two logits tie; where a tie runs along an edge between two regions (a
+ * degenerate network) both regions give that piece. */
 ReliefRegions *relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, const ReliefPlane *plane,
                                        gsize max_regions, GCancellable *cancellable, GError **error);
 void           relief_regions_free (ReliefRegions *regions);

@@ -3,9 +3,10 @@
 # repository root:  tests/bench/device-check.sh
 # Configures a GUI-less build (build-device), builds, runs the cuda and compute test
 # suites (the cuda suite holds test-cuda, test-cuda-train and test-cuda-hessian: the
-# Hessian-vector products, Lanczos and trace against the CPU) and the MNIST benchmarks
+# Hessian-vector products, Lanczos and trace against the CPU; the compute suite's
+# test-regions compares local complexity on CUDA with the CPU's) and the MNIST benchmarks
 # (training epoch, 51x51 surface against batched PyTorch, subspace steps, Hessian-vector
-# product against a gradient), and writes every log to $OUT (default ./device-check-out).
+# product against a gradient, linear regions and local complexity), and writes every log to $OUT (default ./device-check-out).
 #
 # HDF5's development files may be missing there: unpacked Debian packages (libhdf5-dev
 # and its libraries, `dpkg-deb -x`) in hdf5-root/ at the repository root are used instead.
@@ -61,4 +62,7 @@ timeout 150 "$build/tests/bench/bench-subspace" --mnist "$mnist" --backend cuda 
 echo "bench-subspace exit $?" >> "$out/summary.txt"
 timeout 120 "$build/tests/bench/bench-hvp" --mnist "$mnist" --backend cuda > "$out/bench-hvp.log" 2>&1
 echo "bench-hvp exit $?" >> "$out/summary.txt"
-cat "$out/summary.txt" "$out/bench.log" "$out/bench-surface.log" "$out/bench-subspace.log" "$out/bench-hvp.log"
+timeout 120 "$build/tests/bench/bench-regions" --mnist "$mnist" --backend cuda > "$out/bench-regions.log" 2>&1
+echo "bench-regions exit $?" >> "$out/summary.txt"
+cat "$out/summary.txt" "$out/bench.log" "$out/bench-surface.log" "$out/bench-subspace.log" "$out/bench-hvp.log" \
+  "$out/bench-regions.log"

@@ -724,6 +724,35 @@ test_local_complexity_constant (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+/* On CUDA (when there is one) the counts are the CPU's, but for neurons near zero. */
+static void
+test_local_complexity_cuda (void)
+{
+  static const int sizes[] = { 20, 32, 32, 5 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefBackend) cuda = relief_backend_new ("cuda", &error);
+  g_autoptr(ReliefBackend) cpu = relief_backend_cpu_new ();
+  g_autofree float *params = NULL;
+  g_autoptr(ReliefMlpSpec) spec = NULL;
+  g_autofree float *pts = g_new (float, 500 * 20);
+  g_autofree int *a = g_new (int, 500 * 3), *b = g_new (int, 500 * 3);
+  int differ = 0;
+
+  if (cuda == NULL)
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  spec = make_net (sizes, 4, RELIEF_ACT_GELU, 8, &params);
+  relief_rng_normal_fill (9, 0, pts, 500 * 20);
+  g_assert_true (relief_local_complexity (cpu, spec, params, pts, 500, 0.3, 7, 2, a, NULL, &error));
+  g_assert_true (relief_local_complexity (cuda, spec, params, pts, 500, 0.3, 7, 2, b, NULL, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 500 * 3; i++)
+    differ += abs (a[i] - b[i]);
+  g_assert_cmpint (differ, <=, 5);
+}
+
 static void
 test_directions (void)
 {
@@ -764,6 +793,7 @@ main (int argc, char **argv)
   g_test_add_func ("/regions/plane/784-inputs", test_plane_784);
   g_test_add_func ("/regions/local-complexity/naive", test_local_complexity);
   g_test_add_func ("/regions/local-complexity/constant", test_local_complexity_constant);
+  g_test_add_func ("/regions/local-complexity/cuda", test_local_complexity_cuda);
   g_test_add_func ("/regions/local-complexity/directions", test_directions);
   return g_test_run ();
 }
