@@ -8,6 +8,7 @@
 #include "relief-cmd-hessian.h"
 #include "relief-cmd-intdim.h"
 #include "relief-cmd-plot.h"
+#include "relief-cmd-regions.h"
 #include "relief-cmd-surface.h"
 #include "relief-cmd-train.h"
 #include "relief-cmd-weights.h"
@@ -24,7 +25,8 @@ static const struct {
   { "hessian", N_("Compute the curvature of a run’s loss: Hessian eigenvalues, trace, density"), relief_cmd_hessian },
   { "decision", N_("Draw a model’s decision regions over its two inputs"), relief_cmd_decision },
   { "weights", N_("Compute the spectra of a run’s weight matrices (WeightWatcher’s alpha)"), relief_cmd_weights },
-  { "plot", N_("Draw a run, surface, intdim, hessian or weights file as a PDF, SVG or PNG figure"), relief_cmd_plot },
+  { "regions", N_("Compute the exact linear regions of a relu network over an input plane"), relief_cmd_regions },
+  { "plot", N_("Draw a run, surface, intdim, hessian, weights or regions file as a PDF, SVG or PNG figure"), relief_cmd_plot },
 };
 
 gboolean

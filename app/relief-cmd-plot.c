@@ -2,6 +2,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "relief-cli-common.h"
 #include "relief-cli-options.h"
@@ -9,6 +10,7 @@
 #include "relief-enums.h"
 #include "relief-figures.h"
 #include "relief-plot.h"
+#include "relief-regions-file.h"
 
 typedef struct {
   gpointer             data;
@@ -160,11 +162,94 @@ size_weights (gconstpointer data, double *width, double *height)
   relief_figure_weights_size (data, width, height);
 }
 
+/* A regions file with the samples its figure shows, from the run it names when that can be
+ * read: a 2-input model's training samples on its input plane, or the three samples a
+ * plane goes through at (0,0), (1,0), (0,1). */
+typedef struct {
+  ReliefRegionsFile *rf;
+  int                index;       /* of the checkpoint drawn, in rf->checkpoints */
+  ReliefRegionsColor color_by;
+  int                n_samples;
+  float             *samples;
+  gint32            *labels;
+} RegionsPlot;
+
+static void
+regions_plot_free (RegionsPlot *plot)
+{
+  relief_regions_file_free (plot->rf);
+  g_free (plot->samples);
+  g_free (plot->labels);
+  g_free (plot);
+}
+
+static gpointer
+load_regions (const char *path, GError **error)
+{
+  g_autoptr(ReliefRegionsFile) rf = relief_regions_file_load (path, error);
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) run_error = NULL;
+  g_autofree char *run_path = NULL;
+  RegionsPlot *plot;
+
+  if (rf == NULL)
+    return NULL;
+  plot = g_new0 (RegionsPlot, 1);
+  plot->index = rf->n_checkpoints - 1;
+  run_path = find_run_file (path, rf->run_file);
+  run = relief_run_load (run_path, TRUE, &run_error);
+  if (run == NULL || run->dataset == NULL)
+    g_printerr (_("relief plot: drawn without the samples: %s\n"),
+                run_error ? run_error->message : _("the run holds no data set"));
+  else if (strcmp (rf->plane_kind, "input") == 0 && run->dataset->n_features == 2)
+    {
+      const ReliefDataset *ds = run->dataset;
+
+      plot->n_samples = ds->n_train;
+      plot->samples = g_memdup2 (ds->x_train, sizeof (float) * 2 * ds->n_train);
+      plot->labels = g_memdup2 (ds->y_train, sizeof (gint32) * ds->n_train);
+    }
+  else if (strcmp (rf->plane_kind, "samples") == 0)
+    {
+      const ReliefDataset *ds = run->dataset;
+      static const float at[6] = { 0, 0, 1, 0, 0, 1 };
+
+      plot->samples = g_memdup2 (at, sizeof at);
+      plot->labels = g_new (gint32, 3);
+      for (int i = 0; i < 3; i++)
+        if (rf->plane_samples[i] >= 0 && rf->plane_samples[i] < ds->n_train)
+          plot->labels[plot->n_samples++] = ds->y_train[rf->plane_samples[i]];
+      if (plot->n_samples != 3)
+        plot->n_samples = 0;
+    }
+  plot->rf = g_steal_pointer (&rf);
+  return plot;
+}
+
+static void
+draw_regions (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  const RegionsPlot *plot = data;
+  const ReliefRegionsFile *rf = plot->rf;
+  ReliefRegionsFigure fig = {
+    .regions = rf->checkpoints[plot->index].regions,
+    .umin = rf->plane->umin, .umax = rf->plane->umax, .vmin = rf->plane->vmin, .vmax = rf->plane->vmax,
+    .input_plane = strcmp (rf->plane_kind, "input") == 0,
+    .n_samples = plot->n_samples,
+    .samples = plot->samples,
+    .labels = plot->labels,
+    .color_by = plot->color_by,
+  };
+
+  relief_figure_regions (cr, width, height, &fig, opt, NULL);
+}
+
 /* The flags that only some kinds of figure have a use for. */
 typedef enum {
   FLAG_LOG    = 1 << 0,
   FLAG_MAP    = 1 << 1,     /* --kind, --levels, --colormap: a surface's 2D figures */
   FLAG_KIND   = 1 << 2,     /* --kind alone: a run's curves or curvature */
+  FLAG_REGIONS = 1 << 3,    /* --checkpoint, --color-by: a regions file's */
 } PlotFlags;
 
 /* What each kind of file relief_file_detect_kind knows becomes. */
@@ -185,14 +270,21 @@ static const struct {
   { RELIEF_FILE_KIND_WEIGHTS, 0, 0, 0, load_weights, draw_weights, (GDestroyNotify) relief_weights_free,
     size_weights },
   { RELIEF_FILE_KIND_HESSIAN, 504, 324, 0, load_hessian, draw_hessian, (GDestroyNotify) hessian_plot_free, NULL },
+  { RELIEF_FILE_KIND_REGIONS, 400, 360, FLAG_REGIONS, load_regions, draw_regions, (GDestroyNotify) regions_plot_free,
+    NULL },
 };
 
 /* The first of the flags given that a figure of this file does not use, or NULL; *where
  * says which files it applies to. */
 static const char *
 unused_flag (PlotFlags used, gboolean log_scale, const char *kind, const char *levels, const char *colormap,
-             const char **where)
+             const char *checkpoint, const char *color_by, const char **where)
 {
+  *where = _("regions files");
+  if (checkpoint && !(used & FLAG_REGIONS))
+    return "--checkpoint";
+  if (color_by && !(used & FLAG_REGIONS))
+    return "--color-by";
   *where = _("runs and surfaces");
   if (kind && !(used & (FLAG_MAP | FLAG_KIND)))
     return "--kind";
@@ -227,7 +319,7 @@ draw_plot (cairo_t *cr, double width, double height, gpointer user_data)
 int
 relief_cmd_plot (int argc, char **argv)
 {
-  g_autofree char *colormap = NULL, *figure_kind = NULL, *levels = NULL;
+  g_autofree char *colormap = NULL, *figure_kind = NULL, *levels = NULL, *checkpoint = NULL, *color_by = NULL;
   g_auto(ReliefCliFigureOptions) figure = { 0 };
   ReliefFileKind kind;
   gint64 n_levels;
@@ -248,16 +340,18 @@ relief_cmd_plot (int argc, char **argv)
       N_("Surface figure: contour, heatmap, 3d or 1d (default contour); run figure: curves (loss and accuracy) or "
          "curvature (lambda_max, tr H against 2/lr; default: the curves, and the curvature beside them when the run "
          "tracked it)"), N_("KIND") },
+    { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("Regions file: the checkpoint to draw (default the last it holds)"), N_("N|last") },
+    { "color-by", 0, 0, G_OPTION_ARG_STRING, &color_by, N_("Regions file: fill each region by region (default), class (its predicted class) or active (its number of active neurons)"), N_("WHAT") },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface, intdim, hessian or weights file as a figure (PDF, SVG or PNG)."));
+  g_autoptr(GOptionContext) ctx = relief_cli_context (N_("FILE.h5"), _("Draw a run, surface, intdim, hessian, weights or regions file as a figure (PDF, SVG or PNG)."));
 
   relief_cli_figure_options_add (&figure, ctx);
   relief_cli_add_entries (ctx, entries);
   if (!relief_cli_parse (ctx, "plot", &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return relief_cli_usage_error ("plot", _("expected one run, surface, intdim, hessian or weights file; see relief plot --help"));
+    return relief_cli_usage_error ("plot", _("expected one run, surface, intdim, hessian, weights or regions file; see relief plot --help"));
   if (!relief_cli_check_figure ("plot", &figure, (const char *[]) { argv[1], NULL }, &status))
     return status;
   relief_figure_options_init (&options);
@@ -290,11 +384,11 @@ relief_cmd_plot (int argc, char **argv)
   k = find_plot_kind (kind);
   if (k < 0)
     {
-      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface, intdim, hessian and weights files"),
+      g_autofree char *message = g_strdup_printf (_("%s is a %s file; plot takes run, surface, intdim, hessian, weights and regions files"),
                                                   argv[1], relief_file_kind_name (kind));
       return relief_cli_usage_error ("plot", message);
     }
-  unused = unused_flag (plot_kinds[k].flags, log_scale, figure_kind, levels, colormap, &where);
+  unused = unused_flag (plot_kinds[k].flags, log_scale, figure_kind, levels, colormap, checkpoint, color_by, &where);
   if (unused)
     {
       g_autofree char *message = g_strdup_printf (_("%s is %s: %s only applies to %s"), argv[1],
@@ -317,6 +411,21 @@ relief_cmd_plot (int argc, char **argv)
                                                       argv[1], flat);
 
           relief_surface_free (data.data);
+          return relief_cli_usage_error ("plot", message);
+        }
+    }
+  if (kind == RELIEF_FILE_KIND_REGIONS)
+    {
+      RegionsPlot *plot = data.data;
+
+      if ((color_by && !relief_enum_from_nick (RELIEF_TYPE_REGIONS_COLOR, color_by, (int *) &plot->color_by, NULL)) ||
+          (plot->index = relief_regions_file_find (plot->rf, checkpoint, &error)) < 0)
+        {
+          g_autofree char *message = error ? g_strdup_printf ("%s: %s", argv[1], error->message)
+                                           : g_strdup_printf (_("unknown --color-by “%s” (region, class, active)"),
+                                                              color_by);
+
+          regions_plot_free (plot);
           return relief_cli_usage_error ("plot", message);
         }
     }

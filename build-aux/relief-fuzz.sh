@@ -5,7 +5,7 @@
 #   build-aux/relief-fuzz.sh build                 configure and build them in build-fuzz/
 #   build-aux/relief-fuzz.sh run TARGET SECONDS [LIBFUZZER FLAGS...]
 #                                                  fuzz one target (idx, idx-gz, csv, run, surface,
-#                                                  intdim, hessian, weights) for SECONDS; new inputs go to
+#                                                  intdim, hessian, weights, regions) for SECONDS; new inputs go to
 #                                                  build-fuzz/corpus-TARGET, crashes to
 #                                                  build-fuzz/crashes-TARGET
 #   build-aux/relief-fuzz.sh all SECONDS           every target in turn, SECONDS each
@@ -20,7 +20,7 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 builddir=${RELIEF_FUZZ_BUILDDIR:-build-fuzz}
-targets=(idx idx-gz csv run surface intdim hessian weights)
+targets=(idx idx-gz csv run surface intdim hessian weights regions)
 
 pack_idx() {   # DIR OUT [SUFFIX]: the four files in fuzz-idx.h's order, each length-prefixed
   python3 - "$@" <<'PY'
@@ -69,7 +69,7 @@ run() {   # TARGET SECONDS [LIBFUZZER FLAGS...]
 seeds() {   # BUILDDIR: small valid files of every kind
   local relief=$1/app/relief c=tests/fuzz/corpus tmp
   tmp=$(mktemp -d)
-  mkdir -p "$c"/{idx,idx-gz,csv,run,surface,intdim,hessian,weights}
+  mkdir -p "$c"/{idx,idx-gz,csv,run,surface,intdim,hessian,weights,regions}
   "$relief" train --dataset spiral --samples 40 --hidden 3 --epochs 2 -o "$c/run/spiral.h5" >/dev/null 2>&1
   "$relief" train --dataset xor --samples 20 --test-fraction 0 --hidden 2 --epochs 1 -o "$c/run/xor-notest.h5" >/dev/null 2>&1
   "$relief" surface "$c/run/spiral.h5" --x=-1:1:3 --y=-1:1:3 -o "$c/surface/plane.h5" >/dev/null 2>&1
@@ -81,6 +81,7 @@ seeds() {   # BUILDDIR: small valid files of every kind
     -o "$c/hessian/spectrum.h5" >/dev/null 2>&1
   "$relief" weights "$c/run/spiral.h5" --checkpoint all -o "$c/weights/spiral-all.h5" >/dev/null 2>&1
   "$relief" weights "$c/run/xor-notest.h5" -o "$c/weights/xor.h5" >/dev/null 2>&1
+  "$relief" regions "$c/run/spiral.h5" --checkpoint all -o "$c/regions/spiral-all.h5" >/dev/null 2>&1
   printf 'x1,x2,label\n0.5,1,0\n-1,2.5e-3,1\n3,-4,2\n1e3,0,1\n' > "$c/csv/small.csv"
   printf '"a", "b" ,label\r\n1,2,0\r\n3,4,1\r\n' > "$c/csv/quoted-crlf.csv"
   python3 - "$tmp" <<'PY'

@@ -10,6 +10,7 @@
 #include "relief-hessian.h"
 #include "relief-hessian-file.h"
 #include "relief-intdim-file.h"
+#include "relief-regions-file.h"
 #include "relief-run-file.h"
 #include "relief-surface-file.h"
 #include "relief-weights-file.h"
@@ -582,7 +583,7 @@ static void
 test_help (void)
 {
   const char *commands[] = { "--help", "train --help", "surface --help", "intdim --help", "hessian --help",
-                             "decision --help", "weights --help", "plot --help" };
+                             "decision --help", "weights --help", "regions --help", "plot --help" };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -593,7 +594,8 @@ test_help (void)
     }
 }
 
-static const char *command_names[] = { "train", "surface", "intdim", "hessian", "decision", "weights", "plot" };
+static const char *command_names[] = { "train", "surface", "intdim", "hessian", "decision", "weights", "regions",
+                                       "plot" };
 
 /* relief --help and an unknown command both name every command. */
 static void
@@ -1372,6 +1374,128 @@ test_hessian_interrupted (void)
     g_assert_null (strstr (name, "interrupted"));
 }
 
+/* relief regions on a relu run's input plane at every checkpoint: the file holds what
+ * compute finds on the same plane, its figures are PNG, SVG (vector paths) and PDF; a plane
+ * through three samples; and the errors, each one line, exit 2, nothing written. */
+static void
+test_regions (void)
+{
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(ReliefRegionsFile) rf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = tmp_path ("regions.h5"), *relu = tmp_path ("relu.h5"), *out = NULL, *svg = NULL;
+  g_autofree char *csv = tmp_path ("line.csv"), *bad = tmp_path ("r-bad.h5");
+  struct { const char *args; const char *message; } cases[] = {
+    { "regions run.h5 -o r-bad.h5", "not piecewise linear" },
+    { "regions relu.h5 --plane 0,0,1 -o r-bad.h5", "three different samples" },
+    { "regions relu.h5 --plane 0,1 -o r-bad.h5", "--plane" },
+    { "regions relu.h5 --plane 0,1,x -o r-bad.h5", "--plane" },
+    { "regions relu.h5 --plane 0,1,100000 -o r-bad.h5", "not a training sample" },
+    { "regions relu.h5 --x=1:0 -o r-bad.h5", "--x" },
+    { "regions relu.h5 --y=0:nan -o r-bad.h5", "--y" },
+    { "regions relu.h5 --x=0 -o r-bad.h5", "MIN:MAX" },
+    { "regions relu.h5 --max-regions 0 -o r-bad.h5", "--max-regions" },
+    { "regions relu.h5 --checkpoint 99 -o r-bad.h5", "99" },
+    { "regions line.h5 --plane 0,1,2 -o r-bad.h5", "collinear" },
+    { "regions regions.h5 -o r-bad.h5", "not a run file" },
+    { "regions relu.h5", "-o" },
+    { "plot regions.h5 --checkpoint 77 -o r-bad.png", "holds 0" },
+    { "plot regions.h5 --color-by size -o r-bad.png", "region, class, active" },
+    { "plot relu.h5 --color-by class -o r-bad.png", "only applies to regions files" },
+  };
+
+  {
+    g_autoptr(ReliefRun) tanh_run = shared_run ();
+  }
+  g_assert_cmpint (run_relief ("train --dataset moons --samples 200 --hidden 6,6 --epochs 3 --seed 1 -o relu.h5", NULL),
+                   ==, 0);
+  g_assert_true (g_file_set_contents (csv, "a,b,label\n0,0,0\n1,1,1\n2,2,0\n3,3,1\n4,4,0\n5,5,1\n", -1, NULL));
+  g_assert_cmpint (run_relief ("train --dataset line.csv --test-fraction 0 --hidden 3 --epochs 1 -o line.h5", NULL),
+                   ==, 0);
+  g_assert_cmpint (run_relief_full ("regions relu.h5 --checkpoint all -o regions.h5", &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "regions"));
+  run = relief_run_load (relu, TRUE, &error);
+  g_assert_no_error (error);
+  rf = relief_regions_file_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rf->n_checkpoints, ==, run->n_snapshots);
+  g_assert_cmpstr (rf->plane_kind, ==, "input");
+  for (int c = 0; c < rf->n_checkpoints; c++)
+    {
+      g_autoptr(ReliefRegions) direct = relief_regions_compute (run->spec, run->params + (gsize) c * run->n_params,
+                                                                 rf->plane, 0, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (rf->checkpoints[c].regions->n_regions, ==, direct->n_regions);
+      g_assert_cmpuint (rf->checkpoints[c].regions->n_boundary, ==, direct->n_boundary);
+    }
+  {
+    const char *colors[] = { "region", "class", "active" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (colors); i++)
+      {
+        g_autofree char *args = g_strdup_printf ("plot regions.h5 --checkpoint 1 --color-by %s -o r-%s.png", colors[i],
+                                                 colors[i]);
+        g_autofree char *png = g_strdup_printf ("%s/r-%s.png", workdir, colors[i]);
+
+        g_assert_cmpint (run_relief (args, NULL), ==, 0);
+        g_assert_true (file_starts_with (png, "\x89PNG", 4));
+      }
+  }
+  g_assert_cmpint (run_relief ("plot regions.h5 -o regions.svg", NULL), ==, 0);
+  g_assert_cmpint (run_relief ("plot regions.h5 -o regions.pdf", NULL), ==, 0);
+  {
+    g_autofree char *pdf = tmp_path ("regions.pdf"), *svg_path = tmp_path ("regions.svg");
+    gsize paths = 0;
+    const char *p;
+
+    g_assert_true (file_starts_with (pdf, "%PDF", 4));
+    g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+    g_assert_null (strstr (svg, "<image"));
+    for (p = svg; (p = strstr (p, "<path")) != NULL; p++)
+      paths++;
+    g_assert_cmpuint (paths, >=, (gsize) rf->checkpoints[rf->n_checkpoints - 1].regions->n_regions);
+  }
+
+  /* Through training samples 3, 5, 8: origin x3, spanning x5 - x3 and x8 - x3. */
+  g_assert_cmpint (run_relief ("regions relu.h5 --plane 3,5,8 --x=-1:2 --y=-0.5:1.5 -o regions-s.h5", NULL), ==, 0);
+  {
+    g_autofree char *s_path = tmp_path ("regions-s.h5");
+    g_autoptr(ReliefRegionsFile) s = relief_regions_file_load (s_path, &error);
+    const float *x = run->dataset->x_train;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (s->plane_kind, ==, "samples");
+    g_assert_cmpint (s->plane_samples[2], ==, 8);
+    g_assert_cmpfloat (s->plane->umin, ==, -1);
+    g_assert_cmpfloat (s->plane->vmax, ==, 1.5);
+    for (int k = 0; k < 2; k++)
+      {
+        g_assert_cmpfloat (s->plane->origin[k], ==, x[2 * 3 + k]);
+        g_assert_cmpfloat_with_epsilon (s->plane->du[k], (double) x[2 * 5 + k] - x[2 * 3 + k], 1e-12);
+        g_assert_cmpfloat_with_epsilon (s->plane->dv[k], (double) x[2 * 8 + k] - x[2 * 3 + k], 1e-12);
+      }
+  }
+  /* A cap below the count fails the work (exit 1) and writes nothing. */
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_relief ("regions relu.h5 --max-regions 2 -o r-bad.h5", &err), ==, 1);
+    g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      g_autofree char *png = tmp_path ("r-bad.png");
+
+      g_assert_cmpint (run_relief (cases[i].args, &err), ==, 2);
+      if (strstr (err, cases[i].message) == NULL || strchr (err, '\n') != strrchr (err, '\n'))
+        g_error ("relief %s: %s", cases[i].args, err);
+      g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* Every regression input of the fuzz targets through the command that reads its kind:
  * a refusal is exit 2 with one line that names the file, and nothing written. */
 static void
@@ -1387,6 +1511,7 @@ test_bad_inputs (void)
     { "intdim", "plot %s -o out.png", "out.png" },
     { "hessian", "plot %s -o out.png", "out.png" },
     { "weights", "plot %s -o out.png", "out.png" },
+    { "regions", "plot %s -o out.png", "out.png" },
     { "csv", "train --dataset %s --hidden 2 --epochs 1 -o out.h5", "out.h5" },
   };
 
@@ -1470,5 +1595,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/hessian", test_hessian);
   g_test_add_func ("/cli/hessian-errors", test_hessian_errors);
   g_test_add_func ("/cli/hessian-interrupted", test_hessian_interrupted);
+  g_test_add_func ("/cli/regions", test_regions);
   return g_test_run ();
 }

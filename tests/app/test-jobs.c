@@ -1,8 +1,10 @@
 /* The jobs in-process, without GTK: surface resume and every direction kind, surfaces kept
  * in memory, what surface and train jobs save while they work, intdim resume, the decision
  * map against compute's grid prediction, the hessian job's output, cancel and lock, the
- * weight spectra against compute's. */
+ * weight spectra against compute's, the linear regions against compute's and what a cancel
+ * keeps of them. */
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -11,6 +13,7 @@
 #include "relief-intdim-job.h"
 #include "relief-live-curves.h"
 #include "relief-output.h"
+#include "relief-regions-job.h"
 #include "relief-enums.h"
 #include "relief-run-file.h"
 #include "relief-surface-job.h"
@@ -1059,6 +1062,137 @@ test_hessian_job (Fixture *f, gconstpointer data)
   g_assert_cmpint (progress.calls, ==, 0);
 }
 
+typedef struct {
+  GCancellable *cancellable;
+  int           checkpoints;
+  int           cancel_after;
+} RegionsProgress;
+
+static void
+on_regions_checkpoint (int checkpoint, const ReliefRegions *regions, gpointer user_data)
+{
+  RegionsProgress *p = user_data;
+
+  if (++p->checkpoints == p->cancel_after)
+    g_cancellable_cancel (p->cancellable);
+}
+
+/* Every checkpoint's partition of the input plane is compute's on the rectangle the data
+ * spans with a 10% margin; the plane through samples defaults to the first of each class
+ * (a second of class 0 for two classes); a cancel keeps the checkpoints done in a complete
+ * file, and a cancel before the first writes none. */
+static void
+test_regions (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLoadedRun) loaded = relief_loaded_run_load (run_path, &error);
+  const ReliefRun *run = relief_loaded_run_get_run (loaded);
+  const ReliefDataset *ds = run->dataset;
+  g_autofree char *path = g_build_filename (f->dir, "regions.h5", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_auto(ReliefRegionsJob) job = { 0 };
+  g_autoptr(ReliefRegionsFile) rf = NULL, back = NULL;
+  RegionsProgress progress = { cancellable, 0, 0 };
+  ReliefRegionsJobCallbacks cb = { .checkpoint = on_regions_checkpoint, .user_data = &progress };
+  double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+  int samples[3];
+
+  g_assert_no_error (error);
+  g_assert_cmpint (run->n_snapshots, >=, 3);
+  relief_regions_job_init_defaults (&job);
+  job.run = relief_loaded_run_ref (loaded);
+  g_free (job.checkpoint);
+  job.checkpoint = g_strdup ("all");
+  job.output = g_strdup (path);
+  g_assert_true (relief_regions_job_run (&job, &cb, NULL, &rf, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rf->n_checkpoints, ==, run->n_snapshots);
+  g_assert_cmpint (progress.checkpoints, ==, run->n_snapshots);
+  for (int i = 0; i < ds->n_train + ds->n_test; i++)
+    {
+      const float *x = i < ds->n_train ? ds->x_train + 2 * i : ds->x_test + 2 * (i - ds->n_train);
+
+      for (int k = 0; k < 2; k++)
+        lo[k] = MIN (lo[k], x[k]), hi[k] = MAX (hi[k], x[k]);
+    }
+  g_assert_cmpfloat_with_epsilon (rf->plane->umin, lo[0] - 0.1 * (hi[0] - lo[0]), 1e-12);
+  g_assert_cmpfloat_with_epsilon (rf->plane->umax, hi[0] + 0.1 * (hi[0] - lo[0]), 1e-12);
+  g_assert_cmpfloat_with_epsilon (rf->plane->vmin, lo[1] - 0.1 * (hi[1] - lo[1]), 1e-12);
+  g_assert_cmpfloat_with_epsilon (rf->plane->vmax, hi[1] + 0.1 * (hi[1] - lo[1]), 1e-12);
+  back = relief_regions_file_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->n_checkpoints, ==, run->n_snapshots);
+  for (int c = 0; c < run->n_snapshots; c++)
+    {
+      g_autoptr(ReliefRegions) direct = relief_regions_compute (run->spec, run->params + (gsize) c * run->n_params,
+                                                                 rf->plane, 0, NULL, &error);
+      const ReliefRegions *saved = back->checkpoints[c].regions;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (back->checkpoints[c].checkpoint, ==, c);
+      g_assert_cmpint (back->checkpoints[c].step, ==, run->snapshot_step[c]);
+      g_assert_cmpint (saved->n_regions, ==, direct->n_regions);
+      g_assert_cmpmem (saved->patterns, (gsize) saved->n_regions * saved->pattern_bytes, direct->patterns,
+                       (gsize) direct->n_regions * direct->pattern_bytes);
+      g_assert_cmpmem (saved->predicted, sizeof (gint32) * saved->n_regions, direct->predicted,
+                       sizeof (gint32) * direct->n_regions);
+    }
+  g_clear_pointer (&back, relief_regions_file_free);
+
+  /* Cancelled after the second checkpoint: the file holds the two, complete. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  progress = (RegionsProgress) { cancellable, 0, 2 };
+  g_assert_false (relief_regions_job_run (&job, &cb, cancellable, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  back = relief_regions_file_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->n_checkpoints, ==, 2);
+  g_assert_cmpint (back->checkpoints[1].checkpoint, ==, 1);
+  g_clear_pointer (&back, relief_regions_file_free);
+  /* Cancelled before any: nothing written. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_false (relief_regions_job_run (&job, &cb, cancellable, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* The default plane through samples: the first of class 0, of class 1, the second of 0. */
+  job.plane = RELIEF_REGIONS_PLANE_SAMPLES;
+  {
+    g_autoptr(ReliefPlane) plane = relief_regions_job_plane (&job, NULL, samples, &error);
+    int first0 = -1, second0 = -1, first1 = -1;
+
+    g_assert_no_error (error);
+    for (int i = 0; i < ds->n_train; i++)
+      {
+        if (ds->y_train[i] == 0 && first0 >= 0 && second0 < 0)
+          second0 = i;
+        if (ds->y_train[i] == 0 && first0 < 0)
+          first0 = i;
+        if (ds->y_train[i] == 1 && first1 < 0)
+          first1 = i;
+      }
+    g_assert_cmpint (samples[0], ==, first0);
+    g_assert_cmpint (samples[1], ==, first1);
+    g_assert_cmpint (samples[2], ==, second0);
+    g_assert_cmpfloat (plane->origin[0], ==, ds->x_train[2 * first0]);
+    g_assert_cmpfloat_with_epsilon (plane->du[1], (double) ds->x_train[2 * first1 + 1] - ds->x_train[2 * first0 + 1],
+                                    1e-12);
+    g_assert_cmpfloat (plane->umin, ==, -RELIEF_REGIONS_SAMPLES_MARGIN);
+  }
+  /* Samples out of range or repeated are refused. */
+  job.samples[0] = 0;
+  job.samples[1] = 1;
+  job.samples[2] = ds->n_train;
+  g_assert_null (relief_regions_job_plane (&job, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  job.samples[2] = 1;
+  g_assert_null (relief_regions_job_plane (&job, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1083,6 +1217,7 @@ main (int argc, char **argv)
   g_test_add ("/jobs/hessian", Fixture, NULL, fixture_setup, test_hessian_job, fixture_teardown);
   g_test_add ("/jobs/decision", Fixture, NULL, fixture_setup, test_decision, fixture_teardown);
   g_test_add ("/jobs/weights", Fixture, NULL, fixture_setup, test_weights, fixture_teardown);
+  g_test_add ("/jobs/regions", Fixture, NULL, fixture_setup, test_regions, fixture_teardown);
   g_test_add ("/jobs/decision/needs-two-inputs", Fixture, NULL, fixture_setup, test_decision_needs_two_inputs,
               fixture_teardown);
   status = g_test_run ();

@@ -1,5 +1,5 @@
-/* Tests of the surface, run, sweep and weight-spectra figures on hand-built surfaces,
- * runs, sweeps and spectra. */
+/* Tests of the surface, run, sweep, weight-spectra and regions figures on hand-built
+ * surfaces, runs, sweeps and spectra, and a partition computed from a small net. */
 #include "relief-enums.h"
 #include "relief-figures.h"
 
@@ -795,6 +795,177 @@ test_decision (void)
 }
 
 typedef struct {
+  ReliefRegionsFigure fig;
+  ReliefPlotFrame     frame;
+} RegionsDraw;
+
+static void
+draw_regions (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  RegionsDraw *d = (RegionsDraw *) data;
+
+  relief_figure_regions (cr, w, h, &d->fig, opt, &d->frame);
+}
+
+static gboolean
+pixel_rgb (cairo_surface_t *s, double px, double py, const double rgb[3], int tol)
+{
+  guint32 p = ((const guint32 *) (cairo_image_surface_get_data (s) +
+                                  (gsize) floor (py) * cairo_image_surface_get_stride (s)))[(int) floor (px)];
+
+  for (int c = 0; c < 3; c++)
+    if (abs ((int) ((p >> (16 - 8 * c)) & 0xff) - (int) lround (255 * rgb[c])) > tol)
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether polygons a and b share an edge: two vertices. */
+static gboolean
+share_edge (const ReliefRegions *rg, int a, int b)
+{
+  int shared = 0;
+
+  for (gint64 i = rg->polygon_offsets[a]; i < rg->polygon_offsets[a + 1]; i++)
+    for (gint64 j = rg->polygon_offsets[b]; j < rg->polygon_offsets[b + 1]; j++)
+      shared += rg->polygon_vertices[i] == rg->polygon_vertices[j];
+  return shared >= 2;
+}
+
+/* Each large region is painted in its own fill at its centroid, in every coloring; regions
+ * sharing an edge differ by region; class fills are tints of the class's color; the
+ * active-neuron fills come with a colorbar and the most active region is viridis' top; the
+ * decision boundary is dark at its segments' midpoints; the samples are dots of their
+ * class's color. */
+static void
+test_regions (void)
+{
+  static const int sizes[4] = { 2, 8, 6, 3 };
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 4, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  g_autofree float *params = g_new (float, relief_mlp_spec_n_params (spec));
+  g_autoptr(ReliefPlane) plane = relief_plane_new_input (-2, 2, -2, 2);
+  g_autoptr(ReliefRegions) rg = NULL;
+  g_autoptr(GError) error = NULL;
+  float samples[2] = { 1.9f, -1.9f };
+  gint32 labels[1] = { 2 };
+  RegionsDraw d = { { .umin = -2, .umax = 2, .vmin = -2, .vmax = 2, .input_plane = TRUE,
+                      .n_samples = 1, .samples = samples, .labels = labels } };
+  ReliefFigureOptions opt;
+  int checked = 0, edges = 0, most = 0;
+
+  relief_mlp_init_params (spec, 5, params);
+  rg = relief_regions_compute (spec, params, plane, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rg->n_regions, >, 10);
+  g_assert_cmpuint (rg->n_boundary, >, 0);
+  d.fig.regions = rg;
+  relief_figure_options_init (&opt);
+  for (int r = 0; r < rg->n_regions; r++)
+    if (rg->n_active[r] > rg->n_active[most])
+      most = r;
+
+  for (int color_by = RELIEF_REGIONS_COLOR_REGION; color_by <= RELIEF_REGIONS_COLOR_ACTIVE; color_by++)
+    {
+      cairo_surface_t *img;
+      double rgb[3], px, py;
+
+      d.fig.color_by = color_by;
+      img = render_pixels (draw_regions, &d, &opt);
+      g_assert_cmpfloat (d.frame.xmin, ==, -2);
+      g_assert_cmpfloat (d.frame.ymax, ==, 2);
+      g_assert_true (color_by == RELIEF_REGIONS_COLOR_ACTIVE ? d.frame.cbw > 0 : d.frame.cbw == 0);
+      for (int r = 0; r < rg->n_regions; r++)
+        {
+          double cu = 0, cv = 0;
+          gint64 n = rg->polygon_offsets[r + 1] - rg->polygon_offsets[r];
+          gboolean near_boundary = FALSE;
+
+          /* Only regions of a good size, whose centroid lies well inside, away from the
+           * boundary and the sample. */
+          if (relief_regions_polygon_area (rg, r) < 0.25)
+            continue;
+          for (gint64 i = rg->polygon_offsets[r]; i < rg->polygon_offsets[r + 1]; i++)
+            {
+              cu += rg->vertices[2 * rg->polygon_vertices[i]] / n;
+              cv += rg->vertices[2 * rg->polygon_vertices[i] + 1] / n;
+            }
+          for (gsize b = 0; b < rg->n_boundary; b++)
+            {
+              const double *g = rg->boundary + 4 * b;
+              double dx = g[2] - g[0], dy = g[3] - g[1], len2 = dx * dx + dy * dy;
+              double t = len2 > 0 ? CLAMP (((cu - g[0]) * dx + (cv - g[1]) * dy) / len2, 0, 1) : 0;
+
+              near_boundary |= hypot (g[0] + t * dx - cu, g[1] + t * dy - cv) < 0.1;
+            }
+          if (near_boundary || hypot (cu - 1.9, cv + 1.9) < 0.2)
+            continue;
+          relief_figure_regions_color (&d.fig, r, rgb);
+          relief_plot_frame_from_data (&d.frame, cu, cv, &px, &py);
+          if (!pixel_rgb (img, px, py, rgb, 2))
+            g_error ("region %d (by %d) is not painted in its fill at (%g, %g)", r, color_by, cu, cv);
+          checked++;
+        }
+      /* The boundary: dark at the middle of its longest segment. */
+      {
+        static const double dark[3] = { 0.05, 0.05, 0.05 };
+        gsize longest = 0;
+
+        for (gsize b = 1; b < rg->n_boundary; b++)
+          if (hypot (rg->boundary[4 * b + 2] - rg->boundary[4 * b], rg->boundary[4 * b + 3] - rg->boundary[4 * b + 1]) >
+              hypot (rg->boundary[4 * longest + 2] - rg->boundary[4 * longest],
+                     rg->boundary[4 * longest + 3] - rg->boundary[4 * longest + 1]))
+            longest = b;
+        relief_plot_frame_from_data (&d.frame, (rg->boundary[4 * longest] + rg->boundary[4 * longest + 2]) / 2,
+                                     (rg->boundary[4 * longest + 1] + rg->boundary[4 * longest + 3]) / 2, &px, &py);
+        g_assert_true (pixel_rgb (img, px, py, dark, 40));
+      }
+      /* The sample: its class's color at its centre. */
+      relief_plot_palette (2, rgb);
+      relief_plot_frame_from_data (&d.frame, 1.9, -1.9, &px, &py);
+      g_assert_true (pixel_rgb (img, px, py, rgb, 2));
+      cairo_surface_destroy (img);
+    }
+  g_assert_cmpint (checked, >=, 6);
+
+  d.fig.color_by = RELIEF_REGIONS_COLOR_REGION;
+  for (int a = 0; a < rg->n_regions; a++)
+    for (int b = a + 1; b < rg->n_regions; b++)
+      if (share_edge (rg, a, b))
+        {
+          double ca[3], cb[3];
+
+          relief_figure_regions_color (&d.fig, a, ca);
+          relief_figure_regions_color (&d.fig, b, cb);
+          g_assert_false (ca[0] == cb[0] && ca[1] == cb[1] && ca[2] == cb[2]);
+          edges++;
+        }
+  g_assert_cmpint (edges, >=, rg->n_regions - 1);
+
+  d.fig.color_by = RELIEF_REGIONS_COLOR_CLASS;
+  for (int r = 0; r < rg->n_regions; r++)
+    {
+      double rgb[3], cls[3], mix[3];
+
+      relief_figure_regions_color (&d.fig, r, rgb);
+      relief_plot_palette (rg->predicted[r], cls);
+      for (int c = 0; c < 3; c++)
+        mix[c] = (1 - rgb[c]) / (1 - cls[c]);
+      g_assert_cmpfloat_with_epsilon (mix[0], mix[1], 1e-9);
+      g_assert_cmpfloat_with_epsilon (mix[1], mix[2], 1e-9);
+      g_assert_cmpfloat (mix[0], >=, 0.3 - 1e-9);
+      g_assert_cmpfloat (mix[0], <=, 0.65 + 1e-9);
+    }
+
+  d.fig.color_by = RELIEF_REGIONS_COLOR_ACTIVE;
+  {
+    double rgb[3], top[3];
+
+    relief_figure_regions_color (&d.fig, most, rgb);
+    relief_colormap_eval (RELIEF_COLORMAP_VIRIDIS, 1, top);
+    g_assert_cmpmem (rgb, sizeof rgb, top, sizeof top);
+  }
+}
+
+typedef struct {
   ReliefHessianSpectrum hs;
   double lr;
   double grid[201], density[201];
@@ -1133,6 +1304,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/screen-text-scale", test_screen_text_scale);
   g_test_add_func ("/figures/specs", test_specs);
   g_test_add_func ("/figures/decision", test_decision);
+  g_test_add_func ("/figures/regions", test_regions);
   g_test_add_func ("/figures/weights-esd", test_weights_esd);
   g_test_add_func ("/figures/weights", test_weights_figure);
   return g_test_run ();

@@ -1,5 +1,5 @@
 /* Tests of filled polygons: each fills exactly its inside, convex or not, in its color,
- * with its outline on its edges. */
+ * with its outline on its edges; segments and samples over them, a colorbar beside. */
 #include "relief-plot.h"
 
 #include "test-pixels.h"
@@ -105,11 +105,50 @@ test_polygons_over (void)
   cairo_surface_destroy (img);
 }
 
+/* A segment across the L in its color, a sample dot in its class's, a colorbar right of the
+ * data area that the frame reports; none of them where they were not asked for. */
+static void
+test_overlays (void)
+{
+  ReliefPolygon polygons[1] = { { 6, lx, ly, { 0.9, 0.3, 0.2 }, { 0.1, 0.1, 0.1 } } };
+  const double segments[4] = { 0, 0.5, 4, 0.5 };
+  const float samples[2] = { 0.5f, 2.5f };
+  const gint32 labels[1] = { 2 };
+  ReliefPolygonPlotSpec spec = { .n_polygons = 1, .polygons = polygons, .xmin = 0, .xmax = 4, .ymin = 0, .ymax = 4,
+                                 .n_segments = 1, .segments = segments, .segment_width = 3,
+                                 .segment_rgb = { 0, 0.6, 0 }, .n_samples = 1, .samples = samples, .labels = labels,
+                                 .show_colorbar = TRUE, .colormap = RELIEF_COLORMAP_VIRIDIS, .zmin = 0, .zmax = 10 };
+  static const double green[3] = { 0, 0.6, 0 };
+  double tab_green[3], bottom[3];
+  cairo_surface_t *img = test_render (W, H, draw, &spec);
+
+  relief_plot_palette (2, tab_green);
+  g_assert_true (pixel_at (img, 2, 0.5, green, 1));
+  g_assert_true (pixel_at (img, 3.5, 0.5, green, 1));
+  g_assert_true (pixel_at (img, 2, 0.8, coral, 1));
+  g_assert_true (pixel_at (img, 0.5, 2.5, tab_green, 2));
+  g_assert_cmpfloat (frame.cbw, >, 0);
+  g_assert_cmpfloat (frame.cbx, >, frame.px + frame.pw);
+  relief_colormap_eval (RELIEF_COLORMAP_VIRIDIS, 0, bottom);
+  g_assert_true (test_pixel_is (img, frame.cbx + frame.cbw / 2, frame.cby + frame.cbh - 1, bottom, 12));
+  cairo_surface_destroy (img);
+
+  spec.n_segments = 0;
+  spec.n_samples = 0;
+  spec.show_colorbar = FALSE;
+  img = test_render (W, H, draw, &spec);
+  g_assert_true (pixel_at (img, 2, 0.5, coral, 1));
+  g_assert_true (pixel_at (img, 0.5, 2.5, coral, 1));
+  g_assert_cmpfloat (frame.cbw, ==, 0);
+  cairo_surface_destroy (img);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/plot-polygons/fill-outline", test_polygons);
   g_test_add_func ("/plot-polygons/over-a-figure", test_polygons_over);
+  g_test_add_func ("/plot-polygons/overlays", test_overlays);
   return g_test_run ();
 }

@@ -1236,3 +1236,211 @@ relief_figure_weights (cairo_t *cr, double width, double height, const ReliefWei
   if (w->n_snapshots > 0)
     draw_top_panel (cr, 0, top + rows * band, width, band, w, -1, NULL);
 }
+
+/* ---- linear regions ---- */
+
+/* ColorBrewer's Set3: pale enough for the edges, the boundary and the samples over them. */
+static const guint32 region_palette[12] = { 0x8dd3c7, 0xffffb3, 0xbebada, 0xfb8072, 0x80b1d3, 0xfdb462,
+                                            0xb3de69, 0xfccde5, 0xd9d9d9, 0xbc80bd, 0xccebc5, 0xffed6f };
+#define REGION_EDGE_WIDTH 0.35
+#define REGION_BOUNDARY_WIDTH 1.8
+
+/* A well-spread hash of a region id in [0, 1). */
+static double
+region_hash (int r)
+{
+  guint32 h = (guint32) r * 2654435761u;
+
+  h ^= h >> 15;
+  h *= 2246822519u;
+  h ^= h >> 13;
+  return (h & 0xffffff) / (double) 0x1000000;
+}
+
+/* Palette entries such that regions sharing a vertex differ where the palette allows:
+ * greedily, each region the first entry its coloured neighbours leave, from a hashed
+ * start so that the picture does not band. */
+static guint8 *
+region_colors (const ReliefRegions *rg)
+{
+  int R = rg->n_regions;
+  gsize V = rg->n_vertices;
+  guint8 *color = g_new (guint8, MAX (R, 1));
+  g_autofree gint64 *first = g_new (gint64, V + 1);
+  g_autofree int *members = NULL;
+  g_autofree gsize *fill = g_new0 (gsize, V + 1);
+  gsize n_refs = (gsize) rg->polygon_offsets[R];
+
+  /* Polygons by vertex: a compressed table, first[v] .. first[v + 1] - 1 into members. */
+  memset (first, 0, sizeof (gint64) * (V + 1));
+  for (gsize i = 0; i < n_refs; i++)
+    first[rg->polygon_vertices[i] + 1]++;
+  for (gsize v = 0; v < V; v++)
+    first[v + 1] += first[v];
+  members = g_new (int, MAX (n_refs, 1));
+  for (int r = 0; r < R; r++)
+    for (gint64 i = rg->polygon_offsets[r]; i < rg->polygon_offsets[r + 1]; i++)
+      {
+        gint64 v = rg->polygon_vertices[i];
+
+        members[first[v] + fill[v]++] = r;
+      }
+  for (int r = 0; r < R; r++)
+    {
+      gboolean used[G_N_ELEMENTS (region_palette)] = { FALSE };
+      int start = (int) (region_hash (r) * G_N_ELEMENTS (region_palette)), pick = start;
+
+      for (gint64 i = rg->polygon_offsets[r]; i < rg->polygon_offsets[r + 1]; i++)
+        {
+          gint64 v = rg->polygon_vertices[i];
+
+          for (gint64 m = first[v]; m < first[v + 1]; m++)
+            if (members[m] < r)
+              used[color[members[m]]] = TRUE;
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (region_palette); k++)
+        if (!used[(start + k) % G_N_ELEMENTS (region_palette)])
+          {
+            pick = (start + k) % G_N_ELEMENTS (region_palette);
+            break;
+          }
+      color[r] = (guint8) pick;
+    }
+  return color;
+}
+
+static void
+active_range (const ReliefRegions *rg, double *lo, double *hi)
+{
+  int a = G_MAXINT, b = G_MININT;
+
+  for (int r = 0; r < rg->n_regions; r++)
+    a = MIN (a, rg->n_active[r]), b = MAX (b, rg->n_active[r]);
+  if (rg->n_regions == 0)
+    a = b = 0;
+  /* One count alone still spans a colorbar. */
+  *lo = a == b ? a - 0.5 : a;
+  *hi = a == b ? b + 0.5 : b;
+}
+
+static void
+region_color (const ReliefRegionsFigure *fig, const guint8 *palette_index, double lo, double hi, int r, double rgb[3])
+{
+  const ReliefRegions *rg = fig->regions;
+
+  switch (fig->color_by)
+    {
+    case RELIEF_REGIONS_COLOR_CLASS:
+      {
+        /* The class's tint, as the decision figure's, lighter or darker by region. */
+        double mix = 0.3 + 0.35 * region_hash (r);
+
+        relief_plot_palette (rg->predicted[r], rgb);
+        for (int c = 0; c < 3; c++)
+          rgb[c] = 1 - mix + mix * rgb[c];
+      }
+      break;
+    case RELIEF_REGIONS_COLOR_ACTIVE:
+      relief_colormap_eval (RELIEF_COLORMAP_VIRIDIS, (rg->n_active[r] - lo) / (hi - lo), rgb);
+      break;
+    case RELIEF_REGIONS_COLOR_REGION:
+    default:
+      {
+        guint32 c = region_palette[palette_index ? palette_index[r] : (int) (region_hash (r) * 12)];
+
+        rgb[0] = ((c >> 16) & 0xff) / 255.0;
+        rgb[1] = ((c >> 8) & 0xff) / 255.0;
+        rgb[2] = (c & 0xff) / 255.0;
+      }
+      break;
+    }
+}
+
+void
+relief_figure_regions_color (const ReliefRegionsFigure *fig, int r, double rgb[3])
+{
+  g_autofree guint8 *palette_index = NULL;
+  double lo = 0, hi = 1;
+
+  if (fig->color_by == RELIEF_REGIONS_COLOR_REGION)
+    palette_index = region_colors (fig->regions);
+  if (fig->color_by == RELIEF_REGIONS_COLOR_ACTIVE)
+    active_range (fig->regions, &lo, &hi);
+  region_color (fig, palette_index, lo, hi, r, rgb);
+}
+
+void
+relief_figure_regions_spec (const ReliefRegionsFigure *fig, const ReliefFigureOptions *opt, ReliefRegionsSpec *out)
+{
+  const ReliefRegions *rg = fig->regions;
+  gsize n_refs = (gsize) rg->polygon_offsets[rg->n_regions];
+  g_autofree guint8 *palette_index = NULL;
+  double lo = 0, hi = 1;
+
+  memset (out, 0, sizeof *out);
+  out->polygons = g_new0 (ReliefPolygon, MAX (rg->n_regions, 1));
+  out->xy = g_new (double, 2 * MAX (n_refs, 1));
+  if (fig->color_by == RELIEF_REGIONS_COLOR_REGION)
+    palette_index = region_colors (rg);
+  if (fig->color_by == RELIEF_REGIONS_COLOR_ACTIVE)
+    active_range (rg, &lo, &hi);
+  for (gsize i = 0; i < n_refs; i++)
+    {
+      gint64 v = rg->polygon_vertices[i];
+
+      out->xy[i] = rg->vertices[2 * v];
+      out->xy[n_refs + i] = rg->vertices[2 * v + 1];
+    }
+  for (int r = 0; r < rg->n_regions; r++)
+    {
+      ReliefPolygon *p = &out->polygons[r];
+      gint64 off = rg->polygon_offsets[r];
+
+      p->n = (int) (rg->polygon_offsets[r + 1] - off);
+      p->x = out->xy + off;
+      p->y = out->xy + n_refs + off;
+      region_color (fig, palette_index, lo, hi, r, p->fill);
+      p->outline[0] = p->outline[1] = p->outline[2] = 0.3;
+    }
+  g_snprintf (out->title, sizeof out->title, g_dngettext (GETTEXT_PACKAGE, "%d linear region", "%d linear regions",
+                                                         rg->n_regions), rg->n_regions);
+  out->spec = (ReliefPolygonPlotSpec) {
+    .title = opt->title ? opt->title : out->title,
+    .xlabel = opt->xlabel ? opt->xlabel : fig->input_plane ? "x₁" : "u",
+    .ylabel = opt->ylabel ? opt->ylabel : fig->input_plane ? "x₂" : "v",
+    .n_polygons = rg->n_regions,
+    .polygons = out->polygons,
+    .outline_width = REGION_EDGE_WIDTH,
+    .xmin = fig->umin, .xmax = fig->umax, .ymin = fig->vmin, .ymax = fig->vmax,
+    .n_segments = rg->n_boundary,
+    .segments = rg->boundary,
+    .segment_width = REGION_BOUNDARY_WIDTH,
+    .segment_rgb = { 0.05, 0.05, 0.05 },
+    .n_samples = fig->n_samples,
+    .samples = fig->samples,
+    .labels = fig->labels,
+    .show_colorbar = fig->color_by == RELIEF_REGIONS_COLOR_ACTIVE,
+    .colormap = RELIEF_COLORMAP_VIRIDIS,
+    .zmin = lo,
+    .zmax = hi,
+    .zlabel = _("active neurons"),
+  };
+}
+
+void
+relief_figure_regions_clear (ReliefRegionsSpec *out)
+{
+  g_clear_pointer (&out->polygons, g_free);
+  g_clear_pointer (&out->xy, g_free);
+}
+
+void
+relief_figure_regions (cairo_t *cr, double width, double height, const ReliefRegionsFigure *fig,
+                       const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out)
+{
+  ReliefRegionsSpec spec;
+
+  relief_figure_regions_spec (fig, opt, &spec);
+  relief_plot_polygons (cr, width, height, &spec.spec, frame_out);
+  relief_figure_regions_clear (&spec);
+}

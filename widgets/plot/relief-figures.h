@@ -1,5 +1,5 @@
-/* relief-figures.h: the standard figures of surfaces, runs, sweeps, decision maps and
- * weight spectra,
+/* relief-figures.h: the standard figures of surfaces, runs, sweeps, decision maps,
+ * weight spectra and linear regions,
  * drawn with the plot core (no GTK): what `relief plot` writes, what the window exports,
  * and the specs the window's views draw.  The one place that turns data into plot specs. */
 #pragma once
@@ -229,5 +229,44 @@ void relief_figure_weights_top       (cairo_t *cr, double width, double height, 
 void relief_figure_weights           (cairo_t *cr, double width, double height, const ReliefWeights *w,
                                       const ReliefFigureOptions *opt);
 void relief_figure_weights_size      (const ReliefWeights *w, double *width, double *height);
+
+/* What the polygons of relief_figure_regions are filled by; a GEnum
+ * (RELIEF_TYPE_REGIONS_COLOR) named by its nicks. */
+typedef enum {
+  RELIEF_REGIONS_COLOR_REGION, /*< nick=region >*/ /* a qualitative palette, neighbours apart */
+  RELIEF_REGIONS_COLOR_CLASS,  /*< nick=class >*/  /* the decision figure's class tints, each region its own shade */
+  RELIEF_REGIONS_COLOR_ACTIVE, /*< nick=active >*/ /* the number of active neurons, viridis, with a colorbar */
+} ReliefRegionsColor;
+
+/* A partition to draw: the regions over the rectangle [umin, umax] x [vmin, vmax] of their
+ * plane, the samples to show on it (plane coordinates; n_samples 0: none). */
+typedef struct {
+  const ReliefRegions *regions;
+  double               umin, umax, vmin, vmax;
+  gboolean             input_plane;   /* axes x₁, x₂; else u, v of the plane through samples */
+  int                  n_samples;
+  const float         *samples;       /* [n_samples, 2] */
+  const gint32        *labels;        /* [n_samples] */
+  ReliefRegionsColor   color_by;
+} ReliefRegionsFigure;
+
+/* The polygons' specs and their colors, for views that draw them themselves (with a hover
+ * of their own): the spec points into it and into the figure's regions and samples. */
+typedef struct {
+  ReliefPolygon        *polygons;     /* [R] */
+  double               *xy;           /* the polygons' coordinates */
+  char                  title[96];
+  ReliefPolygonPlotSpec spec;
+} ReliefRegionsSpec;
+
+/* Region edges thin, the decision boundary thick over them, the samples on top;
+ * opt->title above (NULL: the count of regions). */
+void relief_figure_regions_spec  (const ReliefRegionsFigure *fig, const ReliefFigureOptions *opt,
+                                  ReliefRegionsSpec *out);
+void relief_figure_regions_clear (ReliefRegionsSpec *out);
+/* The fill of region r as relief_figure_regions paints it. */
+void relief_figure_regions_color (const ReliefRegionsFigure *fig, int r, double rgb[3]);
+void relief_figure_regions       (cairo_t *cr, double width, double height, const ReliefRegionsFigure *fig,
+                                  const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out);
 
 G_END_DECLS

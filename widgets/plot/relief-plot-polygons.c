@@ -4,6 +4,15 @@
 
 #include <math.h>
 
+#define SAMPLE_RADIUS 2.4
+#define CB_GAP 12.0
+#define CB_WIDTH 12.0
+
+typedef struct {
+  const ReliefPolygonPlotSpec *spec;
+  ReliefPlotAxis               cbar;
+} Polygons;
+
 /* The vertices' extent when the spec fixes no limits: regions that tile a square fill it. */
 static void
 limits (const ReliefPolygonPlotSpec *s, double *xlo, double *xhi, double *ylo, double *yhi)
@@ -47,17 +56,106 @@ trace (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPolygon *p)
   return TRUE;
 }
 
+static void
+draw_segments (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPolygonPlotSpec *s)
+{
+  cairo_new_path (cr);
+  for (gsize k = 0; k < s->n_segments; k++)
+    {
+      const double *g = s->segments + 4 * k;
+
+      if (!isfinite (g[0]) || !isfinite (g[1]) || !isfinite (g[2]) || !isfinite (g[3]))
+        continue;
+      cairo_move_to (cr, relief_plot_axes_x_dev (ax, g[0]), relief_plot_axes_y_dev (ax, g[1]));
+      cairo_line_to (cr, relief_plot_axes_x_dev (ax, g[2]), relief_plot_axes_y_dev (ax, g[3]));
+    }
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  /* A white halo under the line, so that it reads over every fill. */
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.8);
+  cairo_set_line_width (cr, s->segment_width + 2);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, s->segment_rgb[0], s->segment_rgb[1], s->segment_rgb[2]);
+  cairo_set_line_width (cr, s->segment_width);
+  cairo_stroke (cr);
+}
+
+static void
+draw_samples (cairo_t *cr, const ReliefPlotAxes *ax, const ReliefPolygonPlotSpec *s)
+{
+  static const double edge[3] = { 0.1, 0.1, 0.1 };
+
+  for (int k = 0; k < s->n_samples; k++)
+    {
+      double rgb[3], x = s->samples[2 * k], y = s->samples[2 * k + 1];
+
+      if (!isfinite (x) || !isfinite (y))
+        continue;
+      relief_plot_palette (s->labels[k], rgb);
+      cairo_new_path (cr);
+      relief_plot_dot (cr, relief_plot_axes_x_dev (ax, x), relief_plot_axes_y_dev (ax, y), SAMPLE_RADIUS, rgb, edge,
+                       0.9);
+    }
+}
+
+/* Width the colorbar takes right of the data area; builds its axis for the data area's
+ * height. */
+static double
+colorbar_width (cairo_t *cr, const ReliefPlotAxes *ax, gpointer user_data)
+{
+  Polygons *pg = user_data;
+  double width;
+
+  relief_ticks_build (&pg->cbar, pg->spec->zmin, pg->spec->zmax, FALSE, (int) (ax->ph / 28) + 1);
+  relief_plot_set_font (cr, FONT_TICK);
+  width = CB_GAP + CB_WIDTH + TICK_LEN + PAD + relief_plot_axis_max_label_width (cr, &pg->cbar) + PAD;
+  if (pg->spec->zlabel && *pg->spec->zlabel)
+    {
+      relief_plot_set_font (cr, FONT_LABEL);
+      width += PAD + relief_plot_cap_height (cr) + relief_plot_descent (cr);
+    }
+  return width;
+}
+
+static void
+draw_colorbar (cairo_t *cr, Polygons *pg, const ReliefPlotAxes *ax, ReliefPlotFrame *frame)
+{
+  double x = ax->px + ax->pw + CB_GAP, y = ax->py, w = CB_WIDTH, h = ax->ph;
+  const char *zlabel = pg->spec->zlabel;
+
+  cairo_save (cr);
+  relief_plot_colorbar_ramp (cr, pg->spec->colormap, x, y, w, h);
+  relief_plot_colorbar_ticks (cr, &pg->cbar, x, y, w, h);
+  if (zlabel && *zlabel)
+    {
+      double lx = x + w + TICK_LEN + PAD + relief_plot_axis_max_label_width (cr, &pg->cbar) + PAD;
+
+      relief_plot_set_font (cr, FONT_LABEL);
+      cairo_translate (cr, lx + relief_plot_cap_height (cr), y + h / 2);
+      cairo_rotate (cr, G_PI / 2);
+      relief_plot_show_text (cr, 0, 0, zlabel, 0.5, 1);
+    }
+  cairo_restore (cr);
+  frame->cbx = x;
+  frame->cby = y;
+  frame->cbw = w;
+  frame->cbh = h;
+}
+
 void
 relief_plot_polygons (cairo_t *cr, double width, double height, const ReliefPolygonPlotSpec *spec,
                       ReliefPlotFrame *frame_out)
 {
+  Polygons pg = { spec };
   ReliefPlotAxes ax = { 0 };
+  ReliefPlotFrame frame = { 0 };
+  gboolean colorbar = spec->show_colorbar && spec->zmin < spec->zmax;
   double xlo, xhi, ylo, yhi;
 
   limits (spec, &xlo, &xhi, &ylo, &yhi);
   cairo_save (cr);
   relief_plot_axes_begin (cr, &ax, width, height, spec->title, spec->xlabel, spec->ylabel, xlo, xhi, ylo, yhi, FALSE,
-                          FALSE, NULL, NULL);
+                          FALSE, colorbar ? colorbar_width : NULL, &pg);
 
   cairo_save (cr);
   relief_plot_clip_to_data (cr, &ax);
@@ -84,9 +182,26 @@ relief_plot_polygons (cairo_t *cr, double width, double height, const ReliefPoly
       cairo_set_line_width (cr, spec->outline_width);
       cairo_stroke (cr);
     }
+  if (spec->n_segments > 0 && spec->segments != NULL)
+    draw_segments (cr, &ax, spec);
+  if (spec->n_samples > 0 && spec->samples != NULL && spec->labels != NULL)
+    draw_samples (cr, &ax, spec);
   cairo_restore (cr);
 
+  if (colorbar)
+    draw_colorbar (cr, &pg, &ax, &frame);
   relief_plot_axes_finish (cr, &ax, spec->title, spec->xlabel, spec->ylabel, frame_out);
+  if (colorbar)
+    {
+      relief_ticks_clear (&pg.cbar);
+      if (frame_out)
+        {
+          frame_out->cbx = frame.cbx;
+          frame_out->cby = frame.cby;
+          frame_out->cbw = frame.cbw;
+          frame_out->cbh = frame.cbh;
+        }
+    }
   cairo_restore (cr);
 }
 

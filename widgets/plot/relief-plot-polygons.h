@@ -1,9 +1,11 @@
-/* relief-plot-polygons.h: filled polygons (the linear regions of a ReLU network). */
+/* relief-plot-polygons.h: filled polygons (the linear regions of a ReLU network), with
+ * segments (the decision boundary) and samples over them and a colorbar beside them. */
 #pragma once
 
 #include <cairo.h>
 #include <glib.h>
 
+#include "relief-colormap.h"
 #include "relief-plot-axes.h"
 
 G_BEGIN_DECLS
@@ -23,6 +25,23 @@ typedef struct {
   double        outline_width; /* in device units; <= 0: no outlines */
   /* fixed limits when xmin < xmax (resp. ymin < ymax), else the vertices' extent */
   double        xmin, xmax, ymin, ymax;
+  /* Segments over the polygons, [n_segments, 4]: x0 y0 x1 y1 each, segment_width device
+   * units wide in segment_rgb over a white halo; n_segments 0: none. */
+  gsize         n_segments;
+  const double *segments;
+  double        segment_width;
+  double        segment_rgb[3];
+  /* Samples over everything as dots of their class's color (relief_plot_palette) with dark
+   * edges, [n_samples, 2]; n_samples 0: none. */
+  int           n_samples;
+  const float  *samples;
+  const gint32 *labels;
+  /* A colorbar of colormap from zmin to zmax right of the data area (the fills' scale,
+   * which the caller chose from the same colormap), labelled zlabel (may be NULL). */
+  gboolean      show_colorbar;
+  ReliefColormap colormap;
+  double        zmin, zmax;
+  const char   *zlabel;
 } ReliefPolygonPlotSpec;
 
 void relief_plot_polygons (cairo_t *cr, double width, double height, const ReliefPolygonPlotSpec *spec,
