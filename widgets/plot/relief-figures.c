@@ -652,48 +652,6 @@ relief_figure_decision (cairo_t                   *cr,
   relief_plot_decision (cr, width, height, &spec, NULL);
 }
 
-/* A light colour of region r's own: hues a golden angle apart, so that neighbours differ. */
-static void
-region_tint (int r, double rgb[3])
-{
-  double h = fmod (r * 0.6180339887498949, 1.0) * 6, s = 0.55, v = 0.95;
-  int i = (int) h % 6;
-  double f = h - floor (h), p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
-  const double table[6][3] = { { v, t, p }, { q, v, p }, { p, v, t }, { p, q, v }, { t, p, v }, { v, p, q } };
-
-  memcpy (rgb, table[i], sizeof table[i]);
-}
-
-/* The regions as polygons in plane coordinates, tinted each its own; x and y hold their
- * vertices (freed by the caller). */
-static ReliefPolygon *
-region_polygons (const ReliefRegions *regions, double **x, double **y)
-{
-  gsize total = regions->n_regions > 0 ? (gsize) regions->polygon_offsets[regions->n_regions] : 0;
-  ReliefPolygon *polygons = g_new0 (ReliefPolygon, MAX (regions->n_regions, 1));
-
-  *x = g_new (double, MAX (total, 1));
-  *y = g_new (double, MAX (total, 1));
-  for (gsize i = 0; i < total; i++)
-    {
-      gint64 v = regions->polygon_vertices[i];
-
-      (*x)[i] = regions->vertices[2 * v];
-      (*y)[i] = regions->vertices[2 * v + 1];
-    }
-  for (int r = 0; r < regions->n_regions; r++)
-    {
-      gint64 off = regions->polygon_offsets[r];
-
-      polygons[r].n = (int) (regions->polygon_offsets[r + 1] - off);
-      polygons[r].x = *x + off;
-      polygons[r].y = *y + off;
-      region_tint (r, polygons[r].fill);
-      polygons[r].outline[0] = polygons[r].outline[1] = polygons[r].outline[2] = 0.25;
-    }
-  return polygons;
-}
-
 void
 relief_figure_decision_regions (cairo_t                   *cr,
                                 double                     width,
@@ -720,17 +678,23 @@ relief_figure_decision_regions (cairo_t                   *cr,
     .samples = map->samples,
     .labels = map->labels,
   };
+  ReliefRegionsFigure fig = {
+    .regions = regions,
+    .umin = map->xmin, .umax = map->xmax, .vmin = map->ymin, .vmax = map->ymax,
+    .input_plane = TRUE,
+    .color_by = RELIEF_REGIONS_COLOR_REGION,
+  };
   const double boundary[3] = { 0.1, 0.1, 0.1 };
-  g_autofree double *x = NULL, *y = NULL;
-  g_autofree ReliefPolygon *polygons = NULL;
+  ReliefRegionsSpec rs;
   ReliefPlotFrame frame = { 0 };
   /* Edges thinner as regions multiply, so that a dense partition stays a texture. */
   double edge = regions->n_regions > 400 ? 0.25 : 0.5;
 
   relief_plot_decision (cr, width, height, &spec, &frame);
-  polygons = region_polygons (regions, &x, &y);
-  relief_plot_polygons_over (cr, &frame, polygons, regions->n_regions, 0.18, edge, regions->boundary,
+  relief_figure_regions_spec (&fig, opt, &rs);
+  relief_plot_polygons_over (cr, &frame, rs.polygons, regions->n_regions, 0.18, edge, regions->boundary,
                              regions->n_boundary, boundary, 1.5);
+  relief_figure_regions_clear (&rs);
   if (frame_out)
     *frame_out = frame;
 }
