@@ -26,6 +26,10 @@
  * closer than MERGE_TOL * scale are one. */
 #define SPLIT_TOL 1e-9
 #define MERGE_TOL 1e-11
+/* A neuron varies over the rectangle by less than NOISE_TOL of the largest in its layer
+ * only through rounding (coefficients that cancel in exact arithmetic): it cuts nothing,
+ * and every sign test allows that much. */
+#define NOISE_TOL 1e-13
 /* Polygons between two looks at the cancellable within a layer. */
 #define CANCEL_EVERY 256
 /* Next-layer maps updated from the previous polygon's at most this many times in a row. */
@@ -355,12 +359,23 @@ poly_box (const Builder *b, gsize i, double *cu, double *cv, double *hu, double 
   *hu = 0.5 * (uu - lu), *hv = 0.5 * (uv - lv);
 }
 
-/* Cuts polygon k by the layer's neurons start .. n-1 (map m, [3][n]): it keeps the
- * positive side of each cut, the negative sides wait on the stack for the neurons after
- * the one that cut them.  FALSE past max_regions. */
+/* NOISE_TOL of the largest of n affine functions over the rectangle; map m [3][n]. */
+static double
+noise_floor (const double *m, int n, double scale)
+{
+  double largest = 0;
+
+  for (int j = 0; j < n; j++)
+    largest = MAX (largest, (fabs (m[j]) + fabs (m[n + j])) * scale + fabs (m[2 * n + j]));
+  return NOISE_TOL * largest;
+}
+
+/* Cuts polygon k by the layer's neurons start .. n-1 (map m, [3][n]; noise: its noise
+ * floor): it keeps the positive side of each cut, the negative sides wait on the stack for
+ * the neurons after the one that cut them.  FALSE past max_regions. */
 static gboolean
-cut_by_layer (Builder *b, gsize k, int start, int n, const double *m, Pending **stack, gsize *n_stack,
-              gsize *cap_stack)
+cut_by_layer (Builder *b, gsize k, int start, int n, const double *m, double noise, Pending **stack,
+              gsize *n_stack, gsize *cap_stack)
 {
   double cu, cv, hu, hv;
 
@@ -368,12 +383,13 @@ cut_by_layer (Builder *b, gsize k, int start, int n, const double *m, Pending **
   for (int j = start; j < n; j++)
     {
       double a = m[j], bb = m[n + j], c = m[2 * n + j];
-      double tol = SPLIT_TOL * ((fabs (a) + fabs (bb)) * b->scale + fabs (c));
+      double tol = SPLIT_TOL * ((fabs (a) + fabs (bb)) * b->scale + fabs (c)) + noise;
       gsize before = b->n_polys;
 
-      /* A neuron constant over the plane cuts nothing; nor does one whose line misses the
-       * polygon's bounding box. */
-      if ((a == 0 && bb == 0) || fabs (a * cu + bb * cv + c) - (fabs (a) * hu + fabs (bb) * hv) > tol)
+      /* A neuron constant over the plane (to rounding) cuts nothing; nor does one whose
+       * line misses the polygon's bounding box. */
+      if ((fabs (a) + fabs (bb)) * b->scale <= noise ||
+          fabs (a * cu + bb * cv + c) - (fabs (a) * hu + fabs (bb) * hv) > tol)
         continue;
       if (!split_polygon (b, k, a, bb, c, tol))
         return FALSE;
@@ -491,17 +507,20 @@ static void
 region_boundary (const double *xy, int n, const double *aff, int K, double tol_scale, double **seg,
                  gsize *n_seg, gsize *cap_seg, double *work)
 {
-  double *cur = work, *nxt = work + 2 * (n + K + 2);
+  double *cur = work, *nxt = work + 2 * (n + K + 2), noise = 0;
 
+  for (int k = 0; k < K; k++)
+    noise = MAX (noise, (fabs (aff[3 * k]) + fabs (aff[3 * k + 1])) * tol_scale + fabs (aff[3 * k + 2]));
+  noise *= NOISE_TOL;
   for (int i = 0; i < K; i++)
     for (int k = i + 1; k < K; k++)
       {
         double la = aff[3 * i] - aff[3 * k], lb = aff[3 * i + 1] - aff[3 * k + 1], lc = aff[3 * i + 2] - aff[3 * k + 2];
-        double ltol = SPLIT_TOL * ((fabs (la) + fabs (lb)) * tol_scale + fabs (lc)), dir_u = -lb, dir_v = la;
+        double ltol = SPLIT_TOL * ((fabs (la) + fabs (lb)) * tol_scale + fabs (lc)) + noise, dir_u = -lb, dir_v = la;
         double tmin = G_MAXDOUBLE, tmax = -G_MAXDOUBLE, pmin[2] = { 0, 0 }, pmax[2] = { 0, 0 };
         int m_cur = n;
 
-        if (fabs (la) + fabs (lb) == 0)
+        if ((fabs (la) + fabs (lb)) * tol_scale <= noise)
           continue;
         memcpy (cur, xy, sizeof (double) * 2 * n);
         /* Clip by f_i - f_m >= 0 for each other class m (Sutherland-Hodgman, one half-plane). */
@@ -513,7 +532,7 @@ region_boundary (const double *xy, int n, const double *aff, int K, double tol_s
             if (m == i || m == k)
               continue;
             ca = aff[3 * i] - aff[3 * m], cb = aff[3 * i + 1] - aff[3 * m + 1], cc = aff[3 * i + 2] - aff[3 * m + 2];
-            ctol = SPLIT_TOL * ((fabs (ca) + fabs (cb)) * tol_scale + fabs (cc));
+            ctol = SPLIT_TOL * ((fabs (ca) + fabs (cb)) * tol_scale + fabs (cc)) + noise;
             for (int p = 0; p < m_cur; p++)
               {
                 int q = (p + 1) % m_cur;
@@ -653,6 +672,7 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
       const float *bl = params_host + relief_mlp_spec_bias_offset (spec, l + 1);
       gsize count0 = b.n_polys, n_order = 0, P, chain = 0;
       int prev_parent = -1;
+      double noise = 0;
 
       if (cancelled (cancellable, error))
         goto out;
@@ -663,6 +683,9 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
         {
           if (r % CANCEL_EVERY == CANCEL_EVERY - 1 && cancelled (cancellable, error))
             goto out;
+          const double *m = maps + (gsize) b.polys[r].map * 3 * n;
+          double noise = noise_floor (m, n, b.scale);
+
           GROW (stack, cap_stack, 1);
           stack[0].poly = r;
           stack[0].start = 0;
@@ -671,8 +694,7 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
             {
               Pending it = stack[--n_stack];
 
-              if (!cut_by_layer (&b, it.poly, it.start, n, maps + (gsize) b.polys[it.poly].map * 3 * n, &stack,
-                                 &n_stack, &cap_stack))
+              if (!cut_by_layer (&b, it.poly, it.start, n, m, noise, &stack, &n_stack, &cap_stack))
                 {
                   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                                _("The partition has more than %" G_GSIZE_FORMAT " regions (the limit) by layer %d; "
@@ -713,14 +735,18 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
 
           memcpy (pat, b.pat + i * b.pattern_bytes, b.pattern_bytes);
           poly_center (&b, poly, &u, &v);
+          if (poly->map != prev_parent)
+            noise = noise_floor (m, n, b.scale);
           for (int j = 0; j < n; j++)
             {
               double z = m[j] * u + m[n + j] * v + m[2 * n + j];
+              /* A neuron that is zero but for rounding is zero. */
+              gboolean positive = z > 0 && (fabs (m[j]) + fabs (m[n + j])) * b.scale + fabs (m[2 * n + j]) > noise;
               int bit = bit0 + j;
 
-              if (z > 0)
+              if (positive)
                 pat[bit / 8] |= (guint8) (0x80u >> (bit % 8));
-              cur[j] = z > 0 ? 1.0 : slope;
+              cur[j] = positive ? 1.0 : slope;
               differ += idx > 0 && cur[j] != prev[j];
             }
           if (poly->map != prev_parent || chain >= REFRESH_EVERY || differ > n / 4)

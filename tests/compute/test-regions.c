@@ -500,6 +500,75 @@ test_degenerate_corner (void)
                            0.5 * 0.01 * 0.01), <=, 1e-8);
 }
 
+/* In the second layer: a neuron that is zero on a whole region (its map vanishes there)
+ * and whose line elsewhere lies along an edge the first layer made, and one whose line
+ * continues none of the first layer's. */
+static void
+test_degenerate_deep (void)
+{
+  static const int sizes[] = { 2, 2, 2, 2 };
+  /* W0, b0: u - 0.5 and 0.5 - u (one line twice); W1, b1: h0 and h0 - 0.25; W2, b2. */
+  static const float w[] = { 1, 0, -1, 0, -0.5f, 0.5f, 1, 0, 1, 0, 0, -0.25f, 1, -1, 2, 1, 0, 0 };
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 4, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr(ReliefPlane) plane = relief_plane_new_input (0, 1, 0, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefRegions) rg = NULL;
+  const guint8 expected[] = { 0x40, 0xA0, 0xB0 };
+
+  g_assert_cmpuint (relief_mlp_spec_n_params (spec), ==, G_N_ELEMENTS (w));
+  rg = relief_regions_compute (spec, w, plane, 0, NULL, &error);
+  g_assert_no_error (error);
+  check_partition (spec, w, plane, rg, FALSE);
+  g_assert_cmpint (rg->n_regions, ==, 3);
+  g_assert_cmpuint (rg->n_vertices, ==, 8);
+  for (int e = 0; e < 3; e++)
+    {
+      double u = e == 0 ? 0.25 : e == 1 ? 0.6 : 0.9, area = e == 0 ? 0.5 : 0.25;
+      int r = relief_regions_find (rg, u, 0.5);
+
+      g_assert_cmpint (r, >=, 0);
+      g_assert_cmpuint (rg->patterns[r], ==, expected[e]);
+      g_assert_cmpfloat (fabs (relief_regions_polygon_area (rg, r) - area), <=, 1e-12);
+    }
+}
+
+/* A second-layer neuron whose coefficients cancel in exact arithmetic but not in float64
+ * (p - q - r for p = c1 h0 + c2 h1, q = c1 h0, r = c2 h1: the sum in p rounded) cuts
+ * nothing and is never positive: the partition is the one of the same network with that
+ * neuron's weights zero. */
+static void
+test_degenerate_rounding (void)
+{
+  static const int sizes[] = { 2, 2, 3, 2, 2 };
+  const float c1 = 1.0f / 37, c2 = 39.0f / 41;
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 5, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  /* W0, b0 | W1, b1 | W2 (p - q - r, p + q + r - 0.01), b2 | W3, b3 */
+  float w[] = { 0.1f, 0.3f, 0.13f, -1, -0.05f, 0.2f,
+                c1, c2, c1, 0, 0, c2, 0, 0, 0,
+                1, -1, -1, 1, 1, 1, 0, -0.01f,
+                1, -1, 2, 1, 0, 0 };
+  float clean[G_N_ELEMENTS (w)];
+  g_autoptr(ReliefPlane) plane = relief_plane_new_input (-3, 3, -3, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefRegions) rg = NULL, ref = NULL;
+
+  g_assert_cmpuint (relief_mlp_spec_n_params (spec), ==, G_N_ELEMENTS (w));
+  memcpy (clean, w, sizeof w);
+  clean[15] = clean[16] = clean[17] = 0;
+  rg = relief_regions_compute (spec, w, plane, 0, NULL, &error);
+  g_assert_no_error (error);
+  ref = relief_regions_compute (spec, clean, plane, 0, NULL, &error);
+  g_assert_no_error (error);
+  check_partition (spec, clean, plane, ref, FALSE);
+  g_assert_cmpint (rg->n_regions, ==, ref->n_regions);
+  g_assert_cmpuint (rg->n_vertices, ==, ref->n_vertices);
+  g_assert_cmpmem (rg->patterns, rg->n_regions * rg->pattern_bytes, ref->patterns, ref->n_regions * ref->pattern_bytes);
+  g_assert_cmpmem (rg->polygon_vertices, rg->polygon_offsets[rg->n_regions] * sizeof (gint64), ref->polygon_vertices,
+                   ref->polygon_offsets[ref->n_regions] * sizeof (gint64));
+  for (gsize k = 0; k < 2 * rg->n_vertices; k++)
+    g_assert_cmpfloat (fabs (rg->vertices[k] - ref->vertices[k]), <=, 1e-12);
+}
+
 static void
 test_not_piecewise_linear (void)
 {
@@ -557,6 +626,31 @@ test_errors (void)
   g_assert_null (relief_regions_compute (spec, params, wide, 0, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
+}
+
+static gpointer
+cancel_thread (gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  return NULL;
+}
+
+/* Cancelled from another thread while it runs (a 2-256-256-2 net takes a while). */
+static void
+test_cancel_from_thread (void)
+{
+  static const int sizes[] = { 2, 256, 256, 2 };
+  g_autofree float *params = NULL;
+  g_autoptr(ReliefMlpSpec) spec = make_net (sizes, 4, RELIEF_ACT_RELU, 1, &params);
+  g_autoptr(ReliefPlane) plane = relief_plane_new_input (-3, 3, -3, 3);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GThread *thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  g_autoptr(ReliefRegions) rg = relief_regions_compute (spec, params, plane, 0, cancellable, &error);
+
+  g_thread_join (thread);
+  g_assert_null (rg);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 /* The plane through three points of a D-input net: vertices mapped to x(u, v) and
@@ -787,8 +881,11 @@ main (int argc, char **argv)
   g_test_add_func ("/regions/degenerate/constant-neuron", test_degenerate_constant);
   g_test_add_func ("/regions/degenerate/parallel", test_degenerate_parallel);
   g_test_add_func ("/regions/degenerate/touching-corner", test_degenerate_corner);
+  g_test_add_func ("/regions/degenerate/deep", test_degenerate_deep);
+  g_test_add_func ("/regions/degenerate/rounding", test_degenerate_rounding);
   g_test_add_func ("/regions/not-piecewise-linear", test_not_piecewise_linear);
   g_test_add_func ("/regions/errors", test_errors);
+  g_test_add_func ("/regions/cancel-from-thread", test_cancel_from_thread);
   g_test_add_func ("/regions/plane/10-inputs", test_plane_10);
   g_test_add_func ("/regions/plane/784-inputs", test_plane_784);
   g_test_add_func ("/regions/local-complexity/naive", test_local_complexity);
