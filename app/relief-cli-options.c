@@ -79,6 +79,29 @@ relief_cli_metrics_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
 }
 
 void
+relief_cli_complexity_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
+{
+  const GOptionEntry complexity[] = {
+    { "track-complexity", 0, 0, G_OPTION_ARG_STRING, &o->track_complexity,
+      N_("Measure the local complexity (neurons whose sign changes near a point) at step 0 and every N steps, and for "
+         "a 2-input relu model the linear regions of its input plane (default 0: never)"), "N" },
+    { "complexity-radius", 0, 0, G_OPTION_ARG_STRING, &o->complexity_radius,
+      N_("Radius of the neighbourhoods (default: 5% of the training samples' RMS distance from their mean)"), "R" },
+    { "complexity-points", 0, 0, G_OPTION_ARG_STRING, &o->complexity_points,
+      N_("Around training samples, test samples, random points of the data's box, or all (default)"),
+      "training|test|random|all" },
+    { "complexity-samples", 0, 0, G_OPTION_ARG_STRING, &o->complexity_samples,
+      N_("Points of each set (default 1000; all of a split when it has fewer)"), "N" },
+    { "init-scale", 0, 0, G_OPTION_ARG_STRING, &o->init_scale,
+      N_("Multiply the initial weights and biases by S (default 1; the grokking paper scales them up)"), "S" },
+    { NULL }
+  };
+
+  g_option_context_add_group (ctx, new_group ("complexity", _("Complexity options:"),
+                                              _("Show the local complexity options"), complexity));
+}
+
+void
 relief_cli_curvature_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
 {
   const GOptionEntry curvature[] = {
@@ -263,6 +286,31 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
     return invalid (error, _("--curvature-samples, --curvature-trace and --curvature-min need --track-curvature N"));
   job->train.curvature_trace = o->curvature_trace;
   job->train.curvature_min = o->curvature_min;
+
+  if (!apply_int ("--track-complexity", o->track_complexity, 0, &job->train.complexity_every, error) ||
+      !apply_int ("--complexity-samples", o->complexity_samples, 1, &job->train.complexity_samples, error) ||
+      !apply_number ("--complexity-radius", o->complexity_radius, 0, TRUE, G_MAXFLOAT, FALSE,
+                     &job->train.complexity_radius, error) ||
+      !apply_number ("--init-scale", o->init_scale, 0, TRUE, 1e6, FALSE, &job->train.init_scale, error))
+    return FALSE;
+  if (o->complexity_points != NULL)
+    {
+      static const struct { const char *name; guint points; } sets[] = {
+        { "training", RELIEF_COMPLEXITY_TRAIN }, { "test", RELIEF_COMPLEXITY_TEST },
+        { "random", RELIEF_COMPLEXITY_RANDOM }, { "all", RELIEF_COMPLEXITY_ALL },
+      };
+
+      job->train.complexity_points = 0;
+      for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
+        if (g_strcmp0 (o->complexity_points, sets[i].name) == 0)
+          job->train.complexity_points = sets[i].points;
+      if (job->train.complexity_points == 0)
+        return invalid (error, _("--complexity-points takes training, test, random or all"));
+    }
+  if ((o->complexity_samples != NULL || o->complexity_radius != NULL || o->complexity_points != NULL) &&
+      job->train.complexity_every == 0)
+    return invalid (error, _("--complexity-radius, --complexity-points and --complexity-samples need "
+                             "--track-complexity N"));
   return TRUE;
 }
 
@@ -274,6 +322,7 @@ relief_cli_train_options_clear (ReliefCliTrainOptions *o)
     &o->hidden, &o->activation, &o->loss,
     &o->optimizer, &o->lr, &o->momentum, &o->weight_decay, &o->batch_size, &o->epochs, &o->seed, &o->backend,
     &o->eval_every, &o->eval_samples, &o->track_curvature, &o->curvature_samples,
+    &o->track_complexity, &o->complexity_radius, &o->complexity_points, &o->complexity_samples, &o->init_scale,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)

@@ -23,6 +23,8 @@ typedef struct {
   /* curvature (train only) */
   char   *track_curvature, *curvature_samples;
   gboolean curvature_trace, curvature_min;
+  /* local complexity and the initialization's scale (train only) */
+  char   *track_complexity, *complexity_radius, *complexity_points, *complexity_samples, *init_scale;
 } ReliefCliTrainOptions;
 
 /* Adds the groups "data", "model" and "training" to ctx, parsing into options (which must
@@ -34,6 +36,9 @@ void     relief_cli_metrics_options_add (ReliefCliTrainOptions *options, GOption
 /* Adds the group "curvature": --track-curvature, --curvature-samples, --curvature-trace,
  * --curvature-min (train). */
 void     relief_cli_curvature_options_add (ReliefCliTrainOptions *options, GOptionContext *ctx);
+/* Adds the group "complexity": --track-complexity, --complexity-radius, --complexity-points,
+ * --complexity-samples and --init-scale (train). */
+void     relief_cli_complexity_options_add (ReliefCliTrainOptions *options, GOptionContext *ctx);
 /* Sets the job (initialized with relief_train_job_init_defaults) from the flags given;
  * FALSE with a message for the user when one does not parse or is out of range. */
 gboolean relief_cli_train_options_apply (const ReliefCliTrainOptions *options, ReliefTrainJob *job,

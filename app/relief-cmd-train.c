@@ -16,6 +16,8 @@ typedef struct {
   gboolean           has_last;
   ReliefCurvatureRow last_curvature;
   int                n_curvature;
+  ReliefComplexityRow last_complexity;
+  int                n_complexity;
   double             lr;
   gint64             last_step, diverged_step;   /* of a divergence */
   gboolean           ended_before;               /* --resume found the run finished */
@@ -85,8 +87,17 @@ on_curvature (const ReliefCurvatureRow *row, gpointer user_data)
   t->n_curvature++;
 }
 
-/* What the run took, the share of it spent on metrics (the benchmark reads this line) and
- * on curvature, and where it ended. */
+static void
+on_complexity (const ReliefComplexityRow *row, gpointer user_data)
+{
+  TrainCli *t = user_data;
+
+  t->last_complexity = *row;
+  t->n_complexity++;
+}
+
+/* What the run took, the share of it spent on metrics (the benchmark reads this line), on
+ * curvature and on complexity, and where it ended. */
 static void
 print_summary (const TrainCli *t)
 {
@@ -100,6 +111,19 @@ print_summary (const TrainCli *t)
            test ? m->test_loss : m->train_loss, 100 * (test ? m->test_acc : m->train_acc),
            relief_enum_to_nick (RELIEF_TYPE_METRIC_KIND, test ? m->test_kind : m->train_kind),
            test ? m->test_samples : m->train_samples);
+  if (t->n_complexity > 0)
+    {
+      const ReliefComplexityRow *c = &t->last_complexity;
+
+      g_print (_("Complexity: %d measurements (radius %.4g) in %.3f s, %.1f%% of the time; at step %" G_GINT64_FORMAT
+                 ": train %.3g, test %.3g, random %.3g"),
+               t->n_complexity, c->radius, m->complexity_seconds,
+               m->elapsed_seconds > 0 ? 100 * m->complexity_seconds / m->elapsed_seconds : 0.0, c->step, c->train,
+               c->test, c->random);
+      if (!isnan (c->regions))
+        g_print (_(", %.0f linear regions"), c->regions);
+      g_print ("\n");
+    }
   if (t->n_curvature > 0)
     g_print (_("Curvature: %d measurements on %d samples in %.3f s, %.1f%% of the time; last lambda_max %.6g "
                "at step %" G_GINT64_FORMAT " (2/lr = %.6g)\n"),
@@ -129,6 +153,7 @@ relief_cmd_train (int argc, char **argv)
     .resumed = on_resumed,
     .diverged = on_diverged,
     .curvature = on_curvature,
+    .complexity = on_complexity,
     .user_data = &cli,
   };
   GOptionEntry entries[] = {
@@ -143,6 +168,7 @@ relief_cmd_train (int argc, char **argv)
   relief_cli_train_options_add (&options, ctx);
   relief_cli_metrics_options_add (&options, ctx);
   relief_cli_curvature_options_add (&options, ctx);
+  relief_cli_complexity_options_add (&options, ctx);
   if (!relief_cli_parse (ctx, "train", &argc, &argv, &status))
     return status;
   if (argc > 1)

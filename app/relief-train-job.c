@@ -68,6 +68,18 @@ on_train_snapshot (gint64 step, double epoch, const float *params, gsize n_param
 }
 
 static gboolean
+on_train_complexity (const ReliefComplexityRow *row, gpointer user_data, GError **error)
+{
+  TrainContext *ctx = user_data;
+
+  if (!relief_run_writer_add_complexity (ctx->writer, row, error))
+    return FALSE;
+  if (ctx->cb && ctx->cb->complexity)
+    ctx->cb->complexity (row, ctx->cb->user_data);
+  return TRUE;
+}
+
+static gboolean
 on_train_curvature (const ReliefCurvatureRow *row, gpointer user_data, GError **error)
 {
   TrainContext *ctx = user_data;
@@ -135,7 +147,9 @@ same_config (const ReliefTrainConfig *a, const ReliefTrainConfig *b)
          a->snapshot_every == b->snapshot_every && a->eval_every == b->eval_every &&
          a->eval_samples == b->eval_samples && a->seed == b->seed && a->curvature_every == b->curvature_every &&
          a->curvature_samples == b->curvature_samples && a->curvature_trace == b->curvature_trace &&
-         a->curvature_min == b->curvature_min;
+         a->curvature_min == b->curvature_min && a->complexity_every == b->complexity_every &&
+         a->complexity_radius == b->complexity_radius && a->complexity_points == b->complexity_points &&
+         a->complexity_samples == b->complexity_samples && a->init_scale == b->init_scale;
 }
 
 static gboolean
@@ -240,6 +254,7 @@ relief_train_job_run (const ReliefTrainJob          *job,
     .checkpoint = on_train_checkpoint,
     .diverged = on_train_diverged,
     .curvature = on_train_curvature,
+    .complexity = on_train_complexity,
   };
   const ReliefTrainState *from = NULL;
   ReliefTrainStatus st, finished = RELIEF_TRAIN_FAILED;
@@ -296,6 +311,9 @@ relief_train_job_run (const ReliefTrainJob          *job,
       return FALSE;
     }
   relief_mlp_init_params (spec, job->train.seed, params);
+  if (job->train.init_scale != 1)
+    for (gsize i = 0; i < relief_mlp_spec_n_params (spec); i++)
+      params[i] = (float) (params[i] * job->train.init_scale);
 
   ctx.spec = spec;
   ctx.ds = ds;

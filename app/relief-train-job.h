@@ -41,6 +41,8 @@ typedef struct {
   void (*diverged)       (gint64 last_step, gint64 diverged_step, gpointer user_data);
   /* Each curvature measurement (train.curvature_every), as the run file records it. */
   void (*curvature)      (const ReliefCurvatureRow *row, gpointer user_data);
+  /* Each local-complexity measurement (train.complexity_every), as the run file records it. */
+  void (*complexity)     (const ReliefComplexityRow *row, gpointer user_data);
   gpointer user_data;
 } ReliefTrainJobCallbacks;
 

@@ -50,6 +50,7 @@ struct _ReliefTrainPage {
   GtkSwitch      *curvature_min_switch;
   GtkWidget      *regions_row;
   GtkSwitch      *regions_switch;
+  GtkSpinButton  *complexity_spin;
   ReliefPlotView *complexity_view;  /* the region count and local complexity over training */
 
   /* owned */
@@ -57,6 +58,7 @@ struct _ReliefTrainPage {
   char           *run_path;        /* the run being written or last written */
   ReliefLiveCurves *curves;       /* the curves so far, decimated */
   GArray         *sharp_steps, *sharp_max, *sharp_trace, *sharp_min;   /* double: the sharpness so far */
+  GArray         *complexity_rows;  /* ReliefComplexityRow: the local complexity so far */
   gboolean        sharp_has_trace, sharp_has_min;
   ReliefOptimizerConfig sharp_optimizer;   /* the run's: its stability limit */
   ReliefDecisionMap *map;          /* what decision_area shows */
@@ -68,8 +70,9 @@ struct _ReliefTrainPage {
   ReliefRegionsLive *regions_live; /* the linear regions, on a thread of their own */
   ReliefRegions  *regions;         /* those drawn over the map, when the switch is on */
   gint64          regions_step;
-  ReliefLiveCurves *region_counts; /* the region count at the steps computed */
-  ReliefLiveCurves *complexity;    /* the run's local complexity rows */
+  ReliefLiveCurves *region_counts; /* the region count: the run's tracked, else the switch's */
+  gboolean        tracked_regions; /* the run's rows count regions */
+  ReliefLiveCurves *complexity;    /* the run's local complexity rows, to draw */
 };
 
 G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF_TYPE_PAGE)
@@ -83,6 +86,7 @@ typedef struct TrainWork {
   double            fraction;
   GArray           *pending;       /* ReliefTrainMetrics not yet shown */
   GArray           *pending_curvature;   /* ReliefCurvatureRow not yet shown */
+  GArray           *pending_complexity;  /* ReliefComplexityRow not yet taken */
   ReliefTrainStatus status;
   /* The live decision map (2D data), made on the worker thread */
   ReliefBackend    *map_backend;
@@ -107,6 +111,7 @@ train_work_free (gpointer data)
   g_free (w->reused_path);
   g_array_unref (w->pending);
   g_array_unref (w->pending_curvature);
+  g_array_unref (w->pending_complexity);
   g_clear_pointer (&w->map_backend, relief_backend_free);
   g_clear_pointer (&w->map_spec, relief_mlp_spec_free);
   g_clear_pointer (&w->map_data, relief_dataset_free);
@@ -135,6 +140,16 @@ work_metrics (const ReliefTrainMetrics *m, gpointer user_data)
 
   g_mutex_lock (&w->lock);
   g_array_append_val (w->pending, *m);
+  g_mutex_unlock (&w->lock);
+}
+
+static void
+work_complexity (const ReliefComplexityRow *row, gpointer user_data)
+{
+  TrainWork *w = user_data;
+
+  g_mutex_lock (&w->lock);
+  g_array_append_val (w->pending_complexity, *row);
   g_mutex_unlock (&w->lock);
 }
 
@@ -259,6 +274,7 @@ train_work_run (gpointer data, GCancellable *cancellable, GError **error)
     .metrics = work_metrics,
     .snapshot = work_snapshot,
     .curvature = work_curvature,
+    .complexity = work_complexity,
     .user_data = w,
   };
   gboolean ok;
@@ -383,6 +399,44 @@ append_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m)
   relief_live_curves_add (self->curves, m->step, values);
 }
 
+static void
+clear_complexity (ReliefTrainPage *self)
+{
+  g_array_set_size (self->complexity_rows, 0);
+  relief_live_curves_clear (self->region_counts);
+  relief_live_curves_clear (self->complexity);
+  self->tracked_regions = FALSE;
+}
+
+/* The region count at step to its curve, unless it has a later one. */
+static void
+add_region_count (ReliefTrainPage *self, gint64 step, double count)
+{
+  guint n = 0;
+  const double *steps = relief_live_curves_get_x (self->region_counts, &n);
+
+  if (n == 0 || steps[n - 1] < step)
+    relief_live_curves_add (self->region_counts, step, &count);
+}
+
+/* A row of the run's complexity tracking: kept, and drawn; its region count (a 2-input
+ * piecewise-linear model's) replaces the switch's in the curve. */
+static void
+append_complexity (ReliefTrainPage *self, const ReliefComplexityRow *row)
+{
+  double values[N_LC] = { [LC_TRAIN] = row->train, [LC_TEST] = row->test, [LC_RANDOM] = row->random };
+
+  g_array_append_val (self->complexity_rows, *row);
+  relief_live_curves_add (self->complexity, row->step, values);
+  if (isfinite (row->regions))
+    {
+      if (!self->tracked_regions)
+        relief_live_curves_clear (self->region_counts);
+      self->tracked_regions = TRUE;
+      add_region_count (self, row->step, row->regions);
+    }
+}
+
 /* The region count and the local complexity over training, below the curves once there
  * is either. */
 static void
@@ -474,8 +528,6 @@ on_regions_ready (gpointer user_data)
   gint64 step = 0;
   double seconds = 0;
   ReliefRegions *regions = relief_regions_live_take (self->regions_live, &step, &seconds, &error);
-  guint n = 0;
-  const double *steps;
 
   if (regions == NULL)
     {
@@ -490,12 +542,9 @@ on_regions_ready (gpointer user_data)
   relief_regions_free (self->regions);
   self->regions = regions;
   self->regions_step = step;
-  steps = relief_live_curves_get_x (self->region_counts, &n);
-  if (n == 0 || steps[n - 1] < step)
+  if (!self->tracked_regions)
     {
-      double count = regions->n_regions;
-
-      relief_live_curves_add (self->region_counts, step, &count);
+      add_region_count (self, step, regions->n_regions);
       update_complexity (self);
     }
   if (self->work == NULL)
@@ -713,6 +762,7 @@ train_tick (gpointer owner)
   TrainWork *w = self->work;
   g_autoptr(GArray) fresh = NULL;
   g_autoptr(GArray) fresh_curvature = NULL;
+  g_autoptr(GArray) fresh_complexity = NULL;
   ReliefDecisionMap *map;
   float *map_params;
   gint64 map_step;
@@ -730,6 +780,11 @@ train_tick (gpointer owner)
       fresh_curvature = w->pending_curvature;
       w->pending_curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
     }
+  if (w->pending_complexity->len > 0)
+    {
+      fresh_complexity = w->pending_complexity;
+      w->pending_complexity = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
+    }
   map = g_steal_pointer (&w->fresh_map);
   map_params = g_steal_pointer (&w->fresh_params);
   map_step = w->fresh_map_step;
@@ -746,6 +801,12 @@ train_tick (gpointer owner)
       update_sharpness (self);
     }
 
+  if (fresh_complexity != NULL)
+    {
+      for (guint i = 0; i < fresh_complexity->len; i++)
+        append_complexity (self, &g_array_index (fresh_complexity, ReliefComplexityRow, i));
+      update_complexity (self);
+    }
   relief_page_set_progress (RELIEF_PAGE (self), fraction);
   /* map_spec is set once, before the first map. */
   if (map)
@@ -829,7 +890,8 @@ train_done (gpointer owner, const GError *error)
 static gboolean
 read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
 {
-  GtkSpinButton *spins[] = { self->momentum_spin, self->weight_decay_spin, self->curvature_spin, NULL };
+  GtkSpinButton *spins[] = { self->momentum_spin, self->weight_decay_spin, self->curvature_spin,
+                             self->complexity_spin, NULL };
 
   if (!relief_train_controls_read (&self->controls, job, error) || !relief_spins_check (spins, error))
     return FALSE;
@@ -838,6 +900,7 @@ read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
   job->train.curvature_every = gtk_spin_button_get_value_as_int (self->curvature_spin);
   job->train.curvature_trace = job->train.curvature_every > 0 && gtk_switch_get_active (self->curvature_trace_switch);
   job->train.curvature_min = job->train.curvature_every > 0 && gtk_switch_get_active (self->curvature_min_switch);
+  job->train.complexity_every = gtk_spin_button_get_value_as_int (self->complexity_spin);
   return TRUE;
 }
 
@@ -856,6 +919,7 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   g_mutex_init (&w->lock);
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
   w->pending_curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
+  w->pending_complexity = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
   /* A bad field is marked beside it; the status line says which. */
   if (!read_job (self, &w->job, &error))
     {
@@ -874,8 +938,7 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   g_free (self->run_path);
   self->run_path = g_strdup (w->job.output);
   relief_live_curves_clear (self->curves);
-  relief_live_curves_clear (self->region_counts);
-  relief_live_curves_clear (self->complexity);
+  clear_complexity (self);
   update_complexity (self);
   w->regions_live = relief_regions_live_ref (self->regions_live);
   clear_sharpness (self, &w->job.train.optimizer, w->job.train.curvature_trace, w->job.train.curvature_min);
@@ -939,6 +1002,7 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
   gtk_spin_button_set_value (self->curvature_spin, run->config.curvature_every);
   gtk_switch_set_active (self->curvature_trace_switch, run->config.curvature_trace);
   gtk_switch_set_active (self->curvature_min_switch, run->config.curvature_min);
+  gtk_spin_button_set_value (self->complexity_spin, run->config.complexity_every);
   clear_sharpness (self, &run->config.optimizer, run->curvature != NULL && run->curvature->trace != NULL,
                    run->curvature != NULL && run->curvature->lambda_min != NULL);
   for (int i = 0; run->curvature != NULL && i < run->curvature->n; i++)
@@ -946,11 +1010,26 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
                       run->curvature->trace != NULL ? run->curvature->trace[i] : NAN,
                       run->curvature->lambda_min != NULL ? run->curvature->lambda_min[i] : NAN);
   update_sharpness (self);
+  clear_complexity (self);
+  for (int i = 0; run->complexity != NULL && i < run->complexity->n; i++)
+    {
+      const ReliefRunComplexity *c = run->complexity;
+      ReliefComplexityRow row = {
+        .step = c->step[i],
+        .train = c->train != NULL ? c->train[i] : NAN,
+        .test = c->test != NULL ? c->test[i] : NAN,
+        .random = c->random != NULL ? c->random[i] : NAN,
+        .regions = c->regions != NULL ? c->regions[i] : NAN,
+        .n_train = c->n_train, .n_test = c->n_test, .n_random = c->n_random,
+        .radius = c->radius,
+        .seconds = c->seconds,
+      };
+
+      append_complexity (self, &row);
+    }
+  update_complexity (self);
 
   relief_live_curves_clear (self->curves);
-  relief_live_curves_clear (self->region_counts);
-  relief_live_curves_clear (self->complexity);
-  update_complexity (self);
   relief_plot_view_clear (self->loss_view, _("This run has no metrics"));
   relief_plot_view_clear (self->acc_view, NULL);
   gtk_label_set_text (self->readout_label, "");
@@ -963,14 +1042,19 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
     show_last_metrics (self, &m, run->config.epochs);
   update_plots (self);
 
-  g_free (self->run_path);
-  self->run_path = g_strdup (path);
-  relief_work_dir_add_recent (path, NULL);
-  title = relief_work_dir_title (path);
+  /* path may be the run_path itself (the run shown, opened again). */
+  {
+    char *copy = g_strdup (path);
+
+    g_free (self->run_path);
+    self->run_path = copy;
+  }
+  relief_work_dir_add_recent (self->run_path, NULL);
+  title = relief_work_dir_title (self->run_path);
   message = g_strdup_printf (_("Opened %s (%s)"), title, run->status);
   relief_page_set_status (page, message);
   relief_page_set_progress (page, 1.0);
-  relief_page_run_ready (page, path);
+  relief_page_run_ready (page, self->run_path);
   return TRUE;
 }
 
@@ -1015,6 +1099,15 @@ ReliefRegionsLive *
 relief_train_page_get_regions_live (ReliefTrainPage *self)
 {
   return self->regions_live;
+}
+
+const ReliefComplexityRow *
+relief_train_page_get_complexity (ReliefTrainPage *self, guint *n)
+{
+  g_return_val_if_fail (RELIEF_IS_TRAIN_PAGE (self), NULL);
+
+  *n = self->complexity_rows->len;
+  return (const ReliefComplexityRow *) self->complexity_rows->data;
 }
 
 gboolean
@@ -1188,6 +1281,7 @@ relief_train_page_finalize (GObject *object)
   g_free (self->run_path);
   relief_live_curves_free (self->curves);
   g_array_unref (self->sharp_steps);
+  g_array_unref (self->complexity_rows);
   g_array_unref (self->sharp_max);
   g_array_unref (self->sharp_trace);
   g_array_unref (self->sharp_min);
@@ -1206,7 +1300,7 @@ static const ReliefTemplateChild children[] = {
   CHILD (readout_label), CHILD (progress_bar), CHILD (loss_view), CHILD (acc_view), CHILD (decision_area),
   CHILD (plots_box), CHILD (sharp_view), CHILD (curvature_spin), CHILD (curvature_trace_row),
   CHILD (curvature_trace_switch), CHILD (curvature_min_row), CHILD (curvature_min_switch), CHILD (regions_row),
-  CHILD (regions_switch), CHILD (complexity_view)
+  CHILD (regions_switch), CHILD (complexity_spin), CHILD (complexity_view)
 };
 #undef CHILD
 
@@ -1242,12 +1336,14 @@ relief_train_page_init (ReliefTrainPage *self)
   self->sharp_min = g_array_new (FALSE, FALSE, sizeof (double));
   self->region_counts = relief_live_curves_new (1, LIVE_BUCKETS);
   self->complexity = relief_live_curves_new (N_LC, LIVE_BUCKETS);
+  self->complexity_rows = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
   self->regions_live = relief_regions_live_new (LIVE_MAX_REGIONS, on_regions_ready, self);
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
   relief_spin_watch (self->momentum_spin);
   relief_spin_watch (self->weight_decay_spin);
   relief_spin_watch (self->curvature_spin);
+  relief_spin_watch (self->complexity_spin);
   g_signal_connect_swapped (self->curvature_spin, "value-changed", G_CALLBACK (on_curvature_changed), self);
   on_curvature_changed (self);
   g_signal_connect_swapped (self->controls.optimizer_row, "notify::selected", G_CALLBACK (on_optimizer_changed), self);

@@ -2,6 +2,7 @@
 
 #include "relief-page.h"
 #include "relief-regions-live.h"
+#include "relief-train.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,9 @@ const char *relief_train_page_get_run_path (ReliefTrainPage *self);
 guint       relief_train_page_get_n_points  (ReliefTrainPage *self);
 /* The metrics received so far. */
 guint64     relief_train_page_get_n_metrics (ReliefTrainPage *self);
+/* The local-complexity rows of the run training (train.complexity_every), *n of them, in
+ * step order; reset when a run starts.  Owned by the page, valid until its next tick. */
+const ReliefComplexityRow *relief_train_page_get_complexity (ReliefTrainPage *self, guint *n);
 /* 2D data: whether the decision map beside the curves shows, and the step it is of. */
 gboolean    relief_train_page_get_map_step  (ReliefTrainPage *self, gint64 *step);
 /* The linear regions drawn over the map (the switch on), NULL when none; *step (may be

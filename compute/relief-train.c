@@ -10,6 +10,7 @@
 #include "relief-train.h"
 #include "relief-batcher.h"
 #include "relief-hessian.h"
+#include "relief-regions.h"
 #include "relief-rng.h"
 #include "relief-stepper.h"
 
@@ -40,6 +41,11 @@ relief_train_config_init_defaults (ReliefTrainConfig *config)
     .curvature_samples = 0,
     .curvature_trace = FALSE,
     .curvature_min = FALSE,
+    .complexity_every = 0,
+    .complexity_radius = 0,
+    .complexity_points = 0,
+    .complexity_samples = 0,
+    .init_scale = 1,
   };
 }
 
@@ -78,6 +84,14 @@ typedef struct {
   float         *curvature_start; /* host: the last top eigenvector, the next Lanczos start */
   gboolean       has_curvature_start;
   gint64         curvature_us;
+
+  /* complexity tracking: the fixed points of each set (train, test, random), host */
+  float         *complexity_points[3];
+  int            complexity_n[3];
+  double         complexity_radius;
+  int            complexity_dirs;
+  ReliefPlane   *complexity_plane;  /* the input plane of a 2-input piecewise-linear model, or NULL */
+  gint64         complexity_us;
 } TrainRun;
 
 /* One step on the device: the prepared batch's gradient and the guarded update.  The
@@ -105,6 +119,9 @@ train_run_clear (TrainRun *run)
   g_clear_pointer (&run->stepper, relief_stepper_free);
   g_clear_pointer (&run->hessian, relief_hessian_free);
   g_free (run->curvature_start);
+  for (int k = 0; k < 3; k++)
+    g_free (run->complexity_points[k]);
+  g_clear_pointer (&run->complexity_plane, relief_plane_free);
   for (guint i = 0; i < G_N_ELEMENTS (device_floats); i++)
     if (*device_floats[i] != NULL)
       be->free (be, *device_floats[i]);
@@ -165,6 +182,14 @@ check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTr
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("Curvature interval and samples must be at least 0 (got %d, %d)"),
                    config->curvature_every, config->curvature_samples);
+      return FALSE;
+    }
+  if (config->complexity_every < 0 || config->complexity_samples < 0 || !(config->complexity_radius >= 0) ||
+      !isfinite (config->complexity_radius) || config->complexity_points > RELIEF_COMPLEXITY_ALL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Complexity interval, samples and radius must be at least 0 (got %d, %d, %g)"),
+                   config->complexity_every, config->complexity_samples, config->complexity_radius);
       return FALSE;
     }
   if (config->eval_samples < RELIEF_EVAL_ALL)
@@ -319,6 +344,7 @@ emit_metrics (TrainRun *run, const ReliefDataset *ds, const ReliefTrainCallbacks
   end = g_get_monotonic_time ();
   m.metrics_seconds = (run->metrics_us + end - begin) / 1e6;
   m.curvature_seconds = run->curvature_us / 1e6;
+  m.complexity_seconds = run->complexity_us / 1e6;
   m.elapsed_seconds = (end - run->start_us) / 1e6;
   ok = cb->metrics (&m, cb->user_data, error);
   /* The callback's own work (writing the row) is the metrics' cost too. */
@@ -416,6 +442,185 @@ emit_curvature (TrainRun *run, const ReliefTrainConfig *config, const ReliefTrai
   return ok;
 }
 
+double
+relief_train_complexity_radius (const ReliefTrainConfig *config, const ReliefDataset *ds)
+{
+  int D = ds->n_features;
+  g_autofree double *mean = g_new0 (double, D);
+  double sq = 0;
+
+  if (config->complexity_radius > 0)
+    return config->complexity_radius;
+  for (int i = 0; i < ds->n_train; i++)
+    for (int k = 0; k < D; k++)
+      mean[k] += ds->x_train[(gsize) i * D + k] / ds->n_train;
+  for (int i = 0; i < ds->n_train; i++)
+    for (int k = 0; k < D; k++)
+      {
+        double d = ds->x_train[(gsize) i * D + k] - mean[k];
+
+        sq += d * d / ds->n_train;
+      }
+  return sq > 0 ? RELIEF_COMPLEXITY_RADIUS_SHARE * sqrt (sq) : RELIEF_COMPLEXITY_RADIUS_SHARE;
+}
+
+int
+relief_train_complexity_dirs (const ReliefDataset *ds)
+{
+  return ds->n_features <= RELIEF_COMPLEXITY_ALL_DIRECTIONS_UP_TO ? 0
+                                                                  : MIN (RELIEF_COMPLEXITY_DIRECTIONS, ds->n_features);
+}
+
+void
+relief_train_complexity_box (const ReliefDataset *ds, double box[4])
+{
+  double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+
+  for (int split = 0; split < 2; split++)
+    {
+      const float *x = split == 0 ? ds->x_train : ds->x_test;
+      int n = split == 0 ? ds->n_train : ds->n_test;
+
+      for (int i = 0; x != NULL && i < n; i++)
+        for (int k = 0; k < 2; k++)
+          {
+            lo[k] = MIN (lo[k], x[(gsize) i * ds->n_features + k]);
+            hi[k] = MAX (hi[k], x[(gsize) i * ds->n_features + k]);
+          }
+    }
+  for (int k = 0; k < 2; k++)
+    {
+      double size;
+
+      if (!isfinite (lo[k]))
+        lo[k] = hi[k] = 0;
+      size = hi[k] > lo[k] ? hi[k] - lo[k] : 1;
+      box[2 * k] = lo[k] - 0.1 * size;
+      box[2 * k + 1] = hi[k] + 0.1 * size;
+    }
+}
+
+float *
+relief_train_complexity_points (const ReliefTrainConfig *config, const ReliefDataset *ds, ReliefComplexityPoints set,
+                                int *n_out)
+{
+  int want = config->complexity_samples > 0 ? config->complexity_samples : RELIEF_COMPLEXITY_DEFAULT_SAMPLES;
+  int D = ds->n_features, n;
+  float *points;
+
+  switch (set)
+    {
+    case RELIEF_COMPLEXITY_TRAIN:
+      n = MIN (want, ds->n_train);
+      *n_out = n;
+      return n > 0 ? g_memdup2 (ds->x_train, sizeof (float) * n * D) : NULL;
+    case RELIEF_COMPLEXITY_TEST:
+      n = ds->x_test != NULL ? MIN (want, ds->n_test) : 0;
+      *n_out = n;
+      return n > 0 ? g_memdup2 (ds->x_test, sizeof (float) * n * D) : NULL;
+    case RELIEF_COMPLEXITY_RANDOM:
+    default:
+      {
+        guint64 seed = relief_rng_derive (config->seed, "complexity-random");
+        g_autofree float *lo = g_new (float, D), *hi = g_new (float, D);
+
+        for (int k = 0; k < D; k++)
+          lo[k] = G_MAXFLOAT, hi[k] = -G_MAXFLOAT;
+        for (int i = 0; i < ds->n_train; i++)
+          for (int k = 0; k < D; k++)
+            {
+              lo[k] = MIN (lo[k], ds->x_train[(gsize) i * D + k]);
+              hi[k] = MAX (hi[k], ds->x_train[(gsize) i * D + k]);
+            }
+        n = ds->n_train > 0 ? want : 0;
+        *n_out = n;
+        if (n == 0)
+          return NULL;
+        points = g_new (float, (gsize) n * D);
+        for (gsize i = 0; i < (gsize) n * D; i++)
+          {
+            int k = (int) (i % D);
+
+            points[i] = (float) (lo[k] + (hi[k] - lo[k]) * relief_rng_uniform (seed, i));
+          }
+        return points;
+      }
+    }
+}
+
+/* The points, radius, directions and plane of complexity tracking, fixed for the run. */
+static void
+prepare_complexity (TrainRun *run, const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config)
+{
+  static const ReliefComplexityPoints sets[3] = { RELIEF_COMPLEXITY_TRAIN, RELIEF_COMPLEXITY_TEST,
+                                                  RELIEF_COMPLEXITY_RANDOM };
+  guint wanted = config->complexity_points != 0 ? config->complexity_points : RELIEF_COMPLEXITY_ALL;
+
+  for (int k = 0; k < 3; k++)
+    if (wanted & sets[k])
+      run->complexity_points[k] = relief_train_complexity_points (config, ds, sets[k], &run->complexity_n[k]);
+  run->complexity_radius = relief_train_complexity_radius (config, ds);
+  run->complexity_dirs = relief_train_complexity_dirs (ds);
+  if (spec->sizes[0] == 2 && (spec->activation == RELIEF_ACT_RELU || spec->activation == RELIEF_ACT_LEAKY_RELU))
+    {
+      double box[4];
+
+      relief_train_complexity_box (ds, box);
+      run->complexity_plane = relief_plane_new_input (box[0], box[1], box[2], box[3]);
+    }
+}
+
+/* Measures the local complexity (and the regions of the input plane) at the current
+ * parameters and hands the row over; not cancelled midway (bounded). */
+static gboolean
+emit_complexity (TrainRun *run, const ReliefMlpSpec *spec, const ReliefTrainConfig *config,
+                 const ReliefTrainCallbacks *cb, gint64 step, GError **error)
+{
+  ReliefBackend *be = run->backend;
+  ReliefComplexityRow row = { .step = step, .train = NAN, .test = NAN, .random = NAN, .regions = NAN,
+                              .radius = run->complexity_radius };
+  double *means[3] = { &row.train, &row.test, &row.random };
+  guint64 seed = relief_rng_derive (config->seed, "complexity");
+  gint64 begin = g_get_monotonic_time ();
+  gboolean ok;
+
+  if (!be->download (be, run->params_host, run->params, sizeof (float) * run->n_params, error))
+    return FALSE;
+  for (int k = 0; k < 3; k++)
+    {
+      g_autofree int *total = NULL;
+      double sum = 0;
+      int n = run->complexity_n[k];
+
+      if (run->complexity_points[k] == NULL || n == 0)
+        continue;
+      total = g_new (int, n);
+      if (!relief_local_complexity (be, spec, run->params_host, run->complexity_points[k], n, run->complexity_radius,
+                                    run->complexity_dirs, seed, NULL, total, error))
+        return FALSE;
+      for (int i = 0; i < n; i++)
+        sum += total[i];
+      *means[k] = sum / n;
+    }
+  row.n_train = run->complexity_points[0] ? run->complexity_n[0] : 0;
+  row.n_test = run->complexity_points[1] ? run->complexity_n[1] : 0;
+  row.n_random = run->complexity_points[2] ? run->complexity_n[2] : 0;
+  if (run->complexity_plane != NULL)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(ReliefRegions) regions = relief_regions_compute (spec, run->params_host, run->complexity_plane,
+                                                                 RELIEF_COMPLEXITY_MAX_REGIONS, NULL, &local);
+
+      /* Too many to count (or parameters about to diverge) is no count: NaN. */
+      if (regions != NULL)
+        row.regions = regions->n_regions;
+    }
+  row.seconds = (run->complexity_us + g_get_monotonic_time () - begin) / 1e6;
+  ok = cb == NULL || cb->complexity == NULL || cb->complexity (&row, cb->user_data, error);
+  run->complexity_us += g_get_monotonic_time () - begin;
+  return ok;
+}
+
 /* Hands the run's state to the checkpoint callback: after step `step`, its rows and
  * snapshot handed over. */
 static gboolean
@@ -440,6 +645,7 @@ emit_checkpoint (TrainRun *run, const ReliefTrainCallbacks *cb, gint64 step, gin
     .elapsed_seconds = (now - run->start_us) / 1e6,
     .metrics_seconds = run->metrics_us / 1e6,
     .curvature_seconds = run->curvature_us / 1e6,
+    .complexity_seconds = run->complexity_us / 1e6,
     .curvature_start = run->has_curvature_start ? run->curvature_start : NULL,
     .cancelled = cancelled,
   };
@@ -535,6 +741,8 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
         goto out;
       run.curvature_start = g_new (float, n_params);
     }
+  if (config->complexity_every > 0)
+    prepare_complexity (&run, spec, ds, config);
 
   if (from != NULL)
     {
@@ -550,6 +758,7 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
       run.start_us -= (gint64) (from->elapsed_seconds * G_USEC_PER_SEC);
       run.metrics_us = (gint64) (from->metrics_seconds * G_USEC_PER_SEC);
       run.curvature_us = (gint64) (from->curvature_seconds * G_USEC_PER_SEC);
+      run.complexity_us = (gint64) (from->complexity_seconds * G_USEC_PER_SEC);
       if (run.hessian != NULL && from->curvature_start != NULL)
         {
           memcpy (run.curvature_start, from->curvature_start, sizeof (float) * n_params);
@@ -560,7 +769,8 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
     {
       if (!emit_metrics (&run, ds, callbacks, 0, total_steps, steps_per_epoch, batch_loss, error) ||
           !emit_snapshot (&run, callbacks, 0, steps_per_epoch, n_params, error) ||
-          (run.hessian != NULL && !emit_curvature (&run, config, callbacks, 0, error)))
+          (run.hessian != NULL && !emit_curvature (&run, config, callbacks, 0, error)) ||
+          (config->complexity_every > 0 && !emit_complexity (&run, spec, config, callbacks, 0, error)))
         goto out;
       last_metrics = last_snapshot = 0;
     }
@@ -639,6 +849,9 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
             }
           if (run.hessian != NULL && step % config->curvature_every == 0 &&
               !emit_curvature (&run, config, callbacks, step, error))
+            goto out;
+          if (config->complexity_every > 0 && step % config->complexity_every == 0 &&
+              !emit_complexity (&run, spec, config, callbacks, step, error))
             goto out;
           if (step < total_steps && callbacks != NULL && callbacks->checkpoint_due != NULL &&
               callbacks->checkpoint_due (callbacks->user_data) &&

@@ -22,7 +22,40 @@ typedef struct {
   int      curvature_samples;
   gboolean curvature_trace;
   gboolean curvature_min;
+  /* Local complexity over training (relief_local_complexity, relief-regions.h) at step 0 and
+   * every complexity_every steps: its mean around complexity_samples points of each set
+   * of complexity_points (the first training samples, the first test samples, points
+   * drawn uniformly in the training samples' bounding box), over the cross-polytope of
+   * radius complexity_radius; and for a piecewise-linear model of 2 inputs the number of
+   * linear regions over the input plane (relief_regions_compute). */
+  int      complexity_every;   /* 0: not tracked */
+  double   complexity_radius;  /* 0: RELIEF_COMPLEXITY_RADIUS_SHARE of the data's RMS radius */
+  guint    complexity_points;  /* ReliefComplexityPoints; 0: all three */
+  int      complexity_samples; /* 0: RELIEF_COMPLEXITY_DEFAULT_SAMPLES; a set's size when it has fewer */
+  /* The initialization multiplied by this (the grokking paper's scaled-up initialization;
+   * 1: PyTorch's): applied by whoever initializes the parameters (relief_train_job_run)
+   * and recorded with the run. */
+  double   init_scale;
 } ReliefTrainConfig;
+
+typedef enum {
+  RELIEF_COMPLEXITY_TRAIN  = 1 << 0,
+  RELIEF_COMPLEXITY_TEST   = 1 << 1,
+  RELIEF_COMPLEXITY_RANDOM = 1 << 2,
+  RELIEF_COMPLEXITY_ALL    = 7,
+} ReliefComplexityPoints;
+
+/* The default radius: this share of the root-mean-square distance of the training samples
+ * from their mean (a choice of ours, so that a 2D model's neighbourhoods meet some of its
+ * lines: 0.07 on standardized 2D data). */
+#define RELIEF_COMPLEXITY_RADIUS_SHARE 0.05
+#define RELIEF_COMPLEXITY_DEFAULT_SAMPLES 1000
+/* Directions of the cross-polytope: all 2D vertices up to this many inputs, beyond it
+ * RELIEF_COMPLEXITY_DIRECTIONS random orthonormal ones (the paper's 25 for MNIST). */
+#define RELIEF_COMPLEXITY_ALL_DIRECTIONS_UP_TO 12
+#define RELIEF_COMPLEXITY_DIRECTIONS 25
+/* The input plane's regions counted up to this many; more are recorded as NaN. */
+#define RELIEF_COMPLEXITY_MAX_REGIONS 20000
 
 #define RELIEF_EVAL_ALL (-1)
 /* As the edge-of-stability code (Cohen et al. 2021) measures it. */
@@ -59,6 +92,7 @@ typedef struct {
   int     train_samples, test_samples;   /* how many samples the columns cover */
   double  metrics_seconds;   /* spent on metrics so far, this row's evaluation included */
   double  curvature_seconds; /* spent on curvature tracking so far (not training either) */
+  double  complexity_seconds; /* spent on complexity tracking so far (not training either) */
   double  elapsed_seconds;   /* since training started */
 } ReliefTrainMetrics;
 
@@ -77,6 +111,19 @@ typedef struct {
   int     samples;               /* the subset's size */
   double  seconds;               /* all measurements so far, this one included */
 } ReliefCurvatureRow;
+
+/* One measurement of the local complexity during training (ReliefTrainConfig.complexity_*):
+ * the mean number of neurons (the logits included) whose sign changes around the points
+ * of each set, NaN for a set not tracked (or empty: no test split). */
+typedef struct {
+  gint64  step;
+  double  train, test, random;
+  double  regions;     /* linear regions of the input plane; NaN: not a 2-input piecewise-linear
+                        * model, or more than RELIEF_COMPLEXITY_MAX_REGIONS */
+  int     n_train, n_test, n_random;   /* the points of each set */
+  double  radius;
+  double  seconds;     /* all measurements so far, this one included */
+} ReliefComplexityRow;
 
 typedef enum {
   RELIEF_TRAIN_COMPLETED, /*< nick=completed >*/
@@ -103,6 +150,7 @@ typedef struct {
   gint64       last_metrics, last_snapshot;   /* the steps of the last row and snapshot */
   double       elapsed_seconds, metrics_seconds;
   double       curvature_seconds;
+  double       complexity_seconds;
   const float *curvature_start;   /* [n_params]: the next Lanczos start (the last top eigenvector);
                                    * NULL when curvature is not tracked or not yet measured */
   gboolean     cancelled;         /* saved because the run was cancelled, before its final row */
@@ -134,7 +182,21 @@ typedef struct {
   /* With curvature_every: each measurement, after the step's metrics row and snapshot;
    * may be NULL. */
   gboolean (*curvature)      (const ReliefCurvatureRow *row, gpointer user_data, GError **error);
+  /* With complexity_every: each measurement, after the step's curvature; may be NULL. */
+  gboolean (*complexity)     (const ReliefComplexityRow *row, gpointer user_data, GError **error);
 } ReliefTrainCallbacks;
+
+/* What complexity tracking measures for config on ds: the radius (the config's, or the
+ * default), the directions (0: all) and the input plane's rectangle (the bounding box of
+ * every sample with a 10% margin, as relief regions' default). */
+double   relief_train_complexity_radius (const ReliefTrainConfig *config, const ReliefDataset *ds);
+int      relief_train_complexity_dirs   (const ReliefDataset *ds);
+void     relief_train_complexity_box    (const ReliefDataset *ds, double box[4]);
+/* The fixed points of each set: the first n training samples, the first n test samples,
+ * n points uniform in the training samples' bounding box from the seed; [n, D] each
+ * (g_free), *n_out their count (0: none). */
+float   *relief_train_complexity_points (const ReliefTrainConfig *config, const ReliefDataset *ds,
+                                         ReliefComplexityPoints set, int *n_out);
 
 /* The checks every trainer makes: a valid data set whose features and classes match the
  * model, and a batch size and epoch count of at least 1. */

@@ -26,6 +26,8 @@ struct _ReliefRunWriter {
    * /curvature group at each save. */
   GArray  *curvature;    /* ReliefCurvatureRow */
   gboolean curvature_min, curvature_trace;
+  /* Local complexity tracked during training, likewise: the /complexity group. */
+  GArray  *complexity;   /* ReliefComplexityRow */
   /* A continued run: the state its file saved, arrays owned here. */
   ReliefTrainState resume;
   float   *resume_params, *resume_previous, *resume_optimizer, *resume_curvature;
@@ -119,7 +121,12 @@ write_config (hid_t file, const ReliefTrainConfig *c, const char *backend_name, 
        relief_h5_write_int_attr (group, "curvature_every", c->curvature_every, error) &&
        relief_h5_write_int_attr (group, "curvature_samples", c->curvature_samples, error) &&
        relief_h5_write_int_attr (group, "curvature_trace", c->curvature_trace, error) &&
-       relief_h5_write_int_attr (group, "curvature_min", c->curvature_min, error);
+       relief_h5_write_int_attr (group, "curvature_min", c->curvature_min, error) &&
+       relief_h5_write_int_attr (group, "complexity_every", c->complexity_every, error) &&
+       relief_h5_write_double_attr (group, "complexity_radius", c->complexity_radius, error) &&
+       relief_h5_write_int_attr (group, "complexity_points", c->complexity_points, error) &&
+       relief_h5_write_int_attr (group, "complexity_samples", c->complexity_samples, error) &&
+       relief_h5_write_double_attr (group, "init_scale", c->init_scale, error);
   H5Gclose (group);
   return ok;
 }
@@ -313,6 +320,7 @@ writer_free (ReliefRunWriter *w)
   g_array_unref (w->snapshot_steps);
   g_array_unref (w->metric_steps);
   g_array_unref (w->curvature);
+  g_array_unref (w->complexity);
   g_free (w->resume_curvature);
   g_free (w->resume_params);
   g_free (w->resume_previous);
@@ -406,6 +414,7 @@ writer_alloc (const char *path)
   w->snapshot_steps = g_array_new (FALSE, FALSE, sizeof (gint64));
   w->metric_steps = g_array_new (FALSE, FALSE, sizeof (gint64));
   w->curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
+  w->complexity = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
   w->file = w->snap_params = w->snap_step = w->snap_epoch = H5I_INVALID_HID;
   w->metric_step = w->train_loss = w->train_acc = w->test_loss = w->test_acc = H5I_INVALID_HID;
   w->train_kind = w->test_kind = H5I_INVALID_HID;
@@ -530,6 +539,78 @@ relief_run_writer_add_curvature (ReliefRunWriter *w, const ReliefCurvatureRow *r
     }
   g_array_append_vals (w->curvature, row, 1);
   return TRUE;
+}
+
+gboolean
+relief_run_writer_add_complexity (ReliefRunWriter *w, const ReliefComplexityRow *row, GError **error)
+{
+  if (w->complexity->len > 0 &&
+      row->step <= g_array_index (w->complexity, ReliefComplexityRow, w->complexity->len - 1).step)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_IO,
+                   _("Complexity at step %" G_GINT64_FORMAT " comes after a later step's"), row->step);
+      return FALSE;
+    }
+  g_array_append_vals (w->complexity, row, 1);
+  return TRUE;
+}
+
+/* The /complexity group from the rows so far, replacing the one written before; none when
+ * the run tracks no complexity. */
+static gboolean
+write_complexity (ReliefRunWriter *w, GError **error)
+{
+  static const char * const names[4] = { "train", "test", "random", "regions" };
+  guint n = w->complexity->len;
+  hsize_t dims[1] = { n };
+  g_autofree gint64 *step = g_new (gint64, MAX (n, 1));
+  g_autofree double *values = g_new (double, 4 * MAX (n, 1));
+  const ReliefComplexityRow *last = n > 0 ? &g_array_index (w->complexity, ReliefComplexityRow, n - 1) : NULL;
+  gboolean has[4] = { FALSE };
+  hid_t group;
+  gboolean ok;
+
+  if (relief_h5_has_link (w->file, "complexity") && H5Ldelete (w->file, "complexity", H5P_DEFAULT) < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot replace group “complexity”"));
+      return FALSE;
+    }
+  if (n == 0)
+    return TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      const ReliefComplexityRow *r = &g_array_index (w->complexity, ReliefComplexityRow, i);
+
+      step[i] = r->step;
+      values[i] = r->train;
+      values[n + i] = r->test;
+      values[2 * n + i] = r->random;
+      values[3 * n + i] = r->regions;
+    }
+  /* A set tracked has points; the regions, a 2-input piecewise-linear model. */
+  has[0] = last->n_train > 0;
+  has[1] = last->n_test > 0;
+  has[2] = last->n_random > 0;
+  for (guint i = 0; i < n; i++)
+    has[3] |= !isnan (values[3 * n + i]);
+  group = H5Gcreate2 (w->file, "complexity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (group < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create group “complexity”"));
+      return FALSE;
+    }
+  ok = relief_h5_write_dataset (group, "step", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, dims, step, error);
+  for (int k = 0; ok && k < 4; k++)
+    if (has[k])
+      ok = relief_h5_write_dataset (group, names[k], H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, dims, values + k * n,
+                                    error);
+  ok = ok && relief_h5_write_double_attr (group, "radius", last->radius, error) &&
+       relief_h5_write_int_attr (group, "n_train", last->n_train, error) &&
+       relief_h5_write_int_attr (group, "n_test", last->n_test, error) &&
+       relief_h5_write_int_attr (group, "n_random", last->n_random, error) &&
+       relief_h5_write_double_attr (group, "seconds", last->seconds, error);
+  H5Gclose (group);
+  return ok;
 }
 
 /* The /curvature group from the rows so far, replacing the one written before; none when
@@ -665,6 +746,9 @@ relief_run_writer_set_diverged (ReliefRunWriter *w, gint64 last_step, gint64 div
   while (w->curvature->len > 0 &&
          g_array_index (w->curvature, ReliefCurvatureRow, w->curvature->len - 1).step > last_step)
     g_array_set_size (w->curvature, w->curvature->len - 1);
+  while (w->complexity->len > 0 &&
+         g_array_index (w->complexity, ReliefComplexityRow, w->complexity->len - 1).step > last_step)
+    g_array_set_size (w->complexity, w->complexity->len - 1);
   ok = writer_keep (w, count_up_to (w->snapshot_steps, last_step), count_up_to (w->metric_steps, last_step), error) &&
        relief_h5_write_int_attr (w->file, "diverged_at_step", diverged_step, error);
   relief_h5_quiet_end (&quiet);
@@ -690,7 +774,7 @@ write_float_vector (hid_t loc, const char *name, const float *values, gsize n, G
  * file it follows (a cancelled run's final row and snapshot come after them). */
 static gboolean
 write_resume (hid_t file, const ReliefTrainState *st, hsize_t n_snapshots, hsize_t n_metrics, guint n_curvature,
-              GError **error)
+              guint n_complexity, GError **error)
 {
   hid_t group;
   gboolean ok;
@@ -718,6 +802,8 @@ write_resume (hid_t file, const ReliefTrainState *st, hsize_t n_snapshots, hsize
        relief_h5_write_double_attr (group, "metrics_seconds", st->metrics_seconds, error) &&
        relief_h5_write_int_attr (group, "n_curvature", n_curvature, error) &&
        relief_h5_write_double_attr (group, "curvature_seconds", st->curvature_seconds, error) &&
+       relief_h5_write_int_attr (group, "n_complexity", n_complexity, error) &&
+       relief_h5_write_double_attr (group, "complexity_seconds", st->complexity_seconds, error) &&
        (st->curvature_start == NULL ||
         write_float_vector (group, "curvature_start", st->curvature_start, st->n_params, error)) &&
        write_float_vector (group, "params", st->params, st->n_params, error) &&
@@ -734,7 +820,8 @@ relief_run_writer_set_resume (ReliefRunWriter *w, const ReliefTrainState *state,
   gboolean ok;
 
   relief_h5_quiet_begin (&quiet);
-  ok = writer_flush_metrics (w, error) && write_resume (w->file, state, w->n_snapshots, w->n_metrics, w->curvature->len, error);
+  ok = writer_flush_metrics (w, error) && write_resume (w->file, state, w->n_snapshots, w->n_metrics, w->curvature->len,
+                                                       w->complexity->len, error);
   relief_h5_quiet_end (&quiet);
   return ok;
 }
@@ -772,8 +859,8 @@ writer_checkpoint (ReliefRunWriter *w, const ReliefTrainState *state, GError **e
 {
   gboolean ok;
 
-  if (!writer_flush_metrics (w, error) || !write_curvature (w, error) ||
-      !write_resume (w->file, state, w->n_snapshots, w->n_metrics, w->curvature->len, error))
+  if (!writer_flush_metrics (w, error) || !write_curvature (w, error) || !write_complexity (w, error) ||
+      !write_resume (w->file, state, w->n_snapshots, w->n_metrics, w->curvature->len, w->complexity->len, error))
     return FALSE;
   ok = relief_h5_write_image (w->file, w->path, error);
   if (H5Ldelete (w->file, "resume", H5P_DEFAULT) < 0 && ok)
@@ -857,6 +944,62 @@ read_curvature_vector (hid_t group, const char *name, hid_t mem_type, gsize elem
   return data;
 }
 
+void
+relief_run_complexity_free (ReliefRunComplexity *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->step);
+  g_free (c->train);
+  g_free (c->test);
+  g_free (c->random);
+  g_free (c->regions);
+  g_free (c);
+}
+
+/* The /complexity group, validated: the same length everywhere, steps ascending, the
+ * means and counts not negative (NaN where not measured). */
+static ReliefRunComplexity *
+read_complexity (hid_t file, GError **error)
+{
+  static const char * const names[4] = { "train", "test", "random", "regions" };
+  g_autoptr(ReliefRunComplexity) c = g_new0 (ReliefRunComplexity, 1);
+  double **columns[4] = { &c->train, &c->test, &c->random, &c->regions };
+  gint64 n = 0, counts[3] = { 0, 0, 0 };
+  hid_t group = relief_h5_open_group (file, "complexity", error);
+  gboolean ok;
+
+  if (group < 0)
+    return NULL;
+  ok = (c->step = read_curvature_vector (group, "step", H5T_NATIVE_INT64, sizeof (gint64), -1, &n, error)) &&
+       relief_h5_read_double_attr (group, "radius", &c->radius, error) &&
+       relief_h5_read_int_attr (group, "n_train", &counts[0], error) &&
+       relief_h5_read_int_attr (group, "n_test", &counts[1], error) &&
+       relief_h5_read_int_attr (group, "n_random", &counts[2], error) &&
+       relief_h5_read_double_attr (group, "seconds", &c->seconds, error);
+  for (int k = 0; ok && k < 4; k++)
+    if (relief_h5_has_link (group, names[k]))
+      {
+        g_autofree char *name = g_strconcat ("complexity/", names[k], NULL);
+
+        ok = (*columns[k] = read_curvature_vector (group, names[k], H5T_NATIVE_DOUBLE, sizeof (double), n, NULL,
+                                                   error)) != NULL &&
+             relief_h5_check_values (name, *columns[k], (gsize) n, 0, G_MAXDOUBLE, TRUE, error);
+      }
+  H5Gclose (group);
+  c->n = (int) n;
+  ok = ok && check_steps ("complexity/step", c->step, n, error) &&
+       relief_h5_check_setting ("complexity/radius", c->radius, 0, TRUE, G_MAXDOUBLE, FALSE, error) &&
+       relief_h5_check_setting ("complexity/n_train", (double) counts[0], 0, FALSE, G_MAXINT, FALSE, error) &&
+       relief_h5_check_setting ("complexity/n_test", (double) counts[1], 0, FALSE, G_MAXINT, FALSE, error) &&
+       relief_h5_check_setting ("complexity/n_random", (double) counts[2], 0, FALSE, G_MAXINT, FALSE, error) &&
+       relief_h5_check_setting ("complexity/seconds", c->seconds, 0, FALSE, INFINITY, FALSE, error);
+  c->n_train = (int) counts[0];
+  c->n_test = (int) counts[1];
+  c->n_random = (int) counts[2];
+  return ok ? g_steal_pointer (&c) : NULL;
+}
+
 /* The /curvature group, validated: the same length everywhere, steps ascending, the
  * values finite (NaN where a measurement found no eigenvalue), stderr and hvps not
  * negative. */
@@ -915,7 +1058,7 @@ read_curvature (hid_t file, GError **error)
 
 static gboolean
 read_resume (ReliefRunWriter *w, gsize n_state, hsize_t *n_snapshots, hsize_t *n_metrics, gint64 *n_curvature,
-             GError **error)
+             gint64 *n_complexity, GError **error)
 {
   ReliefTrainState *st = &w->resume;
   gint64 snapshots, metrics;
@@ -948,13 +1091,18 @@ read_resume (ReliefRunWriter *w, gsize n_state, hsize_t *n_snapshots, hsize_t *n
         relief_h5_read_int_attr (group, "n_curvature", n_curvature, error)) &&
        (!relief_h5_has_attr (group, "curvature_seconds") ||
         relief_h5_read_double_attr (group, "curvature_seconds", &st->curvature_seconds, error)) &&
+       /* And runs without complexity tracking these. */
+       (!relief_h5_has_attr (group, "n_complexity") ||
+        relief_h5_read_int_attr (group, "n_complexity", n_complexity, error)) &&
+       (!relief_h5_has_attr (group, "complexity_seconds") ||
+        relief_h5_read_double_attr (group, "complexity_seconds", &st->complexity_seconds, error)) &&
        (!relief_h5_has_link (group, "curvature_start") ||
         (w->resume_curvature = read_float_vector (group, "curvature_start", w->n_params, error)) != NULL) &&
        (w->resume_params = read_float_vector (group, "params", w->n_params, error)) != NULL &&
        (w->resume_previous = read_float_vector (group, "previous_params", w->n_params, error)) != NULL &&
        (n_state == 0 || (w->resume_optimizer = read_float_vector (group, "optimizer_state", n_state, error)) != NULL);
   H5Gclose (group);
-  if (ok && (snapshots < 1 || metrics < 1 || *n_curvature < 0 || st->run_rows < 0 || st->run_correct < 0 || st->step_rows < 0 ||
+  if (ok && (snapshots < 1 || metrics < 1 || *n_curvature < 0 || *n_complexity < 0 || st->run_rows < 0 || st->run_correct < 0 || st->step_rows < 0 ||
              st->step_correct < 0))
     {
       g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, _("The run's saved state is invalid"));
@@ -1042,11 +1190,52 @@ writer_continue_curvature (ReliefRunWriter *w, gint64 n_curvature, GError **erro
   return TRUE;
 }
 
+/* The rows of the file's /complexity group up to the saved state's. */
+static gboolean
+writer_continue_complexity (ReliefRunWriter *w, gint64 n_complexity, GError **error)
+{
+  g_autoptr(ReliefRunComplexity) c = NULL;
+
+  if (n_complexity == 0)
+    return TRUE;
+  if (!relief_h5_has_link (w->file, "complexity") || (c = read_complexity (w->file, error)) == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                     _("The run's saved state counts complexity rows that the file does not hold"));
+      return FALSE;
+    }
+  if (n_complexity > c->n)
+    {
+      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
+                   _("The run's saved state counts more complexity rows than the file holds"));
+      return FALSE;
+    }
+  for (gint64 i = 0; i < n_complexity; i++)
+    {
+      ReliefComplexityRow row = {
+        .step = c->step[i],
+        .train = c->train != NULL ? c->train[i] : NAN,
+        .test = c->test != NULL ? c->test[i] : NAN,
+        .random = c->random != NULL ? c->random[i] : NAN,
+        .regions = c->regions != NULL ? c->regions[i] : NAN,
+        .n_train = c->n_train,
+        .n_test = c->n_test,
+        .n_random = c->n_random,
+        .radius = c->radius,
+        .seconds = w->resume.complexity_seconds,
+      };
+
+      g_array_append_val (w->complexity, row);
+    }
+  return TRUE;
+}
+
 static gboolean
 writer_continue (ReliefRunWriter *w, gsize n_state, GError **error)
 {
   hsize_t n_snapshots = 0, n_metrics = 0;
-  gint64 n_curvature = 0;
+  gint64 n_curvature = 0, n_complexity = 0;
 
   if (!relief_check_destination (w->path, error))
     return FALSE;
@@ -1057,8 +1246,9 @@ writer_continue (ReliefRunWriter *w, gsize n_state, GError **error)
   if (w->file < 0)
     return FALSE;
   w->has_test = relief_h5_has_link (w->file, "metrics/test_loss");
-  if (!read_resume (w, n_state, &n_snapshots, &n_metrics, &n_curvature, error) ||
-      !writer_continue_curvature (w, n_curvature, error) || !writer_open_datasets (w, error))
+  if (!read_resume (w, n_state, &n_snapshots, &n_metrics, &n_curvature, &n_complexity, error) ||
+      !writer_continue_curvature (w, n_curvature, error) || !writer_continue_complexity (w, n_complexity, error) ||
+      !writer_open_datasets (w, error))
     return FALSE;
   /* The counts before are what the datasets hold, so that writer_keep shrinks them. */
   w->n_snapshots = G_MAXINT64;
@@ -1107,7 +1297,8 @@ relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error
 
   ok = writer_flush_metrics (w, error);
   relief_h5_quiet_begin (&quiet);
-  ok = ok && relief_h5_write_string_attr (w->file, "status", status, error) && write_curvature (w, error);
+  ok = ok && relief_h5_write_string_attr (w->file, "status", status, error) && write_curvature (w, error) &&
+       write_complexity (w, error);
   writer_close (w);
   ok = ok && relief_h5_write_image (w->file, w->path, error);
   H5Fclose (w->file);
@@ -1150,6 +1341,7 @@ relief_run_free (ReliefRun *run)
   g_free (run->test_kind);
   g_clear_pointer (&run->dataset, relief_dataset_free);
   g_clear_pointer (&run->curvature, relief_run_curvature_free);
+  g_clear_pointer (&run->complexity, relief_run_complexity_free);
   g_free (run);
 }
 
@@ -1182,6 +1374,8 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   double lr, momentum, weight_decay, beta1, beta2, eps;
   gint64 batch_size, epochs, snapshot_every, eval_every = 0, eval_samples = RELIEF_EVAL_ALL;
   gint64 curvature_every = 0, curvature_samples = 0, curvature_trace = 0, curvature_min = 0;
+  gint64 complexity_every = 0, complexity_points = 0, complexity_samples = 0;
+  double complexity_radius = 0, init_scale = 1;
   hid_t group = relief_h5_open_group (file, "config", error);
   gboolean ok;
 
@@ -1212,6 +1406,14 @@ read_config (hid_t file, ReliefRun *run, GError **error)
          relief_h5_read_int_attr (group, "curvature_samples", &curvature_samples, error) &&
          relief_h5_read_int_attr (group, "curvature_trace", &curvature_trace, error) &&
          relief_h5_read_int_attr (group, "curvature_min", &curvature_min, error);
+  /* And the complexity settings and the initialization's scale. */
+  if (ok && relief_h5_has_attr (group, "complexity_every"))
+    ok = relief_h5_read_int_attr (group, "complexity_every", &complexity_every, error) &&
+         relief_h5_read_double_attr (group, "complexity_radius", &complexity_radius, error) &&
+         relief_h5_read_int_attr (group, "complexity_points", &complexity_points, error) &&
+         relief_h5_read_int_attr (group, "complexity_samples", &complexity_samples, error);
+  if (ok && relief_h5_has_attr (group, "init_scale"))
+    ok = relief_h5_read_double_attr (group, "init_scale", &init_scale, error);
   H5Gclose (group);
   if (!ok || !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, optimizer, (int *) &c->optimizer.kind, error))
     return FALSE;
@@ -1233,8 +1435,21 @@ read_config (hid_t file, ReliefRun *run, GError **error)
       !relief_h5_check_setting ("config/curvature_samples", (double) curvature_samples, 0, FALSE, G_MAXINT, FALSE,
                                 error) ||
       !relief_h5_check_setting ("config/curvature_trace", (double) curvature_trace, 0, FALSE, 1, FALSE, error) ||
-      !relief_h5_check_setting ("config/curvature_min", (double) curvature_min, 0, FALSE, 1, FALSE, error))
+      !relief_h5_check_setting ("config/curvature_min", (double) curvature_min, 0, FALSE, 1, FALSE, error) ||
+      !relief_h5_check_setting ("config/complexity_every", (double) complexity_every, 0, FALSE, G_MAXINT, FALSE,
+                                error) ||
+      !relief_h5_check_setting ("config/complexity_radius", complexity_radius, 0, FALSE, G_MAXFLOAT, FALSE, error) ||
+      !relief_h5_check_setting ("config/complexity_points", (double) complexity_points, 0, FALSE,
+                                RELIEF_COMPLEXITY_ALL, FALSE, error) ||
+      !relief_h5_check_setting ("config/complexity_samples", (double) complexity_samples, 0, FALSE, G_MAXINT, FALSE,
+                                error) ||
+      !relief_h5_check_setting ("config/init_scale", init_scale, 0, TRUE, G_MAXFLOAT, FALSE, error))
     return FALSE;
+  c->complexity_every = (int) complexity_every;
+  c->complexity_radius = complexity_radius;
+  c->complexity_points = (guint) complexity_points;
+  c->complexity_samples = (int) complexity_samples;
+  c->init_scale = init_scale;
   c->curvature_every = (int) curvature_every;
   c->curvature_samples = (int) curvature_samples;
   c->curvature_trace = curvature_trace != 0;
@@ -1598,6 +1813,8 @@ run_load (const char *path, gboolean load_dataset, GError **error)
   /* Optional: runs that tracked curvature. */
   if (ok && relief_h5_has_link (file, "curvature"))
     ok = (run->curvature = read_curvature (file, error)) != NULL;
+  if (ok && relief_h5_has_link (file, "complexity"))
+    ok = (run->complexity = read_complexity (file, error)) != NULL;
   if (ok && load_dataset)
     ok = (run->dataset = read_dataset (file, error)) != NULL && check_model_data (run, error);
   H5Fclose (file);

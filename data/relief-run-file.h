@@ -24,6 +24,8 @@ gboolean relief_run_writer_add_snapshot (ReliefRunWriter *w, gint64 step, double
 gboolean relief_run_writer_add_metrics  (ReliefRunWriter *w, const ReliefTrainMetrics *m, GError **error);
 /* A curvature measurement (steps ascending), written as /curvature at every save. */
 gboolean relief_run_writer_add_curvature (ReliefRunWriter *w, const ReliefCurvatureRow *row, GError **error);
+/* A complexity measurement (steps ascending), written as /complexity at every save. */
+gboolean relief_run_writer_add_complexity (ReliefRunWriter *w, const ReliefComplexityRow *row, GError **error);
 /* Records the status ("completed", "cancelled", "diverged") as the root attribute
  * `status` and writes the file (relief_h5_write_image); frees w. */
 gboolean relief_run_writer_finish (ReliefRunWriter *w, const char *status, GError **error);
@@ -64,6 +66,20 @@ typedef struct {
 
 void relief_run_curvature_free (ReliefRunCurvature *c);
 
+/* The local complexity a run tracked (/complexity): C measurements; a column is NULL when
+ * its set was not tracked (regions: not a 2-input piecewise-linear model). */
+typedef struct {
+  int      n;
+  gint64  *step;                 /* [C], ascending */
+  double  *train, *test, *random;   /* [C] mean local complexity, NaN: not measured */
+  double  *regions;              /* [C] linear regions of the input plane, NaN: more than counted */
+  int      n_train, n_test, n_random;
+  double   radius;
+  double   seconds;
+} ReliefRunComplexity;
+
+void relief_run_complexity_free (ReliefRunComplexity *c);
+
 typedef struct {
   ReliefMlpSpec     *spec;
   ReliefTrainConfig  config;
@@ -87,6 +103,7 @@ typedef struct {
   ReliefDataset     *dataset;         /* generated: the stored samples; file data: reloaded
                                          from the recorded paths, checksums verified */
   ReliefRunCurvature *curvature;      /* NULL when the run tracked none */
+  ReliefRunComplexity *complexity;    /* NULL when the run tracked none */
 } ReliefRun;
 
 /* load_dataset FALSE skips the dataset (ReliefRun.dataset NULL), e.g. for plotting. */
@@ -97,5 +114,6 @@ gboolean   relief_run_resolve_checkpoint (const ReliefRun *run, const char *text
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRun, relief_run_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRunCurvature, relief_run_curvature_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRunComplexity, relief_run_complexity_free)
 
 G_END_DECLS

@@ -681,6 +681,14 @@ test_flag_values (void)
     { "train --max-samples -1 -o x.h5", "--max-samples" },
     { "train --eval-every -1 -o x.h5", "--eval-every" },
     { "train --snapshot-every -1 -o x.h5", "--snapshot-every" },
+    { "train --track-complexity -1 -o x.h5", "--track-complexity" },
+    { "train --track-complexity 5 --complexity-radius 0 -o x.h5", "--complexity-radius" },
+    { "train --track-complexity 5 --complexity-radius nan -o x.h5", "--complexity-radius" },
+    { "train --track-complexity 5 --complexity-samples 0 -o x.h5", "--complexity-samples" },
+    { "train --track-complexity 5 --complexity-points near -o x.h5", "training, test, random or all" },
+    { "train --complexity-radius 0.1 -o x.h5", "need --track-complexity N" },
+    { "train --init-scale 0 -o x.h5", "--init-scale" },
+    { "train --init-scale -2 -o x.h5", "--init-scale" },
     { "train --hidden= -o x.h5", "--hidden" },
     { "train --output= --epochs 1", "-o takes a file name" },
     { "surface run.h5 -o ''", "-o takes a file name" },
@@ -1475,6 +1483,25 @@ test_regions (void)
         g_assert_cmpfloat_with_epsilon (s->plane->du[k], (double) x[2 * 5 + k] - x[2 * 3 + k], 1e-12);
         g_assert_cmpfloat_with_epsilon (s->plane->dv[k], (double) x[2 * 8 + k] - x[2 * 3 + k], 1e-12);
       }
+  }
+  /* relief train --track-complexity: the rows in the run file, the summary line. */
+  {
+    g_autofree char *summary = NULL, *lc = tmp_path ("lc.h5");
+    g_autoptr(ReliefRun) tracked = NULL;
+
+    g_assert_cmpint (run_relief_full ("train --dataset moons --samples 200 --hidden 6,6 --epochs 2 "
+                                      "--track-complexity 5 --complexity-points random --complexity-samples 50 "
+                                      "--init-scale 2 -o lc.h5", &summary, NULL), ==, 0);
+    g_assert_nonnull (strstr (summary, "Complexity: "));
+    tracked = relief_run_load (lc, FALSE, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (tracked->complexity);
+    g_assert_cmpint (tracked->complexity->n, ==, 1 + tracked->snapshot_step[tracked->n_snapshots - 1] / 5);
+    g_assert_null (tracked->complexity->train);
+    g_assert_nonnull (tracked->complexity->random);
+    g_assert_nonnull (tracked->complexity->regions);
+    g_assert_cmpint (tracked->complexity->n_random, ==, 50);
+    g_assert_cmpfloat (tracked->config.init_scale, ==, 2);
   }
   /* A cap below the count fails the work (exit 1) and writes nothing. */
   {

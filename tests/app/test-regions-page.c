@@ -285,6 +285,60 @@ test_train_switch (void)
   g_assert_null (train);
 }
 
+/* Track complexity on the Train page: the training's rows reach the page as it trains,
+ * as many as the run file holds, drawn below the curves; the run opened again shows them. */
+static void
+test_train_tracks_complexity (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  ReliefTrainPage *train = g_object_new (RELIEF_TYPE_TRAIN_PAGE, NULL);
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  const ReliefComplexityRow *rows;
+  guint n = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (train));
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_add_weak_pointer (G_OBJECT (train), (gpointer *) &train);
+  relief_combo_select_enum (ADW_COMBO_ROW (train_child (train, "backend_row")), RELIEF_BACKEND_CPU);
+  relief_combo_select_enum (ADW_COMBO_ROW (train_child (train, "activation_row")), RELIEF_ACT_RELU);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (train_child (train, "samples_spin")), 300);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (train_child (train, "epochs_spin")), 20);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (train_child (train, "complexity_spin")), 40);
+  relief_page_run (RELIEF_PAGE (train));
+  g_assert_true (iterate_until (page_idle, train));
+  run = relief_run_load (relief_train_page_get_run_path (train), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->config.complexity_every, ==, 40);
+  g_assert_nonnull (run->complexity);
+  rows = relief_train_page_get_complexity (train, &n);
+  g_assert_cmpuint (n, ==, run->complexity->n);
+  g_assert_cmpuint (n, >=, 3);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (rows[i].step, ==, run->complexity->step[i]);
+      g_assert_cmpfloat (rows[i].train, ==, run->complexity->train[i]);
+    }
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (train_child (train, "complexity_view"))));
+
+  /* Opened again: the same rows, the setting in its spin button. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (train_child (train, "complexity_spin")), 0);
+  g_assert_true (relief_page_open (RELIEF_PAGE (train), relief_train_page_get_run_path (train), RELIEF_FILE_KIND_RUN));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (train_child (train, "complexity_spin"))), ==, 40);
+  relief_train_page_get_complexity (train, &n);
+  g_assert_cmpuint (n, ==, run->complexity->n);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (train_child (train, "complexity_view"))));
+  screenshot (window, "train-complexity");
+
+  relief_page_cancel (RELIEF_PAGE (train));
+  g_assert_true (iterate_until (page_idle, train));
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (train);
+}
+
 /* ---- The Regions page ---- */
 
 typedef struct {
@@ -785,6 +839,7 @@ main (int argc, char **argv)
   adw_init ();
   g_type_class_unref (g_type_class_ref (RELIEF_TYPE_APPLICATION));
   g_test_add_func ("/regions/train-switch", test_train_switch);
+  g_test_add_func ("/regions/train-tracks-complexity", test_train_tracks_complexity);
   ADD ("/regions-page/count-matches", test_count_matches);
   ADD ("/regions-page/hover", test_hover);
   ADD ("/regions-page/exports", test_exports);
