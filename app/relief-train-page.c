@@ -636,6 +636,20 @@ relief_train_plots_init (ReliefTrainPlots *self)
 {
 }
 
+/* Whether title fits a figure width points wide, at the figures' title font. */
+static gboolean
+title_fits (cairo_t *cr, double width, const char *title)
+{
+  cairo_text_extents_t e;
+
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, RELIEF_PLOT_FONT_TITLE);
+  cairo_text_extents (cr, title, &e);
+  cairo_restore (cr);
+  return e.x_advance <= width - 8;
+}
+
 /* The map in the largest square the area has, at its top: the input plane undistorted. */
 static void
 decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
@@ -653,10 +667,18 @@ decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   relief_plot_screen_begin (cr, side, side, &w, &h);
   if (regions_shown (self))
     {
-      options.title = title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Step %" G_GINT64_FORMAT ": %d region",
-                                                            "Step %" G_GINT64_FORMAT ": %d regions",
-                                                            self->regions->n_regions),
-                                               self->regions_step, self->regions->n_regions);
+      int n = self->regions->n_regions;
+
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Step %" G_GINT64_FORMAT ": %d region",
+                                            "Step %" G_GINT64_FORMAT ": %d regions", n),
+                               self->regions_step, n);
+      /* A narrow map (an 800x600 window): the count alone. */
+      if (!title_fits (cr, w, title))
+        {
+          g_free (title);
+          title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d region", "%d regions", n), n);
+        }
+      options.title = title;
       relief_figure_decision_regions (cr, w, h, self->map, self->regions, &options, NULL);
       return;
     }

@@ -278,6 +278,11 @@ test_train_switch (void)
   g_assert_true (iterate_until (regions_of_map, train));
   assert_count_of_map (train);
   screenshot (window, "train-regions");
+  if (g_getenv ("RELIEF_SCREENSHOT_DIR"))
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+      screenshot (window, "train-regions-800x600");
+    }
 
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
