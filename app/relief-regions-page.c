@@ -56,6 +56,7 @@ struct _ReliefRegionsPage {
 G_DEFINE_FINAL_TYPE (ReliefRegionsPage, relief_regions_page, RELIEF_TYPE_PAGE)
 
 static void start_compute (ReliefRegionsPage *self, gboolean asked);
+static char *figure_title (ReliefRegionsPage *self, cairo_t *cr, double width);
 static void update_readout (ReliefRegionsPage *self);
 
 static int
@@ -366,9 +367,7 @@ regions_done (gpointer owner, const GError *error)
     }
   show_plane (self);
   update_trajectory_row (self);
-  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Checkpoint %d (step %lld): %d linear region",
-                                          "Checkpoint %d (step %lld): %d linear regions", c->regions->n_regions),
-                             c->checkpoint, (long long) c->step, c->regions->n_regions);
+  message = figure_title (self, NULL, 0);
   relief_page_set_status (RELIEF_PAGE (self), message);
   relief_page_set_progress (RELIEF_PAGE (self), 1.0);
   gtk_widget_queue_draw (GTK_WIDGET (self->regions_area));
@@ -675,6 +674,23 @@ relief_regions_page_show_run (ReliefPage *page, const char *run_path)
   return TRUE;
 }
 
+/* Another page began a run (coming) or ended without one: meanwhile the regions shown are
+ * the previous run's. */
+static void
+relief_regions_page_run_coming (ReliefPage *page, gboolean coming)
+{
+  ReliefRegionsPage *self = RELIEF_REGIONS_PAGE (page);
+
+  if (coming && shown (self) != NULL)
+    relief_page_set_status (page, _("The regions shown are the previous run’s until the new run is trained"));
+  else if (!coming && shown (self) != NULL)
+    {
+      g_autofree char *status = figure_title (self, NULL, 0);
+
+      relief_page_set_status (page, status);
+    }
+}
+
 static gboolean
 relief_regions_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
 {
@@ -945,6 +961,7 @@ relief_regions_page_class_init (ReliefRegionsPageClass *klass)
   page_class->export = relief_regions_page_export;
   page_class->show_run = relief_regions_page_show_run;
   page_class->open = relief_regions_page_open;
+  page_class->run_coming = relief_regions_page_run_coming;
   gtk_widget_class_install_action (widget_class, "page.export-data", NULL, action_export_data);
 
   g_type_ensure (RELIEF_TYPE_REGIONS_COLOR);
