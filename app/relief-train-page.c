@@ -1254,6 +1254,8 @@ on_activation_changed (ReliefTrainPage *self)
   gboolean linear = act == RELIEF_ACT_RELU || act == RELIEF_ACT_LEAKY_RELU;
 
   gtk_widget_set_sensitive (self->regions_row, linear);
+  if (!linear)
+    gtk_switch_set_active (self->regions_switch, FALSE);
   gtk_widget_set_tooltip_text (self->regions_row,
                                linear ? _("Recomputed on a thread of its own as the model trains; frames it cannot keep up with are dropped")
                                       : _("Only relu and leaky_relu networks have linear regions: tanh and gelu are curved everywhere, so the network is affine on no region of its input"));

@@ -234,6 +234,11 @@ test_train_switch (void)
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "tanh"));
   relief_combo_select_enum (activation, RELIEF_ACT_RELU);
   g_assert_true (gtk_widget_get_sensitive (row));
+  /* On, then tanh chosen: off with it. */
+  gtk_switch_set_active (sw, TRUE);
+  relief_combo_select_enum (activation, RELIEF_ACT_GELU);
+  g_assert_false (gtk_switch_get_active (sw));
+  relief_combo_select_enum (activation, RELIEF_ACT_RELU);
 
   /* On during a training: regions before the end, drawn over the map. */
   gtk_switch_set_active (sw, TRUE);
