@@ -822,6 +822,20 @@ test_in_window (void)
       screenshot (GTK_WIDGET (window), "regions-800x600");
     }
 
+  /* A regions file opened in the window shows on this page, from another page. */
+  {
+    g_autofree char *h5 = g_build_filename (dir, "bars-regions.h5", NULL);
+    int n = relief_regions_page_get_regions (RELIEF_REGIONS_PAGE (regions), NULL, NULL)->n_regions;
+
+    g_assert_true (relief_regions_page_export_data (RELIEF_REGIONS_PAGE (regions), h5, &error));
+    g_assert_no_error (error);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "i", 0));
+    relief_regions_page_set_run (RELIEF_REGIONS_PAGE (regions), NULL);
+    g_assert_true (relief_window_open_file (window, h5));
+    g_assert_true (adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)) == GTK_WIDGET (regions));
+    g_assert_cmpint (relief_regions_page_get_regions (RELIEF_REGIONS_PAGE (regions), NULL, NULL)->n_regions, ==, n);
+  }
+
   /* The other pages took it up as well; stop them before closing. */
   for (guint i = 0; i < 5; i++)
     {
