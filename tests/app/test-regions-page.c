@@ -753,6 +753,13 @@ test_sample_plane (Fixture *f, gconstpointer data)
     g_assert_cmpfloat (rf->plane->origin[i], ==, run->dataset->x_train[10 * 64 + i]);
   assert_matches_direct (f->page, run_path);
   screenshot (f->window, "regions-samples");
+
+  /* Two samples the same: refused with the reason, the regions shown kept. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (f->page, "sample1_spin")), 10);
+  relief_page_run (RELIEF_PAGE (f->page));
+  g_assert_true (iterate_until (page_idle, f->page));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (f->page, "status_label"))), "three different samples"));
+  g_assert_cmpint (relief_regions_page_get_file (f->page)->plane_samples[1], ==, 11);
 }
 
 /* ---- In the window ---- */
