@@ -43,9 +43,9 @@ relief_cli_train_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
     { NULL }
   };
   const GOptionEntry training[] = {
-    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, N_("sgd, momentum, nesterov, adam (default) or adamw"), "O" },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, N_("sgd, momentum, nesterov, adam (default), adamw, adagrad, rmsprop or sign"), "O" },
     { "lr", 0, 0, G_OPTION_ARG_STRING, &o->lr, N_("Learning rate (default 0.01)"), "X" },
-    { "momentum", 0, 0, G_OPTION_ARG_STRING, &o->momentum, N_("Momentum (momentum, nesterov; default 0.9)"), "X" },
+    { "momentum", 0, 0, G_OPTION_ARG_STRING, &o->momentum, N_("Momentum (momentum, nesterov: default 0.9; rmsprop, sign: default 0)"), "X" },
     { "weight-decay", 0, 0, G_OPTION_ARG_STRING, &o->weight_decay, N_("Weight decay (default 0)"), "X" },
     { "batch-size", 0, 0, G_OPTION_ARG_STRING, &o->batch_size, N_("Mini-batch size (default 32)"), "N" },
     { "epochs", 0, 0, G_OPTION_ARG_STRING, &o->epochs, N_("Epochs (default 20)"), "N" },
@@ -217,6 +217,7 @@ gboolean
 relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *job, GError **error)
 {
   ReliefOptimizerConfig *opt = &job->train.optimizer;
+  ReliefOptimizerKind previous_kind;
   gint64 seed = -1, data_seed = -1;
 
   if (o->dataset)
@@ -248,11 +249,15 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
       if (!relief_parse_int_list (o->hidden, &job->hidden, &job->n_hidden, error))
         return FALSE;
     }
+  previous_kind = opt->kind;
   if ((o->activation && !relief_enum_from_nick (RELIEF_TYPE_ACTIVATION, o->activation, (int *) &job->activation,
                                                 error)) ||
       (o->loss && !relief_enum_from_nick (RELIEF_TYPE_LOSS, o->loss, (int *) &job->loss, error)) ||
       (o->optimizer && !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, o->optimizer, (int *) &opt->kind, error)))
     return FALSE;
+  /* Another optimizer brings its own defaults (rmsprop's alpha, adagrad's eps). */
+  if (opt->kind != previous_kind)
+    relief_optimizer_config_set_kind (opt, opt->kind);
 
   if (!apply_float ("--lr", o->lr, 0, TRUE, INFINITY, FALSE, &opt->lr, error) ||
       !apply_float ("--momentum", o->momentum, 0, FALSE, 1, TRUE, &opt->momentum, error) ||

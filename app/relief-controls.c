@@ -409,7 +409,9 @@ relief_train_controls_read (const ReliefTrainControls *c, ReliefTrainJob *job, G
     }
   job->activation = relief_combo_enum (c->activation_row);
   job->loss = relief_combo_enum (c->loss_row);
-  job->train.optimizer.kind = relief_combo_enum (c->optimizer_row);
+  /* Another optimizer brings its own defaults (rmsprop's alpha, adagrad's eps). */
+  if (job->train.optimizer.kind != (ReliefOptimizerKind) relief_combo_enum (c->optimizer_row))
+    relief_optimizer_config_set_kind (&job->train.optimizer, relief_combo_enum (c->optimizer_row));
   job->train.optimizer.lr = gtk_spin_button_get_value (c->lr_spin);
   job->train.batch_size = gtk_spin_button_get_value_as_int (c->batch_spin);
   job->train.epochs = gtk_spin_button_get_value_as_int (c->epochs_spin);

@@ -342,6 +342,7 @@ sharpness_of (ReliefTrainPage *self)
     .lr = self->sharp_optimizer.lr,
     .optimizer = self->sharp_optimizer.kind,
     .momentum = self->sharp_optimizer.momentum,
+    .weight_decay = self->sharp_optimizer.weight_decay,
   };
 }
 
@@ -1273,14 +1274,21 @@ on_regions_toggled (ReliefTrainPage *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
 }
 
-/* Momentum applies to the momentum and Nesterov optimizers only. */
+/* Momentum applies to the momentum and Nesterov optimizers, RMSprop's and sign descent's;
+ * choosing one sets the spin to its default (0.9, or 0 for RMSprop and sign descent), as
+ * --optimizer does.  A loaded run sets the spin after the optimizer. */
 static void
 on_optimizer_changed (ReliefTrainPage *self)
 {
   int kind = relief_combo_enum (self->controls.optimizer_row);
+  ReliefOptimizerConfig defaults = { .momentum = gtk_spin_button_get_value (self->momentum_spin) };
+
+  relief_optimizer_config_set_kind (&defaults, kind);
+  gtk_spin_button_set_value (self->momentum_spin, defaults.momentum);
 
   gtk_widget_set_sensitive (gtk_widget_get_ancestor (GTK_WIDGET (self->momentum_spin), ADW_TYPE_ACTION_ROW),
-                            kind == RELIEF_OPT_MOMENTUM || kind == RELIEF_OPT_NESTEROV);
+                            kind == RELIEF_OPT_MOMENTUM || kind == RELIEF_OPT_NESTEROV || kind == RELIEF_OPT_RMSPROP ||
+                            kind == RELIEF_OPT_SIGN);
 }
 
 static void

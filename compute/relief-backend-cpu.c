@@ -540,6 +540,50 @@ cpu_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint6
         return TRUE;
       }
 
+    case RELIEF_OPT_ADAGRAD:
+      for (gsize i = 0; i < n; i++)
+        {
+          float g = grad[i] + wd * params[i];
+
+          state[i] += g * g;
+          params[i] -= lr * (g / (sqrtf (state[i]) + cfg->eps));
+        }
+      return TRUE;
+
+    case RELIEF_OPT_RMSPROP:
+      {
+        const float alpha = cfg->beta2;
+        float *sq = state, *buf = state + n;
+
+        for (gsize i = 0; i < n; i++)
+          {
+            float g = grad[i] + wd * params[i];
+            float d;
+
+            sq[i] = alpha * sq[i] + (1.0f - alpha) * g * g;
+            d = g / (sqrtf (sq[i]) + cfg->eps);
+            if (mu > 0.0f)
+              {
+                buf[i] = mu * buf[i] + d;
+                params[i] -= lr * buf[i];
+              }
+            else
+              params[i] -= lr * d;
+          }
+        return TRUE;
+      }
+
+    case RELIEF_OPT_SIGN:
+      for (gsize i = 0; i < n; i++)
+        {
+          float g = grad[i] + wd * params[i];
+
+          if (mu > 0.0f)
+            g = state[i] = mu * state[i] + (1.0f - mu) * g;
+          params[i] -= lr * (float) ((g > 0.0f) - (g < 0.0f));
+        }
+      return TRUE;
+
     default:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown optimizer %d"), (int) cfg->kind);
       return FALSE;

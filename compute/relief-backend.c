@@ -57,11 +57,45 @@ relief_optimizer_state_size (ReliefOptimizerKind kind)
       return 0;
     case RELIEF_OPT_MOMENTUM:
     case RELIEF_OPT_NESTEROV:
+    case RELIEF_OPT_ADAGRAD:   /* the sum of squares */
+    case RELIEF_OPT_SIGN:      /* signum's momentum */
       return 1;
     case RELIEF_OPT_ADAM:
     case RELIEF_OPT_ADAMW:
+    case RELIEF_OPT_RMSPROP:   /* the square average, then the momentum buffer */
       return 2;
     default:
       g_return_val_if_reached (0);
+    }
+}
+
+void
+relief_optimizer_config_set_kind (ReliefOptimizerConfig *cfg, ReliefOptimizerKind kind)
+{
+  cfg->kind = kind;
+  cfg->beta1 = 0.9f;
+  cfg->beta2 = 0.999f;
+  cfg->eps = 1e-8f;
+  switch (kind)
+    {
+    case RELIEF_OPT_MOMENTUM:
+    case RELIEF_OPT_NESTEROV:
+      cfg->momentum = 0.9f;
+      break;
+    case RELIEF_OPT_ADAGRAD:
+      cfg->eps = 1e-10f;
+      break;
+    case RELIEF_OPT_RMSPROP:
+      cfg->momentum = 0.0f;
+      cfg->beta2 = 0.99f;
+      break;
+    case RELIEF_OPT_SIGN:
+      cfg->momentum = 0.0f;
+      break;
+    case RELIEF_OPT_SGD:
+    case RELIEF_OPT_ADAM:
+    case RELIEF_OPT_ADAMW:
+    default:
+      break;
     }
 }

@@ -32,15 +32,31 @@ typedef enum {
   RELIEF_OPT_NESTEROV, /*< nick=nesterov >*/
   RELIEF_OPT_ADAM,     /*< nick=adam >*/
   RELIEF_OPT_ADAMW,    /*< nick=adamw >*/
+  RELIEF_OPT_ADAGRAD,  /*< nick=adagrad >*/
+  RELIEF_OPT_RMSPROP,  /*< nick=rmsprop >*/
+  RELIEF_OPT_SIGN,     /*< nick=sign >*/
 } ReliefOptimizerKind;
 
 typedef struct {
   ReliefOptimizerKind kind;
   float lr;
-  float momentum;      /* momentum, nesterov */
-  float weight_decay;  /* L2 added to the gradient for sgd/momentum/nesterov/adam, decoupled for adamw */
-  float beta1, beta2, eps;  /* adam, adamw */
+  float momentum;      /* momentum, nesterov; rmsprop's momentum and sign's signum beta (0: none) */
+  float weight_decay;  /* L2 added to the gradient for all but adamw, decoupled for adamw */
+  float beta1, beta2, eps;  /* adam, adamw; beta2 is rmsprop's alpha; eps also adagrad's, rmsprop's */
 } ReliefOptimizerConfig;
+
+/* The update rules, all as torch.optim's (float32, state starting at zero):
+ *   adagrad: g += wd p; s += g^2; p -= lr g / (sqrt(s) + eps)            (no lr decay)
+ *   rmsprop: g += wd p; s = alpha s + (1 - alpha) g^2; d = g / (sqrt(s) + eps);
+ *            with momentum mu > 0: b = mu b + d, p -= lr b; otherwise p -= lr d   (not centered)
+ *   sign:    g += wd p; without momentum p -= lr sign(g); with beta = momentum > 0 (signum)
+ *            m = beta m + (1 - beta) g, p -= lr sign(m). */
+
+/* Sets cfg's kind and that kind's defaults (torch's, but momentum 0.9 for momentum and
+ * nesterov): beta1, beta2 (rmsprop's alpha 0.99), eps (adagrad 1e-10, others 1e-8) and
+ * momentum (0.9 for momentum and nesterov, 0 for rmsprop and sign; left as it is for the
+ * kinds that ignore it).  lr and weight_decay are left as they are. */
+void relief_optimizer_config_set_kind (ReliefOptimizerConfig *cfg, ReliefOptimizerKind kind);
 
 struct _ReliefBackend {
   const char *name;                      /* "cpu", "cuda" */
@@ -134,7 +150,7 @@ struct _ReliefBackend {
                                int32_t *dst, GError **error);
 
   /* One fused optimizer step over a flat buffer.  state holds what the optimizer needs
-   * (momentum: n floats, adam/adamw: 2n floats); params, grad and state do not overlap;
+   * (momentum, nesterov, adagrad, sign: n floats; adam, adamw, rmsprop: 2n floats); params, grad and state do not overlap;
    * step counts from 1.  When step_dev (one
    * gint64 on the device) is not NULL the step is read from there when the update runs,
    * and step is ignored: a recorded graph then replays with the count of each launch.

@@ -61,6 +61,34 @@ gint64      relief_race_diverged_at (const ReliefRace *race, int i);
  * 2 (1 + beta) / lambda_max heavy ball's.  NaN for other functions. */
 double      relief_function_lambda_max (const ReliefFunction *f);
 
+/* Additions to the declarations above.
+ *
+ * The quadratic is 0.5 p^T A p with A = R(theta) diag(1, kappa) R(theta)^T: eigenvalues 1
+ * and kappa (kappa >= 1, the condition number), so lambda_max = kappa and the eigenvector
+ * of kappa is (-sin theta, cos theta), the steep wall of the ravine.
+ *
+ * A racer's point lives in float32 backend buffers, as the trainers' parameters do; its
+ * gradient is computed in double on the host at that float point and uploaded.  A racer's
+ * path holds only its points before divergence: when step t diverges, diverged_at is t and
+ * the path (and loss) has t points, all finite.  A start where the function is not finite
+ * is diverged_at 0 with the start as the only point. */
+
+/* A built-in when name_or_expression is one of relief_function_builtins(), otherwise an
+ * expression. */
+ReliefFunction *relief_function_new (const char *name_or_expression, double kappa, double theta, GError **error);
+gboolean        relief_function_is_builtin (const ReliefFunction *f);
+/* A global minimum (one of them for himmelblau and six_hump_camel); FALSE when the function
+ * has none or none is known (saddles, expressions). */
+gboolean        relief_function_minimum (const ReliefFunction *f, double *x, double *y);
+ReliefFunction *relief_function_copy (const ReliefFunction *f);
+/* The default learning rate of an optimizer name (torch's where it has one: adam, adamw
+ * 1e-3, adagrad, rmsprop 1e-2; gd, sgd, momentum, nesterov, sign 1e-2); NaN for an
+ * unknown name.  relief_racer_init takes it for an lr that is NaN. */
+double          relief_racer_default_lr (const char *name);
+/* Racer i as passed to relief_race_new. */
+const ReliefRacer *relief_race_racer (const ReliefRace *race, int i);
+const ReliefFunction *relief_race_function (const ReliefRace *race);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefFunction, relief_function_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRace, relief_race_free)
 

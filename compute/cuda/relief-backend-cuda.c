@@ -595,6 +595,15 @@ cuda_optimizer_step (ReliefBackend *self, const ReliefOptimizerConfig *cfg, gint
     case RELIEF_OPT_NESTEROV:
       args.kind = RELIEF_CUDA_OPT_NESTEROV;
       break;
+    case RELIEF_OPT_ADAGRAD:
+      args.kind = RELIEF_CUDA_OPT_ADAGRAD;
+      break;
+    case RELIEF_OPT_RMSPROP:
+      args.kind = RELIEF_CUDA_OPT_RMSPROP;
+      break;
+    case RELIEF_OPT_SIGN:
+      args.kind = RELIEF_CUDA_OPT_SIGN;
+      break;
     case RELIEF_OPT_ADAM:
     case RELIEF_OPT_ADAMW:
       args.kind = cfg->kind == RELIEF_OPT_ADAM ? RELIEF_CUDA_OPT_ADAM : RELIEF_CUDA_OPT_ADAMW;

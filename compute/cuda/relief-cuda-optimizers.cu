@@ -1,4 +1,5 @@
-/* relief-cuda-optimizers.cu: SGD, momentum, Nesterov, Adam and AdamW, one element per thread. */
+/* relief-cuda-optimizers.cu: SGD, momentum, Nesterov, Adam, AdamW, Adagrad, RMSprop and sign
+ * descent, one element per thread, each as cpu_optimizer_step computes it. */
 #include "relief-cuda-optimizers.h"
 #include "relief-cuda-common.cuh"
 
@@ -24,6 +25,43 @@ optimizer_element (const ReliefCudaOptimizerArgs &a, size_t i, size_t n, float *
 
         state[i] = v;
         params[i] -= a.lr * (a.kind == RELIEF_CUDA_OPT_NESTEROV ? g + a.momentum * v : v);
+        break;
+      }
+
+    case RELIEF_CUDA_OPT_ADAGRAD:
+      {
+        float g = grad[i] + a.weight_decay * params[i];
+
+        state[i] += g * g;
+        params[i] -= a.lr * (g / (sqrtf (state[i]) + a.eps));
+        break;
+      }
+
+    case RELIEF_CUDA_OPT_RMSPROP:
+      {
+        float *sq = state, *buf = state + n;
+        float g = grad[i] + a.weight_decay * params[i];
+        float d;
+
+        sq[i] = a.beta2 * sq[i] + (1.0f - a.beta2) * g * g;
+        d = g / (sqrtf (sq[i]) + a.eps);
+        if (a.momentum > 0.0f)
+          {
+            buf[i] = a.momentum * buf[i] + d;
+            params[i] -= a.lr * buf[i];
+          }
+        else
+          params[i] -= a.lr * d;
+        break;
+      }
+
+    case RELIEF_CUDA_OPT_SIGN:
+      {
+        float g = grad[i] + a.weight_decay * params[i];
+
+        if (a.momentum > 0.0f)
+          g = state[i] = a.momentum * state[i] + (1.0f - a.momentum) * g;
+        params[i] -= a.lr * (float) ((g > 0.0f) - (g < 0.0f));
         break;
       }
 

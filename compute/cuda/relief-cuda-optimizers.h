@@ -19,6 +19,9 @@ typedef enum {
   RELIEF_CUDA_OPT_NESTEROV,
   RELIEF_CUDA_OPT_ADAM,
   RELIEF_CUDA_OPT_ADAMW,
+  RELIEF_CUDA_OPT_ADAGRAD,
+  RELIEF_CUDA_OPT_RMSPROP,
+  RELIEF_CUDA_OPT_SIGN,
 } ReliefCudaOptimizer;
 
 /* One optimizer step's scalars, with the bias corrections already computed on the host
@@ -26,7 +29,7 @@ typedef enum {
 typedef struct {
   ReliefCudaOptimizer kind;
   float lr, weight_decay, momentum;
-  float beta1, beta2, eps;
+  float beta1, beta2, eps;      /* beta2 is rmsprop's alpha */
   float step_size;      /* lr / (1 - beta1^step) */
   float bc2_sqrt;       /* sqrt (1 - beta2^step) */
 } ReliefCudaOptimizerArgs;

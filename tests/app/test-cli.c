@@ -744,6 +744,24 @@ test_flag_values (void)
   g_assert_cmpint (given->config.batch_size, ==, 16);
   g_assert_cmpint (given->config.epochs, ==, 2);
   g_assert_cmpint (given->n_snapshots, ==, 3);
+
+  /* Another optimizer brings its own defaults, and a flag given still wins. */
+  g_clear_pointer (&given, relief_run_free);
+  g_assert_cmpint (run_relief ("train --dataset moons --samples 200 --hidden 4 --optimizer rmsprop --epochs 1 "
+                               "-o given.h5", NULL), ==, 0);
+  given = relief_run_load (given_path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (given->config.optimizer.kind, ==, RELIEF_OPT_RMSPROP);
+  g_assert_cmpfloat (given->config.optimizer.beta2, ==, 0.99f);
+  g_assert_cmpfloat (given->config.optimizer.momentum, ==, 0.0f);
+  g_clear_pointer (&given, relief_run_free);
+  g_assert_cmpint (run_relief ("train --dataset moons --samples 200 --hidden 4 --optimizer adagrad --momentum 0.5 "
+                               "--epochs 1 -o given.h5", NULL), ==, 0);
+  given = relief_run_load (given_path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (given->config.optimizer.kind, ==, RELIEF_OPT_ADAGRAD);
+  g_assert_cmpfloat (given->config.optimizer.eps, ==, 1e-10f);
+  g_assert_cmpfloat (given->config.optimizer.momentum, ==, 0.5f);
 }
 
 /* --eval-every and --eval-samples all bring back full evaluation at the given cadence;

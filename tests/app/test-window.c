@@ -1324,11 +1324,19 @@ test_inputs (Fixture *f, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (hidden), "16,16");
   g_assert_false (gtk_widget_has_css_class (hidden, "error"));
 
-  /* Momentum applies to momentum and nesterov only. */
+  /* Momentum applies to momentum, nesterov, rmsprop and sign only, each choice bringing its
+   * default. */
   relief_combo_select_enum (ADW_COMBO_ROW (child (train, "optimizer_row")), RELIEF_OPT_SGD);
   g_assert_false (gtk_widget_get_sensitive (row_of (child (train, "momentum_spin"))));
+  relief_combo_select_enum (ADW_COMBO_ROW (child (train, "optimizer_row")), RELIEF_OPT_ADAGRAD);
+  g_assert_false (gtk_widget_get_sensitive (row_of (child (train, "momentum_spin"))));
+  relief_combo_select_enum (ADW_COMBO_ROW (child (train, "optimizer_row")), RELIEF_OPT_RMSPROP);
+  g_assert_true (gtk_widget_get_sensitive (row_of (child (train, "momentum_spin"))));
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (child (train, "momentum_spin"))), ==, 0);
   relief_combo_select_enum (ADW_COMBO_ROW (child (train, "optimizer_row")), RELIEF_OPT_NESTEROV);
   g_assert_true (gtk_widget_get_sensitive (row_of (child (train, "momentum_spin"))));
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (child (train, "momentum_spin"))), 0.9,
+                                  1e-6);
 
   /* The Landscape page: the same. */
   type_into (range, "wide");

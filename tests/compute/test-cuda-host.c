@@ -113,16 +113,20 @@ static void
 test_optimizers (void)
 {
   static const ReliefOptimizerKind kinds[] = { RELIEF_OPT_SGD, RELIEF_OPT_MOMENTUM, RELIEF_OPT_NESTEROV,
-                                               RELIEF_OPT_ADAM, RELIEF_OPT_ADAMW };
+                                               RELIEF_OPT_ADAM, RELIEF_OPT_ADAMW, RELIEF_OPT_ADAGRAD,
+                                               RELIEF_OPT_RMSPROP, RELIEF_OPT_SIGN };
   static const ReliefCudaOptimizer cuda_kinds[] = { RELIEF_CUDA_OPT_SGD, RELIEF_CUDA_OPT_MOMENTUM,
                                                     RELIEF_CUDA_OPT_NESTEROV, RELIEF_CUDA_OPT_ADAM,
-                                                    RELIEF_CUDA_OPT_ADAMW };
+                                                    RELIEF_CUDA_OPT_ADAMW, RELIEF_CUDA_OPT_ADAGRAD,
+                                                    RELIEF_CUDA_OPT_RMSPROP, RELIEF_CUDA_OPT_SIGN };
   g_autoptr(ReliefBackend) cpu = cpu_backend ();
   gsize n = 1000;
 
-  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+  G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == G_N_ELEMENTS (cuda_kinds));
+  /* momentum 0 too: rmsprop and sign descent then take their plain form */
+  for (guint k = 0; k < 2 * G_N_ELEMENTS (kinds); k++)
     {
-      ReliefOptimizerConfig cfg = { kinds[k], 0.01f, 0.9f, 0.05f, 0.9f, 0.999f, 1e-8f };
+      ReliefOptimizerConfig cfg = { kinds[k / 2], 0.01f, k % 2 ? 0.0f : 0.9f, 0.05f, 0.9f, 0.999f, 1e-8f };
       g_autofree float *params_cpu = g_new (float, n);
       g_autofree float *params_cuda = g_new (float, n);
       g_autofree float *grad = g_new (float, n);
@@ -138,7 +142,7 @@ test_optimizers (void)
         {
           g_autoptr(GError) error = NULL;
           ReliefCudaOptimizerArgs args = {
-            .kind = cuda_kinds[k], .lr = cfg.lr, .weight_decay = cfg.weight_decay, .momentum = cfg.momentum,
+            .kind = cuda_kinds[k / 2], .lr = cfg.lr, .weight_decay = cfg.weight_decay, .momentum = cfg.momentum,
             .beta1 = cfg.beta1, .beta2 = cfg.beta2, .eps = cfg.eps,
             .step_size = (float) (cfg.lr / (1.0 - pow (cfg.beta1, (double) step))),
             .bc2_sqrt = (float) sqrt (1.0 - pow (cfg.beta2, (double) step)),
@@ -158,8 +162,8 @@ test_optimizers (void)
         }
       g_assert_cmpmem (params_cpu, sizeof (float) * n, params_counted, sizeof (float) * n);
       g_assert_cmpmem (state_cpu, sizeof (float) * 2 * n, state_counted, sizeof (float) * 2 * n);
-      g_test_message ("%s: max diff %g", relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, kinds[k]),
-                      max_abs_diff (params_cpu, params_cuda, n));
+      g_test_message ("%s (momentum %g): max diff %g", relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, kinds[k / 2]),
+                      cfg.momentum, max_abs_diff (params_cpu, params_cuda, n));
       g_assert_cmpmem (params_cpu, sizeof (float) * n, params_cuda, sizeof (float) * n);
       g_assert_cmpmem (state_cpu, sizeof (float) * 2 * n, state_cuda, sizeof (float) * 2 * n);
     }

@@ -4,6 +4,7 @@
 #include "test-cuda-backends.h"
 #include "relief-backend.h"
 #include "relief-mlp.h"
+#include "relief-race.h"
 #include "relief-rng.h"
 #include "relief-train.h"
 #include "relief-enums.h"
@@ -440,11 +441,12 @@ test_gather (void)
 static void
 test_optimizers (void)
 {
-  for (ReliefOptimizerKind kind = RELIEF_OPT_SGD; kind <= RELIEF_OPT_ADAMW; kind++)
-    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+  /* momentum 0 too: rmsprop and sign descent then take their plain form */
+  for (ReliefOptimizerKind kind = RELIEF_OPT_SGD; kind <= RELIEF_OPT_SIGN; kind++)
+    for (guint s = 0; s < 2 * G_N_ELEMENTS (sizes); s++)
       {
-        ReliefOptimizerConfig cfg = { kind, 0.01f, 0.9f, 0.05f, 0.9f, 0.999f, 1e-8f };
-        gsize n = sizes[s];
+        ReliefOptimizerConfig cfg = { kind, 0.01f, s % 2 ? 0.0f : 0.9f, 0.05f, 0.9f, 0.999f, 1e-8f };
+        gsize n = sizes[s / 2];
         g_autofree float *params = random_floats (130 + s, n);
         g_autofree float *state = g_new0 (float, 2 * n);
         g_autofree float *grad = g_new (float, n);
@@ -469,6 +471,39 @@ test_optimizers (void)
         gpu->free (gpu, d_state);
         gpu->free (gpu, d_grad);
       }
+}
+
+/* A race of every optimizer on Rosenbrock on the device follows the CPU's path: the
+ * same kernels' arithmetic on two parameters, the gradients computed on the host. */
+static void
+test_race (void)
+{
+  static const char *const names[] = { "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "sign" };
+  static const double lrs[] = { 1e-3, 1e-3, 1e-3, 0.1, 1e-2, 1e-2, 1e-2, 1e-2 };
+  const int n = (int) G_N_ELEMENTS (names), steps = 200;
+  g_autoptr(ReliefFunction) f = relief_function_new_builtin ("rosenbrock", 1, 0, NULL);
+  ReliefRacer racers[G_N_ELEMENTS (names)];
+  g_autoptr(ReliefRace) on_cpu = NULL, on_gpu = NULL;
+
+  for (int i = 0; i < n; i++)
+    OK (relief_racer_init (&racers[i], names[i], lrs[i], E));
+  OK ((on_cpu = relief_race_new (cpu, f, racers, n, -1.5, 2, E)) != NULL);
+  OK ((on_gpu = relief_race_new (gpu, f, racers, n, -1.5, 2, E)) != NULL);
+  OK (relief_race_step (on_cpu, steps, E));
+  OK (relief_race_step (on_gpu, steps, E));
+  for (int i = 0; i < n; i++)
+    {
+      gint64 n_cpu, n_gpu;
+      const double *a = relief_race_path (on_cpu, i, &n_cpu), *b = relief_race_path (on_gpu, i, &n_gpu);
+      double worst = 0;
+
+      g_assert_cmpint (n_cpu, ==, n_gpu);
+      for (gint64 k = 0; k < 2 * n_cpu; k++)
+        worst = MAX (worst, fabs (a[k] - b[k]));
+      g_test_message ("race %s: %d steps, the device's path within %g of the CPU's", names[i], steps, worst);
+      g_assert_cmpfloat (worst, <=, 1e-6);
+      relief_racer_clear (&racers[i]);
+    }
 }
 
 static void
@@ -708,6 +743,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cuda/ops/loss", test_loss);
   g_test_add_func ("/cuda/ops/gather", test_gather);
   g_test_add_func ("/cuda/ops/optimizers", test_optimizers);
+  g_test_add_func ("/cuda/ops/race", test_race);
   g_test_add_func ("/cuda/ops/random-normal", test_random_normal);
   g_test_add_func ("/cuda/ops/fwht", test_fwht);
   g_test_add_func ("/cuda/ops/csr-matvec", test_csr_matvec);

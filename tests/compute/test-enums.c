@@ -9,7 +9,7 @@
 
 typedef struct {
   GType       type;
-  const char *nicks[6];   /* NULL-terminated, in value order from 0 */
+  const char *nicks[9];   /* NULL-terminated, in value order from 0 */
   const char *message;    /* for the unknown name "bogus" */
 } Expected;
 
@@ -50,8 +50,8 @@ test_nicks (void)
     { RELIEF_TYPE_ACTIVATION, { "relu", "leaky_relu", "tanh", "gelu" },
       "Unknown activation \"bogus\" (valid: relu, leaky_relu, tanh, gelu)" },
     { RELIEF_TYPE_LOSS, { "cross_entropy", "mse" }, "Unknown loss \"bogus\" (valid: cross_entropy, mse)" },
-    { RELIEF_TYPE_OPTIMIZER_KIND, { "sgd", "momentum", "nesterov", "adam", "adamw" },
-      "Unknown optimizer \"bogus\" (valid: sgd, momentum, nesterov, adam, adamw)" },
+    { RELIEF_TYPE_OPTIMIZER_KIND, { "sgd", "momentum", "nesterov", "adam", "adamw", "adagrad", "rmsprop", "sign" },
+      "Unknown optimizer \"bogus\" (valid: sgd, momentum, nesterov, adam, adamw, adagrad, rmsprop, sign)" },
     { RELIEF_TYPE_PROJECTION_KIND, { "dense", "sparse", "fastfood", "implicit", "identity" },
       "Unknown projection \"bogus\" (valid: dense, sparse, fastfood, implicit, identity)" },
     { RELIEF_TYPE_DIRECTION_KIND, { "random", "pca", "line", "hessian", "hessian-min" },

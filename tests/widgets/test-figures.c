@@ -583,7 +583,7 @@ test_run_curvature (void)
       { RELIEF_OPT_MOMENTUM, 2 * 1.9 / 0.5, "2(1+β)/η = 7.6 (heavy ball)" },
       { RELIEF_OPT_NESTEROV, 2 * 1.9 / (2.8 * 0.5), "2(1+β)/((1+2β)η) = 2.714 (Nesterov)" },
       { RELIEF_OPT_ADAM, 4.0, "2/η = 4: GD’s limit, not Adam’s" },
-      { RELIEF_OPT_ADAMW, 4.0, "2/η = 4: GD’s limit, not Adam’s" },
+      { RELIEF_OPT_ADAMW, 4.0, "2/η = 4: GD’s limit, not AdamW’s" },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
@@ -601,6 +601,26 @@ test_run_curvature (void)
         g_assert_cmpfloat (relief_figure_stability_limit (&c, label, sizeof label), ==, spec.series[3].y[0]);
         g_assert_cmpstr (label, ==, limits[i].label);
       }
+  }
+
+  /* Weight decay adds wd to every eigenvalue the step sees: the loss's limit is wd lower. */
+  {
+    char label[96];
+
+    f.run.config.optimizer.kind = RELIEF_OPT_SGD;
+    f.run.config.optimizer.weight_decay = 0.25f;
+    g_assert_true (relief_figure_run_sharpness (&f.run, plot_steps, &c));
+    g_assert_cmpfloat_with_epsilon (relief_figure_stability_limit (&c, label, sizeof label), 3.75, 1e-9);
+    g_assert_cmpstr (label, ==, "2/η − wd = 3.75");
+    f.run.config.optimizer.kind = RELIEF_OPT_MOMENTUM;
+    g_assert_true (relief_figure_run_sharpness (&f.run, plot_steps, &c));
+    g_assert_cmpfloat_with_epsilon (relief_figure_stability_limit (&c, label, sizeof label), 7.35, 1e-6);
+    g_assert_cmpstr (label, ==, "2(1+β)/η − wd = 7.35 (heavy ball)");
+    f.run.config.optimizer.kind = RELIEF_OPT_ADAMW;
+    g_assert_true (relief_figure_run_sharpness (&f.run, plot_steps, &c));
+    g_assert_cmpfloat (relief_figure_stability_limit (&c, label, sizeof label), ==, 4.0);
+    g_assert_cmpstr (label, ==, "2/η = 4: GD’s limit, not AdamW’s");
+    f.run.config.optimizer.weight_decay = 0;
   }
 
   f.run.curvature = NULL;

@@ -1,6 +1,7 @@
 /* relief-figures.c: surface, run, sweep, decision and weight-spectra figures from panels
  * of the plot core, and the specs behind them. */
 #include "relief-figures.h"
+#include "relief-enums.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -347,42 +348,77 @@ relief_figure_run_sharpness (const ReliefRun *run, double *steps, ReliefSharpnes
     .lr = run->config.optimizer.lr,
     .optimizer = run->config.optimizer.kind,
     .momentum = run->config.optimizer.momentum,
+    .weight_decay = run->config.optimizer.weight_decay,
   };
   return TRUE;
+}
+
+const char *
+relief_figure_optimizer_label (ReliefOptimizerKind kind)
+{
+  switch (kind)
+    {
+    case RELIEF_OPT_SGD:      return "SGD";
+    case RELIEF_OPT_MOMENTUM: return _("momentum");
+    case RELIEF_OPT_NESTEROV: return "Nesterov";
+    case RELIEF_OPT_ADAM:     return "Adam";
+    case RELIEF_OPT_ADAMW:    return "AdamW";
+    case RELIEF_OPT_ADAGRAD:  return "Adagrad";
+    case RELIEF_OPT_RMSPROP:  return "RMSprop";
+    case RELIEF_OPT_SIGN:     return _("sign descent");
+    default:                  return relief_enum_to_nick (RELIEF_TYPE_OPTIMIZER_KIND, kind);
+    }
 }
 
 double
 relief_figure_stability_limit (const ReliefSharpness *c, char *label, gsize label_size)
 {
-  double beta = c->momentum, limit;
-  char ignored[8];
+  double beta = c->momentum, wd = c->weight_decay > 0 ? c->weight_decay : 0, limit;
+  const char *method;
+  char ignored[8], formula[48];
 
   if (label == NULL)
     {
       label = ignored;
       label_size = sizeof ignored;
     }
+  /* Weight decay adds wd * I to the Hessian the step sees (coupled L2 and decoupled alike:
+   * on a quadratic the update is (1 - eta wd) I - eta H either way), so the loss's
+   * lambda_max, which is what is measured, is limited wd lower. */
   switch (c->optimizer)
     {
     case RELIEF_OPT_MOMENTUM:
       limit = 2.0 * (1.0 + beta) / c->lr;
-      g_snprintf (label, label_size, _("2(1+β)/η = %.4g (heavy ball)"), limit);
-      return limit;
+      g_strlcpy (formula, "2(1+β)/η", sizeof formula);
+      method = _("heavy ball");
+      break;
     case RELIEF_OPT_NESTEROV:
       limit = 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * c->lr);
-      g_snprintf (label, label_size, _("2(1+β)/((1+2β)η) = %.4g (Nesterov)"), limit);
-      return limit;
-    case RELIEF_OPT_ADAM:
-    case RELIEF_OPT_ADAMW:
-      limit = 2.0 / c->lr;
-      g_snprintf (label, label_size, _("2/η = %.4g: GD’s limit, not Adam’s"), limit);
-      return limit;
+      g_strlcpy (formula, "2(1+β)/((1+2β)η)", sizeof formula);
+      method = _("Nesterov");
+      break;
     case RELIEF_OPT_SGD:
-    default:
       limit = 2.0 / c->lr;
-      g_snprintf (label, label_size, "2/η = %.4g", limit);
+      g_strlcpy (formula, "2/η", sizeof formula);
+      method = NULL;
+      break;
+    default:
+      /* Adaptive methods: the limit is on the preconditioned sharpness, not computed. */
+      limit = 2.0 / c->lr;
+      g_snprintf (label, label_size, _("2/η = %.4g: GD’s limit, not %s’s"), limit,
+                  relief_figure_optimizer_label (c->optimizer));
       return limit;
     }
+  if (wd > 0)
+    {
+      limit -= wd;
+      g_strlcat (formula, " − wd", sizeof formula);
+    }
+  if (method != NULL)
+    g_snprintf (label, label_size, "%s = %.4g (%s)", formula, limit, method);
+  else
+    g_snprintf (label, label_size, "%s = %.4g", formula, limit);
+  return limit;
 }
 
 static gboolean

@@ -113,13 +113,18 @@ typedef struct {
   double              lr;
   ReliefOptimizerKind optimizer;    /* 0: SGD */
   double              momentum;     /* momentum, nesterov */
+  double              weight_decay; /* the optimizer's; lowers the limit by itself */
 } ReliefSharpness;
 
 /* The sharpness above which the optimizer's step on a quadratic diverges, and a label
  * naming it (label_size bytes; may be NULL): 2/η for gradient descent (SGD alike); for
  * momentum's heavy ball 2(1 + β)/η, for Nesterov's momentum 2(1 + β)/((1 + 2β)η) (Cohen
- * et al. 2021, appendix); for Adam and AdamW 2/η too, labelled gradient descent's, since
- * the limit there is on the preconditioned sharpness, which is not computed. */
+ * et al. 2021, appendix), each less the weight decay wd when there is one (it adds wd to
+ * every eigenvalue the step sees); for Adam, AdamW and the other adaptive methods 2/η,
+ * labelled gradient descent's, since the limit there is on the preconditioned sharpness,
+ * which is not computed. */
+/* The optimizer's name for labels ("Adam", "AdamW", ...). */
+const char *relief_figure_optimizer_label (ReliefOptimizerKind kind);
 double relief_figure_stability_limit (const ReliefSharpness *c, char *label, gsize label_size);
 
 /* lambda_max(t) (and tr H(t), lambda_min(t)) against the step with the stability limit
