@@ -73,6 +73,8 @@ struct _ReliefTrainPage {
   ReliefLiveCurves *region_counts; /* the region count: the run's tracked, else the switch's */
   gboolean        tracked_regions; /* the run's rows count regions */
   ReliefLiveCurves *complexity;    /* the run's local complexity rows, to draw */
+  ReliefTrainMetrics last_metrics; /* what the readout says while training, with the regions */
+  int             last_epochs;
 };
 
 G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF_TYPE_PAGE)
@@ -438,6 +440,8 @@ append_complexity (ReliefTrainPage *self, const ReliefComplexityRow *row)
     }
 }
 
+static void show_last_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m, int epochs);
+
 /* The region count and the local complexity over training, below the curves once there
  * is either. */
 static void
@@ -548,7 +552,9 @@ on_regions_ready (gpointer user_data)
       add_region_count (self, step, regions->n_regions);
       update_complexity (self);
     }
-  if (self->work == NULL)
+  if (self->work != NULL && self->last_epochs > 0)
+    show_last_metrics (self, &self->last_metrics, self->last_epochs);
+  else
     {
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                             "%d linear region at step %" G_GINT64_FORMAT " (%.1f ms)",
@@ -753,15 +759,18 @@ stop_run_map (ReliefTrainPage *self)
   self->map_work = NULL;
 }
 
+/* The last metrics, and the regions drawn when the switch is on; kept, so that regions
+ * coming between two rows are said with the last. */
 static void
 show_last_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m, int epochs)
 {
   /* Whole epochs done, of the run's: a fraction of an epoch says nothing at a glance. */
   int epoch = (int) floor (m->epoch + 1e-9);
   g_autofree char *text = NULL;
-
   g_autofree char *regions = regions_text (self);
 
+  self->last_metrics = *m;
+  self->last_epochs = epochs;
   if (isnan (m->test_loss))
     text = g_strdup_printf (_("epoch %d of %d   train loss %.4f   train acc %.1f%%"),
                             epoch, epochs, m->train_loss, 100 * m->train_acc);
@@ -963,6 +972,7 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   relief_live_curves_clear (self->curves);
   clear_complexity (self);
   update_complexity (self);
+  self->last_epochs = 0;
   w->regions_live = relief_regions_live_ref (self->regions_live);
   clear_sharpness (self, &w->job.train.optimizer, w->job.train.curvature_trace, w->job.train.curvature_min);
   stop_run_map (self);
