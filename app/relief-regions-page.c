@@ -707,6 +707,11 @@ relief_regions_page_open (ReliefPage *page, const char *path, ReliefFileKind kin
       relief_page_report_error (page, _("Cannot open the regions"), error->message);
       return TRUE;
     }
+  if (rf->n_checkpoints == 0)
+    {
+      relief_page_report_error (page, _("Cannot open the regions"), _("The file holds no checkpoint’s regions"));
+      return TRUE;
+    }
   relief_page_drop_job (page);
   self->work = NULL;
   g_clear_pointer (&self->run, relief_loaded_run_unref);

@@ -460,6 +460,8 @@ test_count_matches (Fixture *f, gconstpointer data)
   assert_matches_direct (f->page, f->run_path);
   count = g_strdup_printf ("%d linear regions", rg->n_regions);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (f->page, "status_label"))), count));
+  relief_combo_select_enum (ADW_COMBO_ROW (child (f->page, "color_row")), RELIEF_REGIONS_COLOR_CLASS);
+  screenshot (f->window, "regions-input");
 
   scrub (f->page, 1);
   relief_regions_page_get_regions (f->page, &checkpoint, NULL);
