@@ -12,10 +12,16 @@
 #include "relief-train-job.h"
 #include "relief-plot-view.h"
 #include "relief-plot.h"
+#include "relief-regions-live.h"
 #include "relief-train-page.h"
 #include "relief-work-dir.h"
 
 enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_SERIES };
+enum { LC_TRAIN, LC_TEST, LC_RANDOM, N_LC };
+
+/* A live partition of more regions than this is refused (a message), not drawn: a
+ * network gone that far is no picture any more, and the thread stays responsive. */
+#define LIVE_MAX_REGIONS 200000
 
 /* Buckets of the live curves: up to twice as many points, about one per pixel column of
  * a wide plot. */
@@ -42,19 +48,33 @@ struct _ReliefTrainPage {
   GtkSwitch      *curvature_trace_switch;
   GtkWidget      *curvature_min_row;
   GtkSwitch      *curvature_min_switch;
+  GtkWidget      *regions_row;
+  GtkSwitch      *regions_switch;
+  GtkSpinButton  *complexity_spin;
+  ReliefPlotView *complexity_view;  /* the region count and local complexity over training */
 
   /* owned */
   struct TrainWork *work;          /* the running job's data, valid while the page runs */
   char           *run_path;        /* the run being written or last written */
   ReliefLiveCurves *curves;       /* the curves so far, decimated */
   GArray         *sharp_steps, *sharp_max, *sharp_trace, *sharp_min;   /* double: the sharpness so far */
-  GArray         *complexity;     /* ReliefComplexityRow: the local complexity so far */
+  GArray         *complexity_rows;  /* ReliefComplexityRow: the local complexity so far */
   gboolean        sharp_has_trace, sharp_has_min;
   ReliefOptimizerConfig sharp_optimizer;   /* the run's: its stability limit */
   ReliefDecisionMap *map;          /* what decision_area shows */
   gint64          map_step;
   ReliefWorker   *map_job;         /* an opened run's map, while it is computed */
   struct RunMapWork *map_work;
+  ReliefMlpSpec  *map_spec;        /* the model and parameters of the map shown */
+  float          *map_params;
+  ReliefRegionsLive *regions_live; /* the linear regions, on a thread of their own */
+  ReliefRegions  *regions;         /* those drawn over the map, when the switch is on */
+  gint64          regions_step;
+  ReliefLiveCurves *region_counts; /* the region count: the run's tracked, else the switch's */
+  gboolean        tracked_regions; /* the run's rows count regions */
+  ReliefLiveCurves *complexity;    /* the run's local complexity rows, to draw */
+  ReliefTrainMetrics last_metrics; /* what the readout says while training, with the regions */
+  int             last_epochs;
 };
 
 G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF_TYPE_PAGE)
@@ -80,6 +100,8 @@ typedef struct TrainWork {
   gint64            map_cost;      /* how long it took */
   ReliefDecisionMap *fresh_map;    /* not yet shown */
   gint64            fresh_map_step;
+  float            *fresh_params;  /* its parameters */
+  ReliefRegionsLive *regions_live; /* the page's: offered each map's parameters */
 } TrainWork;
 
 static void
@@ -97,6 +119,8 @@ train_work_free (gpointer data)
   g_clear_pointer (&w->map_data, relief_dataset_free);
   g_free (w->last_params);
   relief_decision_map_free (w->fresh_map);
+  g_free (w->fresh_params);
+  g_clear_pointer (&w->regions_live, relief_regions_live_unref);
   g_mutex_clear (&w->lock);
   g_free (w);
 }
@@ -160,10 +184,19 @@ offer_map (TrainWork *w, const ReliefMlpSpec *spec, const ReliefDataset *ds, con
   w->mapped_step = step;
   w->mapped_at = g_get_monotonic_time ();
   w->map_cost = w->mapped_at - start;
+  /* The regions of the same parameters, on their own thread: the training goes on. */
+  if (w->regions_live && relief_regions_live_get_enabled (w->regions_live))
+    {
+      g_autoptr(ReliefPlane) plane = relief_plane_new_input (map->xmin, map->xmax, map->ymin, map->ymax);
+
+      relief_regions_live_offer (w->regions_live, spec, params, plane, step);
+    }
   g_mutex_lock (&w->lock);
   relief_decision_map_free (w->fresh_map);
   w->fresh_map = map;
   w->fresh_map_step = step;
+  g_free (w->fresh_params);
+  w->fresh_params = g_memdup2 (params, relief_mlp_spec_n_params (spec) * sizeof (float));
   g_mutex_unlock (&w->lock);
 }
 
@@ -340,7 +373,6 @@ clear_sharpness (ReliefTrainPage *self, const ReliefOptimizerConfig *optimizer, 
   g_array_set_size (self->sharp_max, 0);
   g_array_set_size (self->sharp_trace, 0);
   g_array_set_size (self->sharp_min, 0);
-  g_array_set_size (self->complexity, 0);
   self->sharp_optimizer = *optimizer;
   self->sharp_has_trace = has_trace;
   self->sharp_has_min = has_min;
@@ -370,14 +402,168 @@ append_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m)
   relief_live_curves_add (self->curves, m->step, values);
 }
 
-/* Takes map, the decisions at step, as the one shown beside the curves. */
 static void
-show_map (ReliefTrainPage *self, ReliefDecisionMap *map, gint64 step)
+clear_complexity (ReliefTrainPage *self)
+{
+  g_array_set_size (self->complexity_rows, 0);
+  relief_live_curves_clear (self->region_counts);
+  relief_live_curves_clear (self->complexity);
+  self->tracked_regions = FALSE;
+}
+
+/* The region count at step to its curve, unless it has a later one. */
+static void
+add_region_count (ReliefTrainPage *self, gint64 step, double count)
+{
+  guint n = 0;
+  const double *steps = relief_live_curves_get_x (self->region_counts, &n);
+
+  if (n == 0 || steps[n - 1] < step)
+    relief_live_curves_add (self->region_counts, step, &count);
+}
+
+/* A row of the run's complexity tracking: kept, and drawn; its region count (a 2-input
+ * piecewise-linear model's) replaces the switch's in the curve. */
+static void
+append_complexity (ReliefTrainPage *self, const ReliefComplexityRow *row)
+{
+  double values[N_LC] = { [LC_TRAIN] = row->train, [LC_TEST] = row->test, [LC_RANDOM] = row->random };
+
+  g_array_append_val (self->complexity_rows, *row);
+  relief_live_curves_add (self->complexity, row->step, values);
+  if (isfinite (row->regions))
+    {
+      if (!self->tracked_regions)
+        relief_live_curves_clear (self->region_counts);
+      self->tracked_regions = TRUE;
+      add_region_count (self, row->step, row->regions);
+    }
+}
+
+static void show_last_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m, int epochs);
+
+/* The region count and the local complexity over training, below the curves once there
+ * is either. */
+static void
+update_complexity (ReliefTrainPage *self)
+{
+  guint n_regions = 0, n = 0;
+  const double *region_steps = relief_live_curves_get_x (self->region_counts, &n_regions);
+  const double *steps = relief_live_curves_get_x (self->complexity, &n);
+  ReliefComplexity c = {
+    .n_regions = (int) n_regions,
+    .region_steps = region_steps,
+    .regions = n_regions > 0 ? relief_live_curves_get_values (self->region_counts, 0) : NULL,
+    .n = (int) n,
+    .steps = steps,
+  };
+  ReliefFigureOptions opt;
+  ReliefComplexitySpec spec;
+
+  if (n > 0)
+    {
+      c.train = relief_live_curves_get_values (self->complexity, LC_TRAIN);
+      c.test = relief_live_curves_get_values (self->complexity, LC_TEST);
+      c.random = relief_live_curves_get_values (self->complexity, LC_RANDOM);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->complexity_view), n_regions > 0 || n > 0);
+  if (n_regions == 0 && n == 0)
+    return;
+  relief_figure_options_init (&opt);
+  relief_figure_complexity_spec (&c, &opt, &spec);
+  relief_plot_view_set_lines (self->complexity_view, &spec.spec);
+}
+
+static gboolean
+regions_shown (ReliefTrainPage *self)
+{
+  return self->regions != NULL && gtk_switch_get_active (self->regions_switch);
+}
+
+/* The map's parameters to the regions' thread, when the switch is on and no training
+ * offers them itself. */
+static void
+offer_regions (ReliefTrainPage *self)
+{
+  g_autoptr(ReliefPlane) plane = NULL;
+
+  if (self->work != NULL || self->map == NULL || self->map_params == NULL ||
+      !gtk_switch_get_active (self->regions_switch))
+    return;
+  plane = relief_plane_new_input (self->map->xmin, self->map->xmax, self->map->ymin, self->map->ymax);
+  relief_regions_live_offer (self->regions_live, self->map_spec, self->map_params, plane, self->map_step);
+}
+
+/* Takes map, the decisions at step of spec with params (taken, may be NULL), as the one
+ * shown beside the curves; its regions follow when the switch is on. */
+static void
+show_map (ReliefTrainPage *self, ReliefDecisionMap *map, gint64 step, const ReliefMlpSpec *spec, float *params)
 {
   relief_decision_map_free (self->map);
   self->map = map;
   self->map_step = step;
+  g_clear_pointer (&self->map_spec, relief_mlp_spec_free);
+  g_free (self->map_params);
+  self->map_spec = spec && params ? relief_mlp_spec_copy (spec) : NULL;
+  self->map_params = params;
+  if (map == NULL)
+    g_clear_pointer (&self->regions, relief_regions_free);
+  offer_regions (self);
   gtk_widget_set_visible (GTK_WIDGET (self->decision_area), map != NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
+}
+
+/* "347 regions", or nothing when none are shown. */
+static char *
+regions_text (ReliefTrainPage *self)
+{
+  if (!regions_shown (self))
+    return g_strdup ("");
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d linear region", "%d linear regions",
+                                       self->regions->n_regions),
+                          self->regions->n_regions);
+}
+
+/* A partition from the regions' thread: drawn, counted; a failure said in the status line. */
+static void
+on_regions_ready (gpointer user_data)
+{
+  ReliefTrainPage *self = user_data;
+  g_autofree char *error = NULL;
+  gint64 step = 0;
+  double seconds = 0;
+  ReliefRegions *regions = relief_regions_live_take (self->regions_live, &step, &seconds, &error);
+
+  if (regions == NULL)
+    {
+      if (error != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("No linear regions: %s"), error);
+
+          relief_page_set_status (RELIEF_PAGE (self), message);
+        }
+      return;
+    }
+  relief_regions_free (self->regions);
+  self->regions = regions;
+  self->regions_step = step;
+  if (!self->tracked_regions)
+    {
+      add_region_count (self, step, regions->n_regions);
+      update_complexity (self);
+    }
+  if (self->work != NULL && self->last_epochs > 0)
+    show_last_metrics (self, &self->last_metrics, self->last_epochs);
+  else
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%d linear region at step %" G_GINT64_FORMAT " (%.1f ms)",
+                                                            "%d linear regions at step %" G_GINT64_FORMAT " (%.1f ms)",
+                                                            regions->n_regions),
+                                               regions->n_regions, step, 1000 * seconds);
+
+      gtk_label_set_text (self->readout_label, text);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
 }
 
@@ -457,6 +643,20 @@ relief_train_plots_init (ReliefTrainPlots *self)
 {
 }
 
+/* Whether title fits a figure width points wide, at the figures' title font. */
+static gboolean
+title_fits (cairo_t *cr, double width, const char *title)
+{
+  cairo_text_extents_t e;
+
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, RELIEF_PLOT_FONT_TITLE);
+  cairo_text_extents (cr, title, &e);
+  cairo_restore (cr);
+  return e.x_advance <= width - 8;
+}
+
 /* The map in the largest square the area has, at its top: the input plane undistorted. */
 static void
 decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
@@ -470,10 +670,26 @@ decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
     return;
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  title = g_strdup_printf (_("Decisions at step %" G_GINT64_FORMAT), self->map_step);
   relief_figure_options_init (&options);
-  options.title = title;
   relief_plot_screen_begin (cr, side, side, &w, &h);
+  if (regions_shown (self))
+    {
+      int n = self->regions->n_regions;
+
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Step %" G_GINT64_FORMAT ": %d region",
+                                            "Step %" G_GINT64_FORMAT ": %d regions", n),
+                               self->regions_step, n);
+      /* A narrow map (an 800x600 window): the count alone. */
+      if (!title_fits (cr, w, title))
+        {
+          g_free (title);
+          title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d region", "%d regions", n), n);
+        }
+      options.title = title;
+      relief_figure_decision_regions (cr, w, h, self->map, self->regions, &options, NULL);
+      return;
+    }
+  options.title = title = g_strdup_printf (_("Decisions at step %" G_GINT64_FORMAT), self->map_step);
   relief_figure_decision (cr, w, h, self->map, &options);
 }
 
@@ -483,6 +699,8 @@ typedef struct RunMapWork {
   char              *path;
   ReliefDecisionMap *map;
   gint64             step;
+  ReliefMlpSpec     *spec;
+  float             *params;
 } RunMapWork;
 
 static void
@@ -492,6 +710,8 @@ run_map_work_free (gpointer data)
 
   g_free (w->path);
   relief_decision_map_free (w->map);
+  g_clear_pointer (&w->spec, relief_mlp_spec_free);
+  g_free (w->params);
   g_free (w);
 }
 
@@ -514,6 +734,8 @@ run_map_work_run (gpointer data, GCancellable *cancellable, GError **error)
   w->step = run->snapshot_step[last];
   w->map = relief_decision_map_compute (backend, run->spec, run->dataset, run->params + (gsize) last * run->n_params,
                                         &whole, &whole, error);
+  w->spec = relief_mlp_spec_copy (run->spec);
+  w->params = g_memdup2 (run->params + (gsize) last * run->n_params, run->n_params * sizeof (float));
   return w->map != NULL;
 }
 
@@ -527,7 +749,7 @@ run_map_done (gpointer owner, const GError *error)
   self->map_work = NULL;
   /* A run whose data cannot be read again still shows its curves; the map is extra. */
   if (error == NULL && w->map != NULL)
-    show_map (self, g_steal_pointer (&w->map), w->step);
+    show_map (self, g_steal_pointer (&w->map), w->step, w->spec, g_steal_pointer (&w->params));
 }
 
 static void
@@ -537,19 +759,31 @@ stop_run_map (ReliefTrainPage *self)
   self->map_work = NULL;
 }
 
+/* The last metrics, and the regions drawn when the switch is on; kept, so that regions
+ * coming between two rows are said with the last. */
 static void
 show_last_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *m, int epochs)
 {
   /* Whole epochs done, of the run's: a fraction of an epoch says nothing at a glance. */
   int epoch = (int) floor (m->epoch + 1e-9);
   g_autofree char *text = NULL;
+  g_autofree char *regions = regions_text (self);
 
+  self->last_metrics = *m;
+  self->last_epochs = epochs;
   if (isnan (m->test_loss))
     text = g_strdup_printf (_("epoch %d of %d   train loss %.4f   train acc %.1f%%"),
                             epoch, epochs, m->train_loss, 100 * m->train_acc);
   else
     text = g_strdup_printf (_("epoch %d of %d   loss %.4f / %.4f   acc %.1f%% / %.1f%% (train / test)"),
                             epoch, epochs, m->train_loss, m->test_loss, 100 * m->train_acc, 100 * m->test_acc);
+  if (*regions)
+    {
+      char *both = g_strconcat (text, "   ", regions, NULL);
+
+      g_free (text);
+      text = both;
+    }
   gtk_label_set_text (self->readout_label, text);
 }
 
@@ -560,7 +794,9 @@ train_tick (gpointer owner)
   TrainWork *w = self->work;
   g_autoptr(GArray) fresh = NULL;
   g_autoptr(GArray) fresh_curvature = NULL;
+  g_autoptr(GArray) fresh_complexity = NULL;
   ReliefDecisionMap *map;
+  float *map_params;
   gint64 map_step;
   double fraction;
 
@@ -578,10 +814,11 @@ train_tick (gpointer owner)
     }
   if (w->pending_complexity->len > 0)
     {
-      g_array_append_vals (self->complexity, w->pending_complexity->data, w->pending_complexity->len);
-      g_array_set_size (w->pending_complexity, 0);
+      fresh_complexity = w->pending_complexity;
+      w->pending_complexity = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
     }
   map = g_steal_pointer (&w->fresh_map);
+  map_params = g_steal_pointer (&w->fresh_params);
   map_step = w->fresh_map_step;
   g_mutex_unlock (&w->lock);
 
@@ -596,9 +833,16 @@ train_tick (gpointer owner)
       update_sharpness (self);
     }
 
+  if (fresh_complexity != NULL)
+    {
+      for (guint i = 0; i < fresh_complexity->len; i++)
+        append_complexity (self, &g_array_index (fresh_complexity, ReliefComplexityRow, i));
+      update_complexity (self);
+    }
   relief_page_set_progress (RELIEF_PAGE (self), fraction);
+  /* map_spec is set once, before the first map. */
   if (map)
-    show_map (self, map, map_step);
+    show_map (self, map, map_step, w->map_spec, map_params);
   if (fresh == NULL)
     return;
   for (guint i = 0; i < fresh->len; i++)
@@ -623,6 +867,9 @@ train_done (gpointer owner, const GError *error)
   g_autofree char *message = NULL;
 
   self->work = NULL;
+  /* Switched on after the training offered its last map: that map's regions. */
+  if (self->regions == NULL || self->regions_step != self->map_step)
+    offer_regions (self);
   if (error == NULL && w->reused_path != NULL)
     {
       g_autofree char *title = relief_work_dir_title (w->reused_path);
@@ -675,7 +922,8 @@ train_done (gpointer owner, const GError *error)
 static gboolean
 read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
 {
-  GtkSpinButton *spins[] = { self->momentum_spin, self->weight_decay_spin, self->curvature_spin, NULL };
+  GtkSpinButton *spins[] = { self->momentum_spin, self->weight_decay_spin, self->curvature_spin,
+                             self->complexity_spin, NULL };
 
   if (!relief_train_controls_read (&self->controls, job, error) || !relief_spins_check (spins, error))
     return FALSE;
@@ -684,6 +932,7 @@ read_job (ReliefTrainPage *self, ReliefTrainJob *job, GError **error)
   job->train.curvature_every = gtk_spin_button_get_value_as_int (self->curvature_spin);
   job->train.curvature_trace = job->train.curvature_every > 0 && gtk_switch_get_active (self->curvature_trace_switch);
   job->train.curvature_min = job->train.curvature_every > 0 && gtk_switch_get_active (self->curvature_min_switch);
+  job->train.complexity_every = gtk_spin_button_get_value_as_int (self->complexity_spin);
   return TRUE;
 }
 
@@ -721,9 +970,13 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   g_free (self->run_path);
   self->run_path = g_strdup (w->job.output);
   relief_live_curves_clear (self->curves);
+  clear_complexity (self);
+  update_complexity (self);
+  self->last_epochs = 0;
+  w->regions_live = relief_regions_live_ref (self->regions_live);
   clear_sharpness (self, &w->job.train.optimizer, w->job.train.curvature_trace, w->job.train.curvature_min);
   stop_run_map (self);
-  show_map (self, NULL, 0);
+  show_map (self, NULL, 0, NULL, NULL);
   relief_plot_view_clear (self->loss_view, _("Training…"));
   relief_plot_view_clear (self->acc_view, NULL);
   relief_page_set_progress (page, 0);
@@ -772,7 +1025,7 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
   relief_page_drop_job (page);
   self->work = NULL;
   stop_run_map (self);
-  show_map (self, NULL, 0);
+  show_map (self, NULL, 0, NULL, NULL);
   self->map_work = g_new0 (RunMapWork, 1);
   self->map_work->path = g_strdup (path);
   self->map_job = relief_worker_start (run_map_work_run, self->map_work, run_map_work_free, NULL, run_map_done, self);
@@ -782,6 +1035,7 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
   gtk_spin_button_set_value (self->curvature_spin, run->config.curvature_every);
   gtk_switch_set_active (self->curvature_trace_switch, run->config.curvature_trace);
   gtk_switch_set_active (self->curvature_min_switch, run->config.curvature_min);
+  gtk_spin_button_set_value (self->complexity_spin, run->config.complexity_every);
   clear_sharpness (self, &run->config.optimizer, run->curvature != NULL && run->curvature->trace != NULL,
                    run->curvature != NULL && run->curvature->lambda_min != NULL);
   for (int i = 0; run->curvature != NULL && i < run->curvature->n; i++)
@@ -789,6 +1043,7 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
                       run->curvature->trace != NULL ? run->curvature->trace[i] : NAN,
                       run->curvature->lambda_min != NULL ? run->curvature->lambda_min[i] : NAN);
   update_sharpness (self);
+  clear_complexity (self);
   for (int i = 0; run->complexity != NULL && i < run->complexity->n; i++)
     {
       const ReliefRunComplexity *c = run->complexity;
@@ -803,8 +1058,9 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
         .seconds = c->seconds,
       };
 
-      g_array_append_val (self->complexity, row);
+      append_complexity (self, &row);
     }
+  update_complexity (self);
 
   relief_live_curves_clear (self->curves);
   relief_plot_view_clear (self->loss_view, _("This run has no metrics"));
@@ -819,14 +1075,19 @@ relief_train_page_open (ReliefPage *page, const char *path, ReliefFileKind kind)
     show_last_metrics (self, &m, run->config.epochs);
   update_plots (self);
 
-  g_free (self->run_path);
-  self->run_path = g_strdup (path);
-  relief_work_dir_add_recent (path, NULL);
-  title = relief_work_dir_title (path);
+  /* path may be the run_path itself (the run shown, opened again). */
+  {
+    char *copy = g_strdup (path);
+
+    g_free (self->run_path);
+    self->run_path = copy;
+  }
+  relief_work_dir_add_recent (self->run_path, NULL);
+  title = relief_work_dir_title (self->run_path);
   message = g_strdup_printf (_("Opened %s (%s)"), title, run->status);
   relief_page_set_status (page, message);
   relief_page_set_progress (page, 1.0);
-  relief_page_run_ready (page, path);
+  relief_page_run_ready (page, self->run_path);
   return TRUE;
 }
 
@@ -845,13 +1106,41 @@ relief_train_page_get_n_points (ReliefTrainPage *self)
   return n;
 }
 
+const ReliefRegions *
+relief_train_page_get_regions (ReliefTrainPage *self, gint64 *step)
+{
+  if (!regions_shown (self))
+    return NULL;
+  if (step)
+    *step = self->regions_step;
+  return self->regions;
+}
+
+gboolean
+relief_train_page_get_map_params (ReliefTrainPage *self, const ReliefMlpSpec **spec, const float **params,
+                                  ReliefPlane **plane)
+{
+  if (self->map == NULL || self->map_params == NULL)
+    return FALSE;
+  *spec = self->map_spec;
+  *params = self->map_params;
+  *plane = relief_plane_new_input (self->map->xmin, self->map->xmax, self->map->ymin, self->map->ymax);
+  return TRUE;
+}
+
+ReliefRegionsLive *
+relief_train_page_get_regions_live (ReliefTrainPage *self)
+{
+  return self->regions_live;
+}
+
 const ReliefComplexityRow *
 relief_train_page_get_complexity (ReliefTrainPage *self, guint *n)
 {
   g_return_val_if_fail (RELIEF_IS_TRAIN_PAGE (self), NULL);
 
-  *n = self->complexity->len;
-  return (const ReliefComplexityRow *) self->complexity->data;
+  *n = self->complexity_rows->len;
+  return (const ReliefComplexityRow *) self->complexity_rows->data;
 }
 
 gboolean
@@ -968,6 +1257,33 @@ on_curvature_changed (ReliefTrainPage *self)
   gtk_widget_set_sensitive (self->curvature_min_row, tracked);
 }
 
+/* Only piecewise-linear networks have linear regions. */
+static void
+on_activation_changed (ReliefTrainPage *self)
+{
+  int act = relief_combo_enum (self->controls.activation_row);
+  gboolean linear = act == RELIEF_ACT_RELU || act == RELIEF_ACT_LEAKY_RELU;
+
+  gtk_widget_set_sensitive (self->regions_row, linear);
+  if (!linear)
+    gtk_switch_set_active (self->regions_switch, FALSE);
+  gtk_widget_set_tooltip_text (self->regions_row,
+                               linear ? _("Recomputed on a thread of its own as the model trains; frames it cannot keep up with are dropped")
+                                      : _("Only relu and leaky_relu networks have linear regions: tanh and gelu are curved everywhere, so the network is affine on no region of its input"));
+}
+
+static void
+on_regions_toggled (ReliefTrainPage *self)
+{
+  gboolean on = gtk_switch_get_active (self->regions_switch);
+
+  relief_regions_live_set_enabled (self->regions_live, on);
+  if (!on)
+    g_clear_pointer (&self->regions, relief_regions_free);
+  offer_regions (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->decision_area));
+}
+
 /* Momentum applies to the momentum and Nesterov optimizers, RMSprop's and sign descent's;
  * choosing one sets the spin to its default (0.9, or 0 for RMSprop and sign descent), as
  * --optimizer does.  A loaded run sets the spin after the optimizer. */
@@ -988,7 +1304,14 @@ on_optimizer_changed (ReliefTrainPage *self)
 static void
 relief_train_page_dispose (GObject *object)
 {
-  stop_run_map (RELIEF_TRAIN_PAGE (object));
+  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (object);
+
+  stop_run_map (self);
+  if (self->regions_live)
+    {
+      relief_regions_live_detach (self->regions_live);
+      g_clear_pointer (&self->regions_live, relief_regions_live_unref);
+    }
   G_OBJECT_CLASS (relief_train_page_parent_class)->dispose (object);
 }
 
@@ -1000,11 +1323,16 @@ relief_train_page_finalize (GObject *object)
   g_free (self->run_path);
   relief_live_curves_free (self->curves);
   g_array_unref (self->sharp_steps);
-  g_array_unref (self->complexity);
+  g_array_unref (self->complexity_rows);
   g_array_unref (self->sharp_max);
   g_array_unref (self->sharp_trace);
   g_array_unref (self->sharp_min);
   relief_decision_map_free (self->map);
+  g_clear_pointer (&self->map_spec, relief_mlp_spec_free);
+  g_free (self->map_params);
+  relief_regions_free (self->regions);
+  relief_live_curves_free (self->region_counts);
+  relief_live_curves_free (self->complexity);
   G_OBJECT_CLASS (relief_train_page_parent_class)->finalize (object);
 }
 
@@ -1013,7 +1341,8 @@ static const ReliefTemplateChild children[] = {
   CHILD (paned), CHILD (momentum_spin), CHILD (weight_decay_spin), CHILD (status_label),
   CHILD (readout_label), CHILD (progress_bar), CHILD (loss_view), CHILD (acc_view), CHILD (decision_area),
   CHILD (plots_box), CHILD (sharp_view), CHILD (curvature_spin), CHILD (curvature_trace_row),
-  CHILD (curvature_trace_switch), CHILD (curvature_min_row), CHILD (curvature_min_switch)
+  CHILD (curvature_trace_switch), CHILD (curvature_min_row), CHILD (curvature_min_switch), CHILD (regions_row),
+  CHILD (regions_switch), CHILD (complexity_spin), CHILD (complexity_view)
 };
 #undef CHILD
 
@@ -1047,16 +1376,23 @@ relief_train_page_init (ReliefTrainPage *self)
   self->sharp_max = g_array_new (FALSE, FALSE, sizeof (double));
   self->sharp_trace = g_array_new (FALSE, FALSE, sizeof (double));
   self->sharp_min = g_array_new (FALSE, FALSE, sizeof (double));
-  self->complexity = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
+  self->region_counts = relief_live_curves_new (1, LIVE_BUCKETS);
+  self->complexity = relief_live_curves_new (N_LC, LIVE_BUCKETS);
+  self->complexity_rows = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
+  self->regions_live = relief_regions_live_new (LIVE_MAX_REGIONS, on_regions_ready, self);
   /* The built-in default: a small MLP on a three-armed spiral, trained with Adam. */
   relief_train_controls_init (&self->controls);
   relief_spin_watch (self->momentum_spin);
   relief_spin_watch (self->weight_decay_spin);
   relief_spin_watch (self->curvature_spin);
+  relief_spin_watch (self->complexity_spin);
   g_signal_connect_swapped (self->curvature_spin, "value-changed", G_CALLBACK (on_curvature_changed), self);
   on_curvature_changed (self);
   g_signal_connect_swapped (self->controls.optimizer_row, "notify::selected", G_CALLBACK (on_optimizer_changed), self);
   on_optimizer_changed (self);
+  g_signal_connect_swapped (self->controls.activation_row, "notify::selected", G_CALLBACK (on_activation_changed), self);
+  on_activation_changed (self);
+  g_signal_connect_swapped (self->regions_switch, "notify::active", G_CALLBACK (on_regions_toggled), self);
   gtk_drawing_area_set_draw_func (self->decision_area, decision_draw, self, NULL);
   g_signal_connect (self->loss_view, "hover", G_CALLBACK (on_hover), self);
   g_signal_connect (self->acc_view, "hover", G_CALLBACK (on_hover), self);

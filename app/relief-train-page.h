@@ -1,6 +1,7 @@
 #pragma once
 
 #include "relief-page.h"
+#include "relief-regions-live.h"
 #include "relief-train.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,14 @@ guint64     relief_train_page_get_n_metrics (ReliefTrainPage *self);
 const ReliefComplexityRow *relief_train_page_get_complexity (ReliefTrainPage *self, guint *n);
 /* 2D data: whether the decision map beside the curves shows, and the step it is of. */
 gboolean    relief_train_page_get_map_step  (ReliefTrainPage *self, gint64 *step);
+/* The linear regions drawn over the map (the switch on), NULL when none; *step (may be
+ * NULL) the one they are of. */
+const ReliefRegions *relief_train_page_get_regions (ReliefTrainPage *self, gint64 *step);
+/* The model and parameters of the map shown, and its input plane (the caller's); FALSE
+ * without a map. */
+gboolean    relief_train_page_get_map_params (ReliefTrainPage *self, const ReliefMlpSpec **spec,
+                                              const float **params, ReliefPlane **plane);
+/* What computes the regions (its counts say how many were dropped). */
+ReliefRegionsLive *relief_train_page_get_regions_live (ReliefTrainPage *self);
 
 G_END_DECLS

@@ -144,7 +144,7 @@ relief_window_open_file (ReliefWindow *self, const char *path)
     if (error != NULL)
       message = g_strdup_printf (_("Cannot open %s: %s"), basename, error->message);
     else
-      message = g_strdup_printf (_("Cannot open %s: it is no run, landscape, sweep or spectrum"), basename);
+      message = g_strdup_printf (_("Cannot open %s: it is no run, landscape, sweep, spectrum or regions file"), basename);
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
   }
   return FALSE;

@@ -12,6 +12,7 @@
 #include "relief-hessian-job.h"
 #include "relief-intdim-job.h"
 #include "relief-live-curves.h"
+#include "relief-regions-live.h"
 #include "relief-output.h"
 #include "relief-regions-job.h"
 #include "relief-race-job.h"
@@ -1253,6 +1254,118 @@ test_race_job (Fixture *f, gconstpointer data)
                          1e-9);
 }
 
+/* ---- The live regions ---- */
+
+typedef struct {
+  ReliefRegionsLive *live;
+  ReliefMlpSpec     *spec;
+  ReliefPlane       *plane;
+  float             *params;    /* [n_offers, n_params] */
+  int                n_offers;
+  GThread           *main_thread;
+  int                ready_calls;
+  gboolean           ready_elsewhere;
+} LiveCase;
+
+static void
+live_ready (gpointer data)
+{
+  LiveCase *c = data;
+
+  c->ready_calls++;
+  c->ready_elsewhere |= g_thread_self () != c->main_thread;
+}
+
+/* A training's thread: every parameter set offered in a burst, as snapshots come. */
+static gpointer
+offer_all (gpointer data)
+{
+  LiveCase *c = data;
+  gsize n = relief_mlp_spec_n_params (c->spec);
+
+  for (int i = 0; i < c->n_offers; i++)
+    relief_regions_live_offer (c->live, c->spec, c->params + (gsize) i * n, c->plane, i);
+  return NULL;
+}
+
+static gboolean
+live_idle (gpointer data)
+{
+  LiveCase *c = data;
+
+  return relief_regions_live_is_idle (c->live) && c->ready_calls > 0;
+}
+
+/* Offers from another thread: one partition at a time, each offer computed or dropped for
+ * a newer one, never both; the partition taken is the newest offer's, equal to
+ * relief_regions_compute's; the owner hears on its own thread.  Off, offers are ignored. */
+static void
+test_regions_live (void)
+{
+  const int sizes[] = { 2, 16, 16, 2 };
+  LiveCase c = { .n_offers = 40, .main_thread = g_thread_self () };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr(ReliefRegions) direct = NULL;
+  g_autoptr(ReliefRegions) taken = NULL;
+  g_autoptr(GError) error = NULL;
+  guint offered = 0, dropped = 0, computed = 0, max_in_flight = 0;
+  gint64 step = -1;
+  gsize n;
+
+  c.spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  c.plane = relief_plane_new_input (-2, 2, -2, 2);
+  n = relief_mlp_spec_n_params (c.spec);
+  c.params = g_new (float, n * c.n_offers);
+  for (gsize i = 0; i < n * c.n_offers; i++)
+    c.params[i] = (float) g_rand_double_range (rand, -1, 1);
+  c.live = relief_regions_live_new (0, live_ready, &c);
+
+  /* Off: nothing taken. */
+  relief_regions_live_offer (c.live, c.spec, c.params, c.plane, 0);
+  relief_regions_live_get_counts (c.live, &offered, NULL, NULL, NULL);
+  g_assert_cmpuint (offered, ==, 0);
+
+  relief_regions_live_set_enabled (c.live, TRUE);
+  g_thread_join (g_thread_new ("offers", offer_all, &c));
+  while (!live_idle (&c))
+    g_main_context_iteration (NULL, TRUE);
+  taken = relief_regions_live_take (c.live, &step, NULL, NULL);
+  g_assert_nonnull (taken);
+  g_assert_cmpint (step, ==, c.n_offers - 1);
+  direct = relief_regions_compute (c.spec, c.params + (gsize) (c.n_offers - 1) * n, c.plane, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (taken->n_regions, ==, direct->n_regions);
+  for (int r = 0; r < direct->n_regions; r++)
+    g_assert_cmpint (taken->predicted[r], ==, direct->predicted[r]);
+  relief_regions_live_get_counts (c.live, &offered, &dropped, &computed, &max_in_flight);
+  g_assert_cmpuint (offered, ==, c.n_offers);
+  g_assert_cmpuint (computed + dropped, ==, offered);
+  g_assert_cmpuint (max_in_flight, ==, 1);
+  g_assert_false (c.ready_elsewhere);
+  g_assert_null (relief_regions_live_take (c.live, NULL, NULL, NULL));
+
+  /* A tanh net: the message, no partition. */
+  {
+    g_autoptr(ReliefMlpSpec) tanh_spec = relief_mlp_spec_new (sizes, G_N_ELEMENTS (sizes), RELIEF_ACT_TANH,
+                                                              RELIEF_LOSS_CROSS_ENTROPY);
+    g_autofree char *message = NULL;
+
+    c.ready_calls = 0;
+    relief_regions_live_offer (c.live, tanh_spec, c.params, c.plane, 99);
+    while (!live_idle (&c))
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_null (relief_regions_live_take (c.live, &step, NULL, &message));
+    g_assert_nonnull (message);
+    g_assert_nonnull (strstr (message, "tanh"));
+  }
+
+  relief_regions_live_detach (c.live);
+  relief_regions_live_unref (c.live);
+  relief_mlp_spec_free (c.spec);
+  relief_plane_free (c.plane);
+  g_free (c.params);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1263,6 +1376,7 @@ main (int argc, char **argv)
   run_path = g_build_filename (run_dir, "run.h5", NULL);
   train_shared_run ();
   g_test_add_func ("/jobs/live-curves/bounded", test_live_curves_bounded);
+  g_test_add_func ("/jobs/regions-live/newest-wins", test_regions_live);
   g_test_add ("/jobs/surface/directions", Fixture, NULL, fixture_setup, test_surface_directions, fixture_teardown);
   g_test_add ("/jobs/surface/pca-fit", Fixture, NULL, fixture_setup, test_surface_pca_fit, fixture_teardown);
   g_test_add ("/jobs/surface/resume", Fixture, NULL, fixture_setup, test_surface_resume, fixture_teardown);

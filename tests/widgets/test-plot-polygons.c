@@ -70,6 +70,41 @@ test_polygons (void)
   cairo_surface_destroy (img);
 }
 
+/* Over a figure drawn before: two squares tiling the left half of the frame, filled half
+ * transparent over its white and outlined, the right half untouched; a segment on top. */
+static const double sq1x[4] = { 0, 2, 2, 0 }, sq1y[4] = { 0, 0, 2, 2 };
+static const double sq2x[4] = { 0, 2, 2, 0 }, sq2y[4] = { 2, 2, 4, 4 };
+static const double segment[4] = { 3, 0, 3, 4 };
+
+static void
+draw_over (cairo_t *cr, double w, double h, gconstpointer data)
+{
+  ReliefPolygonPlotSpec base = { .xlabel = "x₁", .ylabel = "x₂", .xmin = 0, .xmax = 4, .ymin = 0, .ymax = 4 };
+  const double black[3] = { 0, 0, 0 };
+
+  relief_plot_polygons (cr, w, h, &base, &frame);
+  relief_plot_polygons_over (cr, &frame, data, 2, 0.5, 2, segment, 1, black, 3);
+}
+
+static void
+test_polygons_over (void)
+{
+  ReliefPolygon polygons[2] = {
+    { 4, sq1x, sq1y, { 0, 0, 1 }, { 0.1, 0.1, 0.1 } },
+    { 4, sq2x, sq2y, { 1, 0, 0 }, { 0.1, 0.1, 0.1 } },
+  };
+  const double half_blue[3] = { 0.5, 0.5, 1 }, half_red[3] = { 1, 0.5, 0.5 }, black[3] = { 0, 0, 0 };
+  cairo_surface_t *img = test_render (W, H, draw_over, polygons);
+
+  g_assert_true (pixel_at (img, 1, 1, half_blue, 3));
+  g_assert_true (pixel_at (img, 1, 3, half_red, 3));
+  g_assert_true (pixel_at (img, 1, 2, dark, 3));     /* the edge they share */
+  g_assert_true (pixel_at (img, 2.5, 1, test_white, 0));
+  g_assert_true (pixel_at (img, 3, 1, black, 1));
+  g_assert_true (pixel_at (img, 3.5, 3, test_white, 0));
+  cairo_surface_destroy (img);
+}
+
 /* A segment across the L in its color, a sample dot in its class's, a colorbar right of the
  * data area that the frame reports; none of them where they were not asked for. */
 static void
@@ -113,6 +148,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/plot-polygons/fill-outline", test_polygons);
+  g_test_add_func ("/plot-polygons/over-a-figure", test_polygons_over);
   g_test_add_func ("/plot-polygons/overlays", test_overlays);
   return g_test_run ();
 }

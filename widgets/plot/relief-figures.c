@@ -466,6 +466,36 @@ relief_figure_sharpness_spec (const ReliefSharpness *c, const ReliefFigureOption
 }
 
 void
+relief_figure_complexity_spec (const ReliefComplexity *c, const ReliefFigureOptions *opt, ReliefComplexitySpec *out)
+{
+  struct { const char *label; int n; const double *x, *y; gboolean dashed; } curves[] = {
+    { _("regions"), c->n_regions, c->region_steps, c->regions, FALSE },
+    { _("LC train"), c->n, c->steps, c->train, FALSE },
+    { _("LC test"), c->n, c->steps, c->test, TRUE },
+    { _("LC random"), c->n, c->steps, c->random, TRUE },
+  };
+  gboolean positive = TRUE;
+  int k = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (curves); i++)
+    {
+      if (curves[i].y == NULL || curves[i].n == 0)
+        continue;
+      out->series[k] = (ReliefLineSeries) { curves[i].label, curves[i].n, curves[i].x, curves[i].y, { 0 },
+                                            curves[i].dashed };
+      relief_plot_palette (i, out->series[k++].rgb);
+      positive = positive && all_positive (curves[i].y, curves[i].n);
+    }
+  out->spec = (ReliefLinePlotSpec) {
+    .title = _("Complexity"), .xlabel = _("step"), .ylabel = _("regions, neurons"),
+    .n_series = k,
+    .series = out->series,
+    .log_y = positive && k > 0,
+    .legend = TRUE,
+  };
+}
+
+void
 relief_figure_sharpness (cairo_t *cr, double width, double height, const ReliefSharpness *c,
                          const ReliefFigureOptions *opt)
 {
@@ -668,6 +698,53 @@ relief_figure_decision_framed (cairo_t                   *cr,
   };
 
   relief_plot_decision (cr, width, height, &spec, frame_out);
+}
+
+void
+relief_figure_decision_regions (cairo_t                   *cr,
+                                double                     width,
+                                double                     height,
+                                const ReliefDecisionMap   *map,
+                                const ReliefRegions       *regions,
+                                const ReliefFigureOptions *opt,
+                                ReliefPlotFrame           *frame_out)
+{
+  ReliefDecisionSpec spec = {
+    .title = opt->title,
+    .xlabel = "x₁",
+    .ylabel = "x₂",
+    .nx = map->nx,
+    .ny = map->ny,
+    .xmin = map->xmin,
+    .xmax = map->xmax,
+    .ymin = map->ymin,
+    .ymax = map->ymax,
+    .classes = map->classes,
+    .confidence = map->confidence,
+    .n_classes = map->n_classes,
+    .n_samples = map->n_samples,
+    .samples = map->samples,
+    .labels = map->labels,
+  };
+  ReliefRegionsFigure fig = {
+    .regions = regions,
+    .umin = map->xmin, .umax = map->xmax, .vmin = map->ymin, .vmax = map->ymax,
+    .input_plane = TRUE,
+    .color_by = RELIEF_REGIONS_COLOR_REGION,
+  };
+  const double boundary[3] = { 0.1, 0.1, 0.1 };
+  ReliefRegionsSpec rs;
+  ReliefPlotFrame frame = { 0 };
+  /* Edges thinner as regions multiply, so that a dense partition stays a texture. */
+  double edge = regions->n_regions > 400 ? 0.25 : 0.5;
+
+  relief_plot_decision (cr, width, height, &spec, &frame);
+  relief_figure_regions_spec (&fig, opt, &rs);
+  relief_plot_polygons_over (cr, &frame, rs.polygons, regions->n_regions, 0.18, edge, regions->boundary,
+                             regions->n_boundary, boundary, 1.5);
+  relief_figure_regions_clear (&rs);
+  if (frame_out)
+    *frame_out = frame;
 }
 
 /* Vertical lines at the n values, from y0 to y1, as one series broken by NaN. */

@@ -146,6 +146,24 @@ void relief_figure_sharpness_spec (const ReliefSharpness *c, const ReliefFigureO
 /* The spec drawn, with opt->title above. */
 void relief_figure_sharpness (cairo_t *cr, double width, double height, const ReliefSharpness *c,
                               const ReliefFigureOptions *opt);
+/* The complexity of the network over training: the input plane's region count (at the
+ * steps it was computed) and the mean local complexity around training, test and random
+ * points (at the steps tracked); each may be NULL (a NaN value: none at that step).  The
+ * y axis is logarithmic when every value is positive. */
+typedef struct {
+  int           n_regions;
+  const double *region_steps, *regions;
+  int           n;
+  const double *steps, *train, *test, *random;
+} ReliefComplexity;
+
+typedef struct {
+  ReliefLineSeries   series[4];
+  ReliefLinePlotSpec spec;
+} ReliefComplexitySpec;
+
+void relief_figure_complexity_spec (const ReliefComplexity *c, const ReliefFigureOptions *opt,
+                                    ReliefComplexitySpec *out);
 /* A run's /curvature as ReliefSharpness (pointing into the run and steps, [run->curvature->n]
  * doubles the caller provides); FALSE when the run tracked none. */
 gboolean relief_figure_run_sharpness (const ReliefRun *run, double *steps, ReliefSharpness *c);
@@ -181,6 +199,13 @@ void relief_figure_decision (cairo_t *cr, double width, double height, const Rel
  * maps the pointer into the input plane. */
 void relief_figure_decision_framed (cairo_t *cr, double width, double height, const ReliefDecisionMap *map,
                                     const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out);
+/* The decision map with a 2-input model's exact linear regions over it (regions of the
+ * input plane, (u, v) = (x₁, x₂)): each region tinted faintly in a colour of its own and
+ * outlined thin, the decision boundary dark on top; opt->title (may be NULL) above.
+ * frame_out (may be NULL) receives where the data area ended up. */
+void relief_figure_decision_regions (cairo_t *cr, double width, double height, const ReliefDecisionMap *map,
+                                     const ReliefRegions *regions, const ReliefFigureOptions *opt,
+                                     ReliefPlotFrame *frame_out);
 
 /* The ESD of one layer's weight matrix on log-log axes: a density histogram of its
  * eigenvalues >= the fit's threshold over log bins, the fitted power law from xmin to

@@ -204,3 +204,63 @@ relief_plot_polygons (cairo_t *cr, double width, double height, const ReliefPoly
     }
   cairo_restore (cr);
 }
+
+void
+relief_plot_polygons_over (cairo_t *cr, const ReliefPlotFrame *frame, const ReliefPolygon *polygons,
+                           int n_polygons, double fill_alpha, double outline_width, const double *segments,
+                           gsize n_segments, const double segment_rgb[3], double segment_width)
+{
+  double px, py;
+
+  if (frame->pw <= 0 || frame->ph <= 0 || !(frame->xmin < frame->xmax) || !(frame->ymin < frame->ymax))
+    return;
+  cairo_save (cr);
+  cairo_rectangle (cr, frame->px, frame->py, frame->pw, frame->ph);
+  cairo_clip (cr);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
+  for (int k = 0; k < n_polygons; k++)
+    {
+      const ReliefPolygon *p = &polygons[k];
+      gboolean finite = p->n >= 3;
+
+      cairo_new_path (cr);
+      for (int i = 0; finite && i < p->n; i++)
+        {
+          finite = isfinite (p->x[i]) && isfinite (p->y[i]);
+          relief_plot_frame_from_data (frame, p->x[i], p->y[i], &px, &py);
+          cairo_line_to (cr, px, py);
+        }
+      if (!finite)
+        continue;
+      cairo_close_path (cr);
+      cairo_set_source_rgba (cr, p->fill[0], p->fill[1], p->fill[2], fill_alpha);
+      if (outline_width <= 0)
+        {
+          cairo_fill (cr);
+          continue;
+        }
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, p->outline[0], p->outline[1], p->outline[2]);
+      cairo_set_line_width (cr, outline_width);
+      cairo_stroke (cr);
+    }
+  /* The boundary as one path: its pieces join where they meet. */
+  cairo_new_path (cr);
+  for (gsize s = 0; s < n_segments; s++)
+    {
+      const double *seg = segments + 4 * s;
+
+      if (!isfinite (seg[0]) || !isfinite (seg[1]) || !isfinite (seg[2]) || !isfinite (seg[3]))
+        continue;
+      relief_plot_frame_from_data (frame, seg[0], seg[1], &px, &py);
+      cairo_move_to (cr, px, py);
+      relief_plot_frame_from_data (frame, seg[2], seg[3], &px, &py);
+      cairo_line_to (cr, px, py);
+    }
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_source_rgb (cr, segment_rgb[0], segment_rgb[1], segment_rgb[2]);
+  cairo_set_line_width (cr, segment_width);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}

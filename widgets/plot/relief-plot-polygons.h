@@ -47,4 +47,13 @@ typedef struct {
 void relief_plot_polygons (cairo_t *cr, double width, double height, const ReliefPolygonPlotSpec *spec,
                            ReliefPlotFrame *frame_out);
 
+/* Polygons over a figure drawn before (frame: where its data area is, in cr's units),
+ * clipped to it: each filled with its fill at fill_alpha and outlined outline_width wide
+ * (<= 0: none); then n_segments segments [n_segments, 4] (x0 y0 x1 y1, data units) on top
+ * in segment_rgb, segment_width wide: linear regions over a decision map, the decision
+ * boundary over them. */
+void relief_plot_polygons_over (cairo_t *cr, const ReliefPlotFrame *frame, const ReliefPolygon *polygons,
+                                int n_polygons, double fill_alpha, double outline_width, const double *segments,
+                                gsize n_segments, const double segment_rgb[3], double segment_width);
+
 G_END_DECLS
