@@ -625,6 +625,27 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
                    plane->vmin, plane->vmax);
       return NULL;
     }
+  for (int i = 0; i < D; i++)
+    if (!isfinite (plane->origin[i]) || !isfinite (plane->du[i]) || !isfinite (plane->dv[i]))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("The plane’s origin or spanning vectors are not finite (input %d)"), i);
+        return NULL;
+      }
+  /* A diverged checkpoint has no partition: NaN maps would make one region that means
+   * nothing (and that no regions file accepts). */
+  {
+    gsize n_params = relief_mlp_spec_n_params (spec);
+
+    for (gsize i = 0; i < n_params; i++)
+      if (!isfinite (params_host[i]))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The network’s parameters are not finite (parameter %" G_GSIZE_FORMAT " is %g): training "
+                         "diverged at this checkpoint, so it has no linear regions"), i, (double) params_host[i]);
+          return NULL;
+        }
+  }
   for (int l = 0; l + 1 < L; l++)
     H += spec->sizes[l + 1];
 
@@ -858,6 +879,17 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
             aff[3 * k] = m[k];
             aff[3 * k + 1] = m[K + k];
             aff[3 * k + 2] = m[2 * K + k];
+            if (!isfinite (aff[3 * k]) || !isfinite (aff[3 * k + 1]) || !isfinite (aff[3 * k + 2]))
+              {
+                g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("The network’s outputs on the plane are not finite in float64 (its weights are too "
+                               "large), so its linear regions cannot be computed"));
+                g_free (vh.keys);
+                g_free (vh.heads);
+                g_free (vh.next);
+                g_free (work);
+                goto out;
+              }
           }
         for (int k = 1; k < K; k++)
           if (aff[3 * k] * u + aff[3 * k + 1] * v + aff[3 * k + 2] >

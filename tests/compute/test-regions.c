@@ -658,6 +658,35 @@ test_errors (void)
   g_assert_null (relief_regions_compute (spec, params, wide, 0, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
+
+  /* A diverged checkpoint: a weight or a bias NaN or infinite has no partition (it would
+   * be one region with NaN maps, which no regions file accepts). */
+  for (int k = 0; k < 3; k++)
+    {
+      gsize at = k == 0 ? relief_mlp_spec_weight_offset (spec, 1) + 5 : relief_mlp_spec_bias_offset (spec, 2);
+      float keep = params[at];
+
+      params[at] = k == 1 ? INFINITY : k == 2 ? -INFINITY : NAN;
+      g_assert_null (relief_regions_compute (spec, params, plane, 0, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+      g_assert_nonnull (strstr (error->message, "not finite"));
+      g_clear_error (&error);
+      params[at] = keep;
+    }
+  /* Finite weights whose products overflow double: 10 layers of 1e38. */
+  {
+    static const int deep_sizes[] = { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 };
+    g_autoptr(ReliefMlpSpec) deep = relief_mlp_spec_new (deep_sizes, 11, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+    gsize n = relief_mlp_spec_n_params (deep);
+    g_autofree float *big = g_new (float, n);
+
+    for (gsize i = 0; i < n; i++)
+      big[i] = 1e38f;
+    g_assert_null (relief_regions_compute (deep, big, plane, 0, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_assert_nonnull (strstr (error->message, "not finite"));
+    g_clear_error (&error);
+  }
 }
 
 static gpointer
