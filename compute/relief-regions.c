@@ -584,6 +584,38 @@ region_boundary (const double *xy, int n, const double *aff, int K, double tol_s
       }
 }
 
+/* The area centroid of the polygon of n vertex indices idx into xy (shifted to its first
+ * vertex against cancellation); the vertex average where it has no area to rounding.  The
+ * decision boundary may cross a region, and predicted is the class here. */
+static void
+polygon_centroid (const double *xy, const gint64 *idx, int n, double *u, double *v)
+{
+  const double *o = xy + 2 * idx[0];
+  double a = 0, cu = 0, cv = 0, su = 0, sv = 0, extent = 0;
+
+  for (int k = 0; k < n; k++)
+    {
+      const double *p = xy + 2 * idx[k], *q = xy + 2 * idx[k + 1 < n ? k + 1 : 0];
+      double px = p[0] - o[0], py = p[1] - o[1], qx = q[0] - o[0], qy = q[1] - o[1], c = px * qy - qx * py;
+
+      a += c;
+      cu += (px + qx) * c;
+      cv += (py + qy) * c;
+      su += px, sv += py;
+      extent = MAX (extent, MAX (fabs (px), fabs (py)));
+    }
+  if (a > 1e-12 * extent * extent)
+    {
+      *u = o[0] + cu / (3 * a);
+      *v = o[1] + cv / (3 * a);
+    }
+  else
+    {
+      *u = o[0] + su / n;
+      *v = o[1] + sv / n;
+    }
+}
+
 static gboolean
 cancelled (GCancellable *cancellable, GError **error)
 {
@@ -873,7 +905,7 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
         for (int by = 0; by < b.pattern_bytes; by++)
           active += __builtin_popcount (out->patterns[(gsize) r * b.pattern_bytes + by]);
         out->n_active[r] = active;
-        poly_center (&b, poly, &u, &v);
+        polygon_centroid (out->vertices, out->polygon_vertices + start, (int) (at - start), &u, &v);
         for (int k = 0; k < K; k++)
           {
             aff[3 * k] = m[k];

@@ -63,15 +63,23 @@ static void
 centroid (const ReliefRegions *rg, int r, double *u, double *v)
 {
   gint64 s = rg->polygon_offsets[r], e = rg->polygon_offsets[r + 1];
+  double a = 0, cu = 0, cv = 0;
 
-  *u = *v = 0;
+  /* The area centroid (docs/file-formats.md: predicted is the class there), of the
+   * polygon shifted to its first vertex against cancellation. */
   for (gint64 k = s; k < e; k++)
     {
-      *u += rg->vertices[2 * rg->polygon_vertices[k]];
-      *v += rg->vertices[2 * rg->polygon_vertices[k] + 1];
+      const double *o = rg->vertices + 2 * rg->polygon_vertices[s];
+      const double *p = rg->vertices + 2 * rg->polygon_vertices[k];
+      const double *q = rg->vertices + 2 * rg->polygon_vertices[k + 1 < e ? k + 1 : s];
+      double px = p[0] - o[0], py = p[1] - o[1], qx = q[0] - o[0], qy = q[1] - o[1], c = px * qy - qx * py;
+
+      a += c;
+      cu += (px + qx) * c;
+      cv += (py + qy) * c;
     }
-  *u /= (double) (e - s);
-  *v /= (double) (e - s);
+  *u = rg->vertices[2 * rg->polygon_vertices[s]] + cu / (3 * a);
+  *v = rg->vertices[2 * rg->polygon_vertices[s] + 1] + cv / (3 * a);
 }
 
 /* The smallest signed distance of (u, v) from polygon r's edges: positive inside. */
@@ -601,6 +609,36 @@ test_degenerate_integer (void)
     }
 }
 
+/* A region the decision boundary crosses takes the class at its area centroid: a pentagon
+ * (the unit square less the corner u + v > 1.9) whose vertex average (0.58, 0.58) lies on
+ * the other side of the boundary u = 0.54 than its centroid (0.4977, 0.4977). */
+static void
+test_predicted_at_centroid (void)
+{
+  static const int sizes[] = { 2, 2, 2 };
+  /* W0, b0: u + v - 1.9 and u + 10; W1, b1: logit 0 = 0, logit 1 = h1 - 10.54 = u - 0.54. */
+  static const float w[] = { 1, 1, 1, 0, -1.9f, 10, 0, 0, 0, 1, 0, -10.54f };
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 3, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr(ReliefPlane) plane = relief_plane_new_input (0, 1, 0, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefRegions) rg = NULL;
+  double u, v;
+  int r;
+
+  g_assert_cmpuint (relief_mlp_spec_n_params (spec), ==, G_N_ELEMENTS (w));
+  rg = relief_regions_compute (spec, w, plane, 0, NULL, &error);
+  g_assert_no_error (error);
+  check_partition (spec, w, plane, rg, FALSE);
+  g_assert_cmpint (rg->n_regions, ==, 2);
+  r = relief_regions_find (rg, 0.2, 0.2);
+  g_assert_cmpint (r, >=, 0);
+  g_assert_cmpint (rg->polygon_offsets[r + 1] - rg->polygon_offsets[r], ==, 5);
+  centroid (rg, r, &u, &v);
+  g_assert_cmpfloat (fabs (u - 0.497655), <, 1e-5);
+  g_assert_cmpint (rg->predicted[r], ==, 0);
+  g_assert_cmpuint (rg->n_boundary, ==, 1);
+}
+
 static void
 test_not_piecewise_linear (void)
 {
@@ -945,6 +983,7 @@ main (int argc, char **argv)
   g_test_add_func ("/regions/degenerate/deep", test_degenerate_deep);
   g_test_add_func ("/regions/degenerate/rounding", test_degenerate_rounding);
   g_test_add_func ("/regions/degenerate/integer-weights", test_degenerate_integer);
+  g_test_add_func ("/regions/predicted-at-centroid", test_predicted_at_centroid);
   g_test_add_func ("/regions/not-piecewise-linear", test_not_piecewise_linear);
   g_test_add_func ("/regions/errors", test_errors);
   g_test_add_func ("/regions/cancel-from-thread", test_cancel_from_thread);
