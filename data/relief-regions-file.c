@@ -365,7 +365,9 @@ read_checkpoint (hid_t file, const ReliefRegionsFile *rf, int H, int K, ReliefRe
   if (ok && r->polygon_offsets[0] != 0)
     ok = corrupt (error, _("“polygon_offsets” must start at 0"));
   for (int i = 0; ok && i < r->n_regions; i++)
-    if (r->polygon_offsets[i + 1] - r->polygon_offsets[i] < 3 || r->polygon_offsets[i + 1] > (gint64) n_rows)
+    /* offsets[i] is within [0, V] here (checked at i - 1), so offsets[i] + 3 does not
+     * overflow; offsets[i + 1] - offsets[i] would, for a value below -2^63 + V. */
+    if (r->polygon_offsets[i + 1] < r->polygon_offsets[i] + 3 || r->polygon_offsets[i + 1] > (gint64) n_rows)
       ok = corrupt (error, _("“polygon_offsets” must ascend by at least 3 vertices a polygon, up to the %" G_GSIZE_FORMAT
                              " vertices (polygon %d)"), n_rows, i);
   if (ok && r->polygon_offsets[r->n_regions] != (gint64) n_rows)

@@ -236,7 +236,7 @@ test_bad_values (Fixture *f, gconstpointer data)
   g_autofree char *path = g_build_filename (f->dir, "good.h5", NULL);
   g_autoptr (ReliefRegionsFile) rf = sample_file ();
   g_autoptr (GError) error = NULL;
-  const gint64 zero = 0, big = 1 << 20, back_step = 7;
+  const gint64 zero = 0, big = 1 << 20, back_step = 7, most_negative = G_MININT64;
   const gint32 class9 = 9;
   const double far = 40, nan = NAN, wrong_step = 5;
   const struct {
@@ -249,6 +249,8 @@ test_bad_values (Fixture *f, gconstpointer data)
     { "checkpoints/3/polygon_offsets", NULL, NULL, 0, H5T_NATIVE_INT64, &back_step, "must start at 0" },
     { "checkpoints/3/polygon_offsets", NULL, NULL, 2, H5T_NATIVE_INT64, &zero, "polygon 1" },
     { "checkpoints/3/polygon_offsets", NULL, NULL, 1, H5T_NATIVE_INT64, &big, "polygon 0" },
+    /* A fall by more than 2^63 is refused where it is, not wrapped around to a rise. */
+    { "checkpoints/3/polygon_offsets", NULL, NULL, 2, H5T_NATIVE_INT64, &most_negative, "(polygon 1)" },
     { "checkpoints/0/vertices", NULL, NULL, 3, H5T_NATIVE_DOUBLE, &far, "not inside the plane’s rectangle" },
     { "checkpoints/0/vertices", NULL, NULL, 0, H5T_NATIVE_DOUBLE, &nan, "not inside the plane’s rectangle" },
     { "checkpoints/3/predicted", NULL, NULL, 1, H5T_NATIVE_INT32, &class9, "the model has 3 classes" },
