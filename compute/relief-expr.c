@@ -434,11 +434,11 @@ power_constant (const Dual *u, double c)
   return chain (u, pow (u->v, c), d1, d2);
 }
 
+/* Node n from its children's values a and b (b unused by the one-argument ops). */
 static Dual
-eval_node (const ReliefExpr *expr, int i, double x, double y)
+eval_op (const ReliefExpr *expr, const Node *n, const Dual *pa, const Dual *pb, double x, double y)
 {
-  const Node *n = &g_array_index (expr->nodes, Node, i);
-  Dual a, b = { 0 }, t;
+  Dual a = { 0 }, b = { 0 }, t;
 
   switch (n->op)
     {
@@ -451,9 +451,9 @@ eval_node (const ReliefExpr *expr, int i, double x, double y)
     default:
       break;
     }
-  a = eval_node (expr, n->a, x, y);
+  a = *pa;
   if (n->b >= 0)
-    b = eval_node (expr, n->b, x, y);
+    b = *pb;
   switch (n->op)
     {
     case OP_NEG:
@@ -508,10 +508,28 @@ eval_node (const ReliefExpr *expr, int i, double x, double y)
     }
 }
 
+/* Nodes are stored children first, so one pass in storage order evaluates the tree with
+ * no recursion: a long flat sum such as x + x + ... + x is a tree as deep as it is long,
+ * and the parser's depth limit does not see it. */
+#define EVAL_ON_STACK 64
+
 double
 relief_expr_eval (const ReliefExpr *expr, double x, double y, double grad[2], double hess[4])
 {
-  Dual r = eval_node (expr, (int) expr->nodes->len - 1, x, y);
+  guint n = expr->nodes->len;
+  Dual on_stack[EVAL_ON_STACK], r;
+  Dual *values = n <= EVAL_ON_STACK ? on_stack : g_new (Dual, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const Node *node = &g_array_index (expr->nodes, Node, i);
+
+      values[i] = eval_op (expr, node, node->a >= 0 ? &values[node->a] : NULL, node->b >= 0 ? &values[node->b] : NULL,
+                           x, y);
+    }
+  r = values[n - 1];
+  if (values != on_stack)
+    g_free (values);
 
   if (grad != NULL)
     {

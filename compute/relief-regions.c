@@ -584,6 +584,38 @@ region_boundary (const double *xy, int n, const double *aff, int K, double tol_s
       }
 }
 
+/* The area centroid of the polygon of n vertex indices idx into xy (shifted to its first
+ * vertex against cancellation); the vertex average where it has no area to rounding.  The
+ * decision boundary may cross a region, and predicted is the class here. */
+static void
+polygon_centroid (const double *xy, const gint64 *idx, int n, double *u, double *v)
+{
+  const double *o = xy + 2 * idx[0];
+  double a = 0, cu = 0, cv = 0, su = 0, sv = 0, extent = 0;
+
+  for (int k = 0; k < n; k++)
+    {
+      const double *p = xy + 2 * idx[k], *q = xy + 2 * idx[k + 1 < n ? k + 1 : 0];
+      double px = p[0] - o[0], py = p[1] - o[1], qx = q[0] - o[0], qy = q[1] - o[1], c = px * qy - qx * py;
+
+      a += c;
+      cu += (px + qx) * c;
+      cv += (py + qy) * c;
+      su += px, sv += py;
+      extent = MAX (extent, MAX (fabs (px), fabs (py)));
+    }
+  if (a > 1e-12 * extent * extent)
+    {
+      *u = o[0] + cu / (3 * a);
+      *v = o[1] + cv / (3 * a);
+    }
+  else
+    {
+      *u = o[0] + su / n;
+      *v = o[1] + sv / n;
+    }
+}
+
 static gboolean
 cancelled (GCancellable *cancellable, GError **error)
 {
@@ -625,6 +657,27 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
                    plane->vmin, plane->vmax);
       return NULL;
     }
+  for (int i = 0; i < D; i++)
+    if (!isfinite (plane->origin[i]) || !isfinite (plane->du[i]) || !isfinite (plane->dv[i]))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("The plane’s origin or spanning vectors are not finite (input %d)"), i);
+        return NULL;
+      }
+  /* A diverged checkpoint has no partition: NaN maps would make one region that means
+   * nothing (and that no regions file accepts). */
+  {
+    gsize n_params = relief_mlp_spec_n_params (spec);
+
+    for (gsize i = 0; i < n_params; i++)
+      if (!isfinite (params_host[i]))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The network’s parameters are not finite (parameter %" G_GSIZE_FORMAT " is %g): training "
+                         "diverged at this checkpoint, so it has no linear regions"), i, (double) params_host[i]);
+          return NULL;
+        }
+  }
   for (int l = 0; l + 1 < L; l++)
     H += spec->sizes[l + 1];
 
@@ -852,12 +905,23 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
         for (int by = 0; by < b.pattern_bytes; by++)
           active += __builtin_popcount (out->patterns[(gsize) r * b.pattern_bytes + by]);
         out->n_active[r] = active;
-        poly_center (&b, poly, &u, &v);
+        polygon_centroid (out->vertices, out->polygon_vertices + start, (int) (at - start), &u, &v);
         for (int k = 0; k < K; k++)
           {
             aff[3 * k] = m[k];
             aff[3 * k + 1] = m[K + k];
             aff[3 * k + 2] = m[2 * K + k];
+            if (!isfinite (aff[3 * k]) || !isfinite (aff[3 * k + 1]) || !isfinite (aff[3 * k + 2]))
+              {
+                g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("The network’s outputs on the plane are not finite in float64 (its weights are too "
+                               "large), so its linear regions cannot be computed"));
+                g_free (vh.keys);
+                g_free (vh.heads);
+                g_free (vh.next);
+                g_free (work);
+                goto out;
+              }
           }
         for (int k = 1; k < K; k++)
           if (aff[3 * k] * u + aff[3 * k + 1] * v + aff[3 * k + 2] >

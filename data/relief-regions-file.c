@@ -99,6 +99,49 @@ write_array (hid_t loc, const char *name, hid_t mem_type, hid_t file_type, int r
   return relief_h5_write_dataset (loc, name, mem_type, file_type, rank, dims, data != NULL ? data : &empty, error);
 }
 
+/* The patterns, deflated.  They are arbitrary bytes, mostly zero for a real network, so
+ * stored plainly they hold, sooner or later, sixteen that look like a reference into the
+ * file's heap of strings (a small length, the heap's address, an index it lacks), and
+ * relief_h5_open_kind's check of those references (data/relief-h5.c, against libhdf5
+ * 1.10's crashes on corrupt ones) would refuse the file as damaged.  Deflated, they are
+ * no such bytes; readers (h5py too) see the same [R, ceil(H / 8)] uint8.  (That check
+ * also mistakes metadata for such a reference in files past 16 MiB: a group B-tree node's
+ * child address and next key, read a byte off; that is for data/relief-h5.c to fix.) */
+static gboolean
+write_patterns (hid_t group, const ReliefRegions *r, GError **error)
+{
+  hsize_t dims[2] = { (hsize_t) r->n_regions, (hsize_t) r->pattern_bytes }, chunk[2];
+  hid_t space, dcpl, dset;
+  herr_t status;
+
+  if (r->n_regions < 1 || r->pattern_bytes < 1)
+    return write_array (group, "patterns", H5T_NATIVE_UINT8, H5T_STD_U8LE, 2, dims, r->patterns, error);
+  chunk[0] = MIN (dims[0], MAX (1, 65536 / dims[1]));
+  chunk[1] = dims[1];
+  space = H5Screate_simple (2, dims, NULL);
+  dcpl = H5Pcreate (H5P_DATASET_CREATE);
+  dset = H5I_INVALID_HID;
+  if (space >= 0 && dcpl >= 0 && H5Pset_chunk (dcpl, 2, chunk) >= 0 && H5Pset_deflate (dcpl, 6) >= 0)
+    dset = H5Dcreate2 (group, "patterns", H5T_STD_U8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  if (dcpl >= 0)
+    H5Pclose (dcpl);
+  if (space >= 0)
+    H5Sclose (space);
+  if (dset < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot create dataset “%s”"), "patterns");
+      return FALSE;
+    }
+  status = H5Dwrite (dset, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->patterns);
+  H5Dclose (dset);
+  if (status < 0)
+    {
+      relief_h5_set_error (error, RELIEF_FILE_ERROR_IO, _("Cannot write dataset “%s”"), "patterns");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The polygons' vertices one polygon after the other, in order: a vertex shared by
  * several polygons is written once for each (the file's layout; merged again on load). */
 static gboolean
@@ -108,7 +151,7 @@ write_checkpoint (hid_t file, const ReliefRegionsCheckpoint *c, GError **error)
   gsize n_rows = (gsize) r->polygon_offsets[r->n_regions];
   g_autofree double *rows = g_new (double, 2 * MAX (n_rows, 1));
   char name[48];
-  hsize_t v2[2] = { n_rows, 2 }, off[1] = { (hsize_t) r->n_regions + 1 }, pat[2] = { r->n_regions, r->pattern_bytes };
+  hsize_t v2[2] = { n_rows, 2 }, off[1] = { (hsize_t) r->n_regions + 1 };
   hsize_t rr[1] = { r->n_regions }, aff[3] = { r->n_regions, r->n_outputs, 3 }, bd[2] = { r->n_boundary, 4 };
   hid_t group;
   gboolean ok;
@@ -132,7 +175,7 @@ write_checkpoint (hid_t file, const ReliefRegionsCheckpoint *c, GError **error)
        relief_h5_write_int_attr (group, "n_regions", r->n_regions, error) &&
        write_array (group, "vertices", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, v2, rows, error) &&
        write_array (group, "polygon_offsets", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, off, r->polygon_offsets, error) &&
-       write_array (group, "patterns", H5T_NATIVE_UINT8, H5T_STD_U8LE, 2, pat, r->patterns, error) &&
+       write_patterns (group, r, error) &&
        write_array (group, "predicted", H5T_NATIVE_INT32, H5T_STD_I32LE, 1, rr, r->predicted, error) &&
        write_array (group, "affine", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 3, aff, r->affine, error) &&
        write_array (group, "boundary", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, bd, r->boundary, error);
@@ -322,7 +365,9 @@ read_checkpoint (hid_t file, const ReliefRegionsFile *rf, int H, int K, ReliefRe
   if (ok && r->polygon_offsets[0] != 0)
     ok = corrupt (error, _("“polygon_offsets” must start at 0"));
   for (int i = 0; ok && i < r->n_regions; i++)
-    if (r->polygon_offsets[i + 1] - r->polygon_offsets[i] < 3 || r->polygon_offsets[i + 1] > (gint64) n_rows)
+    /* offsets[i] is within [0, V] here (checked at i - 1), so offsets[i] + 3 does not
+     * overflow; offsets[i + 1] - offsets[i] would, for a value below -2^63 + V. */
+    if (r->polygon_offsets[i + 1] < r->polygon_offsets[i] + 3 || r->polygon_offsets[i + 1] > (gint64) n_rows)
       ok = corrupt (error, _("“polygon_offsets” must ascend by at least 3 vertices a polygon, up to the %" G_GSIZE_FORMAT
                              " vertices (polygon %d)"), n_rows, i);
   if (ok && r->polygon_offsets[r->n_regions] != (gint64) n_rows)

@@ -143,6 +143,38 @@ test_deep_nesting (void)
   g_assert_cmpfloat (relief_expr_eval (e, 2, 0, NULL, NULL), ==, 2);
 }
 
+/* A long flat sum or product is a deep tree (the parser's loops nest nothing, but each
+ * operator takes the one before as its left operand): it parses and evaluates without
+ * running out of stack. */
+static void
+test_long_chain (void)
+{
+  const int n = 400000;
+  GString *s = g_string_new ("x");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefExpr) sum = NULL, product = NULL;
+  double g[2], h[4];
+
+  for (int i = 1; i < n; i++)
+    g_string_append (s, i % 2 ? "+y" : "+x");
+  sum = relief_expr_parse (s->str, &error);
+  g_assert_no_error (error);
+  /* n / 2 x's and n / 2 y's. */
+  g_assert_cmpfloat (relief_expr_eval (sum, 1, 2, g, h), ==, 1.5 * n);
+  g_assert_cmpfloat (g[0], ==, n / 2);
+  g_assert_cmpfloat (g[1], ==, n / 2);
+  g_assert_cmpfloat (h[0], ==, 0);
+
+  g_string_assign (s, "x");
+  for (int i = 1; i < n; i++)
+    g_string_append (s, "*1");
+  product = relief_expr_parse (s->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (relief_expr_eval (product, 3, 0, g, h), ==, 3);
+  g_assert_cmpfloat (g[0], ==, 1);
+  g_string_free (s, TRUE);
+}
+
 /* The exact gradient and Hessian of e at (x, y) against central differences: of the value
  * for the gradient (step h, error O(h^2)), of the exact gradient for the Hessian. */
 static void
@@ -326,6 +358,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compute/expr/precedence", test_precedence);
   g_test_add_func ("/compute/expr/errors", test_errors);
   g_test_add_func ("/compute/expr/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/compute/expr/long-chain", test_long_chain);
   g_test_add_func ("/compute/expr/function-derivatives", test_function_derivatives);
   g_test_add_func ("/compute/expr/random-derivatives", test_random_derivatives);
   g_test_add_func ("/compute/expr/random-strings", test_random_strings);

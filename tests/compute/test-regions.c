@@ -63,15 +63,23 @@ static void
 centroid (const ReliefRegions *rg, int r, double *u, double *v)
 {
   gint64 s = rg->polygon_offsets[r], e = rg->polygon_offsets[r + 1];
+  double a = 0, cu = 0, cv = 0;
 
-  *u = *v = 0;
+  /* The area centroid (docs/file-formats.md: predicted is the class there), of the
+   * polygon shifted to its first vertex against cancellation. */
   for (gint64 k = s; k < e; k++)
     {
-      *u += rg->vertices[2 * rg->polygon_vertices[k]];
-      *v += rg->vertices[2 * rg->polygon_vertices[k] + 1];
+      const double *o = rg->vertices + 2 * rg->polygon_vertices[s];
+      const double *p = rg->vertices + 2 * rg->polygon_vertices[k];
+      const double *q = rg->vertices + 2 * rg->polygon_vertices[k + 1 < e ? k + 1 : s];
+      double px = p[0] - o[0], py = p[1] - o[1], qx = q[0] - o[0], qy = q[1] - o[1], c = px * qy - qx * py;
+
+      a += c;
+      cu += (px + qx) * c;
+      cv += (py + qy) * c;
     }
-  *u /= (double) (e - s);
-  *v /= (double) (e - s);
+  *u = rg->vertices[2 * rg->polygon_vertices[s]] + cu / (3 * a);
+  *v = rg->vertices[2 * rg->polygon_vertices[s] + 1] + cv / (3 * a);
 }
 
 /* The smallest signed distance of (u, v) from polygon r's edges: positive inside. */
@@ -154,7 +162,11 @@ check_partition (const ReliefMlpSpec *spec, const float *params, const ReliefPla
       for (int k = 1; k < K; k++)
         if (logits[k] > logits[best])
           best = k;
-      g_assert_cmpint (rg->predicted[r], ==, best);
+      /* The argmax, or a class tied with it to rounding (integer weights make exact ties). */
+      g_assert_cmpint (rg->predicted[r], >=, 0);
+      g_assert_cmpint (rg->predicted[r], <, K);
+      if (rg->predicted[r] != best)
+        g_assert_cmpfloat (logits[best] - logits[rg->predicted[r]], <=, 1e-12 * MAX (fabs (logits[best]), 1));
       for (int i = 0; i < rg->pattern_bytes; i++)
         active += __builtin_popcount (rg->patterns[(gsize) r * rg->pattern_bytes + i]);
       g_assert_cmpint (rg->n_active[r], ==, active);
@@ -569,6 +581,64 @@ test_degenerate_rounding (void)
     g_assert_cmpfloat (fabs (rg->vertices[k] - ref->vertices[k]), <=, 1e-12);
 }
 
+/* Small-integer weights and half-integer biases on [-1, 1]^2 and deeper: lines through
+ * each other's crossings and the corners, repeated and parallel lines, neurons zero on
+ * whole regions, all at once; every promise of the partition still holds. */
+static void
+test_degenerate_integer (void)
+{
+  static const int shapes[][5] = { { 2, 6, 2, 0, 0 }, { 2, 4, 4, 3, 0 }, { 2, 3, 3, 3, 2 } };
+
+  for (guint64 seed = 0; seed < 600; seed++)
+    {
+      const int *shape = shapes[seed % G_N_ELEMENTS (shapes)];
+      int n_sizes = shape[3] == 0 ? 3 : shape[4] == 0 ? 4 : 5;
+      ReliefActivation act = seed % 2 ? RELIEF_ACT_LEAKY_RELU : RELIEF_ACT_RELU;
+      g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (shape, n_sizes, act, RELIEF_LOSS_CROSS_ENTROPY);
+      gsize n_params = relief_mlp_spec_n_params (spec);
+      g_autofree float *params = g_new (float, n_params);
+      g_autoptr(ReliefPlane) plane = relief_plane_new_input (-1, 1, -1, 1);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ReliefRegions) rg = NULL;
+
+      for (gsize i = 0; i < n_params; i++)
+        params[i] = (float) ((int) (relief_rng_uniform (seed + 100, i) * 5) - 2) * (i % 3 == 2 ? 0.5f : 1.0f);
+      rg = relief_regions_compute (spec, params, plane, 0, NULL, &error);
+      g_assert_no_error (error);
+      check_partition (spec, params, plane, rg, FALSE);
+    }
+}
+
+/* A region the decision boundary crosses takes the class at its area centroid: a pentagon
+ * (the unit square less the corner u + v > 1.9) whose vertex average (0.58, 0.58) lies on
+ * the other side of the boundary u = 0.54 than its centroid (0.4977, 0.4977). */
+static void
+test_predicted_at_centroid (void)
+{
+  static const int sizes[] = { 2, 2, 2 };
+  /* W0, b0: u + v - 1.9 and u + 10; W1, b1: logit 0 = 0, logit 1 = h1 - 10.54 = u - 0.54. */
+  static const float w[] = { 1, 1, 1, 0, -1.9f, 10, 0, 0, 0, 1, 0, -10.54f };
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 3, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr(ReliefPlane) plane = relief_plane_new_input (0, 1, 0, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefRegions) rg = NULL;
+  double u, v;
+  int r;
+
+  g_assert_cmpuint (relief_mlp_spec_n_params (spec), ==, G_N_ELEMENTS (w));
+  rg = relief_regions_compute (spec, w, plane, 0, NULL, &error);
+  g_assert_no_error (error);
+  check_partition (spec, w, plane, rg, FALSE);
+  g_assert_cmpint (rg->n_regions, ==, 2);
+  r = relief_regions_find (rg, 0.2, 0.2);
+  g_assert_cmpint (r, >=, 0);
+  g_assert_cmpint (rg->polygon_offsets[r + 1] - rg->polygon_offsets[r], ==, 5);
+  centroid (rg, r, &u, &v);
+  g_assert_cmpfloat (fabs (u - 0.497655), <, 1e-5);
+  g_assert_cmpint (rg->predicted[r], ==, 0);
+  g_assert_cmpuint (rg->n_boundary, ==, 1);
+}
+
 static void
 test_not_piecewise_linear (void)
 {
@@ -626,6 +696,35 @@ test_errors (void)
   g_assert_null (relief_regions_compute (spec, params, wide, 0, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
+
+  /* A diverged checkpoint: a weight or a bias NaN or infinite has no partition (it would
+   * be one region with NaN maps, which no regions file accepts). */
+  for (int k = 0; k < 3; k++)
+    {
+      gsize at = k == 0 ? relief_mlp_spec_weight_offset (spec, 1) + 5 : relief_mlp_spec_bias_offset (spec, 2);
+      float keep = params[at];
+
+      params[at] = k == 1 ? INFINITY : k == 2 ? -INFINITY : NAN;
+      g_assert_null (relief_regions_compute (spec, params, plane, 0, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+      g_assert_nonnull (strstr (error->message, "not finite"));
+      g_clear_error (&error);
+      params[at] = keep;
+    }
+  /* Finite weights whose products overflow double: 10 layers of 1e38. */
+  {
+    static const int deep_sizes[] = { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 };
+    g_autoptr(ReliefMlpSpec) deep = relief_mlp_spec_new (deep_sizes, 11, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+    gsize n = relief_mlp_spec_n_params (deep);
+    g_autofree float *big = g_new (float, n);
+
+    for (gsize i = 0; i < n; i++)
+      big[i] = 1e38f;
+    g_assert_null (relief_regions_compute (deep, big, plane, 0, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_assert_nonnull (strstr (error->message, "not finite"));
+    g_clear_error (&error);
+  }
 }
 
 static gpointer
@@ -883,6 +982,8 @@ main (int argc, char **argv)
   g_test_add_func ("/regions/degenerate/touching-corner", test_degenerate_corner);
   g_test_add_func ("/regions/degenerate/deep", test_degenerate_deep);
   g_test_add_func ("/regions/degenerate/rounding", test_degenerate_rounding);
+  g_test_add_func ("/regions/degenerate/integer-weights", test_degenerate_integer);
+  g_test_add_func ("/regions/predicted-at-centroid", test_predicted_at_centroid);
   g_test_add_func ("/regions/not-piecewise-linear", test_not_piecewise_linear);
   g_test_add_func ("/regions/errors", test_errors);
   g_test_add_func ("/regions/cancel-from-thread", test_cancel_from_thread);

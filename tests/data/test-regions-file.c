@@ -167,13 +167,76 @@ test_samples_plane (Fixture *f, gconstpointer data)
   assert_regions_equal (rf->checkpoints[0].regions, back->checkpoints[0].regions);
 }
 
+/* Patterns are arbitrary bytes, and those of a real network (mostly zero: neurons
+ * inactive on most regions) hold what looks like a reference into the file's heap of
+ * strings: a nonzero length, then the heap's address, then an object index it lacks.  A
+ * file whose pattern bytes hold every such record for every address below 64 KiB (the
+ * heap's is one of them) still loads, with its patterns bit for bit. */
+static void
+test_pattern_bytes (Fixture *f, gconstpointer data)
+{
+  static const int sizes[3] = { 2, 2048, 2 };
+  const int side = 64, R = side * side, bytes = 2048 / 8;
+  g_autofree char *path = g_build_filename (f->dir, "patterns.h5", NULL);
+  g_autoptr (ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 3, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  g_autoptr (ReliefPlane) plane = relief_plane_new_input (0, 1, 0, 1);
+  g_autoptr (ReliefRegionsFile) rf = relief_regions_file_new (spec, plane, "run.h5");
+  g_autoptr (ReliefRegionsFile) back = NULL;
+  ReliefRegions *r = g_new0 (ReliefRegions, 1);
+
+  r->n_regions = R;
+  r->n_hidden = 2048;
+  r->pattern_bytes = bytes;
+  r->n_outputs = 2;
+  r->n_vertices = (side + 1) * (side + 1);
+  r->vertices = g_new (double, 2 * r->n_vertices);
+  for (int i = 0; i <= side; i++)
+    for (int j = 0; j <= side; j++)
+      {
+        r->vertices[2 * (i * (side + 1) + j)] = (double) j / side;
+        r->vertices[2 * (i * (side + 1) + j) + 1] = (double) i / side;
+      }
+  r->polygon_offsets = g_new (gint64, R + 1);
+  r->polygon_vertices = g_new (gint64, 4 * R);
+  for (int q = 0; q < R; q++)
+    {
+      int i = q / side, j = q % side;
+      gint64 *v = r->polygon_vertices + 4 * q;
+
+      r->polygon_offsets[q] = 4 * q;
+      v[0] = i * (side + 1) + j;
+      v[1] = v[0] + 1;
+      v[2] = v[1] + side + 1;
+      v[3] = v[0] + side + 1;
+    }
+  r->polygon_offsets[R] = 4 * R;
+  /* 65536 records of 16 bytes: length 1, address k, index 0 (never an object's). */
+  r->patterns = g_new (guint8, (gsize) R * bytes);
+  for (gsize k = 0; k < (gsize) R * bytes / 16; k++)
+    {
+      guint8 *rec = r->patterns + 16 * k;
+
+      memset (rec, 0, 16);
+      rec[0] = 1;
+      rec[4] = (guint8) (k & 0xff);
+      rec[5] = (guint8) (k >> 8);
+    }
+  r->affine = g_new0 (double, (gsize) R * 2 * 3);
+  r->predicted = g_new0 (gint32, R);
+  r->n_active = g_new0 (int, R);
+  relief_regions_file_add (rf, 0, 0, r);
+  back = save_and_load (rf, path);
+  g_assert_cmpint (back->checkpoints[0].regions->n_regions, ==, R);
+  g_assert_cmpmem (back->checkpoints[0].regions->patterns, (gsize) R * bytes, r->patterns, (gsize) R * bytes);
+}
+
 static void
 test_bad_values (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir, "good.h5", NULL);
   g_autoptr (ReliefRegionsFile) rf = sample_file ();
   g_autoptr (GError) error = NULL;
-  const gint64 zero = 0, big = 1 << 20, back_step = 7;
+  const gint64 zero = 0, big = 1 << 20, back_step = 7, most_negative = G_MININT64;
   const gint32 class9 = 9;
   const double far = 40, nan = NAN, wrong_step = 5;
   const struct {
@@ -186,6 +249,8 @@ test_bad_values (Fixture *f, gconstpointer data)
     { "checkpoints/3/polygon_offsets", NULL, NULL, 0, H5T_NATIVE_INT64, &back_step, "must start at 0" },
     { "checkpoints/3/polygon_offsets", NULL, NULL, 2, H5T_NATIVE_INT64, &zero, "polygon 1" },
     { "checkpoints/3/polygon_offsets", NULL, NULL, 1, H5T_NATIVE_INT64, &big, "polygon 0" },
+    /* A fall by more than 2^63 is refused where it is, not wrapped around to a rise. */
+    { "checkpoints/3/polygon_offsets", NULL, NULL, 2, H5T_NATIVE_INT64, &most_negative, "(polygon 1)" },
     { "checkpoints/0/vertices", NULL, NULL, 3, H5T_NATIVE_DOUBLE, &far, "not inside the plane’s rectangle" },
     { "checkpoints/0/vertices", NULL, NULL, 0, H5T_NATIVE_DOUBLE, &nan, "not inside the plane’s rectangle" },
     { "checkpoints/3/predicted", NULL, NULL, 1, H5T_NATIVE_INT32, &class9, "the model has 3 classes" },
@@ -276,6 +341,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add ("/regions-file/round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
   g_test_add ("/regions-file/samples-plane", Fixture, NULL, fixture_setup, test_samples_plane, fixture_teardown);
+  g_test_add ("/regions-file/pattern-bytes", Fixture, NULL, fixture_setup, test_pattern_bytes, fixture_teardown);
   g_test_add ("/regions-file/bad-values", Fixture, NULL, fixture_setup, test_bad_values, fixture_teardown);
   g_test_add ("/regions-file/wrong-kind", Fixture, NULL, fixture_setup, test_wrong_kind, fixture_teardown);
   return g_test_run ();
