@@ -574,7 +574,6 @@ train_tick (gpointer owner)
     {
       fresh_curvature = w->pending_curvature;
       w->pending_curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
-  w->pending_complexity = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
     }
   if (w->pending_complexity->len > 0)
     {
@@ -702,6 +701,7 @@ start_training (ReliefTrainPage *self, gboolean reuse)
   g_mutex_init (&w->lock);
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
   w->pending_curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
+  w->pending_complexity = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));
   /* A bad field is marked beside it; the status line says which. */
   if (!read_job (self, &w->job, &error))
     {

@@ -3,8 +3,7 @@
  * relief-regions.h).  Errors are RELIEF_FILE_ERROR (relief-file.h). */
 #pragma once
 
-/* gio: relief-regions.h names GCancellable. */
-#include <gio/gio.h>
+#include <glib.h>
 #include "relief-file.h"
 #include "relief-mlp.h"
 #include "relief-regions.h"

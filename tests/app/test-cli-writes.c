@@ -149,6 +149,7 @@ test_lock_held (void)
     "surface run.h5 --x=-0.5:0.5:3 --y=-0.5:0.5:3 -o held.h5",
     "intdim --dataset moons --hidden 8 --dims 2 --epochs 1 -o held.h5",
     "plot run.h5 -o held.pdf",
+    "regions run.h5 -o held.h5",
   };
   g_autofree char *h5 = work_path ("held.h5");
   g_autofree char *pdf = work_path ("held.pdf");
@@ -242,8 +243,10 @@ main (int argc, char **argv)
     { "full.png", "plot surface.h5" },
     { "full.svg", "plot surface.h5" },
     { "full-decision.png", "decision run.h5" },
+    { "full-regions.h5", "regions run.h5 --checkpoint all" },
   };
-  static const char *names[] = { "train", "surface", "intdim", "plot-pdf", "plot-png", "plot-svg", "decision" };
+  static const char *names[] = { "train", "surface", "intdim", "plot-pdf", "plot-png", "plot-svg", "decision",
+                                 "regions" };
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   if (g_getenv ("RELIEF_BIN") == NULL)
