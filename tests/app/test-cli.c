@@ -705,7 +705,7 @@ test_flag_values (void)
     { "surface run.h5 --seed -1 -o x.h5", "--seed" },
     { "surface run.h5 --max-samples 0 -o x.h5", "--max-samples" },
     { "surface run.h5 --max-samples -1 -o x.h5", "--max-samples" },
-    { "plot run.h5 --kind 3d -o x.png", "unknown figure kind “3d” for a run (curves, curvature)" },
+    { "plot run.h5 --kind 3d -o x.png", "unknown figure kind “3d” for a run (curves, curvature, complexity)" },
     { "plot surface.h5 --kind curvature -o x.png", "unknown figure kind “curvature”" },
     { "train --track-curvature 0x5 -o x.h5", "--track-curvature" },
     { "train --track-curvature 5 --curvature-samples 0 -o x.h5", "--curvature-samples" },
