@@ -66,7 +66,8 @@ relief_cli_metrics_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx)
 {
   const GOptionEntry metrics[] = {
     { "eval-every", 0, 0, G_OPTION_ARG_STRING, &o->eval_every,
-      N_("Steps between metrics rows, besides every epoch end (default 0: about 100 rows)"), "N" },
+      N_("Steps between metrics rows, besides every epoch end (default 0: about 100 rows); log:K: K rows a decade "
+         "of steps (1, 2, ... 10, 13, 16, ... for K = 10) and the last step, for a log step axis"), "N|log:K" },
     { "eval-samples", 0, 0, G_OPTION_ARG_STRING, &o->eval_samples,
       N_("Evaluate N samples of each split at every row, or all of them (default: the train curve from the "
          "mini-batches' losses, the test set in full at epoch ends and on a subset between them, within 10% "
@@ -83,8 +84,9 @@ relief_cli_complexity_options_add (ReliefCliTrainOptions *o, GOptionContext *ctx
 {
   const GOptionEntry complexity[] = {
     { "track-complexity", 0, 0, G_OPTION_ARG_STRING, &o->track_complexity,
-      N_("Measure the local complexity (neurons whose sign changes near a point) at step 0 and every N steps, and for "
-         "a 2-input relu model the linear regions of its input plane (default 0: never)"), "N" },
+      N_("Measure the local complexity (neurons whose sign changes near a point) at step 0 and every N steps, or with "
+         "log:K at K log-spaced steps a decade and the last step, and for a 2-input relu model the linear regions of "
+         "its input plane (default 0: never)"), "N|log:K" },
     { "complexity-radius", 0, 0, G_OPTION_ARG_STRING, &o->complexity_radius,
       N_("Radius of the neighbourhoods (default: 5% of the training samples' RMS distance from their mean)"), "R" },
     { "complexity-points", 0, 0, G_OPTION_ARG_STRING, &o->complexity_points,
@@ -175,6 +177,39 @@ relief_cli_parse_number (const char *flag, const char *text, double min, gboolea
  * (the samples are normal deviates times the noise), refused as the flag's value rather
  * than as a data set with non-finite features once it is generated. */
 #define RELIEF_CLI_NOISE_MAX 1e30
+
+/* A schedule flag's value: N steps apart (>= 0) into *every, or log:K (1 <= K <=
+ * RELIEF_LOG_SCHEDULE_MAX) into *per_decade, the other set to 0; absent: both left. */
+static gboolean
+apply_schedule (const char *flag, const char *text, int *every, int *per_decade, GError **error)
+{
+  gint64 v;
+
+  if (text == NULL)
+    return TRUE;
+  if (g_str_has_prefix (text, "log:"))
+    {
+      if (!g_ascii_string_to_signed (text + 4, 10, 1, RELIEF_LOG_SCHEDULE_MAX, &v, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("%s log:K takes K, the steps a decade, from 1 to %d, not “%s”"), flag,
+                       RELIEF_LOG_SCHEDULE_MAX, text + 4);
+          return FALSE;
+        }
+      *every = 0;
+      *per_decade = (int) v;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_signed (text, 10, 0, G_MAXINT, &v, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s takes a whole number >= 0 or log:K, not “%s”"), flag, text);
+      return FALSE;
+    }
+  *every = (int) v;
+  *per_decade = 0;
+  return TRUE;
+}
 
 /* Each given flag's value into the job; an absent one (NULL) leaves the job's field. */
 static gboolean
@@ -268,7 +303,7 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
   if (o->backend && !relief_enum_from_nick (RELIEF_TYPE_BACKEND_KIND, o->backend, (int *) &job->backend, error))
     return FALSE;
 
-  if (!apply_int ("--eval-every", o->eval_every, 0, &job->train.eval_every, error))
+  if (!apply_schedule ("--eval-every", o->eval_every, &job->train.eval_every, &job->train.eval_per_decade, error))
     return FALSE;
   if (o->eval_samples != NULL && g_strcmp0 (o->eval_samples, "all") == 0)
     job->train.eval_samples = RELIEF_EVAL_ALL;
@@ -292,7 +327,8 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
   job->train.curvature_trace = o->curvature_trace;
   job->train.curvature_min = o->curvature_min;
 
-  if (!apply_int ("--track-complexity", o->track_complexity, 0, &job->train.complexity_every, error) ||
+  if (!apply_schedule ("--track-complexity", o->track_complexity, &job->train.complexity_every,
+                       &job->train.complexity_per_decade, error) ||
       !apply_int ("--complexity-samples", o->complexity_samples, 1, &job->train.complexity_samples, error) ||
       !apply_number ("--complexity-radius", o->complexity_radius, 0, TRUE, G_MAXFLOAT, FALSE,
                      &job->train.complexity_radius, error) ||
@@ -313,7 +349,7 @@ relief_cli_train_options_apply (const ReliefCliTrainOptions *o, ReliefTrainJob *
         return invalid (error, _("--complexity-points takes training, test, random or all"));
     }
   if ((o->complexity_samples != NULL || o->complexity_radius != NULL || o->complexity_points != NULL) &&
-      job->train.complexity_every == 0)
+      !relief_train_complexity_tracked (&job->train))
     return invalid (error, _("--complexity-radius, --complexity-points and --complexity-samples need "
                              "--track-complexity N"));
   return TRUE;
@@ -332,6 +368,102 @@ relief_cli_train_options_clear (ReliefCliTrainOptions *o)
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     g_clear_pointer (fields[i], g_free);
+}
+
+/* The presets: each setting as its flag would give it.  grokking-mnist is the MNIST
+ * experiment of Humayun, Balestriero and Baraniuk, "Deep Networks Always Grok and Here is
+ * Why" (2024), whose code (train_mlp_mnist.py) builds "depth 4" as four linear layers:
+ * 784-200-200-200-10 with ReLU; its local complexity counts the sign changes of every
+ * linear layer's outputs over 25 orthonormal directions (50 vertices) around 1,000
+ * training points, test points and random points.  The README says what it shows. */
+typedef struct {
+  const char *flag, *value;
+} PresetSetting;
+
+static const PresetSetting grokking_mnist[] = {
+  { "dataset", "mnist" },
+  { "max-samples", "1000" },
+  { "hidden", "200,200,200" },
+  { "activation", "relu" },
+  { "loss", "mse" },
+  { "optimizer", "adamw" },
+  { "lr", "0.001" },
+  { "weight-decay", "0.01" },
+  { "batch-size", "200" },
+  { "epochs", "20000" },           /* 5 steps an epoch: 100,000 steps */
+  { "init-scale", "8" },
+  { "eval-every", "log:10" },
+  { "eval-samples", "all" },
+  { "track-complexity", "log:10" },
+  { "complexity-points", "all" },
+  { "complexity-samples", "1000" },
+  { "snapshot-every", "10000" },
+  { NULL, NULL }
+};
+
+static const struct {
+  const char          *name;
+  const PresetSetting *settings;
+} presets[] = {
+  { "grokking-mnist", grokking_mnist },
+};
+
+const char * const *
+relief_cli_train_preset_names (void)
+{
+  static const char *names[G_N_ELEMENTS (presets) + 1];
+
+  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+    names[i] = presets[i].name;
+  return names;
+}
+
+static char **
+preset_field (ReliefCliTrainOptions *o, const char *flag, char **snapshot_every)
+{
+  const struct { const char *flag; char **field; } fields[] = {
+    { "dataset", &o->dataset }, { "max-samples", &o->max_samples }, { "hidden", &o->hidden },
+    { "activation", &o->activation }, { "loss", &o->loss }, { "optimizer", &o->optimizer }, { "lr", &o->lr },
+    { "weight-decay", &o->weight_decay }, { "batch-size", &o->batch_size }, { "epochs", &o->epochs },
+    { "init-scale", &o->init_scale }, { "eval-every", &o->eval_every }, { "eval-samples", &o->eval_samples },
+    { "track-complexity", &o->track_complexity }, { "complexity-points", &o->complexity_points },
+    { "complexity-samples", &o->complexity_samples }, { "complexity-radius", &o->complexity_radius },
+    { "snapshot-every", snapshot_every },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (strcmp (fields[i].flag, flag) == 0)
+      return fields[i].field;
+  g_assert_not_reached ();
+}
+
+gboolean
+relief_cli_train_options_preset (ReliefCliTrainOptions *o, const char *name, char **snapshot_every, GError **error)
+{
+  const PresetSetting *settings = NULL;
+  gboolean untracked = o->track_complexity != NULL && strcmp (o->track_complexity, "0") == 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+    if (strcmp (presets[i].name, name) == 0)
+      settings = presets[i].settings;
+  if (settings == NULL)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **) relief_cli_train_preset_names ());
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("--preset takes %s, not “%s”"), names, name);
+      return FALSE;
+    }
+  for (const PresetSetting *p = settings; p->flag != NULL; p++)
+    {
+      char **field = preset_field (o, p->flag, snapshot_every);
+
+      /* --track-complexity 0 turns tracking off, and the preset's complexity settings with it. */
+      if (untracked && g_str_has_prefix (p->flag, "complexity-"))
+        continue;
+      if (*field == NULL)
+        *field = g_strdup (p->value);
+    }
+  return TRUE;
 }
 
 void

@@ -45,6 +45,14 @@ gboolean relief_cli_train_options_apply (const ReliefCliTrainOptions *options, R
                                          GError **error);
 void     relief_cli_train_options_clear (ReliefCliTrainOptions *options);
 
+/* The settings of a known experiment (relief train --preset NAME) into the flags not given
+ * (NULL), so that the flags given override them; *snapshot_every likewise (train's own
+ * flag).  FALSE with a message naming the presets when there is no such one. */
+gboolean relief_cli_train_options_preset (ReliefCliTrainOptions *options, const char *name, char **snapshot_every,
+                                          GError **error);
+/* The presets' names, NULL-terminated. */
+const char * const *relief_cli_train_preset_names (void);
+
 /* The value of a numeric flag (its name with dashes, for the message): a decimal integer
  * in [min, max], or a decimal number (no hex, NaN or infinity) in the range whose ends
  * are excluded when the matching *_open is TRUE.  FALSE with a message naming the flag,

@@ -48,6 +48,12 @@ draw_run_curvature (cairo_t *cr, double width, double height, gconstpointer data
   relief_figure_sharpness (cr, width, height, &c, opt);
 }
 
+static void
+draw_run_complexity (cairo_t *cr, double width, double height, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_run_complexity (cr, width, height, data, opt);
+}
+
 static gpointer
 load_surface (const char *path, GError **error)
 {
@@ -389,9 +395,10 @@ relief_cmd_plot (int argc, char **argv)
     { "levels", 0, 0, G_OPTION_ARG_STRING, &levels, N_("Contour levels (0: continuous colours, no contours; default 12)"), "N" },
     { "log", 0, 0, G_OPTION_ARG_NONE, &log_scale, N_("Logarithmic color scale"), NULL },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &figure_kind,
-      N_("Surface figure: contour, heatmap, 3d or 1d (default contour); run figure: curves (loss and accuracy) or "
-         "curvature (lambda_max, tr H against 2/lr; default: the curves, and the curvature beside them when the run "
-         "tracked it)"), N_("KIND") },
+      N_("Surface figure: contour, heatmap, 3d or 1d (default contour); run figure: curves (loss and accuracy), "
+         "curvature (lambda_max, tr H against 2/lr) or complexity (accuracy and the local complexity around "
+         "training, test and random points against the step on a log axis; default: the curves, and the curvature "
+         "beside them when the run tracked it)"), N_("KIND") },
     { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint, N_("Regions file: the checkpoint to draw (default the last it holds)"), N_("N|last") },
     { "color-by", 0, 0, G_OPTION_ARG_STRING, &color_by, N_("Regions file: fill each region by region (default), class (its predicted class) or active (its number of active neurons)"), N_("WHAT") },
     { NULL }
@@ -420,9 +427,10 @@ relief_cmd_plot (int argc, char **argv)
     return status;
   kind = relief_file_detect_kind (argv[1], NULL);
   if (figure_kind && kind == RELIEF_FILE_KIND_RUN && g_strcmp0 (figure_kind, "curves") != 0 &&
-      g_strcmp0 (figure_kind, "curvature") != 0)
+      g_strcmp0 (figure_kind, "curvature") != 0 && g_strcmp0 (figure_kind, "complexity") != 0)
     {
-      g_autofree char *message = g_strdup_printf (_("unknown figure kind “%s” for a run (curves, curvature)"),
+      g_autofree char *message = g_strdup_printf (_("unknown figure kind “%s” for a run (curves, curvature, "
+                                                    "complexity)"),
                                                   figure_kind);
       return relief_cli_usage_error ("plot", message);
     }
@@ -499,7 +507,17 @@ relief_cmd_plot (int argc, char **argv)
           relief_run_free (data.data);
           return relief_cli_usage_error ("plot", message);
         }
-      if (g_strcmp0 (figure_kind, "curvature") == 0)
+      if (g_strcmp0 (figure_kind, "complexity") == 0 && (run->complexity == NULL || run->complexity->n == 0))
+        {
+          g_autofree char *message = g_strdup_printf (_("%s holds no local complexity (train with "
+                                                        "--track-complexity N or log:K)"), argv[1]);
+
+          relief_run_free (data.data);
+          return relief_cli_usage_error ("plot", message);
+        }
+      if (g_strcmp0 (figure_kind, "complexity") == 0)
+        data.draw = draw_run_complexity;
+      else if (g_strcmp0 (figure_kind, "curvature") == 0)
         {
           data.draw = draw_run_curvature;
           width = 432;

@@ -137,7 +137,7 @@ relief_cmd_train (int argc, char **argv)
 {
   g_auto(ReliefTrainJob) job = { 0 };
   g_auto(ReliefCliTrainOptions) options = { 0 };
-  g_autofree char *output = NULL, *snapshot_every = NULL;
+  g_autofree char *output = NULL, *snapshot_every = NULL, *preset = NULL;
   gint64 every;
   int status = 0;
   gboolean resume = FALSE;
@@ -160,6 +160,11 @@ relief_cmd_train (int argc, char **argv)
     { "snapshot-every", 0, 0, G_OPTION_ARG_STRING, &snapshot_every, N_("Steps between trajectory snapshots (0: each epoch)"), "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The run file to write"), N_("RUN.h5") },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, N_("Continue the killed or interrupted run already in the output file (the same settings)"), NULL },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &preset,
+      N_("The settings of a known experiment, which the flags given override: grokking-mnist (Humayun et al. 2024: "
+         "1,000 MNIST images, 784-200-200-200-10 relu, MSE, AdamW lr 0.001 weight decay 0.01, batch 200, "
+         "initialization x8, 100,000 steps, local complexity and metrics at 10 log-spaced steps a decade; "
+         "see the README)"), N_("NAME") },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = relief_cli_context (NULL, _("Train a model and write its run file (HDF5)."));
@@ -173,6 +178,8 @@ relief_cmd_train (int argc, char **argv)
     return status;
   if (argc > 1)
     return relief_cli_usage_error ("train", _("unexpected argument; see relief train --help"));
+  if (preset != NULL && !relief_cli_train_options_preset (&options, preset, &snapshot_every, &error))
+    return relief_cli_usage_error ("train", error->message);
   if (!relief_cli_check_output ("train", output, (const char *[]) { options.dataset, NULL }, &status))
     return status;
   relief_train_job_init_defaults (&job);

@@ -124,7 +124,7 @@ time_layers (ReliefBackend *be, const ReliefMlpSpec *spec, int first, int rows)
 }
 
 /* Seconds of steps training steps of spec on the first samples of ds: a training of its
- * own, without metrics or snapshots, from a fresh initialization. */
+ * own, without metrics, snapshots, curvature or complexity, from a fresh initialization. */
 static double
 time_steps (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTrainConfig *config,
             int steps)
@@ -142,6 +142,12 @@ time_steps (ReliefBackend *be, const ReliefMlpSpec *spec, const ReliefDataset *d
   view.x_test = NULL;
   view.y_test = NULL;
   trial.epochs = 1;
+  /* Steps alone: a curvature or complexity measurement at step 0 (and at step 1 and the
+   * last of a log-spaced schedule) would pass for the steps' own time, and a run of
+   * 100,000 short steps would look like days. */
+  trial.curvature_every = 0;
+  trial.complexity_every = trial.complexity_per_decade = 0;
+  trial.eval_per_decade = 0;
   relief_mlp_init_params (spec, config->seed, params);
   start = g_get_monotonic_time ();
   if (relief_train (be, spec, &view, &trial, params, NULL, NULL, NULL) != RELIEF_TRAIN_COMPLETED)
@@ -196,7 +202,7 @@ relief_job_time_training (ReliefBackend *backend, const ReliefMlpSpec *spec, con
 {
   int eval_rows = MIN (1024, MAX (ds->n_test, 1));
   double steps = ceil ((double) ds->n_train / MAX (config->batch_size, 1)) * config->epochs;
-  double one = time_steps (backend, spec, ds, config, 1), step = one, eval;
+  double one = time_steps (backend, spec, ds, config, 1), step = one, eval, full_evals;
 
   if (one < 0)
     return FALSE;
@@ -212,9 +218,10 @@ relief_job_time_training (ReliefBackend *backend, const ReliefMlpSpec *spec, con
   eval = ds->n_test > 0 ? time_layers (backend, spec, 0, eval_rows) : 0;
   if (eval < 0)
     return FALSE;
-  /* Metrics between the epoch ends cost about a tenth more, by design. */
-  *seconds = 1.1 * steps * (step + extra_step_seconds) +
-             (double) config->epochs * ceil ((double) ds->n_test / eval_rows) * eval;
+  /* Metrics between the epoch ends cost about a tenth more, by design; the test set is
+   * evaluated at every epoch end, or at the rows of a log-spaced schedule. */
+  full_evals = config->eval_per_decade > 0 ? config->eval_per_decade * log10 (MAX (steps, 1)) + 2 : config->epochs;
+  *seconds = 1.1 * steps * (step + extra_step_seconds) + full_evals * ceil ((double) ds->n_test / eval_rows) * eval;
   return TRUE;
 }
 

@@ -149,7 +149,8 @@ same_config (const ReliefTrainConfig *a, const ReliefTrainConfig *b)
          a->curvature_samples == b->curvature_samples && a->curvature_trace == b->curvature_trace &&
          a->curvature_min == b->curvature_min && a->complexity_every == b->complexity_every &&
          a->complexity_radius == b->complexity_radius && a->complexity_points == b->complexity_points &&
-         a->complexity_samples == b->complexity_samples && a->init_scale == b->init_scale;
+         a->complexity_samples == b->complexity_samples && a->init_scale == b->init_scale &&
+         a->eval_per_decade == b->eval_per_decade && a->complexity_per_decade == b->complexity_per_decade;
 }
 
 static gboolean

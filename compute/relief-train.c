@@ -35,6 +35,7 @@ relief_train_config_init_defaults (ReliefTrainConfig *config)
     .epochs = 20,
     .snapshot_every = 0,
     .eval_every = 0,
+    .eval_per_decade = 0,
     .eval_samples = 0,
     .seed = 0,
     .curvature_every = 0,
@@ -42,11 +43,73 @@ relief_train_config_init_defaults (ReliefTrainConfig *config)
     .curvature_trace = FALSE,
     .curvature_min = FALSE,
     .complexity_every = 0,
+    .complexity_per_decade = 0,
     .complexity_radius = 0,
     .complexity_points = 0,
     .complexity_samples = 0,
     .init_scale = 1,
   };
+}
+
+static gint64
+log_schedule_step (int per_decade, gint64 i)
+{
+  return (gint64) floor (pow (10.0, (double) i / per_decade) + 0.5);
+}
+
+gboolean
+relief_log_schedule_due (int per_decade, gint64 step)
+{
+  gint64 lo, hi;
+
+  g_return_val_if_fail (per_decade >= 1, FALSE);
+  if (step <= 0)
+    return step == 0;
+  /* The i whose 10^(i / per_decade) rounds to step lie in [K log10(step - 1/2),
+   * K log10(step + 1/2)); a margin of one either side absorbs the logarithms' rounding. */
+  lo = MAX (0, (gint64) ceil (per_decade * log10 (step - 0.5)) - 1);
+  hi = (gint64) floor (per_decade * log10 (step + 0.5)) + 1;
+  for (gint64 i = lo; i <= hi; i++)
+    if (log_schedule_step (per_decade, i) == step)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+relief_train_complexity_tracked (const ReliefTrainConfig *config)
+{
+  return config->complexity_every > 0 || config->complexity_per_decade > 0;
+}
+
+gboolean
+relief_train_complexity_due (const ReliefTrainConfig *config, gint64 step, gint64 total_steps)
+{
+  if (config->complexity_per_decade > 0)
+    return relief_log_schedule_due (config->complexity_per_decade, step) || step == total_steps;
+  return config->complexity_every > 0 && step % config->complexity_every == 0;
+}
+
+/* The metrics rows of a log-spaced schedule after step 0, up to the last step (which
+ * always has one), and how many of them fall at an epoch's end. */
+static gint64
+log_schedule_rows (int per_decade, gint64 total_steps, int steps_per_epoch, gint64 *at_epoch_end)
+{
+  gint64 rows = 0, last = 0;
+
+  *at_epoch_end = 0;
+  for (gint64 i = 0;; i++)
+    {
+      gint64 s = MIN (log_schedule_step (per_decade, i), total_steps);
+
+      if (s != last)
+        {
+          rows++;
+          *at_epoch_end += s % steps_per_epoch == 0;
+          last = s;
+        }
+      if (s >= total_steps)
+        return rows;
+    }
 }
 
 /* Everything one run holds on the device, freed in one place. */
@@ -184,6 +247,14 @@ check_inputs (const ReliefMlpSpec *spec, const ReliefDataset *ds, const ReliefTr
                    config->curvature_every, config->curvature_samples);
       return FALSE;
     }
+  if (config->eval_per_decade < 0 || config->eval_per_decade > RELIEF_LOG_SCHEDULE_MAX ||
+      config->complexity_per_decade < 0 || config->complexity_per_decade > RELIEF_LOG_SCHEDULE_MAX)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Log-spaced schedules take 1 to %d steps a decade (got %d, %d)"), RELIEF_LOG_SCHEDULE_MAX,
+                   config->eval_per_decade, config->complexity_per_decade);
+      return FALSE;
+    }
   if (config->complexity_every < 0 || config->complexity_samples < 0 || !(config->complexity_radius >= 0) ||
       !isfinite (config->complexity_radius) || config->complexity_points > RELIEF_COMPLEXITY_ALL)
     {
@@ -231,14 +302,28 @@ gcd64 (gint64 a, gint64 b)
  * the epoch ends, shared by the subset evaluations (both splits at step 0, the test split
  * at every row between epoch ends).  Without a test split only step 0 evaluates. */
 static int
-default_subset (const ReliefDataset *ds, int epochs, int steps_per_epoch, gint64 total_steps, int eval_every)
+default_subset (const ReliefDataset *ds, int epochs, int steps_per_epoch, gint64 total_steps, int eval_every,
+                int eval_per_decade)
 {
   int n = ds->n_test > 0 ? ds->n_test : ds->n_train;
-  double budget = EVAL_ROWS_PER_TRAIN_ROW * epochs * (double) ds->n_train - (double) epochs * ds->n_test;
-  gint64 lcm = eval_every / gcd64 (eval_every, steps_per_epoch) * (gint64) steps_per_epoch;
-  gint64 between = total_steps / eval_every - total_steps / lcm;
-  double evaluations = ds->n_test > 0 ? between + 2 : 1;
-  double size = budget / evaluations - EVAL_CALL_ROWS;
+  gint64 full = epochs, between;
+  double budget, evaluations, size;
+
+  if (eval_per_decade > 0)
+    {
+      /* The rows at epoch ends evaluate the test set in full, the others its subset. */
+      between = log_schedule_rows (eval_per_decade, total_steps, steps_per_epoch, &full);
+      between -= full;
+    }
+  else
+    {
+      gint64 lcm = eval_every / gcd64 (eval_every, steps_per_epoch) * (gint64) steps_per_epoch;
+
+      between = total_steps / eval_every - total_steps / lcm;
+    }
+  budget = EVAL_ROWS_PER_TRAIN_ROW * epochs * (double) ds->n_train - (double) full * ds->n_test;
+  evaluations = ds->n_test > 0 ? between + 2 : 1;
+  size = budget / evaluations - EVAL_CALL_ROWS;
 
   return (int) CLAMP (size, MIN (n, MIN_EVAL_SUBSET), n);
 }
@@ -272,7 +357,7 @@ prepare_subsets (TrainRun *run, const ReliefDataset *ds, const ReliefTrainConfig
   if (m == RELIEF_EVAL_ALL)
     m = MAX (ds->n_train, ds->n_test);
   else if (m == 0)
-    m = default_subset (ds, config->epochs, steps_per_epoch, total_steps, eval_every);
+    m = default_subset (ds, config->epochs, steps_per_epoch, total_steps, eval_every, config->eval_per_decade);
   run->eval_samples = config->eval_samples;
   run->n_sub_train = MIN (m, ds->n_train);
   run->n_sub_test = MIN (m, ds->n_test);
@@ -741,7 +826,7 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
         goto out;
       run.curvature_start = g_new (float, n_params);
     }
-  if (config->complexity_every > 0)
+  if (relief_train_complexity_tracked (config))
     prepare_complexity (&run, spec, ds, config);
 
   if (from != NULL)
@@ -770,7 +855,7 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
       if (!emit_metrics (&run, ds, callbacks, 0, total_steps, steps_per_epoch, batch_loss, error) ||
           !emit_snapshot (&run, callbacks, 0, steps_per_epoch, n_params, error) ||
           (run.hessian != NULL && !emit_curvature (&run, config, callbacks, 0, error)) ||
-          (config->complexity_every > 0 && !emit_complexity (&run, spec, config, callbacks, 0, error)))
+          (relief_train_complexity_tracked (config) && !emit_complexity (&run, spec, config, callbacks, 0, error)))
         goto out;
       last_metrics = last_snapshot = 0;
     }
@@ -835,7 +920,8 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
 
           if (callbacks != NULL && callbacks->progress != NULL)
             callbacks->progress (step, total_steps, batch_loss, callbacks->user_data);
-          if (step % eval_every == 0 || epoch_end)
+          if (config->eval_per_decade > 0 ? relief_log_schedule_due (config->eval_per_decade, step)
+                                          : step % eval_every == 0 || epoch_end)
             {
               if (!emit_metrics (&run, ds, callbacks, step, total_steps, steps_per_epoch, batch_loss, error))
                 goto out;
@@ -850,7 +936,7 @@ relief_train_from (ReliefBackend *backend, const ReliefMlpSpec *spec, const Reli
           if (run.hessian != NULL && step % config->curvature_every == 0 &&
               !emit_curvature (&run, config, callbacks, step, error))
             goto out;
-          if (config->complexity_every > 0 && step % config->complexity_every == 0 &&
+          if (relief_train_complexity_due (config, step, total_steps) &&
               !emit_complexity (&run, spec, config, callbacks, step, error))
             goto out;
           if (step < total_steps && callbacks != NULL && callbacks->checkpoint_due != NULL &&

@@ -12,6 +12,8 @@ typedef struct {
   int      epochs;
   int      snapshot_every;   /* steps between trajectory snapshots; 0: once per epoch */
   int      eval_every;       /* steps between metrics rows; 0: about 100 rows over the run; and every epoch end */
+  int      eval_per_decade;  /* > 0: metrics rows at the log-spaced steps instead (relief_log_schedule_due), this
+                              * many per decade, and at the end; eval_every and the epoch ends then play no part */
   int      eval_samples;     /* what a row evaluates: 0 the default rule (see ReliefTrainMetrics),
                               * RELIEF_EVAL_ALL both splits in full, N > 0 a fixed subset of N samples of each */
   guint64  seed;             /* initialization, mini-batch order and evaluation subsets */
@@ -28,7 +30,9 @@ typedef struct {
    * drawn uniformly in the training samples' bounding box), over the cross-polytope of
    * radius complexity_radius; and for a piecewise-linear model of 2 inputs the number of
    * linear regions over the input plane (relief_regions_compute). */
-  int      complexity_every;   /* 0: not tracked */
+  int      complexity_every;   /* 0: not tracked (unless complexity_per_decade) */
+  int      complexity_per_decade; /* > 0: at step 0, the log-spaced steps (relief_log_schedule_due) and the
+                                   * last step instead of every complexity_every steps */
   double   complexity_radius;  /* 0: RELIEF_COMPLEXITY_RADIUS_SHARE of the data's RMS radius */
   guint    complexity_points;  /* ReliefComplexityPoints; 0: all three */
   int      complexity_samples; /* 0: RELIEF_COMPLEXITY_DEFAULT_SAMPLES; a set's size when it has fewer */
@@ -66,6 +70,17 @@ typedef enum {
 #define RELIEF_CURVATURE_TRACE_MAX_PROBES 100
 
 void        relief_train_config_init_defaults (ReliefTrainConfig *config);
+
+/* A log-spaced schedule of per_decade (>= 1) steps a decade, for curves drawn on a log step
+ * axis: step 0 and the steps floor(10^(i / per_decade) + 0.5) for i = 0, 1, 2, ... (those
+ * that coincide counted once): with 10 a decade 0, 1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25,
+ * 32, 40, 50, 63, 79, 100, 126, ...  Whether step is one of them. */
+gboolean    relief_log_schedule_due (int per_decade, gint64 step);
+/* The largest per_decade accepted (flags and run files). */
+#define RELIEF_LOG_SCHEDULE_MAX 1000
+/* Whether config tracks local complexity, and whether it measures at step (of total_steps). */
+gboolean    relief_train_complexity_tracked (const ReliefTrainConfig *config);
+gboolean    relief_train_complexity_due     (const ReliefTrainConfig *config, gint64 step, gint64 total_steps);
 
 /* What a metrics row's train or test columns are computed over. */
 typedef enum {
@@ -158,7 +173,7 @@ typedef struct {
 
 typedef struct {
   /* Called at step 0 (before training), every eval_every steps, at every epoch end and at
-   * the end. */
+   * the end (with eval_per_decade: at step 0, the log-spaced steps and the end). */
   gboolean (*metrics)  (const ReliefTrainMetrics *m, gpointer user_data, GError **error);
   /* Called with host parameters at step 0, every snapshot_every steps and at the end
    * (the final parameters; also after cancel or divergence, with the last finite ones). */

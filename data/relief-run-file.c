@@ -126,7 +126,9 @@ write_config (hid_t file, const ReliefTrainConfig *c, const char *backend_name, 
        relief_h5_write_double_attr (group, "complexity_radius", c->complexity_radius, error) &&
        relief_h5_write_int_attr (group, "complexity_points", c->complexity_points, error) &&
        relief_h5_write_int_attr (group, "complexity_samples", c->complexity_samples, error) &&
-       relief_h5_write_double_attr (group, "init_scale", c->init_scale, error);
+       relief_h5_write_double_attr (group, "init_scale", c->init_scale, error) &&
+       relief_h5_write_int_attr (group, "eval_per_decade", c->eval_per_decade, error) &&
+       relief_h5_write_int_attr (group, "complexity_per_decade", c->complexity_per_decade, error);
   H5Gclose (group);
   return ok;
 }
@@ -1376,6 +1378,7 @@ read_config (hid_t file, ReliefRun *run, GError **error)
   gint64 curvature_every = 0, curvature_samples = 0, curvature_trace = 0, curvature_min = 0;
   gint64 complexity_every = 0, complexity_points = 0, complexity_samples = 0;
   double complexity_radius = 0, init_scale = 1;
+  gint64 eval_per_decade = 0, complexity_per_decade = 0;
   hid_t group = relief_h5_open_group (file, "config", error);
   gboolean ok;
 
@@ -1414,6 +1417,11 @@ read_config (hid_t file, ReliefRun *run, GError **error)
          relief_h5_read_int_attr (group, "complexity_samples", &complexity_samples, error);
   if (ok && relief_h5_has_attr (group, "init_scale"))
     ok = relief_h5_read_double_attr (group, "init_scale", &init_scale, error);
+  /* And the log-spaced schedules: files written before them had none. */
+  if (ok && relief_h5_has_attr (group, "eval_per_decade"))
+    ok = relief_h5_read_int_attr (group, "eval_per_decade", &eval_per_decade, error);
+  if (ok && relief_h5_has_attr (group, "complexity_per_decade"))
+    ok = relief_h5_read_int_attr (group, "complexity_per_decade", &complexity_per_decade, error);
   H5Gclose (group);
   if (!ok || !relief_enum_from_nick (RELIEF_TYPE_OPTIMIZER_KIND, optimizer, (int *) &c->optimizer.kind, error))
     return FALSE;
@@ -1443,8 +1451,14 @@ read_config (hid_t file, ReliefRun *run, GError **error)
                                 RELIEF_COMPLEXITY_ALL, FALSE, error) ||
       !relief_h5_check_setting ("config/complexity_samples", (double) complexity_samples, 0, FALSE, G_MAXINT, FALSE,
                                 error) ||
-      !relief_h5_check_setting ("config/init_scale", init_scale, 0, TRUE, G_MAXFLOAT, FALSE, error))
+      !relief_h5_check_setting ("config/init_scale", init_scale, 0, TRUE, G_MAXFLOAT, FALSE, error) ||
+      !relief_h5_check_setting ("config/eval_per_decade", (double) eval_per_decade, 0, FALSE,
+                                RELIEF_LOG_SCHEDULE_MAX, FALSE, error) ||
+      !relief_h5_check_setting ("config/complexity_per_decade", (double) complexity_per_decade, 0, FALSE,
+                                RELIEF_LOG_SCHEDULE_MAX, FALSE, error))
     return FALSE;
+  c->eval_per_decade = (int) eval_per_decade;
+  c->complexity_per_decade = (int) complexity_per_decade;
   c->complexity_every = (int) complexity_every;
   c->complexity_radius = complexity_radius;
   c->complexity_points = (guint) complexity_points;

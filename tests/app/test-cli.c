@@ -708,7 +708,7 @@ test_flag_values (void)
     { "surface run.h5 --seed -1 -o x.h5", "--seed" },
     { "surface run.h5 --max-samples 0 -o x.h5", "--max-samples" },
     { "surface run.h5 --max-samples -1 -o x.h5", "--max-samples" },
-    { "plot run.h5 --kind 3d -o x.png", "unknown figure kind “3d” for a run (curves, curvature)" },
+    { "plot run.h5 --kind 3d -o x.png", "unknown figure kind “3d” for a run (curves, curvature, complexity)" },
     { "plot surface.h5 --kind curvature -o x.png", "unknown figure kind “curvature”" },
     { "train --track-curvature 0x5 -o x.h5", "--track-curvature" },
     { "train --track-curvature 5 --curvature-samples 0 -o x.h5", "--curvature-samples" },
@@ -809,6 +809,119 @@ test_eval_flags (void)
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_relief ("train --eval-every -2 -o eval.h5", &err), ==, 2);
   g_assert_nonnull (strstr (err, "--eval-every"));
+}
+
+/* An IDX folder as MNIST's, of n_train and n_test 6x6 images of labels i % 10. */
+static void
+write_idx_file (const char *dir, const char *name, guint32 magic, int n, gboolean images)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GByteArray *bytes = g_byte_array_new ();
+  guint32 header[4] = { GUINT32_TO_BE (magic), GUINT32_TO_BE ((guint32) n), GUINT32_TO_BE (6), GUINT32_TO_BE (6) };
+
+  g_byte_array_append (bytes, (const guint8 *) header, images ? 16 : 8);
+  for (int i = 0; i < n; i++)
+    if (images)
+      for (int p = 0; p < 36; p++)
+        {
+          guint8 v = (guint8) ((p * 7 + i * 13 + (p == i % 10) * 200) % 256);
+
+          g_byte_array_append (bytes, &v, 1);
+        }
+    else
+      {
+        guint8 label = (guint8) (i % 10);
+
+        g_byte_array_append (bytes, &label, 1);
+      }
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, NULL));
+  g_byte_array_unref (bytes);
+}
+
+/* --preset grokking-mnist on a small IDX folder, its steps cut to 3: the settings the
+ * README lists in the run file, the flags given over them, log-spaced rows; an unknown
+ * preset is refused with the names, and --track-complexity 0 turns its tracking off. */
+static void
+test_train_preset (void)
+{
+  g_autofree char *idx = tmp_path ("idx-preset"), *path = tmp_path ("preset.h5"), *err = NULL, *args = NULL;
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  const int sizes[] = { 36, 200, 200, 200, 10 };
+
+  g_assert_cmpint (g_mkdir_with_parents (idx, 0755), ==, 0);
+  write_idx_file (idx, "train-images-idx3-ubyte", 0x803, 60, TRUE);
+  write_idx_file (idx, "train-labels-idx1-ubyte", 0x801, 60, FALSE);
+  write_idx_file (idx, "t10k-images-idx3-ubyte", 0x803, 20, TRUE);
+  write_idx_file (idx, "t10k-labels-idx1-ubyte", 0x801, 20, FALSE);
+  /* 60 training images in one batch: 3 epochs are 3 steps. */
+  args = g_strdup_printf ("train --preset grokking-mnist --dataset %s --epochs 3 -o preset.h5", idx);
+  g_assert_cmpint (run_relief (args, NULL), ==, 0);
+  g_clear_pointer (&args, g_free);
+  run = relief_run_load (path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->spec->n_layers, ==, 4);
+  for (int l = 0; l <= 4; l++)
+    g_assert_cmpint (run->spec->sizes[l], ==, sizes[l]);
+  g_assert_cmpint (run->spec->activation, ==, RELIEF_ACT_RELU);
+  g_assert_cmpint (run->spec->loss, ==, RELIEF_LOSS_MSE);
+  g_assert_cmpint (run->config.optimizer.kind, ==, RELIEF_OPT_ADAMW);
+  g_assert_cmpfloat (run->config.optimizer.lr, ==, 0.001f);
+  g_assert_cmpfloat (run->config.optimizer.weight_decay, ==, 0.01f);
+  g_assert_cmpint (run->config.batch_size, ==, 200);
+  g_assert_cmpint (run->config.epochs, ==, 3);
+  g_assert_cmpfloat (run->config.init_scale, ==, 8);
+  g_assert_cmpint (run->config.eval_per_decade, ==, 10);
+  g_assert_cmpint (run->config.eval_samples, ==, RELIEF_EVAL_ALL);
+  g_assert_cmpint (run->config.complexity_every, ==, 0);
+  g_assert_cmpint (run->config.complexity_per_decade, ==, 10);
+  g_assert_cmpint (run->config.complexity_points, ==, RELIEF_COMPLEXITY_ALL);
+  g_assert_cmpint (run->config.complexity_samples, ==, 1000);
+  g_assert_cmpfloat (run->config.complexity_radius, ==, 0);
+  g_assert_cmpint (run->config.snapshot_every, ==, 10000);
+  g_assert_cmpint (run->dataset->n_train, ==, 60);
+  g_assert_cmpint (run->dataset->n_test, ==, 20);
+  g_assert_nonnull (run->complexity);
+  g_assert_cmpint (run->complexity->n, ==, 4);
+  g_assert_cmpint (run->n_metrics, ==, 4);
+  for (int i = 0; i < 4; i++)
+    {
+      g_assert_cmpint (run->complexity->step[i], ==, i);
+      g_assert_cmpint (run->metric_step[i], ==, i);
+    }
+  g_assert_cmpint (run->complexity->n_train, ==, 60);
+  g_assert_cmpint (run->complexity->n_test, ==, 20);
+  g_assert_cmpint (run->complexity->n_random, ==, 1000);
+  g_clear_pointer (&run, relief_run_free);
+  /* Its figure: accuracy and local complexity on a log step axis. */
+  g_assert_cmpint (run_relief ("plot preset.h5 --kind complexity -o preset.png", NULL), ==, 0);
+  {
+    g_autofree char *png = tmp_path ("preset.png");
+
+    g_assert_true (file_starts_with (png, "\x89PNG", 4));
+  }
+
+  args = g_strdup_printf ("train --preset grokking-mnist --dataset %s --epochs 1 --track-complexity 0 --lr 0.01 "
+                          "-o preset.h5", idx);
+  g_assert_cmpint (run_relief (args, NULL), ==, 0);
+  run = relief_run_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (run->complexity);
+  g_assert_cmpfloat (run->config.optimizer.lr, ==, 0.01f);
+  g_assert_cmpint (run->config.complexity_per_decade, ==, 0);
+  /* A run without complexity has no complexity figure. */
+  g_assert_cmpint (run_relief ("plot preset.h5 --kind complexity -o none.png", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--track-complexity"));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_relief ("train --preset grokking -o x.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "grokking-mnist"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("train --track-complexity log:0 -o x.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--track-complexity log:K"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_relief ("train --eval-every log:x -o x.h5", &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--eval-every log:K"));
 }
 
 /* A sweep on noisy four-class data with tanh runs and records what it ran with. */
@@ -1870,6 +1983,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/flag-values", test_flag_values);
   g_test_add_func ("/cli/intdim/flags", test_intdim_flags);
   g_test_add_func ("/cli/train/eval-flags", test_eval_flags);
+  g_test_add_func ("/cli/train/preset", test_train_preset);
   g_test_add_func ("/cli/decision", test_decision);
   g_test_add_func ("/cli/weights", test_weights);
   g_test_add_func ("/cli/train/max-samples", test_max_samples);

@@ -145,6 +145,38 @@ test_tracking (void)
 }
 
 /* Only the test set: the other columns are absent; tanh: no regions column. */
+/* --track-complexity log:10 on 75 steps: step 0, the log-spaced steps and the last one,
+ * the schedule kept in the run file; the last row at the final parameters. */
+static void
+test_log_schedule (void)
+{
+  g_auto(ReliefTrainJob) job = { 0 };
+  g_autoptr(ReliefRun) run = NULL;
+  const gint64 steps[] = { 0, 1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63, 75 };
+  const ReliefRunComplexity *c;
+  const float *final;
+
+  job_init (&job, "log.h5");
+  job.train.epochs = 3;
+  job.train.complexity_every = 0;
+  job.train.complexity_per_decade = 10;
+  job.train.eval_per_decade = 10;
+  run = train (&job, NULL, NULL, RELIEF_TRAIN_COMPLETED);
+  c = run->complexity;
+  g_assert_nonnull (c);
+  g_assert_cmpint (c->n, ==, G_N_ELEMENTS (steps));
+  for (int i = 0; i < c->n; i++)
+    g_assert_cmpint (c->step[i], ==, steps[i]);
+  g_assert_cmpint (run->n_metrics, ==, G_N_ELEMENTS (steps));
+  for (int i = 0; i < run->n_metrics; i++)
+    g_assert_cmpint (run->metric_step[i], ==, steps[i]);
+  g_assert_cmpint (run->config.complexity_every, ==, 0);
+  g_assert_cmpint (run->config.complexity_per_decade, ==, 10);
+  g_assert_cmpint (run->config.eval_per_decade, ==, 10);
+  final = run->params + (gsize) (run->n_snapshots - 1) * run->n_params;
+  g_assert_cmpfloat (c->random[c->n - 1], ==, direct_mean (run, final, RELIEF_COMPLEXITY_RANDOM));
+}
+
 static void
 test_points_and_activation (void)
 {
@@ -238,6 +270,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   dir = g_dir_make_tmp ("relief-complexity-XXXXXX", NULL);
   g_test_add_func ("/complexity-tracking/tracking", test_tracking);
+  g_test_add_func ("/complexity-tracking/log-schedule", test_log_schedule);
   g_test_add_func ("/complexity-tracking/points-and-activation", test_points_and_activation);
   g_test_add_func ("/complexity-tracking/resume-equal", test_resume_equal);
   g_test_add_func ("/complexity-tracking/init-scale", test_init_scale);

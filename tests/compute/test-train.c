@@ -185,6 +185,90 @@ test_intervals (void)
   recorder_clear (&rec);
 }
 
+/* The log-spaced schedule: the steps listed in its documentation for 10 a decade, the
+ * decades alone for 1, and for 1,000 a decade (where many i round to the same step) the
+ * set the formula floor(10^(i / K) + 1/2) enumerates, up to 100,000. */
+static void
+test_log_schedule (void)
+{
+  const gint64 ten[] = { 0, 1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63, 79, 100, 126, 158, 200, 251,
+                         316, 398, 501, 631, 794, 1000 };
+  const int per_decade[] = { 3, 7, 1000 };
+  guint k = 0;
+
+  for (gint64 step = 0; step <= 1000; step++)
+    {
+      gboolean listed = k < G_N_ELEMENTS (ten) && ten[k] == step;
+
+      if (relief_log_schedule_due (10, step) != listed)
+        g_error ("step %" G_GINT64_FORMAT ": due %d, listed %d", step, relief_log_schedule_due (10, step), listed);
+      k += listed;
+    }
+  g_assert_cmpuint (k, ==, G_N_ELEMENTS (ten));
+  for (gint64 step = 0; step <= 100000; step++)
+    g_assert_cmpint (relief_log_schedule_due (1, step), ==,
+                     step == 0 || step == 1 || step == 10 || step == 100 || step == 1000 || step == 10000 ||
+                     step == 100000);
+  g_assert_false (relief_log_schedule_due (10, -1));
+  for (guint j = 0; j < G_N_ELEMENTS (per_decade); j++)
+    {
+      int K = per_decade[j];
+      g_autofree gboolean *expected = g_new0 (gboolean, 100001);
+
+      expected[0] = TRUE;
+      for (int i = 0;; i++)
+        {
+          double v = floor (pow (10.0, (double) i / K) + 0.5);
+
+          if (v > 100000)
+            break;
+          expected[(gint64) v] = TRUE;
+        }
+      for (gint64 step = 0; step <= 100000; step++)
+        if (relief_log_schedule_due (K, step) != expected[step])
+          g_error ("%d a decade, step %" G_GINT64_FORMAT ": due %d, expected %d", K, step,
+                   relief_log_schedule_due (K, step), expected[step]);
+    }
+}
+
+/* eval_per_decade: metrics rows at step 0, the log-spaced steps and the end, not at the
+ * epoch ends; the default rule still evaluates the test set in full at an epoch end. */
+static void
+test_log_metrics (void)
+{
+  g_autoptr(ReliefDataset) ds = make_blobs (60, 30);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *params = g_new (float, n_params ());
+  ReliefTrainConfig config;
+  Recorder rec;
+  const gint64 steps[] = { 0, 1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 30 };
+
+  relief_train_config_init_defaults (&config);
+  config.epochs = 3;
+  config.batch_size = 6;      /* 10 steps per epoch, 30 in all */
+  config.eval_every = 4;      /* ignored */
+  config.eval_per_decade = 10;
+  recorder_init (&rec);
+  g_assert_cmpint (run_training (ds, &config, params, &rec, NULL, &error), ==, RELIEF_TRAIN_COMPLETED);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec.metrics->len, ==, G_N_ELEMENTS (steps));
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      const ReliefTrainMetrics *m = &g_array_index (rec.metrics, ReliefTrainMetrics, i);
+
+      g_assert_cmpint (m->step, ==, steps[i]);
+      if (m->step > 0 && m->step % 10 == 0)
+        g_assert_cmpint (m->test_kind, ==, RELIEF_METRIC_FULL);
+    }
+  recorder_clear (&rec);
+
+  config.eval_per_decade = RELIEF_LOG_SCHEDULE_MAX + 1;
+  recorder_init (&rec);
+  g_assert_cmpint (run_training (ds, &config, params, &rec, NULL, &error), ==, RELIEF_TRAIN_FAILED);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  recorder_clear (&rec);
+}
+
 static void
 test_reproducible (void)
 {
@@ -774,6 +858,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/compute/train/loss-decreases", test_loss_decreases);
   g_test_add_func ("/compute/train/intervals", test_intervals);
+  g_test_add_func ("/compute/train/log-schedule", test_log_schedule);
+  g_test_add_func ("/compute/train/log-metrics", test_log_metrics);
   g_test_add_func ("/compute/train/reproducible", test_reproducible);
   g_test_add_func ("/compute/train/cancel", test_cancel);
   g_test_add_func ("/compute/train/diverges", test_diverges);

@@ -627,6 +627,66 @@ test_run_curvature (void)
   g_assert_false (relief_figure_run_sharpness (&f.run, plot_steps, &c));
 }
 
+static void
+draw_complexity (cairo_t *cr, double w, double h, gconstpointer data, const ReliefFigureOptions *opt)
+{
+  relief_figure_run_complexity (cr, w, h, data, opt);
+}
+
+/* A run that tracked local complexity: its spec puts the sets tracked (test dashed) against
+ * step + 1 on a log axis; the figure draws accuracy on the left and complexity on the
+ * right, and accuracy alone across the width for a run without it. */
+static void
+test_run_complexity (void)
+{
+  RunFixture f;
+  ReliefFigureOptions opt;
+  gint64 steps[5] = { 0, 1, 10, 100, 1000 };
+  double train[5] = { 50, 40, 60, 55, 30 }, random[5] = { 38, 38, 37, 37, 36 };
+  ReliefRunComplexity complexity = { .n = 5, .step = steps, .train = train, .random = random, .radius = 0.5 };
+  ReliefRunComplexitySpec spec;
+  cairo_surface_t *without, *with;
+  int right_without = 0, right_with = 0;
+
+  relief_figure_options_init (&opt);
+  run_fixture_init (&f, TRUE);
+  g_assert_false (relief_figure_run_complexity_spec (&f.run, &opt, &spec));
+  without = render_pixels (draw_complexity, &f.run, &opt);
+  f.run.complexity = &complexity;
+  g_assert_true (relief_figure_run_complexity_spec (&f.run, &opt, &spec));
+  g_assert_cmpint (spec.spec.n_series, ==, 2);
+  g_assert_true (spec.spec.log_x);
+  g_assert_false (spec.spec.log_y);
+  g_assert_true (spec.series[0].y == train);
+  g_assert_true (spec.series[1].y == random);
+  g_assert_false (spec.series[0].dashed);
+  for (int i = 0; i < 5; i++)
+    g_assert_cmpfloat (spec.series[0].x[i], ==, steps[i] + 1);
+  g_assert_cmpstr (spec.spec.ylabel, ==, "local complexity (r = 0.5)");
+  relief_figure_run_complexity_spec_clear (&spec);
+  g_assert_null (spec.steps);
+  with = render_pixels (draw_complexity, &f.run, &opt);
+  for (int y = 0; y < H; y++)
+    for (int x = W / 2 + 40; x < W; x++)
+      {
+        right_without += (pixel (without, x, y) & 0xffffff) != 0xffffff;
+        right_with += (pixel (with, x, y) & 0xffffff) != 0xffffff;
+      }
+  /* Both draw ink on the right (accuracy's own curves, or the complexity panel); they differ there. */
+  g_assert_cmpint (right_with, >, 1000);
+  g_assert_cmpint (right_without, >, 1000);
+  {
+    int differ = 0;
+
+    for (int y = 0; y < H; y++)
+      for (int x = W / 2 + 40; x < W; x++)
+        differ += pixel (without, x, y) != pixel (with, x, y);
+    g_assert_cmpint (differ, >, 1000);
+  }
+  cairo_surface_destroy (without);
+  cairo_surface_destroy (with);
+}
+
 /* The figure of a half-run sweep reports its frame, holds every dot, and a dot there is found
  * under the pointer. */
 static void
@@ -1459,6 +1519,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/figures/surface-2d", test_surface_2d);
+  g_test_add_func ("/figures/run-complexity", test_run_complexity);
   g_test_add_func ("/figures/surface-2d-nan", test_surface_2d_nan);
   g_test_add_func ("/figures/surface-1d", test_surface_1d);
   g_test_add_func ("/figures/surface-kinds", test_surface_kinds);

@@ -507,6 +507,77 @@ relief_figure_sharpness (cairo_t *cr, double width, double height, const ReliefS
   draw_panel (cr, 0, top, width, height - top, &sharp.spec);
 }
 
+gboolean
+relief_figure_run_complexity_spec (const ReliefRun *run, const ReliefFigureOptions *opt, ReliefRunComplexitySpec *out)
+{
+  const ReliefRunComplexity *c = run->complexity;
+  const char *labels[3] = { _("around training points"), _("around test points"), _("around random points") };
+  int k = 0;
+
+  *out = (ReliefRunComplexitySpec) { 0 };
+  if (c == NULL || c->n == 0)
+    return FALSE;
+  out->steps = g_new (double, c->n);
+  for (int i = 0; i < c->n; i++)
+    out->steps[i] = (double) c->step[i] + 1;
+  for (int set = 0; set < 3; set++)
+    {
+      const double *y = set == 0 ? c->train : set == 1 ? c->test : c->random;
+
+      if (y == NULL)
+        continue;
+      out->series[k] = (ReliefLineSeries) { labels[set], c->n, out->steps, y, { 0 }, set == 1 };
+      relief_plot_palette (set, out->series[k++].rgb);
+    }
+  g_snprintf (out->ylabel, sizeof out->ylabel, _("local complexity (r = %.3g)"), c->radius);
+  out->spec = (ReliefLinePlotSpec) {
+    .title = _("Local complexity"), .xlabel = _("step + 1"), .ylabel = out->ylabel,
+    .n_series = k,
+    .series = out->series,
+    .log_x = TRUE,
+    .log_y = opt->log_scale,
+    .legend = TRUE,
+  };
+  return TRUE;
+}
+
+void
+relief_figure_run_complexity_spec_clear (ReliefRunComplexitySpec *out)
+{
+  g_clear_pointer (&out->steps, g_free);
+}
+
+void
+relief_figure_run_complexity (cairo_t *cr, double width, double height, const ReliefRun *run,
+                          const ReliefFigureOptions *opt)
+{
+  int n = run->n_metrics;
+  g_autofree double *steps = g_new (double, MAX (n, 1));
+  g_autofree double *train_acc = g_new (double, MAX (n, 1));
+  g_autofree double *test_acc = run->test_acc ? g_new (double, MAX (n, 1)) : NULL;
+  ReliefLineSeries loss[2], acc[2];
+  ReliefLinePlotSpec loss_spec, acc_spec;
+  ReliefRunComplexitySpec lc;
+  double top, panel;
+
+  run_curves_specs (run, opt, steps, train_acc, test_acc, loss, &loss_spec, acc, &acc_spec);
+  /* The accuracy on the complexity's axis: step + 1 on a log scale. */
+  for (int i = 0; i < n; i++)
+    steps[i] += 1;
+  acc_spec.xlabel = _("step + 1");
+  acc_spec.log_x = TRUE;
+  top = draw_figure_title (cr, width, opt->title);
+  if (!relief_figure_run_complexity_spec (run, opt, &lc))
+    {
+      draw_panel (cr, 0, top, width, height - top, &acc_spec);
+      return;
+    }
+  panel = width / 2;
+  draw_panel (cr, 0, top, panel, height - top, &acc_spec);
+  draw_panel (cr, panel, top, width - panel, height - top, &lc.spec);
+  relief_figure_run_complexity_spec_clear (&lc);
+}
+
 /* The accuracies the figure shows: test accuracy when the dataset had a test split. */
 static const double *
 intdim_shown_acc (const ReliefIntdim *id)

@@ -168,6 +168,27 @@ void relief_figure_complexity_spec (const ReliefComplexity *c, const ReliefFigur
  * doubles the caller provides); FALSE when the run tracked none. */
 gboolean relief_figure_run_sharpness (const ReliefRun *run, double *steps, ReliefSharpness *c);
 
+/* Local complexity over training (a run's /complexity, relief train --track-complexity):
+ * the mean number of neurons whose sign changes near the training, test and random points
+ * (train solid, test dashed, random dotted in the third color) against step + 1 on a log10
+ * axis, so that step 0 shows at 1, as Humayun et al. (2024) draw it.  The spec points into
+ * the struct, which holds the series and the shifted steps ([n] doubles, g_free'd by
+ * relief_figure_run_complexity_spec_clear).  FALSE when the run tracked none. */
+typedef struct {
+  ReliefLineSeries   series[3];
+  double            *steps;
+  char               ylabel[64];
+  ReliefLinePlotSpec spec;
+} ReliefRunComplexitySpec;
+
+gboolean relief_figure_run_complexity_spec       (const ReliefRun *run, const ReliefFigureOptions *opt,
+                                                  ReliefRunComplexitySpec *out);
+void     relief_figure_run_complexity_spec_clear (ReliefRunComplexitySpec *out);
+/* Accuracy (%, train and test, against step + 1 on the same log axis) beside the local
+ * complexity, opt->title above; a run without /complexity draws the accuracy alone. */
+void     relief_figure_run_complexity (cairo_t *cr, double width, double height, const ReliefRun *run,
+                                       const ReliefFigureOptions *opt);
+
 /* Test accuracy (%) against the subspace dimension d (train accuracy when the dataset had
  * no test split): the mean over seeds as a line, each seed as dots, the baseline and its
  * 90% dashed, the individual d_int90 marked; d on a log10 axis when the dims span > 20x.
