@@ -893,24 +893,217 @@ dangling_reference (const guint8 *rec, guint64 rec_offset, GArray *heaps, int si
   return FALSE;
 }
 
+/* Where the references into the global heaps lie: the file (fd, its size, its addresses')
+ * width), the collections found, and whether one read so far is dangling. */
+typedef struct {
+  int      fd;
+  guint64  file_size, base;
+  int      sizeof_addr, sizeof_size;
+  GArray  *heaps;
+  gboolean ok, walked;
+} HeapRefs;
+
+/* Checks every 16-byte (or 12-byte) window of the file's bytes [start, start + length)
+ * as a reference. */
+static void
+scan_references (HeapRefs *r, guint64 start, guint64 length)
+{
+  const gsize block = 1 << 20, overlap = 16;
+  gsize rec = 8 + r->sizeof_addr;
+  g_autofree guint8 *buf = NULL;
+  guint64 end;
+
+  if (start >= r->file_size || length < rec)
+    return;
+  end = MIN (r->file_size, start + length);
+  buf = g_malloc (block + overlap);
+  for (guint64 offset = start; r->ok && offset + rec <= end; offset += block)
+    {
+      gssize n = pread (r->fd, buf, MIN (block + overlap, end - offset), offset);
+
+      for (gsize i = 0; r->ok && n >= (gssize) rec && i <= MIN ((gsize) n - rec, block - 1); i++)
+        /* Cheap first: the address must lie within the file. */
+        if (buf[i + 4 + r->sizeof_addr - 1] == 0 && read_le (buf + i + 4, r->sizeof_addr) < r->file_size)
+          r->ok = !dangling_reference (buf + i, offset + i, r->heaps, r->sizeof_addr);
+    }
+}
+
+/* Whether a datatype holds variable-length data: a string or sequence of variable length,
+ * alone or inside a compound or array. */
+static gboolean
+type_is_variable (hid_t type)
+{
+  return type >= 0 && (H5Tis_variable_str (type) > 0 || H5Tdetect_class (type, H5T_VLEN) > 0);
+}
+
+/* Checks the references held in the object header at addr (relative to the file's base):
+ * the data of its attributes, of a compact dataset and of fill values lie there.  The
+ * header's first chunk is checked, and the chunks its continuation messages name (header
+ * version 1; a version 2 header's first chunk only). */
+static void
+scan_object_header (HeapRefs *r, haddr_t addr, hsize_t total, guint nchunks)
+{
+  guint8 prefix[16];
+  guint64 at = r->base + addr;
+
+  if (pread (r->fd, prefix, sizeof prefix, at) != sizeof prefix)
+    return;
+  if (prefix[0] != 1)
+    {
+      scan_references (r, at, 16 + total);
+      return;
+    }
+  /* Version 1: a 16-byte prefix, then messages of 8-byte headers (type, size, flags). */
+  {
+    g_autoptr (GArray) chunks = g_array_new (FALSE, FALSE, sizeof (guint64) * 2);
+    guint64 first[2] = { at + 16, read_le (prefix + 8, 4) };
+
+    g_array_append_val (chunks, first);
+    for (guint c = 0; r->ok && c < chunks->len && c < MAX (nchunks, 1) + 16; c++)
+      {
+        guint64 chunk_at = ((guint64 *) chunks->data)[2 * c], chunk_size = ((guint64 *) chunks->data)[2 * c + 1];
+        g_autofree guint8 *bytes = NULL;
+
+        if (chunk_at >= r->file_size || chunk_size > r->file_size - chunk_at)
+          continue;
+        scan_references (r, chunk_at, chunk_size);
+        bytes = g_malloc (chunk_size + 1);
+        if (pread (r->fd, bytes, chunk_size, chunk_at) != (gssize) chunk_size)
+          continue;
+        for (guint64 m = 0; m + 8 <= chunk_size;)
+          {
+            guint type = (guint) read_le (bytes + m, 2);
+            guint64 size = read_le (bytes + m + 2, 2);
+
+            if (type == 0x10 && size >= (guint64) (r->sizeof_addr + r->sizeof_size) && m + 8 + size <= chunk_size)
+              {
+                guint64 next[2] = { r->base + read_le (bytes + m + 8, r->sizeof_addr),
+                                    read_le (bytes + m + 8 + r->sizeof_addr, r->sizeof_size) };
+
+                g_array_append_val (chunks, next);
+              }
+            m += 8 + size;
+          }
+      }
+  }
+}
+
+/* Checks the stored elements of a dataset of variable-length data: its contiguous data,
+ * or each of its chunks (as stored: a filtered chunk's bytes are checked as they are). */
+static void
+scan_dataset_data (HeapRefs *r, hid_t dset)
+{
+  hid_t dcpl = H5Dget_create_plist (dset);
+  H5D_layout_t layout = dcpl >= 0 ? H5Pget_layout (dcpl) : H5D_LAYOUT_ERROR;
+
+  if (dcpl >= 0)
+    H5Pclose (dcpl);
+  if (layout == H5D_CONTIGUOUS)
+    {
+      haddr_t offset = H5Dget_offset (dset);
+
+      if (offset != HADDR_UNDEF)
+        scan_references (r, offset, H5Dget_storage_size (dset));
+    }
+  else if (layout == H5D_CHUNKED)
+    {
+      hid_t space = H5Dget_space (dset);
+      hsize_t n_chunks = 0;
+
+      if (space >= 0 && H5Dget_num_chunks (dset, space, &n_chunks) >= 0)
+        for (hsize_t c = 0; r->ok && c < n_chunks; c++)
+          {
+            hsize_t coords[H5S_MAX_RANK];
+            unsigned filters;
+            haddr_t addr;
+            hsize_t size;
+
+            if (H5Dget_chunk_info (dset, space, c, coords, &filters, &addr, &size) >= 0 && addr != HADDR_UNDEF)
+              scan_references (r, r->base + addr, size);
+          }
+      if (space >= 0)
+        H5Sclose (space);
+    }
+  H5Eclear2 (H5E_DEFAULT);
+}
+
+static herr_t
+note_variable_attr (hid_t loc, const char *name, const H5A_info_t *ainfo, void *data)
+{
+  gboolean *variable = data;
+  hid_t attr = H5Aopen (loc, name, H5P_DEFAULT);
+  hid_t type = attr >= 0 ? H5Aget_type (attr) : H5I_INVALID_HID;
+
+  (void) ainfo;
+  /* One whose type cannot be read is checked as well. */
+  *variable = type < 0 || type_is_variable (type);
+  if (type >= 0)
+    H5Tclose (type);
+  if (attr >= 0)
+    H5Aclose (attr);
+  return *variable ? 1 : 0;
+}
+
+static herr_t
+check_object (hid_t file, const char *name, const H5O_info_t *info, void *data)
+{
+  HeapRefs *r = data;
+  hid_t obj = H5Oopen (file, name, H5P_DEFAULT);
+  gboolean variable = FALSE;
+  H5O_info_t hdr;
+
+  if (obj < 0)
+    {
+      r->walked = FALSE;   /* an object libhdf5 cannot open: every byte is checked instead */
+      return 1;
+    }
+  if (info->num_attrs > 0 && H5Aiterate2 (obj, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, note_variable_attr, &variable) < 0)
+    variable = TRUE;
+  if (info->type == H5O_TYPE_DATASET)
+    {
+      hid_t type = H5Dget_type (obj);
+
+      if (type < 0)
+        variable = TRUE;
+      else if (type_is_variable (type))
+        {
+          variable = TRUE;
+          scan_dataset_data (r, obj);
+        }
+      if (type >= 0)
+        H5Tclose (type);
+    }
+  if (variable && H5Oget_info2 (obj, &hdr, H5O_INFO_HDR) >= 0)
+    scan_object_header (r, info->addr, hdr.hdr.space.total, hdr.hdr.nchunks);
+  H5Oclose (obj);
+  H5Eclear2 (H5E_DEFAULT);
+  return r->ok ? 0 : 1;
+}
+
 /* Checks every global heap collection ("GCOL") of the file, and every reference into them,
- * before libhdf5 reads a variable-length string. */
+ * before libhdf5 reads a variable-length string.  A collection is found by its signature
+ * anywhere in the file; references only where libhdf5 reads them as such: the stored data
+ * of each attribute and dataset of a variable-length type (the other bytes of a large file,
+ * a B-tree's addresses and keys, can look like one).  When the objects cannot all be
+ * walked, every byte of the file is taken for one. */
 static gboolean
 check_global_heaps (hid_t file, const char *path, GError **error)
 {
   hid_t fcpl = H5Fget_create_plist (file);
   size_t sizeof_addr = 8, sizeof_size = 8;
+  hsize_t userblock = 0;
   g_autoptr (GArray) heaps = g_array_new (FALSE, FALSE, sizeof (GlobalHeap));
   g_autofree guint8 *buf = NULL;
   const gsize block = 1 << 20, overlap = 16;
   guint64 file_size, offset;
-  gboolean ok = TRUE;
+  HeapRefs r;
   int fd;
 
   g_array_set_clear_func (heaps, global_heap_clear);
   if (fcpl >= 0)
     {
       H5Pget_sizes (fcpl, &sizeof_addr, &sizeof_size);
+      H5Pget_userblock (fcpl, &userblock);
       H5Pclose (fcpl);
     }
   if ((sizeof_size != 2 && sizeof_size != 4 && sizeof_size != 8) || (sizeof_addr != 4 && sizeof_addr != 8))
@@ -919,34 +1112,33 @@ check_global_heaps (hid_t file, const char *path, GError **error)
   if (fd < 0)
     return TRUE;   /* HDF5 has it open: whatever failed here fails it too */
   file_size = (guint64) lseek (fd, 0, SEEK_END);
+  r = (HeapRefs) { fd, file_size, userblock, (int) sizeof_addr, (int) sizeof_size, heaps, TRUE, TRUE };
   buf = g_malloc (block + overlap);
   /* Blocks overlap so that no signature or reference falls between two. */
-  for (offset = 0; ok && offset < file_size; offset += block)
+  for (offset = 0; r.ok && offset < file_size; offset += block)
     {
       gssize n = pread (fd, buf, block + overlap, offset);
 
       if (n < 4)
         break;
-      for (const guint8 *hit = memchr (buf, 'G', MIN ((gsize) n, block + 3) - 3); ok && hit != NULL;
+      for (const guint8 *hit = memchr (buf, 'G', MIN ((gsize) n, block + 3) - 3); r.ok && hit != NULL;
            hit = memchr (hit + 1, 'G', MIN ((gsize) n, block + 3) - 3 - (hit + 1 - buf)))
         if (memcmp (hit, "GCOL", 4) == 0)
-          ok = global_heap_read (fd, offset + (hit - buf), file_size, (int) sizeof_size, heaps);
+          r.ok = global_heap_read (fd, offset + (hit - buf), file_size, (int) sizeof_size, heaps);
     }
-  for (offset = 0; ok && heaps->len > 0 && offset < file_size; offset += block)
+  if (r.ok && heaps->len > 0)
     {
-      gssize n = pread (fd, buf, block + overlap, offset);
-      gsize rec = 8 + sizeof_addr;
-
-      for (gsize i = 0; ok && n >= (gssize) rec && i <= MIN ((gsize) n - rec, block - 1); i++)
-        /* Cheap first: the address must lie within the file. */
-        if (buf[i + 4 + sizeof_addr - 1] == 0 && read_le (buf + i + 4, sizeof_addr) < file_size)
-          ok = !dangling_reference (buf + i, offset + i, heaps, (int) sizeof_addr);
+      if (H5Ovisit2 (file, H5_INDEX_NAME, H5_ITER_NATIVE, check_object, &r, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS) < 0)
+        r.walked = FALSE;
+      H5Eclear2 (H5E_DEFAULT);
+      if (r.ok && !r.walked)
+        scan_references (&r, 0, file_size);
     }
   g_close (fd, NULL);
-  if (!ok)
+  if (!r.ok)
     g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
                  _("“%s” is damaged: a heap of its strings, or a reference into one, is corrupt"), path);
-  return ok;
+  return r.ok;
 }
 
 hid_t

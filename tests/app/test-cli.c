@@ -1519,6 +1519,31 @@ test_hessian_interrupted (void)
 /* relief regions on a relu run's input plane at every checkpoint: the file holds what
  * compute finds on the same plane, its figures are PNG, SVG (vector paths) and PDF; a plane
  * through three samples; and the errors, each one line, exit 2, nothing written. */
+/* A regions file of over 16 MiB (every checkpoint of a run of three hidden layers of 48)
+ * is read: the bytes of its many groups' B-tree nodes, which look like a reference into
+ * its heap of strings that the heap lacks, are not taken for one (it was refused as
+ * damaged). */
+static void
+test_regions_large (void)
+{
+  g_autofree char *path = tmp_path ("regions-large.h5"), *png = tmp_path ("regions-large.png");
+  g_autoptr(ReliefRegionsFile) rf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (run_relief ("train --dataset moons --samples 500 --hidden 48,48,48 --epochs 20 --snapshot-every 5 "
+                               "--seed 2 -o run-large.h5", NULL), ==, 0);
+  g_assert_cmpint (run_relief ("regions run-large.h5 --checkpoint all -o regions-large.h5", NULL), ==, 0);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 16 << 20);
+  rf = relief_regions_file_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rf->n_checkpoints, >, 1);
+  g_assert_cmpint (run_relief ("plot regions-large.h5 -o regions-large.png", &err), ==, 0);
+  g_assert_true (file_starts_with (png, "\x89PNG", 4));
+}
+
 static void
 test_regions (void)
 {
@@ -2002,5 +2027,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/hessian-errors", test_hessian_errors);
   g_test_add_func ("/cli/hessian-interrupted", test_hessian_interrupted);
   g_test_add_func ("/cli/regions", test_regions);
+  g_test_add_func ("/cli/regions-large", test_regions_large);
   return g_test_run ();
 }

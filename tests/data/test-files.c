@@ -7,6 +7,7 @@
 #include <hdf5.h>
 #include <math.h>
 #include <string.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <sys/stat.h>
@@ -1002,6 +1003,138 @@ test_detect_kind (Fixture *f, gconstpointer data)
   g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_WRONG_KIND);
 }
 
+/* A file of the run kind with a scalar string attribute (so a global heap) beside what
+ * the caller adds. */
+static hid_t
+create_run_kind (const char *path)
+{
+  hid_t file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t space = H5Screate (H5S_SCALAR);
+  hid_t attr = H5Acreate2 (file, "relief_format_version", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  gint64 version = 1;
+
+  g_assert_cmpint (file, >=, 0);
+  test_h5_write_string_attr (file, "relief_format", "run");
+  H5Awrite (attr, H5T_NATIVE_INT64, &version);
+  H5Aclose (attr);
+  H5Sclose (space);
+  return file;
+}
+
+/* The offset of the file's first global heap collection. */
+static guint64
+first_global_heap (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  for (gsize at = 0; at + 4 <= len; at++)
+    if (memcmp (contents + at, "GCOL", 4) == 0)
+      return at;
+  g_assert_not_reached ();
+}
+
+static void
+expect_run_kind (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+
+  ReliefFileKind kind = relief_file_detect_kind (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (kind, ==, RELIEF_FILE_KIND_RUN);
+}
+
+/* Only the data of variable-length attributes and datasets is taken for references into
+ * the heaps of strings.  A file over 16 MiB of 4096 groups (whose B-tree nodes' addresses
+ * and keys, read a byte off, looked like a reference to the heap with an index it lacks)
+ * opens, and so does one whose plain numbers hold exactly such records: a nonzero length,
+ * the heap's address and an object index it lacks.  A string dataset whose stored
+ * reference names such an index is still refused. */
+static void
+test_heap_references (Fixture *f, gconstpointer data)
+{
+  g_autofree char *big = g_build_filename (f->dir, "groups.h5", NULL);
+  g_autofree char *numbers = g_build_filename (f->dir, "numbers.h5", NULL);
+  g_autofree char *strings = g_build_filename (f->dir, "strings.h5", NULL);
+  g_autofree double *values = g_new0 (double, 512);
+  g_autoptr (GError) error = NULL;
+  const char *names[2] = { "first", "second" };
+  hsize_t dims[1] = { 512 }, n2[1] = { 2 };
+  guint8 records[64 * 16];
+  guint64 heap, offset;
+  GStatBuf st;
+  hid_t file, space, dset, type;
+  int fd;
+
+  file = create_run_kind (big);
+  space = H5Screate_simple (1, dims, NULL);
+  for (int g = 0; g < 4096; g++)
+    {
+      char name[32];
+      hid_t group;
+
+      g_snprintf (name, sizeof name, "checkpoint-%05d", g);
+      group = H5Gcreate2 (file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      for (int i = 0; i < 512; i++)
+        values[i] = g + i * 1e-3;
+      dset = H5Dcreate2 (group, "values", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      g_assert_cmpint (H5Dwrite (dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), >=, 0);
+      test_h5_write_string_attr (group, "label", name);
+      H5Dclose (dset);
+      H5Gclose (group);
+    }
+  H5Sclose (space);
+  H5Fclose (file);
+  g_assert_true (g_stat (big, &st) == 0);
+  g_assert_cmpint (st.st_size, >, 16 << 20);
+  expect_run_kind (big);
+
+  file = create_run_kind (numbers);
+  H5Fclose (file);
+  heap = first_global_heap (numbers);
+  memset (records, 0, sizeof records);
+  for (int k = 0; k < 64; k++)
+    {
+      records[16 * k] = 1 + k;
+      for (int b = 0; b < 8; b++)
+        records[16 * k + 4 + b] = (guint8) (heap >> (8 * b));
+      records[16 * k + 12] = 200 + k;
+    }
+  file = H5Fopen (numbers, H5F_ACC_RDWR, H5P_DEFAULT);
+  dims[0] = sizeof records;
+  space = H5Screate_simple (1, dims, NULL);
+  dset = H5Dcreate2 (file, "bytes", H5T_STD_U8LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  g_assert_cmpint (H5Dwrite (dset, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, records), >=, 0);
+  H5Dclose (dset);
+  H5Sclose (space);
+  H5Fclose (file);
+  g_assert_cmpint (first_global_heap (numbers), ==, heap);
+  expect_run_kind (numbers);
+
+  file = create_run_kind (strings);
+  type = H5Tcopy (H5T_C_S1);
+  H5Tset_size (type, H5T_VARIABLE);
+  space = H5Screate_simple (1, n2, NULL);
+  dset = H5Dcreate2 (file, "names", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  g_assert_cmpint (H5Dwrite (dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, names), >=, 0);
+  offset = H5Dget_offset (dset);
+  H5Dclose (dset);
+  H5Sclose (space);
+  H5Tclose (type);
+  H5Fclose (file);
+  expect_run_kind (strings);
+  /* The second string's object index (after its length and the heap's address) becomes
+   * one the heap lacks. */
+  fd = g_open (strings, O_RDWR, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, (guint8[]) { 0xc8, 0, 0, 0 }, 4, (off_t) (offset + 16 + 12)), ==, 4);
+  g_close (fd, NULL);
+  g_assert_cmpint (relief_file_detect_kind (strings, &error), ==, RELIEF_FILE_KIND_NONE);
+  g_assert_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT);
+}
+
 static gboolean
 is_fifo (const char *path)
 {
@@ -1072,6 +1205,7 @@ main (int argc, char **argv)
   g_test_add ("/files/surface/1d", Fixture, NULL, fixture_setup, test_surface_1d, fixture_teardown);
   g_test_add ("/files/surface/foreign", Fixture, NULL, fixture_setup, test_surface_foreign, fixture_teardown);
   g_test_add ("/files/detect-kind", Fixture, NULL, fixture_setup, test_detect_kind, fixture_teardown);
+  g_test_add ("/files/heap-references", Fixture, NULL, fixture_setup, test_heap_references, fixture_teardown);
   g_test_add ("/files/destination", Fixture, NULL, fixture_setup, test_destination, fixture_teardown);
   return g_test_run ();
 }
