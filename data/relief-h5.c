@@ -550,6 +550,42 @@ check_dataset_size (hid_t dset, const char *name, guint64 count, gsize file_elem
   return TRUE;
 }
 
+gboolean
+relief_h5_corrupt (GError **error, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, message);
+  return FALSE;
+}
+
+gpointer
+relief_h5_read_shaped (hid_t loc, const char *name, hid_t mem_type, gsize elem_size, int want_rank, const hsize_t *want,
+                       GError **error)
+{
+  hsize_t dims[RELIEF_H5_MAX_RANK];
+  int rank = 0;
+  gpointer data = relief_h5_read_dataset (loc, name, mem_type, elem_size, &rank, dims, error);
+  gboolean same = data != NULL && rank == want_rank;
+
+  for (int i = 0; same && i < rank; i++)
+    same = dims[i] == want[i];
+  if (data != NULL && !same)
+    {
+      g_autoptr(GString) shape = g_string_new (NULL);
+
+      for (int i = 0; i < want_rank; i++)
+        g_string_append_printf (shape, i == 0 ? "%llu" : ", %llu", (unsigned long long) want[i]);
+      relief_h5_corrupt (error, _("“%s” is not of shape [%s]"), name, shape->str);
+      g_clear_pointer (&data, g_free);
+    }
+  return data;
+}
+
 gpointer
 relief_h5_read_dataset (hid_t loc, const char *name, hid_t mem_type, gsize elem_size, int *rank,
                         hsize_t dims[RELIEF_H5_MAX_RANK], GError **error)

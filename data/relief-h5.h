@@ -50,6 +50,12 @@ gboolean relief_h5_write_dataset (hid_t loc, const char *name, hid_t mem_type, h
  * Returns a g_malloc'ed buffer (never NULL on success, even for 0 elements). */
 gpointer relief_h5_read_dataset  (hid_t loc, const char *name, hid_t mem_type, gsize elem_size,
                                   int *rank, hsize_t dims[RELIEF_H5_MAX_RANK], GError **error);
+/* relief_h5_read_dataset of exactly the shape want[want_rank], else NULL with a
+ * RELIEF_FILE_ERROR_CORRUPT error naming the dataset and the shape it should have. */
+gpointer relief_h5_read_shaped   (hid_t loc, const char *name, hid_t mem_type, gsize elem_size,
+                                  int want_rank, const hsize_t *want, GError **error);
+/* Sets a RELIEF_FILE_ERROR_CORRUPT error from a printf format; returns FALSE. */
+gboolean relief_h5_corrupt       (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 /* 1D datasets of variable-length UTF-8 strings. */
 gboolean relief_h5_write_strings (hid_t loc, const char *name, const char * const *strv, GError **error);

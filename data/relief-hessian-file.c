@@ -131,32 +131,11 @@ relief_hessian_spectrum_save (const ReliefHessianSpectrum *hs, const char *path,
 
 /* ---- loading ---- */
 
-static gpointer
-read_shaped (hid_t file, const char *name, hid_t mem_type, gsize elem_size, int want_rank, const hsize_t *want,
-             GError **error)
-{
-  hsize_t dims[RELIEF_H5_MAX_RANK];
-  int rank = 0;
-  gpointer data = relief_h5_read_dataset (file, name, mem_type, elem_size, &rank, dims, error);
-  gboolean same = data != NULL && rank == want_rank;
-
-  for (int i = 0; same && i < rank; i++)
-    same = dims[i] == want[i];
-  if (data != NULL && !same)
-    {
-      g_set_error (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT,
-                   want_rank == 1 ? _("“%s” is not of shape [%llu]") : _("“%s” is not of shape [%llu, %llu]"),
-                   name, (unsigned long long) want[0], (unsigned long long) (want_rank > 1 ? want[1] : 0));
-      g_clear_pointer (&data, g_free);
-    }
-  return data;
-}
-
 static gboolean
 read_scalar (hid_t file, const char *name, double *out, GError **error)
 {
   hsize_t one[1] = { 1 };
-  g_autofree double *v = read_shaped (file, name, H5T_NATIVE_DOUBLE, sizeof (double), 1, one, error);
+  g_autofree double *v = relief_h5_read_shaped (file, name, H5T_NATIVE_DOUBLE, sizeof (double), 1, one, error);
 
   if (v == NULL)
     return FALSE;
@@ -220,8 +199,8 @@ read_pairs (hid_t file, const char *prefix, gboolean descending, gsize n_params,
   kd[1] = n_params;
   /* The vectors' shape is checked against the file's declaration before the read
    * allocates (relief_h5_read_dataset refuses more than the memory available). */
-  return (pairs->vectors = read_shaped (file, vectors, H5T_NATIVE_FLOAT, sizeof (float), 2, kd, error)) != NULL &&
-         (pairs->residuals = read_shaped (file, residuals, H5T_NATIVE_DOUBLE, sizeof (double), 1, dims, error)) !=
+  return (pairs->vectors = relief_h5_read_shaped (file, vectors, H5T_NATIVE_FLOAT, sizeof (float), 2, kd, error)) != NULL &&
+         (pairs->residuals = relief_h5_read_shaped (file, residuals, H5T_NATIVE_DOUBLE, sizeof (double), 1, dims, error)) !=
            NULL &&
          check_order (values, pairs->values, pairs->n, descending, error) &&
          relief_h5_check_values (residuals, pairs->residuals, pairs->n, 0, G_MAXDOUBLE, FALSE, error) &&
@@ -263,7 +242,7 @@ read_density (hid_t file, ReliefHessianSpectrum *hs, GError **error)
       return FALSE;
     }
   hs->n_grid = (int) dims[0];
-  if (!(hs->density = read_shaped (file, "density", H5T_NATIVE_DOUBLE, sizeof (double), 1, dims, error)) ||
+  if (!(hs->density = relief_h5_read_shaped (file, "density", H5T_NATIVE_DOUBLE, sizeof (double), 1, dims, error)) ||
       !relief_h5_check_ascending ("density_grid", hs->density_grid, hs->n_grid, error) ||
       !relief_h5_check_values ("density", hs->density, hs->n_grid, 0, G_MAXDOUBLE, FALSE, error) ||
       !read_bounded (file, "slq_starts", 1, G_MAXINT, &hs->slq_starts, error) ||
@@ -276,8 +255,8 @@ read_density (hid_t file, ReliefHessianSpectrum *hs, GError **error)
     return FALSE;
   nodes[0] = hs->slq_starts;
   nodes[1] = hs->slq_steps_taken;
-  return (hs->slq_nodes = read_shaped (file, "slq_nodes", H5T_NATIVE_DOUBLE, sizeof (double), 2, nodes, error)) &&
-         (hs->slq_weights = read_shaped (file, "slq_weights", H5T_NATIVE_DOUBLE, sizeof (double), 2, nodes,
+  return (hs->slq_nodes = relief_h5_read_shaped (file, "slq_nodes", H5T_NATIVE_DOUBLE, sizeof (double), 2, nodes, error)) &&
+         (hs->slq_weights = relief_h5_read_shaped (file, "slq_weights", H5T_NATIVE_DOUBLE, sizeof (double), 2, nodes,
                                          error)) &&
          relief_h5_check_values ("slq_nodes", hs->slq_nodes, nodes[0] * nodes[1], -G_MAXDOUBLE, G_MAXDOUBLE, FALSE,
                                  error) &&

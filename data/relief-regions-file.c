@@ -248,46 +248,6 @@ relief_regions_file_save (const ReliefRegionsFile *rf, const char *path, GError 
 /* ---- loading ---- */
 
 static gboolean
-corrupt (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-corrupt (GError **error, const char *format, ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, message);
-  return FALSE;
-}
-
-/* A dataset of exactly the shape want[rank], converted to mem_type. */
-static gpointer
-read_shaped (hid_t loc, const char *name, hid_t mem_type, gsize elem_size, int want_rank, const hsize_t *want,
-             GError **error)
-{
-  hsize_t dims[RELIEF_H5_MAX_RANK];
-  int rank = 0;
-  gpointer data = relief_h5_read_dataset (loc, name, mem_type, elem_size, &rank, dims, error);
-  gboolean same = data != NULL && rank == want_rank;
-  g_autoptr(GString) shape = NULL;
-
-  for (int i = 0; same && i < rank; i++)
-    same = dims[i] == want[i];
-  if (data != NULL && !same)
-    {
-      shape = g_string_new (NULL);
-      for (int i = 0; i < want_rank; i++)
-        g_string_append_printf (shape, i == 0 ? "%llu" : ", %llu", (unsigned long long) want[i]);
-      corrupt (error, _("“%s” is not of shape [%s]"), name, shape->str);
-      g_clear_pointer (&data, g_free);
-    }
-  return data;
-}
-
-static gboolean
 read_bounded (hid_t loc, const char *name, gint64 min, gint64 max, gint64 *out, GError **error)
 {
   return relief_h5_read_int_attr (loc, name, out, error) &&
@@ -354,24 +314,24 @@ read_checkpoint (hid_t file, const ReliefRegionsFile *rf, int H, int K, ReliefRe
     {
       r->n_regions = (int) n_regions;
       want[0] = (hsize_t) n_regions + 1;
-      ok = (r->polygon_offsets = read_shaped (group, "polygon_offsets", H5T_NATIVE_INT64, sizeof (gint64), 1, want,
+      ok = (r->polygon_offsets = relief_h5_read_shaped (group, "polygon_offsets", H5T_NATIVE_INT64, sizeof (gint64), 1, want,
                                               error)) != NULL;
     }
   ok = ok && (rows = relief_h5_read_dataset (group, "vertices", H5T_NATIVE_DOUBLE, sizeof (double), &rank, dims,
                                              error)) != NULL;
   if (ok && (rank != 2 || dims[1] != 2))
-    ok = corrupt (error, _("“vertices” must be [V, 2]"));
+    ok = relief_h5_corrupt (error, _("“vertices” must be [V, 2]"));
   n_rows = ok ? (gsize) dims[0] : 0;
   if (ok && r->polygon_offsets[0] != 0)
-    ok = corrupt (error, _("“polygon_offsets” must start at 0"));
+    ok = relief_h5_corrupt (error, _("“polygon_offsets” must start at 0"));
   for (int i = 0; ok && i < r->n_regions; i++)
     /* offsets[i] is within [0, V] here (checked at i - 1), so offsets[i] + 3 does not
      * overflow; offsets[i + 1] - offsets[i] would, for a value below -2^63 + V. */
     if (r->polygon_offsets[i + 1] < r->polygon_offsets[i] + 3 || r->polygon_offsets[i + 1] > (gint64) n_rows)
-      ok = corrupt (error, _("“polygon_offsets” must ascend by at least 3 vertices a polygon, up to the %" G_GSIZE_FORMAT
+      ok = relief_h5_corrupt (error, _("“polygon_offsets” must ascend by at least 3 vertices a polygon, up to the %" G_GSIZE_FORMAT
                              " vertices (polygon %d)"), n_rows, i);
   if (ok && r->polygon_offsets[r->n_regions] != (gint64) n_rows)
-    ok = corrupt (error, _("“polygon_offsets” ends at %lld, not at the %" G_GSIZE_FORMAT " vertices"),
+    ok = relief_h5_corrupt (error, _("“polygon_offsets” ends at %lld, not at the %" G_GSIZE_FORMAT " vertices"),
                   (long long) r->polygon_offsets[r->n_regions], n_rows);
   for (gsize i = 0; ok && i < n_rows; i++)
     {
@@ -379,23 +339,23 @@ read_checkpoint (hid_t file, const ReliefRegionsFile *rf, int H, int K, ReliefRe
 
       if (!isfinite (u) || !isfinite (v) || u < p->umin - du || u > p->umax + du || v < p->vmin - dv ||
           v > p->vmax + dv)
-        ok = corrupt (error, _("vertex %" G_GSIZE_FORMAT " (%g, %g) is not inside the plane’s rectangle"), i, u, v);
+        ok = relief_h5_corrupt (error, _("vertex %" G_GSIZE_FORMAT " (%g, %g) is not inside the plane’s rectangle"), i, u, v);
     }
   want[0] = (hsize_t) n_regions;
   want[1] = (hsize_t) r->pattern_bytes;
-  ok = ok && (r->patterns = read_shaped (group, "patterns", H5T_NATIVE_UINT8, 1, 2, want, error)) != NULL &&
-       (r->predicted = read_shaped (group, "predicted", H5T_NATIVE_INT32, sizeof (gint32), 1, want, error)) != NULL;
+  ok = ok && (r->patterns = relief_h5_read_shaped (group, "patterns", H5T_NATIVE_UINT8, 1, 2, want, error)) != NULL &&
+       (r->predicted = relief_h5_read_shaped (group, "predicted", H5T_NATIVE_INT32, sizeof (gint32), 1, want, error)) != NULL;
   want[1] = (hsize_t) K;
   want[2] = 3;
-  ok = ok && (r->affine = read_shaped (group, "affine", H5T_NATIVE_DOUBLE, sizeof (double), 3, want, error)) != NULL &&
+  ok = ok && (r->affine = relief_h5_read_shaped (group, "affine", H5T_NATIVE_DOUBLE, sizeof (double), 3, want, error)) != NULL &&
        relief_h5_check_values ("affine", r->affine, (gsize) n_regions * K * 3, -G_MAXDOUBLE, G_MAXDOUBLE, FALSE, error);
   for (int i = 0; ok && i < r->n_regions; i++)
     if (r->predicted[i] < 0 || r->predicted[i] >= K)
-      ok = corrupt (error, _("“predicted” holds class %d of region %d; the model has %d classes"), r->predicted[i], i, K);
+      ok = relief_h5_corrupt (error, _("“predicted” holds class %d of region %d; the model has %d classes"), r->predicted[i], i, K);
   ok = ok && (r->boundary = relief_h5_read_dataset (group, "boundary", H5T_NATIVE_DOUBLE, sizeof (double), &rank,
                                                     dims, error)) != NULL;
   if (ok && (rank != 2 || dims[1] != 4))
-    ok = corrupt (error, _("“boundary” must be [B, 4]"));
+    ok = relief_h5_corrupt (error, _("“boundary” must be [B, 4]"));
   if (ok)
     {
       r->n_boundary = (gsize) dims[0];
@@ -435,24 +395,24 @@ read_plane (hid_t file, ReliefRegionsFile *rf, int D, GError **error)
        relief_h5_read_double_attr (file, "umax", &p->umax, error) &&
        relief_h5_read_double_attr (file, "vmin", &p->vmin, error) &&
        relief_h5_read_double_attr (file, "vmax", &p->vmax, error) &&
-       (p->origin = read_shaped (file, "plane_origin", H5T_NATIVE_DOUBLE, sizeof (double), 1, d, error)) != NULL &&
-       (p->du = read_shaped (file, "plane_du", H5T_NATIVE_DOUBLE, sizeof (double), 1, d, error)) != NULL &&
-       (p->dv = read_shaped (file, "plane_dv", H5T_NATIVE_DOUBLE, sizeof (double), 1, d, error)) != NULL &&
+       (p->origin = relief_h5_read_shaped (file, "plane_origin", H5T_NATIVE_DOUBLE, sizeof (double), 1, d, error)) != NULL &&
+       (p->du = relief_h5_read_shaped (file, "plane_du", H5T_NATIVE_DOUBLE, sizeof (double), 1, d, error)) != NULL &&
+       (p->dv = relief_h5_read_shaped (file, "plane_dv", H5T_NATIVE_DOUBLE, sizeof (double), 1, d, error)) != NULL &&
        relief_h5_check_values ("plane_origin", p->origin, D, -G_MAXDOUBLE, G_MAXDOUBLE, FALSE, error) &&
        relief_h5_check_values ("plane_du", p->du, D, -G_MAXDOUBLE, G_MAXDOUBLE, FALSE, error) &&
        relief_h5_check_values ("plane_dv", p->dv, D, -G_MAXDOUBLE, G_MAXDOUBLE, FALSE, error);
   if (ok && (!isfinite (p->umin) || !isfinite (p->umax) || !isfinite (p->vmin) || !isfinite (p->vmax) ||
              !(p->umin < p->umax) || !(p->vmin < p->vmax)))
-    ok = corrupt (error, _("The plane’s rectangle [%g, %g] × [%g, %g] is not a finite rectangle"), p->umin, p->umax,
+    ok = relief_h5_corrupt (error, _("The plane’s rectangle [%g, %g] × [%g, %g] is not a finite rectangle"), p->umin, p->umax,
                   p->vmin, p->vmax);
   if (ok && strcmp (rf->plane_kind, "input") != 0 && strcmp (rf->plane_kind, "samples") != 0)
-    ok = corrupt (error, _("“plane” is “%s”, not input or samples"), rf->plane_kind);
+    ok = relief_h5_corrupt (error, _("“plane” is “%s”, not input or samples"), rf->plane_kind);
   if (ok && n_samples != 3)
-    ok = corrupt (error, _("“plane_samples” must hold 3 indices"));
+    ok = relief_h5_corrupt (error, _("“plane_samples” must hold 3 indices"));
   for (int i = 0; ok && i < 3; i++)
     {
       if (samples[i] < -1 || samples[i] > G_MAXINT)
-        ok = corrupt (error, _("“plane_samples” holds %lld, not a sample index"), (long long) samples[i]);
+        ok = relief_h5_corrupt (error, _("“plane_samples” holds %lld, not a sample index"), (long long) samples[i]);
       else
         rf->plane_samples[i] = (int) samples[i];
     }
@@ -489,11 +449,11 @@ regions_load (const char *path, GError **error)
   ok = ok && (indices = relief_h5_read_dataset (file, "checkpoint_index", H5T_NATIVE_INT64, sizeof (gint64), &rank,
                                                 dims, error)) != NULL;
   if (ok && (rank != 1 || dims[0] < 1 || dims[0] > G_MAXINT))
-    ok = corrupt (error, _("“checkpoint_index” must hold at least one checkpoint"));
-  ok = ok && (steps = read_shaped (file, "checkpoint_step", H5T_NATIVE_INT64, sizeof (gint64), 1, dims, error)) != NULL;
+    ok = relief_h5_corrupt (error, _("“checkpoint_index” must hold at least one checkpoint"));
+  ok = ok && (steps = relief_h5_read_shaped (file, "checkpoint_step", H5T_NATIVE_INT64, sizeof (gint64), 1, dims, error)) != NULL;
   for (hsize_t i = 0; ok && i < dims[0]; i++)
     if (indices[i] < 0 || indices[i] > G_MAXINT || (i > 0 && indices[i] <= indices[i - 1]))
-      ok = corrupt (error, _("“checkpoint_index” must ascend from 0 (value %d)"), (int) i + 1);
+      ok = relief_h5_corrupt (error, _("“checkpoint_index” must ascend from 0 (value %d)"), (int) i + 1);
   if (ok)
     {
       rf->checkpoints = g_new0 (ReliefRegionsCheckpoint, dims[0]);
@@ -504,7 +464,7 @@ regions_load (const char *path, GError **error)
           if (ok)
             rf->n_checkpoints++;
           if (ok && rf->checkpoints[i].step != steps[i])
-            ok = corrupt (error, _("checkpoint %d is at step %lld, but “checkpoint_step” says %lld"),
+            ok = relief_h5_corrupt (error, _("checkpoint %d is at step %lld, but “checkpoint_step” says %lld"),
                           rf->checkpoints[i].checkpoint, (long long) rf->checkpoints[i].step, (long long) steps[i]);
         }
     }

@@ -150,22 +150,6 @@ relief_weights_save (const ReliefWeights *w, const char *path, GError **error)
   return relief_h5_save_atomic (path, write_weights, w, error);
 }
 
-static gboolean
-corrupt (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-corrupt (GError **error, const char *format, ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, RELIEF_FILE_ERROR, RELIEF_FILE_ERROR_CORRUPT, message);
-  return FALSE;
-}
-
 /* A 1D dataset of exactly count values, converted to mem_type. */
 static gpointer
 read_vector (hid_t loc, const char *name, hid_t mem_type, gsize elem_size, gsize count, GError **error)
@@ -176,7 +160,7 @@ read_vector (hid_t loc, const char *name, hid_t mem_type, gsize elem_size, gsize
 
   if (data != NULL && (rank != 1 || dims[0] != count))
     {
-      corrupt (error, _("“%s” must hold %llu values in one dimension"), name, (unsigned long long) count);
+      relief_h5_corrupt (error, _("“%s” must hold %llu values in one dimension"), name, (unsigned long long) count);
       g_clear_pointer (&data, g_free);
     }
   return data;
@@ -202,7 +186,7 @@ read_count (hid_t loc, const char *name, int max, int *out, GError **error)
   if (v == NULL)
     return FALSE;
   if (v[0] < 0 || v[0] > max)
-    return corrupt (error, _("“%s” is %lld, not a count from 0 to %d"), name, (long long) v[0], max);
+    return relief_h5_corrupt (error, _("“%s” is %lld, not a count from 0 to %d"), name, (long long) v[0], max);
   *out = (int) v[0];
   return TRUE;
 }
@@ -226,7 +210,7 @@ read_layer (hid_t file, const ReliefMlpSpec *spec, int l, ReliefLayerSpectrum *s
   s->n = MIN (s->rows, s->cols);
   ok = (shape = read_vector (group, "shape", H5T_NATIVE_INT64, sizeof (gint64), 2, error)) != NULL;
   if (ok && (shape[0] != s->rows || shape[1] != s->cols))
-    ok = corrupt (error, _("its shape is %lld × %lld, but the model's layer is %d × %d"), (long long) shape[0],
+    ok = relief_h5_corrupt (error, _("its shape is %lld × %lld, but the model's layer is %d × %d"), (long long) shape[0],
                   (long long) shape[1], s->rows, s->cols);
   ok = ok &&
        (s->singular_values = read_vector (group, "singular_values", H5T_NATIVE_DOUBLE, sizeof (double), s->n,
@@ -247,7 +231,7 @@ read_layer (hid_t file, const ReliefMlpSpec *spec, int l, ReliefLayerSpectrum *s
   for (int i = 0; ok && i < s->n; i++)
     if (!(s->singular_values[i] >= 0) || !(s->esd[i] >= 0) || !isfinite (s->singular_values[i]) ||
         (i > 0 && s->singular_values[i] > s->singular_values[i - 1]))
-      ok = corrupt (error, _("its singular values are not finite, non-negative and descending"));
+      ok = relief_h5_corrupt (error, _("its singular values are not finite, non-negative and descending"));
   H5Gclose (group);
   if (!ok)
     g_prefix_error (error, _("%s: "), name);
@@ -268,7 +252,7 @@ read_trajectory (hid_t file, ReliefWeights *w, GError **error)
                                      error)) == NULL)
     return FALSE;
   if (rank != 2 || dims[0] < 1 || dims[0] > G_MAXINT || dims[1] != (hsize_t) w->n_layers)
-    return corrupt (error, _("“top_singular_values” must be [snapshots, %d layers]"), w->n_layers);
+    return relief_h5_corrupt (error, _("“top_singular_values” must be [snapshots, %d layers]"), w->n_layers);
   if ((steps = read_vector (file, "snapshot_step", H5T_NATIVE_INT64, sizeof (gint64), dims[0], error)) == NULL)
     return FALSE;
   w->n_snapshots = (int) dims[0];
@@ -300,11 +284,11 @@ weights_load (const char *path, GError **error)
     }
   ok = (spec = relief_h5_read_model (file, error)) != NULL && relief_h5_read_int_attr (file, "n_layers", &n_layers, error);
   if (ok && n_layers != spec->n_layers)
-    ok = corrupt (error, _("“n_layers” is %lld, but the model has %d"), (long long) n_layers, spec->n_layers);
+    ok = relief_h5_corrupt (error, _("“n_layers” is %lld, but the model has %d"), (long long) n_layers, spec->n_layers);
   /* Every layer is a group of the file's root: a model of more layers than the root has
    * links is refused before its spectra are allocated. */
   if (ok && (H5Gget_info (file, &info) < 0 || info.nlinks < (hsize_t) spec->n_layers))
-    ok = corrupt (error, _("The file has fewer groups than the model's %d layers"), spec->n_layers);
+    ok = relief_h5_corrupt (error, _("The file has fewer groups than the model's %d layers"), spec->n_layers);
   if (ok)
     {
       w = relief_weights_new (spec);
