@@ -286,6 +286,61 @@ labelled (const char *text, GtkWidget *child)
 
 static void remove_racer (GtkButton *button, ReliefLessonPage *self);
 
+/* The colour chooser's entries: a swatch in the palette colour the figures draw the racer
+ * in (relief_plot_palette of the same index), and its name as lesson files spell it. */
+static void
+draw_swatch (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  double rgb[3];
+
+  relief_plot_palette (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (area), "relief-colour")), rgb);
+  cairo_rectangle (cr, 0.5, 0.5, width - 1, height - 1);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.4);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+static void
+swatch_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *swatch = gtk_drawing_area_new ();
+
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 14);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 14);
+  gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch, NULL, NULL);
+  gtk_box_append (GTK_BOX (box), swatch);
+  gtk_box_append (GTK_BOX (box), gtk_label_new (NULL));
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+swatch_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *swatch = gtk_widget_get_first_child (box);
+
+  g_object_set_data (G_OBJECT (swatch), "relief-colour", GINT_TO_POINTER ((int) gtk_list_item_get_position (item)));
+  gtk_widget_queue_draw (swatch);
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (swatch)),
+                      gtk_string_object_get_string (gtk_list_item_get_item (item)));
+}
+
+static GtkDropDown *
+colour_chooser (void)
+{
+  GtkDropDown *chooser = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (relief_lesson_colour_names ()));
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (swatch_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (swatch_bind), NULL);
+  gtk_drop_down_set_factory (chooser, factory);
+  return chooser;
+}
+
 static RacerRow *
 add_racer_row (ReliefLessonPage *self, const ReliefLessonRacer *r)
 {
@@ -302,7 +357,7 @@ add_racer_row (ReliefLessonPage *self, const ReliefLessonRacer *r)
   row->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   gtk_widget_add_css_class (row->box, "card");
   gtk_widget_add_css_class (row->box, "relief-racer");
-  row->colour = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (relief_lesson_colour_names ()));
+  row->colour = colour_chooser ();
   gtk_drop_down_set_selected (row->colour, relief_lesson_racer_colour (r->colour));
   gtk_widget_set_tooltip_text (GTK_WIDGET (row->colour), _("The racer’s colour"));
   row->optimizer = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char *const *) labels->pdata));
@@ -655,6 +710,14 @@ race_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       race_advance (self, n);
     }
   return G_SOURCE_CONTINUE;
+}
+
+void
+relief_lesson_page_get_racer_rgb (ReliefLessonPage *self, int i, double rgb[3])
+{
+  g_return_if_fail (RELIEF_IS_LESSON_PAGE (self));
+  g_return_if_fail (i >= 0 && i < (int) self->racer_rows->len);
+  relief_plot_palette (row_colour (g_ptr_array_index (self->racer_rows, i)), rgb);
 }
 
 /* ---- The race's figure ---- */

@@ -5,8 +5,10 @@
  * was saved; the playground trains step by step and plays; the shipped lessons open; and
  * the window shows the page by position. */
 #include <adwaita.h>
+#include <gif_lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test-gtk.h"
@@ -577,6 +579,117 @@ test_export (Fixture *f, gconstpointer data)
     }
 }
 
+/* The pixels within 2 levels of rgb (0..1) in each channel: rows of channels bytes a
+ * pixel, red first, or blue first (bgr: cairo's ARGB32 in a little-endian word). */
+static int
+count_colour (const guchar *pixels, int width, int height, int stride, int channels, gboolean bgr,
+              const double rgb[3])
+{
+  int n = 0;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guchar *p = pixels + (gsize) y * stride + (gsize) x * channels;
+        gboolean near = TRUE;
+
+        for (int c = 0; c < 3; c++)
+          near &= abs ((int) p[bgr ? 2 - c : c] - (int) lround (rgb[c] * 255)) <= 2;
+        n += near;
+      }
+  return n;
+}
+
+/* The racers' colour choosers, in the racers' order. */
+static void
+collect_choosers (GtkWidget *widget, GPtrArray *out)
+{
+  if (GTK_IS_DROP_DOWN (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), "The racer’s colour") == 0)
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_choosers (c, out);
+}
+
+/* Each racer's colour as its chooser shows it is the colour the exported frame and the
+ * GIF draw it in, after the chooser changes too. */
+static void
+test_racer_colours (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = g_build_filename (f->dir, "colours.png", NULL);
+  g_autofree char *gif = g_build_filename (f->dir, "colours.gif", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (png);
+  g_autoptr(GPtrArray) choosers = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  /* Chosen away from the racers' defaults (0, 1, 2, ...). */
+  static const guint chosen[] = { 3, 6, 9, 4, 5, 8, 7, 0 };
+  int n;
+
+  g_assert_true (relief_lesson_page_load_shipped (f->page, "ravine-and-momentum", &error));
+  g_assert_no_error (error);
+  collect_choosers (child (f->page, "racers_box"), choosers);
+  n = (int) choosers->len;
+  g_assert_cmpint (n, >=, 2);
+  for (int i = 0; i < n; i++)
+    gtk_drop_down_set_selected (g_ptr_array_index (choosers, i), chosen[i]);
+  for (int i = 0; i < 60; i++)
+    relief_lesson_page_step (f->page);
+  relief_lesson_page_export_figure (f->page, file);
+  g_assert_true (relief_lesson_page_export_animation (f->page, gif, 10, 640, 400, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (page_idle, f->page));
+  {
+    cairo_surface_t *frame = cairo_image_surface_create_from_png (png);
+    g_autofree guchar *first = NULL;
+    GifFileType *decoded;
+    int gif_error = 0, gw, gh, pw;
+
+    g_assert_cmpint (cairo_surface_status (frame), ==, CAIRO_STATUS_SUCCESS);
+    /* Four bytes a pixel, blue first: RGB24 (the frame is opaque) or ARGB32. */
+    g_assert_true (cairo_image_surface_get_format (frame) == CAIRO_FORMAT_RGB24
+                   || cairo_image_surface_get_format (frame) == CAIRO_FORMAT_ARGB32);
+    g_assert_cmpint (G_BYTE_ORDER, ==, G_LITTLE_ENDIAN);
+    pw = cairo_image_surface_get_width (frame);
+    /* The GIF's first frame (the whole picture; the next ones may be the changes alone):
+     * the start, the loss panel's legend. */
+    decoded = DGifOpenFileName (gif, &gif_error);
+    g_assert_nonnull (decoded);
+    g_assert_cmpint (DGifSlurp (decoded), ==, GIF_OK);
+    gw = decoded->SWidth, gh = decoded->SHeight;
+    g_assert_cmpint (decoded->SavedImages[0].ImageDesc.Width, ==, gw);
+    g_assert_cmpint (decoded->SavedImages[0].ImageDesc.Height, ==, gh);
+    first = g_new (guchar, (gsize) 3 * gw * gh);
+    {
+      const ColorMapObject *map = decoded->SavedImages[0].ImageDesc.ColorMap ? decoded->SavedImages[0].ImageDesc.ColorMap
+                                                                             : decoded->SColorMap;
+
+      g_assert_nonnull (map);
+      for (gsize k = 0; k < (gsize) gw * gh; k++)
+        {
+          const GifColorType *c = &map->Colors[decoded->SavedImages[0].RasterBits[k]];
+
+          first[3 * k] = c->Red, first[3 * k + 1] = c->Green, first[3 * k + 2] = c->Blue;
+        }
+    }
+    DGifCloseFile (decoded, &gif_error);
+    for (int i = 0; i < n; i++)
+      {
+        double rgb[3], palette[3];
+
+        relief_lesson_page_get_racer_rgb (f->page, i, rgb);
+        relief_plot_palette ((int) chosen[i], palette);
+        for (int c = 0; c < 3; c++)
+          g_assert_cmpfloat (rgb[c], ==, palette[c]);
+        /* In the loss panel (the right third: no overlay there), a curve and a legend
+         * entry's worth of pixels in that colour. */
+        g_assert_cmpint (count_colour (cairo_image_surface_get_data (frame) + 4 * (2 * pw / 3), pw / 3,
+                                       cairo_image_surface_get_height (frame), cairo_image_surface_get_stride (frame),
+                                       4, TRUE, rgb), >, 100);
+        g_assert_cmpint (count_colour (first, gw, gh, 3 * gw, 3, FALSE, rgb), >, 20);
+      }
+    cairo_surface_destroy (frame);
+  }
+}
+
 typedef struct {
   ReliefLessonPage *page;
   gint64            steps;
@@ -785,6 +898,7 @@ main (int argc, char **argv)
   ADD ("/lesson-page/clicked-points", test_clicked_points);
   ADD ("/lesson-page/shipped-lessons", test_shipped_lessons);
   ADD ("/lesson-page/export", test_export);
+  ADD ("/lesson-page/racer-colours", test_racer_colours);
   g_test_add_func ("/lesson-page/in-window", test_in_window);
   return g_test_run ();
 }
