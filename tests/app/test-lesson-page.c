@@ -714,7 +714,7 @@ take_screenshots (ReliefWindow *window, ReliefLessonPage *page)
 
   AdwViewStack *modes = child (page, "mode_stack");
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
   g_assert_true (relief_lesson_page_load_shipped (page, "spiral-growing-network", NULL));
   g_assert_true (relief_lesson_page_apply_preset (page, 1));
   relief_lesson_page_play (page, TRUE);
