@@ -75,6 +75,7 @@ static const struct {
   { "win.open", { "<Control>o" } },
   { "win.next-page", { "<Control>Page_Down" } },
   { "win.previous-page", { "<Control>Page_Up" } },
+  { "win.present", { "F5" } },
 };
 
 static void

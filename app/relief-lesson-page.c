@@ -79,6 +79,7 @@ struct _ReliefLessonPage {
   GtkRange       *speed_scale;
   GtkLabel       *speed_label;
   GtkWidget      *speed_box;
+  GtkWidget      *reset_view_button;
   GtkLabel       *title_label;
   GtkLabel       *status_label;
   GtkLabel       *readout_label;
@@ -98,6 +99,9 @@ struct _ReliefLessonPage {
   char           *race_error;      /* why there is no race (a bad expression) */
   double          start[2];
   double          view[4];
+  double          home_view[4];    /* what Reset view goes back to: the lesson's, the function's */
+  double          drag_view[4];    /* the view when a pan began */
+  double          pointer[2];      /* the pointer over the map, in its pixels */
   ReliefRaceGrid *grid;            /* the function over the view */
   guint           tick_id;
   gint64          last_frame_us;
@@ -108,6 +112,7 @@ struct _ReliefLessonPage {
   /* presentation */
   gboolean        presenting;
   double          scale;
+  GtkEventController *window_keys; /* on the window (root), capture phase: the lesson's keys */
   /* playground */
   ReliefWorker   *pg_job;
   struct PlayWork *pg_work;
@@ -281,6 +286,61 @@ labelled (const char *text, GtkWidget *child)
 
 static void remove_racer (GtkButton *button, ReliefLessonPage *self);
 
+/* The colour chooser's entries: a swatch in the palette colour the figures draw the racer
+ * in (relief_plot_palette of the same index), and its name as lesson files spell it. */
+static void
+draw_swatch (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  double rgb[3];
+
+  relief_plot_palette (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (area), "relief-colour")), rgb);
+  cairo_rectangle (cr, 0.5, 0.5, width - 1, height - 1);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.4);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+static void
+swatch_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *swatch = gtk_drawing_area_new ();
+
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 14);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 14);
+  gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch, NULL, NULL);
+  gtk_box_append (GTK_BOX (box), swatch);
+  gtk_box_append (GTK_BOX (box), gtk_label_new (NULL));
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+swatch_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *swatch = gtk_widget_get_first_child (box);
+
+  g_object_set_data (G_OBJECT (swatch), "relief-colour", GINT_TO_POINTER ((int) gtk_list_item_get_position (item)));
+  gtk_widget_queue_draw (swatch);
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (swatch)),
+                      gtk_string_object_get_string (gtk_list_item_get_item (item)));
+}
+
+static GtkDropDown *
+colour_chooser (void)
+{
+  GtkDropDown *chooser = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (relief_lesson_colour_names ()));
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (swatch_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (swatch_bind), NULL);
+  gtk_drop_down_set_factory (chooser, factory);
+  return chooser;
+}
+
 static RacerRow *
 add_racer_row (ReliefLessonPage *self, const ReliefLessonRacer *r)
 {
@@ -297,7 +357,7 @@ add_racer_row (ReliefLessonPage *self, const ReliefLessonRacer *r)
   row->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   gtk_widget_add_css_class (row->box, "card");
   gtk_widget_add_css_class (row->box, "relief-racer");
-  row->colour = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (relief_lesson_colour_names ()));
+  row->colour = colour_chooser ();
   gtk_drop_down_set_selected (row->colour, relief_lesson_racer_colour (r->colour));
   gtk_widget_set_tooltip_text (GTK_WIDGET (row->colour), _("The racer’s colour"));
   row->optimizer = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char *const *) labels->pdata));
@@ -577,6 +637,7 @@ rebuild_function (ReliefLessonPage *self, gboolean new_view)
         {
           relief_function_default_view (self->function, &self->view[0], &self->view[1], &self->view[2],
                                         &self->view[3]);
+          memcpy (self->home_view, self->view, sizeof self->view);
           relief_function_default_start (self->function, &self->start[0], &self->start[1]);
         }
     }
@@ -649,6 +710,14 @@ race_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       race_advance (self, n);
     }
   return G_SOURCE_CONTINUE;
+}
+
+void
+relief_lesson_page_get_racer_rgb (ReliefLessonPage *self, int i, double rgb[3])
+{
+  g_return_if_fail (RELIEF_IS_LESSON_PAGE (self));
+  g_return_if_fail (i >= 0 && i < (int) self->racer_rows->len);
+  relief_plot_palette (row_colour (g_ptr_array_index (self->racer_rows, i)), rgb);
 }
 
 /* ---- The race's figure ---- */
@@ -1333,35 +1402,6 @@ draw_pg_loss (ReliefLessonPage *self, cairo_t *cr, double width, double height)
   relief_plot_lines (cr, width, height, &loss_spec, NULL);
 }
 
-/* The linear regions' edges over the decision map, thin, so that the classes stay
- * readable under them. */
-static void
-draw_regions_overlay (const ReliefRegions *regions, cairo_t *cr, const ReliefPlotFrame *f)
-{
-  cairo_save (cr);
-  cairo_rectangle (cr, f->px, f->py, f->pw, f->ph);
-  cairo_clip (cr);
-  for (int r = 0; r < regions->n_regions; r++)
-    {
-      for (gint64 k = regions->polygon_offsets[r]; k < regions->polygon_offsets[r + 1]; k++)
-        {
-          const double *v = &regions->vertices[2 * regions->polygon_vertices[k]];
-          double px, py;
-
-          relief_plot_frame_from_data (f, v[0], v[1], &px, &py);
-          if (k == regions->polygon_offsets[r])
-            cairo_move_to (cr, px, py);
-          else
-            cairo_line_to (cr, px, py);
-        }
-      cairo_close_path (cr);
-    }
-  cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 0.55);
-  cairo_set_line_width (cr, 0.6);
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
 /* The clicked points before any training: the data alone over the plane. */
 static void
 draw_pg_map (ReliefLessonPage *self, cairo_t *cr, double width, double height, ReliefPlotFrame *frame)
@@ -1371,9 +1411,11 @@ draw_pg_map (ReliefLessonPage *self, cairo_t *cr, double width, double height, R
   relief_figure_options_init (&opt);
   if (self->pg_map)
     {
-      relief_figure_decision_framed (cr, width, height, self->pg_map, &opt, frame);
+      /* The regions as the Train page draws them: the same figure. */
       if (self->pg_regions && gtk_switch_get_active (self->regions_switch))
-        draw_regions_overlay (self->pg_regions, cr, frame);
+        relief_figure_decision_regions (cr, width, height, self->pg_map, self->pg_regions, &opt, frame);
+      else
+        relief_figure_decision_framed (cr, width, height, self->pg_map, &opt, frame);
       return;
     }
   {
@@ -1450,6 +1492,12 @@ on_map_pressed (GtkGestureClick *gesture, int n_press, double px, double py, Rel
     return;
   if (race_mode (self))
     {
+      GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+
+      /* Middle button and Shift+drag pan the view (on_pan_begin). */
+      if (gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) == GDK_BUTTON_MIDDLE
+          || (state & GDK_SHIFT_MASK) != 0)
+        return;
       self->start[0] = x;
       self->start[1] = y;
       rebuild_race (self);
@@ -1473,6 +1521,111 @@ on_map_pressed (GtkGestureClick *gesture, int n_press, double px, double py, Rel
     g_array_append_vals (self->points, point, 3);
     pg_restart (self);
   }
+}
+
+/* ---- The race's view: zoom, pan, reset ---- */
+
+/* The smallest and largest a view's side may get: below, the contours are rounding noise;
+ * above, the grid's values overflow. */
+#define MIN_VIEW_SIDE 1e-9
+#define MAX_VIEW_SIDE 1e9
+
+static void
+set_view (ReliefLessonPage *self, const double view[4])
+{
+  if (!(view[1] - view[0] >= MIN_VIEW_SIDE && view[3] - view[2] >= MIN_VIEW_SIDE
+        && view[1] - view[0] <= MAX_VIEW_SIDE && view[3] - view[2] <= MAX_VIEW_SIDE)
+      || !isfinite (view[0]) || !isfinite (view[1]) || !isfinite (view[2]) || !isfinite (view[3]))
+    return;
+  memcpy (self->view, view, sizeof self->view);
+  sample_grid (self);
+  redraw (self);
+}
+
+void
+relief_lesson_page_zoom (ReliefLessonPage *self, double factor, double x, double y)
+{
+  double view[4];
+
+  g_return_if_fail (RELIEF_IS_LESSON_PAGE (self));
+  g_return_if_fail (factor > 0);
+  view[0] = x + (self->view[0] - x) * factor;
+  view[1] = x + (self->view[1] - x) * factor;
+  view[2] = y + (self->view[2] - y) * factor;
+  view[3] = y + (self->view[3] - y) * factor;
+  set_view (self, view);
+}
+
+void
+relief_lesson_page_get_view (ReliefLessonPage *self, double view[4])
+{
+  g_return_if_fail (RELIEF_IS_LESSON_PAGE (self));
+  memcpy (view, self->view, sizeof self->view);
+}
+
+void
+relief_lesson_page_reset_view (ReliefLessonPage *self)
+{
+  g_return_if_fail (RELIEF_IS_LESSON_PAGE (self));
+  set_view (self, self->home_view);
+}
+
+static void
+on_map_motion (GtkEventControllerMotion *motion, double px, double py, ReliefLessonPage *self)
+{
+  self->pointer[0] = px;
+  self->pointer[1] = py;
+}
+
+/* The wheel zooms the race's view about the point under the pointer: a notch down out by
+ * 1.2, up in. */
+static gboolean
+on_map_scroll (GtkEventControllerScroll *scroll, double dx, double dy, ReliefLessonPage *self)
+{
+  double x, y;
+
+  if (!race_mode (self) || !self->has_map_frame || dy == 0
+      || !relief_plot_frame_to_data (&self->map_frame, self->pointer[0], self->pointer[1], &x, &y))
+    return FALSE;
+  relief_lesson_page_zoom (self, pow (1.2, dy), x, y);
+  return TRUE;
+}
+
+/* A drag with the middle button, or with Shift, pans the race's view; a plain click is the
+ * start point's. */
+static void
+on_pan_begin (GtkGestureDrag *drag, double px, double py, ReliefLessonPage *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (drag));
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (drag));
+
+  if (!race_mode (self) || !self->has_map_frame
+      || !(button == GDK_BUTTON_MIDDLE || (button == GDK_BUTTON_PRIMARY && (state & GDK_SHIFT_MASK) != 0)))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (drag), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  memcpy (self->drag_view, self->view, sizeof self->view);
+}
+
+static void
+on_pan_update (GtkGestureDrag *drag, double ox, double oy, ReliefLessonPage *self)
+{
+  const ReliefPlotFrame *f = &self->map_frame;
+  double dx = -ox * (self->drag_view[1] - self->drag_view[0]) / f->pw;
+  double dy = oy * (self->drag_view[3] - self->drag_view[2]) / f->ph;
+  double view[4] = { self->drag_view[0] + dx, self->drag_view[1] + dx, self->drag_view[2] + dy,
+                     self->drag_view[3] + dy };
+
+  if (f->pw <= 0 || f->ph <= 0)
+    return;
+  set_view (self, view);
+}
+
+static void
+action_reset_view (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  relief_lesson_page_reset_view (RELIEF_LESSON_PAGE (widget));
 }
 
 /* ---- Transport ---- */
@@ -1587,6 +1740,7 @@ on_mode_changed (ReliefLessonPage *self)
   if (self->pg_playing)
     pg_set_playing (self, FALSE);
   update_readout (self);
+  gtk_widget_set_visible (self->reset_view_button, race_mode (self));
   if (race_mode (self))
     set_race_status (self);
   else if (self->pg_work == NULL)
@@ -1757,6 +1911,7 @@ show_lesson (ReliefLessonPage *self, const ReliefLesson *l, gboolean keep_preset
                                  self->racer_rows->len < RELIEF_LESSON_MAX_RACERS);
   rebuild_function (self, FALSE);
   memcpy (self->view, l->race.view, sizeof self->view);
+  memcpy (self->home_view, l->race.view, sizeof self->view);
   memcpy (self->start, l->race.start, sizeof self->start);
   sample_grid (self);
   rebuild_race (self);
@@ -1989,12 +2144,23 @@ action_present (GtkWidget *widget, const char *action_name, GVariant *parameter)
   relief_lesson_page_set_presenting (self, !self->presenting);
 }
 
-/* In presentation mode the keys drive the lesson: space, Right, r, 1-9, Escape. */
+static void
+relief_lesson_page_present (ReliefPage *page)
+{
+  ReliefLessonPage *self = RELIEF_LESSON_PAGE (page);
+
+  relief_lesson_page_set_presenting (self, !self->presenting);
+}
+
+/* In presentation mode the keys drive the lesson: space, Right, r, 1-9, Escape, wherever
+ * the focus is in the window (the controller is the window's, in the capture phase).
+ * Outside it they are the focused control's (space in an entry, a spin button). */
 static gboolean
 on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
                 ReliefLessonPage *self)
 {
-  if (!self->presenting || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+  if (!self->presenting || !gtk_widget_get_mapped (GTK_WIDGET (self))
+      || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
     return FALSE;
   switch (keyval)
     {
@@ -2024,6 +2190,42 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode, 
         }
       return FALSE;
     }
+}
+
+/* The keys' controller goes on the window the page is in. */
+static void
+relief_lesson_page_root (GtkWidget *widget)
+{
+  ReliefLessonPage *self = RELIEF_LESSON_PAGE (widget);
+
+  GTK_WIDGET_CLASS (relief_lesson_page_parent_class)->root (widget);
+  self->window_keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_name (self->window_keys, "relief-lesson-keys");
+  gtk_event_controller_set_propagation_phase (self->window_keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (self->window_keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (gtk_widget_get_root (widget)), self->window_keys);
+}
+
+static void
+relief_lesson_page_unroot (GtkWidget *widget)
+{
+  ReliefLessonPage *self = RELIEF_LESSON_PAGE (widget);
+
+  if (self->window_keys)
+    {
+      gtk_widget_remove_controller (GTK_WIDGET (gtk_widget_get_root (widget)), self->window_keys);
+      self->window_keys = NULL;
+    }
+  GTK_WIDGET_CLASS (relief_lesson_page_parent_class)->unroot (widget);
+}
+
+/* Another page shown (Alt+N) ends the presentation: its keys and full screen are the
+ * lesson's. */
+static void
+relief_lesson_page_unmap (GtkWidget *widget)
+{
+  relief_lesson_page_set_presenting (RELIEF_LESSON_PAGE (widget), FALSE);
+  GTK_WIDGET_CLASS (relief_lesson_page_parent_class)->unmap (widget);
 }
 
 /* ---- The page's class ---- */
@@ -2373,6 +2575,7 @@ static const ReliefTemplateChild children[] = {
   CHILD (theta_scale), CHILD (lambda_label), CHILD (racers_box), CHILD (dataset_row), CHILD (dataset_list),
   CHILD (layers_box), CHILD (activation_row), CHILD (activation_list), CHILD (pg_lr_spin), CHILD (pg_batch_spin),
   CHILD (pg_l2_spin), CHILD (regions_row), CHILD (regions_switch), CHILD (play_button), CHILD (present_button), CHILD (speed_scale), CHILD (speed_label),
+  CHILD (reset_view_button),
   CHILD (speed_box), CHILD (title_label), CHILD (status_label), CHILD (readout_label), CHILD (progress_bar),
   CHILD (map_area), CHILD (shipped_section), CHILD (presets_section)
 };
@@ -2392,6 +2595,10 @@ relief_lesson_page_class_init (ReliefLessonPageClass *klass)
   page_class->run = relief_lesson_page_run;
   page_class->export = relief_lesson_page_export;
   page_class->dismiss = relief_lesson_page_dismiss;
+  page_class->present = relief_lesson_page_present;
+  widget_class->root = relief_lesson_page_root;
+  widget_class->unroot = relief_lesson_page_unroot;
+  widget_class->unmap = relief_lesson_page_unmap;
 
   properties[PROP_SCALE] = g_param_spec_double ("scale", NULL, NULL, 1, 4, 1,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -2404,6 +2611,7 @@ relief_lesson_page_class_init (ReliefLessonPageClass *klass)
   gtk_widget_class_install_action (widget_class, "lesson.step", NULL, action_step);
   gtk_widget_class_install_action (widget_class, "lesson.reset", NULL, action_reset);
   gtk_widget_class_install_action (widget_class, "lesson.present", NULL, action_present);
+  gtk_widget_class_install_action (widget_class, "lesson.reset-view", NULL, action_reset_view);
   gtk_widget_class_install_action (widget_class, "lesson.add-racer", NULL, action_add_racer);
   gtk_widget_class_install_action (widget_class, "lesson.add-layer", NULL, action_add_layer);
   gtk_widget_class_install_action (widget_class, "lesson.remove-layer", NULL, action_remove_layer);
@@ -2413,8 +2621,7 @@ relief_lesson_page_class_init (ReliefLessonPageClass *klass)
   gtk_widget_class_install_action (widget_class, "lesson.load-shipped", "s", action_load_shipped);
   gtk_widget_class_install_action (widget_class, "lesson.preset", "i", action_preset);
   gtk_widget_class_install_action (widget_class, "lesson.export-animation", NULL, action_export_animation);
-  /* F5 wherever the focus is in the window, while the page is shown. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "lesson.present", NULL);
+  /* F5 is the window's win.present (relief-application.c), wherever the focus is. */
 
   relief_page_class_set_template (page_class, "/org/relief/Relief/ui/relief-lesson-page.ui",
                                   children, G_N_ELEMENTS (children));
@@ -2449,7 +2656,6 @@ relief_lesson_page_init (ReliefLessonPage *self)
   const char *const *names = relief_function_builtins ();
   const char *const *datasets = relief_generator_names ();
   GtkGesture *click = gtk_gesture_click_new ();
-  GtkEventController *keys = gtk_event_controller_key_new ();
   GEnumClass *activations = g_type_class_ref (RELIEF_TYPE_ACTIVATION);
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -2484,9 +2690,21 @@ relief_lesson_page_init (ReliefLessonPage *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
   g_signal_connect (click, "pressed", G_CALLBACK (on_map_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->map_area), GTK_EVENT_CONTROLLER (click));
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  {
+    GtkEventController *motion = gtk_event_controller_motion_new ();
+    GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+    GtkGesture *pan = gtk_gesture_drag_new ();
+
+    g_signal_connect (motion, "enter", G_CALLBACK (on_map_motion), self);
+    g_signal_connect (motion, "motion", G_CALLBACK (on_map_motion), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->map_area), motion);
+    g_signal_connect (scroll, "scroll", G_CALLBACK (on_map_scroll), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->map_area), scroll);
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (pan), 0);
+    g_signal_connect (pan, "drag-begin", G_CALLBACK (on_pan_begin), self);
+    g_signal_connect (pan, "drag-update", G_CALLBACK (on_pan_update), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->map_area), GTK_EVENT_CONTROLLER (pan));
+  }
 
   g_signal_connect_swapped (self->function_row, "notify::selected", G_CALLBACK (on_function_changed), self);
   g_signal_connect_swapped (self->expression_row, "apply", G_CALLBACK (on_shape_changed), self);

@@ -30,6 +30,15 @@ gboolean      relief_lesson_page_load_shipped (ReliefLessonPage *self, const cha
 void          relief_lesson_page_play      (ReliefLessonPage *self, gboolean play);
 gboolean      relief_lesson_page_is_playing (ReliefLessonPage *self);
 void          relief_lesson_page_step      (ReliefLessonPage *self);
+/* The race's view (xmin, xmax, ymin, ymax), what the lesson saves in [Race] view: zoomed
+ * by factor about the point (x, y) (factor < 1: in; the wheel), and back to the lesson's
+ * own (or the function's, for a function chosen since: Reset view). */
+void          relief_lesson_page_zoom      (ReliefLessonPage *self, double factor, double x, double y);
+void          relief_lesson_page_get_view  (ReliefLessonPage *self, double view[4]);
+void          relief_lesson_page_reset_view (ReliefLessonPage *self);
+/* Racer i's colour as its chooser shows it (its swatch), the one the map, the exported
+ * frame and the GIF draw it in. */
+void          relief_lesson_page_get_racer_rgb (ReliefLessonPage *self, int i, double rgb[3]);
 void          relief_lesson_page_reset     (ReliefLessonPage *self);
 /* Steps the race has taken; steps the playground has trained. */
 gint64        relief_lesson_page_get_race_steps       (ReliefLessonPage *self);

@@ -123,6 +123,23 @@ relief_page_dismiss (ReliefPage *self)
 }
 
 gboolean
+relief_page_can_present (ReliefPage *self)
+{
+  g_return_val_if_fail (RELIEF_IS_PAGE (self), FALSE);
+  return RELIEF_PAGE_GET_CLASS (self)->present != NULL;
+}
+
+void
+relief_page_present (ReliefPage *self)
+{
+  ReliefPageClass *klass = RELIEF_PAGE_GET_CLASS (self);
+
+  g_return_if_fail (RELIEF_IS_PAGE (self));
+  if (klass->present)
+    klass->present (self);
+}
+
+gboolean
 relief_page_open (ReliefPage *self, const char *path, ReliefFileKind kind)
 {
   ReliefPageClass *klass = RELIEF_PAGE_GET_CLASS (self);

@@ -41,6 +41,9 @@ struct _ReliefPageClass {
    * without a run (FALSE): what this page shows is the previous run's meanwhile.  May be
    * NULL. */
   void     (*run_coming) (ReliefPage *self, gboolean coming);
+  /* win.present (F5): the page's presentation mode on or off; the window enables the
+   * action only while a page that has one is shown.  May be NULL: none. */
+  void     (*present)  (ReliefPage *self);
 };
 
 /* A child of a page's template: its id there and the offset of the field that holds it. */
@@ -70,6 +73,8 @@ void     relief_page_start_default (ReliefPage *self);
 void     relief_page_export       (ReliefPage *self);
 gboolean relief_page_show_run     (ReliefPage *self, const char *run_path);
 gboolean relief_page_dismiss      (ReliefPage *self);
+gboolean relief_page_can_present  (ReliefPage *self);
+void     relief_page_present      (ReliefPage *self);
 gboolean relief_page_open         (ReliefPage *self, const char *path, ReliefFileKind kind);
 gboolean relief_page_is_running   (ReliefPage *self);
 /* Whether page.run can start now (a page may need something first, e.g. a run to slice). */

@@ -262,6 +262,25 @@ action_cancel (GtkWidget *widget, const char *action_name, GVariant *parameter)
     relief_page_dismiss (shown);
 }
 
+/* F5: the shown page's presentation mode, enabled only while the page shown has one (on
+ * other pages the key does nothing). */
+static void
+action_present (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReliefPage *page = visible_page (RELIEF_WINDOW (widget));
+
+  if (page && relief_page_can_present (page))
+    relief_page_present (page);
+}
+
+static void
+on_visible_page (ReliefWindow *self)
+{
+  ReliefPage *page = visible_page (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.present", page && relief_page_can_present (page));
+}
+
 /* Page switching: by position (Alt+1..9) and to the next or previous page, wrapping. */
 static void
 show_page_at (ReliefWindow *self, int index)
@@ -352,6 +371,7 @@ relief_window_class_init (ReliefWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "i", action_show_page);
   gtk_widget_class_install_action (widget_class, "win.next-page", NULL, action_next_page);
   gtk_widget_class_install_action (widget_class, "win.previous-page", NULL, action_previous_page);
+  gtk_widget_class_install_action (widget_class, "win.present", NULL, action_present);
   /* Their keys are the application's accelerators (relief-application.c). */
 }
 
@@ -369,6 +389,9 @@ relief_window_init (ReliefWindow *self)
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (g_ptr_array_index (pages, i), "run-coming", G_CALLBACK (on_run_coming), self, 0);
     }
+  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_visible_page), self,
+                           G_CONNECT_SWAPPED);
+  on_visible_page (self);
   update_recent_menu (self);
 }
 

@@ -5,8 +5,10 @@
  * was saved; the playground trains step by step and plays; the shipped lessons open; and
  * the window shows the page by position. */
 #include <adwaita.h>
+#include <gif_lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test-gtk.h"
@@ -172,10 +174,30 @@ test_bad_expression (Fixture *f, gconstpointer data)
   g_assert_cmpint (relief_lesson_page_get_race_steps (f->page), ==, 1);
 }
 
+/* The lesson's keys: a controller on the page's window (in the capture phase, so that it
+ * sees every key whatever has the focus). */
+static GtkEventController *
+lesson_keys (ReliefLessonPage *page)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (page))));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (c), "relief-lesson-keys") == 0)
+        {
+          g_assert_cmpint (gtk_event_controller_get_propagation_phase (c), ==, GTK_PHASE_CAPTURE);
+          return c;
+        }
+    }
+  return NULL;
+}
+
 static gboolean
 key (ReliefLessonPage *page, guint keyval)
 {
-  GtkEventController *keys = find_controller (GTK_WIDGET (page), GTK_TYPE_EVENT_CONTROLLER_KEY);
+  GtkEventController *keys = lesson_keys (page);
   gboolean handled = FALSE;
 
   g_assert_nonnull (keys);
@@ -284,6 +306,84 @@ test_save_reopen (Fixture *f, gconstpointer data)
     c = relief_lesson_to_data (still, NULL);
     g_assert_cmpstr (c, ==, a);
   }
+}
+
+/* The wheel zooms the race's view about the pointer, the zoom function about its point;
+ * the view is saved and reopens; Reset view goes back to the lesson's. */
+static void
+test_zoom (Fixture *f, gconstpointer data)
+{
+  GtkWidget *map = child (f->page, "map_area");
+  g_autofree char *path = g_build_filename (f->dir, "zoomed" RELIEF_LESSON_SUFFIX, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefLesson) reopened = NULL;
+  double home[4], v[4], w[4];
+  gboolean handled = FALSE;
+  ReliefLessonPage *other;
+
+  g_assert_true (relief_lesson_page_load_shipped (f->page, "saddle", &error));
+  g_assert_no_error (error);
+  iterate_for (200);
+  relief_lesson_page_get_view (f->page, home);
+
+  /* A wheel notch up with the pointer over the map: a view 1/1.2 the size, inside the
+   * old one, about a point p1 inside it (the one under the pointer). */
+  {
+    GtkEventController *motion = find_controller (map, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+    GtkEventController *scroll = find_controller (map, GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+    double s = 1 / 1.2, p1[2], p2;
+
+    g_signal_emit_by_name (motion, "motion", 0.25 * gtk_widget_get_width (map), 0.3 * gtk_widget_get_height (map));
+    g_signal_emit_by_name (scroll, "scroll", 0.0, -1.0, &handled);
+    g_assert_true (handled);
+    relief_lesson_page_get_view (f->page, v);
+    g_assert_cmpfloat_with_epsilon ((v[1] - v[0]) / (home[1] - home[0]), s, 1e-12);
+    g_assert_cmpfloat_with_epsilon ((v[3] - v[2]) / (home[3] - home[2]), s, 1e-12);
+    p1[0] = (v[0] - s * home[0]) / (1 - s);
+    p1[1] = (v[2] - s * home[2]) / (1 - s);
+    g_assert_cmpfloat (p1[0], >, home[0]);
+    g_assert_cmpfloat (p1[0], <, home[1]);
+    /* The pointer near the top: the point in the upper half. */
+    g_assert_cmpfloat (p1[1], >, 0.5 * (home[2] + home[3]));
+    g_assert_cmpfloat (p1[1], <, home[3]);
+    /* A notch down with the pointer further left: the old size again, about a point
+     * further left. */
+    g_signal_emit_by_name (motion, "motion", 0.1 * gtk_widget_get_width (map), 0.3 * gtk_widget_get_height (map));
+    g_signal_emit_by_name (scroll, "scroll", 0.0, 1.0, &handled);
+    relief_lesson_page_get_view (f->page, w);
+    g_assert_cmpfloat_with_epsilon ((w[1] - w[0]) / (home[1] - home[0]), 1, 1e-12);
+    p2 = (w[0] - 1.2 * v[0]) / (1 - 1.2);
+    g_assert_cmpfloat (p2, <, p1[0]);
+    memcpy (v, w, sizeof v);
+  }
+
+  /* Halved about (1, -0.5): that point keeps its place. */
+  relief_lesson_page_zoom (f->page, 0.5, 1, -0.5);
+  relief_lesson_page_get_view (f->page, w);
+  g_assert_cmpfloat_with_epsilon (w[0], 1 + (v[0] - 1) * 0.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (w[1], 1 + (v[1] - 1) * 0.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (w[2], -0.5 + (v[2] + 0.5) * 0.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (w[3], -0.5 + (v[3] + 0.5) * 0.5, 1e-12);
+
+  /* Saved in [Race] view, reopened the same. */
+  g_assert_true (relief_lesson_page_save_lesson (f->page, path, &error));
+  g_assert_no_error (error);
+  other = g_object_ref_sink (g_object_new (RELIEF_TYPE_LESSON_PAGE, NULL));
+  g_assert_true (relief_lesson_page_open_lesson (other, path, &error));
+  g_assert_no_error (error);
+  relief_lesson_page_get_view (other, v);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (v[i], ==, w[i]);
+  reopened = relief_lesson_page_get_lesson (other);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (reopened->race.view[i], ==, w[i]);
+  g_object_unref (other);
+
+  /* Reset view: the shipped lesson's view again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "lesson.reset-view", NULL));
+  relief_lesson_page_get_view (f->page, v);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (v[i], ==, home[i]);
 }
 
 typedef struct {
@@ -479,6 +579,117 @@ test_export (Fixture *f, gconstpointer data)
     }
 }
 
+/* The pixels within 2 levels of rgb (0..1) in each channel: rows of channels bytes a
+ * pixel, red first, or blue first (bgr: cairo's ARGB32 in a little-endian word). */
+static int
+count_colour (const guchar *pixels, int width, int height, int stride, int channels, gboolean bgr,
+              const double rgb[3])
+{
+  int n = 0;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guchar *p = pixels + (gsize) y * stride + (gsize) x * channels;
+        gboolean near = TRUE;
+
+        for (int c = 0; c < 3; c++)
+          near &= abs ((int) p[bgr ? 2 - c : c] - (int) lround (rgb[c] * 255)) <= 2;
+        n += near;
+      }
+  return n;
+}
+
+/* The racers' colour choosers, in the racers' order. */
+static void
+collect_choosers (GtkWidget *widget, GPtrArray *out)
+{
+  if (GTK_IS_DROP_DOWN (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), "The racer’s colour") == 0)
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_choosers (c, out);
+}
+
+/* Each racer's colour as its chooser shows it is the colour the exported frame and the
+ * GIF draw it in, after the chooser changes too. */
+static void
+test_racer_colours (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = g_build_filename (f->dir, "colours.png", NULL);
+  g_autofree char *gif = g_build_filename (f->dir, "colours.gif", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (png);
+  g_autoptr(GPtrArray) choosers = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  /* Chosen away from the racers' defaults (0, 1, 2, ...). */
+  static const guint chosen[] = { 3, 6, 9, 4, 5, 8, 7, 0 };
+  int n;
+
+  g_assert_true (relief_lesson_page_load_shipped (f->page, "ravine-and-momentum", &error));
+  g_assert_no_error (error);
+  collect_choosers (child (f->page, "racers_box"), choosers);
+  n = (int) choosers->len;
+  g_assert_cmpint (n, >=, 2);
+  for (int i = 0; i < n; i++)
+    gtk_drop_down_set_selected (g_ptr_array_index (choosers, i), chosen[i]);
+  for (int i = 0; i < 60; i++)
+    relief_lesson_page_step (f->page);
+  relief_lesson_page_export_figure (f->page, file);
+  g_assert_true (relief_lesson_page_export_animation (f->page, gif, 10, 640, 400, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (page_idle, f->page));
+  {
+    cairo_surface_t *frame = cairo_image_surface_create_from_png (png);
+    g_autofree guchar *first = NULL;
+    GifFileType *decoded;
+    int gif_error = 0, gw, gh, pw;
+
+    g_assert_cmpint (cairo_surface_status (frame), ==, CAIRO_STATUS_SUCCESS);
+    /* Four bytes a pixel, blue first: RGB24 (the frame is opaque) or ARGB32. */
+    g_assert_true (cairo_image_surface_get_format (frame) == CAIRO_FORMAT_RGB24
+                   || cairo_image_surface_get_format (frame) == CAIRO_FORMAT_ARGB32);
+    g_assert_cmpint (G_BYTE_ORDER, ==, G_LITTLE_ENDIAN);
+    pw = cairo_image_surface_get_width (frame);
+    /* The GIF's first frame (the whole picture; the next ones may be the changes alone):
+     * the start, the loss panel's legend. */
+    decoded = DGifOpenFileName (gif, &gif_error);
+    g_assert_nonnull (decoded);
+    g_assert_cmpint (DGifSlurp (decoded), ==, GIF_OK);
+    gw = decoded->SWidth, gh = decoded->SHeight;
+    g_assert_cmpint (decoded->SavedImages[0].ImageDesc.Width, ==, gw);
+    g_assert_cmpint (decoded->SavedImages[0].ImageDesc.Height, ==, gh);
+    first = g_new (guchar, (gsize) 3 * gw * gh);
+    {
+      const ColorMapObject *map = decoded->SavedImages[0].ImageDesc.ColorMap ? decoded->SavedImages[0].ImageDesc.ColorMap
+                                                                             : decoded->SColorMap;
+
+      g_assert_nonnull (map);
+      for (gsize k = 0; k < (gsize) gw * gh; k++)
+        {
+          const GifColorType *c = &map->Colors[decoded->SavedImages[0].RasterBits[k]];
+
+          first[3 * k] = c->Red, first[3 * k + 1] = c->Green, first[3 * k + 2] = c->Blue;
+        }
+    }
+    DGifCloseFile (decoded, &gif_error);
+    for (int i = 0; i < n; i++)
+      {
+        double rgb[3], palette[3];
+
+        relief_lesson_page_get_racer_rgb (f->page, i, rgb);
+        relief_plot_palette ((int) chosen[i], palette);
+        for (int c = 0; c < 3; c++)
+          g_assert_cmpfloat (rgb[c], ==, palette[c]);
+        /* In the loss panel (the right third: no overlay there), a curve and a legend
+         * entry's worth of pixels in that colour. */
+        g_assert_cmpint (count_colour (cairo_image_surface_get_data (frame) + 4 * (2 * pw / 3), pw / 3,
+                                       cairo_image_surface_get_height (frame), cairo_image_surface_get_stride (frame),
+                                       4, TRUE, rgb), >, 100);
+        g_assert_cmpint (count_colour (first, gw, gh, 3 * gw, 3, FALSE, rgb), >, 20);
+      }
+    cairo_surface_destroy (frame);
+  }
+}
+
 typedef struct {
   ReliefLessonPage *page;
   gint64            steps;
@@ -503,7 +714,7 @@ take_screenshots (ReliefWindow *window, ReliefLessonPage *page)
 
   AdwViewStack *modes = child (page, "mode_stack");
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
   g_assert_true (relief_lesson_page_load_shipped (page, "spiral-growing-network", NULL));
   g_assert_true (relief_lesson_page_apply_preset (page, 1));
   relief_lesson_page_play (page, TRUE);
@@ -537,6 +748,52 @@ take_screenshots (ReliefWindow *window, ReliefLessonPage *page)
   screenshot (GTK_WIDGET (window), "lesson-playground-800x600");
   adw_view_stack_set_visible_child_name (modes, "race");
   relief_lesson_page_export_figure (page, file);
+}
+
+/* A shown button of the window outside page (the header bar's). */
+static GtkWidget *
+button_outside (GtkWidget *widget, GtkWidget *page)
+{
+  if (widget == page || !gtk_widget_get_mapped (widget))
+    return NULL;
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_focusable (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = button_outside (c, page);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* What pressing accel does in window, the focus on from: the window's application
+ * shortcut (relief-application.c's accelerators) for that key, activated from the
+ * focused widget as GTK does; FALSE when none took it. */
+static gboolean
+press_accel (GtkWidget *window, GtkWidget *from, const char *accel)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+        {
+          g_autoptr(GtkShortcut) s = g_list_model_get_item (G_LIST_MODEL (c), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (s));
+
+          if (g_str_equal (trigger, accel)
+              && gtk_shortcut_action_activate (gtk_shortcut_get_action (s), GTK_SHORTCUT_ACTION_EXCLUSIVE, from,
+                                               gtk_shortcut_get_arguments (s)))
+            return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static void
@@ -577,6 +834,36 @@ test_in_window (void)
   relief_lesson_page_set_presenting (RELIEF_LESSON_PAGE (lesson), TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
   g_assert_false (relief_lesson_page_get_presenting (RELIEF_LESSON_PAGE (lesson)));
+
+  /* F5 with the focus outside the page (a header bar button): presentation mode on, the
+   * lesson's keys still the lesson's, F5 again off. */
+  {
+    GtkWidget *button = button_outside (GTK_WIDGET (window), GTK_WIDGET (lesson));
+    gint64 at;
+
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_grab_focus (button));
+    g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == button);
+    g_assert_true (press_accel (GTK_WIDGET (window), button, "F5"));
+    g_assert_true (relief_lesson_page_get_presenting (RELIEF_LESSON_PAGE (lesson)));
+    g_assert_true (gtk_widget_grab_focus (button));
+    at = relief_lesson_page_get_race_steps (RELIEF_LESSON_PAGE (lesson));
+    g_assert_true (key (RELIEF_LESSON_PAGE (lesson), GDK_KEY_Right));
+    g_assert_cmpint (relief_lesson_page_get_race_steps (RELIEF_LESSON_PAGE (lesson)), ==, at + 1);
+    g_assert_true (press_accel (GTK_WIDGET (window), button, "F5"));
+    g_assert_false (relief_lesson_page_get_presenting (RELIEF_LESSON_PAGE (lesson)));
+    /* Outside presentation mode space is the focused control's. */
+    g_assert_false (key (RELIEF_LESSON_PAGE (lesson), GDK_KEY_space));
+  }
+  /* On another page F5 does nothing; showing another page ends a presentation. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "i", 0));
+  g_assert_false (press_accel (GTK_WIDGET (window), GTK_WIDGET (window), "F5"));
+  g_assert_false (relief_lesson_page_get_presenting (RELIEF_LESSON_PAGE (lesson)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "i", (int) index));
+  relief_lesson_page_set_presenting (RELIEF_LESSON_PAGE (lesson), TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "i", 0));
+  g_assert_false (relief_lesson_page_get_presenting (RELIEF_LESSON_PAGE (lesson)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "i", (int) index));
   if (g_getenv ("RELIEF_SCREENSHOT_DIR"))
     take_screenshots (window, RELIEF_LESSON_PAGE (lesson));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -605,11 +892,13 @@ main (int argc, char **argv)
   ADD ("/lesson-page/bad-expression", test_bad_expression);
   ADD ("/lesson-page/presentation", test_presentation);
   ADD ("/lesson-page/save-reopen", test_save_reopen);
+  ADD ("/lesson-page/zoom", test_zoom);
   ADD ("/lesson-page/playground", test_playground);
   ADD ("/lesson-page/regions", test_regions);
   ADD ("/lesson-page/clicked-points", test_clicked_points);
   ADD ("/lesson-page/shipped-lessons", test_shipped_lessons);
   ADD ("/lesson-page/export", test_export);
+  ADD ("/lesson-page/racer-colours", test_racer_colours);
   g_test_add_func ("/lesson-page/in-window", test_in_window);
   return g_test_run ();
 }

@@ -1514,10 +1514,40 @@ test_race (void)
   cairo_surface_destroy (early);
 }
 
+/* A narrow frame (an 800x600 window's, a portrait GIF's) stacks the panels: the map the
+ * whole width less its axes and colorbar, the loss curves under it. */
+static void
+test_race_narrow (void)
+{
+  g_autoptr(ReliefRaceGrid) grid = NULL;
+  g_autoptr(ReliefRaceFile) race = race_sample (&grid);
+  const int w = 300, h = RACE_H;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *cr = cairo_create (s);
+  ReliefFigureOptions opt;
+  ReliefPlotFrame frame;
+  int below = 0;
+
+  relief_figure_options_init (&opt);
+  relief_figure_race_frame (cr, w, h, race, grid, race->n_steps, &opt, &frame);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  g_assert_cmpfloat (frame.pw, >, 0.5 * w);
+  g_assert_cmpfloat (frame.py + frame.ph, <, 0.7 * h);
+  /* The first racer's loss curve, under the map. */
+  for (int y = (int) (frame.py + frame.ph) + 30; y < h; y++)
+    for (int x = 0; x < w; x++)
+      below += rgb_at (s, x, y) == 0x1f77b4;
+  g_assert_cmpint (below, >, 20);
+  cairo_surface_destroy (s);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/figures/race-narrow", test_race_narrow);
   g_test_add_func ("/figures/surface-2d", test_surface_2d);
   g_test_add_func ("/figures/run-complexity", test_run_complexity);
   g_test_add_func ("/figures/surface-2d-nan", test_surface_2d_nan);

@@ -1729,7 +1729,8 @@ race_overlay (cairo_t *cr, const ReliefRaceFile *race, gint64 step, const Relief
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
       cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL);
       cairo_text_extents (cr, label, &e);
-      tx = CLAMP (px - e.x_advance / 2, f->px + 3, f->px + f->pw - e.x_advance - 3);
+      /* Inside the map, its left end at least when it is wider than the map. */
+      tx = MAX (MIN (px - e.x_advance / 2, f->px + f->pw - e.x_advance - 3), f->px + 3);
       ty = py + (py > f->py + f->ph / 2 ? -10 - 14 * shown : 18 + 14 * shown);
       ty = CLAMP (ty, f->py + 12, f->py + f->ph - 4);
       cairo_rectangle (cr, tx - 2, ty - 10, e.x_advance + 4, 13);
@@ -1798,6 +1799,8 @@ race_loss_limits (const ReliefRaceFile *race, gboolean *log_y, double *ymin, dou
 }
 
 #define RACE_PANEL_GAP 14.0
+/* Below this width to height the race's panels stack. */
+#define RACE_STACK_RATIO 1.15
 
 static void
 race_draw (cairo_t *cr, double width, double height, const ReliefRaceFile *race, const ReliefRaceGrid *grid,
@@ -1810,8 +1813,8 @@ race_draw (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
   g_auto(GStrv) labels = g_new0 (char *, n + 1);
   double **buffers = g_new0 (double *, 3 * MAX (n, 1));
   char title[256];
-  double top, map_w, ymin, ymax;
-  gboolean log_y;
+  double top, map_w, map_h, ymin, ymax;
+  gboolean log_y, stacked;
   ReliefPlotFrame map_frame;
   ReliefHeatmapSpec map;
   ReliefLinePlotSpec loss;
@@ -1847,7 +1850,11 @@ race_draw (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
   else
     race_title (race, step, frame, title, sizeof title);
   top = draw_figure_title (cr, width, title);
-  map_w = round (width * 0.58);
+  /* Side by side when the frame is wide enough; in a narrow one (an 800x600 window, a
+   * portrait GIF) the map over the loss, so that the map keeps a usable width. */
+  stacked = width < RACE_STACK_RATIO * (height - top);
+  map_w = stacked ? width : round (width * 0.58);
+  map_h = stacked ? round ((height - top) * 0.62) : height - top;
 
   map = (ReliefHeatmapSpec) {
     .xlabel = "x", .ylabel = "y", .zlabel = "f (x, y)",
@@ -1863,7 +1870,7 @@ race_draw (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
   };
   cairo_save (cr);
   cairo_translate (cr, 0, top);
-  relief_plot_heatmap (cr, map_w, height - top, &map, &map_frame);
+  relief_plot_heatmap (cr, map_w, map_h, &map, &map_frame);
   race_overlay (cr, race, step, &map_frame, trails);
   cairo_restore (cr);
 
@@ -1877,7 +1884,10 @@ race_draw (cairo_t *cr, double width, double height, const ReliefRaceFile *race,
     .ymin = ymin, .ymax = ymax,
   };
   /* Apart by a gap: the colorbar's label reaches to the map's edge. */
-  draw_panel (cr, map_w + RACE_PANEL_GAP, top, width - map_w - RACE_PANEL_GAP, height - top, &loss);
+  if (stacked)
+    draw_panel (cr, 0, top + map_h, width, height - top - map_h, &loss);
+  else
+    draw_panel (cr, map_w + RACE_PANEL_GAP, top, width - map_w - RACE_PANEL_GAP, height - top, &loss);
 
   for (int i = 0; i < 3 * n; i++)
     g_free (buffers[i]);
