@@ -93,6 +93,7 @@ typedef struct RegionsWork {
   GMutex             lock;         /* guards job.run's setting and fraction */
   double             fraction;
   ReliefRegionsFile *result;
+  double             seconds;      /* the partition's time, the run's loading not counted */
 } RegionsWork;
 
 static void
@@ -123,6 +124,7 @@ regions_work_run (gpointer data, GCancellable *cancellable, GError **error)
   RegionsWork *w = data;
   ReliefRegionsJobCallbacks cb = { .progress = work_progress, .user_data = w };
   const ReliefRun *run;
+  gint64 began;
 
   if (w->job.run == NULL)
     {
@@ -150,8 +152,10 @@ regions_work_run (gpointer data, GCancellable *cancellable, GError **error)
                              "parameters to compute regions of. Train it again."));
       return FALSE;
     }
+  began = g_get_monotonic_time ();
   if (!relief_regions_job_run (&w->job, &cb, cancellable, &w->result, error))
     return FALSE;
+  w->seconds = (g_get_monotonic_time () - began) / 1e6;
   /* Cancel pressed while the last polygons were being merged: what was asked for is
    * cancelled, and the regions shown stay, whatever came of it. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -418,7 +422,12 @@ regions_done (gpointer owner, const GError *error)
     }
   show_plane (self);
   update_trajectory_row (self);
-  message = figure_title (self, NULL, 0);
+  {
+    g_autofree char *title = figure_title (self, NULL, 0);
+
+    /* The time of the partition: how live the page can be for this net. */
+    message = g_strdup_printf (_("%s, in %.2f s"), title, w->seconds);
+  }
   relief_page_set_status (RELIEF_PAGE (self), message);
   relief_page_set_progress (RELIEF_PAGE (self), 1.0);
   gtk_widget_queue_draw (GTK_WIDGET (self->regions_area));
@@ -659,15 +668,40 @@ relief_regions_page_readout (ReliefRegionsPage *self, double u, double v)
   text = g_string_new (NULL);
   g_string_append_printf (text, _("region %d   %d of %d neurons active   class %d   logits"), r, rg->n_active[r],
                           rg->n_hidden, best);
-  /* Ten logits at most: a readout, not a table. */
-  for (int k = 0; k < MIN (rg->n_outputs, 10); k++)
+  if (rg->n_outputs <= 3)
     {
-      const double *a = rg->affine + ((gsize) r * rg->n_outputs + k) * 3;
+      for (int k = 0; k < rg->n_outputs; k++)
+        {
+          const double *a = rg->affine + ((gsize) r * rg->n_outputs + k) * 3;
 
-      g_string_append_printf (text, "%s%.3g", k ? ", " : " ", a[0] * u + a[1] * v + a[2]);
+          g_string_append_printf (text, "%s%.3g", k ? ", " : " ", a[0] * u + a[1] * v + a[2]);
+        }
+      return g_string_free (text, FALSE);
     }
-  if (rg->n_outputs > 10)
-    g_string_append (text, ", …");
+  /* More classes (MNIST's ten): the three largest, each with its class, a readout and
+   * not a table. */
+  {
+    int top[3] = { -1, -1, -1 };
+    double top_logit[3] = { -INFINITY, -INFINITY, -INFINITY };
+
+    for (int k = 0; k < rg->n_outputs; k++)
+      {
+        const double *a = rg->affine + ((gsize) r * rg->n_outputs + k) * 3;
+        double logit = a[0] * u + a[1] * v + a[2];
+
+        for (int j = 0; j < 3; j++)
+          if (top[j] < 0 || logit > top_logit[j])
+            {
+              for (int m = 2; m > j; m--)
+                top[m] = top[m - 1], top_logit[m] = top_logit[m - 1];
+              top[j] = k, top_logit[j] = logit;
+              break;
+            }
+      }
+    for (int j = 0; j < 3; j++)
+      g_string_append_printf (text, "%s%d: %.3g", j ? ", " : " ", top[j], top_logit[j]);
+    g_string_append (text, _(" (top 3)"));
+  }
   return g_string_free (text, FALSE);
 }
 

@@ -94,6 +94,34 @@ train_model (const char *dir, const char *name, const char *dataset, const int *
   return path;
 }
 
+/* A 2-16-16-5 relu net on the spiral of 5 classes, 4 epochs. */
+static char *
+train_five_classes (const char *dir)
+{
+  ReliefTrainJob job;
+  ReliefTrainStatus status;
+  g_autoptr(GError) error = NULL;
+  const int hidden[] = { 16, 16 };
+  char *path = g_build_filename (dir, "five.h5", NULL);
+
+  relief_train_job_init_defaults (&job);
+  job.gen.n_samples = 300;
+  job.gen.n_classes = 5;
+  g_free (job.hidden);
+  job.hidden = g_memdup2 (hidden, sizeof hidden);
+  job.n_hidden = G_N_ELEMENTS (hidden);
+  job.activation = RELIEF_ACT_RELU;
+  job.train.epochs = 4;
+  job.train.optimizer.lr = 0.02;
+  job.backend = RELIEF_BACKEND_CPU;
+  job.output = g_strdup (path);
+  relief_train_job_run (&job, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, RELIEF_TRAIN_COMPLETED);
+  relief_train_job_clear (&job);
+  return path;
+}
+
 /* A CSV of 8x8 images (64 features) of 3 classes: a horizontal bar, a vertical bar, a
  * diagonal, each at a random place, with noise; the page shows its samples as thumbnails. */
 static char *
@@ -641,6 +669,40 @@ test_hover (Fixture *f, gconstpointer data)
     }
   /* Outside the plane nothing. */
   g_assert_null (relief_regions_page_readout (f->page, 1e6, 1e6));
+
+  /* Five classes: the largest three logits, each with its class, largest first. */
+  {
+    g_autofree char *five = train_five_classes (f->dir);
+    g_autoptr(ReliefRun) run5 = relief_run_load (five, FALSE, &error);
+    double u = 0.1, v = -0.2, logits[5];
+    int order[5] = { 0, 1, 2, 3, 4 }, checkpoint = 0, r;
+    const ReliefRegions *rg;
+    g_autofree char *expected = NULL, *readout = NULL;
+
+    g_assert_no_error (error);
+    relief_regions_page_set_run (f->page, five);
+    g_assert_true (iterate_until (regions_ready, f->page));
+    rg = relief_regions_page_get_regions (f->page, &checkpoint, NULL);
+    g_assert_cmpint (rg->n_outputs, ==, 5);
+    r = relief_regions_find (rg, u, v);
+    g_assert_cmpint (r, >=, 0);
+    network_logits (run5, checkpoint, relief_regions_page_get_file (f->page)->plane, u, v, logits);
+    for (int i = 0; i < 5; i++)   /* a naive sort, largest first */
+      for (int j = i + 1; j < 5; j++)
+        if (logits[order[j]] > logits[order[i]])
+          {
+            int t = order[i];
+
+            order[i] = order[j], order[j] = t;
+          }
+    expected = g_strdup_printf ("region %d   %d of %d neurons active   class %d   logits %d: %.3g, %d: %.3g, %d: %.3g "
+                                "(top 3)", r, rg->n_active[r], 32, order[0], order[0], logits[order[0]],
+                                order[1], logits[order[1]], order[2], logits[order[2]]);
+    readout = relief_regions_page_readout (f->page, u, v);
+    g_assert_cmpstr (readout, ==, expected);
+    relief_regions_page_set_run (f->page, f->run_path);
+    g_assert_true (iterate_until (regions_ready, f->page));
+  }
   g_signal_emit_by_name (motion, "leave");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f->page, "readout_label"))), ==, "");
 
@@ -1050,6 +1112,76 @@ test_in_window (void)
   remove_tree (dir);
 }
 
+/* With RELIEF_SCREENSHOT_DIR and RELIEF_SCREENSHOT_MNIST_RUN (a relu MLP trained on
+ * MNIST, relief train --dataset mnist) set: the run opened in the window, its regions on
+ * the plane through three images, their thumbnails and classes in the sidebar, drawn in
+ * regions-mnist.png; the partition's times (five more Computes) in the test's log. Else skipped: the test
+ * environment has no MNIST. */
+static void
+test_mnist_screenshot (void)
+{
+  const char *run_path = g_getenv ("RELIEF_SCREENSHOT_MNIST_RUN");
+  g_autoptr(GError) error = NULL;
+  ReliefApplication *app;
+  ReliefWindow *window;
+  ReliefPage *regions;
+  const ReliefRegionsFile *rf;
+  RunWait wait;
+
+  if (g_getenv ("RELIEF_SCREENSHOT_DIR") == NULL || run_path == NULL)
+    {
+      g_test_skip ("RELIEF_SCREENSHOT_DIR and RELIEF_SCREENSHOT_MNIST_RUN not set");
+      return;
+    }
+  app = relief_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = relief_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+  regions = relief_window_get_page (window, "regions");
+  relief_page_cancel (relief_window_get_page (window, "train"));
+  g_assert_true (iterate_until (page_idle, relief_window_get_page (window, "train")));
+  g_assert_true (relief_window_open_file (window, run_path));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "i", 4));
+  wait = (RunWait) { RELIEF_REGIONS_PAGE (regions), run_path };
+  g_assert_true (iterate_until (run_taken_up, &wait));
+  rf = relief_regions_page_get_file (RELIEF_REGIONS_PAGE (regions));
+  g_assert_cmpstr (rf->plane_kind, ==, "samples");
+  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (
+                          GTK_WIDGET (regions), RELIEF_TYPE_REGIONS_PAGE, "status_label"))));
+  {
+    GtkWidget *area = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (regions), RELIEF_TYPE_REGIONS_PAGE,
+                                                                   "regions_area");
+    GtkEventController *motion = find_controller (area, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+    ReliefPlotFrame frame;
+
+    g_assert_true (iterate_until (page_drawn, regions));
+    g_assert_true (relief_regions_page_get_frame (RELIEF_REGIONS_PAGE (regions), &frame));
+    g_signal_emit_by_name (motion, "motion", frame.px + 0.35 * frame.pw, frame.py + 0.45 * frame.ph);
+  }
+  screenshot (GTK_WIDGET (window), "regions-mnist");
+  /* Computed again a few times: the times the status line says, for the log. */
+  for (int i = 0; i < 5; i++)
+    {
+      relief_page_run (regions);
+      g_assert_true (iterate_until (regions_ready, regions));
+      g_test_message ("again: %s", gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (
+                                     GTK_WIDGET (regions), RELIEF_TYPE_REGIONS_PAGE, "status_label"))));
+    }
+  for (guint i = 0; i < 5; i++)
+    {
+      const char *names[] = { "train", "landscape", "dimension", "spectra", "regions" };
+      ReliefPage *page = relief_window_get_page (window, names[i]);
+
+      relief_page_cancel (page);
+      g_assert_true (iterate_until (page_idle, page));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_object_unref (app);
+}
+
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -1070,5 +1202,6 @@ main (int argc, char **argv)
   ADD ("/regions-page/colour-samples", test_colour_samples);
   ADD ("/regions-page/cancel", test_cancel);
   g_test_add_func ("/regions-page/in-window", test_in_window);
+  g_test_add_func ("/regions-page/mnist-screenshot", test_mnist_screenshot);
   return g_test_run ();
 }
