@@ -382,6 +382,13 @@ test_train_switch (void)
     g_assert_cmpint (paths_on - paths_off, >=, n_regions);
     gtk_switch_set_active (sw, TRUE);
     g_assert_true (iterate_until (regions_of_map, train));
+    if (g_getenv ("RELIEF_SCREENSHOT_DIR"))
+      {
+        g_autofree char *png = g_build_filename (g_getenv ("RELIEF_SCREENSHOT_DIR"), "train-export.png", NULL);
+        g_autoptr(GFile) file = g_file_new_for_path (png);
+
+        relief_train_page_export_figure (train, file);
+      }
     remove_tree (dir);
   }
   screenshot (window, "train-regions");
