@@ -426,7 +426,10 @@ regions_done (gpointer owner, const GError *error)
     g_autofree char *title = figure_title (self, NULL, 0);
 
     /* The time of the partition: how live the page can be for this net. */
-    message = g_strdup_printf (_("%s, in %.2f s"), title, w->seconds);
+    if (w->seconds < 1)
+      message = g_strdup_printf (_("%s, in %.0f ms"), title, MAX (w->seconds * 1e3, 1));
+    else
+      message = g_strdup_printf (_("%s, in %.1f s"), title, w->seconds);
   }
   relief_page_set_status (RELIEF_PAGE (self), message);
   relief_page_set_progress (RELIEF_PAGE (self), 1.0);
