@@ -709,6 +709,8 @@ test_hover (Fixture *f, gconstpointer data)
     g_assert_cmpstr (readout, ==, expected);
     relief_regions_page_set_run (f->page, f->run_path);
     g_assert_true (iterate_until (regions_ready, f->page));
+    gtk_widget_queue_draw (area);
+    g_assert_true (iterate_until (page_drawn, f->page));
   }
   g_signal_emit_by_name (motion, "leave");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f->page, "readout_label"))), ==, "");
