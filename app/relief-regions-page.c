@@ -93,6 +93,7 @@ typedef struct RegionsWork {
   GMutex             lock;         /* guards job.run's setting and fraction */
   double             fraction;
   ReliefRegionsFile *result;
+  double             seconds;      /* the partition's time, the run's loading not counted */
 } RegionsWork;
 
 static void
@@ -123,6 +124,7 @@ regions_work_run (gpointer data, GCancellable *cancellable, GError **error)
   RegionsWork *w = data;
   ReliefRegionsJobCallbacks cb = { .progress = work_progress, .user_data = w };
   const ReliefRun *run;
+  gint64 began;
 
   if (w->job.run == NULL)
     {
@@ -150,7 +152,18 @@ regions_work_run (gpointer data, GCancellable *cancellable, GError **error)
                              "parameters to compute regions of. Train it again."));
       return FALSE;
     }
-  return relief_regions_job_run (&w->job, &cb, cancellable, &w->result, error);
+  began = g_get_monotonic_time ();
+  if (!relief_regions_job_run (&w->job, &cb, cancellable, &w->result, error))
+    return FALSE;
+  w->seconds = (g_get_monotonic_time () - began) / 1e6;
+  /* Cancel pressed while the last polygons were being merged: what was asked for is
+   * cancelled, and the regions shown stay, whatever came of it. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      g_clear_pointer (&w->result, relief_regions_file_free);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -186,22 +199,60 @@ update_trajectory_row (ReliefRegionsPage *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->trajectory_row), text);
 }
 
-/* A grey thumbnail of a square image sample (min to max), for image data sets. */
-static void
-set_thumbnail (GtkImage *picture, const ReliefDataset *ds, int index)
+/* The class of a sample as the sidebar says it: its number, with the name where the data
+ * set has names for its classes (Fashion-MNIST's). */
+static char *
+class_text (const ReliefDataset *ds, int k)
+{
+  static const char *const fashion[] = { N_("T-shirt/top"), N_("trouser"), N_("pullover"), N_("dress"), N_("coat"),
+                                         N_("sandal"), N_("shirt"), N_("sneaker"), N_("bag"), N_("ankle boot") };
+
+  if (g_strcmp0 (ds->name, "fashion-mnist") == 0 && k >= 0 && k < (int) G_N_ELEMENTS (fashion))
+    return g_strdup_printf (_("class %d (%s)"), k, _(fashion[k]));
+  return g_strdup_printf (_("class %d"), k);
+}
+
+/* The side of the square grey images the samples are, or 0: the data sets carry no image
+ * shape, so an image is n_features a square of 8 or more (colour images, 3 s², never are). */
+static int
+image_side (const ReliefDataset *ds)
 {
   int side = (int) lround (sqrt (ds->n_features));
+
+  return side >= 8 && side * side == ds->n_features ? side : 0;
+}
+
+/* A grey thumbnail of a square image sample (min to max) and its class under the row's
+ * title; samples that are no square grey image (colour, or any other shape): no
+ * thumbnail, and the row says the sample and its class. */
+static void
+set_thumbnail (GtkImage *picture, GtkWidget *row, const ReliefDataset *ds, int index)
+{
+  int side = image_side (ds);
   const float *x;
   float lo = INFINITY, hi = -INFINITY;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *klass = NULL, *text = NULL;
   guint8 *pixels;
 
-  if (side < 8 || side * side != ds->n_features || index < 0 || index >= ds->n_train)
+  if (index < 0 || index >= ds->n_train)
     {
       gtk_widget_set_visible (GTK_WIDGET (picture), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), "");
       return;
     }
+  klass = class_text (ds, ds->y_train[index]);
+  if (side == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (picture), FALSE);
+      text = g_strdup_printf (_("Sample %d, %s (%d features: no picture, not a square grey image)"), index, klass,
+                              ds->n_features);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+      return;
+    }
+  text = g_strdup_printf (_("Sample %d, %s"), index, klass);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
   x = ds->x_train + (gsize) index * ds->n_features;
   for (int i = 0; i < ds->n_features; i++)
     lo = MIN (lo, x[i]), hi = MAX (hi, x[i]);
@@ -220,14 +271,18 @@ update_thumbnails (ReliefRegionsPage *self)
 {
   const ReliefRun *run = loaded_run (self);
   GtkImage *pictures[3] = { self->sample0_picture, self->sample1_picture, self->sample2_picture };
+  GtkWidget *rows[3] = { self->sample0_row, self->sample1_row, self->sample2_row };
   GtkSpinButton *spins[3] = { self->sample0_spin, self->sample1_spin, self->sample2_spin };
 
   for (int i = 0; i < 3; i++)
     {
       if (run == NULL || run->dataset == NULL)
-        gtk_widget_set_visible (GTK_WIDGET (pictures[i]), FALSE);
+        {
+          gtk_widget_set_visible (GTK_WIDGET (pictures[i]), FALSE);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (rows[i]), "");
+        }
       else
-        set_thumbnail (pictures[i], run->dataset, gtk_spin_button_get_value_as_int (spins[i]));
+        set_thumbnail (pictures[i], rows[i], run->dataset, gtk_spin_button_get_value_as_int (spins[i]));
     }
 }
 
@@ -367,7 +422,15 @@ regions_done (gpointer owner, const GError *error)
     }
   show_plane (self);
   update_trajectory_row (self);
-  message = figure_title (self, NULL, 0);
+  {
+    g_autofree char *title = figure_title (self, NULL, 0);
+
+    /* The time of the partition: how live the page can be for this net. */
+    if (w->seconds < 1)
+      message = g_strdup_printf (_("%s, in %.0f ms"), title, MAX (w->seconds * 1e3, 1));
+    else
+      message = g_strdup_printf (_("%s, in %.1f s"), title, w->seconds);
+  }
   relief_page_set_status (RELIEF_PAGE (self), message);
   relief_page_set_progress (RELIEF_PAGE (self), 1.0);
   gtk_widget_queue_draw (GTK_WIDGET (self->regions_area));
@@ -390,6 +453,19 @@ read_job (ReliefRegionsPage *self, ReliefRegionsJob *job, GError **error)
   job->max_regions = (gsize) gtk_spin_button_get_value (self->max_regions_spin);
   if (run == NULL)
     return TRUE;   /* the first: the run's last checkpoint on its automatic plane */
+  if (!gtk_switch_get_active (self->auto_bounds_switch))
+    {
+      job->has_x = job->has_y = TRUE;
+      job->x[0] = gtk_spin_button_get_value (self->u_min_spin);
+      job->x[1] = gtk_spin_button_get_value (self->u_max_spin);
+      job->y[0] = gtk_spin_button_get_value (self->v_min_spin);
+      job->y[1] = gtk_spin_button_get_value (self->v_max_spin);
+    }
+  /* None of the run's regions shown yet (its first job cancelled or refused): the
+   * scrubber and the samples are not set to it yet, so its last checkpoint on the
+   * automatic plane (within the bounds asked for), as the first job. */
+  if (self->rf == NULL)
+    return TRUE;
   g_free (job->checkpoint);
   job->checkpoint = g_strdup_printf ("%d", scrubbed (self));
   job->plane = run->spec->sizes[0] == 2 ? RELIEF_REGIONS_PLANE_INPUT : RELIEF_REGIONS_PLANE_SAMPLES;
@@ -398,14 +474,6 @@ read_job (ReliefRegionsPage *self, ReliefRegionsJob *job, GError **error)
       job->samples[0] = gtk_spin_button_get_value_as_int (self->sample0_spin);
       job->samples[1] = gtk_spin_button_get_value_as_int (self->sample1_spin);
       job->samples[2] = gtk_spin_button_get_value_as_int (self->sample2_spin);
-    }
-  if (!gtk_switch_get_active (self->auto_bounds_switch))
-    {
-      job->has_x = job->has_y = TRUE;
-      job->x[0] = gtk_spin_button_get_value (self->u_min_spin);
-      job->x[1] = gtk_spin_button_get_value (self->u_max_spin);
-      job->y[0] = gtk_spin_button_get_value (self->v_min_spin);
-      job->y[1] = gtk_spin_button_get_value (self->v_max_spin);
     }
   return TRUE;
 }
@@ -603,15 +671,40 @@ relief_regions_page_readout (ReliefRegionsPage *self, double u, double v)
   text = g_string_new (NULL);
   g_string_append_printf (text, _("region %d   %d of %d neurons active   class %d   logits"), r, rg->n_active[r],
                           rg->n_hidden, best);
-  /* Ten logits at most: a readout, not a table. */
-  for (int k = 0; k < MIN (rg->n_outputs, 10); k++)
+  if (rg->n_outputs <= 3)
     {
-      const double *a = rg->affine + ((gsize) r * rg->n_outputs + k) * 3;
+      for (int k = 0; k < rg->n_outputs; k++)
+        {
+          const double *a = rg->affine + ((gsize) r * rg->n_outputs + k) * 3;
 
-      g_string_append_printf (text, "%s%.3g", k ? ", " : " ", a[0] * u + a[1] * v + a[2]);
+          g_string_append_printf (text, "%s%.3g", k ? ", " : " ", a[0] * u + a[1] * v + a[2]);
+        }
+      return g_string_free (text, FALSE);
     }
-  if (rg->n_outputs > 10)
-    g_string_append (text, ", …");
+  /* More classes (MNIST's ten): the three largest, each with its class, a readout and
+   * not a table. */
+  {
+    int top[3] = { -1, -1, -1 };
+    double top_logit[3] = { -INFINITY, -INFINITY, -INFINITY };
+
+    for (int k = 0; k < rg->n_outputs; k++)
+      {
+        const double *a = rg->affine + ((gsize) r * rg->n_outputs + k) * 3;
+        double logit = a[0] * u + a[1] * v + a[2];
+
+        for (int j = 0; j < 3; j++)
+          if (top[j] < 0 || logit > top_logit[j])
+            {
+              for (int m = 2; m > j; m--)
+                top[m] = top[m - 1], top_logit[m] = top_logit[m - 1];
+              top[j] = k, top_logit[j] = logit;
+              break;
+            }
+      }
+    for (int j = 0; j < 3; j++)
+      g_string_append_printf (text, "%s%d: %.3g", j ? ", " : " ", top[j], top_logit[j]);
+    g_string_append (text, _(" (top 3)"));
+  }
   return g_string_free (text, FALSE);
 }
 

@@ -29,7 +29,8 @@ const char *relief_regions_page_get_message (ReliefRegionsPage *self);
  * was drawn with regions. */
 gboolean    relief_regions_page_get_frame (ReliefRegionsPage *self, ReliefPlotFrame *frame);
 /* What the readout says for the pointer at plane point (u, v): region id, active neurons,
- * predicted class and logits; NULL outside the regions. */
+ * predicted class and logits (of more than 3 classes the largest 3, each with its class);
+ * NULL outside the regions. */
 char       *relief_regions_page_readout (ReliefRegionsPage *self, double u, double v);
 /* What Export Figure writes to a chosen file (PNG, SVG or PDF by its extension). */
 void        relief_regions_page_export_figure (ReliefRegionsPage *self, GFile *file);

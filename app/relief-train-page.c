@@ -444,30 +444,41 @@ static void show_last_metrics (ReliefTrainPage *self, const ReliefTrainMetrics *
 
 /* The region count and the local complexity over training, below the curves once there
  * is either. */
-static void
-update_complexity (ReliefTrainPage *self)
+/* The page's region counts and local complexity as ReliefComplexity (pointing into the
+ * page's curves); FALSE when there is neither. */
+static gboolean
+complexity_of (ReliefTrainPage *self, ReliefComplexity *c)
 {
   guint n_regions = 0, n = 0;
   const double *region_steps = relief_live_curves_get_x (self->region_counts, &n_regions);
   const double *steps = relief_live_curves_get_x (self->complexity, &n);
-  ReliefComplexity c = {
+
+  *c = (ReliefComplexity) {
     .n_regions = (int) n_regions,
     .region_steps = region_steps,
     .regions = n_regions > 0 ? relief_live_curves_get_values (self->region_counts, 0) : NULL,
     .n = (int) n,
     .steps = steps,
   };
-  ReliefFigureOptions opt;
-  ReliefComplexitySpec spec;
-
   if (n > 0)
     {
-      c.train = relief_live_curves_get_values (self->complexity, LC_TRAIN);
-      c.test = relief_live_curves_get_values (self->complexity, LC_TEST);
-      c.random = relief_live_curves_get_values (self->complexity, LC_RANDOM);
+      c->train = relief_live_curves_get_values (self->complexity, LC_TRAIN);
+      c->test = relief_live_curves_get_values (self->complexity, LC_TEST);
+      c->random = relief_live_curves_get_values (self->complexity, LC_RANDOM);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->complexity_view), n_regions > 0 || n > 0);
-  if (n_regions == 0 && n == 0)
+  return n_regions > 0 || n > 0;
+}
+
+static void
+update_complexity (ReliefTrainPage *self)
+{
+  ReliefComplexity c;
+  ReliefFigureOptions opt;
+  ReliefComplexitySpec spec;
+  gboolean any = complexity_of (self, &c);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->complexity_view), any);
+  if (!any)
     return;
   relief_figure_options_init (&opt);
   relief_figure_complexity_spec (&c, &opt, &spec);
@@ -657,6 +668,22 @@ title_fits (cairo_t *cr, double width, const char *title)
   return e.x_advance <= width - 8;
 }
 
+/* The step and count of the regions shown; the count alone where that does not fit a
+ * map width points wide (an 800x600 window's). */
+static char *
+regions_title (ReliefTrainPage *self, cairo_t *cr, double width)
+{
+  int n = self->regions->n_regions;
+  char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Step %" G_GINT64_FORMAT ": %d region",
+                                              "Step %" G_GINT64_FORMAT ": %d regions", n),
+                                 self->regions_step, n);
+
+  if (title_fits (cr, width, title))
+    return title;
+  g_free (title);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d region", "%d regions", n), n);
+}
+
 /* The map in the largest square the area has, at its top: the input plane undistorted. */
 static void
 decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
@@ -674,18 +701,7 @@ decision_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   relief_plot_screen_begin (cr, side, side, &w, &h);
   if (regions_shown (self))
     {
-      int n = self->regions->n_regions;
-
-      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Step %" G_GINT64_FORMAT ": %d region",
-                                            "Step %" G_GINT64_FORMAT ": %d regions", n),
-                               self->regions_step, n);
-      /* A narrow map (an 800x600 window): the count alone. */
-      if (!title_fits (cr, w, title))
-        {
-          g_free (title);
-          title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d region", "%d regions", n), n);
-        }
-      options.title = title;
+      options.title = title = regions_title (self, cr, w);
       relief_figure_decision_regions (cr, w, h, self->map, self->regions, &options, NULL);
       return;
     }
@@ -1158,28 +1174,83 @@ relief_train_page_get_n_metrics (ReliefTrainPage *self)
   return relief_live_curves_get_n_added (self->curves);
 }
 
-static void
-draw_run_figure (cairo_t *cr, double width, double height, gpointer user_data)
-{
-  ReliefFigureOptions options;
+/* The exported figure: the run's curves (relief_figure_run's panels), then what the page
+ * shows beside them: the region count and local complexity when there are any, and the
+ * exact linear regions over the decision map when the switch is on. */
+typedef struct {
+  ReliefTrainPage *self;
+  ReliefRun       *run;
+  double           curves_width;
+  gboolean         complexity, regions;
+} TrainFigure;
 
+#define FIGURE_HEIGHT     252.0
+#define COMPLEXITY_WIDTH  324.0
+
+static void
+draw_train_figure (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  TrainFigure *fig = user_data;
+  ReliefFigureOptions options;
+  double x = fig->curves_width;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
   relief_figure_options_init (&options);
-  relief_figure_run (cr, width, height, user_data, &options);
+  relief_figure_run (cr, fig->curves_width, height, fig->run, &options);
+  if (fig->complexity)
+    {
+      ReliefComplexity c;
+      ReliefComplexitySpec spec;
+
+      complexity_of (fig->self, &c);
+      relief_figure_complexity_spec (&c, &options, &spec);
+      cairo_save (cr);
+      cairo_translate (cr, x, 0);
+      relief_plot_lines (cr, COMPLEXITY_WIDTH, height, &spec.spec, NULL);
+      cairo_restore (cr);
+      x += COMPLEXITY_WIDTH;
+    }
+  if (fig->regions)
+    {
+      g_autofree char *title = regions_title (fig->self, cr, height);
+
+      cairo_save (cr);
+      cairo_translate (cr, x, 0);
+      options.title = title;
+      relief_figure_decision_regions (cr, height, height, fig->self->map, fig->self->regions, &options, NULL);
+      cairo_restore (cr);
+    }
+}
+
+void
+relief_train_page_export_figure (ReliefTrainPage *self, GFile *file)
+{
+  g_autoptr(ReliefRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  ReliefComplexity c;
+  TrainFigure fig = { .self = self };
+  double width;
+
+  g_return_if_fail (RELIEF_IS_TRAIN_PAGE (self));
+  if ((run = relief_run_load (self->run_path, FALSE, &error)) == NULL)
+    {
+      report_error (self, _("Cannot export"), error->message);
+      return;
+    }
+  fig.run = run;
+  /* A run that tracked curvature has the sharpness as a third panel. */
+  fig.curves_width = run->curvature != NULL && run->curvature->n > 0 ? 972 : 648;
+  fig.complexity = complexity_of (self, &c);
+  fig.regions = self->map != NULL && regions_shown (self);
+  width = fig.curves_width + (fig.complexity ? COMPLEXITY_WIDTH : 0) + (fig.regions ? FIGURE_HEIGHT : 0);
+  relief_page_write_figure (RELIEF_PAGE (self), file, width, FIGURE_HEIGHT, draw_train_figure, &fig);
 }
 
 static void
 export_to (ReliefPage *page, GFile *file)
 {
-  ReliefTrainPage *self = RELIEF_TRAIN_PAGE (page);
-  g_autoptr(ReliefRun) run = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if ((run = relief_run_load (self->run_path, FALSE, &error)) == NULL)
-    report_error (self, _("Cannot export"), error->message);
-  else
-    /* A run that tracked curvature has the sharpness as a third panel. */
-    relief_page_write_figure (page, file, run->curvature != NULL && run->curvature->n > 0 ? 972 : 648, 252,
-                              draw_run_figure, run);
+  relief_train_page_export_figure (RELIEF_TRAIN_PAGE (page), file);
 }
 
 static void

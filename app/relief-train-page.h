@@ -29,6 +29,10 @@ const ReliefRegions *relief_train_page_get_regions (ReliefTrainPage *self, gint6
  * without a map. */
 gboolean    relief_train_page_get_map_params (ReliefTrainPage *self, const ReliefMlpSpec **spec,
                                               const float **params, ReliefPlane **plane);
+/* The Export figure: the run's curves, the region count and local complexity when the
+ * page has them, the linear regions over the decision map when the switch is on; written
+ * to file (.pdf, .svg, .png), errors in a dialog. */
+void        relief_train_page_export_figure (ReliefTrainPage *self, GFile *file);
 /* What computes the regions (its counts say how many were dropped). */
 ReliefRegionsLive *relief_train_page_get_regions_live (ReliefTrainPage *self);
 

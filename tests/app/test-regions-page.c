@@ -3,10 +3,11 @@
  * time, those overtaken dropped), toggling it mid-training is harmless, the count shown is
  * relief_regions_compute's for the parameters drawn, and a tanh net's switch is off with
  * the reason in its tooltip.  The Regions page: a run trained here (a relu net on a 2D
- * generator, another on a 6-feature CSV for the plane through three samples), its regions
- * at the scrubbed checkpoint equal to relief_regions_compute's, the hover readout, the
- * colourings, the figure and data exports (read back), a tanh run's message, a run without
- * checkpoints; Alt+5 shows it in the window. */
+ * generator, another on a CSV of 8x8 images for the plane through three samples, their
+ * thumbnails and classes, one of colour images with none), its regions at the scrubbed
+ * checkpoint equal to relief_regions_compute's, the hover readout, the colourings, the
+ * figure and data exports (read back), a tanh run's message, a run without checkpoints,
+ * Cancel of a wide net's partition; Alt+5 shows it in the window. */
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -93,6 +94,34 @@ train_model (const char *dir, const char *name, const char *dataset, const int *
   return path;
 }
 
+/* A 2-16-16-5 relu net on the spiral of 5 classes, 4 epochs. */
+static char *
+train_five_classes (const char *dir)
+{
+  ReliefTrainJob job;
+  ReliefTrainStatus status;
+  g_autoptr(GError) error = NULL;
+  const int hidden[] = { 16, 16 };
+  char *path = g_build_filename (dir, "five.h5", NULL);
+
+  relief_train_job_init_defaults (&job);
+  job.gen.n_samples = 300;
+  job.gen.n_classes = 5;
+  g_free (job.hidden);
+  job.hidden = g_memdup2 (hidden, sizeof hidden);
+  job.n_hidden = G_N_ELEMENTS (hidden);
+  job.activation = RELIEF_ACT_RELU;
+  job.train.epochs = 4;
+  job.train.optimizer.lr = 0.02;
+  job.backend = RELIEF_BACKEND_CPU;
+  job.output = g_strdup (path);
+  relief_train_job_run (&job, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, RELIEF_TRAIN_COMPLETED);
+  relief_train_job_clear (&job);
+  return path;
+}
+
 /* A CSV of 8x8 images (64 features) of 3 classes: a horizontal bar, a vertical bar, a
  * diagonal, each at a random place, with noise; the page shows its samples as thumbnails. */
 static char *
@@ -116,6 +145,30 @@ write_images_csv (const char *dir)
 
           g_string_append_printf (text, "%.3f,", (on ? 1.0 : 0.0) + g_rand_double_range (rand, 0, 0.3));
         }
+      g_string_append_printf (text, "%d\n", label);
+    }
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  return path;
+}
+
+/* A CSV of 8x8 colour images (192 features, the three channels of each pixel together) of
+ * 2 classes, red or blue blobs: no square grey images, so no thumbnails. */
+static char *
+write_colour_csv (const char *dir)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  char *path = g_build_filename (dir, "colour.csv", NULL);
+
+  for (int j = 0; j < 192; j++)
+    g_string_append_printf (text, "c%d,", j);
+  g_string_append (text, "label\n");
+  for (int i = 0; i < 120; i++)
+    {
+      int label = i % 2;
+
+      for (int j = 0; j < 192; j++)
+        g_string_append_printf (text, "%.3f,", (j % 3 == 2 * label ? 0.8 : 0.1) + g_rand_double_range (rand, 0, 0.3));
       g_string_append_printf (text, "%d\n", label);
     }
   g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
@@ -211,6 +264,35 @@ assert_count_of_map (ReliefTrainPage *train)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (train_child (train, "readout_label"))), count));
 }
 
+/* What an SVG the page exported holds: its width in points and how many paths. */
+static void
+read_svg (const char *path, double *width, int *n_paths)
+{
+  g_autofree char *text = NULL;
+  const char *at;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  at = strstr (text, "<svg");
+  g_assert_nonnull (at);
+  at = strstr (at, " width=\"");
+  g_assert_nonnull (at);
+  *width = g_ascii_strtod (at + strlen (" width=\""), NULL);
+  *n_paths = 0;
+  for (at = text; (at = strstr (at, "<path")) != NULL; at++)
+    (*n_paths)++;
+}
+
+/* The Train page's Export figure as an SVG in dir. */
+static void
+export_train_svg (ReliefTrainPage *train, const char *dir, const char *name, double *width, int *n_paths)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  relief_train_page_export_figure (train, file);
+  read_svg (path, width, n_paths);
+}
+
 static void
 test_train_switch (void)
 {
@@ -282,6 +364,33 @@ test_train_switch (void)
   gtk_switch_set_active (sw, TRUE);
   g_assert_true (iterate_until (regions_of_map, train));
   assert_count_of_map (train);
+  /* Exported: the curves, the region counts beside them, and the regions over the map,
+   * each region a path of its own; with the switch off, the same without the map. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("relief-regions-XXXXXX", NULL);
+    int n_regions = relief_train_page_get_regions (train, NULL)->n_regions, paths_on = 0, paths_off = 0;
+    double width_on = 0, width_off = 0;
+
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (train_child (train, "complexity_view"))));
+    export_train_svg (train, dir, "on.svg", &width_on, &paths_on);
+    gtk_switch_set_active (sw, FALSE);
+    export_train_svg (train, dir, "off.svg", &width_off, &paths_off);
+    g_test_message ("exported: %g pt, %d paths with the regions; %g pt, %d paths without", width_on, paths_on,
+                    width_off, paths_off);
+    g_assert_cmpfloat (width_off, ==, 648 + 324);
+    g_assert_cmpfloat (width_on, ==, 648 + 324 + 252);
+    g_assert_cmpint (paths_on - paths_off, >=, n_regions);
+    gtk_switch_set_active (sw, TRUE);
+    g_assert_true (iterate_until (regions_of_map, train));
+    if (g_getenv ("RELIEF_SCREENSHOT_DIR"))
+      {
+        g_autofree char *png = g_build_filename (g_getenv ("RELIEF_SCREENSHOT_DIR"), "train-export.png", NULL);
+        g_autoptr(GFile) file = g_file_new_for_path (png);
+
+        relief_train_page_export_figure (train, file);
+      }
+    remove_tree (dir);
+  }
   screenshot (window, "train-regions");
   if (g_getenv ("RELIEF_SCREENSHOT_DIR"))
     {
@@ -340,6 +449,16 @@ test_train_tracks_complexity (void)
   g_assert_cmpuint (n, ==, run->complexity->n);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (train_child (train, "complexity_view"))));
   screenshot (window, "train-complexity");
+  /* Exported: the curves and the complexity panel beside them, as the page shows. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("relief-regions-XXXXXX", NULL);
+    double width = 0;
+    int n_paths = 0;
+
+    export_train_svg (train, dir, "complexity.svg", &width, &n_paths);
+    g_assert_cmpfloat (width, ==, 648 + 324);
+    remove_tree (dir);
+  }
 
   relief_page_cancel (RELIEF_PAGE (train));
   g_assert_true (iterate_until (page_idle, train));
@@ -557,6 +676,42 @@ test_hover (Fixture *f, gconstpointer data)
     }
   /* Outside the plane nothing. */
   g_assert_null (relief_regions_page_readout (f->page, 1e6, 1e6));
+
+  /* Five classes: the largest three logits, each with its class, largest first. */
+  {
+    g_autofree char *five = train_five_classes (f->dir);
+    g_autoptr(ReliefRun) run5 = relief_run_load (five, FALSE, &error);
+    double u = 0.1, v = -0.2, logits[5];
+    int order[5] = { 0, 1, 2, 3, 4 }, checkpoint = 0, r;
+    const ReliefRegions *rg;
+    g_autofree char *expected = NULL, *readout = NULL;
+
+    g_assert_no_error (error);
+    relief_regions_page_set_run (f->page, five);
+    g_assert_true (iterate_until (regions_ready, f->page));
+    rg = relief_regions_page_get_regions (f->page, &checkpoint, NULL);
+    g_assert_cmpint (rg->n_outputs, ==, 5);
+    r = relief_regions_find (rg, u, v);
+    g_assert_cmpint (r, >=, 0);
+    network_logits (run5, checkpoint, relief_regions_page_get_file (f->page)->plane, u, v, logits);
+    for (int i = 0; i < 5; i++)   /* a naive sort, largest first */
+      for (int j = i + 1; j < 5; j++)
+        if (logits[order[j]] > logits[order[i]])
+          {
+            int t = order[i];
+
+            order[i] = order[j], order[j] = t;
+          }
+    expected = g_strdup_printf ("region %d   %d of %d neurons active   class %d   logits %d: %.3g, %d: %.3g, %d: %.3g "
+                                "(top 3)", r, rg->n_active[r], 32, order[0], order[0], logits[order[0]],
+                                order[1], logits[order[1]], order[2], logits[order[2]]);
+    readout = relief_regions_page_readout (f->page, u, v);
+    g_assert_cmpstr (readout, ==, expected);
+    relief_regions_page_set_run (f->page, f->run_path);
+    g_assert_true (iterate_until (regions_ready, f->page));
+    gtk_widget_queue_draw (area);
+    g_assert_true (iterate_until (page_drawn, f->page));
+  }
   g_signal_emit_by_name (motion, "leave");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f->page, "readout_label"))), ==, "");
 
@@ -742,6 +897,15 @@ test_sample_plane (Fixture *f, gconstpointer data)
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (f->page, "sample1_spin"))), ==,
                    rf->plane_samples[1]);
   assert_matches_direct (f->page, run_path);
+  /* Each row says its sample's class under its thumbnail. */
+  for (int i = 0; i < 3; i++)
+    {
+      const char *rows[] = { "sample0_row", "sample1_row", "sample2_row" };
+      g_autofree char *want = g_strdup_printf ("Sample %d, class %d", rf->plane_samples[i],
+                                               run->dataset->y_train[rf->plane_samples[i]]);
+
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (f->page, rows[i]))), ==, want);
+    }
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (f->page, "sample0_spin")), 10);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (f->page, "sample1_spin")), 11);
@@ -762,6 +926,102 @@ test_sample_plane (Fixture *f, gconstpointer data)
   g_assert_true (iterate_until (page_idle, f->page));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (f->page, "status_label"))), "three different samples"));
   g_assert_cmpint (relief_regions_page_get_file (f->page)->plane_samples[1], ==, 11);
+}
+
+/* 8x8 colour images (192 features): the plane through three of them, no thumbnails (they
+ * are no square grey images), each row saying its sample and class instead; a sample
+ * chosen says its own at once. */
+static void
+test_colour_samples (Fixture *f, gconstpointer data)
+{
+  g_autofree char *csv = write_colour_csv (f->dir);
+  const int hidden[] = { 8 };
+  g_autofree char *run_path = train_model (f->dir, "colour.h5", csv, hidden, 1, RELIEF_ACT_RELU, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReliefRun) run = relief_run_load (run_path, TRUE, &error);
+  const char *rows[] = { "sample0_row", "sample1_row", "sample2_row" };
+  const char *pictures[] = { "sample0_picture", "sample1_picture", "sample2_picture" };
+  const ReliefRegionsFile *rf;
+
+  g_assert_no_error (error);
+  relief_regions_page_set_run (f->page, run_path);
+  g_assert_true (iterate_until (regions_ready, f->page));
+  rf = relief_regions_page_get_file (f->page);
+  g_assert_cmpstr (rf->plane_kind, ==, "samples");
+  for (int i = 0; i < 3; i++)
+    {
+      int s = rf->plane_samples[i];
+      g_autofree char *want = g_strdup_printf ("Sample %d, class %d (192 features: no picture", s,
+                                               run->dataset->y_train[s]);
+      const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (child (f->page, rows[i])));
+
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (f->page, rows[i]))));
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (f->page, pictures[i]))));
+      g_assert_true (g_str_has_prefix (subtitle, want));
+    }
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (f->page, "sample0_spin")), 7);
+  {
+    g_autofree char *want = g_strdup_printf ("Sample 7, class %d (", run->dataset->y_train[7]);
+
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (f->page, "sample0_row"))),
+                                     want));
+  }
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (f->page, "sample0_picture"))));
+}
+
+static gboolean
+status_says_cancelled (gpointer page)
+{
+  return page_idle (page) &&
+         g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child (page, "status_label"))), "Cancelled");
+}
+
+/* A 2-256-256-2 net, whose partition takes long enough (many thousands of regions) for
+ * Cancel to come while it is computed: Cancel stops the job, the page says so and keeps
+ * the regions shown, and Compute works again; a Cancel before any regions says that. */
+static void
+test_cancel (Fixture *f, gconstpointer data)
+{
+  const int hidden[] = { 256, 256 };
+  g_autofree char *run_path = train_model (f->dir, "wide.h5", NULL, hidden, 2, RELIEF_ACT_RELU, 2);
+  const ReliefRegions *before, *after;
+  int checkpoint = -1;
+
+  relief_regions_page_set_run (f->page, run_path);
+  g_assert_true (iterate_until (regions_ready, f->page));
+  before = relief_regions_page_get_regions (f->page, &checkpoint, NULL);
+  g_assert_cmpint (checkpoint, ==, 2);
+  g_assert_cmpint (before->n_regions, >, 1000);
+
+  /* A scrub starts the next; Cancel at once. */
+  gtk_range_set_value (GTK_RANGE (child (f->page, "trajectory_scale")), 0);
+  g_assert_true (relief_page_is_running (RELIEF_PAGE (f->page)));
+  relief_page_cancel (RELIEF_PAGE (f->page));
+  g_assert_true (iterate_until (status_says_cancelled, f->page));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (f->page, "status_label"))), "regions shown are kept"));
+  after = relief_regions_page_get_regions (f->page, &checkpoint, NULL);
+  g_assert_true (after == before);
+  g_assert_cmpint (checkpoint, ==, 2);
+  g_assert_true (iterate_until (page_drawn, f->page));
+
+  /* Still usable: Compute computes the checkpoint scrubbed. */
+  relief_page_run (RELIEF_PAGE (f->page));
+  g_assert_true (iterate_until (regions_ready, f->page));
+  relief_regions_page_get_regions (f->page, &checkpoint, NULL);
+  g_assert_cmpint (checkpoint, ==, 0);
+  assert_matches_direct (f->page, run_path);
+
+  /* Cancelled before any regions: said so, none shown, and Compute computes them. */
+  relief_regions_page_set_run (f->page, run_path);
+  g_assert_true (relief_page_is_running (RELIEF_PAGE (f->page)));
+  relief_page_cancel (RELIEF_PAGE (f->page));
+  g_assert_true (iterate_until (status_says_cancelled, f->page));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (f->page, "status_label"))), "before the regions"));
+  g_assert_null (relief_regions_page_get_regions (f->page, NULL, NULL));
+  relief_page_run (RELIEF_PAGE (f->page));
+  g_assert_true (iterate_until (regions_ready, f->page));
+  relief_regions_page_get_regions (f->page, &checkpoint, NULL);
+  g_assert_cmpint (checkpoint, ==, 2);
 }
 
 /* ---- In the window ---- */
@@ -861,6 +1121,76 @@ test_in_window (void)
   remove_tree (dir);
 }
 
+/* With RELIEF_SCREENSHOT_DIR and RELIEF_SCREENSHOT_MNIST_RUN (a relu MLP trained on
+ * MNIST, relief train --dataset mnist) set: the run opened in the window, its regions on
+ * the plane through three images, their thumbnails and classes in the sidebar, drawn in
+ * regions-mnist.png; the partition's times (five more Computes) in the test's log. Else skipped: the test
+ * environment has no MNIST. */
+static void
+test_mnist_screenshot (void)
+{
+  const char *run_path = g_getenv ("RELIEF_SCREENSHOT_MNIST_RUN");
+  g_autoptr(GError) error = NULL;
+  ReliefApplication *app;
+  ReliefWindow *window;
+  ReliefPage *regions;
+  const ReliefRegionsFile *rf;
+  RunWait wait;
+
+  if (g_getenv ("RELIEF_SCREENSHOT_DIR") == NULL || run_path == NULL)
+    {
+      g_test_skip ("RELIEF_SCREENSHOT_DIR and RELIEF_SCREENSHOT_MNIST_RUN not set");
+      return;
+    }
+  app = relief_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = relief_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+  regions = relief_window_get_page (window, "regions");
+  relief_page_cancel (relief_window_get_page (window, "train"));
+  g_assert_true (iterate_until (page_idle, relief_window_get_page (window, "train")));
+  g_assert_true (relief_window_open_file (window, run_path));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "i", 4));
+  wait = (RunWait) { RELIEF_REGIONS_PAGE (regions), run_path };
+  g_assert_true (iterate_until (run_taken_up, &wait));
+  rf = relief_regions_page_get_file (RELIEF_REGIONS_PAGE (regions));
+  g_assert_cmpstr (rf->plane_kind, ==, "samples");
+  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (
+                          GTK_WIDGET (regions), RELIEF_TYPE_REGIONS_PAGE, "status_label"))));
+  {
+    GtkWidget *area = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (regions), RELIEF_TYPE_REGIONS_PAGE,
+                                                                   "regions_area");
+    GtkEventController *motion = find_controller (area, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+    ReliefPlotFrame frame;
+
+    g_assert_true (iterate_until (page_drawn, regions));
+    g_assert_true (relief_regions_page_get_frame (RELIEF_REGIONS_PAGE (regions), &frame));
+    g_signal_emit_by_name (motion, "motion", frame.px + 0.35 * frame.pw, frame.py + 0.45 * frame.ph);
+  }
+  screenshot (GTK_WIDGET (window), "regions-mnist");
+  /* Computed again a few times: the times the status line says, for the log. */
+  for (int i = 0; i < 5; i++)
+    {
+      relief_page_run (regions);
+      g_assert_true (iterate_until (regions_ready, regions));
+      g_test_message ("again: %s", gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (
+                                     GTK_WIDGET (regions), RELIEF_TYPE_REGIONS_PAGE, "status_label"))));
+    }
+  for (guint i = 0; i < 5; i++)
+    {
+      const char *names[] = { "train", "landscape", "dimension", "spectra", "regions" };
+      ReliefPage *page = relief_window_get_page (window, names[i]);
+
+      relief_page_cancel (page);
+      g_assert_true (iterate_until (page_idle, page));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_object_unref (app);
+}
+
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -878,6 +1208,9 @@ main (int argc, char **argv)
   ADD ("/regions-page/exports", test_exports);
   ADD ("/regions-page/messages", test_messages);
   ADD ("/regions-page/sample-plane", test_sample_plane);
+  ADD ("/regions-page/colour-samples", test_colour_samples);
+  ADD ("/regions-page/cancel", test_cancel);
   g_test_add_func ("/regions-page/in-window", test_in_window);
+  g_test_add_func ("/regions-page/mnist-screenshot", test_mnist_screenshot);
   return g_test_run ();
 }

@@ -911,6 +911,63 @@ share_edge (const ReliefRegions *rg, int a, int b)
   return shared >= 2;
 }
 
+/* The darkest pixels in the box [x0, x1] x [y0, y1] of s: how many are near black. */
+static int
+dark_pixels (cairo_surface_t *s, double x0, double y0, double x1, double y1)
+{
+  const double black[3] = { 0.05, 0.05, 0.05 };
+  int n = 0;
+
+  for (int y = (int) MAX (y0, 0); y <= (int) MIN (y1, H - 1); y++)
+    for (int x = (int) MAX (x0, 0); x <= (int) MIN (x1, W - 1); x++)
+      n += pixel_rgb (s, x, y, black, 40);
+  return n;
+}
+
+/* A plane through three samples: each named by its class beside its point (dark glyphs
+ * above right of it, none without labels); the input plane's samples have no names. */
+static void
+test_regions_sample_labels (void)
+{
+  static const int sizes[3] = { 2, 4, 3 };
+  g_autoptr(ReliefMlpSpec) spec = relief_mlp_spec_new (sizes, 3, RELIEF_ACT_RELU, RELIEF_LOSS_CROSS_ENTROPY);
+  g_autofree float *params = g_new (float, relief_mlp_spec_n_params (spec));
+  g_autoptr(ReliefPlane) plane = relief_plane_new_input (-0.25, 1.25, -0.25, 1.25);
+  g_autoptr(ReliefRegions) rg = NULL;
+  g_autoptr(GError) error = NULL;
+  float samples[6] = { 0, 0, 1, 0, 0, 1 };
+  gint32 labels[3] = { 7, 8, 9 };
+  RegionsDraw d = { { .umin = -0.25, .umax = 1.25, .vmin = -0.25, .vmax = 1.25, .input_plane = FALSE,
+                      .n_samples = 3, .samples = samples, .labels = labels } };
+  ReliefFigureOptions opt;
+  cairo_surface_t *named, *input;
+
+  relief_mlp_init_params (spec, 3, params);
+  rg = relief_regions_compute (spec, params, plane, 0, NULL, &error);
+  g_assert_no_error (error);
+  d.fig.regions = rg;
+  relief_figure_options_init (&opt);
+  named = render_pixels (draw_regions, &d, &opt);
+  d.fig.input_plane = TRUE;
+  input = render_pixels (draw_regions, &d, &opt);
+  for (int i = 0; i < 3; i++)
+    {
+      double px, py;
+
+      relief_plot_frame_from_data (&d.frame, samples[2 * i], samples[2 * i + 1], &px, &py);
+      /* The glyph's box: from 5 right of the point, its baseline 5 above it. */
+      g_assert_cmpint (dark_pixels (named, px + 6, py - 5 - RELIEF_PLOT_FONT_LABEL * 0.7, px + 5 + RELIEF_PLOT_FONT_LABEL,
+                                    py - 6),
+                       >=, 3);
+      g_assert_cmpint (dark_pixels (input, px + 6, py - 5 - RELIEF_PLOT_FONT_LABEL * 0.7, px + 5 + RELIEF_PLOT_FONT_LABEL,
+                                    py - 6),
+                       <, dark_pixels (named, px + 6, py - 5 - RELIEF_PLOT_FONT_LABEL * 0.7,
+                                       px + 5 + RELIEF_PLOT_FONT_LABEL, py - 6));
+    }
+  cairo_surface_destroy (named);
+  cairo_surface_destroy (input);
+}
+
 /* Each large region is painted in its own fill at its centroid, in every coloring; regions
  * sharing an edge differ by region; class fills are tints of the class's color; the
  * active-neuron fills come with a colorbar and the most active region is viridis' top; the
@@ -1561,6 +1618,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/specs", test_specs);
   g_test_add_func ("/figures/decision", test_decision);
   g_test_add_func ("/figures/regions", test_regions);
+  g_test_add_func ("/figures/regions-sample-labels", test_regions_sample_labels);
   g_test_add_func ("/figures/weights-esd", test_weights_esd);
   g_test_add_func ("/figures/weights", test_weights_figure);
   g_test_add_func ("/figures/race", test_race);

@@ -1522,10 +1522,41 @@ relief_figure_regions (cairo_t *cr, double width, double height, const ReliefReg
                        const ReliefFigureOptions *opt, ReliefPlotFrame *frame_out)
 {
   ReliefRegionsSpec spec;
+  ReliefPlotFrame frame = { 0 };
 
   relief_figure_regions_spec (fig, opt, &spec);
-  relief_plot_polygons (cr, width, height, &spec.spec, frame_out);
+  relief_plot_polygons (cr, width, height, &spec.spec, &frame);
   relief_figure_regions_clear (&spec);
+  /* The plane through three samples: each named by its class beside its point, dark on a
+   * white halo over the regions' colours. */
+  if (!fig->input_plane && fig->n_samples <= 3 && fig->labels != NULL && frame.pw > 0)
+    {
+      cairo_save (cr);
+      cairo_rectangle (cr, frame.px, frame.py, frame.pw, frame.ph);
+      cairo_clip (cr);
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_font_size (cr, RELIEF_PLOT_FONT_LABEL);
+      for (int i = 0; i < fig->n_samples; i++)
+        {
+          char text[16];
+          double px, py;
+
+          g_snprintf (text, sizeof text, "%d", fig->labels[i]);
+          relief_plot_frame_from_data (&frame, fig->samples[2 * i], fig->samples[2 * i + 1], &px, &py);
+          cairo_new_path (cr);
+          cairo_move_to (cr, px + 5, py - 5);
+          cairo_text_path (cr, text);
+          cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+          cairo_set_line_width (cr, 3);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_stroke_preserve (cr);
+          cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
+          cairo_fill (cr);
+        }
+      cairo_restore (cr);
+    }
+  if (frame_out)
+    *frame_out = frame;
 }
 
 /* ---- optimizer races ---- */

@@ -270,7 +270,8 @@ typedef enum {
 } ReliefRegionsColor;
 
 /* A partition to draw: the regions over the rectangle [umin, umax] x [vmin, vmax] of their
- * plane, the samples to show on it (plane coordinates; n_samples 0: none). */
+ * plane, the samples to show on it (plane coordinates; n_samples 0: none; on a plane
+ * through samples, three at most, each named by its class beside it). */
 typedef struct {
   const ReliefRegions *regions;
   double               umin, umax, vmin, vmax;
