@@ -913,6 +913,9 @@ test_train_cancel (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (iterate_until (training_done, train));
+  /* Long enough that the cancel lands first however slowly the machine runs. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (train), RELIEF_TYPE_TRAIN_PAGE,
+                                                                             "epochs_spin")), 100000);
   relief_page_run (RELIEF_PAGE (train));
   g_assert_true (page_running (train));
   relief_page_cancel (RELIEF_PAGE (train));
