@@ -99,7 +99,7 @@ relief_cmd_regions (int argc, char **argv)
     { "plane", 0, 0, G_OPTION_ARG_STRING, &plane, N_("The plane: input (a 2-input model’s input plane; its default) or the plane through training samples I, J, K (default for more inputs: the first sample of classes 0, 1 and 2)"), N_("input|I,J,K") },
     { "x", 0, 0, G_OPTION_ARG_STRING, &xspec, N_("The u range (input plane default: the data’s extent with a 10% margin; through samples: -0.25:1.25)"), N_("MIN:MAX") },
     { "y", 0, 0, G_OPTION_ARG_STRING, &yspec, N_("The v range (defaults as --x)"), N_("MIN:MAX") },
-    { "max-regions", 0, 0, G_OPTION_ARG_STRING, &max_text, N_("Stop with an error when a checkpoint has more regions than N (default: no limit)"), "N" },
+    { "max-regions", 0, 0, G_OPTION_ARG_STRING, &max_text, N_("Stop with an error when a checkpoint has more regions than N (default: as many as half of the memory holds)"), "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The regions file to write"), N_("REGIONS.h5") },
     { NULL }
   };

@@ -19,6 +19,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A vertex where |a u + b v + c| <= SPLIT_TOL * ((|a| + |b|) * scale + |c|) lies on the zero
  * line a u + b v + c = 0 (scale: the rectangle's largest coordinate); so a polygon is only cut where it
@@ -622,10 +623,33 @@ cancelled (GCancellable *cancellable, GError **error)
   return g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
+/* With no limit asked for, the regions that fit in half of the machine's memory: each
+ * region holds its polygon (some 8 vertices in the arena, about as many again in the
+ * output), its pattern, one pre-activation map of the widest layer and its logits' map,
+ * so that a partition too fine for the machine fails with a message rather than aborting
+ * in an allocation. */
+static gsize
+memory_limit (const ReliefMlpSpec *spec, int pattern_bytes, double *budget_gib)
+{
+  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+  double budget = pages > 0 && page > 0 ? 0.5 * (double) pages * (double) page : 4.0 * (1 << 30);
+  int widest = 0;
+  double per_region;
+
+  for (int l = 1; l <= spec->n_layers; l++)
+    widest = MAX (widest, spec->sizes[l]);
+  per_region = sizeof (Poly) + 2.0 * pattern_bytes + 16.0 * 2 * 8 + 8.0 * 3 * widest * 2 +
+               8.0 * 3 * spec->sizes[spec->n_layers] + 64;
+  *budget_gib = budget / (1 << 30);
+  return (gsize) MAX (1000.0, budget / per_region);
+}
+
 ReliefRegions *
 relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, const ReliefPlane *plane,
                         gsize max_regions, GCancellable *cancellable, GError **error)
 {
+  double budget_gib = 0;
+  gboolean memory_bound = FALSE;
   g_autoptr(ReliefRegions) out = NULL;
   Builder b = { 0 };
   int L, D, H = 0, K, bit0 = 0;
@@ -682,6 +706,11 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
     H += spec->sizes[l + 1];
 
   b.pattern_bytes = (H + 7) / 8;
+  if (max_regions == 0)
+    {
+      max_regions = memory_limit (spec, b.pattern_bytes, &budget_gib);
+      memory_bound = TRUE;
+    }
   b.max_regions = max_regions;
   b.scale = MAX (MAX (fabs (plane->umin), fabs (plane->umax)), MAX (fabs (plane->vmin), fabs (plane->vmax)));
   rect[0] = plane->umin, rect[1] = plane->vmin, rect[2] = plane->umax, rect[3] = plane->vmin;
@@ -749,10 +778,16 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
 
               if (!cut_by_layer (&b, it.poly, it.start, n, m, noise, &stack, &n_stack, &cap_stack))
                 {
-                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               _("The partition has more than %" G_GSIZE_FORMAT " regions (the limit) by layer %d; "
-                                 "raise the limit or choose a smaller rectangle"),
-                               max_regions, l + 1);
+                  if (memory_bound)
+                    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                                 _("The partition has more than %" G_GSIZE_FORMAT " regions by layer %d, more than "
+                                   "half of this machine’s memory (%.1f GiB) holds; choose a smaller rectangle"),
+                                 max_regions, l + 1, budget_gib);
+                  else
+                    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                                 _("The partition has more than %" G_GSIZE_FORMAT " regions (the limit) by layer %d; "
+                                   "raise the limit or choose a smaller rectangle"),
+                                 max_regions, l + 1);
                   goto out;
                 }
               GROW (order, cap_order, n_order + 1);

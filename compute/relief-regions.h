@@ -51,8 +51,9 @@ typedef struct {
 /* Computes the partition of the plane's rectangle for params_host (the flat parameters of
  * spec, float32 as trained; the arithmetic is float64).  Fails with a clear message for tanh
  * and gelu networks (no linear regions), for a plane whose n_inputs differs from the
- * model's, and when max_regions (0: no limit) would be exceeded; honours cancellable
- * between layers and every 256 polygons within one.  Sign tests take a vertex within
+ * model's, and when max_regions would be exceeded (0: as many as half of the machine's
+ * memory holds, G_IO_ERROR_NO_SPACE past them); honours cancellable between layers and
+ * every 256 polygons within one.  Sign tests take a vertex within
  * 1e-9 (relative to the rectangle's largest coordinate and the neuron's coefficients) of
  * a zero line as on it, so no region is thinner than that; vertices closer than 1e-11 of
  * that scale are merged.  The boundary holds, per region, the pieces of the lines where
