@@ -580,6 +580,14 @@ runner_step (ReliefRace *race, Runner *r, GError **error)
   gf[0] = (float) g[0];
   gf[1] = (float) g[1];
   r->t++;
+  /* No step from a point without a gradient (sqrt (x^2 + y^2) at 0, or one beyond float):
+   * every optimizer stops there, not only those whose update turns NaN (sign descent's
+   * would stand still with its state NaN). */
+  if (!isfinite (gf[0]) || !isfinite (gf[1]))
+    {
+      r->diverged_at = r->t;
+      return TRUE;
+    }
   if (!be->upload (be, r->grad, gf, sizeof gf, error) ||
       !be->optimizer_step (be, &r->racer.config, r->t, NULL, r->params, r->grad, r->state, 2, error) ||
       !be->download (be, p, r->params, sizeof p, error))

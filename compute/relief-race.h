@@ -45,8 +45,8 @@ typedef struct _ReliefRace ReliefRace;
 ReliefRace *relief_race_new (ReliefBackend *backend, const ReliefFunction *f, const ReliefRacer *racers, int n_racers,
                              double x0, double y0, GError **error);
 void        relief_race_free (ReliefRace *race);
-/* Advances every live racer by n steps.  A racer whose point or loss stops being finite,
- * or leaves |x|,|y| > 1e6, is marked diverged at that step and stops. */
+/* Advances every live racer by n steps.  A racer whose point, loss or gradient stops being
+ * finite, or that leaves |x|,|y| > 1e6, is marked diverged at that step and stops. */
 gboolean    relief_race_step (ReliefRace *race, int n, GError **error);
 void        relief_race_reset (ReliefRace *race, double x0, double y0);
 int         relief_race_n_racers (const ReliefRace *race);

@@ -528,6 +528,23 @@ test_bad_points (void)
   g_assert_cmpint (relief_race_diverged_at (overshoot, 0), ==, 1);
   relief_race_path (overshoot, 0, &n);
   g_assert_cmpint (n, ==, 1);
+
+  /* sqrt (x^2 + y^2) is finite at 0 but its gradient is 0/0: every optimizer stops at step
+   * 1, sign descent too (whose update would leave it standing with NaN state). */
+  {
+    g_autoptr(ReliefFunction) cone = relief_function_new_expression ("sqrt(x^2 + y^2)", &error);
+    const char *names[] = { "gd", "sign", "adam", "rmsprop" };
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autoptr(ReliefRace) stuck = race_one (cone, names[i], 0.1, NAN, 0, 0, 5);
+
+        g_assert_cmpint (relief_race_diverged_at (stuck, 0), ==, 1);
+        relief_race_path (stuck, 0, &n);
+        g_assert_cmpint (n, ==, 1);
+      }
+  }
 }
 
 int
