@@ -143,6 +143,7 @@ enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, N_CURVES };
 static void rebuild_race (ReliefLessonPage *self);
 static void pg_restart (ReliefLessonPage *self);
 static void update_transport (ReliefLessonPage *self);
+static void on_speed_changed (ReliefLessonPage *self);
 static void read_controls (ReliefLessonPage *self, ReliefLesson *l);
 
 static gboolean
@@ -690,6 +691,14 @@ speed_value (ReliefLessonPage *self)
   return pow (10, gtk_range_get_value (self->speed_scale));
 }
 
+/* The playground trains ten times the race's steps a second on the same control (10 to
+ * 10,000): a network needs thousands of steps where a racer shows its path in tens. */
+static double
+playground_rate (ReliefLessonPage *self)
+{
+  return 10 * speed_value (self);
+}
+
 /* Steps per second from the speed control, on the frame clock. */
 static gboolean
 race_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
@@ -871,6 +880,8 @@ typedef struct PlayWork {
   gboolean          paused;
   gint64            allowed;       /* steps it may complete while paused */
   gint64            step;          /* completed */
+  double            rate;          /* steps a second while playing (the speed control's) */
+  gint64            rate_since_us, rate_since_step;  /* when the rate last took effect */
   GCancellable     *cancellable;
   GArray           *pending;       /* ReliefTrainMetrics */
   float            *last_params;
@@ -967,7 +978,35 @@ play_gate (PlayWork *w, gint64 step)
         }
       g_cond_wait_until (&w->cond, &w->lock, g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND);
     }
+  /* Playing, at the speed asked: a class watches the boundary move rather than a result
+   * that is there at once (a small network takes some 10^5 steps a second). */
+  while (!w->paused && w->rate > 0 && !g_cancellable_is_cancelled (w->cancellable))
+    {
+      gint64 due = w->rate_since_us + (gint64) ((double) (step - w->rate_since_step) * G_USEC_PER_SEC / w->rate);
+      gint64 now = g_get_monotonic_time ();
+
+      if (now >= due)
+        break;
+      if (w->mapped_step != w->last_step)
+        {
+          g_mutex_unlock (&w->lock);
+          play_offer_map (w);
+          g_mutex_lock (&w->lock);
+          continue;
+        }
+      g_cond_wait_until (&w->cond, &w->lock, MIN (due, now + 50 * G_TIME_SPAN_MILLISECOND));
+    }
   g_mutex_unlock (&w->lock);
+}
+
+/* The rate takes effect from now (w->lock held). */
+static void
+play_set_rate (PlayWork *w, double rate)
+{
+  w->rate = rate;
+  w->rate_since_us = g_get_monotonic_time ();
+  w->rate_since_step = w->step;
+  g_cond_signal (&w->cond);
 }
 
 static gboolean
@@ -1268,6 +1307,7 @@ pg_restart (ReliefLessonPage *self)
   w->config.eval_every = 20;
   w->config.seed = pg->seed;
   w->paused = !self->pg_playing;
+  play_set_rate (w, playground_rate (self));
   w->want_regions = regions_wanted (self);
   self->pg_work = w;
   self->pg_job = relief_worker_start (play_work_run, w, play_work_free, pg_tick, pg_done, self);
@@ -1288,6 +1328,8 @@ pg_set_playing (ReliefLessonPage *self, gboolean play)
   /* Paused from playing it stops where it is; already paused, the steps asked stay asked. */
   if (!play && !self->pg_work->paused)
     self->pg_work->allowed = self->pg_work->step;
+  if (play && self->pg_work->paused)
+    play_set_rate (self->pg_work, playground_rate (self));
   self->pg_work->paused = !play;
   g_cond_signal (&self->pg_work->cond);
   g_mutex_unlock (&self->pg_work->lock);
@@ -1637,7 +1679,7 @@ update_transport (ReliefLessonPage *self)
 
   gtk_button_set_icon_name (self->play_button, playing ? "media-playback-pause-symbolic"
                                                        : "media-playback-start-symbolic");
-  gtk_widget_set_visible (self->speed_box, race_mode (self));
+  on_speed_changed (self);
 }
 
 void
@@ -1754,9 +1796,16 @@ on_mode_changed (ReliefLessonPage *self)
 static void
 on_speed_changed (ReliefLessonPage *self)
 {
-  g_autofree char *text = g_strdup_printf (_("%.3g steps/s"), speed_value (self));
+  double rate = race_mode (self) ? speed_value (self) : playground_rate (self);
+  g_autofree char *text = g_strdup_printf (_("%.3g steps/s"), rate);
 
   gtk_label_set_text (self->speed_label, text);
+  if (self->pg_work != NULL)
+    {
+      g_mutex_lock (&self->pg_work->lock);
+      play_set_rate (self->pg_work, playground_rate (self));
+      g_mutex_unlock (&self->pg_work->lock);
+    }
 }
 
 /* ---- The lesson and the controls ---- */

@@ -427,6 +427,25 @@ test_playground (Fixture *f, gconstpointer data)
   relief_lesson_page_reset (f->page);
   iterate_for (200);
   g_assert_cmpint (relief_lesson_page_get_playground_steps (f->page), ==, 0);
+
+  /* Playing keeps to the speed control: at its slowest, 10 steps a second, never more than
+   * that many over the time it played (a slow machine only does fewer). */
+  {
+    GtkRange *speed = child (f->page, "speed_scale");
+    gint64 t0, steps;
+    double seconds;
+
+    gtk_range_set_value (speed, 0);
+    t0 = g_get_monotonic_time ();
+    relief_lesson_page_play (f->page, TRUE);
+    wait.steps = 3;
+    g_assert_true (iterate_until (pg_reached, &wait));
+    iterate_for (700);
+    steps = relief_lesson_page_get_playground_steps (f->page);
+    seconds = (g_get_monotonic_time () - t0) / 1e6;
+    relief_lesson_page_play (f->page, FALSE);
+    g_assert_cmpint (steps, <=, (gint64) (10 * seconds) + 2);
+  }
 }
 
 static gboolean
