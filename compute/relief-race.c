@@ -18,7 +18,8 @@ typedef struct {
   EvalFunc    eval;
   double      view[4];    /* xmin, xmax, ymin, ymax */
   double      start[2];
-  double      minimum[2]; /* NaN when there is none */
+  int         n_minima;   /* its global minima (0: none, the saddles) */
+  double      minima[4][2];
 } Builtin;
 
 struct _ReliefFunction {
@@ -172,23 +173,26 @@ eval_six_hump_camel (const ReliefFunction *f, double x, double y, double g[2], d
   return (4 - 2.1 * x2 + x2 * x2 / 3) * x2 + x * y + (-4 + 4 * y2) * y2;
 }
 
-#define NONE { NAN, NAN }
+#define NONE 0, { { 0 } }
 
 /* Views and minima from the usual test-function references (Surjanovic and Bingham's
  * library); the starts are those of the familiar race animations where there is one
  * (Rosenbrock from (-1.5, 2), Beale from (1, 1.5)), otherwise a point from which the
  * optimizers visibly part. */
 static const Builtin builtins[] = {
-  { "quadratic",       eval_quadratic,       { -5, 5, -5, 5 },              { -4, 2 },       { 0, 0 } },
-  { "rosenbrock",      eval_rosenbrock,      { -2, 2, -1, 3 },              { -1.5, 2 },     { 1, 1 } },
-  { "beale",           eval_beale,           { -4.5, 4.5, -4.5, 4.5 },      { 1, 1.5 },      { 3, 0.5 } },
-  { "himmelblau",      eval_himmelblau,      { -5, 5, -5, 5 },              { 0, 0 },        { 3, 2 } },
-  { "booth",           eval_booth,           { -10, 10, -10, 10 },          { -5, -5 },      { 1, 3 } },
+  { "quadratic",       eval_quadratic,       { -5, 5, -5, 5 },              { -4, 2 },       1, { { 0, 0 } } },
+  { "rosenbrock",      eval_rosenbrock,      { -2, 2, -1, 3 },              { -1.5, 2 },     1, { { 1, 1 } } },
+  { "beale",           eval_beale,           { -4.5, 4.5, -4.5, 4.5 },      { 1, 1.5 },      1, { { 3, 0.5 } } },
+  { "himmelblau",      eval_himmelblau,      { -5, 5, -5, 5 },              { 0, 0 },        4, { { 3, 2 }, { -2.805118086952745, 3.131312518250573 },
+                                                                                            { -3.779310253377747, -3.283185991286170 },
+                                                                                            { 3.584428340330492, -1.848126526964404 } } },
+  { "booth",           eval_booth,           { -10, 10, -10, 10 },          { -5, -5 },      1, { { 1, 3 } } },
   { "saddle",          eval_saddle,          { -2, 2, -2, 2 },              { -1.5, 0.01 },  NONE },
   { "monkey_saddle",   eval_monkey_saddle,   { -2, 2, -2, 2 },              { 1.5, 0.1 },    NONE },
-  { "rastrigin",       eval_rastrigin,       { -5.12, 5.12, -5.12, 5.12 },  { -3.2, 2.7 },   { 0, 0 } },
-  { "styblinski_tang", eval_styblinski_tang, { -5, 5, -5, 5 },              { 4.5, 0.3 },    { -2.903534027771178, -2.903534027771178 } },
-  { "six_hump_camel",  eval_six_hump_camel,  { -3, 3, -2, 2 },              { -1.5, -1.2 },  { 0.08984201368301331, -0.7126564032704135 } },
+  { "rastrigin",       eval_rastrigin,       { -5.12, 5.12, -5.12, 5.12 },  { -3.2, 2.7 },   1, { { 0, 0 } } },
+  { "styblinski_tang", eval_styblinski_tang, { -5, 5, -5, 5 },              { 4.5, 0.3 },    1, { { -2.903534027771178, -2.903534027771178 } } },
+  { "six_hump_camel",  eval_six_hump_camel,  { -3, 3, -2, 2 },              { -1.5, -1.2 },  2, { { 0.08984201368301331, -0.7126564032704135 },
+                                                                                            { -0.08984201368301331, 0.7126564032704135 } } },
 };
 
 static const char *const builtin_names[] = {
@@ -366,11 +370,29 @@ relief_function_default_start (const ReliefFunction *f, double *x, double *y)
 gboolean
 relief_function_minimum (const ReliefFunction *f, double *x, double *y)
 {
-  if (f->builtin == NULL || isnan (f->builtin->minimum[0]))
+  if (f->builtin == NULL || f->builtin->n_minima == 0)
     return FALSE;
-  *x = f->builtin->minimum[0];
-  *y = f->builtin->minimum[1];
+  *x = f->builtin->minima[0][0];
+  *y = f->builtin->minima[0][1];
   return TRUE;
+}
+
+int
+relief_function_builtin_minima (const char *name, double *xy, int max)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (builtins); k++)
+    if (strcmp (builtins[k].name, name) == 0)
+      {
+        int n = MIN (builtins[k].n_minima, max);
+
+        for (int i = 0; i < n; i++)
+          {
+            xy[2 * i] = builtins[k].minima[i][0];
+            xy[2 * i + 1] = builtins[k].minima[i][1];
+          }
+        return n;
+      }
+  return 0;
 }
 
 double

@@ -80,6 +80,10 @@ gboolean        relief_function_is_builtin (const ReliefFunction *f);
 /* A global minimum (one of them for himmelblau and six_hump_camel); FALSE when the function
  * has none or none is known (saddles, expressions). */
 gboolean        relief_function_minimum (const ReliefFunction *f, double *x, double *y);
+/* Every global minimum of the built-in called name, at most max of them into xy [max, 2]
+ * (the first is relief_function_minimum's); 0 for an expression or a function without
+ * one (the saddles). */
+int             relief_function_builtin_minima (const char *name, double *xy, int max);
 ReliefFunction *relief_function_copy (const ReliefFunction *f);
 /* The default learning rate of an optimizer name (torch's where it has one: adam, adamw
  * 1e-3, adagrad, rmsprop 1e-2; gd, sgd, momentum, nesterov, sign 1e-2); NaN for an

@@ -304,37 +304,3 @@ relief_race_file_load (const char *path, GError **error)
   return race;
 }
 
-/* The built-ins' minima as the literature gives them (Jamil & Yang 2013, "A literature
- * survey of benchmark functions for global optimization problems"). */
-static const struct {
-  const char *name;
-  int         n;
-  double      xy[4][2];
-} known_minima[] = {
-  { "quadratic", 1, { { 0, 0 } } },
-  { "rosenbrock", 1, { { 1, 1 } } },
-  { "beale", 1, { { 3, 0.5 } } },
-  { "himmelblau", 4, { { 3, 2 }, { -2.805118, 3.131312 }, { -3.779310, -3.283186 }, { 3.584428, -1.848126 } } },
-  { "booth", 1, { { 1, 3 } } },
-  { "rastrigin", 1, { { 0, 0 } } },
-  { "styblinski_tang", 1, { { -2.903534, -2.903534 } } },
-  { "six_hump_camel", 2, { { 0.0898, -0.7126 }, { -0.0898, 0.7126 } } },
-};
-
-int
-relief_race_known_minima (const char *function, double *xy, int max)
-{
-  for (guint k = 0; k < G_N_ELEMENTS (known_minima); k++)
-    if (strcmp (known_minima[k].name, function) == 0)
-      {
-        int n = MIN (known_minima[k].n, max);
-
-        for (int i = 0; i < n; i++)
-          {
-            xy[2 * i] = known_minima[k].xy[i][0];
-            xy[2 * i + 1] = known_minima[k].xy[i][1];
-          }
-        return n;
-      }
-  return 0;
-}

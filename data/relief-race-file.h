@@ -38,11 +38,6 @@ void            relief_race_file_free (ReliefRaceFile *race);
 gboolean        relief_race_file_save (const ReliefRaceFile *race, const char *path, GError **error);
 ReliefRaceFile *relief_race_file_load (const char *path, GError **error);
 
-/* The known minima of a built-in function by name (kappa, theta as the file records them),
- * at most max of them into xy [max, 2]; 0 for an expression or a function without one (the
- * saddles). */
-int             relief_race_known_minima (const char *function, double *xy, int max);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReliefRaceFile, relief_race_file_free)
 
 G_END_DECLS

@@ -510,6 +510,51 @@ test_known_minima (void)
   assert_reaches ("rosenbrock", "adam", 0.02, 10000, 1e-2);
 }
 
+/* Every built-in's global minima (relief_function_builtin_minima, the table the race
+ * figures mark): as many as the literature has (Himmelblau's four, the six-hump camel's
+ * two), the first relief_function_minimum's, each a point of zero gradient with a positive
+ * semi-definite Hessian, all of one function at the same value. */
+static void
+test_builtin_minima (void)
+{
+  struct { const char *name; int n; } counts[] = {
+    { "quadratic", 1 }, { "rosenbrock", 1 }, { "beale", 1 }, { "himmelblau", 4 }, { "booth", 1 },
+    { "saddle", 0 }, { "monkey_saddle", 0 }, { "rastrigin", 1 }, { "styblinski_tang", 1 }, { "six_hump_camel", 2 },
+  };
+  double xy[8];
+
+  g_assert_cmpint (relief_function_builtin_minima ("x^2 + y^2", xy, 4), ==, 0);
+  g_assert_cmpint (relief_function_builtin_minima ("himmelblau", xy, 2), ==, 2);
+  g_assert_cmpint (G_N_ELEMENTS (counts), ==, g_strv_length ((char **) relief_function_builtins ()));
+  for (guint c = 0; c < G_N_ELEMENTS (counts); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ReliefFunction) f = relief_function_new_builtin (counts[c].name, 10, 0.3, &error);
+      int n = relief_function_builtin_minima (counts[c].name, xy, 4);
+      double first = NAN, mx, my;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, ==, counts[c].n);
+      g_assert_cmpint (relief_function_minimum (f, &mx, &my), ==, n > 0);
+      if (n > 0)
+        {
+          g_assert_cmpfloat (mx, ==, xy[0]);
+          g_assert_cmpfloat (my, ==, xy[1]);
+        }
+      for (int i = 0; i < n; i++)
+        {
+          double g[2], h[4], v = relief_function_eval (f, xy[2 * i], xy[2 * i + 1], g, h);
+
+          g_assert_cmpfloat (hypot (g[0], g[1]), <, 1e-6);
+          g_assert_cmpfloat (h[0] + h[3], >, 0);
+          g_assert_cmpfloat (h[0] * h[3] - h[1] * h[2], >=, -1e-9);
+          if (i == 0)
+            first = v;
+          g_assert_cmpfloat (fabs (v - first), <, 1e-9 * MAX (1, fabs (first)));
+        }
+    }
+}
+
 /* A start where the function is not finite is diverged at step 0; so is a racer whose
  * gradient is not finite. */
 static void
@@ -562,6 +607,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compute/race/builtin-derivatives", test_builtin_derivatives);
   g_test_add_func ("/compute/race/functions", test_functions);
   g_test_add_func ("/compute/race/known-minima", test_known_minima);
+  g_test_add_func ("/compute/race/builtin-minima", test_builtin_minima);
   g_test_add_func ("/compute/race/bad-points", test_bad_points);
   rc = g_test_run ();
   relief_backend_free (cpu);

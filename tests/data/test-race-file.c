@@ -128,59 +128,6 @@ test_expression (Fixture *f, gconstpointer data)
   H5Fclose (file);
 }
 
-/* Every built-in's known minima are points of zero gradient, checked here by central
- * differences of the functions as the literature writes them. */
-static double
-himmelblau (double x, double y)
-{
-  return pow (x * x + y - 11, 2) + pow (x + y * y - 7, 2);
-}
-
-static double
-six_hump_camel (double x, double y)
-{
-  return (4 - 2.1 * x * x + pow (x, 4) / 3) * x * x + x * y + (-4 + 4 * y * y) * y * y;
-}
-
-static double
-styblinski_tang (double x, double y)
-{
-  return 0.5 * (pow (x, 4) - 16 * x * x + 5 * x + pow (y, 4) - 16 * y * y + 5 * y);
-}
-
-static void
-test_known_minima (void)
-{
-  double xy[8];
-  struct {
-    const char *name;
-    double    (*f) (double, double);
-    int         n;
-  } cases[] = { { "himmelblau", himmelblau, 4 }, { "six_hump_camel", six_hump_camel, 2 },
-                { "styblinski_tang", styblinski_tang, 1 } };
-
-  g_assert_cmpint (relief_race_known_minima ("rosenbrock", xy, 4), ==, 1);
-  g_assert_cmpfloat (xy[0], ==, 1);
-  g_assert_cmpfloat (xy[1], ==, 1);
-  g_assert_cmpint (relief_race_known_minima ("saddle", xy, 4), ==, 0);
-  g_assert_cmpint (relief_race_known_minima ("x^2", xy, 4), ==, 0);
-  g_assert_cmpint (relief_race_known_minima ("himmelblau", xy, 2), ==, 2);
-  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
-    {
-      g_assert_cmpint (relief_race_known_minima (cases[c].name, xy, 4), ==, cases[c].n);
-      for (int i = 0; i < cases[c].n; i++)
-        {
-          double x = xy[2 * i], y = xy[2 * i + 1], h = 1e-5;
-          double gx = (cases[c].f (x + h, y) - cases[c].f (x - h, y)) / (2 * h);
-          double gy = (cases[c].f (x, y + h) - cases[c].f (x, y - h)) / (2 * h);
-
-          /* The minima are given to 4 to 6 digits. */
-          if (hypot (gx, gy) > 2e-3)
-            g_error ("%s's minimum %d (%g, %g): gradient (%g, %g)", cases[c].name, i, x, y, gx, gy);
-        }
-    }
-}
-
 /* Refusals, each naming the file and what is wrong. */
 static void
 test_bad_values (Fixture *f, gconstpointer data)
@@ -303,7 +250,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add ("/race-file/round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
   g_test_add ("/race-file/expression", Fixture, NULL, fixture_setup, test_expression, fixture_teardown);
-  g_test_add_func ("/race-file/known-minima", test_known_minima);
   g_test_add ("/race-file/bad-values", Fixture, NULL, fixture_setup, test_bad_values, fixture_teardown);
   g_test_add ("/race-file/wrong-kind", Fixture, NULL, fixture_setup, test_wrong_kind, fixture_teardown);
   return g_test_run ();

@@ -2,6 +2,7 @@
  * of the plot core, and the specs behind them. */
 #include "relief-figures.h"
 #include "relief-enums.h"
+#include "relief-race.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -1707,7 +1708,7 @@ race_overlay (cairo_t *cr, const ReliefRaceFile *race, gint64 step, const Relief
 {
   gint64 every = relief_figure_race_marker_every (race->n_steps);
   double minima[8], px, py;
-  int n_minima = relief_race_known_minima (race->function, minima, 4);
+  int n_minima = relief_function_builtin_minima (race->function, minima, 4);
 
   cairo_save (cr);
   cairo_rectangle (cr, f->px, f->py, f->pw, f->ph);
