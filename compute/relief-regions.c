@@ -1132,6 +1132,17 @@ relief_local_complexity (ReliefBackend *backend, const ReliefMlpSpec *spec, cons
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Negative number of points (%d)"), n);
       return FALSE;
     }
+  /* NaN pre-activations compare false both ways, so a diverged network would count as
+   * one whose every neuron keeps its sign: a complexity of 0 that means nothing. */
+  n_params = relief_mlp_spec_n_params (spec);
+  for (gsize i = 0; i < n_params; i++)
+    if (!isfinite (params_host[i]))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     _("The network’s parameters are not finite (parameter %" G_GSIZE_FORMAT " is %g): training "
+                       "diverged, so it has no local complexity"), i, (double) params_host[i]);
+        return FALSE;
+      }
   if (n == 0)
     return TRUE;
 
@@ -1143,7 +1154,6 @@ relief_local_complexity (ReliefBackend *backend, const ReliefMlpSpec *spec, cons
   dirs = g_new (double, (gsize) n_dirs * D);
   relief_local_complexity_directions (D, n_dirs, seed, dirs);
 
-  n_params = relief_mlp_spec_n_params (spec);
   pre = g_new0 (float *, (gsize) spec->n_layers);
   post = g_new0 (float *, (gsize) spec->n_layers);
   x_host = g_new (float, (gsize) pts_per_batch * V * D);

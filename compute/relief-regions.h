@@ -72,7 +72,8 @@ double         relief_regions_polygon_area (const ReliefRegions *regions, int r)
  * vertices, i.e. n_dirs = D; the directions drawn from seed, the same for every call with
  * the same seed and D).  Counts every linear layer's outputs, the logits included, as the
  * paper does; per_layer_out (may be NULL) receives [n, n_layers] counts, total_out [n].
- * Runs in batches on backend, for every activation. */
+ * Runs in batches on backend, for every activation; non-finite parameters (a diverged
+ * network) are an error, not a count of 0. */
 gboolean relief_local_complexity (ReliefBackend *backend, const ReliefMlpSpec *spec, const float *params_host,
                                   const float *points, int n, double radius, int n_dirs, guint64 seed,
                                   int *per_layer_out, int *total_out, GError **error);

@@ -915,6 +915,13 @@ test_local_complexity_constant (void)
   g_clear_error (&error);
   g_assert_false (relief_local_complexity (be, spec, params, pts, 2, -1, 0, 1, NULL, total, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* A diverged network is refused, not counted as constant (NaN signs never differ). */
+  params[relief_mlp_spec_n_params (spec) - 1] = NAN;
+  g_assert_false (relief_local_complexity (be, spec, params, pts, 2, 0.1, 0, 1, NULL, total, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "not finite"));
 }
 
 /* On CUDA (when there is one) the counts are the CPU's, but for neurons near zero. */
