@@ -163,7 +163,7 @@ relief_cmd_train (int argc, char **argv)
     { "preset", 0, 0, G_OPTION_ARG_STRING, &preset,
       N_("The settings of a known experiment, which the flags given override: grokking-mnist (Humayun et al. 2024: "
          "1,000 MNIST images, 784-200-200-200-10 relu, MSE, AdamW lr 0.001 weight decay 0.01, batch 200, "
-         "initialization x8, 100,000 steps, local complexity and metrics at 10 log-spaced steps a decade; "
+         "initialization x3, 100,000 steps, local complexity and metrics at 10 log-spaced steps a decade; "
          "see the README)"), N_("NAME") },
     { NULL }
   };

@@ -870,7 +870,7 @@ test_train_preset (void)
   g_assert_cmpfloat (run->config.optimizer.weight_decay, ==, 0.01f);
   g_assert_cmpint (run->config.batch_size, ==, 200);
   g_assert_cmpint (run->config.epochs, ==, 3);
-  g_assert_cmpfloat (run->config.init_scale, ==, 8);
+  g_assert_cmpfloat (run->config.init_scale, ==, 3);
   g_assert_cmpint (run->config.eval_per_decade, ==, 10);
   g_assert_cmpint (run->config.eval_samples, ==, RELIEF_EVAL_ALL);
   g_assert_cmpint (run->config.complexity_every, ==, 0);
