@@ -418,6 +418,23 @@ check_piecewise_linear (const ReliefMlpSpec *spec, GError **error)
   return FALSE;
 }
 
+/* A network whose training diverged (a non-finite parameter) has no what. */
+static gboolean
+check_finite_params (const ReliefMlpSpec *spec, const float *params, const char *what, GError **error)
+{
+  gsize n_params = relief_mlp_spec_n_params (spec);
+
+  for (gsize i = 0; i < n_params; i++)
+    if (!isfinite (params[i]))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     _("The network’s parameters are not finite (parameter %" G_GSIZE_FORMAT " is %g): training "
+                       "diverged at this checkpoint, so it has no %s"), i, (double) params[i], what);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static gboolean
 check_spec (const ReliefMlpSpec *spec, GError **error)
 {
@@ -690,18 +707,8 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
       }
   /* A diverged checkpoint has no partition: NaN maps would make one region that means
    * nothing (and that no regions file accepts). */
-  {
-    gsize n_params = relief_mlp_spec_n_params (spec);
-
-    for (gsize i = 0; i < n_params; i++)
-      if (!isfinite (params_host[i]))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("The network’s parameters are not finite (parameter %" G_GSIZE_FORMAT " is %g): training "
-                         "diverged at this checkpoint, so it has no linear regions"), i, (double) params_host[i]);
-          return NULL;
-        }
-  }
+  if (!check_finite_params (spec, params_host, _("linear regions"), error))
+    return NULL;
   for (int l = 0; l + 1 < L; l++)
     H += spec->sizes[l + 1];
 
@@ -1134,15 +1141,9 @@ relief_local_complexity (ReliefBackend *backend, const ReliefMlpSpec *spec, cons
     }
   /* NaN pre-activations compare false both ways, so a diverged network would count as
    * one whose every neuron keeps its sign: a complexity of 0 that means nothing. */
+  if (!check_finite_params (spec, params_host, _("local complexity"), error))
+    return FALSE;
   n_params = relief_mlp_spec_n_params (spec);
-  for (gsize i = 0; i < n_params; i++)
-    if (!isfinite (params_host[i]))
-      {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     _("The network’s parameters are not finite (parameter %" G_GSIZE_FORMAT " is %g): training "
-                       "diverged, so it has no local complexity"), i, (double) params_host[i]);
-        return FALSE;
-      }
   if (n == 0)
     return TRUE;
 
