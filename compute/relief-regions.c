@@ -27,6 +27,9 @@
  * closer than MERGE_TOL * scale are one. */
 #define SPLIT_TOL 1e-9
 #define MERGE_TOL 1e-11
+/* A side of the rectangle shorter than MIN_SIDE * scale is below what the tolerances can
+ * tell apart: its polygons would merge into nothing. */
+#define MIN_SIDE 1e-9
 /* A neuron varies over the rectangle by less than NOISE_TOL of the largest in its layer
  * only through rounding (coefficients that cancel in exact arithmetic): it cuts nothing,
  * and every sign test allows that much. */
@@ -698,6 +701,18 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
                    plane->vmin, plane->vmax);
       return NULL;
     }
+  {
+    double scale = MAX (MAX (fabs (plane->umin), fabs (plane->umax)), MAX (fabs (plane->vmin), fabs (plane->vmax)));
+
+    if (plane->umax - plane->umin < MIN_SIDE * scale || plane->vmax - plane->vmin < MIN_SIDE * scale)
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("The rectangle [%g, %g] x [%g, %g] is too thin to partition in float64: each side must be "
+                       "at least %g times its largest coordinate (%g)"),
+                     plane->umin, plane->umax, plane->vmin, plane->vmax, MIN_SIDE, scale);
+        return NULL;
+      }
+  }
   for (int i = 0; i < D; i++)
     if (!isfinite (plane->origin[i]) || !isfinite (plane->du[i]) || !isfinite (plane->dv[i]))
       {
@@ -979,6 +994,19 @@ relief_regions_compute (const ReliefMlpSpec *spec, const float *params_host, con
       }
     out->polygon_offsets[r] = (gint64) at;
     out->n_regions = r;
+    /* Every polygon merged away (a rectangle near the limit above): no partition, rather
+     * than an empty one that no regions file holds. */
+    if (r == 0)
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("Every region of the rectangle [%g, %g] x [%g, %g] is thinner than float64 can tell apart; "
+                       "widen its narrow side"), plane->umin, plane->umax, plane->vmin, plane->vmax);
+        g_free (vh.keys);
+        g_free (vh.heads);
+        g_free (vh.next);
+        g_free (work);
+        goto out;
+      }
     out->n_vertices = n_v;
     out->n_boundary = n_seg;
     out->vertices = g_renew (double, out->vertices, 2 * MAX (n_v, 1));

@@ -10,9 +10,11 @@
 #include <string.h>
 
 /* The network at x in float64, as a reference independent of relief-regions.c: the
- * pattern bits (numpy.packbits order) into pat (may be NULL), the logits into logits. */
+ * pattern bits (numpy.packbits order) into pat (may be NULL), the logits into logits, the
+ * hidden neurons' pre-activations in layer order into hidden_pre (may be NULL). */
 static void
-net_eval (const ReliefMlpSpec *spec, const float *params, const double *x, guint8 *pat, double *logits)
+net_eval_pre (const ReliefMlpSpec *spec, const float *params, const double *x, guint8 *pat, double *logits,
+              double *hidden_pre)
 {
   int widest = 0, bit = 0, L = spec->n_layers;
   double slope = spec->activation == RELIEF_ACT_LEAKY_RELU ? (double) RELIEF_LEAKY_RELU_SLOPE : 0.0;
@@ -39,6 +41,8 @@ net_eval (const ReliefMlpSpec *spec, const float *params, const double *x, guint
         break;
       for (int j = 0; j < out; j++, bit++)
         {
+          if (hidden_pre != NULL)
+            hidden_pre[bit] = z[j];
           if (pat != NULL)
             {
               if (z[j] > 0)
@@ -50,6 +54,12 @@ net_eval (const ReliefMlpSpec *spec, const float *params, const double *x, guint
         }
     }
   memcpy (logits, z, sizeof (double) * spec->sizes[L]);
+}
+
+static void
+net_eval (const ReliefMlpSpec *spec, const float *params, const double *x, guint8 *pat, double *logits)
+{
+  net_eval_pre (spec, params, x, pat, logits, NULL);
 }
 
 static void
@@ -131,6 +141,8 @@ check_partition (const ReliefMlpSpec *spec, const float *params, const ReliefPla
   double rect_area = (plane->umax - plane->umin) * (plane->vmax - plane->vmin), area_sum = 0;
   g_autofree guint8 *pat = g_new0 (guint8, MAX (rg->pattern_bytes, 1));
   g_autofree double *x = g_new (double, D), *logits = g_new (double, K);
+  g_autofree double *pre_out = g_new (double, MAX (8 * rg->pattern_bytes, 1));
+  g_autofree double *pre_mid = g_new (double, MAX (8 * rg->pattern_bytes, 1));
 
   g_assert_cmpint (rg->n_regions, >=, 1);
   g_assert_cmpint (rg->n_outputs, ==, K);
@@ -184,7 +196,9 @@ check_partition (const ReliefMlpSpec *spec, const float *params, const ReliefPla
             g_assert_cmpfloat (fabs (aff[3 * c] * p[0] + aff[3 * c + 1] * p[1] + aff[3 * c + 2] - logits[c]), <=,
                                1e-9 * MAX (mag, 1e-3));
         }
-      /* Across each edge (its midpoint, a step outside): one neuron apart. */
+      /* Across each edge (its midpoint, a step outside): one neuron apart, and the edge on
+       * that neuron's zero line (its pre-activation at the midpoint is rounding beside
+       * its value a step away). */
       if (generic)
         for (gint64 k = s; k < e; k++)
           {
@@ -193,13 +207,19 @@ check_partition (const ReliefMlpSpec *spec, const float *params, const ReliefPla
             double len = hypot (q[0] - p[0], q[1] - p[1]), step = 1e-7 * scale;
             double mu = 0.5 * (p[0] + q[0]) + step * (q[1] - p[1]) / len;
             double mv = 0.5 * (p[1] + q[1]) - step * (q[0] - p[0]) / len;
+            const guint8 *own = rg->patterns + (gsize) r * rg->pattern_bytes;
+            int j = 0;
 
             if (len < 1e-4 * scale || mu < plane->umin || mu > plane->umax || mv < plane->vmin || mv > plane->vmax)
               continue;
             plane_point (plane, mu, mv, x);
-            net_eval (spec, params, x, pat, logits);
-            g_assert_cmpint (pattern_distance (pat, rg->patterns + (gsize) r * rg->pattern_bytes, rg->pattern_bytes),
-                             ==, 1);
+            net_eval_pre (spec, params, x, pat, logits, pre_out);
+            g_assert_cmpint (pattern_distance (pat, own, rg->pattern_bytes), ==, 1);
+            while (((pat[j / 8] ^ own[j / 8]) & (0x80u >> (j % 8))) == 0)
+              j++;
+            plane_point (plane, 0.5 * (p[0] + q[0]), 0.5 * (p[1] + q[1]), x);
+            net_eval_pre (spec, params, x, NULL, logits, pre_mid);
+            g_assert_cmpfloat (fabs (pre_mid[j]), <=, 1e-3 * fabs (pre_out[j]));
           }
     }
   g_assert_cmpfloat (fabs (area_sum - rect_area), <=, 1e-9 * rect_area);
@@ -510,6 +530,40 @@ test_degenerate_corner (void)
   g_assert_cmpint (rg2->n_regions, ==, 2);
   g_assert_cmpfloat (fabs (MIN (relief_regions_polygon_area (rg2, 0), relief_regions_polygon_area (rg2, 1)) -
                            0.5 * 0.01 * 0.01), <=, 1e-8);
+}
+
+/* A rectangle too thin for the tolerances (a side below 1e-9 of its largest coordinate:
+ * every polygon would merge into nothing) is refused with the reason, not partitioned
+ * into no regions; one just above the limit is partitioned whole. */
+static void
+test_degenerate_thin (void)
+{
+  static const double wb[][3] = { { 1, 0, -0.5 }, { 0, 1, -0.5 } };
+  static const double sides[][4] = { { 0, 1e-12, 0, 1 }, { -1e50, 1e50, -1, 1 }, { 1e5, 1e5 + 1e-6, 0, 1 } };
+  g_autoptr(ReliefMlpSpec) spec = NULL;
+  g_autofree float *params = NULL;
+  g_autoptr(ReliefRegions) rg = one_layer (2, wb, 0, 1, 0, 1, &spec, &params);
+  g_autoptr(ReliefPlane) plane = relief_plane_new_input (0, 1, 0, 1);
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sides); i++)
+    {
+      g_autoptr(ReliefRegions) none = NULL;
+
+      plane->umin = sides[i][0], plane->umax = sides[i][1], plane->vmin = sides[i][2], plane->vmax = sides[i][3];
+      none = relief_regions_compute (spec, params, plane, 0, NULL, &error);
+      g_assert_null (none);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, "too thin"));
+      g_clear_error (&error);
+    }
+  /* 1e-8 of the largest coordinate: both lines miss it, one region of its area. */
+  plane->umin = 0.2, plane->umax = 0.2 + 1e-8, plane->vmin = 0, plane->vmax = 0.4;
+  g_clear_pointer (&rg, relief_regions_free);
+  rg = relief_regions_compute (spec, params, plane, 0, NULL, &error);
+  g_assert_no_error (error);
+  check_partition (spec, params, plane, rg, FALSE);
+  g_assert_cmpint (rg->n_regions, ==, 1);
 }
 
 /* In the second layer: a neuron that is zero on a whole region (its map vanishes there)
@@ -990,6 +1044,7 @@ main (int argc, char **argv)
   g_test_add_func ("/regions/degenerate/deep", test_degenerate_deep);
   g_test_add_func ("/regions/degenerate/rounding", test_degenerate_rounding);
   g_test_add_func ("/regions/degenerate/integer-weights", test_degenerate_integer);
+  g_test_add_func ("/regions/degenerate/thin-rectangle", test_degenerate_thin);
   g_test_add_func ("/regions/predicted-at-centroid", test_predicted_at_centroid);
   g_test_add_func ("/regions/not-piecewise-linear", test_not_piecewise_linear);
   g_test_add_func ("/regions/errors", test_errors);
