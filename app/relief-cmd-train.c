@@ -114,12 +114,20 @@ print_summary (const TrainCli *t)
   if (t->n_complexity > 0)
     {
       const ReliefComplexityRow *c = &t->last_complexity;
+      const double means[3] = { c->train, c->test, c->random };
+      const char *sets[3] = { _("train"), _("test"), _("random") };
+      const char *sep = ": ";
 
-      g_print (_("Complexity: %d measurements (radius %.4g) in %.3f s, %.1f%% of the time; at step %" G_GINT64_FORMAT
-                 ": train %.3g, test %.3g, random %.3g"),
+      g_print (_("Complexity: %d measurements (radius %.4g) in %.3f s, %.1f%% of the time; at step %" G_GINT64_FORMAT),
                t->n_complexity, c->radius, m->complexity_seconds,
-               m->elapsed_seconds > 0 ? 100 * m->complexity_seconds / m->elapsed_seconds : 0.0, c->step, c->train,
-               c->test, c->random);
+               m->elapsed_seconds > 0 ? 100 * m->complexity_seconds / m->elapsed_seconds : 0.0, c->step);
+      /* Only the sets measured (--complexity-points): the others have no mean to print. */
+      for (int k = 0; k < 3; k++)
+        if (!isnan (means[k]))
+          {
+            g_print ("%s%s %.3g", sep, sets[k], means[k]);
+            sep = ", ";
+          }
       if (!isnan (c->regions))
         g_print (_(", %.0f linear regions"), c->regions);
       g_print ("\n");

@@ -51,7 +51,7 @@ typedef enum {
 
 /* The default radius: this share of the root-mean-square distance of the training samples
  * from their mean (a choice of ours, so that a 2D model's neighbourhoods meet some of its
- * lines: 0.07 on standardized 2D data). */
+ * lines: 0.03 to 0.11 on the built-in 2D generators, 1.18 on standardized MNIST). */
 #define RELIEF_COMPLEXITY_RADIUS_SHARE 0.05
 #define RELIEF_COMPLEXITY_DEFAULT_SAMPLES 1000
 /* Directions of the cross-polytope: all 2D vertices up to this many inputs, beyond it

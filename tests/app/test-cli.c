@@ -1652,6 +1652,10 @@ test_regions (void)
                                       "--track-complexity 5 --complexity-points random --complexity-samples 50 "
                                       "--init-scale 2 -o lc.h5", &summary, NULL), ==, 0);
     g_assert_nonnull (strstr (summary, "Complexity: "));
+    /* The summary names the set measured, not the others (no NaN means). */
+    g_assert_nonnull (strstr (summary, ": random "));
+    g_assert_null (strstr (summary, "nan"));
+    g_assert_null (strstr (summary, "train "));
     tracked = relief_run_load (lc, FALSE, &error);
     g_assert_no_error (error);
     g_assert_nonnull (tracked->complexity);
