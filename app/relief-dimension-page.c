@@ -48,13 +48,13 @@ G_DEFINE_FINAL_TYPE (ReliefDimensionPage, relief_dimension_page, RELIEF_TYPE_PAG
 
 /* Shared between the worker thread (writes) and the page's tick (reads). */
 typedef struct SweepWork {
+  ReliefWorkShared shared;         /* fraction: of the training running (k, seed) */
   ReliefIntdimJob job;
   char           *key;             /* the settings, as job_key makes them */
   gboolean        adopted;         /* the page shows this job's sweep (else still the one before) */
-  GMutex          lock;
+  /* shared.lock guards fresh, k, seed and n_diverged */
   ReliefIntdim   *fresh;           /* a copy of the sweep not yet shown, or NULL */
   int             k, seed;         /* the training running: k == -1 the baseline, -2 none */
-  double          fraction;        /* of that training */
   int             n_diverged;
   int             cells_run;
 } SweepWork;
@@ -68,7 +68,7 @@ sweep_work_free (gpointer data)
   g_free (w->job.dims);
   g_free (w->key);
   g_clear_pointer (&w->fresh, relief_intdim_free);
-  g_mutex_clear (&w->lock);
+  relief_work_shared_clear (&w->shared);
   g_free (w);
 }
 
@@ -77,19 +77,9 @@ sweep_work_new (void)
 {
   SweepWork *w = g_new0 (SweepWork, 1);
 
-  g_mutex_init (&w->lock);
+  relief_work_shared_init (&w->shared);
   w->k = -2;
   return w;
-}
-
-static void
-work_progress (double fraction, gpointer user_data)
-{
-  SweepWork *w = user_data;
-
-  g_mutex_lock (&w->lock);
-  w->fraction = fraction;
-  g_mutex_unlock (&w->lock);
 }
 
 static void
@@ -97,22 +87,22 @@ work_cell (int k, int seed, gpointer user_data)
 {
   SweepWork *w = user_data;
 
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   w->k = k;
   w->seed = seed;
-  w->fraction = 0;
-  g_mutex_unlock (&w->lock);
+  w->shared.fraction = 0;
+  g_mutex_unlock (&w->shared.lock);
 }
 
 /* Hands the page its own copy: the sweep goes on changing in this thread. */
 static void
 work_offer (SweepWork *w, ReliefIntdim *copy, ReliefTrainStatus status)
 {
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   g_clear_pointer (&w->fresh, relief_intdim_free);
   w->fresh = copy;
   w->n_diverged += status == RELIEF_TRAIN_DIVERGED;
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
 }
 
 static void
@@ -126,7 +116,7 @@ sweep_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   SweepWork *w = data;
   ReliefIntdimJobCallbacks cb = {
-    .progress = work_progress,
+    .progress = relief_work_shared_progress,
     .cell = work_cell,
     .sweep = work_sweep,
     .user_data = w,
@@ -249,12 +239,12 @@ sweep_tick (gpointer owner)
   int k, seed;
   double fraction;
 
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   fresh = g_steal_pointer (&w->fresh);
   k = w->k;
   seed = w->seed;
-  fraction = w->fraction;
-  g_mutex_unlock (&w->lock);
+  fraction = w->shared.fraction;
+  g_mutex_unlock (&w->shared.lock);
 
   /* The sweep shown before goes once this one has started: a start that fails keeps it. */
   if (fresh && !w->adopted)

@@ -76,12 +76,13 @@ G_DEFINE_FINAL_TYPE (ReliefLandscapePage, relief_landscape_page, RELIEF_TYPE_PAG
 
 /* Written by the worker thread, read by the page's tick. */
 typedef struct SurfaceWork {
+  ReliefWorkShared shared;         /* its fraction unused: the progress is the cells done */
   char            *run_path;       /* loaded in the worker thread when job.run is NULL */
   gboolean         save;           /* into the slice's file in the surfaces folder */
   gboolean         resume;         /* from that file, when an earlier job left one */
   ReliefSurfaceJob job;
   ReliefSurface   *result;         /* once the job is done */
-  GMutex           lock;           /* guards job.run's setting and what follows */
+  /* shared.lock guards job.run's setting and what follows */
   int              nx, ny;
   double          *loss, *acc;     /* [ny, nx] once the grid is known */
   int              done;
@@ -109,7 +110,7 @@ surface_work_free (gpointer data)
   g_free (w->xs);
   g_free (w->ys);
   g_free (w->direction_kind);
-  g_mutex_clear (&w->lock);
+  relief_work_shared_clear (&w->shared);
   g_free (w);
 }
 
@@ -119,7 +120,7 @@ work_surface_ready (const ReliefSurface *s, gpointer user_data)
   SurfaceWork *w = user_data;
   gsize n = (gsize) s->nx * s->ny;
 
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   w->nx = s->nx;
   w->ny = s->ny;
   g_free (w->loss);
@@ -144,7 +145,7 @@ work_surface_ready (const ReliefSurface *s, gpointer user_data)
   w->eigenvalue[0] = s->x_eigenvalue;
   w->eigenvalue[1] = s->y_eigenvalue;
   w->dirty = TRUE;
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
 }
 
 static void
@@ -152,12 +153,12 @@ work_cell (int ix, int iy, double loss, double acc, gpointer user_data)
 {
   SurfaceWork *w = user_data;
 
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   w->loss[(gsize) iy * w->nx + ix] = loss;
   w->acc[(gsize) iy * w->nx + ix] = acc;
   w->done++;
   w->dirty = TRUE;
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
 }
 
 /* One file per run and slice: computing the same slice again replaces it. */
@@ -194,16 +195,8 @@ surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
     .user_data = w,
   };
 
-  if (w->job.run == NULL)
-    {
-      ReliefLoadedRun *run = relief_loaded_run_load (w->run_path, error);
-
-      if (run == NULL)
-        return FALSE;
-      g_mutex_lock (&w->lock);
-      w->job.run = run;
-      g_mutex_unlock (&w->lock);
-    }
+  if (!relief_work_shared_load_run (&w->shared, &w->job.run, w->run_path, error))
+    return FALSE;
   if (w->save && (w->job.output = slice_path (&w->job, error)) == NULL)
     return FALSE;
   /* The slice's file, when an earlier job left one, is continued (or, complete, only
@@ -224,10 +217,10 @@ surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
 static void
 keep_loaded_run (ReliefLandscapePage *self, SurfaceWork *w)
 {
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   if (self->run == NULL && w->job.run != NULL && g_strcmp0 (w->run_path, self->run_path) == 0)
     self->run = relief_loaded_run_ref (w->job.run);
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
 }
 
 static void
@@ -425,7 +418,7 @@ surface_tick (gpointer owner)
   gboolean grid_came = FALSE;
 
   keep_loaded_run (self, w);
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   if (w->dirty && self->surface && w->nx == self->surface->nx && w->ny == self->surface->ny)
     {
       gsize n = (gsize) w->nx * w->ny;
@@ -459,7 +452,7 @@ surface_tick (gpointer owner)
       self->n_done = w->done;
       w->dirty = FALSE;
       total = w->nx * w->ny;
-      g_mutex_unlock (&w->lock);
+      g_mutex_unlock (&w->shared.lock);
       relief_page_set_progress (RELIEF_PAGE (self), (double) self->n_done / total);
       if (grid_came)
         update_range_row (self);
@@ -468,7 +461,7 @@ surface_tick (gpointer owner)
       update_readout (self);
       return;
     }
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
 }
 
 /* The model at one point of the landscape, over its 2D input plane. */
@@ -857,7 +850,7 @@ compute_window (ReliefLandscapePage *self, double xmin, double xmax, double ymin
     return;
 
   w = g_new0 (SurfaceWork, 1);
-  g_mutex_init (&w->lock);
+  relief_work_shared_init (&w->shared);
   relief_surface_job_init_defaults (&w->job);
   w->run_path = g_strdup (self->run_path);
   w->save = save;

@@ -2343,13 +2343,12 @@ relief_lesson_page_export (ReliefPage *page)
 #define MAX_ANIMATION_FRAMES 600
 
 typedef struct AnimWork {
+  ReliefWorkShared shared;
   ReliefRaceFile *race;
   ReliefRaceGrid *grid;
   char           *path;
   int             width, height, n_frames;
   double          fps;
-  GMutex          lock;
-  double          fraction;
 } AnimWork;
 
 static void
@@ -2360,7 +2359,7 @@ anim_work_free (gpointer data)
   relief_race_file_free (w->race);
   relief_race_grid_free (w->grid);
   g_free (w->path);
-  g_mutex_clear (&w->lock);
+  relief_work_shared_clear (&w->shared);
   g_free (w);
 }
 
@@ -2377,36 +2376,21 @@ anim_draw (cairo_t *cr, int width, int height, int frame, gpointer user_data)
   relief_figure_race_frame (cr, width, height, w->race, w->grid, step, &opt, NULL);
 }
 
-static void
-anim_progress (double fraction, gpointer user_data)
-{
-  AnimWork *w = user_data;
-
-  g_mutex_lock (&w->lock);
-  w->fraction = fraction;
-  g_mutex_unlock (&w->lock);
-}
-
 static gboolean
 anim_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   AnimWork *w = data;
 
-  return relief_plot_anim_gif (w->path, w->width, w->height, w->n_frames, w->fps, anim_draw, w, anim_progress, w,
-                               cancellable, error);
+  return relief_plot_anim_gif (w->path, w->width, w->height, w->n_frames, w->fps, anim_draw, w,
+                               relief_work_shared_progress, w, cancellable, error);
 }
 
 static void
 anim_tick (gpointer owner)
 {
   ReliefLessonPage *self = owner;
-  AnimWork *w = self->anim_work;
-  double fraction;
 
-  g_mutex_lock (&w->lock);
-  fraction = w->fraction;
-  g_mutex_unlock (&w->lock);
-  relief_page_set_progress (RELIEF_PAGE (self), fraction);
+  relief_page_set_progress (RELIEF_PAGE (self), relief_work_shared_get_fraction (&self->anim_work->shared));
 }
 
 static void
@@ -2452,7 +2436,7 @@ relief_lesson_page_export_animation (ReliefLessonPage *self, const char *path, d
     }
   relief_lesson_page_play (self, FALSE);
   w = g_new0 (AnimWork, 1);
-  g_mutex_init (&w->lock);
+  relief_work_shared_init (&w->shared);
   w->race = race_as_file (self);
   w->grid = relief_race_grid_new (self->grid->nx, self->grid->ny, self->view[0], self->view[1], self->view[2],
                                   self->view[3]);

@@ -87,11 +87,10 @@ input_plane (const ReliefRegionsFile *rf)
 
 /* Written by the worker thread, read by the page's tick. */
 typedef struct RegionsWork {
+  ReliefWorkShared   shared;       /* its lock also guards job.run's setting */
   char              *run_path;     /* loaded in the worker when job.run is NULL */
   ReliefRegionsJob   job;
   gboolean           asked;        /* Compute pressed, not a scrub or a run taken up */
-  GMutex             lock;         /* guards job.run's setting and fraction */
-  double             fraction;
   ReliefRegionsFile *result;
   double             seconds;      /* the partition's time, the run's loading not counted */
 } RegionsWork;
@@ -104,38 +103,20 @@ regions_work_free (gpointer data)
   g_free (w->run_path);
   relief_regions_job_clear (&w->job);
   g_clear_pointer (&w->result, relief_regions_file_free);
-  g_mutex_clear (&w->lock);
+  relief_work_shared_clear (&w->shared);
   g_free (w);
-}
-
-static void
-work_progress (double fraction, gpointer user_data)
-{
-  RegionsWork *w = user_data;
-
-  g_mutex_lock (&w->lock);
-  w->fraction = fraction;
-  g_mutex_unlock (&w->lock);
 }
 
 static gboolean
 regions_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   RegionsWork *w = data;
-  ReliefRegionsJobCallbacks cb = { .progress = work_progress, .user_data = w };
+  ReliefRegionsJobCallbacks cb = { .progress = relief_work_shared_progress, .user_data = w };
   const ReliefRun *run;
   gint64 began;
 
-  if (w->job.run == NULL)
-    {
-      ReliefLoadedRun *loaded = relief_loaded_run_load (w->run_path, error);
-
-      if (loaded == NULL)
-        return FALSE;
-      g_mutex_lock (&w->lock);
-      w->job.run = loaded;
-      g_mutex_unlock (&w->lock);
-    }
+  if (!relief_work_shared_load_run (&w->shared, &w->job.run, w->run_path, error))
+    return FALSE;
   run = relief_loaded_run_get_run (w->job.run);
   if (run->spec->activation != RELIEF_ACT_RELU && run->spec->activation != RELIEF_ACT_LEAKY_RELU)
     {
@@ -173,12 +154,12 @@ regions_tick (gpointer owner)
   RegionsWork *w = self->work;
   double fraction;
 
-  g_mutex_lock (&w->lock);
-  fraction = w->fraction;
+  g_mutex_lock (&w->shared.lock);
+  fraction = w->shared.fraction;
   /* The page keeps the run the first job loaded, for every later one. */
   if (self->run == NULL && w->job.run != NULL && g_strcmp0 (w->run_path, self->run_path) == 0)
     self->run = relief_loaded_run_ref (w->job.run);
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
   relief_page_set_progress (RELIEF_PAGE (self), fraction);
 }
 
@@ -491,7 +472,7 @@ start_compute (ReliefRegionsPage *self, gboolean asked)
   if (self->run_path == NULL)
     return;
   w = g_new0 (RegionsWork, 1);
-  g_mutex_init (&w->lock);
+  relief_work_shared_init (&w->shared);
   relief_regions_job_init_defaults (&w->job);
   if (!read_job (self, &w->job, &error))
     {

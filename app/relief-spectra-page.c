@@ -92,10 +92,9 @@ params_run (ReliefSpectraPage *self)
 
 /* Written by the worker thread, read by the page's tick. */
 typedef struct CurvatureWork {
+  ReliefWorkShared       shared;       /* its lock also guards job.run's setting */
   char                  *run_path;     /* loaded in the worker thread when job.run is NULL */
   ReliefHessianJob       job;
-  GMutex                 lock;         /* guards job.run's setting and fraction */
-  double                 fraction;
   ReliefHessianSpectrum *result;
 } CurvatureWork;
 
@@ -107,36 +106,18 @@ curvature_work_free (gpointer data)
   g_free (w->run_path);
   relief_hessian_job_clear (&w->job);
   g_clear_pointer (&w->result, relief_hessian_spectrum_free);
-  g_mutex_clear (&w->lock);
+  relief_work_shared_clear (&w->shared);
   g_free (w);
-}
-
-static void
-work_progress (double fraction, gpointer user_data)
-{
-  CurvatureWork *w = user_data;
-
-  g_mutex_lock (&w->lock);
-  w->fraction = fraction;
-  g_mutex_unlock (&w->lock);
 }
 
 static gboolean
 curvature_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   CurvatureWork *w = data;
-  ReliefHessianJobCallbacks cb = { .progress = work_progress, .user_data = w };
+  ReliefHessianJobCallbacks cb = { .progress = relief_work_shared_progress, .user_data = w };
 
-  if (w->job.run == NULL)
-    {
-      ReliefLoadedRun *run = relief_loaded_run_load (w->run_path, error);
-
-      if (run == NULL)
-        return FALSE;
-      g_mutex_lock (&w->lock);
-      w->job.run = run;
-      g_mutex_unlock (&w->lock);
-    }
+  if (!relief_work_shared_load_run (&w->shared, &w->job.run, w->run_path, error))
+    return FALSE;
   return relief_hessian_job_run (&w->job, &cb, cancellable, &w->result, error);
 }
 
@@ -147,12 +128,12 @@ curvature_tick (gpointer owner)
   CurvatureWork *w = self->work;
   double fraction;
 
-  g_mutex_lock (&w->lock);
-  fraction = w->fraction;
+  g_mutex_lock (&w->shared.lock);
+  fraction = w->shared.fraction;
   /* The page keeps the run the first job loaded, for every later Compute. */
   if (self->run == NULL && w->job.run != NULL && g_strcmp0 (w->run_path, self->run_path) == 0)
     self->run = relief_loaded_run_ref (w->job.run);
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
   relief_page_set_progress (RELIEF_PAGE (self), fraction);
 }
 
@@ -234,7 +215,7 @@ relief_spectra_page_run (ReliefPage *page)
   if (self->run_path == NULL)
     return;
   w = g_new0 (CurvatureWork, 1);
-  g_mutex_init (&w->lock);
+  relief_work_shared_init (&w->shared);
   relief_hessian_job_init_defaults (&w->job);
   if (!read_curvature_job (self, &w->job, &error))
     {

@@ -81,11 +81,10 @@ G_DEFINE_FINAL_TYPE (ReliefTrainPage, relief_train_page, RELIEF_TYPE_PAGE)
 
 /* Shared between the worker thread (writes) and the page's tick (reads). */
 typedef struct TrainWork {
+  ReliefWorkShared  shared;        /* its lock also guards the pending rows and the fresh map */
   ReliefTrainJob    job;
   gboolean          reuse;         /* a run trained before with these settings will do */
   char             *reused_path;   /* the run taken instead of training, if any */
-  GMutex            lock;
-  double            fraction;
   GArray           *pending;       /* ReliefTrainMetrics not yet shown */
   GArray           *pending_curvature;   /* ReliefCurvatureRow not yet shown */
   GArray           *pending_complexity;  /* ReliefComplexityRow not yet taken */
@@ -121,18 +120,8 @@ train_work_free (gpointer data)
   relief_decision_map_free (w->fresh_map);
   g_free (w->fresh_params);
   g_clear_pointer (&w->regions_live, relief_regions_live_unref);
-  g_mutex_clear (&w->lock);
+  relief_work_shared_clear (&w->shared);
   g_free (w);
-}
-
-static void
-work_progress (double fraction, gpointer user_data)
-{
-  TrainWork *w = user_data;
-
-  g_mutex_lock (&w->lock);
-  w->fraction = fraction;
-  g_mutex_unlock (&w->lock);
 }
 
 static void
@@ -140,9 +129,9 @@ work_metrics (const ReliefTrainMetrics *m, gpointer user_data)
 {
   TrainWork *w = user_data;
 
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   g_array_append_val (w->pending, *m);
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
 }
 
 static void
@@ -150,9 +139,9 @@ work_complexity (const ReliefComplexityRow *row, gpointer user_data)
 {
   TrainWork *w = user_data;
 
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   g_array_append_val (w->pending_complexity, *row);
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
 }
 
 static void
@@ -160,9 +149,9 @@ work_curvature (const ReliefCurvatureRow *row, gpointer user_data)
 {
   TrainWork *w = user_data;
 
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   g_array_append_val (w->pending_curvature, *row);
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
 }
 
 /* The live map at most this often: a few a second. */
@@ -191,13 +180,13 @@ offer_map (TrainWork *w, const ReliefMlpSpec *spec, const ReliefDataset *ds, con
 
       relief_regions_live_offer (w->regions_live, spec, params, plane, step);
     }
-  g_mutex_lock (&w->lock);
+  g_mutex_lock (&w->shared.lock);
   relief_decision_map_free (w->fresh_map);
   w->fresh_map = map;
   w->fresh_map_step = step;
   g_free (w->fresh_params);
   w->fresh_params = g_memdup2 (params, relief_mlp_spec_n_params (spec) * sizeof (float));
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
 }
 
 static ReliefDataset *
@@ -264,7 +253,7 @@ offer_run_metrics (TrainWork *w, const ReliefRun *run)
       run_metrics (run, i, &m);
       work_metrics (&m, w);
     }
-  work_progress (1.0, w);
+  relief_work_shared_progress (1.0, w);
 }
 
 static gboolean
@@ -272,7 +261,7 @@ train_work_run (gpointer data, GCancellable *cancellable, GError **error)
 {
   TrainWork *w = data;
   ReliefTrainJobCallbacks cb = {
-    .progress = work_progress,
+    .progress = relief_work_shared_progress,
     .metrics = work_metrics,
     .snapshot = work_snapshot,
     .curvature = work_curvature,
@@ -816,8 +805,8 @@ train_tick (gpointer owner)
   gint64 map_step;
   double fraction;
 
-  g_mutex_lock (&w->lock);
-  fraction = w->fraction;
+  g_mutex_lock (&w->shared.lock);
+  fraction = w->shared.fraction;
   if (w->pending->len > 0)
     {
       fresh = w->pending;
@@ -836,7 +825,7 @@ train_tick (gpointer owner)
   map = g_steal_pointer (&w->fresh_map);
   map_params = g_steal_pointer (&w->fresh_params);
   map_step = w->fresh_map_step;
-  g_mutex_unlock (&w->lock);
+  g_mutex_unlock (&w->shared.lock);
 
   if (fresh_curvature != NULL)
     {
@@ -964,7 +953,7 @@ start_training (ReliefTrainPage *self, gboolean reuse)
 
   w = g_new0 (TrainWork, 1);
   w->reuse = reuse;
-  g_mutex_init (&w->lock);
+  relief_work_shared_init (&w->shared);
   w->pending = g_array_new (FALSE, FALSE, sizeof (ReliefTrainMetrics));
   w->pending_curvature = g_array_new (FALSE, FALSE, sizeof (ReliefCurvatureRow));
   w->pending_complexity = g_array_new (FALSE, FALSE, sizeof (ReliefComplexityRow));

@@ -109,3 +109,49 @@ relief_worker_drop (ReliefWorker *worker)
   worker->owner = NULL;
   g_cancellable_cancel (worker->cancellable);
 }
+
+void
+relief_work_shared_init (ReliefWorkShared *shared)
+{
+  g_mutex_init (&shared->lock);
+  shared->fraction = 0;
+}
+
+void
+relief_work_shared_clear (ReliefWorkShared *shared)
+{
+  g_mutex_clear (&shared->lock);
+}
+
+void
+relief_work_shared_progress (double fraction, gpointer user_data)
+{
+  ReliefWorkShared *shared = user_data;
+
+  g_mutex_lock (&shared->lock);
+  shared->fraction = fraction;
+  g_mutex_unlock (&shared->lock);
+}
+
+double
+relief_work_shared_get_fraction (ReliefWorkShared *shared)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&shared->lock);
+
+  return shared->fraction;
+}
+
+gboolean
+relief_work_shared_load_run (ReliefWorkShared *shared, ReliefLoadedRun **run, const char *path, GError **error)
+{
+  ReliefLoadedRun *loaded;
+
+  if (*run != NULL)
+    return TRUE;
+  if ((loaded = relief_loaded_run_load (path, error)) == NULL)
+    return FALSE;
+  g_mutex_lock (&shared->lock);
+  *run = loaded;
+  g_mutex_unlock (&shared->lock);
+  return TRUE;
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "relief-loaded-run.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,25 @@ ReliefWorker *relief_worker_start  (ReliefWorkerFunc work, gpointer work_data, G
 void          relief_worker_cancel (ReliefWorker *worker);
 /* Cancels if still running and detaches the owner. */
 void          relief_worker_drop   (ReliefWorker *worker);
+
+/* What a job's work shares with its tick: the progress, and the lock that guards it and
+ * whatever else the page hands between the two.  The first member of the work struct, so
+ * that the work itself can be a job's progress user_data. */
+typedef struct {
+  GMutex lock;
+  double fraction;
+} ReliefWorkShared;
+
+/* A job's progress callback: user_data is the work (or the ReliefWorkShared). */
+void     relief_work_shared_progress     (double fraction, gpointer user_data);
+/* The last fraction, for the tick. */
+double   relief_work_shared_get_fraction (ReliefWorkShared *shared);
+/* Loads the run at path into *run when it is NULL (the worker thread); *run is set under
+ * the lock, since the tick reads it. */
+gboolean relief_work_shared_load_run     (ReliefWorkShared *shared, ReliefLoadedRun **run, const char *path,
+                                          GError **error);
+/* Where the work is made, and freed. */
+void     relief_work_shared_init         (ReliefWorkShared *shared);
+void     relief_work_shared_clear        (ReliefWorkShared *shared);
 
 G_END_DECLS
