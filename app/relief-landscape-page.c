@@ -213,16 +213,6 @@ surface_work_run (gpointer data, GCancellable *cancellable, GError **error)
   return relief_surface_job_run (&w->job, &cb, cancellable, &w->result, error);
 }
 
-/* The page keeps the run the first job loaded, for every later zoom, pan and click. */
-static void
-keep_loaded_run (ReliefLandscapePage *self, SurfaceWork *w)
-{
-  g_mutex_lock (&w->shared.lock);
-  if (self->run == NULL && w->job.run != NULL && g_strcmp0 (w->run_path, self->run_path) == 0)
-    self->run = relief_loaded_run_ref (w->job.run);
-  g_mutex_unlock (&w->shared.lock);
-}
-
 static void
 report_error (ReliefLandscapePage *self, const char *heading, const char *message)
 {
@@ -417,7 +407,8 @@ surface_tick (gpointer owner)
   int total;
   gboolean grid_came = FALSE;
 
-  keep_loaded_run (self, w);
+  /* The page keeps the run the first job loaded, for every later zoom, pan and click. */
+  relief_work_shared_keep_run (&w->shared, &w->job.run, w->run_path, &self->run, self->run_path);
   g_mutex_lock (&w->shared.lock);
   if (w->dirty && self->surface && w->nx == self->surface->nx && w->ny == self->surface->ny)
     {

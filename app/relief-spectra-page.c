@@ -126,14 +126,9 @@ curvature_tick (gpointer owner)
 {
   ReliefSpectraPage *self = owner;
   CurvatureWork *w = self->work;
-  double fraction;
-
-  g_mutex_lock (&w->shared.lock);
-  fraction = w->shared.fraction;
   /* The page keeps the run the first job loaded, for every later Compute. */
-  if (self->run == NULL && w->job.run != NULL && g_strcmp0 (w->run_path, self->run_path) == 0)
-    self->run = relief_loaded_run_ref (w->job.run);
-  g_mutex_unlock (&w->shared.lock);
+  double fraction = relief_work_shared_keep_run (&w->shared, &w->job.run, w->run_path, &self->run, self->run_path);
+
   relief_page_set_progress (RELIEF_PAGE (self), fraction);
 }
 

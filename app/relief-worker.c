@@ -155,3 +155,17 @@ relief_work_shared_load_run (ReliefWorkShared *shared, ReliefLoadedRun **run, co
   g_mutex_unlock (&shared->lock);
   return TRUE;
 }
+
+double
+relief_work_shared_keep_run (ReliefWorkShared *shared, ReliefLoadedRun *const *run, const char *run_path,
+                             ReliefLoadedRun **keep, const char *keep_path)
+{
+  double fraction;
+
+  g_mutex_lock (&shared->lock);
+  fraction = shared->fraction;
+  if (*keep == NULL && *run != NULL && g_strcmp0 (run_path, keep_path) == 0)
+    *keep = relief_loaded_run_ref (*run);
+  g_mutex_unlock (&shared->lock);
+  return fraction;
+}

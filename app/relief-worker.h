@@ -37,6 +37,11 @@ double   relief_work_shared_get_fraction (ReliefWorkShared *shared);
  * the lock, since the tick reads it. */
 gboolean relief_work_shared_load_run     (ReliefWorkShared *shared, ReliefLoadedRun **run, const char *path,
                                           GError **error);
+/* The tick's side of it: *keep takes a reference to the run the work loaded (at
+ * run_path) when it has none and the page is still at that run (keep_path); under the
+ * same lock, the fraction is returned. */
+double   relief_work_shared_keep_run     (ReliefWorkShared *shared, ReliefLoadedRun *const *run, const char *run_path,
+                                          ReliefLoadedRun **keep, const char *keep_path);
 /* Where the work is made, and freed. */
 void     relief_work_shared_init         (ReliefWorkShared *shared);
 void     relief_work_shared_clear        (ReliefWorkShared *shared);
